@@ -1,0 +1,79 @@
+//! The command line: one file per subcommand, shared values flags, and the mapping of
+//! failures to exit codes (0 success, 1 failure, 2 usage error).
+
+mod schema;
+mod validate;
+mod values_args;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use values_args::ValuesArgs;
+
+/// Deploy the Mailu mail server on Kubernetes from one values file.
+#[derive(Debug, Parser)]
+#[command(name = "mailu-chart", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check values against the model; print every problem with its key and location.
+    Validate(validate::ValidateArgs),
+    /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
+    Schema(schema::SchemaArgs),
+}
+
+/// A failed command: what to print on standard error and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    /// A failure of the input or the work (exit code 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Schema(args) => schema::run(&args, &mut stdout),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let mut stderr = std::io::stderr().lock();
+            let message = error.message.trim_end();
+            if !message.is_empty() {
+                let _ = writeln!(stderr, "error: {message}");
+            }
+            ExitCode::from(error.code)
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) ends the program quietly.
+pub(crate) fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
+    }
+}

@@ -1,0 +1,15 @@
+//! `mailu-chart schema`: print values.schema.json.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::{CliError, write_stdout};
+use crate::values::schema::values_schema_text;
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {}
+
+pub fn run(_args: &SchemaArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    write_stdout(out, &values_schema_text())
+}

@@ -1,0 +1,89 @@
+//! The values flags every command shares, spelled as Helm spells them.
+
+use std::io::Read;
+
+use clap::Args;
+
+use super::CliError;
+use crate::values::{UserValues, ValueInputs};
+
+/// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
+/// --set-file, --set-literal.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ValuesArgs {
+    /// Values file; repeat or separate with commas, later files win; `-` reads standard input.
+    #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
+    pub values: Vec<String>,
+    /// Set a value (a.b=v, list[0]=v, {a,b} lists); integers, true/false and null are typed.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Set a value that always stays a string.
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set a value written as JSON (key=JSON), or merge a whole JSON object.
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value to the contents of a file (key=PATH).
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a value to the literal text after the first `=` (no escapes, no lists).
+    #[arg(long = "set-literal", value_name = "KEY=VALUE")]
+    pub set_literal: Vec<String>,
+}
+
+impl ValuesArgs {
+    /// Reads every file named and merges all inputs; warnings go to standard error.
+    pub fn read(&self) -> Result<UserValues, CliError> {
+        let mut stdin_used = false;
+        let mut files = Vec::new();
+        for name in &self.values {
+            files.push((name.clone(), read_input(name, &mut stdin_used)?));
+        }
+        let inputs = ValueInputs {
+            files,
+            set_json: self.set_json.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_file: self.set_file.clone(),
+            set_literal: self.set_literal.clone(),
+        };
+        let mut read_set_file = |path: &str| {
+            let bytes = read_input(path, &mut stdin_used).map_err(|e| e.message)?;
+            String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
+        };
+        let user =
+            UserValues::collect(&inputs, &mut read_set_file).map_err(|e| CliError::failure(e.to_string()))?;
+        for warning in &user.warnings {
+            eprintln!("warning: {warning}");
+        }
+        Ok(user)
+    }
+}
+
+/// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm).
+fn read_input(name: &str, stdin_used: &mut bool) -> Result<Vec<u8>, CliError> {
+    if name.trim() == "-" {
+        let mut bytes = Vec::new();
+        if !*stdin_used {
+            *stdin_used = true;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::failure(format!("cannot read standard input: {e}")))?;
+        }
+        return Ok(bytes);
+    }
+    std::fs::read(name).map_err(|e| CliError::failure(format!("cannot read {name}: {}", describe_io(&e))))
+}
+
+/// An I/O error without Rust's "(os error N)" suffix.
+pub(crate) fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => {
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_string()
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! mailu-chart: deploys the Mailu mail server on Kubernetes from one typed values file, as
+//! rendered manifests or as an equivalent Helm chart.
+
+pub mod cli;
+pub mod gofmt;
+pub mod value;
+pub mod values;
+pub mod yaml;

@@ -1,0 +1,83 @@
+//! The values: the typed model (the public interface of both outputs), how user inputs are
+//! read and merged over the defaults exactly as Helm does it, and validation with errors that
+//! name the key and where its value came from.
+
+pub mod input;
+pub mod merge;
+pub mod model;
+pub mod reference;
+pub mod schema;
+pub mod strvals;
+pub mod text;
+pub mod validate;
+
+use std::fmt;
+
+pub use input::{InputError, Origin, UserValues, ValueInputs};
+pub use model::Values;
+pub use validate::Problem;
+
+use crate::value::{KeyPath, Map, Value};
+
+/// The defaults of every key, as a value tree (the exported chart's `values.yaml`).
+pub fn defaults_tree() -> Map {
+    let json = serde_json::to_value(Values::default()).expect("defaults serialize");
+    match Value::from_json(&json, true) {
+        Value::Map(map) => map,
+        _ => unreachable!("the values model is a map"),
+    }
+}
+
+/// A problem together with where the offending value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocatedProblem {
+    pub origin: Origin,
+    pub path: KeyPath,
+    pub message: String,
+}
+
+impl fmt::Display for LocatedProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.origin {
+            Origin::Default => write!(f, "{}: {}", self.path, self.message),
+            origin => write!(f, "{origin}: {}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Values that break the model's rules; every problem is listed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct InvalidValues {
+    pub problems: Vec<LocatedProblem>,
+}
+
+impl fmt::Display for InvalidValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        writeln!(f, "the values are invalid ({count} problem{}):", if count == 1 { "" } else { "s" })?;
+        for problem in &self.problems {
+            writeln!(f, "  {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The user's values coalesced over the defaults, as Helm would hand them to the chart.
+pub fn merged_tree(user: &UserValues) -> Value {
+    Value::Map(merge::coalesce(user.values.clone(), &defaults_tree()))
+}
+
+/// Merges the user's values over the defaults and checks them.
+pub fn resolve(user: &UserValues) -> Result<Values, InvalidValues> {
+    let tree = merged_tree(user);
+    validate::parse_values(&tree).map_err(|problems| InvalidValues {
+        problems: problems
+            .into_iter()
+            .map(|p| LocatedProblem {
+                origin: user.origin(p.cause.as_ref().unwrap_or(&p.path), p.about_key),
+                path: p.path,
+                message: p.message,
+            })
+            .collect(),
+    })
+}

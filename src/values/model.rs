@@ -1,0 +1,673 @@
+//! The typed values model: every key of the public values interface, its type, its default
+//! (in [`Values::default`], nowhere else) and its documentation. The doc comments are user
+//! documentation: they become the exported chart's `values.yaml` comments, the descriptions in
+//! `values.schema.json` and the README's values reference.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Affinity, EnvVar, Toleration};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::text::*;
+
+/// Settings for deploying Mailu on Kubernetes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Values {
+    /// Primary mail domain, for example `example.com`. Required.
+    pub domain: DnsName,
+    /// Public host names of the mail server; the first one is the primary host name that Mailu
+    /// uses in its SMTP and IMAP banners. At least one is required.
+    #[schemars(length(min = 1), extend("uniqueItems" = true))]
+    pub hostnames: Vec<DnsName>,
+    /// The pod network of the cluster (IPv4 or IPv6 CIDR, host bits zero). Mailu trusts
+    /// connections from this network, so it must be exactly the pod network. Required.
+    pub subnet: Cidr,
+    /// Time zone of the Mailu containers (an IANA name, passed as `TZ`).
+    pub timezone: Timezone,
+    /// Log level of the Mailu containers.
+    pub log_level: LogLevel,
+    /// Local part of the postmaster address (`<postmaster>@<domain>`).
+    pub postmaster: LocalPart,
+    /// Largest accepted message in MiB. Applies to Mailu (`MESSAGE_SIZE_LIMIT`), to the
+    /// webmail submission relay and to the web upload limit.
+    #[schemars(range(min = 1))]
+    pub message_size_limit_mb: u32,
+    /// The cluster's DNS domain, used in every in-cluster service address.
+    pub cluster_domain: DomainSuffix,
+    /// The target namespace.
+    pub namespace: NamespaceValues,
+    /// Where the Mailu images come from.
+    pub images: Images,
+    /// References to Secrets that must exist before installing.
+    pub secrets: Secrets,
+    /// The first administrator account, created or updated when the admin service starts.
+    pub initial_account: InitialAccount,
+    /// Mailu's REST API.
+    pub api: Api,
+    /// The database of the admin service (users, domains, aliases).
+    pub database: Database,
+    /// The Redis that Mailu needs (rate limits, sessions, rspamd data).
+    pub redis: Redis,
+    /// Storage defaults for every persistent volume claim.
+    pub storage: Storage,
+    /// front: nginx, the authenticating proxy for the mail protocols and the web entry point
+    /// that routes `/admin`, `/webmail` and `/webdav`.
+    pub front: Component,
+    /// admin: the administration web UI, the authentication backend of front and the SSO.
+    pub admin: StatefulComponent,
+    /// postfix: the SMTP server (incoming mail on port 25, relaying outgoing mail).
+    pub postfix: StatefulComponent,
+    /// dovecot: IMAP and POP3, mailbox storage, LMTP delivery and ManageSieve.
+    pub dovecot: StatefulComponent,
+    /// The relay-only submission service that webmail sends through. It accepts mail only
+    /// from webmail (enforced by NetworkPolicy) and relays it to postfix.
+    pub dovecot_submission: Component,
+    /// rspamd: spam filter, DKIM signing and verification.
+    pub rspamd: StatefulComponent,
+    /// Webmail (Roundcube or SnappyMail), served by front under `/webmail`.
+    pub webmail: WebmailComponent,
+    /// ClamAV antivirus scanning, used by rspamd. Needs about 1 GiB of memory.
+    pub clamav: StatefulComponent,
+    /// Fetchmail: fetches mail from external POP3/IMAP accounts.
+    pub fetchmail: FetchmailComponent,
+    /// WebDAV (Radicale): CalDAV and CardDAV, served by front under `/webdav`.
+    pub webdav: StatefulComponent,
+    /// How traffic from outside the cluster reaches Mailu.
+    pub ingress: Ingress,
+    /// Postfix rate limits per client (postfix anvil). 0 disables a limit.
+    pub rate_limits: RateLimits,
+    /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
+    pub network_policy: NetworkPolicy,
+}
+
+/// Mailu's log levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(clippy::upper_case_acronyms)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+/// The target namespace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct NamespaceValues {
+    /// Also emit the Namespace object (with Pod Security labels).
+    pub create: bool,
+}
+
+/// Where the Mailu images come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Images {
+    /// Registry and path of the Mailu images; each image is `<registry>/<name>:<tag>`.
+    pub registry: Registry,
+    /// Tag of the Mailu images (a component's `image.tag` overrides it).
+    pub tag: ImageTag,
+    /// Image pull policy of every container.
+    pub pull_policy: PullPolicy,
+}
+
+/// Kubernetes image pull policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+/// A reference to one key of an existing Secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct SecretKeyRef {
+    /// Name of the Secret (in the release namespace).
+    pub name: OptionalObjectName,
+    /// Key inside the Secret.
+    pub key: SecretDataKey,
+}
+
+/// References to Secrets that must exist before installing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Secrets {
+    /// Mailu's `SECRET_KEY` (a random string of at least 16 characters). Required.
+    pub secret_key: RequiredSecretKeyRef,
+}
+
+/// A reference to one key of a Secret that must exist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RequiredSecretKeyRef {
+    /// Name of the Secret (in the release namespace).
+    pub name: ObjectName,
+    /// Key inside the Secret.
+    pub key: SecretDataKey,
+}
+
+/// The first administrator account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct InitialAccount {
+    /// Create the account when the admin service starts.
+    pub enabled: bool,
+    /// Local part of the account.
+    pub username: LocalPart,
+    /// Domain of the account; empty means `domain`.
+    pub domain: OptionalDnsName,
+    /// `create` fails if the account exists, `update` sets the password every start,
+    /// `ifmissing` creates it only when missing.
+    pub mode: AccountMode,
+    /// The Secret key holding the account's password. Required when enabled.
+    pub password_secret: SecretKeyRef,
+}
+
+/// How the initial account is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountMode {
+    Create,
+    Update,
+    Ifmissing,
+}
+
+/// Mailu's REST API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Api {
+    /// Turn the API on (served by front under `/api`).
+    pub enabled: bool,
+    /// The Secret key holding the API token. Required when enabled.
+    pub token_secret: SecretKeyRef,
+}
+
+/// The database of the admin service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Database {
+    /// `sqlite` (a file on the admin volume) or `postgresql` (an existing server).
+    #[serde(rename = "type")]
+    pub kind: DatabaseType,
+    /// The PostgreSQL server. Required when `type` is `postgresql`.
+    pub postgresql: Postgresql,
+}
+
+/// Supported databases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseType {
+    Sqlite,
+    Postgresql,
+}
+
+/// An existing PostgreSQL server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Postgresql {
+    /// Host name of the server. Required when `database.type` is `postgresql`.
+    pub host: OptionalHost,
+    /// Port of the server.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// Name of the database.
+    #[schemars(length(min = 1, max = 63))]
+    pub name: String,
+    /// The Secret holding the user name and password. Its name is required when
+    /// `database.type` is `postgresql`.
+    pub existing_secret: DatabaseSecret,
+}
+
+/// A Secret holding database credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct DatabaseSecret {
+    /// Name of the Secret.
+    pub name: OptionalObjectName,
+    /// Key holding the user name.
+    pub username_key: SecretDataKey,
+    /// Key holding the password.
+    pub password_key: SecretDataKey,
+}
+
+/// The Redis that Mailu needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Redis {
+    /// Deploy a small Redis of our own. When false, `host` must name an existing Redis.
+    pub builtin: bool,
+    /// Host of an external Redis (used when `builtin` is false).
+    pub host: OptionalHost,
+    /// Port of the external Redis.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// The Secret key holding the external Redis password; an empty name means no password.
+    pub password_secret: SecretKeyRef,
+    /// Image of the built-in Redis.
+    pub image: FullImage,
+    /// Resources of the built-in Redis.
+    pub resources: Resources,
+}
+
+/// A complete image reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct FullImage {
+    /// Repository, including the registry.
+    pub repository: OptionalRepository,
+    /// Tag.
+    pub tag: ImageTag,
+    /// Digest; when set, the image is pulled by digest.
+    pub digest: OptionalDigest,
+}
+
+/// Storage defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Storage {
+    /// StorageClass of every claim that does not name its own; empty means the cluster's
+    /// default class.
+    pub storage_class: OptionalObjectName,
+}
+
+/// A per-component image override; empty fields fall back to `images`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct ImageOverride {
+    /// Repository, including the registry; empty means `<images.registry>/<image name>`.
+    pub repository: OptionalRepository,
+    /// Tag; empty means `images.tag`.
+    pub tag: OptionalImageTag,
+    /// Digest; when set, the image is pulled by digest.
+    pub digest: OptionalDigest,
+}
+
+/// CPU and memory requests and limits; an empty string leaves that value unset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Resources {
+    /// What the scheduler reserves for the container.
+    pub requests: CpuMemory,
+    /// The most the container may use.
+    pub limits: CpuMemory,
+}
+
+/// A CPU and a memory quantity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct CpuMemory {
+    /// CPU, like `100m` or `0.5`.
+    pub cpu: OptionalQuantity,
+    /// Memory, like `256Mi` or `1Gi`.
+    pub memory: OptionalQuantity,
+}
+
+/// A persistent volume claim.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Persistence {
+    /// Requested size.
+    pub size: StorageSize,
+    /// StorageClass; empty means `storage.storageClass`.
+    pub storage_class: OptionalObjectName,
+    /// Use this existing claim instead of creating one.
+    pub existing_claim: OptionalObjectName,
+}
+
+/// Common settings of every component, with a component's own extra keys.
+macro_rules! component {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        #[schemars(inline)]
+        pub struct $name {
+            /// Deploy this component.
+            pub enabled: bool,
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Image override.
+            pub image: ImageOverride,
+            /// CPU and memory.
+            pub resources: Resources,
+            /// Node labels the pod must match.
+            pub node_selector: BTreeMap<String, String>,
+            /// Tolerations of the pod.
+            pub tolerations: Vec<Toleration>,
+            /// Affinity rules of the pod.
+            pub affinity: Affinity,
+            /// Extra annotations of the pod.
+            pub pod_annotations: BTreeMap<String, String>,
+            /// Extra environment variables of the main container (Kubernetes `EnvVar`s).
+            pub extra_env: Vec<EnvVar>,
+        }
+
+        impl ComponentSettings for $name {
+            fn enabled(&self) -> bool { self.enabled }
+            fn image(&self) -> &ImageOverride { &self.image }
+            fn resources(&self) -> &Resources { &self.resources }
+        }
+    };
+}
+
+/// What every component block has.
+pub trait ComponentSettings {
+    fn enabled(&self) -> bool;
+    fn image(&self) -> &ImageOverride;
+    fn resources(&self) -> &Resources;
+}
+
+component!(
+    /// A component without storage of its own.
+    Component {}
+);
+component!(
+    /// A component with a persistent volume.
+    StatefulComponent {
+        /// The component's volume.
+        persistence: Persistence,
+    }
+);
+component!(
+    /// The webmail component.
+    WebmailComponent {
+        /// `roundcube` or `snappymail`.
+        #[serde(rename = "type")]
+        kind: WebmailType,
+        /// The webmail's volume (settings, contacts, SQLite database).
+        persistence: Persistence,
+    }
+);
+component!(
+    /// The fetchmail component.
+    FetchmailComponent {
+        /// Seconds between two fetches.
+        #[schemars(range(min = 10))]
+        delay_seconds: u32,
+    }
+);
+
+/// Webmail flavours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum WebmailType {
+    Roundcube,
+    Snappymail,
+}
+
+/// How traffic from outside the cluster reaches Mailu.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Ingress {
+    /// Emit ingress objects.
+    pub enabled: bool,
+    /// The ingress controller; Traefik is the supported, tested one.
+    #[serde(rename = "type")]
+    pub kind: IngressType,
+    /// Traefik settings.
+    pub traefik: Traefik,
+}
+
+/// Supported ingress controllers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum IngressType {
+    Traefik,
+}
+
+/// Traefik settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Traefik {
+    /// Host name of the web interface. Required when ingress is enabled.
+    pub hostname: OptionalDnsName,
+    /// cert-manager ClusterIssuer that issues the certificate.
+    pub cert_issuer: ObjectName,
+    /// Secret that receives the certificate.
+    pub tls_secret_name: ObjectName,
+    /// Route the mail protocols (25, 465, 587, 993, 995) through Traefik.
+    pub enable_tcp: bool,
+    /// Simultaneous connections per client IP on port 25.
+    #[schemars(range(min = 1))]
+    pub smtp_connection_limit: u32,
+    /// Names of Traefik's entry points for the mail ports (defined in Traefik's static
+    /// configuration).
+    pub entry_points: EntryPoints,
+}
+
+/// Traefik entry point names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct EntryPoints {
+    /// Port 25, incoming mail.
+    pub smtp: NameToken,
+    /// Port 465, submission over TLS.
+    pub smtps: NameToken,
+    /// Port 587, submission.
+    pub submission: NameToken,
+    /// Port 993, IMAP over TLS.
+    pub imaps: NameToken,
+    /// Port 995, POP3 over TLS.
+    pub pop3s: NameToken,
+}
+
+/// Postfix rate limits per client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RateLimits {
+    /// New SMTP connections per client and minute.
+    pub smtp_connections_per_minute: u32,
+    /// Messages per client and minute.
+    pub smtp_messages_per_minute: u32,
+    /// Recipients per client and minute.
+    pub smtp_recipients_per_minute: u32,
+}
+
+/// NetworkPolicy settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct NetworkPolicy {
+    /// Emit the NetworkPolicies.
+    pub enabled: bool,
+}
+
+fn resources(req_cpu: &str, req_mem: &str, lim_cpu: &str, lim_mem: &str) -> Resources {
+    Resources {
+        requests: CpuMemory { cpu: req_cpu.into(), memory: req_mem.into() },
+        limits: CpuMemory { cpu: lim_cpu.into(), memory: lim_mem.into() },
+    }
+}
+
+fn persistence(size: &str) -> Persistence {
+    Persistence { size: size.into(), storage_class: "".into(), existing_claim: "".into() }
+}
+
+fn no_image_override() -> ImageOverride {
+    ImageOverride { repository: "".into(), tag: "".into(), digest: "".into() }
+}
+
+fn component(enabled: bool, resources: Resources) -> Component {
+    Component {
+        enabled,
+        image: no_image_override(),
+        resources,
+        node_selector: BTreeMap::new(),
+        tolerations: Vec::new(),
+        affinity: Affinity::default(),
+        pod_annotations: BTreeMap::new(),
+        extra_env: Vec::new(),
+    }
+}
+
+fn stateful(enabled: bool, resources: Resources, size: &str) -> StatefulComponent {
+    let c = component(enabled, resources);
+    StatefulComponent {
+        enabled: c.enabled,
+        persistence: persistence(size),
+        image: c.image,
+        resources: c.resources,
+        node_selector: c.node_selector,
+        tolerations: c.tolerations,
+        affinity: c.affinity,
+        pod_annotations: c.pod_annotations,
+        extra_env: c.extra_env,
+    }
+}
+
+impl Default for Values {
+    /// The defaults of every key. `domain`, `hostnames` and `subnet` have none: they are
+    /// required.
+    fn default() -> Self {
+        let webmail = component(false, resources("100m", "256Mi", "500m", "512Mi"));
+        let fetchmail = component(false, resources("100m", "256Mi", "200m", "512Mi"));
+        Values {
+            domain: "".into(),
+            hostnames: Vec::new(),
+            subnet: "".into(),
+            timezone: "UTC".into(),
+            log_level: LogLevel::Warning,
+            postmaster: "postmaster".into(),
+            message_size_limit_mb: 50,
+            cluster_domain: "cluster.local".into(),
+            namespace: NamespaceValues { create: false },
+            images: Images {
+                registry: "ghcr.io/mailu".into(),
+                tag: "2024.06".into(),
+                pull_policy: PullPolicy::IfNotPresent,
+            },
+            secrets: Secrets {
+                secret_key: RequiredSecretKeyRef {
+                    name: "mailu-secret-key".into(),
+                    key: "secret-key".into(),
+                },
+            },
+            initial_account: InitialAccount {
+                enabled: false,
+                username: "admin".into(),
+                domain: "".into(),
+                mode: AccountMode::Update,
+                password_secret: SecretKeyRef {
+                    name: "mailu-initial-account".into(),
+                    key: "password".into(),
+                },
+            },
+            api: Api {
+                enabled: false,
+                token_secret: SecretKeyRef { name: "mailu-api-token".into(), key: "api-token".into() },
+            },
+            database: Database {
+                kind: DatabaseType::Sqlite,
+                postgresql: Postgresql {
+                    host: "".into(),
+                    port: 5432,
+                    name: "mailu".into(),
+                    existing_secret: DatabaseSecret {
+                        name: "".into(),
+                        username_key: "username".into(),
+                        password_key: "password".into(),
+                    },
+                },
+            },
+            redis: Redis {
+                builtin: true,
+                host: "".into(),
+                port: 6379,
+                password_secret: SecretKeyRef { name: "".into(), key: "password".into() },
+                image: FullImage {
+                    repository: "docker.io/library/redis".into(),
+                    tag: "7.4-alpine".into(),
+                    digest: "".into(),
+                },
+                resources: resources("50m", "64Mi", "250m", "256Mi"),
+            },
+            storage: Storage { storage_class: "".into() },
+            front: component(true, resources("100m", "256Mi", "500m", "512Mi")),
+            admin: stateful(true, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
+            postfix: stateful(true, resources("100m", "512Mi", "500m", "1Gi"), "5Gi"),
+            dovecot: stateful(true, resources("200m", "1Gi", "1000m", "2Gi"), "50Gi"),
+            dovecot_submission: component(true, resources("50m", "64Mi", "200m", "256Mi")),
+            rspamd: stateful(true, resources("100m", "256Mi", "500m", "1Gi"), "5Gi"),
+            webmail: WebmailComponent {
+                enabled: webmail.enabled,
+                kind: WebmailType::Roundcube,
+                persistence: persistence("5Gi"),
+                image: webmail.image,
+                resources: webmail.resources,
+                node_selector: webmail.node_selector,
+                tolerations: webmail.tolerations,
+                affinity: webmail.affinity,
+                pod_annotations: webmail.pod_annotations,
+                extra_env: webmail.extra_env,
+            },
+            clamav: stateful(false, resources("100m", "1Gi", "1000m", "2Gi"), "15Gi"),
+            fetchmail: FetchmailComponent {
+                enabled: fetchmail.enabled,
+                delay_seconds: 600,
+                image: fetchmail.image,
+                resources: fetchmail.resources,
+                node_selector: fetchmail.node_selector,
+                tolerations: fetchmail.tolerations,
+                affinity: fetchmail.affinity,
+                pod_annotations: fetchmail.pod_annotations,
+                extra_env: fetchmail.extra_env,
+            },
+            webdav: stateful(false, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
+            ingress: Ingress {
+                enabled: false,
+                kind: IngressType::Traefik,
+                traefik: Traefik {
+                    hostname: "".into(),
+                    cert_issuer: "letsencrypt-cluster-issuer".into(),
+                    tls_secret_name: "mailu-tls".into(),
+                    enable_tcp: true,
+                    smtp_connection_limit: 15,
+                    entry_points: EntryPoints {
+                        smtp: "smtp".into(),
+                        smtps: "smtps".into(),
+                        submission: "smtp-submission".into(),
+                        imaps: "imaps".into(),
+                        pop3s: "pop3s".into(),
+                    },
+                },
+            },
+            rate_limits: RateLimits {
+                smtp_connections_per_minute: 60,
+                smtp_messages_per_minute: 100,
+                smtp_recipients_per_minute: 300,
+            },
+            network_policy: NetworkPolicy { enabled: true },
+        }
+    }
+}

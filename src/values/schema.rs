@@ -1,0 +1,225 @@
+//! `values.schema.json`, generated from the typed model: JSON Schema draft-07 (read by Helm 3
+//! and 4 alike), with the defaults and the conditional requirements filled in.
+
+use schemars::generate::SchemaSettings;
+use serde_json::{Map as JsonMap, Value as Json, json};
+
+use super::model::Values;
+
+/// A key that becomes required when a sibling key has a given value.
+pub struct Requirement {
+    /// The object holding both the condition and the required keys (dotted path).
+    pub at: &'static str,
+    /// The key tested, relative to `at`.
+    pub when_key: &'static str,
+    /// The value that triggers the requirement.
+    pub when_value: WhenValue,
+    /// Keys (dotted, relative to `at`) that must then be non-empty strings.
+    pub requires: &'static [&'static str],
+}
+
+/// A value a condition compares with.
+pub enum WhenValue {
+    Bool(bool),
+    Str(&'static str),
+}
+
+impl WhenValue {
+    fn to_json(&self) -> Json {
+        match self {
+            WhenValue::Bool(b) => Json::Bool(*b),
+            WhenValue::Str(s) => Json::String((*s).to_string()),
+        }
+    }
+}
+
+impl Requirement {
+    /// The condition in words: `database.type is "postgresql"`.
+    pub fn condition(&self) -> String {
+        let key = format!("{}.{}", self.at, self.when_key);
+        match self.when_value {
+            WhenValue::Bool(true) => format!("{key} is true"),
+            WhenValue::Bool(false) => format!("{key} is false"),
+            WhenValue::Str(s) => format!("{key} is \"{s}\""),
+        }
+    }
+}
+
+/// Every conditional requirement of the values model.
+pub const REQUIREMENTS: &[Requirement] = &[
+    Requirement {
+        at: "database",
+        when_key: "type",
+        when_value: WhenValue::Str("postgresql"),
+        requires: &["postgresql.host", "postgresql.existingSecret.name"],
+    },
+    Requirement {
+        at: "initialAccount",
+        when_key: "enabled",
+        when_value: WhenValue::Bool(true),
+        requires: &["passwordSecret.name"],
+    },
+    Requirement {
+        at: "api",
+        when_key: "enabled",
+        when_value: WhenValue::Bool(true),
+        requires: &["tokenSecret.name"],
+    },
+    Requirement { at: "redis", when_key: "builtin", when_value: WhenValue::Bool(false), requires: &["host"] },
+    Requirement {
+        at: "ingress",
+        when_key: "enabled",
+        when_value: WhenValue::Bool(true),
+        requires: &["traefik.hostname"],
+    },
+];
+
+/// The schema of the values, as a JSON document.
+pub fn values_schema() -> Json {
+    let generator = SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<Values>().to_value();
+    let defaults = serde_json::to_value(Values::default()).expect("defaults serialize");
+    add_defaults(&mut schema, &defaults);
+    for requirement in REQUIREMENTS {
+        add_requirement(&mut schema, requirement);
+    }
+    if let Some(root) = schema.as_object_mut() {
+        root.insert("title".into(), json!("mailu-chart values"));
+    }
+    schema
+}
+
+/// The schema as the text of `values.schema.json`.
+pub fn values_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&values_schema()).expect("schema serializes");
+    text.push('\n');
+    text
+}
+
+/// Walks the schema's inline object properties alongside the defaults and records each default.
+fn add_defaults(schema: &mut Json, default: &Json) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.contains_key("$ref") {
+        return;
+    }
+    if !default.is_null() || object.get("type") == Some(&json!("null")) {
+        object.insert("default".into(), default.clone());
+    }
+    if let (Some(Json::Object(properties)), Some(default_map)) =
+        (object.get_mut("properties"), default.as_object())
+    {
+        for (key, property) in properties.iter_mut() {
+            if let Some(value) = default_map.get(key) {
+                add_defaults(property, value);
+            }
+        }
+    }
+}
+
+fn object_at<'a>(schema: &'a mut Json, dotted: &str) -> &'a mut JsonMap<String, Json> {
+    let mut current = schema;
+    for key in dotted.split('.').filter(|k| !k.is_empty()) {
+        current = current
+            .get_mut("properties")
+            .and_then(|p| p.get_mut(key))
+            .unwrap_or_else(|| panic!("requirement names unknown key {key} in {dotted}"));
+    }
+    current.as_object_mut().expect("requirement location is an object schema")
+}
+
+/// `{"properties": {"a": {"properties": {"b": LEAF}}}}` for the dotted path `a.b`.
+fn nested(dotted: &str, leaf: Json) -> Json {
+    dotted.rsplit('.').fold(leaf, |inner, key| json!({ "properties": { key: inner } }))
+}
+
+fn add_requirement(schema: &mut Json, requirement: &Requirement) {
+    let mut then = json!({});
+    for required in requirement.requires {
+        merge_json(&mut then, nested(required, json!({ "minLength": 1 })));
+    }
+    let rule = json!({
+        "if": {
+            "properties": { requirement.when_key: { "const": requirement.when_value.to_json() } },
+            "required": [requirement.when_key],
+        },
+        "then": then,
+    });
+    let object = object_at(schema, requirement.at);
+    let all_of = object.entry("allOf").or_insert_with(|| json!([]));
+    if let Some(list) = all_of.as_array_mut() {
+        list.push(rule);
+    }
+}
+
+fn merge_json(into: &mut Json, from: Json) {
+    match (into, from) {
+        (Json::Object(a), Json::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(&k) {
+                    Some(existing) => merge_json(existing, v),
+                    None => {
+                        a.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_draft07_and_closed() {
+        let schema = values_schema();
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+        assert_eq!(schema["additionalProperties"], false);
+        assert_eq!(schema["properties"]["admin"]["additionalProperties"], false);
+    }
+
+    #[test]
+    fn defaults_are_recorded_per_component() {
+        let schema = values_schema();
+        let size = |c: &str| {
+            schema["properties"][c]["properties"]["persistence"]["properties"]["size"]["default"].clone()
+        };
+        assert_eq!(size("admin"), "5Gi");
+        assert_eq!(size("dovecot"), "50Gi");
+        assert_eq!(schema["properties"]["messageSizeLimitMb"]["default"], 50);
+    }
+
+    #[test]
+    fn every_requirement_points_at_existing_keys() {
+        // Building the schema panics on a requirement naming an unknown key.
+        let schema = values_schema();
+        let rules = &schema["properties"]["database"]["allOf"];
+        assert_eq!(rules[0]["if"]["properties"]["type"]["const"], "postgresql");
+        assert_eq!(rules[0]["then"]["properties"]["postgresql"]["properties"]["host"]["minLength"], 1);
+    }
+
+    #[test]
+    fn every_key_is_required_and_documented() {
+        fn walk(schema: &Json, path: &str) {
+            let Some(properties) = schema.get("properties").and_then(Json::as_object) else {
+                return;
+            };
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            for (key, property) in properties {
+                let here = format!("{path}.{key}");
+                assert!(required.contains(&key.as_str()), "{here} is not required");
+                if property.get("$ref").is_none() {
+                    assert!(property.get("description").is_some(), "{here} has no description");
+                }
+                walk(property, &here);
+            }
+        }
+        walk(&values_schema(), "");
+    }
+}

@@ -1,0 +1,423 @@
+//! String types of the values model that carry a format: DNS names, CIDRs, Kubernetes
+//! quantities and object names. Each one's pattern serves three purposes at once: the JSON
+//! Schema (`pattern`), the in-process check, and the wording of the error a user sees.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// A string format: the regular expression (valid in Go's RE2, ECMA-262 and Rust's regex
+/// alike, so Helm, editors and this tool agree) and what it means in words.
+pub struct Format {
+    pub name: &'static str,
+    pub pattern: &'static str,
+    pub max_length: Option<u32>,
+    /// Completes "must be ...".
+    pub meaning: &'static str,
+}
+
+macro_rules! formats {
+    ($($const_name:ident = { name: $name:literal, pattern: $pattern:expr, max: $max:expr, meaning: $meaning:literal };)*) => {
+        $(pub const $const_name: Format = Format { name: $name, pattern: $pattern, max_length: $max, meaning: $meaning };)*
+        /// Every format, for looking up the meaning of a pattern in a schema error.
+        pub const ALL_FORMATS: &[&Format] = &[$(&$const_name),*];
+    };
+}
+
+formats! {
+    FQDN = {
+        name: "DnsName",
+        pattern: const_format_dns(),
+        max: Some(253),
+        meaning: "a lower-case DNS name with at least two labels, like mail.example.com"
+    };
+    OPTIONAL_FQDN = {
+        name: "OptionalDnsName",
+        pattern: const_format_optional_dns(),
+        max: Some(253),
+        meaning: "empty or a lower-case DNS name with at least two labels, like mail.example.com"
+    };
+    DOMAIN_SUFFIX = {
+        name: "DomainSuffix",
+        pattern: const_format_subdomain(),
+        max: Some(253),
+        meaning: "a lower-case DNS name, like cluster.local"
+    };
+    OBJECT_NAME = {
+        name: "ObjectName",
+        pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        max: Some(253),
+        meaning: "a Kubernetes object name (lower-case letters, digits, '-' and '.')"
+    };
+    OPTIONAL_OBJECT_NAME = {
+        name: "OptionalObjectName",
+        pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$",
+        max: Some(253),
+        meaning: "empty or a Kubernetes object name (lower-case letters, digits, '-' and '.')"
+    };
+    SECRET_DATA_KEY = {
+        name: "SecretDataKey",
+        pattern: "^[-._a-zA-Z0-9]+$",
+        max: Some(253),
+        meaning: "a key of a Secret's data (letters, digits, '-', '_' and '.')"
+    };
+    CIDR = {
+        name: "Cidr",
+        pattern: const_format_cidr(),
+        max: None,
+        meaning: "an IPv4 or IPv6 network in CIDR notation, like 10.42.0.0/16 or fd00:42::/56"
+    };
+    QUANTITY = {
+        name: "Quantity",
+        pattern: "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$",
+        max: None,
+        meaning: "a Kubernetes quantity, like 100m, 0.5, 256Mi or 1Gi"
+    };
+    OPTIONAL_QUANTITY = {
+        name: "OptionalQuantity",
+        pattern: "^([+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?)?$",
+        max: None,
+        meaning: "empty or a Kubernetes quantity, like 100m, 0.5, 256Mi or 1Gi"
+    };
+    STORAGE_SIZE = {
+        name: "StorageSize",
+        pattern: "^[+]?(0*[1-9][0-9]*(\\.[0-9]*)?|0*\\.[0-9]*[1-9][0-9]*)([eE][+-]?[0-9]+|[KMGTPE]i|[kMGTPE])?$",
+        max: None,
+        meaning: "a storage size greater than zero, like 5Gi or 500Mi"
+    };
+    TIMEZONE = {
+        name: "Timezone",
+        pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$",
+        max: Some(64),
+        meaning: "an IANA time zone name, like UTC or Europe/Berlin"
+    };
+    LOCAL_PART = {
+        name: "LocalPart",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$",
+        max: Some(64),
+        meaning: "the local part of an e-mail address (before the @), like postmaster"
+    };
+    REGISTRY = {
+        name: "Registry",
+        pattern: "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$",
+        max: Some(255),
+        meaning: "an image registry and path, like ghcr.io/mailu"
+    };
+    OPTIONAL_REPOSITORY = {
+        name: "OptionalRepository",
+        pattern: "^([a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*)?$",
+        max: Some(255),
+        meaning: "empty or an image repository without tag, like ghcr.io/mailu/admin"
+    };
+    IMAGE_TAG = {
+        name: "ImageTag",
+        pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        max: None,
+        meaning: "an image tag, like 2024.06"
+    };
+    OPTIONAL_IMAGE_TAG = {
+        name: "OptionalImageTag",
+        pattern: "^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$",
+        max: None,
+        meaning: "empty or an image tag, like 2024.06"
+    };
+    OPTIONAL_DIGEST = {
+        name: "OptionalDigest",
+        pattern: "^(sha256:[a-f0-9]{64})?$",
+        max: None,
+        meaning: "empty or an image digest, like sha256: followed by 64 hex digits"
+    };
+    OPTIONAL_HOST = {
+        name: "OptionalHost",
+        pattern: "^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)?$",
+        max: Some(253),
+        meaning: "empty or a host name or IP address, like postgres.db.svc.cluster.local"
+    };
+    NAME_TOKEN = {
+        name: "NameToken",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        max: Some(63),
+        meaning: "a name made of letters, digits, '-' and '_'"
+    };
+}
+
+// The composite patterns are spelled out once here; `concat!` cannot take constants.
+const fn const_format_dns() -> &'static str {
+    "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+}
+const fn const_format_optional_dns() -> &'static str {
+    "^(([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$"
+}
+const fn const_format_subdomain() -> &'static str {
+    "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"
+}
+const fn const_format_cidr() -> &'static str {
+    concat!(
+        "^(",
+        // IPv4
+        "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])",
+        "/(3[0-2]|[12]?[0-9])",
+        "|",
+        // IPv6, every placement of the `::` shorthand
+        "(",
+        "([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}",
+        "|([0-9a-fA-F]{1,4}:){1,7}:",
+        "|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}",
+        "|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}",
+        "|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}",
+        "|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}",
+        "|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}",
+        "|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}",
+        "|:((:[0-9a-fA-F]{1,4}){1,7}|:)",
+        ")",
+        "/(12[0-8]|1[01][0-9]|[1-9]?[0-9])",
+        ")$"
+    )
+}
+
+/// The format whose pattern is `pattern`, for turning a schema error into words.
+pub fn format_for_pattern(pattern: &str) -> Option<&'static Format> {
+    ALL_FORMATS.iter().copied().find(|f| f.pattern == pattern)
+}
+
+impl Format {
+    fn schema(&self) -> Schema {
+        let mut schema = json_schema!({
+            "type": "string",
+            "pattern": self.pattern,
+        });
+        if let Some(max) = self.max_length {
+            schema.insert("maxLength".into(), max.into());
+        }
+        schema
+    }
+
+    /// Whether `text` has this format (pattern and length).
+    pub fn matches(&self, text: &str) -> bool {
+        use std::collections::HashMap;
+        use std::sync::{LazyLock, Mutex};
+        static COMPILED: LazyLock<Mutex<HashMap<&'static str, regex::Regex>>> =
+            LazyLock::new(|| Mutex::new(HashMap::new()));
+        if self.max_length.is_some_and(|max| text.chars().count() > max as usize) {
+            return false;
+        }
+        let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        let re = cache
+            .entry(self.pattern)
+            .or_insert_with(|| regex::Regex::new(self.pattern).expect("format patterns are valid"));
+        re.is_match(text)
+    }
+}
+
+/// Declares a string newtype checked against a [`Format`].
+macro_rules! formatted_string {
+    ($(#[$meta:meta])* $name:ident => $format:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub const FORMAT: &'static Format = &$format;
+            pub fn new(text: impl Into<String>) -> Self {
+                $name(text.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                $name(text.to_string())
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed($format.name)
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                $format.schema()
+            }
+        }
+    };
+}
+
+formatted_string!(
+    /// A lower-case, fully qualified DNS name.
+    DnsName => FQDN
+);
+formatted_string!(
+    /// Empty, or a lower-case, fully qualified DNS name.
+    OptionalDnsName => OPTIONAL_FQDN
+);
+formatted_string!(
+    /// A DNS suffix such as the cluster domain.
+    DomainSuffix => DOMAIN_SUFFIX
+);
+formatted_string!(
+    /// The name of a Kubernetes object (Secret, StorageClass, issuer).
+    ObjectName => OBJECT_NAME
+);
+formatted_string!(
+    /// Empty, or the name of a Kubernetes object.
+    OptionalObjectName => OPTIONAL_OBJECT_NAME
+);
+formatted_string!(
+    /// A key inside a Secret's data.
+    SecretDataKey => SECRET_DATA_KEY
+);
+formatted_string!(
+    /// An IPv4 or IPv6 network in CIDR notation.
+    Cidr => CIDR
+);
+formatted_string!(
+    /// A Kubernetes quantity.
+    Quantity => QUANTITY
+);
+formatted_string!(
+    /// Empty (not set), or a Kubernetes quantity.
+    OptionalQuantity => OPTIONAL_QUANTITY
+);
+formatted_string!(
+    /// A storage size greater than zero.
+    StorageSize => STORAGE_SIZE
+);
+formatted_string!(
+    /// An IANA time zone name.
+    Timezone => TIMEZONE
+);
+formatted_string!(
+    /// The local part of an e-mail address.
+    LocalPart => LOCAL_PART
+);
+formatted_string!(
+    /// An image registry with an optional path.
+    Registry => REGISTRY
+);
+formatted_string!(
+    /// Empty, or an image repository without a tag.
+    OptionalRepository => OPTIONAL_REPOSITORY
+);
+formatted_string!(
+    /// An image tag.
+    ImageTag => IMAGE_TAG
+);
+formatted_string!(
+    /// Empty, or an image tag.
+    OptionalImageTag => OPTIONAL_IMAGE_TAG
+);
+formatted_string!(
+    /// Empty, or an image digest.
+    OptionalDigest => OPTIONAL_DIGEST
+);
+formatted_string!(
+    /// Empty, or a host name or IP address.
+    OptionalHost => OPTIONAL_HOST
+);
+formatted_string!(
+    /// A short name token (Traefik entry point names).
+    NameToken => NAME_TOKEN
+);
+
+/// Why a CIDR is unusable although it matches the pattern: host bits set. `None` when fine
+/// (or when the text is not a CIDR at all, which the pattern reports).
+pub fn cidr_host_bits_problem(text: &str) -> Option<String> {
+    let (addr, prefix) = text.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok()?;
+    let (bits, network) = match addr.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(a) => {
+            let raw = u32::from(a);
+            let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix.min(32)) };
+            (raw & !mask != 0, std::net::IpAddr::V4((raw & mask).into()))
+        }
+        std::net::IpAddr::V6(a) => {
+            let raw = u128::from(a);
+            let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix.min(128)) };
+            (raw & !mask != 0, std::net::IpAddr::V6((raw & mask).into()))
+        }
+    };
+    bits.then(|| format!("has host bits set; the network is {network}/{prefix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_lengths_hold() {
+        for format in ALL_FORMATS {
+            regex::Regex::new(format.pattern).unwrap();
+            // Error messages find the format by its pattern, so patterns must differ.
+            assert_eq!(
+                ALL_FORMATS.iter().filter(|f| f.pattern == format.pattern).count(),
+                1,
+                "{}",
+                format.name
+            );
+        }
+        assert!(!FQDN.matches(&format!("{}.com", "a".repeat(250))));
+    }
+
+    #[test]
+    fn dns_names_are_lower_case_and_qualified() {
+        assert!(FQDN.matches("mail.example.com"));
+        assert!(FQDN.matches("xn--bcher-kva.example"));
+        for bad in ["Mail.example.com", "localhost", "example.com.", "bad_host.com", "-a.com", "a..com", ""] {
+            assert!(!FQDN.matches(bad), "{bad}");
+        }
+        assert!(OPTIONAL_FQDN.matches(""));
+    }
+
+    #[test]
+    fn cidrs() {
+        for good in ["10.42.0.0/16", "0.0.0.0/0", "fd00:42::/56", "::/0", "2001:db8::/32"] {
+            assert!(CIDR.matches(good), "{good}");
+        }
+        for bad in ["10.42.0.0", "10.0.0.0/33", "256.1.1.1/8", "fd00::/129", "10.42.0.0/16 "] {
+            assert!(!CIDR.matches(bad), "{bad}");
+        }
+        assert_eq!(cidr_host_bits_problem("10.42.0.0/16"), None);
+        assert_eq!(
+            cidr_host_bits_problem("10.42.1.7/16").as_deref(),
+            Some("has host bits set; the network is 10.42.0.0/16")
+        );
+        assert!(cidr_host_bits_problem("fd00::1/64").is_some());
+        assert_eq!(cidr_host_bits_problem("fd00::/64"), None);
+    }
+
+    #[test]
+    fn quantities() {
+        for good in ["100m", "0.5", "1", "256Mi", "1Gi", "1e3", "5G", "+1", ".5"] {
+            assert!(QUANTITY.matches(good), "{good}");
+        }
+        for bad in ["", "abc", "5 Gi", "-1", "1.5.3", "5gb", "Mi"] {
+            assert!(!QUANTITY.matches(bad), "{bad}");
+        }
+        assert!(OPTIONAL_QUANTITY.matches(""));
+        assert!(STORAGE_SIZE.matches("5Gi"));
+        for bad in ["0", "0Gi", "0.0", "", "5m"] {
+            assert!(!STORAGE_SIZE.matches(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Checks merged values: first against the generated JSON Schema (the same verdict Helm
+//! reaches with `values.schema.json`), then the rules JSON Schema cannot express. Every
+//! problem names the key path; the caller adds where the value came from.
+
+use std::sync::LazyLock;
+
+use jsonschema::Validator;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value as Json;
+
+use super::model::Values;
+use super::schema::{REQUIREMENTS, Requirement, values_schema};
+use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
+use crate::value::{KeyPath, Value};
+
+/// One thing wrong with the values.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The key the problem is about.
+    pub path: KeyPath,
+    /// What is wrong, completing "<path>: ...".
+    pub message: String,
+    /// Whether the problem is with the key itself (unknown key) rather than its value.
+    pub about_key: bool,
+    /// The key whose value caused the problem when it is another one (the condition of a
+    /// conditional requirement); its origin is the one to show.
+    pub cause: Option<KeyPath>,
+}
+
+impl Problem {
+    fn new(path: KeyPath, message: String) -> Self {
+        Problem { path, message, about_key: false, cause: None }
+    }
+}
+
+/// The rules JSON Schema cannot express, listed for the README and `--help`.
+pub const RULES_BEYOND_SCHEMA: &[&str] = &["subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)"];
+
+static VALIDATOR: LazyLock<Validator> =
+    LazyLock::new(|| jsonschema::draft7::new(&values_schema()).expect("the generated schema compiles"));
+
+/// Checks merged values and returns the typed model, or every problem found.
+pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
+    let problems = check(tree);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(tree.to_json())
+        .map_err(|e| vec![Problem::new(KeyPath::root(), format!("values do not fit the model: {e}"))])
+}
+
+/// Every problem with merged values, sorted by key path.
+pub fn check(tree: &Value) -> Vec<Problem> {
+    let json = tree.to_json();
+    let mut problems: Vec<Problem> = VALIDATOR.iter_errors(&json).flat_map(|e| describe(&e, tree)).collect();
+    problems.extend(rules_beyond_schema(tree));
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(Value::String(subnet)) = tree.get_dotted("subnet")
+        && CIDR.matches(subnet)
+        && let Some(message) = cidr_host_bits_problem(subnet)
+    {
+        problems.push(Problem::new(KeyPath::from_dotted("subnet"), message));
+    }
+    problems
+}
+
+fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Problem> {
+    let path = KeyPath::from_json_pointer(error.instance_path().as_str(), tree);
+    let schema_path = error.schema_path().as_str().to_string();
+    let instance = error.instance();
+    let problem = Problem::new;
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| Problem {
+                about_key: true,
+                ..Problem::new(path.child_key(key), unknown_key_message(key, &schema_path))
+            })
+            .collect(),
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            vec![problem(path.child_key(key), "is missing".into())]
+        }
+        ValidationErrorKind::Type { kind } => {
+            vec![problem(path, format!("must be {}, found {}", expected_type(kind), describe_json(instance)))]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|o| o.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+                .unwrap_or_default();
+            vec![problem(
+                path,
+                format!("must be one of {}, found {}", choices.join(", "), describe_json(instance)),
+            )]
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let found = instance.as_str().unwrap_or_default();
+            let message = match (format_for_pattern(pattern), found.is_empty()) {
+                (Some(format), true) => format!("is required (must be {})", format.meaning),
+                (Some(format), false) => {
+                    format!("must be {}, found {}", format.meaning, describe_json(instance))
+                }
+                (None, _) => format!("must match {pattern}, found {}", describe_json(instance)),
+            };
+            vec![problem(path, message)]
+        }
+        ValidationErrorKind::MinLength { .. } => match requirement_for(&schema_path) {
+            Some(requirement) => vec![Problem {
+                cause: Some(KeyPath::from_dotted(&format!("{}.{}", requirement.at, requirement.when_key))),
+                ..problem(path, format!("is required when {}", requirement.condition()))
+            }],
+            None => vec![problem(path, "must not be empty".into())],
+        },
+        ValidationErrorKind::MaxLength { limit } => {
+            vec![problem(path, format!("must be at most {limit} characters long"))]
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            let noun = if *limit == 1 { "entry" } else { "entries" };
+            vec![problem(path, format!("must have at least {limit} {noun}"))]
+        }
+        ValidationErrorKind::UniqueItems => {
+            vec![problem(path, "must not list the same entry twice".into())]
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            vec![problem(path, format!("must be at least {limit}, found {}", describe_json(instance)))]
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            vec![problem(path, format!("must be at most {limit}, found {}", describe_json(instance)))]
+        }
+        _ => vec![problem(path, error.to_string())],
+    }
+}
+
+/// The conditional requirement whose `then` holds the failing keyword, if any.
+fn requirement_for(schema_path: &str) -> Option<&'static Requirement> {
+    let (before_then, _) = schema_path.split_once("/then/")?;
+    REQUIREMENTS.iter().find(|r| {
+        let at = r.at.split('.').map(|k| format!("/properties/{k}")).collect::<String>();
+        before_then.starts_with(&at) && before_then[at.len()..].starts_with("/allOf/")
+    })
+}
+
+fn unknown_key_message(key: &str, schema_path: &str) -> String {
+    // The allowed keys are the siblings in the schema object whose `additionalProperties`
+    // refused the key.
+    let allowed = allowed_keys(schema_path);
+    match closest(key, &allowed) {
+        Some(suggestion) => format!("unknown key (did you mean \"{suggestion}\"?)"),
+        None => "unknown key".into(),
+    }
+}
+
+fn allowed_keys(schema_path: &str) -> Vec<String> {
+    let schema = values_schema();
+    let object_pointer = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
+    schema
+        .pointer(object_pointer)
+        .and_then(|s| s.get("properties"))
+        .and_then(Json::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The allowed key nearest to `key` by edit distance, if near enough to be a typo.
+fn closest(key: &str, allowed: &[String]) -> Option<String> {
+    allowed
+        .iter()
+        .map(|candidate| (edit_distance(&key.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn expected_type(kind: &TypeKind) -> String {
+    let name = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+        "object" => "a map".to_string(),
+        "array" => "a list".to_string(),
+        "integer" => "a whole number".to_string(),
+        "number" => "a number".to_string(),
+        "boolean" => "true or false".to_string(),
+        "string" => "a string".to_string(),
+        "null" => "null".to_string(),
+        other => other.to_string(),
+    };
+    match kind {
+        TypeKind::Single(t) => name(t),
+        TypeKind::Multiple(set) => set.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+/// A found value in words: `"debug"`, `5`, `a list`.
+fn describe_json(value: &Json) -> String {
+    match value {
+        Json::Null => "null".into(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => serde_json::to_string(s).unwrap_or_default(),
+        Json::Array(_) => "a list".into(),
+        Json::Object(_) => "a map".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        assert_eq!(closest("hostname", &["hostnames".into(), "domain".into()]), Some("hostnames".into()));
+        assert_eq!(closest("zzz", &["hostnames".into()]), None);
+    }
+}

@@ -1,0 +1,231 @@
+//! The `validate` and `schema` commands as a user runs them: exit codes, messages, and bad
+//! input that must never panic.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn mailu_chart() -> Command {
+    let mut cmd = Command::cargo_bin("mailu-chart").unwrap();
+    cmd.current_dir(common::root());
+    cmd
+}
+
+/// Runs `validate` on the given bytes (as a file) and returns (exit code, stderr).
+fn validate_bytes(bytes: &[u8]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("values.yaml");
+    std::fs::write(&path, bytes).unwrap();
+    let output = mailu_chart().args(["validate", "-f"]).arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    (output.status.code().unwrap(), stderr)
+}
+
+#[test]
+fn valid_values_exit_zero() {
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("the values are valid\n");
+}
+
+#[test]
+fn invalid_values_exit_one_and_list_every_problem() {
+    mailu_chart()
+        .args(["validate", "-f", "tests/values/bad/two-problems.yaml"])
+        .assert()
+        .code(1)
+        .stderr(contains("the values are invalid (2 problems)"))
+        .stderr(contains("tests/values/bad/two-problems.yaml:2:9: domain: must be a lower-case DNS name"))
+        .stderr(contains("tests/values/bad/two-problems.yaml:3:13: hostnames[0]:"));
+}
+
+#[test]
+fn set_flags_are_named_as_the_origin() {
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "messageSizeLimitMb=0"])
+        .assert()
+        .code(1)
+        .stderr(contains("--set messageSizeLimitMb=0: messageSizeLimitMb: must be at least 1, found 0"));
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "redis.port=1.5"])
+        .assert()
+        .code(1)
+        .stderr(contains("redis.port: must be a whole number, found \"1.5\""));
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set-json", "redis.port=6380"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn conditional_requirements_point_at_the_condition() {
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "ingress.enabled=true"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "--set ingress.enabled=true: ingress.traefik.hostname: is required when ingress.enabled is true",
+        ));
+}
+
+#[test]
+fn values_can_come_from_standard_input_and_comma_lists() {
+    let text = std::fs::read("values-examples/minimal.yaml").unwrap();
+    mailu_chart().args(["validate", "-f", "-"]).write_stdin(text).assert().success();
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml,tests/values/bad/log-level-lower-case.yaml"])
+        .assert()
+        .code(1)
+        .stderr(contains("logLevel: must be one of"));
+}
+
+#[test]
+fn set_file_reads_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tz");
+    std::fs::write(&path, "Europe/Paris").unwrap();
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set-file"])
+        .arg(format!("timezone={}", path.display()))
+        .assert()
+        .success();
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set-file", "timezone=/nonexistent/tz"])
+        .assert()
+        .code(1)
+        .stderr(contains("--set-file timezone=/nonexistent/tz: cannot read /nonexistent/tz: no such file"));
+}
+
+#[test]
+fn bad_set_syntax_is_an_error_naming_the_flag() {
+    mailu_chart()
+        .args(["validate", "--set", "domain"])
+        .assert()
+        .code(1)
+        .stderr("error: --set domain: key \"domain\" has no value\n");
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    mailu_chart()
+        .args(["validate", "-f", "no-such-file.yaml"])
+        .assert()
+        .code(1)
+        .stderr("error: cannot read no-such-file.yaml: no such file\n");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    mailu_chart().args(["validate", "--no-such-flag"]).assert().code(2);
+    mailu_chart().arg("no-such-command").assert().code(2);
+    mailu_chart().assert().code(2);
+}
+
+#[test]
+fn yaml_syntax_errors_name_the_line() {
+    let (code, stderr) = validate_bytes(b"domain: example.com\nhostnames: [mail.example.com\nsubnet: x\n");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("values.yaml:3:") && stderr.contains("invalid YAML"), "{stderr}");
+    let (code, stderr) = validate_bytes(b"a:\n\tb: 1\n");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("values.yaml:2:"), "{stderr}");
+}
+
+#[test]
+fn a_document_that_is_not_a_map_is_refused() {
+    let (code, stderr) = validate_bytes(b"- a\n- b\n");
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("values.yaml:1:1: a values document must be a map of keys, found a list"),
+        "{stderr}"
+    );
+    let (code, stderr) = validate_bytes(b"just a string\n");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("found a string"), "{stderr}");
+}
+
+#[test]
+fn an_empty_file_is_no_values() {
+    let (code, stderr) = validate_bytes(b"");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("domain: is required"), "{stderr}");
+    let (code, _) = validate_bytes(b"# only a comment\n");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn non_utf8_bytes_are_refused() {
+    let (code, stderr) = validate_bytes(b"domain: example.com\nhostnames: [\xff\xfe]\n");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("not valid UTF-8 text (invalid byte at line 2)"), "{stderr}");
+}
+
+#[test]
+fn a_multi_megabyte_file_is_handled() {
+    let mut text = String::from("domain: example.com\nhostnames: [mail.example.com]\nsubnet: 10.42.0.0/16\n");
+    text.push_str("admin:\n  podAnnotations:\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("    example.com/annotation-{i}: \"value {i}\"\n"));
+    }
+    assert!(text.len() > 2_000_000);
+    let (code, stderr) = validate_bytes(text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    // A huge invalid file reports its problem without drowning the user.
+    text.push_str("bogus: 1\n");
+    let (code, stderr) = validate_bytes(text.as_bytes());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("bogus: unknown key"), "{stderr}");
+}
+
+#[test]
+fn deep_nesting_and_alias_bombs_are_refused_without_crashing() {
+    let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let (code, stderr) = validate_bytes(deep.as_bytes());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("invalid YAML"), "{stderr}");
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in ('a'..='j').zip('b'..='k') {
+        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+    }
+    let (code, stderr) = validate_bytes(bomb.as_bytes());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("excessive aliasing"), "{stderr}");
+}
+
+#[test]
+fn duplicate_keys_warn_but_do_not_fail() {
+    let (code, stderr) = validate_bytes(
+        b"domain: example.com\ndomain: example.org\nhostnames: [mail.example.com]\nsubnet: 10.42.0.0/16\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("values.yaml:2:1: key domain is given twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn schema_prints_the_generated_draft07_schema() {
+    let output = mailu_chart().arg("schema").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text, mailu_chart::values::schema::values_schema_text());
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(
+        schema["required"].as_array().map(Vec::len),
+        schema["properties"].as_object().map(|p| p.len())
+    );
+}
+
+#[test]
+fn version_and_help_exit_zero() {
+    mailu_chart().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
+    mailu_chart().arg("--help").assert().success().stdout(contains("validate").and(contains("schema")));
+}

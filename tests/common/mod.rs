@@ -1,0 +1,76 @@
+//! Shared test support: finding the real-world oracles, running the built binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// An oracle the test setup installs (see scripts/install-oracles.sh).
+#[derive(Clone, Copy, Debug)]
+pub enum Oracle {
+    Helm4,
+    Helm3,
+    KubernetesValidate,
+}
+
+impl Oracle {
+    fn env_var(self) -> &'static str {
+        match self {
+            Oracle::Helm4 => "MAILU_CHART_HELM4",
+            Oracle::Helm3 => "MAILU_CHART_HELM3",
+            Oracle::KubernetesValidate => "MAILU_CHART_KUBERNETES_VALIDATE",
+        }
+    }
+
+    /// The oracle's path. When it is missing, the test is skipped with a note, except when
+    /// MAILU_CHART_REQUIRE_ORACLES=1 (the README's test command and CI), where it fails.
+    pub fn find(self) -> Option<PathBuf> {
+        let var = self.env_var();
+        let found = std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_file());
+        if found.is_none() {
+            if std::env::var("MAILU_CHART_REQUIRE_ORACLES").as_deref() == Ok("1") {
+                panic!("{var} does not name an installed oracle; run scripts/install-oracles.sh");
+            }
+            eprintln!(
+                "note: skipping the {self:?} part of this test: {var} is not set (scripts/test.sh sets it)"
+            );
+        }
+        found
+    }
+}
+
+/// Both helm versions that are available, with a name for messages.
+pub fn helms() -> Vec<(&'static str, PathBuf)> {
+    [("helm 4", Oracle::Helm4), ("helm 3", Oracle::Helm3)]
+        .into_iter()
+        .filter_map(|(name, oracle)| oracle.find().map(|p| (name, p)))
+        .collect()
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Files with the given extension in a folder of the repository, sorted.
+pub fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs a program, panicking with its output when it cannot start.
+pub fn run(program: &Path, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}
+
+/// A file's name relative to the repository, for messages.
+pub fn short(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+}
