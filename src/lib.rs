@@ -2,7 +2,9 @@
 //! rendered manifests or as an equivalent Helm chart.
 
 pub mod cli;
+pub mod components;
 pub mod gofmt;
+pub mod render;
 pub mod value;
 pub mod values;
 pub mod yaml;

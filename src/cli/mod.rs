@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, shared values flags, and the mapping of
 //! failures to exit codes (0 success, 1 failure, 2 usage error).
 
+mod render;
 mod schema;
 mod validate;
 mod values_args;
@@ -22,6 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Render the Kubernetes manifests for the values (like `helm template` of the chart).
+    Render(render::RenderArgs),
     /// Check values against the model; print every problem with its key and location.
     Validate(validate::ValidateArgs),
     /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),
     };

@@ -64,13 +64,13 @@ pub struct Values {
     pub dovecot: StatefulComponent,
     /// The relay-only submission service that webmail sends through. It accepts mail only
     /// from webmail (enforced by NetworkPolicy) and relays it to postfix.
-    pub dovecot_submission: Component,
+    pub dovecot_submission: ImageComponent,
     /// rspamd: spam filter, DKIM signing and verification.
     pub rspamd: StatefulComponent,
     /// Webmail (Roundcube or SnappyMail), served by front under `/webmail`.
     pub webmail: WebmailComponent,
     /// ClamAV antivirus scanning, used by rspamd. Needs about 1 GiB of memory.
-    pub clamav: StatefulComponent,
+    pub clamav: StatefulImageComponent,
     /// Fetchmail: fetches mail from external POP3/IMAP accounts.
     pub fetchmail: FetchmailComponent,
     /// WebDAV (Radicale): CalDAV and CardDAV, served by front under `/webdav`.
@@ -261,12 +261,25 @@ pub struct Redis {
     /// Port of the external Redis.
     #[schemars(range(min = 1, max = 65535))]
     pub port: u16,
-    /// The Secret key holding the external Redis password; an empty name means no password.
-    pub password_secret: SecretKeyRef,
+    /// Reserved: a Secret key with the external Redis password. Mailu 2024.06 cannot
+    /// authenticate to Redis (rspamd's Redis settings have no password), so the name must stay
+    /// empty.
+    pub password_secret: UnsupportedSecretKeyRef,
     /// Image of the built-in Redis.
     pub image: FullImage,
     /// Resources of the built-in Redis.
     pub resources: Resources,
+}
+
+/// A reference to a Secret key that cannot be used yet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct UnsupportedSecretKeyRef {
+    /// Must stay empty.
+    pub name: MustBeEmpty,
+    /// Key inside the Secret.
+    pub key: SecretDataKey,
 }
 
 /// A complete image reference.
@@ -275,7 +288,7 @@ pub struct Redis {
 #[schemars(inline)]
 pub struct FullImage {
     /// Repository, including the registry.
-    pub repository: OptionalRepository,
+    pub repository: Repository,
     /// Tag.
     pub tag: ImageTag,
     /// Digest; when set, the image is pulled by digest.
@@ -342,7 +355,7 @@ pub struct Persistence {
 
 /// Common settings of every component, with a component's own extra keys.
 macro_rules! component {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($image:ty) { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -351,8 +364,8 @@ macro_rules! component {
             /// Deploy this component.
             pub enabled: bool,
             $($(#[$fmeta])* pub $field: $ty,)*
-            /// Image override.
-            pub image: ImageOverride,
+            /// Image.
+            pub image: $image,
             /// CPU and memory.
             pub resources: Resources,
             /// Node labels the pod must match.
@@ -369,7 +382,6 @@ macro_rules! component {
 
         impl ComponentSettings for $name {
             fn enabled(&self) -> bool { self.enabled }
-            fn image(&self) -> &ImageOverride { &self.image }
             fn resources(&self) -> &Resources { &self.resources }
         }
     };
@@ -378,24 +390,34 @@ macro_rules! component {
 /// What every component block has.
 pub trait ComponentSettings {
     fn enabled(&self) -> bool;
-    fn image(&self) -> &ImageOverride;
     fn resources(&self) -> &Resources;
 }
 
 component!(
-    /// A component without storage of its own.
-    Component {}
+    /// A Mailu component without storage of its own.
+    Component(ImageOverride) {}
 );
 component!(
-    /// A component with a persistent volume.
-    StatefulComponent {
+    /// A Mailu component with a persistent volume.
+    StatefulComponent(ImageOverride) {
+        /// The component's volume.
+        persistence: Persistence,
+    }
+);
+component!(
+    /// A component with a third-party image and no storage of its own.
+    ImageComponent(FullImage) {}
+);
+component!(
+    /// A component with a third-party image and a persistent volume.
+    StatefulImageComponent(FullImage) {
         /// The component's volume.
         persistence: Persistence,
     }
 );
 component!(
     /// The webmail component.
-    WebmailComponent {
+    WebmailComponent(ImageOverride) {
         /// `roundcube` or `snappymail`.
         #[serde(rename = "type")]
         kind: WebmailType,
@@ -405,7 +427,7 @@ component!(
 );
 component!(
     /// The fetchmail component.
-    FetchmailComponent {
+    FetchmailComponent(ImageOverride) {
         /// Seconds between two fetches.
         #[schemars(range(min = 10))]
         delay_seconds: u32,
@@ -501,6 +523,20 @@ pub struct RateLimits {
 pub struct NetworkPolicy {
     /// Emit the NetworkPolicies.
     pub enabled: bool,
+    /// The pods of the ingress controller, which may reach front's web port and mail
+    /// listeners.
+    pub ingress_controller: PodPeer,
+}
+
+/// Pods selected by labels, in namespaces selected by labels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct PodPeer {
+    /// Labels of the namespaces; empty means every namespace.
+    pub namespace_labels: BTreeMap<String, String>,
+    /// Labels of the pods.
+    pub pod_labels: BTreeMap<String, String>,
 }
 
 fn resources(req_cpu: &str, req_mem: &str, lim_cpu: &str, lim_mem: &str) -> Resources {
@@ -529,6 +565,10 @@ fn component(enabled: bool, resources: Resources) -> Component {
         pod_annotations: BTreeMap::new(),
         extra_env: Vec::new(),
     }
+}
+
+fn third_party_image(repository: &str, tag: &str) -> FullImage {
+    FullImage { repository: repository.into(), tag: tag.into(), digest: "".into() }
 }
 
 fn stateful(enabled: bool, resources: Resources, size: &str) -> StatefulComponent {
@@ -604,12 +644,11 @@ impl Default for Values {
                 builtin: true,
                 host: "".into(),
                 port: 6379,
-                password_secret: SecretKeyRef { name: "".into(), key: "password".into() },
-                image: FullImage {
-                    repository: "docker.io/library/redis".into(),
-                    tag: "7.4-alpine".into(),
-                    digest: "".into(),
+                password_secret: UnsupportedSecretKeyRef {
+                    name: MustBeEmpty::default(),
+                    key: "password".into(),
                 },
+                image: third_party_image("docker.io/library/redis", "7.4-alpine"),
                 resources: resources("50m", "64Mi", "250m", "256Mi"),
             },
             storage: Storage { storage_class: "".into() },
@@ -617,7 +656,20 @@ impl Default for Values {
             admin: stateful(true, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
             postfix: stateful(true, resources("100m", "512Mi", "500m", "1Gi"), "5Gi"),
             dovecot: stateful(true, resources("200m", "1Gi", "1000m", "2Gi"), "50Gi"),
-            dovecot_submission: component(true, resources("50m", "64Mi", "200m", "256Mi")),
+            dovecot_submission: {
+                let c = component(true, resources("50m", "64Mi", "200m", "256Mi"));
+                ImageComponent {
+                    enabled: c.enabled,
+                    // Dovecot 2.4 changed its configuration syntax; the relay's file is 2.3's.
+                    image: third_party_image("docker.io/dovecot/dovecot", "2.3.21.1"),
+                    resources: c.resources,
+                    node_selector: c.node_selector,
+                    tolerations: c.tolerations,
+                    affinity: c.affinity,
+                    pod_annotations: c.pod_annotations,
+                    extra_env: c.extra_env,
+                }
+            },
             rspamd: stateful(true, resources("100m", "256Mi", "500m", "1Gi"), "5Gi"),
             webmail: WebmailComponent {
                 enabled: webmail.enabled,
@@ -631,7 +683,21 @@ impl Default for Values {
                 pod_annotations: webmail.pod_annotations,
                 extra_env: webmail.extra_env,
             },
-            clamav: stateful(false, resources("100m", "1Gi", "1000m", "2Gi"), "15Gi"),
+            clamav: {
+                let c = stateful(false, resources("100m", "1Gi", "1000m", "2Gi"), "15Gi");
+                StatefulImageComponent {
+                    enabled: c.enabled,
+                    persistence: c.persistence,
+                    // Mailu 2024.06 uses ClamAV's own image.
+                    image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
+                    resources: c.resources,
+                    node_selector: c.node_selector,
+                    tolerations: c.tolerations,
+                    affinity: c.affinity,
+                    pod_annotations: c.pod_annotations,
+                    extra_env: c.extra_env,
+                }
+            },
             fetchmail: FetchmailComponent {
                 enabled: fetchmail.enabled,
                 delay_seconds: 600,
@@ -667,7 +733,13 @@ impl Default for Values {
                 smtp_messages_per_minute: 100,
                 smtp_recipients_per_minute: 300,
             },
-            network_policy: NetworkPolicy { enabled: true },
+            network_policy: NetworkPolicy {
+                enabled: true,
+                ingress_controller: PodPeer {
+                    namespace_labels: BTreeMap::new(),
+                    pod_labels: BTreeMap::from([("app.kubernetes.io/name".into(), "traefik".into())]),
+                },
+            },
         }
     }
 }

@@ -74,6 +74,14 @@ pub const REQUIREMENTS: &[Requirement] = &[
     },
 ];
 
+/// Components Mailu cannot work without, with the reason; their `enabled` must stay true.
+pub const ALWAYS_ON: &[(&str, &str)] = &[
+    ("front", "every web request and mail login passes through front"),
+    ("admin", "admin authenticates every login and holds the configuration"),
+    ("postfix", "postfix receives and sends all mail"),
+    ("dovecot", "dovecot stores the mailboxes"),
+];
+
 /// The schema of the values, as a JSON document.
 pub fn values_schema() -> Json {
     let generator = SchemaSettings::draft07().into_generator();
@@ -82,6 +90,9 @@ pub fn values_schema() -> Json {
     add_defaults(&mut schema, &defaults);
     for requirement in REQUIREMENTS {
         add_requirement(&mut schema, requirement);
+    }
+    for (component, _) in ALWAYS_ON {
+        object_at(&mut schema, &format!("{component}.enabled")).insert("const".into(), json!(true));
     }
     if let Some(root) = schema.as_object_mut() {
         root.insert("title".into(), json!("mailu-chart values"));

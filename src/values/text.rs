@@ -106,6 +106,18 @@ formats! {
         max: Some(255),
         meaning: "an image registry and path, like ghcr.io/mailu"
     };
+    REPOSITORY = {
+        name: "Repository",
+        pattern: "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)+$",
+        max: Some(255),
+        meaning: "an image repository without tag, like docker.io/library/redis"
+    };
+    MUST_BE_EMPTY = {
+        name: "MustBeEmpty",
+        pattern: "^$",
+        max: None,
+        meaning: "empty: Mailu 2024.06 cannot authenticate to Redis"
+    };
     OPTIONAL_REPOSITORY = {
         name: "OptionalRepository",
         pattern: "^([a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*)?$",
@@ -318,6 +330,14 @@ formatted_string!(
 formatted_string!(
     /// Empty, or an image repository without a tag.
     OptionalRepository => OPTIONAL_REPOSITORY
+);
+formatted_string!(
+    /// An image repository without a tag.
+    Repository => REPOSITORY
+);
+formatted_string!(
+    /// A setting that is reserved and must stay empty.
+    MustBeEmpty => MUST_BE_EMPTY
 );
 formatted_string!(
     /// An image tag.

@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
 use super::model::Values;
-use super::schema::{REQUIREMENTS, Requirement, values_schema};
+use super::schema::{ALWAYS_ON, REQUIREMENTS, Requirement, values_schema};
 use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
 use crate::value::{KeyPath, Value};
 
@@ -124,6 +124,14 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         ValidationErrorKind::MinItems { limit } => {
             let noun = if *limit == 1 { "entry" } else { "entries" };
             vec![problem(path, format!("must have at least {limit} {noun}"))]
+        }
+        ValidationErrorKind::Constant { .. } => {
+            let component = path.segments().first().map(|s| match s {
+                crate::value::Segment::Key(k) => k.as_str(),
+                crate::value::Segment::Index(_) => "",
+            });
+            let reason = ALWAYS_ON.iter().find(|(c, _)| Some(*c) == component).map_or("", |(_, r)| r);
+            vec![problem(path, format!("cannot be turned off: {reason}"))]
         }
         ValidationErrorKind::UniqueItems => {
             vec![problem(path, "must not list the same entry twice".into())]

@@ -482,7 +482,8 @@ fn go_parse_float(s: &str) -> Option<f64> {
     if lower.contains("inf") || lower.contains("nan") || lower.starts_with("0x") || lower.starts_with("-0x") {
         return None;
     }
-    t.parse::<f64>().ok()
+    // Go reports overflow as an error, and go-yaml then keeps the text as a string.
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 #[cfg(test)]
@@ -519,6 +520,8 @@ mod tests {
         assert_eq!(scalar("-"), Value::String("-".into()));
         assert_eq!(scalar("1.2.3"), Value::String("1.2.3".into()));
         assert_eq!(scalar("18446744073709551615"), Value::Float(18446744073709551615.0));
+        assert_eq!(scalar("1e400"), Value::String("1e400".into()));
+        assert_eq!(scalar("1e-400"), Value::Float(0.0));
     }
 
     #[test]

@@ -74,3 +74,35 @@ pub fn run(program: &Path, args: &[&str]) -> Output {
 pub fn short(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
+
+/// Reads values files and `--set` texts through the same path the CLI uses.
+pub fn user_values(files: &[&Path], set: &[&str]) -> mailu_chart::values::UserValues {
+    let inputs = mailu_chart::values::ValueInputs {
+        files: files.iter().map(|p| (short(p), std::fs::read(p).unwrap())).collect(),
+        set: set.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    mailu_chart::values::UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap()
+}
+
+/// Renders values files (plus `--set` texts) in Helm's order.
+pub fn render(files: &[&Path], set: &[&str]) -> Vec<mailu_chart::render::Manifest> {
+    render_release(files, set, &mailu_chart::render::Release::default())
+}
+
+/// Renders for a given release name and namespace.
+pub fn render_release(
+    files: &[&Path],
+    set: &[&str],
+    release: &mailu_chart::render::Release,
+) -> Vec<mailu_chart::render::Manifest> {
+    let values = mailu_chart::values::resolve(&user_values(files, set)).unwrap_or_else(|e| panic!("{e}"));
+    let mut manifests = mailu_chart::render::render(&values, release).unwrap();
+    mailu_chart::render::output::install_order(&mut manifests);
+    manifests
+}
+
+/// Every values example.
+pub fn examples() -> Vec<PathBuf> {
+    files_in("values-examples", "yaml")
+}

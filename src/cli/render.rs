@@ -1,0 +1,82 @@
+//! `mailu-chart render`: the manifests for the values, like `helm template` of the exported
+//! chart.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliError, ValuesArgs, write_stdout};
+use crate::render::{self, Release, output};
+use crate::values;
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+    /// Write one file per template path under DIR (DIR/mailu/templates/...) instead of standard
+    /// output.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Only print the objects of these templates (paths like templates/admin/deployment.yaml;
+    /// globs allowed; repeatable).
+    #[arg(short = 's', long = "show-only", value_name = "PATH")]
+    pub show_only: Vec<String>,
+}
+
+/// The release name and namespace, spelled as Helm spells them.
+#[derive(Debug, Clone, Args)]
+pub struct ReleaseArgs {
+    /// Release name: every object is named <release>-<component>.
+    #[arg(long = "release-name", value_name = "NAME", default_value = "mailu")]
+    pub name: String,
+    /// Namespace of the objects.
+    #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "mailu")]
+    pub namespace: String,
+}
+
+impl ReleaseArgs {
+    pub fn release(&self) -> Release {
+        Release { name: self.name.clone(), namespace: self.namespace.clone() }
+    }
+}
+
+/// Reads, validates and renders: the manifests in Helm's order.
+pub fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<render::Manifest>, CliError> {
+    let user = values_args.read()?;
+    let values = values::resolve(&user).map_err(|e| CliError::failure(e.to_string()))?;
+    let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
+    output::install_order(&mut manifests);
+    Ok(manifests)
+}
+
+pub fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut manifests = rendered(&args.values, &args.release.release())?;
+    if !args.show_only.is_empty() {
+        manifests = output::show_only(&manifests, &args.show_only)
+            .map_err(|pattern| CliError::failure(format!("could not find template {pattern} in chart")))?;
+    }
+    match &args.output_dir {
+        None => write_stdout(out, &output::stream(&manifests)),
+        Some(dir) => {
+            for (path, content) in output::output_files(&manifests) {
+                let file = dir.join(&path);
+                let written = file
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&file, content));
+                written.map_err(|e| {
+                    CliError::failure(format!(
+                        "cannot write {}: {}",
+                        file.display(),
+                        super::values_args::describe_io(&e)
+                    ))
+                })?;
+                eprintln!("wrote {}", file.display());
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! admin: the administration web UI, the authentication backend that front asks about every
+//! login, the single sign-on for webmail, and the owner of the database and the DKIM keys.
+
+use super::expr::{Cond, Expr};
+use super::wiring::*;
+
+pub fn component() -> Component {
+    let mut c = Component::new(
+        "admin",
+        "admin",
+        "administration UI, authentication backend and SSO",
+        ImageSource::Mailu("admin"),
+        "admin.enabled",
+    );
+    c.ports = vec![port("http", 8080)];
+    c.service = vec![service_port("http", 8080)];
+    let postgresql = Cond::Equals("database.type", "postgresql");
+    let initial_account = Cond::Flag("initialAccount.enabled");
+    c.env = vec![
+        secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
+        secret_env(
+            "DB_USER",
+            "database.postgresql.existingSecret.name",
+            "database.postgresql.existingSecret.usernameKey",
+        )
+        .when(postgresql.clone()),
+        secret_env(
+            "DB_PW",
+            "database.postgresql.existingSecret.name",
+            "database.postgresql.existingSecret.passwordKey",
+        )
+        .when(postgresql),
+        env("INITIAL_ADMIN_ACCOUNT", Expr::Key("initialAccount.username")).when(initial_account.clone()),
+        env("INITIAL_ADMIN_DOMAIN", Expr::or_else(Expr::Key("initialAccount.domain"), Expr::Key("domain")))
+            .when(initial_account.clone()),
+        env("INITIAL_ADMIN_MODE", Expr::Key("initialAccount.mode")).when(initial_account.clone()),
+        secret_env(
+            "INITIAL_ADMIN_PW",
+            "initialAccount.passwordSecret.name",
+            "initialAccount.passwordSecret.key",
+        )
+        .when(initial_account),
+        secret_env("API_TOKEN", "api.tokenSecret.name", "api.tokenSecret.key")
+            .when(Cond::Flag("api.enabled")),
+        Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
+    ];
+    c.persistent = true;
+    c.volumes = vec![volume("data", VolumeSource::Claim)];
+    // One claim holds both the database (and instance id) and the DKIM private keys, which
+    // exist nowhere else.
+    c.mounts = vec![mount("data", "/data").sub_path("data"), mount("data", "/dkim").sub_path("dkim")];
+    c.probes = Probes {
+        // The first start runs the database migrations and waits for a DNSSEC-validating
+        // resolver before it answers at all.
+        startup: Some(Probe::http("/ping", "http").every(10).allowing(600)),
+        liveness: Some(Probe::http("/ping", "http").every(30)),
+        readiness: Some(Probe::http("/ping", "http").every(10)),
+    };
+    c
+}

@@ -1,0 +1,75 @@
+//! dovecot-submission: the relay-only SMTP submission service webmail sends through. It takes
+//! the webmail session's word for who the user is (it accepts any password) and relays to
+//! postfix's submission port, where postfix checks the sender against that user. Only webmail
+//! may reach it; the NetworkPolicies enforce that.
+
+use super::expr::{Cond, Expr};
+use super::wiring::*;
+
+pub fn component() -> Component {
+    let mut c = Component::new(
+        "dovecot-submission",
+        "dovecotSubmission",
+        "relay-only submission service for webmail",
+        ImageSource::Values,
+        "dovecotSubmission.enabled",
+    );
+    // Only Roundcube sends through it (see webmail.rs); without it there is nobody to serve.
+    c.when = super::webmail::patched();
+    c.ports = vec![port("submission", 10025)];
+    c.service = vec![service_port("submission", 10025)];
+    c.shared_env = false;
+    c.configs = vec![ConfigFile {
+        suffix: "dovecot-submission",
+        when: Cond::Always,
+        files: vec![("dovecot.conf", Content::Computed(config()))],
+    }];
+    c.volumes = vec![volume("config", VolumeSource::ConfigMap { suffix: "dovecot-submission", mode: None })];
+    c.mounts = vec![mount("config", "/etc/dovecot/dovecot.conf").sub_path("dovecot.conf").read_only()];
+    c.probes = Probes {
+        startup: None,
+        liveness: Some(Probe::tcp("submission").every(30)),
+        readiness: Some(Probe::tcp("submission").every(10)),
+    };
+    c.strategy = Strategy::RollingUpdate;
+    c
+}
+
+/// The whole dovecot.conf of the relay.
+fn config() -> Expr {
+    Expr::Concat(vec![
+        Expr::lit(
+            "# Relay-only submission for webmail. Only webmail can connect (NetworkPolicy); it\n\
+             # accepts the webmail session's user without a password and relays to postfix's\n\
+             # submission port, which checks the sender against that user.\n\
+             protocols = submission\n\
+             listen = *\n\
+             ssl = no\n\
+             disable_plaintext_auth = no\n\
+             auth_mechanisms = plain login\n\
+             log_path = /dev/stderr\n\
+             mail_location = maildir:/tmp/%u\n\
+             hostname = ",
+        ),
+        Expr::First("hostnames"),
+        Expr::lit("\npostmaster_address = "),
+        Expr::Key("postmaster"),
+        Expr::lit("@"),
+        Expr::Key("domain"),
+        Expr::lit("\nsubmission_relay_host = "),
+        Expr::ServiceFqdn("postfix"),
+        Expr::lit(
+            "\nsubmission_relay_port = 10025\n\
+             submission_relay_trusted = yes\n\
+             submission_relay_ssl = no\n\
+             submission_max_mail_size = ",
+        ),
+        Expr::Product("messageSizeLimitMb", 1_048_576),
+        Expr::lit(
+            "\nsubmission_client_workarounds = whitespace-before-path mailbox-for-path\n\
+             passdb {\n  driver = static\n  args = nopassword=y\n}\n\
+             userdb {\n  driver = static\n  args = uid=vmail gid=vmail home=/tmp/%u\n}\n\
+             service submission-login {\n  inet_listener submission {\n    port = 10025\n  }\n}\n",
+        ),
+    ])
+}

@@ -1,0 +1,29 @@
+//! fetchmail: fetches mail from external POP3 and IMAP accounts that users configure in admin,
+//! and delivers it through front.
+
+use super::expr::Expr;
+use super::wiring::*;
+
+pub fn component() -> Component {
+    let mut c = Component::new(
+        "fetchmail",
+        "fetchmail",
+        "fetches mail from external accounts",
+        ImageSource::Mailu("fetchmail"),
+        "fetchmail.enabled",
+    );
+    c.env = vec![
+        env("FETCHMAIL_DELAY", Expr::Key("fetchmail.delaySeconds")),
+        // The shared FRONT_ADDRESS names dovecot (for LMTP); fetchmail delivers through front.
+        env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
+    ];
+    c.volumes = vec![volume("data", VolumeSource::EmptyDir)];
+    c.mounts = vec![mount("data", "/data")];
+    let running = ["sh", "-c", "ps ax | grep -q '[/]fetchmail.py'"];
+    c.probes = Probes {
+        startup: Some(Probe::exec(&running).every(10).allowing(360)),
+        liveness: Some(Probe::exec(&running).every(60)),
+        readiness: None,
+    };
+    c
+}

@@ -1,0 +1,45 @@
+//! Each Mailu component's wiring, described once as typed data (one file per component), plus
+//! the pieces they share: the environment ConfigMap, the network flows and the Traefik routes.
+//! `render` evaluates these descriptions into Kubernetes objects; `chart` prints them as the
+//! templates of the exported Helm chart.
+
+pub mod admin;
+pub mod clamav;
+pub mod dovecot;
+pub mod dovecot_submission;
+pub mod expr;
+pub mod fetchmail;
+pub mod front;
+pub mod network_policy;
+pub mod postfix;
+pub mod redis;
+pub mod rspamd;
+pub mod shared_env;
+pub mod traefik;
+pub mod webdav;
+pub mod webmail;
+pub mod wiring;
+
+pub use wiring::Component;
+
+/// Every component, in the order their objects are listed.
+pub fn all() -> Vec<Component> {
+    vec![
+        front::component(),
+        admin::component(),
+        postfix::component(),
+        dovecot::component(),
+        dovecot_submission::component(),
+        rspamd::component(),
+        webmail::component(),
+        clamav::component(),
+        fetchmail::component(),
+        webdav::component(),
+        redis::component(),
+    ]
+}
+
+/// The component with this name.
+pub fn by_name(name: &str) -> Option<Component> {
+    all().into_iter().find(|c| c.name == name)
+}

@@ -1,0 +1,64 @@
+//! webmail: Roundcube or SnappyMail, served by front under `/webmail` after admin's single
+//! sign-on. It reads mail through front's webmail ports with the SSO token. Roundcube sends
+//! through dovecot-submission (the webmail patch below); SnappyMail, whose configuration has no
+//! include mechanism, sends through front's webmail submission port as Mailu designed.
+
+use super::expr::{Cond, Expr};
+use super::wiring::*;
+
+/// When Roundcube sends through dovecot-submission: both are enabled.
+pub fn patched() -> Cond {
+    Cond::Flag("webmail.enabled")
+        .and(Cond::Equals("webmail.type", "roundcube"))
+        .and(Cond::Flag("dovecotSubmission.enabled"))
+}
+
+pub fn component() -> Component {
+    let mut c = Component::new(
+        "webmail",
+        "webmail",
+        "webmail (Roundcube or SnappyMail)",
+        ImageSource::Mailu("webmail"),
+        "webmail.enabled",
+    );
+    c.ports = vec![port("http", 80)];
+    c.service = vec![service_port("http", 80)];
+    c.env = vec![
+        secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
+        // The shared FRONT_ADDRESS names dovecot (for LMTP); webmail's IMAP, sieve and
+        // submission ports are front's.
+        env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
+    ];
+    c.persistent = true;
+    c.configs = vec![ConfigFile {
+        suffix: "webmail-overrides",
+        when: patched(),
+        files: vec![("mailu-chart.inc.php", Content::Computed(roundcube_patch()))],
+    }];
+    c.volumes = vec![
+        volume("data", VolumeSource::Claim),
+        volume("overrides", VolumeSource::ConfigMap { suffix: "webmail-overrides", mode: None }),
+    ];
+    c.mounts = vec![mount("data", "/data"), mount("overrides", "/overrides").read_only()];
+    // Webmail's /ping answers only requests from localhost.
+    let ping = ["curl", "-m3", "-fsS", "-o", "/dev/null", "http://localhost/ping"];
+    c.probes = Probes {
+        startup: Some(Probe::exec(&ping).every(10).allowing(300)),
+        liveness: Some(Probe::exec(&ping).every(30)),
+        readiness: Some(Probe::exec(&ping).every(10)),
+    };
+    c
+}
+
+/// Included at the end of Roundcube's configuration by Mailu (`/overrides/*.inc.php`).
+fn roundcube_patch() -> Expr {
+    Expr::Concat(vec![
+        Expr::lit(
+            "<?php\n\
+             // Send through the relay-only submission service, which only webmail can reach.\n\
+             $config['smtp_host'] = '",
+        ),
+        Expr::ServiceFqdn("dovecot-submission"),
+        Expr::lit(":10025';\n"),
+    ])
+}

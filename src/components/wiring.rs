@@ -1,0 +1,276 @@
+//! The wiring of a component, described once as data: its image, ports, environment and
+//! where each value comes from, volumes, probes, Service, storage and configuration files.
+//! Render turns it into Kubernetes objects; the chart exporter turns it into templates.
+
+use super::expr::{Cond, Expr};
+
+/// One Mailu component (or a helper it needs, like the built-in Redis).
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Name in object names, labels and chart paths: `admin`, `dovecot-submission`.
+    pub name: &'static str,
+    /// The component's block in the values: `admin`, `dovecotSubmission`, `redis`.
+    pub values_key: &'static str,
+    /// What the component is for, in a sentence (chart comments, README).
+    pub summary: &'static str,
+    /// When it is deployed.
+    pub when: Cond,
+    pub image: ImageSource,
+    /// Overrides the image's command; empty keeps it.
+    pub command: Vec<&'static str>,
+    pub ports: Vec<Port>,
+    /// Whether the container reads the shared environment ConfigMap.
+    pub shared_env: bool,
+    pub env: Vec<Env>,
+    pub volumes: Vec<Volume>,
+    pub mounts: Vec<Mount>,
+    pub probes: Probes,
+    /// Ports of the component's Service; empty means no Service.
+    pub service: Vec<ServicePort>,
+    /// A persistent volume claim from `<values_key>.persistence`.
+    pub persistent: bool,
+    pub strategy: Strategy,
+    /// ConfigMaps the component owns.
+    pub configs: Vec<ConfigFile>,
+    /// Whether `<values_key>` has nodeSelector, tolerations, affinity, podAnnotations and
+    /// extraEnv.
+    pub pod_settings: bool,
+}
+
+/// Where the image comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImageSource {
+    /// A Mailu image: `<images.registry>/<name>:<images.tag>`, unless `<key>.image`
+    /// overrides repository, tag or digest.
+    Mailu(&'static str),
+    /// A third-party image whose repository and tag are defaults in `<key>.image`.
+    Values,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Port {
+    /// The port's name (at most 15 characters), used by Services, probes and policies.
+    pub name: &'static str,
+    pub number: i32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServicePort {
+    /// Name of the Service port and of the container port it targets.
+    pub name: &'static str,
+    pub port: i32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Env {
+    pub name: &'static str,
+    pub value: EnvValue,
+    /// When the variable is set.
+    pub when: Cond,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnvValue {
+    Text(Expr),
+    /// A key of an existing Secret; both the Secret's name and the key come from values keys.
+    Secret {
+        name: &'static str,
+        key: &'static str,
+    },
+    /// The container's CPU limit rounded up to whole cores (Mailu sizes worker pools by it).
+    CpuLimitCores,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volume {
+    pub name: &'static str,
+    pub source: VolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum VolumeSource {
+    /// The component's persistent volume claim (or the existing claim the values name).
+    Claim,
+    /// One of the component's ConfigMaps (by the suffix of its name), with a file mode.
+    ConfigMap { suffix: &'static str, mode: Option<i32> },
+    /// Scratch space that lives as long as the pod.
+    EmptyDir,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mount {
+    pub volume: &'static str,
+    pub path: &'static str,
+    pub sub_path: Option<&'static str>,
+    pub read_only: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Probes {
+    pub startup: Option<Probe>,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    pub action: ProbeAction,
+    pub period_seconds: i32,
+    pub timeout_seconds: i32,
+    pub failure_threshold: i32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeAction {
+    /// HTTP GET of a path on a named port.
+    Http { path: &'static str, port: &'static str },
+    /// A TCP connection to a named port.
+    Tcp { port: &'static str },
+    /// A command in the container.
+    Exec(Vec<&'static str>),
+}
+
+impl Probe {
+    pub fn http(path: &'static str, port: &'static str) -> Probe {
+        Probe::new(ProbeAction::Http { path, port })
+    }
+
+    pub fn tcp(port: &'static str) -> Probe {
+        Probe::new(ProbeAction::Tcp { port })
+    }
+
+    pub fn exec(command: &[&'static str]) -> Probe {
+        Probe::new(ProbeAction::Exec(command.to_vec()))
+    }
+
+    fn new(action: ProbeAction) -> Probe {
+        Probe { action, period_seconds: 10, timeout_seconds: 5, failure_threshold: 3 }
+    }
+
+    /// Probe every `seconds`.
+    pub fn every(mut self, seconds: i32) -> Probe {
+        self.period_seconds = seconds;
+        self
+    }
+
+    /// Fail after `count` failed attempts in a row.
+    pub fn failing_after(mut self, count: i32) -> Probe {
+        self.failure_threshold = count;
+        self
+    }
+
+    /// A startup probe that allows up to `seconds` for the first start.
+    pub fn allowing(self, seconds: i32) -> Probe {
+        let period = self.period_seconds;
+        self.failing_after((seconds + period - 1) / period)
+    }
+}
+
+/// How a Deployment replaces its pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Stop the old pod before starting the new one: single pods on ReadWriteOnce volumes, and
+    /// anything that must never run twice.
+    Recreate,
+    /// Start the new pod first.
+    RollingUpdate,
+}
+
+/// A ConfigMap a component owns, named `<release>-<suffix>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigFile {
+    pub suffix: &'static str,
+    pub when: Cond,
+    /// File name → content.
+    pub files: Vec<(&'static str, Content)>,
+}
+
+/// A configuration file's content.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    /// A fixed file shipped with the tool (and with the exported chart, under `files/`).
+    Static { file: &'static str, text: &'static str },
+    /// A file computed from the values.
+    Computed(Expr),
+}
+
+impl Component {
+    /// A component with nothing but its identity, deployed when the boolean key `enabled`
+    /// is true; the component's own file fills in the rest.
+    pub fn new(
+        name: &'static str,
+        values_key: &'static str,
+        summary: &'static str,
+        image: ImageSource,
+        enabled: &'static str,
+    ) -> Self {
+        Component {
+            name,
+            values_key,
+            summary,
+            when: Cond::Flag(enabled),
+            image,
+            command: Vec::new(),
+            ports: Vec::new(),
+            shared_env: true,
+            env: Vec::new(),
+            volumes: Vec::new(),
+            mounts: Vec::new(),
+            probes: Probes::default(),
+            service: Vec::new(),
+            persistent: false,
+            strategy: Strategy::Recreate,
+            configs: Vec::new(),
+            pod_settings: true,
+        }
+    }
+
+    /// The container port with this name.
+    pub fn port(&self, name: &str) -> Option<&Port> {
+        self.ports.iter().find(|p| p.name == name)
+    }
+}
+
+/// Shorthands for building wirings.
+pub fn port(name: &'static str, number: i32) -> Port {
+    Port { name, number }
+}
+
+pub fn service_port(name: &'static str, port: i32) -> ServicePort {
+    ServicePort { name, port }
+}
+
+pub fn env(name: &'static str, value: Expr) -> Env {
+    Env { name, value: EnvValue::Text(value), when: Cond::Always }
+}
+
+pub fn secret_env(name: &'static str, secret_name: &'static str, secret_key: &'static str) -> Env {
+    Env { name, value: EnvValue::Secret { name: secret_name, key: secret_key }, when: Cond::Always }
+}
+
+impl Env {
+    pub fn when(mut self, cond: Cond) -> Env {
+        self.when = cond;
+        self
+    }
+}
+
+pub fn mount(volume: &'static str, path: &'static str) -> Mount {
+    Mount { volume, path, sub_path: None, read_only: false }
+}
+
+impl Mount {
+    pub fn sub_path(mut self, sub_path: &'static str) -> Mount {
+        self.sub_path = Some(sub_path);
+        self
+    }
+
+    pub fn read_only(mut self) -> Mount {
+        self.read_only = true;
+        self
+    }
+}
+
+pub fn volume(name: &'static str, source: VolumeSource) -> Volume {
+    Volume { name, source }
+}

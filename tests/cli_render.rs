@@ -1,0 +1,101 @@
+//! The `render` command as a user runs it.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn mailu_chart() -> Command {
+    let mut cmd = Command::cargo_bin("mailu-chart").unwrap();
+    cmd.current_dir(common::root());
+    cmd
+}
+
+#[test]
+fn render_prints_helm_style_documents_on_stdout_only() {
+    let output = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("---\n# Source: mailu/templates/"));
+    // The library's stream is what the command prints.
+    let expected = mailu_chart::render::output::stream(&common::render(
+        &[&common::root().join("values-examples/minimal.yaml")],
+        &[],
+    ));
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn show_only_selects_templates_and_names_a_missing_one() {
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "-s", "templates/admin/service.yaml"])
+        .assert()
+        .success()
+        .stdout(
+            contains("kind: Service")
+                .and(contains("name: mailu-admin"))
+                .and(predicates::str::contains("kind: Deployment").not()),
+        );
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--show-only", "templates/nope.yaml"])
+        .assert()
+        .code(1)
+        .stderr("error: could not find template templates/nope.yaml in chart\n");
+}
+
+#[test]
+fn output_dir_writes_one_file_per_template() {
+    let dir = tempfile::tempdir().unwrap();
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--output-dir"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("");
+    let deployment =
+        std::fs::read_to_string(dir.path().join("mailu/templates/admin/deployment.yaml")).unwrap();
+    assert!(
+        deployment.starts_with("---\n# Source: mailu/templates/admin/deployment.yaml\napiVersion: apps/v1\n")
+    );
+}
+
+#[test]
+fn release_name_and_namespace_shape_every_object() {
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--release-name", "mx", "-n", "mail"])
+        .assert()
+        .success()
+        .stdout(
+            contains("name: mx-admin")
+                .and(contains("namespace: mail\n"))
+                .and(contains("mx-admin.mail.svc.cluster.local")),
+        );
+}
+
+#[test]
+fn invalid_release_names_and_values_are_errors() {
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--release-name", "Bad_Name"])
+        .assert()
+        .code(1)
+        .stderr(contains("release name \"Bad_Name\" is invalid"));
+    let long = "a".repeat(45);
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--release-name", &long])
+        .assert()
+        .code(1)
+        .stderr(contains("at most 44 characters"));
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "-n", "Bad"])
+        .assert()
+        .code(1)
+        .stderr(contains("namespace \"Bad\" is invalid"));
+    mailu_chart()
+        .args(["render", "-f", "tests/values/bad/two-problems.yaml"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("the values are invalid (2 problems)"));
+}

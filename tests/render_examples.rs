@@ -1,0 +1,371 @@
+//! Every values example, rendered: snapshots, determinism, schema validation of every object
+//! (kubernetes-validate for built-in kinds, the Traefik CRDs for Traefik's), and a check that
+//! every reference between objects holds.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use mailu_chart::render::{Manifest, output};
+use mailu_chart::value::{Map, Value};
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn renders_match_the_reviewed_snapshots() {
+    for example in common::examples() {
+        let stream = output::stream(&common::render(&[&example], &[]));
+        insta::assert_snapshot!(format!("render-{}", stem(&example)), stream);
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for example in common::examples() {
+        let a = output::stream(&common::render(&[&example], &[]));
+        let b = output::stream(&common::render(&[&example], &[]));
+        assert_eq!(a, b, "{}", stem(&example));
+    }
+}
+
+fn is_custom_resource(manifest: &Manifest) -> bool {
+    let api = manifest.object.get_dotted("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    api.contains(".io/")
+}
+
+#[test]
+fn built_in_objects_pass_kubernetes_validate_strict() {
+    let Some(validator) = common::Oracle::KubernetesValidate.find() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for example in common::examples() {
+        let built_in: Vec<Manifest> =
+            common::render(&[&example], &[]).into_iter().filter(|m| !is_custom_resource(m)).collect();
+        let file = dir.path().join(format!("{}.yaml", stem(&example)));
+        std::fs::write(&file, output::stream(&built_in)).unwrap();
+        for version in ["1.33.0", "1.37.0"] {
+            let out =
+                common::run(&validator, &["--strict", "--quiet", "-k", version, &file.display().to_string()]);
+            let report =
+                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && !report.contains("ERROR"),
+                "{} on Kubernetes {version}:\n{report}",
+                stem(&example)
+            );
+        }
+    }
+}
+
+/// The Traefik CRDs, when available (CI always has them).
+fn traefik_crds() -> Option<Vec<Value>> {
+    let path = std::env::var_os("MAILU_CHART_TRAEFIK_CRDS").map(std::path::PathBuf::from).or_else(|| {
+        let default = common::root().join("../shared/schemas/traefik-crds.yaml");
+        default.is_file().then_some(default)
+    });
+    let Some(path) = path.filter(|p| p.is_file()) else {
+        if std::env::var("MAILU_CHART_REQUIRE_ORACLES").as_deref() == Ok("1") {
+            panic!("the Traefik CRD schemas are required: set MAILU_CHART_TRAEFIK_CRDS");
+        }
+        eprintln!("note: skipping the Traefik CRD validation: no CRD schemas (MAILU_CHART_TRAEFIK_CRDS)");
+        return None;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    Some(mailu_chart::yaml::load_documents(&text).unwrap().into_iter().filter_map(|d| d.root).collect())
+}
+
+/// A CRD's schema with every object closed to unknown fields (the API server would prune
+/// them silently; a typo should fail here instead).
+fn closed(schema: &serde_json::Value) -> serde_json::Value {
+    match schema {
+        serde_json::Value::Object(map) => {
+            let mut out: serde_json::Map<String, serde_json::Value> =
+                map.iter().map(|(k, v)| (k.clone(), closed(v))).collect();
+            let preserve =
+                map.get("x-kubernetes-preserve-unknown-fields") == Some(&serde_json::Value::Bool(true));
+            if map.contains_key("properties") && !preserve && !map.contains_key("additionalProperties") {
+                out.insert("additionalProperties".into(), serde_json::Value::Bool(false));
+            }
+            serde_json::Value::Object(out)
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(closed).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn traefik_objects_match_the_traefik_crds() {
+    let Some(crds) = traefik_crds() else { return };
+    let mut schemas = BTreeMap::new();
+    for crd in &crds {
+        let kind = crd.get_dotted("spec.names.kind").and_then(Value::as_str).unwrap_or_default().to_string();
+        for version in crd.get_dotted("spec.versions").and_then(Value::as_list).into_iter().flatten() {
+            let name = version.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
+            let schema = version.get_dotted("schema.openAPIV3Schema").unwrap().to_json();
+            schemas.insert((kind.clone(), format!("traefik.io/{name}")), closed(&schema));
+        }
+    }
+    let mut checked = 0;
+    for example in common::examples() {
+        for manifest in common::render(&[&example], &[]) {
+            let api = manifest.object.get_dotted("apiVersion").and_then(Value::as_str).unwrap_or_default();
+            if !api.starts_with("traefik.io/") {
+                continue;
+            }
+            let key = (manifest.kind().to_string(), api.to_string());
+            let schema = schemas.get(&key).unwrap_or_else(|| panic!("no CRD for {key:?}"));
+            let validator = jsonschema::validator_for(schema).unwrap();
+            let errors: Vec<String> =
+                validator.iter_errors(&manifest.object.to_json()).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{} {}: {errors:?}", stem(&example), manifest.name());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 7, "only {checked} Traefik objects were checked");
+}
+
+/// Objects by kind and name.
+struct Objects(Vec<Manifest>);
+
+impl Objects {
+    fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.0.iter().filter(move |m| m.kind() == kind).map(|m| &m.object)
+    }
+
+    fn names(&self, kind: &str) -> BTreeSet<String> {
+        self.of_kind(kind)
+            .filter_map(|o| o.get_dotted("metadata.name").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn service(&self, name: &str) -> Option<&Value> {
+        self.of_kind("Service").find(|s| s.get_dotted("metadata.name").and_then(Value::as_str) == Some(name))
+    }
+}
+
+fn strings(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
+        .and_then(Value::as_map)
+        .map(|m: &Map| {
+            m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
+        })
+        .unwrap_or_default()
+}
+
+fn list(value: Option<&Value>) -> &[Value] {
+    value.and_then(Value::as_list).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Problems with references between the objects of one render.
+fn reference_problems(objects: &Objects, namespace: &str, external_claims: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let pods: Vec<(BTreeMap<String, String>, &Value)> = objects
+        .of_kind("Deployment")
+        .map(|d| {
+            (
+                strings(d.get_dotted("spec.template.metadata.labels")),
+                d.get_dotted("spec.template.spec").unwrap(),
+            )
+        })
+        .collect();
+    let container_ports = |spec: &Value| -> BTreeMap<String, i64> {
+        list(spec.get_dotted("containers"))
+            .iter()
+            .flat_map(|c| list(c.get_dotted("ports")))
+            .filter_map(|p| {
+                Some((
+                    p.get_dotted("name")?.as_str()?.to_string(),
+                    p.get_dotted("containerPort")?.as_f64()? as i64,
+                ))
+            })
+            .collect()
+    };
+    for deployment in objects.of_kind("Deployment") {
+        let selector = strings(deployment.get_dotted("spec.selector.matchLabels"));
+        let labels = strings(deployment.get_dotted("spec.template.metadata.labels"));
+        if !selects(&selector, &labels) {
+            problems.push(format!(
+                "Deployment {:?}: selector does not match its pods",
+                deployment.get_dotted("metadata.name")
+            ));
+        }
+    }
+    for service in objects.of_kind("Service") {
+        let name = service.get_dotted("metadata.name").and_then(Value::as_str).unwrap_or_default();
+        let selector = strings(service.get_dotted("spec.selector"));
+        let matching: Vec<_> = pods.iter().filter(|(labels, _)| selects(&selector, labels)).collect();
+        if matching.is_empty() {
+            problems.push(format!("Service {name}: selector matches no pod"));
+        }
+        for port in list(service.get_dotted("spec.ports")) {
+            let target = port.get_dotted("targetPort").and_then(Value::as_str).unwrap_or_default();
+            for (_, spec) in &matching {
+                if !container_ports(spec).contains_key(target) {
+                    problems.push(format!("Service {name}: targetPort {target} is not a container port"));
+                }
+            }
+        }
+    }
+    let service_has_port = |name: &str, port: &Value| -> bool {
+        objects.service(name).is_some_and(|s| {
+            list(s.get_dotted("spec.ports")).iter().any(|p| match port {
+                Value::String(n) => p.get_dotted("name").and_then(Value::as_str) == Some(n),
+                number => p.get_dotted("port").and_then(Value::as_f64) == number.as_f64(),
+            })
+        })
+    };
+    for ingress in objects.of_kind("Ingress") {
+        for rule in list(ingress.get_dotted("spec.rules")) {
+            for path in list(rule.get_dotted("http.paths")) {
+                let service =
+                    path.get_dotted("backend.service.name").and_then(Value::as_str).unwrap_or_default();
+                let port = path.get_dotted("backend.service.port.name").cloned().unwrap_or_default();
+                if !service_has_port(service, &port) {
+                    problems.push(format!("Ingress backend {service}:{port:?} does not exist"));
+                }
+            }
+        }
+    }
+    let middlewares = objects.names("MiddlewareTCP");
+    let tls_options = objects.names("TLSOption");
+    for route in objects.of_kind("IngressRouteTCP") {
+        for r in list(route.get_dotted("spec.routes")) {
+            for service in list(r.get_dotted("services")) {
+                let name = service.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
+                let port = service.get_dotted("port").cloned().unwrap_or_default();
+                if !service_has_port(name, &port) {
+                    problems.push(format!("IngressRouteTCP backend {name}:{port:?} does not exist"));
+                }
+            }
+            for middleware in list(r.get_dotted("middlewares")) {
+                let name = middleware.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
+                if !middlewares.contains(name) {
+                    problems.push(format!("IngressRouteTCP uses missing MiddlewareTCP {name}"));
+                }
+            }
+        }
+        if let Some(option) = route.get_dotted("spec.tls.options.name").and_then(Value::as_str)
+            && !tls_options.contains(option)
+        {
+            problems.push(format!("IngressRouteTCP uses missing TLSOption {option}"));
+        }
+    }
+    let services = objects.names("Service");
+    let config_maps = objects.names("ConfigMap");
+    let claims = objects.names("PersistentVolumeClaim");
+    let mut addresses: Vec<(String, String)> = Vec::new();
+    for config_map in objects.of_kind("ConfigMap") {
+        for (key, value) in strings(config_map.get_dotted("data")) {
+            addresses.push((key, value));
+        }
+    }
+    for (_, spec) in &pods {
+        for container in list(spec.get_dotted("containers")) {
+            for env in list(container.get_dotted("env")) {
+                if let (Some(name), Some(value)) = (
+                    env.get_dotted("name").and_then(Value::as_str),
+                    env.get_dotted("value").and_then(Value::as_str),
+                ) {
+                    addresses.push((name.to_string(), value.to_string()));
+                }
+            }
+            for source in list(container.get_dotted("envFrom")) {
+                let name = source.get_dotted("configMapRef.name").and_then(Value::as_str).unwrap_or_default();
+                if !config_maps.contains(name) {
+                    problems.push(format!("envFrom names missing ConfigMap {name}"));
+                }
+            }
+        }
+        for volume in list(spec.get_dotted("volumes")) {
+            if let Some(name) = volume.get_dotted("configMap.name").and_then(Value::as_str)
+                && !config_maps.contains(name)
+            {
+                problems.push(format!("volume names missing ConfigMap {name}"));
+            }
+            if let Some(name) = volume.get_dotted("persistentVolumeClaim.claimName").and_then(Value::as_str)
+                && !claims.contains(name)
+                && !external_claims.contains(name)
+            {
+                problems.push(format!("volume names missing claim {name}"));
+            }
+        }
+    }
+    let suffix = format!(".{namespace}.svc.cluster.local");
+    for (key, value) in addresses.iter().filter(|(k, _)| k.ends_with("_ADDRESS")) {
+        let host = value.split(':').next().unwrap_or_default();
+        let in_cluster = host.strip_suffix(&suffix);
+        match in_cluster {
+            Some(service) if !services.contains(service) => {
+                problems.push(format!("{key}={value} names no Service"));
+            }
+            None if key != "REDIS_ADDRESS" => {
+                problems.push(format!("{key}={value} is not an in-cluster address"))
+            }
+            _ => {}
+        }
+    }
+    for policy in objects.of_kind("NetworkPolicy") {
+        let selector = strings(policy.get_dotted("spec.podSelector.matchLabels"));
+        if !pods.iter().any(|(labels, _)| selects(&selector, labels)) {
+            problems.push(format!("NetworkPolicy {:?} selects no pod", policy.get_dotted("metadata.name")));
+        }
+    }
+    problems
+}
+
+/// The claims the values say exist already (`*.persistence.existingClaim`).
+fn existing_claims(example: &Path) -> BTreeSet<String> {
+    let values = mailu_chart::values::resolve(&common::user_values(&[example], &[])).unwrap();
+    let tree = mailu_chart::render::values_tree(&values);
+    tree.as_map()
+        .unwrap()
+        .values()
+        .filter_map(|block| block.get_dotted("persistence.existingClaim").and_then(Value::as_str))
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_reference_between_objects_holds() {
+    for example in common::examples() {
+        for release in [
+            mailu_chart::render::Release::default(),
+            mailu_chart::render::Release { name: "mail".into(), namespace: "tenant-a".into() },
+        ] {
+            let objects = Objects(common::render_release(&[&example], &[], &release));
+            let problems = reference_problems(&objects, &release.namespace, &existing_claims(&example));
+            assert!(problems.is_empty(), "{} ({release:?}):\n{}", stem(&example), problems.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn the_reference_check_catches_broken_references() {
+    let example = common::root().join("values-examples/full.yaml");
+    let mut manifests = common::render(&[&example], &[]);
+    let admin_service =
+        manifests.iter_mut().find(|m| m.kind() == "Service" && m.name() == "mailu-admin").unwrap();
+    let spec = admin_service
+        .object
+        .as_map_mut()
+        .and_then(|m| m.get_mut("spec"))
+        .and_then(Value::as_map_mut)
+        .unwrap();
+    if let Some(Value::List(ports)) = spec.get_mut("ports")
+        && let Some(Value::Map(port)) = ports.first_mut()
+    {
+        port.insert("targetPort".into(), Value::String("nope".into()));
+    }
+    manifests.retain(|m| !(m.kind() == "ConfigMap" && m.name() == "mailu-postfix-overrides"));
+    let problems = reference_problems(&Objects(manifests), "mailu", &BTreeSet::new());
+    assert!(problems.iter().any(|p| p.contains("targetPort nope")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("missing ConfigMap mailu-postfix-overrides")), "{problems:?}");
+}
