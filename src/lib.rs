@@ -1,8 +1,10 @@
 //! mailu-chart: deploys the Mailu mail server on Kubernetes from one typed values file, as
 //! rendered manifests or as an equivalent Helm chart.
 
+pub mod chart;
 pub mod cli;
 pub mod components;
+pub mod diff;
 pub mod gofmt;
 pub mod render;
 pub mod value;

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, shared values flags, and the mapping of
 //! failures to exit codes (0 success, 1 failure, 2 usage error).
 
+mod export;
 mod render;
 mod schema;
 mod validate;
@@ -23,6 +24,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the equivalent Helm chart into a directory.
+    Export(export::ExportArgs),
     /// Render the Kubernetes manifests for the values (like `helm template` of the chart).
     Render(render::RenderArgs),
     /// Check values against the model; print every problem with its key and location.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Export(args) => export::run(&args),
         Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),

@@ -63,8 +63,10 @@ impl Ctx<'_> {
 pub enum Expr {
     /// Fixed text.
     Lit(Cow<'static, str>),
-    /// The text of a string or number key (dotted path into the values).
+    /// The text of a string key (dotted path into the values).
     Key(&'static str),
+    /// An integer key, as decimal text.
+    Num(&'static str),
     /// An integer key times a factor, as decimal text (`messageSizeLimitMb` × 1048576).
     Product(&'static str, i64),
     /// The items of a list key joined with a separator.
@@ -106,6 +108,7 @@ impl Expr {
         match self {
             Expr::Lit(text) => text.to_string(),
             Expr::Key(path) => ctx.text(path),
+            Expr::Num(path) => ctx.int(path).to_string(),
             Expr::Product(path, factor) => (ctx.int(path) * factor).to_string(),
             Expr::Join(path, separator) => match ctx.lookup(path) {
                 Value::List(items) => items
@@ -137,10 +140,53 @@ impl Expr {
         }
     }
 
+    /// The expression as a Go template operand that evaluates to the same text, for the
+    /// exported chart. It reads the root context through `$`, so it works inside `range` and
+    /// `with` blocks and in helpers given the root context.
+    pub fn to_go(&self) -> String {
+        match self {
+            Expr::Lit(text) => crate::gofmt::quote(text),
+            Expr::Key(path) => format!("$.Values.{path}"),
+            Expr::Num(path) => format!("(toString (int $.Values.{path}))"),
+            Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
+            Expr::Join(path, separator) => {
+                format!("(join {} $.Values.{path})", crate::gofmt::quote(separator))
+            }
+            Expr::First(path) => format!("(first $.Values.{path})"),
+            Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
+            Expr::ServiceFqdn(component) => {
+                format!(
+                    "(printf \"%s-{component}.%s.svc.%s\" $.Release.Name $.Release.Namespace $.Values.clusterDomain)"
+                )
+            }
+            Expr::Namespace => "$.Release.Namespace".to_string(),
+            Expr::Concat(parts) => {
+                // print concatenates string operands without separators.
+                format!("(print {})", parts.iter().map(Expr::to_go).collect::<Vec<_>>().join(" "))
+            }
+            Expr::OrElse(first, fallback) => format!("(default {} {})", fallback.to_go(), first.to_go()),
+            Expr::Choose(cond, then, otherwise) => {
+                format!("(ternary {} {} {})", then.to_go(), otherwise.to_go(), cond.to_go())
+            }
+        }
+    }
+
+    /// The expression as Go template text producing the same text: literal parts verbatim,
+    /// the rest as actions. Reads better than [`Expr::to_go`] for whole files.
+    pub fn to_go_text(&self) -> String {
+        match self {
+            Expr::Lit(text) => text.to_string(),
+            Expr::Concat(parts) => parts.iter().map(Expr::to_go_text).collect(),
+            other => format!("{{{{ {} }}}}", other.to_go()),
+        }
+    }
+
     /// Every values key the expression reads, for checking them against the model.
     pub fn keys(&self, into: &mut Vec<&'static str>) {
         match self {
-            Expr::Key(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => into.push(p),
+            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => {
+                into.push(p)
+            }
             Expr::ServiceFqdn(_) => into.push("clusterDomain"),
             Expr::Concat(parts) => parts.iter().for_each(|p| p.keys(into)),
             Expr::OrElse(a, b) => {
@@ -202,6 +248,25 @@ impl Cond {
             Cond::All(cs) => cs.iter().all(|c| c.eval(ctx)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(ctx)),
         }
+    }
+
+    /// The condition as a Go template operand (a boolean), reading the root through `$`.
+    pub fn to_go(&self) -> String {
+        match self {
+            Cond::Always => "true".to_string(),
+            Cond::Flag(path) => format!("$.Values.{path}"),
+            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", crate::gofmt::quote(text)),
+            Cond::NotEmpty(path) => format!("(ne $.Values.{path} \"\")"),
+            Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", crate::gofmt::quote(text)),
+            Cond::Not(c) => format!("(not {})", c.to_go()),
+            Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
+            Cond::Any(cs) => format!("(or {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
+        }
+    }
+
+    /// Whether the condition always holds.
+    pub fn is_always(&self) -> bool {
+        matches!(self, Cond::Always)
     }
 
     pub fn keys(&self, into: &mut Vec<&'static str>) {

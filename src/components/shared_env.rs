@@ -67,7 +67,7 @@ pub fn vars() -> Vec<SharedVar> {
             Expr::Concat(vec![
                 Expr::Key("database.postgresql.host"),
                 Expr::lit(":"),
-                Expr::Key("database.postgresql.port"),
+                Expr::Num("database.postgresql.port"),
             ]),
             postgresql.clone(),
         ),
@@ -77,7 +77,7 @@ pub fn vars() -> Vec<SharedVar> {
             Expr::choose(
                 Cond::Flag("redis.builtin"),
                 Expr::Concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
-                Expr::Concat(vec![Expr::Key("redis.host"), Expr::lit(":"), Expr::Key("redis.port")]),
+                Expr::Concat(vec![Expr::Key("redis.host"), Expr::lit(":"), Expr::Num("redis.port")]),
             ),
         ),
         var("ADMIN_ADDRESS", Expr::ServiceFqdn("admin")),

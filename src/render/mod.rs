@@ -143,13 +143,13 @@ pub fn shared_env_data(ctx: &Ctx<'_>) -> Vec<(String, String)> {
 }
 
 /// The checksum a pod carries for a ConfigMap it reads, so that it restarts when the content
-/// changes: SHA-256 over `<key>: <Go-quoted value>` lines, the form the chart's helpers print.
+/// changes: SHA-256 of the ConfigMap's data as Helm's `toYaml` prints it (sorted keys, no final
+/// newline), which is how the chart computes it too.
 pub fn config_checksum(data: &[(String, String)]) -> String {
-    let mut hasher = Sha256::new();
-    for (key, value) in data {
-        hasher.update(format!("{key}: {}\n", crate::gofmt::quote(value)));
-    }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let map: crate::value::Map = data.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let yaml = crate::yaml::to_yaml(&Value::Map(map), crate::yaml::KeyOrder::Sorted);
+    let digest = Sha256::digest(yaml.trim_end_matches('\n').as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Labels of every object (`component` for a component's objects).

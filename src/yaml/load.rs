@@ -64,6 +64,8 @@ pub struct Document {
     pub positions: Positions,
     /// Keys that appeared twice in one mapping (the last one wins, as in Helm).
     pub duplicate_keys: Vec<(KeyPath, Pos)>,
+    /// The line the document starts on (its `---`, when it has one).
+    pub start_line: usize,
 }
 
 /// How many nodes alias expansion may produce before the input counts as an attack.
@@ -103,6 +105,7 @@ struct Builder {
     duplicate_keys: Vec<(KeyPath, Pos)>,
     root: Option<Value>,
     expanded: usize,
+    start_line: usize,
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -115,6 +118,7 @@ impl Builder {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
+                self.start_line = pos.line;
                 self.anchors.clear();
                 self.positions = Positions::default();
                 self.duplicate_keys.clear();
@@ -125,6 +129,7 @@ impl Builder {
                     root: self.root.take(),
                     positions: std::mem::take(&mut self.positions),
                     duplicate_keys: std::mem::take(&mut self.duplicate_keys),
+                    start_line: self.start_line,
                 });
             }
             Event::Scalar(text, style, anchor, tag) => {

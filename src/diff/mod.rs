@@ -1,0 +1,292 @@
+//! Semantic comparison of two manifest sets: objects paired by apiVersion, kind, namespace
+//! and name, then compared as parsed data. The only normalisation: numbers compare by value
+//! (`80` equals `80.0`); comments, `# Source:` lines, key order, quoting and YAML style never
+//! matter because both sides are parsed first.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::value::{Map, Value};
+use crate::yaml::{YamlError, load_documents};
+
+/// What identifies an object.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{} {} ({})", self.kind, self.name, self.api_version)
+        } else {
+            write!(f, "{} {}/{} ({})", self.kind, self.namespace, self.name, self.api_version)
+        }
+    }
+}
+
+/// One parsed object of a manifest stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Object {
+    pub key: ObjectKey,
+    pub value: Value,
+    /// The template that produced it (`# Source:` line), when the stream says.
+    pub source: Option<String>,
+}
+
+/// A manifest stream that cannot be compared.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StreamError {
+    #[error("{origin}: invalid YAML at {error}")]
+    Yaml { origin: String, error: YamlError },
+    #[error("{origin}: document {index} is not a Kubernetes object (it has no {missing})")]
+    NotAnObject { origin: String, index: usize, missing: &'static str },
+    #[error("{origin}: {key} appears twice")]
+    Duplicate { origin: String, key: ObjectKey },
+}
+
+fn text_at<'a>(value: &'a Value, path: &str) -> Option<&'a str> {
+    value.get_dotted(path).and_then(Value::as_str)
+}
+
+/// Parses a multi-document stream (`helm template` or `mailu-chart render` output, or any
+/// `kubectl apply -f` file). Empty and comment-only documents are skipped.
+pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let documents =
+        load_documents(text).map_err(|error| StreamError::Yaml { origin: origin.into(), error })?;
+    let starts: Vec<usize> = documents.iter().map(|d| d.start_line).collect();
+    let mut objects: Vec<Object> = Vec::new();
+    for (index, document) in documents.into_iter().enumerate() {
+        let next_start = starts.get(index + 1).copied().unwrap_or(lines.len() + 1);
+        let from = if index == 0 { 1 } else { starts[index] };
+        let source = source_of(&lines, from, next_start);
+        let Some(value) = document.root.filter(|v| !matches!(v, Value::Null)) else { continue };
+        let not_an_object =
+            |missing| StreamError::NotAnObject { origin: origin.into(), index: index + 1, missing };
+        let key = ObjectKey {
+            api_version: text_at(&value, "apiVersion")
+                .ok_or_else(|| not_an_object("apiVersion"))?
+                .to_string(),
+            kind: text_at(&value, "kind").ok_or_else(|| not_an_object("kind"))?.to_string(),
+            namespace: text_at(&value, "metadata.namespace").unwrap_or_default().to_string(),
+            name: text_at(&value, "metadata.name").ok_or_else(|| not_an_object("metadata.name"))?.to_string(),
+        };
+        if objects.iter().any(|o| o.key == key) {
+            return Err(StreamError::Duplicate { origin: origin.into(), key });
+        }
+        objects.push(Object { key, value, source });
+    }
+    Ok(objects)
+}
+
+/// The `# Source:` path written in a document's lines, if any.
+fn source_of(lines: &[&str], from: usize, to: usize) -> Option<String> {
+    lines
+        .get(from.saturating_sub(1)..to.saturating_sub(1).min(lines.len()))?
+        .iter()
+        .find_map(|l| l.strip_prefix("# Source: "))
+        .map(|p| p.trim().to_string())
+}
+
+/// A difference inside one object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Present only on the right.
+    Added { path: String, value: Value },
+    /// Present only on the left.
+    Removed { path: String, value: Value },
+    /// Present on both sides with different values.
+    Changed { path: String, left: Value, right: Value },
+}
+
+impl Change {
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Added { path, .. } | Change::Removed { path, .. } | Change::Changed { path, .. } => path,
+        }
+    }
+}
+
+/// The differences between two object values. List items that all carry a unique `name`
+/// are paired by name (`containers[admin]`), others by position.
+pub fn compare_values(left: &Value, right: &Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    walk(left, right, String::new(), &mut changes);
+    changes
+}
+
+fn join(path: &str, key: &str) -> String {
+    let plain = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (path.is_empty(), plain) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!("{path}[{}]", serde_json::Value::String(key.to_string())),
+    }
+}
+
+/// The names of a list's items when every item is a map with a unique string `name`.
+fn item_names(items: &[Value]) -> Option<Vec<&str>> {
+    let names: Vec<&str> = items.iter().map(|i| text_at(i, "name")).collect::<Option<_>>()?;
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    (sorted.len() == names.len()).then_some(names)
+}
+
+fn walk(left: &Value, right: &Value, path: String, changes: &mut Vec<Change>) {
+    match (left, right) {
+        (Value::Map(a), Value::Map(b)) => walk_maps(a, b, &path, changes),
+        (Value::List(a), Value::List(b)) => match (item_names(a), item_names(b)) {
+            (Some(left_names), Some(right_names)) => {
+                for (name, item) in left_names.iter().zip(a) {
+                    let item_path = format!("{path}[{name}]");
+                    match right_names.iter().position(|n| n == name) {
+                        Some(j) => walk(item, &b[j], item_path, changes),
+                        None => changes.push(Change::Removed { path: item_path, value: item.clone() }),
+                    }
+                }
+                for (name, item) in right_names.iter().zip(b) {
+                    if !left_names.contains(name) {
+                        changes.push(Change::Added { path: format!("{path}[{name}]"), value: item.clone() });
+                    }
+                }
+                let common_left: Vec<&&str> = left_names.iter().filter(|n| right_names.contains(n)).collect();
+                let common_right: Vec<&&str> =
+                    right_names.iter().filter(|n| left_names.contains(n)).collect();
+                if common_left != common_right {
+                    changes.push(Change::Changed {
+                        path: format!("{path} (order)"),
+                        left: left.clone(),
+                        right: right.clone(),
+                    });
+                }
+            }
+            _ => {
+                for i in 0..a.len().max(b.len()) {
+                    let item_path = format!("{path}[{i}]");
+                    match (a.get(i), b.get(i)) {
+                        (Some(x), Some(y)) => walk(x, y, item_path, changes),
+                        (Some(x), None) => {
+                            changes.push(Change::Removed { path: item_path, value: x.clone() })
+                        }
+                        (None, Some(y)) => changes.push(Change::Added { path: item_path, value: y.clone() }),
+                        (None, None) => {}
+                    }
+                }
+            }
+        },
+        (a, b) if a.semantic_eq(b) => {}
+        (a, b) => changes.push(Change::Changed { path, left: a.clone(), right: b.clone() }),
+    }
+}
+
+fn walk_maps(a: &Map, b: &Map, path: &str, changes: &mut Vec<Change>) {
+    let keys: BTreeMap<&String, ()> = a.keys().chain(b.keys()).map(|k| (k, ())).collect();
+    for key in keys.keys() {
+        let child = join(path, key);
+        match (a.get(*key), b.get(*key)) {
+            (Some(x), Some(y)) => walk(x, y, child, changes),
+            (Some(x), None) => changes.push(Change::Removed { path: child, value: x.clone() }),
+            (None, Some(y)) => changes.push(Change::Added { path: child, value: y.clone() }),
+            (None, None) => {}
+        }
+    }
+}
+
+/// How two manifest sets differ.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    pub only_left: Vec<Object>,
+    pub only_right: Vec<Object>,
+    /// Objects on both sides that differ, with their differences, in key order.
+    pub changed: Vec<(Object, Object, Vec<Change>)>,
+    /// Objects that are equal.
+    pub equal: usize,
+}
+
+impl Report {
+    pub fn is_equivalent(&self) -> bool {
+        self.only_left.is_empty() && self.only_right.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Pairs the objects of two sets and compares each pair.
+pub fn compare(left: &[Object], right: &[Object]) -> Report {
+    let index = |objects: &[Object]| -> BTreeMap<ObjectKey, Object> {
+        objects.iter().map(|o| (o.key.clone(), o.clone())).collect()
+    };
+    let (left, right) = (index(left), index(right));
+    let mut report = Report::default();
+    for (key, l) in &left {
+        match right.get(key) {
+            None => report.only_left.push(l.clone()),
+            Some(r) => {
+                let changes = compare_values(&l.value, &r.value);
+                if changes.is_empty() {
+                    report.equal += 1;
+                } else {
+                    report.changed.push((l.clone(), r.clone(), changes));
+                }
+            }
+        }
+    }
+    report.only_right =
+        right.iter().filter(|(k, _)| !left.contains_key(*k)).map(|(_, o)| o.clone()).collect();
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Value {
+        load_documents(text).unwrap().remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn named_list_items_pair_by_name() {
+        let a = one(
+            "containers:\n- name: admin\n  env:\n  - name: TZ\n    value: UTC\n  - name: A\n    value: x\n",
+        );
+        let b = one("containers:\n- name: admin\n  env:\n  - name: TZ\n    value: Europe/Berlin\n");
+        let changes = compare_values(&a, &b);
+        assert_eq!(changes[0].path(), "containers[admin].env[TZ].value");
+        assert_eq!(changes[1].path(), "containers[admin].env[A]");
+        assert!(matches!(changes[1], Change::Removed { .. }));
+    }
+
+    #[test]
+    fn numbers_compare_by_value_and_nothing_else_is_normalised() {
+        assert!(compare_values(&one("a: 80"), &one("a: 80.0")).is_empty());
+        assert!(!compare_values(&one("a: 80"), &one("a: \"80\"")).is_empty());
+        assert!(!compare_values(&one("a: {}"), &one("b: 1")).is_empty());
+        assert!(!compare_values(&one("a: null"), &one("{}")).is_empty());
+    }
+
+    #[test]
+    fn streams_pair_objects_and_remember_sources() {
+        let text = "---\n# Source: mailu/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: n\n---\n# only a comment\n---\n# Source: mailu/templates/b.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n";
+        let objects = parse_stream(text, "test").unwrap();
+        assert_eq!(objects.len(), 2);
+        assert_eq!(objects[0].source.as_deref(), Some("mailu/templates/a.yaml"));
+        assert_eq!(objects[1].key.to_string(), "Service b (v1)");
+        let report = compare(&objects, &objects[..1]);
+        assert_eq!(report.only_left.len(), 1);
+        assert_eq!(report.equal, 1);
+    }
+
+    #[test]
+    fn bad_streams_are_errors() {
+        assert!(matches!(parse_stream("a: [", "x"), Err(StreamError::Yaml { .. })));
+        assert!(matches!(
+            parse_stream("kind: X\n", "x"),
+            Err(StreamError::NotAnObject { missing: "apiVersion", .. })
+        ));
+        let twice = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: A\nmetadata: {name: a}\n";
+        assert!(matches!(parse_stream(twice, "x"), Err(StreamError::Duplicate { .. })));
+    }
+}

@@ -1,0 +1,289 @@
+//! The exported chart: `chart-out/` is current, helm 4 and helm 3 lint it strictly, render
+//! through it exactly the objects `mailu-chart render` renders, and refuse invalid values
+//! through its schema.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use mailu_chart::diff::{self, Change};
+use mailu_chart::render::{Release, output};
+use mailu_chart::values::{self, UserValues, ValueInputs};
+
+fn chart_out() -> PathBuf {
+    common::root().join("chart-out")
+}
+
+/// Every file under a directory, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.push(path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn chart_out_is_the_current_export() {
+    let files = mailu_chart::chart::chart_files().unwrap();
+    let expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(tree(&chart_out()), expected, "chart-out is stale: run `cargo run -- export chart-out`");
+    for file in &files {
+        let on_disk = std::fs::read_to_string(chart_out().join(&file.path)).unwrap();
+        assert!(
+            on_disk == file.content,
+            "chart-out/{} is stale: run `cargo run -- export chart-out`",
+            file.path
+        );
+    }
+}
+
+#[test]
+fn the_schema_in_the_chart_is_the_schema_command_output() {
+    let on_disk = std::fs::read_to_string(chart_out().join("values.schema.json")).unwrap();
+    assert_eq!(on_disk, values::schema::values_schema_text());
+}
+
+/// helm's `--kube-version` for a helm binary: helm 3.17 would otherwise assume Kubernetes
+/// 1.32, below the chart's kubeVersion.
+fn kube_version_args(name: &str) -> Vec<String> {
+    if name == "helm 3" { vec!["--kube-version".into(), "1.33.0".into()] } else { Vec::new() }
+}
+
+#[test]
+fn helm_lint_strict_passes_for_every_example() {
+    for (name, helm) in common::helms() {
+        for example in common::examples() {
+            let mut args = vec!["lint".to_string(), "--strict".into(), chart_out().display().to_string()];
+            args.extend(["-f".to_string(), example.display().to_string()]);
+            args.extend(kube_version_args(name));
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = common::run(&helm, &refs);
+            let text =
+                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{name} lint --strict {}:\n{text}", common::short(&example));
+        }
+    }
+}
+
+/// One equivalence case: values files, flags, release and namespace.
+struct Case {
+    files: &'static [&'static str],
+    set: &'static [&'static str],
+    set_json: &'static [&'static str],
+    release: &'static str,
+    namespace: &'static str,
+}
+
+const fn case(files: &'static [&'static str], set: &'static [&'static str]) -> Case {
+    Case { files, set, set_json: &[], release: "mailu", namespace: "mailu" }
+}
+
+const MINIMAL: &[&str] = &["values-examples/minimal.yaml"];
+const FULL: &[&str] = &["values-examples/full.yaml"];
+
+const CASES: &[Case] = &[
+    case(&["values-examples/minimal.yaml"], &[]),
+    case(&["values-examples/full.yaml"], &[]),
+    case(&["values-examples/postgresql-external-redis.yaml"], &[]),
+    case(&["values-examples/traefik-cert-manager.yaml"], &[]),
+    case(MINIMAL, &["webmail.enabled=true"]),
+    case(MINIMAL, &["webmail.enabled=true", "webmail.type=snappymail"]),
+    case(MINIMAL, &["webmail.enabled=true", "dovecotSubmission.enabled=false"]),
+    case(
+        MINIMAL,
+        &["clamav.enabled=true", "fetchmail.enabled=true", "webdav.enabled=true", "rspamd.enabled=false"],
+    ),
+    case(MINIMAL, &["ingress.enabled=true", "ingress.traefik.hostname=web.example.com"]),
+    case(FULL, &["ingress.enabled=false"]),
+    case(FULL, &["ingress.traefik.enableTcp=false"]),
+    case(
+        MINIMAL,
+        &[
+            "database.type=postgresql",
+            "database.postgresql.host=pg.db.svc",
+            "database.postgresql.port=6432",
+            "database.postgresql.existingSecret.name=pg",
+        ],
+    ),
+    case(MINIMAL, &["redis.builtin=false", "redis.host=redis.example.org", "redis.port=6380"]),
+    case(FULL, &["networkPolicy.enabled=false"]),
+    case(MINIMAL, &["subnet=fd00:42::/56", "namespace.create=true", "messageSizeLimitMb=1024"]),
+    case(
+        MINIMAL,
+        &[
+            "admin.persistence.existingClaim=old-admin",
+            "storage.storageClass=fast",
+            "dovecot.persistence.storageClass=bulk",
+            "admin.resources.limits.cpu=",
+            "front.resources.requests.memory=",
+            "postfix.image.tag=2024.06.50",
+            "admin.image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "clamav.enabled=true",
+            "clamav.image.repository=mirror.example/clamav",
+        ],
+    ),
+    Case {
+        files: MINIMAL,
+        set: &["webmail.enabled=true"],
+        set_json: &[
+            r#"admin.extraEnv=[{"name":"LOG_LEVEL","value":"DEBUG"}]"#,
+            r#"dovecot.nodeSelector={"disk":"ssd"}"#,
+            r#"postfix.tolerations=[{"key":"mail","operator":"Exists","effect":"NoSchedule"}]"#,
+            r#"webmail.podAnnotations={"example.com/team":"mail"}"#,
+            r#"clamav.podAnnotations={"a":"b"}"#,
+            r#"rspamd.affinity={"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["amd64"]}]}]}}}"#,
+            r#"networkPolicy.ingressController={"namespaceLabels":{"kubernetes.io/metadata.name":"traefik"},"podLabels":{}}"#,
+        ],
+        release: "mailu",
+        namespace: "mailu",
+    },
+    Case { files: FULL, set: &[], set_json: &[], release: "mx", namespace: "mail-system" },
+    Case {
+        files: MINIMAL,
+        set: &["clusterDomain=k8s.internal"],
+        set_json: &[],
+        release: "a",
+        namespace: "b",
+    },
+];
+
+fn describe(case: &Case) -> String {
+    format!(
+        "{:?} --set {:?} --set-json {:?} ({}/{})",
+        case.files, case.set, case.set_json, case.release, case.namespace
+    )
+}
+
+fn render_case(case: &Case) -> Vec<diff::Object> {
+    let inputs = ValueInputs {
+        files: case
+            .files
+            .iter()
+            .map(|f| (f.to_string(), std::fs::read(common::root().join(f)).unwrap()))
+            .collect(),
+        set: case.set.iter().map(|s| s.to_string()).collect(),
+        set_json: case.set_json.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let user = UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap();
+    let values = values::resolve(&user).unwrap_or_else(|e| panic!("{}: {e}", describe(case)));
+    let release = Release { name: case.release.into(), namespace: case.namespace.into() };
+    let mut manifests = mailu_chart::render::render(&values, &release).unwrap();
+    output::install_order(&mut manifests);
+    diff::parse_stream(&output::stream(&manifests), "render").unwrap()
+}
+
+fn helm_case(name: &str, helm: &Path, case: &Case) -> Result<Vec<diff::Object>, String> {
+    let mut args = vec!["template".to_string(), case.release.into(), chart_out().display().to_string()];
+    args.extend(["-n".to_string(), case.namespace.to_string()]);
+    for f in case.files {
+        args.extend(["-f".to_string(), common::root().join(f).display().to_string()]);
+    }
+    for s in case.set {
+        args.extend(["--set".to_string(), s.to_string()]);
+    }
+    for s in case.set_json {
+        args.extend(["--set-json".to_string(), s.to_string()]);
+    }
+    args.extend(kube_version_args(name));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::run(helm, &refs);
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    diff::parse_stream(&String::from_utf8(out.stdout).unwrap(), name).map_err(|e| e.to_string())
+}
+
+fn explain(report: &diff::Report) -> String {
+    let mut lines = Vec::new();
+    for o in &report.only_left {
+        lines.push(format!("  only helm: {}", o.key));
+    }
+    for o in &report.only_right {
+        lines.push(format!("  only render: {}", o.key));
+    }
+    for (l, _, changes) in &report.changed {
+        for change in changes {
+            let detail = match change {
+                Change::Added { value, .. } => format!("only in render: {value:?}"),
+                Change::Removed { value, .. } => format!("only in helm: {value:?}"),
+                Change::Changed { left, right, .. } => format!("helm {left:?} != render {right:?}"),
+            };
+            lines.push(format!("  {} {}: {detail}", l.key, change.path()));
+        }
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn helm_template_of_the_chart_equals_render() {
+    let helms = common::helms();
+    if helms.is_empty() {
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in CASES {
+        let ours = render_case(case);
+        for (name, helm) in &helms {
+            match helm_case(name, helm, case) {
+                Err(e) => failures.push(format!("{name} {}: helm failed: {e}", describe(case))),
+                Ok(theirs) => {
+                    let report = diff::compare(&theirs, &ours);
+                    if !report.is_equivalent() {
+                        failures.push(format!("{name} {}:\n{}", describe(case), explain(&report)));
+                    }
+                    // Both sides name their templates the same way.
+                    let sources = |objects: &[diff::Object]| -> BTreeSet<(String, Option<String>)> {
+                        objects.iter().map(|o| (o.key.to_string(), o.source.clone())).collect()
+                    };
+                    if sources(&theirs) != sources(&ours) {
+                        failures.push(format!("{name} {}: # Source paths differ", describe(case)));
+                    }
+                    compared += report.equal;
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(compared > 500, "only {compared} objects compared");
+}
+
+fn is_beyond_schema(path: &Path) -> bool {
+    std::fs::read_to_string(path).unwrap().lines().any(|l| l.starts_with("# beyond-schema"))
+}
+
+#[test]
+fn helm_refuses_the_bad_values_through_the_chart_schema() {
+    for (name, helm) in common::helms() {
+        for bad in common::files_in("tests/values/bad", "yaml") {
+            let mut args = vec!["template".to_string(), "mailu".into(), chart_out().display().to_string()];
+            args.extend(["-f".to_string(), bad.display().to_string()]);
+            args.extend(kube_version_args(name));
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = common::run(&helm, &refs);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if is_beyond_schema(&bad) {
+                assert!(out.status.success(), "{name} {}: {stderr}", common::short(&bad));
+            } else {
+                assert!(!out.status.success(), "{name} accepted {}", common::short(&bad));
+                assert!(
+                    stderr.contains("values don't meet the specifications of the schema"),
+                    "{name} {}: {stderr}",
+                    common::short(&bad)
+                );
+            }
+        }
+    }
+}
