@@ -534,6 +534,18 @@ fn peers_yaml(peer: Peer) -> String {
 mod tests {
     use super::*;
 
+    fn literal_parts(expr: &Expr, into: &mut Vec<String>) {
+        match expr {
+            Expr::Lit(text) => into.push(text.to_string()),
+            Expr::Concat(parts) => parts.iter().for_each(|p| literal_parts(p, into)),
+            Expr::OrElse(a, b) | Expr::Choose(_, a, b) => {
+                literal_parts(a, into);
+                literal_parts(b, into);
+            }
+            _ => {}
+        }
+    }
+
     #[test]
     fn every_source_renders() {
         let files = chart_files().unwrap();
@@ -561,9 +573,14 @@ mod tests {
             for config in &c.configs {
                 for (name, content) in &config.files {
                     if let Content::Computed(expr) = content {
+                        // `{{- define ... -}}` trims white space before the file's first line.
                         let text = expr.to_go_text();
                         assert!(!text.starts_with(char::is_whitespace), "{name} starts with white space");
-                        assert!(text.ends_with('\n'), "{name} does not end with a newline");
+                        let mut literals = Vec::new();
+                        literal_parts(expr, &mut literals);
+                        for literal in literals {
+                            assert!(!literal.contains("{{"), "{name}: a literal part would be read as template code");
+                        }
                     }
                 }
             }
