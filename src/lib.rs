@@ -6,6 +6,7 @@ pub mod cli;
 pub mod components;
 pub mod diff;
 pub mod gofmt;
+pub mod gotmpl;
 pub mod render;
 pub mod value;
 pub mod values;

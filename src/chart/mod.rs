@@ -579,7 +579,10 @@ mod tests {
                         let mut literals = Vec::new();
                         literal_parts(expr, &mut literals);
                         for literal in literals {
-                            assert!(!literal.contains("{{"), "{name}: a literal part would be read as template code");
+                            assert!(
+                                !literal.contains("{{"),
+                                "{name}: a literal part would be read as template code"
+                            );
                         }
                     }
                 }

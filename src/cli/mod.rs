@@ -1,9 +1,11 @@
 //! The command line: one file per subcommand, shared values flags, and the mapping of
 //! failures to exit codes (0 success, 1 failure, 2 usage error).
 
+mod diff;
 mod export;
 mod render;
 mod schema;
+mod template;
 mod validate;
 mod values_args;
 
@@ -24,6 +26,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Render directly and through the chart, and show every difference (exit 1 if any).
+    Diff(diff::DiffArgs),
     /// Write the equivalent Helm chart into a directory.
     Export(export::ExportArgs),
     /// Render the Kubernetes manifests for the values (like `helm template` of the chart).
@@ -32,6 +36,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
     Schema(schema::SchemaArgs),
+    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
+    Template(template::TemplateArgs),
 }
 
 /// A failed command: what to print on standard error and the exit code.
@@ -59,10 +65,12 @@ pub fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Diff(args) => diff::run(&args, &mut stdout),
         Command::Export(args) => export::run(&args),
         Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),
+        Command::Template(args) => template::run(&args, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,6 +34,36 @@ pub struct ValuesArgs {
 impl ValuesArgs {
     /// Reads every file named and merges all inputs; warnings go to standard error.
     pub fn read(&self) -> Result<UserValues, CliError> {
+        self.read_keeping_stdin().map(|(user, _)| user)
+    }
+
+    /// The same flags for a real helm: `-f -` becomes the given file holding what standard
+    /// input held.
+    pub fn helm_args(&self, stdin_file: Option<&std::path::Path>) -> Vec<String> {
+        let mut args = Vec::new();
+        for name in &self.values {
+            let path = match (name.trim() == "-", stdin_file) {
+                (true, Some(file)) => file.display().to_string(),
+                _ => name.clone(),
+            };
+            args.extend(["-f".to_string(), path]);
+        }
+        for (flag, texts) in [
+            ("--set", &self.set),
+            ("--set-string", &self.set_string),
+            ("--set-json", &self.set_json),
+            ("--set-file", &self.set_file),
+            ("--set-literal", &self.set_literal),
+        ] {
+            for text in texts {
+                args.extend([flag.to_string(), text.clone()]);
+            }
+        }
+        args
+    }
+
+    /// Like [`ValuesArgs::read`], also returning what standard input held, if it was read.
+    pub fn read_keeping_stdin(&self) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;
         let mut files = Vec::new();
         for name in &self.values {
@@ -56,7 +86,8 @@ impl ValuesArgs {
         for warning in &user.warnings {
             eprintln!("warning: {warning}");
         }
-        Ok(user)
+        let stdin = self.values.iter().position(|name| name.trim() == "-").map(|i| inputs.files[i].1.clone());
+        Ok((user, stdin))
     }
 }
 

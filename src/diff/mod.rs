@@ -3,6 +3,8 @@
 //! (`80` equals `80.0`); comments, `# Source:` lines, key order, quoting and YAML style never
 //! matter because both sides are parsed first.
 
+pub mod report;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

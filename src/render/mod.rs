@@ -206,12 +206,12 @@ pub fn to_value<T: serde::Serialize>(object: &T) -> Value {
     value
 }
 
+/// Moves the given keys, where present, to the front in the given order.
 fn reorder(map: &mut crate::value::Map, first: &[&str]) {
-    for (index, key) in first.iter().enumerate().rev() {
+    for key in first.iter().rev() {
         if let Some(position) = map.get_index_of(*key) {
             map.move_index(position, 0);
         }
-        let _ = index;
     }
 }
 

@@ -554,44 +554,41 @@ fn no_image_override() -> ImageOverride {
     ImageOverride { repository: "".into(), tag: "".into(), digest: "".into() }
 }
 
-fn component(enabled: bool, resources: Resources) -> Component {
-    Component {
-        enabled,
-        image: no_image_override(),
-        resources,
-        node_selector: BTreeMap::new(),
-        tolerations: Vec::new(),
-        affinity: Affinity::default(),
-        pod_annotations: BTreeMap::new(),
-        extra_env: Vec::new(),
-    }
-}
-
 fn third_party_image(repository: &str, tag: &str) -> FullImage {
     FullImage { repository: repository.into(), tag: tag.into(), digest: "".into() }
 }
 
+/// A component block with the given settings and empty scheduling and pod extras.
+macro_rules! block {
+    ($ty:ident { $($field:ident: $value:expr),* $(,)? }) => {
+        $ty {
+            $($field: $value,)*
+            node_selector: BTreeMap::new(),
+            tolerations: Vec::new(),
+            affinity: Affinity::default(),
+            pod_annotations: BTreeMap::new(),
+            extra_env: Vec::new(),
+        }
+    };
+}
+
+fn component(enabled: bool, resources: Resources) -> Component {
+    block!(Component { enabled: enabled, image: no_image_override(), resources: resources })
+}
+
 fn stateful(enabled: bool, resources: Resources, size: &str) -> StatefulComponent {
-    let c = component(enabled, resources);
-    StatefulComponent {
-        enabled: c.enabled,
+    block!(StatefulComponent {
+        enabled: enabled,
+        image: no_image_override(),
+        resources: resources,
         persistence: persistence(size),
-        image: c.image,
-        resources: c.resources,
-        node_selector: c.node_selector,
-        tolerations: c.tolerations,
-        affinity: c.affinity,
-        pod_annotations: c.pod_annotations,
-        extra_env: c.extra_env,
-    }
+    })
 }
 
 impl Default for Values {
     /// The defaults of every key. `domain`, `hostnames` and `subnet` have none: they are
     /// required.
     fn default() -> Self {
-        let webmail = component(false, resources("100m", "256Mi", "500m", "512Mi"));
-        let fetchmail = component(false, resources("100m", "256Mi", "200m", "512Mi"));
         Values {
             domain: "".into(),
             hostnames: Vec::new(),
@@ -656,59 +653,33 @@ impl Default for Values {
             admin: stateful(true, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
             postfix: stateful(true, resources("100m", "512Mi", "500m", "1Gi"), "5Gi"),
             dovecot: stateful(true, resources("200m", "1Gi", "1000m", "2Gi"), "50Gi"),
-            dovecot_submission: {
-                let c = component(true, resources("50m", "64Mi", "200m", "256Mi"));
-                ImageComponent {
-                    enabled: c.enabled,
-                    // Dovecot 2.4 changed its configuration syntax; the relay's file is 2.3's.
-                    image: third_party_image("docker.io/dovecot/dovecot", "2.3.21.1"),
-                    resources: c.resources,
-                    node_selector: c.node_selector,
-                    tolerations: c.tolerations,
-                    affinity: c.affinity,
-                    pod_annotations: c.pod_annotations,
-                    extra_env: c.extra_env,
-                }
-            },
+            // Dovecot 2.4 changed its configuration syntax; the relay's file is 2.3's.
+            dovecot_submission: block!(ImageComponent {
+                enabled: true,
+                image: third_party_image("docker.io/dovecot/dovecot", "2.3.21.1"),
+                resources: resources("50m", "64Mi", "200m", "256Mi"),
+            }),
             rspamd: stateful(true, resources("100m", "256Mi", "500m", "1Gi"), "5Gi"),
-            webmail: WebmailComponent {
-                enabled: webmail.enabled,
+            webmail: block!(WebmailComponent {
+                enabled: false,
                 kind: WebmailType::Roundcube,
                 persistence: persistence("5Gi"),
-                image: webmail.image,
-                resources: webmail.resources,
-                node_selector: webmail.node_selector,
-                tolerations: webmail.tolerations,
-                affinity: webmail.affinity,
-                pod_annotations: webmail.pod_annotations,
-                extra_env: webmail.extra_env,
-            },
-            clamav: {
-                let c = stateful(false, resources("100m", "1Gi", "1000m", "2Gi"), "15Gi");
-                StatefulImageComponent {
-                    enabled: c.enabled,
-                    persistence: c.persistence,
-                    // Mailu 2024.06 uses ClamAV's own image.
-                    image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
-                    resources: c.resources,
-                    node_selector: c.node_selector,
-                    tolerations: c.tolerations,
-                    affinity: c.affinity,
-                    pod_annotations: c.pod_annotations,
-                    extra_env: c.extra_env,
-                }
-            },
-            fetchmail: FetchmailComponent {
-                enabled: fetchmail.enabled,
+                image: no_image_override(),
+                resources: resources("100m", "256Mi", "500m", "512Mi"),
+            }),
+            // Mailu 2024.06 uses ClamAV's own image.
+            clamav: block!(StatefulImageComponent {
+                enabled: false,
+                persistence: persistence("15Gi"),
+                image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
+                resources: resources("100m", "1Gi", "1000m", "2Gi"),
+            }),
+            fetchmail: block!(FetchmailComponent {
+                enabled: false,
                 delay_seconds: 600,
-                image: fetchmail.image,
-                resources: fetchmail.resources,
-                node_selector: fetchmail.node_selector,
-                tolerations: fetchmail.tolerations,
-                affinity: fetchmail.affinity,
-                pod_annotations: fetchmail.pod_annotations,
-                extra_env: fetchmail.extra_env,
-            },
+                image: no_image_override(),
+                resources: resources("100m", "256Mi", "200m", "512Mi"),
+            }),
             webdav: stateful(false, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
             ingress: Ingress {
                 enabled: false,

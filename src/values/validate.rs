@@ -36,8 +36,10 @@ impl Problem {
 /// The rules JSON Schema cannot express, listed for the README and `--help`.
 pub const RULES_BEYOND_SCHEMA: &[&str] = &["subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)"];
 
+static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
+
 static VALIDATOR: LazyLock<Validator> =
-    LazyLock::new(|| jsonschema::draft7::new(&values_schema()).expect("the generated schema compiles"));
+    LazyLock::new(|| jsonschema::draft7::new(&SCHEMA).expect("the generated schema compiles"));
 
 /// Checks merged values and returns the typed model, or every problem found.
 pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
@@ -166,9 +168,8 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
 }
 
 fn allowed_keys(schema_path: &str) -> Vec<String> {
-    let schema = values_schema();
     let object_pointer = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
-    schema
+    SCHEMA
         .pointer(object_pointer)
         .and_then(|s| s.get("properties"))
         .and_then(Json::as_object)

@@ -1,0 +1,195 @@
+//! `mailu-chart diff`: render the values directly and through the chart, and show every
+//! difference. Exit 0 when equivalent, 1 when they differ, 2 on error.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::render::ReleaseArgs;
+use super::{CliError, ValuesArgs, write_stdout};
+use crate::diff::report::{self, Format, Style};
+use crate::diff::{self, Object};
+use crate::render::{self, output};
+use crate::values;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+    /// The chart to compare with (default: the chart `mailu-chart export` writes).
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+    /// What renders the chart: the built-in Helm-compatible renderer, or a real helm.
+    #[arg(long, value_enum, default_value_t = Engine::Builtin)]
+    pub engine: Engine,
+    /// The helm binary for `--engine helm` (default: `helm` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+    /// Compare today's render with a manifest file rendered earlier (an upgrade preview).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["chart", "helm"])]
+    pub against: Option<PathBuf>,
+    /// diff: changed fields and a unified diff per object; brief: one line per object;
+    /// json: the whole report for machines.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Diff)]
+    pub output: OutputFormat,
+    /// Colour the diff: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Builtin,
+    Helm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Diff,
+    Brief,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// An error of the diff itself: exit code 2, as `diff` and `kubectl diff` do.
+fn error(message: impl Into<String>) -> CliError {
+    CliError { code: 2, message: message.into() }
+}
+
+pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let as_error = |e: CliError| error(e.message);
+    let (user, stdin) = args.values.read_keeping_stdin().map_err(as_error)?;
+    let values = values::resolve(&user).map_err(|e| error(e.to_string()))?;
+    let release = args.release.release();
+    let mut manifests = render::render(&values, &release).map_err(|e| error(e.to_string()))?;
+    output::install_order(&mut manifests);
+    let rendered =
+        diff::parse_stream(&output::stream(&manifests), "render").map_err(|e| error(e.to_string()))?;
+
+    let (left, right, names): (Vec<Object>, Vec<Object>, (String, String)) = match &args.against {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                error(format!("cannot read {}: {}", file.display(), super::values_args::describe_io(&e)))
+            })?;
+            let earlier =
+                diff::parse_stream(&text, &file.display().to_string()).map_err(|e| error(e.to_string()))?;
+            (earlier, rendered, (file.display().to_string(), "render".to_string()))
+        }
+        None => {
+            let exported;
+            let chart_dir: &Path = match &args.chart {
+                Some(dir) => dir,
+                None => {
+                    exported = export_to_temp()?;
+                    exported.path()
+                }
+            };
+            let (text, name) = match args.engine {
+                Engine::Helm => helm_template(args, chart_dir, stdin.as_deref())?,
+                Engine::Builtin => builtin_template(chart_dir, &user.values, &release)?,
+            };
+            let through_chart = diff::parse_stream(&text, &name).map_err(|e| error(e.to_string()))?;
+            (rendered, through_chart, ("render".to_string(), name))
+        }
+    };
+    let comparison = diff::compare(&left, &right);
+    let format = match args.output {
+        OutputFormat::Diff => Format::Diff,
+        OutputFormat::Brief => Format::Brief,
+        OutputFormat::Json => Format::Json,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    let text = report::write(&comparison, (&names.0, &names.1), format, Style { color });
+    write_stdout(out, &text).map_err(as_error)?;
+    if comparison.is_equivalent() { Ok(()) } else { Err(CliError { code: 1, message: String::new() }) }
+}
+
+/// The chart this tool exports, written to a temporary directory (removed when dropped).
+fn export_to_temp() -> Result<tempfile::TempDir, CliError> {
+    let files = crate::chart::chart_files().map_err(|e| error(e.to_string()))?;
+    let dir = tempfile::Builder::new()
+        .prefix("mailu-chart-")
+        .tempdir()
+        .map_err(|e| error(format!("cannot create a temporary directory: {e}")))?;
+    for file in &files {
+        let path = dir.path().join(&file.path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, &file.content));
+        written.map_err(|e| error(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(dir)
+}
+
+fn builtin_template(
+    chart: &Path,
+    user_values: &crate::value::Map,
+    release: &render::Release,
+) -> Result<(String, String), CliError> {
+    let options = crate::gotmpl::RenderOptions {
+        release_name: release.name.clone(),
+        namespace: release.namespace.clone(),
+        ..Default::default()
+    };
+    let text =
+        crate::gotmpl::template_command(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
+    Ok((text, "chart (built-in renderer)".to_string()))
+}
+
+fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<(String, String), CliError> {
+    let helm = args.helm.clone().unwrap_or_else(|| PathBuf::from("helm"));
+    let run = |extra: &[String]| {
+        std::process::Command::new(&helm).args(extra).output().map_err(|e| {
+            error(format!("cannot run {}: {e} (install helm or pass --helm PATH)", helm.display()))
+        })
+    };
+    let version = run(&["version".to_string(), "--template".to_string(), "{{.Version}}".to_string()])?;
+    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
+    let stdin_file = match stdin {
+        Some(bytes) => {
+            let mut file = tempfile::NamedTempFile::new().map_err(|e| error(e.to_string()))?;
+            file.write_all(bytes).map_err(|e| error(e.to_string()))?;
+            Some(file)
+        }
+        None => None,
+    };
+    let mut command = vec![
+        "template".to_string(),
+        args.release.name.clone(),
+        chart.display().to_string(),
+        "-n".to_string(),
+        args.release.namespace.clone(),
+    ];
+    command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path())));
+    if version.starts_with("v3.") {
+        // helm 3 assumes an older Kubernetes than the chart's kubeVersion allows.
+        command.extend(["--kube-version".to_string(), "1.33.0".to_string()]);
+    }
+    let output = run(&command)?;
+    if !output.status.success() {
+        return Err(error(format!(
+            "helm template failed:\n{}",
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        )));
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| error("helm printed invalid UTF-8"))?;
+    Ok((text, format!("chart (helm {version})")))
+}

@@ -1,0 +1,122 @@
+//! `mailu-chart template CHART_DIR`: render a chart like `helm template`, with our own
+//! renderer (no helm binary needed).
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{CliError, ValuesArgs, write_stdout};
+use crate::gotmpl::engine::{RenderOptions, Rendered, render_chart};
+use crate::gotmpl::load_chart;
+use crate::gotmpl::output::frame;
+
+/// Arguments of `template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The chart directory.
+    #[arg(value_name = "CHART_DIR")]
+    pub chart: PathBuf,
+    /// The release name (`.Release.Name`).
+    #[arg(long = "release-name", value_name = "NAME", default_value = "release-name")]
+    pub release_name: String,
+    /// The namespace (`.Release.Namespace`).
+    #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.35.0, as helm 4.1.4).
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions` (group/version or group/version/kind).
+    #[arg(short = 'a', long = "api-versions", value_name = "G/V", value_delimiter = ',')]
+    pub api_versions: Vec<String>,
+    /// Only show manifests rendered from these templates (paths relative to the chart, globs allowed).
+    #[arg(short = 's', long = "show-only", value_name = "PATH")]
+    pub show_only: Vec<String>,
+    /// Write the manifests into files under this directory instead of standard output.
+    #[arg(long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+    /// Leave out test hooks.
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+    /// Include the chart's `crds/` files.
+    #[arg(long = "include-crds")]
+    pub include_crds: bool,
+    /// Do not check the values against `values.schema.json`.
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+}
+
+/// Runs `template`.
+pub fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let user = args.values.read()?;
+    let chart = load_chart(&args.chart).map_err(|e| CliError::failure(e.to_string()))?;
+    let opts = RenderOptions {
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        is_upgrade: args.is_upgrade,
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        skip_schema_validation: args.skip_schema_validation,
+        include_crds: args.include_crds,
+        skip_tests: args.skip_tests,
+        show_only: args.show_only.clone(),
+    };
+    let rendered = render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+    match &args.output_dir {
+        None => {
+            let text = rendered.template_output(&opts).map_err(|e| CliError::failure(e.to_string()))?;
+            write_stdout(out, &text)
+        }
+        Some(dir) => write_output_dir(dir, &rendered, &opts, out),
+    }
+}
+
+/// Writes each document into `<dir>/<source>`, appending when a file gets several, and
+/// reports each write as helm does.
+fn write_output_dir(
+    dir: &Path,
+    rendered: &Rendered,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut written: HashSet<String> = HashSet::new();
+    let mut report = String::new();
+    let docs = rendered
+        .crds
+        .iter()
+        .map(|(name, content)| (name.as_str(), content.as_str()))
+        .chain(rendered.manifests.iter().map(|m| (m.source.as_str(), m.content.as_str())))
+        .chain(
+            rendered
+                .hooks
+                .iter()
+                .filter(|h| !(opts.skip_tests && h.is_test))
+                .map(|h| (h.source.as_str(), h.content.as_str())),
+        );
+    for (name, content) in docs {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::failure(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        let append = !written.insert(name.to_string());
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(&path)
+            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+        file.write_all(frame(name, content).as_bytes())
+            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+        report.push_str(&format!("wrote {}\n", path.display()));
+    }
+    report.push('\n');
+    write_stdout(out, &report)
+}

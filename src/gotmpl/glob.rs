@@ -1,0 +1,170 @@
+//! Glob patterns as `gobwas/glob` compiles them with `/` as the separator (what Helm's
+//! `.Files.Glob` uses): `*` within one path segment, `**` across segments, `?`, character
+//! classes `[a-z]` and `[!x]`, alternatives `{a,b}` and `\` escapes.
+
+/// A compiled pattern.
+#[derive(Clone, Debug, Default)]
+pub struct Glob {
+    tokens: Vec<Tok>,
+}
+
+#[derive(Clone, Debug)]
+enum Tok {
+    Lit(char),
+    Any,
+    Super,
+    One,
+    Class { negated: bool, items: Vec<(char, char)> },
+    Alt(Vec<Vec<Tok>>),
+}
+
+const SEP: char = '/';
+
+impl Glob {
+    /// Compiles a pattern; `None` when it is malformed (an unclosed `[` or `{`).
+    pub fn compile(pattern: &str) -> Option<Glob> {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut pos = 0;
+        let tokens = parse_seq(&chars, &mut pos, false)?;
+        if pos != chars.len() {
+            return None;
+        }
+        Some(Glob { tokens })
+    }
+
+    /// Whether `text` matches the whole pattern.
+    pub fn matches(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        match_seq(&self.tokens, &chars, 0)
+    }
+}
+
+fn parse_seq(chars: &[char], pos: &mut usize, in_alt: bool) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
+    while *pos < chars.len() {
+        let c = chars[*pos];
+        match c {
+            ',' | '}' if in_alt => return Some(out),
+            '\\' => {
+                *pos += 1;
+                out.push(Tok::Lit(*chars.get(*pos)?));
+                *pos += 1;
+            }
+            '*' => {
+                if chars.get(*pos + 1) == Some(&'*') {
+                    out.push(Tok::Super);
+                    *pos += 2;
+                } else {
+                    out.push(Tok::Any);
+                    *pos += 1;
+                }
+            }
+            '?' => {
+                out.push(Tok::One);
+                *pos += 1;
+            }
+            '[' => {
+                *pos += 1;
+                let negated = chars.get(*pos) == Some(&'!');
+                if negated {
+                    *pos += 1;
+                }
+                let mut items = Vec::new();
+                loop {
+                    let c = *chars.get(*pos)?;
+                    if c == ']' {
+                        *pos += 1;
+                        break;
+                    }
+                    if chars.get(*pos + 1) == Some(&'-') && chars.get(*pos + 2).is_some_and(|e| *e != ']') {
+                        items.push((c, chars[*pos + 2]));
+                        *pos += 3;
+                    } else {
+                        items.push((c, c));
+                        *pos += 1;
+                    }
+                }
+                out.push(Tok::Class { negated, items });
+            }
+            '{' => {
+                *pos += 1;
+                let mut alts = Vec::new();
+                loop {
+                    let seq = parse_seq(chars, pos, true)?;
+                    alts.push(seq);
+                    match chars.get(*pos)? {
+                        ',' => *pos += 1,
+                        '}' => {
+                            *pos += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                out.push(Tok::Alt(alts));
+            }
+            c => {
+                out.push(Tok::Lit(c));
+                *pos += 1;
+            }
+        }
+    }
+    if in_alt {
+        return None;
+    }
+    Some(out)
+}
+
+fn match_seq(tokens: &[Tok], text: &[char], at: usize) -> bool {
+    let Some((first, rest)) = tokens.split_first() else {
+        return at == text.len();
+    };
+    match first {
+        Tok::Lit(c) => text.get(at) == Some(c) && match_seq(rest, text, at + 1),
+        Tok::One => text.get(at).is_some_and(|c| *c != SEP) && match_seq(rest, text, at + 1),
+        Tok::Class { negated, items } => {
+            text.get(at).is_some_and(|c| {
+                let inside = items.iter().any(|(lo, hi)| lo <= c && c <= hi);
+                inside != *negated
+            }) && match_seq(rest, text, at + 1)
+        }
+        Tok::Any => {
+            let mut i = at;
+            loop {
+                if match_seq(rest, text, i) {
+                    return true;
+                }
+                if i >= text.len() || text[i] == SEP {
+                    return false;
+                }
+                i += 1;
+            }
+        }
+        Tok::Super => (at..=text.len()).any(|i| match_seq(rest, text, i)),
+        Tok::Alt(alts) => alts.iter().any(|alt| {
+            let mut joined = alt.clone();
+            joined.extend_from_slice(rest);
+            match_seq(&joined, text, at)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, t: &str) -> bool {
+        Glob::compile(p).unwrap().matches(t)
+    }
+
+    #[test]
+    fn globs() {
+        assert!(m("files/*.txt", "files/a.txt"));
+        assert!(!m("files/*.txt", "files/sub/a.txt"));
+        assert!(m("files/**.txt", "files/sub/a.txt"));
+        assert!(m("**", "a/b/c"));
+        assert!(m("files/{a,b}.txt", "files/b.txt"));
+        assert!(m("f?le[0-9].[!x]", "file1.y"));
+        assert!(Glob::compile("[abc").is_none());
+    }
+}

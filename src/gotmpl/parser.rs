@@ -1,0 +1,889 @@
+//! The parser: tokens into [`Tree`]s, one for the text itself and one per `define` or
+//! `block`, with Go's grammar, checks (undefined variables and functions, `break` outside
+//! `range`, ...) and error texts, including the line Go reports.
+
+use std::rc::Rc;
+
+use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree, is_empty_tree};
+use super::fmt::quote;
+use super::lexer::{Item, Kind, Lexer};
+
+/// A parse error, displayed as Go's `template: NAME:LINE: MESSAGE`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("template: {name}:{line}: {message}")]
+pub struct ParseError {
+    /// The name of the text parsed (the file).
+    pub name: String,
+    /// The line Go reports (that of the last token read).
+    pub line: usize,
+    /// The message.
+    pub message: String,
+}
+
+/// How deeply parentheses and control structures may nest before parsing gives up (Go's
+/// limit is 10000 parentheses; ours also bounds the stack).
+const MAX_DEPTH: usize = 1000;
+
+/// Parses `text` as the template `name`. `has_func` says which function names exist. The
+/// result holds the tree of the text itself and one per definition, in the order Go adds
+/// them to the set.
+pub fn parse(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Vec<Tree>, ParseError> {
+    let mut p = Parser {
+        lex: Lexer::new(text, !has_func("break"), !has_func("continue")),
+        token: [eof_item(), eof_item(), eof_item()],
+        peek_count: 0,
+        parse_name: Rc::from(name),
+        text: Rc::from(text),
+        has_func,
+        trees: Vec::new(),
+        vars: vec!["$".into()],
+        range_depth: 0,
+        action_line: 0,
+        depth: 0,
+        tree_name: name.to_string(),
+    };
+    let root = p.parse_top()?;
+    let tree = Tree { name: name.to_string(), parse_name: p.parse_name.clone(), text: p.text.clone(), root };
+    p.add(tree)?;
+    Ok(p.trees)
+}
+
+fn eof_item() -> Item {
+    Item { kind: Kind::Eof, pos: 0, val: String::new(), line: 0 }
+}
+
+struct Parser<'a> {
+    lex: Lexer<'a>,
+    token: [Item; 3],
+    peek_count: usize,
+    parse_name: Rc<str>,
+    text: Rc<str>,
+    has_func: &'a dyn Fn(&str) -> bool,
+    trees: Vec<Tree>,
+    vars: Vec<String>,
+    range_depth: usize,
+    action_line: usize,
+    depth: usize,
+    tree_name: String,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+impl Parser<'_> {
+    fn errorf(&self, message: impl Into<String>) -> ParseError {
+        ParseError { name: self.parse_name.to_string(), line: self.token[0].line, message: message.into() }
+    }
+
+    fn next(&mut self) -> Item {
+        if self.peek_count > 0 {
+            self.peek_count -= 1;
+        } else {
+            self.token[0] = self.lex.next_item();
+        }
+        self.token[self.peek_count].clone()
+    }
+
+    fn backup(&mut self) {
+        self.peek_count += 1;
+    }
+
+    fn backup2(&mut self, t1: Item) {
+        self.token[1] = t1;
+        self.peek_count = 2;
+    }
+
+    fn backup3(&mut self, t2: Item, t1: Item) {
+        self.token[1] = t1;
+        self.token[2] = t2;
+        self.peek_count = 3;
+    }
+
+    fn peek(&mut self) -> Item {
+        if self.peek_count > 0 {
+            return self.token[self.peek_count - 1].clone();
+        }
+        self.peek_count = 1;
+        self.token[0] = self.lex.next_item();
+        self.token[0].clone()
+    }
+
+    fn next_non_space(&mut self) -> Item {
+        loop {
+            let t = self.next();
+            if t.kind != Kind::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Item {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item> {
+        let t = self.next_non_space();
+        if t.kind != kind {
+            return Err(self.unexpected(&t, context));
+        }
+        Ok(t)
+    }
+
+    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
+        if token.kind == Kind::Error {
+            let mut extra = String::new();
+            if self.action_line != 0 && self.action_line != token.line {
+                extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
+                if token.val.ends_with(" action") {
+                    extra = extra[" in action".len()..].to_string();
+                }
+            }
+            return self.errorf(format!("{token}{extra}"));
+        }
+        self.errorf(format!("unexpected {token} in {context}"))
+    }
+
+    /// Adds a finished tree to the set, with Go's rule for names defined twice in one text.
+    fn add(&mut self, tree: Tree) -> PResult<()> {
+        match self.trees.iter().position(|t| t.name == tree.name) {
+            None => self.trees.push(tree),
+            Some(i) if is_empty_tree(&self.trees[i].root) => self.trees[i] = tree,
+            Some(_) if !is_empty_tree(&tree.root) => {
+                return Err(
+                    self.errorf(format!("template: multiple definition of template {}", quote(&tree.name)))
+                );
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    fn parse_top(&mut self) -> PResult<ListNode> {
+        let pos = self.peek().pos;
+        let mut root = ListNode { pos, nodes: Vec::new() };
+        while self.peek().kind != Kind::Eof {
+            if self.peek().kind == Kind::LeftDelim {
+                let delim = self.next();
+                if self.next_non_space().kind == Kind::Define {
+                    self.parse_definition()?;
+                    continue;
+                }
+                self.backup2(delim);
+            }
+            let node = self.text_or_action()?;
+            match node {
+                Parsed::End(_) => return Err(self.errorf("unexpected {{end}}")),
+                Parsed::Else(_) => return Err(self.errorf("unexpected {{else}}")),
+                Parsed::Node(n) => root.nodes.push(n),
+            }
+        }
+        Ok(root)
+    }
+
+    /// Runs `f` with fresh per-tree state (a definition has its own variables).
+    fn with_tree_state<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        let vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let range_depth = std::mem::replace(&mut self.range_depth, 0);
+        let action_line = std::mem::replace(&mut self.action_line, 0);
+        let tree_name = std::mem::replace(&mut self.tree_name, name.to_string());
+        let result = f(self);
+        self.vars = vars;
+        self.range_depth = range_depth;
+        self.action_line = action_line;
+        self.tree_name = tree_name;
+        result
+    }
+
+    fn parse_definition(&mut self) -> PResult<()> {
+        let context = "define clause";
+        self.with_tree_state("definition", |p| {
+            let name_tok = p.next_non_space();
+            if !matches!(name_tok.kind, Kind::String | Kind::RawString) {
+                return Err(p.unexpected(&name_tok, context));
+            }
+            let name = unquote(&name_tok.val).map_err(|e| p.errorf(e))?;
+            p.tree_name = name.clone();
+            p.expect(Kind::RightDelim, context)?;
+            let (root, end) = p.item_list()?;
+            if let Parsed::Else(_) = end {
+                return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
+            }
+            let tree = Tree { name, parse_name: p.parse_name.clone(), text: p.text.clone(), root };
+            p.add(tree)
+        })
+    }
+
+    /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
+    fn item_list(&mut self) -> PResult<(ListNode, Parsed)> {
+        let pos = self.peek_non_space().pos;
+        let mut list = ListNode { pos, nodes: Vec::new() };
+        while self.peek_non_space().kind != Kind::Eof {
+            match self.text_or_action()? {
+                Parsed::Node(n) => list.nodes.push(n),
+                end => return Ok((list, end)),
+            }
+        }
+        Err(self.errorf("unexpected EOF"))
+    }
+
+    fn text_or_action(&mut self) -> PResult<Parsed> {
+        let token = self.next_non_space();
+        match token.kind {
+            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(token.val.as_str()) })),
+            Kind::LeftDelim => {
+                self.action_line = token.line;
+                let result = self.action();
+                self.action_line = 0;
+                result
+            }
+            _ => Err(self.unexpected(&token, "input")),
+        }
+    }
+
+    fn action(&mut self) -> PResult<Parsed> {
+        let token = self.next_non_space();
+        match token.kind {
+            Kind::Block => return self.block_control().map(Parsed::Node),
+            Kind::Break => return self.break_control(token.pos, "{{break}}", true).map(Parsed::Node),
+            Kind::Continue => return self.break_control(token.pos, "{{continue}}", false).map(Parsed::Node),
+            Kind::Else => return self.else_control(),
+            Kind::End => {
+                let t = self.expect(Kind::RightDelim, "end")?;
+                return Ok(Parsed::End(t.pos));
+            }
+            Kind::If => return self.control("if").map(Parsed::Node),
+            Kind::Range => return self.control("range").map(Parsed::Node),
+            Kind::Template => return self.template_control().map(Parsed::Node),
+            Kind::With => return self.control("with").map(Parsed::Node),
+            _ => {}
+        }
+        self.backup();
+        let token = self.peek();
+        let pipe = self.pipeline("command", Kind::RightDelim)?;
+        Ok(Parsed::Node(Node::Action { pos: token.pos, pipe }))
+    }
+
+    fn break_control(&mut self, pos: usize, context: &str, is_break: bool) -> PResult<Node> {
+        let token = self.next_non_space();
+        if token.kind != Kind::RightDelim {
+            return Err(self.unexpected(&token, context));
+        }
+        if self.range_depth == 0 {
+            return Err(self.errorf(format!("{context} outside {{{{range}}}}")));
+        }
+        Ok(if is_break { Node::Break { pos } } else { Node::Continue { pos } })
+    }
+
+    fn else_control(&mut self) -> PResult<Parsed> {
+        let peek = self.peek_non_space();
+        // "{{else if" and "{{else with" leave the keyword for the enclosing control.
+        if matches!(peek.kind, Kind::If | Kind::With) {
+            return Ok(Parsed::Else(peek.pos));
+        }
+        let token = self.expect(Kind::RightDelim, "else")?;
+        Ok(Parsed::Else(token.pos))
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.errorf("max expression depth exceeded"));
+        }
+        Ok(())
+    }
+
+    fn control(&mut self, context: &str) -> PResult<Node> {
+        self.enter()?;
+        let result = self.control_inner(context);
+        self.depth -= 1;
+        result
+    }
+
+    fn control_inner(&mut self, context: &str) -> PResult<Node> {
+        let vars_mark = self.vars.len();
+        let result = (|| {
+            let pipe = self.pipeline(context, Kind::RightDelim)?;
+            if context == "range" {
+                self.range_depth += 1;
+            }
+            let listed = self.item_list();
+            if context == "range" {
+                self.range_depth -= 1;
+            }
+            let (list, next) = listed?;
+            let mut else_list = None;
+            if let Parsed::Else(else_pos) = next {
+                if context == "if" && self.peek().kind == Kind::If {
+                    self.next();
+                    let inner = self.control("if")?;
+                    else_list = Some(ListNode { pos: else_pos, nodes: vec![inner] });
+                } else if context == "with" && self.peek().kind == Kind::With {
+                    self.next();
+                    let inner = self.control("with")?;
+                    else_list = Some(ListNode { pos: else_pos, nodes: vec![inner] });
+                } else {
+                    let (list, next) = self.item_list()?;
+                    if let Parsed::Else(_) = next {
+                        return Err(self.errorf("expected end; found {{else}}"));
+                    }
+                    else_list = Some(list);
+                }
+            }
+            let branch = Branch { pos: pipe.pos, pipe, list, else_list };
+            Ok(match context {
+                "if" => Node::If(branch),
+                "range" => Node::Range(branch),
+                _ => Node::With(branch),
+            })
+        })();
+        self.vars.truncate(vars_mark);
+        result
+    }
+
+    fn parse_template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+        match token.kind {
+            Kind::String | Kind::RawString => unquote(&token.val).map_err(|e| self.errorf(e)),
+            _ => Err(self.unexpected(token, context)),
+        }
+    }
+
+    fn block_control(&mut self) -> PResult<Node> {
+        let context = "block clause";
+        let token = self.next_non_space();
+        let name = self.parse_template_name(&token, context)?;
+        let pipe = self.pipeline(context, Kind::RightDelim)?;
+        self.enter()?;
+        let body = self.with_tree_state(&name.clone(), |p| {
+            let (root, end) = p.item_list()?;
+            if let Parsed::Else(_) = end {
+                return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
+            }
+            Ok(root)
+        });
+        self.depth -= 1;
+        let root = body?;
+        let tree =
+            Tree { name: name.clone(), parse_name: self.parse_name.clone(), text: self.text.clone(), root };
+        self.add(tree)?;
+        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
+    }
+
+    fn template_control(&mut self) -> PResult<Node> {
+        let context = "template clause";
+        let token = self.next_non_space();
+        let name = self.parse_template_name(&token, context)?;
+        let mut pipe = None;
+        if self.next_non_space().kind != Kind::RightDelim {
+            self.backup();
+            pipe = Some(self.pipeline(context, Kind::RightDelim)?);
+        }
+        Ok(Node::Template { pos: token.pos, name, pipe })
+    }
+
+    fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
+        let token = self.peek_non_space();
+        let mut pipe = Pipe { pos: token.pos, ..Pipe::default() };
+        // Declarations or assignments.
+        loop {
+            let v = self.peek_non_space();
+            if v.kind != Kind::Variable {
+                break;
+            }
+            self.next();
+            let token_after = self.peek();
+            let next = self.peek_non_space();
+            if matches!(next.kind, Kind::Assign | Kind::Declare) {
+                pipe.is_assign = next.kind == Kind::Assign;
+                self.next_non_space();
+                pipe.decl.push(v.val.clone());
+                self.vars.push(v.val.clone());
+                break;
+            } else if next.kind == Kind::Char && next.val == "," {
+                self.next_non_space();
+                pipe.decl.push(v.val.clone());
+                self.vars.push(v.val.clone());
+                if context == "range" && pipe.decl.len() < 2 {
+                    match self.peek_non_space().kind {
+                        Kind::Variable | Kind::RightDelim | Kind::RightParen => continue,
+                        _ => return Err(self.errorf("range can only initialize variables")),
+                    }
+                }
+                return Err(self.errorf(format!("too many declarations in {context}")));
+            } else if token_after.kind == Kind::Space {
+                self.backup3(v, token_after);
+                break;
+            } else {
+                self.backup2(v);
+                break;
+            }
+        }
+        loop {
+            let token = self.next_non_space();
+            if token.kind == end {
+                self.check_pipeline(&pipe, context)?;
+                return Ok(pipe);
+            }
+            match token.kind {
+                Kind::Bool
+                | Kind::CharConstant
+                | Kind::Complex
+                | Kind::Dot
+                | Kind::Field
+                | Kind::Identifier
+                | Kind::Number
+                | Kind::Nil
+                | Kind::RawString
+                | Kind::String
+                | Kind::Variable
+                | Kind::LeftParen => {
+                    self.backup();
+                    let cmd = self.command()?;
+                    pipe.cmds.push(cmd);
+                }
+                _ => return Err(self.unexpected(&token, context)),
+            }
+        }
+    }
+
+    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
+        if pipe.cmds.is_empty() {
+            return Err(self.errorf(format!("missing value for {context}")));
+        }
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            if let Some(
+                Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number { .. } | Arg::Str { .. },
+            ) = c.args.first()
+            {
+                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
+            }
+        }
+        Ok(())
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let pos = self.peek_non_space().pos;
+        let mut cmd = Command { pos, args: Vec::new() };
+        loop {
+            self.peek_non_space();
+            if let Some(operand) = self.operand()? {
+                cmd.args.push(operand);
+            }
+            let token = self.next();
+            match token.kind {
+                Kind::Space => continue,
+                Kind::RightDelim | Kind::RightParen => self.backup(),
+                Kind::Pipe => {}
+                _ => return Err(self.unexpected(&token, "operand")),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return Err(self.errorf("empty command"));
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if self.peek().kind != Kind::Field {
+            return Ok(Some(node));
+        }
+        let chain_pos = self.peek().pos;
+        let mut fields = Vec::new();
+        while self.peek().kind == Kind::Field {
+            let t = self.next();
+            fields.push(t.val[1..].to_string());
+        }
+        // Fields after a field or variable extend it; the node takes the position of the
+        // first added field, as in Go.
+        Ok(Some(match node {
+            Arg::Field { mut idents, .. } => {
+                idents.extend(fields);
+                Arg::Field { pos: chain_pos, idents }
+            }
+            Arg::Var { mut idents, .. } => {
+                idents.extend(fields);
+                Arg::Var { pos: chain_pos, idents }
+            }
+            Arg::Bool { .. } | Arg::Str { .. } | Arg::Number { .. } | Arg::Nil { .. } | Arg::Dot { .. } => {
+                return Err(self.errorf(format!("unexpected . after term {}", quote(&node.to_string()))));
+            }
+            other => Arg::Chain { pos: chain_pos, node: Box::new(other), fields },
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let token = self.next_non_space();
+        let pos = token.pos;
+        Ok(Some(match token.kind {
+            Kind::Identifier => {
+                if !(self.has_func)(&token.val) {
+                    return Err(self.errorf(format!("function {} not defined", quote(&token.val))));
+                }
+                Arg::Ident { pos, name: token.val }
+            }
+            Kind::Dot => Arg::Dot { pos },
+            Kind::Nil => Arg::Nil { pos },
+            Kind::Variable => {
+                let first = token.val.split('.').next().unwrap_or("").to_string();
+                if !self.vars.contains(&first) {
+                    return Err(self.errorf(format!("undefined variable {}", quote(&first))));
+                }
+                Arg::Var { pos, idents: vec![token.val] }
+            }
+            Kind::Field => Arg::Field { pos, idents: vec![token.val[1..].to_string()] },
+            Kind::Bool => Arg::Bool { pos, val: token.val == "true" },
+            Kind::CharConstant | Kind::Complex | Kind::Number => {
+                let num = new_number(&token.val, token.kind).map_err(|e| self.errorf(e))?;
+                Arg::Number { pos, num }
+            }
+            Kind::LeftParen => {
+                self.enter()?;
+                let pipe = self.pipeline("parenthesized pipeline", Kind::RightParen);
+                self.depth -= 1;
+                Arg::Pipe(Box::new(pipe?))
+            }
+            Kind::String | Kind::RawString => {
+                let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
+                Arg::Str { pos, quoted: token.val, text: Rc::from(text.as_str()) }
+            }
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// What one `textOrAction` produced: a node, or the `{{end}}`/`{{else}}` that ends a list.
+enum Parsed {
+    Node(Node),
+    End(#[allow(dead_code)] usize),
+    Else(usize),
+}
+
+/// Go's `strconv.Unquote` for the three literal forms.
+pub fn unquote(s: &str) -> Result<String, String> {
+    let err = || "invalid syntax".to_string();
+    let bytes = s.as_bytes();
+    if bytes.len() < 2 {
+        return Err(err());
+    }
+    let q = bytes[0];
+    if q != bytes[bytes.len() - 1] {
+        return Err(err());
+    }
+    let body = &s[1..s.len() - 1];
+    match q {
+        b'`' => {
+            if body.contains('`') {
+                return Err(err());
+            }
+            Ok(body.replace('\r', ""))
+        }
+        b'"' | b'\'' => {
+            let quote = q as char;
+            let mut out = String::new();
+            let mut rest = body;
+            let mut count = 0;
+            while !rest.is_empty() {
+                let (c, tail) = unquote_char(rest, quote)?;
+                out.push_str(&c);
+                rest = tail;
+                count += 1;
+            }
+            if q == b'\'' && count != 1 {
+                return Err(err());
+            }
+            Ok(out)
+        }
+        _ => Err(err()),
+    }
+}
+
+/// Go's `strconv.UnquoteChar`: one (possibly escaped) character and the rest. A `\x` or
+/// octal escape can produce a byte that is not valid UTF-8 on its own; it is kept as the
+/// replacement character.
+fn unquote_char(s: &str, quote: char) -> Result<(String, &str), String> {
+    let err = || "invalid syntax".to_string();
+    let mut chars = s.chars();
+    let c = chars.next().ok_or_else(err)?;
+    if c == quote && (quote == '\'' || quote == '"') {
+        return Err(err());
+    }
+    if c != '\\' {
+        if c == '\n' && quote != '`' {
+            return Err(err());
+        }
+        return Ok((c.to_string(), chars.as_str()));
+    }
+    let e = chars.next().ok_or_else(err)?;
+    let rest = chars.as_str();
+    let simple = match e {
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\u{b}'),
+        '\\' => Some('\\'),
+        '\'' | '"' if e == quote => Some(e),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return Ok((c.to_string(), rest));
+    }
+    let hex = |n: usize| -> Result<(u32, &str), String> {
+        if rest.len() < n || !rest.is_char_boundary(n) {
+            return Err(err());
+        }
+        let v = u32::from_str_radix(&rest[..n], 16).map_err(|_| err())?;
+        if rest[..n].starts_with('+') || rest[..n].starts_with('-') {
+            return Err(err());
+        }
+        Ok((v, &rest[n..]))
+    };
+    match e {
+        'x' => {
+            let (v, tail) = hex(2)?;
+            Ok((byte_char(v), tail))
+        }
+        'u' | 'U' => {
+            let (v, tail) = hex(if e == 'u' { 4 } else { 8 })?;
+            let c = char::from_u32(v).ok_or_else(err)?;
+            Ok((c.to_string(), tail))
+        }
+        '0'..='7' => {
+            if rest.len() < 2 || !rest.is_char_boundary(2) {
+                return Err(err());
+            }
+            let digits = format!("{e}{}", &rest[..2]);
+            if !digits.chars().all(|d| ('0'..='7').contains(&d)) {
+                return Err(err());
+            }
+            let v = u32::from_str_radix(&digits, 8).map_err(|_| err())?;
+            if v > 255 {
+                return Err(err());
+            }
+            Ok((byte_char(v), &rest[2..]))
+        }
+        _ => Err(err()),
+    }
+}
+
+fn byte_char(v: u32) -> String {
+    if v < 0x80 { char::from_u32(v).map(String::from).unwrap_or_default() } else { "\u{fffd}".into() }
+}
+
+/// Go's number literal rules: which of int, uint and float a literal can be.
+pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
+    let mut n = Number {
+        text: text.to_string(),
+        is_int: false,
+        is_uint: false,
+        is_float: false,
+        int: 0,
+        uint: 0,
+        float: 0.0,
+    };
+    match kind {
+        Kind::CharConstant => {
+            let body = &text[1..];
+            let (c, tail) = unquote_char(body, '\'')?;
+            if tail != "'" {
+                return Err(format!("malformed character constant: {text}"));
+            }
+            let r = c.chars().next().map_or(0, |c| c as i64);
+            n.int = r;
+            n.is_int = true;
+            n.uint = r as u64;
+            n.is_uint = true;
+            n.float = r as f64;
+            n.is_float = true;
+            return Ok(n);
+        }
+        Kind::Complex => {
+            return Err(format!("complex number {text} is not supported by mailu-chart's renderer"));
+        }
+        _ => {}
+    }
+    if text.ends_with('i') && parse_go_float(&text[..text.len() - 1]).is_some() {
+        return Err(format!("complex number {text} is not supported by mailu-chart's renderer"));
+    }
+    let u = parse_go_uint(text);
+    if let Some(u) = u {
+        n.is_uint = true;
+        n.uint = u;
+    }
+    if let Some(i) = parse_go_int(text) {
+        n.is_int = true;
+        n.int = i;
+        if i == 0 {
+            n.is_uint = true;
+            n.uint = u.unwrap_or(0);
+        }
+    }
+    if n.is_int {
+        n.is_float = true;
+        n.float = n.int as f64;
+    } else if n.is_uint {
+        n.is_float = true;
+        n.float = n.uint as f64;
+    } else if let Some(f) = parse_go_float(text) {
+        if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Err(format!("integer overflow: {}", quote(text)));
+        }
+        n.is_float = true;
+        n.float = f;
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+            n.is_int = true;
+            n.int = f as i64;
+        }
+        if f.fract() == 0.0 && (0.0..1.844_674_407_370_955_2e19).contains(&f) {
+            n.is_uint = true;
+            n.uint = f as u64;
+        }
+    }
+    if !n.is_int && !n.is_uint && !n.is_float {
+        return Err(format!("illegal number syntax: {}", quote(text)));
+    }
+    Ok(n)
+}
+
+/// Underscores are allowed only between digits (or after a base prefix), as in Go.
+fn strip_underscores(digits: &str, base_prefixed: bool) -> Option<String> {
+    if !digits.contains('_') {
+        return Some(digits.to_string());
+    }
+    let b = digits.as_bytes();
+    for (i, c) in b.iter().enumerate() {
+        if *c == b'_' {
+            let prev_ok = if i == 0 { base_prefixed } else { b[i - 1] != b'_' };
+            let next_ok = i + 1 < b.len() && b[i + 1] != b'_';
+            if !prev_ok || !next_ok {
+                return None;
+            }
+        }
+    }
+    Some(digits.replace('_', ""))
+}
+
+/// Go's `strconv.ParseUint(s, 0, 64)`.
+fn parse_go_uint(s: &str) -> Option<u64> {
+    let (radix, digits, prefixed) = if let Some(r) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        (16, r, true)
+    } else if let Some(r) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
+        (8, r, true)
+    } else if let Some(r) = s.strip_prefix("0b").or_else(|| s.strip_prefix("0B")) {
+        (2, r, true)
+    } else if s.len() > 1 && s.starts_with('0') {
+        (8, &s[1..], true)
+    } else {
+        (10, s, false)
+    };
+    let digits = strip_underscores(digits, prefixed)?;
+    if digits.is_empty() || digits.starts_with('+') || digits.starts_with('-') {
+        return None;
+    }
+    u64::from_str_radix(&digits, radix).ok()
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`.
+fn parse_go_int(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let u = parse_go_uint(body)?;
+    if neg {
+        if u <= i64::MAX as u64 + 1 { Some((u as i128).wrapping_neg() as i64) } else { None }
+    } else {
+        i64::try_from(u).ok()
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for the spellings the lexer lets through (decimal with
+/// optional exponent, hexadecimal with a binary exponent, digit-separating underscores).
+pub fn parse_go_float(s: &str) -> Option<f64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let value = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        let hex = strip_underscores(hex, true)?;
+        let (mant, exp) = hex.split_once(['p', 'P'])?;
+        let exp: i32 = exp.parse().ok()?;
+        let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        let mut v = 0f64;
+        for c in int_part.chars().chain(frac_part.chars()) {
+            v = v * 16.0 + f64::from(c.to_digit(16)?);
+        }
+        v * 2f64.powi(exp - 4 * frac_part.len() as i32)
+    } else {
+        let plain = strip_underscores(body, false)?;
+        if plain.is_empty()
+            || !plain.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        {
+            return None;
+        }
+        if !plain.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+            return None;
+        }
+        plain.parse::<f64>().ok()?
+    };
+    Some(if neg { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn funcs(name: &str) -> bool {
+        matches!(name, "printf" | "include" | "eq")
+    }
+
+    fn err(text: &str) -> String {
+        parse("t", text, &funcs).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_defines_and_bodies() {
+        let trees = parse("t", "a{{ define \"x\" }}X{{ end }}b{{ .A.B | printf \"%v\" }}", &funcs).unwrap();
+        let names: Vec<&str> = trees.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["x", "t"]);
+        assert_eq!(trees[1].root.to_string(), "ab{{.A.B | printf \"%v\"}}");
+    }
+
+    #[test]
+    fn errors_match_go() {
+        assert_eq!(err("y: {{ .Values.a.b }"), "template: t:1: unexpected \"}\" in operand");
+        assert_eq!(err("{{ foo }}"), "template: t:1: function \"foo\" not defined");
+        assert_eq!(err("{{ $x }}"), "template: t:1: undefined variable \"$x\"");
+        assert_eq!(err("{{ end }}"), "template: t:1: unexpected {{end}}");
+        assert_eq!(err("{{ if 1 }}\n{{ break }}{{ end }}"), "template: t:2: {{break}} outside {{range}}");
+        assert_eq!(err("{{ if 1 }}"), "template: t:1: unexpected EOF");
+        assert_eq!(err("{{ 1 | 2 }}"), "template: t:1: non executable command in pipeline stage 2");
+        assert_eq!(err("{{\n.x"), "template: t:2: unclosed action started at t:1");
+    }
+
+    #[test]
+    fn numbers() {
+        let n = new_number("0x1F", Kind::Number).unwrap();
+        assert!(n.is_int && n.int == 31);
+        let n = new_number("1.0", Kind::Number).unwrap();
+        assert!(n.is_float && n.is_int);
+        assert!(
+            new_number("99999999999999999999", Kind::Number).unwrap_err().starts_with("integer overflow")
+        );
+        assert_eq!(new_number("'a'", Kind::CharConstant).unwrap().int, 97);
+    }
+}

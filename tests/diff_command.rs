@@ -1,0 +1,250 @@
+//! The `diff` command: clean for every example with the built-in renderer and with real helm
+//! 4 and 3; every kind of drift in a chart copy is caught and named; upgrade previews with
+//! `--against`; exit codes 0, 1, 2.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn mailu_chart() -> Command {
+    let mut cmd = Command::cargo_bin("mailu-chart").unwrap();
+    cmd.current_dir(common::root());
+    cmd
+}
+
+#[test]
+fn every_example_is_clean_with_the_built_in_renderer_and_the_embedded_chart() {
+    for example in common::examples() {
+        mailu_chart()
+            .args(["diff", "-f"])
+            .arg(&example)
+            .assert()
+            .success()
+            .stdout(contains("render and chart (built-in renderer) are equivalent"));
+    }
+}
+
+#[test]
+fn every_example_is_clean_with_real_helm_on_chart_out() {
+    for (name, helm) in common::helms() {
+        for example in common::examples() {
+            let assert = mailu_chart()
+                .args(["diff", "--engine", "helm", "--chart", "chart-out", "--helm"])
+                .arg(&helm)
+                .arg("-f")
+                .arg(&example)
+                .assert();
+            let output = assert.get_output();
+            assert!(
+                output.status.success(),
+                "{name} {}: {}",
+                common::short(&example),
+                String::from_utf8_lossy(&output.stdout)
+            );
+        }
+    }
+}
+
+/// A copy of chart-out with one edit applied.
+fn mutated(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&common::root().join("chart-out"), dir.path());
+    edit(dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn replace(file: PathBuf, from: &str, to: &str) {
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{} does not contain {from:?}", file.display());
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs diff on a chart with each engine available and checks it names what it must.
+fn assert_caught(chart: &Path, expected: &[&str]) {
+    let mut engines: Vec<Vec<String>> = vec![vec!["--engine".into(), "builtin".into()]];
+    for (_, helm) in common::helms() {
+        engines.push(vec!["--engine".into(), "helm".into(), "--helm".into(), helm.display().to_string()]);
+    }
+    for engine in engines {
+        let output = mailu_chart()
+            .args(["diff", "-f", "values-examples/full.yaml", "--chart"])
+            .arg(chart)
+            .args(&engine)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{engine:?}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for text in expected {
+            assert!(stdout.contains(text), "{engine:?}: expected {text:?} in:\n{stdout}");
+        }
+    }
+}
+
+#[test]
+fn a_changed_port_is_caught() {
+    let chart = mutated(|d| replace(d.join("templates/admin/service.yaml"), "port: 8080", "port: 8081"));
+    assert_caught(
+        chart.path(),
+        &["changed: Service mailu/mailu-admin (v1)", "spec.ports[http].port: 8080 -> 8081"],
+    );
+}
+
+#[test]
+fn a_removed_environment_variable_is_caught() {
+    let chart = mutated(|d| {
+        replace(
+            d.join("templates/_helpers.tpl"),
+            "{{- $_ := set $data \"POSTMASTER\" $.Values.postmaster -}}\n",
+            "",
+        )
+    });
+    assert_caught(
+        chart.path(),
+        &["changed: ConfigMap mailu/mailu-env (v1)", "data.POSTMASTER: removed \"postmaster\""],
+    );
+}
+
+#[test]
+fn a_changed_label_is_caught() {
+    let chart = mutated(|d| {
+        replace(
+            d.join("templates/_helpers.tpl"),
+            "app.kubernetes.io/part-of: mailu",
+            "app.kubernetes.io/part-of: mail",
+        )
+    });
+    assert_caught(
+        chart.path(),
+        &[
+            "changed: Deployment mailu/mailu-admin (apps/v1)",
+            "metadata.labels[\"app.kubernetes.io/part-of\"]: \"mailu\" -> \"mail\"",
+        ],
+    );
+}
+
+#[test]
+fn an_added_object_is_caught() {
+    let chart = mutated(|d| {
+        std::fs::write(
+            d.join("templates/extra.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: {{ .Release.Namespace }}\ndata: {}\n",
+        )
+        .unwrap()
+    });
+    assert_caught(chart.path(), &["only in chart", "ConfigMap mailu/extra (v1)"]);
+}
+
+#[test]
+fn a_removed_object_is_caught() {
+    let chart = mutated(|d| std::fs::remove_file(d.join("templates/webdav/service.yaml")).unwrap());
+    assert_caught(chart.path(), &["only in render: Service mailu/mailu-webdav (v1)"]);
+}
+
+#[test]
+fn against_an_earlier_render_previews_an_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = dir.path().join("earlier.yaml");
+    let rendered = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
+    std::fs::write(&earlier, &rendered.stdout).unwrap();
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--against"])
+        .arg(&earlier)
+        .assert()
+        .success();
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--set", "timezone=Europe/Berlin", "--against"])
+        .arg(&earlier)
+        .assert()
+        .code(1)
+        .stdout(
+            contains("changed: ConfigMap mailu/mailu-env (v1)")
+                .and(contains("data.TZ: \"UTC\" -> \"Europe/Berlin\"")),
+        );
+}
+
+#[test]
+fn json_and_brief_reports() {
+    let chart = mutated(|d| std::fs::remove_file(d.join("templates/redis/service.yaml")).unwrap());
+    let output = mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--output", "json", "--chart"])
+        .arg(chart.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["equivalent"], false);
+    assert_eq!(report["onlyLeft"][0]["name"], "mailu-redis");
+    assert_eq!(report["onlyLeft"][0]["source"], "mailu/templates/redis/service.yaml");
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--output", "brief", "--chart"])
+        .arg(chart.path())
+        .assert()
+        .code(1)
+        .stdout(contains("only in render: Service mailu/mailu-redis (v1)\n"));
+}
+
+#[test]
+fn errors_exit_two() {
+    mailu_chart()
+        .args(["diff", "-f", "tests/values/bad/two-problems.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("the values are invalid"));
+    mailu_chart()
+        .args([
+            "diff",
+            "-f",
+            "values-examples/minimal.yaml",
+            "--engine",
+            "helm",
+            "--helm",
+            "/nonexistent/helm",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot run /nonexistent/helm"));
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--against", "/nonexistent.yaml"])
+        .assert()
+        .code(2);
+    mailu_chart().args(["diff", "--bogus"]).assert().code(2);
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let chart = mutated(|d| replace(d.join("templates/admin/service.yaml"), "port: 8080", "port: 8081"));
+    let output = mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--color", "always", "--chart"])
+        .arg(chart.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\x1b[31m"));
+    let output = mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--chart"])
+        .arg(chart.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stdout).contains('\x1b'));
+}

@@ -1,0 +1,3 @@
+{{- define "c.name" -}}
+{{ .Chart.Name }}-{{ .Values.suffix }}
+{{- end -}}

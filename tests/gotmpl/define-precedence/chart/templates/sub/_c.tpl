@@ -1,0 +1,1 @@
+{{ define "dup" }}from-sub-c{{ end }}

@@ -1,0 +1,1 @@
+{{ define "x" }}{{ fail "deep failure" }}{{ end }}

@@ -1,0 +1,4 @@
+{{- define "labels" -}}
+app: x
+tier: y
+{{- end -}}

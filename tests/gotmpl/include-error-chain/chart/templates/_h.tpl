@@ -1,0 +1,2 @@
+{{ define "inner" }}{{ .x.y }}{{ end }}
+{{ define "outer" }}{{ include "inner" . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ define "x" }}{{ eq .Values.num 3 }}{{ end }}

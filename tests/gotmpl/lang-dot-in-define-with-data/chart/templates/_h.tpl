@@ -1,0 +1,1 @@
+{{ define "show" }}{{ .name }}/{{ $.name }}{{ end }}

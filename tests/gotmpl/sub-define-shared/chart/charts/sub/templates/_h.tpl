@@ -1,0 +1,1 @@
+{{ define "sub.name" }}from-sub{{ end }}

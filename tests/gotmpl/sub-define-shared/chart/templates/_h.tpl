@@ -1,0 +1,1 @@
+{{ define "parent.name" }}from-parent{{ end }}

@@ -1,0 +1,1 @@
+{{ define "t" }}v{{ end }}

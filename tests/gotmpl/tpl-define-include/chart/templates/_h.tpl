@@ -1,0 +1,1 @@
+{{ define "base" }}B{{ end }}
