@@ -47,59 +47,6 @@ pub fn format_float_json(f: f64) -> String {
     out
 }
 
-/// Go's `strconv.Quote` (also `%q` and Helm's `quote`): a double-quoted string with Go's
-/// escapes; printable characters, including non-ASCII ones, stay as they are.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if !is_go_printable(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint` for characters beyond ASCII: controls, format
-/// characters, separators other than the space, and private-use or unassigned-looking code
-/// points are not printable.
-fn is_go_printable(c: char) -> bool {
-    let code = c as u32;
-    if code < 0x80 {
-        return (0x20..0x7f).contains(&code);
-    }
-    !(c.is_control()
-        || (0x80..0xa0).contains(&code)
-        || code == 0xad
-        || (0x2000..=0x200f).contains(&code)
-        || (0x2028..=0x202f).contains(&code)
-        || (0x205f..=0x206f).contains(&code)
-        || code == 0x3000
-        || code == 0xfeff
-        || (0xe000..=0xf8ff).contains(&code)
-        || (0xfff9..=0xfffb).contains(&code)
-        || code == 0xfffe
-        || code == 0xffff)
-}
-
 fn special(f: f64) -> Option<String> {
     if f.is_nan() {
         Some("NaN".into())
@@ -201,15 +148,6 @@ mod tests {
         ] {
             assert_eq!(format_float_json(f), want, "{f}");
         }
-    }
-
-    #[test]
-    fn quote_matches_go_strconv_quote() {
-        assert_eq!(quote("plain"), "\"plain\"");
-        assert_eq!(quote("a\"b\\c\nd\te"), "\"a\\\"b\\\\c\\nd\\te\"");
-        assert_eq!(quote("\u{1}\u{7f}"), "\"\\x01\\x7f\"");
-        assert_eq!(quote("été ✓"), "\"été ✓\"");
-        assert_eq!(quote("\u{200b}"), "\"\\u200b\"");
     }
 
     #[test]

@@ -294,7 +294,7 @@ fn component_ctx(c: &Component) -> ComponentCtx {
             Strategy::Recreate => "Recreate",
             Strategy::RollingUpdate => "RollingUpdate",
         },
-        image_name: crate::gofmt::quote(match c.image {
+        image_name: crate::gotmpl::fmt::quote(match c.image {
             ImageSource::Mailu(name) => name,
             ImageSource::Values => "",
         }),
@@ -440,9 +440,9 @@ fn config_helpers(components: &[Component]) -> Vec<String> {
 }
 
 fn set_line(key: &str, value: &str, when: &Cond) -> String {
-    let set = format!("{{{{ $_ := set $data {} {value} }}}}", crate::gofmt::quote(key));
+    let set = format!("{{{{ $_ := set $data {} {value} }}}}", crate::gotmpl::fmt::quote(key));
     match condition(when) {
-        None => format!("{{{{- $_ := set $data {} {value} -}}}}\n", crate::gofmt::quote(key)),
+        None => format!("{{{{- $_ := set $data {} {value} -}}}}\n", crate::gotmpl::fmt::quote(key)),
         Some(cond) => format!("{{{{- if {cond} }}}}{set}{{{{ end -}}}}\n"),
     }
 }

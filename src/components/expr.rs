@@ -145,12 +145,12 @@ impl Expr {
     /// `with` blocks and in helpers given the root context.
     pub fn to_go(&self) -> String {
         match self {
-            Expr::Lit(text) => crate::gofmt::quote(text),
+            Expr::Lit(text) => crate::gotmpl::fmt::quote(text),
             Expr::Key(path) => format!("$.Values.{path}"),
             Expr::Num(path) => format!("(toString (int $.Values.{path}))"),
             Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
             Expr::Join(path, separator) => {
-                format!("(join {} $.Values.{path})", crate::gofmt::quote(separator))
+                format!("(join {} $.Values.{path})", crate::gotmpl::fmt::quote(separator))
             }
             Expr::First(path) => format!("(first $.Values.{path})"),
             Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
@@ -255,9 +255,11 @@ impl Cond {
         match self {
             Cond::Always => "true".to_string(),
             Cond::Flag(path) => format!("$.Values.{path}"),
-            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", crate::gofmt::quote(text)),
+            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", crate::gotmpl::fmt::quote(text)),
             Cond::NotEmpty(path) => format!("(ne $.Values.{path} \"\")"),
-            Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", crate::gofmt::quote(text)),
+            Cond::Contains(path, text) => {
+                format!("(contains {} $.Values.{path})", crate::gotmpl::fmt::quote(text))
+            }
             Cond::Not(c) => format!("(not {})", c.to_go()),
             Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
             Cond::Any(cs) => format!("(or {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),

@@ -262,13 +262,19 @@ pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Manifest>
 }
 
 fn sort_by_kind(items: &mut [Manifest]) {
+    items.sort_by(|a, b| compare_kinds(&a.kind, &b.kind));
+}
+
+/// Helm's kind order: kinds of [`INSTALL_ORDER`] in that order, then every other kind, by
+/// name. Sorting with it must be stable: documents of one kind keep their order.
+pub fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
     let rank = |k: &str| INSTALL_ORDER.iter().position(|x| *x == k);
-    items.sort_by(|a, b| match (rank(&a.kind), rank(&b.kind)) {
+    match (rank(a), rank(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.kind.cmp(&b.kind),
-    });
+        (None, None) => a.cmp(b),
+    }
 }
 
 /// The `# Source:` framing of one document.
