@@ -337,14 +337,15 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartError> {
         other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
     };
     let mut md = Metadata::default();
-    let get_str = |key: &str, field: &str| -> Result<String, ChartError> {
-        match map.get(key) {
+    // Go's error names the field by its YAML key.
+    let get_str = |field: &str| -> Result<String, ChartError> {
+        match map.get(field) {
             None => Ok(String::new()),
             Some(v) => scalar_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
         }
     };
-    let get_list = |key: &str, field: &str| -> Result<Vec<String>, ChartError> {
-        match map.get(key) {
+    let get_list = |field: &str| -> Result<Vec<String>, ChartError> {
+        match map.get(field) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::List(items)) => items
                 .iter()
@@ -355,19 +356,19 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartError> {
             Some(other) => Err(type_error(&format!("Metadata.{field}"), other, "[]string")),
         }
     };
-    md.name = get_str("name", "name")?;
-    md.home = get_str("home", "home")?;
-    md.sources = get_list("sources", "sources")?;
-    md.version = get_str("version", "version")?;
-    md.description = get_str("description", "description")?;
-    md.keywords = get_list("keywords", "keywords")?;
-    md.icon = get_str("icon", "icon")?;
-    md.api_version = get_str("apiVersion", "apiVersion")?;
-    md.condition = get_str("condition", "condition")?;
-    md.tags = get_str("tags", "tags")?;
-    md.app_version = get_str("appVersion", "appVersion")?;
-    md.kube_version = get_str("kubeVersion", "kubeVersion")?;
-    md.chart_type = get_str("type", "type")?;
+    md.name = get_str("name")?;
+    md.home = get_str("home")?;
+    md.sources = get_list("sources")?;
+    md.version = get_str("version")?;
+    md.description = get_str("description")?;
+    md.keywords = get_list("keywords")?;
+    md.icon = get_str("icon")?;
+    md.api_version = get_str("apiVersion")?;
+    md.condition = get_str("condition")?;
+    md.tags = get_str("tags")?;
+    md.app_version = get_str("appVersion")?;
+    md.kube_version = get_str("kubeVersion")?;
+    md.chart_type = get_str("type")?;
     md.deprecated = match map.get("deprecated") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
