@@ -7,6 +7,7 @@ pub mod components;
 pub mod diff;
 pub mod gofmt;
 pub mod gotmpl;
+pub mod objects;
 pub mod render;
 pub mod value;
 pub mod values;

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::CliError;
 use super::values_args::describe_io;
-use crate::chart::{self, ChartFile, GENERATOR_ANNOTATION};
+use crate::chart::{self, ExportFile, GENERATOR_ANNOTATION};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -44,7 +44,7 @@ fn may_replace(dir: &Path) -> Result<bool, CliError> {
 
 /// Writes every file into a fresh directory beside `dir`, then swaps it in, so that `dir`
 /// never holds half a chart; on any error nothing is left behind.
-fn write_atomically(dir: &Path, files: &[ChartFile], force: bool) -> Result<(), CliError> {
+fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(), CliError> {
     if !force && !may_replace(dir)? {
         return Err(CliError::failure(format!(
             "{} is not empty and does not hold a chart exported by mailu-chart; use --force to replace it",

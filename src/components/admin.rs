@@ -14,8 +14,8 @@ pub fn component() -> Component {
     );
     c.ports = vec![port("http", 8080)];
     c.service = vec![service_port("http", 8080)];
-    let postgresql = Cond::Equals("database.type", "postgresql");
-    let initial_account = Cond::Flag("initialAccount.enabled");
+    let postgresql = Cond::equals("database.type", "postgresql");
+    let initial_account = Cond::flag("initialAccount.enabled");
     c.env = vec![
         secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
         secret_env(
@@ -30,10 +30,10 @@ pub fn component() -> Component {
             "database.postgresql.existingSecret.passwordKey",
         )
         .when(postgresql),
-        env("INITIAL_ADMIN_ACCOUNT", Expr::Key("initialAccount.username")).when(initial_account.clone()),
-        env("INITIAL_ADMIN_DOMAIN", Expr::or_else(Expr::Key("initialAccount.domain"), Expr::Key("domain")))
+        env("INITIAL_ADMIN_ACCOUNT", Expr::key("initialAccount.username")).when(initial_account.clone()),
+        env("INITIAL_ADMIN_DOMAIN", Expr::or_else(Expr::key("initialAccount.domain"), Expr::key("domain")))
             .when(initial_account.clone()),
-        env("INITIAL_ADMIN_MODE", Expr::Key("initialAccount.mode")).when(initial_account.clone()),
+        env("INITIAL_ADMIN_MODE", Expr::key("initialAccount.mode")).when(initial_account.clone()),
         secret_env(
             "INITIAL_ADMIN_PW",
             "initialAccount.passwordSecret.name",
@@ -41,7 +41,7 @@ pub fn component() -> Component {
         )
         .when(initial_account),
         secret_env("API_TOKEN", "api.tokenSecret.name", "api.tokenSecret.key")
-            .when(Cond::Flag("api.enabled")),
+            .when(Cond::flag("api.enabled")),
         Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
     ];
     c.persistent = true;

@@ -19,7 +19,7 @@ pub fn component() -> Component {
     c.configs = vec![ConfigFile {
         suffix: "dovecot-overrides",
         when: Cond::Always,
-        files: vec![("dovecot.conf", Content::Computed(overrides()))],
+        files: vec![("dovecot.conf", Content::File(overrides()))],
     }];
     c.volumes = vec![
         volume("mail", VolumeSource::Claim),

@@ -22,7 +22,7 @@ pub fn component() -> Component {
     c.configs = vec![ConfigFile {
         suffix: "dovecot-submission",
         when: Cond::Always,
-        files: vec![("dovecot.conf", Content::Computed(config()))],
+        files: vec![("dovecot.conf", Content::File(config()))],
     }];
     c.volumes = vec![volume("config", VolumeSource::ConfigMap { suffix: "dovecot-submission", mode: None })];
     c.mounts = vec![mount("config", "/etc/dovecot/dovecot.conf").sub_path("dovecot.conf").read_only()];
@@ -51,11 +51,11 @@ fn config() -> Expr {
              mail_location = maildir:/tmp/%u\n\
              hostname = ",
         ),
-        Expr::First("hostnames"),
+        Expr::First("hostnames".into()),
         Expr::lit("\npostmaster_address = "),
-        Expr::Key("postmaster"),
+        Expr::key("postmaster"),
         Expr::lit("@"),
-        Expr::Key("domain"),
+        Expr::key("domain"),
         Expr::lit("\nsubmission_relay_host = "),
         Expr::ServiceFqdn("postfix"),
         Expr::lit(
@@ -64,7 +64,7 @@ fn config() -> Expr {
              submission_relay_ssl = no\n\
              submission_max_mail_size = ",
         ),
-        Expr::Product("messageSizeLimitMb", 1_048_576),
+        Expr::Product("messageSizeLimitMb".into(), 1_048_576),
         Expr::lit(
             "\nsubmission_client_workarounds = whitespace-before-path mailbox-for-path\n\
              passdb {\n  driver = static\n  args = nopassword=y\n}\n\

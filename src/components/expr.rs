@@ -5,9 +5,14 @@
 
 use std::borrow::Cow;
 
+use crate::gotmpl::fmt::quote;
 use crate::value::Value;
 
+/// A dotted path into the values, like `admin.persistence.size`.
+pub type KeyPath = Cow<'static, str>;
+
 /// What an expression is evaluated against.
+#[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     /// The validated values as a tree (integers as `Value::Int`).
     pub values: &'a Value,
@@ -15,22 +20,29 @@ pub struct Ctx<'a> {
     pub release: &'a str,
     /// The namespace (`-n`).
     pub namespace: &'a str,
+    /// The element of the list being iterated over ([`Expr::Item`]).
+    pub item: Option<&'a Value>,
 }
 
-impl Ctx<'_> {
-    fn lookup(&self, path: &str) -> &Value {
+impl<'a> Ctx<'a> {
+    /// A context for the values of a release.
+    pub fn new(values: &'a Value, release: &'a str, namespace: &'a str) -> Self {
+        Ctx { values, release, namespace, item: None }
+    }
+
+    /// The same context inside an iteration, at `item`.
+    pub fn at(self, item: &'a Value) -> Self {
+        Ctx { item: Some(item), ..self }
+    }
+
+    /// The value of a key, `Null` when absent.
+    pub fn lookup(&self, path: &str) -> &'a Value {
         self.values.get_dotted(path).unwrap_or(&Value::Null)
     }
 
     /// A string or number key's text.
     pub fn text(&self, path: &str) -> String {
-        match self.lookup(path) {
-            Value::String(s) => s.clone(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => crate::gofmt::format_float_json(*f),
-            Value::Bool(b) => b.to_string(),
-            _ => String::new(),
-        }
+        scalar_text(self.lookup(path))
     }
 
     /// An integer key.
@@ -58,33 +70,50 @@ impl Ctx<'_> {
     }
 }
 
+/// The text Go's `print` gives a scalar (empty for anything else).
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::gofmt::format_float_json(*f),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// A text computed from the values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     /// Fixed text.
     Lit(Cow<'static, str>),
     /// The text of a string key (dotted path into the values).
-    Key(&'static str),
+    Key(KeyPath),
     /// An integer key, as decimal text.
-    Num(&'static str),
+    Num(KeyPath),
     /// An integer key times a factor, as decimal text (`messageSizeLimitMb` × 1048576).
-    Product(&'static str, i64),
+    Product(KeyPath, i64),
     /// The items of a list key joined with a separator.
-    Join(&'static str, &'static str),
+    Join(KeyPath, &'static str),
     /// The first item of a list key.
-    First(&'static str),
+    First(KeyPath),
+    /// The release name.
+    Release,
     /// `<release>-<component>`.
-    ObjectName(&'static str),
+    ObjectName(Cow<'static, str>),
     /// `<release>-<component>.<namespace>.svc.<clusterDomain>`.
     ServiceFqdn(&'static str),
     /// The release namespace.
     Namespace,
+    /// The element of the list being iterated over (see `Part::Each`).
+    Item,
     /// The parts, one after the other.
     Concat(Vec<Expr>),
     /// The first part unless it is empty, else the second.
     OrElse(Box<Expr>, Box<Expr>),
     /// One of two texts, by a condition.
     Choose(Box<Cond>, Box<Expr>, Box<Expr>),
+    /// The text in Go's double-quoted form (`%q`), for messages.
+    Quoted(Box<Expr>),
 }
 
 impl Expr {
@@ -94,6 +123,18 @@ impl Expr {
 
     pub fn owned(text: String) -> Expr {
         Expr::Lit(Cow::Owned(text))
+    }
+
+    pub fn key(path: impl Into<KeyPath>) -> Expr {
+        Expr::Key(path.into())
+    }
+
+    pub fn num(path: impl Into<KeyPath>) -> Expr {
+        Expr::Num(path.into())
+    }
+
+    pub fn object_name(component: impl Into<Cow<'static, str>>) -> Expr {
+        Expr::ObjectName(component.into())
     }
 
     pub fn choose(cond: Cond, then: Expr, otherwise: Expr) -> Expr {
@@ -111,20 +152,18 @@ impl Expr {
             Expr::Num(path) => ctx.int(path).to_string(),
             Expr::Product(path, factor) => (ctx.int(path) * factor).to_string(),
             Expr::Join(path, separator) => match ctx.lookup(path) {
-                Value::List(items) => items
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(String::new, str::to_string))
-                    .collect::<Vec<_>>()
-                    .join(separator),
+                Value::List(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(separator),
                 _ => String::new(),
             },
             Expr::First(path) => match ctx.lookup(path) {
-                Value::List(items) => items.first().and_then(Value::as_str).unwrap_or_default().to_string(),
+                Value::List(items) => items.first().map(scalar_text).unwrap_or_default(),
                 _ => String::new(),
             },
+            Expr::Release => ctx.release.to_string(),
             Expr::ObjectName(component) => ctx.object_name(component),
             Expr::ServiceFqdn(component) => ctx.service_fqdn(component),
             Expr::Namespace => ctx.namespace.to_string(),
+            Expr::Item => ctx.item.map(scalar_text).unwrap_or_default(),
             Expr::Concat(parts) => parts.iter().map(|p| p.eval(ctx)).collect(),
             Expr::OrElse(first, fallback) => {
                 let text = first.eval(ctx);
@@ -137,6 +176,7 @@ impl Expr {
                     otherwise.eval(ctx)
                 }
             }
+            Expr::Quoted(inner) => quote(&inner.eval(ctx)),
         }
     }
 
@@ -145,29 +185,26 @@ impl Expr {
     /// `with` blocks and in helpers given the root context.
     pub fn to_go(&self) -> String {
         match self {
-            Expr::Lit(text) => crate::gotmpl::fmt::quote(text),
+            Expr::Lit(text) => quote(text),
             Expr::Key(path) => format!("$.Values.{path}"),
             Expr::Num(path) => format!("(toString (int $.Values.{path}))"),
             Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
-            Expr::Join(path, separator) => {
-                format!("(join {} $.Values.{path})", crate::gotmpl::fmt::quote(separator))
-            }
+            Expr::Join(path, separator) => format!("(join {} $.Values.{path})", quote(separator)),
             Expr::First(path) => format!("(first $.Values.{path})"),
+            Expr::Release => "$.Release.Name".to_string(),
             Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
-            Expr::ServiceFqdn(component) => {
-                format!(
-                    "(printf \"%s-{component}.%s.svc.%s\" $.Release.Name $.Release.Namespace $.Values.clusterDomain)"
-                )
-            }
+            Expr::ServiceFqdn(component) => format!(
+                "(printf \"%s-{component}.%s.svc.%s\" $.Release.Name $.Release.Namespace $.Values.clusterDomain)"
+            ),
             Expr::Namespace => "$.Release.Namespace".to_string(),
-            Expr::Concat(parts) => {
-                // print concatenates string operands without separators.
-                format!("(print {})", parts.iter().map(Expr::to_go).collect::<Vec<_>>().join(" "))
-            }
+            Expr::Item => ".".to_string(),
+            // print concatenates string operands without separators.
+            Expr::Concat(parts) => format!("(print {})", parts.iter().map(Expr::to_go).collect::<Vec<_>>().join(" ")),
             Expr::OrElse(first, fallback) => format!("(default {} {})", fallback.to_go(), first.to_go()),
             Expr::Choose(cond, then, otherwise) => {
                 format!("(ternary {} {} {})", then.to_go(), otherwise.to_go(), cond.to_go())
             }
+            Expr::Quoted(inner) => format!("(printf \"%q\" {})", inner.to_go()),
         }
     }
 
@@ -177,16 +214,14 @@ impl Expr {
         match self {
             Expr::Lit(text) => text.to_string(),
             Expr::Concat(parts) => parts.iter().map(Expr::to_go_text).collect(),
-            other => format!("{{{{ {} }}}}", other.to_go()),
+            other => format!("{{{{ {} }}}}", unparen(&other.to_go())),
         }
     }
 
     /// Every values key the expression reads, for checking them against the model.
-    pub fn keys(&self, into: &mut Vec<&'static str>) {
+    pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
-            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => {
-                into.push(p)
-            }
+            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => into.push(p),
             Expr::ServiceFqdn(_) => into.push("clusterDomain"),
             Expr::Concat(parts) => parts.iter().for_each(|p| p.keys(into)),
             Expr::OrElse(a, b) => {
@@ -198,9 +233,40 @@ impl Expr {
                 a.keys(into);
                 b.keys(into);
             }
-            Expr::Lit(_) | Expr::ObjectName(_) | Expr::Namespace => {}
+            Expr::Quoted(inner) => inner.keys(into),
+            Expr::Lit(_) | Expr::Release | Expr::ObjectName(_) | Expr::Namespace | Expr::Item => {}
         }
     }
+}
+
+/// A Go operand without the parentheses around it, for the head of a pipeline.
+pub fn unparen(go: &str) -> &str {
+    let Some(inner) = go.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
+        return go;
+    };
+    // Only when the first parenthesis closes at the end: `(a) (b)` keeps its own.
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in inner.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' if depth == 0 => return go,
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    inner
 }
 
 /// A condition on the values.
@@ -208,21 +274,47 @@ impl Expr {
 pub enum Cond {
     Always,
     /// A boolean key is true.
-    Flag(&'static str),
+    Flag(KeyPath),
     /// A string key equals a text.
-    Equals(&'static str, &'static str),
-    /// A string key is not empty.
-    NotEmpty(&'static str),
+    Equals(KeyPath, &'static str),
+    /// A text is not empty.
+    NotEmpty(Box<Expr>),
     /// A string key contains a text.
-    Contains(&'static str, &'static str),
+    Contains(KeyPath, &'static str),
+    /// A map or list key has entries (a missing or null key has none).
+    Present(KeyPath),
+    /// A list of texts has elements.
+    HasItems(Box<Seq>),
+    /// A text matches a regular expression (the syntax both Go and Rust accept).
+    Matches(Box<Expr>, &'static str),
     Not(Box<Cond>),
     All(Vec<Cond>),
     Any(Vec<Cond>),
 }
 
 impl Cond {
+    pub fn flag(path: impl Into<KeyPath>) -> Cond {
+        Cond::Flag(path.into())
+    }
+
+    pub fn equals(path: impl Into<KeyPath>, text: &'static str) -> Cond {
+        Cond::Equals(path.into(), text)
+    }
+
+    /// A string key is not empty.
+    pub fn is_set(path: impl Into<KeyPath>) -> Cond {
+        Cond::NotEmpty(Box::new(Expr::key(path)))
+    }
+
+    pub fn present(path: impl Into<KeyPath>) -> Cond {
+        Cond::Present(path.into())
+    }
+
     pub fn negate(cond: Cond) -> Cond {
-        Cond::Not(Box::new(cond))
+        match cond {
+            Cond::Not(inner) => *inner,
+            other => Cond::Not(Box::new(other)),
+        }
     }
 
     /// Both conditions, simplified when one is `Always`.
@@ -237,13 +329,46 @@ impl Cond {
         }
     }
 
+    /// Either condition, simplified when one is `Always`.
+    pub fn or(self, other: Cond) -> Cond {
+        match (self, other) {
+            (Cond::Always, _) | (_, Cond::Always) => Cond::Always,
+            (Cond::Any(mut a), Cond::Any(b)) => {
+                a.extend(b);
+                Cond::Any(a)
+            }
+            (Cond::Any(mut a), c) => {
+                a.push(c);
+                Cond::Any(a)
+            }
+            (a, Cond::Any(mut b)) => {
+                b.insert(0, a);
+                Cond::Any(b)
+            }
+            (a, b) => Cond::Any(vec![a, b]),
+        }
+    }
+
     pub fn eval(&self, ctx: &Ctx<'_>) -> bool {
         match self {
             Cond::Always => true,
             Cond::Flag(path) => ctx.flag(path),
             Cond::Equals(path, text) => ctx.text(path) == *text,
-            Cond::NotEmpty(path) => !ctx.text(path).is_empty(),
+            Cond::NotEmpty(expr) => !expr.eval(ctx).is_empty(),
             Cond::Contains(path, text) => ctx.text(path).contains(text),
+            Cond::Present(path) => match ctx.lookup(path) {
+                Value::Map(m) => !m.is_empty(),
+                Value::List(l) => !l.is_empty(),
+                Value::Null => false,
+                Value::String(s) => !s.is_empty(),
+                Value::Int(i) => *i != 0,
+                Value::Float(f) => *f != 0.0,
+                Value::Bool(b) => *b,
+            },
+            Cond::HasItems(seq) => !seq.eval(ctx).is_empty(),
+            Cond::Matches(expr, pattern) => {
+                regex::Regex::new(pattern).expect("wiring patterns are valid").is_match(&expr.eval(ctx))
+            }
             Cond::Not(c) => !c.eval(ctx),
             Cond::All(cs) => cs.iter().all(|c| c.eval(ctx)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(ctx)),
@@ -255,11 +380,12 @@ impl Cond {
         match self {
             Cond::Always => "true".to_string(),
             Cond::Flag(path) => format!("$.Values.{path}"),
-            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", crate::gotmpl::fmt::quote(text)),
-            Cond::NotEmpty(path) => format!("(ne $.Values.{path} \"\")"),
-            Cond::Contains(path, text) => {
-                format!("(contains {} $.Values.{path})", crate::gotmpl::fmt::quote(text))
-            }
+            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", quote(text)),
+            Cond::NotEmpty(expr) => format!("(ne {} \"\")", expr.to_go()),
+            Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", quote(text)),
+            Cond::Present(path) => format!("(not (empty $.Values.{path}))"),
+            Cond::HasItems(seq) => format!("(not (empty {}))", seq.to_go()),
+            Cond::Matches(expr, pattern) => format!("(regexMatch {} {})", quote(pattern), expr.to_go()),
             Cond::Not(c) => format!("(not {})", c.to_go()),
             Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
             Cond::Any(cs) => format!("(or {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
@@ -271,12 +397,93 @@ impl Cond {
         matches!(self, Cond::Always)
     }
 
-    pub fn keys(&self, into: &mut Vec<&'static str>) {
+    /// Every values key the condition reads.
+    pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
-            Cond::Flag(p) | Cond::Equals(p, _) | Cond::NotEmpty(p) | Cond::Contains(p, _) => into.push(p),
+            Cond::Flag(p) | Cond::Equals(p, _) | Cond::Contains(p, _) | Cond::Present(p) => into.push(p),
+            Cond::NotEmpty(e) | Cond::Matches(e, _) => e.keys(into),
+            Cond::HasItems(seq) => seq.keys(into),
             Cond::Not(c) => c.keys(into),
             Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.keys(into)),
             Cond::Always => {}
         }
+    }
+}
+
+/// A list of texts computed from the values, iterated over by `Part::Each`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Seq {
+    /// A list key.
+    Key(KeyPath),
+    /// A list with one more text at the end.
+    Append(Box<Seq>, Expr),
+    /// A list without repeated texts (the first of each kept).
+    Unique(Box<Seq>),
+}
+
+impl Seq {
+    pub fn key(path: impl Into<KeyPath>) -> Seq {
+        Seq::Key(path.into())
+    }
+
+    pub fn append(self, last: Expr) -> Seq {
+        Seq::Append(Box::new(self), last)
+    }
+
+    pub fn unique(self) -> Seq {
+        Seq::Unique(Box::new(self))
+    }
+
+    /// The elements (values list items, or texts).
+    pub fn eval(&self, ctx: &Ctx<'_>) -> Vec<Value> {
+        match self {
+            Seq::Key(path) => ctx.lookup(path).as_list().cloned().unwrap_or_default(),
+            Seq::Append(seq, last) => {
+                let mut items = seq.eval(ctx);
+                items.push(Value::String(last.eval(ctx)));
+                items
+            }
+            Seq::Unique(seq) => {
+                let mut items: Vec<Value> = Vec::new();
+                for item in seq.eval(ctx) {
+                    if !items.contains(&item) {
+                        items.push(item);
+                    }
+                }
+                items
+            }
+        }
+    }
+
+    pub fn to_go(&self) -> String {
+        match self {
+            Seq::Key(path) => format!("$.Values.{path}"),
+            Seq::Append(seq, last) => format!("(append {} {})", seq.to_go(), last.to_go()),
+            Seq::Unique(seq) => format!("(uniq {})", seq.to_go()),
+        }
+    }
+
+    pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
+        match self {
+            Seq::Key(p) => into.push(p),
+            Seq::Append(seq, last) => {
+                seq.keys(into);
+                last.keys(into);
+            }
+            Seq::Unique(seq) => seq.keys(into),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unparen_removes_only_enclosing_parentheses() {
+        assert_eq!(unparen("(printf \"%s-a\" $.Release.Name)"), "printf \"%s-a\" $.Release.Name");
+        assert_eq!(unparen("(a) (b)"), "(a) (b)");
+        assert_eq!(unparen("(print \")\" x)"), "print \")\" x");
+        assert_eq!(unparen("$.Values.x"), "$.Values.x");
     }
 }

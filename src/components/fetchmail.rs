@@ -13,7 +13,7 @@ pub fn component() -> Component {
         "fetchmail.enabled",
     );
     c.env = vec![
-        env("FETCHMAIL_DELAY", Expr::Num("fetchmail.delaySeconds")),
+        env("FETCHMAIL_DELAY", Expr::num("fetchmail.delaySeconds")),
         // The shared FRONT_ADDRESS names dovecot (for LMTP); fetchmail delivers through front.
         env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
     ];

@@ -51,8 +51,8 @@ impl Flow {
 
 /// Every flow of the architecture.
 pub fn flows() -> Vec<Flow> {
-    let external_redis = Cond::negate(Cond::Flag("redis.builtin"));
-    let postgresql = Cond::Equals("database.type", "postgresql");
+    let external_redis = Cond::negate(Cond::flag("redis.builtin"));
+    let postgresql = Cond::equals("database.type", "postgresql");
     let mut ingress_ports = vec![80];
     ingress_ports.extend(super::front::INGRESS_LISTENERS.iter().map(|(_, listener, _)| *listener));
     vec![

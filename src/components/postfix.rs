@@ -16,7 +16,7 @@ pub fn component() -> Component {
     c.configs = vec![ConfigFile {
         suffix: "postfix-overrides",
         when: Cond::Always,
-        files: vec![("postfix.cf", Content::Computed(overrides()))],
+        files: vec![("postfix.cf", Content::File(overrides()))],
     }];
     c.volumes = vec![
         volume("queue", VolumeSource::Claim),
@@ -37,14 +37,14 @@ fn overrides() -> Expr {
         Expr::lit("# Rate limits per client (postfix anvil), from the values' rateLimits.\n"),
         Expr::lit("anvil_rate_time_unit = 60s\n"),
         Expr::lit("smtpd_client_connection_rate_limit = "),
-        Expr::Num("rateLimits.smtpConnectionsPerMinute"),
+        Expr::num("rateLimits.smtpConnectionsPerMinute"),
         Expr::lit("\nsmtpd_client_message_rate_limit = "),
-        Expr::Num("rateLimits.smtpMessagesPerMinute"),
+        Expr::num("rateLimits.smtpMessagesPerMinute"),
         Expr::lit("\nsmtpd_client_recipient_rate_limit = "),
-        Expr::Num("rateLimits.smtpRecipientsPerMinute"),
+        Expr::num("rateLimits.smtpRecipientsPerMinute"),
         Expr::lit("\n"),
         Expr::choose(
-            Cond::Flag("rspamd.enabled"),
+            Cond::flag("rspamd.enabled"),
             Expr::lit(""),
             // Without rspamd no milter answers, and postfix would defer every message.
             Expr::lit("# rspamd is disabled: no milter.\nsmtpd_milters =\nnon_smtpd_milters =\n"),

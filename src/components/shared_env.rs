@@ -21,23 +21,23 @@ fn var_when(name: &'static str, value: Expr, when: Cond) -> SharedVar {
 }
 
 fn flag(key: &'static str, on: &'static str, off: &'static str) -> Expr {
-    Expr::choose(Cond::Flag(key), Expr::lit(on), Expr::lit(off))
+    Expr::choose(Cond::flag(key), Expr::lit(on), Expr::lit(off))
 }
 
 /// The variables, in the order they appear in the ConfigMap.
 pub fn vars() -> Vec<SharedVar> {
-    let ipv6 = Cond::Contains("subnet", ":");
-    let postgresql = Cond::Equals("database.type", "postgresql");
+    let ipv6 = Cond::Contains("subnet".into(), ":");
+    let postgresql = Cond::equals("database.type", "postgresql");
     vec![
-        var("DOMAIN", Expr::Key("domain")),
-        var("HOSTNAMES", Expr::Join("hostnames", ",")),
-        var("POSTMASTER", Expr::Key("postmaster")),
-        var("TZ", Expr::Key("timezone")),
-        var("LOG_LEVEL", Expr::Key("logLevel")),
+        var("DOMAIN", Expr::key("domain")),
+        var("HOSTNAMES", Expr::Join("hostnames".into(), ",")),
+        var("POSTMASTER", Expr::key("postmaster")),
+        var("TZ", Expr::key("timezone")),
+        var("LOG_LEVEL", Expr::key("logLevel")),
         // Mailu trusts these networks (relaying, XCLIENT, dovecot logins): the pod network.
-        var_when("SUBNET", Expr::Key("subnet"), Cond::negate(ipv6.clone())),
-        var_when("SUBNET6", Expr::Key("subnet"), ipv6),
-        var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb", 1_048_576)),
+        var_when("SUBNET", Expr::key("subnet"), Cond::negate(ipv6.clone())),
+        var_when("SUBNET6", Expr::key("subnet"), ipv6),
+        var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb".into(), 1_048_576)),
         // TLS is terminated by the ingress controller.
         var("TLS_FLAVOR", Expr::lit("notls")),
         // Mail listeners of front: 25 (in-cluster senders), 80 (web), 4190 (also turns on the
@@ -46,7 +46,7 @@ pub fn vars() -> Vec<SharedVar> {
         // The ingress controller's pods are in the pod network; front believes the client
         // address they report (X-Forwarded-For for HTTP, PROXY protocol for mail).
         var("REAL_IP_HEADER", Expr::lit("X-Forwarded-For")),
-        var("REAL_IP_FROM", Expr::Key("subnet")),
+        var("REAL_IP_FROM", Expr::key("subnet")),
         var("ADMIN", flag("admin.enabled", "true", "false")),
         var("WEB_ADMIN", Expr::lit("/admin")),
         var("WEB_WEBMAIL", Expr::lit("/webmail")),
@@ -54,30 +54,30 @@ pub fn vars() -> Vec<SharedVar> {
         var("WEBROOT_REDIRECT", flag("webmail.enabled", "/webmail", "/admin")),
         var(
             "WEBMAIL",
-            Expr::choose(Cond::Flag("webmail.enabled"), Expr::Key("webmail.type"), Expr::lit("none")),
+            Expr::choose(Cond::flag("webmail.enabled"), Expr::key("webmail.type"), Expr::lit("none")),
         ),
         var("WEBDAV", flag("webdav.enabled", "radicale", "none")),
         var("API", flag("api.enabled", "true", "false")),
         var("ANTIVIRUS", flag("clamav.enabled", "clamav", "none")),
         var("FETCHMAIL_ENABLED", flag("fetchmail.enabled", "true", "false")),
-        var("DB_FLAVOR", Expr::Key("database.type")),
+        var("DB_FLAVOR", Expr::key("database.type")),
         // Mailu pastes DB_HOST into its database URL, so it carries the port; DB_PORT is not read.
         var_when(
             "DB_HOST",
             Expr::Concat(vec![
-                Expr::Key("database.postgresql.host"),
+                Expr::key("database.postgresql.host"),
                 Expr::lit(":"),
-                Expr::Num("database.postgresql.port"),
+                Expr::num("database.postgresql.port"),
             ]),
             postgresql.clone(),
         ),
-        var_when("DB_NAME", Expr::Key("database.postgresql.name"), postgresql),
+        var_when("DB_NAME", Expr::key("database.postgresql.name"), postgresql),
         var(
             "REDIS_ADDRESS",
             Expr::choose(
-                Cond::Flag("redis.builtin"),
+                Cond::flag("redis.builtin"),
                 Expr::Concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
-                Expr::Concat(vec![Expr::Key("redis.host"), Expr::lit(":"), Expr::Num("redis.port")]),
+                Expr::Concat(vec![Expr::key("redis.host"), Expr::lit(":"), Expr::num("redis.port")]),
             ),
         ),
         var("ADMIN_ADDRESS", Expr::ServiceFqdn("admin")),
@@ -86,10 +86,10 @@ pub fn vars() -> Vec<SharedVar> {
         var("FRONT_ADDRESS", Expr::ServiceFqdn("dovecot")),
         var("IMAP_ADDRESS", Expr::ServiceFqdn("dovecot")),
         var("SMTP_ADDRESS", Expr::ServiceFqdn("postfix")),
-        var_when("ANTISPAM_ADDRESS", Expr::ServiceFqdn("rspamd"), Cond::Flag("rspamd.enabled")),
-        var_when("ANTIVIRUS_ADDRESS", Expr::ServiceFqdn("clamav"), Cond::Flag("clamav.enabled")),
-        var_when("WEBMAIL_ADDRESS", Expr::ServiceFqdn("webmail"), Cond::Flag("webmail.enabled")),
-        var_when("WEBDAV_ADDRESS", Expr::ServiceFqdn("webdav"), Cond::Flag("webdav.enabled")),
+        var_when("ANTISPAM_ADDRESS", Expr::ServiceFqdn("rspamd"), Cond::flag("rspamd.enabled")),
+        var_when("ANTIVIRUS_ADDRESS", Expr::ServiceFqdn("clamav"), Cond::flag("clamav.enabled")),
+        var_when("WEBMAIL_ADDRESS", Expr::ServiceFqdn("webmail"), Cond::flag("webmail.enabled")),
+        var_when("WEBDAV_ADDRESS", Expr::ServiceFqdn("webdav"), Cond::flag("webdav.enabled")),
         // Mailu's admin refuses to start outside Docker unless told it is deployed by a chart.
         var("MAILU_HELM_CHART", Expr::lit("true")),
     ]

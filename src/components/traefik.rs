@@ -32,13 +32,3 @@ pub const MAIL_ROUTES: [MailRoute; 5] = [
     MailRoute { name: "imaps", entry_point_key: "imaps", listener: 20993, tls: true, limited: false },
     MailRoute { name: "pop3s", entry_point_key: "pop3s", listener: 20995, tls: true, limited: false },
 ];
-
-/// TLS 1.2 cipher suites offered on the mail ports (TLS 1.3 suites are not configurable).
-pub const CIPHER_SUITES: [&str; 6] = [
-    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-];

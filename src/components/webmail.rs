@@ -8,9 +8,9 @@ use super::wiring::*;
 
 /// When Roundcube sends through dovecot-submission: both are enabled.
 pub fn patched() -> Cond {
-    Cond::Flag("webmail.enabled")
-        .and(Cond::Equals("webmail.type", "roundcube"))
-        .and(Cond::Flag("dovecotSubmission.enabled"))
+    Cond::flag("webmail.enabled")
+        .and(Cond::equals("webmail.type", "roundcube"))
+        .and(Cond::flag("dovecotSubmission.enabled"))
 }
 
 pub fn component() -> Component {
@@ -33,7 +33,7 @@ pub fn component() -> Component {
     c.configs = vec![ConfigFile {
         suffix: "webmail-overrides",
         when: patched(),
-        files: vec![("mailu-chart.inc.php", Content::Computed(roundcube_patch()))],
+        files: vec![("mailu-chart.inc.php", Content::File(roundcube_patch()))],
     }];
     c.volumes = vec![
         volume("data", VolumeSource::Claim),

@@ -2,7 +2,8 @@
 //! where each value comes from, volumes, probes, Service, storage and configuration files.
 //! Render turns it into Kubernetes objects; the chart exporter turns it into templates.
 
-use super::expr::{Cond, Expr};
+use super::expr::{Cond, Expr, KeyPath};
+pub use super::tree::Content;
 
 /// One Mailu component (or a helper it needs, like the built-in Redis).
 #[derive(Clone, Debug)]
@@ -185,15 +186,6 @@ pub struct ConfigFile {
     pub files: Vec<(&'static str, Content)>,
 }
 
-/// A configuration file's content.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Content {
-    /// A fixed file shipped with the tool (and with the exported chart, under `files/`).
-    Static { file: &'static str, text: &'static str },
-    /// A file computed from the values.
-    Computed(Expr),
-}
-
 impl Component {
     /// A component with nothing but its identity, deployed when the boolean key `enabled`
     /// is true; the component's own file fills in the rest.
@@ -208,7 +200,7 @@ impl Component {
             name,
             values_key,
             summary,
-            when: Cond::Flag(enabled),
+            when: Cond::flag(enabled),
             image,
             command: Vec::new(),
             ports: Vec::new(),
@@ -228,6 +220,67 @@ impl Component {
     /// The container port with this name.
     pub fn port(&self, name: &str) -> Option<&Port> {
         self.ports.iter().find(|p| p.name == name)
+    }
+
+    /// The values key of one of the component's settings: `<values_key>.<setting>`.
+    pub fn key(&self, setting: &str) -> KeyPath {
+        format!("{}.{setting}", self.values_key).into()
+    }
+
+    /// The image reference: `<images.registry>/<name>:<images.tag>` for Mailu's images, unless
+    /// the component's `image` block names a repository or tag; `@<digest>` when one is given.
+    pub fn image(&self) -> Expr {
+        let (repository, tag) = match self.image {
+            ImageSource::Mailu(name) => (
+                Expr::or_else(
+                    Expr::key(self.key("image.repository")),
+                    Expr::Concat(vec![Expr::key("images.registry"), Expr::owned(format!("/{name}"))]),
+                ),
+                Expr::or_else(Expr::key(self.key("image.tag")), Expr::key("images.tag")),
+            ),
+            ImageSource::Values => (Expr::key(self.key("image.repository")), Expr::key(self.key("image.tag"))),
+        };
+        let digest = self.key("image.digest");
+        Expr::Concat(vec![
+            repository,
+            Expr::lit(":"),
+            tag,
+            Expr::choose(
+                Cond::is_set(digest.clone()),
+                Expr::Concat(vec![Expr::lit("@"), Expr::key(digest)]),
+                Expr::lit(""),
+            ),
+        ])
+    }
+
+    /// When the component's own claim is created: it is persistent and the values name no
+    /// existing claim.
+    pub fn own_claim(&self) -> Cond {
+        Cond::negate(Cond::is_set(self.key("persistence.existingClaim")))
+    }
+
+    /// The claim the pods mount: the existing one the values name, or the component's own.
+    pub fn claim_name(&self) -> Expr {
+        Expr::or_else(Expr::key(self.key("persistence.existingClaim")), Expr::object_name(self.name))
+    }
+
+    /// The storage class of the claim: the component's own, else the default of every claim
+    /// (empty: the cluster's default class).
+    pub fn storage_class(&self) -> Expr {
+        Expr::or_else(Expr::key(self.key("persistence.storageClass")), Expr::key("storage.storageClass"))
+    }
+
+    /// When a volume is in the pod (and so its mounts): the claim and scratch space always, a
+    /// ConfigMap when the component has it for these values.
+    pub fn volume_when(&self, name: &str) -> Cond {
+        let volume = self.volumes.iter().find(|v| v.name == name);
+        match volume.map(|v| &v.source) {
+            Some(VolumeSource::ConfigMap { suffix, .. }) => {
+                self.configs.iter().find(|c| c.suffix == *suffix).map_or(Cond::negate(Cond::Always), |c| c.when.clone())
+            }
+            Some(VolumeSource::Claim | VolumeSource::EmptyDir) => Cond::Always,
+            None => panic!("{}: no volume {name}", self.name),
+        }
     }
 }
 

@@ -1,0 +1,170 @@
+//! Every object of the deployment, described once as a tree (see [`crate::components::tree`])
+//! built from the components' wiring. `render` evaluates these trees against the values;
+//! `chart` prints them as the exported chart's templates. Nothing here knows which of the two
+//! will happen.
+
+mod network_policy;
+mod traefik;
+mod workload;
+
+use crate::components::expr::{Cond, Expr};
+use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map};
+use crate::components::{self, shared_env};
+
+pub use traefik::CIPHER_SUITES;
+
+/// The chart name: the first part of every `# Source:` path and the `app.kubernetes.io/name`
+/// label.
+pub const CHART_NAME: &str = "mailu";
+
+/// The longest release name for which `<release>-dovecot-submission` is a valid Service name.
+pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
+
+/// Every object the deployment can have, each with the condition under which it exists.
+pub fn all() -> Vec<Object> {
+    let components = components::all();
+    let mut objects = vec![namespace(), env_config_map()];
+    for component in &components {
+        objects.extend(workload::objects(component));
+    }
+    objects.extend(network_policy::objects(&components));
+    objects.extend(traefik::objects());
+    objects
+}
+
+/// The checks every release must pass: object names are `<release>-<component>` and must be
+/// valid Kubernetes names.
+pub fn release_checks() -> Vec<Check> {
+    vec![
+        Check {
+            holds: Cond::Matches(Box::new(Expr::Release), RELEASE_PATTERN),
+            message: Expr::Concat(vec![
+                Expr::lit("release name "),
+                Expr::Quoted(Box::new(Expr::Release)),
+                Expr::owned(format!(
+                    " is invalid: use lower-case letters, digits and '-', starting with a letter, at most \
+                     {MAX_RELEASE_NAME} characters (object names like <release>-dovecot-submission must fit in 63)"
+                )),
+            ]),
+        },
+        Check {
+            holds: Cond::Matches(Box::new(Expr::Namespace), "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+            message: Expr::Concat(vec![
+                Expr::lit("namespace "),
+                Expr::Quoted(Box::new(Expr::Namespace)),
+                Expr::lit(" is invalid: use lower-case letters, digits and '-', at most 63 characters"),
+            ]),
+        },
+    ]
+}
+
+/// A DNS label that starts with a letter and leaves room for the longest object name: its
+/// bound is [`MAX_RELEASE_NAME`] less the first and the last character.
+const RELEASE_PATTERN: &str = "^[a-z]([-a-z0-9]{0,42}[a-z0-9])?$";
+const _: () = assert!(MAX_RELEASE_NAME == 42 + 2);
+
+/// The labels of every object of the release, shared by all of them.
+fn common_labels() -> Part {
+    Part::Include(
+        "mailu.labels",
+        Box::new(map([
+            entry("app.kubernetes.io/name", CHART_NAME),
+            entry("app.kubernetes.io/instance", Expr::Release),
+            entry("app.kubernetes.io/part-of", "mailu"),
+            entry("app.kubernetes.io/version", Expr::key("images.tag")),
+        ])),
+    )
+}
+
+/// The labels that select the release's pods: stable ones only.
+fn release_selector() -> Part {
+    Part::Include(
+        "mailu.selectorLabels",
+        Box::new(map([
+            entry("app.kubernetes.io/name", CHART_NAME),
+            entry("app.kubernetes.io/instance", Expr::Release),
+        ])),
+    )
+}
+
+fn component_label(component: &'static str) -> Part {
+    entry("app.kubernetes.io/component", component)
+}
+
+/// Labels of an object (`component` for a component's objects).
+pub(crate) fn labels(component: Option<&'static str>) -> Node {
+    map([common_labels()].into_iter().chain(component.map(component_label)))
+}
+
+/// The labels that select a component's pods.
+pub(crate) fn selector_labels(component: &'static str) -> Node {
+    map([release_selector(), component_label(component)])
+}
+
+/// The labels that select every pod of the release.
+pub(crate) fn release_pods() -> Node {
+    map([release_selector()])
+}
+
+/// `metadata` of a namespaced object.
+pub(crate) fn metadata(name: Expr, component: Option<&'static str>) -> Node {
+    map([entry("name", name), entry("namespace", Expr::Namespace), entry("labels", labels(component))])
+}
+
+/// An object with no checks.
+pub(crate) fn object(path: impl Into<String>, when: Cond, about: impl Into<String>, body: Node) -> Object {
+    Object { path: path.into(), when, about: about.into(), checks: Vec::new(), body }
+}
+
+fn namespace() -> Object {
+    let mut labels = vec![common_labels()];
+    // Mailu's images start as root and drop privileges themselves: baseline, not restricted.
+    for mode in ["enforce", "audit", "warn"] {
+        labels.push(entry(format!("pod-security.kubernetes.io/{mode}"), "baseline"));
+    }
+    object(
+        "templates/namespace.yaml",
+        Cond::flag("namespace.create"),
+        "The release namespace, with the Pod Security level Mailu's images need.",
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "Namespace"),
+            entry("metadata", map([entry("name", Expr::Namespace), entry("labels", map(labels))])),
+        ]),
+    )
+}
+
+/// The shared environment every Mailu container reads (`<release>-env`).
+pub(crate) fn env_block() -> DataBlock {
+    DataBlock {
+        name: "env".into(),
+        entries: shared_env::vars()
+            .into_iter()
+            .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
+            .collect(),
+    }
+}
+
+fn env_config_map() -> Object {
+    Object {
+        checks: release_checks(),
+        ..object(
+            "templates/env-configmap.yaml",
+            Cond::Always,
+            "The environment every Mailu container reads: Mailu's settings and the service addresses.",
+            map([
+                entry("apiVersion", "v1"),
+                entry("kind", "ConfigMap"),
+                entry("metadata", metadata(Expr::object_name("env"), None)),
+                entry("data", Node::Data(env_block())),
+            ]),
+        )
+    }
+}
+
+/// The default image of every component (for the chart's Artifact Hub annotations).
+pub fn default_images() -> Vec<(&'static str, String)> {
+    let values = crate::value::Value::Map(crate::values::defaults_tree());
+    let ctx = crate::components::expr::Ctx::new(&values, "mailu", "mailu");
+    components::all().iter().map(|c| (c.name, c.image().eval(&ctx))).collect()
+}

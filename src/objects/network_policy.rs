@@ -1,0 +1,139 @@
+//! NetworkPolicies derived from the flows of the architecture: a default deny for every pod of
+//! the release, DNS for all, then one policy per component allowing exactly the flows that end
+//! (ingress) or start (egress) at it, each rule present when the other end is deployed.
+
+use crate::components::expr::{Cond, Expr};
+use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
+use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
+use crate::components::{self, Component};
+
+use super::{metadata, object, release_pods, selector_labels};
+
+pub(super) fn objects(components: &[Component]) -> Vec<Object> {
+    let enabled = Cond::flag("networkPolicy.enabled");
+    let mut objects = vec![
+        object(
+            "templates/network-policy/default-deny.yaml",
+            enabled.clone(),
+            "No traffic to or from any pod of the release unless another policy allows it.",
+            policy("default-deny", None, release_pods(), vec![]),
+        ),
+        object(
+            "templates/network-policy/dns.yaml",
+            enabled.clone(),
+            "Every pod of the release may ask DNS.",
+            policy_of_types(
+                "dns",
+                None,
+                release_pods(),
+                &["Egress"],
+                vec![entry(
+                    "egress",
+                    list([item(map([entry("ports", list([port("UDP", 53.into()), port("TCP", 53.into())]))]))]),
+                )],
+            ),
+        ),
+    ];
+    let all = flows();
+    for c in components {
+        let me = Peer::Component(c.name);
+        let rules = |direction: &'static str, peer_key: &'static str, other: &dyn Fn(&Flow) -> Option<Peer>| {
+            let rules: Vec<Part> = all
+                .iter()
+                .filter_map(|flow| {
+                    let peer = other(flow)?;
+                    Some(
+                        item(map([
+                            entry(peer_key, peers(peer)),
+                            entry("ports", list(flow.ports.iter().map(|p| port("TCP", flow_port(p))))),
+                        ]))
+                        .when(deployed(peer).and(flow.when.clone())),
+                    )
+                })
+                .collect();
+            entry(direction, Node::List(rules)).if_not_empty()
+        };
+        objects.push(object(
+            format!("templates/{}/networkpolicy.yaml", c.name),
+            enabled.clone().and(c.when.clone()),
+            format!("What {} may receive and send; everything else is denied.", c.name),
+            policy(
+                c.name,
+                Some(c.name),
+                selector_labels(c.name),
+                vec![
+                    rules("ingress", "from", &|f| (f.to == me).then_some(f.from)),
+                    rules("egress", "to", &|f| (f.from == me).then_some(f.to)),
+                ],
+            ),
+        ));
+    }
+    objects
+}
+
+/// A policy for both directions.
+fn policy(name: &'static str, component: Option<&'static str>, pods: Node, rules: Vec<Part>) -> Node {
+    policy_of_types(name, component, pods, &["Ingress", "Egress"], rules)
+}
+
+fn policy_of_types(
+    name: &'static str,
+    component: Option<&'static str>,
+    pods: Node,
+    types: &[&'static str],
+    rules: Vec<Part>,
+) -> Node {
+    let mut spec = vec![
+        entry("podSelector", map([entry("matchLabels", pods)])),
+        entry("policyTypes", items(types.iter().copied())),
+    ];
+    spec.extend(rules);
+    map([
+        entry("apiVersion", "networking.k8s.io/v1"),
+        entry("kind", "NetworkPolicy"),
+        entry("metadata", metadata(Expr::object_name(name), component)),
+        entry("spec", map(spec)),
+    ])
+}
+
+/// When the other end of a flow exists.
+fn deployed(peer: Peer) -> Cond {
+    match peer {
+        Peer::Component(name) => components::by_name(name).map_or(Cond::Always, |c| c.when),
+        Peer::IngressController | Peer::Anywhere => Cond::Always,
+    }
+}
+
+fn flow_port(port: &FlowPort) -> Node {
+    match port {
+        FlowPort::Fixed(n) => (*n).into(),
+        FlowPort::Key(key) => Node::Number((*key).into()),
+    }
+}
+
+fn port(protocol: &'static str, number: Node) -> Part {
+    item(map([entry("protocol", protocol), entry("port", number)]))
+}
+
+/// A label selector from a map of labels in the values: `{}` (everything) when empty.
+fn label_selector(path: &'static str) -> Node {
+    map([entry("matchLabels", values(path)).if_not_empty()])
+}
+
+fn peers(peer: Peer) -> Node {
+    match peer {
+        Peer::Component(name) => {
+            list([item(map([entry("podSelector", map([entry("matchLabels", selector_labels(name))]))]))])
+        }
+        Peer::IngressController => list([item(map([
+            entry("namespaceSelector", label_selector("networkPolicy.ingressController.namespaceLabels")),
+            entry("podSelector", label_selector("networkPolicy.ingressController.podLabels")),
+        ]))]),
+        Peer::Anywhere => list([
+            item(map([entry("ipBlock", map([entry("cidr", "0.0.0.0/0")]))])),
+            item(map([entry("ipBlock", map([entry("cidr", "::/0")]))])),
+            // In-cluster services in other namespaces (ipBlock need not match pod addresses).
+            item(map([entry("namespaceSelector", map([]))])),
+        ]),
+    }
+}

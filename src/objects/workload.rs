@@ -1,0 +1,305 @@
+//! A component's own objects: its ConfigMaps, claim, Service and Deployment.
+
+use crate::components::expr::{Cond, Expr};
+use crate::components::tree::{
+    DataBlock, DataEntry, Node, Object, Part, entry, item, items, list, map, values,
+};
+use crate::components::wiring::{
+    Component, ConfigFile, EnvValue, Probe, ProbeAction, Strategy, VolumeSource,
+};
+
+use super::{env_block, labels, metadata, object, selector_labels};
+
+/// The objects of one component, each present when the component is deployed.
+pub(super) fn objects(c: &Component) -> Vec<Object> {
+    let mut objects: Vec<Object> = c.configs.iter().map(|config| config_map(c, config)).collect();
+    if c.persistent {
+        objects.push(claim(c));
+    }
+    if !c.service.is_empty() {
+        objects.push(service(c));
+    }
+    objects.push(deployment(c));
+    objects
+}
+
+/// The data of one of the component's ConfigMaps.
+fn config_block(config: &ConfigFile) -> DataBlock {
+    DataBlock {
+        name: config.suffix.into(),
+        entries: config
+            .files
+            .iter()
+            .map(|(name, content)| DataEntry { key: (*name).into(), content: content.clone(), when: Cond::Always })
+            .collect(),
+    }
+}
+
+fn config_map(c: &Component, config: &ConfigFile) -> Object {
+    let files: Vec<&str> = config.files.iter().map(|(name, _)| *name).collect();
+    object(
+        format!("templates/{}/configmap.yaml", c.name),
+        c.when.clone().and(config.when.clone()),
+        format!("{} of {}.", files.join(", "), c.name),
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "ConfigMap"),
+            entry("metadata", metadata(Expr::object_name(config.suffix), Some(c.name))),
+            entry("data", Node::Data(config_block(config))),
+        ]),
+    )
+}
+
+fn claim(c: &Component) -> Object {
+    let mut meta = match metadata(Expr::object_name(c.name), Some(c.name)) {
+        Node::Map(parts) => parts,
+        _ => unreachable!("metadata is a map"),
+    };
+    // Mail is not something to lose on `helm uninstall`.
+    meta.push(entry("annotations", map([entry("helm.sh/resource-policy", "keep")])));
+    object(
+        format!("templates/{}/pvc.yaml", c.name),
+        c.when.clone().and(c.own_claim()),
+        format!("The {} volume. Kept when the release is uninstalled: it holds data.", c.name),
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "PersistentVolumeClaim"),
+            entry("metadata", Node::Map(meta)),
+            entry(
+                "spec",
+                map([
+                    entry("accessModes", items(["ReadWriteOnce"])),
+                    entry("storageClassName", c.storage_class()).if_not_empty(),
+                    entry(
+                        "resources",
+                        map([entry("requests", map([entry("storage", Expr::key(c.key("persistence.size")))]))]),
+                    ),
+                ]),
+            ),
+        ]),
+    )
+}
+
+fn service(c: &Component) -> Object {
+    object(
+        format!("templates/{}/service.yaml", c.name),
+        c.when.clone(),
+        format!("The in-cluster address of {}.", c.name),
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "Service"),
+            entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
+            entry(
+                "spec",
+                map([
+                    entry("type", "ClusterIP"),
+                    entry("selector", selector_labels(c.name)),
+                    entry(
+                        "ports",
+                        list(c.service.iter().map(|p| {
+                            item(map([
+                                entry("name", p.name),
+                                entry("port", p.port),
+                                entry("targetPort", p.name),
+                                entry("protocol", "TCP"),
+                            ]))
+                        })),
+                    ),
+                ]),
+            ),
+        ]),
+    )
+}
+
+fn deployment(c: &Component) -> Object {
+    let strategy = match c.strategy {
+        Strategy::Recreate => "Recreate",
+        Strategy::RollingUpdate => "RollingUpdate",
+    };
+    let mut annotations = Vec::new();
+    if c.pod_settings {
+        annotations.push(Part::Splice(c.key("podAnnotations")));
+    }
+    // Pods restart when a ConfigMap they read changes.
+    if c.shared_env {
+        annotations.push(entry("checksum/env", Node::Checksum(env_block())));
+    }
+    for config in &c.configs {
+        annotations.push(
+            entry(format!("checksum/{}", config.suffix), Node::Checksum(config_block(config)))
+                .when(config.when.clone()),
+        );
+    }
+    object(
+        format!("templates/{}/deployment.yaml", c.name),
+        c.when.clone(),
+        format!("{}: {}.", c.name, c.summary),
+        map([
+            entry("apiVersion", "apps/v1"),
+            entry("kind", "Deployment"),
+            entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
+            entry(
+                "spec",
+                map([
+                    entry("replicas", 1),
+                    entry("selector", map([entry("matchLabels", selector_labels(c.name))])),
+                    entry("strategy", map([entry("type", strategy)])),
+                    entry(
+                        "template",
+                        map([
+                            entry(
+                                "metadata",
+                                map([
+                                    entry("labels", labels(Some(c.name))),
+                                    entry("annotations", Node::Map(annotations)).if_not_empty(),
+                                ]),
+                            ),
+                            entry("spec", pod_spec(c)),
+                        ]),
+                    ),
+                ]),
+            ),
+        ]),
+    )
+}
+
+fn pod_spec(c: &Component) -> Node {
+    let mut spec = vec![
+        entry("automountServiceAccountToken", false),
+        // Service links would add variables such as MAILU_ADMIN_PORT to every pod.
+        entry("enableServiceLinks", false),
+        entry("securityContext", map([entry("seccompProfile", map([entry("type", "RuntimeDefault")]))])),
+    ];
+    if c.pod_settings {
+        for setting in ["nodeSelector", "tolerations", "affinity"] {
+            spec.push(entry(setting, values(c.key(setting))).if_not_empty());
+        }
+    }
+    spec.push(entry("containers", list([item(container(c))])));
+    spec.push(
+        entry(
+            "volumes",
+            list(c.volumes.iter().map(|v| {
+                let source = match &v.source {
+                    VolumeSource::Claim => {
+                        entry("persistentVolumeClaim", map([entry("claimName", c.claim_name())]))
+                    }
+                    VolumeSource::ConfigMap { suffix, mode } => entry(
+                        "configMap",
+                        map([entry("name", Expr::object_name(*suffix))]
+                            .into_iter()
+                            .chain(mode.map(|m| entry("defaultMode", m)))),
+                    ),
+                    VolumeSource::EmptyDir => entry("emptyDir", map([])),
+                };
+                item(map([entry("name", v.name), source])).when(c.volume_when(v.name))
+            })),
+        )
+        .if_not_empty(),
+    );
+    map(spec)
+}
+
+fn container(c: &Component) -> Node {
+    let mut parts = vec![
+        entry("name", c.name),
+        entry("image", c.image()),
+        entry("imagePullPolicy", Expr::key("images.pullPolicy")),
+    ];
+    if !c.command.is_empty() {
+        parts.push(entry("command", items(c.command.iter().copied())));
+    }
+    if !c.ports.is_empty() {
+        parts.push(entry(
+            "ports",
+            list(c.ports.iter().map(|p| {
+                item(map([entry("name", p.name), entry("containerPort", p.number), entry("protocol", "TCP")]))
+            })),
+        ));
+    }
+    if c.shared_env {
+        parts.push(entry(
+            "envFrom",
+            list([item(map([entry("configMapRef", map([entry("name", Expr::object_name("env"))]))]))]),
+        ));
+    }
+    let mut env: Vec<Part> = c.env.iter().map(|e| item(env_var(c, e.name, &e.value)).when(e.when.clone())).collect();
+    if c.pod_settings {
+        env.push(Part::Splice(c.key("extraEnv")));
+    }
+    parts.push(entry("env", Node::List(env)).if_not_empty());
+    parts.push(entry("resources", resources(c)).if_not_empty());
+    for (key, probe) in [
+        ("startupProbe", &c.probes.startup),
+        ("livenessProbe", &c.probes.liveness),
+        ("readinessProbe", &c.probes.readiness),
+    ] {
+        if let Some(probe) = probe {
+            parts.push(entry(key, probe_node(probe)));
+        }
+    }
+    parts.push(
+        entry(
+            "volumeMounts",
+            list(c.mounts.iter().map(|m| {
+                let mut mount = vec![entry("name", m.volume), entry("mountPath", m.path)];
+                if let Some(sub_path) = m.sub_path {
+                    mount.push(entry("subPath", sub_path));
+                }
+                if m.read_only {
+                    mount.push(entry("readOnly", true));
+                }
+                item(Node::Map(mount)).when(c.volume_when(m.volume))
+            })),
+        )
+        .if_not_empty(),
+    );
+    map(parts)
+}
+
+fn env_var(c: &Component, name: &'static str, value: &EnvValue) -> Node {
+    let value = match value {
+        EnvValue::Text(expr) => entry("value", expr.clone()),
+        EnvValue::Secret { name, key } => entry(
+            "valueFrom",
+            map([entry(
+                "secretKeyRef",
+                map([entry("name", Expr::key(*name)), entry("key", Expr::key(*key))]),
+            )]),
+        ),
+        EnvValue::CpuLimitCores => entry(
+            "valueFrom",
+            map([entry(
+                "resourceFieldRef",
+                map([entry("containerName", c.name), entry("resource", "limits.cpu"), entry("divisor", "1")]),
+            )]),
+        ),
+    };
+    map([entry("name", name), value])
+}
+
+/// Requests and limits without the quantities left empty; nothing when all are empty.
+fn resources(c: &Component) -> Node {
+    map(["requests", "limits"].map(|kind| {
+        entry(
+            kind,
+            map(["cpu", "memory"]
+                .map(|resource| entry(resource, Expr::key(c.key(&format!("resources.{kind}.{resource}")))).if_not_empty())),
+        )
+        .if_not_empty()
+    }))
+}
+
+fn probe_node(probe: &Probe) -> Node {
+    let action = match &probe.action {
+        ProbeAction::Http { path, port } => entry("httpGet", map([entry("path", *path), entry("port", *port)])),
+        ProbeAction::Tcp { port } => entry("tcpSocket", map([entry("port", *port)])),
+        ProbeAction::Exec(command) => entry("exec", map([entry("command", items(command.iter().copied()))])),
+    };
+    map([
+        action,
+        entry("periodSeconds", probe.period_seconds),
+        entry("timeoutSeconds", probe.timeout_seconds),
+        entry("failureThreshold", probe.failure_threshold),
+    ])
+}
