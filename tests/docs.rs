@@ -21,9 +21,9 @@ fn check_generated(file: &str, start: &str, end: &str, body: &str) {
 }
 
 #[test]
-fn readme_values_reference_is_current() {
+fn values_reference_is_current() {
     check_generated(
-        "README.md",
+        "docs/values.md",
         "<!-- values-reference:start -->",
         "<!-- values-reference:end -->",
         &mailu_chart::values::reference::markdown_table(),
@@ -31,11 +31,11 @@ fn readme_values_reference_is_current() {
 }
 
 #[test]
-fn readme_lists_the_rules_beyond_the_schema() {
+fn values_reference_lists_the_rules_beyond_the_schema() {
     let body: String =
         mailu_chart::values::validate::RULES_BEYOND_SCHEMA.iter().map(|rule| format!("- {rule}\n")).collect();
     check_generated(
-        "README.md",
+        "docs/values.md",
         "<!-- rules-beyond-schema:start -->",
         "<!-- rules-beyond-schema:end -->",
         &body,
