@@ -174,6 +174,7 @@ fn pod_spec(c: &Component) -> Node {
         for setting in ["nodeSelector", "tolerations", "affinity"] {
             spec.push(entry(setting, values(c.key(setting))).if_not_empty());
         }
+        spec.push(entry("priorityClassName", Expr::key(c.key("priorityClassName"))).if_not_empty());
     }
     spec.push(entry("containers", list([item(container(c))])));
     spec.push(

@@ -374,6 +374,8 @@ macro_rules! component {
             pub tolerations: Vec<Toleration>,
             /// Affinity rules of the pod.
             pub affinity: Affinity,
+            /// PriorityClass of the pod; empty means the cluster's default priority.
+            pub priority_class_name: OptionalObjectName,
             /// Extra annotations of the pod.
             pub pod_annotations: BTreeMap<String, String>,
             /// Extra environment variables of the main container (Kubernetes `EnvVar`s).
@@ -566,6 +568,7 @@ macro_rules! block {
             node_selector: BTreeMap::new(),
             tolerations: Vec::new(),
             affinity: Affinity::default(),
+            priority_class_name: "".into(),
             pod_annotations: BTreeMap::new(),
             extra_env: Vec::new(),
         }
