@@ -7,8 +7,13 @@ cd "$(dirname "$0")/.."
 
 eval "$(scripts/install-oracles.sh)"
 export MAILU_CHART_REQUIRE_ORACLES=1
-if [ -z "${MAILU_CHART_TRAEFIK_CRDS:-}" ] && [ -f ../shared/schemas/traefik-crds.yaml ]; then
-  export MAILU_CHART_TRAEFIK_CRDS="$PWD/../shared/schemas/traefik-crds.yaml"
+# Custom resources are checked against their CRDs; where the project's shared schemas are
+# present the check is required, so it cannot skip.
+if [ -z "${MAILU_CHART_CRDS:-}" ] && [ -d ../shared/schemas ]; then
+  export MAILU_CHART_CRDS="$PWD/../shared/schemas"
+fi
+if [ -n "${MAILU_CHART_CRDS:-}" ]; then
+  export MAILU_CHART_REQUIRE_CRDS=1
 fi
 
 cargo fmt --check

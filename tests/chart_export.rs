@@ -92,11 +92,21 @@ const fn case(files: &'static [&'static str], set: &'static [&'static str]) -> C
 const MINIMAL: &[&str] = &["values-examples/minimal.yaml"];
 const FULL: &[&str] = &["values-examples/full.yaml"];
 
+const TRAEFIK: &[&str] = &["values-examples/traefik.yaml"];
+
 const CASES: &[Case] = &[
     case(&["values-examples/minimal.yaml"], &[]),
     case(&["values-examples/full.yaml"], &[]),
     case(&["values-examples/postgresql-external-redis.yaml"], &[]),
-    case(&["values-examples/traefik-cert-manager.yaml"], &[]),
+    case(TRAEFIK, &[]),
+    case(&["values-examples/hostport.yaml"], &[]),
+    case(&["values-examples/letsencrypt.yaml"], &[]),
+    case(&["values-examples/gateway-api.yaml"], &[]),
+    case(MINIMAL, &["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "tls.source=letsencrypt"]),
+    case(MINIMAL, &["expose.mail=none", "expose.web=none", "tls.source=none"]),
+    case(MINIMAL, &["expose.web=none", "tls.source=certManager", "tls.certManager.issuerKind=Issuer"]),
+    case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
+    case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),
     case(MINIMAL, &["webmail.enabled=true", "webmail.type=snappymail"]),
     case(MINIMAL, &["webmail.enabled=true", "dovecotSubmission.enabled=false"]),
@@ -104,9 +114,8 @@ const CASES: &[Case] = &[
         MINIMAL,
         &["clamav.enabled=true", "fetchmail.enabled=true", "webdav.enabled=true", "rspamd.enabled=false"],
     ),
-    case(MINIMAL, &["ingress.enabled=true", "ingress.traefik.hostname=web.example.com"]),
-    case(FULL, &["ingress.enabled=false"]),
-    case(FULL, &["ingress.traefik.enableTcp=false"]),
+    case(FULL, &["expose.web=front"]),
+    case(FULL, &["expose.ports.submission=false", "expose.ports.pop3s=false", "expose.loadBalancer.ip="]),
     case(
         MINIMAL,
         &[
@@ -144,6 +153,7 @@ const CASES: &[Case] = &[
             r#"clamav.podAnnotations={"a":"b"}"#,
             r#"rspamd.affinity={"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["amd64"]}]}]}}}"#,
             r#"networkPolicy.ingressController={"namespaceLabels":{"kubernetes.io/metadata.name":"traefik"},"podLabels":{}}"#,
+            r#"expose.loadBalancer={"class":"example.com/lb","sourceRanges":["192.0.2.0/24"],"ipFamilyPolicy":"RequireDualStack"}"#,
         ],
         release: "mailu",
         namespace: "mailu",

@@ -66,12 +66,35 @@ fn set_flags_are_named_as_the_origin() {
 #[test]
 fn conditional_requirements_point_at_the_condition() {
     mailu_chart()
-        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "ingress.enabled=true"])
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "database.type=postgresql"])
         .assert()
         .code(1)
         .stderr(contains(
-            "--set ingress.enabled=true: ingress.traefik.hostname: is required when ingress.enabled is true",
+            "--set database.type=postgresql: database.postgresql.host: is required when database.type is \"postgresql\"",
         ));
+}
+
+#[test]
+fn combinations_that_cannot_work_are_refused_with_the_reason() {
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "tls.source=none"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "--set tls.source=none: expose.mail: must be \"none\", found \"loadBalancer\", when tls.source is \"none\": without TLS",
+        ));
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/traefik.yaml", "--set", "tls.source=letsencrypt"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "expose.web: must be \"front\", found \"ingress\", when tls.source is \"letsencrypt\"",
+        ));
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "expose.mail=traefik"])
+        .assert()
+        .code(1)
+        .stderr(contains("expose.mail: must be \"loadBalancer\" or \"hostPort\", found \"traefik\", when expose.web is \"front\""));
 }
 
 #[test]

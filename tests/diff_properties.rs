@@ -1,5 +1,5 @@
 //! Random valid values, generated from the model's shape (components on and off, databases,
-//! Redis, ingress, resources, storage, images, names): render and the chart rendered by the
+//! Redis, every exposure mode and certificate source, resources, storage, images, names): render and the chart rendered by the
 //! built-in renderer must always agree; a sample is checked against real helm too.
 
 mod common;
@@ -95,8 +95,20 @@ prop_compose! {
         pg_port in 1u32..65535,
         external_redis in any::<bool>(),
         redis_port in 1u32..65535,
-        ingress in any::<bool>(),
-        tcp in any::<bool>(),
+        exposure in prop_oneof![
+            Just(("loadBalancer", "front", "secret")),
+            Just(("loadBalancer", "ingress", "certManager")),
+            Just(("loadBalancer", "httpRoute", "secret")),
+            Just(("loadBalancer", "front", "letsencrypt")),
+            Just(("hostPort", "front", "certManager")),
+            Just(("hostPort", "none", "secret")),
+            Just(("traefik", "ingress", "certManager")),
+            Just(("traefik", "httpRoute", "secret")),
+            Just(("none", "ingress", "none")),
+            Just(("none", "none", "none")),
+        ],
+        ports in (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        daemon_set in any::<bool>(),
         limit in 1u32..100,
         network_policy in any::<bool>(),
         initial_account in any::<bool>(),
@@ -155,11 +167,24 @@ prop_compose! {
         if external_redis {
             values["redis"] = json!({"builtin": false, "host": "redis.example.org", "port": redis_port});
         }
-        if ingress {
-            values["ingress"] = json!({"enabled": true, "traefik": {"hostname": hostnames[0], "enableTcp": tcp, "smtpConnectionLimit": limit}});
-        }
-        if ingress_ns {
-            values["networkPolicy"]["ingressController"] = json!({"namespaceLabels": {"kubernetes.io/metadata.name": "traefik"}});
+        let (mail, web, source) = exposure;
+        // A DaemonSet would ask Let's Encrypt once per node, which is refused.
+        let kind = if daemon_set && source != "letsencrypt" { "DaemonSet" } else { "Deployment" };
+        values["expose"] = json!({
+            "mail": mail,
+            "web": web,
+            "ports": {"submission": ports.0, "pop3s": ports.1, "sieve": ports.2, "imap": ports.3, "pop3": ports.4},
+            "hostPort": {"kind": kind},
+            "traefik": {"smtpConnectionLimit": limit},
+            "loadBalancer": {"ip": if ingress_ns { "203.0.113.9" } else { "" }},
+            "httpRoute": {"parentRefs": [{"name": "gateway", "namespace": if ingress_ns { "gateways" } else { "" }}]},
+        });
+        values["tls"] = json!({"source": source});
+        if ingress_ns || mail == "traefik" || web == "ingress" || web == "httpRoute" {
+            values["networkPolicy"]["ingressController"] = json!({
+                "namespaceLabels": {"kubernetes.io/metadata.name": "proxy"},
+                "podLabels": {"app.kubernetes.io/name": "proxy"},
+            });
         }
         values
     }

@@ -1,5 +1,5 @@
 //! Every values example, rendered: snapshots, determinism, schema validation of every object
-//! (kubernetes-validate for built-in kinds, the Traefik CRDs for Traefik's), and a check that
+//! (kubernetes-validate for built-in kinds, the CRDs for custom resources), and a check that
 //! every reference between objects holds.
 
 mod common;
@@ -31,19 +31,69 @@ fn rendering_is_deterministic() {
     }
 }
 
-fn is_custom_resource(manifest: &Manifest) -> bool {
+/// The API groups of Kubernetes itself (besides the core group). Everything else, Gateway
+/// API's `gateway.networking.k8s.io` included, is a custom resource checked against its CRD.
+const BUILT_IN_GROUPS: &[&str] = &[
+    "apps",
+    "batch",
+    "policy",
+    "autoscaling",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "scheduling.k8s.io",
+];
+
+fn is_built_in(manifest: &Manifest) -> bool {
     let api = manifest.object.get_dotted("apiVersion").and_then(Value::as_str).unwrap_or_default();
-    api.contains(".io/")
+    api.split_once('/').is_none_or(|(group, _)| BUILT_IN_GROUPS.contains(&group))
+}
+
+#[test]
+fn built_in_kinds_are_told_from_custom_resources() {
+    let object = |api: &str| {
+        Manifest::new(
+            String::new(),
+            Value::Map(Map::from_iter([("apiVersion".into(), Value::String(api.into()))])),
+        )
+    };
+    for api in ["v1", "apps/v1", "policy/v1", "networking.k8s.io/v1"] {
+        assert!(is_built_in(&object(api)), "{api}");
+    }
+    for api in [
+        "traefik.io/v1alpha1",
+        "cert-manager.io/v1",
+        "gateway.networking.k8s.io/v1",
+        "monitoring.coreos.com/v1",
+    ] {
+        assert!(!is_built_in(&object(api)), "{api}");
+    }
+}
+
+/// The objects of every example and of a variation per exposure mode.
+fn every_mode() -> Vec<(String, Vec<Manifest>)> {
+    let mut renders: Vec<(String, Vec<Manifest>)> =
+        common::examples().iter().map(|e| (stem(e), common::render(&[e], &[]))).collect();
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    for set in [
+        &["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "tls.source=letsencrypt"][..],
+        &["expose.mail=none", "expose.web=none", "tls.source=none"],
+        &["expose.web=none", "tls.source=certManager", "tls.certManager.issuerKind=Issuer"],
+    ] {
+        renders.push((set.join(" "), common::render(&[&minimal], set)));
+    }
+    renders
 }
 
 #[test]
 fn built_in_objects_pass_kubernetes_validate_strict() {
     let Some(validator) = common::Oracle::KubernetesValidate.find() else { return };
     let dir = tempfile::tempdir().unwrap();
-    for example in common::examples() {
-        let built_in: Vec<Manifest> =
-            common::render(&[&example], &[]).into_iter().filter(|m| !is_custom_resource(m)).collect();
-        let file = dir.path().join(format!("{}.yaml", stem(&example)));
+    let mut kinds = BTreeSet::new();
+    for (index, (name, manifests)) in every_mode().into_iter().enumerate() {
+        let built_in: Vec<Manifest> = manifests.into_iter().filter(is_built_in).collect();
+        kinds.extend(built_in.iter().map(|m| m.kind().to_string()));
+        let file = dir.path().join(format!("{index}.yaml"));
         std::fs::write(&file, output::stream(&built_in)).unwrap();
         for version in ["1.33.0", "1.37.0"] {
             let out =
@@ -52,29 +102,51 @@ fn built_in_objects_pass_kubernetes_validate_strict() {
                 String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
             assert!(
                 out.status.success() && !report.contains("ERROR"),
-                "{} on Kubernetes {version}:\n{report}",
-                stem(&example)
+                "{name} on Kubernetes {version}:\n{report}"
             );
         }
     }
+    for kind in ["NetworkPolicy", "Ingress", "DaemonSet", "Service", "Deployment", "PersistentVolumeClaim"] {
+        assert!(kinds.contains(kind), "no {kind} was validated");
+    }
 }
 
-/// The Traefik CRDs, when available (CI always has them).
-fn traefik_crds() -> Option<Vec<Value>> {
-    let path = std::env::var_os("MAILU_CHART_TRAEFIK_CRDS").map(std::path::PathBuf::from).or_else(|| {
-        let default = common::root().join("../shared/schemas/traefik-crds.yaml");
-        default.is_file().then_some(default)
-    });
-    let Some(path) = path.filter(|p| p.is_file()) else {
-        // CI has the schemas and requires them (.ci/run); elsewhere the check skips with a note.
-        if std::env::var("MAILU_CHART_REQUIRE_TRAEFIK_CRDS").as_deref() == Ok("1") {
-            panic!("the Traefik CRD schemas are required: set MAILU_CHART_TRAEFIK_CRDS");
+/// The CRD schemas of every custom resource the output may hold, by (kind, apiVersion), when
+/// available. The test command requires them where the project's shared schemas are present.
+fn crd_schemas() -> Option<BTreeMap<(String, String), serde_json::Value>> {
+    let dir = std::env::var_os("MAILU_CHART_CRDS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| common::root().join("../shared/schemas"));
+    if !dir.is_dir() {
+        if std::env::var("MAILU_CHART_REQUIRE_CRDS").as_deref() == Ok("1") {
+            panic!("the CRD schemas are required: {} is not a directory (MAILU_CHART_CRDS)", dir.display());
         }
-        eprintln!("note: skipping the Traefik CRD validation: no CRD schemas (MAILU_CHART_TRAEFIK_CRDS)");
+        eprintln!(
+            "note: skipping the CRD validation: no CRD schemas at {} (MAILU_CHART_CRDS)",
+            dir.display()
+        );
         return None;
-    };
-    let text = std::fs::read_to_string(path).unwrap();
-    Some(mailu_chart::yaml::load_documents(&text).unwrap().into_iter().filter_map(|d| d.root).collect())
+    }
+    let mut schemas = BTreeMap::new();
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for crd in mailu_chart::yaml::load_documents(&text).unwrap().into_iter().filter_map(|d| d.root) {
+            let group = crd.get_dotted("spec.group").and_then(Value::as_str).unwrap_or_default().to_string();
+            let kind =
+                crd.get_dotted("spec.names.kind").and_then(Value::as_str).unwrap_or_default().to_string();
+            for version in crd.get_dotted("spec.versions").and_then(Value::as_list).into_iter().flatten() {
+                let name = version.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
+                if let Some(schema) = version.get_dotted("schema.openAPIV3Schema") {
+                    schemas.insert((kind.clone(), format!("{group}/{name}")), closed(&schema.to_json()));
+                }
+            }
+        }
+    }
+    Some(schemas)
 }
 
 /// A CRD's schema with every object closed to unknown fields (the API server would prune
@@ -97,34 +169,24 @@ fn closed(schema: &serde_json::Value) -> serde_json::Value {
 }
 
 #[test]
-fn traefik_objects_match_the_traefik_crds() {
-    let Some(crds) = traefik_crds() else { return };
-    let mut schemas = BTreeMap::new();
-    for crd in &crds {
-        let kind = crd.get_dotted("spec.names.kind").and_then(Value::as_str).unwrap_or_default().to_string();
-        for version in crd.get_dotted("spec.versions").and_then(Value::as_list).into_iter().flatten() {
-            let name = version.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
-            let schema = version.get_dotted("schema.openAPIV3Schema").unwrap().to_json();
-            schemas.insert((kind.clone(), format!("traefik.io/{name}")), closed(&schema));
-        }
-    }
-    let mut checked = 0;
-    for example in common::examples() {
-        for manifest in common::render(&[&example], &[]) {
+fn custom_resources_match_their_crds() {
+    let Some(schemas) = crd_schemas() else { return };
+    let mut checked = BTreeSet::new();
+    for (name, manifests) in every_mode() {
+        for manifest in manifests.iter().filter(|m| !is_built_in(m)) {
             let api = manifest.object.get_dotted("apiVersion").and_then(Value::as_str).unwrap_or_default();
-            if !api.starts_with("traefik.io/") {
-                continue;
-            }
             let key = (manifest.kind().to_string(), api.to_string());
-            let schema = schemas.get(&key).unwrap_or_else(|| panic!("no CRD for {key:?}"));
+            let schema = schemas.get(&key).unwrap_or_else(|| panic!("{name}: no CRD for {key:?}"));
             let validator = jsonschema::validator_for(schema).unwrap();
             let errors: Vec<String> =
                 validator.iter_errors(&manifest.object.to_json()).map(|e| e.to_string()).collect();
-            assert!(errors.is_empty(), "{} {}: {errors:?}", stem(&example), manifest.name());
-            checked += 1;
+            assert!(errors.is_empty(), "{name} {} {}: {errors:?}", manifest.kind(), manifest.name());
+            checked.insert(manifest.kind().to_string());
         }
     }
-    assert!(checked >= 7, "only {checked} Traefik objects were checked");
+    for kind in ["IngressRouteTCP", "MiddlewareTCP", "Certificate", "HTTPRoute"] {
+        assert!(checked.contains(kind), "no {kind} was checked against its CRD");
+    }
 }
 
 /// Objects by kind and name.
@@ -169,6 +231,7 @@ fn reference_problems(objects: &Objects, namespace: &str, external_claims: &BTre
     let mut problems = Vec::new();
     let pods: Vec<(BTreeMap<String, String>, &Value)> = objects
         .of_kind("Deployment")
+        .chain(objects.of_kind("DaemonSet"))
         .map(|d| {
             (
                 strings(d.get_dotted("spec.template.metadata.labels")),
@@ -188,7 +251,7 @@ fn reference_problems(objects: &Objects, namespace: &str, external_claims: &BTre
             })
             .collect()
     };
-    for deployment in objects.of_kind("Deployment") {
+    for deployment in objects.of_kind("Deployment").chain(objects.of_kind("DaemonSet")) {
         let selector = strings(deployment.get_dotted("spec.selector.matchLabels"));
         let labels = strings(deployment.get_dotted("spec.template.metadata.labels"));
         if !selects(&selector, &labels) {
@@ -230,6 +293,17 @@ fn reference_problems(objects: &Objects, namespace: &str, external_claims: &BTre
                 let port = path.get_dotted("backend.service.port.name").cloned().unwrap_or_default();
                 if !service_has_port(service, &port) {
                     problems.push(format!("Ingress backend {service}:{port:?} does not exist"));
+                }
+            }
+        }
+    }
+    for route in objects.of_kind("HTTPRoute") {
+        for rule in list(route.get_dotted("spec.rules")) {
+            for backend in list(rule.get_dotted("backendRefs")) {
+                let service = backend.get_dotted("name").and_then(Value::as_str).unwrap_or_default();
+                let port = backend.get_dotted("port").cloned().unwrap_or_default();
+                if !service_has_port(service, &port) {
+                    problems.push(format!("HTTPRoute backend {service}:{port:?} does not exist"));
                 }
             }
         }

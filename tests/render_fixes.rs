@@ -18,6 +18,11 @@ fn full(set: &[&str]) -> Vec<Manifest> {
     common::render(&[&full], set)
 }
 
+fn traefik(set: &[&str]) -> Vec<Manifest> {
+    let traefik = common::root().join("values-examples/traefik.yaml");
+    common::render(&[&traefik], set)
+}
+
 fn find<'a>(manifests: &'a [Manifest], kind: &str, name: &str) -> &'a Value {
     manifests
         .iter()
@@ -96,7 +101,9 @@ fn admitted_from(manifests: &[Manifest], policy: &str) -> Vec<(String, Vec<i64>)
 
 #[test]
 fn r1_port_25_reaches_postfix_only_through_front_with_the_client_address() {
-    let manifests = full(&[]);
+    // Through Traefik: to front's own PROXY protocol listener, never to postfix or to front's
+    // plain port 25 (where the proxy's pod address would be taken for the sender's).
+    let manifests = traefik(&[]);
     let (service, port) = route_backend(&manifests, "mailu-smtp");
     assert_eq!(service, "mailu-front", "public port 25 must not go straight to postfix");
     assert_eq!(port, 20025);
@@ -105,13 +112,22 @@ fn r1_port_25_reaches_postfix_only_through_front_with_the_client_address() {
     assert_eq!(backend.get_dotted("proxyProtocol.version"), Some(&Value::Int(2)));
     // front trusts the PROXY header only from the pod network, and its listener exists.
     assert_eq!(shared_env(&manifests)["REAL_IP_FROM"], "10.42.0.0/16");
-    assert!(
-        config_file(&manifests, "mailu-front", "front-entrypoint.py")
-            .contains("(20025, \"smtp\", \"smtp_auth none;\", 25)")
-    );
-    // postfix admits port 25 only from in-release components, never from the ingress controller.
-    for (peer, ports) in admitted_from(&manifests, "mailu-postfix") {
-        assert!(!peer.is_empty(), "postfix admits a peer that is not a Mailu component: {ports:?}");
+    let script = config_file(&manifests, "mailu-front", "front-entrypoint.py");
+    assert!(script.contains("PORT = 20025") && script.contains("proxy_protocol;"));
+    let from_proxy = admitted_from(&manifests, "mailu-front");
+    let (_, proxy_ports) = from_proxy.iter().find(|(peer, _)| peer.is_empty()).expect("a rule for the proxy");
+    assert!(proxy_ports.contains(&20025) && !proxy_ports.contains(&25), "{proxy_ports:?}");
+    // On a LoadBalancer the client connects to front's port 25 itself, its address kept.
+    let direct = render(&[]);
+    let public = find(&direct, "Service", "mailu-front-public");
+    assert_eq!(text(public, "spec.externalTrafficPolicy"), "Local");
+    assert!(list(public, "spec.ports").iter().any(|p| text(p, "targetPort") == "smtp"));
+    assert!(!shared_env(&direct).contains_key("REAL_IP_FROM"), "nothing to believe without a proxy");
+    // postfix admits port 25 only from in-release components, never from a proxy.
+    for manifests in [&manifests, &direct] {
+        for (peer, ports) in admitted_from(manifests, "mailu-postfix") {
+            assert!(!peer.is_empty(), "postfix admits a peer that is not a Mailu component: {ports:?}");
+        }
     }
 }
 
@@ -129,14 +145,21 @@ fn r2_the_relay_only_submission_service_is_reachable_only_from_webmail() {
 }
 
 #[test]
-fn r3_submission_587_is_tls_terminated() {
-    let manifests = full(&[]);
-    for route in ["mailu-submission", "mailu-smtps", "mailu-imaps", "mailu-pop3s"] {
-        let object = find(&manifests, "IngressRouteTCP", route);
-        assert_eq!(text(object, "spec.tls.secretName"), "mailu-tls", "{route}");
-        assert_eq!(text(object, "spec.tls.options.name"), "mailu-mail-tls", "{route}");
+fn r3_submission_587_offers_starttls_with_the_certificate_in_front() {
+    for manifests in [render(&[]), full(&[]), traefik(&[])] {
+        let env = shared_env(&manifests);
+        assert_ne!(env["TLS_FLAVOR"], "notls");
+        assert!(env["PORTS"].split(',').any(|p| p == "587"), "{}", env["PORTS"]);
+        let front = find(&manifests, "Deployment", "mailu-front");
+        let mount =
+            list(container(front), "volumeMounts").iter().find(|m| text(m, "mountPath") == "/certs").cloned();
+        assert!(mount.is_some(), "front has its certificate");
     }
-    assert_eq!(route_backend(&manifests, "mailu-submission"), ("mailu-front".to_string(), 20587));
+    // Through Traefik the bytes of 587 pass untouched: no TLS at the proxy.
+    let manifests = traefik(&[]);
+    let route = find(&manifests, "IngressRouteTCP", "mailu-submission");
+    assert!(route.get_dotted("spec.tls").is_none());
+    assert_eq!(route_backend(&manifests, "mailu-submission"), ("mailu-front".to_string(), 587));
 }
 
 #[test]
@@ -162,14 +185,23 @@ fn r4_the_web_interface_is_reachable_through_front() {
 
 #[test]
 fn r5_every_mail_route_passes_the_client_address() {
-    let manifests = full(&[]);
-    for route in ["mailu-smtp", "mailu-smtps", "mailu-submission", "mailu-imaps", "mailu-pop3s"] {
-        let backend =
-            &list(&list(find(&manifests, "IngressRouteTCP", route), "spec.routes")[0], "services")[0];
-        assert_eq!(backend.get_dotted("proxyProtocol.version"), Some(&Value::Int(2)), "{route}");
+    let manifests = traefik(&[]);
+    let routes: Vec<&Manifest> = manifests.iter().filter(|m| m.kind() == "IngressRouteTCP").collect();
+    assert_eq!(routes.len(), 6, "25, 465, 587, 993, 995 and 4190");
+    let mut proxied = Vec::new();
+    for route in routes {
+        let backend = &list(&list(&route.object, "spec.routes")[0], "services")[0];
+        assert_eq!(backend.get_dotted("proxyProtocol.version"), Some(&Value::Int(2)), "{}", route.name());
+        let (_, port) = route_backend(&manifests, route.name());
+        if port != 20025 {
+            proxied.push(port.to_string());
+        }
     }
-    let script = config_file(&manifests, "mailu-front", "front-entrypoint.py");
-    assert!(script.contains("proxy_protocol") && script.contains("set_real_ip_from"));
+    proxied.sort();
+    let mut expected: Vec<String> =
+        shared_env(&manifests)["PROXY_PROTOCOL"].split(',').map(str::to_string).collect();
+    expected.sort();
+    assert_eq!(proxied, expected, "front expects the PROXY header exactly where Traefik sends it");
 }
 
 #[test]
@@ -318,8 +350,11 @@ fn r12_slow_starters_get_enough_time() {
     // Probes follow each image's health check.
     let admin = container(find(&manifests, "Deployment", "mailu-admin"));
     assert_eq!(text(admin, "livenessProbe.httpGet.path"), "/ping");
+    // front's covers nginx's local health port and the dovecot login proxy, as the image's does.
     let front = container(find(&manifests, "Deployment", "mailu-front"));
-    assert_eq!(text(front, "readinessProbe.httpGet.path"), "/health");
+    let check = &list(front, "readinessProbe.exec.command")[2];
+    let check = check.as_str().unwrap();
+    assert!(check.contains("127.0.0.1:10204/health") && check.contains("/run/dovecot/master.pid"), "{check}");
 }
 
 #[test]
@@ -391,11 +426,13 @@ fn r15_no_dead_settings() {
 }
 
 #[test]
-fn r16_the_default_ingress_type_is_applied() {
-    let manifests = render(&["ingress.enabled=true", "ingress.traefik.hostname=mail.example.com"]);
-    assert!(exists(&manifests, "Ingress", "mailu-web"));
-    assert!(exists(&manifests, "IngressRouteTCP", "mailu-smtp"));
-    assert!(exists(&manifests, "Certificate", "mailu-tls"));
+fn r16_mail_and_web_are_reachable_with_the_defaults() {
+    let manifests = render(&[]);
+    let public = find(&manifests, "Service", "mailu-front-public");
+    assert_eq!(text(public, "spec.type"), "LoadBalancer");
+    let ports: Vec<&str> = list(public, "spec.ports").iter().map(|p| text(p, "name")).collect();
+    assert_eq!(ports, ["smtp", "submissions", "submission", "imaps", "pop3s", "sieve", "http", "https"]);
+    assert_eq!(shared_env(&manifests)["TLS_FLAVOR"], "cert", "port 80 redirects to 443");
 }
 
 #[test]
@@ -413,7 +450,7 @@ fn r18_values_the_original_let_through_are_rejected() {
         ("domain=Example.com", "domain"),
         ("subnet=10.42.1.7/16", "subnet"),
         ("hostnames=null", "hostnames"),
-        ("ingress.traefik.hostname=not_a_host", "ingress.traefik.hostname"),
+        ("tls.secretName=not_a_name", "tls.secretName"),
     ] {
         let invalid = mailu_chart::values::resolve(&common::user_values(&[&minimal], &[set])).unwrap_err();
         assert_eq!(invalid.problems[0].path.to_string(), path, "{set}");
@@ -454,8 +491,8 @@ fn r20_cosmetic_defects_are_gone() {
         .map(|p| text(p, "name"))
         .collect();
     assert!(!rspamd_names.contains(&"fuzzy"));
-    // The TLSOption exists only with the TCP routes that use it.
-    let no_tcp = full(&["ingress.traefik.enableTcp=false"]);
-    assert!(!exists(&no_tcp, "TLSOption", "mailu-mail-tls"));
-    assert!(exists(&no_tcp, "Ingress", "mailu-web"));
+    // The connection limit exists only with the TCP routes that use it.
+    assert!(exists(&traefik(&[]), "MiddlewareTCP", "mailu-smtp-limit"));
+    assert!(!exists(&traefik(&["expose.mail=none"]), "MiddlewareTCP", "mailu-smtp-limit"));
+    assert!(exists(&traefik(&["expose.mail=none"]), "Ingress", "mailu-web"));
 }

@@ -69,10 +69,11 @@ service submission-login {
 {{- if not (contains ":" $.Values.subnet) }}{{ $_ := set $data "SUBNET" $.Values.subnet }}{{ end -}}
 {{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
 {{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
-{{- $_ := set $data "TLS_FLAVOR" "notls" -}}
-{{- $_ := set $data "PORTS" "25,80,4190" -}}
-{{- $_ := set $data "REAL_IP_HEADER" "X-Forwarded-For" -}}
-{{- $_ := set $data "REAL_IP_FROM" $.Values.subnet -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (eq $.Values.expose.mail "traefik")) (ternary ",587" "" (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission)) (ternary ",993" "" (eq $.Values.expose.mail "traefik")) (ternary ",995" "" (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s)) (ternary ",4190" "" (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve)) (ternary ",143" "" (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap)) (ternary ",110" "" (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3))) -}}
+{{- if or (eq $.Values.expose.mail "traefik") (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute") }}{{ $_ := set $data "REAL_IP_FROM" $.Values.subnet }}{{ end -}}
+{{- if or (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute") }}{{ $_ := set $data "REAL_IP_HEADER" "X-Forwarded-For" }}{{ end -}}
 {{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
 {{- $_ := set $data "WEB_ADMIN" "/admin" -}}
 {{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}

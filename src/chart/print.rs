@@ -98,7 +98,9 @@ impl Printer {
     /// The parts of a map or list; neighbours under the same condition share one `if`.
     fn parts(&mut self, parts: &[Part], indent: usize, out: &mut String) {
         let condition_of = |part: &Part| match part {
-            Part::Entry(_, _, Presence::When(cond)) | Part::Item(_, Presence::When(cond)) => Some(cond.clone()),
+            Part::Entry(_, _, Presence::When(cond)) | Part::Item(_, Presence::When(cond)) => {
+                Some(cond.clone())
+            }
             _ => None,
         };
         let mut rest = parts;
@@ -180,7 +182,14 @@ impl Printer {
 
     /// `key: value`; `known_non_empty` when a surrounding condition already rules out an empty
     /// map or list.
-    fn entry_body(&mut self, key: &str, value: &Node, indent: usize, out: &mut String, known_non_empty: bool) {
+    fn entry_body(
+        &mut self,
+        key: &str,
+        value: &Node,
+        indent: usize,
+        out: &mut String,
+        known_non_empty: bool,
+    ) {
         match value {
             Node::Map(parts) | Node::List(parts) => {
                 let is_map = matches!(value, Node::Map(_));
@@ -298,7 +307,11 @@ impl Printer {
             if entry.when.is_always() {
                 line(&mut body, 0, &format!("{{{{- {set} -}}}}"));
             } else {
-                line(&mut body, 0, &format!("{{{{- if {} }}}}{{{{ {set} }}}}{{{{ end -}}}}", condition(&entry.when)));
+                line(
+                    &mut body,
+                    0,
+                    &format!("{{{{- if {} }}}}{{{{ {set} }}}}{{{{ end -}}}}", condition(&entry.when)),
+                );
             }
         }
         body.push_str("{{- toYaml $data -}}\n{{- end -}}");

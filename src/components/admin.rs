@@ -44,7 +44,7 @@ pub fn component() -> Component {
             .when(Cond::flag("api.enabled")),
         Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
     ];
-    c.persistent = true;
+    c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     // One claim holds both the database (and instance id) and the DKIM private keys, which
     // exist nowhere else.

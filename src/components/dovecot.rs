@@ -15,7 +15,7 @@ pub fn component() -> Component {
     c.ports = vec![port("imap", 143), port("pop3", 110), port("lmtp", 2525), port("sieve", 4190)];
     c.service = c.ports.iter().map(|p| service_port(p.name, p.number)).collect();
     c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
-    c.persistent = true;
+    c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "dovecot-overrides",
         when: Cond::Always,

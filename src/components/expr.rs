@@ -106,6 +106,8 @@ pub enum Expr {
     Namespace,
     /// The element of the list being iterated over (see `Part::Each`).
     Item,
+    /// A key of the element being iterated over, when the elements are maps.
+    Field(&'static str),
     /// The parts, one after the other.
     Concat(Vec<Expr>),
     /// The first part unless it is empty, else the second.
@@ -164,6 +166,12 @@ impl Expr {
             Expr::ServiceFqdn(component) => ctx.service_fqdn(component),
             Expr::Namespace => ctx.namespace.to_string(),
             Expr::Item => ctx.item.map(scalar_text).unwrap_or_default(),
+            Expr::Field(key) => ctx
+                .item
+                .and_then(|item| item.as_map())
+                .and_then(|m| m.get(*key))
+                .map(scalar_text)
+                .unwrap_or_default(),
             Expr::Concat(parts) => parts.iter().map(|p| p.eval(ctx)).collect(),
             Expr::OrElse(first, fallback) => {
                 let text = first.eval(ctx);
@@ -198,8 +206,11 @@ impl Expr {
             ),
             Expr::Namespace => "$.Release.Namespace".to_string(),
             Expr::Item => ".".to_string(),
+            Expr::Field(key) => format!(".{key}"),
             // print concatenates string operands without separators.
-            Expr::Concat(parts) => format!("(print {})", parts.iter().map(Expr::to_go).collect::<Vec<_>>().join(" ")),
+            Expr::Concat(parts) => {
+                format!("(print {})", parts.iter().map(Expr::to_go).collect::<Vec<_>>().join(" "))
+            }
             Expr::OrElse(first, fallback) => format!("(default {} {})", fallback.to_go(), first.to_go()),
             Expr::Choose(cond, then, otherwise) => {
                 format!("(ternary {} {} {})", then.to_go(), otherwise.to_go(), cond.to_go())
@@ -221,7 +232,9 @@ impl Expr {
     /// Every values key the expression reads, for checking them against the model.
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
-            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => into.push(p),
+            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => {
+                into.push(p)
+            }
             Expr::ServiceFqdn(_) => into.push("clusterDomain"),
             Expr::Concat(parts) => parts.iter().for_each(|p| p.keys(into)),
             Expr::OrElse(a, b) => {
@@ -234,7 +247,12 @@ impl Expr {
                 b.keys(into);
             }
             Expr::Quoted(inner) => inner.keys(into),
-            Expr::Lit(_) | Expr::Release | Expr::ObjectName(_) | Expr::Namespace | Expr::Item => {}
+            Expr::Lit(_)
+            | Expr::Release
+            | Expr::ObjectName(_)
+            | Expr::Namespace
+            | Expr::Item
+            | Expr::Field(_) => {}
         }
     }
 }
@@ -273,6 +291,7 @@ pub fn unparen(go: &str) -> &str {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
     Always,
+    Never,
     /// A boolean key is true.
     Flag(KeyPath),
     /// A string key equals a text.
@@ -312,15 +331,18 @@ impl Cond {
 
     pub fn negate(cond: Cond) -> Cond {
         match cond {
+            Cond::Always => Cond::Never,
+            Cond::Never => Cond::Always,
             Cond::Not(inner) => *inner,
             other => Cond::Not(Box::new(other)),
         }
     }
 
-    /// Both conditions, simplified when one is `Always`.
+    /// Both conditions, simplified when one is `Always` or `Never`.
     pub fn and(self, other: Cond) -> Cond {
         match (self, other) {
             (Cond::Always, c) | (c, Cond::Always) => c,
+            (Cond::Never, _) | (_, Cond::Never) => Cond::Never,
             (Cond::All(mut a), c) => {
                 a.push(c);
                 Cond::All(a)
@@ -329,10 +351,11 @@ impl Cond {
         }
     }
 
-    /// Either condition, simplified when one is `Always`.
+    /// Either condition, simplified when one is `Always` or `Never`.
     pub fn or(self, other: Cond) -> Cond {
         match (self, other) {
             (Cond::Always, _) | (_, Cond::Always) => Cond::Always,
+            (Cond::Never, c) | (c, Cond::Never) => c,
             (Cond::Any(mut a), Cond::Any(b)) => {
                 a.extend(b);
                 Cond::Any(a)
@@ -352,6 +375,7 @@ impl Cond {
     pub fn eval(&self, ctx: &Ctx<'_>) -> bool {
         match self {
             Cond::Always => true,
+            Cond::Never => false,
             Cond::Flag(path) => ctx.flag(path),
             Cond::Equals(path, text) => ctx.text(path) == *text,
             Cond::NotEmpty(expr) => !expr.eval(ctx).is_empty(),
@@ -379,6 +403,7 @@ impl Cond {
     pub fn to_go(&self) -> String {
         match self {
             Cond::Always => "true".to_string(),
+            Cond::Never => "false".to_string(),
             Cond::Flag(path) => format!("$.Values.{path}"),
             Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", quote(text)),
             Cond::NotEmpty(expr) => format!("(ne {} \"\")", expr.to_go()),
@@ -405,8 +430,13 @@ impl Cond {
             Cond::HasItems(seq) => seq.keys(into),
             Cond::Not(c) => c.keys(into),
             Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.keys(into)),
-            Cond::Always => {}
+            Cond::Always | Cond::Never => {}
         }
+    }
+
+    /// Whether the condition never holds.
+    pub fn is_never(&self) -> bool {
+        matches!(self, Cond::Never)
     }
 }
 

@@ -1,57 +1,302 @@
-//! front: Mailu's nginx. It serves the web interface (routing `/admin`, `/webmail`, `/webdav`
-//! and `/sso` to the components behind it), authenticates every mail login against admin and
-//! proxies mail to postfix and dovecot. With TLS terminated at the ingress controller it runs
-//! with `TLS_FLAVOR=notls`; its entrypoint adds the listeners that accept mail from the ingress
-//! controller with a PROXY protocol header.
+//! front: Mailu's nginx and, inside the same image, a dovecot login proxy. It is where every
+//! mail connection and every web request enters, and where TLS ends: nginx serves the web
+//! (routing `/admin`, `/webmail`, `/webdav`, `/sso`) and SMTP on port 25; the dovecot proxy
+//! serves IMAP, POP3, submission and ManageSieve. Both authenticate every login against admin
+//! and pass the client's address on (XCLIENT to postfix, the IMAP ID to dovecot).
+//!
+//! How the ports reach the outside is `expose.mail` and `expose.web`; where the certificate
+//! comes from is `tls.source` (see [`tls_flavor`]).
 
-use super::expr::Cond;
+use super::expr::{Cond, Expr};
 use super::wiring::*;
 
-/// The listeners the ingress controller forwards the public mail ports to (port + 20000).
-pub const INGRESS_LISTENERS: [(&str, i32, i32); 5] = [
-    // (port name, listener, public port)
-    ("in-smtp", 20025, 25),
-    ("in-smtps", 20465, 465),
-    ("in-submission", 20587, 587),
-    ("in-imaps", 20993, 993),
-    ("in-pop3s", 20995, 995),
+/// A port front serves to mail clients and servers, or to browsers.
+pub struct PublicPort {
+    /// Name of the container, Service and route port.
+    pub name: &'static str,
+    pub number: i32,
+    /// What is spoken there, for documentation.
+    pub protocol: &'static str,
+    /// When it is published (on the LoadBalancer, on the node, as a Traefik route).
+    pub published: fn() -> Cond,
+    /// The key under `expose.traefik.entryPoints` for its Traefik route (mail ports only).
+    pub entry_point: Option<&'static str>,
+}
+
+fn mail_port(key: &'static str) -> Cond {
+    Cond::flag(format!("expose.ports.{key}"))
+}
+
+fn always() -> Cond {
+    Cond::Always
+}
+
+fn web_on_front() -> Cond {
+    Cond::equals("expose.web", "front")
+}
+
+/// Every port front can publish. 25, 465 and 993 always are (Mailu cannot close 465 and 993
+/// while it speaks TLS); the others as `expose.ports` and `expose.web` say.
+pub const PUBLIC_PORTS: [PublicPort; 10] = [
+    PublicPort {
+        name: "smtp",
+        number: 25,
+        protocol: "SMTP, STARTTLS offered",
+        published: always,
+        entry_point: Some("smtp"),
+    },
+    PublicPort {
+        name: "submissions",
+        number: 465,
+        protocol: "submission, implicit TLS",
+        published: always,
+        entry_point: Some("submissions"),
+    },
+    PublicPort {
+        name: "submission",
+        number: 587,
+        protocol: "submission, STARTTLS required",
+        published: || mail_port("submission"),
+        entry_point: Some("submission"),
+    },
+    PublicPort {
+        name: "imaps",
+        number: 993,
+        protocol: "IMAP, implicit TLS",
+        published: always,
+        entry_point: Some("imaps"),
+    },
+    PublicPort {
+        name: "pop3s",
+        number: 995,
+        protocol: "POP3, implicit TLS",
+        published: || mail_port("pop3s"),
+        entry_point: Some("pop3s"),
+    },
+    PublicPort {
+        name: "sieve",
+        number: 4190,
+        protocol: "ManageSieve, STARTTLS required",
+        published: || mail_port("sieve"),
+        entry_point: Some("sieve"),
+    },
+    PublicPort {
+        name: "imap",
+        number: 143,
+        protocol: "IMAP, STARTTLS required",
+        published: || mail_port("imap"),
+        entry_point: Some("imap"),
+    },
+    PublicPort {
+        name: "pop3",
+        number: 110,
+        protocol: "POP3, STARTTLS required",
+        published: || mail_port("pop3"),
+        entry_point: Some("pop3"),
+    },
+    PublicPort {
+        name: "http",
+        number: 80,
+        protocol: "HTTP, redirected to HTTPS",
+        published: web_on_front,
+        entry_point: None,
+    },
+    PublicPort { name: "https", number: 443, protocol: "HTTPS", published: web_on_front, entry_point: None },
 ];
+
+/// The listener the proxy forwards port 25 to, with a PROXY protocol header: Mailu's own
+/// port 25 must keep accepting in-cluster senders (fetchmail) without one.
+pub const PROXY_SMTP_PORT: i32 = 20025;
+
+/// `expose.mail` is the given mode.
+pub fn mail_via(mode: &'static str) -> Cond {
+    Cond::equals("expose.mail", mode)
+}
+
+/// `expose.web` is the given mode.
+pub fn web_via(mode: &'static str) -> Cond {
+    Cond::equals("expose.web", mode)
+}
+
+/// When a proxy (Traefik, an ingress controller, a Gateway) stands between the clients and
+/// front, so that front must believe the client address it reports.
+pub fn behind_proxy() -> Cond {
+    mail_via("traefik").or(web_via("ingress")).or(web_via("httpRoute"))
+}
+
+/// When the web reaches front through an HTTP proxy (which sends `X-Forwarded-For`).
+pub fn web_behind_proxy() -> Cond {
+    web_via("ingress").or(web_via("httpRoute"))
+}
+
+/// When front faces the world itself: a LoadBalancer or host ports.
+pub fn faces_the_world() -> Cond {
+    mail_via("loadBalancer").or(mail_via("hostPort"))
+}
+
+/// When a port is published directly (LoadBalancer or host ports).
+pub fn published_directly(port: &PublicPort) -> Cond {
+    faces_the_world().and((port.published)())
+}
+
+/// When a mail port is routed by Traefik with the PROXY protocol.
+pub fn routed_by_traefik(port: &PublicPort) -> Cond {
+    if port.entry_point.is_none() {
+        return Cond::Never;
+    }
+    mail_via("traefik").and((port.published)())
+}
+
+/// When front mounts a certificate from a Secret.
+pub fn certificate_from_secret() -> Cond {
+    Cond::equals("tls.source", "certManager").or(Cond::equals("tls.source", "secret"))
+}
+
+/// When Mailu obtains the certificate itself.
+pub fn letsencrypt() -> Cond {
+    Cond::equals("tls.source", "letsencrypt")
+}
+
+/// Mailu's `TLS_FLAVOR`:
+/// - `notls` without a certificate (nothing published);
+/// - `letsencrypt` when Mailu obtains the certificate;
+/// - `cert` when front serves the web itself (port 80 redirects to 443);
+/// - `mail` otherwise: TLS on the mail ports, and plain HTTP on port 80 for the proxy in front
+///   (with `cert`, port 80 would redirect the proxy's requests forever).
+pub fn tls_flavor() -> Expr {
+    Expr::choose(
+        Cond::equals("tls.source", "none"),
+        Expr::lit("notls"),
+        Expr::choose(
+            letsencrypt(),
+            Expr::lit("letsencrypt"),
+            Expr::choose(web_on_front(), Expr::lit("cert"), Expr::lit("mail")),
+        ),
+    )
+}
+
+/// A comma-separated list of the port numbers whose condition holds, after fixed ones.
+fn port_list(fixed: &[i32], optional: &[(i32, Cond)]) -> Expr {
+    let mut parts: Vec<Expr> =
+        vec![Expr::owned(fixed.iter().map(i32::to_string).collect::<Vec<_>>().join(","))];
+    for (number, cond) in optional {
+        let item =
+            if fixed.is_empty() && parts.len() == 1 { format!("{number}") } else { format!(",{number}") };
+        parts.push(Expr::choose(cond.clone(), Expr::owned(item), Expr::lit("")));
+    }
+    Expr::Concat(parts)
+}
+
+/// Mailu's `PORTS`: the ports front opens. 587, 995, 143 and 110 only when published (admin
+/// also lists them as the client ports); 4190 always, for webmail's sieve port.
+pub fn ports() -> Expr {
+    port_list(
+        &[25, 80, 443, 465, 993, 4190],
+        &[
+            (587, mail_port("submission")),
+            (995, mail_port("pop3s")),
+            (143, mail_port("imap")),
+            (110, mail_port("pop3")),
+        ],
+    )
+}
+
+/// Mailu's `PROXY_PROTOCOL`: the mail ports Traefik forwards with a PROXY protocol header.
+/// Port 25 is not among them (see [`PROXY_SMTP_PORT`]).
+pub fn proxy_protocol() -> Expr {
+    let ports: Vec<(i32, Cond)> = PUBLIC_PORTS
+        .iter()
+        .filter(|p| p.number != 25)
+        .map(|p| (p.number, routed_by_traefik(p)))
+        .filter(|(_, cond)| !cond.is_never())
+        .collect();
+    // 465 comes first and is always routed with Traefik, so the list never starts with a comma.
+    port_list(&[], &ports)
+}
 
 pub fn component() -> Component {
     let mut c = Component::new(
         "front",
         "front",
-        "nginx: web entry point and authenticating mail proxy",
+        "nginx and the dovecot login proxy: where mail and web enter, and TLS ends",
         ImageSource::Mailu("nginx"),
         "front.enabled",
     );
+    let traefik = mail_via("traefik");
+    // Port 25 from Traefik arrives on a listener of our own (see front-entrypoint.py).
     c.command = vec!["python3", "/mailu-chart/front-entrypoint.py"];
-    c.ports = vec![
-        port("http", 80),
-        port("smtp", 25),
+    c.command_when = traefik.clone();
+    c.ports = PUBLIC_PORTS
+        .iter()
+        .map(|p| port(p.name, p.number).on_host(mail_via("hostPort").and((p.published)())))
+        .collect();
+    c.ports.extend([
         port("lmtp", 2525),
         port("webmail-imap", 10143),
         port("webmail-smtp", 10025),
         port("webmail-sieve", 14190),
-    ];
-    c.ports.extend(INGRESS_LISTENERS.iter().map(|(name, number, _)| port(name, *number)));
-    c.service = c.ports.iter().map(|p| service_port(p.name, p.number)).collect();
+        port("proxy-smtp", PROXY_SMTP_PORT).when(traefik.clone()),
+    ]);
+    // The in-cluster Service: what webmail and fetchmail use, what the Ingress, HTTPRoute and
+    // Traefik routes point at.
+    c.service = vec![service_port("http", 80), service_port("smtp", 25)];
+    c.service.extend(
+        PUBLIC_PORTS
+            .iter()
+            .filter(|p| p.number != 25 && p.number != 80)
+            .map(|p| service_port(p.name, p.number).when(routed_by_traefik(p))),
+    );
+    c.service.extend([
+        service_port("lmtp", 2525),
+        service_port("webmail-imap", 10143),
+        service_port("webmail-smtp", 10025),
+        service_port("webmail-sieve", 14190),
+        service_port("proxy-smtp", PROXY_SMTP_PORT).when(traefik.clone()),
+    ]);
+    c.service.retain(|s| !s.when.is_never());
     c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
     c.configs = vec![ConfigFile {
         suffix: "front",
-        when: Cond::Always,
+        when: traefik,
         files: vec![(
             "front-entrypoint.py",
             Content::Static { file: "front-entrypoint.py", text: include_str!("files/front-entrypoint.py") },
         )],
     }];
-    c.volumes = vec![volume("entrypoint", VolumeSource::ConfigMap { suffix: "front", mode: Some(0o755) })];
-    c.mounts = vec![mount("entrypoint", "/mailu-chart").read_only()];
+    c.persistent = letsencrypt();
+    c.volumes = vec![
+        volume("entrypoint", VolumeSource::ConfigMap { suffix: "front", mode: Some(0o755) }),
+        // Mounted whole (not by subPath) so that a renewed certificate reaches the pod; Mailu
+        // notices the change and reloads nginx and dovecot.
+        volume(
+            "certs",
+            VolumeSource::Secret {
+                name: Expr::key("tls.secretName"),
+                items: vec![("tls.crt", "cert.pem"), ("tls.key", "key.pem")],
+            },
+        )
+        .when(certificate_from_secret()),
+        volume("letsencrypt", VolumeSource::Claim),
+    ];
+    c.mounts = vec![
+        mount("entrypoint", "/mailu-chart").read_only(),
+        mount("certs", "/certs").read_only(),
+        mount("letsencrypt", "/certs"),
+    ];
+    // The image's own health check: nginx answers on its local health port and the dovecot
+    // login proxy (which it starts once and never restarts) is alive.
+    let healthy = [
+        "sh",
+        "-c",
+        "curl -m3 -fsS -o /dev/null http://127.0.0.1:10204/health && kill -0 \"$(cat /run/dovecot/master.pid)\"",
+    ];
     c.probes = Probes {
-        startup: Some(Probe::http("/health", "http").every(5).allowing(120)),
-        liveness: Some(Probe::http("/health", "http").every(10)),
-        readiness: Some(Probe::http("/health", "http").every(10)),
+        startup: Some(Probe::exec(&healthy).every(5).allowing(120)),
+        liveness: Some(Probe::exec(&healthy).every(10)),
+        readiness: Some(Probe::exec(&healthy).every(10)),
     };
-    c.strategy = Strategy::RollingUpdate;
+    // Host ports cannot be held by two pods on one node, nor can a ReadWriteOnce claim.
+    c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
+    c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));
     c
 }

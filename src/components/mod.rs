@@ -15,7 +15,6 @@ pub mod postfix;
 pub mod redis;
 pub mod rspamd;
 pub mod shared_env;
-pub mod traefik;
 pub mod tree;
 pub mod webdav;
 pub mod webmail;

@@ -3,6 +3,7 @@
 //! start at it. Everything else is denied.
 
 use super::expr::Cond;
+use super::front;
 
 /// One end of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,11 +17,23 @@ pub enum Peer {
 }
 
 /// A TCP port of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FlowPort {
     Fixed(i32),
     /// A port number from a values key (external databases).
     Key(&'static str),
+    /// A port that is part of the flow only when the condition holds (a published port).
+    When(i32, Cond),
+}
+
+impl FlowPort {
+    /// When the port is part of its flow.
+    pub fn when(&self) -> Cond {
+        match self {
+            FlowPort::Fixed(_) | FlowPort::Key(_) => Cond::Always,
+            FlowPort::When(_, cond) => cond.clone(),
+        }
+    }
 }
 
 /// Traffic allowed from one peer to another.
@@ -53,10 +66,37 @@ impl Flow {
 pub fn flows() -> Vec<Flow> {
     let external_redis = Cond::negate(Cond::flag("redis.builtin"));
     let postgresql = Cond::equals("database.type", "postgresql");
-    let mut ingress_ports = vec![80];
-    ingress_ports.extend(super::front::INGRESS_LISTENERS.iter().map(|(_, listener, _)| *listener));
+    let from_proxy: Vec<FlowPort> =
+        std::iter::once(FlowPort::When(front::PROXY_SMTP_PORT, front::mail_via("traefik")))
+            // Port 25 itself is not for the proxy: front would take the proxy for the sender, and
+            // the proxy's address is inside the trusted pod network.
+            .chain(
+                front::PUBLIC_PORTS
+                    .iter()
+                    .filter(|p| p.number != 25)
+                    .map(|p| FlowPort::When(p.number, front::routed_by_traefik(p))),
+            )
+            .chain(std::iter::once(FlowPort::When(80, front::web_behind_proxy())))
+            .filter(|p| !p.when().is_never())
+            .collect();
     vec![
-        flow(IngressController, C("front"), &ingress_ports, "web and mail from the ingress controller"),
+        Flow {
+            from: Anywhere,
+            to: C("front"),
+            ports: front::PUBLIC_PORTS
+                .iter()
+                .map(|p| FlowPort::When(p.number, front::published_directly(p)))
+                .collect(),
+            purpose: "mail and web from the internet, on the LoadBalancer or the host ports",
+            when: front::faces_the_world(),
+        },
+        Flow {
+            from: IngressController,
+            to: C("front"),
+            ports: from_proxy,
+            purpose: "mail (with the PROXY protocol) and web from the proxy in front",
+            when: front::behind_proxy(),
+        },
         flow(C("front"), C("admin"), &[8080], "authentication, admin UI, SSO"),
         flow(C("front"), C("postfix"), &[25, 10025], "incoming mail and authenticated submission"),
         flow(C("front"), C("dovecot"), &[143, 110, 4190, 2525], "IMAP, POP3, sieve and LMTP proxying"),

@@ -12,7 +12,7 @@ pub fn component() -> Component {
     c.ports = vec![port("smtp", 25), port("submission", 10025)];
     c.service = vec![service_port("smtp", 25), service_port("submission", 10025)];
     c.shared_env = true;
-    c.persistent = true;
+    c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "postfix-overrides",
         when: Cond::Always,

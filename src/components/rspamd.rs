@@ -1,6 +1,7 @@
 //! rspamd: the spam filter postfix consults as a milter, DKIM signing (with keys it fetches
 //! from admin) and the scanner that hands attachments to ClamAV.
 
+use super::expr::Cond;
 use super::wiring::*;
 
 pub fn component() -> Component {
@@ -13,7 +14,7 @@ pub fn component() -> Component {
     );
     c.ports = vec![port("milter", 11332), port("http", 11334)];
     c.service = vec![service_port("milter", 11332), service_port("http", 11334)];
-    c.persistent = true;
+    c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/var/lib/rspamd")];
     c.probes = Probes {

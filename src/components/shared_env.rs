@@ -3,6 +3,7 @@
 //! domains.
 
 use super::expr::{Cond, Expr};
+use super::front;
 
 /// One variable of the shared environment.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,15 +39,15 @@ pub fn vars() -> Vec<SharedVar> {
         var_when("SUBNET", Expr::key("subnet"), Cond::negate(ipv6.clone())),
         var_when("SUBNET6", Expr::key("subnet"), ipv6),
         var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb".into(), 1_048_576)),
-        // TLS is terminated by the ingress controller.
-        var("TLS_FLAVOR", Expr::lit("notls")),
-        // Mail listeners of front: 25 (in-cluster senders), 80 (web), 4190 (also turns on the
-        // webmail sieve port 14190). Public mail arrives on the ingress listeners.
-        var("PORTS", Expr::lit("25,80,4190")),
-        // The ingress controller's pods are in the pod network; front believes the client
-        // address they report (X-Forwarded-For for HTTP, PROXY protocol for mail).
-        var("REAL_IP_HEADER", Expr::lit("X-Forwarded-For")),
-        var("REAL_IP_FROM", Expr::key("subnet")),
+        // TLS ends in front; admin also reads the flavor (secure cookies, client settings).
+        var("TLS_FLAVOR", front::tls_flavor()),
+        // The ports front opens; admin shows them to users as the client ports.
+        var("PORTS", front::ports()),
+        var("PROXY_PROTOCOL", front::proxy_protocol()),
+        // A proxy's pods are in the pod network: front believes the client address they
+        // report (PROXY protocol for mail, X-Forwarded-For for the web), and nobody else's.
+        var_when("REAL_IP_FROM", Expr::key("subnet"), front::behind_proxy()),
+        var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()),
         var("ADMIN", flag("admin.enabled", "true", "false")),
         var("WEB_ADMIN", Expr::lit("/admin")),
         var("WEB_WEBMAIL", Expr::lit("/webmail")),

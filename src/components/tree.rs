@@ -112,28 +112,16 @@ impl Node {
     /// When the node evaluates to something non-empty.
     pub fn non_empty(&self) -> Cond {
         match self {
-            Node::Str(text) if text.is_empty() => Cond::negate(Cond::Always),
+            Node::Str(text) if text.is_empty() => Cond::Never,
             Node::Text(expr) => match expr {
                 Expr::Lit(text) if !text.is_empty() => Cond::Always,
                 _ => Cond::NotEmpty(Box::new(expr.clone())),
             },
             Node::Map(parts) | Node::List(parts) => {
-                parts.iter().map(Part::contributes).fold(Cond::negate(Cond::Always), |a, b| match a {
-                    Cond::Not(inner) if inner.is_always() => b,
-                    a => a.or(b),
-                })
+                parts.iter().map(Part::contributes).fold(Cond::Never, Cond::or)
             }
             Node::Values(path) => Cond::present(path.clone()),
-            Node::Data(block) => {
-                if block.entries.iter().any(|e| e.when.is_always()) {
-                    Cond::Always
-                } else {
-                    block.entries.iter().fold(Cond::negate(Cond::Always), |a, e| match a {
-                        Cond::Not(inner) if inner.is_always() => e.when.clone(),
-                        a => a.or(e.when.clone()),
-                    })
-                }
-            }
+            Node::Data(block) => block.entries.iter().map(|e| e.when.clone()).fold(Cond::Never, Cond::or),
             Node::Str(_) | Node::Int(_) | Node::Bool(_) | Node::Number(_) | Node::Checksum(_) => Cond::Always,
         }
     }

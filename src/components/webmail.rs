@@ -29,7 +29,7 @@ pub fn component() -> Component {
         // submission ports are front's.
         env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
     ];
-    c.persistent = true;
+    c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "webmail-overrides",
         when: patched(),

@@ -19,6 +19,8 @@ pub struct Component {
     pub image: ImageSource,
     /// Overrides the image's command; empty keeps it.
     pub command: Vec<&'static str>,
+    /// When the command is overridden.
+    pub command_when: Cond,
     pub ports: Vec<Port>,
     /// Whether the container reads the shared environment ConfigMap.
     pub shared_env: bool,
@@ -28,9 +30,11 @@ pub struct Component {
     pub probes: Probes,
     /// Ports of the component's Service; empty means no Service.
     pub service: Vec<ServicePort>,
-    /// A persistent volume claim from `<values_key>.persistence`.
-    pub persistent: bool,
+    /// When the component has a persistent volume claim from `<values_key>.persistence`.
+    pub persistent: Cond,
     pub strategy: Strategy,
+    /// When it runs as a DaemonSet (one pod per selected node) rather than a Deployment.
+    pub daemon_set_when: Cond,
     /// ConfigMaps the component owns.
     pub configs: Vec<ConfigFile>,
     /// Whether `<values_key>` has nodeSelector, tolerations, affinity, podAnnotations and
@@ -53,6 +57,10 @@ pub struct Port {
     /// The port's name (at most 15 characters), used by Services, probes and policies.
     pub name: &'static str,
     pub number: i32,
+    /// When the container declares it.
+    pub when: Cond,
+    /// When it is also bound on the node (`hostPort`).
+    pub on_host: Cond,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +68,8 @@ pub struct ServicePort {
     /// Name of the Service port and of the container port it targets.
     pub name: &'static str,
     pub port: i32,
+    /// When the Service has it.
+    pub when: Cond,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +96,8 @@ pub enum EnvValue {
 pub struct Volume {
     pub name: &'static str,
     pub source: VolumeSource,
+    /// When the pod has it (besides what its source needs).
+    pub when: Cond,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +108,8 @@ pub enum VolumeSource {
     ConfigMap { suffix: &'static str, mode: Option<i32> },
     /// Scratch space that lives as long as the pod.
     EmptyDir,
+    /// Keys of a Secret, as files: (key, file name).
+    Secret { name: Expr, items: Vec<(&'static str, &'static str)> },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -168,13 +182,15 @@ impl Probe {
 }
 
 /// How a Deployment replaces its pod.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Strategy {
     /// Stop the old pod before starting the new one: single pods on ReadWriteOnce volumes, and
     /// anything that must never run twice.
     Recreate,
     /// Start the new pod first.
     RollingUpdate,
+    /// `Recreate` when the condition holds, else `RollingUpdate`.
+    RecreateWhen(Cond),
 }
 
 /// A ConfigMap a component owns, named `<release>-<suffix>`.
@@ -203,6 +219,7 @@ impl Component {
             when: Cond::flag(enabled),
             image,
             command: Vec::new(),
+            command_when: Cond::Always,
             ports: Vec::new(),
             shared_env: true,
             env: Vec::new(),
@@ -210,8 +227,9 @@ impl Component {
             mounts: Vec::new(),
             probes: Probes::default(),
             service: Vec::new(),
-            persistent: false,
+            persistent: Cond::Never,
             strategy: Strategy::Recreate,
+            daemon_set_when: Cond::Never,
             configs: Vec::new(),
             pod_settings: true,
         }
@@ -238,7 +256,9 @@ impl Component {
                 ),
                 Expr::or_else(Expr::key(self.key("image.tag")), Expr::key("images.tag")),
             ),
-            ImageSource::Values => (Expr::key(self.key("image.repository")), Expr::key(self.key("image.tag"))),
+            ImageSource::Values => {
+                (Expr::key(self.key("image.repository")), Expr::key(self.key("image.tag")))
+            }
         };
         let digest = self.key("image.digest");
         Expr::Concat(vec![
@@ -276,21 +296,45 @@ impl Component {
         let volume = self.volumes.iter().find(|v| v.name == name);
         match volume.map(|v| &v.source) {
             Some(VolumeSource::ConfigMap { suffix, .. }) => {
-                self.configs.iter().find(|c| c.suffix == *suffix).map_or(Cond::negate(Cond::Always), |c| c.when.clone())
+                self.configs.iter().find(|c| c.suffix == *suffix).map_or(Cond::Never, |c| c.when.clone())
             }
-            Some(VolumeSource::Claim | VolumeSource::EmptyDir) => Cond::Always,
+            Some(VolumeSource::Claim) => self.persistent.clone(),
+            Some(VolumeSource::EmptyDir | VolumeSource::Secret { .. }) => Cond::Always,
             None => panic!("{}: no volume {name}", self.name),
         }
+        .and(volume.map_or(Cond::Always, |v| v.when.clone()))
     }
 }
 
 /// Shorthands for building wirings.
 pub fn port(name: &'static str, number: i32) -> Port {
-    Port { name, number }
+    Port { name, number, when: Cond::Always, on_host: Cond::Never }
+}
+
+impl Port {
+    /// Declared only when the condition holds.
+    pub fn when(mut self, cond: Cond) -> Port {
+        self.when = cond;
+        self
+    }
+
+    /// Also bound on the node when the condition holds.
+    pub fn on_host(mut self, cond: Cond) -> Port {
+        self.on_host = cond;
+        self
+    }
 }
 
 pub fn service_port(name: &'static str, port: i32) -> ServicePort {
-    ServicePort { name, port }
+    ServicePort { name, port, when: Cond::Always }
+}
+
+impl ServicePort {
+    /// On the Service only when the condition holds.
+    pub fn when(mut self, cond: Cond) -> ServicePort {
+        self.when = cond;
+        self
+    }
 }
 
 pub fn env(name: &'static str, value: Expr) -> Env {
@@ -325,5 +369,13 @@ impl Mount {
 }
 
 pub fn volume(name: &'static str, source: VolumeSource) -> Volume {
-    Volume { name, source }
+    Volume { name, source, when: Cond::Always }
+}
+
+impl Volume {
+    /// In the pod only when the condition holds.
+    pub fn when(mut self, cond: Cond) -> Volume {
+        self.when = cond;
+        self
+    }
 }

@@ -3,15 +3,13 @@
 //! `chart` prints them as the exported chart's templates. Nothing here knows which of the two
 //! will happen.
 
+mod exposure;
 mod network_policy;
-mod traefik;
 mod workload;
 
 use crate::components::expr::{Cond, Expr};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map};
 use crate::components::{self, shared_env};
-
-pub use traefik::CIPHER_SUITES;
 
 /// The chart name: the first part of every `# Source:` path and the `app.kubernetes.io/name`
 /// label.
@@ -28,7 +26,7 @@ pub fn all() -> Vec<Object> {
         objects.extend(workload::objects(component));
     }
     objects.extend(network_policy::objects(&components));
-    objects.extend(traefik::objects());
+    objects.extend(exposure::objects());
     objects
 }
 

@@ -29,7 +29,10 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                 &["Egress"],
                 vec![entry(
                     "egress",
-                    list([item(map([entry("ports", list([port("UDP", 53.into()), port("TCP", 53.into())]))]))]),
+                    list([item(map([entry(
+                        "ports",
+                        list([port("UDP", 53.into()), port("TCP", 53.into())]),
+                    )]))]),
                 )],
             ),
         ),
@@ -37,22 +40,28 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
     let all = flows();
     for c in components {
         let me = Peer::Component(c.name);
-        let rules = |direction: &'static str, peer_key: &'static str, other: &dyn Fn(&Flow) -> Option<Peer>| {
-            let rules: Vec<Part> = all
-                .iter()
-                .filter_map(|flow| {
-                    let peer = other(flow)?;
-                    Some(
-                        item(map([
-                            entry(peer_key, peers(peer)),
-                            entry("ports", list(flow.ports.iter().map(|p| port("TCP", flow_port(p))))),
-                        ]))
-                        .when(deployed(peer).and(flow.when.clone())),
-                    )
-                })
-                .collect();
-            entry(direction, Node::List(rules)).if_not_empty()
-        };
+        let rules =
+            |direction: &'static str, peer_key: &'static str, other: &dyn Fn(&Flow) -> Option<Peer>| {
+                let rules: Vec<Part> = all
+                    .iter()
+                    .filter_map(|flow| {
+                        let peer = other(flow)?;
+                        // A rule without ports would allow every port: it exists only with one.
+                        let some_port = flow.ports.iter().map(FlowPort::when).fold(Cond::Never, Cond::or);
+                        Some(
+                            item(map([
+                                entry(peer_key, peers(peer)),
+                                entry(
+                                    "ports",
+                                    list(flow.ports.iter().map(|p| port("TCP", flow_port(p)).when(p.when()))),
+                                ),
+                            ]))
+                            .when(deployed(peer).and(flow.when.clone()).and(some_port)),
+                        )
+                    })
+                    .collect();
+                entry(direction, Node::List(rules)).if_not_empty()
+            };
         objects.push(object(
             format!("templates/{}/networkpolicy.yaml", c.name),
             enabled.clone().and(c.when.clone()),
@@ -106,7 +115,7 @@ fn deployed(peer: Peer) -> Cond {
 
 fn flow_port(port: &FlowPort) -> Node {
     match port {
-        FlowPort::Fixed(n) => (*n).into(),
+        FlowPort::Fixed(n) | FlowPort::When(n, _) => (*n).into(),
         FlowPort::Key(key) => Node::Number((*key).into()),
     }
 }

@@ -13,13 +13,16 @@ use super::{env_block, labels, metadata, object, selector_labels};
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
     let mut objects: Vec<Object> = c.configs.iter().map(|config| config_map(c, config)).collect();
-    if c.persistent {
+    if !c.persistent.is_never() {
         objects.push(claim(c));
     }
     if !c.service.is_empty() {
         objects.push(service(c));
     }
-    objects.push(deployment(c));
+    objects.push(workload(c, Kind::Deployment));
+    if !c.daemon_set_when.is_never() {
+        objects.push(workload(c, Kind::DaemonSet));
+    }
     objects
 }
 
@@ -30,7 +33,11 @@ fn config_block(config: &ConfigFile) -> DataBlock {
         entries: config
             .files
             .iter()
-            .map(|(name, content)| DataEntry { key: (*name).into(), content: content.clone(), when: Cond::Always })
+            .map(|(name, content)| DataEntry {
+                key: (*name).into(),
+                content: content.clone(),
+                when: Cond::Always,
+            })
             .collect(),
     }
 }
@@ -59,7 +66,7 @@ fn claim(c: &Component) -> Object {
     meta.push(entry("annotations", map([entry("helm.sh/resource-policy", "keep")])));
     object(
         format!("templates/{}/pvc.yaml", c.name),
-        c.when.clone().and(c.own_claim()),
+        c.when.clone().and(c.persistent.clone()).and(c.own_claim()),
         format!("The {} volume. Kept when the release is uninstalled: it holds data.", c.name),
         map([
             entry("apiVersion", "v1"),
@@ -72,7 +79,10 @@ fn claim(c: &Component) -> Object {
                     entry("storageClassName", c.storage_class()).if_not_empty(),
                     entry(
                         "resources",
-                        map([entry("requests", map([entry("storage", Expr::key(c.key("persistence.size")))]))]),
+                        map([entry(
+                            "requests",
+                            map([entry("storage", Expr::key(c.key("persistence.size")))]),
+                        )]),
                     ),
                 ]),
             ),
@@ -103,6 +113,7 @@ fn service(c: &Component) -> Object {
                                 entry("targetPort", p.name),
                                 entry("protocol", "TCP"),
                             ]))
+                            .when(p.when.clone())
                         })),
                     ),
                 ]),
@@ -111,11 +122,14 @@ fn service(c: &Component) -> Object {
     )
 }
 
-fn deployment(c: &Component) -> Object {
-    let strategy = match c.strategy {
-        Strategy::Recreate => "Recreate",
-        Strategy::RollingUpdate => "RollingUpdate",
-    };
+/// The workload kinds a component can run as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Deployment,
+    DaemonSet,
+}
+
+fn workload(c: &Component, kind: Kind) -> Object {
     let mut annotations = Vec::new();
     if c.pod_settings {
         annotations.push(Part::Splice(c.key("podAnnotations")));
@@ -130,35 +144,57 @@ fn deployment(c: &Component) -> Object {
                 .when(config.when.clone()),
         );
     }
+    let template = entry(
+        "template",
+        map([
+            entry(
+                "metadata",
+                map([
+                    entry("labels", labels(Some(c.name))),
+                    entry("annotations", Node::Map(annotations)).if_not_empty(),
+                ]),
+            ),
+            entry("spec", pod_spec(c)),
+        ]),
+    );
+    let selector = entry("selector", map([entry("matchLabels", selector_labels(c.name))]));
+    let (kind_name, file, when, spec) = match kind {
+        Kind::Deployment => {
+            let strategy: Node = match &c.strategy {
+                Strategy::Recreate => "Recreate".into(),
+                Strategy::RollingUpdate => "RollingUpdate".into(),
+                Strategy::RecreateWhen(cond) => {
+                    Expr::choose(cond.clone(), Expr::lit("Recreate"), Expr::lit("RollingUpdate")).into()
+                }
+            };
+            (
+                "Deployment",
+                "deployment",
+                c.when.clone().and(Cond::negate(c.daemon_set_when.clone())),
+                vec![
+                    entry("replicas", 1),
+                    selector,
+                    entry("strategy", map([entry("type", strategy)])),
+                    template,
+                ],
+            )
+        }
+        Kind::DaemonSet => (
+            "DaemonSet",
+            "daemonset",
+            c.when.clone().and(c.daemon_set_when.clone()),
+            vec![selector, entry("updateStrategy", map([entry("type", "RollingUpdate")])), template],
+        ),
+    };
     object(
-        format!("templates/{}/deployment.yaml", c.name),
-        c.when.clone(),
+        format!("templates/{}/{file}.yaml", c.name),
+        when,
         format!("{}: {}.", c.name, c.summary),
         map([
             entry("apiVersion", "apps/v1"),
-            entry("kind", "Deployment"),
+            entry("kind", kind_name),
             entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
-            entry(
-                "spec",
-                map([
-                    entry("replicas", 1),
-                    entry("selector", map([entry("matchLabels", selector_labels(c.name))])),
-                    entry("strategy", map([entry("type", strategy)])),
-                    entry(
-                        "template",
-                        map([
-                            entry(
-                                "metadata",
-                                map([
-                                    entry("labels", labels(Some(c.name))),
-                                    entry("annotations", Node::Map(annotations)).if_not_empty(),
-                                ]),
-                            ),
-                            entry("spec", pod_spec(c)),
-                        ]),
-                    ),
-                ]),
-            ),
+            entry("spec", Node::Map(spec)),
         ]),
     )
 }
@@ -192,6 +228,18 @@ fn pod_spec(c: &Component) -> Node {
                             .chain(mode.map(|m| entry("defaultMode", m)))),
                     ),
                     VolumeSource::EmptyDir => entry("emptyDir", map([])),
+                    VolumeSource::Secret { name, items } => entry(
+                        "secret",
+                        map([
+                            entry("secretName", name.clone()),
+                            entry(
+                                "items",
+                                list(items.iter().map(|(key, path)| {
+                                    item(map([entry("key", *key), entry("path", *path)]))
+                                })),
+                            ),
+                        ]),
+                    ),
                 };
                 item(map([entry("name", v.name), source])).when(c.volume_when(v.name))
             })),
@@ -208,15 +256,23 @@ fn container(c: &Component) -> Node {
         entry("imagePullPolicy", Expr::key("images.pullPolicy")),
     ];
     if !c.command.is_empty() {
-        parts.push(entry("command", items(c.command.iter().copied())));
+        parts.push(entry("command", items(c.command.iter().copied())).when(c.command_when.clone()));
     }
     if !c.ports.is_empty() {
-        parts.push(entry(
-            "ports",
-            list(c.ports.iter().map(|p| {
-                item(map([entry("name", p.name), entry("containerPort", p.number), entry("protocol", "TCP")]))
-            })),
-        ));
+        parts.push(
+            entry(
+                "ports",
+                list(c.ports.iter().map(|p| {
+                    let mut port = vec![entry("name", p.name), entry("containerPort", p.number)];
+                    if !p.on_host.is_never() {
+                        port.push(entry("hostPort", p.number).when(p.on_host.clone()));
+                    }
+                    port.push(entry("protocol", "TCP"));
+                    item(Node::Map(port)).when(p.when.clone())
+                })),
+            )
+            .if_not_empty(),
+        );
     }
     if c.shared_env {
         parts.push(entry(
@@ -224,7 +280,8 @@ fn container(c: &Component) -> Node {
             list([item(map([entry("configMapRef", map([entry("name", Expr::object_name("env"))]))]))]),
         ));
     }
-    let mut env: Vec<Part> = c.env.iter().map(|e| item(env_var(c, e.name, &e.value)).when(e.when.clone())).collect();
+    let mut env: Vec<Part> =
+        c.env.iter().map(|e| item(env_var(c, e.name, &e.value)).when(e.when.clone())).collect();
     if c.pod_settings {
         env.push(Part::Splice(c.key("extraEnv")));
     }
@@ -284,8 +341,9 @@ fn resources(c: &Component) -> Node {
     map(["requests", "limits"].map(|kind| {
         entry(
             kind,
-            map(["cpu", "memory"]
-                .map(|resource| entry(resource, Expr::key(c.key(&format!("resources.{kind}.{resource}")))).if_not_empty())),
+            map(["cpu", "memory"].map(|resource| {
+                entry(resource, Expr::key(c.key(&format!("resources.{kind}.{resource}")))).if_not_empty()
+            })),
         )
         .if_not_empty()
     }))
@@ -293,7 +351,9 @@ fn resources(c: &Component) -> Node {
 
 fn probe_node(probe: &Probe) -> Node {
     let action = match &probe.action {
-        ProbeAction::Http { path, port } => entry("httpGet", map([entry("path", *path), entry("port", *port)])),
+        ProbeAction::Http { path, port } => {
+            entry("httpGet", map([entry("path", *path), entry("port", *port)]))
+        }
         ProbeAction::Tcp { port } => entry("tcpSocket", map([entry("port", *port)])),
         ProbeAction::Exec(command) => entry("exec", map([entry("command", items(command.iter().copied()))])),
     };

@@ -53,9 +53,10 @@ pub struct Values {
     pub redis: Redis,
     /// Storage defaults for every persistent volume claim.
     pub storage: Storage,
-    /// front: nginx, the authenticating proxy for the mail protocols and the web entry point
-    /// that routes `/admin`, `/webmail` and `/webdav`.
-    pub front: Component,
+    /// front: nginx and a dovecot login proxy, the entry point of every mail protocol (TLS ends
+    /// here) and of the web, routing `/admin`, `/webmail` and `/webdav`. Its `persistence` is
+    /// used only with `tls.source: letsencrypt`, for the certificates Mailu obtains.
+    pub front: FrontComponent,
     /// admin: the administration web UI, the authentication backend of front and the SSO.
     pub admin: StatefulComponent,
     /// postfix: the SMTP server (incoming mail on port 25, relaying outgoing mail).
@@ -75,8 +76,10 @@ pub struct Values {
     pub fetchmail: FetchmailComponent,
     /// WebDAV (Radicale): CalDAV and CardDAV, served by front under `/webdav`.
     pub webdav: StatefulComponent,
-    /// How traffic from outside the cluster reaches Mailu.
-    pub ingress: Ingress,
+    /// How mail and web traffic from outside the cluster reaches Mailu.
+    pub expose: Expose,
+    /// Where front's TLS certificate comes from.
+    pub tls: Tls,
     /// Postfix rate limits per client (postfix anvil). 0 disables a limit.
     pub rate_limits: RateLimits,
     /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
@@ -396,8 +399,11 @@ pub trait ComponentSettings {
 }
 
 component!(
-    /// A Mailu component without storage of its own.
-    Component(ImageOverride) {}
+    /// front.
+    FrontComponent(ImageOverride) {
+        /// The volume for the certificates Mailu obtains with `tls.source: letsencrypt`.
+        persistence: Persistence,
+    }
 );
 component!(
     /// A Mailu component with a persistent volume.
@@ -445,50 +451,137 @@ pub enum WebmailType {
     Snappymail,
 }
 
-/// How traffic from outside the cluster reaches Mailu.
+/// How mail and web traffic from outside the cluster reaches Mailu.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
-pub struct Ingress {
-    /// Emit ingress objects.
-    pub enabled: bool,
-    /// The ingress controller; Traefik is the supported, tested one.
-    #[serde(rename = "type")]
-    pub kind: IngressType,
-    /// Traefik settings.
-    pub traefik: Traefik,
+pub struct Expose {
+    /// How mail servers and mail clients reach front: `loadBalancer` (a Service of type
+    /// LoadBalancer, from a cloud or MetalLB), `hostPort` (ports on the nodes that run front),
+    /// `traefik` (Traefik TCP routes that pass TLS through to front, with the client's address
+    /// in a PROXY protocol header) or `none` (only from inside the cluster).
+    pub mail: MailExposure,
+    /// How browsers reach the web interface: `front` (ports 80 and 443 beside the mail ports;
+    /// with `loadBalancer` or `hostPort`), `ingress` (a standard Ingress; the controller ends
+    /// TLS), `httpRoute` (a Gateway API HTTPRoute; the Gateway ends TLS) or `none`.
+    pub web: WebExposure,
+    /// The mail ports published besides 25 (SMTP), 465 (submission over TLS) and 993 (IMAP
+    /// over TLS), which always are.
+    pub ports: MailPorts,
+    /// The Service with `mail: loadBalancer`.
+    pub load_balancer: LoadBalancer,
+    /// front's workload with `mail: hostPort`.
+    pub host_port: HostPort,
+    /// The Traefik routes with `mail: traefik`.
+    pub traefik: TraefikRoutes,
+    /// The Ingress with `web: ingress`.
+    pub ingress: IngressSettings,
+    /// The HTTPRoute with `web: httpRoute`.
+    pub http_route: HttpRoute,
 }
 
-/// Supported ingress controllers.
+/// How mail reaches front.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
-#[serde(rename_all = "lowercase")]
-pub enum IngressType {
+#[serde(rename_all = "camelCase")]
+pub enum MailExposure {
+    None,
+    LoadBalancer,
+    HostPort,
     Traefik,
 }
 
-/// Traefik settings.
+/// How the web interface is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "camelCase")]
+pub enum WebExposure {
+    None,
+    Front,
+    Ingress,
+    HttpRoute,
+}
+
+/// The optional mail ports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
-pub struct Traefik {
-    /// Host name of the web interface. Required when ingress is enabled.
-    pub hostname: OptionalDnsName,
-    /// cert-manager ClusterIssuer that issues the certificate.
-    pub cert_issuer: ObjectName,
-    /// Secret that receives the certificate.
-    pub tls_secret_name: ObjectName,
-    /// Route the mail protocols (25, 465, 587, 993, 995) through Traefik.
-    pub enable_tcp: bool,
-    /// Simultaneous connections per client IP on port 25.
-    #[schemars(range(min = 1))]
-    pub smtp_connection_limit: u32,
-    /// Names of Traefik's entry points for the mail ports (defined in Traefik's static
-    /// configuration).
-    pub entry_points: EntryPoints,
+pub struct MailPorts {
+    /// 587, submission with STARTTLS (what mail clients expect for sending).
+    pub submission: bool,
+    /// 995, POP3 over TLS.
+    pub pop3s: bool,
+    /// 4190, ManageSieve with STARTTLS (filter rules from mail clients).
+    pub sieve: bool,
+    /// 143, IMAP with STARTTLS.
+    pub imap: bool,
+    /// 110, POP3 with STARTTLS.
+    pub pop3: bool,
 }
 
-/// Traefik entry point names.
+/// The LoadBalancer Service. Its `externalTrafficPolicy` is always `Local`: the client's
+/// address must reach Mailu (rate limits, spam checks and the relay rules depend on it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct LoadBalancer {
+    /// The address to ask for (`loadBalancerIP`; MetalLB and some clouds honour it); empty
+    /// lets the provider choose.
+    pub ip: OptionalIp,
+    /// `loadBalancerClass`: which load balancer implementation serves the Service; empty means
+    /// the cluster's default.
+    pub class: OptionalQualifiedName,
+    /// Annotations of the Service (MetalLB address pools, cloud load balancer settings).
+    pub annotations: BTreeMap<String, String>,
+    /// `ipFamilyPolicy` of the Service: `SingleStack`, `PreferDualStack` or `RequireDualStack`.
+    pub ip_family_policy: IpFamilyPolicy,
+    /// Client networks allowed through the load balancer (`loadBalancerSourceRanges`); empty
+    /// allows everyone, as a mail server must for port 25.
+    pub source_ranges: Vec<Cidr>,
+}
+
+/// Kubernetes IP family policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum IpFamilyPolicy {
+    SingleStack,
+    PreferDualStack,
+    RequireDualStack,
+}
+
+/// front with host ports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct HostPort {
+    /// `DaemonSet` runs front on every node `front.nodeSelector` selects; `Deployment` runs
+    /// one front, on one of them.
+    pub kind: HostPortKind,
+}
+
+/// The workload kind of front with host ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum HostPortKind {
+    DaemonSet,
+    Deployment,
+}
+
+/// Traefik TCP routes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct TraefikRoutes {
+    /// Names of Traefik's entry points for the mail ports (defined in Traefik's static
+    /// configuration; their ports must not be 10025, 10143 or 14190, which front reserves for
+    /// webmail).
+    pub entry_points: EntryPoints,
+    /// Simultaneous connections per client address on port 25.
+    #[schemars(range(min = 1))]
+    pub smtp_connection_limit: u32,
+}
+
+/// Traefik entry point names, one per mail port.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
@@ -496,13 +589,103 @@ pub struct EntryPoints {
     /// Port 25, incoming mail.
     pub smtp: NameToken,
     /// Port 465, submission over TLS.
-    pub smtps: NameToken,
-    /// Port 587, submission.
+    pub submissions: NameToken,
+    /// Port 587, submission with STARTTLS.
     pub submission: NameToken,
     /// Port 993, IMAP over TLS.
     pub imaps: NameToken,
     /// Port 995, POP3 over TLS.
     pub pop3s: NameToken,
+    /// Port 4190, ManageSieve.
+    pub sieve: NameToken,
+    /// Port 143, IMAP with STARTTLS.
+    pub imap: NameToken,
+    /// Port 110, POP3 with STARTTLS.
+    pub pop3: NameToken,
+}
+
+/// The web Ingress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct IngressSettings {
+    /// `ingressClassName`; empty means the cluster's default class.
+    pub class_name: OptionalObjectName,
+    /// Annotations of the Ingress (for the controller: body size, redirects, ...).
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The web HTTPRoute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct HttpRoute {
+    /// The Gateways (and listeners) the route attaches to. At least one is required with
+    /// `web: httpRoute`.
+    pub parent_refs: Vec<ParentRef>,
+    /// Annotations of the HTTPRoute.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A Gateway the HTTPRoute attaches to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct ParentRef {
+    /// Name of the Gateway.
+    pub name: ObjectName,
+    /// Namespace of the Gateway; empty or left out means the release namespace.
+    #[serde(default)]
+    pub namespace: OptionalObjectName,
+    /// The Gateway's listener; empty or left out means all of them.
+    #[serde(default)]
+    pub section_name: OptionalObjectName,
+}
+
+/// front's TLS certificate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Tls {
+    /// Where the certificate comes from: `certManager` (a Certificate for every host name,
+    /// written to `secretName`), `secret` (an existing `kubernetes.io/tls` Secret named
+    /// `secretName`), `letsencrypt` (Mailu obtains it itself; needs `expose.web: front` so
+    /// that port 80 reaches front) or `none` (no TLS at all; only with `expose.mail: none`).
+    pub source: TlsSource,
+    /// The `kubernetes.io/tls` Secret front mounts (and the Ingress uses).
+    pub secret_name: ObjectName,
+    /// The cert-manager issuer with `source: certManager`.
+    pub cert_manager: CertManager,
+}
+
+/// Where front's certificate comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "camelCase")]
+pub enum TlsSource {
+    CertManager,
+    Secret,
+    Letsencrypt,
+    None,
+}
+
+/// A cert-manager issuer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct CertManager {
+    /// Name of the issuer.
+    pub issuer: ObjectName,
+    /// `ClusterIssuer` or `Issuer` (in the release namespace).
+    pub issuer_kind: IssuerKind,
+}
+
+/// cert-manager issuer kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum IssuerKind {
+    ClusterIssuer,
+    Issuer,
 }
 
 /// Postfix rate limits per client.
@@ -525,8 +708,9 @@ pub struct RateLimits {
 pub struct NetworkPolicy {
     /// Emit the NetworkPolicies.
     pub enabled: bool,
-    /// The pods of the ingress controller, which may reach front's web port and mail
-    /// listeners.
+    /// The pods of the proxy in front of Mailu (Traefik, the ingress controller, the Gateway's
+    /// proxy), which alone may reach front's web port and its PROXY protocol listeners. Both the
+    /// namespace and the pod labels are required when a proxy is in front.
     pub ingress_controller: PodPeer,
 }
 
@@ -535,7 +719,7 @@ pub struct NetworkPolicy {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct PodPeer {
-    /// Labels of the namespaces; empty means every namespace.
+    /// Labels of the namespaces (`kubernetes.io/metadata.name` names one namespace).
     pub namespace_labels: BTreeMap<String, String>,
     /// Labels of the pods.
     pub pod_labels: BTreeMap<String, String>,
@@ -573,10 +757,6 @@ macro_rules! block {
             extra_env: Vec::new(),
         }
     };
-}
-
-fn component(enabled: bool, resources: Resources) -> Component {
-    block!(Component { enabled: enabled, image: no_image_override(), resources: resources })
 }
 
 fn stateful(enabled: bool, resources: Resources, size: &str) -> StatefulComponent {
@@ -652,7 +832,12 @@ impl Default for Values {
                 resources: resources("50m", "64Mi", "250m", "256Mi"),
             },
             storage: Storage { storage_class: "".into() },
-            front: component(true, resources("100m", "256Mi", "500m", "512Mi")),
+            front: block!(FrontComponent {
+                enabled: true,
+                image: no_image_override(),
+                resources: resources("100m", "256Mi", "500m", "512Mi"),
+                persistence: persistence("100Mi"),
+            }),
             admin: stateful(true, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
             postfix: stateful(true, resources("100m", "512Mi", "500m", "1Gi"), "5Gi"),
             dovecot: stateful(true, resources("200m", "1Gi", "1000m", "2Gi"), "50Gi"),
@@ -684,22 +869,40 @@ impl Default for Values {
                 resources: resources("100m", "256Mi", "200m", "512Mi"),
             }),
             webdav: stateful(false, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
-            ingress: Ingress {
-                enabled: false,
-                kind: IngressType::Traefik,
-                traefik: Traefik {
-                    hostname: "".into(),
-                    cert_issuer: "letsencrypt-cluster-issuer".into(),
-                    tls_secret_name: "mailu-tls".into(),
-                    enable_tcp: true,
-                    smtp_connection_limit: 15,
+            expose: Expose {
+                mail: MailExposure::LoadBalancer,
+                web: WebExposure::Front,
+                ports: MailPorts { submission: true, pop3s: true, sieve: true, imap: false, pop3: false },
+                load_balancer: LoadBalancer {
+                    ip: "".into(),
+                    class: "".into(),
+                    annotations: BTreeMap::new(),
+                    ip_family_policy: IpFamilyPolicy::SingleStack,
+                    source_ranges: Vec::new(),
+                },
+                host_port: HostPort { kind: HostPortKind::DaemonSet },
+                traefik: TraefikRoutes {
                     entry_points: EntryPoints {
                         smtp: "smtp".into(),
-                        smtps: "smtps".into(),
-                        submission: "smtp-submission".into(),
+                        submissions: "smtps".into(),
+                        submission: "submission".into(),
                         imaps: "imaps".into(),
                         pop3s: "pop3s".into(),
+                        sieve: "sieve".into(),
+                        imap: "imap".into(),
+                        pop3: "pop3".into(),
                     },
+                    smtp_connection_limit: 15,
+                },
+                ingress: IngressSettings { class_name: "".into(), annotations: BTreeMap::new() },
+                http_route: HttpRoute { parent_refs: Vec::new(), annotations: BTreeMap::new() },
+            },
+            tls: Tls {
+                source: TlsSource::Secret,
+                secret_name: "mailu-tls".into(),
+                cert_manager: CertManager {
+                    issuer: "letsencrypt".into(),
+                    issuer_kind: IssuerKind::ClusterIssuer,
                 },
             },
             rate_limits: RateLimits {
@@ -709,9 +912,10 @@ impl Default for Values {
             },
             network_policy: NetworkPolicy {
                 enabled: true,
+                // Empty: which proxy is in front is the user's to say (required with one).
                 ingress_controller: PodPeer {
                     namespace_labels: BTreeMap::new(),
-                    pod_labels: BTreeMap::from([("app.kubernetes.io/name".into(), "traefik".into())]),
+                    pod_labels: BTreeMap::new(),
                 },
             },
         }

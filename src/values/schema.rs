@@ -31,6 +31,13 @@ impl WhenValue {
             WhenValue::Str(s) => Json::String((*s).to_string()),
         }
     }
+
+    fn describe(&self) -> String {
+        match self {
+            WhenValue::Bool(b) => b.to_string(),
+            WhenValue::Str(s) => format!("\"{s}\""),
+        }
+    }
 }
 
 impl Requirement {
@@ -66,11 +73,121 @@ pub const REQUIREMENTS: &[Requirement] = &[
         requires: &["tokenSecret.name"],
     },
     Requirement { at: "redis", when_key: "builtin", when_value: WhenValue::Bool(false), requires: &["host"] },
-    Requirement {
-        at: "ingress",
-        when_key: "enabled",
-        when_value: WhenValue::Bool(true),
-        requires: &["traefik.hostname"],
+];
+
+/// A rule across blocks: when every condition holds, a key must meet a constraint.
+pub struct Rule {
+    /// Conditions that must all hold: a dotted key and the values that trigger the rule.
+    pub when: &'static [(&'static str, &'static [WhenValue])],
+    /// The dotted key then constrained.
+    pub key: &'static str,
+    pub then: Then,
+    /// Why, for the error message.
+    pub reason: &'static str,
+}
+
+/// What a rule requires of its key.
+pub enum Then {
+    /// One of these texts.
+    OneOf(&'static [&'static str]),
+    /// A non-empty list.
+    NotEmptyList,
+    /// A non-empty map.
+    NotEmptyMap,
+}
+
+impl Rule {
+    /// The conditions in words: `tls.source is "letsencrypt" and expose.mail is "hostPort"`.
+    pub fn condition(&self) -> String {
+        self.when
+            .iter()
+            .map(|(key, values)| {
+                let values: Vec<String> = values.iter().map(WhenValue::describe).collect();
+                format!("{key} is {}", values.join(" or "))
+            })
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// The dotted keys of the conditions.
+    pub fn causes(&self) -> impl Iterator<Item = &'static str> {
+        self.when.iter().map(|(key, _)| *key)
+    }
+}
+
+const PROXY_LABELS_REASON: &str =
+    "only the proxy's own pods, in its own namespace, may reach front's PROXY protocol and web listeners";
+
+/// Every rule across blocks: combinations that cannot work are refused.
+pub const RULES: &[Rule] = &[
+    Rule {
+        when: &[("tls.source", &[WhenValue::Str("none")])],
+        key: "expose.mail",
+        then: Then::OneOf(&["none"]),
+        reason: "without TLS, passwords and mail would cross the network in clear",
+    },
+    Rule {
+        when: &[("tls.source", &[WhenValue::Str("letsencrypt")])],
+        key: "expose.web",
+        then: Then::OneOf(&["front"]),
+        reason: "Mailu's Let's Encrypt client answers the challenge on port 80, which must reach front directly",
+    },
+    Rule {
+        when: &[("expose.web", &[WhenValue::Str("front")])],
+        key: "expose.mail",
+        then: Then::OneOf(&["loadBalancer", "hostPort"]),
+        reason: "front serves ports 80 and 443 itself only beside the mail ports of a LoadBalancer or host ports",
+    },
+    Rule {
+        when: &[
+            ("tls.source", &[WhenValue::Str("letsencrypt")]),
+            ("expose.mail", &[WhenValue::Str("hostPort")]),
+        ],
+        key: "expose.hostPort.kind",
+        then: Then::OneOf(&["Deployment"]),
+        reason: "every front of a DaemonSet would ask Let's Encrypt for a certificate of its own",
+    },
+    Rule {
+        when: &[("expose.web", &[WhenValue::Str("httpRoute")])],
+        key: "expose.httpRoute.parentRefs",
+        then: Then::NotEmptyList,
+        reason: "the route must attach to a Gateway",
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.mail", &[WhenValue::Str("traefik")]),
+        ],
+        key: "networkPolicy.ingressController.namespaceLabels",
+        then: Then::NotEmptyMap,
+        reason: PROXY_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.mail", &[WhenValue::Str("traefik")]),
+        ],
+        key: "networkPolicy.ingressController.podLabels",
+        then: Then::NotEmptyMap,
+        reason: PROXY_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+        ],
+        key: "networkPolicy.ingressController.namespaceLabels",
+        then: Then::NotEmptyMap,
+        reason: PROXY_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+        ],
+        key: "networkPolicy.ingressController.podLabels",
+        then: Then::NotEmptyMap,
+        reason: PROXY_LABELS_REASON,
     },
 ];
 
@@ -90,6 +207,9 @@ pub fn values_schema() -> Json {
     add_defaults(&mut schema, &defaults);
     for requirement in REQUIREMENTS {
         add_requirement(&mut schema, requirement);
+    }
+    for rule in RULES {
+        add_rule(&mut schema, rule);
     }
     for (component, _) in ALWAYS_ON {
         object_at(&mut schema, &format!("{component}.enabled")).insert("const".into(), json!(true));
@@ -159,6 +279,29 @@ fn add_requirement(schema: &mut Json, requirement: &Requirement) {
     });
     let object = object_at(schema, requirement.at);
     let all_of = object.entry("allOf").or_insert_with(|| json!([]));
+    if let Some(list) = all_of.as_array_mut() {
+        list.push(rule);
+    }
+}
+
+/// A rule as `if`/`then` in the root's `allOf`, at the index of the rule in [`RULES`].
+fn add_rule(schema: &mut Json, rule: &Rule) {
+    let mut condition = json!({});
+    for (key, values) in rule.when {
+        let values: Vec<Json> = values.iter().map(WhenValue::to_json).collect();
+        // Keys the user left out take their defaults, which the schema also states.
+        object_at(schema, key);
+        merge_json(&mut condition, nested(key, json!({ "enum": values })));
+    }
+    object_at(schema, rule.key);
+    let constraint = match rule.then {
+        Then::OneOf(values) => json!({ "enum": values }),
+        Then::NotEmptyList => json!({ "minItems": 1 }),
+        Then::NotEmptyMap => json!({ "minProperties": 1 }),
+    };
+    let rule = json!({ "if": condition, "then": nested(rule.key, constraint) });
+    let root = schema.as_object_mut().expect("the schema is an object");
+    let all_of = root.entry("allOf").or_insert_with(|| json!([]));
     if let Some(list) = all_of.as_array_mut() {
         list.push(rule);
     }

@@ -148,6 +148,18 @@ formats! {
         max: Some(253),
         meaning: "empty or a host name or IP address, like postgres.db.svc.cluster.local"
     };
+    OPTIONAL_IP = {
+        name: "OptionalIp",
+        pattern: "^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])|[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7})?$",
+        max: Some(45),
+        meaning: "empty or an IPv4 or IPv6 address, like 203.0.113.25"
+    };
+    OPTIONAL_QUALIFIED_NAME = {
+        name: "OptionalQualifiedName",
+        pattern: "^(([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",
+        max: Some(316),
+        meaning: "empty or a qualified name, like example.com/internal or metallb"
+    };
     NAME_TOKEN = {
         name: "NameToken",
         pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$",
@@ -358,6 +370,14 @@ formatted_string!(
 formatted_string!(
     /// A short name token (Traefik entry point names).
     NameToken => NAME_TOKEN
+);
+formatted_string!(
+    /// Empty, or an IP address.
+    OptionalIp => OPTIONAL_IP
+);
+formatted_string!(
+    /// Empty, or a Kubernetes qualified name (`prefix/name` or `name`).
+    OptionalQualifiedName => OPTIONAL_QUALIFIED_NAME
 );
 
 /// Why a CIDR is unusable although it matches the pattern: host bits set. `None` when fine

@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
 use super::model::Values;
-use super::schema::{ALWAYS_ON, REQUIREMENTS, Requirement, values_schema};
+use super::schema::{ALWAYS_ON, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
 use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
 use crate::value::{KeyPath, Value};
 
@@ -77,6 +77,23 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
     let schema_path = error.schema_path().as_str().to_string();
     let instance = error.instance();
     let problem = Problem::new;
+    if let Some(rule) = rule_for(&schema_path) {
+        let cause = rule.causes().next().map(KeyPath::from_dotted);
+        let found = describe_json(instance);
+        let requirement = match &rule.then {
+            super::schema::Then::OneOf(values) => format!(
+                "must be {}, found {found},",
+                values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" or ")
+            ),
+            super::schema::Then::NotEmptyList | super::schema::Then::NotEmptyMap => {
+                "must not be empty".to_string()
+            }
+        };
+        return vec![Problem {
+            cause,
+            ..problem(path, format!("{requirement} when {}: {}", rule.condition(), rule.reason))
+        }];
+    }
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
@@ -148,6 +165,14 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
     }
 }
 
+/// The rule across blocks whose `then` holds the failing keyword, if any.
+fn rule_for(schema_path: &str) -> Option<&'static Rule> {
+    let rest = schema_path.strip_prefix("/allOf/")?;
+    let (index, rest) = rest.split_once('/')?;
+    rest.starts_with("then/").then_some(())?;
+    RULES.get(index.parse::<usize>().ok()?)
+}
+
 /// The conditional requirement whose `then` holds the failing keyword, if any.
 fn requirement_for(schema_path: &str) -> Option<&'static Requirement> {
     let (before_then, _) = schema_path.split_once("/then/")?;
@@ -157,7 +182,20 @@ fn requirement_for(schema_path: &str) -> Option<&'static Requirement> {
     })
 }
 
+/// Keys of earlier versions, with where their settings went.
+pub const RETIRED_KEYS: &[(&str, &str)] = &[(
+    "ingress",
+    "was replaced by `expose` (how mail and web reach Mailu) and `tls` (the certificate): Traefik's \
+     routes are now `expose.mail: traefik`, the web Ingress `expose.web: ingress`, the cert-manager \
+     issuer `tls.certManager.issuer` and the Secret `tls.secretName`",
+)];
+
 fn unknown_key_message(key: &str, schema_path: &str) -> String {
+    if schema_path == "/additionalProperties"
+        && let Some((_, moved)) = RETIRED_KEYS.iter().find(|(retired, _)| *retired == key)
+    {
+        return format!("unknown key: it {moved}");
+    }
     // The allowed keys are the siblings in the schema object whose `additionalProperties`
     // refused the key.
     let allowed = allowed_keys(schema_path);

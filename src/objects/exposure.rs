@@ -1,0 +1,268 @@
+//! How traffic from outside reaches front, one object family per mode of `expose.mail` and
+//! `expose.web`, and the certificate front ends TLS with:
+//! - `loadBalancer`: a Service of type LoadBalancer with `externalTrafficPolicy: Local`, so the
+//!   client's address reaches front unchanged;
+//! - `hostPort`: nothing here, the ports are on front's pod (see the wiring);
+//! - `traefik`: one IngressRouteTCP per mail port, passing the bytes (TLS included) through to
+//!   front with a PROXY protocol header, and a per-client connection limit on port 25;
+//! - `ingress` / `httpRoute`: the web interface for every host name, to front's port 80;
+//! - `tls.source: certManager`: a Certificate for every host name.
+
+use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::front::{
+    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, mail_via, published_directly,
+    routed_by_traefik, web_via,
+};
+use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
+
+use super::{metadata, object, selector_labels};
+
+const SMTP_LIMIT: &str = "smtp-limit";
+
+fn name_ref(suffix: &'static str) -> Node {
+    map([entry("name", Expr::object_name(suffix))])
+}
+
+/// `metadata` with the annotations of a values map (when there are any).
+fn metadata_with_annotations(suffix: &'static str, annotations: &'static str) -> Node {
+    match metadata(Expr::object_name(suffix), Some("front")) {
+        Node::Map(mut parts) => {
+            parts.push(entry("annotations", values(annotations)).if_not_empty());
+            Node::Map(parts)
+        }
+        _ => unreachable!("metadata is a map"),
+    }
+}
+
+/// An object of a custom resource of the release, labelled as front's.
+fn custom(api_version: &'static str, kind: &'static str, metadata: Node, spec: Node) -> Node {
+    map([
+        entry("apiVersion", api_version),
+        entry("kind", kind),
+        entry("metadata", metadata),
+        entry("spec", spec),
+    ])
+}
+
+/// Every host name, once each.
+fn host_names() -> Seq {
+    Seq::key("hostnames").unique()
+}
+
+pub(super) fn objects() -> Vec<Object> {
+    let mut objects = vec![load_balancer(), ingress(), http_route(), certificate(), smtp_limit()];
+    objects.extend(PUBLIC_PORTS.iter().filter(|p| !routed_by_traefik(p).is_never()).map(tcp_route));
+    objects
+}
+
+fn load_balancer() -> Object {
+    let key = |k: &str| format!("expose.loadBalancer.{k}");
+    object(
+        "templates/front/service-loadbalancer.yaml",
+        Cond::flag("front.enabled").and(mail_via("loadBalancer")),
+        "The mail (and web) ports on a load balancer. externalTrafficPolicy Local keeps the\n\
+         client's address, which Mailu's rate limits and spam checks need.",
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "Service"),
+            entry("metadata", metadata_with_annotations("front-public", "expose.loadBalancer.annotations")),
+            entry(
+                "spec",
+                map([
+                    entry("type", "LoadBalancer"),
+                    entry("externalTrafficPolicy", "Local"),
+                    entry("loadBalancerIP", Expr::key(key("ip"))).if_not_empty(),
+                    entry("loadBalancerClass", Expr::key(key("class"))).if_not_empty(),
+                    entry("loadBalancerSourceRanges", values(key("sourceRanges"))).if_not_empty(),
+                    entry("ipFamilyPolicy", Expr::key(key("ipFamilyPolicy"))),
+                    entry("selector", selector_labels("front")),
+                    entry("ports", list(PUBLIC_PORTS.iter().map(public_port))),
+                ]),
+            ),
+        ]),
+    )
+}
+
+fn public_port(port: &PublicPort) -> Part {
+    item(map([
+        entry("name", port.name),
+        entry("port", port.number),
+        entry("targetPort", port.name),
+        entry("protocol", "TCP"),
+    ]))
+    .when(published_directly(port))
+}
+
+/// The web interface through a standard Ingress: the controller ends TLS (with the same
+/// certificate as front) and forwards plain HTTP to front's port 80.
+fn ingress() -> Object {
+    object(
+        "templates/front/ingress.yaml",
+        Cond::flag("front.enabled").and(web_via("ingress")),
+        "The web interface for every host name; the ingress controller ends TLS.",
+        map([
+            entry("apiVersion", "networking.k8s.io/v1"),
+            entry("kind", "Ingress"),
+            entry("metadata", metadata_with_annotations("web", "expose.ingress.annotations")),
+            entry(
+                "spec",
+                map([
+                    entry("ingressClassName", Expr::key("expose.ingress.className")).if_not_empty(),
+                    entry(
+                        "tls",
+                        list([item(map([
+                            entry("hosts", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                            entry("secretName", Expr::key("tls.secretName")),
+                        ]))]),
+                    )
+                    .when(certificate_from_secret()),
+                    entry(
+                        "rules",
+                        Node::List(vec![Part::Each(
+                            host_names(),
+                            map([
+                                entry("host", Expr::Item),
+                                entry(
+                                    "http",
+                                    map([entry(
+                                        "paths",
+                                        list([item(map([
+                                            entry("path", "/"),
+                                            entry("pathType", "Prefix"),
+                                            entry(
+                                                "backend",
+                                                map([entry(
+                                                    "service",
+                                                    map([
+                                                        entry("name", Expr::object_name("front")),
+                                                        entry("port", map([entry("name", "http")])),
+                                                    ]),
+                                                )]),
+                                            ),
+                                        ]))]),
+                                    )]),
+                                ),
+                            ]),
+                        )]),
+                    ),
+                ]),
+            ),
+        ]),
+    )
+}
+
+/// The web interface through a Gateway API HTTPRoute: the Gateway ends TLS.
+fn http_route() -> Object {
+    object(
+        "templates/front/httproute.yaml",
+        Cond::flag("front.enabled").and(web_via("httpRoute")),
+        "The web interface for every host name; the Gateway ends TLS.",
+        custom(
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            metadata_with_annotations("web", "expose.httpRoute.annotations"),
+            map([
+                entry(
+                    "parentRefs",
+                    Node::List(vec![Part::Each(
+                        Seq::key("expose.httpRoute.parentRefs"),
+                        map([
+                            entry("group", "gateway.networking.k8s.io"),
+                            entry("kind", "Gateway"),
+                            entry("name", Expr::Field("name")),
+                            entry("namespace", Expr::Field("namespace")).if_not_empty(),
+                            entry("sectionName", Expr::Field("sectionName")).if_not_empty(),
+                        ]),
+                    )]),
+                ),
+                entry("hostnames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                entry(
+                    "rules",
+                    list([item(map([entry(
+                        "backendRefs",
+                        list([item(map([entry("name", Expr::object_name("front")), entry("port", 80)]))]),
+                    )]))]),
+                ),
+            ]),
+        ),
+    )
+}
+
+fn certificate() -> Object {
+    object(
+        "templates/front/certificate.yaml",
+        Cond::flag("front.enabled").and(Cond::equals("tls.source", "certManager")),
+        "front's certificate, for every host name; cert-manager renews it and front reloads it.",
+        custom(
+            "cert-manager.io/v1",
+            "Certificate",
+            metadata(Expr::object_name("front"), Some("front")),
+            map([
+                entry("secretName", Expr::key("tls.secretName")),
+                entry("dnsNames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                entry(
+                    "issuerRef",
+                    map([
+                        entry("name", Expr::key("tls.certManager.issuer")),
+                        entry("kind", Expr::key("tls.certManager.issuerKind")),
+                        entry("group", "cert-manager.io"),
+                    ]),
+                ),
+            ]),
+        ),
+    )
+}
+
+fn smtp_limit() -> Object {
+    object(
+        "templates/traefik/middlewaretcp.yaml",
+        Cond::flag("front.enabled").and(mail_via("traefik")),
+        "Simultaneous connections per client address on port 25.",
+        custom(
+            "traefik.io/v1alpha1",
+            "MiddlewareTCP",
+            metadata(Expr::object_name(SMTP_LIMIT), Some("front")),
+            map([entry(
+                "inFlightConn",
+                map([entry("amount", Node::Number("expose.traefik.smtpConnectionLimit".into()))]),
+            )]),
+        ),
+    )
+}
+
+/// A mail port through Traefik: the bytes pass through untouched (TLS and STARTTLS end in
+/// front), with the client's address in a PROXY protocol header.
+fn tcp_route(port: &PublicPort) -> Object {
+    let smtp = port.number == 25;
+    let target = if smtp { PROXY_SMTP_PORT } else { port.number };
+    let mut rule = vec![entry("match", "HostSNI(`*`)")];
+    if smtp {
+        rule.push(entry("middlewares", list([item(name_ref(SMTP_LIMIT))])));
+    }
+    rule.push(entry(
+        "services",
+        list([item(map([
+            entry("name", Expr::object_name("front")),
+            entry("port", target),
+            entry("proxyProtocol", map([entry("version", 2)])),
+        ]))]),
+    ));
+    let entry_point = port.entry_point.expect("routed ports have an entry point");
+    object(
+        format!("templates/traefik/ingressroutetcp-{}.yaml", port.name),
+        Cond::flag("front.enabled").and(routed_by_traefik(port)),
+        format!(
+            "Port {} ({}) to front's port {target}, with the client's address in a PROXY protocol header.",
+            port.number, port.protocol
+        ),
+        custom(
+            "traefik.io/v1alpha1",
+            "IngressRouteTCP",
+            metadata(Expr::object_name(port.name), Some("front")),
+            map([
+                entry("entryPoints", items([Expr::key(format!("expose.traefik.entryPoints.{entry_point}"))])),
+                entry("routes", list([item(Node::Map(rule))])),
+            ]),
+        ),
+    )
+}
