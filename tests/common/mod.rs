@@ -1,6 +1,8 @@
 //! Shared test support: finding the real-world oracles, running the built binary.
 #![allow(dead_code)]
 
+pub mod reach;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,339 @@
+//! Each way of reaching Mailu from outside, asserted mode by mode: the objects that publish the
+//! ports, where TLS ends and that STARTTLS is offered on 25 and 587, front's NetworkPolicy peers,
+//! and who can reach what (the NetworkPolicies applied as Kubernetes applies them).
+//!
+//! What "STARTTLS is offered" rests on, in Mailu 2024.06's sources: front's nginx offers
+//! STARTTLS on port 25 whenever its TLS flavor is not `notls` and the certificate files exist
+//! (`core/nginx/conf/nginx.conf`, the port 25 server); its dovecot login proxy opens 587 only when
+//! `PORTS` lists it and then requires STARTTLS (`core/nginx/dovecot/proxy.conf`); the files are
+//! `/certs/cert.pem` and `/certs/key.pem` for the `cert` and `mail` flavors (`core/nginx/config.py`).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::reach::{Actor, Cluster};
+use mailu_chart::render::Manifest;
+use mailu_chart::value::Value;
+
+struct Mode {
+    name: &'static str,
+    file: &'static str,
+    set: &'static [&'static str],
+}
+
+const MODES: &[Mode] = &[
+    Mode { name: "loadBalancer", file: "minimal", set: &[] },
+    Mode { name: "loadBalancer + Ingress", file: "full", set: &[] },
+    Mode { name: "loadBalancer + HTTPRoute", file: "gateway-api", set: &[] },
+    Mode { name: "loadBalancer + letsencrypt", file: "letsencrypt", set: &[] },
+    Mode { name: "hostPort DaemonSet", file: "hostport", set: &[] },
+    Mode { name: "hostPort Deployment", file: "hostport", set: &["expose.hostPort.kind=Deployment"] },
+    Mode { name: "traefik + Ingress", file: "traefik", set: &[] },
+    Mode {
+        name: "traefik + HTTPRoute",
+        file: "traefik",
+        set: &["expose.web=httpRoute", "expose.httpRoute.parentRefs[0].name=gw"],
+    },
+    Mode { name: "none", file: "minimal", set: &["expose.mail=none", "expose.web=none", "tls.source=none"] },
+];
+
+fn render(mode: &Mode) -> Vec<Manifest> {
+    let file = common::root().join(format!("values-examples/{}.yaml", mode.file));
+    common::render(&[&file], mode.set)
+}
+
+fn find<'a>(manifests: &'a [Manifest], kind: &str, name: &str) -> Option<&'a Value> {
+    manifests.iter().find(|m| m.kind() == kind && m.name() == name).map(|m| &m.object)
+}
+
+fn text<'a>(value: &'a Value, path: &str) -> &'a str {
+    value.get_dotted(path).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn list<'a>(value: &'a Value, path: &str) -> &'a [Value] {
+    value.get_dotted(path).and_then(Value::as_list).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn number(value: &Value, path: &str) -> i64 {
+    value.get_dotted(path).and_then(Value::as_f64).unwrap_or(-1.0) as i64
+}
+
+fn env(manifests: &[Manifest]) -> BTreeMap<String, String> {
+    find(manifests, "ConfigMap", "mailu-env")
+        .and_then(|c| c.get_dotted("data"))
+        .and_then(Value::as_map)
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// front's workload, whichever kind it is.
+fn front(manifests: &[Manifest]) -> &Value {
+    find(manifests, "Deployment", "mailu-front")
+        .or_else(|| find(manifests, "DaemonSet", "mailu-front"))
+        .unwrap()
+}
+
+fn container(workload: &Value) -> &Value {
+    &list(workload, "spec.template.spec.containers")[0]
+}
+
+/// The public mail and web ports a mode publishes, by number.
+fn published(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
+    let mut ports: Vec<i64> = if let Some(service) = find(manifests, "Service", "mailu-front-public") {
+        list(service, "spec.ports").iter().map(|p| number(p, "port")).collect()
+    } else if mode.name.starts_with("hostPort") {
+        list(container(front(manifests)), "ports")
+            .iter()
+            .filter(|p| p.get_dotted("hostPort").is_some())
+            .map(|p| number(p, "hostPort"))
+            .collect()
+    } else {
+        manifests
+            .iter()
+            .filter(|m| m.kind() == "IngressRouteTCP")
+            .map(|m| match m.name() {
+                "mailu-smtp" => 25,
+                _ => number(&list(&list(&m.object, "spec.routes")[0], "services")[0], "port"),
+            })
+            .collect()
+    };
+    ports.sort();
+    ports
+}
+
+#[test]
+fn each_mode_publishes_its_ports_with_the_objects_its_users_expect() {
+    for mode in MODES {
+        let manifests = render(mode);
+        let lb = find(&manifests, "Service", "mailu-front-public");
+        let routes = manifests.iter().filter(|m| m.kind() == "IngressRouteTCP").count();
+        let host_ports =
+            list(container(front(&manifests)), "ports").iter().any(|p| p.get_dotted("hostPort").is_some());
+        let ports = published(&manifests, mode);
+        let web_on_front =
+            env(&manifests)["TLS_FLAVOR"] != "mail" && env(&manifests)["TLS_FLAVOR"] != "notls";
+        match mode.name.split(' ').next().unwrap() {
+            "loadBalancer" => {
+                let lb = lb.unwrap_or_else(|| panic!("{}: no LoadBalancer", mode.name));
+                assert_eq!(text(lb, "spec.type"), "LoadBalancer");
+                assert_eq!(
+                    text(lb, "spec.externalTrafficPolicy"),
+                    "Local",
+                    "{}: the client address",
+                    mode.name
+                );
+                assert!(routes == 0 && !host_ports, "{}", mode.name);
+            }
+            "hostPort" => {
+                assert!(lb.is_none() && routes == 0 && host_ports, "{}", mode.name);
+                let kind = if mode.set.is_empty() { "DaemonSet" } else { "Deployment" };
+                assert!(find(&manifests, kind, "mailu-front").is_some(), "{}: {kind}", mode.name);
+            }
+            "traefik" => {
+                assert!(lb.is_none() && !host_ports, "{}", mode.name);
+                for route in manifests.iter().filter(|m| m.kind() == "IngressRouteTCP") {
+                    assert!(
+                        route.object.get_dotted("spec.tls").is_none(),
+                        "{}: TLS passes through",
+                        route.name()
+                    );
+                }
+            }
+            _ => assert!(lb.is_none() && routes == 0 && !host_ports && ports.is_empty(), "{}", mode.name),
+        }
+        if mode.name != "none" {
+            for always in [25, 465, 993] {
+                assert!(ports.contains(&always), "{}: {always} not published: {ports:?}", mode.name);
+            }
+            assert_eq!(
+                ports.contains(&443),
+                web_on_front,
+                "{}: 443 only when front serves the web",
+                mode.name
+            );
+            assert_eq!(ports.contains(&80), web_on_front, "{}: 80 only when front serves the web", mode.name);
+            // Only the full example asks for 143 and 110.
+            let asked = mode.file == "full";
+            assert_eq!(
+                ports.contains(&143) && ports.contains(&110),
+                asked,
+                "{}: 143 and 110 only when asked for",
+                mode.name
+            );
+        }
+        let web = manifests.iter().filter(|m| m.kind() == "Ingress" || m.kind() == "HTTPRoute").count();
+        assert_eq!(
+            web,
+            usize::from(mode.name.contains("Ingress") || mode.name.contains("HTTPRoute")),
+            "{}",
+            mode.name
+        );
+    }
+}
+
+#[test]
+fn tls_ends_in_front_and_starttls_is_offered_on_25_and_587() {
+    for mode in MODES {
+        let manifests = render(mode);
+        let env = env(&manifests);
+        let front = container(front(&manifests));
+        let mount = list(front, "volumeMounts").iter().find(|m| text(m, "mountPath") == "/certs");
+        let volumes = list(self::front(&manifests), "spec.template.spec.volumes");
+        if mode.name == "none" {
+            assert_eq!(env["TLS_FLAVOR"], "notls");
+            assert!(mount.is_none());
+            continue;
+        }
+        let mount = mount.unwrap_or_else(|| panic!("{}: no certificate in front", mode.name));
+        let volume = volumes.iter().find(|v| text(v, "name") == text(mount, "name")).unwrap();
+        if mode.name.contains("letsencrypt") {
+            assert_eq!(env["TLS_FLAVOR"], "letsencrypt");
+            assert!(volume.get_dotted("persistentVolumeClaim").is_some(), "Mailu keeps its certificates");
+        } else {
+            // The Secret whole (no subPath, or renewals never reach the pod), as the files Mailu reads.
+            assert!(mount.get_dotted("subPath").is_none());
+            let items: Vec<(&str, &str)> =
+                list(volume, "secret.items").iter().map(|i| (text(i, "key"), text(i, "path"))).collect();
+            assert_eq!(items, [("tls.crt", "cert.pem"), ("tls.key", "key.pem")], "{}", mode.name);
+            let expected =
+                if mode.name.contains('+') && !mode.name.contains("letsencrypt") { "mail" } else { "cert" };
+            assert_eq!(env["TLS_FLAVOR"], expected, "{}", mode.name);
+        }
+        assert!(env["PORTS"].split(',').any(|p| p == "587"), "{}: 587 must be opened", mode.name);
+        if mode.name.starts_with("traefik") {
+            // Port 25 through the proxy arrives on our listener, which offers STARTTLS too.
+            let script = find(&manifests, "ConfigMap", "mailu-front")
+                .and_then(|c| c.get_dotted("data"))
+                .and_then(Value::as_map)
+                .and_then(|d| d.get("front-entrypoint.py"))
+                .and_then(Value::as_str)
+                .unwrap();
+            assert!(script.contains("starttls on;"), "{}", mode.name);
+        }
+    }
+}
+
+/// A client address a proxy could forge, and whether front believes it.
+#[test]
+fn front_believes_client_addresses_only_from_a_proxy() {
+    for mode in MODES {
+        let env = env(&render(mode));
+        let proxy = mode.name.starts_with("traefik")
+            || mode.name.contains("Ingress")
+            || mode.name.contains("HTTPRoute");
+        assert_eq!(env.contains_key("REAL_IP_FROM"), proxy, "{}", mode.name);
+        let proxied: Vec<&str> = env["PROXY_PROTOCOL"].split(',').filter(|p| !p.is_empty()).collect();
+        if mode.name.starts_with("traefik") {
+            assert_eq!(proxied, ["465", "587", "993", "995", "4190"], "{}", mode.name);
+        } else {
+            assert!(proxied.is_empty(), "{}: no PROXY protocol without Traefik", mode.name);
+        }
+        // X-Forwarded-For is believed only from an HTTP proxy, and never on a PROXY protocol port.
+        assert_eq!(
+            env.contains_key("REAL_IP_HEADER"),
+            mode.name.contains("Ingress") || mode.name.contains("HTTPRoute")
+        );
+    }
+}
+
+fn proxy() -> Actor {
+    // The labels every example that has a proxy gives it; the HTTPRoute variation keeps the
+    // traefik example's.
+    Actor::pod("proxy", "traefik", &[("app.kubernetes.io/name", "traefik")])
+}
+
+fn proxy_of(mode: &Mode) -> Actor {
+    match mode.file {
+        "full" => Actor::pod("proxy", "ingress-nginx", &[("app.kubernetes.io/name", "ingress-nginx")]),
+        "gateway-api" => Actor::pod(
+            "proxy",
+            "gateway-system",
+            &[("gateway.envoyproxy.io/owning-gateway-name", "shared-gateway")],
+        ),
+        _ => proxy(),
+    }
+}
+
+#[test]
+fn only_front_faces_the_outside() {
+    let strangers = [
+        Actor::pod("another app", "mailu", &[("app", "other")]),
+        Actor::pod("a pod elsewhere", "default", &[("app", "other")]),
+        // The proxy's labels, in the wrong namespace.
+        Actor::pod("an impostor", "default", &[("app.kubernetes.io/name", "traefik")]),
+    ];
+    for mode in MODES {
+        let manifests = render(mode);
+        let cluster = Cluster::new(&manifests, "mailu");
+        let public = published(&manifests, mode);
+        let facing = mode.name.starts_with("loadBalancer") || mode.name.starts_with("hostPort");
+        let proxy = proxy_of(mode);
+        let front = cluster.pod("front");
+        for (name, port) in &front.ports {
+            let from_internet = cluster.reaches(&Actor::internet(), "front", *port);
+            let public_port = public.contains(port) && facing;
+            assert_eq!(from_internet, public_port, "{}: internet -> front {name} ({port})", mode.name);
+            let from_proxy = cluster.reaches(&proxy, "front", *port);
+            let expected = public_port
+                || (mode.name.starts_with("traefik")
+                    && (*port == 20025 || (public.contains(port) && *port != 25)))
+                || (*port == 80 && (mode.name.contains("Ingress") || mode.name.contains("HTTPRoute")));
+            assert_eq!(from_proxy, expected, "{}: proxy -> front {name} ({port})", mode.name);
+            for stranger in &strangers {
+                assert_eq!(
+                    cluster.reaches(stranger, "front", *port),
+                    public_port,
+                    "{}: {} -> front {port}",
+                    mode.name,
+                    stranger.name
+                );
+            }
+        }
+        // Nothing outside the release reaches any other component.
+        for pod in cluster.pods.iter().filter(|p| p.component != "front") {
+            for (name, port) in &pod.ports {
+                for outsider in strangers.iter().chain([&Actor::internet(), &proxy]) {
+                    assert!(
+                        !cluster.reaches(outsider, &pod.component, *port),
+                        "{}: {} reaches {} {name}",
+                        mode.name,
+                        outsider.name,
+                        pod.component
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn only_front_and_the_webmail_relay_reach_the_mail_ports_of_postfix_and_dovecot() {
+    for mode in MODES {
+        let manifests = render(mode);
+        let cluster = Cluster::new(&manifests, "mailu");
+        let relay = cluster.has("dovecot-submission");
+        // Port 25 of postfix also takes sieve redirects and vacation replies from dovecot.
+        assert_eq!(cluster.components_reaching("postfix", 25), ["dovecot", "front"], "{}", mode.name);
+        let submission: Vec<&str> = if relay { vec!["dovecot-submission", "front"] } else { vec!["front"] };
+        assert_eq!(cluster.components_reaching("postfix", 10025), submission, "{}", mode.name);
+        for port in [143, 110, 4190] {
+            assert_eq!(
+                cluster.components_reaching("dovecot", port),
+                ["front"],
+                "{}: dovecot {port}",
+                mode.name
+            );
+        }
+        if relay {
+            assert_eq!(
+                cluster.components_reaching("dovecot-submission", 10025),
+                ["webmail"],
+                "{}",
+                mode.name
+            );
+        }
+    }
+}
