@@ -37,7 +37,14 @@ fn yaml_scalar(text: &str) -> String {
         // Would be read as an action: print it through one.
         return format!("{{{{ {} | quote }}}}", quote(text));
     }
-    to_yaml(&Value::String(text.to_string()), KeyOrder::AsGiven).trim_end_matches('\n').to_string()
+    let yaml = to_yaml(&Value::String(text.to_string()), KeyOrder::AsGiven);
+    let yaml = yaml.trim_end_matches('\n');
+    if yaml.contains('\n') {
+        // Folded over lines at the emitter's own indentation: one double-quoted line instead
+        // (Go's quoting is valid YAML).
+        return quote(text);
+    }
+    yaml.to_string()
 }
 
 /// The condition for `if`.

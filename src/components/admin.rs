@@ -49,12 +49,6 @@ pub fn component() -> Component {
     // One claim holds both the database (and instance id) and the DKIM private keys, which
     // exist nowhere else.
     c.mounts = vec![mount("data", "/data").sub_path("data"), mount("data", "/dkim").sub_path("dkim")];
-    c.probes = Probes {
-        // The first start runs the database migrations and waits for a DNSSEC-validating
-        // resolver before it answers at all.
-        startup: Some(Probe::http("/ping", "http").every(10).allowing(600)),
-        liveness: Some(Probe::http("/ping", "http").every(30)),
-        readiness: Some(Probe::http("/ping", "http").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::http("/ping", "http"));
     c
 }

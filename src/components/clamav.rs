@@ -12,10 +12,6 @@ pub fn component() -> Component {
     c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/var/lib/clamav")];
-    c.probes = Probes {
-        startup: Some(Probe::tcp("clamd").every(10).allowing(900)),
-        liveness: Some(Probe::tcp("clamd").every(30)),
-        readiness: Some(Probe::tcp("clamd").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::tcp("clamd"));
     c
 }

@@ -26,11 +26,7 @@ pub fn component() -> Component {
         volume("overrides", VolumeSource::ConfigMap { suffix: "dovecot-overrides", mode: None }),
     ];
     c.mounts = vec![mount("mail", "/mail"), mount("overrides", "/overrides").read_only()];
-    c.probes = Probes {
-        startup: Some(Probe::tcp("imap").every(5).allowing(120)),
-        liveness: Some(Probe::tcp("imap").every(30)),
-        readiness: Some(Probe::tcp("imap").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::tcp("imap"));
     c
 }
 

@@ -26,11 +26,7 @@ pub fn component() -> Component {
     }];
     c.volumes = vec![volume("config", VolumeSource::ConfigMap { suffix: "dovecot-submission", mode: None })];
     c.mounts = vec![mount("config", "/etc/dovecot/dovecot.conf").sub_path("dovecot.conf").read_only()];
-    c.probes = Probes {
-        startup: None,
-        liveness: Some(Probe::tcp("submission").every(30)),
-        readiness: Some(Probe::tcp("submission").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::tcp("submission"));
     c.strategy = Strategy::RollingUpdate;
     c
 }

@@ -20,10 +20,6 @@ pub fn component() -> Component {
     c.volumes = vec![volume("data", VolumeSource::EmptyDir)];
     c.mounts = vec![mount("data", "/data")];
     let running = ["sh", "-c", "ps ax | grep -q '[/]fetchmail.py'"];
-    c.probes = Probes {
-        startup: Some(Probe::exec(&running).every(10).allowing(360)),
-        liveness: Some(Probe::exec(&running).every(60)),
-        readiness: None,
-    };
+    c.probes = Probes::all(ProbeAction::exec(&running));
     c
 }

@@ -283,18 +283,16 @@ pub fn component() -> Component {
         mount("certs", "/certs").read_only(),
         mount("letsencrypt", "/certs"),
     ];
-    // The image's own health check: nginx answers on its local health port and the dovecot
-    // login proxy (which it starts once and never restarts) is alive.
+    // What the image's own health check covers: nginx answers on its local health port, and
+    // the dovecot login proxy (which front starts once and never restarts) accepts connections.
+    // The image checks dovecot's pid file, but Mailu deletes every pid file when it reloads a
+    // renewed certificate, so here a connection to the webmail IMAP port stands in for it.
     let healthy = [
         "sh",
         "-c",
-        "curl -m3 -fsS -o /dev/null http://127.0.0.1:10204/health && kill -0 \"$(cat /run/dovecot/master.pid)\"",
+        "curl -m3 -fsS -o /dev/null http://127.0.0.1:10204/health && python3 -c \"import socket; socket.create_connection(('127.0.0.1', 10143), 3)\"",
     ];
-    c.probes = Probes {
-        startup: Some(Probe::exec(&healthy).every(5).allowing(120)),
-        liveness: Some(Probe::exec(&healthy).every(10)),
-        readiness: Some(Probe::exec(&healthy).every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::exec(&healthy));
     // Host ports cannot be held by two pods on one node, nor can a ReadWriteOnce claim.
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));

@@ -13,6 +13,8 @@ pub fn component() -> Component {
     c.service = vec![service_port("smtp", 25), service_port("submission", 10025)];
     c.shared_env = true;
     c.persistent = Cond::Always;
+    // Postfix's own tools (postdrop, postqueue) are setgid programs.
+    c.no_new_privileges = false;
     c.configs = vec![ConfigFile {
         suffix: "postfix-overrides",
         when: Cond::Always,
@@ -23,11 +25,7 @@ pub fn component() -> Component {
         volume("overrides", VolumeSource::ConfigMap { suffix: "postfix-overrides", mode: None }),
     ];
     c.mounts = vec![mount("queue", "/queue"), mount("overrides", "/overrides").read_only()];
-    c.probes = Probes {
-        startup: Some(Probe::tcp("smtp").every(5).allowing(120)),
-        liveness: Some(Probe::tcp("smtp").every(30)),
-        readiness: Some(Probe::tcp("smtp").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::tcp("smtp"));
     c
 }
 

@@ -12,10 +12,6 @@ pub fn component() -> Component {
     c.pod_settings = false;
     c.volumes = vec![volume("data", VolumeSource::EmptyDir)];
     c.mounts = vec![mount("data", "/data")];
-    c.probes = Probes {
-        startup: None,
-        liveness: Some(Probe::tcp("redis").every(30)),
-        readiness: Some(Probe::exec(&["redis-cli", "ping"]).every(10)),
-    };
+    c.probes = Probes { alive: ProbeAction::tcp("redis"), ready: ProbeAction::exec(&["redis-cli", "ping"]) };
     c
 }

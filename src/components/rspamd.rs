@@ -17,11 +17,6 @@ pub fn component() -> Component {
     c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/var/lib/rspamd")];
-    c.probes = Probes {
-        // rspamd waits for admin before it starts; Mailu allows it 350 seconds.
-        startup: Some(Probe::http("/", "http").every(10).allowing(360)),
-        liveness: Some(Probe::http("/", "http").every(30)),
-        readiness: Some(Probe::http("/", "http").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::http("/", "http"));
     c
 }

@@ -120,9 +120,9 @@ impl Node {
             Node::Map(parts) | Node::List(parts) => {
                 parts.iter().map(Part::contributes).fold(Cond::Never, Cond::or)
             }
-            Node::Values(path) => Cond::present(path.clone()),
+            Node::Values(path) | Node::Number(path) => Cond::present(path.clone()),
             Node::Data(block) => block.entries.iter().map(|e| e.when.clone()).fold(Cond::Never, Cond::or),
-            Node::Str(_) | Node::Int(_) | Node::Bool(_) | Node::Number(_) | Node::Checksum(_) => Cond::Always,
+            Node::Str(_) | Node::Int(_) | Node::Bool(_) | Node::Checksum(_) => Cond::Always,
         }
     }
 }

@@ -18,10 +18,6 @@ pub fn component() -> Component {
     c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/data")];
-    c.probes = Probes {
-        startup: None,
-        liveness: Some(Probe::tcp("http").every(30)),
-        readiness: Some(Probe::tcp("http").every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::tcp("http"));
     c
 }

@@ -42,11 +42,7 @@ pub fn component() -> Component {
     c.mounts = vec![mount("data", "/data"), mount("overrides", "/overrides").read_only()];
     // Webmail's /ping answers only requests from localhost.
     let ping = ["curl", "-m3", "-fsS", "-o", "/dev/null", "http://localhost/ping"];
-    c.probes = Probes {
-        startup: Some(Probe::exec(&ping).every(10).allowing(300)),
-        liveness: Some(Probe::exec(&ping).every(30)),
-        readiness: Some(Probe::exec(&ping).every(10)),
-    };
+    c.probes = Probes::all(ProbeAction::exec(&ping));
     c
 }
 

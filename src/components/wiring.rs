@@ -37,9 +37,12 @@ pub struct Component {
     pub daemon_set_when: Cond,
     /// ConfigMaps the component owns.
     pub configs: Vec<ConfigFile>,
-    /// Whether `<values_key>` has nodeSelector, tolerations, affinity, podAnnotations and
-    /// extraEnv.
+    /// Whether `<values_key>` has the common pod settings (scheduling, labels, annotations,
+    /// security contexts, extra containers, volumes and environment).
     pub pod_settings: bool,
+    /// Whether the container can run with `allowPrivilegeEscalation: false`: the image needs no
+    /// setuid or setgid program to gain privileges.
+    pub no_new_privileges: bool,
 }
 
 /// Where the image comes from.
@@ -120,19 +123,20 @@ pub struct Mount {
     pub read_only: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+/// What the container's probes check; their timing is `<values_key>.probes` in the values.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Probes {
-    pub startup: Option<Probe>,
-    pub liveness: Option<Probe>,
-    pub readiness: Option<Probe>,
+    /// The check of the startup and liveness probes.
+    pub alive: ProbeAction,
+    /// The check of the readiness probe.
+    pub ready: ProbeAction,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Probe {
-    pub action: ProbeAction,
-    pub period_seconds: i32,
-    pub timeout_seconds: i32,
-    pub failure_threshold: i32,
+impl Probes {
+    /// The same check for every probe.
+    pub fn all(check: ProbeAction) -> Probes {
+        Probes { alive: check.clone(), ready: check }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -145,39 +149,17 @@ pub enum ProbeAction {
     Exec(Vec<&'static str>),
 }
 
-impl Probe {
-    pub fn http(path: &'static str, port: &'static str) -> Probe {
-        Probe::new(ProbeAction::Http { path, port })
+impl ProbeAction {
+    pub fn http(path: &'static str, port: &'static str) -> ProbeAction {
+        ProbeAction::Http { path, port }
     }
 
-    pub fn tcp(port: &'static str) -> Probe {
-        Probe::new(ProbeAction::Tcp { port })
+    pub fn tcp(port: &'static str) -> ProbeAction {
+        ProbeAction::Tcp { port }
     }
 
-    pub fn exec(command: &[&'static str]) -> Probe {
-        Probe::new(ProbeAction::Exec(command.to_vec()))
-    }
-
-    fn new(action: ProbeAction) -> Probe {
-        Probe { action, period_seconds: 10, timeout_seconds: 5, failure_threshold: 3 }
-    }
-
-    /// Probe every `seconds`.
-    pub fn every(mut self, seconds: i32) -> Probe {
-        self.period_seconds = seconds;
-        self
-    }
-
-    /// Fail after `count` failed attempts in a row.
-    pub fn failing_after(mut self, count: i32) -> Probe {
-        self.failure_threshold = count;
-        self
-    }
-
-    /// A startup probe that allows up to `seconds` for the first start.
-    pub fn allowing(self, seconds: i32) -> Probe {
-        let period = self.period_seconds;
-        self.failing_after((seconds + period - 1) / period)
+    pub fn exec(command: &[&'static str]) -> ProbeAction {
+        ProbeAction::Exec(command.to_vec())
     }
 }
 
@@ -225,13 +207,14 @@ impl Component {
             env: Vec::new(),
             volumes: Vec::new(),
             mounts: Vec::new(),
-            probes: Probes::default(),
+            probes: Probes::all(ProbeAction::Tcp { port: "" }),
             service: Vec::new(),
             persistent: Cond::Never,
             strategy: Strategy::Recreate,
             daemon_set_when: Cond::Never,
             configs: Vec::new(),
             pod_settings: true,
+            no_new_privileges: true,
         }
     }
 

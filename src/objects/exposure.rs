@@ -15,7 +15,7 @@ use crate::components::front::{
 };
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
 
-use super::{metadata, object, selector_labels};
+use super::{metadata, metadata_annotated, object, selector_labels};
 
 const SMTP_LIMIT: &str = "smtp-limit";
 
@@ -23,15 +23,9 @@ fn name_ref(suffix: &'static str) -> Node {
     map([entry("name", Expr::object_name(suffix))])
 }
 
-/// `metadata` with the annotations of a values map (when there are any).
+/// `metadata` with the annotations of a values map.
 fn metadata_with_annotations(suffix: &'static str, annotations: &'static str) -> Node {
-    match metadata(Expr::object_name(suffix), Some("front")) {
-        Node::Map(mut parts) => {
-            parts.push(entry("annotations", values(annotations)).if_not_empty());
-            Node::Map(parts)
-        }
-        _ => unreachable!("metadata is a map"),
-    }
+    metadata_annotated(Expr::object_name(suffix), Some("front"), vec![Part::Splice(annotations.into())])
 }
 
 /// An object of a custom resource of the release, labelled as front's.

@@ -8,7 +8,7 @@ mod network_policy;
 mod workload;
 
 use crate::components::expr::{Cond, Expr};
-use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map};
+use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
 use crate::components::{self, shared_env};
 
 /// The chart name: the first part of every `# Source:` path and the `app.kubernetes.io/name`
@@ -89,9 +89,12 @@ fn component_label(component: &'static str) -> Part {
     entry("app.kubernetes.io/component", component)
 }
 
-/// Labels of an object (`component` for a component's objects).
+/// Labels of an object (`component` for a component's objects), with the values'
+/// `commonLabels`.
 pub(crate) fn labels(component: Option<&'static str>) -> Node {
-    map([common_labels()].into_iter().chain(component.map(component_label)))
+    map([common_labels(), Part::Splice("commonLabels".into())]
+        .into_iter()
+        .chain(component.map(component_label)))
 }
 
 /// The labels that select a component's pods.
@@ -106,7 +109,24 @@ pub(crate) fn release_pods() -> Node {
 
 /// `metadata` of a namespaced object.
 pub(crate) fn metadata(name: Expr, component: Option<&'static str>) -> Node {
-    map([entry("name", name), entry("namespace", Expr::Namespace), entry("labels", labels(component))])
+    metadata_annotated(name, component, Vec::new())
+}
+
+/// `metadata` of a namespaced object with annotations of its own besides the values'
+/// `commonAnnotations` (its own win).
+pub(crate) fn metadata_annotated(
+    name: Expr,
+    component: Option<&'static str>,
+    annotations: Vec<Part>,
+) -> Node {
+    let annotations: Vec<Part> =
+        std::iter::once(Part::Splice("commonAnnotations".into())).chain(annotations).collect();
+    map([
+        entry("name", name),
+        entry("namespace", Expr::Namespace),
+        entry("labels", labels(component)),
+        entry("annotations", Node::Map(annotations)).if_not_empty(),
+    ])
 }
 
 /// An object with no checks.
@@ -115,7 +135,7 @@ pub(crate) fn object(path: impl Into<String>, when: Cond, about: impl Into<Strin
 }
 
 fn namespace() -> Object {
-    let mut labels = vec![common_labels()];
+    let mut labels = vec![common_labels(), Part::Splice("commonLabels".into())];
     // Mailu's images start as root and drop privileges themselves: baseline, not restricted.
     for mode in ["enforce", "audit", "warn"] {
         labels.push(entry(format!("pod-security.kubernetes.io/{mode}"), "baseline"));
@@ -127,7 +147,14 @@ fn namespace() -> Object {
         map([
             entry("apiVersion", "v1"),
             entry("kind", "Namespace"),
-            entry("metadata", map([entry("name", Expr::Namespace), entry("labels", map(labels))])),
+            entry(
+                "metadata",
+                map([
+                    entry("name", Expr::Namespace),
+                    entry("labels", map(labels)),
+                    entry("annotations", values("commonAnnotations")).if_not_empty(),
+                ]),
+            ),
         ]),
     )
 }

@@ -1,14 +1,12 @@
 //! A component's own objects: its ConfigMaps, claim, Service and Deployment.
 
-use crate::components::expr::{Cond, Expr};
+use crate::components::expr::{Cond, Expr, Seq};
 use crate::components::tree::{
     DataBlock, DataEntry, Node, Object, Part, entry, item, items, list, map, values,
 };
-use crate::components::wiring::{
-    Component, ConfigFile, EnvValue, Probe, ProbeAction, Strategy, VolumeSource,
-};
+use crate::components::wiring::{Component, ConfigFile, EnvValue, ProbeAction, Strategy, VolumeSource};
 
-use super::{env_block, labels, metadata, object, selector_labels};
+use super::{env_block, labels, metadata, metadata_annotated, object, selector_labels};
 
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
@@ -58,12 +56,12 @@ fn config_map(c: &Component, config: &ConfigFile) -> Object {
 }
 
 fn claim(c: &Component) -> Object {
-    let mut meta = match metadata(Expr::object_name(c.name), Some(c.name)) {
-        Node::Map(parts) => parts,
-        _ => unreachable!("metadata is a map"),
-    };
     // Mail is not something to lose on `helm uninstall`.
-    meta.push(entry("annotations", map([entry("helm.sh/resource-policy", "keep")])));
+    let meta = metadata_annotated(
+        Expr::object_name(c.name),
+        Some(c.name),
+        vec![entry("helm.sh/resource-policy", "keep")],
+    );
     object(
         format!("templates/{}/pvc.yaml", c.name),
         c.when.clone().and(c.persistent.clone()).and(c.own_claim()),
@@ -71,7 +69,7 @@ fn claim(c: &Component) -> Object {
         map([
             entry("apiVersion", "v1"),
             entry("kind", "PersistentVolumeClaim"),
-            entry("metadata", Node::Map(meta)),
+            entry("metadata", meta),
             entry(
                 "spec",
                 map([
@@ -90,6 +88,10 @@ fn claim(c: &Component) -> Object {
     )
 }
 
+fn service_annotations(c: &Component) -> Vec<Part> {
+    if c.pod_settings { vec![Part::Splice(c.key("serviceAnnotations"))] } else { Vec::new() }
+}
+
 fn service(c: &Component) -> Object {
     object(
         format!("templates/{}/service.yaml", c.name),
@@ -98,7 +100,10 @@ fn service(c: &Component) -> Object {
         map([
             entry("apiVersion", "v1"),
             entry("kind", "Service"),
-            entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
+            entry(
+                "metadata",
+                metadata_annotated(Expr::object_name(c.name), Some(c.name), service_annotations(c)),
+            ),
             entry(
                 "spec",
                 map([
@@ -120,6 +125,15 @@ fn service(c: &Component) -> Object {
             ),
         ]),
     )
+}
+
+/// How many old revisions Kubernetes keeps for rollbacks.
+fn history(c: &Component) -> Part {
+    if c.pod_settings {
+        entry("revisionHistoryLimit", Node::Number(c.key("revisionHistoryLimit")))
+    } else {
+        entry("revisionHistoryLimit", 10)
+    }
 }
 
 /// The workload kinds a component can run as.
@@ -183,7 +197,12 @@ fn workload(c: &Component, kind: Kind) -> Object {
             "DaemonSet",
             "daemonset",
             c.when.clone().and(c.daemon_set_when.clone()),
-            vec![selector, entry("updateStrategy", map([entry("type", "RollingUpdate")])), template],
+            vec![
+                selector,
+                entry("updateStrategy", map([entry("type", "RollingUpdate")])),
+                history(c),
+                template,
+            ],
         ),
     };
     object(
@@ -199,24 +218,56 @@ fn workload(c: &Component, kind: Kind) -> Object {
     )
 }
 
+/// An entry from a values setting of the component, left out when the setting is empty.
+fn setting(c: &Component, key: &'static str) -> Part {
+    entry(key, values(c.key(key))).if_not_empty()
+}
+
+/// The entry `key` from the values setting `setting` when it is not empty, else `fallback`.
+fn setting_or(c: &Component, key: &'static str, setting: &str, fallback: Node) -> [Part; 2] {
+    let given = Cond::present(c.key(setting));
+    [entry(key, values(c.key(setting))).when(given.clone()), entry(key, fallback).when(Cond::negate(given))]
+}
+
 fn pod_spec(c: &Component) -> Node {
     let mut spec = vec![
         entry("automountServiceAccountToken", false),
         // Service links would add variables such as MAILU_ADMIN_PORT to every pod.
         entry("enableServiceLinks", false),
-        entry("securityContext", map([entry("seccompProfile", map([entry("type", "RuntimeDefault")]))])),
     ];
+    let default_security = map([entry("seccompProfile", map([entry("type", "RuntimeDefault")]))]);
     if c.pod_settings {
-        for setting in ["nodeSelector", "tolerations", "affinity"] {
-            spec.push(entry(setting, values(c.key(setting))).if_not_empty());
-        }
-        spec.push(entry("priorityClassName", Expr::key(c.key("priorityClassName"))).if_not_empty());
+        spec.extend(setting_or(c, "securityContext", "podSecurityContext", default_security));
+    } else {
+        spec.push(entry("securityContext", default_security));
     }
-    spec.push(entry("containers", list([item(container(c))])));
     spec.push(
         entry(
-            "volumes",
-            list(c.volumes.iter().map(|v| {
+            "imagePullSecrets",
+            Node::List(vec![Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))]),
+        )
+        .if_not_empty(),
+    );
+    if c.pod_settings {
+        for key in ["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "hostAliases"] {
+            spec.push(setting(c, key));
+        }
+        spec.push(entry("priorityClassName", Expr::key(c.key("priorityClassName"))).if_not_empty());
+        spec.push(
+            entry("terminationGracePeriodSeconds", Node::Number(c.key("terminationGracePeriodSeconds")))
+                .if_not_empty(),
+        );
+        spec.push(entry("initContainers", values(c.key("initContainers"))).if_not_empty());
+    }
+    let mut containers = vec![item(container(c))];
+    if c.pod_settings {
+        containers.push(Part::Splice(c.key("extraContainers")));
+    }
+    spec.push(entry("containers", Node::List(containers)));
+    let mut volumes: Vec<Part> =
+        c.volumes
+            .iter()
+            .map(|v| {
                 let source = match &v.source {
                     VolumeSource::Claim => {
                         entry("persistentVolumeClaim", map([entry("claimName", c.claim_name())]))
@@ -242,10 +293,12 @@ fn pod_spec(c: &Component) -> Node {
                     ),
                 };
                 item(map([entry("name", v.name), source])).when(c.volume_when(v.name))
-            })),
-        )
-        .if_not_empty(),
-    );
+            })
+            .collect();
+    if c.pod_settings {
+        volumes.push(Part::Splice(c.key("extraVolumes")));
+    }
+    spec.push(entry("volumes", Node::List(volumes)).if_not_empty());
     map(spec)
 }
 
@@ -287,31 +340,61 @@ fn container(c: &Component) -> Node {
     }
     parts.push(entry("env", Node::List(env)).if_not_empty());
     parts.push(entry("resources", resources(c)).if_not_empty());
-    for (key, probe) in [
-        ("startupProbe", &c.probes.startup),
-        ("livenessProbe", &c.probes.liveness),
-        ("readinessProbe", &c.probes.readiness),
+    for (key, kind, check) in [
+        ("startupProbe", "startup", &c.probes.alive),
+        ("livenessProbe", "liveness", &c.probes.alive),
+        ("readinessProbe", "readiness", &c.probes.ready),
     ] {
-        if let Some(probe) = probe {
-            parts.push(entry(key, probe_node(probe)));
-        }
+        let timing = |field: &str| c.key(&format!("probes.{kind}.{field}"));
+        parts.push(
+            entry(
+                key,
+                map([
+                    probe_check(check),
+                    entry("initialDelaySeconds", Node::Number(timing("initialDelaySeconds"))).if_not_empty(),
+                    entry("periodSeconds", Node::Number(timing("periodSeconds"))),
+                    entry("timeoutSeconds", Node::Number(timing("timeoutSeconds"))),
+                    entry("failureThreshold", Node::Number(timing("failureThreshold"))),
+                ]),
+            )
+            .when(Cond::flag(timing("enabled"))),
+        );
     }
-    parts.push(
-        entry(
-            "volumeMounts",
-            list(c.mounts.iter().map(|m| {
-                let mut mount = vec![entry("name", m.volume), entry("mountPath", m.path)];
-                if let Some(sub_path) = m.sub_path {
-                    mount.push(entry("subPath", sub_path));
-                }
-                if m.read_only {
-                    mount.push(entry("readOnly", true));
-                }
-                item(Node::Map(mount)).when(c.volume_when(m.volume))
-            })),
-        )
-        .if_not_empty(),
-    );
+    let default_security = security_context(c);
+    if c.pod_settings {
+        parts.extend(setting_or(c, "securityContext", "containerSecurityContext", default_security));
+    } else {
+        parts.push(entry("securityContext", default_security));
+    }
+    let mut mounts: Vec<Part> = c
+        .mounts
+        .iter()
+        .map(|m| {
+            let mut mount = vec![entry("name", m.volume), entry("mountPath", m.path)];
+            if let Some(sub_path) = m.sub_path {
+                mount.push(entry("subPath", sub_path));
+            }
+            if m.read_only {
+                mount.push(entry("readOnly", true));
+            }
+            item(Node::Map(mount)).when(c.volume_when(m.volume))
+        })
+        .collect();
+    if c.pod_settings {
+        mounts.push(Part::Splice(c.key("extraVolumeMounts")));
+    }
+    parts.push(entry("volumeMounts", Node::List(mounts)).if_not_empty());
+    map(parts)
+}
+
+/// The container's security context: no capability it does not need (raw sockets above all),
+/// and no privilege escalation where the image allows it.
+fn security_context(c: &Component) -> Node {
+    let mut parts = Vec::new();
+    if c.no_new_privileges {
+        parts.push(entry("allowPrivilegeEscalation", false));
+    }
+    parts.push(entry("capabilities", map([entry("drop", items(["NET_RAW"]))])));
     map(parts)
 }
 
@@ -349,18 +432,12 @@ fn resources(c: &Component) -> Node {
     }))
 }
 
-fn probe_node(probe: &Probe) -> Node {
-    let action = match &probe.action {
+fn probe_check(check: &ProbeAction) -> Part {
+    match check {
         ProbeAction::Http { path, port } => {
             entry("httpGet", map([entry("path", *path), entry("port", *port)]))
         }
         ProbeAction::Tcp { port } => entry("tcpSocket", map([entry("port", *port)])),
         ProbeAction::Exec(command) => entry("exec", map([entry("command", items(command.iter().copied()))])),
-    };
-    map([
-        action,
-        entry("periodSeconds", probe.period_seconds),
-        entry("timeoutSeconds", probe.timeout_seconds),
-        entry("failureThreshold", probe.failure_threshold),
-    ])
+    }
 }

@@ -39,6 +39,11 @@ pub struct Values {
     pub cluster_domain: DomainSuffix,
     /// The target namespace.
     pub namespace: NamespaceValues,
+    /// Labels added to every object (they cannot replace the labels the release selects by).
+    #[schemars(extend("propertyNames" = { "not": { "enum": ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"] } }))]
+    pub common_labels: BTreeMap<String, String>,
+    /// Annotations added to every object.
+    pub common_annotations: BTreeMap<String, String>,
     /// Where the Mailu images come from.
     pub images: Images,
     /// References to Secrets that must exist before installing.
@@ -119,6 +124,8 @@ pub struct Images {
     pub tag: ImageTag,
     /// Image pull policy of every container.
     pub pull_policy: PullPolicy,
+    /// Secrets with registry credentials, by name, for every pod (`imagePullSecrets`).
+    pub pull_secrets: Vec<ObjectName>,
 }
 
 /// Kubernetes image pull policies.
@@ -272,6 +279,8 @@ pub struct Redis {
     pub image: FullImage,
     /// Resources of the built-in Redis.
     pub resources: Resources,
+    /// Probes of the built-in Redis.
+    pub probes: Probes,
 }
 
 /// A reference to a Secret key that cannot be used yet.
@@ -356,6 +365,45 @@ pub struct Persistence {
     pub existing_claim: OptionalObjectName,
 }
 
+/// A Kubernetes object given as-is in the values (a container, a volume, a security
+/// context): passed on unchanged, checked by the Kubernetes API server when applied.
+pub type KubernetesObject = serde_json::Map<String, serde_json::Value>;
+
+/// The timing of one probe. The check itself follows the image's own health check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct ProbeTiming {
+    /// Run this probe.
+    pub enabled: bool,
+    /// Seconds after the container starts before the first check.
+    pub initial_delay_seconds: u32,
+    /// Seconds between two checks.
+    #[schemars(range(min = 1))]
+    pub period_seconds: u32,
+    /// Seconds a check may take.
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: u32,
+    /// Failed checks in a row before Kubernetes acts (restarts the container, or takes the pod
+    /// out of its Service). For the startup probe, period × threshold is the time the first
+    /// start may take.
+    #[schemars(range(min = 1))]
+    pub failure_threshold: u32,
+}
+
+/// The three probes of a component's container.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Probes {
+    /// Until it first succeeds, the other probes wait: the budget of a slow first start.
+    pub startup: ProbeTiming,
+    /// When it fails, the container is restarted.
+    pub liveness: ProbeTiming,
+    /// When it fails, the pod gets no traffic.
+    pub readiness: ProbeTiming,
+}
+
 /// Common settings of every component, with a component's own extra keys.
 macro_rules! component {
     ($(#[$meta:meta])* $name:ident ($image:ty) { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
@@ -371,31 +419,53 @@ macro_rules! component {
             pub image: $image,
             /// CPU and memory.
             pub resources: Resources,
+            /// The container's probes.
+            pub probes: Probes,
             /// Node labels the pod must match.
             pub node_selector: BTreeMap<String, String>,
             /// Tolerations of the pod.
             pub tolerations: Vec<Toleration>,
             /// Affinity rules of the pod.
             pub affinity: Affinity,
+            /// How the pods spread over nodes and zones (Kubernetes
+            /// `TopologySpreadConstraint`s).
+            pub topology_spread_constraints: Vec<KubernetesObject>,
             /// PriorityClass of the pod; empty means the cluster's default priority.
             pub priority_class_name: OptionalObjectName,
-            /// Extra annotations of the pod.
+            /// Extra labels of the pod (they cannot replace the labels its Service and
+            /// policies select it by).
+            #[schemars(extend("propertyNames" = { "not": { "enum": ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"] } }))]
+            pub pod_labels: BTreeMap<String, String>,
+            /// Extra annotations of the pod (`checksum/` ones are the release's own).
+            #[schemars(extend("propertyNames" = { "not": { "pattern": "^checksum/" } }))]
             pub pod_annotations: BTreeMap<String, String>,
+            /// Annotations of the component's Service.
+            pub service_annotations: BTreeMap<String, String>,
+            /// The pod's security context, replacing the default (the `RuntimeDefault` seccomp
+            /// profile) when not empty (a Kubernetes `PodSecurityContext`).
+            pub pod_security_context: KubernetesObject,
+            /// The container's security context, replacing the default (no privilege
+            /// escalation, every capability dropped but those the image needs) when not empty (a
+            /// Kubernetes `SecurityContext`).
+            pub container_security_context: KubernetesObject,
+            /// Entries of the pod's `/etc/hosts` (Kubernetes `HostAlias`es).
+            pub host_aliases: Vec<KubernetesObject>,
+            /// Seconds the pod has to shut down; 0 means Kubernetes' default (30).
+            pub termination_grace_period_seconds: u32,
+            /// Old ReplicaSets kept for rollbacks.
+            pub revision_history_limit: u32,
             /// Extra environment variables of the main container (Kubernetes `EnvVar`s).
             pub extra_env: Vec<EnvVar>,
-        }
-
-        impl ComponentSettings for $name {
-            fn enabled(&self) -> bool { self.enabled }
-            fn resources(&self) -> &Resources { &self.resources }
+            /// Extra volumes of the pod (Kubernetes `Volume`s).
+            pub extra_volumes: Vec<KubernetesObject>,
+            /// Extra mounts of the main container (Kubernetes `VolumeMount`s).
+            pub extra_volume_mounts: Vec<KubernetesObject>,
+            /// Containers run to completion before the main one (Kubernetes `Container`s).
+            pub init_containers: Vec<KubernetesObject>,
+            /// Containers beside the main one (Kubernetes `Container`s).
+            pub extra_containers: Vec<KubernetesObject>,
         }
     };
-}
-
-/// What every component block has.
-pub trait ComponentSettings {
-    fn enabled(&self) -> bool;
-    fn resources(&self) -> &Resources;
 }
 
 component!(
@@ -752,19 +822,50 @@ macro_rules! block {
             node_selector: BTreeMap::new(),
             tolerations: Vec::new(),
             affinity: Affinity::default(),
+            topology_spread_constraints: Vec::new(),
             priority_class_name: "".into(),
+            pod_labels: BTreeMap::new(),
             pod_annotations: BTreeMap::new(),
+            service_annotations: BTreeMap::new(),
+            pod_security_context: KubernetesObject::new(),
+            container_security_context: KubernetesObject::new(),
+            host_aliases: Vec::new(),
+            termination_grace_period_seconds: 0,
+            revision_history_limit: 10,
             extra_env: Vec::new(),
+            extra_volumes: Vec::new(),
+            extra_volume_mounts: Vec::new(),
+            init_containers: Vec::new(),
+            extra_containers: Vec::new(),
         }
     };
 }
 
-fn stateful(enabled: bool, resources: Resources, size: &str) -> StatefulComponent {
+/// Probe timings: the startup probe checks every `startup.0` seconds for up to `startup.1`
+/// seconds (the first start's budget); liveness and readiness check every so many seconds and
+/// act after three failures in a row.
+fn probes(startup: (u32, u32), liveness: u32, readiness: u32) -> Probes {
+    let timing = |period: u32, failures: u32| ProbeTiming {
+        enabled: true,
+        initial_delay_seconds: 0,
+        period_seconds: period,
+        timeout_seconds: 5,
+        failure_threshold: failures,
+    };
+    Probes {
+        startup: timing(startup.0, startup.1.div_ceil(startup.0)),
+        liveness: timing(liveness, 3),
+        readiness: timing(readiness, 3),
+    }
+}
+
+fn stateful(enabled: bool, resources: Resources, size: &str, probes: Probes) -> StatefulComponent {
     block!(StatefulComponent {
         enabled: enabled,
         image: no_image_override(),
         resources: resources,
         persistence: persistence(size),
+        probes: probes,
     })
 }
 
@@ -782,10 +883,13 @@ impl Default for Values {
             message_size_limit_mb: 50,
             cluster_domain: "cluster.local".into(),
             namespace: NamespaceValues { create: false },
+            common_labels: BTreeMap::new(),
+            common_annotations: BTreeMap::new(),
             images: Images {
                 registry: "ghcr.io/mailu".into(),
                 tag: "2024.06".into(),
                 pull_policy: PullPolicy::IfNotPresent,
+                pull_secrets: Vec::new(),
             },
             secrets: Secrets {
                 secret_key: RequiredSecretKeyRef {
@@ -830,6 +934,7 @@ impl Default for Values {
                 },
                 image: third_party_image("docker.io/library/redis", "7.4-alpine"),
                 resources: resources("50m", "64Mi", "250m", "256Mi"),
+                probes: probes((5, 60), 30, 10),
             },
             storage: Storage { storage_class: "".into() },
             front: block!(FrontComponent {
@@ -837,23 +942,49 @@ impl Default for Values {
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "500m", "512Mi"),
                 persistence: persistence("100Mi"),
+                probes: probes((5, 120), 10, 10),
             }),
-            admin: stateful(true, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
-            postfix: stateful(true, resources("100m", "512Mi", "500m", "1Gi"), "5Gi"),
-            dovecot: stateful(true, resources("200m", "1Gi", "1000m", "2Gi"), "50Gi"),
+            // The first start migrates the database and waits for a DNSSEC-validating
+            // resolver before it answers at all.
+            admin: stateful(
+                true,
+                resources("100m", "256Mi", "300m", "512Mi"),
+                "5Gi",
+                probes((10, 600), 30, 10),
+            ),
+            postfix: stateful(
+                true,
+                resources("100m", "512Mi", "500m", "1Gi"),
+                "5Gi",
+                probes((5, 120), 30, 10),
+            ),
+            dovecot: stateful(
+                true,
+                resources("200m", "1Gi", "1000m", "2Gi"),
+                "50Gi",
+                probes((5, 120), 30, 10),
+            ),
             // Dovecot 2.4 changed its configuration syntax; the relay's file is 2.3's.
             dovecot_submission: block!(ImageComponent {
                 enabled: true,
                 image: third_party_image("docker.io/dovecot/dovecot", "2.3.21.1"),
                 resources: resources("50m", "64Mi", "200m", "256Mi"),
+                probes: probes((5, 60), 30, 10),
             }),
-            rspamd: stateful(true, resources("100m", "256Mi", "500m", "1Gi"), "5Gi"),
+            // rspamd waits for admin before it starts.
+            rspamd: stateful(
+                true,
+                resources("100m", "256Mi", "500m", "1Gi"),
+                "5Gi",
+                probes((10, 360), 30, 10),
+            ),
             webmail: block!(WebmailComponent {
                 enabled: false,
                 kind: WebmailType::Roundcube,
                 persistence: persistence("5Gi"),
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "500m", "512Mi"),
+                probes: probes((10, 300), 30, 10),
             }),
             // Mailu 2024.06 uses ClamAV's own image.
             clamav: block!(StatefulImageComponent {
@@ -861,14 +992,23 @@ impl Default for Values {
                 persistence: persistence("15Gi"),
                 image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
                 resources: resources("100m", "1Gi", "1000m", "2Gi"),
+                // The first start downloads the signatures.
+                probes: probes((10, 900), 30, 10),
             }),
             fetchmail: block!(FetchmailComponent {
                 enabled: false,
                 delay_seconds: 600,
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "200m", "512Mi"),
+                // fetchmail waits for admin before it starts.
+                probes: probes((10, 360), 60, 60),
             }),
-            webdav: stateful(false, resources("100m", "256Mi", "300m", "512Mi"), "5Gi"),
+            webdav: stateful(
+                false,
+                resources("100m", "256Mi", "300m", "512Mi"),
+                "5Gi",
+                probes((5, 60), 30, 10),
+            ),
             expose: Expose {
                 mail: MailExposure::LoadBalancer,
                 web: WebExposure::Front,
