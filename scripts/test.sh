@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(scripts/install-oracles.sh)"
-export MAILU_CHART_REQUIRE_ORACLES=1
+export MAILU_CHART_REQUIRE_ORACLES=1 HELM_ENGINE_REQUIRE_ORACLES=1
 if [ -z "${MAILU_CHART_TRAEFIK_CRDS:-}" ] && [ -f ../shared/schemas/traefik-crds.yaml ]; then
   export MAILU_CHART_TRAEFIK_CRDS="$PWD/../shared/schemas/traefik-crds.yaml"
 fi
 
-cargo fmt --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --all-targets --locked
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --all-targets --locked

@@ -7,8 +7,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use helm_engine::{Map, Value};
 use mailu_chart::render::{Manifest, output};
-use mailu_chart::value::{Map, Value};
 
 fn stem(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
@@ -74,7 +74,7 @@ fn traefik_crds() -> Option<Vec<Value>> {
         return None;
     };
     let text = std::fs::read_to_string(path).unwrap();
-    Some(mailu_chart::yaml::load_documents(&text).unwrap().into_iter().filter_map(|d| d.root).collect())
+    Some(helm_engine::load_yaml_documents(&text).unwrap().into_iter().filter_map(|d| d.root).collect())
 }
 
 /// A CRD's schema with every object closed to unknown fields (the API server would prune

@@ -14,8 +14,8 @@ use crate::components::wiring::{
     Component, ConfigFile, Content, EnvValue, ImageSource, Probe, ProbeAction, Strategy, VolumeSource,
 };
 use crate::components::{self, front, shared_env, traefik};
-use crate::value::{Map, Value};
-use crate::yaml::{KeyOrder, to_yaml};
+use helm_engine::{KeyOrder, to_yaml};
+use helm_engine::{Map, Value};
 
 pub use values_yaml::values_yaml_body;
 
@@ -294,7 +294,7 @@ fn component_ctx(c: &Component) -> ComponentCtx {
             Strategy::Recreate => "Recreate",
             Strategy::RollingUpdate => "RollingUpdate",
         },
-        image_name: crate::gotmpl::fmt::quote(match c.image {
+        image_name: helm_engine::go_quote(match c.image {
             ImageSource::Mailu(name) => name,
             ImageSource::Values => "",
         }),
@@ -440,9 +440,9 @@ fn config_helpers(components: &[Component]) -> Vec<String> {
 }
 
 fn set_line(key: &str, value: &str, when: &Cond) -> String {
-    let set = format!("{{{{ $_ := set $data {} {value} }}}}", crate::gotmpl::fmt::quote(key));
+    let set = format!("{{{{ $_ := set $data {} {value} }}}}", helm_engine::go_quote(key));
     match condition(when) {
-        None => format!("{{{{- $_ := set $data {} {value} -}}}}\n", crate::gotmpl::fmt::quote(key)),
+        None => format!("{{{{- $_ := set $data {} {value} -}}}}\n", helm_engine::go_quote(key)),
         Some(cond) => format!("{{{{- if {cond} }}}}{set}{{{{ end -}}}}\n"),
     }
 }

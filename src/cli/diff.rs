@@ -141,16 +141,16 @@ fn export_to_temp() -> Result<tempfile::TempDir, CliError> {
 
 fn builtin_template(
     chart: &Path,
-    user_values: &crate::value::Map,
+    user_values: &helm_engine::Map,
     release: &render::Release,
 ) -> Result<(String, String), CliError> {
-    let options = crate::gotmpl::RenderOptions {
+    let options = helm_engine::RenderOptions {
         release_name: release.name.clone(),
         namespace: release.namespace.clone(),
         ..Default::default()
     };
     let text =
-        crate::gotmpl::template_command(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
+        helm_engine::template_command(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
     Ok((text, "chart (built-in renderer)".to_string()))
 }
 

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::gotmpl::engine::{RenderOptions, Rendered, render_chart};
-use crate::gotmpl::load_chart;
-use crate::gotmpl::output::frame;
+use helm_engine::helm::engine::{RenderOptions, Rendered, render_chart};
+use helm_engine::helm::output::frame;
+use helm_engine::load_chart;
 
 /// Arguments of `template`.
 #[derive(Debug, Args)]

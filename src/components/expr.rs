@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::value::Value;
+use helm_engine::Value;
 
 /// What an expression is evaluated against.
 pub struct Ctx<'a> {
@@ -27,7 +27,7 @@ impl Ctx<'_> {
         match self.lookup(path) {
             Value::String(s) => s.clone(),
             Value::Int(i) => i.to_string(),
-            Value::Float(f) => crate::gofmt::format_float_json(*f),
+            Value::Float(f) => helm_engine::format_float_json(*f),
             Value::Bool(b) => b.to_string(),
             _ => String::new(),
         }
@@ -145,12 +145,12 @@ impl Expr {
     /// `with` blocks and in helpers given the root context.
     pub fn to_go(&self) -> String {
         match self {
-            Expr::Lit(text) => crate::gotmpl::fmt::quote(text),
+            Expr::Lit(text) => helm_engine::go_quote(text),
             Expr::Key(path) => format!("$.Values.{path}"),
             Expr::Num(path) => format!("(toString (int $.Values.{path}))"),
             Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
             Expr::Join(path, separator) => {
-                format!("(join {} $.Values.{path})", crate::gotmpl::fmt::quote(separator))
+                format!("(join {} $.Values.{path})", helm_engine::go_quote(separator))
             }
             Expr::First(path) => format!("(first $.Values.{path})"),
             Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
@@ -255,10 +255,10 @@ impl Cond {
         match self {
             Cond::Always => "true".to_string(),
             Cond::Flag(path) => format!("$.Values.{path}"),
-            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", crate::gotmpl::fmt::quote(text)),
+            Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", helm_engine::go_quote(text)),
             Cond::NotEmpty(path) => format!("(ne $.Values.{path} \"\")"),
             Cond::Contains(path, text) => {
-                format!("(contains {} $.Values.{path})", crate::gotmpl::fmt::quote(text))
+                format!("(contains {} $.Values.{path})", helm_engine::go_quote(text))
             }
             Cond::Not(c) => format!("(not {})", c.to_go()),
             Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),

@@ -48,7 +48,7 @@ pub fn by_name(name: &str) -> Option<Component> {
 mod tests {
     use super::expr::{Cond, Expr};
     use super::*;
-    use crate::value::Value;
+    use helm_engine::Value;
 
     /// Every key an expression or condition reads exists in the model, with the type the
     /// expression assumes (a string for `Key`, an integer for `Num`, a boolean for `Flag`).

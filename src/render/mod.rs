@@ -15,8 +15,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sha2::{Digest, Sha256};
 
 use crate::components::{self, expr::Ctx, shared_env};
-use crate::value::Value;
 use crate::values::Values;
+use helm_engine::Value;
 
 /// The chart name: the first part of every `# Source:` path.
 pub const CHART_NAME: &str = "mailu";
@@ -146,8 +146,8 @@ pub fn shared_env_data(ctx: &Ctx<'_>) -> Vec<(String, String)> {
 /// changes: SHA-256 of the ConfigMap's data as Helm's `toYaml` prints it (sorted keys, no final
 /// newline), which is how the chart computes it too.
 pub fn config_checksum(data: &[(String, String)]) -> String {
-    let map: crate::value::Map = data.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    let yaml = crate::yaml::to_yaml(&Value::Map(map), crate::yaml::KeyOrder::Sorted);
+    let map: helm_engine::Map = data.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let yaml = helm_engine::to_yaml(&Value::Map(map), helm_engine::KeyOrder::Sorted);
     let digest = Sha256::digest(yaml.trim_end_matches('\n').as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -207,7 +207,7 @@ pub fn to_value<T: serde::Serialize>(object: &T) -> Value {
 }
 
 /// Moves the given keys, where present, to the front in the given order.
-fn reorder(map: &mut crate::value::Map, first: &[&str]) {
+fn reorder(map: &mut helm_engine::Map, first: &[&str]) {
     for key in first.iter().rev() {
         if let Some(position) = map.get_index_of(*key) {
             map.move_index(position, 0);

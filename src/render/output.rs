@@ -3,11 +3,11 @@
 //! `---\n# Source: <chart>/<path>\n<document>\n`. The kind order and the path globs are the
 //! built-in renderer's, so both outputs follow one implementation.
 
-use crate::gotmpl::chart::go_path_match;
-use crate::gotmpl::output::compare_kinds;
+use helm_engine::helm::chart::go_path_match;
+use helm_engine::helm::output::compare_kinds;
+use helm_engine::{KeyOrder, Value, to_yaml};
+
 use crate::render::{CHART_NAME, Manifest};
-use crate::value::Value;
-use crate::yaml::{KeyOrder, to_yaml};
 
 /// Orders manifests as Helm does: by template path (byte order), keeping each file's
 /// documents in order, then a stable sort by kind.

@@ -14,7 +14,7 @@ use super::{CHART_NAME, Manifest, labels, selector_labels, to_value};
 use crate::components::Component;
 use crate::components::expr::Ctx;
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
-use crate::value::Value;
+use helm_engine::Value;
 
 pub fn objects(ctx: &Ctx<'_>, deployed: &[Component]) -> Vec<Manifest> {
     let release_pods = LabelSelector {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{Manifest, labels, to_value};
 use crate::components::expr::Ctx;
 use crate::components::traefik::{CIPHER_SUITES, MAIL_ROUTES};
-use crate::value::Value;
+use helm_engine::Value;
 
 /// An object of a custom resource: apiVersion, kind, metadata, spec.
 #[derive(Serialize)]

@@ -21,7 +21,7 @@ use crate::components::expr::Ctx;
 use crate::components::wiring::{
     Component, ConfigFile, Content, EnvValue, ImageSource, Probe, ProbeAction, Strategy, VolumeSource,
 };
-use crate::value::Value;
+use helm_engine::Value;
 
 /// The objects of one deployed component.
 pub fn objects(component: &Component, ctx: &Ctx<'_>, shared_env_checksum: &str) -> Vec<Manifest> {

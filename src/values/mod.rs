@@ -2,22 +2,17 @@
 //! read and merged over the defaults exactly as Helm does it, and validation with errors that
 //! name the key and where its value came from.
 
-pub mod input;
-pub mod merge;
 pub mod model;
 pub mod reference;
 pub mod schema;
-pub mod strvals;
 pub mod text;
 pub mod validate;
 
 use std::fmt;
 
-pub use input::{InputError, Origin, UserValues, ValueInputs};
+use helm_engine::{KeyPath, Map, Origin, UserValues, Value};
 pub use model::Values;
 pub use validate::Problem;
-
-use crate::value::{KeyPath, Map, Value};
 
 /// The defaults of every key, as a value tree (the exported chart's `values.yaml`).
 pub fn defaults_tree() -> Map {
@@ -64,7 +59,7 @@ impl fmt::Display for InvalidValues {
 
 /// The user's values coalesced over the defaults, as Helm would hand them to the chart.
 pub fn merged_tree(user: &UserValues) -> Value {
-    Value::Map(merge::coalesce(user.values.clone(), &defaults_tree()))
+    Value::Map(helm_engine::coalesce(user.values.clone(), &defaults_tree()))
 }
 
 /// Merges the user's values over the defaults and checks them.

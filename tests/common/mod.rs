@@ -76,13 +76,13 @@ pub fn short(path: &Path) -> String {
 }
 
 /// Reads values files and `--set` texts through the same path the CLI uses.
-pub fn user_values(files: &[&Path], set: &[&str]) -> mailu_chart::values::UserValues {
-    let inputs = mailu_chart::values::ValueInputs {
+pub fn user_values(files: &[&Path], set: &[&str]) -> helm_engine::UserValues {
+    let inputs = helm_engine::ValueInputs {
         files: files.iter().map(|p| (short(p), std::fs::read(p).unwrap())).collect(),
         set: set.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     };
-    mailu_chart::values::UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap()
+    helm_engine::UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap()
 }
 
 /// Renders values files (plus `--set` texts) in Helm's order.

@@ -1,0 +1,34 @@
+//! The function library templates call: Sprig as Helm ships it (without `env` and
+//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...).
+
+pub mod conv;
+pub mod dicts;
+pub mod encoding;
+pub mod helm;
+pub mod json;
+pub mod lists;
+pub mod math;
+pub mod misc;
+pub mod regex;
+pub mod semver;
+pub mod strings;
+
+use crate::template::funcs::FuncTable;
+
+/// Every function `helm template` offers: Go's builtins, Sprig's and Helm's.
+pub fn helm_functions() -> FuncTable {
+    let mut t = FuncTable::default();
+    crate::template::builtins::register(&mut t);
+    strings::register(&mut t);
+    conv::register(&mut t);
+    math::register(&mut t);
+    lists::register(&mut t);
+    dicts::register(&mut t);
+    encoding::register(&mut t);
+    json::register(&mut t);
+    regex::register(&mut t);
+    semver::register(&mut t);
+    misc::register(&mut t);
+    helm::register(&mut t);
+    t
+}

@@ -1,0 +1,749 @@
+//! Charts as Helm loads them: a directory (with `.helmignore` applied) is read into memory,
+//! then classified by name: `Chart.yaml`, `values.yaml`, `values.schema.json`,
+//! `templates/...`, `charts/<sub>/...` (subcharts, recursively) and everything else, which
+//! templates see as `.Files`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::strconv::format_float_g;
+use crate::value::{Map, Value};
+
+/// A file of a chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedChartFile {
+    /// Path relative to the chart, with `/`.
+    pub name: String,
+    /// Contents (a leading UTF-8 BOM removed).
+    pub data: Vec<u8>,
+}
+
+/// A maintainer in Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Maintainer {
+    /// `name`
+    pub name: String,
+    /// `email`
+    pub email: String,
+    /// `url`
+    pub url: String,
+}
+
+/// A dependency in Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dependency {
+    /// `name`
+    pub name: String,
+    /// `version` (a constraint the subchart's version must meet)
+    pub version: String,
+    /// `repository`
+    pub repository: String,
+    /// `condition`: comma-separated value paths, the first boolean one decides.
+    pub condition: String,
+    /// `tags`
+    pub tags: Vec<String>,
+    /// `enabled` (set while processing conditions and tags).
+    pub enabled: bool,
+    /// `import-values`
+    pub import_values: Vec<Value>,
+    /// `alias`
+    pub alias: String,
+}
+
+/// Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metadata {
+    /// `name`
+    pub name: String,
+    /// `home`
+    pub home: String,
+    /// `sources`
+    pub sources: Vec<String>,
+    /// `version`
+    pub version: String,
+    /// `description`
+    pub description: String,
+    /// `keywords`
+    pub keywords: Vec<String>,
+    /// `maintainers`
+    pub maintainers: Vec<Maintainer>,
+    /// `icon`
+    pub icon: String,
+    /// `apiVersion`
+    pub api_version: String,
+    /// `condition`
+    pub condition: String,
+    /// `tags`
+    pub tags: String,
+    /// `appVersion`
+    pub app_version: String,
+    /// `deprecated`
+    pub deprecated: bool,
+    /// `annotations` (None when absent, which Go prints as an empty map too).
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// `kubeVersion`
+    pub kube_version: String,
+    /// `dependencies`
+    pub dependencies: Vec<Dependency>,
+    /// `type`
+    pub chart_type: String,
+}
+
+/// A loaded chart.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Chart {
+    /// Chart.yaml.
+    pub metadata: Metadata,
+    /// values.yaml (all documents merged).
+    pub values: Map,
+    /// values.schema.json, if present.
+    pub schema: Option<Vec<u8>>,
+    /// Files under `templates/`.
+    pub templates: Vec<LoadedChartFile>,
+    /// Every other file (what `.Files` shows).
+    pub files: Vec<LoadedChartFile>,
+    /// Subcharts.
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    /// The chart's name.
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Whether it is a library chart (only its partials are used).
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type.eq_ignore_ascii_case("library")
+    }
+}
+
+/// A chart that cannot be loaded; the texts are Helm's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChartLoadError {
+    /// Reading the directory failed.
+    #[error("{0}")]
+    Io(String),
+    /// Chart.yaml is missing.
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    /// Chart.yaml cannot be read.
+    #[error("cannot load Chart.yaml: {0}")]
+    ChartYaml(String),
+    /// values.yaml cannot be read.
+    #[error("cannot load values.yaml: {0}")]
+    ValuesYaml(String),
+    /// Chart.yaml breaks a rule.
+    #[error("validation: {0}")]
+    Validation(String),
+    /// A subchart failed to load.
+    #[error("error unpacking subchart {name} in {parent}: {source}")]
+    Subchart {
+        /// The subchart's directory name.
+        name: String,
+        /// The parent chart's name.
+        parent: String,
+        /// Why.
+        source: Box<ChartLoadError>,
+    },
+    /// `.helmignore` has a bad rule.
+    #[error("{0}")]
+    HelmIgnore(String),
+    /// Something this renderer does not support.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Loads a chart directory as `helm template DIR` does.
+pub fn load_chart(dir: &Path) -> Result<Chart, ChartLoadError> {
+    let meta = std::fs::metadata(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
+    if !meta.is_dir() {
+        return Err(ChartLoadError::Unsupported(format!(
+            "{}: chart archives are not supported; unpack the chart and give its directory",
+            dir.display()
+        )));
+    }
+    let rules = match std::fs::read(dir.join(".helmignore")) {
+        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
+        Err(_) => IgnoreRules::default(),
+    }
+    .with_defaults();
+    let mut files = Vec::new();
+    walk(dir, "", &rules, &mut files)?;
+    load_files(files)
+}
+
+fn io_text(path: &Path, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => format!("stat {}: no such file or directory", path.display()),
+        _ => format!("{}: {e}", path.display()),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    rules: &IgnoreRules,
+    out: &mut Vec<LoadedChartFile>,
+) -> Result<(), ChartLoadError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    for name in entries {
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let path = dir.join(&name);
+        // Symbolic links are followed, as Helm does.
+        let meta = std::fs::metadata(&path).map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?;
+        if meta.is_dir() {
+            if rules.ignore(&rel, true) {
+                continue;
+            }
+            walk(&path, &rel, rules, out)?;
+        } else {
+            if rules.ignore(&rel, false) {
+                continue;
+            }
+            if !meta.is_file() {
+                return Err(ChartLoadError::Io(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                )));
+            }
+            let mut data =
+                std::fs::read(&path).map_err(|e| ChartLoadError::Io(format!("error reading {rel}: {e}")))?;
+            if data.starts_with(b"\xEF\xBB\xBF") {
+                data.drain(..3);
+            }
+            out.push(LoadedChartFile { name: rel, data });
+        }
+    }
+    Ok(())
+}
+
+/// Classifies in-memory files into a chart (Helm's `LoadFiles`).
+pub fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+    let mut chart = Chart::default();
+    let mut have_metadata = false;
+    for f in &files {
+        if f.name == "Chart.yaml" {
+            chart.metadata = parse_metadata(&f.data)?;
+            if chart.metadata.api_version.is_empty() {
+                chart.metadata.api_version = "v1".into();
+            }
+            have_metadata = true;
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<LoadedChartFile>> = BTreeMap::new();
+    for f in files {
+        match f.name.as_str() {
+            "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
+            "values.yaml" => {
+                let mut warnings = Vec::new();
+                let (values, _) = super::values::load_values_file("values.yaml", &f.data, &mut warnings)
+                    .map_err(|e| ChartLoadError::ValuesYaml(e.to_string()))?;
+                chart.values = values;
+            }
+            "values.schema.json" => chart.schema = Some(f.data),
+            "requirements.yaml" => {
+                if chart.metadata.api_version == "v1" {
+                    let extra = parse_metadata(&f.data)?;
+                    chart.metadata.dependencies = extra.dependencies;
+                    chart.files.push(f);
+                }
+            }
+            name if name.starts_with("templates/") => chart.templates.push(f),
+            name if name.starts_with("charts/") => {
+                if name.ends_with(".prov") {
+                    chart.files.push(f);
+                    continue;
+                }
+                let rest = &name["charts/".len()..];
+                let sub = rest.split('/').next().unwrap_or(rest).to_string();
+                let inner = rest.split_once('/').map(|(_, r)| r.to_string());
+                let entry = subcharts.entry(sub).or_default();
+                if let Some(inner) = inner {
+                    entry.push(LoadedChartFile { name: inner, data: f.data });
+                } else {
+                    entry.push(LoadedChartFile { name: String::new(), data: f.data });
+                }
+            }
+            _ => chart.files.push(f),
+        }
+    }
+    if !have_metadata {
+        return Err(ChartLoadError::MissingChartYaml);
+    }
+    validate_metadata(&mut chart.metadata)?;
+    for (name, files) in subcharts {
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        let wrap = |source: ChartLoadError| ChartLoadError::Subchart {
+            name: name.clone(),
+            parent: chart.metadata.name.clone(),
+            source: Box::new(source),
+        };
+        if name.ends_with(".tgz") {
+            return Err(wrap(ChartLoadError::Unsupported(format!(
+                "subchart archives are not supported (charts/{name}); unpack it into charts/"
+            ))));
+        }
+        let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
+        let sub = load_files(files).map_err(wrap)?;
+        chart.dependencies.push(sub);
+    }
+    Ok(chart)
+}
+
+/// The text sigs.k8s.io/yaml gives a scalar read into a Go string field.
+fn scalar_string(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e21 {
+                format!("{f:.0}")
+            } else {
+                format_float_g(*f, 64)
+            }
+        }
+        Value::Null => String::new(),
+        _ => return None,
+    })
+}
+
+fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
+    let what = match v {
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    ChartLoadError::ChartYaml(format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go struct field {field} of type {want}"
+    ))
+}
+
+fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
+    let text = String::from_utf8_lossy(data);
+    let docs = crate::yaml::load_yaml_documents(&text).map_err(|e| {
+        ChartLoadError::ChartYaml(format!(
+            "error converting YAML to JSON: {}",
+            super::output::go_yaml_error(&e)
+        ))
+    })?;
+    let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
+    let map = match root {
+        Value::Map(m) => m,
+        Value::Null => Map::new(),
+        other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
+    };
+    let mut md = Metadata::default();
+    // Go's error names the field by its YAML key.
+    let get_str = |field: &str| -> Result<String, ChartLoadError> {
+        match map.get(field) {
+            None => Ok(String::new()),
+            Some(v) => scalar_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
+        }
+    };
+    let get_list = |field: &str| -> Result<Vec<String>, ChartLoadError> {
+        match map.get(field) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::List(items)) => items
+                .iter()
+                .map(|v| {
+                    scalar_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string"))
+                })
+                .collect(),
+            Some(other) => Err(type_error(&format!("Metadata.{field}"), other, "[]string")),
+        }
+    };
+    md.name = get_str("name")?;
+    md.home = get_str("home")?;
+    md.sources = get_list("sources")?;
+    md.version = get_str("version")?;
+    md.description = get_str("description")?;
+    md.keywords = get_list("keywords")?;
+    md.icon = get_str("icon")?;
+    md.api_version = get_str("apiVersion")?;
+    md.condition = get_str("condition")?;
+    md.tags = get_str("tags")?;
+    md.app_version = get_str("appVersion")?;
+    md.kube_version = get_str("kubeVersion")?;
+    md.chart_type = get_str("type")?;
+    md.deprecated = match map.get("deprecated") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(type_error("Metadata.deprecated", other, "bool")),
+    };
+    if let Some(v) = map.get("annotations") {
+        match v {
+            Value::Null => {}
+            Value::Map(m) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    let s =
+                        scalar_string(v).ok_or_else(|| type_error("Metadata.annotations", v, "string"))?;
+                    out.insert(k.clone(), s);
+                }
+                md.annotations = Some(out);
+            }
+            other => return Err(type_error("Metadata.annotations", other, "map[string]string")),
+        }
+    }
+    if let Some(Value::List(items)) = map.get("maintainers") {
+        for item in items {
+            let m = item.as_map().cloned().unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(scalar_string).unwrap_or_default();
+            md.maintainers.push(Maintainer { name: s("name"), email: s("email"), url: s("url") });
+        }
+    }
+    if let Some(Value::List(items)) = map.get("dependencies") {
+        for item in items {
+            let m = item.as_map().cloned().unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(scalar_string).unwrap_or_default();
+            let tags = match m.get("tags") {
+                Some(Value::List(t)) => t.iter().filter_map(scalar_string).collect(),
+                _ => Vec::new(),
+            };
+            let import_values = match m.get("import-values") {
+                Some(Value::List(l)) => l.clone(),
+                _ => Vec::new(),
+            };
+            md.dependencies.push(Dependency {
+                name: s("name"),
+                version: s("version"),
+                repository: s("repository"),
+                condition: s("condition"),
+                tags,
+                enabled: matches!(m.get("enabled"), Some(Value::Bool(true))),
+                import_values,
+                alias: s("alias"),
+            });
+        }
+    }
+    Ok(md)
+}
+
+trait WithStructValue {
+    fn with_struct_value(self) -> Self;
+}
+
+impl WithStructValue for ChartLoadError {
+    fn with_struct_value(self) -> Self {
+        match self {
+            ChartLoadError::ChartYaml(text) => ChartLoadError::ChartYaml(
+                text.replace("Go struct field  of type v2.Metadata", "Go value of type v2.Metadata"),
+            ),
+            other => other,
+        }
+    }
+}
+
+/// Go's `unicode.IsSpace` to a space, non-printable characters dropped.
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            if c.is_whitespace() {
+                Some(' ')
+            } else if crate::template::fmt::is_print(c) {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn validate_metadata(md: &mut Metadata) -> Result<(), ChartLoadError> {
+    md.name = sanitize(&md.name);
+    md.description = sanitize(&md.description);
+    md.home = sanitize(&md.home);
+    md.icon = sanitize(&md.icon);
+    md.condition = sanitize(&md.condition);
+    md.tags = sanitize(&md.tags);
+    md.app_version = sanitize(&md.app_version);
+    md.kube_version = sanitize(&md.kube_version);
+    for s in md.sources.iter_mut().chain(md.keywords.iter_mut()) {
+        *s = sanitize(s);
+    }
+    let v = |m: String| Err(ChartLoadError::Validation(m));
+    if md.api_version.is_empty() {
+        return v("chart.metadata.apiVersion is required".into());
+    }
+    if md.name.is_empty() {
+        return v("chart.metadata.name is required".into());
+    }
+    if md.name == "." || md.name == ".." {
+        return v(format!("chart.metadata.name {:?} is not allowed", md.name));
+    }
+    if md.name.contains('/') {
+        return v(format!("chart.metadata.name {:?} is invalid", md.name));
+    }
+    if md.version.is_empty() {
+        return v("chart.metadata.version is required".into());
+    }
+    if crate::funcs::semver::Version::parse(&md.version).is_err() {
+        return v(format!("chart.metadata.version {:?} is invalid", md.version));
+    }
+    if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
+        return v("chart.metadata.type must be application or library".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for d in &mut md.dependencies {
+        d.name = sanitize(&d.name);
+        d.version = sanitize(&d.version);
+        d.repository = sanitize(&d.repository);
+        d.condition = sanitize(&d.condition);
+        for t in &mut d.tags {
+            *t = sanitize(t);
+        }
+        if !d.alias.is_empty() && !d.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return v(format!("dependency {:?} has disallowed characters in the alias", d.name));
+        }
+        let key = if d.alias.is_empty() { d.name.clone() } else { d.alias.clone() };
+        if !seen.insert(key.clone()) {
+            return v(format!("more than one dependency with name or alias {key:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// `.helmignore` rules, with Helm's matching (including its odd negation).
+#[derive(Clone, Debug, Default)]
+pub struct IgnoreRules {
+    patterns: Vec<IgnorePattern>,
+}
+
+#[derive(Clone, Debug)]
+struct IgnorePattern {
+    rule: String,
+    negate: bool,
+    must_dir: bool,
+    kind: PatternKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PatternKind {
+    /// Anchored at the chart root (`/x`).
+    Rooted,
+    /// Contains a slash: matched against the whole path.
+    Path,
+    /// Matched against the base name.
+    Base,
+}
+
+impl IgnoreRules {
+    /// Parses a `.helmignore` text.
+    pub fn parse(text: &str) -> Result<IgnoreRules, ChartLoadError> {
+        let mut rules = IgnoreRules::default();
+        for line in text.lines() {
+            let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            rules.add(line)?;
+        }
+        Ok(rules)
+    }
+
+    /// Adds Helm's default rule (dot files directly under `templates/`).
+    pub fn with_defaults(mut self) -> IgnoreRules {
+        let _ = self.add("templates/.?*");
+        self
+    }
+
+    fn add(&mut self, rule: &str) -> Result<(), ChartLoadError> {
+        let mut rule = rule.trim();
+        if rule.is_empty() || rule.starts_with('#') {
+            return Ok(());
+        }
+        if rule.contains("**") {
+            return Err(ChartLoadError::HelmIgnore("double-star (**) syntax is not supported".into()));
+        }
+        if go_path_match(rule, "abc").is_none() {
+            return Err(ChartLoadError::HelmIgnore("syntax error in pattern".into()));
+        }
+        let negate = rule.starts_with('!');
+        if negate {
+            rule = &rule[1..];
+        }
+        let must_dir = rule.ends_with('/');
+        if must_dir {
+            rule = &rule[..rule.len() - 1];
+        }
+        let (kind, rule) = if let Some(r) = rule.strip_prefix('/') {
+            (PatternKind::Rooted, r)
+        } else if rule.contains('/') {
+            (PatternKind::Path, rule)
+        } else {
+            (PatternKind::Base, rule)
+        };
+        self.patterns.push(IgnorePattern { rule: rule.to_string(), negate, must_dir, kind });
+        Ok(())
+    }
+
+    /// Whether a path (relative to the chart, `/`-separated) is ignored.
+    pub fn ignore(&self, path: &str, is_dir: bool) -> bool {
+        if path.is_empty() || path == "." || path == "./" {
+            return false;
+        }
+        for p in &self.patterns {
+            let target = match p.kind {
+                PatternKind::Base => path.rsplit('/').next().unwrap_or(path),
+                _ => path,
+            };
+            let matched = go_path_match(&p.rule, target).unwrap_or(false);
+            if p.negate {
+                if p.must_dir && !is_dir {
+                    return true;
+                }
+                if !matched {
+                    return true;
+                }
+                continue;
+            }
+            if p.must_dir && !is_dir {
+                continue;
+            }
+            if matched {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Go's `path.Match` / `filepath.Match` (Unix): `*` and `?` stay within a path segment,
+/// `[...]` classes with `^` negation, `\` escapes. `None` for a malformed pattern.
+pub fn go_path_match(pattern: &str, name: &str) -> Option<bool> {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Validate the whole pattern first, as Go reports bad patterns even after a mismatch.
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => {
+                i += 1;
+                if i >= p.len() {
+                    return None;
+                }
+                i += 1;
+            }
+            '[' => {
+                let (_, next) = parse_class(&p, i)?;
+                i = next;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(match_from(&p, 0, &n, 0))
+}
+
+/// A character class starting at `p[i] == '['`: (negated, ranges) and the index after it.
+/// A parsed character class: whether it is negated, and its ranges.
+type Class = (bool, Vec<(char, char)>);
+
+fn parse_class(p: &[char], i: usize) -> Option<(Class, usize)> {
+    let mut j = i + 1;
+    let negated = p.get(j) == Some(&'^');
+    if negated {
+        j += 1;
+    }
+    let mut ranges = Vec::new();
+    let mut first = true;
+    loop {
+        let c = *p.get(j)?;
+        if c == ']' && !first {
+            return Some(((negated, ranges), j + 1));
+        }
+        first = false;
+        let lo = if c == '\\' {
+            j += 1;
+            *p.get(j)?
+        } else {
+            c
+        };
+        if lo == ']' && c != '\\' {
+            return None;
+        }
+        j += 1;
+        let mut hi = lo;
+        if p.get(j) == Some(&'-') {
+            j += 1;
+            let c2 = *p.get(j)?;
+            hi = if c2 == '\\' {
+                j += 1;
+                *p.get(j)?
+            } else {
+                c2
+            };
+            if hi == ']' && c2 != '\\' {
+                return None;
+            }
+            j += 1;
+        }
+        ranges.push((lo, hi));
+    }
+}
+
+fn match_from(p: &[char], pi: usize, n: &[char], ni: usize) -> bool {
+    if pi == p.len() {
+        return ni == n.len();
+    }
+    match p[pi] {
+        '*' => {
+            let mut k = ni;
+            loop {
+                if match_from(p, pi + 1, n, k) {
+                    return true;
+                }
+                if k >= n.len() || n[k] == '/' {
+                    return false;
+                }
+                k += 1;
+            }
+        }
+        '?' => ni < n.len() && n[ni] != '/' && match_from(p, pi + 1, n, ni + 1),
+        '[' => match parse_class(p, pi) {
+            Some(((negated, ranges), next)) => {
+                ni < n.len()
+                    && n[ni] != '/'
+                    && (ranges.iter().any(|(lo, hi)| *lo <= n[ni] && n[ni] <= *hi) != negated)
+                    && match_from(p, next, n, ni + 1)
+            }
+            None => false,
+        },
+        '\\' => pi + 1 < p.len() && ni < n.len() && p[pi + 1] == n[ni] && match_from(p, pi + 2, n, ni + 1),
+        c => ni < n.len() && n[ni] == c && match_from(p, pi + 1, n, ni + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_match_like_go() {
+        assert_eq!(go_path_match("*.txt", "a.txt"), Some(true));
+        assert_eq!(go_path_match("*.txt", "d/a.txt"), Some(false));
+        assert_eq!(go_path_match("templates/.?*", "templates/.hidden"), Some(true));
+        assert_eq!(go_path_match("[a-c]x", "bx"), Some(true));
+        assert_eq!(go_path_match("[^a-c]x", "bx"), Some(false));
+        assert_eq!(go_path_match("[", "a"), None);
+    }
+
+    #[test]
+    fn ignore_rules() {
+        let rules = IgnoreRules::parse("# comment\n*.bak\n/secret.txt\nlogs/\n").unwrap().with_defaults();
+        assert!(rules.ignore("a/b.bak", false));
+        assert!(rules.ignore("secret.txt", false));
+        assert!(!rules.ignore("x/secret.txt", false));
+        assert!(rules.ignore("logs", true));
+        assert!(!rules.ignore("logs", false));
+        assert!(rules.ignore("templates/.x", false));
+    }
+}

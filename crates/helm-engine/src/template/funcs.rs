@@ -1,0 +1,89 @@
+//! The functions templates can call: Go's builtins, the Sprig library as Helm ships it
+//! (without `env` and `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...).
+//!
+//! Each function declares its Go signature; the executor checks and converts arguments
+//! against it exactly as Go's reflection-based call does, so the functions themselves can
+//! rely on the declared types.
+
+use std::collections::HashMap;
+
+use super::error::GoError;
+use super::exec::CallCtx;
+use super::sig::Sig;
+use super::value::Val;
+
+/// A function's implementation: arguments already checked against the signature.
+pub type NativeFn = fn(&CallCtx<'_>, &[Val]) -> Result<Val, GoError>;
+
+/// One function.
+pub struct FuncDef {
+    /// The Go signature.
+    pub sig: Sig,
+    /// The implementation.
+    pub f: NativeFn,
+    /// A Go builtin (`and` and `or` short-circuit).
+    pub builtin: bool,
+}
+
+/// The function map.
+#[derive(Default)]
+pub struct FuncTable {
+    map: HashMap<&'static str, FuncDef>,
+}
+
+impl FuncTable {
+    /// Adds (or replaces) a function.
+    pub fn add(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
+        self.map.insert(name, FuncDef { sig, f, builtin: false });
+    }
+
+    /// Adds a Go builtin.
+    pub fn add_builtin(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
+        self.map.insert(name, FuncDef { sig, f, builtin: true });
+    }
+
+    /// The function called `name`.
+    pub fn get(&self, name: &str) -> Option<&FuncDef> {
+        self.map.get(name)
+    }
+
+    /// Whether a function called `name` exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// Every function name, sorted.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.map.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+/// The string at argument `i` (arguments are checked, so a string parameter holds one).
+pub fn arg_str(args: &[Val], i: usize) -> &str {
+    args.get(i).and_then(Val::as_str).unwrap_or("")
+}
+
+/// The integer at argument `i`.
+pub fn arg_int(args: &[Val], i: usize) -> i64 {
+    match args.get(i) {
+        Some(Val::Int(n) | Val::Int64(n)) => *n,
+        Some(Val::Byte(b)) => i64::from(*b),
+        _ => 0,
+    }
+}
+
+/// The argument at `i`, or nil.
+pub fn arg(args: &[Val], i: usize) -> Val {
+    args.get(i).cloned().unwrap_or(Val::Nil)
+}
+
+/// An error for a function that this renderer does not implement; the executor's message
+/// names the function (`error calling genCA: not supported by ...`).
+pub fn unsupported(what: &str) -> GoError {
+    GoError::msg(format!("not supported by mailu-chart's renderer: {what}"))
+}
+
+/// Go's panic text when `reflect.TypeOf(nil).Kind()` is called on a nil argument.
+pub const NIL_DEREFERENCE: &str = "runtime error: invalid memory address or nil pointer dereference";

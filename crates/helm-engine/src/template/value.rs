@@ -1,0 +1,360 @@
+//! The engine's values: the Go kinds that templates can observe.
+//!
+//! Go templates are typed: `eq` refuses to compare a `float64` with an `int`, `%T` prints the
+//! Go type, `typeOf` and `kindOf` name it, and functions check their parameter types. So a
+//! value here remembers its Go type: `Int` is Go's `int` (from `len`, literals, `atoi`),
+//! `Int64` is `int64` (from `--set`, `add`, `int64`), `Float` is `float64` (every number read
+//! from YAML or JSON). Maps are shared and mutable, as Go maps are: `set` changes the map in
+//! place and every holder of it sees the change.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::value::{Map as PlainMap, Value};
+
+/// The Go slice type of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceKind {
+    /// `[]interface {}`
+    Iface,
+    /// `[]string`
+    Str,
+    /// `[]int`
+    Int,
+    /// Helm's `common.VersionSet` (a `[]string` with a `Has` method).
+    VersionSet,
+}
+
+/// The Go map type of a map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    /// `map[string]interface {}`
+    Iface,
+    /// Helm's `common.Values` (the top-level render values and `.Values`).
+    Values,
+    /// `map[string]string` (what Sprig's `split` returns).
+    Str,
+}
+
+/// A Go list value.
+#[derive(Clone, Debug)]
+pub struct List {
+    /// The Go slice type.
+    pub kind: SliceKind,
+    /// The elements.
+    pub items: Vec<Val>,
+}
+
+/// The contents of a Go map: entries are kept sorted by key, which is the order in which Go
+/// prints maps and `range` visits them.
+#[derive(Clone, Debug)]
+pub struct MapData {
+    /// The Go map type.
+    pub kind: MapKind,
+    /// The entries, by key.
+    pub entries: BTreeMap<String, Val>,
+}
+
+/// A shared, mutable Go map.
+pub type MapRef = Rc<RefCell<MapData>>;
+
+/// A template value.
+#[derive(Clone, Debug, Default)]
+pub enum Val {
+    /// A nil interface (a missing key, a YAML null, the `nil` literal).
+    #[default]
+    Nil,
+    /// `bool`
+    Bool(bool),
+    /// `int`
+    Int(i64),
+    /// `int64`
+    Int64(i64),
+    /// `uint8` (indexing a string gives a byte).
+    Byte(u8),
+    /// `float64`
+    Float(f64),
+    /// `string`
+    Str(Rc<str>),
+    /// `[]uint8`
+    Bytes(Rc<Vec<u8>>),
+    /// A slice.
+    List(Rc<List>),
+    /// A map.
+    Map(MapRef),
+    /// A Go object with fields and methods (`.Capabilities`, `.Files`, a semver version).
+    Obj(Rc<crate::helm::objects::Obj>),
+}
+
+impl Val {
+    /// A string value.
+    pub fn str(s: impl AsRef<str>) -> Val {
+        Val::Str(Rc::from(s.as_ref()))
+    }
+
+    /// A `[]interface {}`.
+    pub fn list(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(List { kind: SliceKind::Iface, items }))
+    }
+
+    /// A slice of the given Go type.
+    pub fn typed_list(kind: SliceKind, items: Vec<Val>) -> Val {
+        Val::List(Rc::new(List { kind, items }))
+    }
+
+    /// A `[]string`.
+    pub fn str_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Val {
+        Val::typed_list(SliceKind::Str, items.into_iter().map(Val::str).collect())
+    }
+
+    /// A new `map[string]interface {}`.
+    pub fn map(entries: BTreeMap<String, Val>) -> Val {
+        Val::typed_map(MapKind::Iface, entries)
+    }
+
+    /// A new map of the given Go type.
+    pub fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
+        Val::Map(Rc::new(RefCell::new(MapData { kind, entries })))
+    }
+
+    /// Whether this is a nil interface.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Val::Nil)
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Go's type name, as `%T` and `typeOf` print it.
+    pub fn type_name(&self) -> String {
+        match self {
+            Val::Nil => "<nil>".into(),
+            Val::Bool(_) => "bool".into(),
+            Val::Int(_) => "int".into(),
+            Val::Int64(_) => "int64".into(),
+            Val::Byte(_) => "uint8".into(),
+            Val::Float(_) => "float64".into(),
+            Val::Str(_) => "string".into(),
+            Val::Bytes(_) => "[]uint8".into(),
+            Val::List(l) => slice_type_name(l.kind).into(),
+            Val::Map(m) => map_type_name(m.borrow().kind).into(),
+            Val::Obj(o) => o.type_name().into(),
+        }
+    }
+
+    /// Go's kind name, as `kindOf` prints it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Val::Nil => "invalid",
+            Val::Bool(_) => "bool",
+            Val::Int(_) => "int",
+            Val::Int64(_) => "int64",
+            Val::Byte(_) => "uint8",
+            Val::Float(_) => "float64",
+            Val::Str(_) => "string",
+            Val::Bytes(_) | Val::List(_) => "slice",
+            Val::Map(_) => "map",
+            Val::Obj(o) => o.kind_name(),
+        }
+    }
+
+    /// Go's truth (`if`, `and`, `or`, `not`): false for zero numbers, empty strings, lists
+    /// and maps, false and nil; true otherwise (structs are always true).
+    pub fn truth(&self) -> bool {
+        match self {
+            Val::Nil => false,
+            Val::Bool(b) => *b,
+            Val::Int(i) | Val::Int64(i) => *i != 0,
+            Val::Byte(b) => *b != 0,
+            Val::Float(f) => *f != 0.0,
+            Val::Str(s) => !s.is_empty(),
+            Val::Bytes(b) => !b.is_empty(),
+            Val::List(l) => !l.items.is_empty(),
+            Val::Map(m) => !m.borrow().entries.is_empty(),
+            Val::Obj(o) => o.truth(),
+        }
+    }
+
+    /// The length Go's `len` reports, for the kinds that have one.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Val::Str(s) => Some(s.len()),
+            Val::Bytes(b) => Some(b.len()),
+            Val::List(l) => Some(l.items.len()),
+            Val::Map(m) => Some(m.borrow().entries.len()),
+            Val::Obj(o) => o.len(),
+            _ => None,
+        }
+    }
+
+    /// Whether `len` is zero (for the kinds that have a length).
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// The elements of a list (or of a byte slice, as bytes).
+    pub fn list_items(&self) -> Option<Vec<Val>> {
+        match self {
+            Val::List(l) => Some(l.items.clone()),
+            Val::Bytes(b) => Some(b.iter().map(|b| Val::Byte(*b)).collect()),
+            _ => None,
+        }
+    }
+
+    /// A snapshot of a map's entries.
+    pub fn map_entries(&self) -> Option<BTreeMap<String, Val>> {
+        match self {
+            Val::Map(m) => Some(m.borrow().entries.clone()),
+            _ => None,
+        }
+    }
+
+    /// Converts a plain value tree (values files, `--set`) into template values: numbers
+    /// from files are `float64`, integers from `--set` are `int64`.
+    pub fn from_value(value: &Value) -> Val {
+        match value {
+            Value::Null => Val::Nil,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int64(*i),
+            Value::Float(f) => Val::Float(*f),
+            Value::String(s) => Val::str(s),
+            Value::List(l) => Val::list(l.iter().map(Val::from_value).collect()),
+            Value::Map(m) => Val::map(m.iter().map(|(k, v)| (k.clone(), Val::from_value(v))).collect()),
+        }
+    }
+
+    /// Converts a plain map into a template map of the given kind.
+    pub fn from_plain_map(map: &PlainMap, kind: MapKind) -> Val {
+        Val::typed_map(kind, map.iter().map(|(k, v)| (k.clone(), Val::from_value(v))).collect())
+    }
+
+    /// Converts back into a plain value tree the way Go's `encoding/json` sees the value
+    /// (byte slices become base64 text, objects their exported fields). Cycles and excessive
+    /// nesting yield `None`.
+    pub fn to_value(&self) -> Option<Value> {
+        self.to_value_depth(0)
+    }
+
+    fn to_value_depth(&self, depth: usize) -> Option<Value> {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        Some(match self {
+            Val::Nil => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Int(i) | Val::Int64(i) => Value::Int(*i),
+            Val::Byte(b) => Value::Int(i64::from(*b)),
+            Val::Float(f) => Value::Float(*f),
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::Bytes(b) => Value::String(crate::funcs::encoding::base64_encode(b)),
+            Val::List(l) => {
+                let mut out = Vec::with_capacity(l.items.len());
+                for item in &l.items {
+                    out.push(item.to_value_depth(depth + 1)?);
+                }
+                Value::List(out)
+            }
+            Val::Map(m) => {
+                let entries = m.try_borrow().ok()?.entries.clone();
+                let mut out = PlainMap::new();
+                for (k, v) in &entries {
+                    out.insert(k.clone(), v.to_value_depth(depth + 1)?);
+                }
+                Value::Map(out)
+            }
+            Val::Obj(o) => o.to_json_val().to_value_depth(depth + 1)?,
+        })
+    }
+
+    /// A deep copy: maps become new maps (Sprig's `deepCopy`).
+    pub fn deep_copy(&self) -> Val {
+        self.deep_copy_depth(0)
+    }
+
+    fn deep_copy_depth(&self, depth: usize) -> Val {
+        if depth > MAX_NESTING {
+            return Val::Nil;
+        }
+        match self {
+            Val::List(l) => {
+                Val::typed_list(l.kind, l.items.iter().map(|v| v.deep_copy_depth(depth + 1)).collect())
+            }
+            Val::Map(m) => {
+                let data = m.borrow().clone();
+                let entries =
+                    data.entries.iter().map(|(k, v)| (k.clone(), v.deep_copy_depth(depth + 1))).collect();
+                Val::typed_map(data.kind, entries)
+            }
+            Val::Bytes(b) => Val::Bytes(Rc::new(b.as_ref().clone())),
+            other => other.clone(),
+        }
+    }
+}
+
+/// How deep values may nest before printing or converting gives up (a map can be made to
+/// contain itself with `set`).
+pub const MAX_NESTING: usize = 10_000;
+
+/// The Go name of a slice type.
+pub fn slice_type_name(kind: SliceKind) -> &'static str {
+    match kind {
+        SliceKind::Iface => "[]interface {}",
+        SliceKind::Str => "[]string",
+        SliceKind::Int => "[]int",
+        SliceKind::VersionSet => "common.VersionSet",
+    }
+}
+
+/// The Go name of a map type.
+pub fn map_type_name(kind: MapKind) -> &'static str {
+    match kind {
+        MapKind::Iface => "map[string]interface {}",
+        MapKind::Values => "common.Values",
+        MapKind::Str => "map[string]string",
+    }
+}
+
+/// Go's `==` on two values of the same comparable type, and `reflect.DeepEqual` for the
+/// others (used by `has`, `uniq`, `without`, `deepEqual`).
+pub fn deep_equal(a: &Val, b: &Val) -> bool {
+    deep_equal_depth(a, b, 0)
+}
+
+fn deep_equal_depth(a: &Val, b: &Val, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return false;
+    }
+    match (a, b) {
+        (Val::Nil, Val::Nil) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Int(x), Val::Int(y)) | (Val::Int64(x), Val::Int64(y)) => x == y,
+        (Val::Byte(x), Val::Byte(y)) => x == y,
+        (Val::Float(x), Val::Float(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Bytes(x), Val::Bytes(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            x.kind == y.kind
+                && x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal_depth(p, q, depth + 1))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (x.borrow().clone(), y.borrow().clone());
+            x.kind == y.kind
+                && x.entries.len() == y.entries.len()
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal_depth(v, w, depth + 1)))
+        }
+        (Val::Obj(x), Val::Obj(y)) => Rc::ptr_eq(x, y) || x.same(y),
+        _ => false,
+    }
+}
