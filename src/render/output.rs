@@ -3,7 +3,7 @@
 //! `---\n# Source: <chart>/<path>\n<document>\n`. The kind order and the path globs are the
 //! built-in renderer's, so both outputs follow one implementation.
 
-use helm_engine::helm::chart::go_path_match;
+use helm_engine::helm::glob::path_match as go_path_match;
 use helm_engine::helm::output::compare_kinds;
 use helm_engine::{KeyOrder, Value, to_yaml};
 

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::unsupported;
 use crate::template::error::GoError;
 use crate::template::exec::{CallCtx, execute, execute_tree};
 use crate::template::fmt::quote;
-use crate::template::funcs::{FuncTable, arg, arg_str, unsupported};
+use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::Val;
@@ -24,7 +25,7 @@ pub const WARN_END: &str = "HELM_ERR_END";
 pub(crate) fn register(t: &mut FuncTable) {
     t.add("include", Sig::fixed(&[Ty::Str, Ty::Any]), include);
     t.add("tpl", Sig::fixed(&[Ty::Str, Ty::Any]), tpl);
-    t.add("required", Sig::fixed(&[Ty::Str, Ty::Any]), |ctx, a| {
+    t.add("required", Sig::fixed(&[Ty::Str, Ty::Any]), |_, a| {
         let val = arg(a, 1);
         let missing = match &val {
             Val::Nil => true,
@@ -32,17 +33,11 @@ pub(crate) fn register(t: &mut FuncTable) {
             _ => false,
         };
         if missing {
-            if ctx.rt.lint {
-                return Ok(Val::str(""));
-            }
             return Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))));
         }
         Ok(val)
     });
-    t.add("fail", Sig::fixed(&[Ty::Str]), |ctx, a| {
-        if ctx.rt.lint {
-            return Ok(Val::str(""));
-        }
+    t.add("fail", Sig::fixed(&[Ty::Str]), |_, a| {
         Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))))
     });
     t.add("lookup", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str, Ty::Str]), |_, _| Ok(Val::map(BTreeMap::new())));
@@ -81,7 +76,7 @@ pub fn to_yaml_text(v: &Val) -> String {
 fn from_yaml(text: &str, array: bool) -> Val {
     let target = if array { "[]interface {}" } else { "map[string]interface {}" };
     let result = match load_yaml_documents(text) {
-        Err(e) => Err(format!("error converting YAML to JSON: {}", crate::helm::output::go_yaml_error(&e))),
+        Err(e) => Err(format!("error converting YAML to JSON: {}", e.go_yaml_text())),
         Ok(docs) => match docs.into_iter().next().and_then(|d| d.root) {
             None | Some(crate::value::Value::Null) => Ok(None),
             Some(v) => {
@@ -117,7 +112,7 @@ fn include(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
     let name = arg_str(a, 0).to_string();
     let data = arg(a, 1);
     {
-        let mut counts = ctx.rt.include_counts.borrow_mut();
+        let mut counts = ctx.rt.named_calls.borrow_mut();
         let count = counts.entry(name.clone()).or_insert(0);
         if *count > RECURSION_MAX {
             return Err(GoError::wrap(
@@ -128,7 +123,7 @@ fn include(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
         *count += 1;
     }
     let result = execute(ctx.rt, ctx.set, &name, Some(data));
-    if let Some(count) = ctx.rt.include_counts.borrow_mut().get_mut(&name) {
+    if let Some(count) = ctx.rt.named_calls.borrow_mut().get_mut(&name) {
         *count = count.saturating_sub(1);
     }
     result.map(Val::str)

@@ -2,8 +2,9 @@
 //! the `...f` functions compute in decimal as shopspring/decimal does (`addf 0.1 0.2` is 0.3).
 
 use super::conv::{to_float64, to_int64};
+use super::unsupported;
 use crate::template::error::GoError;
-use crate::template::funcs::{FuncTable, arg, arg_int, unsupported};
+use crate::template::funcs::{FuncTable, arg, arg_int};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{SliceKind, Val};
 

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::unsupported;
 use crate::template::error::GoError;
-use crate::template::funcs::{FuncTable, arg, arg_str, unsupported};
+use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{Val, deep_equal};
 

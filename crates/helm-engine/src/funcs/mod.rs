@@ -13,12 +13,12 @@ pub mod regex;
 pub mod semver;
 pub mod strings;
 
+use crate::template::error::GoError;
 use crate::template::funcs::FuncTable;
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's.
 pub fn helm_functions() -> FuncTable {
-    let mut t = FuncTable::default();
-    crate::template::builtins::register(&mut t);
+    let mut t = FuncTable::go_builtins();
     strings::register(&mut t);
     conv::register(&mut t);
     math::register(&mut t);
@@ -31,4 +31,10 @@ pub fn helm_functions() -> FuncTable {
     misc::register(&mut t);
     helm::register(&mut t);
     t
+}
+
+/// An error for a function that this crate does not implement; the executor's message names
+/// the function (`error calling genCA: not supported by helm-engine: ...`).
+fn unsupported(what: &str) -> GoError {
+    GoError::msg(format!("not supported by helm-engine: {what}"))
 }

@@ -9,16 +9,15 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::helm::objects::Obj;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::Val;
+use crate::template::value::{GoObject, Val};
 
 pub(crate) fn register(t: &mut FuncTable) {
     t.add("semver", Sig::fixed(&[Ty::Str]), |_, a| {
         let v = Version::parse(arg_str(a, 0)).map_err(GoError::msg)?;
-        Ok(Val::Obj(Rc::new(Obj::Semver(v))))
+        Ok(Val::Obj(Rc::new(v)))
     });
     t.add("semverCompare", Sig::fixed(&[Ty::Str, Ty::Str]), |_, a| {
         let c = Constraints::parse(arg_str(a, 0)).map_err(GoError::msg)?;
@@ -136,18 +135,47 @@ impl Version {
         self.original = format!("{}{}", self.v_prefix(), self);
         self
     }
+}
 
-    /// Calls a method of `*semver.Version` from a template.
-    pub fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
+/// Sprig's `semver` returns a `*semver.Version`, whose methods templates call.
+impl GoObject for Version {
+    fn type_name(&self) -> &'static str {
+        "*semver.Version"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<Version>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::str(self.to_string())
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        match name {
+            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String" | "IncMajor"
+            | "IncMinor" | "IncPatch" => Some(Sig::fixed(&[])),
+            "LessThan" | "GreaterThan" | "Equal" | "Compare" | "LessThanEqual" | "GreaterThanEqual" => {
+                Some(Sig::fixed(&[Ty::Any]))
+            }
+            _ => None,
+        }
+    }
+
+    fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
         let other = || match args.first() {
-            Some(Val::Obj(o)) => match o.as_ref() {
-                Obj::Semver(v) => Ok(v.clone()),
-                _ => Err(format!("wrong type for value; expected *semver.Version; got {}", o.type_name())),
+            Some(Val::Obj(o)) => match o.downcast_ref::<Version>() {
+                Some(v) => Ok(v.clone()),
+                None => Err(format!("wrong type for value; expected *semver.Version; got {}", o.type_name())),
             },
             Some(v) => Err(format!("wrong type for value; expected *semver.Version; got {}", v.type_name())),
             None => Err("missing argument".to_string()),
         };
-        let obj = |v: Version| Val::Obj(Rc::new(Obj::Semver(v)));
+        let obj = |v: Version| Val::Obj(Rc::new(v));
         Ok(match name {
             "Major" => Val::Int64(self.major as i64),
             "Minor" => Val::Int64(self.minor as i64),
@@ -194,6 +222,10 @@ impl Version {
             }),
             _ => return Err(format!("method {name} not found")),
         })
+    }
+
+    fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
+        self.to_string()
     }
 }
 

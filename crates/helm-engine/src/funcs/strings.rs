@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
+use super::unsupported;
 use crate::template::error::GoError;
 use crate::template::fmt::{format_value, quote};
-use crate::template::funcs::{FuncTable, arg, arg_int, arg_str, unsupported};
+use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{MapKind, Val};
 

@@ -13,7 +13,7 @@ use crate::value::{Map, Value};
 
 use super::chart::Chart;
 use super::coalesce::{coalesce_values, is_compatible_range, process_dependencies};
-use super::objects::{BuildInfo, Capabilities, Files, KubeVersion, Obj};
+use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{RenderedDocument, frame, show_only, sort_manifests};
 use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::error::GoError;
@@ -397,7 +397,7 @@ fn render_in_thread(
     let top = Val::typed_map(
         MapKind::Values,
         BTreeMap::from([
-            ("Capabilities".to_string(), Val::Obj(Rc::new(Obj::Capabilities(caps.clone())))),
+            ("Capabilities".to_string(), Val::Obj(caps.clone())),
             ("Release".to_string(), release),
             ("Values".to_string(), Val::from_plain_map(&values, MapKind::Values)),
         ]),
@@ -540,7 +540,7 @@ fn all_templates(
         BTreeMap::from([
             ("Capabilities".to_string(), parent_entries.get("Capabilities").cloned().unwrap_or_default()),
             ("Chart".to_string(), metadata_map(chart, is_root)),
-            ("Files".to_string(), Val::Obj(Rc::new(Obj::Files(files)))),
+            ("Files".to_string(), Val::Obj(Rc::new(files))),
             ("Release".to_string(), parent_entries.get("Release").cloned().unwrap_or_default()),
             ("Subcharts".to_string(), subcharts.clone()),
             ("Values".to_string(), values),

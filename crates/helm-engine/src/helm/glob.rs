@@ -1,6 +1,6 @@
-//! Glob patterns as `gobwas/glob` compiles them with `/` as the separator (what Helm's
-//! `.Files.Glob` uses): `*` within one path segment, `**` across segments, `?`, character
-//! classes `[a-z]` and `[!x]`, alternatives `{a,b}` and `\` escapes.
+//! The two glob dialects Helm uses: Go's `path.Match` (`.helmignore`, `--show-only`) and
+//! `gobwas/glob` with `/` as the separator (`.Files.Glob`: `*` within one path segment, `**`
+//! across segments, `?`, classes `[a-z]` and `[!x]`, alternatives `{a,b}`, `\` escapes).
 
 /// A compiled pattern.
 #[derive(Clone, Debug, Default)]
@@ -149,9 +149,124 @@ fn match_seq(tokens: &[Tok], text: &[char], at: usize) -> bool {
     }
 }
 
+/// Go's `path.Match` / `filepath.Match` (Unix): `*` and `?` stay within a path segment,
+/// `[...]` classes with `^` negation, `\` escapes. `None` for a malformed pattern.
+pub fn path_match(pattern: &str, name: &str) -> Option<bool> {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Validate the whole pattern first, as Go reports bad patterns even after a mismatch.
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => {
+                i += 1;
+                if i >= p.len() {
+                    return None;
+                }
+                i += 1;
+            }
+            '[' => {
+                let (_, next) = parse_class(&p, i)?;
+                i = next;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(match_from(&p, 0, &n, 0))
+}
+
+/// A character class starting at `p[i] == '['`: (negated, ranges) and the index after it.
+/// A parsed character class: whether it is negated, and its ranges.
+type Class = (bool, Vec<(char, char)>);
+
+fn parse_class(p: &[char], i: usize) -> Option<(Class, usize)> {
+    let mut j = i + 1;
+    let negated = p.get(j) == Some(&'^');
+    if negated {
+        j += 1;
+    }
+    let mut ranges = Vec::new();
+    let mut first = true;
+    loop {
+        let c = *p.get(j)?;
+        if c == ']' && !first {
+            return Some(((negated, ranges), j + 1));
+        }
+        first = false;
+        let lo = if c == '\\' {
+            j += 1;
+            *p.get(j)?
+        } else {
+            c
+        };
+        if lo == ']' && c != '\\' {
+            return None;
+        }
+        j += 1;
+        let mut hi = lo;
+        if p.get(j) == Some(&'-') {
+            j += 1;
+            let c2 = *p.get(j)?;
+            hi = if c2 == '\\' {
+                j += 1;
+                *p.get(j)?
+            } else {
+                c2
+            };
+            if hi == ']' && c2 != '\\' {
+                return None;
+            }
+            j += 1;
+        }
+        ranges.push((lo, hi));
+    }
+}
+
+fn match_from(p: &[char], pi: usize, n: &[char], ni: usize) -> bool {
+    if pi == p.len() {
+        return ni == n.len();
+    }
+    match p[pi] {
+        '*' => {
+            let mut k = ni;
+            loop {
+                if match_from(p, pi + 1, n, k) {
+                    return true;
+                }
+                if k >= n.len() || n[k] == '/' {
+                    return false;
+                }
+                k += 1;
+            }
+        }
+        '?' => ni < n.len() && n[ni] != '/' && match_from(p, pi + 1, n, ni + 1),
+        '[' => match parse_class(p, pi) {
+            Some(((negated, ranges), next)) => {
+                ni < n.len()
+                    && n[ni] != '/'
+                    && (ranges.iter().any(|(lo, hi)| *lo <= n[ni] && n[ni] <= *hi) != negated)
+                    && match_from(p, next, n, ni + 1)
+            }
+            None => false,
+        },
+        '\\' => pi + 1 < p.len() && ni < n.len() && p[pi + 1] == n[ni] && match_from(p, pi + 2, n, ni + 1),
+        c => ni < n.len() && n[ni] == c && match_from(p, pi + 1, n, ni + 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_match_like_go() {
+        assert_eq!(path_match("*.txt", "a.txt"), Some(true));
+        assert_eq!(path_match("*.txt", "d/a.txt"), Some(false));
+        assert_eq!(path_match("templates/.?*", "templates/.hidden"), Some(true));
+        assert_eq!(path_match("[a-c]x", "bx"), Some(true));
+        assert_eq!(path_match("[^a-c]x", "bx"), Some(false));
+        assert_eq!(path_match("[", "a"), None);
+    }
 
     fn m(p: &str, t: &str) -> bool {
         Glob::compile(p).unwrap().matches(t)

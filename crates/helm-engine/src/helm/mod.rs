@@ -5,6 +5,7 @@ pub mod chart;
 pub mod coalesce;
 pub mod engine;
 pub mod glob;
+pub mod ignore;
 pub mod merge;
 pub mod objects;
 pub mod output;

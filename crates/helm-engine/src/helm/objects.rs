@@ -1,16 +1,14 @@
 //! Go objects with fields and methods that Helm hands to templates: `.Capabilities` (with
-//! `KubeVersion`, `APIVersions.Has` and `HelmVersion`), `.Files` (`Get`, `Glob`, `AsConfig`,
-//! ...) and the versions Sprig's `semver` returns.
+//! `KubeVersion`, `APIVersions.Has` and `HelmVersion`) and `.Files` (`Get`, `Glob`,
+//! `AsConfig`, ...).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::glob::Glob;
-use crate::funcs::encoding::base64_encode;
-use crate::funcs::semver::Version;
 use crate::template::fmt::format_value;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{SliceKind, Val};
+use crate::template::value::{GoObject, SliceKind, Val, base64_encode};
 
 /// Helm's `.Capabilities`.
 #[derive(Clone, Debug)]
@@ -71,264 +69,257 @@ pub struct Files {
     pub entries: BTreeMap<String, Rc<Vec<u8>>>,
 }
 
-/// A Go object.
-#[derive(Clone, Debug)]
-pub enum Obj {
-    /// `*common.Capabilities`
-    Capabilities(Rc<Capabilities>),
-    /// `common.KubeVersion`
-    KubeVersion(KubeVersion),
-    /// `version.BuildInfo`
-    BuildInfo(BuildInfo),
-    /// `engine.files`
-    Files(Files),
-    /// `*semver.Version`
-    Semver(Version),
-}
-
 const SIG_NONE: Sig = Sig::fixed(&[]);
 const SIG_STR: Sig = Sig::fixed(&[Ty::Str]);
 
-impl Obj {
-    /// The Go type name.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Obj::Capabilities(_) => "*common.Capabilities",
-            Obj::KubeVersion(_) => "common.KubeVersion",
-            Obj::BuildInfo(_) => "version.BuildInfo",
-            Obj::Files(_) => "engine.files",
-            Obj::Semver(_) => "*semver.Version",
-        }
+/// `field:value` for `%+v`, the value alone for `%v`.
+fn field(plus: bool, name: &str, value: &str) -> String {
+    if plus { format!("{name}:{value}") } else { value.to_string() }
+}
+
+/// Helm's `*common.Capabilities`: a pointer to a struct.
+impl GoObject for Capabilities {
+    fn type_name(&self) -> &'static str {
+        "*common.Capabilities"
     }
 
-    /// The Go kind name.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Obj::Capabilities(_) | Obj::Semver(_) => "ptr",
-            Obj::KubeVersion(_) | Obj::BuildInfo(_) => "struct",
-            Obj::Files(_) => "map",
-        }
+    fn kind_name(&self) -> &'static str {
+        "ptr"
     }
 
-    /// Go's truth: structs and non-nil pointers are true, maps when not empty.
-    pub fn truth(&self) -> bool {
-        match self {
-            Obj::Files(f) => !f.entries.is_empty(),
-            _ => true,
-        }
+    fn same(&self, _other: &dyn GoObject) -> bool {
+        // Two pointers are deeply equal only when they are the same pointer, which the
+        // caller checks.
+        false
     }
 
-    /// Whether a map-like object has no entries.
-    pub fn is_empty(&self) -> bool {
-        self.len() == Some(0)
+    fn to_json_val(&self) -> Val {
+        Val::map(BTreeMap::from([
+            ("APIVersions".to_string(), Val::str_list(&self.api_versions)),
+            ("HelmVersion".to_string(), self.helm_version.to_json_val()),
+            ("KubeVersion".to_string(), self.kube_version.to_json_val()),
+        ]))
     }
 
-    /// The length, for map-like objects.
-    pub fn len(&self) -> Option<usize> {
-        match self {
-            Obj::Files(f) => Some(f.entries.len()),
+    fn field(&self, name: &str) -> Option<Val> {
+        match name {
+            "KubeVersion" => Some(Val::Obj(Rc::new(self.kube_version.clone()))),
+            "APIVersions" => {
+                Some(Val::typed_list(SliceKind::VersionSet, self.api_versions.iter().map(Val::str).collect()))
+            }
+            "HelmVersion" => Some(Val::Obj(Rc::new(self.helm_version.clone()))),
             _ => None,
         }
     }
 
-    /// Whether two objects are equal as Go's `reflect.DeepEqual` sees them.
-    pub fn same(&self, other: &Obj) -> bool {
-        match (self, other) {
-            (Obj::KubeVersion(a), Obj::KubeVersion(b)) => a == b,
-            (Obj::BuildInfo(a), Obj::BuildInfo(b)) => a == b,
-            (Obj::Semver(a), Obj::Semver(b)) => a == b,
-            (Obj::Files(a), Obj::Files(b)) => a.entries == b.entries,
-            _ => false,
-        }
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        let inner = format!(
+            "{{{} {} {}}}",
+            field(plus, "KubeVersion", &self.kube_version.fmt_v(plus, depth + 1)),
+            field(
+                plus,
+                "APIVersions",
+                &format_value(&Val::str_list(&self.api_versions), 'v', plus, depth + 1)
+            ),
+            field(plus, "HelmVersion", &self.helm_version.fmt_v(plus, depth + 1)),
+        );
+        // fmt prints a pointer to a struct as &{...} at the top and as an address below.
+        if depth == 0 { format!("&{inner}") } else { "0xc000010000".to_string() }
     }
 
-    /// The object as `encoding/json` would see it (exported fields, JSON tags).
-    pub fn to_json_val(&self) -> Val {
-        let s = |v: &str| Val::str(v);
-        match self {
-            Obj::Capabilities(c) => Val::map(BTreeMap::from([
-                ("APIVersions".to_string(), Val::str_list(&c.api_versions)),
-                ("HelmVersion".to_string(), Obj::BuildInfo(c.helm_version.clone()).to_json_val()),
-                ("KubeVersion".to_string(), Obj::KubeVersion(c.kube_version.clone()).to_json_val()),
-            ])),
-            Obj::KubeVersion(k) => Val::map(BTreeMap::from([
-                ("Major".to_string(), s(&k.major)),
-                ("Minor".to_string(), s(&k.minor)),
-                ("Version".to_string(), s(&k.version)),
-            ])),
-            Obj::BuildInfo(b) => {
-                let mut m = BTreeMap::new();
-                for (key, value) in [
-                    ("version", &b.version),
-                    ("git_commit", &b.git_commit),
-                    ("git_tree_state", &b.git_tree_state),
-                    ("go_version", &b.go_version),
-                ] {
-                    if !value.is_empty() {
-                        m.insert(key.to_string(), s(value));
-                    }
-                }
-                m.insert("kube_client_version".to_string(), s(&b.kube_client_version));
-                Val::map(m)
-            }
-            Obj::Files(f) => {
-                Val::map(f.entries.iter().map(|(k, v)| (k.clone(), Val::str(base64_encode(v)))).collect())
-            }
-            Obj::Semver(v) => s(&v.to_string()),
-        }
+    fn print_top(&self) -> String {
+        // A template action follows the pointer.
+        let text = self.fmt_v(false, 0);
+        text.strip_prefix('&').map(str::to_string).unwrap_or(text)
+    }
+}
+
+/// Helm's `common.KubeVersion`: a struct with a `String` method on its pointer.
+impl GoObject for KubeVersion {
+    fn type_name(&self) -> &'static str {
+        "common.KubeVersion"
     }
 
-    /// A struct field or map entry (not a method).
-    pub fn field(&self, name: &str) -> Option<Val> {
-        let s = |v: &str| Some(Val::str(v));
-        match (self, name) {
-            (Obj::Capabilities(c), "KubeVersion") => {
-                Some(Val::Obj(Rc::new(Obj::KubeVersion(c.kube_version.clone()))))
-            }
-            (Obj::Capabilities(c), "APIVersions") => {
-                Some(Val::typed_list(SliceKind::VersionSet, c.api_versions.iter().map(Val::str).collect()))
-            }
-            (Obj::Capabilities(c), "HelmVersion") => {
-                Some(Val::Obj(Rc::new(Obj::BuildInfo(c.helm_version.clone()))))
-            }
-            (Obj::KubeVersion(k), "Version") => s(&k.version),
-            (Obj::KubeVersion(k), "Major") => s(&k.major),
-            (Obj::KubeVersion(k), "Minor") => s(&k.minor),
-            (Obj::BuildInfo(b), "Version") => s(&b.version),
-            (Obj::BuildInfo(b), "GitCommit") => s(&b.git_commit),
-            (Obj::BuildInfo(b), "GitTreeState") => s(&b.git_tree_state),
-            (Obj::BuildInfo(b), "GoVersion") => s(&b.go_version),
-            (Obj::BuildInfo(b), "KubeClientVersion") => s(&b.kube_client_version),
-            // A map type: a missing key gives the element type's zero value (a nil []byte).
-            (Obj::Files(f), key) => Some(Val::Bytes(f.entries.get(key).cloned().unwrap_or_default())),
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<KubeVersion>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::map(BTreeMap::from([
+            ("Major".to_string(), Val::str(&self.major)),
+            ("Minor".to_string(), Val::str(&self.minor)),
+            ("Version".to_string(), Val::str(&self.version)),
+        ]))
+    }
+
+    fn field(&self, name: &str) -> Option<Val> {
+        match name {
+            "Version" => Some(Val::str(&self.version)),
+            "Major" => Some(Val::str(&self.major)),
+            "Minor" => Some(Val::str(&self.minor)),
             _ => None,
         }
     }
 
-    /// Whether the object is a struct whose field `name` exists but is unexported.
-    pub fn unexported_field(&self, name: &str) -> bool {
-        matches!((self, name), (Obj::KubeVersion(_), "normalizedVersion"))
+    fn unexported_field(&self, name: &str) -> bool {
+        name == "normalizedVersion"
     }
 
-    /// The signature of method `name`, if the object has it.
-    pub fn method_sig(&self, name: &str) -> Option<Sig> {
-        match (self, name) {
-            (Obj::KubeVersion(_), "String" | "GitVersion") => Some(SIG_NONE),
-            (Obj::Files(_), "Get" | "GetBytes" | "Glob" | "Lines") => Some(SIG_STR),
-            (Obj::Files(_), "AsConfig" | "AsSecrets") => Some(SIG_NONE),
-            (
-                Obj::Semver(_),
-                "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String" | "IncMajor"
-                | "IncMinor" | "IncPatch",
-            ) => Some(SIG_NONE),
-            (
-                Obj::Semver(_),
-                "LessThan" | "GreaterThan" | "Equal" | "Compare" | "LessThanEqual" | "GreaterThanEqual",
-            ) => Some(Sig::fixed(&[Ty::Any])),
-            _ => None,
-        }
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        matches!(name, "String" | "GitVersion").then_some(SIG_NONE)
     }
 
-    /// Calls method `name` (whose signature [`Obj::method_sig`] gave) with checked arguments.
-    pub fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
-        let arg_str = || args.first().and_then(Val::as_str).unwrap_or("").to_string();
-        match (self, name) {
-            (Obj::KubeVersion(k), "String") => {
-                Ok(Val::str(if k.normalized.is_empty() { &k.version } else { &k.normalized }))
-            }
-            (Obj::KubeVersion(k), "GitVersion") => Ok(Val::str(&k.version)),
-            (Obj::Files(f), "GetBytes") => {
-                Ok(Val::Bytes(f.entries.get(&arg_str()).cloned().unwrap_or_default()))
-            }
-            (Obj::Files(f), "Get") => Ok(Val::str(
-                f.entries
-                    .get(&arg_str())
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .unwrap_or_default(),
-            )),
-            (Obj::Files(f), "Glob") => Ok(Val::Obj(Rc::new(Obj::Files(f.glob(&arg_str()))))),
-            (Obj::Files(f), "AsConfig") => Ok(Val::str(f.as_config(false))),
-            (Obj::Files(f), "AsSecrets") => Ok(Val::str(f.as_config(true))),
-            (Obj::Files(f), "Lines") => f.lines(&arg_str()),
-            (Obj::Semver(v), _) => v.call_method(name, args),
+    fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
+        match name {
+            "String" => Ok(Val::str(self.string())),
+            "GitVersion" => Ok(Val::str(&self.version)),
             _ => Err(format!("method {name} not found")),
         }
     }
 
-    /// Go's `%v` (with `plus`, `%+v`: struct field names).
-    pub fn fmt_v(&self, plus: bool, depth: usize) -> String {
-        let field =
-            |name: &str, value: &str| if plus { format!("{name}:{value}") } else { value.to_string() };
-        match self {
-            Obj::Capabilities(c) => {
-                let inner = format!(
-                    "{{{} {} {}}}",
-                    field("KubeVersion", &Obj::KubeVersion(c.kube_version.clone()).fmt_v(plus, depth + 1)),
-                    field(
-                        "APIVersions",
-                        &format_value(&Val::str_list(&c.api_versions), 'v', plus, depth + 1)
-                    ),
-                    field("HelmVersion", &Obj::BuildInfo(c.helm_version.clone()).fmt_v(plus, depth + 1)),
-                );
-                // fmt prints a pointer to a struct as &{...} at the top and as an address below.
-                if depth == 0 { format!("&{inner}") } else { "0xc000010000".to_string() }
-            }
-            Obj::KubeVersion(k) => format!(
-                "{{{} {} {} {}}}",
-                field("Version", &k.version),
-                field("normalizedVersion", &k.normalized),
-                field("Major", &k.major),
-                field("Minor", &k.minor)
-            ),
-            Obj::BuildInfo(b) => format!(
-                "{{{} {} {} {} {}}}",
-                field("Version", &b.version),
-                field("GitCommit", &b.git_commit),
-                field("GitTreeState", &b.git_tree_state),
-                field("GoVersion", &b.go_version),
-                field("KubeClientVersion", &b.kube_client_version)
-            ),
-            Obj::Files(f) => {
-                let parts: Vec<String> = f
-                    .entries
-                    .iter()
-                    .map(|(k, v)| {
-                        format!("{k}:{}", format_value(&Val::Bytes(v.clone()), 'v', plus, depth + 1))
-                    })
-                    .collect();
-                format!("map[{}]", parts.join(" "))
-            }
-            Obj::Semver(v) => v.to_string(),
-        }
+    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
+        format!(
+            "{{{} {} {} {}}}",
+            field(plus, "Version", &self.version),
+            field(plus, "normalizedVersion", &self.normalized),
+            field(plus, "Major", &self.major),
+            field(plus, "Minor", &self.minor)
+        )
     }
 
-    /// How a template action prints the object: addressable values use their `String`
-    /// method where the pointer type has one, and pointers are followed.
-    pub fn print_top(&self) -> String {
-        match self {
-            Obj::KubeVersion(k) => {
-                if k.normalized.is_empty() {
-                    k.version.clone()
-                } else {
-                    k.normalized.clone()
-                }
-            }
-            Obj::Capabilities(_) => {
-                let text = self.fmt_v(false, 0);
-                text.strip_prefix('&').map(str::to_string).unwrap_or(text)
-            }
-            other => other.fmt_v(false, 0),
-        }
+    fn print_top(&self) -> String {
+        // Addressable values print with their pointer type's `String` method.
+        self.string().to_string()
+    }
+}
+
+impl KubeVersion {
+    /// Helm's `KubeVersion.String`: the normalised version when there is one.
+    fn string(&self) -> &str {
+        if self.normalized.is_empty() { &self.version } else { &self.normalized }
+    }
+}
+
+/// Helm's `version.BuildInfo`: a struct.
+impl GoObject for BuildInfo {
+    fn type_name(&self) -> &'static str {
+        "version.BuildInfo"
     }
 
-    /// The entries `range` visits, for map-like objects: (key, value) sorted by key.
-    pub fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
-        match self {
-            Obj::Files(f) => {
-                Some(f.entries.iter().map(|(k, v)| (Val::str(k), Val::Bytes(v.clone()))).collect())
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<BuildInfo>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        let mut m = BTreeMap::new();
+        // The JSON tags carry `omitempty`, except the client-go version's.
+        for (key, value) in [
+            ("version", &self.version),
+            ("git_commit", &self.git_commit),
+            ("git_tree_state", &self.git_tree_state),
+            ("go_version", &self.go_version),
+        ] {
+            if !value.is_empty() {
+                m.insert(key.to_string(), Val::str(value));
             }
+        }
+        m.insert("kube_client_version".to_string(), Val::str(&self.kube_client_version));
+        Val::map(m)
+    }
+
+    fn field(&self, name: &str) -> Option<Val> {
+        let value = match name {
+            "Version" => &self.version,
+            "GitCommit" => &self.git_commit,
+            "GitTreeState" => &self.git_tree_state,
+            "GoVersion" => &self.go_version,
+            "KubeClientVersion" => &self.kube_client_version,
+            _ => return None,
+        };
+        Some(Val::str(value))
+    }
+
+    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
+        format!(
+            "{{{} {} {} {} {}}}",
+            field(plus, "Version", &self.version),
+            field(plus, "GitCommit", &self.git_commit),
+            field(plus, "GitTreeState", &self.git_tree_state),
+            field(plus, "GoVersion", &self.go_version),
+            field(plus, "KubeClientVersion", &self.kube_client_version)
+        )
+    }
+}
+
+/// Helm's `engine.files`: a `map[string][]byte` with methods.
+impl GoObject for Files {
+    fn type_name(&self) -> &'static str {
+        "engine.files"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "map"
+    }
+
+    fn len(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<Files>().is_some_and(|o| o.entries == self.entries)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::map(self.entries.iter().map(|(k, v)| (k.clone(), Val::str(base64_encode(v)))).collect())
+    }
+
+    fn field(&self, key: &str) -> Option<Val> {
+        // A map type: a missing key gives the element type's zero value (a nil []byte).
+        Some(Val::Bytes(self.entries.get(key).cloned().unwrap_or_default()))
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        match name {
+            "Get" | "GetBytes" | "Glob" | "Lines" => Some(SIG_STR),
+            "AsConfig" | "AsSecrets" => Some(SIG_NONE),
             _ => None,
         }
+    }
+
+    fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
+        let arg = args.first().and_then(Val::as_str).unwrap_or("");
+        match name {
+            "GetBytes" => Ok(Val::Bytes(self.entries.get(arg).cloned().unwrap_or_default())),
+            "Get" => Ok(Val::str(
+                self.entries.get(arg).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default(),
+            )),
+            "Glob" => Ok(Val::Obj(Rc::new(self.glob(arg)))),
+            "AsConfig" => Ok(Val::str(self.as_config(false))),
+            "AsSecrets" => Ok(Val::str(self.as_config(true))),
+            "Lines" => self.lines(arg),
+            _ => Err(format!("method {name} not found")),
+        }
+    }
+
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        let parts: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(k, v)| format!("{k}:{}", format_value(&Val::Bytes(v.clone()), 'v', plus, depth + 1)))
+            .collect();
+        format!("map[{}]", parts.join(" "))
+    }
+
+    fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
+        Some(self.entries.iter().map(|(k, v)| (Val::str(k), Val::Bytes(v.clone()))).collect())
     }
 }
 

@@ -87,16 +87,6 @@ fn trim_space(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
-/// A YAML error in go-yaml's words: `yaml: line N: message`, without the line when the
-/// problem is on the first line (go-yaml counts from 0 there and leaves it out).
-pub fn go_yaml_error(e: &crate::yaml::YamlError) -> String {
-    if e.pos.line > 1 {
-        format!("yaml: line {}: {}", e.pos.line, e.message)
-    } else {
-        format!("yaml: {}", e.message)
-    }
-}
-
 /// Helm's `SplitManifests`: documents in order, empty ones dropped.
 pub fn split_manifests(text: &str) -> Vec<String> {
     let trimmed = trim_space(text);
@@ -138,7 +128,7 @@ fn head_error(msg: String) -> String {
 
 fn read_head(doc: &str) -> Result<Head, String> {
     let docs = crate::yaml::load_yaml_documents(doc)
-        .map_err(|e| format!("error converting YAML to JSON: {}", go_yaml_error(&e)))?;
+        .map_err(|e| format!("error converting YAML to JSON: {}", e.go_yaml_text()))?;
     let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
     let map = match root {
         Value::Map(m) => m,
@@ -299,7 +289,7 @@ pub fn show_only(output: &str, patterns: &[String]) -> Result<String, String> {
                 continue;
             };
             let path = caps.get(1).map_or("", |m| m.as_str());
-            if super::chart::go_path_match(pattern, path) != Some(true) {
+            if super::glob::path_match(pattern, path) != Some(true) {
                 continue;
             }
             out.push_str(&format!("---\n{doc}\n"));

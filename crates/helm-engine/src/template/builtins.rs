@@ -10,7 +10,7 @@ use super::value::Val;
 
 type R = Result<Val, GoError>;
 
-pub(crate) fn register(t: &mut FuncTable) {
+pub(super) fn register(t: &mut FuncTable) {
     let rv1 = Sig::variadic(&[Ty::RValue], Ty::RValue);
     let rv2 = Sig::fixed(&[Ty::RValue, Ty::RValue]);
     // `and` and `or` are evaluated by the executor (they short-circuit); these bodies are
@@ -144,7 +144,7 @@ pub fn eq(a: &Val, b: &Val) -> Result<bool, GoError> {
             }
             match (a, b) {
                 (Val::Obj(x), Val::Obj(y)) if x.kind_name() == "struct" || x.kind_name() == "ptr" => {
-                    std::rc::Rc::ptr_eq(x, y) || (x.kind_name() == "struct" && x.same(y))
+                    std::rc::Rc::ptr_eq(x, y) || (x.kind_name() == "struct" && x.same(y.as_ref()))
                 }
                 _ => {
                     return Err(GoError::msg(format!(

@@ -54,18 +54,16 @@ impl TemplateSet {
 /// of the rendering thread (see `engine`) is never exhausted.
 pub const MAX_EXEC_DEPTH: usize = 100_000;
 
-/// The shared state of one rendering: functions, `include` recursion counts, depth.
+/// The shared state of one rendering: functions, recursion counts, depth. Missing keys
+/// follow Go's `missingkey=zero`, the option Helm renders with.
 pub struct Runtime {
     /// The functions templates may call.
     pub funcs: Rc<FuncTable>,
-    /// How many times each name is currently being `include`d (Helm's recursion guard).
-    pub include_counts: RefCell<HashMap<String, usize>>,
+    /// How many times each template name is currently being executed by a function that
+    /// runs templates by name (Helm's `include` limits the recursion with it).
+    pub named_calls: RefCell<HashMap<String, usize>>,
     /// Nested template executions, across `include`, `tpl` and `template`.
     pub depth: Cell<usize>,
-    /// `missingkey=error` instead of `missingkey=zero`.
-    pub strict: bool,
-    /// Helm's lint mode (`required` and `fail` only warn).
-    pub lint: bool,
     /// The stack address where this runtime was created, and how much stack execution may
     /// use below it: deep recursion stops with an error instead of overflowing the stack.
     stack_base: usize,
@@ -85,10 +83,8 @@ impl Runtime {
     pub fn new(funcs: Rc<FuncTable>, stack_size: usize) -> Runtime {
         Runtime {
             funcs,
-            include_counts: RefCell::new(HashMap::new()),
+            named_calls: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
-            strict: false,
-            lint: false,
             stack_base: stack_position(),
             // Keep a margin for the frames between two checks and for the caller.
             stack_budget: stack_size.saturating_sub(stack_size / 8 + (256 << 10)),
@@ -99,7 +95,7 @@ impl Runtime {
     fn check_stack(&self) -> Result<(), String> {
         let used = self.stack_base.abs_diff(stack_position());
         if used > self.stack_budget {
-            return Err("template execution nests too deeply for mailu-chart's renderer".to_string());
+            return Err("template execution nests too deeply for helm-engine".to_string());
         }
         Ok(())
     }
@@ -654,14 +650,7 @@ impl<'a> State<'a> {
         receiver: Ev,
     ) -> EResult<Ev> {
         let (type_name, value) = match receiver {
-            Ev::Invalid | Ev::Val(Val::Nil) => {
-                if self.rt.strict {
-                    return Err(
-                        self.errorf(format!("nil data; no entry for key {}", super::fmt::quote(name)))
-                    );
-                }
-                return Ok(Ev::Invalid);
-            }
+            Ev::Invalid | Ev::Val(Val::Nil) => return Ok(Ev::Invalid),
             Ev::Iface(Val::Nil) => {
                 return Err(self.errorf(format!("nil pointer evaluating interface {{}}.{name}")));
             }
@@ -690,11 +679,6 @@ impl<'a> State<'a> {
                 return Ok(match found {
                     Some(v) if iface => Ev::Iface(v),
                     Some(v) => Ev::Val(v),
-                    None if self.rt.strict => {
-                        return Err(
-                            self.errorf(format!("map has no entry for key {}", super::fmt::quote(name)))
-                        );
-                    }
                     None if iface => Ev::Iface(Val::Nil),
                     None => Ev::Val(Val::str("")),
                 });

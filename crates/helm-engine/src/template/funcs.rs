@@ -1,5 +1,6 @@
-//! The functions templates can call: Go's builtins, the Sprig library as Helm ships it
-//! (without `env` and `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...).
+//! The function table a template executes with: the language defines how functions are
+//! declared and called, the caller decides which exist (Go's builtins, plus whatever library
+//! it adds; `crate::funcs` adds Sprig's and Helm's).
 //!
 //! Each function declares its Go signature; the executor checks and converts arguments
 //! against it exactly as Go's reflection-based call does, so the functions themselves can
@@ -32,6 +33,14 @@ pub struct FuncTable {
 }
 
 impl FuncTable {
+    /// Go's builtin functions (`and`, `or`, `not`, `len`, `index`, `print`, `eq`, ...), which
+    /// every template has.
+    pub fn go_builtins() -> FuncTable {
+        let mut t = FuncTable::default();
+        super::builtins::register(&mut t);
+        t
+    }
+
     /// Adds (or replaces) a function.
     pub fn add(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
         self.map.insert(name, FuncDef { sig, f, builtin: false });
@@ -77,12 +86,6 @@ pub fn arg_int(args: &[Val], i: usize) -> i64 {
 /// The argument at `i`, or nil.
 pub fn arg(args: &[Val], i: usize) -> Val {
     args.get(i).cloned().unwrap_or(Val::Nil)
-}
-
-/// An error for a function that this renderer does not implement; the executor's message
-/// names the function (`error calling genCA: not supported by ...`).
-pub fn unsupported(what: &str) -> GoError {
-    GoError::msg(format!("not supported by mailu-chart's renderer: {what}"))
 }
 
 /// Go's panic text when `reflect.TypeOf(nil).Kind()` is called on a nil argument.

@@ -707,12 +707,12 @@ pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
             return Ok(n);
         }
         Kind::Complex => {
-            return Err(format!("complex number {text} is not supported by mailu-chart's renderer"));
+            return Err(format!("complex number {text} is not supported by helm-engine"));
         }
         _ => {}
     }
     if text.ends_with('i') && parse_go_float(&text[..text.len() - 1]).is_some() {
-        return Err(format!("complex number {text} is not supported by mailu-chart's renderer"));
+        return Err(format!("complex number {text} is not supported by helm-engine"));
     }
     let u = parse_go_uint(text);
     if let Some(u) = u {

@@ -7,10 +7,13 @@
 //! from YAML or JSON). Maps are shared and mutable, as Go maps are: `set` changes the map in
 //! place and every holder of it sees the change.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fmt::Debug;
 use std::rc::Rc;
 
+use super::sig::Sig;
 use crate::value::{Map as PlainMap, Value};
 
 /// The Go slice type of a list.
@@ -84,7 +87,76 @@ pub enum Val {
     /// A map.
     Map(MapRef),
     /// A Go object with fields and methods (`.Capabilities`, `.Files`, a semver version).
-    Obj(Rc<crate::helm::objects::Obj>),
+    Obj(Rc<dyn GoObject>),
+}
+
+/// A Go value with fields and methods that the caller hands to templates or that a function
+/// returns (Helm's `.Capabilities` and `.Files`, Sprig's semver versions). The executor
+/// reaches fields and methods only through this trait, so the language knows no particular
+/// object.
+pub trait GoObject: Debug + Any {
+    /// Go's type name, as `%T` and `typeOf` print it.
+    fn type_name(&self) -> &'static str;
+
+    /// Go's kind name, as `kindOf` prints it: `struct`, `ptr` or `map`.
+    fn kind_name(&self) -> &'static str;
+
+    /// Go's truth: structs and non-nil pointers are true, maps when not empty.
+    fn truth(&self) -> bool {
+        self.len() != Some(0)
+    }
+
+    /// The length, for map-like objects.
+    fn len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Whether `other` equals this object as Go's `reflect.DeepEqual` sees them.
+    fn same(&self, other: &dyn GoObject) -> bool;
+
+    /// The object as `encoding/json` sees it (exported fields, JSON tags).
+    fn to_json_val(&self) -> Val;
+
+    /// A struct field or map entry (not a method).
+    fn field(&self, _name: &str) -> Option<Val> {
+        None
+    }
+
+    /// Whether the object is a struct whose field `name` exists but is unexported.
+    fn unexported_field(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// The signature of method `name`, if the object has it.
+    fn method_sig(&self, _name: &str) -> Option<Sig> {
+        None
+    }
+
+    /// Calls method `name`, whose signature [`GoObject::method_sig`] gave, with arguments
+    /// already checked against it.
+    fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
+        Err(format!("method {name} not found"))
+    }
+
+    /// Go's `%v` (with `plus`, `%+v`: struct field names), nested `depth` deep.
+    fn fmt_v(&self, plus: bool, depth: usize) -> String;
+
+    /// How a template action prints the object.
+    fn print_top(&self) -> String {
+        self.fmt_v(false, 0)
+    }
+
+    /// The (key, value) pairs `range` visits, sorted by key, for map-like objects.
+    fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
+        None
+    }
+}
+
+impl dyn GoObject {
+    /// The object as its concrete type, if it is a `T`.
+    pub fn downcast_ref<T: GoObject>(&self) -> Option<&T> {
+        (self as &dyn Any).downcast_ref::<T>()
+    }
 }
 
 impl Val {
@@ -252,7 +324,7 @@ impl Val {
             Val::Byte(b) => Value::Int(i64::from(*b)),
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.to_string()),
-            Val::Bytes(b) => Value::String(crate::funcs::encoding::base64_encode(b)),
+            Val::Bytes(b) => Value::String(base64_encode(b)),
             Val::List(l) => {
                 let mut out = Vec::with_capacity(l.items.len());
                 for item in &l.items {
@@ -295,6 +367,23 @@ impl Val {
             other => other.clone(),
         }
     }
+}
+
+/// The standard base64 alphabet.
+pub(crate) const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding: how `encoding/json` writes a `[]byte`.
+pub(crate) fn base64_encode(input: &[u8]) -> String {
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+    }
+    out
 }
 
 /// How deep values may nest before printing or converting gives up (a map can be made to
@@ -354,7 +443,7 @@ fn deep_equal_depth(a: &Val, b: &Val, depth: usize) -> bool {
                     .iter()
                     .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal_depth(v, w, depth + 1)))
         }
-        (Val::Obj(x), Val::Obj(y)) => Rc::ptr_eq(x, y) || x.same(y),
+        (Val::Obj(x), Val::Obj(y)) => Rc::ptr_eq(x, y) || x.same(y.as_ref()),
         _ => false,
     }
 }

@@ -29,6 +29,18 @@ pub struct YamlError {
     pub message: String,
 }
 
+impl YamlError {
+    /// The error in go-yaml's words: `yaml: line N: message`, without the line when the
+    /// problem is on the first line (go-yaml counts from 0 there and leaves it out).
+    pub fn go_yaml_text(&self) -> String {
+        if self.pos.line > 1 {
+            format!("yaml: line {}: {}", self.pos.line, self.message)
+        } else {
+            format!("yaml: {}", self.message)
+        }
+    }
+}
+
 /// Where the nodes of one document stood.
 #[derive(Clone, Debug, Default)]
 pub struct Positions {
