@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::unsupported;
+use crate::strconv::quote;
 use crate::template::error::GoError;
 use crate::template::exec::{CallCtx, execute, execute_tree};
-use crate::template::fmt::quote;
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::strconv::format_float_json;
+use crate::strconv::{format_float_json, parse_float};
 
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg, arg_str};
@@ -169,7 +169,7 @@ fn quote_char(c: char) -> String {
         '\'' => "'\\''".into(),
         '"' => "'\"'".into(),
         c => {
-            let q = crate::template::fmt::quote(&c.to_string());
+            let q = crate::strconv::quote(&c.to_string());
             format!("'{}'", &q[1..q.len() - 1])
         }
     }
@@ -447,9 +447,9 @@ impl JsonParser<'_> {
             }
         }
         let text = &self.s[start..self.pos];
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Val::Float(f)),
-            _ => Err(format!("json: cannot unmarshal number {text} into Go value of type float64")),
+        match parse_float(text) {
+            Some(f) => Ok(Val::Float(f)),
+            None => Err(format!("json: cannot unmarshal number {text} into Go value of type float64")),
         }
     }
 }

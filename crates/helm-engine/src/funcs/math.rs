@@ -3,6 +3,7 @@
 
 use super::conv::{to_float64, to_int64};
 use super::unsupported;
+use crate::strconv::shortest_digits;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg, arg_int};
 use crate::template::sig::{Sig, Ty};
@@ -193,11 +194,7 @@ impl Dec {
         if f == 0.0 {
             return Some(Dec { m: 0, e: 0 });
         }
-        let text = format!("{f:e}");
-        let (mant, exp) = text.split_once('e')?;
-        let exp: i32 = exp.parse().ok()?;
-        let neg = mant.starts_with('-');
-        let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+        let (neg, digits, exp) = shortest_digits(f, 64);
         let m: i128 = digits.parse().ok()?;
         let e = exp - (digits.len() as i32 - 1);
         Some(Dec { m: if neg { -m } else { m }, e })

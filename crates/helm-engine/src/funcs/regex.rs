@@ -126,6 +126,6 @@ fn backquote(s: &str) -> String {
     if s.chars().all(|c| c != '`' && (c == '\t' || !c.is_control())) {
         format!("`{s}`")
     } else {
-        crate::template::fmt::quote(s)
+        crate::strconv::quote(s)
     }
 }

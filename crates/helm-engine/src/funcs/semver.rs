@@ -66,7 +66,7 @@ fn parse_segment(s: &str) -> Result<u64, String> {
     s.parse::<u64>().map_err(|_| {
         format!(
             "error parsing version segment: strconv.ParseUint: parsing {}: value out of range",
-            crate::template::fmt::quote(s)
+            crate::strconv::quote(s)
         )
     })
 }

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
 use super::unsupported;
+use crate::strconv::quote;
 use crate::template::error::GoError;
-use crate::template::fmt::{format_value, quote};
+use crate::template::fmt::format_value;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{MapKind, Val};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::ignore::IgnoreRules;
-use crate::strconv::format_float_g;
+use super::{go_string, json_kind};
 use crate::value::{Map, Value};
 
 /// A file of a chart.
@@ -299,32 +299,8 @@ pub fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> 
     Ok(chart)
 }
 
-/// The text sigs.k8s.io/yaml gives a scalar read into a Go string field.
-fn scalar_string(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e21 {
-                format!("{f:.0}")
-            } else {
-                format_float_g(*f, 64)
-            }
-        }
-        Value::Null => String::new(),
-        _ => return None,
-    })
-}
-
 fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
-    let what = match v {
-        Value::List(_) => "array",
-        Value::Map(_) => "object",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        _ => "number",
-    };
+    let what = json_kind(v);
     ChartLoadError::ChartYaml(format!(
         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go struct field {field} of type {want}"
     ))
@@ -346,7 +322,7 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
     let get_str = |field: &str| -> Result<String, ChartLoadError> {
         match map.get(field) {
             None => Ok(String::new()),
-            Some(v) => scalar_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
+            Some(v) => go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
         }
     };
     let get_list = |field: &str| -> Result<Vec<String>, ChartLoadError> {
@@ -354,9 +330,7 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::List(items)) => items
                 .iter()
-                .map(|v| {
-                    scalar_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string"))
-                })
+                .map(|v| go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")))
                 .collect(),
             Some(other) => Err(type_error(&format!("Metadata.{field}"), other, "[]string")),
         }
@@ -385,8 +359,7 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
             Value::Map(m) => {
                 let mut out = BTreeMap::new();
                 for (k, v) in m {
-                    let s =
-                        scalar_string(v).ok_or_else(|| type_error("Metadata.annotations", v, "string"))?;
+                    let s = go_string(v).ok_or_else(|| type_error("Metadata.annotations", v, "string"))?;
                     out.insert(k.clone(), s);
                 }
                 md.annotations = Some(out);
@@ -397,16 +370,16 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
     if let Some(Value::List(items)) = map.get("maintainers") {
         for item in items {
             let m = item.as_map().cloned().unwrap_or_default();
-            let s = |k: &str| m.get(k).and_then(scalar_string).unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
             md.maintainers.push(Maintainer { name: s("name"), email: s("email"), url: s("url") });
         }
     }
     if let Some(Value::List(items)) = map.get("dependencies") {
         for item in items {
             let m = item.as_map().cloned().unwrap_or_default();
-            let s = |k: &str| m.get(k).and_then(scalar_string).unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
             let tags = match m.get("tags") {
-                Some(Value::List(t)) => t.iter().filter_map(scalar_string).collect(),
+                Some(Value::List(t)) => t.iter().filter_map(go_string).collect(),
                 _ => Vec::new(),
             };
             let import_values = match m.get("import-values") {
@@ -449,7 +422,7 @@ fn sanitize(s: &str) -> String {
         .filter_map(|c| {
             if c.is_whitespace() {
                 Some(' ')
-            } else if crate::template::fmt::is_print(c) {
+            } else if crate::strconv::is_print(c) {
                 Some(c)
             } else {
                 None

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::{go_string, json_kind};
 use crate::value::Value;
 
 /// One document of the output.
@@ -99,29 +100,6 @@ struct Head {
     annotations: Option<BTreeMap<String, String>>,
 }
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::List(_) => "array",
-        Value::Map(_) => "object",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        Value::Null => "null",
-        _ => "number",
-    }
-}
-
-/// The text a scalar gets when sigs.k8s.io/yaml reads it into a Go string.
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-        Value::Float(f) => crate::strconv::format_float_g(*f, 64),
-        Value::String(s) => s.clone(),
-        _ => String::new(),
-    }
-}
-
 fn head_error(msg: String) -> String {
     format!("error unmarshaling JSON: while decoding JSON: {msg}")
 }
@@ -144,7 +122,9 @@ fn read_head(doc: &str) -> Result<Head, String> {
         match map.get(key) {
             None | Some(Value::Null) => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_))) => Ok(scalar_text(v)),
+            Some(v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_))) => {
+                Ok(go_string(v).unwrap_or_default())
+            }
             Some(other) => Err(head_error(format!(
                 "json: cannot unmarshal {} into Go struct field SimpleHead.{key} of type string",
                 json_kind(other)
@@ -181,7 +161,7 @@ fn read_head(doc: &str) -> Result<Head, String> {
                                 out.insert(k.clone(), String::new());
                             }
                             v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
-                                out.insert(k.clone(), scalar_text(v));
+                                out.insert(k.clone(), go_string(v).unwrap_or_default());
                             }
                             other => {
                                 return Err(head_error(format!(

@@ -2,6 +2,7 @@
 //! `\` escapes the next character, `{x,y}` is a list, `name[2]=v` sets a list element,
 //! integers become int64, `true`/`false`/`null` are typed, everything else stays a string.
 
+use crate::strconv::parse_int;
 use crate::value::{Map, Value};
 
 /// Which `--set` flag a text came from; it decides how values are typed.
@@ -210,7 +211,7 @@ impl SetParser<'_, '_> {
         if last.is_none() {
             return Err(Stop::End);
         }
-        go_atoi(&text).ok_or_else(|| {
+        parse_int(&text, 10).ok_or_else(|| {
             Stop::Fail(format!("error parsing index: strconv.Atoi: parsing {text:?}: invalid syntax"))
         })
     }
@@ -364,15 +365,6 @@ fn set_index(list: &mut Vec<Value>, index: i64, value: Value) -> Result<(), Stop
     Ok(())
 }
 
-/// Go's `strconv.Atoi`: optional sign and decimal digits.
-fn go_atoi(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
 /// Helm's typing of a `--set` value.
 pub fn typed_value(text: &str) -> Value {
     if text.eq_ignore_ascii_case("true") {
@@ -389,7 +381,7 @@ pub fn typed_value(text: &str) -> Value {
     }
     if !text.is_empty()
         && !text.starts_with('0')
-        && let Some(i) = go_atoi(text)
+        && let Some(i) = parse_int(text, 10)
     {
         return Value::Int(i);
     }

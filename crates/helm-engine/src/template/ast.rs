@@ -279,7 +279,7 @@ impl Display for Node {
             Node::Range(b) => write_branch(f, "range", b),
             Node::With(b) => write_branch(f, "with", b),
             Node::Template { name, pipe, .. } => {
-                write!(f, "{{{{template {}", super::fmt::quote(name))?;
+                write!(f, "{{{{template {}", crate::strconv::quote(name))?;
                 if let Some(p) = pipe {
                     write!(f, " {p}")?;
                 }

@@ -90,7 +90,7 @@ impl fmt::Display for GoError {
                     loc.file,
                     loc.line,
                     loc.col,
-                    super::fmt::quote(&e.name),
+                    crate::strconv::quote(&e.name),
                     e.context,
                     e.message
                 ),

@@ -121,8 +121,8 @@ pub fn execute(
     let Some(tree) = set.lookup(name) else {
         return Err(GoError::msg(format!(
             "template: no template {} associated with template {}",
-            super::fmt::quote(name),
-            super::fmt::quote(&set.root)
+            crate::strconv::quote(name),
+            crate::strconv::quote(&set.root)
         )));
     };
     execute_tree(rt, set, &tree, data)
@@ -469,7 +469,7 @@ impl<'a> State<'a> {
     fn walk_template(&mut self, dot: &Ev, node: &'a Node, name: &str, pipe: Option<&'a Pipe>) -> EResult<()> {
         self.at(Cur::Node(node));
         let Some(tree) = self.set.lookup(name) else {
-            return Err(self.errorf(format!("template {} not defined", super::fmt::quote(name))));
+            return Err(self.errorf(format!("template {} not defined", crate::strconv::quote(name))));
         };
         let depth = self.rt.depth.get();
         if depth >= MAX_EXEC_DEPTH {
@@ -555,7 +555,8 @@ impl<'a> State<'a> {
             Arg::Number { num, .. } => self.ideal_constant(first, num),
             Arg::Str { text, .. } => Ok(Ev::Val(Val::Str(text.clone()))),
             _ => {
-                Err(self.errorf(format!("can't evaluate command {}", super::fmt::quote(&first.to_string()))))
+                Err(self
+                    .errorf(format!("can't evaluate command {}", crate::strconv::quote(&first.to_string()))))
             }
         }
     }
@@ -718,7 +719,7 @@ impl<'a> State<'a> {
         self.at(Cur::Arg(ident));
         let funcs = self.rt.funcs.clone();
         let Some(def) = funcs.get(name) else {
-            return Err(self.errorf(format!("{} is not a defined function", super::fmt::quote(name))));
+            return Err(self.errorf(format!("{} is not a defined function", crate::strconv::quote(name))));
         };
         self.eval_call(dot, Callee::Func(def), cmd, name, args, final_)
     }

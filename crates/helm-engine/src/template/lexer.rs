@@ -120,9 +120,9 @@ impl std::fmt::Display for Item {
             k if k.is_keyword() => write!(f, "<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let cut: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", super::fmt::quote(&cut))
+                write!(f, "{}...", crate::strconv::quote(&cut))
             }
-            _ => f.write_str(&super::fmt::quote(&self.val)),
+            _ => f.write_str(&crate::strconv::quote(&self.val)),
         }
     }
 }
@@ -200,7 +200,7 @@ fn keyword(word: &str) -> Option<Kind> {
 /// Go's `%#U` of a character: `U+002D '-'`.
 pub fn char_u(c: Option<char>) -> String {
     match c {
-        Some(c) if super::fmt::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
+        Some(c) if crate::strconv::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
         Some(c) => format!("U+{:04X}", c as u32),
         None => "U+FFFFFFFFFFFFFFFF".into(),
     }
@@ -572,13 +572,13 @@ impl<'a> Lexer<'a> {
     fn lex_number(&mut self) -> Item {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_string();
-            return self.error(format!("bad number syntax: {}", super::fmt::quote(&text)));
+            return self.error(format!("bad number syntax: {}", crate::strconv::quote(&text)));
         }
         if let Some('+' | '-') = self.peek_char() {
             // A complex constant: 1+2i.
             if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
                 let text = self.input[self.start..self.pos].to_string();
-                return self.error(format!("bad number syntax: {}", super::fmt::quote(&text)));
+                return self.error(format!("bad number syntax: {}", crate::strconv::quote(&text)));
             }
             return self.item(Kind::Complex);
         }

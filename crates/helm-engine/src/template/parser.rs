@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree, is_empty_tree};
-use super::fmt::quote;
 use super::lexer::{Item, Kind, Lexer};
+use crate::strconv::{parse_float, parse_int, parse_uint, quote, unquote, unquote_char};
 
 /// A parse error, displayed as Go's `template: NAME:LINE: MESSAGE`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -565,120 +565,6 @@ enum Parsed {
     Else(usize),
 }
 
-/// Go's `strconv.Unquote` for the three literal forms.
-pub fn unquote(s: &str) -> Result<String, String> {
-    let err = || "invalid syntax".to_string();
-    let bytes = s.as_bytes();
-    if bytes.len() < 2 {
-        return Err(err());
-    }
-    let q = bytes[0];
-    if q != bytes[bytes.len() - 1] {
-        return Err(err());
-    }
-    let body = &s[1..s.len() - 1];
-    match q {
-        b'`' => {
-            if body.contains('`') {
-                return Err(err());
-            }
-            Ok(body.replace('\r', ""))
-        }
-        b'"' | b'\'' => {
-            let quote = q as char;
-            let mut out = String::new();
-            let mut rest = body;
-            let mut count = 0;
-            while !rest.is_empty() {
-                let (c, tail) = unquote_char(rest, quote)?;
-                out.push_str(&c);
-                rest = tail;
-                count += 1;
-            }
-            if q == b'\'' && count != 1 {
-                return Err(err());
-            }
-            Ok(out)
-        }
-        _ => Err(err()),
-    }
-}
-
-/// Go's `strconv.UnquoteChar`: one (possibly escaped) character and the rest. A `\x` or
-/// octal escape can produce a byte that is not valid UTF-8 on its own; it is kept as the
-/// replacement character.
-fn unquote_char(s: &str, quote: char) -> Result<(String, &str), String> {
-    let err = || "invalid syntax".to_string();
-    let mut chars = s.chars();
-    let c = chars.next().ok_or_else(err)?;
-    if c == quote && (quote == '\'' || quote == '"') {
-        return Err(err());
-    }
-    if c != '\\' {
-        if c == '\n' && quote != '`' {
-            return Err(err());
-        }
-        return Ok((c.to_string(), chars.as_str()));
-    }
-    let e = chars.next().ok_or_else(err)?;
-    let rest = chars.as_str();
-    let simple = match e {
-        'a' => Some('\u{7}'),
-        'b' => Some('\u{8}'),
-        'f' => Some('\u{c}'),
-        'n' => Some('\n'),
-        'r' => Some('\r'),
-        't' => Some('\t'),
-        'v' => Some('\u{b}'),
-        '\\' => Some('\\'),
-        '\'' | '"' if e == quote => Some(e),
-        _ => None,
-    };
-    if let Some(c) = simple {
-        return Ok((c.to_string(), rest));
-    }
-    let hex = |n: usize| -> Result<(u32, &str), String> {
-        if rest.len() < n || !rest.is_char_boundary(n) {
-            return Err(err());
-        }
-        let v = u32::from_str_radix(&rest[..n], 16).map_err(|_| err())?;
-        if rest[..n].starts_with('+') || rest[..n].starts_with('-') {
-            return Err(err());
-        }
-        Ok((v, &rest[n..]))
-    };
-    match e {
-        'x' => {
-            let (v, tail) = hex(2)?;
-            Ok((byte_char(v), tail))
-        }
-        'u' | 'U' => {
-            let (v, tail) = hex(if e == 'u' { 4 } else { 8 })?;
-            let c = char::from_u32(v).ok_or_else(err)?;
-            Ok((c.to_string(), tail))
-        }
-        '0'..='7' => {
-            if rest.len() < 2 || !rest.is_char_boundary(2) {
-                return Err(err());
-            }
-            let digits = format!("{e}{}", &rest[..2]);
-            if !digits.chars().all(|d| ('0'..='7').contains(&d)) {
-                return Err(err());
-            }
-            let v = u32::from_str_radix(&digits, 8).map_err(|_| err())?;
-            if v > 255 {
-                return Err(err());
-            }
-            Ok((byte_char(v), &rest[2..]))
-        }
-        _ => Err(err()),
-    }
-}
-
-fn byte_char(v: u32) -> String {
-    if v < 0x80 { char::from_u32(v).map(String::from).unwrap_or_default() } else { "\u{fffd}".into() }
-}
-
 /// Go's number literal rules: which of int, uint and float a literal can be.
 pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
     let mut n = Number {
@@ -711,15 +597,15 @@ pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
         }
         _ => {}
     }
-    if text.ends_with('i') && parse_go_float(&text[..text.len() - 1]).is_some() {
+    if text.ends_with('i') && parse_float(&text[..text.len() - 1]).is_some() {
         return Err(format!("complex number {text} is not supported by helm-engine"));
     }
-    let u = parse_go_uint(text);
+    let u = parse_uint(text, 0);
     if let Some(u) = u {
         n.is_uint = true;
         n.uint = u;
     }
-    if let Some(i) = parse_go_int(text) {
+    if let Some(i) = parse_int(text, 0) {
         n.is_int = true;
         n.int = i;
         if i == 0 {
@@ -733,7 +619,7 @@ pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
     } else if n.is_uint {
         n.is_float = true;
         n.float = n.uint as f64;
-    } else if let Some(f) = parse_go_float(text) {
+    } else if let Some(f) = parse_float(text) {
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
             return Err(format!("integer overflow: {}", quote(text)));
         }
@@ -752,95 +638,6 @@ pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
         return Err(format!("illegal number syntax: {}", quote(text)));
     }
     Ok(n)
-}
-
-/// Underscores are allowed only between digits (or after a base prefix), as in Go.
-fn strip_underscores(digits: &str, base_prefixed: bool) -> Option<String> {
-    if !digits.contains('_') {
-        return Some(digits.to_string());
-    }
-    let b = digits.as_bytes();
-    for (i, c) in b.iter().enumerate() {
-        if *c == b'_' {
-            let prev_ok = if i == 0 { base_prefixed } else { b[i - 1] != b'_' };
-            let next_ok = i + 1 < b.len() && b[i + 1] != b'_';
-            if !prev_ok || !next_ok {
-                return None;
-            }
-        }
-    }
-    Some(digits.replace('_', ""))
-}
-
-/// Go's `strconv.ParseUint(s, 0, 64)`.
-fn parse_go_uint(s: &str) -> Option<u64> {
-    let (radix, digits, prefixed) = if let Some(r) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (16, r, true)
-    } else if let Some(r) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
-        (8, r, true)
-    } else if let Some(r) = s.strip_prefix("0b").or_else(|| s.strip_prefix("0B")) {
-        (2, r, true)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (8, &s[1..], true)
-    } else {
-        (10, s, false)
-    };
-    let digits = strip_underscores(digits, prefixed)?;
-    if digits.is_empty() || digits.starts_with('+') || digits.starts_with('-') {
-        return None;
-    }
-    u64::from_str_radix(&digits, radix).ok()
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let u = parse_go_uint(body)?;
-    if neg {
-        if u <= i64::MAX as u64 + 1 { Some((u as i128).wrapping_neg() as i64) } else { None }
-    } else {
-        i64::try_from(u).ok()
-    }
-}
-
-/// Go's `strconv.ParseFloat(s, 64)` for the spellings the lexer lets through (decimal with
-/// optional exponent, hexadecimal with a binary exponent, digit-separating underscores).
-pub fn parse_go_float(s: &str) -> Option<f64> {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let value = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        let hex = strip_underscores(hex, true)?;
-        let (mant, exp) = hex.split_once(['p', 'P'])?;
-        let exp: i32 = exp.parse().ok()?;
-        let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
-        if int_part.is_empty() && frac_part.is_empty() {
-            return None;
-        }
-        let mut v = 0f64;
-        for c in int_part.chars().chain(frac_part.chars()) {
-            v = v * 16.0 + f64::from(c.to_digit(16)?);
-        }
-        v * 2f64.powi(exp - 4 * frac_part.len() as i32)
-    } else {
-        let plain = strip_underscores(body, false)?;
-        if plain.is_empty()
-            || !plain.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        {
-            return None;
-        }
-        if !plain.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-            return None;
-        }
-        plain.parse::<f64>().ok()?
-    };
-    Some(if neg { -value } else { value })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use crate::strconv::format_float_g;
+use crate::strconv::{format_float_g, parse_float, parse_int, parse_uint};
 use crate::value::{KeyPath, Map, Value};
 
 /// A line and column in a source text, both counted from 1.
@@ -373,83 +373,32 @@ pub fn resolve_plain(text: &str) -> Scalar {
     }
     let first = text.as_bytes()[0];
     if first == b'.' {
-        return go_parse_float(text).map_or_else(|| Scalar::Str(text.into()), Scalar::Float);
+        return parse_float(text).map_or_else(|| Scalar::Str(text.into()), Scalar::Float);
     }
     if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
         return Scalar::Str(text.to_string());
     }
     let plain: String = text.chars().filter(|c| *c != '_').collect();
-    if let Some(i) = go_parse_int(&plain) {
+    if let Some(i) = parse_int(&plain, 0) {
         return Scalar::Int(i);
     }
-    if let Some(u) = go_parse_uint(&plain) {
+    if let Some(u) = parse_uint(&plain, 0) {
         return Scalar::Uint(u);
     }
     if is_yaml_style_float(&plain)
-        && let Some(f) = go_parse_float(&plain)
+        && let Some(f) = parse_float(&plain)
     {
         return Scalar::Float(f);
     }
-    let (negative, rest) = match plain.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, plain.as_str()),
+    // go-yaml's own reading of YAML 1.1 binary, where Go's base prefix rules failed.
+    let binary = match plain.strip_prefix("-0b") {
+        Some(digits) => parse_int(&format!("-{digits}"), 2),
+        None => plain.strip_prefix("0b").and_then(|digits| parse_int(digits, 2)),
     };
-    if let Some(bin) = rest.strip_prefix("0b")
-        && let Ok(v) = i64::from_str_radix(bin, 2)
-    {
-        return Scalar::Int(if negative { -v } else { v });
+    match binary {
+        Some(i) => Scalar::Int(i),
+        None => Scalar::Str(text.to_string()),
     }
-    Scalar::Str(text.to_string())
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`, `0o`, `0b`, a leading `0`
-/// (octal) or decimal digits.
-fn go_parse_int(s: &str) -> Option<i64> {
-    let (negative, rest) = split_sign(s);
-    let magnitude = parse_prefixed_uint(rest)?;
-    if negative {
-        if magnitude <= i64::MAX as u64 + 1 { Some((magnitude as i128).wrapping_neg() as i64) } else { None }
-    } else if magnitude <= i64::MAX as u64 {
-        Some(magnitude as i64)
-    } else {
-        None
-    }
-}
-
-/// Go's `strconv.ParseUint(s, 0, 64)` (no sign allowed).
-fn go_parse_uint(s: &str) -> Option<u64> {
-    if s.starts_with(['+', '-']) {
-        return None;
-    }
-    parse_prefixed_uint(s)
-}
-
-fn split_sign(s: &str) -> (bool, &str) {
-    if let Some(r) = s.strip_prefix('-') {
-        (true, r)
-    } else if let Some(r) = s.strip_prefix('+') {
-        (false, r)
-    } else {
-        (false, s)
-    }
-}
-
-fn parse_prefixed_uint(s: &str) -> Option<u64> {
-    let (radix, digits) = if let Some(d) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (16, d)
-    } else if let Some(d) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
-        (8, d)
-    } else if let Some(d) = s.strip_prefix("0b").or_else(|| s.strip_prefix("0B")) {
-        (2, d)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (8, &s[1..])
-    } else {
-        (10, s)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    u64::from_str_radix(digits, radix).ok()
 }
 
 /// go-yaml v2's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
@@ -490,17 +439,6 @@ fn is_yaml_style_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// Go's `strconv.ParseFloat` for the decimal forms YAML produces.
-fn go_parse_float(s: &str) -> Option<f64> {
-    let t = s.strip_prefix('+').unwrap_or(s);
-    let lower = t.to_ascii_lowercase();
-    if lower.contains("inf") || lower.contains("nan") || lower.starts_with("0x") || lower.starts_with("-0x") {
-        return None;
-    }
-    // Go reports overflow as an error, and go-yaml then keeps the text as a string.
-    t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 #[cfg(test)]
