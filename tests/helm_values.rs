@@ -281,7 +281,8 @@ fn merged_values_and_their_types_match_helm() {
             list.push(pair[1].to_string());
         }
         let user = UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap();
-        let merged = Value::Map(helm_engine::coalesce(user.values, &defaults));
+        let merged =
+            Value::Map(helm_engine::coalesce_values(user.values, &defaults, helm_engine::NullRule::Delete));
         let mut ours = BTreeSet::new();
         leaves(&merged, "", &mut ours);
         for (name, helm) in &helms {

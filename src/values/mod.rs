@@ -10,7 +10,7 @@ pub mod validate;
 
 use std::fmt;
 
-use helm_engine::{KeyPath, Map, Origin, UserValues, Value};
+use helm_engine::{KeyPath, Map, NullRule, Origin, UserValues, Value, coalesce_values};
 pub use model::Values;
 pub use validate::Problem;
 
@@ -59,7 +59,7 @@ impl fmt::Display for InvalidValues {
 
 /// The user's values coalesced over the defaults, as Helm would hand them to the chart.
 pub fn merged_tree(user: &UserValues) -> Value {
-    Value::Map(helm_engine::coalesce(user.values.clone(), &defaults_tree()))
+    Value::Map(coalesce_values(user.values.clone(), &defaults_tree(), NullRule::Delete))
 }
 
 /// Merges the user's values over the defaults and checks them.

@@ -1,64 +1,159 @@
-//! Helm's values coalescing across a chart and its subcharts: the user's values over the
-//! chart's defaults, each subchart's defaults under its name, `global` copied down to every
-//! subchart; and the processing of Chart.yaml dependencies (`condition`, `tags`, `alias`,
-//! `import-values`) that decides which subcharts take part.
-
-use crate::value::{Map, Value};
+//! Helm's two ways of combining values, in one place.
+//!
+//! - [`merge_maps`] (Helm's `MergeMaps`) combines the user's inputs (`-f` files, `--set`
+//!   flags): later wins, maps merge, anything else replaces, nulls are kept.
+//! - [`coalesce_values`] puts values over defaults: maps merge, scalars and lists replace,
+//!   and a `null` either deletes the key (Helm's `CoalesceValues`, what rendering uses) or
+//!   stays (`MergeValues`, which Helm uses to read subcharts' exports). [`NullRule`] is the
+//!   only difference between the two.
+//! - For a chart, [`coalesce_chart`] does the same down the subcharts: each subchart's
+//!   defaults under its name, the parent's `global` copied into every subchart.
 
 use super::chart::Chart;
-use crate::funcs::semver::{Constraints, Version};
+use crate::value::{Map, Value};
 
 const GLOBAL: &str = "global";
 
-fn is_table(v: &Value) -> bool {
-    matches!(v, Value::Map(_))
+/// What a `null` among the overriding values does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NullRule {
+    /// Helm's `CoalesceValues`: a `null` removes the key and its default (a `null` for a key
+    /// that has no default stays).
+    Delete,
+    /// Helm's `MergeValues`: a `null` is kept as a value.
+    Keep,
 }
 
-/// Helm's `CoalesceValues(chart, vals)`.
-pub fn coalesce_values(chart: &Chart, vals: &Map) -> Result<Map, String> {
-    let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", false)?;
+/// Helm's `MergeMaps(into, from)`: `from` over `into`; maps merge recursively, anything else
+/// replaces.
+pub fn merge_maps(into: &mut Map, from: Map) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (Some(Value::Map(existing)), Value::Map(incoming)) => merge_maps(existing, incoming),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+/// `values` over `defaults` (Helm's `CoalesceValues` or `MergeValues` for a chart without
+/// subcharts): maps merge, scalars and lists replace, nulls follow `nulls`.
+pub fn coalesce_values(values: Map, defaults: &Map, nulls: NullRule) -> Map {
+    let mut dest = values;
+    coalesce_top(&mut dest, defaults, nulls, &|_| false);
+    dest
+}
+
+/// Helm's `CoalesceValues(chart, vals)` or `MergeValues(chart, vals)`: the values over the
+/// chart's defaults, then each subchart's defaults under the subchart's name, with `global`
+/// copied down. The error is Helm's, for a subchart key whose value is not a map.
+pub(crate) fn coalesce_chart(chart: &Chart, values: &Map, nulls: NullRule) -> Result<Map, String> {
+    let mut dest = values.clone();
+    coalesce_chart_into(chart, &mut dest, nulls)?;
     Ok(dest)
 }
 
-/// Helm's `MergeValues(chart, vals)`: like coalescing, but nulls are kept.
-pub fn merge_values(chart: &Chart, vals: &Map) -> Result<Map, String> {
-    let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", true)?;
-    Ok(dest)
-}
-
-fn coalesce(chart: &Chart, dest: &mut Map, prefix: &str, merge: bool) -> Result<(), String> {
-    coalesce_chart_values(chart, dest, merge);
-    coalesce_deps(chart, dest, prefix, merge)
-}
-
-fn concat_prefix(a: &str, b: &str) -> String {
-    if a.is_empty() { b.to_string() } else { format!("{a}.{b}") }
-}
-
-fn coalesce_deps(chart: &Chart, dest: &mut Map, prefix: &str, merge: bool) -> Result<(), String> {
+fn coalesce_chart_into(chart: &Chart, dest: &mut Map, nulls: NullRule) -> Result<(), String> {
+    let is_subchart = |key: &str| chart.dependencies.iter().any(|d| d.name() == key);
+    coalesce_top(dest, &chart.values, nulls, &is_subchart);
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         match dest.get(&name) {
             None => {
                 dest.insert(name.clone(), Value::Map(Map::new()));
             }
-            Some(v) if !is_table(v) => {
+            Some(v) if !matches!(v, Value::Map(_)) => {
                 return Err(format!("type mismatch on {name}: %!t({}={})", go_type(v), go_print(v)));
             }
             _ => {}
         }
-        let sub_prefix = concat_prefix(prefix, chart.name());
         let parent_globals = dest.get(GLOBAL).cloned();
-        if let Some(Value::Map(dv)) = dest.get_mut(&name) {
-            coalesce_globals(dv, parent_globals.as_ref());
-            coalesce(sub, dv, &sub_prefix, merge)?;
+        if let Some(Value::Map(sub_values)) = dest.get_mut(&name) {
+            coalesce_globals(sub_values, parent_globals.as_ref());
+            coalesce_chart_into(sub, sub_values, nulls)?;
         }
     }
     Ok(())
 }
 
+/// The top level of Helm's coalescing: a `null` deletes whatever the default is (below the
+/// top only a non-null default), and a subchart's table is always merged with nulls kept.
+fn coalesce_top(dest: &mut Map, defaults: &Map, nulls: NullRule, is_subchart: &dyn Fn(&str) -> bool) {
+    for (key, default) in defaults {
+        match dest.get_mut(key) {
+            None => {
+                dest.insert(key.clone(), default.clone());
+            }
+            Some(Value::Null) if nulls == NullRule::Delete => {
+                dest.shift_remove(key);
+            }
+            Some(Value::Map(table)) => {
+                if let Value::Map(default_table) = default {
+                    let nulls = if is_subchart(key) { NullRule::Keep } else { nulls };
+                    coalesce_tables(table, default_table, nulls);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Helm's `coalesceTablesFullKey`: `defaults` under `dst`, recursively.
+pub(crate) fn coalesce_tables(dst: &mut Map, defaults: &Map, nulls: NullRule) {
+    for (key, default) in defaults {
+        match dst.get_mut(key) {
+            None => {
+                dst.insert(key.clone(), default.clone());
+            }
+            Some(Value::Null) if nulls == NullRule::Delete && !matches!(default, Value::Null) => {
+                dst.shift_remove(key);
+            }
+            Some(Value::Map(table)) => {
+                if let Value::Map(default_table) = default {
+                    coalesce_tables(table, default_table, nulls);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Copies the parent's `global` into a subchart's values: the parent's scalars win, tables
+/// merge (the parent's over the subchart's), and a table is never replaced by a scalar.
+fn coalesce_globals(dest: &mut Map, parent_global: Option<&Value>) {
+    let mut globals = match dest.get(GLOBAL) {
+        None => Map::new(),
+        Some(Value::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    let parent = match parent_global {
+        None => Map::new(),
+        Some(Value::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    for (key, value) in parent {
+        match (value, globals.get(&key)) {
+            (Value::Map(mut table), existing) => match existing {
+                None => {
+                    globals.insert(key, Value::Map(table));
+                }
+                Some(Value::Map(own)) => {
+                    coalesce_tables(&mut table, &own.clone(), NullRule::Keep);
+                    globals.insert(key, Value::Map(table));
+                }
+                Some(_) => {}
+            },
+            (_, Some(Value::Map(_))) => {}
+            (value, _) => {
+                globals.insert(key, value);
+            }
+        }
+    }
+    dest.insert(GLOBAL.to_string(), Value::Map(globals));
+}
+
+/// Go's type name of a value read from YAML, for Helm's type mismatch message.
 fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "<nil>",
@@ -71,264 +166,52 @@ fn go_type(v: &Value) -> &'static str {
     }
 }
 
-fn go_print(v: &Value) -> String {
+/// Go's `%v` of a value read from YAML.
+pub(crate) fn go_print(v: &Value) -> String {
     crate::template::fmt::format_value(&crate::template::value::Val::from_value(v), 'v', false, 0)
 }
 
-/// Copies the parent's `global` into a subchart's values (the subchart's own globals win
-/// for scalar keys only when the parent has none).
-fn coalesce_globals(dest: &mut Map, src_global: Option<&Value>) {
-    let mut dg = match dest.get(GLOBAL) {
-        None => Map::new(),
-        Some(Value::Map(m)) => m.clone(),
-        Some(_) => return,
-    };
-    let sg = match src_global {
-        None => Map::new(),
-        Some(Value::Map(m)) => m.clone(),
-        Some(_) => return,
-    };
-    for (key, val) in sg {
-        if let Value::Map(vm) = &val {
-            let mut vv = vm.clone();
-            match dg.get(&key) {
-                None => {
-                    dg.insert(key, Value::Map(vv));
-                }
-                Some(Value::Map(destv)) => {
-                    coalesce_tables(&mut vv, destv.clone(), true);
-                    dg.insert(key, Value::Map(vv));
-                }
-                Some(_) => {}
-            }
-        } else if matches!(dg.get(&key), Some(Value::Map(_))) {
-            // A table is not replaced by a scalar.
-        } else {
-            dg.insert(key, val);
-        }
-    }
-    dest.insert(GLOBAL.to_string(), Value::Map(dg));
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn coalesce_chart_values(chart: &Chart, v: &mut Map, merge: bool) {
-    for (key, val) in chart.values.clone() {
-        match v.get_mut(&key) {
-            Some(Value::Null) if !merge => {
-                v.shift_remove(&key);
-            }
-            Some(Value::Map(dest)) => {
-                if let Value::Map(src) = val {
-                    let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
-                    coalesce_tables(dest, src, merge);
-                }
-            }
-            Some(_) => {}
-            None => {
-                v.insert(key, val);
-            }
+    fn map(json: serde_json::Value) -> Map {
+        match Value::from_json(&json, true) {
+            Value::Map(m) => m,
+            _ => unreachable!(),
         }
     }
-}
 
-/// Helm's `coalesceTablesFullKey`: `src` (defaults) under `dst` (overrides).
-pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
-    let src_non_nil: std::collections::HashSet<String> =
-        src.iter().filter(|(_, v)| !matches!(v, Value::Null)).map(|(k, _)| k.clone()).collect();
-    for (key, val) in dst.iter() {
-        if matches!(val, Value::Null) {
-            src.insert(key.clone(), Value::Null);
-        }
+    #[test]
+    fn merge_replaces_lists_and_merges_maps() {
+        let mut a = map(serde_json::json!({"l": [1, 2, 3], "m": {"x": 1, "y": 2}, "s": "a"}));
+        merge_maps(&mut a, map(serde_json::json!({"l": [9], "m": {"y": 3}, "s": null})));
+        assert_eq!(Value::Map(a).to_json(), serde_json::json!({"l": [9], "m": {"x": 1, "y": 3}, "s": null}));
     }
-    for (key, val) in src {
-        match dst.get_mut(&key) {
-            Some(Value::Null) if !merge && src_non_nil.contains(&key) => {
-                dst.shift_remove(&key);
-            }
-            None => {
-                dst.insert(key, val);
-            }
-            Some(Value::Map(dm)) => {
-                if let Value::Map(sv) = val {
-                    coalesce_tables(dm, sv, merge);
-                }
-            }
-            Some(_) => {}
-        }
-    }
-}
 
-/// The value at a dotted path (Helm's `Values.PathValue`); None when missing.
-fn path_value<'a>(vals: &'a Map, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.').peekable();
-    let mut cur = vals;
-    while let Some(p) = parts.next() {
-        let v = cur.get(p)?;
-        if parts.peek().is_none() {
-            return Some(v);
-        }
-        cur = v.as_map()?;
+    #[test]
+    fn coalesce_deletes_on_null_and_fills_defaults() {
+        let defaults = map(serde_json::json!({
+            "deleteMe": 1, "keep": 2, "nested": {"deleteChild": 1, "child": 2, "nullDefault": null},
+            "list": ["a", "b"], "scalar": 1
+        }));
+        let user = map(serde_json::json!({
+            "deleteMe": null, "nested": {"deleteChild": null, "nullDefault": null}, "list": ["z"],
+            "unknown": null, "scalar": {"m": 1}
+        }));
+        assert_eq!(
+            Value::Map(coalesce_values(user.clone(), &defaults, NullRule::Delete)).to_json(),
+            serde_json::json!({
+                "nested": {"child": 2, "nullDefault": null}, "list": ["z"], "unknown": null,
+                "scalar": {"m": 1}, "keep": 2
+            })
+        );
+        assert_eq!(
+            Value::Map(coalesce_values(user, &defaults, NullRule::Keep)).to_json(),
+            serde_json::json!({
+                "deleteMe": null, "nested": {"deleteChild": null, "nullDefault": null, "child": 2},
+                "list": ["z"], "unknown": null, "scalar": {"m": 1}, "keep": 2
+            })
+        );
     }
-    None
-}
-
-/// Whether `version` satisfies `constraint` (Helm's `IsCompatibleRange`).
-pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    match (Version::parse(version), Constraints::parse(constraint)) {
-        (Ok(v), Ok(c)) => c.check(&v),
-        _ => false,
-    }
-}
-
-/// Helm's `ProcessDependencies`: drops disabled subcharts, applies aliases and imports
-/// values.
-pub fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), String> {
-    process_enabled(chart, user, "")?;
-    process_import_values_rec(chart)
-}
-
-fn process_enabled(chart: &mut Chart, v: &Map, path: &str) -> Result<(), String> {
-    if chart.metadata.dependencies.is_empty() {
-        return Ok(());
-    }
-    let existing = std::mem::take(&mut chart.dependencies);
-    let mut deps: Vec<Chart> = Vec::new();
-    for e in &existing {
-        let listed = chart
-            .metadata
-            .dependencies
-            .iter()
-            .any(|req| e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version));
-        if !listed {
-            deps.push(e.clone());
-        }
-    }
-    for req in &mut chart.metadata.dependencies {
-        if let Some(found) = existing
-            .iter()
-            .find(|c| c.name() == req.name && is_compatible_range(&req.version, &c.metadata.version))
-        {
-            let mut copy = found.clone();
-            if !req.alias.is_empty() {
-                copy.metadata.name = req.alias.clone();
-            }
-            deps.push(copy);
-        }
-        if !req.alias.is_empty() {
-            req.name = req.alias.clone();
-        }
-    }
-    chart.dependencies = deps;
-    for req in &mut chart.metadata.dependencies {
-        req.enabled = true;
-    }
-    let cvals = coalesce_values(chart, v)?;
-    // Tags.
-    if let Some(Value::Map(tags)) = cvals.get("tags") {
-        for req in &mut chart.metadata.dependencies {
-            let (mut has_true, mut has_false) = (false, false);
-            for t in &req.tags {
-                match tags.get(t) {
-                    Some(Value::Bool(true)) => has_true = true,
-                    Some(Value::Bool(false)) => has_false = true,
-                    _ => {}
-                }
-            }
-            if !has_true && has_false {
-                req.enabled = false;
-            } else if has_true || !has_false {
-                req.enabled = true;
-            }
-        }
-    }
-    // Conditions: the first boolean found decides.
-    for req in &mut chart.metadata.dependencies {
-        for cond in req.condition.trim().split(',') {
-            if cond.is_empty() {
-                continue;
-            }
-            if let Some(Value::Bool(b)) = path_value(&cvals, &format!("{path}{cond}")) {
-                req.enabled = *b;
-                break;
-            }
-        }
-    }
-    let removed: Vec<String> =
-        chart.metadata.dependencies.iter().filter(|r| !r.enabled).map(|r| r.name.clone()).collect();
-    chart.dependencies.retain(|c| !removed.contains(&c.metadata.name));
-    chart.metadata.dependencies.retain(|r| !removed.contains(&r.name));
-    for sub in &mut chart.dependencies {
-        let sub_path = format!("{path}{}.", sub.metadata.name);
-        process_enabled(sub, &cvals, &sub_path)?;
-    }
-    Ok(())
-}
-
-fn process_import_values_rec(chart: &mut Chart) -> Result<(), String> {
-    for d in &mut chart.dependencies {
-        process_import_values_rec(d)?;
-    }
-    process_import_values(chart)
-}
-
-fn path_to_map(path: &str, data: Map) -> Map {
-    if path == "." {
-        return data;
-    }
-    let mut cur = data;
-    for p in path.split('.').rev() {
-        let mut m = Map::new();
-        m.insert(p.to_string(), Value::Map(cur));
-        cur = m;
-    }
-    cur
-}
-
-fn table<'a>(vals: &'a Map, path: &str) -> Option<&'a Map> {
-    let mut cur = vals;
-    for p in path.split('.') {
-        cur = cur.get(p)?.as_map()?;
-    }
-    Some(cur)
-}
-
-fn process_import_values(chart: &mut Chart) -> Result<(), String> {
-    if chart.metadata.dependencies.is_empty() {
-        return Ok(());
-    }
-    let cvals = merge_values(chart, &Map::new())?;
-    let mut b = Map::new();
-    for r in &mut chart.metadata.dependencies {
-        let mut out = Vec::new();
-        for riv in &r.import_values {
-            match riv {
-                Value::Map(iv) => {
-                    let show = |k: &str| iv.get(k).map(go_print).unwrap_or_else(|| "<nil>".into());
-                    let (child, parent) = (show("child"), show("parent"));
-                    let mut m = Map::new();
-                    m.insert("child".into(), Value::String(child.clone()));
-                    m.insert("parent".into(), Value::String(parent.clone()));
-                    out.push(Value::Map(m));
-                    if let Some(vv) = table(&cvals, &format!("{}.{child}", r.name)) {
-                        coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), true);
-                    }
-                }
-                Value::String(iv) => {
-                    let child = format!("exports.{iv}");
-                    let mut m = Map::new();
-                    m.insert("child".into(), Value::String(child.clone()));
-                    m.insert("parent".into(), Value::String(".".into()));
-                    out.push(Value::Map(m));
-                    if let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) {
-                        coalesce_tables(&mut b, vm.clone(), true);
-                    }
-                }
-                _ => {}
-            }
-        }
-        r.import_values = out;
-    }
-    let mut merged = cvals;
-    coalesce_tables(&mut merged, b, true);
-    chart.values = merged;
-    Ok(())
 }

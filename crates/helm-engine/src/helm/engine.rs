@@ -12,7 +12,8 @@ use std::rc::Rc;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
-use super::coalesce::{coalesce_values, is_compatible_range, process_dependencies};
+use super::coalesce::{NullRule, coalesce_chart};
+use super::dependencies::{is_compatible_range, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{RenderedDocument, frame, show_only, sort_manifests};
 use crate::funcs::helm::{WARN_END, WARN_START};
@@ -370,7 +371,7 @@ fn render_in_thread(
         api_versions,
         helm_version: BuildInfo::helm_4_1_4(),
     });
-    let values = coalesce_values(&chart, user).map_err(ChartRenderError::Values)?;
+    let values = coalesce_chart(&chart, user, NullRule::Delete).map_err(ChartRenderError::Values)?;
     if !opts.skip_schema_validation {
         let mut problems = String::new();
         super::schema::validate_chart(&chart, &values, &mut problems);

@@ -3,10 +3,10 @@
 
 pub mod chart;
 pub mod coalesce;
+pub mod dependencies;
 pub mod engine;
 pub mod glob;
 pub mod ignore;
-pub mod merge;
 pub mod objects;
 pub mod output;
 pub mod schema;

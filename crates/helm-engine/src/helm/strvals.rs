@@ -61,7 +61,7 @@ pub fn parse_set(
             let Value::Map(map) = Value::from_json(&json, false) else {
                 return Err(SetError(format!("failed parsing --set-json data JSON: {text}")));
             };
-            super::merge::merge_maps(data, map);
+            super::coalesce::merge_maps(data, map);
             return Ok(());
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::merge::merge_maps;
+use super::coalesce::merge_maps;
 use super::strvals::{FileReader, SetKind, parse_set};
 use crate::value::{KeyPath, Map, Value};
 use crate::yaml::{Pos, Positions, load_yaml_documents};
