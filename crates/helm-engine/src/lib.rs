@@ -10,8 +10,13 @@ pub mod yaml;
 
 pub use helm::chart::{Chart, ChartLoadError, load_chart};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
+pub use helm::engine::Rendered;
 pub use helm::engine::render_text;
 pub use helm::engine::{ChartRenderError, RenderOptions, render_chart, template_command};
+pub use helm::output::{
+    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only, sort_in_install_order,
+    write_output_dir,
+};
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
 pub use strconv::format_float_json;

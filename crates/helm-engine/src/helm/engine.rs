@@ -7,6 +7,7 @@
 //! (`include` allows 1000 levels per name) cannot overflow the caller's stack.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::value::{Map, Value};
@@ -15,7 +16,10 @@ use super::chart::Chart;
 use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
-use super::output::{RenderedDocument, frame, show_only, sort_manifests};
+use super::output::{
+    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only_in_output, sort_manifests,
+    write_output_dir,
+};
 use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
@@ -123,8 +127,8 @@ pub enum ChartRenderError {
     #[error("{0}")]
     Yaml(String),
     /// A `--show-only` pattern matched nothing.
-    #[error("{0}")]
-    ShowOnly(String),
+    #[error(transparent)]
+    ShowOnly(#[from] ShowOnlyError),
     /// Rendering could not run (an internal failure).
     #[error("{0}")]
     Internal(String),
@@ -161,25 +165,39 @@ pub struct Rendered {
 impl Rendered {
     /// What `helm template` prints on standard output.
     pub fn template_output(&self, opts: &RenderOptions) -> Result<String, ChartRenderError> {
-        let mut body = String::new();
-        for (name, content) in &self.crds {
-            body.push_str(&frame(name, content));
-        }
-        for m in &self.manifests {
-            body.push_str(&frame(&m.source, &m.content));
-        }
+        let (body, hooks) = self.documents(opts);
+        let body: String = body.map(|(source, content)| frame_document(source, content)).collect();
+        // Helm trims the CRDs and manifests as one text, then appends the hooks.
         let mut out = body.trim_matches(|c: char| c.is_whitespace()).to_string();
         out.push('\n');
-        for h in &self.hooks {
-            if opts.skip_tests && h.is_test {
-                continue;
-            }
-            out.push_str(&frame(&h.source, &h.content));
-        }
+        out.extend(hooks.map(|(source, content)| frame_document(source, content)));
         if opts.show_only.is_empty() {
             return Ok(out);
         }
-        show_only(&out, &opts.show_only).map_err(ChartRenderError::ShowOnly)
+        Ok(show_only_in_output(&out, &opts.show_only)?)
+    }
+
+    /// What `helm template --output-dir DIR` writes: every document into the file of its
+    /// template under `dir`. Returns the file written for each document, as helm reports it.
+    pub fn write_output_dir(&self, dir: &Path, opts: &RenderOptions) -> Result<Vec<PathBuf>, OutputDirError> {
+        let (body, hooks) = self.documents(opts);
+        write_output_dir(dir, body.chain(hooks))
+    }
+
+    /// The (source, content) documents in output order: the CRDs and manifests, and apart
+    /// from them the hooks (without test hooks when they are skipped).
+    fn documents<'a>(
+        &'a self,
+        opts: &'a RenderOptions,
+    ) -> (impl Iterator<Item = (&'a str, &'a str)>, impl Iterator<Item = (&'a str, &'a str)>) {
+        let crds = self.crds.iter().map(|(name, content)| (name.as_str(), content.as_str()));
+        let manifests = self.manifests.iter().map(|m| (m.source.as_str(), m.content.as_str()));
+        let hooks = self
+            .hooks
+            .iter()
+            .filter(move |h| !(opts.skip_tests && h.is_test))
+            .map(|h| (h.source.as_str(), h.content.as_str()));
+        (crds.chain(manifests), hooks)
     }
 }
 

@@ -2,11 +2,14 @@
 //! its kind and hook annotations, documents ordered by Helm's install order (stable, by
 //! kind), framed as `---\n# Source: <file>\n<document>\n`, hooks after the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::glob::path_match;
 use super::{go_string, json_kind};
 use crate::value::Value;
 
@@ -229,18 +232,19 @@ pub fn sort_manifests(
             hooks.push(RenderedDocument { is_test, ..manifest });
         }
     }
-    sort_by_kind(&mut generic);
-    sort_by_kind(&mut hooks);
+    sort_in_install_order(&mut generic, |d| &d.kind);
+    sort_in_install_order(&mut hooks, |d| &d.kind);
     Ok((generic, hooks))
 }
 
-fn sort_by_kind(items: &mut [RenderedDocument]) {
-    items.sort_by(|a, b| compare_kinds(&a.kind, &b.kind));
+/// Sorts items into Helm's install order by their kind: kinds of [`INSTALL_ORDER`] in that
+/// order, then every other kind by name. The sort is stable, so items of one kind keep their
+/// order (Helm sorts the rendered files by path first).
+pub fn sort_in_install_order<T>(items: &mut [T], kind_of: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| compare_kinds(kind_of(a), kind_of(b)));
 }
 
-/// Helm's kind order: kinds of [`INSTALL_ORDER`] in that order, then every other kind, by
-/// name. Sorting with it must be stable: documents of one kind keep their order.
-pub fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
+fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
     let rank = |k: &str| INSTALL_ORDER.iter().position(|x| *x == k);
     match (rank(a), rank(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
@@ -250,36 +254,130 @@ pub fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// The `# Source:` framing of one document.
-pub fn frame(source: &str, content: &str) -> String {
+/// One document as `helm template` prints it: `---`, a `# Source:` line naming the
+/// template (`<chart>/templates/<file>`), the document.
+pub fn frame_document(source: &str, content: &str) -> String {
     format!("---\n# Source: {source}\n{content}\n")
 }
 
-/// `--show-only`: the documents of the whole output whose source matches one of the
-/// patterns, in pattern order; an unmatched pattern is Helm's error.
-pub fn show_only(output: &str, patterns: &[String]) -> Result<String, String> {
-    static NAME: OnceLock<Regex> = OnceLock::new();
-    let name_re = NAME.get_or_init(|| Regex::new(r"# Source: [^/]+/(.+)").expect("a valid pattern"));
-    let docs = split_manifests(output);
-    let mut out = String::new();
+/// A `--show-only` pattern that matches no template.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("could not find template {pattern} in chart")]
+pub struct ShowOnlyError {
+    /// The pattern, as given.
+    pub pattern: String,
+}
+
+/// `--show-only`: the items whose template path (relative to the chart, `templates/...`)
+/// matches one of the patterns (Go's `path.Match` globs), in pattern order; an item that two
+/// patterns match is shown twice, as by Helm. Items without a template path are left out.
+pub fn show_only<T: Clone>(
+    items: &[T],
+    patterns: &[String],
+    template_path: impl Fn(&T) -> Option<&str>,
+) -> Result<Vec<T>, ShowOnlyError> {
+    let mut selected = Vec::new();
     for pattern in patterns {
-        let mut missing = true;
-        for doc in &docs {
-            let Some(caps) = name_re.captures(doc) else {
-                continue;
-            };
-            let path = caps.get(1).map_or("", |m| m.as_str());
-            if super::glob::path_match(pattern, path) != Some(true) {
-                continue;
-            }
-            out.push_str(&format!("---\n{doc}\n"));
-            missing = false;
-        }
-        if missing {
-            return Err(format!("could not find template {pattern} in chart"));
+        let before = selected.len();
+        selected.extend(
+            items
+                .iter()
+                .filter(|item| {
+                    template_path(item).is_some_and(|path| path_match(pattern, path) == Some(true))
+                })
+                .cloned(),
+        );
+        if selected.len() == before {
+            return Err(ShowOnlyError { pattern: pattern.clone() });
         }
     }
-    Ok(out)
+    Ok(selected)
+}
+
+/// `--show-only` applied, as Helm applies it, to the whole printed output: the output is
+/// split into documents again and each is matched by the path in its `# Source:` line
+/// (without the chart's name).
+pub(crate) fn show_only_in_output(output: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
+    static SOURCE: OnceLock<Regex> = OnceLock::new();
+    let source = SOURCE.get_or_init(|| Regex::new(r"# Source: [^/]+/(.+)").expect("a valid pattern"));
+    let docs = split_manifests(output);
+    let selected = show_only(&docs, patterns, |doc| source.captures(doc)?.get(1).map(|m| m.as_str()))?;
+    Ok(selected.iter().map(|doc| format!("---\n{doc}\n")).collect())
+}
+
+/// A file `--output-dir` could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputDirError {
+    /// The directory of `file` could not be created.
+    #[error("cannot create {}: {source}", dir.display())]
+    CreateDir {
+        /// The directory.
+        dir: PathBuf,
+        /// The file it was created for.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file could not be written.
+    #[error("cannot write {}: {source}", file.display())]
+    Write {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl OutputDirError {
+    /// The file that was being written.
+    pub fn file(&self) -> &Path {
+        match self {
+            OutputDirError::CreateDir { file, .. } | OutputDirError::Write { file, .. } => file,
+        }
+    }
+
+    /// The underlying I/O error.
+    pub fn io_error(&self) -> &std::io::Error {
+        match self {
+            OutputDirError::CreateDir { source, .. } | OutputDirError::Write { source, .. } => source,
+        }
+    }
+}
+
+/// `--output-dir`: writes each (source, content) document, framed, into `dir/<source>`; the
+/// first document of a source creates (or empties) its file, later ones are appended, as
+/// Helm does. Returns the file written for each document, in order (helm reports every
+/// write, so a file can appear more than once).
+pub fn write_output_dir<S: AsRef<str>, C: AsRef<str>>(
+    dir: &Path,
+    documents: impl IntoIterator<Item = (S, C)>,
+) -> Result<Vec<PathBuf>, OutputDirError> {
+    let mut started: HashSet<String> = HashSet::new();
+    let mut written = Vec::new();
+    for (source, content) in documents {
+        let (source, content) = (source.as_ref(), content.as_ref());
+        let file = dir.join(source);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| OutputDirError::CreateDir {
+                dir: parent.to_path_buf(),
+                file: file.clone(),
+                source,
+            })?;
+        }
+        let append = !started.insert(source.to_string());
+        let write = || -> std::io::Result<()> {
+            let mut out = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .truncate(!append)
+                .open(&file)?;
+            out.write_all(frame_document(source, content).as_bytes())
+        };
+        write().map_err(|source| OutputDirError::Write { file: file.clone(), source })?;
+        written.push(file);
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -301,5 +399,34 @@ mod tests {
         let kinds: Vec<&str> = m.iter().map(|x| x.kind.as_str()).collect();
         assert_eq!(kinds, ["Service", "Deployment", "Deployment", "Zed"]);
         assert!(m[1].content.contains("name: b"));
+    }
+
+    #[test]
+    fn unknown_kinds_sort_last_by_name() {
+        use std::cmp::Ordering::Less;
+        assert_eq!(compare_kinds("Deployment", "Certificate"), Less);
+        assert_eq!(compare_kinds("Certificate", "IngressRouteTCP"), Less);
+        assert_eq!(compare_kinds("Namespace", "ConfigMap"), Less);
+    }
+
+    #[test]
+    fn show_only_keeps_pattern_order_and_names_the_missing_pattern() {
+        let items = ["templates/a.yaml", "templates/b/c.yaml", "other.txt"];
+        let patterns = ["templates/b/*".to_string(), "templates/a.yaml".to_string()];
+        let shown = show_only(&items, &patterns, |i| Some(*i));
+        assert_eq!(shown, Ok(vec!["templates/b/c.yaml", "templates/a.yaml"]));
+        let missing = show_only(&items, &["templates/z.yaml".to_string()], |i| Some(*i)).unwrap_err();
+        assert_eq!(missing.to_string(), "could not find template templates/z.yaml in chart");
+    }
+
+    #[test]
+    fn output_dir_appends_the_documents_of_one_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs =
+            [("c/templates/a.yaml", "x: 1"), ("c/templates/b.yaml", "y: 2"), ("c/templates/a.yaml", "z: 3")];
+        let written = write_output_dir(dir.path(), docs).unwrap();
+        assert_eq!(written.len(), 3);
+        let a = std::fs::read_to_string(dir.path().join("c/templates/a.yaml")).unwrap();
+        assert_eq!(a, "---\n# Source: c/templates/a.yaml\nx: 1\n---\n# Source: c/templates/a.yaml\nz: 3\n");
     }
 }
