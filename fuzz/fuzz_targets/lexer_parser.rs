@@ -1,15 +1,15 @@
-//! Fuzzes the template parser (and with it the lexer), then the executor, with arbitrary
-//! text: every input must end in a result or an error, never a panic or a crash.
+//! Fuzzes the template lexer, parser and executor with arbitrary text, rendered with Helm's
+//! functions: every input must end in an output or an error, never a panic or a crash.
 #![no_main]
 
-use helm_engine::{Map, parse_template, render_text};
+use helm_engine::{Map, render_text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = parse_template("fuzz", text, &|name| name == "printf" || name == "include" || name == "len");
+    // Longer inputs only repeat what shorter ones cover, at a higher cost per run.
     if text.len() < 4096 {
         let _ = render_text("fuzz", text, &Map::new());
     }

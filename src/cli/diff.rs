@@ -65,7 +65,7 @@ fn error(message: impl Into<String>) -> CliError {
     CliError { code: 2, message: message.into() }
 }
 
-pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let as_error = |e: CliError| error(e.message);
     let (user, stdin) = args.values.read_keeping_stdin().map_err(as_error)?;
     let values = values::resolve(&user).map_err(|e| error(e.to_string()))?;
@@ -149,8 +149,7 @@ fn builtin_template(
         namespace: release.namespace.clone(),
         ..Default::default()
     };
-    let text =
-        helm_engine::template_command(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
+    let text = helm_engine::helm_template(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
     Ok((text, "chart (built-in renderer)".to_string()))
 }
 

@@ -44,7 +44,10 @@ impl ReleaseArgs {
 }
 
 /// Reads, validates and renders: the manifests in Helm's order.
-pub fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<render::Manifest>, CliError> {
+pub(super) fn rendered(
+    values_args: &ValuesArgs,
+    release: &Release,
+) -> Result<Vec<render::Manifest>, CliError> {
     let user = values_args.read()?;
     let values = values::resolve(&user).map_err(|e| CliError::failure(e.to_string()))?;
     let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
@@ -52,7 +55,7 @@ pub fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<rende
     Ok(manifests)
 }
 
-pub fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let mut manifests = rendered(&args.values, &args.release.release())?;
     if !args.show_only.is_empty() {
         manifests =

@@ -50,7 +50,7 @@ pub struct TemplateArgs {
 }
 
 /// Runs `template`.
-pub fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let user = args.values.read()?;
     let chart = load_chart(&args.chart).map_err(|e| CliError::failure(e.to_string()))?;
     let opts = RenderOptions {

@@ -16,7 +16,7 @@ use crate::components::expr::Ctx;
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use helm_engine::Value;
 
-pub fn objects(ctx: &Ctx<'_>, deployed: &[Component]) -> Vec<Manifest> {
+pub(super) fn objects(ctx: &Ctx<'_>, deployed: &[Component]) -> Vec<Manifest> {
     let release_pods = LabelSelector {
         match_labels: Some(BTreeMap::from([
             ("app.kubernetes.io/name".to_string(), CHART_NAME.to_string()),

@@ -111,7 +111,7 @@ fn metadata(ctx: &Ctx<'_>, name: String) -> ObjectMeta {
 }
 
 /// The host names the certificate covers: the mail host names, then the web host name.
-pub fn certificate_names(ctx: &Ctx<'_>) -> Vec<String> {
+pub(super) fn certificate_names(ctx: &Ctx<'_>) -> Vec<String> {
     let mut names: Vec<String> = ctx
         .values
         .get_dotted("hostnames")
@@ -128,7 +128,7 @@ pub fn certificate_names(ctx: &Ctx<'_>) -> Vec<String> {
     names
 }
 
-pub fn objects(ctx: &Ctx<'_>) -> Vec<Manifest> {
+pub(super) fn objects(ctx: &Ctx<'_>) -> Vec<Manifest> {
     let hostname = ctx.text("ingress.traefik.hostname");
     let secret = ctx.text("ingress.traefik.tlsSecretName");
     let front = ctx.object_name("front");

@@ -214,7 +214,7 @@ fn underscores_ok(s: &str) -> bool {
     let mut i = 0;
     let mut hex = false;
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
         last = Last::Digit;
         i = 2;
     }

@@ -13,13 +13,20 @@ pub type Map = IndexMap<String, Value>;
 /// A YAML/JSON value with Helm's number typing.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum Value {
+    /// `null`, `~` or nothing.
     #[default]
     Null,
+    /// A boolean (YAML 1.1 also reads `yes`, `no`, `on`, `off`).
     Bool(bool),
+    /// An integer: Helm's int64, as `--set` types them.
     Int(i64),
+    /// A float64: every number read from a YAML or JSON file is one.
     Float(f64),
+    /// A string.
     String(String),
+    /// A list.
     List(Vec<Value>),
+    /// A map with string keys.
     Map(Map),
 }
 
@@ -36,6 +43,7 @@ impl Value {
         }
     }
 
+    /// The map inside, if this is a map.
     pub fn as_map(&self) -> Option<&Map> {
         match self {
             Value::Map(m) => Some(m),
@@ -43,6 +51,7 @@ impl Value {
         }
     }
 
+    /// The map inside, mutably, if this is a map.
     pub fn as_map_mut(&mut self) -> Option<&mut Map> {
         match self {
             Value::Map(m) => Some(m),
@@ -50,6 +59,7 @@ impl Value {
         }
     }
 
+    /// The list inside, if this is a list.
     pub fn as_list(&self) -> Option<&Vec<Value>> {
         match self {
             Value::List(l) => Some(l),
@@ -57,16 +67,10 @@ impl Value {
         }
     }
 
+    /// The string inside, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
             _ => None,
         }
     }
@@ -160,7 +164,9 @@ impl Value {
 /// One step of a [`KeyPath`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
+    /// A map key.
     Key(String),
+    /// A list index.
     Index(usize),
 }
 
@@ -170,6 +176,7 @@ pub enum Segment {
 pub struct KeyPath(Vec<Segment>);
 
 impl KeyPath {
+    /// The path of the whole tree.
     pub fn root() -> Self {
         KeyPath(Vec::new())
     }
@@ -203,33 +210,34 @@ impl KeyPath {
         path
     }
 
+    /// The steps from the root.
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }
 
+    /// Whether this is the root path.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// This path, then map key `key`.
     pub fn child_key(&self, key: &str) -> Self {
         let mut next = self.clone();
         next.0.push(Segment::Key(key.to_string()));
         next
     }
 
+    /// This path, then list index `index`.
     pub fn child_index(&self, index: usize) -> Self {
         let mut next = self.clone();
         next.0.push(Segment::Index(index));
         next
     }
 
+    /// The path one step up; `None` for the root.
     pub fn parent(&self) -> Option<Self> {
         let mut p = self.clone();
         p.0.pop().map(|_| p)
-    }
-
-    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
-        self.0.starts_with(&prefix.0)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::strconv::{atoi_lossy, parse_float, parse_int};
 use crate::template::fmt::format_value;
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{SliceKind, Val};
+use crate::template::value::Val;
 
 pub(crate) fn register(t: &mut FuncTable) {
     let any = Sig::fixed(&[Ty::Any]);
@@ -23,7 +23,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 /// Sprig's `strval`: strings as they are, byte slices as text, objects with a `String`
 /// method through it, everything else as `%v`.
-pub fn strval(v: &Val) -> String {
+pub(crate) fn strval(v: &Val) -> String {
     match v {
         Val::Str(s) => s.to_string(),
         Val::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
@@ -34,7 +34,7 @@ pub fn strval(v: &Val) -> String {
 
 /// Sprig's `strslice`: a list as strings (nil elements dropped), a scalar as a one-element
 /// list, nil as an empty list.
-pub fn strslice(v: &Val) -> Vec<String> {
+pub(crate) fn strslice(v: &Val) -> Vec<String> {
     match v {
         Val::List(l) => l.items.iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Val::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
@@ -45,7 +45,7 @@ pub fn strslice(v: &Val) -> Vec<String> {
 
 /// Go's conversion of a float64 to int64 on amd64: out-of-range values (and NaN) give the
 /// minimum int64.
-pub fn float_to_int64(f: f64) -> i64 {
+pub(crate) fn float_to_int64(f: f64) -> i64 {
     if f.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
@@ -55,7 +55,7 @@ pub fn float_to_int64(f: f64) -> i64 {
 
 /// `cast.ToInt64`: numbers converted, strings parsed as Go integer literals (after
 /// dropping a zero decimal part like `1.00`), booleans 1 or 0, anything else 0.
-pub fn to_int64(v: &Val) -> i64 {
+pub(crate) fn to_int64(v: &Val) -> i64 {
     match v {
         Val::Int(i) | Val::Int64(i) => *i,
         Val::Byte(b) => i64::from(*b),
@@ -67,7 +67,7 @@ pub fn to_int64(v: &Val) -> i64 {
 }
 
 /// `cast.ToFloat64`.
-pub fn to_float64(v: &Val) -> f64 {
+pub(crate) fn to_float64(v: &Val) -> f64 {
     match v {
         Val::Int(i) | Val::Int64(i) => *i as f64,
         Val::Byte(b) => f64::from(*b),
@@ -94,9 +94,4 @@ fn trim_zero_decimal(s: &str) -> &str {
         }
     }
     s
-}
-
-/// A `[]string` value.
-pub fn string_list(items: Vec<String>) -> Val {
-    Val::typed_list(SliceKind::Str, items.into_iter().map(Val::str).collect())
 }

@@ -37,7 +37,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Go's `base64.StdEncoding.DecodeString`: newlines are skipped, padding is required; the
 /// error is the offset of the first bad byte, as Go reports it.
-pub fn base64_decode(input: &str) -> Result<Vec<u8>, usize> {
+pub(crate) fn base64_decode(input: &str) -> Result<Vec<u8>, usize> {
     let bytes = input.as_bytes();
     let mut out = Vec::new();
     let mut si = 0usize;

@@ -15,12 +15,12 @@ use crate::template::value::Val;
 use crate::yaml::{KeyOrder, load_yaml_documents, to_yaml};
 
 /// Helm's limit on nested `include`s of one name.
-pub const RECURSION_MAX: usize = 1000;
+pub(crate) const RECURSION_MAX: usize = 1000;
 
 /// Helm marks the messages of `required` and `fail` so that it can print them alone.
-pub const WARN_START: &str = "HELM_ERR_START";
+pub(crate) const WARN_START: &str = "HELM_ERR_START";
 /// End of the mark.
-pub const WARN_END: &str = "HELM_ERR_END";
+pub(crate) const WARN_END: &str = "HELM_ERR_END";
 
 pub(crate) fn register(t: &mut FuncTable) {
     t.add("include", Sig::fixed(&[Ty::Str, Ty::Any]), include);
@@ -58,7 +58,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 /// Helm's `toYaml`: go-yaml output without the final newline; empty when it cannot be
 /// marshalled.
-pub fn to_yaml_text(v: &Val) -> String {
+pub(crate) fn to_yaml_text(v: &Val) -> String {
     match v.to_value() {
         Some(value) => {
             let mut text = to_yaml(&value, KeyOrder::Sorted);

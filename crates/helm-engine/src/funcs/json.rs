@@ -59,7 +59,7 @@ fn type_error(v: &Val, target: &str) -> String {
 }
 
 /// `json.Marshal` (or `MarshalIndent` with `indent`); `escape_html` as Go's default.
-pub fn encode(v: &Val, escape_html: bool, indent: Option<&str>) -> Result<String, GoError> {
+pub(crate) fn encode(v: &Val, escape_html: bool, indent: Option<&str>) -> Result<String, GoError> {
     let mut out = String::new();
     write_value(&mut out, v, escape_html, indent, 0)?;
     Ok(out)
@@ -176,7 +176,7 @@ fn quote_char(c: char) -> String {
 }
 
 /// `json.Unmarshal` into an `interface{}`: numbers become float64. The error texts are Go's.
-pub fn decode(text: &str) -> Result<Val, String> {
+pub(crate) fn decode(text: &str) -> Result<Val, String> {
     let mut p = JsonParser { s: text, pos: 0, depth: 0 };
     p.skip_ws();
     if p.pos >= text.len() {

@@ -6,12 +6,12 @@ use super::misc::is_empty_val;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, NIL_DEREFERENCE, arg, arg_int};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{List, SliceKind, Val, deep_equal};
+use crate::template::value::{List, Val, deep_equal};
 
 type R = Result<Val, GoError>;
 
 /// Go's kind name as Sprig's errors print it.
-pub fn kind_of(v: &Val) -> &'static str {
+pub(crate) fn kind_of(v: &Val) -> &'static str {
     v.kind_name()
 }
 
@@ -182,9 +182,4 @@ fn slice_bounds(a: &[Val], len: usize) -> Result<(usize, usize), GoError> {
         return Err(GoError::msg("reflect.Value.Slice: slice index out of bounds"));
     }
     Ok((start as usize, end as usize))
-}
-
-/// A `[]int` value.
-pub fn int_list(items: Vec<i64>) -> Val {
-    Val::typed_list(SliceKind::Int, items.into_iter().map(Val::Int).collect())
 }

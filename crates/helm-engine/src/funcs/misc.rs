@@ -10,7 +10,7 @@ use crate::template::sig::{Sig, Ty};
 use crate::template::value::{Val, deep_equal};
 
 /// Sprig's `empty`: zero numbers, false, nil, and empty strings, lists and maps.
-pub fn is_empty_val(v: &Val) -> bool {
+pub(crate) fn is_empty_val(v: &Val) -> bool {
     !v.truth()
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 }
 
 /// Go's `path.Base`.
-pub fn path_base(p: &str) -> String {
+pub(crate) fn path_base(p: &str) -> String {
     if p.is_empty() {
         return ".".into();
     }
@@ -126,7 +126,7 @@ pub fn path_base(p: &str) -> String {
 }
 
 /// Go's `path.Dir`.
-pub fn path_dir(p: &str) -> String {
+pub(crate) fn path_dir(p: &str) -> String {
     let dir = match p.rfind('/') {
         Some(i) => &p[..=i],
         None => "",
@@ -135,7 +135,7 @@ pub fn path_dir(p: &str) -> String {
 }
 
 /// Go's `path.Ext`.
-pub fn path_ext(p: &str) -> String {
+pub(crate) fn path_ext(p: &str) -> String {
     for (i, c) in p.char_indices().rev() {
         if c == '/' {
             break;
@@ -148,7 +148,7 @@ pub fn path_ext(p: &str) -> String {
 }
 
 /// Go's `path.Clean`: lexical processing of `.`, `..` and repeated slashes.
-pub fn path_clean(p: &str) -> String {
+pub(crate) fn path_clean(p: &str) -> String {
     if p.is_empty() {
         return ".".into();
     }

@@ -1,23 +1,23 @@
 //! The function library templates call: Sprig as Helm ships it (without `env` and
 //! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...).
 
-pub mod conv;
-pub mod dicts;
-pub mod encoding;
-pub mod helm;
-pub mod json;
-pub mod lists;
-pub mod math;
-pub mod misc;
-pub mod regex;
-pub mod semver;
-pub mod strings;
+pub(crate) mod conv;
+pub(crate) mod dicts;
+pub(crate) mod encoding;
+pub(crate) mod helm;
+pub(crate) mod json;
+pub(crate) mod lists;
+pub(crate) mod math;
+pub(crate) mod misc;
+pub(crate) mod regex;
+pub(crate) mod semver;
+pub(crate) mod strings;
 
 use crate::template::error::GoError;
 use crate::template::funcs::FuncTable;
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's.
-pub fn helm_functions() -> FuncTable {
+pub(crate) fn helm_functions() -> FuncTable {
     let mut t = FuncTable::go_builtins();
     strings::register(&mut t);
     conv::register(&mut t);

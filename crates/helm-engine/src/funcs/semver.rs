@@ -28,7 +28,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 /// A version.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Version {
+pub(crate) struct Version {
     /// Major.
     pub major: u64,
     /// Minor.
@@ -98,7 +98,7 @@ fn validate_metadata(m: &str) -> Result<(), String> {
 
 impl Version {
     /// Masterminds' `NewVersion` (coercing: `1`, `1.2`, `v1.2.3` are accepted).
-    pub fn parse(v: &str) -> Result<Version, String> {
+    pub(crate) fn parse(v: &str) -> Result<Version, String> {
         let m = regexes()[0].captures(v).ok_or("invalid semantic version")?;
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
         let major = parse_segment(group(1))?;
@@ -116,7 +116,7 @@ impl Version {
     }
 
     /// Masterminds' `Compare`: numbers, then prereleases (a release is greater).
-    pub fn compare(&self, o: &Version) -> Ordering {
+    pub(crate) fn compare(&self, o: &Version) -> Ordering {
         self.major.cmp(&o.major).then(self.minor.cmp(&o.minor)).then(self.patch.cmp(&o.patch)).then_with(
             || match (self.pre.is_empty(), o.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
@@ -295,7 +295,7 @@ struct Constraint {
 
 /// A parsed constraint: groups separated by `||`, each a conjunction.
 #[derive(Clone, Debug)]
-pub struct Constraints {
+pub(crate) struct Constraints {
     groups: Vec<Vec<Constraint>>,
     contains_pre: Vec<bool>,
 }
@@ -306,7 +306,7 @@ fn is_x(s: &str) -> bool {
 
 impl Constraints {
     /// Masterminds' `NewConstraint`.
-    pub fn parse(c: &str) -> Result<Constraints, String> {
+    pub(crate) fn parse(c: &str) -> Result<Constraints, String> {
         let c = rewrite_range(c);
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
@@ -335,7 +335,7 @@ impl Constraints {
     }
 
     /// Whether `v` satisfies the constraint.
-    pub fn check(&self, v: &Version) -> bool {
+    pub(crate) fn check(&self, v: &Version) -> bool {
         self.groups.iter().zip(&self.contains_pre).any(|(g, pre)| g.iter().all(|c| c.check(v, *pre)))
     }
 }

@@ -117,7 +117,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 }
 
 /// Go's `strings.TrimSpace`.
-pub fn go_trim_space(s: &str) -> &str {
+pub(crate) fn go_trim_space(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
@@ -138,12 +138,12 @@ fn single_lower(c: char) -> char {
 }
 
 /// Go's `strings.ToUpper` (simple case mapping, one character for one).
-pub fn to_upper(s: &str) -> String {
+pub(crate) fn to_upper(s: &str) -> String {
     s.chars().map(single_upper).collect()
 }
 
 /// Go's `strings.ToLower`.
-pub fn to_lower(s: &str) -> String {
+pub(crate) fn to_lower(s: &str) -> String {
     s.chars().map(single_lower).collect()
 }
 
@@ -158,7 +158,7 @@ fn is_separator(c: char) -> bool {
 }
 
 /// Go's deprecated `strings.Title`: upper-cases the first letter of each word.
-pub fn title(s: &str) -> String {
+pub(crate) fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
@@ -243,18 +243,18 @@ fn substring(start: i64, end: i64, s: &str) -> Result<String, GoError> {
 }
 
 /// Go's `strings.Trim(s, cutset)`.
-pub fn trim_cutset(s: &str, cutset: &str) -> String {
+pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
     s.trim_matches(|c: char| cutset.contains(c)).to_string()
 }
 
 /// Sprig's `indent`: every line, empty ones included, gets the padding.
-pub fn indent(spaces: i64, s: &str) -> String {
+pub(crate) fn indent(spaces: i64, s: &str) -> String {
     let pad = " ".repeat(spaces.max(0) as usize);
     format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
 }
 
 /// Go's `strings.Replace(s, old, new, -1)`.
-pub fn go_replace(s: &str, old: &str, new: &str) -> String {
+pub(crate) fn go_replace(s: &str, old: &str, new: &str) -> String {
     if old.is_empty() {
         let mut out = String::from(new);
         for c in s.chars() {
@@ -267,7 +267,7 @@ pub fn go_replace(s: &str, old: &str, new: &str) -> String {
 }
 
 /// Sprig's `trunc`: the first `c` bytes, or the last `-c` bytes for a negative count.
-pub fn trunc(c: i64, s: &str) -> String {
+pub(crate) fn trunc(c: i64, s: &str) -> String {
     let len = s.len() as i64;
     if c < 0 && len + c > 0 {
         return byte_slice(s, (len + c) as usize, s.len());
@@ -279,7 +279,7 @@ pub fn trunc(c: i64, s: &str) -> String {
 }
 
 /// Go's `strings.SplitN` (n < 0: all parts; n == 0: none).
-pub fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
+pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }

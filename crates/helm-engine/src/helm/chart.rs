@@ -12,99 +12,101 @@ use crate::value::{Map, Value};
 
 /// A file of a chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadedChartFile {
+pub(crate) struct LoadedChartFile {
     /// Path relative to the chart, with `/`.
-    pub name: String,
+    pub(crate) name: String,
     /// Contents (a leading UTF-8 BOM removed).
-    pub data: Vec<u8>,
+    pub(crate) data: Vec<u8>,
 }
 
 /// A maintainer in Chart.yaml.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Maintainer {
+pub(crate) struct Maintainer {
     /// `name`
-    pub name: String,
+    pub(crate) name: String,
     /// `email`
-    pub email: String,
+    pub(crate) email: String,
     /// `url`
-    pub url: String,
+    pub(crate) url: String,
 }
 
 /// A dependency in Chart.yaml.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Dependency {
+pub(crate) struct Dependency {
     /// `name`
-    pub name: String,
+    pub(crate) name: String,
     /// `version` (a constraint the subchart's version must meet)
-    pub version: String,
+    pub(crate) version: String,
     /// `repository`
-    pub repository: String,
+    pub(crate) repository: String,
     /// `condition`: comma-separated value paths, the first boolean one decides.
-    pub condition: String,
+    pub(crate) condition: String,
     /// `tags`
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// `enabled` (set while processing conditions and tags).
-    pub enabled: bool,
+    pub(crate) enabled: bool,
     /// `import-values`
-    pub import_values: Vec<Value>,
+    pub(crate) import_values: Vec<Value>,
     /// `alias`
-    pub alias: String,
+    pub(crate) alias: String,
 }
 
 /// Chart.yaml.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Metadata {
+pub(crate) struct Metadata {
     /// `name`
-    pub name: String,
+    pub(crate) name: String,
     /// `home`
-    pub home: String,
+    pub(crate) home: String,
     /// `sources`
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     /// `version`
-    pub version: String,
+    pub(crate) version: String,
     /// `description`
-    pub description: String,
+    pub(crate) description: String,
     /// `keywords`
-    pub keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     /// `maintainers`
-    pub maintainers: Vec<Maintainer>,
+    pub(crate) maintainers: Vec<Maintainer>,
     /// `icon`
-    pub icon: String,
+    pub(crate) icon: String,
     /// `apiVersion`
-    pub api_version: String,
+    pub(crate) api_version: String,
     /// `condition`
-    pub condition: String,
+    pub(crate) condition: String,
     /// `tags`
-    pub tags: String,
+    pub(crate) tags: String,
     /// `appVersion`
-    pub app_version: String,
+    pub(crate) app_version: String,
     /// `deprecated`
-    pub deprecated: bool,
+    pub(crate) deprecated: bool,
     /// `annotations` (None when absent, which Go prints as an empty map too).
-    pub annotations: Option<BTreeMap<String, String>>,
+    pub(crate) annotations: Option<BTreeMap<String, String>>,
     /// `kubeVersion`
-    pub kube_version: String,
+    pub(crate) kube_version: String,
     /// `dependencies`
-    pub dependencies: Vec<Dependency>,
+    pub(crate) dependencies: Vec<Dependency>,
     /// `type`
-    pub chart_type: String,
+    pub(crate) chart_type: String,
 }
 
-/// A loaded chart.
+/// A loaded chart: Chart.yaml, values, schema, templates, other files and subcharts, as
+/// Helm holds it in memory. Load one with [`load_chart`] and render it with
+/// [`render_chart`](crate::render_chart).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Chart {
     /// Chart.yaml.
-    pub metadata: Metadata,
+    pub(crate) metadata: Metadata,
     /// values.yaml (all documents merged).
-    pub values: Map,
+    pub(crate) values: Map,
     /// values.schema.json, if present.
-    pub schema: Option<Vec<u8>>,
+    pub(crate) schema: Option<Vec<u8>>,
     /// Files under `templates/`.
-    pub templates: Vec<LoadedChartFile>,
+    pub(crate) templates: Vec<LoadedChartFile>,
     /// Every other file (what `.Files` shows).
-    pub files: Vec<LoadedChartFile>,
+    pub(crate) files: Vec<LoadedChartFile>,
     /// Subcharts.
-    pub dependencies: Vec<Chart>,
+    pub(crate) dependencies: Vec<Chart>,
 }
 
 impl Chart {
@@ -114,7 +116,7 @@ impl Chart {
     }
 
     /// Whether it is a library chart (only its partials are used).
-    pub fn is_library(&self) -> bool {
+    pub(crate) fn is_library(&self) -> bool {
         self.metadata.chart_type.eq_ignore_ascii_case("library")
     }
 }
@@ -225,7 +227,7 @@ fn walk(
 }
 
 /// Classifies in-memory files into a chart (Helm's `LoadFiles`).
-pub fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
     let mut chart = Chart::default();
     let mut have_metadata = false;
     for f in &files {

@@ -22,7 +22,7 @@ fn path_value<'a>(vals: &'a Map, path: &str) -> Option<&'a Value> {
 }
 
 /// Whether `version` satisfies `constraint` (Helm's `IsCompatibleRange`).
-pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+pub(crate) fn is_compatible_range(constraint: &str, version: &str) -> bool {
     match (Version::parse(version), Constraints::parse(constraint)) {
         (Ok(v), Ok(c)) => c.check(&v),
         _ => false,
@@ -31,7 +31,7 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 
 /// Helm's `ProcessDependencies`: drops disabled subcharts, applies aliases and imports
 /// values.
-pub fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), String> {
+pub(crate) fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), String> {
     process_enabled(chart, user, "")?;
     process_import_values_rec(chart)
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::value::{Map, Value};
+use crate::value::Map;
 
 use super::chart::Chart;
 use super::coalesce::{NullRule, coalesce_chart};
@@ -120,8 +120,6 @@ pub enum ChartRenderError {
         line: usize,
         /// Column (0-based bytes, as Go counts).
         col: usize,
-        /// The Go error chain.
-        source_error: GoError,
     },
     /// A rendered document is not YAML (Helm's `YAML parse error on <file>: ...`).
     #[error("{0}")]
@@ -132,19 +130,6 @@ pub enum ChartRenderError {
     /// Rendering could not run (an internal failure).
     #[error("{0}")]
     Internal(String),
-}
-
-impl ChartRenderError {
-    /// Whether `helm template` adds its hint about `--debug` after this error.
-    pub fn helm_adds_debug_hint(&self) -> bool {
-        matches!(
-            self,
-            ChartRenderError::IncompatibleKube { .. }
-                | ChartRenderError::Parse { .. }
-                | ChartRenderError::Exec { .. }
-                | ChartRenderError::Yaml(_)
-        )
-    }
 }
 
 /// The rendered chart.
@@ -252,7 +237,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
 }
 
 /// Loads the chart directory and renders it: `helm template DIR` in one call.
-pub fn template_command(
+pub fn helm_template(
     dir: &std::path::Path,
     user_values: &Map,
     opts: &RenderOptions,
@@ -262,7 +247,7 @@ pub fn template_command(
 }
 
 /// helm 4.1.4's default group/versions (`.Capabilities.APIVersions`).
-pub const DEFAULT_API_VERSIONS: &[&str] = &[
+pub(crate) const DEFAULT_API_VERSIONS: &[&str] = &[
     "v1",
     "admissionregistration.k8s.io/v1",
     "admissionregistration.k8s.io/v1alpha1",
@@ -323,7 +308,7 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
 ];
 
 /// Kubernetes' `ParseGeneric` as Helm's `ParseKubeVersion` uses it.
-pub fn parse_kube_version(given: &str) -> Result<KubeVersion, String> {
+pub(crate) fn parse_kube_version(given: &str) -> Result<KubeVersion, String> {
     let trimmed = given.trim_start();
     let body = trimmed.strip_prefix('v').unwrap_or(trimmed);
     let numbers_end = body
@@ -650,7 +635,7 @@ fn last_token(message: &str) -> String {
 }
 
 /// Helm 4's `reformatExecErrorMsg`.
-pub fn exec_error(filename: &str, err: GoError) -> ChartRenderError {
+pub(crate) fn exec_error(filename: &str, err: GoError) -> ChartRenderError {
     let text = err.to_string();
     let (file, line, col) = match &err {
         GoError::Exec(f) => match &f.location {
@@ -659,13 +644,7 @@ pub fn exec_error(filename: &str, err: GoError) -> ChartRenderError {
         },
         GoError::Plain { .. } => (filename.to_string(), 0, 0),
     };
-    let make = |message: String| ChartRenderError::Exec {
-        message,
-        file: file.clone(),
-        line,
-        col,
-        source_error: err.clone(),
-    };
+    let make = |message: String| ChartRenderError::Exec { message, file: file.clone(), line, col };
     let tokens: Vec<&str> = text.splitn(3, ": ").collect();
     if tokens.len() != 3 {
         return make(format!("execution error in ({filename}): {text}"));
@@ -754,16 +733,6 @@ fn parse_trace(s: &str) -> Option<Trace> {
         message: cut_template(&rest[sep + 2..]).to_string(),
         function: String::new(),
     })
-}
-
-/// Converts plain values into the template values of a map.
-pub fn values_to_val(values: &Map) -> Val {
-    Val::from_plain_map(values, MapKind::Values)
-}
-
-/// Converts a plain value.
-pub fn value_to_val(value: &Value) -> Val {
-    Val::from_value(value)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 /// A compiled pattern.
 #[derive(Clone, Debug, Default)]
-pub struct Glob {
+pub(crate) struct Glob {
     tokens: Vec<Tok>,
 }
 
@@ -22,7 +22,7 @@ const SEP: char = '/';
 
 impl Glob {
     /// Compiles a pattern; `None` when it is malformed (an unclosed `[` or `{`).
-    pub fn compile(pattern: &str) -> Option<Glob> {
+    pub(crate) fn compile(pattern: &str) -> Option<Glob> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
         let tokens = parse_seq(&chars, &mut pos, false)?;
@@ -33,7 +33,7 @@ impl Glob {
     }
 
     /// Whether `text` matches the whole pattern.
-    pub fn matches(&self, text: &str) -> bool {
+    pub(crate) fn matches(&self, text: &str) -> bool {
         let chars: Vec<char> = text.chars().collect();
         match_seq(&self.tokens, &chars, 0)
     }
@@ -151,7 +151,7 @@ fn match_seq(tokens: &[Tok], text: &[char], at: usize) -> bool {
 
 /// Go's `path.Match` / `filepath.Match` (Unix): `*` and `?` stay within a path segment,
 /// `[...]` classes with `^` negation, `\` escapes. `None` for a malformed pattern.
-pub fn path_match(pattern: &str, name: &str) -> Option<bool> {
+pub(crate) fn path_match(pattern: &str, name: &str) -> Option<bool> {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     // Validate the whole pattern first, as Go reports bad patterns even after a mismatch.

@@ -6,7 +6,7 @@ use super::glob::path_match;
 
 /// `.helmignore` rules, with Helm's matching (including its odd negation).
 #[derive(Clone, Debug, Default)]
-pub struct IgnoreRules {
+pub(crate) struct IgnoreRules {
     patterns: Vec<IgnorePattern>,
 }
 
@@ -30,7 +30,7 @@ enum PatternKind {
 
 impl IgnoreRules {
     /// Parses a `.helmignore` text.
-    pub fn parse(text: &str) -> Result<IgnoreRules, ChartLoadError> {
+    pub(crate) fn parse(text: &str) -> Result<IgnoreRules, ChartLoadError> {
         let mut rules = IgnoreRules::default();
         for line in text.lines() {
             let line = line.strip_prefix('\u{feff}').unwrap_or(line);
@@ -40,7 +40,7 @@ impl IgnoreRules {
     }
 
     /// Adds Helm's default rule (dot files directly under `templates/`).
-    pub fn with_defaults(mut self) -> IgnoreRules {
+    pub(crate) fn with_defaults(mut self) -> IgnoreRules {
         let _ = self.add("templates/.?*");
         self
     }
@@ -76,7 +76,7 @@ impl IgnoreRules {
     }
 
     /// Whether a path (relative to the chart, `/`-separated) is ignored.
-    pub fn ignore(&self, path: &str, is_dir: bool) -> bool {
+    pub(crate) fn ignore(&self, path: &str, is_dir: bool) -> bool {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }

@@ -1,17 +1,17 @@
 //! Helm: chart loading, values input and coalescing, schema checks, rendering a chart with
 //! `include` and `tpl`, and `helm template`'s output.
 
-pub mod chart;
-pub mod coalesce;
-pub mod dependencies;
-pub mod engine;
-pub mod glob;
-pub mod ignore;
-pub mod objects;
-pub mod output;
-pub mod schema;
-pub mod strvals;
-pub mod values;
+pub(crate) mod chart;
+pub(crate) mod coalesce;
+pub(crate) mod dependencies;
+pub(crate) mod engine;
+pub(crate) mod glob;
+pub(crate) mod ignore;
+pub(crate) mod objects;
+pub(crate) mod output;
+pub(crate) mod schema;
+pub(crate) mod strvals;
+pub(crate) mod values;
 
 use crate::strconv::format_float_g;
 use crate::value::Value;

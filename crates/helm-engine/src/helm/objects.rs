@@ -12,7 +12,7 @@ use crate::template::value::{GoObject, SliceKind, Val, base64_encode};
 
 /// Helm's `.Capabilities`.
 #[derive(Clone, Debug)]
-pub struct Capabilities {
+pub(crate) struct Capabilities {
     /// `.KubeVersion`
     pub kube_version: KubeVersion,
     /// `.APIVersions`: group/versions, and group/version/kinds given with `--api-versions`.
@@ -23,7 +23,7 @@ pub struct Capabilities {
 
 /// Helm's `common.KubeVersion`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct KubeVersion {
+pub(crate) struct KubeVersion {
     /// The version as given, with a leading `v` (`GitVersion`).
     pub version: String,
     /// The version normalised to `vMAJOR.MINOR.PATCH` (`String`).
@@ -36,7 +36,7 @@ pub struct KubeVersion {
 
 /// Helm's `version.BuildInfo`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BuildInfo {
+pub(crate) struct BuildInfo {
     /// The Helm version this renderer imitates.
     pub version: String,
     /// Its git commit.
@@ -51,7 +51,7 @@ pub struct BuildInfo {
 
 impl BuildInfo {
     /// The values helm 4.1.4 reports.
-    pub fn helm_4_1_4() -> BuildInfo {
+    pub(crate) fn helm_4_1_4() -> BuildInfo {
         BuildInfo {
             version: "v4.1.4".into(),
             git_commit: "05fa37973dc9e42b76e1d2883494c87174b6074f".into(),
@@ -64,7 +64,7 @@ impl BuildInfo {
 
 /// Helm's `.Files`: the chart's files by path.
 #[derive(Clone, Debug, Default)]
-pub struct Files {
+pub(crate) struct Files {
     /// Contents by path relative to the chart.
     pub entries: BTreeMap<String, Rc<Vec<u8>>>,
 }
@@ -326,7 +326,7 @@ impl GoObject for Files {
 impl Files {
     /// The files whose path matches a gobwas-style glob (`*` stays within a directory, `**`
     /// crosses them); a pattern that does not compile matches everything, as in Helm.
-    pub fn glob(&self, pattern: &str) -> Files {
+    pub(crate) fn glob(&self, pattern: &str) -> Files {
         let glob = Glob::compile(pattern).unwrap_or_else(|| Glob::compile("**").unwrap_or_default());
         Files {
             entries: self
@@ -340,7 +340,7 @@ impl Files {
 
     /// `AsConfig` (file contents) or `AsSecrets` (base64 contents): a YAML map keyed by base
     /// name.
-    pub fn as_config(&self, secrets: bool) -> String {
+    pub(crate) fn as_config(&self, secrets: bool) -> String {
         let mut map = BTreeMap::new();
         for (k, v) in &self.entries {
             let base = k.rsplit('/').next().unwrap_or(k).to_string();
@@ -351,7 +351,7 @@ impl Files {
     }
 
     /// `Lines`: the file split on newlines, without a final empty line.
-    pub fn lines(&self, path: &str) -> Result<Val, String> {
+    pub(crate) fn lines(&self, path: &str) -> Result<Val, String> {
         let Some(bytes) = self.entries.get(path) else {
             return Ok(Val::typed_list(SliceKind::Str, Vec::new()));
         };

@@ -27,7 +27,7 @@ pub struct RenderedDocument {
 }
 
 /// Helm's install order of kinds.
-pub const INSTALL_ORDER: &[&str] = &[
+pub(crate) const INSTALL_ORDER: &[&str] = &[
     "PriorityClass",
     "Namespace",
     "NetworkPolicy",
@@ -92,7 +92,7 @@ fn trim_space(s: &str) -> &str {
 }
 
 /// Helm's `SplitManifests`: documents in order, empty ones dropped.
-pub fn split_manifests(text: &str) -> Vec<String> {
+pub(crate) fn split_manifests(text: &str) -> Vec<String> {
     let trimmed = trim_space(text);
     separator().split(trimmed).filter(|d| !d.is_empty()).map(|d| trim_space(d).to_string()).collect()
 }
@@ -196,7 +196,7 @@ fn read_head(doc: &str) -> Result<Head, String> {
 
 /// The manifests and hooks of rendered files, in Helm's order; the error is Helm's
 /// `YAML parse error on <file>: ...`.
-pub fn sort_manifests(
+pub(crate) fn sort_manifests(
     files: &BTreeMap<String, String>,
 ) -> Result<(Vec<RenderedDocument>, Vec<RenderedDocument>), String> {
     let mut generic = Vec::new();

@@ -9,7 +9,7 @@ use super::chart::Chart;
 
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
 /// `<chart>:\n- at '<pointer>': <message>\n`.
-pub fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
+pub(crate) fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
     if let Some(schema) = &chart.schema {
         let problems = validate_one(schema, values);
         if !problems.is_empty() {

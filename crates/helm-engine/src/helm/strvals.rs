@@ -366,7 +366,7 @@ fn set_index(list: &mut Vec<Value>, index: i64, value: Value) -> Result<(), Stop
 }
 
 /// Helm's typing of a `--set` value.
-pub fn typed_value(text: &str) -> Value {
+pub(crate) fn typed_value(text: &str) -> Value {
     if text.eq_ignore_ascii_case("true") {
         return Value::Bool(true);
     }

@@ -44,21 +44,56 @@ impl ValueInputs {
 /// Input that cannot be read as values.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ValuesInputError {
+    /// A values file is not UTF-8 text.
     #[error("{name}: not valid UTF-8 text (invalid byte at line {line})")]
-    NotUtf8 { name: String, line: usize },
+    NotUtf8 {
+        /// The file's name, as given.
+        name: String,
+        /// The line of the first invalid byte.
+        line: usize,
+    },
+    /// A values file is not YAML.
     #[error("{name}:{pos}: invalid YAML: {message}")]
-    Yaml { name: String, pos: Pos, message: String },
+    Yaml {
+        /// The file's name, as given.
+        name: String,
+        /// Where the YAML reader stopped.
+        pos: Pos,
+        /// Why.
+        message: String,
+    },
+    /// A document of a values file is not a map.
     #[error("{name}:{pos}: a values document must be a map of keys, found {found}")]
-    NotAMap { name: String, pos: Pos, found: &'static str },
+    NotAMap {
+        /// The file's name, as given.
+        name: String,
+        /// Where the document starts.
+        pos: Pos,
+        /// What it is instead (`a list`, `a string`, ...).
+        found: &'static str,
+    },
+    /// A `--set*` text cannot be parsed.
     #[error("{flag} {text}: {message}")]
-    Set { flag: &'static str, text: String, message: String },
+    Set {
+        /// The flag (`--set`, `--set-string`, ...).
+        flag: &'static str,
+        /// The text given to it.
+        text: String,
+        /// Helm's message.
+        message: String,
+    },
 }
 
 /// Where a key's value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// A values file, at a position when known.
-    File { name: String, pos: Option<Pos> },
+    File {
+        /// The file's name, as given.
+        name: String,
+        /// The key's or value's position in it.
+        pos: Option<Pos>,
+    },
     /// A `--set*` flag, spelled as given.
     Flag(String),
     /// Nobody set it: the chart's default.
@@ -103,6 +138,7 @@ impl Source {
 
 /// The user's values merged in Helm's order, with the origin of each key.
 pub struct UserValues {
+    /// The merged values, what Helm hands to the chart as the user's values.
     pub values: Map,
     sources: Vec<Source>,
     /// Things worth telling the user that do not make the input invalid.
@@ -182,7 +218,7 @@ fn collect_paths(value: &Value, path: KeyPath, into: &mut HashSet<KeyPath>) {
 
 /// Loads one values file as Helm 4 does: every YAML document must be a map (or empty), and
 /// the documents are merged in order.
-pub fn load_values_file(
+pub(crate) fn load_values_file(
     name: &str,
     bytes: &[u8],
     warnings: &mut Vec<String>,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 /// A parsed template: a file's body or one `define`/`block`.
 #[derive(Clone, Debug)]
-pub struct Tree {
+pub(crate) struct Tree {
     /// The template's name (the file path, or the defined name).
     pub name: String,
     /// The name of what was parsed (the file path): error locations use it.
@@ -21,7 +21,7 @@ pub struct Tree {
 impl Tree {
     /// The 1-based line and 0-based column of a byte offset, as Go's `ErrorContext` counts
     /// them (the column is a byte count from the start of the line).
-    pub fn line_col(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, pos: usize) -> (usize, usize) {
         let pos = pos.min(self.text.len());
         let before = &self.text.as_bytes()[..pos];
         let line = 1 + before.iter().filter(|b| **b == b'\n').count();
@@ -35,26 +35,23 @@ impl Tree {
 
 /// Whether a body is empty in Go's sense (only blank text and comments), which decides
 /// whether a later definition of the same name replaces an earlier one.
-pub fn is_empty_tree(list: &ListNode) -> bool {
+pub(crate) fn is_empty_tree(list: &ListNode) -> bool {
     list.nodes.iter().all(|n| match n {
         Node::Text { text, .. } => text.trim().is_empty(),
-        Node::Comment { .. } => true,
         _ => false,
     })
 }
 
 /// A sequence of nodes.
 #[derive(Clone, Debug, Default)]
-pub struct ListNode {
-    /// Offset of the list.
-    pub pos: usize,
+pub(crate) struct ListNode {
     /// The nodes.
     pub nodes: Vec<Node>,
 }
 
 /// A statement-level node.
 #[derive(Clone, Debug)]
-pub enum Node {
+pub(crate) enum Node {
     /// Plain text.
     Text {
         /// Offset.
@@ -68,13 +65,6 @@ pub enum Node {
         pos: usize,
         /// The pipeline.
         pipe: Pipe,
-    },
-    /// `{{/* comment */}}` (kept only when asked for).
-    Comment {
-        /// Offset.
-        pos: usize,
-        /// The comment including its markers.
-        text: String,
     },
     /// `{{if}}`
     If(Branch),
@@ -105,11 +95,10 @@ pub enum Node {
 
 impl Node {
     /// The node's offset.
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         match self {
             Node::Text { pos, .. }
             | Node::Action { pos, .. }
-            | Node::Comment { pos, .. }
             | Node::Template { pos, .. }
             | Node::Break { pos }
             | Node::Continue { pos } => *pos,
@@ -120,7 +109,7 @@ impl Node {
 
 /// The parts of `if`, `range` and `with`.
 #[derive(Clone, Debug)]
-pub struct Branch {
+pub(crate) struct Branch {
     /// Offset of the pipeline.
     pub pos: usize,
     /// The condition or collection.
@@ -133,7 +122,7 @@ pub struct Branch {
 
 /// A pipeline, with optional variable declarations or assignments.
 #[derive(Clone, Debug, Default)]
-pub struct Pipe {
+pub(crate) struct Pipe {
     /// Offset.
     pub pos: usize,
     /// `$x = ...` rather than `$x := ...`.
@@ -146,7 +135,7 @@ pub struct Pipe {
 
 /// One command of a pipeline: an operand followed by arguments.
 #[derive(Clone, Debug)]
-pub struct Command {
+pub(crate) struct Command {
     /// Offset.
     pub pos: usize,
     /// The operands.
@@ -155,7 +144,7 @@ pub struct Command {
 
 /// A parsed number literal, with every type it can stand for.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Number {
+pub(crate) struct Number {
     /// The spelling.
     pub text: String,
     /// It is an integer that fits `int64`.
@@ -174,7 +163,7 @@ pub struct Number {
 
 /// An operand.
 #[derive(Clone, Debug)]
-pub enum Arg {
+pub(crate) enum Arg {
     /// `.A.B`
     Field {
         /// Offset.
@@ -244,7 +233,7 @@ pub enum Arg {
 
 impl Arg {
     /// The operand's offset.
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         match self {
             Arg::Field { pos, .. }
             | Arg::Chain { pos, .. }
@@ -274,7 +263,6 @@ impl Display for Node {
         match self {
             Node::Text { text, .. } => f.write_str(text),
             Node::Action { pipe, .. } => write!(f, "{{{{{pipe}}}}}"),
-            Node::Comment { text, .. } => write!(f, "{{{{{text}}}}}"),
             Node::If(b) => write_branch(f, "if", b),
             Node::Range(b) => write_branch(f, "range", b),
             Node::With(b) => write_branch(f, "with", b),

@@ -110,7 +110,7 @@ fn eq_many(args: &[Val]) -> Result<bool, GoError> {
 
 /// Go's `eq` for two values: basic kinds compare by value (ints of any size together),
 /// different kinds are an error unless one side is nil.
-pub fn eq(a: &Val, b: &Val) -> Result<bool, GoError> {
+pub(crate) fn eq(a: &Val, b: &Val) -> Result<bool, GoError> {
     let k1 = basic_kind(a).unwrap_or(Kind::Invalid);
     let k2 = basic_kind(b).unwrap_or(Kind::Invalid);
     if k1 != k2 {
@@ -159,7 +159,7 @@ pub fn eq(a: &Val, b: &Val) -> Result<bool, GoError> {
 }
 
 /// Go's `lt`: basic kinds only, same kind (ints of any size together).
-pub fn lt(a: &Val, b: &Val) -> Result<bool, GoError> {
+pub(crate) fn lt(a: &Val, b: &Val) -> Result<bool, GoError> {
     let bad = || GoError::msg("invalid type for comparison");
     let k1 = basic_kind(a).ok_or_else(bad)?;
     let k2 = basic_kind(b).ok_or_else(bad)?;
@@ -273,7 +273,7 @@ fn index(_: &CallCtx<'_>, args: &[Val]) -> R {
 }
 
 /// Go's `template.HTMLEscapeString`.
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -290,7 +290,7 @@ pub fn html_escape(s: &str) -> String {
 }
 
 /// Go's `template.JSEscapeString`.
-pub fn js_escape(s: &str) -> String {
+pub(crate) fn js_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -311,7 +311,7 @@ pub fn js_escape(s: &str) -> String {
 }
 
 /// Go's `url.QueryEscape`.
-pub fn query_escape(s: &str) -> String {
+pub(crate) fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// Where an execution error happened: Go's `ErrorContext`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
+pub(crate) struct Location {
     /// The file (parse name) of the node.
     pub file: String,
     /// 1-based line.
@@ -17,7 +17,7 @@ pub struct Location {
 
 /// A failed execution step: Go's `ExecError`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExecFailure {
+pub(crate) struct ExecFailure {
     /// The name of the template being executed.
     pub name: String,
     /// Where, when a node was being evaluated.
@@ -32,7 +32,7 @@ pub struct ExecFailure {
 
 /// An error as Go chains them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GoError {
+pub(crate) enum GoError {
     /// A template execution error.
     Exec(Box<ExecFailure>),
     /// Any other error, possibly wrapping another (`fmt.Errorf` with `%w`).
@@ -46,19 +46,19 @@ pub enum GoError {
 
 impl GoError {
     /// A plain error.
-    pub fn msg(text: impl Into<String>) -> GoError {
+    pub(crate) fn msg(text: impl Into<String>) -> GoError {
         GoError::Plain { text: text.into(), cause: None }
     }
 
     /// A plain error whose text ends with, and which wraps, `cause` (`fmt.Errorf("...: %w")`).
-    pub fn wrap(prefix: &str, cause: GoError) -> GoError {
+    pub(crate) fn wrap(prefix: &str, cause: GoError) -> GoError {
         GoError::Plain { text: format!("{prefix}{cause}"), cause: Some(Box::new(cause)) }
     }
 
     /// The texts of the error and of everything it wraps, in `errors.Unwrap` order. An
     /// execution error appears twice (the `ExecError` and the formatted error inside it),
     /// as in Go.
-    pub fn chain(&self) -> Vec<String> {
+    pub(crate) fn chain(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut current = Some(self);
         while let Some(e) = current {

@@ -17,7 +17,7 @@ use super::value::{MapKind, SliceKind, Val};
 
 /// A set of named templates that can call each other (Go's `*Template` and its associates).
 #[derive(Clone, Debug, Default)]
-pub struct TemplateSet {
+pub(crate) struct TemplateSet {
     /// The name of the set's own template (`gotpl` in Helm); errors for unknown names cite it.
     pub root: String,
     /// The templates by name.
@@ -26,13 +26,13 @@ pub struct TemplateSet {
 
 impl TemplateSet {
     /// An empty set whose own template is called `root`.
-    pub fn new(root: &str) -> TemplateSet {
+    pub(crate) fn new(root: &str) -> TemplateSet {
         TemplateSet { root: root.to_string(), trees: HashMap::new() }
     }
 
     /// Adds parsed trees with Go's rule: an empty definition does not replace a non-empty
     /// one of the same name.
-    pub fn add_trees(&mut self, trees: Vec<Tree>) {
+    pub(crate) fn add_trees(&mut self, trees: Vec<Tree>) {
         for tree in trees {
             if let Some(old) = self.trees.get(&tree.name)
                 && super::ast::is_empty_tree(&tree.root)
@@ -45,18 +45,18 @@ impl TemplateSet {
     }
 
     /// The template called `name`.
-    pub fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
         self.trees.get(name).cloned()
     }
 }
 
 /// Go's limit on nested `{{template}}` calls is 100000; ours is lower so that the Rust stack
 /// of the rendering thread (see `engine`) is never exhausted.
-pub const MAX_EXEC_DEPTH: usize = 100_000;
+pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
 
 /// The shared state of one rendering: functions, recursion counts, depth. Missing keys
 /// follow Go's `missingkey=zero`, the option Helm renders with.
-pub struct Runtime {
+pub(crate) struct Runtime {
     /// The functions templates may call.
     pub funcs: Rc<FuncTable>,
     /// How many times each template name is currently being executed by a function that
@@ -80,7 +80,7 @@ fn stack_position() -> usize {
 impl Runtime {
     /// A runtime with the given functions, for a thread with at least `stack_size` bytes of
     /// stack left at this point (execution stops with an error well before using them).
-    pub fn new(funcs: Rc<FuncTable>, stack_size: usize) -> Runtime {
+    pub(crate) fn new(funcs: Rc<FuncTable>, stack_size: usize) -> Runtime {
         Runtime {
             funcs,
             named_calls: RefCell::new(HashMap::new()),
@@ -103,7 +103,7 @@ impl Runtime {
 
 /// What a function sees besides its arguments: the runtime and the template set it was
 /// called from (so that `include` inside `tpl` sees the templates `tpl` defined).
-pub struct CallCtx<'a> {
+pub(crate) struct CallCtx<'a> {
     /// The runtime.
     pub rt: &'a Runtime,
     /// The calling template set.
@@ -112,7 +112,7 @@ pub struct CallCtx<'a> {
 
 /// Executes template `name` of `set` with `data` (None is Go's nil) and returns the output;
 /// an unknown name gives Go's `no template "x" associated with template "root"`.
-pub fn execute(
+pub(crate) fn execute(
     rt: &Runtime,
     set: &Rc<TemplateSet>,
     name: &str,
@@ -129,7 +129,7 @@ pub fn execute(
 }
 
 /// Executes a given tree (which `tpl` parsed) within `set`.
-pub fn execute_tree(
+pub(crate) fn execute_tree(
     rt: &Runtime,
     set: &Rc<TemplateSet>,
     tree: &Tree,
@@ -323,7 +323,6 @@ impl<'a> State<'a> {
                     self.print_value(&value);
                 }
             }
-            Node::Comment { .. } => {}
             Node::If(b) => return self.walk_if_or_with(false, dot, b),
             Node::With(b) => return self.walk_if_or_with(true, dot, b),
             Node::Range(b) => return self.walk_range(dot, node, b),
@@ -930,10 +929,6 @@ impl<'a> State<'a> {
             },
             Ty::Int => match arg {
                 Arg::Number { num, .. } if num.is_int => Ok(Ev::Val(Val::Int(num.int))),
-                _ => Err(self.errorf(format!("expected integer; found {arg}"))),
-            },
-            Ty::Int64 => match arg {
-                Arg::Number { num, .. } if num.is_int => Ok(Ev::Val(Val::Int64(num.int))),
                 _ => Err(self.errorf(format!("expected integer; found {arg}"))),
             },
             Ty::Str => match arg {

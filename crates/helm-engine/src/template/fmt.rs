@@ -11,7 +11,7 @@ use super::value::{MAX_NESTING, Val};
 
 /// Formats one value with `verb` the way `fmt` prints a value nested in a container (or at
 /// the top when `depth` is 0), with no width or flags except `plus` (`%+v`).
-pub fn format_value(v: &Val, verb: char, plus: bool, depth: usize) -> String {
+pub(crate) fn format_value(v: &Val, verb: char, plus: bool, depth: usize) -> String {
     let mut p = Printer { out: String::new() };
     let spec = Spec { verb, plus_v: plus && verb == 'v', plus: plus && verb != 'v', ..Spec::default() };
     p.print_val(v, &spec, depth);
@@ -20,7 +20,7 @@ pub fn format_value(v: &Val, verb: char, plus: bool, depth: usize) -> String {
 
 /// `fmt.Sprint`: operands formatted with `%v`, a space between two operands when neither is
 /// a string.
-pub fn sprint_values(values: &[Val]) -> String {
+pub(crate) fn sprint_values(values: &[Val]) -> String {
     let mut out = String::new();
     let mut prev_string = false;
     for (i, v) in values.iter().enumerate() {
@@ -35,7 +35,7 @@ pub fn sprint_values(values: &[Val]) -> String {
 }
 
 /// `fmt.Sprintln`: operands formatted with `%v`, always separated by spaces, then a newline.
-pub fn sprintln_values(values: &[Val]) -> String {
+pub(crate) fn sprintln_values(values: &[Val]) -> String {
     let mut out: Vec<String> = values.iter().map(|v| format_value(v, 'v', false, 0)).collect();
     let mut text = std::mem::take(&mut out).join(" ");
     text.push('\n');
@@ -43,7 +43,7 @@ pub fn sprintln_values(values: &[Val]) -> String {
 }
 
 /// `fmt.Sprintf`.
-pub fn sprintf(format: &str, args: &[Val]) -> String {
+pub(crate) fn sprintf(format: &str, args: &[Val]) -> String {
     let mut p = Printer { out: String::new() };
     let bytes = format.as_bytes();
     let mut i = 0;

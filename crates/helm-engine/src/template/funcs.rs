@@ -14,10 +14,10 @@ use super::sig::Sig;
 use super::value::Val;
 
 /// A function's implementation: arguments already checked against the signature.
-pub type NativeFn = fn(&CallCtx<'_>, &[Val]) -> Result<Val, GoError>;
+pub(crate) type NativeFn = fn(&CallCtx<'_>, &[Val]) -> Result<Val, GoError>;
 
 /// One function.
-pub struct FuncDef {
+pub(crate) struct FuncDef {
     /// The Go signature.
     pub sig: Sig,
     /// The implementation.
@@ -28,54 +28,47 @@ pub struct FuncDef {
 
 /// The function map.
 #[derive(Default)]
-pub struct FuncTable {
+pub(crate) struct FuncTable {
     map: HashMap<&'static str, FuncDef>,
 }
 
 impl FuncTable {
     /// Go's builtin functions (`and`, `or`, `not`, `len`, `index`, `print`, `eq`, ...), which
     /// every template has.
-    pub fn go_builtins() -> FuncTable {
+    pub(crate) fn go_builtins() -> FuncTable {
         let mut t = FuncTable::default();
         super::builtins::register(&mut t);
         t
     }
 
     /// Adds (or replaces) a function.
-    pub fn add(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
+    pub(crate) fn add(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
         self.map.insert(name, FuncDef { sig, f, builtin: false });
     }
 
     /// Adds a Go builtin.
-    pub fn add_builtin(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
+    pub(crate) fn add_builtin(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
         self.map.insert(name, FuncDef { sig, f, builtin: true });
     }
 
     /// The function called `name`.
-    pub fn get(&self, name: &str) -> Option<&FuncDef> {
+    pub(crate) fn get(&self, name: &str) -> Option<&FuncDef> {
         self.map.get(name)
     }
 
     /// Whether a function called `name` exists.
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.map.contains_key(name)
-    }
-
-    /// Every function name, sorted.
-    pub fn names(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = self.map.keys().copied().collect();
-        names.sort_unstable();
-        names
     }
 }
 
 /// The string at argument `i` (arguments are checked, so a string parameter holds one).
-pub fn arg_str(args: &[Val], i: usize) -> &str {
+pub(crate) fn arg_str(args: &[Val], i: usize) -> &str {
     args.get(i).and_then(Val::as_str).unwrap_or("")
 }
 
 /// The integer at argument `i`.
-pub fn arg_int(args: &[Val], i: usize) -> i64 {
+pub(crate) fn arg_int(args: &[Val], i: usize) -> i64 {
     match args.get(i) {
         Some(Val::Int(n) | Val::Int64(n)) => *n,
         Some(Val::Byte(b)) => i64::from(*b),
@@ -84,9 +77,9 @@ pub fn arg_int(args: &[Val], i: usize) -> i64 {
 }
 
 /// The argument at `i`, or nil.
-pub fn arg(args: &[Val], i: usize) -> Val {
+pub(crate) fn arg(args: &[Val], i: usize) -> Val {
     args.get(i).cloned().unwrap_or(Val::Nil)
 }
 
 /// Go's panic text when `reflect.TypeOf(nil).Kind()` is called on a nil argument.
-pub const NIL_DEREFERENCE: &str = "runtime error: invalid memory address or nil pointer dereference";
+pub(crate) const NIL_DEREFERENCE: &str = "runtime error: invalid memory address or nil pointer dereference";

@@ -7,7 +7,7 @@
 
 /// The kind of a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A lexical error; the token's value is the message.
     Error,
     /// `true` or `false`.
@@ -78,7 +78,7 @@ pub enum Kind {
 
 impl Kind {
     /// Whether the kind is a keyword (Go prints those as `<name>` in messages).
-    pub fn is_keyword(self) -> bool {
+    pub(crate) fn is_keyword(self) -> bool {
         matches!(
             self,
             Kind::Block
@@ -99,7 +99,7 @@ impl Kind {
 
 /// A token: its kind, byte offset, text and the line it starts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     /// What it is.
     pub kind: Kind,
     /// Byte offset in the input.
@@ -141,7 +141,7 @@ enum State {
 }
 
 /// A pull lexer over one template text.
-pub struct Lexer<'a> {
+pub(crate) struct Lexer<'a> {
     input: &'a str,
     pos: usize,
     start: usize,
@@ -198,7 +198,7 @@ fn keyword(word: &str) -> Option<Kind> {
 }
 
 /// Go's `%#U` of a character: `U+002D '-'`.
-pub fn char_u(c: Option<char>) -> String {
+pub(crate) fn char_u(c: Option<char>) -> String {
     match c {
         Some(c) if crate::strconv::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
         Some(c) => format!("U+{:04X}", c as u32),
@@ -208,7 +208,7 @@ pub fn char_u(c: Option<char>) -> String {
 
 impl<'a> Lexer<'a> {
     /// A lexer over `input`; `break_ok`/`continue_ok` say whether those words are keywords.
-    pub fn new(input: &'a str, break_ok: bool, continue_ok: bool) -> Self {
+    pub(crate) fn new(input: &'a str, break_ok: bool, continue_ok: bool) -> Self {
         Lexer {
             input,
             pos: 0,
@@ -303,7 +303,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token; after the end or an error, `Eof` forever.
-    pub fn next_item(&mut self) -> Item {
+    pub(crate) fn next_item(&mut self) -> Item {
         loop {
             let produced = match self.state {
                 State::Done => {
@@ -649,6 +649,17 @@ impl<'a> Lexer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The lexer ends with EOF or an error after at most one token per input byte (and
+        /// one more), whatever the text.
+        #[test]
+        fn lexing_always_ends(text in proptest::prelude::any::<String>()) {
+            let mut lexer = Lexer::new(&text, true, true);
+            let ended = (0..=text.len() + 1).any(|_| matches!(lexer.next_item().kind, Kind::Eof | Kind::Error));
+            proptest::prop_assert!(ended);
+        }
+    }
 
     fn kinds(input: &str) -> Vec<(Kind, String)> {
         let mut lexer = Lexer::new(input, true, true);

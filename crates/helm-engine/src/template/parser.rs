@@ -11,7 +11,7 @@ use crate::strconv::{parse_float, parse_int, parse_uint, quote, unquote, unquote
 /// A parse error, displayed as Go's `template: NAME:LINE: MESSAGE`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("template: {name}:{line}: {message}")]
-pub struct ParseError {
+pub(crate) struct ParseError {
     /// The name of the text parsed (the file).
     pub name: String,
     /// The line Go reports (that of the last token read).
@@ -27,7 +27,11 @@ const MAX_DEPTH: usize = 1000;
 /// Parses `text` as the template `name`. `has_func` says which function names exist. The
 /// result holds the tree of the text itself and one per definition, in the order Go adds
 /// them to the set.
-pub fn parse(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Vec<Tree>, ParseError> {
+pub(crate) fn parse(
+    name: &str,
+    text: &str,
+    has_func: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Tree>, ParseError> {
     let mut p = Parser {
         lex: Lexer::new(text, !has_func("break"), !has_func("continue")),
         token: [eof_item(), eof_item(), eof_item()],
@@ -160,8 +164,7 @@ impl Parser<'_> {
     }
 
     fn parse_top(&mut self) -> PResult<ListNode> {
-        let pos = self.peek().pos;
-        let mut root = ListNode { pos, nodes: Vec::new() };
+        let mut root = ListNode { nodes: Vec::new() };
         while self.peek().kind != Kind::Eof {
             if self.peek().kind == Kind::LeftDelim {
                 let delim = self.next();
@@ -173,8 +176,8 @@ impl Parser<'_> {
             }
             let node = self.text_or_action()?;
             match node {
-                Parsed::End(_) => return Err(self.errorf("unexpected {{end}}")),
-                Parsed::Else(_) => return Err(self.errorf("unexpected {{else}}")),
+                Parsed::End => return Err(self.errorf("unexpected {{end}}")),
+                Parsed::Else => return Err(self.errorf("unexpected {{else}}")),
                 Parsed::Node(n) => root.nodes.push(n),
             }
         }
@@ -206,7 +209,7 @@ impl Parser<'_> {
             p.tree_name = name.clone();
             p.expect(Kind::RightDelim, context)?;
             let (root, end) = p.item_list()?;
-            if let Parsed::Else(_) = end {
+            if let Parsed::Else = end {
                 return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
             }
             let tree = Tree { name, parse_name: p.parse_name.clone(), text: p.text.clone(), root };
@@ -216,8 +219,7 @@ impl Parser<'_> {
 
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
     fn item_list(&mut self) -> PResult<(ListNode, Parsed)> {
-        let pos = self.peek_non_space().pos;
-        let mut list = ListNode { pos, nodes: Vec::new() };
+        let mut list = ListNode { nodes: Vec::new() };
         while self.peek_non_space().kind != Kind::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.nodes.push(n),
@@ -249,8 +251,8 @@ impl Parser<'_> {
             Kind::Continue => return self.break_control(token.pos, "{{continue}}", false).map(Parsed::Node),
             Kind::Else => return self.else_control(),
             Kind::End => {
-                let t = self.expect(Kind::RightDelim, "end")?;
-                return Ok(Parsed::End(t.pos));
+                self.expect(Kind::RightDelim, "end")?;
+                return Ok(Parsed::End);
             }
             Kind::If => return self.control("if").map(Parsed::Node),
             Kind::Range => return self.control("range").map(Parsed::Node),
@@ -279,10 +281,10 @@ impl Parser<'_> {
         let peek = self.peek_non_space();
         // "{{else if" and "{{else with" leave the keyword for the enclosing control.
         if matches!(peek.kind, Kind::If | Kind::With) {
-            return Ok(Parsed::Else(peek.pos));
+            return Ok(Parsed::Else);
         }
-        let token = self.expect(Kind::RightDelim, "else")?;
-        Ok(Parsed::Else(token.pos))
+        self.expect(Kind::RightDelim, "else")?;
+        Ok(Parsed::Else)
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -313,18 +315,18 @@ impl Parser<'_> {
             }
             let (list, next) = listed?;
             let mut else_list = None;
-            if let Parsed::Else(else_pos) = next {
+            if let Parsed::Else = next {
                 if context == "if" && self.peek().kind == Kind::If {
                     self.next();
                     let inner = self.control("if")?;
-                    else_list = Some(ListNode { pos: else_pos, nodes: vec![inner] });
+                    else_list = Some(ListNode { nodes: vec![inner] });
                 } else if context == "with" && self.peek().kind == Kind::With {
                     self.next();
                     let inner = self.control("with")?;
-                    else_list = Some(ListNode { pos: else_pos, nodes: vec![inner] });
+                    else_list = Some(ListNode { nodes: vec![inner] });
                 } else {
                     let (list, next) = self.item_list()?;
-                    if let Parsed::Else(_) = next {
+                    if let Parsed::Else = next {
                         return Err(self.errorf("expected end; found {{else}}"));
                     }
                     else_list = Some(list);
@@ -356,7 +358,7 @@ impl Parser<'_> {
         self.enter()?;
         let body = self.with_tree_state(&name.clone(), |p| {
             let (root, end) = p.item_list()?;
-            if let Parsed::Else(_) = end {
+            if let Parsed::Else = end {
                 return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
             }
             Ok(root)
@@ -561,12 +563,12 @@ impl Parser<'_> {
 /// What one `textOrAction` produced: a node, or the `{{end}}`/`{{else}}` that ends a list.
 enum Parsed {
     Node(Node),
-    End(#[allow(dead_code)] usize),
-    Else(usize),
+    End,
+    Else,
 }
 
 /// Go's number literal rules: which of int, uint and float a literal can be.
-pub fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
+pub(crate) fn new_number(text: &str, kind: Kind) -> Result<Number, String> {
     let mut n = Number {
         text: text.to_string(),
         is_int: false,
@@ -670,6 +672,13 @@ mod tests {
         assert_eq!(err("{{ if 1 }}"), "template: t:1: unexpected EOF");
         assert_eq!(err("{{ 1 | 2 }}"), "template: t:1: non executable command in pipeline stage 2");
         assert_eq!(err("{{\n.x"), "template: t:2: unclosed action started at t:1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in proptest::prelude::any::<String>()) {
+            let _ = parse("t", &text, &funcs);
+        }
     }
 
     #[test]

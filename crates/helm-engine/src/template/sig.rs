@@ -5,11 +5,11 @@
 //! parameter fails with `wrong type for value; expected int; got float64`. The engine
 //! reproduces these checks from the declared signature of each function.
 
-use super::value::{MapKind, SliceKind, Val};
+use super::value::{MapKind, Val};
 
 /// The Go type of one parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ty {
+pub(crate) enum Ty {
     /// `interface {}`: anything.
     Any,
     /// `reflect.Value`: anything, used by Go's own builtins.
@@ -18,69 +18,50 @@ pub enum Ty {
     Str,
     /// `int`
     Int,
-    /// `int64`
-    Int64,
     /// `float64`
     Float,
     /// `bool`
     Bool,
-    /// `[]string`
-    StrSlice,
-    /// `[]interface {}`
-    IfaceSlice,
     /// `map[string]interface {}`
     IfaceMap,
-    /// `[]uint8`
-    Bytes,
 }
 
 impl Ty {
     /// The Go spelling, for error messages.
-    pub fn go_name(self) -> &'static str {
+    pub(crate) fn go_name(self) -> &'static str {
         match self {
             Ty::Any => "interface {}",
             Ty::RValue => "reflect.Value",
             Ty::Str => "string",
             Ty::Int => "int",
-            Ty::Int64 => "int64",
             Ty::Float => "float64",
             Ty::Bool => "bool",
-            Ty::StrSlice => "[]string",
-            Ty::IfaceSlice => "[]interface {}",
             Ty::IfaceMap => "map[string]interface {}",
-            Ty::Bytes => "[]uint8",
         }
     }
 
     /// Whether Go's `nil` is a value of this type.
-    pub fn can_be_nil(self) -> bool {
-        matches!(self, Ty::Any | Ty::RValue | Ty::StrSlice | Ty::IfaceSlice | Ty::IfaceMap | Ty::Bytes)
+    pub(crate) fn can_be_nil(self) -> bool {
+        matches!(self, Ty::Any | Ty::RValue | Ty::IfaceMap)
     }
 
     /// The zero value of a type that can be nil (what an absent value becomes).
-    pub fn nil_value(self) -> Val {
+    pub(crate) fn nil_value(self) -> Val {
         match self {
-            Ty::StrSlice => Val::typed_list(SliceKind::Str, Vec::new()),
-            Ty::IfaceSlice => Val::list(Vec::new()),
             Ty::IfaceMap => Val::map(Default::default()),
-            Ty::Bytes => Val::Bytes(Default::default()),
             _ => Val::Nil,
         }
     }
 
     /// Go's assignability of a (non-interface) value to this type.
-    pub fn accepts(self, v: &Val) -> bool {
+    pub(crate) fn accepts(self, v: &Val) -> bool {
         match (self, v) {
             (Ty::Any | Ty::RValue, _) => true,
             (Ty::Str, Val::Str(_)) => true,
             (Ty::Int, Val::Int(_)) => true,
-            (Ty::Int64, Val::Int64(_)) => true,
             (Ty::Float, Val::Float(_)) => true,
             (Ty::Bool, Val::Bool(_)) => true,
-            (Ty::Bytes, Val::Bytes(_)) => true,
-            // A named slice or map type is assignable to its unnamed underlying type.
-            (Ty::StrSlice, Val::List(l)) => matches!(l.kind, SliceKind::Str | SliceKind::VersionSet),
-            (Ty::IfaceSlice, Val::List(l)) => l.kind == SliceKind::Iface,
+            // A named map type is assignable to its unnamed underlying type.
             (Ty::IfaceMap, Val::Map(m)) => matches!(m.borrow().kind, MapKind::Iface | MapKind::Values),
             _ => false,
         }
@@ -89,7 +70,7 @@ impl Ty {
 
 /// A Go function signature: fixed parameters, then optionally a variadic one.
 #[derive(Clone, Copy, Debug)]
-pub struct Sig {
+pub(crate) struct Sig {
     /// The fixed parameters.
     pub params: &'static [Ty],
     /// The element type of the variadic parameter, if any.
@@ -98,22 +79,17 @@ pub struct Sig {
 
 impl Sig {
     /// A signature with fixed parameters only.
-    pub const fn fixed(params: &'static [Ty]) -> Sig {
+    pub(crate) const fn fixed(params: &'static [Ty]) -> Sig {
         Sig { params, variadic: None }
     }
 
     /// A signature with fixed parameters and a variadic tail.
-    pub const fn variadic(params: &'static [Ty], rest: Ty) -> Sig {
+    pub(crate) const fn variadic(params: &'static [Ty], rest: Ty) -> Sig {
         Sig { params, variadic: Some(rest) }
     }
 
-    /// The number of parameters Go reports (`NumIn`), the variadic slice counting as one.
-    pub fn num_in(&self) -> usize {
-        self.params.len() + usize::from(self.variadic.is_some())
-    }
-
     /// The type expected at argument position `i`.
-    pub fn param(&self, i: usize) -> Ty {
+    pub(crate) fn param(&self, i: usize) -> Ty {
         self.params.get(i).copied().or(self.variadic).unwrap_or(Ty::Any)
     }
 }

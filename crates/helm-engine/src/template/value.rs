@@ -18,7 +18,7 @@ use crate::value::{Map as PlainMap, Value};
 
 /// The Go slice type of a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SliceKind {
+pub(crate) enum SliceKind {
     /// `[]interface {}`
     Iface,
     /// `[]string`
@@ -31,7 +31,7 @@ pub enum SliceKind {
 
 /// The Go map type of a map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MapKind {
+pub(crate) enum MapKind {
     /// `map[string]interface {}`
     Iface,
     /// Helm's `common.Values` (the top-level render values and `.Values`).
@@ -42,7 +42,7 @@ pub enum MapKind {
 
 /// A Go list value.
 #[derive(Clone, Debug)]
-pub struct List {
+pub(crate) struct List {
     /// The Go slice type.
     pub kind: SliceKind,
     /// The elements.
@@ -52,7 +52,7 @@ pub struct List {
 /// The contents of a Go map: entries are kept sorted by key, which is the order in which Go
 /// prints maps and `range` visits them.
 #[derive(Clone, Debug)]
-pub struct MapData {
+pub(crate) struct MapData {
     /// The Go map type.
     pub kind: MapKind,
     /// The entries, by key.
@@ -60,11 +60,11 @@ pub struct MapData {
 }
 
 /// A shared, mutable Go map.
-pub type MapRef = Rc<RefCell<MapData>>;
+pub(crate) type MapRef = Rc<RefCell<MapData>>;
 
 /// A template value.
 #[derive(Clone, Debug, Default)]
-pub enum Val {
+pub(crate) enum Val {
     /// A nil interface (a missing key, a YAML null, the `nil` literal).
     #[default]
     Nil,
@@ -94,7 +94,7 @@ pub enum Val {
 /// returns (Helm's `.Capabilities` and `.Files`, Sprig's semver versions). The executor
 /// reaches fields and methods only through this trait, so the language knows no particular
 /// object.
-pub trait GoObject: Debug + Any {
+pub(crate) trait GoObject: Debug + Any {
     /// Go's type name, as `%T` and `typeOf` print it.
     fn type_name(&self) -> &'static str;
 
@@ -154,49 +154,49 @@ pub trait GoObject: Debug + Any {
 
 impl dyn GoObject {
     /// The object as its concrete type, if it is a `T`.
-    pub fn downcast_ref<T: GoObject>(&self) -> Option<&T> {
+    pub(crate) fn downcast_ref<T: GoObject>(&self) -> Option<&T> {
         (self as &dyn Any).downcast_ref::<T>()
     }
 }
 
 impl Val {
     /// A string value.
-    pub fn str(s: impl AsRef<str>) -> Val {
+    pub(crate) fn str(s: impl AsRef<str>) -> Val {
         Val::Str(Rc::from(s.as_ref()))
     }
 
     /// A `[]interface {}`.
-    pub fn list(items: Vec<Val>) -> Val {
+    pub(crate) fn list(items: Vec<Val>) -> Val {
         Val::List(Rc::new(List { kind: SliceKind::Iface, items }))
     }
 
     /// A slice of the given Go type.
-    pub fn typed_list(kind: SliceKind, items: Vec<Val>) -> Val {
+    pub(crate) fn typed_list(kind: SliceKind, items: Vec<Val>) -> Val {
         Val::List(Rc::new(List { kind, items }))
     }
 
     /// A `[]string`.
-    pub fn str_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Val {
+    pub(crate) fn str_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Val {
         Val::typed_list(SliceKind::Str, items.into_iter().map(Val::str).collect())
     }
 
     /// A new `map[string]interface {}`.
-    pub fn map(entries: BTreeMap<String, Val>) -> Val {
+    pub(crate) fn map(entries: BTreeMap<String, Val>) -> Val {
         Val::typed_map(MapKind::Iface, entries)
     }
 
     /// A new map of the given Go type.
-    pub fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
+    pub(crate) fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
         Val::Map(Rc::new(RefCell::new(MapData { kind, entries })))
     }
 
     /// Whether this is a nil interface.
-    pub fn is_nil(&self) -> bool {
+    pub(crate) fn is_nil(&self) -> bool {
         matches!(self, Val::Nil)
     }
 
     /// The string inside, if this is a string.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Val::Str(s) => Some(s),
             _ => None,
@@ -204,7 +204,7 @@ impl Val {
     }
 
     /// Go's type name, as `%T` and `typeOf` print it.
-    pub fn type_name(&self) -> String {
+    pub(crate) fn type_name(&self) -> String {
         match self {
             Val::Nil => "<nil>".into(),
             Val::Bool(_) => "bool".into(),
@@ -221,7 +221,7 @@ impl Val {
     }
 
     /// Go's kind name, as `kindOf` prints it.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Val::Nil => "invalid",
             Val::Bool(_) => "bool",
@@ -238,7 +238,7 @@ impl Val {
 
     /// Go's truth (`if`, `and`, `or`, `not`): false for zero numbers, empty strings, lists
     /// and maps, false and nil; true otherwise (structs are always true).
-    pub fn truth(&self) -> bool {
+    pub(crate) fn truth(&self) -> bool {
         match self {
             Val::Nil => false,
             Val::Bool(b) => *b,
@@ -254,7 +254,7 @@ impl Val {
     }
 
     /// The length Go's `len` reports, for the kinds that have one.
-    pub fn len(&self) -> Option<usize> {
+    pub(crate) fn len(&self) -> Option<usize> {
         match self {
             Val::Str(s) => Some(s.len()),
             Val::Bytes(b) => Some(b.len()),
@@ -265,13 +265,8 @@ impl Val {
         }
     }
 
-    /// Whether `len` is zero (for the kinds that have a length).
-    pub fn is_empty(&self) -> bool {
-        self.len() == Some(0)
-    }
-
     /// The elements of a list (or of a byte slice, as bytes).
-    pub fn list_items(&self) -> Option<Vec<Val>> {
+    pub(crate) fn list_items(&self) -> Option<Vec<Val>> {
         match self {
             Val::List(l) => Some(l.items.clone()),
             Val::Bytes(b) => Some(b.iter().map(|b| Val::Byte(*b)).collect()),
@@ -280,7 +275,7 @@ impl Val {
     }
 
     /// A snapshot of a map's entries.
-    pub fn map_entries(&self) -> Option<BTreeMap<String, Val>> {
+    pub(crate) fn map_entries(&self) -> Option<BTreeMap<String, Val>> {
         match self {
             Val::Map(m) => Some(m.borrow().entries.clone()),
             _ => None,
@@ -289,7 +284,7 @@ impl Val {
 
     /// Converts a plain value tree (values files, `--set`) into template values: numbers
     /// from files are `float64`, integers from `--set` are `int64`.
-    pub fn from_value(value: &Value) -> Val {
+    pub(crate) fn from_value(value: &Value) -> Val {
         match value {
             Value::Null => Val::Nil,
             Value::Bool(b) => Val::Bool(*b),
@@ -302,14 +297,14 @@ impl Val {
     }
 
     /// Converts a plain map into a template map of the given kind.
-    pub fn from_plain_map(map: &PlainMap, kind: MapKind) -> Val {
+    pub(crate) fn from_plain_map(map: &PlainMap, kind: MapKind) -> Val {
         Val::typed_map(kind, map.iter().map(|(k, v)| (k.clone(), Val::from_value(v))).collect())
     }
 
     /// Converts back into a plain value tree the way Go's `encoding/json` sees the value
     /// (byte slices become base64 text, objects their exported fields). Cycles and excessive
     /// nesting yield `None`.
-    pub fn to_value(&self) -> Option<Value> {
+    pub(crate) fn to_value(&self) -> Option<Value> {
         self.to_value_depth(0)
     }
 
@@ -345,7 +340,7 @@ impl Val {
     }
 
     /// A deep copy: maps become new maps (Sprig's `deepCopy`).
-    pub fn deep_copy(&self) -> Val {
+    pub(crate) fn deep_copy(&self) -> Val {
         self.deep_copy_depth(0)
     }
 
@@ -388,10 +383,10 @@ pub(crate) fn base64_encode(input: &[u8]) -> String {
 
 /// How deep values may nest before printing or converting gives up (a map can be made to
 /// contain itself with `set`).
-pub const MAX_NESTING: usize = 10_000;
+pub(crate) const MAX_NESTING: usize = 10_000;
 
 /// The Go name of a slice type.
-pub fn slice_type_name(kind: SliceKind) -> &'static str {
+pub(crate) fn slice_type_name(kind: SliceKind) -> &'static str {
     match kind {
         SliceKind::Iface => "[]interface {}",
         SliceKind::Str => "[]string",
@@ -401,7 +396,7 @@ pub fn slice_type_name(kind: SliceKind) -> &'static str {
 }
 
 /// The Go name of a map type.
-pub fn map_type_name(kind: MapKind) -> &'static str {
+pub(crate) fn map_type_name(kind: MapKind) -> &'static str {
     match kind {
         MapKind::Iface => "map[string]interface {}",
         MapKind::Values => "common.Values",
@@ -411,7 +406,7 @@ pub fn map_type_name(kind: MapKind) -> &'static str {
 
 /// Go's `==` on two values of the same comparable type, and `reflect.DeepEqual` for the
 /// others (used by `has`, `uniq`, `without`, `deepEqual`).
-pub fn deep_equal(a: &Val, b: &Val) -> bool {
+pub(crate) fn deep_equal(a: &Val, b: &Val) -> bool {
     deep_equal_depth(a, b, 0)
 }
 

@@ -11,7 +11,9 @@ use crate::value::{KeyPath, Map, Value};
 /// A line and column in a source text, both counted from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
+    /// The line.
     pub line: usize,
+    /// The column.
     pub col: usize,
 }
 
@@ -25,7 +27,9 @@ impl std::fmt::Display for Pos {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("line {}, column {}: {message}", pos.line, pos.col)]
 pub struct YamlError {
+    /// Where reading stopped.
     pub pos: Pos,
+    /// Why.
     pub message: String,
 }
 
@@ -72,7 +76,9 @@ impl Positions {
 /// One parsed document. `root` is `None` for an empty document.
 #[derive(Clone, Debug)]
 pub struct YamlDocument {
+    /// The document's value, with Helm's typing (numbers are floats).
     pub root: Option<Value>,
+    /// Where each node stood.
     pub positions: Positions,
     /// Keys that appeared twice in one mapping (the last one wins, as in Helm).
     pub duplicate_keys: Vec<(KeyPath, Pos)>,
@@ -315,7 +321,7 @@ fn key_string(scalar: Scalar) -> Result<String, String> {
 
 /// A scalar as go-yaml v2 types it, before the JSON round trip turns numbers into floats.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Scalar {
+pub(super) enum Scalar {
     Null,
     Bool(bool),
     Int(i64),
@@ -326,7 +332,7 @@ pub enum Scalar {
 
 impl Scalar {
     /// The value Helm ends up with: every number a float.
-    pub fn into_value(self) -> Value {
+    pub(super) fn into_value(self) -> Value {
         match self {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(b),
@@ -355,7 +361,7 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Scalar {
 }
 
 /// go-yaml v2's implicit typing of a plain scalar.
-pub fn resolve_plain(text: &str) -> Scalar {
+pub(super) fn resolve_plain(text: &str) -> Scalar {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 /// A helm binary the tests compare with, named by an environment variable.
 #[derive(Clone, Copy, Debug)]
-pub enum Oracle {
+pub(crate) enum Oracle {
     /// helm 4.1.4, the version this crate imitates.
     Helm4,
     /// helm 3.17.2, compared for information.
@@ -23,7 +23,7 @@ impl Oracle {
 
     /// The binary's path. When it is missing the test part is skipped with a note, unless
     /// HELM_ENGINE_REQUIRE_ORACLES=1, which turns a missing binary into a failure.
-    pub fn find(self) -> Option<PathBuf> {
+    pub(crate) fn find(self) -> Option<PathBuf> {
         let var = self.env_var();
         let found = std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_file());
         if found.is_none() {
@@ -37,7 +37,7 @@ impl Oracle {
 }
 
 /// Both helm versions that are available, with a name for messages.
-pub fn helms() -> Vec<(&'static str, PathBuf)> {
+pub(crate) fn helms() -> Vec<(&'static str, PathBuf)> {
     [("helm 4", Oracle::Helm4), ("helm 3", Oracle::Helm3)]
         .into_iter()
         .filter_map(|(name, oracle)| oracle.find().map(|p| (name, p)))
@@ -45,12 +45,12 @@ pub fn helms() -> Vec<(&'static str, PathBuf)> {
 }
 
 /// The crate's root directory.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs a program, panicking with its output when it cannot start.
-pub fn run(program: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(program: &Path, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .output()
@@ -58,6 +58,6 @@ pub fn run(program: &Path, args: &[&str]) -> Output {
 }
 
 /// A path relative to the crate's root, for messages.
-pub fn short(path: &Path) -> String {
+pub(crate) fn short(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
