@@ -1,5 +1,7 @@
 //! The function library templates call: Sprig as Helm ships it (without `env` and
-//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...).
+//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...). Functions are written
+//! against the template language (`crate::template`) and the YAML layer; they know nothing
+//! of charts.
 
 pub(crate) mod conv;
 pub(crate) mod dicts;

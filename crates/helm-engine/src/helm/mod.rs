@@ -1,5 +1,6 @@
 //! Helm: chart loading, values input and coalescing, schema checks, rendering a chart with
-//! `include` and `tpl`, and `helm template`'s output.
+//! `include` and `tpl`, and `helm template`'s output. The top layer: it may use every other
+//! module of the crate.
 
 pub(crate) mod chart;
 pub(crate) mod coalesce;

@@ -1,6 +1,8 @@
 //! `helm template`'s output: rendered files split into documents, each document read for
 //! its kind and hook annotations, documents ordered by Helm's install order (stable, by
-//! kind), framed as `---\n# Source: <file>\n<document>\n`, hooks after the rest.
+//! kind), framed as `---\n# Source: <file>\n<document>\n`, hooks after the rest; and the
+//! `--show-only` and `--output-dir` options. The public parts work on any documents, so a
+//! program that builds its objects itself can print them exactly as `helm template` would.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -237,8 +239,9 @@ pub(crate) fn sort_manifests(
     Ok((generic, hooks))
 }
 
-/// Sorts items into Helm's install order by their kind: kinds of [`INSTALL_ORDER`] in that
-/// order, then every other kind by name. The sort is stable, so items of one kind keep their
+/// Sorts items into Helm's install order by their kind: the kinds of Helm's `InstallOrder`
+/// list (`PriorityClass`, `Namespace`, `NetworkPolicy`, ..., `Service`, ..., `Deployment`,
+/// ...) in that order, then every other kind by name. The sort is stable, so items of one kind keep their
 /// order (Helm sorts the rendered files by path first).
 pub fn sort_in_install_order<T>(items: &mut [T], kind_of: impl Fn(&T) -> &str) {
     items.sort_by(|a, b| compare_kinds(kind_of(a), kind_of(b)));
