@@ -14,3 +14,5 @@ fi
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --all-targets --locked
+# --all-targets leaves out documentation examples; they must compile too.
+cargo test --workspace --doc --locked

@@ -1,6 +1,6 @@
-//! The values: the typed model (the public interface of both outputs), how user inputs are
-//! read and merged over the defaults exactly as Helm does it, and validation with errors that
-//! name the key and where its value came from.
+//! The values: the typed model (the public interface of both outputs), its defaults (what the
+//! user's values, read by the engine exactly as Helm reads them, are coalesced over), and
+//! validation with errors that name the key and where its value came from.
 
 pub mod model;
 pub mod reference;
