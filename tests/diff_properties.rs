@@ -6,17 +6,16 @@ mod common;
 
 use std::sync::LazyLock;
 
+use helm_engine::{Map, RenderOptions, UserValues, ValueInputs};
 use mailu_chart::diff;
-use mailu_chart::gotmpl::{self, RenderOptions};
 use mailu_chart::render::{Release, output};
-use mailu_chart::value::Map;
-use mailu_chart::values::{self, UserValues, ValueInputs};
+use mailu_chart::values;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::json;
 
-static CHART: LazyLock<gotmpl::Chart> =
-    LazyLock::new(|| gotmpl::load_chart(&common::root().join("chart-out")).expect("chart-out loads"));
+static CHART: LazyLock<helm_engine::Chart> =
+    LazyLock::new(|| helm_engine::load_chart(&common::root().join("chart-out")).expect("chart-out loads"));
 
 fn quantity() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -219,7 +218,7 @@ fn through_chart(user: &Map, release: &Release) -> Vec<diff::Object> {
         namespace: release.namespace.clone(),
         ..Default::default()
     };
-    let text = gotmpl::render_chart(&CHART, user, &options).unwrap().template_output(&options).unwrap();
+    let text = helm_engine::render_chart(&CHART, user, &options).unwrap().template_output(&options).unwrap();
     diff::parse_stream(&text, "chart").unwrap()
 }
 

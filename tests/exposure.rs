@@ -13,8 +13,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::reach::{Actor, Cluster};
+use helm_engine::Value;
 use mailu_chart::render::Manifest;
-use mailu_chart::value::Value;
 
 struct Mode {
     name: &'static str,

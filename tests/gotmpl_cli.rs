@@ -19,7 +19,7 @@ fn ours(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_render_error_is_a_failure_with_helms_message() {
-    let out = ours(&["tests/gotmpl/fail-error/chart"]);
+    let out = ours(&["crates/helm-engine/tests/conformance/fail-error/chart"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim_end(), "error: execution error at (c/templates/t.yaml:2:3): boom");
@@ -28,7 +28,7 @@ fn a_render_error_is_a_failure_with_helms_message() {
 #[test]
 fn output_dir_writes_the_same_files_as_helm() {
     let ours_dir = tempfile::tempdir().unwrap();
-    let chart = "tests/gotmpl/out-kind-order/chart";
+    let chart = "crates/helm-engine/tests/conformance/out-kind-order/chart";
     let out = ours(&[chart, "--output-dir", &ours_dir.path().display().to_string()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let written = std::fs::read_to_string(ours_dir.path().join("c/templates/a.yaml")).unwrap();

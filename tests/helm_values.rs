@@ -7,10 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use mailu_chart::gofmt::format_float_json;
-use mailu_chart::value::Value;
-use mailu_chart::values::{self, UserValues, ValueInputs, schema::values_schema_text};
-use mailu_chart::yaml::load_documents;
+use helm_engine::{UserValues, Value, ValueInputs, format_float_json, load_yaml_documents};
+use mailu_chart::values::{self, schema::values_schema_text};
 
 /// A chart with our defaults and schema and one template that prints the merged values.
 fn schema_chart(dir: &Path) {
@@ -97,7 +95,7 @@ fn helm_leaves(helm: &Path, chart: &Path, args: &[String]) -> Result<BTreeSet<St
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     let text = String::from_utf8(output.stdout).unwrap();
-    let docs = load_documents(&text).unwrap();
+    let docs = load_yaml_documents(&text).unwrap();
     let doc = docs.into_iter().find_map(|d| d.root).expect("helm printed a document");
     let printed = doc.get_dotted("data.leaves").and_then(Value::as_str).unwrap_or_default().to_string();
     Ok(printed.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
@@ -255,7 +253,7 @@ fn merged_values_and_their_types_match_helm() {
     let dir = tempfile::tempdir().unwrap();
     let chart = dir.path().join("chart");
     write_chart(&chart, CHART_DEFAULTS, None);
-    let defaults = match load_documents(CHART_DEFAULTS).unwrap().remove(0).root.unwrap() {
+    let defaults = match load_yaml_documents(CHART_DEFAULTS).unwrap().remove(0).root.unwrap() {
         Value::Map(m) => m,
         _ => unreachable!(),
     };
@@ -283,7 +281,8 @@ fn merged_values_and_their_types_match_helm() {
             list.push(pair[1].to_string());
         }
         let user = UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap();
-        let merged = Value::Map(values::merge::coalesce(user.values, &defaults));
+        let merged =
+            Value::Map(helm_engine::coalesce_values(user.values, &defaults, helm_engine::NullRule::Delete));
         let mut ours = BTreeSet::new();
         leaves(&merged, "", &mut ours);
         for (name, helm) in &helms {

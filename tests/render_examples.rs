@@ -7,8 +7,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use helm_engine::{Map, Value};
 use mailu_chart::render::{Manifest, output};
-use mailu_chart::value::{Map, Value};
 
 fn stem(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
@@ -134,7 +134,7 @@ fn crd_schemas() -> Option<BTreeMap<(String, String), serde_json::Value>> {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for crd in mailu_chart::yaml::load_documents(&text).unwrap().into_iter().filter_map(|d| d.root) {
+        for crd in helm_engine::load_yaml_documents(&text).unwrap().into_iter().filter_map(|d| d.root) {
             let group = crd.get_dotted("spec.group").and_then(Value::as_str).unwrap_or_default().to_string();
             let kind =
                 crd.get_dotted("spec.names.kind").and_then(Value::as_str).unwrap_or_default().to_string();

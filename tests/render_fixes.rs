@@ -5,8 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use helm_engine::Value;
 use mailu_chart::render::{Manifest, Release};
-use mailu_chart::value::Value;
 
 fn render(set: &[&str]) -> Vec<Manifest> {
     let minimal = common::root().join("values-examples/minimal.yaml");

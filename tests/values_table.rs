@@ -6,7 +6,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use mailu_chart::values::{self, UserValues, ValueInputs};
+use helm_engine::{UserValues, ValueInputs};
+use mailu_chart::values;
 
 fn resolve_file(path: &Path) -> Result<values::Values, values::InvalidValues> {
     let inputs = ValueInputs {

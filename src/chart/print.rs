@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use crate::components::expr::{Cond, Expr, unparen};
 use crate::components::tree::{Content, DataBlock, Node, Object, Part, Presence};
-use crate::gotmpl::fmt::quote;
-use crate::value::Value;
-use crate::yaml::{KeyOrder, to_yaml};
+use helm_engine::Value;
+use helm_engine::go_quote as quote;
+use helm_engine::{KeyOrder, to_yaml};
 
 /// Prints objects, collecting the `define`s and fixed files they need.
 #[derive(Default)]

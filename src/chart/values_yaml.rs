@@ -3,9 +3,9 @@
 
 use serde_json::Value as Json;
 
-use crate::value::Value;
 use crate::values::schema::values_schema;
-use crate::yaml::{KeyOrder, to_yaml};
+use helm_engine::Value;
+use helm_engine::{KeyOrder, to_yaml};
 
 /// The commented YAML body (without the file header).
 pub fn values_yaml_body() -> String {
@@ -20,7 +20,7 @@ fn write_object(schema: &Json, defaults: &Value, indent: usize, out: &mut String
     let Some(properties) = schema.get("properties").and_then(Json::as_object) else { return };
     for (key, property) in properties {
         let default =
-            defaults.get_path(&crate::value::KeyPath::root().child_key(key)).cloned().unwrap_or_default();
+            defaults.get_path(&helm_engine::KeyPath::root().child_key(key)).cloned().unwrap_or_default();
         if indent == 0 && !out.is_empty() {
             out.push('\n');
         }
@@ -82,12 +82,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::load_documents;
+    use helm_engine::load_yaml_documents;
 
     #[test]
     fn values_yaml_reads_back_as_the_defaults() {
         let text = values_yaml_body();
-        let read = load_documents(&text).unwrap().remove(0).root.unwrap();
+        let read = load_yaml_documents(&text).unwrap().remove(0).root.unwrap();
         let defaults = Value::Map(crate::values::defaults_tree());
         assert!(read.semantic_eq(&defaults), "values.yaml does not hold the defaults:\n{text}");
     }

@@ -65,7 +65,7 @@ fn error(message: impl Into<String>) -> CliError {
     CliError { code: 2, message: message.into() }
 }
 
-pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let as_error = |e: CliError| error(e.message);
     let (user, stdin) = args.values.read_keeping_stdin().map_err(as_error)?;
     let values = values::resolve(&user).map_err(|e| error(e.to_string()))?;
@@ -141,16 +141,15 @@ fn export_to_temp() -> Result<tempfile::TempDir, CliError> {
 
 fn builtin_template(
     chart: &Path,
-    user_values: &crate::value::Map,
+    user_values: &helm_engine::Map,
     release: &render::Release,
 ) -> Result<(String, String), CliError> {
-    let options = crate::gotmpl::RenderOptions {
+    let options = helm_engine::RenderOptions {
         release_name: release.name.clone(),
         namespace: release.namespace.clone(),
         ..Default::default()
     };
-    let text =
-        crate::gotmpl::template_command(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
+    let text = helm_engine::helm_template(chart, user_values, &options).map_err(|e| error(e.to_string()))?;
     Ok((text, "chart (built-in renderer)".to_string()))
 }
 

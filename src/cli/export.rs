@@ -18,7 +18,7 @@ pub struct ExportArgs {
     pub force: bool,
 }
 
-pub fn run(args: &ExportArgs) -> Result<(), CliError> {
+pub(super) fn run(args: &ExportArgs) -> Result<(), CliError> {
     let files = chart::chart_files().map_err(|e| CliError::failure(e.to_string()))?;
     write_atomically(&args.dir, &files, args.force)?;
     eprintln!("wrote the chart to {} ({} files)", args.dir.display(), files.len());

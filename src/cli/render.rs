@@ -44,7 +44,10 @@ impl ReleaseArgs {
 }
 
 /// Reads, validates and renders: the manifests in Helm's order.
-pub fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<render::Manifest>, CliError> {
+pub(super) fn rendered(
+    values_args: &ValuesArgs,
+    release: &Release,
+) -> Result<Vec<render::Manifest>, CliError> {
     let user = values_args.read()?;
     let values = values::resolve(&user).map_err(|e| CliError::failure(e.to_string()))?;
     let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
@@ -52,28 +55,23 @@ pub fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<rende
     Ok(manifests)
 }
 
-pub fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let mut manifests = rendered(&args.values, &args.release.release())?;
     if !args.show_only.is_empty() {
-        manifests = output::show_only(&manifests, &args.show_only)
-            .map_err(|pattern| CliError::failure(format!("could not find template {pattern} in chart")))?;
+        manifests =
+            output::show_only(&manifests, &args.show_only).map_err(|e| CliError::failure(e.to_string()))?;
     }
     match &args.output_dir {
         None => write_stdout(out, &output::stream(&manifests)),
         Some(dir) => {
-            for (path, content) in output::output_files(&manifests) {
-                let file = dir.join(&path);
-                let written = file
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&file, content));
-                written.map_err(|e| {
-                    CliError::failure(format!(
-                        "cannot write {}: {}",
-                        file.display(),
-                        super::values_args::describe_io(&e)
-                    ))
-                })?;
+            let files = output::write_output_dir(&manifests, dir).map_err(|e| {
+                CliError::failure(format!(
+                    "cannot write {}: {}",
+                    e.file().display(),
+                    super::values_args::describe_io(e.io_error())
+                ))
+            })?;
+            for file in files {
                 eprintln!("wrote {}", file.display());
             }
             Ok(())

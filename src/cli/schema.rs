@@ -10,6 +10,6 @@ use crate::values::schema::values_schema_text;
 #[derive(Debug, Args)]
 pub struct SchemaArgs {}
 
-pub fn run(_args: &SchemaArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(_args: &SchemaArgs, out: &mut dyn Write) -> Result<(), CliError> {
     write_stdout(out, &values_schema_text())
 }

@@ -1,16 +1,13 @@
 //! `mailu-chart template CHART_DIR`: render a chart like `helm template`, with our own
 //! renderer (no helm binary needed).
 
-use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::gotmpl::engine::{RenderOptions, Rendered, render_chart};
-use crate::gotmpl::load_chart;
-use crate::gotmpl::output::frame;
+use helm_engine::{RenderOptions, load_chart, render_chart};
 
 /// Arguments of `template`.
 #[derive(Debug, Args)]
@@ -53,7 +50,7 @@ pub struct TemplateArgs {
 }
 
 /// Runs `template`.
-pub fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let user = args.values.read()?;
     let chart = load_chart(&args.chart).map_err(|e| CliError::failure(e.to_string()))?;
     let opts = RenderOptions {
@@ -73,50 +70,12 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
             let text = rendered.template_output(&opts).map_err(|e| CliError::failure(e.to_string()))?;
             write_stdout(out, &text)
         }
-        Some(dir) => write_output_dir(dir, &rendered, &opts, out),
-    }
-}
-
-/// Writes each document into `<dir>/<source>`, appending when a file gets several, and
-/// reports each write as helm does.
-fn write_output_dir(
-    dir: &Path,
-    rendered: &Rendered,
-    opts: &RenderOptions,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let mut written: HashSet<String> = HashSet::new();
-    let mut report = String::new();
-    let docs = rendered
-        .crds
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_str()))
-        .chain(rendered.manifests.iter().map(|m| (m.source.as_str(), m.content.as_str())))
-        .chain(
-            rendered
-                .hooks
-                .iter()
-                .filter(|h| !(opts.skip_tests && h.is_test))
-                .map(|h| (h.source.as_str(), h.content.as_str())),
-        );
-    for (name, content) in docs {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| CliError::failure(format!("cannot create {}: {e}", parent.display())))?;
+        Some(dir) => {
+            let files =
+                rendered.write_output_dir(dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+            // helm reports every document it writes, then an empty line.
+            let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
+            write_stdout(out, &format!("{report}\n"))
         }
-        let append = !written.insert(name.to_string());
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
-            .open(&path)
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
-        file.write_all(frame(name, content).as_bytes())
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
-        report.push_str(&format!("wrote {}\n", path.display()));
     }
-    report.push('\n');
-    write_stdout(out, &report)
 }

@@ -11,7 +11,7 @@ pub struct ValidateArgs {
     pub values: ValuesArgs,
 }
 
-pub fn run(args: &ValidateArgs) -> Result<(), CliError> {
+pub(super) fn run(args: &ValidateArgs) -> Result<(), CliError> {
     let user = args.values.read()?;
     match values::resolve(&user) {
         Ok(_) => {

@@ -5,7 +5,7 @@ use std::io::Read;
 use clap::Args;
 
 use super::CliError;
-use crate::values::{UserValues, ValueInputs};
+use helm_engine::{UserValues, ValueInputs};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
 /// --set-file, --set-literal.

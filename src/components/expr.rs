@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
-use crate::gotmpl::fmt::quote;
-use crate::value::Value;
+use helm_engine::Value;
+use helm_engine::go_quote as quote;
 
 /// A dotted path into the values, like `admin.persistence.size`.
 pub type KeyPath = Cow<'static, str>;
@@ -75,7 +75,7 @@ fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => crate::gofmt::format_float_json(*f),
+        Value::Float(f) => helm_engine::format_float_json(*f),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
     }

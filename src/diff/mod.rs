@@ -8,8 +8,7 @@ pub mod report;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::value::{Map, Value};
-use crate::yaml::{YamlError, load_documents};
+use helm_engine::{Map, Value, YamlError, load_yaml_documents};
 
 /// What identifies an object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,7 +58,7 @@ fn text_at<'a>(value: &'a Value, path: &str) -> Option<&'a str> {
 pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError> {
     let lines: Vec<&str> = text.lines().collect();
     let documents =
-        load_documents(text).map_err(|error| StreamError::Yaml { origin: origin.into(), error })?;
+        load_yaml_documents(text).map_err(|error| StreamError::Yaml { origin: origin.into(), error })?;
     let starts: Vec<usize> = documents.iter().map(|d| d.start_line).collect();
     let mut objects: Vec<Object> = Vec::new();
     for (index, document) in documents.into_iter().enumerate() {
@@ -246,7 +245,7 @@ mod tests {
     use super::*;
 
     fn one(text: &str) -> Value {
-        load_documents(text).unwrap().remove(0).root.unwrap()
+        load_yaml_documents(text).unwrap().remove(0).root.unwrap()
     }
 
     #[test]

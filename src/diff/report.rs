@@ -7,8 +7,7 @@ use serde_json::json;
 use similar::{ChangeTag, TextDiff};
 
 use super::{Change, Object, Report};
-use crate::value::Value;
-use crate::yaml::{KeyOrder, to_yaml};
+use helm_engine::{KeyOrder, Value, to_yaml};
 
 /// How the report is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

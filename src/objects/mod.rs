@@ -189,7 +189,7 @@ fn env_config_map() -> Object {
 
 /// The default image of every component (for the chart's Artifact Hub annotations).
 pub fn default_images() -> Vec<(&'static str, String)> {
-    let values = crate::value::Value::Map(crate::values::defaults_tree());
+    let values = helm_engine::Value::Map(crate::values::defaults_tree());
     let ctx = crate::components::expr::Ctx::new(&values, "mailu", "mailu");
     components::all().iter().map(|c| (c.name, c.image().eval(&ctx))).collect()
 }

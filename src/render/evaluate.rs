@@ -6,8 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::components::expr::Ctx;
 use crate::components::tree::{Content, DataBlock, Node, Part, Presence};
-use crate::value::{Map, Value};
-use crate::yaml::{KeyOrder, to_yaml};
+use helm_engine::{KeyOrder, to_yaml};
+use helm_engine::{Map, Value};
 
 /// The value a tree stands for.
 pub fn evaluate(node: &Node, ctx: &Ctx<'_>) -> Value {

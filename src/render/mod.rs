@@ -7,8 +7,8 @@ pub mod output;
 
 use crate::components::expr::Ctx;
 use crate::objects;
-use crate::value::Value;
 use crate::values::Values;
+use helm_engine::Value;
 
 pub use evaluate::evaluate;
 pub use objects::CHART_NAME;

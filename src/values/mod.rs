@@ -1,23 +1,18 @@
-//! The values: the typed model (the public interface of both outputs), how user inputs are
-//! read and merged over the defaults exactly as Helm does it, and validation with errors that
-//! name the key and where its value came from.
+//! The values: the typed model (the public interface of both outputs), its defaults (what the
+//! user's values, read by the engine exactly as Helm reads them, are coalesced over), and
+//! validation with errors that name the key and where its value came from.
 
-pub mod input;
-pub mod merge;
 pub mod model;
 pub mod reference;
 pub mod schema;
-pub mod strvals;
 pub mod text;
 pub mod validate;
 
 use std::fmt;
 
-pub use input::{InputError, Origin, UserValues, ValueInputs};
+use helm_engine::{KeyPath, Map, NullRule, Origin, UserValues, Value, coalesce_values};
 pub use model::Values;
 pub use validate::Problem;
-
-use crate::value::{KeyPath, Map, Value};
 
 /// The defaults of every key, as a value tree (the exported chart's `values.yaml`).
 pub fn defaults_tree() -> Map {
@@ -64,7 +59,7 @@ impl fmt::Display for InvalidValues {
 
 /// The user's values coalesced over the defaults, as Helm would hand them to the chart.
 pub fn merged_tree(user: &UserValues) -> Value {
-    Value::Map(merge::coalesce(user.values.clone(), &defaults_tree()))
+    Value::Map(coalesce_values(user.values.clone(), &defaults_tree(), NullRule::Delete))
 }
 
 /// Merges the user's values over the defaults and checks them.

@@ -441,8 +441,8 @@ macro_rules! component {
             pub pod_annotations: BTreeMap<String, String>,
             /// Annotations of the component's Service.
             pub service_annotations: BTreeMap<String, String>,
-            /// The pod's security context, replacing the default (the `RuntimeDefault` seccomp
-            /// profile) when not empty (a Kubernetes `PodSecurityContext`).
+            /// The pod's security context, replacing the default (the container runtime's
+            /// default seccomp profile) when not empty (a Kubernetes `PodSecurityContext`).
             pub pod_security_context: KubernetesObject,
             /// The container's security context, replacing the default (no privilege
             /// escalation, every capability dropped but those the image needs) when not empty (a

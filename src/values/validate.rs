@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::model::Values;
 use super::schema::{ALWAYS_ON, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
 use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
-use crate::value::{KeyPath, Value};
+use helm_engine::{KeyPath, Value};
 
 /// One thing wrong with the values.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -146,8 +146,8 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         }
         ValidationErrorKind::Constant { .. } => {
             let component = path.segments().first().map(|s| match s {
-                crate::value::Segment::Key(k) => k.as_str(),
-                crate::value::Segment::Index(_) => "",
+                helm_engine::Segment::Key(k) => k.as_str(),
+                helm_engine::Segment::Index(_) => "",
             });
             let reason = ALWAYS_ON.iter().find(|(c, _)| Some(*c) == component).map_or("", |(_, r)| r);
             vec![problem(path, format!("cannot be turned off: {reason}"))]

@@ -1,14 +1,14 @@
 //! Shared test support: finding the real-world oracles, running the built binary.
 #![allow(dead_code)]
 
-pub mod reach;
+pub(crate) mod reach;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// An oracle the test setup installs (see scripts/install-oracles.sh).
 #[derive(Clone, Copy, Debug)]
-pub enum Oracle {
+pub(crate) enum Oracle {
     Helm4,
     Helm3,
     KubernetesValidate,
@@ -25,7 +25,7 @@ impl Oracle {
 
     /// The oracle's path. When it is missing, the test is skipped with a note, except when
     /// MAILU_CHART_REQUIRE_ORACLES=1 (the README's test command and CI), where it fails.
-    pub fn find(self) -> Option<PathBuf> {
+    pub(crate) fn find(self) -> Option<PathBuf> {
         let var = self.env_var();
         let found = std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_file());
         if found.is_none() {
@@ -41,7 +41,7 @@ impl Oracle {
 }
 
 /// Both helm versions that are available, with a name for messages.
-pub fn helms() -> Vec<(&'static str, PathBuf)> {
+pub(crate) fn helms() -> Vec<(&'static str, PathBuf)> {
     [("helm 4", Oracle::Helm4), ("helm 3", Oracle::Helm3)]
         .into_iter()
         .filter_map(|(name, oracle)| oracle.find().map(|p| (name, p)))
@@ -49,12 +49,12 @@ pub fn helms() -> Vec<(&'static str, PathBuf)> {
 }
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Files with the given extension in a folder of the repository, sorted.
-pub fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
+pub(crate) fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
         .unwrap_or_else(|e| panic!("{folder}: {e}"))
         .map(|e| e.unwrap().path())
@@ -65,7 +65,7 @@ pub fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
 }
 
 /// Runs a program, panicking with its output when it cannot start.
-pub fn run(program: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(program: &Path, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .output()
@@ -73,27 +73,27 @@ pub fn run(program: &Path, args: &[&str]) -> Output {
 }
 
 /// A file's name relative to the repository, for messages.
-pub fn short(path: &Path) -> String {
+pub(crate) fn short(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
 
 /// Reads values files and `--set` texts through the same path the CLI uses.
-pub fn user_values(files: &[&Path], set: &[&str]) -> mailu_chart::values::UserValues {
-    let inputs = mailu_chart::values::ValueInputs {
+pub(crate) fn user_values(files: &[&Path], set: &[&str]) -> helm_engine::UserValues {
+    let inputs = helm_engine::ValueInputs {
         files: files.iter().map(|p| (short(p), std::fs::read(p).unwrap())).collect(),
         set: set.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     };
-    mailu_chart::values::UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap()
+    helm_engine::UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap()
 }
 
 /// Renders values files (plus `--set` texts) in Helm's order.
-pub fn render(files: &[&Path], set: &[&str]) -> Vec<mailu_chart::render::Manifest> {
+pub(crate) fn render(files: &[&Path], set: &[&str]) -> Vec<mailu_chart::render::Manifest> {
     render_release(files, set, &mailu_chart::render::Release::default())
 }
 
 /// Renders for a given release name and namespace.
-pub fn render_release(
+pub(crate) fn render_release(
     files: &[&Path],
     set: &[&str],
     release: &mailu_chart::render::Release,
@@ -105,6 +105,6 @@ pub fn render_release(
 }
 
 /// Every values example.
-pub fn examples() -> Vec<PathBuf> {
+pub(crate) fn examples() -> Vec<PathBuf> {
     files_in("values-examples", "yaml")
 }

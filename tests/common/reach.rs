@@ -16,37 +16,37 @@
 
 use std::collections::BTreeMap;
 
+use helm_engine::Value;
 use mailu_chart::render::Manifest;
-use mailu_chart::value::Value;
 
 /// Something that opens connections.
 #[derive(Clone, Debug)]
-pub struct Actor {
-    pub name: String,
+pub(crate) struct Actor {
+    pub(crate) name: String,
     /// `None` for a client outside the cluster.
-    pub pod: Option<PodIdentity>,
+    pub(crate) pod: Option<PodIdentity>,
 }
 
 #[derive(Clone, Debug)]
-pub struct PodIdentity {
-    pub namespace: String,
-    pub namespace_labels: BTreeMap<String, String>,
-    pub labels: BTreeMap<String, String>,
+pub(crate) struct PodIdentity {
+    pub(crate) namespace: String,
+    pub(crate) namespace_labels: BTreeMap<String, String>,
+    pub(crate) labels: BTreeMap<String, String>,
 }
 
 impl Actor {
     /// A client on the internet.
-    pub fn internet() -> Actor {
+    pub(crate) fn internet() -> Actor {
         Actor { name: "the internet".into(), pod: None }
     }
 
     /// A pod of another application, in the namespace given.
-    pub fn pod(name: &str, namespace: &str, labels: &[(&str, &str)]) -> Actor {
+    pub(crate) fn pod(name: &str, namespace: &str, labels: &[(&str, &str)]) -> Actor {
         Actor::pod_with_namespace_labels(name, namespace, &[], labels)
     }
 
     /// A pod whose namespace carries extra labels besides its name.
-    pub fn pod_with_namespace_labels(
+    pub(crate) fn pod_with_namespace_labels(
         name: &str,
         namespace: &str,
         namespace_labels: &[(&str, &str)],
@@ -68,15 +68,15 @@ impl Actor {
 
 /// A pod of the release: what it is and which ports its container declares.
 #[derive(Clone, Debug)]
-pub struct ReleasePod {
-    pub component: String,
-    pub actor: Actor,
-    pub ports: BTreeMap<String, i64>,
+pub(crate) struct ReleasePod {
+    pub(crate) component: String,
+    pub(crate) actor: Actor,
+    pub(crate) ports: BTreeMap<String, i64>,
 }
 
 /// The release's pods and policies.
-pub struct Cluster {
-    pub pods: Vec<ReleasePod>,
+pub(crate) struct Cluster {
+    pub(crate) pods: Vec<ReleasePod>,
     policies: Vec<Value>,
 }
 
@@ -119,7 +119,7 @@ fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
 impl Cluster {
     /// The pods (one per Deployment or DaemonSet) and NetworkPolicies of a render into
     /// `namespace`.
-    pub fn new(manifests: &[Manifest], namespace: &str) -> Cluster {
+    pub(crate) fn new(manifests: &[Manifest], namespace: &str) -> Cluster {
         let pods = manifests
             .iter()
             .filter(|m| m.kind() == "Deployment" || m.kind() == "DaemonSet")
@@ -151,12 +151,12 @@ impl Cluster {
     }
 
     /// The release pod of a component.
-    pub fn pod(&self, component: &str) -> &ReleasePod {
+    pub(crate) fn pod(&self, component: &str) -> &ReleasePod {
         self.pods.iter().find(|p| p.component == component).unwrap_or_else(|| panic!("no {component} pod"))
     }
 
     /// Whether a component is deployed.
-    pub fn has(&self, component: &str) -> bool {
+    pub(crate) fn has(&self, component: &str) -> bool {
         self.pods.iter().any(|p| p.component == component)
     }
 
@@ -200,7 +200,7 @@ impl Cluster {
     }
 
     /// Whether `actor` may open a TCP connection to `port` of the component's pod.
-    pub fn reaches(&self, actor: &Actor, component: &str, port: i64) -> bool {
+    pub(crate) fn reaches(&self, actor: &Actor, component: &str, port: i64) -> bool {
         let target = self.pod(component);
         let target_identity = target.actor.pod.as_ref().unwrap();
         let ingress: Vec<&Value> = self.isolating(target_identity, "Ingress").collect();
@@ -237,7 +237,7 @@ impl Cluster {
     }
 
     /// The release components whose pods reach the port, by name.
-    pub fn components_reaching(&self, component: &str, port: i64) -> Vec<String> {
+    pub(crate) fn components_reaching(&self, component: &str, port: i64) -> Vec<String> {
         let mut names: Vec<String> = self
             .pods
             .iter()

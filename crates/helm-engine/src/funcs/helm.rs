@@ -1,0 +1,153 @@
+//! Helm's own template functions: `include`, `tpl`, `required`, `fail`, `lookup` (always
+//! empty, as in `helm template`), `toYaml`, `fromYaml`, `fromYamlArray`.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::unsupported;
+use crate::strconv::quote;
+use crate::template::error::GoError;
+use crate::template::exec::{CallCtx, execute, execute_tree};
+use crate::template::funcs::{FuncTable, arg, arg_str};
+use crate::template::parser::parse;
+use crate::template::sig::{Sig, Ty};
+use crate::template::value::Val;
+use crate::yaml::{KeyOrder, load_yaml_documents, to_yaml};
+
+/// Helm's limit on nested `include`s of one name.
+pub(crate) const RECURSION_MAX: usize = 1000;
+
+/// Helm marks the messages of `required` and `fail` so that it can print them alone.
+pub(crate) const WARN_START: &str = "HELM_ERR_START";
+/// End of the mark.
+pub(crate) const WARN_END: &str = "HELM_ERR_END";
+
+pub(crate) fn register(t: &mut FuncTable) {
+    t.add("include", Sig::fixed(&[Ty::Str, Ty::Any]), include);
+    t.add("tpl", Sig::fixed(&[Ty::Str, Ty::Any]), tpl);
+    t.add("required", Sig::fixed(&[Ty::Str, Ty::Any]), |_, a| {
+        let val = arg(a, 1);
+        let missing = match &val {
+            Val::Nil => true,
+            Val::Str(s) => s.is_empty(),
+            _ => false,
+        };
+        if missing {
+            return Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))));
+        }
+        Ok(val)
+    });
+    t.add("fail", Sig::fixed(&[Ty::Str]), |_, a| {
+        Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))))
+    });
+    t.add("lookup", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str, Ty::Str]), |_, _| Ok(Val::map(BTreeMap::new())));
+    t.add("toYaml", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(to_yaml_text(&arg(a, 0)))));
+    t.add("mustToYaml", Sig::fixed(&[Ty::Any]), |_, a| {
+        let v = arg(a, 0);
+        match v.to_value() {
+            Some(value) => Ok(Val::str(to_yaml(&value, KeyOrder::Sorted).trim_end_matches('\n'))),
+            None => Err(GoError::msg("json: unsupported value: encountered a cycle")),
+        }
+    });
+    t.add("toYamlPretty", Sig::fixed(&[Ty::Any]), |_, _| Err(unsupported("toYamlPretty")));
+    t.add("fromYaml", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), false)));
+    t.add("fromYamlArray", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), true)));
+    t.add("toToml", Sig::fixed(&[Ty::Any]), |_, _| Err(unsupported("toToml")));
+    t.add("fromToml", Sig::fixed(&[Ty::Str]), |_, _| Err(unsupported("fromToml")));
+}
+
+/// Helm's `toYaml`: go-yaml output without the final newline; empty when it cannot be
+/// marshalled.
+pub(crate) fn to_yaml_text(v: &Val) -> String {
+    match v.to_value() {
+        Some(value) => {
+            let mut text = to_yaml(&value, KeyOrder::Sorted);
+            if text.ends_with('\n') {
+                text.pop();
+            }
+            text
+        }
+        None => String::new(),
+    }
+}
+
+/// Helm's `fromYaml` (a map, errors under "Error") and `fromYamlArray` (a list, an error as
+/// its only element).
+fn from_yaml(text: &str, array: bool) -> Val {
+    let target = if array { "[]interface {}" } else { "map[string]interface {}" };
+    let result = match load_yaml_documents(text) {
+        Err(e) => Err(format!("error converting YAML to JSON: {}", e.go_yaml_text())),
+        Ok(docs) => match docs.into_iter().next().and_then(|d| d.root) {
+            None | Some(crate::value::Value::Null) => Ok(None),
+            Some(v) => {
+                let val = Val::from_value(&v);
+                let ok = if array { matches!(val, Val::List(_)) } else { matches!(val, Val::Map(_)) };
+                if ok {
+                    Ok(Some(val))
+                } else {
+                    let what = match val {
+                        Val::List(_) => "array",
+                        Val::Map(_) => "object",
+                        Val::Str(_) => "string",
+                        Val::Bool(_) => "bool",
+                        _ => "number",
+                    };
+                    Err(format!(
+                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go value of type {target}"
+                    ))
+                }
+            }
+        },
+    };
+    match (result, array) {
+        (Ok(Some(v)), _) => v,
+        (Ok(None), false) => Val::map(BTreeMap::new()),
+        (Ok(None), true) => Val::list(Vec::new()),
+        (Err(e), false) => Val::map(BTreeMap::from([("Error".to_string(), Val::str(e))])),
+        (Err(e), true) => Val::list(vec![Val::str(e)]),
+    }
+}
+
+fn include(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
+    let name = arg_str(a, 0).to_string();
+    let data = arg(a, 1);
+    {
+        let mut counts = ctx.rt.named_calls.borrow_mut();
+        let count = counts.entry(name.clone()).or_insert(0);
+        if *count > RECURSION_MAX {
+            return Err(GoError::wrap(
+                &format!("rendering template has a nested reference name: {name}: "),
+                GoError::msg("unable to execute template"),
+            ));
+        }
+        *count += 1;
+    }
+    let result = execute(ctx.rt, ctx.set, &name, Some(data));
+    if let Some(count) = ctx.rt.named_calls.borrow_mut().get_mut(&name) {
+        *count = count.saturating_sub(1);
+    }
+    result.map(Val::str)
+}
+
+fn tpl(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
+    let text = arg_str(a, 0);
+    let data = arg(a, 1);
+    let funcs = ctx.rt.funcs.clone();
+    let root = ctx.set.root.clone();
+    let trees = parse(&root, text, &|name| funcs.has(name)).map_err(|e| {
+        GoError::wrap(&format!("cannot parse template {}: ", quote(text)), GoError::msg(e.to_string()))
+    })?;
+    // The text's own tree runs even when an existing template of the same name is kept.
+    let own = trees.iter().find(|t| t.name == root).cloned();
+    let mut set = ctx.set.as_ref().clone();
+    set.add_trees(trees);
+    let set = Rc::new(set);
+    let out = match own {
+        Some(tree) => execute_tree(ctx.rt, &set, &tree, Some(data)),
+        None => execute(ctx.rt, &set, &root, Some(data)),
+    };
+    let out = out.map_err(|e| {
+        GoError::wrap(&format!("error during tpl function execution for {}: ", quote(text)), e)
+    })?;
+    Ok(Val::str(out.replace("<no value>", "")))
+}

@@ -1,0 +1,42 @@
+//! The function library templates call: Sprig as Helm ships it (without `env` and
+//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...). Functions are written
+//! against the template language (`crate::template`) and the YAML layer; they know nothing
+//! of charts.
+
+pub(crate) mod conv;
+pub(crate) mod dicts;
+pub(crate) mod encoding;
+pub(crate) mod helm;
+pub(crate) mod json;
+pub(crate) mod lists;
+pub(crate) mod math;
+pub(crate) mod misc;
+pub(crate) mod regex;
+pub(crate) mod semver;
+pub(crate) mod strings;
+
+use crate::template::error::GoError;
+use crate::template::funcs::FuncTable;
+
+/// Every function `helm template` offers: Go's builtins, Sprig's and Helm's.
+pub(crate) fn helm_functions() -> FuncTable {
+    let mut t = FuncTable::go_builtins();
+    strings::register(&mut t);
+    conv::register(&mut t);
+    math::register(&mut t);
+    lists::register(&mut t);
+    dicts::register(&mut t);
+    encoding::register(&mut t);
+    json::register(&mut t);
+    regex::register(&mut t);
+    semver::register(&mut t);
+    misc::register(&mut t);
+    helm::register(&mut t);
+    t
+}
+
+/// An error for a function that this crate does not implement; the executor's message names
+/// the function (`error calling genCA: not supported by helm-engine: ...`).
+fn unsupported(what: &str) -> GoError {
+    GoError::msg(format!("not supported by helm-engine: {what}"))
+}

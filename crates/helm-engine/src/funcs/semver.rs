@@ -1,0 +1,503 @@
+//! Semantic versions and constraints as Masterminds/semver v3 reads them (`semver`,
+//! `semverCompare`, Chart.yaml `kubeVersion`): loose version parsing, `||` and `,`
+//! constraint groups, `x` wildcards, `~`, `^`, hyphen ranges, and the rule that prereleases
+//! only match constraints that mention one.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::template::error::GoError;
+use crate::template::funcs::{FuncTable, arg_str};
+use crate::template::sig::{Sig, Ty};
+use crate::template::value::{GoObject, Val};
+
+pub(crate) fn register(t: &mut FuncTable) {
+    t.add("semver", Sig::fixed(&[Ty::Str]), |_, a| {
+        let v = Version::parse(arg_str(a, 0)).map_err(GoError::msg)?;
+        Ok(Val::Obj(Rc::new(v)))
+    });
+    t.add("semverCompare", Sig::fixed(&[Ty::Str, Ty::Str]), |_, a| {
+        let c = Constraints::parse(arg_str(a, 0)).map_err(GoError::msg)?;
+        let v = Version::parse(arg_str(a, 1)).map_err(GoError::msg)?;
+        Ok(Val::Bool(c.check(&v)))
+    });
+}
+
+/// A version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Version {
+    /// Major.
+    pub major: u64,
+    /// Minor.
+    pub minor: u64,
+    /// Patch.
+    pub patch: u64,
+    /// Prerelease, without the dash.
+    pub pre: String,
+    /// Build metadata, without the plus.
+    pub metadata: String,
+    /// The text it was parsed from.
+    pub original: String,
+}
+
+const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+const WS: &str = r"[\t\n\f\r ]";
+
+fn regexes() -> &'static [Regex; 5] {
+    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
+    RES.get_or_init(|| {
+        // Fixed patterns, checked by the tests below.
+        let re = |s: String| Regex::new(&s).expect("a valid semver pattern");
+        [
+            re(r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$".to_string()),
+            re(format!(r"^{WS}*({OPS}){WS}*({CV}){WS}*$")),
+            re(format!(r"{WS}*({CV}){WS}+-{WS}+({CV}){WS}*")),
+            re(format!(r"({OPS}){WS}*({CV})")),
+            re(format!(r"^({WS}*({OPS}){WS}*({CV}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV}){WS}*)*$")),
+        ]
+    })
+}
+
+fn parse_segment(s: &str) -> Result<u64, String> {
+    s.parse::<u64>().map_err(|_| {
+        format!(
+            "error parsing version segment: strconv.ParseUint: parsing {}: value out of range",
+            crate::strconv::quote(s)
+        )
+    })
+}
+
+fn validate_prerelease(p: &str) -> Result<(), String> {
+    for part in p.split('.') {
+        if part.is_empty() {
+            return Err("invalid prerelease string".into());
+        }
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            if part.len() > 1 && part.starts_with('0') {
+                return Err("version segment starts with 0".into());
+            }
+        } else if !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err("invalid prerelease string".into());
+        }
+    }
+    Ok(())
+}
+
+fn validate_metadata(m: &str) -> Result<(), String> {
+    for part in m.split('.') {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err("invalid metadata string".into());
+        }
+    }
+    Ok(())
+}
+
+impl Version {
+    /// Masterminds' `NewVersion` (coercing: `1`, `1.2`, `v1.2.3` are accepted).
+    pub(crate) fn parse(v: &str) -> Result<Version, String> {
+        let m = regexes()[0].captures(v).ok_or("invalid semantic version")?;
+        let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
+        let major = parse_segment(group(1))?;
+        let minor = if group(2).is_empty() { 0 } else { parse_segment(&group(2)[1..])? };
+        let patch = if group(3).is_empty() { 0 } else { parse_segment(&group(3)[1..])? };
+        let pre = group(5).to_string();
+        let metadata = group(8).to_string();
+        if !pre.is_empty() {
+            validate_prerelease(&pre)?;
+        }
+        if !metadata.is_empty() {
+            validate_metadata(&metadata)?;
+        }
+        Ok(Version { major, minor, patch, pre, metadata, original: v.to_string() })
+    }
+
+    /// Masterminds' `Compare`: numbers, then prereleases (a release is greater).
+    pub(crate) fn compare(&self, o: &Version) -> Ordering {
+        self.major.cmp(&o.major).then(self.minor.cmp(&o.minor)).then(self.patch.cmp(&o.patch)).then_with(
+            || match (self.pre.is_empty(), o.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => compare_prerelease(&self.pre, &o.pre),
+            },
+        )
+    }
+
+    fn v_prefix(&self) -> &str {
+        if self.original.starts_with('v') { "v" } else { "" }
+    }
+
+    fn with_original(mut self) -> Version {
+        self.original = format!("{}{}", self.v_prefix(), self);
+        self
+    }
+}
+
+/// Sprig's `semver` returns a `*semver.Version`, whose methods templates call.
+impl GoObject for Version {
+    fn type_name(&self) -> &'static str {
+        "*semver.Version"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<Version>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::str(self.to_string())
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        match name {
+            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String" | "IncMajor"
+            | "IncMinor" | "IncPatch" => Some(Sig::fixed(&[])),
+            "LessThan" | "GreaterThan" | "Equal" | "Compare" | "LessThanEqual" | "GreaterThanEqual" => {
+                Some(Sig::fixed(&[Ty::Any]))
+            }
+            _ => None,
+        }
+    }
+
+    fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
+        let other = || match args.first() {
+            Some(Val::Obj(o)) => match o.downcast_ref::<Version>() {
+                Some(v) => Ok(v.clone()),
+                None => Err(format!("wrong type for value; expected *semver.Version; got {}", o.type_name())),
+            },
+            Some(v) => Err(format!("wrong type for value; expected *semver.Version; got {}", v.type_name())),
+            None => Err("missing argument".to_string()),
+        };
+        let obj = |v: Version| Val::Obj(Rc::new(v));
+        Ok(match name {
+            "Major" => Val::Int64(self.major as i64),
+            "Minor" => Val::Int64(self.minor as i64),
+            "Patch" => Val::Int64(self.patch as i64),
+            "Prerelease" => Val::str(&self.pre),
+            "Metadata" => Val::str(&self.metadata),
+            "Original" => Val::str(&self.original),
+            "String" => Val::str(self.to_string()),
+            "IncMajor" => {
+                let mut n = self.clone();
+                n.major += 1;
+                n.minor = 0;
+                n.patch = 0;
+                n.pre.clear();
+                n.metadata.clear();
+                obj(n.with_original())
+            }
+            "IncMinor" => {
+                let mut n = self.clone();
+                n.minor += 1;
+                n.patch = 0;
+                n.pre.clear();
+                n.metadata.clear();
+                obj(n.with_original())
+            }
+            "IncPatch" => {
+                let mut n = self.clone();
+                if n.pre.is_empty() {
+                    n.patch += 1;
+                }
+                n.pre.clear();
+                n.metadata.clear();
+                obj(n.with_original())
+            }
+            "LessThan" => Val::Bool(self.compare(&other()?) == Ordering::Less),
+            "LessThanEqual" => Val::Bool(self.compare(&other()?) != Ordering::Greater),
+            "GreaterThan" => Val::Bool(self.compare(&other()?) == Ordering::Greater),
+            "GreaterThanEqual" => Val::Bool(self.compare(&other()?) != Ordering::Less),
+            "Equal" => Val::Bool(self.compare(&other()?) == Ordering::Equal),
+            "Compare" => Val::Int(match self.compare(&other()?) {
+                Ordering::Less => -1,
+                Ordering::Equal => 0,
+                Ordering::Greater => 1,
+            }),
+            _ => return Err(format!("method {name} not found")),
+        })
+    }
+
+    fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre)?;
+        }
+        if !self.metadata.is_empty() {
+            write!(f, "+{}", self.metadata)?;
+        }
+        Ok(())
+    }
+}
+
+fn compare_prerelease(a: &str, b: &str) -> Ordering {
+    let ap: Vec<&str> = a.split('.').collect();
+    let bp: Vec<&str> = b.split('.').collect();
+    for i in 0..ap.len().max(bp.len()) {
+        let d = compare_pre_part(ap.get(i).copied().unwrap_or(""), bp.get(i).copied().unwrap_or(""));
+        if d != Ordering::Equal {
+            return d;
+        }
+    }
+    Ordering::Equal
+}
+
+fn compare_pre_part(s: &str, o: &str) -> Ordering {
+    if s == o {
+        return Ordering::Equal;
+    }
+    if s.is_empty() {
+        return Ordering::Less;
+    }
+    if o.is_empty() {
+        return Ordering::Greater;
+    }
+    match (s.parse::<u64>(), o.parse::<u64>()) {
+        (Err(_), Err(_)) => {
+            if s > o {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Ok(x), Ok(y)) => {
+            if x > y {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Constraint {
+    con: Version,
+    op: String,
+    minor_dirty: bool,
+    dirty: bool,
+    patch_dirty: bool,
+}
+
+/// A parsed constraint: groups separated by `||`, each a conjunction.
+#[derive(Clone, Debug)]
+pub(crate) struct Constraints {
+    groups: Vec<Vec<Constraint>>,
+    contains_pre: Vec<bool>,
+}
+
+fn is_x(s: &str) -> bool {
+    matches!(s, "x" | "X" | "*")
+}
+
+impl Constraints {
+    /// Masterminds' `NewConstraint`.
+    pub(crate) fn parse(c: &str) -> Result<Constraints, String> {
+        let c = rewrite_range(c);
+        let mut groups = Vec::new();
+        let mut contains_pre = Vec::new();
+        for part in c.split("||") {
+            if !regexes()[4].is_match(part) {
+                return Err(format!("improper constraint: {part}"));
+            }
+            let mut found: Vec<String> =
+                regexes()[3].find_iter(part).map(|m| m.as_str().to_string()).collect();
+            if found.is_empty() {
+                found.push(part.to_string());
+            }
+            let mut group = Vec::new();
+            let mut has_pre = false;
+            for s in found {
+                let pc = parse_constraint(&s)?;
+                if !pc.con.pre.is_empty() {
+                    has_pre = true;
+                }
+                group.push(pc);
+            }
+            groups.push(group);
+            contains_pre.push(has_pre);
+        }
+        Ok(Constraints { groups, contains_pre })
+    }
+
+    /// Whether `v` satisfies the constraint.
+    pub(crate) fn check(&self, v: &Version) -> bool {
+        self.groups.iter().zip(&self.contains_pre).any(|(g, pre)| g.iter().all(|c| c.check(v, *pre)))
+    }
+}
+
+fn rewrite_range(s: &str) -> String {
+    let mut out = s.to_string();
+    for caps in regexes()[2].captures_iter(s) {
+        let whole = caps.get(0).map_or("", |m| m.as_str());
+        let a = caps.get(1).map_or("", |m| m.as_str());
+        let b = caps.get(11).map_or("", |m| m.as_str());
+        out = out.replacen(whole, &format!(">= {a}, <= {b} "), 1);
+    }
+    out
+}
+
+fn parse_constraint(c: &str) -> Result<Constraint, String> {
+    if c.is_empty() {
+        return Ok(Constraint {
+            con: Version::parse("0.0.0").map_err(|_| "constraint parser error".to_string())?,
+            op: String::new(),
+            minor_dirty: false,
+            dirty: true,
+            patch_dirty: false,
+        });
+    }
+    let m = regexes()[1].captures(c).ok_or_else(|| format!("improper constraint: {c}"))?;
+    let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
+    let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
+    let mut ver = g(2).to_string();
+    if is_x(g(3)) || g(3).is_empty() {
+        ver = format!("0.0.0{}", g(6));
+        dirty = true;
+    } else if is_x(g(4).trim_start_matches('.')) || g(4).is_empty() {
+        minor_dirty = true;
+        dirty = true;
+        ver = format!("{}.0.0{}", g(3), g(6));
+    } else if is_x(g(5).trim_start_matches('.')) || g(5).is_empty() {
+        dirty = true;
+        patch_dirty = true;
+        ver = format!("{}{}.0{}", g(3), g(4), g(6));
+    }
+    let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
+    Ok(Constraint { con, op: g(1).to_string(), minor_dirty, dirty, patch_dirty })
+}
+
+impl Constraint {
+    fn check(&self, v: &Version, include_pre: bool) -> bool {
+        if !v.pre.is_empty() && !include_pre {
+            return false;
+        }
+        let c = &self.con;
+        match self.op.as_str() {
+            "" | "=" => {
+                if self.dirty {
+                    self.tilde(v)
+                } else {
+                    v.compare(c) == Ordering::Equal
+                }
+            }
+            "!=" => {
+                if self.dirty {
+                    if c.major != v.major {
+                        return true;
+                    }
+                    if c.minor != v.minor && !self.minor_dirty {
+                        return true;
+                    } else if self.minor_dirty {
+                        return false;
+                    } else if c.patch != v.patch && !self.patch_dirty {
+                        return true;
+                    } else if self.patch_dirty {
+                        if !v.pre.is_empty() || !c.pre.is_empty() {
+                            return compare_prerelease(&v.pre, &c.pre) != Ordering::Equal;
+                        }
+                        return false;
+                    }
+                }
+                v.compare(c) != Ordering::Equal
+            }
+            ">" => {
+                if !self.dirty {
+                    return v.compare(c) == Ordering::Greater;
+                }
+                if v.major > c.major {
+                    true
+                } else if v.major < c.major || self.minor_dirty {
+                    false
+                } else if self.patch_dirty {
+                    v.minor > c.minor
+                } else {
+                    v.compare(c) == Ordering::Greater
+                }
+            }
+            "<" => v.compare(c) == Ordering::Less,
+            ">=" | "=>" => v.compare(c) != Ordering::Less,
+            "<=" | "=<" => {
+                if !self.dirty {
+                    return v.compare(c) != Ordering::Greater;
+                }
+                !(v.major > c.major || (v.major == c.major && v.minor > c.minor && !self.minor_dirty))
+            }
+            "~" | "~>" => self.tilde(v),
+            "^" => {
+                if v.compare(c) == Ordering::Less {
+                    return false;
+                }
+                if c.major > 0 || self.minor_dirty {
+                    return v.major == c.major;
+                }
+                if c.major == 0 && v.major > 0 {
+                    return false;
+                }
+                if c.minor > 0 || self.patch_dirty {
+                    return v.minor == c.minor;
+                }
+                if c.minor == 0 && v.minor > 0 {
+                    return false;
+                }
+                c.patch == v.patch
+            }
+            _ => false,
+        }
+    }
+
+    fn tilde(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if v.compare(c) == Ordering::Less {
+            return false;
+        }
+        if c.major == 0 && c.minor == 0 && c.patch == 0 && !self.minor_dirty && !self.patch_dirty {
+            return true;
+        }
+        if v.major != c.major {
+            return false;
+        }
+        v.minor == c.minor || self.minor_dirty
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(c: &str, v: &str) -> bool {
+        Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+    }
+
+    #[test]
+    fn constraints() {
+        assert!(check(">=1.20.0-0", "v1.35.0"));
+        assert!(check(">=1.20", "1.35.0"));
+        assert!(!check(">=1.20", "1.35.0-rc.1"));
+        assert!(check(">=1.20-0", "1.35.0-rc.1"));
+        assert!(check("~1.2", "1.2.9"));
+        assert!(!check("~1.2", "1.3.0"));
+        assert!(check("^1.2", "1.9.0"));
+        assert!(check("1.2.x", "1.2.7"));
+        assert!(check("1.0 - 2.0", "1.5.0"));
+        assert!(check("<1.0 || >=2.0", "2.1.0"));
+        assert!(check(">1.0, <2.0", "1.5.0"));
+        assert_eq!(Version::parse("v1.2").unwrap().to_string(), "1.2.0");
+        assert!(Version::parse("abc").is_err());
+        assert!(Constraints::parse("foo").is_err());
+    }
+}

@@ -1,0 +1,429 @@
+//! Sprig's string functions.
+
+use std::collections::BTreeMap;
+
+use super::conv::{strslice, strval};
+use super::unsupported;
+use crate::strconv::quote;
+use crate::template::error::GoError;
+use crate::template::fmt::format_value;
+use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
+use crate::template::sig::{Sig, Ty};
+use crate::template::value::{MapKind, Val};
+
+const S: Sig = Sig::fixed(&[Ty::Str]);
+const SS: Sig = Sig::fixed(&[Ty::Str, Ty::Str]);
+
+pub(crate) fn register(t: &mut FuncTable) {
+    t.add("trim", S, |_, a| Ok(Val::str(go_trim_space(arg_str(a, 0)))));
+    t.add("upper", S, |_, a| Ok(Val::str(to_upper(arg_str(a, 0)))));
+    t.add("lower", S, |_, a| Ok(Val::str(to_lower(arg_str(a, 0)))));
+    t.add("title", S, |_, a| Ok(Val::str(title(arg_str(a, 0)))));
+    t.add("untitle", S, |_, a| Ok(Val::str(untitle(arg_str(a, 0)))));
+    t.add("substr", Sig::fixed(&[Ty::Int, Ty::Int, Ty::Str]), |_, a| {
+        substring(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2)).map(Val::str)
+    });
+    t.add("repeat", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        let n = arg_int(a, 0);
+        if n < 0 {
+            return Err(GoError::msg("strings: negative Repeat count"));
+        }
+        let s = arg_str(a, 1);
+        if (s.len() as u128) * (n as u128) > (1u128 << 32) {
+            return Err(GoError::msg("strings: Repeat output length overflow"));
+        }
+        Ok(Val::str(s.repeat(n as usize)))
+    });
+    t.add("trimall", SS, |_, a| Ok(Val::str(trim_cutset(arg_str(a, 1), arg_str(a, 0)))));
+    t.add("trimAll", SS, |_, a| Ok(Val::str(trim_cutset(arg_str(a, 1), arg_str(a, 0)))));
+    t.add("trimSuffix", SS, |_, a| {
+        let (suffix, s) = (arg_str(a, 0), arg_str(a, 1));
+        Ok(Val::str(s.strip_suffix(suffix).unwrap_or(s)))
+    });
+    t.add("trimPrefix", SS, |_, a| {
+        let (prefix, s) = (arg_str(a, 0), arg_str(a, 1));
+        Ok(Val::str(s.strip_prefix(prefix).unwrap_or(s)))
+    });
+    t.add("nospace", S, |_, a| {
+        Ok(Val::str(arg_str(a, 0).chars().filter(|c| !c.is_whitespace()).collect::<String>()))
+    });
+    t.add("initials", S, |_, a| Ok(Val::str(initials(arg_str(a, 0)))));
+    t.add("swapcase", S, |_, a| Ok(Val::str(swap_case(arg_str(a, 0)))));
+    t.add("contains", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).contains(arg_str(a, 0)))));
+    t.add("hasPrefix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).starts_with(arg_str(a, 0)))));
+    t.add("hasSuffix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).ends_with(arg_str(a, 0)))));
+    t.add("quote", Sig::variadic(&[], Ty::Any), |_, a| {
+        let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| quote(&strval(v))).collect();
+        Ok(Val::str(parts.join(" ")))
+    });
+    t.add("squote", Sig::variadic(&[], Ty::Any), |_, a| {
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| format!("'{}'", format_value(v, 'v', false, 0)))
+            .collect();
+        Ok(Val::str(parts.join(" ")))
+    });
+    t.add("cat", Sig::variadic(&[], Ty::Any), |_, a| {
+        let parts: Vec<String> =
+            a.iter().filter(|v| !v.is_nil()).map(|v| format_value(v, 'v', false, 0)).collect();
+        Ok(Val::str(parts.join(" ")))
+    });
+    t.add("indent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        Ok(Val::str(indent(arg_int(a, 0), arg_str(a, 1))))
+    });
+    t.add("nindent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        Ok(Val::str(format!("\n{}", indent(arg_int(a, 0), arg_str(a, 1)))))
+    });
+    t.add("replace", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str]), |_, a| {
+        Ok(Val::str(go_replace(arg_str(a, 2), arg_str(a, 0), arg_str(a, 1))))
+    });
+    t.add("plural", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Int]), |_, a| {
+        Ok(Val::str(if arg_int(a, 2) == 1 { arg_str(a, 0) } else { arg_str(a, 1) }))
+    });
+    t.add("trunc", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| Ok(Val::str(trunc(arg_int(a, 0), arg_str(a, 1)))));
+    t.add("join", Sig::fixed(&[Ty::Str, Ty::Any]), |_, a| {
+        Ok(Val::str(strslice(&arg(a, 1)).join(arg_str(a, 0))))
+    });
+    t.add("split", SS, |_, a| Ok(split_map(go_split(arg_str(a, 1), arg_str(a, 0), -1))));
+    t.add("splitn", Sig::fixed(&[Ty::Str, Ty::Int, Ty::Str]), |_, a| {
+        Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))
+    });
+    t.add("splitList", SS, |_, a| Ok(Val::str_list(go_split(arg_str(a, 1), arg_str(a, 0), -1))));
+    t.add("abbrev", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        let (w, s) = (arg_int(a, 0), arg_str(a, 1));
+        Ok(Val::str(if w < 4 { s.to_string() } else { abbreviate(s, 0, w).unwrap_or_default() }))
+    });
+    t.add("abbrevboth", Sig::fixed(&[Ty::Int, Ty::Int, Ty::Str]), |_, a| {
+        let (l, r, s) = (arg_int(a, 0), arg_int(a, 1), arg_str(a, 2));
+        if r < 4 || l > 0 && r < 7 {
+            return Ok(Val::str(s));
+        }
+        Ok(Val::str(abbreviate(s, l, r).unwrap_or_default()))
+    });
+    t.add("wrap", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        Ok(Val::str(wrap(arg_str(a, 1), arg_int(a, 0), "\n", false)))
+    });
+    t.add("wrapWith", Sig::fixed(&[Ty::Int, Ty::Str, Ty::Str]), |_, a| {
+        Ok(Val::str(wrap(arg_str(a, 2), arg_int(a, 0), arg_str(a, 1), true)))
+    });
+    for name in ["randAlphaNum", "randAlpha", "randAscii", "randNumeric"] {
+        t.add(name, Sig::fixed(&[Ty::Int]), |_, _| Err(unsupported("random strings")));
+    }
+    t.add("shuffle", S, |_, _| Err(unsupported("shuffle")));
+    t.add("snakecase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '_'))));
+    t.add("kebabcase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '-'))));
+    t.add("camelcase", S, |_, a| Ok(Val::str(pascal_case(arg_str(a, 0)))));
+}
+
+/// Go's `strings.TrimSpace`.
+pub(crate) fn go_trim_space(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace())
+}
+
+fn single_upper(c: char) -> char {
+    let mut it = c.to_uppercase();
+    match (it.next(), it.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+fn single_lower(c: char) -> char {
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Go's `strings.ToUpper` (simple case mapping, one character for one).
+pub(crate) fn to_upper(s: &str) -> String {
+    s.chars().map(single_upper).collect()
+}
+
+/// Go's `strings.ToLower`.
+pub(crate) fn to_lower(s: &str) -> String {
+    s.chars().map(single_lower).collect()
+}
+
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !(c.is_ascii_alphanumeric() || c == '_');
+    }
+    if c.is_alphabetic() || c.is_numeric() {
+        return false;
+    }
+    c.is_whitespace()
+}
+
+/// Go's deprecated `strings.Title`: upper-cases the first letter of each word.
+pub(crate) fn title(s: &str) -> String {
+    let mut prev = ' ';
+    s.chars()
+        .map(|c| {
+            let out = if is_separator(prev) { single_upper(c) } else { c };
+            prev = c;
+            out
+        })
+        .collect()
+}
+
+/// goutils' `Uncapitalize`: the first letter of every word lower-cased.
+fn untitle(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut at_word_start = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            at_word_start = true;
+            out.push(c);
+        } else if at_word_start {
+            out.push(single_lower(c));
+            at_word_start = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn initials(s: &str) -> String {
+    let mut out = String::new();
+    let mut last_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            last_space = true;
+        } else if last_space {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
+}
+
+/// goutils' `SwapCase` (title case and upper case coincide for the letters that matter).
+fn swap_case(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_uppercase() {
+                single_lower(c)
+            } else if c.is_lowercase() {
+                single_upper(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn byte_slice(s: &str, start: usize, end: usize) -> String {
+    String::from_utf8_lossy(&s.as_bytes()[start..end]).into_owned()
+}
+
+fn substring(start: i64, end: i64, s: &str) -> Result<String, GoError> {
+    let len = s.len() as i64;
+    if start < 0 {
+        if end < 0 || end > len {
+            return Err(GoError::msg(format!(
+                "runtime error: slice bounds out of range [:{end}] with length {len}"
+            )));
+        }
+        return Ok(byte_slice(s, 0, end as usize));
+    }
+    if end < 0 || end > len {
+        if start > len {
+            return Err(GoError::msg(format!("runtime error: slice bounds out of range [{start}:{len}]")));
+        }
+        return Ok(byte_slice(s, start as usize, len as usize));
+    }
+    if start > end {
+        return Err(GoError::msg(format!("runtime error: slice bounds out of range [{start}:{end}]")));
+    }
+    Ok(byte_slice(s, start as usize, end as usize))
+}
+
+/// Go's `strings.Trim(s, cutset)`.
+pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
+    s.trim_matches(|c: char| cutset.contains(c)).to_string()
+}
+
+/// Sprig's `indent`: every line, empty ones included, gets the padding.
+pub(crate) fn indent(spaces: i64, s: &str) -> String {
+    let pad = " ".repeat(spaces.max(0) as usize);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+/// Go's `strings.Replace(s, old, new, -1)`.
+pub(crate) fn go_replace(s: &str, old: &str, new: &str) -> String {
+    if old.is_empty() {
+        let mut out = String::from(new);
+        for c in s.chars() {
+            out.push(c);
+            out.push_str(new);
+        }
+        return out;
+    }
+    s.replace(old, new)
+}
+
+/// Sprig's `trunc`: the first `c` bytes, or the last `-c` bytes for a negative count.
+pub(crate) fn trunc(c: i64, s: &str) -> String {
+    let len = s.len() as i64;
+    if c < 0 && len + c > 0 {
+        return byte_slice(s, (len + c) as usize, s.len());
+    }
+    if c >= 0 && len > c {
+        return byte_slice(s, 0, c as usize);
+    }
+    s.to_string()
+}
+
+/// Go's `strings.SplitN` (n < 0: all parts; n == 0: none).
+pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let chars: Vec<String> = s.chars().map(String::from).collect();
+        if n > 0 && (n as usize) < chars.len() {
+            let head: Vec<String> = chars[..n as usize - 1].to_vec();
+            let tail: String = s.chars().skip(n as usize - 1).collect();
+            return head.into_iter().chain(std::iter::once(tail)).collect();
+        }
+        return chars;
+    }
+    if n < 0 {
+        s.split(sep).map(String::from).collect()
+    } else {
+        s.splitn(n as usize, sep).map(String::from).collect()
+    }
+}
+
+fn split_map(parts: Vec<String>) -> Val {
+    let entries: BTreeMap<String, Val> =
+        parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), Val::str(p))).collect();
+    Val::typed_map(MapKind::Str, entries)
+}
+
+/// goutils' `AbbreviateFull` (byte based, as in Go).
+fn abbreviate(s: &str, offset: i64, max_width: i64) -> Option<String> {
+    if s.is_empty() {
+        return Some(String::new());
+    }
+    if max_width < 4 {
+        return None;
+    }
+    let len = s.len() as i64;
+    if len <= max_width {
+        return Some(s.to_string());
+    }
+    let mut offset = offset.min(len);
+    if len - offset < max_width - 3 {
+        offset = len - (max_width - 3);
+    }
+    if offset <= 4 {
+        return Some(format!("{}...", byte_slice(s, 0, (max_width - 3) as usize)));
+    }
+    if max_width < 7 {
+        return None;
+    }
+    if offset + max_width - 3 < len {
+        let rest = byte_slice(s, offset as usize, s.len());
+        return Some(format!("...{}", abbreviate(&rest, 0, max_width - 3)?));
+    }
+    Some(format!("...{}", byte_slice(s, (len - (max_width - 3)) as usize, s.len())))
+}
+
+/// goutils' `WrapCustom`.
+fn wrap(s: &str, width: i64, newline: &str, long_words: bool) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let newline = if newline.is_empty() { "\n" } else { newline };
+    let width = width.max(1) as usize;
+    let b = s.as_bytes();
+    let len = b.len();
+    let mut offset = 0usize;
+    let mut out: Vec<u8> = Vec::new();
+    while len - offset > width {
+        if b[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let end = (width + offset + 1).min(len);
+        let space = b[offset..end].iter().rposition(|c| *c == b' ');
+        if let Some(sp) = space {
+            let at = sp + offset;
+            out.extend_from_slice(&b[offset..at]);
+            out.extend_from_slice(newline.as_bytes());
+            offset = at + 1;
+        } else if long_words {
+            let end = width + offset;
+            out.extend_from_slice(&b[offset..end]);
+            out.extend_from_slice(newline.as_bytes());
+            offset += width;
+        } else {
+            let end = width + offset;
+            match b[end..].iter().position(|c| *c == b' ') {
+                None => {
+                    out.extend_from_slice(&b[offset..]);
+                    offset = len;
+                }
+                Some(i) => {
+                    let at = i + end;
+                    out.extend_from_slice(&b[offset..at]);
+                    out.extend_from_slice(newline.as_bytes());
+                    offset = at + 1;
+                }
+            }
+        }
+    }
+    out.extend_from_slice(&b[offset.min(len)..]);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// xstrings' `ToSnakeCase`/`ToKebabCase`: words split at case changes and separators,
+/// lower-cased and joined by `sep`.
+fn snake_case(s: &str, sep: char) -> String {
+    let words = split_words(s);
+    words.iter().map(|w| to_lower(w)).collect::<Vec<_>>().join(&sep.to_string())
+}
+
+/// xstrings' `ToPascalCase`.
+fn pascal_case(s: &str) -> String {
+    let mut out = String::new();
+    for word in s.split(|c: char| c == '_' || c == '-' || c == '.' || c.is_whitespace()) {
+        let mut chars = word.chars();
+        if let Some(c) = chars.next() {
+            out.push(single_upper(c));
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+fn split_words(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' || c == '-' || c == '.' || c.is_whitespace() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}

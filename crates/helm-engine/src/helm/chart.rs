@@ -1,0 +1,489 @@
+//! Charts as Helm loads them: a directory (with `.helmignore` applied) is read into memory,
+//! then classified by name: `Chart.yaml`, `values.yaml`, `values.schema.json`,
+//! `templates/...`, `charts/<sub>/...` (subcharts, recursively) and everything else, which
+//! templates see as `.Files`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::ignore::IgnoreRules;
+use super::{go_string, json_kind};
+use crate::value::{Map, Value};
+
+/// A file of a chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoadedChartFile {
+    /// Path relative to the chart, with `/`.
+    pub(crate) name: String,
+    /// Contents (a leading UTF-8 BOM removed).
+    pub(crate) data: Vec<u8>,
+}
+
+/// A maintainer in Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Maintainer {
+    /// `name`
+    pub(crate) name: String,
+    /// `email`
+    pub(crate) email: String,
+    /// `url`
+    pub(crate) url: String,
+}
+
+/// A dependency in Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Dependency {
+    /// `name`
+    pub(crate) name: String,
+    /// `version` (a constraint the subchart's version must meet)
+    pub(crate) version: String,
+    /// `repository`
+    pub(crate) repository: String,
+    /// `condition`: comma-separated value paths, the first boolean one decides.
+    pub(crate) condition: String,
+    /// `tags`
+    pub(crate) tags: Vec<String>,
+    /// `enabled` (set while processing conditions and tags).
+    pub(crate) enabled: bool,
+    /// `import-values`
+    pub(crate) import_values: Vec<Value>,
+    /// `alias`
+    pub(crate) alias: String,
+}
+
+/// Chart.yaml.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Metadata {
+    /// `name`
+    pub(crate) name: String,
+    /// `home`
+    pub(crate) home: String,
+    /// `sources`
+    pub(crate) sources: Vec<String>,
+    /// `version`
+    pub(crate) version: String,
+    /// `description`
+    pub(crate) description: String,
+    /// `keywords`
+    pub(crate) keywords: Vec<String>,
+    /// `maintainers`
+    pub(crate) maintainers: Vec<Maintainer>,
+    /// `icon`
+    pub(crate) icon: String,
+    /// `apiVersion`
+    pub(crate) api_version: String,
+    /// `condition`
+    pub(crate) condition: String,
+    /// `tags`
+    pub(crate) tags: String,
+    /// `appVersion`
+    pub(crate) app_version: String,
+    /// `deprecated`
+    pub(crate) deprecated: bool,
+    /// `annotations` (None when absent, which Go prints as an empty map too).
+    pub(crate) annotations: Option<BTreeMap<String, String>>,
+    /// `kubeVersion`
+    pub(crate) kube_version: String,
+    /// `dependencies`
+    pub(crate) dependencies: Vec<Dependency>,
+    /// `type`
+    pub(crate) chart_type: String,
+}
+
+/// A loaded chart: Chart.yaml, values, schema, templates, other files and subcharts, as
+/// Helm holds it in memory. Load one with [`load_chart`] and render it with
+/// [`render_chart`](crate::render_chart).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Chart {
+    /// Chart.yaml.
+    pub(crate) metadata: Metadata,
+    /// values.yaml (all documents merged).
+    pub(crate) values: Map,
+    /// values.schema.json, if present.
+    pub(crate) schema: Option<Vec<u8>>,
+    /// Files under `templates/`.
+    pub(crate) templates: Vec<LoadedChartFile>,
+    /// Every other file (what `.Files` shows).
+    pub(crate) files: Vec<LoadedChartFile>,
+    /// Subcharts.
+    pub(crate) dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    /// The chart's name.
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Whether it is a library chart (only its partials are used).
+    pub(crate) fn is_library(&self) -> bool {
+        self.metadata.chart_type.eq_ignore_ascii_case("library")
+    }
+}
+
+/// A chart that cannot be loaded; the texts are Helm's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChartLoadError {
+    /// Reading the directory failed.
+    #[error("{0}")]
+    Io(String),
+    /// Chart.yaml is missing.
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    /// Chart.yaml cannot be read.
+    #[error("cannot load Chart.yaml: {0}")]
+    ChartYaml(String),
+    /// values.yaml cannot be read.
+    #[error("cannot load values.yaml: {0}")]
+    ValuesYaml(String),
+    /// Chart.yaml breaks a rule.
+    #[error("validation: {0}")]
+    Validation(String),
+    /// A subchart failed to load.
+    #[error("error unpacking subchart {name} in {parent}: {source}")]
+    Subchart {
+        /// The subchart's directory name.
+        name: String,
+        /// The parent chart's name.
+        parent: String,
+        /// Why.
+        source: Box<ChartLoadError>,
+    },
+    /// `.helmignore` has a bad rule.
+    #[error("{0}")]
+    HelmIgnore(String),
+    /// Something this renderer does not support.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Loads a chart directory as `helm template DIR` does.
+pub fn load_chart(dir: &Path) -> Result<Chart, ChartLoadError> {
+    let meta = std::fs::metadata(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
+    if !meta.is_dir() {
+        return Err(ChartLoadError::Unsupported(format!(
+            "{}: chart archives are not supported; unpack the chart and give its directory",
+            dir.display()
+        )));
+    }
+    let rules = match std::fs::read(dir.join(".helmignore")) {
+        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
+        Err(_) => IgnoreRules::default(),
+    }
+    .with_defaults();
+    let mut files = Vec::new();
+    walk(dir, "", &rules, &mut files)?;
+    load_files(files)
+}
+
+fn io_text(path: &Path, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => format!("stat {}: no such file or directory", path.display()),
+        _ => format!("{}: {e}", path.display()),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    rules: &IgnoreRules,
+    out: &mut Vec<LoadedChartFile>,
+) -> Result<(), ChartLoadError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    for name in entries {
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let path = dir.join(&name);
+        // Symbolic links are followed, as Helm does.
+        let meta = std::fs::metadata(&path).map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?;
+        if meta.is_dir() {
+            if rules.ignore(&rel, true) {
+                continue;
+            }
+            walk(&path, &rel, rules, out)?;
+        } else {
+            if rules.ignore(&rel, false) {
+                continue;
+            }
+            if !meta.is_file() {
+                return Err(ChartLoadError::Io(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                )));
+            }
+            let mut data =
+                std::fs::read(&path).map_err(|e| ChartLoadError::Io(format!("error reading {rel}: {e}")))?;
+            if data.starts_with(b"\xEF\xBB\xBF") {
+                data.drain(..3);
+            }
+            out.push(LoadedChartFile { name: rel, data });
+        }
+    }
+    Ok(())
+}
+
+/// Classifies in-memory files into a chart (Helm's `LoadFiles`).
+pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+    let mut chart = Chart::default();
+    let mut have_metadata = false;
+    for f in &files {
+        if f.name == "Chart.yaml" {
+            chart.metadata = parse_metadata(&f.data)?;
+            if chart.metadata.api_version.is_empty() {
+                chart.metadata.api_version = "v1".into();
+            }
+            have_metadata = true;
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<LoadedChartFile>> = BTreeMap::new();
+    for f in files {
+        match f.name.as_str() {
+            "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
+            "values.yaml" => {
+                let mut warnings = Vec::new();
+                let (values, _) = super::values::load_values_file("values.yaml", &f.data, &mut warnings)
+                    .map_err(|e| ChartLoadError::ValuesYaml(e.to_string()))?;
+                chart.values = values;
+            }
+            "values.schema.json" => chart.schema = Some(f.data),
+            "requirements.yaml" => {
+                if chart.metadata.api_version == "v1" {
+                    let extra = parse_metadata(&f.data)?;
+                    chart.metadata.dependencies = extra.dependencies;
+                    chart.files.push(f);
+                }
+            }
+            name if name.starts_with("templates/") => chart.templates.push(f),
+            name if name.starts_with("charts/") => {
+                if name.ends_with(".prov") {
+                    chart.files.push(f);
+                    continue;
+                }
+                let rest = &name["charts/".len()..];
+                let sub = rest.split('/').next().unwrap_or(rest).to_string();
+                let inner = rest.split_once('/').map(|(_, r)| r.to_string());
+                let entry = subcharts.entry(sub).or_default();
+                if let Some(inner) = inner {
+                    entry.push(LoadedChartFile { name: inner, data: f.data });
+                } else {
+                    entry.push(LoadedChartFile { name: String::new(), data: f.data });
+                }
+            }
+            _ => chart.files.push(f),
+        }
+    }
+    if !have_metadata {
+        return Err(ChartLoadError::MissingChartYaml);
+    }
+    validate_metadata(&mut chart.metadata)?;
+    for (name, files) in subcharts {
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        let wrap = |source: ChartLoadError| ChartLoadError::Subchart {
+            name: name.clone(),
+            parent: chart.metadata.name.clone(),
+            source: Box::new(source),
+        };
+        if name.ends_with(".tgz") {
+            return Err(wrap(ChartLoadError::Unsupported(format!(
+                "subchart archives are not supported (charts/{name}); unpack it into charts/"
+            ))));
+        }
+        let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
+        let sub = load_files(files).map_err(wrap)?;
+        chart.dependencies.push(sub);
+    }
+    Ok(chart)
+}
+
+fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
+    let what = json_kind(v);
+    ChartLoadError::ChartYaml(format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go struct field {field} of type {want}"
+    ))
+}
+
+fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
+    let text = String::from_utf8_lossy(data);
+    let docs = crate::yaml::load_yaml_documents(&text).map_err(|e| {
+        ChartLoadError::ChartYaml(format!("error converting YAML to JSON: {}", e.go_yaml_text()))
+    })?;
+    let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
+    let map = match root {
+        Value::Map(m) => m,
+        Value::Null => Map::new(),
+        other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
+    };
+    let mut md = Metadata::default();
+    // Go's error names the field by its YAML key.
+    let get_str = |field: &str| -> Result<String, ChartLoadError> {
+        match map.get(field) {
+            None => Ok(String::new()),
+            Some(v) => go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
+        }
+    };
+    let get_list = |field: &str| -> Result<Vec<String>, ChartLoadError> {
+        match map.get(field) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::List(items)) => items
+                .iter()
+                .map(|v| go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")))
+                .collect(),
+            Some(other) => Err(type_error(&format!("Metadata.{field}"), other, "[]string")),
+        }
+    };
+    md.name = get_str("name")?;
+    md.home = get_str("home")?;
+    md.sources = get_list("sources")?;
+    md.version = get_str("version")?;
+    md.description = get_str("description")?;
+    md.keywords = get_list("keywords")?;
+    md.icon = get_str("icon")?;
+    md.api_version = get_str("apiVersion")?;
+    md.condition = get_str("condition")?;
+    md.tags = get_str("tags")?;
+    md.app_version = get_str("appVersion")?;
+    md.kube_version = get_str("kubeVersion")?;
+    md.chart_type = get_str("type")?;
+    md.deprecated = match map.get("deprecated") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(type_error("Metadata.deprecated", other, "bool")),
+    };
+    if let Some(v) = map.get("annotations") {
+        match v {
+            Value::Null => {}
+            Value::Map(m) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    let s = go_string(v).ok_or_else(|| type_error("Metadata.annotations", v, "string"))?;
+                    out.insert(k.clone(), s);
+                }
+                md.annotations = Some(out);
+            }
+            other => return Err(type_error("Metadata.annotations", other, "map[string]string")),
+        }
+    }
+    if let Some(Value::List(items)) = map.get("maintainers") {
+        for item in items {
+            let m = item.as_map().cloned().unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
+            md.maintainers.push(Maintainer { name: s("name"), email: s("email"), url: s("url") });
+        }
+    }
+    if let Some(Value::List(items)) = map.get("dependencies") {
+        for item in items {
+            let m = item.as_map().cloned().unwrap_or_default();
+            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
+            let tags = match m.get("tags") {
+                Some(Value::List(t)) => t.iter().filter_map(go_string).collect(),
+                _ => Vec::new(),
+            };
+            let import_values = match m.get("import-values") {
+                Some(Value::List(l)) => l.clone(),
+                _ => Vec::new(),
+            };
+            md.dependencies.push(Dependency {
+                name: s("name"),
+                version: s("version"),
+                repository: s("repository"),
+                condition: s("condition"),
+                tags,
+                enabled: matches!(m.get("enabled"), Some(Value::Bool(true))),
+                import_values,
+                alias: s("alias"),
+            });
+        }
+    }
+    Ok(md)
+}
+
+trait WithStructValue {
+    fn with_struct_value(self) -> Self;
+}
+
+impl WithStructValue for ChartLoadError {
+    fn with_struct_value(self) -> Self {
+        match self {
+            ChartLoadError::ChartYaml(text) => ChartLoadError::ChartYaml(
+                text.replace("Go struct field  of type v2.Metadata", "Go value of type v2.Metadata"),
+            ),
+            other => other,
+        }
+    }
+}
+
+/// Go's `unicode.IsSpace` to a space, non-printable characters dropped.
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            if c.is_whitespace() {
+                Some(' ')
+            } else if crate::strconv::is_print(c) {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn validate_metadata(md: &mut Metadata) -> Result<(), ChartLoadError> {
+    md.name = sanitize(&md.name);
+    md.description = sanitize(&md.description);
+    md.home = sanitize(&md.home);
+    md.icon = sanitize(&md.icon);
+    md.condition = sanitize(&md.condition);
+    md.tags = sanitize(&md.tags);
+    md.app_version = sanitize(&md.app_version);
+    md.kube_version = sanitize(&md.kube_version);
+    for s in md.sources.iter_mut().chain(md.keywords.iter_mut()) {
+        *s = sanitize(s);
+    }
+    let v = |m: String| Err(ChartLoadError::Validation(m));
+    if md.api_version.is_empty() {
+        return v("chart.metadata.apiVersion is required".into());
+    }
+    if md.name.is_empty() {
+        return v("chart.metadata.name is required".into());
+    }
+    if md.name == "." || md.name == ".." {
+        return v(format!("chart.metadata.name {:?} is not allowed", md.name));
+    }
+    if md.name.contains('/') {
+        return v(format!("chart.metadata.name {:?} is invalid", md.name));
+    }
+    if md.version.is_empty() {
+        return v("chart.metadata.version is required".into());
+    }
+    if crate::funcs::semver::Version::parse(&md.version).is_err() {
+        return v(format!("chart.metadata.version {:?} is invalid", md.version));
+    }
+    if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
+        return v("chart.metadata.type must be application or library".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for d in &mut md.dependencies {
+        d.name = sanitize(&d.name);
+        d.version = sanitize(&d.version);
+        d.repository = sanitize(&d.repository);
+        d.condition = sanitize(&d.condition);
+        for t in &mut d.tags {
+            *t = sanitize(t);
+        }
+        if !d.alias.is_empty() && !d.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return v(format!("dependency {:?} has disallowed characters in the alias", d.name));
+        }
+        let key = if d.alias.is_empty() { d.name.clone() } else { d.alias.clone() };
+        if !seen.insert(key.clone()) {
+            return v(format!("more than one dependency with name or alias {key:?}"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,762 @@
+//! Helm's rendering of a chart: dependencies processed, values coalesced and checked against
+//! `values.schema.json`, the built-in objects built, every template of the chart and its
+//! subcharts parsed into one set (deeper paths first), each non-partial executed with its
+//! chart's scoped values, and the results assembled as `helm template` prints them.
+//!
+//! Rendering runs on a thread of its own with a large stack, so that deeply nested templates
+//! (`include` allows 1000 levels per name) cannot overflow the caller's stack.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::value::Map;
+
+use super::chart::Chart;
+use super::coalesce::{NullRule, coalesce_chart};
+use super::dependencies::{is_compatible_range, process_dependencies};
+use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
+use super::output::{
+    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only_in_output, sort_manifests,
+    write_output_dir,
+};
+use crate::funcs::helm::{WARN_END, WARN_START};
+use crate::template::error::GoError;
+use crate::template::exec::{Runtime, TemplateSet, execute};
+use crate::template::parser::parse;
+use crate::template::value::{MapKind, Val};
+
+/// The inputs of `helm template` besides the chart and the values.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// `.Release.Name` (`release-name` by default, as in `helm template`).
+    pub release_name: String,
+    /// `.Release.Namespace`.
+    pub namespace: String,
+    /// `--is-upgrade`.
+    pub is_upgrade: bool,
+    /// `--kube-version` (helm 4.1.4's default is v1.35.0).
+    pub kube_version: Option<String>,
+    /// `--api-versions`, added to the default group/versions.
+    pub api_versions: Vec<String>,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+    /// `--include-crds`.
+    pub include_crds: bool,
+    /// `--skip-tests`.
+    pub skip_tests: bool,
+    /// `--show-only` patterns.
+    pub show_only: Vec<String>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".into(),
+            namespace: "default".into(),
+            is_upgrade: false,
+            kube_version: None,
+            api_versions: Vec::new(),
+            skip_schema_validation: false,
+            include_crds: false,
+            skip_tests: false,
+            show_only: Vec::new(),
+        }
+    }
+}
+
+/// A failed rendering. `Display` gives Helm's message (what follows `Error: `).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChartRenderError {
+    /// The chart could not be loaded.
+    #[error(transparent)]
+    Chart(#[from] super::chart::ChartLoadError),
+    /// Chart.yaml dependencies could not be processed.
+    #[error("chart dependencies processing failed: {0}")]
+    Dependencies(String),
+    /// The chart is a library chart (or of another type that cannot be installed).
+    #[error("{0} charts are not installable")]
+    NotInstallable(String),
+    /// The values cannot be coalesced with the chart's (a subchart's key is not a map).
+    #[error("{0}")]
+    Values(String),
+    /// `--kube-version` is not a version.
+    #[error("invalid kube version '{given}': {reason}")]
+    KubeVersion {
+        /// What was given.
+        given: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// The chart's `kubeVersion` excludes the Kubernetes version.
+    #[error("chart requires kubeVersion: {required} which is incompatible with Kubernetes {actual}")]
+    IncompatibleKube {
+        /// Chart.yaml's constraint.
+        required: String,
+        /// The version rendered for.
+        actual: String,
+    },
+    /// The values break a chart's `values.schema.json`.
+    #[error("values don't meet the specifications of the schema(s) in the following chart(s):\n{0}")]
+    Schema(String),
+    /// A template does not parse.
+    #[error("parse error at ({file}:{line}): {message}")]
+    Parse {
+        /// The template file.
+        file: String,
+        /// The line.
+        line: usize,
+        /// Go's message.
+        message: String,
+    },
+    /// A template failed while executing; `message` is Helm's rendering of the error chain.
+    #[error("{message}")]
+    Exec {
+        /// Helm's message.
+        message: String,
+        /// The template file where it happened.
+        file: String,
+        /// Line.
+        line: usize,
+        /// Column (0-based bytes, as Go counts).
+        col: usize,
+    },
+    /// A rendered document is not YAML (Helm's `YAML parse error on <file>: ...`).
+    #[error("{0}")]
+    Yaml(String),
+    /// A `--show-only` pattern matched nothing.
+    #[error(transparent)]
+    ShowOnly(#[from] ShowOnlyError),
+    /// Rendering could not run (an internal failure).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The rendered chart.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Every rendered template by name, `<no value>` removed (partials and NOTES excluded).
+    pub files: BTreeMap<String, String>,
+    /// The documents, in install order.
+    pub manifests: Vec<RenderedDocument>,
+    /// The hook documents, in install order.
+    pub hooks: Vec<RenderedDocument>,
+    /// The root chart's rendered NOTES.txt.
+    pub notes: String,
+    /// CRD files (`crds/`), as (name, contents), when asked for.
+    pub crds: Vec<(String, String)>,
+}
+
+impl Rendered {
+    /// What `helm template` prints on standard output.
+    pub fn template_output(&self, opts: &RenderOptions) -> Result<String, ChartRenderError> {
+        let (body, hooks) = self.documents(opts);
+        let body: String = body.map(|(source, content)| frame_document(source, content)).collect();
+        // Helm trims the CRDs and manifests as one text, then appends the hooks.
+        let mut out = body.trim_matches(|c: char| c.is_whitespace()).to_string();
+        out.push('\n');
+        out.extend(hooks.map(|(source, content)| frame_document(source, content)));
+        if opts.show_only.is_empty() {
+            return Ok(out);
+        }
+        Ok(show_only_in_output(&out, &opts.show_only)?)
+    }
+
+    /// What `helm template --output-dir DIR` writes: every document into the file of its
+    /// template under `dir`. Returns the file written for each document, as helm reports it.
+    pub fn write_output_dir(&self, dir: &Path, opts: &RenderOptions) -> Result<Vec<PathBuf>, OutputDirError> {
+        let (body, hooks) = self.documents(opts);
+        write_output_dir(dir, body.chain(hooks))
+    }
+
+    /// The (source, content) documents in output order: the CRDs and manifests, and apart
+    /// from them the hooks (without test hooks when they are skipped).
+    fn documents<'a>(
+        &'a self,
+        opts: &'a RenderOptions,
+    ) -> (impl Iterator<Item = (&'a str, &'a str)>, impl Iterator<Item = (&'a str, &'a str)>) {
+        let crds = self.crds.iter().map(|(name, content)| (name.as_str(), content.as_str()));
+        let manifests = self.manifests.iter().map(|m| (m.source.as_str(), m.content.as_str()));
+        let hooks = self
+            .hooks
+            .iter()
+            .filter(move |h| !(opts.skip_tests && h.is_test))
+            .map(|h| (h.source.as_str(), h.content.as_str()));
+        (crds.chain(manifests), hooks)
+    }
+}
+
+/// The stack size of the rendering thread.
+const STACK_SIZE: usize = 1 << 30;
+
+/// Renders a chart with the user's values (already merged from `-f`/`--set`), as
+/// `helm template` does.
+pub fn render_chart(
+    chart: &Chart,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartRenderError> {
+    let chart = chart.clone();
+    let values = user_values.clone();
+    let opts = opts.clone();
+    let handle = std::thread::Builder::new()
+        .name("gotmpl-render".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || render_in_thread(chart, &values, &opts))
+        .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?;
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+}
+
+/// Parses and executes one template text with `data` as its dot (as Helm's `tpl` does, but
+/// without a chart): Helm's functions, `<no value>` removed, errors in Helm's words. Runs on
+/// a large-stack thread like [`render_chart`].
+pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRenderError> {
+    let (name, text, data) = (name.to_string(), text.to_string(), data.clone());
+    let handle = std::thread::Builder::new()
+        .name("gotmpl-render".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || {
+            let mut templates = BTreeMap::new();
+            templates.insert(
+                name.clone(),
+                Renderable {
+                    text,
+                    vals: Val::from_plain_map(&data, MapKind::Values),
+                    base_path: String::new(),
+                },
+            );
+            let mut files = render_templates(&templates)?;
+            Ok(files.remove(&name).unwrap_or_default())
+        })
+        .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?;
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+}
+
+/// Loads the chart directory and renders it: `helm template DIR` in one call.
+pub fn helm_template(
+    dir: &std::path::Path,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<String, ChartRenderError> {
+    let chart = super::chart::load_chart(dir)?;
+    render_chart(&chart, user_values, opts)?.template_output(opts)
+}
+
+/// helm 4.1.4's default group/versions (`.Capabilities.APIVersions`).
+pub(crate) const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+];
+
+/// Kubernetes' `ParseGeneric` as Helm's `ParseKubeVersion` uses it.
+pub(crate) fn parse_kube_version(given: &str) -> Result<KubeVersion, String> {
+    let trimmed = given.trim_start();
+    let body = trimmed.strip_prefix('v').unwrap_or(trimmed);
+    let numbers_end = body
+        .char_indices()
+        .scan(false, |prev_dot, (i, c)| {
+            let ok = c.is_ascii_digit() || (c == '.' && !*prev_dot && i > 0);
+            *prev_dot = c == '.';
+            ok.then_some(i + c.len_utf8())
+        })
+        .last()
+        .unwrap_or(0);
+    let mut numbers = &body[..numbers_end];
+    if numbers.ends_with('.') {
+        numbers = &numbers[..numbers.len() - 1];
+    }
+    if numbers.is_empty() || !numbers.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("could not parse {given:?} as version"));
+    }
+    let components: Vec<&str> = numbers.split('.').collect();
+    if components.len() < 2 {
+        return Err(format!("illegal version string {given:?}"));
+    }
+    let mut parsed = Vec::new();
+    for (i, comp) in components.iter().enumerate() {
+        if i == 0 && comp.starts_with('0') && *comp != "0" {
+            return Err(format!("illegal zero-prefixed version component {comp:?} in {given:?}"));
+        }
+        let n: u64 = comp.parse().map_err(|_| {
+            format!(
+                "illegal non-numeric version component {comp:?} in {given:?}: strconv.ParseUint: parsing {comp:?}: value out of range"
+            )
+        })?;
+        parsed.push(n);
+    }
+    let normalized = format!("v{}", parsed.iter().map(u64::to_string).collect::<Vec<_>>().join("."));
+    let version = if given.starts_with('v') { given.to_string() } else { format!("v{given}") };
+    Ok(KubeVersion { version, normalized, major: parsed[0].to_string(), minor: parsed[1].to_string() })
+}
+
+fn render_in_thread(
+    mut chart: Chart,
+    user: &Map,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartRenderError> {
+    if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
+        return Err(ChartRenderError::NotInstallable(chart.metadata.chart_type.clone()));
+    }
+    process_dependencies(&mut chart, user).map_err(ChartRenderError::Dependencies)?;
+    let kube_version = match &opts.kube_version {
+        Some(given) => parse_kube_version(given)
+            .map_err(|reason| ChartRenderError::KubeVersion { given: given.clone(), reason })?,
+        None => KubeVersion {
+            version: "v1.35.0".into(),
+            normalized: "v1.35.0".into(),
+            major: "1".into(),
+            minor: "35".into(),
+        },
+    };
+    let mut api_versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    api_versions.extend(opts.api_versions.iter().cloned());
+    let caps = Rc::new(Capabilities {
+        kube_version: kube_version.clone(),
+        api_versions,
+        helm_version: BuildInfo::helm_4_1_4(),
+    });
+    let values = coalesce_chart(&chart, user, NullRule::Delete).map_err(ChartRenderError::Values)?;
+    if !opts.skip_schema_validation {
+        let mut problems = String::new();
+        super::schema::validate_chart(&chart, &values, &mut problems);
+        if !problems.is_empty() {
+            return Err(ChartRenderError::Schema(problems));
+        }
+    }
+    if !chart.metadata.kube_version.is_empty()
+        && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized)
+    {
+        return Err(ChartRenderError::IncompatibleKube {
+            required: chart.metadata.kube_version.clone(),
+            actual: kube_version.version.clone(),
+        });
+    }
+    let release = Val::map(BTreeMap::from([
+        ("Name".to_string(), Val::str(&opts.release_name)),
+        ("Namespace".to_string(), Val::str(&opts.namespace)),
+        ("IsUpgrade".to_string(), Val::Bool(opts.is_upgrade)),
+        ("IsInstall".to_string(), Val::Bool(!opts.is_upgrade)),
+        ("Revision".to_string(), Val::Int(1)),
+        ("Service".to_string(), Val::str("Helm")),
+    ]));
+    let top = Val::typed_map(
+        MapKind::Values,
+        BTreeMap::from([
+            ("Capabilities".to_string(), Val::Obj(caps.clone())),
+            ("Release".to_string(), release),
+            ("Values".to_string(), Val::from_plain_map(&values, MapKind::Values)),
+        ]),
+    );
+    let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
+    all_templates(&chart, &top, true, "", &mut templates);
+    let files = render_templates(&templates)?;
+
+    let mut files = files;
+    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
+    let notes = files.get(&notes_name).cloned().unwrap_or_default();
+    files.retain(|name, _| !name.ends_with("NOTES.txt"));
+    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
+    let mut crds = Vec::new();
+    if opts.include_crds {
+        collect_crds(&chart, chart.name(), &mut crds);
+    }
+    Ok(Rendered { files, manifests, hooks, notes, crds })
+}
+
+fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>) {
+    for f in &chart.files {
+        let lower = f.name.to_lowercase();
+        if f.name.starts_with("crds/")
+            && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
+        {
+            out.push((format!("{full_path}/{}", f.name), String::from_utf8_lossy(&f.data).into_owned()));
+        }
+    }
+    for d in &chart.dependencies {
+        collect_crds(d, &format!("{full_path}/charts/{}", d.name()), out);
+    }
+}
+
+/// A template with the values it renders with.
+struct Renderable {
+    text: String,
+    vals: Val,
+    base_path: String,
+}
+
+/// The `.Chart` map: Chart.yaml with Go's field names.
+fn metadata_map(chart: &Chart, is_root: bool) -> Val {
+    let md = &chart.metadata;
+    let s = |v: &str| Val::str(v);
+    let strs = |v: &[String]| Val::list(v.iter().map(Val::str).collect());
+    let annotations = Val::typed_map(
+        MapKind::Str,
+        md.annotations
+            .as_ref()
+            .map(|a| a.iter().map(|(k, v)| (k.clone(), Val::str(v))).collect())
+            .unwrap_or_default(),
+    );
+    let maintainers = Val::list(
+        md.maintainers
+            .iter()
+            .map(|m| {
+                Val::map(BTreeMap::from([
+                    ("Email".to_string(), s(&m.email)),
+                    ("Name".to_string(), s(&m.name)),
+                    ("URL".to_string(), s(&m.url)),
+                ]))
+            })
+            .collect(),
+    );
+    let dependencies = Val::list(
+        md.dependencies
+            .iter()
+            .map(|d| {
+                Val::map(BTreeMap::from([
+                    ("Alias".to_string(), s(&d.alias)),
+                    ("Condition".to_string(), s(&d.condition)),
+                    ("Enabled".to_string(), Val::Bool(d.enabled)),
+                    (
+                        "ImportValues".to_string(),
+                        Val::list(d.import_values.iter().map(Val::from_value).collect()),
+                    ),
+                    ("Name".to_string(), s(&d.name)),
+                    ("Repository".to_string(), s(&d.repository)),
+                    ("Tags".to_string(), strs(&d.tags)),
+                    ("Version".to_string(), s(&d.version)),
+                ]))
+            })
+            .collect(),
+    );
+    Val::map(BTreeMap::from([
+        ("APIVersion".to_string(), s(&md.api_version)),
+        ("Annotations".to_string(), annotations),
+        ("AppVersion".to_string(), s(&md.app_version)),
+        ("Condition".to_string(), s(&md.condition)),
+        ("Dependencies".to_string(), dependencies),
+        ("Deprecated".to_string(), Val::Bool(md.deprecated)),
+        ("Description".to_string(), s(&md.description)),
+        ("Home".to_string(), s(&md.home)),
+        ("Icon".to_string(), s(&md.icon)),
+        ("IsRoot".to_string(), Val::Bool(is_root)),
+        ("Keywords".to_string(), strs(&md.keywords)),
+        ("KubeVersion".to_string(), s(&md.kube_version)),
+        ("Maintainers".to_string(), maintainers),
+        ("Name".to_string(), s(&md.name)),
+        ("Sources".to_string(), strs(&md.sources)),
+        ("Tags".to_string(), s(&md.tags)),
+        ("Type".to_string(), s(&md.chart_type)),
+        ("Version".to_string(), s(&md.version)),
+    ]))
+}
+
+/// Helm's `recAllTpls`: builds each chart's render values (its own `.Values` scope, shared
+/// `.Release` and `.Capabilities`) and collects its templates under their full names.
+/// Returns the chart's values map (what its parent sees under `.Subcharts`).
+fn all_templates(
+    chart: &Chart,
+    parent: &Val,
+    is_root: bool,
+    parent_path: &str,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Val {
+    let parent_entries = parent.map_entries().unwrap_or_default();
+    let values = if is_root {
+        parent_entries
+            .get("Values")
+            .cloned()
+            .unwrap_or_else(|| Val::typed_map(MapKind::Values, BTreeMap::new()))
+    } else {
+        let scoped = parent_entries
+            .get("Values")
+            .and_then(|v| v.map_entries())
+            .and_then(|m| m.get(chart.name()).cloned())
+            .and_then(|v| v.map_entries());
+        match scoped {
+            Some(entries) => Val::typed_map(MapKind::Values, entries),
+            None => Val::typed_map(MapKind::Values, BTreeMap::new()),
+        }
+    };
+    let files =
+        Files { entries: chart.files.iter().map(|f| (f.name.clone(), Rc::new(f.data.clone()))).collect() };
+    let subcharts = Val::map(BTreeMap::new());
+    let next = Val::typed_map(
+        MapKind::Values,
+        BTreeMap::from([
+            ("Capabilities".to_string(), parent_entries.get("Capabilities").cloned().unwrap_or_default()),
+            ("Chart".to_string(), metadata_map(chart, is_root)),
+            ("Files".to_string(), Val::Obj(Rc::new(files))),
+            ("Release".to_string(), parent_entries.get("Release").cloned().unwrap_or_default()),
+            ("Subcharts".to_string(), subcharts.clone()),
+            ("Values".to_string(), values),
+        ]),
+    );
+    let full_path =
+        if is_root { chart.name().to_string() } else { format!("{parent_path}/charts/{}", chart.name()) };
+    for dep in &chart.dependencies {
+        let sub = all_templates(dep, &next, false, &full_path, out);
+        if let Val::Map(m) = &subcharts {
+            m.borrow_mut().entries.insert(dep.name().to_string(), sub);
+        }
+    }
+    for t in &chart.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if chart.is_library() && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                text: String::from_utf8_lossy(&t.data).into_owned(),
+                vals: next.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    next
+}
+
+/// Helm's parse order: deeper paths first, then reverse lexical order.
+fn parse_order(names: &[&String]) -> Vec<String> {
+    let mut keys: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    keys.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+    keys
+}
+
+/// Helm's `render`: one template set, every non-partial executed in parse order.
+fn render_templates(
+    templates: &BTreeMap<String, Renderable>,
+) -> Result<BTreeMap<String, String>, ChartRenderError> {
+    let funcs = Rc::new(crate::funcs::helm_functions());
+    let names: Vec<&String> = templates.keys().collect();
+    let keys = parse_order(&names);
+    let mut set = TemplateSet::new("gotpl");
+    for name in &keys {
+        let r = &templates[name];
+        let trees = parse(name, &r.text, &|f| funcs.has(f)).map_err(|e| ChartRenderError::Parse {
+            file: e.name.clone(),
+            line: e.line,
+            message: last_token(&e.message),
+        })?;
+        set.add_trees(trees);
+    }
+    let set = Rc::new(set);
+    let rt = Runtime::new(funcs.clone(), STACK_SIZE);
+    let mut rendered = BTreeMap::new();
+    for name in &keys {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let r = &templates[name];
+        if let Val::Map(m) = &r.vals {
+            m.borrow_mut().entries.insert(
+                "Template".to_string(),
+                Val::typed_map(
+                    MapKind::Values,
+                    BTreeMap::from([
+                        ("BasePath".to_string(), Val::str(&r.base_path)),
+                        ("Name".to_string(), Val::str(name)),
+                    ]),
+                ),
+            );
+        }
+        let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
+        rendered.insert(name.clone(), out.replace("<no value>", ""));
+    }
+    Ok(rendered)
+}
+
+/// Helm keeps only the last `: `-separated part of a parse error's message.
+fn last_token(message: &str) -> String {
+    message.rsplit(": ").next().unwrap_or(message).to_string()
+}
+
+/// Helm 4's `reformatExecErrorMsg`.
+pub(crate) fn exec_error(filename: &str, err: GoError) -> ChartRenderError {
+    let text = err.to_string();
+    let (file, line, col) = match &err {
+        GoError::Exec(f) => match &f.location {
+            Some(l) => (l.file.clone(), l.line, l.col),
+            None => (filename.to_string(), 0, 0),
+        },
+        GoError::Plain { .. } => (filename.to_string(), 0, 0),
+    };
+    let make = |message: String| ChartRenderError::Exec { message, file: file.clone(), line, col };
+    let tokens: Vec<&str> = text.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return make(format!("execution error in ({filename}): {text}"));
+    }
+    let location = tokens[1];
+    if let Some(start) = tokens[2].find(WARN_START)
+        && let Some(end) = tokens[2].rfind(WARN_END)
+        && end >= start + WARN_START.len()
+    {
+        return make(format!(
+            "execution error at ({location}): {}",
+            &tokens[2][start + WARN_START.len()..end]
+        ));
+    }
+    let mut traces: Vec<Trace> = Vec::new();
+    for link in err.chain() {
+        match parse_trace(&link) {
+            Some(t) => {
+                if traces.last() != Some(&t) {
+                    traces.push(t);
+                }
+            }
+            None => return make(text),
+        }
+    }
+    let mut out = String::new();
+    for t in &traces {
+        if !t.location.is_empty() {
+            out.push_str(&format!("{}\n  ", t.location));
+        }
+        if !t.function.is_empty() {
+            out.push_str(&format!("{}\n    ", t.function));
+        }
+        if !t.message.is_empty() {
+            out.push_str(&format!("{}\n", t.message));
+        }
+    }
+    make(out.trim_matches(|c: char| c.is_whitespace()).to_string())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Trace {
+    location: String,
+    message: String,
+    function: String,
+}
+
+fn cut_template(msg: &str) -> &str {
+    match msg.find(" template:") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+}
+
+/// Helm's `parseTemplateExecErrorString`.
+fn parse_trace(s: &str) -> Option<Trace> {
+    let rest = s.strip_prefix("template: ")?;
+    if rest.starts_with("no template ") {
+        return Some(Trace { location: String::new(), message: s.to_string(), function: String::new() });
+    }
+    if let Some(idx) = rest.find(": executing ") {
+        let template_name = &rest[..idx];
+        let after = &rest[idx + ": executing ".len()..];
+        if let Some(after_quote) = after.strip_prefix('"')
+            && let Some(end_quote) = after_quote.find('"')
+        {
+            let function = &after_quote[..end_quote];
+            let after_func = &after_quote[end_quote + 1..];
+            if let Some(after_at) = after_func.strip_prefix(" at <")
+                && let Some(end_loc) = after_at.find(">: ")
+            {
+                let location = &after_at[..end_loc];
+                let message = cut_template(&after_at[end_loc + 3..]);
+                return Some(Trace {
+                    location: template_name.to_string(),
+                    message: message.to_string(),
+                    function: format!("executing \"{function}\" at <{location}>:"),
+                });
+            }
+        }
+        return None;
+    }
+    let sep = rest.rfind(": ")?;
+    Some(Trace {
+        location: rest[..sep].to_string(),
+        message: cut_template(&rest[sep + 2..]).to_string(),
+        function: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_versions() {
+        let k = parse_kube_version("1.29").unwrap();
+        assert_eq!((k.version.as_str(), k.normalized.as_str(), k.minor.as_str()), ("v1.29", "v1.29", "29"));
+        let k = parse_kube_version("v1.33.4-gke.1").unwrap();
+        assert_eq!((k.version.as_str(), k.normalized.as_str()), ("v1.33.4-gke.1", "v1.33.4"));
+        assert!(parse_kube_version("x").is_err());
+    }
+
+    #[test]
+    fn parse_order_is_deeper_first_then_reverse() {
+        let names =
+            ["c/templates/_a.tpl", "c/templates/_b.tpl", "c/templates/sub/_c.tpl", "c/templates/z.yaml"]
+                .map(String::from);
+        let refs: Vec<&String> = names.iter().collect();
+        assert_eq!(
+            parse_order(&refs),
+            ["c/templates/sub/_c.tpl", "c/templates/z.yaml", "c/templates/_b.tpl", "c/templates/_a.tpl"]
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! Helm: chart loading, values input and coalescing, schema checks, rendering a chart with
+//! `include` and `tpl`, and `helm template`'s output. The top layer: it may use every other
+//! module of the crate.
+
+pub(crate) mod chart;
+pub(crate) mod coalesce;
+pub(crate) mod dependencies;
+pub(crate) mod engine;
+pub(crate) mod glob;
+pub(crate) mod ignore;
+pub(crate) mod objects;
+pub(crate) mod output;
+pub(crate) mod schema;
+pub(crate) mod strvals;
+pub(crate) mod values;
+
+use crate::strconv::format_float_g;
+use crate::value::Value;
+
+/// What Go's `encoding/json` calls a value's kind in its unmarshalling errors.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Float(_) => "number",
+        Value::String(_) => "string",
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+    }
+}
+
+/// The string a YAML scalar becomes when Helm reads it into a Go `string` field through
+/// sigs.k8s.io/yaml (numbers spelled as JSON spells them); `None` for a list or a map.
+fn go_string(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        Value::Float(f) => format_float_g(*f, 64),
+        Value::String(s) => s.clone(),
+        Value::List(_) | Value::Map(_) => return None,
+    })
+}

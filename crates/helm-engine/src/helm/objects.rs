@@ -1,0 +1,366 @@
+//! Go objects with fields and methods that Helm hands to templates: `.Capabilities` (with
+//! `KubeVersion`, `APIVersions.Has` and `HelmVersion`) and `.Files` (`Get`, `Glob`,
+//! `AsConfig`, ...).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::glob::Glob;
+use crate::template::fmt::format_value;
+use crate::template::sig::{Sig, Ty};
+use crate::template::value::{GoObject, SliceKind, Val, base64_encode};
+
+/// Helm's `.Capabilities`.
+#[derive(Clone, Debug)]
+pub(crate) struct Capabilities {
+    /// `.KubeVersion`
+    pub kube_version: KubeVersion,
+    /// `.APIVersions`: group/versions, and group/version/kinds given with `--api-versions`.
+    pub api_versions: Vec<String>,
+    /// `.HelmVersion`
+    pub helm_version: BuildInfo,
+}
+
+/// Helm's `common.KubeVersion`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct KubeVersion {
+    /// The version as given, with a leading `v` (`GitVersion`).
+    pub version: String,
+    /// The version normalised to `vMAJOR.MINOR.PATCH` (`String`).
+    pub normalized: String,
+    /// The major version.
+    pub major: String,
+    /// The minor version.
+    pub minor: String,
+}
+
+/// Helm's `version.BuildInfo`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct BuildInfo {
+    /// The Helm version this renderer imitates.
+    pub version: String,
+    /// Its git commit.
+    pub git_commit: String,
+    /// Its git tree state.
+    pub git_tree_state: String,
+    /// The Go version it was built with.
+    pub go_version: String,
+    /// The client-go version it was built with.
+    pub kube_client_version: String,
+}
+
+impl BuildInfo {
+    /// The values helm 4.1.4 reports.
+    pub(crate) fn helm_4_1_4() -> BuildInfo {
+        BuildInfo {
+            version: "v4.1.4".into(),
+            git_commit: "05fa37973dc9e42b76e1d2883494c87174b6074f".into(),
+            git_tree_state: "clean".into(),
+            go_version: "go1.25.9".into(),
+            kube_client_version: "v1.35".into(),
+        }
+    }
+}
+
+/// Helm's `.Files`: the chart's files by path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Files {
+    /// Contents by path relative to the chart.
+    pub entries: BTreeMap<String, Rc<Vec<u8>>>,
+}
+
+const SIG_NONE: Sig = Sig::fixed(&[]);
+const SIG_STR: Sig = Sig::fixed(&[Ty::Str]);
+
+/// `field:value` for `%+v`, the value alone for `%v`.
+fn field(plus: bool, name: &str, value: &str) -> String {
+    if plus { format!("{name}:{value}") } else { value.to_string() }
+}
+
+/// Helm's `*common.Capabilities`: a pointer to a struct.
+impl GoObject for Capabilities {
+    fn type_name(&self) -> &'static str {
+        "*common.Capabilities"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
+
+    fn same(&self, _other: &dyn GoObject) -> bool {
+        // Two pointers are deeply equal only when they are the same pointer, which the
+        // caller checks.
+        false
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::map(BTreeMap::from([
+            ("APIVersions".to_string(), Val::str_list(&self.api_versions)),
+            ("HelmVersion".to_string(), self.helm_version.to_json_val()),
+            ("KubeVersion".to_string(), self.kube_version.to_json_val()),
+        ]))
+    }
+
+    fn field(&self, name: &str) -> Option<Val> {
+        match name {
+            "KubeVersion" => Some(Val::Obj(Rc::new(self.kube_version.clone()))),
+            "APIVersions" => {
+                Some(Val::typed_list(SliceKind::VersionSet, self.api_versions.iter().map(Val::str).collect()))
+            }
+            "HelmVersion" => Some(Val::Obj(Rc::new(self.helm_version.clone()))),
+            _ => None,
+        }
+    }
+
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        let inner = format!(
+            "{{{} {} {}}}",
+            field(plus, "KubeVersion", &self.kube_version.fmt_v(plus, depth + 1)),
+            field(
+                plus,
+                "APIVersions",
+                &format_value(&Val::str_list(&self.api_versions), 'v', plus, depth + 1)
+            ),
+            field(plus, "HelmVersion", &self.helm_version.fmt_v(plus, depth + 1)),
+        );
+        // fmt prints a pointer to a struct as &{...} at the top and as an address below.
+        if depth == 0 { format!("&{inner}") } else { "0xc000010000".to_string() }
+    }
+
+    fn print_top(&self) -> String {
+        // A template action follows the pointer.
+        let text = self.fmt_v(false, 0);
+        text.strip_prefix('&').map(str::to_string).unwrap_or(text)
+    }
+}
+
+/// Helm's `common.KubeVersion`: a struct with a `String` method on its pointer.
+impl GoObject for KubeVersion {
+    fn type_name(&self) -> &'static str {
+        "common.KubeVersion"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<KubeVersion>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::map(BTreeMap::from([
+            ("Major".to_string(), Val::str(&self.major)),
+            ("Minor".to_string(), Val::str(&self.minor)),
+            ("Version".to_string(), Val::str(&self.version)),
+        ]))
+    }
+
+    fn field(&self, name: &str) -> Option<Val> {
+        match name {
+            "Version" => Some(Val::str(&self.version)),
+            "Major" => Some(Val::str(&self.major)),
+            "Minor" => Some(Val::str(&self.minor)),
+            _ => None,
+        }
+    }
+
+    fn unexported_field(&self, name: &str) -> bool {
+        name == "normalizedVersion"
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        matches!(name, "String" | "GitVersion").then_some(SIG_NONE)
+    }
+
+    fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
+        match name {
+            "String" => Ok(Val::str(self.string())),
+            "GitVersion" => Ok(Val::str(&self.version)),
+            _ => Err(format!("method {name} not found")),
+        }
+    }
+
+    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
+        format!(
+            "{{{} {} {} {}}}",
+            field(plus, "Version", &self.version),
+            field(plus, "normalizedVersion", &self.normalized),
+            field(plus, "Major", &self.major),
+            field(plus, "Minor", &self.minor)
+        )
+    }
+
+    fn print_top(&self) -> String {
+        // Addressable values print with their pointer type's `String` method.
+        self.string().to_string()
+    }
+}
+
+impl KubeVersion {
+    /// Helm's `KubeVersion.String`: the normalised version when there is one.
+    fn string(&self) -> &str {
+        if self.normalized.is_empty() { &self.version } else { &self.normalized }
+    }
+}
+
+/// Helm's `version.BuildInfo`: a struct.
+impl GoObject for BuildInfo {
+    fn type_name(&self) -> &'static str {
+        "version.BuildInfo"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<BuildInfo>() == Some(self)
+    }
+
+    fn to_json_val(&self) -> Val {
+        let mut m = BTreeMap::new();
+        // The JSON tags carry `omitempty`, except the client-go version's.
+        for (key, value) in [
+            ("version", &self.version),
+            ("git_commit", &self.git_commit),
+            ("git_tree_state", &self.git_tree_state),
+            ("go_version", &self.go_version),
+        ] {
+            if !value.is_empty() {
+                m.insert(key.to_string(), Val::str(value));
+            }
+        }
+        m.insert("kube_client_version".to_string(), Val::str(&self.kube_client_version));
+        Val::map(m)
+    }
+
+    fn field(&self, name: &str) -> Option<Val> {
+        let value = match name {
+            "Version" => &self.version,
+            "GitCommit" => &self.git_commit,
+            "GitTreeState" => &self.git_tree_state,
+            "GoVersion" => &self.go_version,
+            "KubeClientVersion" => &self.kube_client_version,
+            _ => return None,
+        };
+        Some(Val::str(value))
+    }
+
+    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
+        format!(
+            "{{{} {} {} {} {}}}",
+            field(plus, "Version", &self.version),
+            field(plus, "GitCommit", &self.git_commit),
+            field(plus, "GitTreeState", &self.git_tree_state),
+            field(plus, "GoVersion", &self.go_version),
+            field(plus, "KubeClientVersion", &self.kube_client_version)
+        )
+    }
+}
+
+/// Helm's `engine.files`: a `map[string][]byte` with methods.
+impl GoObject for Files {
+    fn type_name(&self) -> &'static str {
+        "engine.files"
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "map"
+    }
+
+    fn len(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<Files>().is_some_and(|o| o.entries == self.entries)
+    }
+
+    fn to_json_val(&self) -> Val {
+        Val::map(self.entries.iter().map(|(k, v)| (k.clone(), Val::str(base64_encode(v)))).collect())
+    }
+
+    fn field(&self, key: &str) -> Option<Val> {
+        // A map type: a missing key gives the element type's zero value (a nil []byte).
+        Some(Val::Bytes(self.entries.get(key).cloned().unwrap_or_default()))
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        match name {
+            "Get" | "GetBytes" | "Glob" | "Lines" => Some(SIG_STR),
+            "AsConfig" | "AsSecrets" => Some(SIG_NONE),
+            _ => None,
+        }
+    }
+
+    fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
+        let arg = args.first().and_then(Val::as_str).unwrap_or("");
+        match name {
+            "GetBytes" => Ok(Val::Bytes(self.entries.get(arg).cloned().unwrap_or_default())),
+            "Get" => Ok(Val::str(
+                self.entries.get(arg).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default(),
+            )),
+            "Glob" => Ok(Val::Obj(Rc::new(self.glob(arg)))),
+            "AsConfig" => Ok(Val::str(self.as_config(false))),
+            "AsSecrets" => Ok(Val::str(self.as_config(true))),
+            "Lines" => self.lines(arg),
+            _ => Err(format!("method {name} not found")),
+        }
+    }
+
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        let parts: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(k, v)| format!("{k}:{}", format_value(&Val::Bytes(v.clone()), 'v', plus, depth + 1)))
+            .collect();
+        format!("map[{}]", parts.join(" "))
+    }
+
+    fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
+        Some(self.entries.iter().map(|(k, v)| (Val::str(k), Val::Bytes(v.clone()))).collect())
+    }
+}
+
+impl Files {
+    /// The files whose path matches a gobwas-style glob (`*` stays within a directory, `**`
+    /// crosses them); a pattern that does not compile matches everything, as in Helm.
+    pub(crate) fn glob(&self, pattern: &str) -> Files {
+        let glob = Glob::compile(pattern).unwrap_or_else(|| Glob::compile("**").unwrap_or_default());
+        Files {
+            entries: self
+                .entries
+                .iter()
+                .filter(|(k, _)| glob.matches(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+
+    /// `AsConfig` (file contents) or `AsSecrets` (base64 contents): a YAML map keyed by base
+    /// name.
+    pub(crate) fn as_config(&self, secrets: bool) -> String {
+        let mut map = BTreeMap::new();
+        for (k, v) in &self.entries {
+            let base = k.rsplit('/').next().unwrap_or(k).to_string();
+            let text = if secrets { base64_encode(v) } else { String::from_utf8_lossy(v).into_owned() };
+            map.insert(base, Val::str(text));
+        }
+        crate::funcs::helm::to_yaml_text(&Val::typed_map(crate::template::value::MapKind::Str, map))
+    }
+
+    /// `Lines`: the file split on newlines, without a final empty line.
+    pub(crate) fn lines(&self, path: &str) -> Result<Val, String> {
+        let Some(bytes) = self.entries.get(path) else {
+            return Ok(Val::typed_list(SliceKind::Str, Vec::new()));
+        };
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        if text.is_empty() {
+            // Helm indexes the last byte of the contents, which panics on an empty file.
+            return Err("runtime error: index out of range [-1]".into());
+        }
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        Ok(Val::str_list(text.split('\n')))
+    }
+}

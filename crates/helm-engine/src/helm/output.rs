@@ -1,0 +1,435 @@
+//! `helm template`'s output: rendered files split into documents, each document read for
+//! its kind and hook annotations, documents ordered by Helm's install order (stable, by
+//! kind), framed as `---\n# Source: <file>\n<document>\n`, hooks after the rest; and the
+//! `--show-only` and `--output-dir` options. The public parts work on any documents, so a
+//! program that builds its objects itself can print them exactly as `helm template` would.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::glob::path_match;
+use super::{go_string, json_kind};
+use crate::value::Value;
+
+/// One document of the output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedDocument {
+    /// The template it came from (`chart/templates/x.yaml`).
+    pub source: String,
+    /// The document text (trimmed).
+    pub content: String,
+    /// Its `kind`.
+    pub kind: String,
+    /// For hooks: whether it is a test hook.
+    pub is_test: bool,
+}
+
+/// Helm's install order of kinds.
+pub(crate) const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+fn separator() -> &'static Regex {
+    static SEP: OnceLock<Regex> = OnceLock::new();
+    SEP.get_or_init(|| Regex::new(r"(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*").expect("a valid pattern"))
+}
+
+/// Go's `strings.TrimSpace`.
+fn trim_space(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace())
+}
+
+/// Helm's `SplitManifests`: documents in order, empty ones dropped.
+pub(crate) fn split_manifests(text: &str) -> Vec<String> {
+    let trimmed = trim_space(text);
+    separator().split(trimmed).filter(|d| !d.is_empty()).map(|d| trim_space(d).to_string()).collect()
+}
+
+/// What Helm reads of a document.
+struct Head {
+    kind: String,
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+fn head_error(msg: String) -> String {
+    format!("error unmarshaling JSON: while decoding JSON: {msg}")
+}
+
+fn read_head(doc: &str) -> Result<Head, String> {
+    let docs = crate::yaml::load_yaml_documents(doc)
+        .map_err(|e| format!("error converting YAML to JSON: {}", e.go_yaml_text()))?;
+    let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
+    let map = match root {
+        Value::Map(m) => m,
+        Value::Null => return Ok(Head { kind: String::new(), annotations: None }),
+        other => {
+            return Err(head_error(format!(
+                "json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                json_kind(&other)
+            )));
+        }
+    };
+    let string_field = |key: &str| -> Result<String, String> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_))) => {
+                Ok(go_string(v).unwrap_or_default())
+            }
+            Some(other) => Err(head_error(format!(
+                "json: cannot unmarshal {} into Go struct field SimpleHead.{key} of type string",
+                json_kind(other)
+            ))),
+        }
+    };
+    string_field("apiVersion")?;
+    let kind = string_field("kind")?;
+    let mut annotations = None;
+    match map.get("metadata") {
+        None | Some(Value::Null) => {}
+        Some(Value::Map(md)) => {
+            match md.get("name") {
+                None
+                | Some(Value::Null | Value::String(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+                }
+                Some(other) => {
+                    return Err(head_error(format!(
+                        "json: cannot unmarshal {} into Go struct field .metadata.name of type string",
+                        json_kind(other)
+                    )));
+                }
+            }
+            match md.get("annotations") {
+                None | Some(Value::Null) => {}
+                Some(Value::Map(a)) => {
+                    let mut out = BTreeMap::new();
+                    for (k, v) in a {
+                        match v {
+                            Value::String(s) => {
+                                out.insert(k.clone(), s.clone());
+                            }
+                            Value::Null => {
+                                out.insert(k.clone(), String::new());
+                            }
+                            v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+                                out.insert(k.clone(), go_string(v).unwrap_or_default());
+                            }
+                            other => {
+                                return Err(head_error(format!(
+                                    "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
+                                    json_kind(other)
+                                )));
+                            }
+                        }
+                    }
+                    annotations = Some(out);
+                }
+                Some(other) => {
+                    return Err(head_error(format!(
+                        "json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                        json_kind(other)
+                    )));
+                }
+            }
+        }
+        Some(other) => {
+            return Err(head_error(format!(
+                "json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
+                json_kind(other)
+            )));
+        }
+    }
+    Ok(Head { kind, annotations })
+}
+
+/// The manifests and hooks of rendered files, in Helm's order; the error is Helm's
+/// `YAML parse error on <file>: ...`.
+pub(crate) fn sort_manifests(
+    files: &BTreeMap<String, String>,
+) -> Result<(Vec<RenderedDocument>, Vec<RenderedDocument>), String> {
+    let mut generic = Vec::new();
+    let mut hooks = Vec::new();
+    for (path, content) in files {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || trim_space(content).is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let head = read_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let hook_types = head.annotations.as_ref().and_then(|a| a.get("helm.sh/hook")).cloned();
+            let manifest =
+                RenderedDocument { source: path.clone(), content: doc, kind: head.kind, is_test: false };
+            let Some(hook_types) = hook_types else {
+                generic.push(manifest);
+                continue;
+            };
+            let mut events = Vec::new();
+            let mut unknown = false;
+            for t in hook_types.split(',') {
+                let t = t.trim().to_lowercase();
+                if !HOOK_EVENTS.contains(&t.as_str()) {
+                    unknown = true;
+                    break;
+                }
+                events.push(t);
+            }
+            if unknown {
+                continue;
+            }
+            let is_test = events.iter().any(|e| e == "test" || e == "test-success");
+            hooks.push(RenderedDocument { is_test, ..manifest });
+        }
+    }
+    sort_in_install_order(&mut generic, |d| &d.kind);
+    sort_in_install_order(&mut hooks, |d| &d.kind);
+    Ok((generic, hooks))
+}
+
+/// Sorts items into Helm's install order by their kind: the kinds of Helm's `InstallOrder`
+/// list (`PriorityClass`, `Namespace`, `NetworkPolicy`, ..., `Service`, ..., `Deployment`,
+/// ...) in that order, then every other kind by name. The sort is stable, so items of one kind keep their
+/// order (Helm sorts the rendered files by path first).
+pub fn sort_in_install_order<T>(items: &mut [T], kind_of: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| compare_kinds(kind_of(a), kind_of(b)));
+}
+
+fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
+    let rank = |k: &str| INSTALL_ORDER.iter().position(|x| *x == k);
+    match (rank(a), rank(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// One document as `helm template` prints it: `---`, a `# Source:` line naming the
+/// template (`<chart>/templates/<file>`), the document.
+pub fn frame_document(source: &str, content: &str) -> String {
+    format!("---\n# Source: {source}\n{content}\n")
+}
+
+/// A `--show-only` pattern that matches no template.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("could not find template {pattern} in chart")]
+pub struct ShowOnlyError {
+    /// The pattern, as given.
+    pub pattern: String,
+}
+
+/// `--show-only`: the items whose template path (relative to the chart, `templates/...`)
+/// matches one of the patterns (Go's `path.Match` globs), in pattern order; an item that two
+/// patterns match is shown twice, as by Helm. Items without a template path are left out.
+pub fn show_only<T: Clone>(
+    items: &[T],
+    patterns: &[String],
+    template_path: impl Fn(&T) -> Option<&str>,
+) -> Result<Vec<T>, ShowOnlyError> {
+    let mut selected = Vec::new();
+    for pattern in patterns {
+        let before = selected.len();
+        selected.extend(
+            items
+                .iter()
+                .filter(|item| {
+                    template_path(item).is_some_and(|path| path_match(pattern, path) == Some(true))
+                })
+                .cloned(),
+        );
+        if selected.len() == before {
+            return Err(ShowOnlyError { pattern: pattern.clone() });
+        }
+    }
+    Ok(selected)
+}
+
+/// `--show-only` applied, as Helm applies it, to the whole printed output: the output is
+/// split into documents again and each is matched by the path in its `# Source:` line
+/// (without the chart's name).
+pub(crate) fn show_only_in_output(output: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
+    static SOURCE: OnceLock<Regex> = OnceLock::new();
+    let source = SOURCE.get_or_init(|| Regex::new(r"# Source: [^/]+/(.+)").expect("a valid pattern"));
+    let docs = split_manifests(output);
+    let selected = show_only(&docs, patterns, |doc| source.captures(doc)?.get(1).map(|m| m.as_str()))?;
+    Ok(selected.iter().map(|doc| format!("---\n{doc}\n")).collect())
+}
+
+/// A file `--output-dir` could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputDirError {
+    /// The directory of `file` could not be created.
+    #[error("cannot create {}: {source}", dir.display())]
+    CreateDir {
+        /// The directory.
+        dir: PathBuf,
+        /// The file it was created for.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file could not be written.
+    #[error("cannot write {}: {source}", file.display())]
+    Write {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl OutputDirError {
+    /// The file that was being written.
+    pub fn file(&self) -> &Path {
+        match self {
+            OutputDirError::CreateDir { file, .. } | OutputDirError::Write { file, .. } => file,
+        }
+    }
+
+    /// The underlying I/O error.
+    pub fn io_error(&self) -> &std::io::Error {
+        match self {
+            OutputDirError::CreateDir { source, .. } | OutputDirError::Write { source, .. } => source,
+        }
+    }
+}
+
+/// `--output-dir`: writes each (source, content) document, framed, into `dir/<source>`; the
+/// first document of a source creates (or empties) its file, later ones are appended, as
+/// Helm does. Returns the file written for each document, in order (helm reports every
+/// write, so a file can appear more than once).
+pub fn write_output_dir<S: AsRef<str>, C: AsRef<str>>(
+    dir: &Path,
+    documents: impl IntoIterator<Item = (S, C)>,
+) -> Result<Vec<PathBuf>, OutputDirError> {
+    let mut started: HashSet<String> = HashSet::new();
+    let mut written = Vec::new();
+    for (source, content) in documents {
+        let (source, content) = (source.as_ref(), content.as_ref());
+        let file = dir.join(source);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| OutputDirError::CreateDir {
+                dir: parent.to_path_buf(),
+                file: file.clone(),
+                source,
+            })?;
+        }
+        let append = !started.insert(source.to_string());
+        let write = || -> std::io::Result<()> {
+            let mut out = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .truncate(!append)
+                .open(&file)?;
+            out.write_all(frame_document(source, content).as_bytes())
+        };
+        write().map_err(|source| OutputDirError::Write { file: file.clone(), source })?;
+        written.push(file);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_helm() {
+        // A separator whose newline was eaten by the previous one stays as text, as in Helm.
+        assert_eq!(split_manifests("a: 1\n---\nb: 2\n--- \n\n---\n"), ["a: 1", "b: 2", "---"]);
+        assert_eq!(split_manifests("---\n# c\n---\n---\nx: 1"), ["# c", "---\nx: 1"]);
+    }
+
+    #[test]
+    fn sorts_by_kind_stably() {
+        let mut files = BTreeMap::new();
+        files.insert("c/templates/a.yaml".into(), "kind: Deployment\nmetadata: {name: b}\n---\nkind: Service\n---\nkind: Zed\n---\nkind: Deployment\nmetadata: {name: a}".into());
+        let (m, _) = sort_manifests(&files).unwrap();
+        let kinds: Vec<&str> = m.iter().map(|x| x.kind.as_str()).collect();
+        assert_eq!(kinds, ["Service", "Deployment", "Deployment", "Zed"]);
+        assert!(m[1].content.contains("name: b"));
+    }
+
+    #[test]
+    fn unknown_kinds_sort_last_by_name() {
+        use std::cmp::Ordering::Less;
+        assert_eq!(compare_kinds("Deployment", "Certificate"), Less);
+        assert_eq!(compare_kinds("Certificate", "IngressRouteTCP"), Less);
+        assert_eq!(compare_kinds("Namespace", "ConfigMap"), Less);
+    }
+
+    #[test]
+    fn show_only_keeps_pattern_order_and_names_the_missing_pattern() {
+        let items = ["templates/a.yaml", "templates/b/c.yaml", "other.txt"];
+        let patterns = ["templates/b/*".to_string(), "templates/a.yaml".to_string()];
+        let shown = show_only(&items, &patterns, |i| Some(*i));
+        assert_eq!(shown, Ok(vec!["templates/b/c.yaml", "templates/a.yaml"]));
+        let missing = show_only(&items, &["templates/z.yaml".to_string()], |i| Some(*i)).unwrap_err();
+        assert_eq!(missing.to_string(), "could not find template templates/z.yaml in chart");
+    }
+
+    #[test]
+    fn output_dir_appends_the_documents_of_one_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs =
+            [("c/templates/a.yaml", "x: 1"), ("c/templates/b.yaml", "y: 2"), ("c/templates/a.yaml", "z: 3")];
+        let written = write_output_dir(dir.path(), docs).unwrap();
+        assert_eq!(written.len(), 3);
+        let a = std::fs::read_to_string(dir.path().join("c/templates/a.yaml")).unwrap();
+        assert_eq!(a, "---\n# Source: c/templates/a.yaml\nx: 1\n---\n# Source: c/templates/a.yaml\nz: 3\n");
+    }
+}

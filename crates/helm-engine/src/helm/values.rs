@@ -1,0 +1,327 @@
+//! User values from `-f` files and `--set*` flags, merged in Helm's order, remembering which
+//! input set each key so that errors can point at a file, line and column or at a flag.
+
+use std::collections::HashSet;
+
+use super::coalesce::merge_maps;
+use super::strvals::{FileReader, SetKind, parse_set};
+use crate::value::{KeyPath, Map, Value};
+use crate::yaml::{Pos, Positions, load_yaml_documents};
+
+/// Everything the user gave, before reading: files already loaded into memory.
+#[derive(Clone, Debug, Default)]
+pub struct ValueInputs {
+    /// `-f` files in command-line order: (name as given, contents).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// `--set-json` texts.
+    pub set_json: Vec<String>,
+    /// `--set` texts.
+    pub set: Vec<String>,
+    /// `--set-string` texts.
+    pub set_string: Vec<String>,
+    /// `--set-file` texts.
+    pub set_file: Vec<String>,
+    /// `--set-literal` texts.
+    pub set_literal: Vec<String>,
+}
+
+impl ValueInputs {
+    /// The `--set*` texts in the order Helm applies them, whatever their order on the
+    /// command line: all `--set-json`, then `--set`, `--set-string`, `--set-file`, `--set-literal`.
+    fn flags_in_helm_order(&self) -> impl Iterator<Item = (SetKind, &String)> {
+        [
+            (SetKind::Json, &self.set_json),
+            (SetKind::Typed, &self.set),
+            (SetKind::String, &self.set_string),
+            (SetKind::File, &self.set_file),
+            (SetKind::Literal, &self.set_literal),
+        ]
+        .into_iter()
+        .flat_map(|(kind, texts)| texts.iter().map(move |t| (kind, t)))
+    }
+}
+
+/// Input that cannot be read as values.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ValuesInputError {
+    /// A values file is not UTF-8 text.
+    #[error("{name}: not valid UTF-8 text (invalid byte at line {line})")]
+    NotUtf8 {
+        /// The file's name, as given.
+        name: String,
+        /// The line of the first invalid byte.
+        line: usize,
+    },
+    /// A values file is not YAML.
+    #[error("{name}:{pos}: invalid YAML: {message}")]
+    Yaml {
+        /// The file's name, as given.
+        name: String,
+        /// Where the YAML reader stopped.
+        pos: Pos,
+        /// Why.
+        message: String,
+    },
+    /// A document of a values file is not a map.
+    #[error("{name}:{pos}: a values document must be a map of keys, found {found}")]
+    NotAMap {
+        /// The file's name, as given.
+        name: String,
+        /// Where the document starts.
+        pos: Pos,
+        /// What it is instead (`a list`, `a string`, ...).
+        found: &'static str,
+    },
+    /// A `--set*` text cannot be parsed.
+    #[error("{flag} {text}: {message}")]
+    Set {
+        /// The flag (`--set`, `--set-string`, ...).
+        flag: &'static str,
+        /// The text given to it.
+        text: String,
+        /// Helm's message.
+        message: String,
+    },
+}
+
+/// Where a key's value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A values file, at a position when known.
+    File {
+        /// The file's name, as given.
+        name: String,
+        /// The key's or value's position in it.
+        pos: Option<Pos>,
+    },
+    /// A `--set*` flag, spelled as given.
+    Flag(String),
+    /// Nobody set it: the chart's default.
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File { name, pos: Some(pos) } => write!(f, "{name}:{pos}"),
+            Origin::File { name, pos: None } => f.write_str(name),
+            Origin::Flag(flag) => f.write_str(flag),
+            Origin::Default => f.write_str("default values"),
+        }
+    }
+}
+
+enum SourcePaths {
+    File(Positions),
+    Flag(HashSet<KeyPath>),
+}
+
+struct Source {
+    label: String,
+    paths: SourcePaths,
+}
+
+impl Source {
+    /// This source's origin for exactly `path`, if it set it.
+    fn origin_of(&self, path: &KeyPath, prefer_key: bool) -> Option<Origin> {
+        match &self.paths {
+            SourcePaths::File(positions) => {
+                let pos = if prefer_key { positions.keys.get(path) } else { None }
+                    .or_else(|| positions.values.get(path))
+                    .or_else(|| positions.keys.get(path))?;
+                Some(Origin::File { name: self.label.clone(), pos: Some(*pos) })
+            }
+            SourcePaths::Flag(paths) => paths.contains(path).then(|| Origin::Flag(self.label.clone())),
+        }
+    }
+}
+
+/// The user's values merged in Helm's order, with the origin of each key.
+pub struct UserValues {
+    /// The merged values, what Helm hands to the chart as the user's values.
+    pub values: Map,
+    sources: Vec<Source>,
+    /// Things worth telling the user that do not make the input invalid.
+    pub warnings: Vec<String>,
+}
+
+impl UserValues {
+    /// Reads and merges every input. `read_file` serves `--set-file`.
+    pub fn collect(
+        inputs: &ValueInputs,
+        read_file: &mut FileReader<'_>,
+    ) -> Result<UserValues, ValuesInputError> {
+        let mut values = Map::new();
+        let mut sources = Vec::new();
+        let mut warnings = Vec::new();
+        for (name, bytes) in &inputs.files {
+            let (map, positions) = load_values_file(name, bytes, &mut warnings)?;
+            merge_maps(&mut values, map);
+            sources.push(Source { label: name.clone(), paths: SourcePaths::File(positions) });
+        }
+        for (kind, text) in inputs.flags_in_helm_order() {
+            let set_error = |e: super::strvals::SetError| ValuesInputError::Set {
+                flag: kind.flag(),
+                text: text.clone(),
+                message: e.0,
+            };
+            parse_set(text, kind, &mut values, read_file).map_err(set_error)?;
+            // Parsing once more into an empty map tells exactly which keys this flag set.
+            let mut own = Map::new();
+            parse_set(text, kind, &mut own, read_file).map_err(set_error)?;
+            let mut paths = HashSet::new();
+            collect_paths(&Value::Map(own), KeyPath::root(), &mut paths);
+            sources
+                .push(Source { label: format!("{} {text}", kind.flag()), paths: SourcePaths::Flag(paths) });
+        }
+        Ok(UserValues { values, sources, warnings })
+    }
+
+    /// Where the value at `path` came from: the last input that set it. For a key nobody
+    /// set (a missing key), the nearest parent a values file sets, else a flag that set one.
+    pub fn origin(&self, path: &KeyPath, about_key: bool) -> Origin {
+        if let Some(origin) = self.sources.iter().rev().find_map(|s| s.origin_of(path, about_key)) {
+            return origin;
+        }
+        let ancestors = || std::iter::successors(path.parent(), KeyPath::parent).filter(|p| !p.is_root());
+        let from_files = ancestors().find_map(|p| {
+            self.sources
+                .iter()
+                .rev()
+                .filter(|s| matches!(s.paths, SourcePaths::File(_)))
+                .find_map(|s| s.origin_of(&p, true))
+        });
+        from_files
+            .or_else(|| {
+                ancestors().find_map(|p| self.sources.iter().rev().find_map(|s| s.origin_of(&p, true)))
+            })
+            .unwrap_or(Origin::Default)
+    }
+}
+
+fn collect_paths(value: &Value, path: KeyPath, into: &mut HashSet<KeyPath>) {
+    match value {
+        Value::Map(m) => {
+            for (k, v) in m {
+                collect_paths(v, path.child_key(k), into);
+            }
+        }
+        Value::List(l) => {
+            for (i, v) in l.iter().enumerate() {
+                collect_paths(v, path.child_index(i), into);
+            }
+        }
+        _ => {}
+    }
+    into.insert(path);
+}
+
+/// Loads one values file as Helm 4 does: every YAML document must be a map (or empty), and
+/// the documents are merged in order.
+pub(crate) fn load_values_file(
+    name: &str,
+    bytes: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<(Map, Positions), ValuesInputError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ValuesInputError::NotUtf8 {
+        name: name.to_string(),
+        line: 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count(),
+    })?;
+    let documents = load_yaml_documents(text).map_err(|e| ValuesInputError::Yaml {
+        name: name.to_string(),
+        pos: e.pos,
+        message: e.message,
+    })?;
+    let mut values = Map::new();
+    let mut positions = Positions::default();
+    for document in documents {
+        for (path, pos) in &document.duplicate_keys {
+            warnings.push(format!("{name}:{pos}: key {path} is given twice; the last one wins"));
+        }
+        match document.root {
+            None | Some(Value::Null) => {}
+            Some(Value::Map(map)) => merge_maps(&mut values, map),
+            Some(other) => {
+                return Err(ValuesInputError::NotAMap {
+                    name: name.to_string(),
+                    pos: document.positions.locate(&KeyPath::root()).unwrap_or(Pos { line: 1, col: 1 }),
+                    found: article(other.type_name()),
+                });
+            }
+        }
+        positions.values.extend(document.positions.values);
+        positions.keys.extend(document.positions.keys);
+    }
+    Ok((values, positions))
+}
+
+fn article(type_name: &'static str) -> &'static str {
+    match type_name {
+        "list" => "a list",
+        "string" => "a string",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_files(_: &str) -> Result<String, String> {
+        Err("no files here".into())
+    }
+
+    #[test]
+    fn later_inputs_win_and_origins_follow() {
+        let inputs = ValueInputs {
+            files: vec![
+                ("a.yaml".into(), b"domain: a.example\nadmin:\n  enabled: false\n".to_vec()),
+                ("b.yaml".into(), b"domain: b.example\n".to_vec()),
+            ],
+            set: vec!["admin.enabled=true".into()],
+            ..Default::default()
+        };
+        let user = UserValues::collect(&inputs, &mut no_files).unwrap();
+        assert_eq!(user.values["domain"], Value::String("b.example".into()));
+        assert_eq!(
+            user.origin(&KeyPath::from_dotted("domain"), false),
+            Origin::File { name: "b.yaml".into(), pos: Some(Pos { line: 1, col: 9 }) }
+        );
+        assert_eq!(
+            user.origin(&KeyPath::from_dotted("admin.enabled"), false),
+            Origin::Flag("--set admin.enabled=true".into())
+        );
+        assert_eq!(
+            user.origin(&KeyPath::from_dotted("admin.image"), false),
+            Origin::File { name: "a.yaml".into(), pos: Some(Pos { line: 2, col: 1 }) }
+        );
+        assert_eq!(user.origin(&KeyPath::from_dotted("subnet"), false), Origin::Default);
+    }
+
+    #[test]
+    fn flags_apply_in_helm_order_not_command_line_order() {
+        // --set-string is applied after --set, whatever the order given.
+        let inputs = ValueInputs {
+            set_string: vec!["a=str".into()],
+            set: vec!["a=1".into()],
+            set_json: vec!["a=[1]".into()],
+            ..Default::default()
+        };
+        let user = UserValues::collect(&inputs, &mut no_files).unwrap();
+        assert_eq!(user.values["a"], Value::String("str".into()));
+    }
+
+    #[test]
+    fn documents_merge_and_non_maps_are_refused() {
+        let mut warnings = Vec::new();
+        let (map, _) = load_values_file("v.yaml", b"a: 1\nb: 1\n---\nb: 2\n", &mut warnings).unwrap();
+        assert_eq!(Value::Map(map).to_json(), serde_json::json!({"a": 1, "b": 2}));
+        let err = load_values_file("v.yaml", b"- a\n- b\n", &mut warnings).unwrap_err();
+        assert_eq!(err.to_string(), "v.yaml:1:1: a values document must be a map of keys, found a list");
+        let err = load_values_file("v.yaml", b"a: 1\n\xff\n", &mut warnings).unwrap_err();
+        assert_eq!(err.to_string(), "v.yaml: not valid UTF-8 text (invalid byte at line 2)");
+        assert!(load_values_file("v.yaml", b"", &mut warnings).unwrap().0.is_empty());
+    }
+}

@@ -1,0 +1,63 @@
+//! Helm's template engine in Rust: what `helm template` does, byte for byte as helm 4
+//! prints it, without a helm binary.
+//!
+//! - Go's `text/template` language (lexer, parser, executor, Go's typed values and `fmt`
+//!   printing, Go's error messages);
+//! - the Sprig and Helm function libraries (`include`, `tpl`, `toYaml`, ...);
+//! - chart loading (`Chart.yaml`, `values.yaml`, `values.schema.json`, `.helmignore`,
+//!   subcharts), values input (`-f`, `--set`, `--set-string`, `--set-json`, `--set-file`,
+//!   `--set-literal`) with the origin of every key, and Helm's coalescing;
+//! - YAML read with go-yaml v2's typing and written byte for byte as go-yaml v2 writes it;
+//! - Go's number spelling (`5.24288e+07`);
+//! - `helm template`'s output: documents in install order, `# Source:` framing,
+//!   `--show-only`, `--output-dir`.
+//!
+//! What is not supported, and how it shows, is listed in the crate's `COMPATIBILITY.md`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! use helm_engine::{RenderOptions, UserValues, ValueInputs, load_chart, render_chart};
+//!
+//! let inputs = ValueInputs { set: vec!["replicas=3".into()], ..Default::default() };
+//! let user = UserValues::collect(&inputs, &mut |path: &str| std::fs::read_to_string(path).map_err(|e| e.to_string()))?;
+//! let chart = load_chart(Path::new("./my-chart"))?;
+//! let options = RenderOptions { release_name: "demo".into(), ..Default::default() };
+//! let rendered = render_chart(&chart, &user.values, &options)?;
+//! print!("{}", rendered.template_output(&options)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Layers
+//!
+//! Modules are layered, each importing only those below it:
+//!
+//! 1. `value` (the dynamic value tree) and `strconv` (Go's number parsing and formatting,
+//!    quoting);
+//! 2. `yaml` (reading and writing);
+//! 3. `template` (the language; the function table is handed to it, so it knows no library);
+//! 4. `funcs` (Sprig's and Helm's functions);
+//! 5. `helm` (charts, values input and coalescing, schema checks, rendering, output).
+#![warn(missing_docs)]
+
+mod funcs;
+mod helm;
+mod strconv;
+mod template;
+mod value;
+mod yaml;
+
+pub use helm::chart::{Chart, ChartLoadError, load_chart};
+pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
+pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};
+pub use helm::output::{
+    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only, sort_in_install_order,
+    write_output_dir,
+};
+pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
+pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
+pub use strconv::{format_float_json, quote as go_quote};
+pub use value::{KeyPath, Map, Segment, Value};
+pub use yaml::{KeyOrder, Pos, Positions, YamlDocument, YamlError, load_yaml_documents, to_yaml};

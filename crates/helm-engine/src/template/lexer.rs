@@ -1,0 +1,705 @@
+//! The lexer: splits template text into text runs and the tokens inside `{{ }}` actions,
+//! exactly where Go's `text/template/parse` lexer splits them (trim markers `{{- ` and ` -}}`,
+//! comments `{{/* */}}`, newlines inside actions, number spellings), with Go's error texts.
+//!
+//! It is pulled token by token by the parser, so a lexical error further down the text is
+//! only reported if the parser gets that far, as in Go.
+
+/// The kind of a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A lexical error; the token's value is the message.
+    Error,
+    /// `true` or `false`.
+    Bool,
+    /// A printable ASCII character that has no other meaning (a comma, say).
+    Char,
+    /// A character constant: `'a'`.
+    CharConstant,
+    /// A complex constant: `1+2i`.
+    Complex,
+    /// `=`
+    Assign,
+    /// `:=`
+    Declare,
+    /// End of input.
+    Eof,
+    /// `.Field`
+    Field,
+    /// A function name.
+    Identifier,
+    /// `{{` (with or without a trim marker).
+    LeftDelim,
+    /// `(`
+    LeftParen,
+    /// A number.
+    Number,
+    /// `|`
+    Pipe,
+    /// A raw string: `` `text` ``.
+    RawString,
+    /// `}}` (with or without a trim marker).
+    RightDelim,
+    /// `)`
+    RightParen,
+    /// Spaces between operands (newlines included).
+    Space,
+    /// A quoted string: `"text"`.
+    String,
+    /// Text outside actions.
+    Text,
+    /// A variable: `$` or `$name`.
+    Variable,
+    /// `block`
+    Block,
+    /// `break`
+    Break,
+    /// `continue`
+    Continue,
+    /// `.` alone.
+    Dot,
+    /// `define`
+    Define,
+    /// `else`
+    Else,
+    /// `end`
+    End,
+    /// `if`
+    If,
+    /// `nil`
+    Nil,
+    /// `range`
+    Range,
+    /// `template`
+    Template,
+    /// `with`
+    With,
+}
+
+impl Kind {
+    /// Whether the kind is a keyword (Go prints those as `<name>` in messages).
+    pub(crate) fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            Kind::Block
+                | Kind::Break
+                | Kind::Continue
+                | Kind::Dot
+                | Kind::Define
+                | Kind::Else
+                | Kind::End
+                | Kind::If
+                | Kind::Nil
+                | Kind::Range
+                | Kind::Template
+                | Kind::With
+        )
+    }
+}
+
+/// A token: its kind, byte offset, text and the line it starts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// What it is.
+    pub kind: Kind,
+    /// Byte offset in the input.
+    pub pos: usize,
+    /// Its text (the message for [`Kind::Error`]).
+    pub val: String,
+    /// The 1-based line where it starts.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Item {
+    /// Go's spelling of a token in parse errors: `EOF`, the message of an error, `<if>` for a
+    /// keyword, a quoted text cut to ten characters otherwise.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            Kind::Eof => f.write_str("EOF"),
+            Kind::Error => f.write_str(&self.val),
+            k if k.is_keyword() => write!(f, "<{}>", self.val),
+            _ if self.val.chars().count() > 10 => {
+                let cut: String = self.val.chars().take(10).collect();
+                write!(f, "{}...", crate::strconv::quote(&cut))
+            }
+            _ => f.write_str(&crate::strconv::quote(&self.val)),
+        }
+    }
+}
+
+const LEFT_DELIM: &str = "{{";
+const RIGHT_DELIM: &str = "}}";
+const LEFT_COMMENT: &str = "/*";
+const RIGHT_COMMENT: &str = "*/";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Text,
+    LeftDelim,
+    InsideAction,
+    Done,
+}
+
+/// A pull lexer over one template text.
+pub(crate) struct Lexer<'a> {
+    input: &'a str,
+    pos: usize,
+    start: usize,
+    line: usize,
+    start_line: usize,
+    paren_depth: usize,
+    state: State,
+    /// Whether `break` and `continue` are keywords (they are unless functions of those names
+    /// exist).
+    break_ok: bool,
+    continue_ok: bool,
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphabetic() || c.is_numeric() && is_unicode_digit(c)
+}
+
+/// Go's `unicode.IsDigit` is the decimal-number category; Rust's `is_numeric` is wider.
+fn is_unicode_digit(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    c.is_ascii_digit() || get_general_category(c) == GeneralCategory::DecimalNumber
+}
+
+fn has_left_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
+}
+
+fn has_right_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+}
+
+fn keyword(word: &str) -> Option<Kind> {
+    Some(match word {
+        "." => Kind::Dot,
+        "block" => Kind::Block,
+        "break" => Kind::Break,
+        "continue" => Kind::Continue,
+        "define" => Kind::Define,
+        "else" => Kind::Else,
+        "end" => Kind::End,
+        "if" => Kind::If,
+        "range" => Kind::Range,
+        "nil" => Kind::Nil,
+        "template" => Kind::Template,
+        "with" => Kind::With,
+        _ => return None,
+    })
+}
+
+/// Go's `%#U` of a character: `U+002D '-'`.
+pub(crate) fn char_u(c: Option<char>) -> String {
+    match c {
+        Some(c) if crate::strconv::is_print(c) => format!("U+{:04X} '{c}'", c as u32),
+        Some(c) => format!("U+{:04X}", c as u32),
+        None => "U+FFFFFFFFFFFFFFFF".into(),
+    }
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over `input`; `break_ok`/`continue_ok` say whether those words are keywords.
+    pub(crate) fn new(input: &'a str, break_ok: bool, continue_ok: bool) -> Self {
+        Lexer {
+            input,
+            pos: 0,
+            start: 0,
+            line: 1,
+            start_line: 1,
+            paren_depth: 0,
+            state: State::Text,
+            break_ok,
+            continue_ok,
+        }
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.input[self.pos..]
+    }
+
+    fn peek_char(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.peek_char()?;
+        self.pos += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+        }
+        Some(c)
+    }
+
+    fn backup(&mut self, c: Option<char>) {
+        if let Some(c) = c {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
+            }
+        }
+    }
+
+    fn item(&mut self, kind: Kind) -> Item {
+        let item = Item {
+            kind,
+            pos: self.start,
+            val: self.input[self.start..self.pos].to_string(),
+            line: self.start_line,
+        };
+        self.start = self.pos;
+        self.start_line = self.line;
+        item
+    }
+
+    fn ignore(&mut self) {
+        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.start = self.pos;
+        self.start_line = self.line;
+    }
+
+    fn error(&mut self, message: String) -> Item {
+        self.state = State::Done;
+        Item { kind: Kind::Error, pos: self.start, val: message, line: self.start_line }
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.peek_char() {
+            Some(c) if valid.contains(c) => {
+                self.next_char();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while self.accept(valid) {}
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = self.rest();
+        if has_right_trim_marker(rest) && rest[2..].starts_with(RIGHT_DELIM) {
+            return (true, true);
+        }
+        (rest.starts_with(RIGHT_DELIM), false)
+    }
+
+    fn at_terminator(&self) -> bool {
+        match self.peek_char() {
+            None => true,
+            Some(c) if is_space(c) => true,
+            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+            _ => self.rest().starts_with(RIGHT_DELIM),
+        }
+    }
+
+    /// The next token; after the end or an error, `Eof` forever.
+    pub(crate) fn next_item(&mut self) -> Item {
+        loop {
+            let produced = match self.state {
+                State::Done => {
+                    return Item {
+                        kind: Kind::Eof,
+                        pos: self.input.len(),
+                        val: String::new(),
+                        line: self.line,
+                    };
+                }
+                State::Text => self.lex_text(),
+                State::LeftDelim => self.lex_left_delim(),
+                State::InsideAction => self.lex_inside_action(),
+            };
+            if let Some(item) = produced {
+                if item.kind == Kind::Eof {
+                    self.state = State::Done;
+                }
+                return item;
+            }
+        }
+    }
+
+    fn lex_text(&mut self) -> Option<Item> {
+        if let Some(x) = self.rest().find(LEFT_DELIM) {
+            if x > 0 {
+                self.pos += x;
+                let delim_end = self.pos + LEFT_DELIM.len();
+                let mut trim = 0;
+                if has_left_trim_marker(&self.input[delim_end..]) {
+                    let text = &self.input[self.start..self.pos];
+                    trim = text.len() - text.trim_end_matches(is_space).len();
+                }
+                self.pos -= trim;
+                self.line += self.input[self.start..self.pos].matches('\n').count();
+                let item = self.item(Kind::Text);
+                self.pos += trim;
+                self.ignore();
+                self.state = State::LeftDelim;
+                if !item.val.is_empty() {
+                    return Some(item);
+                }
+                return None;
+            }
+            self.state = State::LeftDelim;
+            return None;
+        }
+        self.pos = self.input.len();
+        if self.pos > self.start {
+            self.line += self.input[self.start..self.pos].matches('\n').count();
+            let item = self.item(Kind::Text);
+            self.state = State::Done;
+            // Go emits EOF after the final text; the Done state does that.
+            return Some(item);
+        }
+        Some(self.item(Kind::Eof))
+    }
+
+    fn lex_left_delim(&mut self) -> Option<Item> {
+        self.pos += LEFT_DELIM.len();
+        let trim = has_left_trim_marker(self.rest());
+        let after = if trim { 2 } else { 0 };
+        if self.input[self.pos + after..].starts_with(LEFT_COMMENT) {
+            self.pos += after;
+            self.ignore();
+            return self.lex_comment();
+        }
+        let item = self.item(Kind::LeftDelim);
+        self.pos += after;
+        self.ignore();
+        self.paren_depth = 0;
+        self.state = State::InsideAction;
+        Some(item)
+    }
+
+    fn lex_comment(&mut self) -> Option<Item> {
+        self.pos += LEFT_COMMENT.len();
+        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+            return Some(self.error("unclosed comment".into()));
+        };
+        self.pos += x + RIGHT_COMMENT.len();
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            return Some(self.error("comment ends before closing delimiter".into()));
+        }
+        if trim {
+            self.pos += 2;
+        }
+        self.pos += RIGHT_DELIM.len();
+        if trim {
+            let rest = self.rest();
+            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+        }
+        self.ignore();
+        self.state = State::Text;
+        None
+    }
+
+    fn lex_right_delim(&mut self) -> Option<Item> {
+        let (_, trim) = self.at_right_delim();
+        if trim {
+            self.pos += 2;
+            self.ignore();
+        }
+        self.pos += RIGHT_DELIM.len();
+        let item = self.item(Kind::RightDelim);
+        if trim {
+            let rest = self.rest();
+            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.ignore();
+        }
+        self.state = State::Text;
+        Some(item)
+    }
+
+    fn lex_inside_action(&mut self) -> Option<Item> {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                return self.lex_right_delim();
+            }
+            return Some(self.error("unclosed left paren".into()));
+        }
+        let Some(c) = self.next_char() else {
+            return Some(self.error("unclosed action".into()));
+        };
+        match c {
+            c if is_space(c) => {
+                self.backup(Some(c));
+                self.lex_space()
+            }
+            '=' => Some(self.item(Kind::Assign)),
+            ':' => {
+                if self.next_char() != Some('=') {
+                    return Some(self.error("expected :=".into()));
+                }
+                Some(self.item(Kind::Declare))
+            }
+            '|' => Some(self.item(Kind::Pipe)),
+            '"' => Some(self.lex_quote()),
+            '`' => Some(self.lex_raw_quote()),
+            '$' => Some(self.lex_variable()),
+            '\'' => Some(self.lex_char()),
+            '.' => {
+                // ".field" unless a digit follows ('.5' is a number).
+                match self.input.as_bytes().get(self.pos) {
+                    Some(b) if b.is_ascii_digit() => {
+                        self.backup(Some(c));
+                        Some(self.lex_number())
+                    }
+                    _ => Some(self.lex_field_or_variable(Kind::Field)),
+                }
+            }
+            '+' | '-' | '0'..='9' => {
+                self.backup(Some(c));
+                Some(self.lex_number())
+            }
+            c if is_alnum(c) => {
+                self.backup(Some(c));
+                Some(self.lex_identifier())
+            }
+            '(' => {
+                self.paren_depth += 1;
+                Some(self.item(Kind::LeftParen))
+            }
+            ')' => {
+                if self.paren_depth == 0 {
+                    return Some(self.error("unexpected right paren".into()));
+                }
+                self.paren_depth -= 1;
+                Some(self.item(Kind::RightParen))
+            }
+            c if c.is_ascii() && (' '..='~').contains(&c) => Some(self.item(Kind::Char)),
+            c => Some(self.error(format!("unrecognized character in action: {}", char_u(Some(c))))),
+        }
+    }
+
+    fn lex_space(&mut self) -> Option<Item> {
+        let mut spaces = 0;
+        while let Some(c) = self.peek_char() {
+            if !is_space(c) {
+                break;
+            }
+            self.next_char();
+            spaces += 1;
+        }
+        // A space followed by "-}}" is a trim-marked right delimiter, not an operand space.
+        let before = &self.input[self.pos - 1..];
+        if has_right_trim_marker(before) && before[2..].starts_with(RIGHT_DELIM) {
+            let c = self.input[..self.pos].chars().next_back();
+            self.backup(c);
+            if spaces == 1 {
+                return self.lex_right_delim();
+            }
+        }
+        Some(self.item(Kind::Space))
+    }
+
+    fn lex_identifier(&mut self) -> Item {
+        loop {
+            let c = self.next_char();
+            match c {
+                Some(c) if is_alnum(c) => {}
+                _ => {
+                    self.backup(c);
+                    let word = &self.input[self.start..self.pos];
+                    if !self.at_terminator() {
+                        return self.error(format!("bad character {}", char_u(c)));
+                    }
+                    return match keyword(word) {
+                        Some(Kind::Break) if !self.break_ok => self.item(Kind::Identifier),
+                        Some(Kind::Continue) if !self.continue_ok => self.item(Kind::Identifier),
+                        Some(k) => self.item(k),
+                        None if word.starts_with('.') => self.item(Kind::Field),
+                        None if word == "true" || word == "false" => self.item(Kind::Bool),
+                        None => self.item(Kind::Identifier),
+                    };
+                }
+            }
+        }
+    }
+
+    fn lex_variable(&mut self) -> Item {
+        if self.at_terminator() {
+            return self.item(Kind::Variable);
+        }
+        self.lex_field_or_variable(Kind::Variable)
+    }
+
+    fn lex_field_or_variable(&mut self, kind: Kind) -> Item {
+        if self.at_terminator() {
+            return self.item(if kind == Kind::Variable { Kind::Variable } else { Kind::Dot });
+        }
+        let mut last;
+        loop {
+            last = self.next_char();
+            match last {
+                Some(c) if is_alnum(c) => {}
+                _ => {
+                    self.backup(last);
+                    break;
+                }
+            }
+        }
+        if !self.at_terminator() {
+            return self.error(format!("bad character {}", char_u(last)));
+        }
+        self.item(kind)
+    }
+
+    fn lex_char(&mut self) -> Item {
+        loop {
+            match self.next_char() {
+                Some('\\') => match self.next_char() {
+                    Some(c) if c != '\n' => continue,
+                    _ => return self.error("unterminated character constant".into()),
+                },
+                None | Some('\n') => return self.error("unterminated character constant".into()),
+                Some('\'') => break,
+                Some(_) => {}
+            }
+        }
+        self.item(Kind::CharConstant)
+    }
+
+    fn lex_number(&mut self) -> Item {
+        if !self.scan_number() {
+            let text = self.input[self.start..self.pos].to_string();
+            return self.error(format!("bad number syntax: {}", crate::strconv::quote(&text)));
+        }
+        if let Some('+' | '-') = self.peek_char() {
+            // A complex constant: 1+2i.
+            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
+                let text = self.input[self.start..self.pos].to_string();
+                return self.error(format!("bad number syntax: {}", crate::strconv::quote(&text)));
+            }
+            return self.item(Kind::Complex);
+        }
+        self.item(Kind::Number)
+    }
+
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 11 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 23 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
+        if let Some(c) = self.peek_char()
+            && is_alnum(c)
+        {
+            self.next_char();
+            return false;
+        }
+        true
+    }
+
+    fn lex_quote(&mut self) -> Item {
+        loop {
+            match self.next_char() {
+                Some('\\') => match self.next_char() {
+                    Some(c) if c != '\n' => continue,
+                    _ => return self.error("unterminated quoted string".into()),
+                },
+                None | Some('\n') => return self.error("unterminated quoted string".into()),
+                Some('"') => break,
+                Some(_) => {}
+            }
+        }
+        self.item(Kind::String)
+    }
+
+    fn lex_raw_quote(&mut self) -> Item {
+        loop {
+            match self.next_char() {
+                None => return self.error("unterminated raw quoted string".into()),
+                Some('`') => break,
+                Some(_) => {}
+            }
+        }
+        self.item(Kind::RawString)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The lexer ends with EOF or an error after at most one token per input byte (and
+        /// one more), whatever the text.
+        #[test]
+        fn lexing_always_ends(text in proptest::prelude::any::<String>()) {
+            let mut lexer = Lexer::new(&text, true, true);
+            let ended = (0..=text.len() + 1).any(|_| matches!(lexer.next_item().kind, Kind::Eof | Kind::Error));
+            proptest::prop_assert!(ended);
+        }
+    }
+
+    fn kinds(input: &str) -> Vec<(Kind, String)> {
+        let mut lexer = Lexer::new(input, true, true);
+        let mut out = Vec::new();
+        loop {
+            let item = lexer.next_item();
+            let kind = item.kind;
+            out.push((kind, item.val));
+            if matches!(kind, Kind::Eof | Kind::Error) {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn trims_and_comments() {
+        let items = kinds("a  {{- .x -}}  b{{/* c */}}d");
+        let vals: Vec<&str> = items.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(vals, ["a", "{{", ".x", "}}", "b", "d", ""]);
+    }
+
+    #[test]
+    fn numbers_and_errors() {
+        let items = kinds("{{ 0x1F 1_000 3.5e-2 'a' 1+2i }}");
+        let nums: Vec<Kind> = items.iter().map(|(k, _)| *k).filter(|k| *k != Kind::Space).collect();
+        assert_eq!(
+            nums,
+            [
+                Kind::LeftDelim,
+                Kind::Number,
+                Kind::Number,
+                Kind::Number,
+                Kind::CharConstant,
+                Kind::Complex,
+                Kind::RightDelim,
+                Kind::Eof
+            ]
+        );
+        assert_eq!(kinds("{{ .x").last().unwrap().1, "unclosed action");
+        assert_eq!(kinds("{{ 3x }}").last().unwrap().1, "bad number syntax: \"3x\"");
+    }
+}

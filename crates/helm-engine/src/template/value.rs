@@ -1,0 +1,444 @@
+//! The engine's values: the Go kinds that templates can observe.
+//!
+//! Go templates are typed: `eq` refuses to compare a `float64` with an `int`, `%T` prints the
+//! Go type, `typeOf` and `kindOf` name it, and functions check their parameter types. So a
+//! value here remembers its Go type: `Int` is Go's `int` (from `len`, literals, `atoi`),
+//! `Int64` is `int64` (from `--set`, `add`, `int64`), `Float` is `float64` (every number read
+//! from YAML or JSON). Maps are shared and mutable, as Go maps are: `set` changes the map in
+//! place and every holder of it sees the change.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::rc::Rc;
+
+use super::sig::Sig;
+use crate::value::{Map as PlainMap, Value};
+
+/// The Go slice type of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SliceKind {
+    /// `[]interface {}`
+    Iface,
+    /// `[]string`
+    Str,
+    /// `[]int`
+    Int,
+    /// Helm's `common.VersionSet` (a `[]string` with a `Has` method).
+    VersionSet,
+}
+
+/// The Go map type of a map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MapKind {
+    /// `map[string]interface {}`
+    Iface,
+    /// Helm's `common.Values` (the top-level render values and `.Values`).
+    Values,
+    /// `map[string]string` (what Sprig's `split` returns).
+    Str,
+}
+
+/// A Go list value.
+#[derive(Clone, Debug)]
+pub(crate) struct List {
+    /// The Go slice type.
+    pub kind: SliceKind,
+    /// The elements.
+    pub items: Vec<Val>,
+}
+
+/// The contents of a Go map: entries are kept sorted by key, which is the order in which Go
+/// prints maps and `range` visits them.
+#[derive(Clone, Debug)]
+pub(crate) struct MapData {
+    /// The Go map type.
+    pub kind: MapKind,
+    /// The entries, by key.
+    pub entries: BTreeMap<String, Val>,
+}
+
+/// A shared, mutable Go map.
+pub(crate) type MapRef = Rc<RefCell<MapData>>;
+
+/// A template value.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Val {
+    /// A nil interface (a missing key, a YAML null, the `nil` literal).
+    #[default]
+    Nil,
+    /// `bool`
+    Bool(bool),
+    /// `int`
+    Int(i64),
+    /// `int64`
+    Int64(i64),
+    /// `uint8` (indexing a string gives a byte).
+    Byte(u8),
+    /// `float64`
+    Float(f64),
+    /// `string`
+    Str(Rc<str>),
+    /// `[]uint8`
+    Bytes(Rc<Vec<u8>>),
+    /// A slice.
+    List(Rc<List>),
+    /// A map.
+    Map(MapRef),
+    /// A Go object with fields and methods (`.Capabilities`, `.Files`, a semver version).
+    Obj(Rc<dyn GoObject>),
+}
+
+/// A Go value with fields and methods that the caller hands to templates or that a function
+/// returns (Helm's `.Capabilities` and `.Files`, Sprig's semver versions). The executor
+/// reaches fields and methods only through this trait, so the language knows no particular
+/// object.
+pub(crate) trait GoObject: Debug + Any {
+    /// Go's type name, as `%T` and `typeOf` print it.
+    fn type_name(&self) -> &'static str;
+
+    /// Go's kind name, as `kindOf` prints it: `struct`, `ptr` or `map`.
+    fn kind_name(&self) -> &'static str;
+
+    /// Go's truth: structs and non-nil pointers are true, maps when not empty.
+    fn truth(&self) -> bool {
+        self.len() != Some(0)
+    }
+
+    /// The length, for map-like objects.
+    fn len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Whether `other` equals this object as Go's `reflect.DeepEqual` sees them.
+    fn same(&self, other: &dyn GoObject) -> bool;
+
+    /// The object as `encoding/json` sees it (exported fields, JSON tags).
+    fn to_json_val(&self) -> Val;
+
+    /// A struct field or map entry (not a method).
+    fn field(&self, _name: &str) -> Option<Val> {
+        None
+    }
+
+    /// Whether the object is a struct whose field `name` exists but is unexported.
+    fn unexported_field(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// The signature of method `name`, if the object has it.
+    fn method_sig(&self, _name: &str) -> Option<Sig> {
+        None
+    }
+
+    /// Calls method `name`, whose signature [`GoObject::method_sig`] gave, with arguments
+    /// already checked against it.
+    fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
+        Err(format!("method {name} not found"))
+    }
+
+    /// Go's `%v` (with `plus`, `%+v`: struct field names), nested `depth` deep.
+    fn fmt_v(&self, plus: bool, depth: usize) -> String;
+
+    /// How a template action prints the object.
+    fn print_top(&self) -> String {
+        self.fmt_v(false, 0)
+    }
+
+    /// The (key, value) pairs `range` visits, sorted by key, for map-like objects.
+    fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
+        None
+    }
+}
+
+impl dyn GoObject {
+    /// The object as its concrete type, if it is a `T`.
+    pub(crate) fn downcast_ref<T: GoObject>(&self) -> Option<&T> {
+        (self as &dyn Any).downcast_ref::<T>()
+    }
+}
+
+impl Val {
+    /// A string value.
+    pub(crate) fn str(s: impl AsRef<str>) -> Val {
+        Val::Str(Rc::from(s.as_ref()))
+    }
+
+    /// A `[]interface {}`.
+    pub(crate) fn list(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(List { kind: SliceKind::Iface, items }))
+    }
+
+    /// A slice of the given Go type.
+    pub(crate) fn typed_list(kind: SliceKind, items: Vec<Val>) -> Val {
+        Val::List(Rc::new(List { kind, items }))
+    }
+
+    /// A `[]string`.
+    pub(crate) fn str_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Val {
+        Val::typed_list(SliceKind::Str, items.into_iter().map(Val::str).collect())
+    }
+
+    /// A new `map[string]interface {}`.
+    pub(crate) fn map(entries: BTreeMap<String, Val>) -> Val {
+        Val::typed_map(MapKind::Iface, entries)
+    }
+
+    /// A new map of the given Go type.
+    pub(crate) fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
+        Val::Map(Rc::new(RefCell::new(MapData { kind, entries })))
+    }
+
+    /// Whether this is a nil interface.
+    pub(crate) fn is_nil(&self) -> bool {
+        matches!(self, Val::Nil)
+    }
+
+    /// The string inside, if this is a string.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Go's type name, as `%T` and `typeOf` print it.
+    pub(crate) fn type_name(&self) -> String {
+        match self {
+            Val::Nil => "<nil>".into(),
+            Val::Bool(_) => "bool".into(),
+            Val::Int(_) => "int".into(),
+            Val::Int64(_) => "int64".into(),
+            Val::Byte(_) => "uint8".into(),
+            Val::Float(_) => "float64".into(),
+            Val::Str(_) => "string".into(),
+            Val::Bytes(_) => "[]uint8".into(),
+            Val::List(l) => slice_type_name(l.kind).into(),
+            Val::Map(m) => map_type_name(m.borrow().kind).into(),
+            Val::Obj(o) => o.type_name().into(),
+        }
+    }
+
+    /// Go's kind name, as `kindOf` prints it.
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            Val::Nil => "invalid",
+            Val::Bool(_) => "bool",
+            Val::Int(_) => "int",
+            Val::Int64(_) => "int64",
+            Val::Byte(_) => "uint8",
+            Val::Float(_) => "float64",
+            Val::Str(_) => "string",
+            Val::Bytes(_) | Val::List(_) => "slice",
+            Val::Map(_) => "map",
+            Val::Obj(o) => o.kind_name(),
+        }
+    }
+
+    /// Go's truth (`if`, `and`, `or`, `not`): false for zero numbers, empty strings, lists
+    /// and maps, false and nil; true otherwise (structs are always true).
+    pub(crate) fn truth(&self) -> bool {
+        match self {
+            Val::Nil => false,
+            Val::Bool(b) => *b,
+            Val::Int(i) | Val::Int64(i) => *i != 0,
+            Val::Byte(b) => *b != 0,
+            Val::Float(f) => *f != 0.0,
+            Val::Str(s) => !s.is_empty(),
+            Val::Bytes(b) => !b.is_empty(),
+            Val::List(l) => !l.items.is_empty(),
+            Val::Map(m) => !m.borrow().entries.is_empty(),
+            Val::Obj(o) => o.truth(),
+        }
+    }
+
+    /// The length Go's `len` reports, for the kinds that have one.
+    pub(crate) fn len(&self) -> Option<usize> {
+        match self {
+            Val::Str(s) => Some(s.len()),
+            Val::Bytes(b) => Some(b.len()),
+            Val::List(l) => Some(l.items.len()),
+            Val::Map(m) => Some(m.borrow().entries.len()),
+            Val::Obj(o) => o.len(),
+            _ => None,
+        }
+    }
+
+    /// The elements of a list (or of a byte slice, as bytes).
+    pub(crate) fn list_items(&self) -> Option<Vec<Val>> {
+        match self {
+            Val::List(l) => Some(l.items.clone()),
+            Val::Bytes(b) => Some(b.iter().map(|b| Val::Byte(*b)).collect()),
+            _ => None,
+        }
+    }
+
+    /// A snapshot of a map's entries.
+    pub(crate) fn map_entries(&self) -> Option<BTreeMap<String, Val>> {
+        match self {
+            Val::Map(m) => Some(m.borrow().entries.clone()),
+            _ => None,
+        }
+    }
+
+    /// Converts a plain value tree (values files, `--set`) into template values: numbers
+    /// from files are `float64`, integers from `--set` are `int64`.
+    pub(crate) fn from_value(value: &Value) -> Val {
+        match value {
+            Value::Null => Val::Nil,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int64(*i),
+            Value::Float(f) => Val::Float(*f),
+            Value::String(s) => Val::str(s),
+            Value::List(l) => Val::list(l.iter().map(Val::from_value).collect()),
+            Value::Map(m) => Val::map(m.iter().map(|(k, v)| (k.clone(), Val::from_value(v))).collect()),
+        }
+    }
+
+    /// Converts a plain map into a template map of the given kind.
+    pub(crate) fn from_plain_map(map: &PlainMap, kind: MapKind) -> Val {
+        Val::typed_map(kind, map.iter().map(|(k, v)| (k.clone(), Val::from_value(v))).collect())
+    }
+
+    /// Converts back into a plain value tree the way Go's `encoding/json` sees the value
+    /// (byte slices become base64 text, objects their exported fields). Cycles and excessive
+    /// nesting yield `None`.
+    pub(crate) fn to_value(&self) -> Option<Value> {
+        self.to_value_depth(0)
+    }
+
+    fn to_value_depth(&self, depth: usize) -> Option<Value> {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        Some(match self {
+            Val::Nil => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Int(i) | Val::Int64(i) => Value::Int(*i),
+            Val::Byte(b) => Value::Int(i64::from(*b)),
+            Val::Float(f) => Value::Float(*f),
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::Bytes(b) => Value::String(base64_encode(b)),
+            Val::List(l) => {
+                let mut out = Vec::with_capacity(l.items.len());
+                for item in &l.items {
+                    out.push(item.to_value_depth(depth + 1)?);
+                }
+                Value::List(out)
+            }
+            Val::Map(m) => {
+                let entries = m.try_borrow().ok()?.entries.clone();
+                let mut out = PlainMap::new();
+                for (k, v) in &entries {
+                    out.insert(k.clone(), v.to_value_depth(depth + 1)?);
+                }
+                Value::Map(out)
+            }
+            Val::Obj(o) => o.to_json_val().to_value_depth(depth + 1)?,
+        })
+    }
+
+    /// A deep copy: maps become new maps (Sprig's `deepCopy`).
+    pub(crate) fn deep_copy(&self) -> Val {
+        self.deep_copy_depth(0)
+    }
+
+    fn deep_copy_depth(&self, depth: usize) -> Val {
+        if depth > MAX_NESTING {
+            return Val::Nil;
+        }
+        match self {
+            Val::List(l) => {
+                Val::typed_list(l.kind, l.items.iter().map(|v| v.deep_copy_depth(depth + 1)).collect())
+            }
+            Val::Map(m) => {
+                let data = m.borrow().clone();
+                let entries =
+                    data.entries.iter().map(|(k, v)| (k.clone(), v.deep_copy_depth(depth + 1))).collect();
+                Val::typed_map(data.kind, entries)
+            }
+            Val::Bytes(b) => Val::Bytes(Rc::new(b.as_ref().clone())),
+            other => other.clone(),
+        }
+    }
+}
+
+/// The standard base64 alphabet.
+pub(crate) const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding: how `encoding/json` writes a `[]byte`.
+pub(crate) fn base64_encode(input: &[u8]) -> String {
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+/// How deep values may nest before printing or converting gives up (a map can be made to
+/// contain itself with `set`).
+pub(crate) const MAX_NESTING: usize = 10_000;
+
+/// The Go name of a slice type.
+pub(crate) fn slice_type_name(kind: SliceKind) -> &'static str {
+    match kind {
+        SliceKind::Iface => "[]interface {}",
+        SliceKind::Str => "[]string",
+        SliceKind::Int => "[]int",
+        SliceKind::VersionSet => "common.VersionSet",
+    }
+}
+
+/// The Go name of a map type.
+pub(crate) fn map_type_name(kind: MapKind) -> &'static str {
+    match kind {
+        MapKind::Iface => "map[string]interface {}",
+        MapKind::Values => "common.Values",
+        MapKind::Str => "map[string]string",
+    }
+}
+
+/// Go's `==` on two values of the same comparable type, and `reflect.DeepEqual` for the
+/// others (used by `has`, `uniq`, `without`, `deepEqual`).
+pub(crate) fn deep_equal(a: &Val, b: &Val) -> bool {
+    deep_equal_depth(a, b, 0)
+}
+
+fn deep_equal_depth(a: &Val, b: &Val, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return false;
+    }
+    match (a, b) {
+        (Val::Nil, Val::Nil) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Int(x), Val::Int(y)) | (Val::Int64(x), Val::Int64(y)) => x == y,
+        (Val::Byte(x), Val::Byte(y)) => x == y,
+        (Val::Float(x), Val::Float(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Bytes(x), Val::Bytes(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            x.kind == y.kind
+                && x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal_depth(p, q, depth + 1))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (x.borrow().clone(), y.borrow().clone());
+            x.kind == y.kind
+                && x.entries.len() == y.entries.len()
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal_depth(v, w, depth + 1)))
+        }
+        (Val::Obj(x), Val::Obj(y)) => Rc::ptr_eq(x, y) || x.same(y.as_ref()),
+        _ => false,
+    }
+}

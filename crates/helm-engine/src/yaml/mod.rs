@@ -1,0 +1,9 @@
+//! YAML with Helm's semantics: reading with go-yaml v2's typing and the position of every
+//! node (for error messages), and writing byte for byte as go-yaml v2 writes (Helm's
+//! `toYaml`).
+
+mod emit;
+mod load;
+
+pub use emit::{KeyOrder, to_yaml};
+pub use load::{Pos, Positions, YamlDocument, YamlError, load_yaml_documents};
