@@ -127,6 +127,28 @@ const CASES: &[Case] = &[
         ],
     ),
     case(MINIMAL, &["redis.builtin=false", "redis.host=redis.example.org", "redis.port=6380"]),
+    case(
+        MINIMAL,
+        &[
+            "database.type=mysql",
+            "database.mysql.host=mariadb.db.svc",
+            "database.mysql.existingSecret.name=mariadb",
+            "webmail.enabled=true",
+            "webmail.database.onServer=true",
+            "webmail.database.existingSecret.name=roundcube-db",
+        ],
+    ),
+    case(
+        MINIMAL,
+        &[
+            "tika.enabled=true",
+            "tika.replicas=2",
+            "oletools.enabled=true",
+            "front.replicas=3",
+            "clamav.enabled=true",
+            "clamav.replicas=2",
+        ],
+    ),
     case(FULL, &["networkPolicy.enabled=false"]),
     case(MINIMAL, &["subnet=fd00:42::/56", "namespace.create=true", "messageSizeLimitMb=1024"]),
     case(

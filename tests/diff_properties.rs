@@ -137,7 +137,7 @@ prop_compose! {
             "clusterDomain": cluster_domain,
             "namespace": {"create": create_namespace},
             "images": {"registry": registry, "pullPolicy": pull},
-            "rateLimits": {"smtpConnectionsPerMinute": rates.0, "smtpMessagesPerMinute": rates.1, "smtpRecipientsPerMinute": rates.2},
+            "limits": {"authentication": {"perNetwork": format!("{}/hour", rates.0), "ipv4Prefix": rates.1 % 33}, "messages": {"perUser": format!("{}/day", rates.2)}},
             "networkPolicy": {"enabled": network_policy},
             "initialAccount": {"enabled": initial_account},
             "api": {"enabled": api},

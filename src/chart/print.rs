@@ -289,6 +289,15 @@ impl Printer {
     fn data_helper(&mut self, block: &DataBlock) -> String {
         let name = format!("mailu.{}.data", block.name);
         let mut body = String::from("{{- $data := dict -}}\n");
+        if let Some(extra) = &block.extra {
+            line(
+                &mut body,
+                0,
+                &format!(
+                    "{{{{- range $name, $content := $.Values.{extra} }}}}{{{{ $_ := set $data $name $content }}}}{{{{ end -}}}}"
+                ),
+            );
+        }
         for entry in &block.entries {
             let value = match &entry.content {
                 Content::Static { file, text } => {

@@ -1,6 +1,7 @@
 //! admin: the administration web UI, the authentication backend that front asks about every
 //! login, the single sign-on for webmail, and the owner of the database and the DKIM keys.
 
+use super::database;
 use super::expr::{Cond, Expr};
 use super::wiring::*;
 
@@ -14,22 +15,11 @@ pub fn component() -> Component {
     );
     c.ports = vec![port("http", 8080)];
     c.service = vec![service_port("http", 8080)];
-    let postgresql = Cond::equals("database.type", "postgresql");
     let initial_account = Cond::flag("initialAccount.enabled");
+    let mut database_credentials = database::credential("DB_USER", "usernameKey");
+    database_credentials.extend(database::credential("DB_PW", "passwordKey"));
     c.env = vec![
         secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
-        secret_env(
-            "DB_USER",
-            "database.postgresql.existingSecret.name",
-            "database.postgresql.existingSecret.usernameKey",
-        )
-        .when(postgresql.clone()),
-        secret_env(
-            "DB_PW",
-            "database.postgresql.existingSecret.name",
-            "database.postgresql.existingSecret.passwordKey",
-        )
-        .when(postgresql),
         env("INITIAL_ADMIN_ACCOUNT", Expr::key("initialAccount.username")).when(initial_account.clone()),
         env("INITIAL_ADMIN_DOMAIN", Expr::or_else(Expr::key("initialAccount.domain"), Expr::key("domain")))
             .when(initial_account.clone()),
@@ -44,7 +34,9 @@ pub fn component() -> Component {
             .when(Cond::flag("api.enabled")),
         Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
     ];
+    c.env.extend(database_credentials);
     c.persistent = Cond::Always;
+    c.validating_dns = true;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     // One claim holds both the database (and instance id) and the DKIM private keys, which
     // exist nowhere else.

@@ -9,8 +9,13 @@ pub fn component() -> Component {
     c.ports = vec![port("clamd", 3310)];
     c.service = vec![service_port("clamd", 3310)];
     c.shared_env = false;
-    c.persistent = Cond::Always;
-    c.volumes = vec![volume("data", VolumeSource::Claim)];
+    // One pod keeps the signatures on its claim; several each download their own (a claim
+    // cannot be shared).
+    c.scalable = true;
+    let several = Cond::at_least("clamav.replicas", 2);
+    c.persistent = Cond::negate(several.clone());
+    c.volumes =
+        vec![volume("data", VolumeSource::Claim), volume("data", VolumeSource::EmptyDir).when(several)];
     c.mounts = vec![mount("data", "/var/lib/clamav")];
     c.probes = Probes::all(ProbeAction::tcp("clamd"));
     c

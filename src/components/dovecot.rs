@@ -12,14 +12,22 @@ pub fn component() -> Component {
         ImageSource::Mailu("dovecot"),
         "dovecot.enabled",
     );
-    c.ports = vec![port("imap", 143), port("pop3", 110), port("lmtp", 2525), port("sieve", 4190)];
-    c.service = c.ports.iter().map(|p| service_port(p.name, p.number)).collect();
+    let metrics = Cond::flag("dovecot.serviceMonitor.enabled");
+    c.ports = vec![
+        port("imap", 143),
+        port("pop3", 110),
+        port("lmtp", 2525),
+        port("sieve", 4190),
+        port("metrics", 9900).when(metrics.clone()),
+    ];
+    c.service = c.ports.iter().map(|p| service_port(p.name, p.number).when(p.when.clone())).collect();
     c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
     c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "dovecot-overrides",
         when: Cond::Always,
-        files: vec![("dovecot.conf", Content::File(overrides()))],
+        files: vec![file("dovecot.conf", Content::File(overrides()))],
+        user_files: Some("dovecot.overrides".into()),
     }];
     c.volumes = vec![
         volume("mail", VolumeSource::Claim),
@@ -30,6 +38,33 @@ pub fn component() -> Component {
     c
 }
 
+/// Dovecot's statistics as OpenMetrics on port 9900 (the stats service's HTTP listener), with
+/// the metrics worth watching: logins, IMAP and SMTP commands, deliveries.
+const METRICS: &str = "# Metrics for Prometheus on port 9900.
+service stats {
+  inet_listener http {
+    port = 9900
+  }
+}
+metric auth_success {
+  filter = event=auth_request_finished AND success=yes
+}
+metric auth_failure {
+  filter = event=auth_request_finished AND NOT success=yes
+}
+metric imap_command {
+  filter = event=imap_command_finished
+  group_by = cmd_name tagged_reply_state
+}
+metric smtp_command {
+  filter = event=smtp_server_command_finished
+  group_by = cmd_name status_code
+}
+metric mail_delivery {
+  filter = event=mail_delivery_finished
+}
+";
+
 /// `/overrides/dovecot.conf`, included at the end of Mailu's configuration.
 fn overrides() -> Expr {
     Expr::Concat(vec![
@@ -39,5 +74,8 @@ fn overrides() -> Expr {
         Expr::lit("submission_host = "),
         Expr::ServiceFqdn("postfix"),
         Expr::lit(":25\n"),
+        Expr::choose(Cond::flag("dovecot.serviceMonitor.enabled"), Expr::lit(METRICS), Expr::lit("")),
+        // The values' own dovecot.conf follows ours: its settings win.
+        Expr::Entry("dovecot.overrides".into(), "dovecot.conf"),
     ])
 }

@@ -19,11 +19,11 @@ pub fn component() -> Component {
     c.ports = vec![port("submission", 10025)];
     c.service = vec![service_port("submission", 10025)];
     c.shared_env = false;
-    c.configs = vec![ConfigFile {
-        suffix: "dovecot-submission",
-        when: Cond::Always,
-        files: vec![("dovecot.conf", Content::File(config()))],
-    }];
+    c.configs = vec![ConfigFile::new(
+        "dovecot-submission",
+        Cond::Always,
+        vec![file("dovecot.conf", Content::File(config()))],
+    )];
     c.volumes = vec![volume("config", VolumeSource::ConfigMap { suffix: "dovecot-submission", mode: None })];
     c.mounts = vec![mount("config", "/etc/dovecot/dovecot.conf").sub_path("dovecot.conf").read_only()];
     c.probes = Probes::all(ProbeAction::tcp("submission"));

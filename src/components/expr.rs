@@ -96,6 +96,9 @@ pub enum Expr {
     Join(KeyPath, &'static str),
     /// The first item of a list key.
     First(KeyPath),
+    /// The entry of a map key under a name that may hold dots (a file name); empty when
+    /// missing.
+    Entry(KeyPath, &'static str),
     /// The release name.
     Release,
     /// `<release>-<component>`.
@@ -161,6 +164,9 @@ impl Expr {
                 Value::List(items) => items.first().map(scalar_text).unwrap_or_default(),
                 _ => String::new(),
             },
+            Expr::Entry(path, name) => {
+                ctx.lookup(path).as_map().and_then(|m| m.get(*name)).map(scalar_text).unwrap_or_default()
+            }
             Expr::Release => ctx.release.to_string(),
             Expr::ObjectName(component) => ctx.object_name(component),
             Expr::ServiceFqdn(component) => ctx.service_fqdn(component),
@@ -199,6 +205,7 @@ impl Expr {
             Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
             Expr::Join(path, separator) => format!("(join {} $.Values.{path})", quote(separator)),
             Expr::First(path) => format!("(first $.Values.{path})"),
+            Expr::Entry(path, name) => format!("(default \"\" (index $.Values.{path} {}))", quote(name)),
             Expr::Release => "$.Release.Name".to_string(),
             Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
             Expr::ServiceFqdn(component) => format!(
@@ -232,9 +239,12 @@ impl Expr {
     /// Every values key the expression reads, for checking them against the model.
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
-            Expr::Key(p) | Expr::Num(p) | Expr::Product(p, _) | Expr::Join(p, _) | Expr::First(p) => {
-                into.push(p)
-            }
+            Expr::Key(p)
+            | Expr::Num(p)
+            | Expr::Product(p, _)
+            | Expr::Join(p, _)
+            | Expr::First(p)
+            | Expr::Entry(p, _) => into.push(p),
             Expr::ServiceFqdn(_) => into.push("clusterDomain"),
             Expr::Concat(parts) => parts.iter().for_each(|p| p.keys(into)),
             Expr::OrElse(a, b) => {
@@ -304,6 +314,8 @@ pub enum Cond {
     Present(KeyPath),
     /// A list of texts has elements.
     HasItems(Box<Seq>),
+    /// An integer key is at least a number.
+    AtLeast(KeyPath, i64),
     /// A text matches a regular expression (the syntax both Go and Rust accept).
     Matches(Box<Expr>, &'static str),
     Not(Box<Cond>),
@@ -327,6 +339,10 @@ impl Cond {
 
     pub fn present(path: impl Into<KeyPath>) -> Cond {
         Cond::Present(path.into())
+    }
+
+    pub fn at_least(path: impl Into<KeyPath>, number: i64) -> Cond {
+        Cond::AtLeast(path.into(), number)
     }
 
     pub fn negate(cond: Cond) -> Cond {
@@ -390,6 +406,7 @@ impl Cond {
                 Value::Bool(b) => *b,
             },
             Cond::HasItems(seq) => !seq.eval(ctx).is_empty(),
+            Cond::AtLeast(path, number) => ctx.int(path) >= *number,
             Cond::Matches(expr, pattern) => {
                 regex::Regex::new(pattern).expect("wiring patterns are valid").is_match(&expr.eval(ctx))
             }
@@ -410,6 +427,7 @@ impl Cond {
             Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", quote(text)),
             Cond::Present(path) => format!("(not (empty $.Values.{path}))"),
             Cond::HasItems(seq) => format!("(not (empty {}))", seq.to_go()),
+            Cond::AtLeast(path, number) => format!("(ge (int $.Values.{path}) {number})"),
             Cond::Matches(expr, pattern) => format!("(regexMatch {} {})", quote(pattern), expr.to_go()),
             Cond::Not(c) => format!("(not {})", c.to_go()),
             Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
@@ -425,7 +443,11 @@ impl Cond {
     /// Every values key the condition reads.
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
-            Cond::Flag(p) | Cond::Equals(p, _) | Cond::Contains(p, _) | Cond::Present(p) => into.push(p),
+            Cond::Flag(p)
+            | Cond::Equals(p, _)
+            | Cond::Contains(p, _)
+            | Cond::Present(p)
+            | Cond::AtLeast(p, _) => into.push(p),
             Cond::NotEmpty(e) | Cond::Matches(e, _) => e.keys(into),
             Cond::HasItems(seq) => seq.keys(into),
             Cond::Not(c) => c.keys(into),

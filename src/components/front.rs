@@ -255,14 +255,26 @@ pub fn component() -> Component {
     ]);
     c.service.retain(|s| !s.when.is_never());
     c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
-    c.configs = vec![ConfigFile {
-        suffix: "front",
-        when: traefik,
-        files: vec![(
-            "front-entrypoint.py",
-            Content::Static { file: "front-entrypoint.py", text: include_str!("files/front-entrypoint.py") },
-        )],
-    }];
+    c.configs = vec![
+        ConfigFile::new(
+            "front",
+            traefik,
+            vec![file(
+                "front-entrypoint.py",
+                Content::Static {
+                    file: "front-entrypoint.py",
+                    text: include_str!("files/front-entrypoint.py"),
+                },
+            )],
+        ),
+        // nginx configuration of the values, included in front's web server.
+        ConfigFile {
+            suffix: "front-overrides",
+            when: Cond::present("front.overrides"),
+            files: Vec::new(),
+            user_files: Some("front.overrides".into()),
+        },
+    ];
     c.persistent = letsencrypt();
     c.volumes = vec![
         volume("entrypoint", VolumeSource::ConfigMap { suffix: "front", mode: Some(0o755) }),
@@ -277,11 +289,13 @@ pub fn component() -> Component {
         )
         .when(certificate_from_secret()),
         volume("letsencrypt", VolumeSource::Claim),
+        volume("overrides", VolumeSource::ConfigMap { suffix: "front-overrides", mode: None }),
     ];
     c.mounts = vec![
         mount("entrypoint", "/mailu-chart").read_only(),
         mount("certs", "/certs").read_only(),
         mount("letsencrypt", "/certs"),
+        mount("overrides", "/overrides").read_only(),
     ];
     // What the image's own health check covers: nginx answers on its local health port, and
     // the dovecot login proxy (which front starts once and never restarts) accepts connections.
@@ -296,5 +310,6 @@ pub fn component() -> Component {
     // Host ports cannot be held by two pods on one node, nor can a ReadWriteOnce claim.
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));
+    c.scalable = true;
     c
 }

@@ -5,16 +5,20 @@
 
 pub mod admin;
 pub mod clamav;
+pub mod database;
 pub mod dovecot;
 pub mod dovecot_submission;
 pub mod expr;
 pub mod fetchmail;
 pub mod front;
 pub mod network_policy;
+pub mod oletools;
 pub mod postfix;
 pub mod redis;
+pub mod resolver;
 pub mod rspamd;
 pub mod shared_env;
+pub mod tika;
 pub mod tree;
 pub mod webdav;
 pub mod webmail;
@@ -35,6 +39,8 @@ pub fn all() -> Vec<Component> {
         clamav::component(),
         fetchmail::component(),
         webdav::component(),
+        tika::component(),
+        oletools::component(),
         redis::component(),
     ]
 }

@@ -12,6 +12,8 @@ pub enum Peer {
     Component(&'static str),
     /// The ingress controller's pods (selected by `networkPolicy.ingressController`).
     IngressController,
+    /// Prometheus' pods (selected by `networkPolicy.monitoring`).
+    Monitoring,
     /// Anything: the internet and every namespace of the cluster.
     Anywhere,
 }
@@ -49,23 +51,15 @@ pub struct Flow {
 }
 
 use FlowPort::Fixed;
-use Peer::{Anywhere, Component as C, IngressController};
+use Peer::{Anywhere, Component as C, IngressController, Monitoring};
 
 fn flow(from: Peer, to: Peer, ports: &[i32], purpose: &'static str) -> Flow {
     Flow { from, to, ports: ports.iter().map(|p| Fixed(*p)).collect(), purpose, when: Cond::Always }
 }
 
-impl Flow {
-    fn when(mut self, cond: Cond) -> Flow {
-        self.when = cond;
-        self
-    }
-}
-
 /// Every flow of the architecture.
 pub fn flows() -> Vec<Flow> {
     let external_redis = Cond::negate(Cond::flag("redis.builtin"));
-    let postgresql = Cond::equals("database.type", "postgresql");
     let from_proxy: Vec<FlowPort> =
         std::iter::once(FlowPort::When(front::PROXY_SMTP_PORT, front::mail_via("traefik")))
             // Port 25 itself is not for the proxy: front would take the proxy for the sender, and
@@ -110,6 +104,22 @@ pub fn flows() -> Vec<Flow> {
         flow(C("dovecot"), C("admin"), &[8080], "user lookups and quota"),
         flow(C("dovecot"), C("rspamd"), &[11334], "learning spam and ham"),
         flow(C("dovecot"), C("postfix"), &[25], "sieve redirects and vacation replies"),
+        flow(C("dovecot"), C("tika"), &[9998], "the text of attachments, for full-text search"),
+        Flow {
+            from: Monitoring,
+            to: C("dovecot"),
+            ports: vec![FlowPort::Fixed(9900)],
+            purpose: "metrics",
+            when: Cond::flag("dovecot.serviceMonitor.enabled"),
+        },
+        Flow {
+            from: Monitoring,
+            to: C("rspamd"),
+            ports: vec![FlowPort::Fixed(11334)],
+            purpose: "metrics",
+            when: Cond::flag("rspamd.serviceMonitor.enabled"),
+        },
+        flow(C("rspamd"), C("oletools"), &[11343], "macro scanning"),
         flow(C("admin"), C("dovecot"), &[2525], "welcome mail over LMTP"),
         flow(C("admin"), C("redis"), &[6379], "rate limits and sessions"),
         Flow {
@@ -124,9 +134,29 @@ pub fn flows() -> Vec<Flow> {
             to: Anywhere,
             ports: vec![FlowPort::Key("database.postgresql.port")],
             purpose: "PostgreSQL",
-            when: Cond::Always,
-        }
-        .when(postgresql),
+            when: Cond::equals("database.type", "postgresql"),
+        },
+        Flow {
+            from: C("admin"),
+            to: Anywhere,
+            ports: vec![FlowPort::Key("database.mysql.port")],
+            purpose: "MySQL or MariaDB",
+            when: Cond::equals("database.type", "mysql"),
+        },
+        Flow {
+            from: C("webmail"),
+            to: Anywhere,
+            ports: vec![FlowPort::Key("database.postgresql.port")],
+            purpose: "Roundcube's database on PostgreSQL",
+            when: Cond::flag("webmail.database.onServer").and(Cond::equals("database.type", "postgresql")),
+        },
+        Flow {
+            from: C("webmail"),
+            to: Anywhere,
+            ports: vec![FlowPort::Key("database.mysql.port")],
+            purpose: "Roundcube's database on MySQL or MariaDB",
+            when: Cond::flag("webmail.database.onServer").and(Cond::equals("database.type", "mysql")),
+        },
         flow(C("rspamd"), C("admin"), &[8080], "DKIM keys and domain maps"),
         flow(C("rspamd"), C("redis"), &[6379], "statistics and fuzzy hashes"),
         Flow {

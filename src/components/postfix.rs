@@ -12,13 +12,23 @@ pub fn component() -> Component {
     c.ports = vec![port("smtp", 25), port("submission", 10025)];
     c.service = vec![service_port("smtp", 25), service_port("submission", 10025)];
     c.shared_env = true;
+    // The relay's credentials; their presence turns SASL on (core/postfix/start.py).
+    let credentials = Cond::is_set("relay.credentialsSecret.name");
+    c.env = vec![
+        secret_env("RELAYUSER", "relay.credentialsSecret.name", "relay.credentialsSecret.usernameKey")
+            .when(credentials.clone()),
+        secret_env("RELAYPASSWORD", "relay.credentialsSecret.name", "relay.credentialsSecret.passwordKey")
+            .when(credentials),
+    ];
     c.persistent = Cond::Always;
+    c.validating_dns = true;
     // Postfix's own tools (postdrop, postqueue) are setgid programs.
     c.no_new_privileges = false;
     c.configs = vec![ConfigFile {
         suffix: "postfix-overrides",
         when: Cond::Always,
-        files: vec![("postfix.cf", Content::File(overrides()))],
+        files: vec![file("postfix.cf", Content::File(overrides()))],
+        user_files: Some("postfix.overrides".into()),
     }];
     c.volumes = vec![
         volume("queue", VolumeSource::Claim),
@@ -30,22 +40,16 @@ pub fn component() -> Component {
 }
 
 /// `/overrides/postfix.cf`: one `name = value` per line, applied with `postconf -e`.
+/// `/overrides/postfix.cf`, the main.cf settings Mailu applies with postconf: ours, then the
+/// values' own (theirs win).
 fn overrides() -> Expr {
     Expr::Concat(vec![
-        Expr::lit("# Rate limits per client (postfix anvil), from the values' rateLimits.\n"),
-        Expr::lit("anvil_rate_time_unit = 60s\n"),
-        Expr::lit("smtpd_client_connection_rate_limit = "),
-        Expr::num("rateLimits.smtpConnectionsPerMinute"),
-        Expr::lit("\nsmtpd_client_message_rate_limit = "),
-        Expr::num("rateLimits.smtpMessagesPerMinute"),
-        Expr::lit("\nsmtpd_client_recipient_rate_limit = "),
-        Expr::num("rateLimits.smtpRecipientsPerMinute"),
-        Expr::lit("\n"),
         Expr::choose(
             Cond::flag("rspamd.enabled"),
             Expr::lit(""),
             // Without rspamd no milter answers, and postfix would defer every message.
             Expr::lit("# rspamd is disabled: no milter.\nsmtpd_milters =\nnon_smtpd_milters =\n"),
         ),
+        Expr::Entry("postfix.overrides".into(), "postfix.cf"),
     ])
 }

@@ -15,8 +15,19 @@ pub fn component() -> Component {
     c.ports = vec![port("milter", 11332), port("http", 11334)];
     c.service = vec![service_port("milter", 11332), service_port("http", 11334)];
     c.persistent = Cond::Always;
-    c.volumes = vec![volume("data", VolumeSource::Claim)];
-    c.mounts = vec![mount("data", "/var/lib/rspamd")];
+    c.validating_dns = true;
+    // rspamd configuration of the values, merged into Mailu's own files of the same name.
+    c.configs = vec![ConfigFile {
+        suffix: "rspamd-overrides",
+        when: Cond::present("rspamd.overrides"),
+        files: Vec::new(),
+        user_files: Some("rspamd.overrides".into()),
+    }];
+    c.volumes = vec![
+        volume("data", VolumeSource::Claim),
+        volume("overrides", VolumeSource::ConfigMap { suffix: "rspamd-overrides", mode: None }),
+    ];
+    c.mounts = vec![mount("data", "/var/lib/rspamd"), mount("overrides", "/overrides").read_only()];
     c.probes = Probes::all(ProbeAction::http("/", "http"));
     c
 }

@@ -3,7 +3,7 @@
 //! domains.
 
 use super::expr::{Cond, Expr};
-use super::front;
+use super::{database, front};
 
 /// One variable of the shared environment.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +28,6 @@ fn flag(key: &'static str, on: &'static str, off: &'static str) -> Expr {
 /// The variables, in the order they appear in the ConfigMap.
 pub fn vars() -> Vec<SharedVar> {
     let ipv6 = Cond::Contains("subnet".into(), ":");
-    let postgresql = Cond::equals("database.type", "postgresql");
     vec![
         var("DOMAIN", Expr::key("domain")),
         var("HOSTNAMES", Expr::Join("hostnames".into(), ",")),
@@ -62,17 +61,8 @@ pub fn vars() -> Vec<SharedVar> {
         var("ANTIVIRUS", flag("clamav.enabled", "clamav", "none")),
         var("FETCHMAIL_ENABLED", flag("fetchmail.enabled", "true", "false")),
         var("DB_FLAVOR", Expr::key("database.type")),
-        // Mailu pastes DB_HOST into its database URL, so it carries the port; DB_PORT is not read.
-        var_when(
-            "DB_HOST",
-            Expr::Concat(vec![
-                Expr::key("database.postgresql.host"),
-                Expr::lit(":"),
-                Expr::num("database.postgresql.port"),
-            ]),
-            postgresql.clone(),
-        ),
-        var_when("DB_NAME", Expr::key("database.postgresql.name"), postgresql),
+        var_when("DB_HOST", database::host_and_port(), database::on_a_server()),
+        var_when("DB_NAME", database::field("name"), database::on_a_server()),
         var(
             "REDIS_ADDRESS",
             Expr::choose(
@@ -91,7 +81,97 @@ pub fn vars() -> Vec<SharedVar> {
         var_when("ANTIVIRUS_ADDRESS", Expr::ServiceFqdn("clamav"), Cond::flag("clamav.enabled")),
         var_when("WEBMAIL_ADDRESS", Expr::ServiceFqdn("webmail"), Cond::flag("webmail.enabled")),
         var_when("WEBDAV_ADDRESS", Expr::ServiceFqdn("webdav"), Cond::flag("webdav.enabled")),
+        // dovecot's full-text search: off, or the languages of the mail; attachments through
+        // tika (core/dovecot/conf/dovecot.conf reads both as raw text: only unset is off).
+        var(
+            "FULL_TEXT_SEARCH",
+            Expr::choose(
+                Cond::flag("dovecot.fullTextSearch.enabled"),
+                Expr::Join("dovecot.fullTextSearch.languages".into(), ","),
+                Expr::lit("off"),
+            ),
+        ),
+        var_when(
+            "FULL_TEXT_SEARCH_ATTACHMENTS",
+            Expr::lit("true"),
+            Cond::flag("tika.enabled").and(Cond::flag("dovecot.fullTextSearch.enabled")),
+        ),
+        var_when("FTS_ATTACHMENTS_ADDRESS", Expr::ServiceFqdn("tika"), Cond::flag("tika.enabled")),
+        // rspamd's macro scanning (core/rspamd/conf/external_services.conf).
+        var_when("SCAN_MACROS", Expr::lit("true"), Cond::flag("oletools.enabled")),
+        var_when("OLETOOLS_ADDRESS", Expr::ServiceFqdn("oletools"), Cond::flag("oletools.enabled")),
         // Mailu's admin refuses to start outside Docker unless told it is deployed by a chart.
         var("MAILU_HELM_CHART", Expr::lit("true")),
+        // Mailu's settings (core/admin/mailu/configuration.py unless noted).
+        var("SITENAME", Expr::key("customization.siteName")),
+        var("WEBSITE", Expr::key("customization.website")),
+        var_when("LOGO_URL", Expr::key("customization.logoUrl"), Cond::is_set("customization.logoUrl")),
+        var_when(
+            "LOGO_BACKGROUND",
+            Expr::key("customization.logoBackground"),
+            Cond::is_set("customization.logoBackground"),
+        ),
+        var("WELCOME", flag("welcomeMessage.enabled", "true", "false")),
+        var("WELCOME_SUBJECT", Expr::key("welcomeMessage.subject")),
+        var("WELCOME_BODY", Expr::key("welcomeMessage.body")),
+        // Read by postfix and dovecot too (core/postfix/conf/main.cf, core/dovecot/conf/dovecot.conf).
+        var("RECIPIENT_DELIMITER", Expr::key("recipientDelimiter")),
+        var("WILDCARD_SENDERS", Expr::Join("wildcardSenders".into(), ",")),
+        var("CREDENTIAL_ROUNDS", Expr::num("credentialRounds")),
+        var("SESSION_TIMEOUT", Expr::num("sessions.timeoutSeconds")),
+        // Also webmail's session lifetime (webmails/roundcube/config/config.inc.php).
+        var("PERMANENT_SESSION_LIFETIME", Expr::num("sessions.lifetimeSeconds")),
+        // Every mode but tls.source none serves the web over HTTPS.
+        var(
+            "SESSION_COOKIE_SECURE",
+            Expr::choose(Cond::equals("tls.source", "none"), Expr::lit("false"), Expr::lit("true")),
+        ),
+        var("AUTH_REQUIRE_TOKENS", flag("authentication.requireTokens", "true", "false")),
+        var_when(
+            "PROXY_AUTH_WHITELIST",
+            Expr::Join("authentication.proxy.trustedNetworks".into(), ","),
+            Cond::present("authentication.proxy.trustedNetworks"),
+        ),
+        var("PROXY_AUTH_HEADER", Expr::key("authentication.proxy.header")),
+        var("PROXY_AUTH_CREATE", flag("authentication.proxy.createUsers", "true", "false")),
+        var_when(
+            "PROXY_AUTH_LOGOUT_URL",
+            Expr::key("authentication.proxy.logoutUrl"),
+            Cond::is_set("authentication.proxy.logoutUrl"),
+        ),
+        // Limits admin enforces on every login front passes on (core/admin/mailu/limiter.py)
+        // and on every message postfix accepts (core/admin/mailu/internal/views/postfix.py).
+        var("AUTH_RATELIMIT_IP", Expr::key("limits.authentication.perNetwork")),
+        var("AUTH_RATELIMIT_IP_V4_MASK", Expr::num("limits.authentication.ipv4Prefix")),
+        var("AUTH_RATELIMIT_IP_V6_MASK", Expr::num("limits.authentication.ipv6Prefix")),
+        var("AUTH_RATELIMIT_USER", Expr::key("limits.authentication.perUser")),
+        var("AUTH_RATELIMIT_EXEMPTION", Expr::Join("limits.authentication.exemptNetworks".into(), ",")),
+        var("AUTH_RATELIMIT_EXEMPTION_LENGTH", Expr::num("limits.authentication.exemptionSeconds")),
+        var("MESSAGE_RATELIMIT", Expr::key("limits.messages.perUser")),
+        var("MESSAGE_RATELIMIT_EXEMPTION", Expr::Join("limits.messages.exemptSenders".into(), ",")),
+        // postfix's relay host (core/postfix/conf/main.cf).
+        var_when("RELAYHOST", Expr::key("relay.host"), Cond::is_set("relay.host")),
+        var_when("DMARC_RUA", Expr::key("dmarc.rua"), Cond::is_set("dmarc.rua")),
+        var_when("DMARC_RUF", Expr::key("dmarc.ruf"), Cond::is_set("dmarc.ruf")),
+        // postfix reads it as raw text (core/postfix/conf/main.cf).
+        var_when("OUTBOUND_TLS_LEVEL", Expr::key("tls.outboundLevel"), Cond::is_set("tls.outboundLevel")),
+        var("INBOUND_TLS_ENFORCE", flag("tls.inboundEnforce", "true", "false")),
+        // Absent means on; postfix reads the raw text, where only an empty one is false
+        // (core/postfix/start.py, core/postfix/conf/main.cf).
+        var_when("DEFER_ON_TLS_ERROR", Expr::lit(""), Cond::negate(Cond::flag("tls.deferOnError"))),
+        var_when("LETSENCRYPT_SHORTCHAIN", Expr::lit("true"), Cond::flag("tls.letsencryptShortchain")),
+        // dovecot reads them as raw text: empty means no compression (core/dovecot/conf/dovecot.conf).
+        var("COMPRESSION", Expr::key("dovecot.compression")),
+        var_when(
+            "COMPRESSION_LEVEL",
+            Expr::num("dovecot.compressionLevel"),
+            Cond::is_set("dovecot.compression"),
+        ),
+        var("ANTIVIRUS_ACTION", Expr::key("rspamd.antivirusAction")),
+        var_when(
+            "ROUNDCUBE_PLUGINS",
+            Expr::Join("webmail.roundcubePlugins".into(), ","),
+            Cond::present("webmail.roundcubePlugins"),
+        ),
     ]
 }

@@ -81,6 +81,8 @@ pub enum Presence {
 pub struct DataBlock {
     /// The ConfigMap's name suffix (`<release>-<name>`); it also names the chart's helpers.
     pub name: Cow<'static, str>,
+    /// A map of the values whose entries come first (the entries below win over them).
+    pub extra: Option<KeyPath>,
     pub entries: Vec<DataEntry>,
 }
 
@@ -121,7 +123,12 @@ impl Node {
                 parts.iter().map(Part::contributes).fold(Cond::Never, Cond::or)
             }
             Node::Values(path) | Node::Number(path) => Cond::present(path.clone()),
-            Node::Data(block) => block.entries.iter().map(|e| e.when.clone()).fold(Cond::Never, Cond::or),
+            Node::Data(block) => block
+                .entries
+                .iter()
+                .map(|e| e.when.clone())
+                .chain(block.extra.clone().map(Cond::present))
+                .fold(Cond::Never, Cond::or),
             Node::Str(_) | Node::Int(_) | Node::Bool(_) | Node::Checksum(_) => Cond::Always,
         }
     }

@@ -3,6 +3,7 @@
 //! through dovecot-submission (the webmail patch below); SnappyMail, whose configuration has no
 //! include mechanism, sends through front's webmail submission port as Mailu designed.
 
+use super::database;
 use super::expr::{Cond, Expr};
 use super::wiring::*;
 
@@ -23,17 +24,43 @@ pub fn component() -> Component {
     );
     c.ports = vec![port("http", 80)];
     c.service = vec![service_port("http", 80)];
+    let on_server = Cond::flag("webmail.database.onServer");
     c.env = vec![
         secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
         // The shared FRONT_ADDRESS names dovecot (for LMTP); webmail's IMAP, sieve and
         // submission ports are front's.
         env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
+        // Roundcube's database (webmails/start.py): a file on the webmail volume, or the
+        // server of `database` with credentials of its own.
+        env(
+            "ROUNDCUBE_DB_FLAVOR",
+            Expr::choose(on_server.clone(), Expr::key("database.type"), Expr::lit("sqlite")),
+        ),
+        env("ROUNDCUBE_DB_HOST", database::host_and_port()).when(on_server.clone()),
+        env("ROUNDCUBE_DB_NAME", Expr::key("webmail.database.name")).when(on_server.clone()),
+        secret_env(
+            "ROUNDCUBE_DB_USER",
+            "webmail.database.existingSecret.name",
+            "webmail.database.existingSecret.usernameKey",
+        )
+        .when(on_server.clone()),
+        secret_env(
+            "ROUNDCUBE_DB_PW",
+            "webmail.database.existingSecret.name",
+            "webmail.database.existingSecret.passwordKey",
+        )
+        .when(on_server),
     ];
     c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "webmail-overrides",
-        when: patched(),
-        files: vec![("mailu-chart.inc.php", Content::File(roundcube_patch()))],
+        when: patched().or(Cond::present("webmail.overrides")),
+        files: vec![File {
+            name: "mailu-chart.inc.php",
+            content: Content::File(roundcube_patch()),
+            when: patched(),
+        }],
+        user_files: Some("webmail.overrides".into()),
     }];
     c.volumes = vec![
         volume("data", VolumeSource::Claim),

@@ -35,6 +35,11 @@ pub struct Component {
     pub strategy: Strategy,
     /// When it runs as a DaemonSet (one pod per selected node) rather than a Deployment.
     pub daemon_set_when: Cond,
+    /// Whether the pod uses the DNSSEC-validating resolver when it is enabled.
+    pub validating_dns: bool,
+    /// Whether `<values_key>.replicas` sets its number of pods (the components that can run
+    /// more than one copy); the others run one.
+    pub scalable: bool,
     /// ConfigMaps the component owns.
     pub configs: Vec<ConfigFile>,
     /// Whether `<values_key>` has the common pod settings (scheduling, labels, annotations,
@@ -88,8 +93,8 @@ pub enum EnvValue {
     Text(Expr),
     /// A key of an existing Secret; both the Secret's name and the key come from values keys.
     Secret {
-        name: &'static str,
-        key: &'static str,
+        name: KeyPath,
+        key: KeyPath,
     },
     /// The container's CPU limit rounded up to whole cores (Mailu sizes worker pools by it).
     CpuLimitCores,
@@ -180,8 +185,32 @@ pub enum Strategy {
 pub struct ConfigFile {
     pub suffix: &'static str,
     pub when: Cond,
-    /// File name → content.
-    pub files: Vec<(&'static str, Content)>,
+    /// The component's own files.
+    pub files: Vec<File>,
+    /// A map of the values whose entries are more files (the user's overrides, file name →
+    /// content); the component's own files win over them.
+    pub user_files: Option<KeyPath>,
+}
+
+/// One file of a ConfigMap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub name: &'static str,
+    pub content: Content,
+    /// When the ConfigMap has it.
+    pub when: Cond,
+}
+
+/// A file that is always there.
+pub fn file(name: &'static str, content: Content) -> File {
+    File { name, content, when: Cond::Always }
+}
+
+impl ConfigFile {
+    /// A ConfigMap of the component's own files only.
+    pub fn new(suffix: &'static str, when: Cond, files: Vec<File>) -> ConfigFile {
+        ConfigFile { suffix, when, files, user_files: None }
+    }
 }
 
 impl Component {
@@ -212,6 +241,8 @@ impl Component {
             persistent: Cond::Never,
             strategy: Strategy::Recreate,
             daemon_set_when: Cond::Never,
+            scalable: false,
+            validating_dns: false,
             configs: Vec::new(),
             pod_settings: true,
             no_new_privileges: true,
@@ -273,19 +304,25 @@ impl Component {
         Expr::or_else(Expr::key(self.key("persistence.storageClass")), Expr::key("storage.storageClass"))
     }
 
-    /// When a volume is in the pod (and so its mounts): the claim and scratch space always, a
-    /// ConfigMap when the component has it for these values.
-    pub fn volume_when(&self, name: &str) -> Cond {
-        let volume = self.volumes.iter().find(|v| v.name == name);
-        match volume.map(|v| &v.source) {
-            Some(VolumeSource::ConfigMap { suffix, .. }) => {
+    /// When a volume is in the pod: its own condition and what its source needs (the claim
+    /// when the component has one, a ConfigMap when the component has it for these values).
+    pub fn volume_present(&self, volume: &Volume) -> Cond {
+        match &volume.source {
+            VolumeSource::ConfigMap { suffix, .. } => {
                 self.configs.iter().find(|c| c.suffix == *suffix).map_or(Cond::Never, |c| c.when.clone())
             }
-            Some(VolumeSource::Claim) => self.persistent.clone(),
-            Some(VolumeSource::EmptyDir | VolumeSource::Secret { .. }) => Cond::Always,
-            None => panic!("{}: no volume {name}", self.name),
+            VolumeSource::Claim => self.persistent.clone(),
+            VolumeSource::EmptyDir | VolumeSource::Secret { .. } => Cond::Always,
         }
-        .and(volume.map_or(Cond::Always, |v| v.when.clone()))
+        .and(volume.when.clone())
+    }
+
+    /// When a volume of this name is in the pod (and so its mounts); a name may stand for
+    /// alternatives under exclusive conditions.
+    pub fn volume_when(&self, name: &str) -> Cond {
+        let alternatives: Vec<&Volume> = self.volumes.iter().filter(|v| v.name == name).collect();
+        assert!(!alternatives.is_empty(), "{}: no volume {name}", self.name);
+        alternatives.into_iter().map(|v| self.volume_present(v)).fold(Cond::Never, Cond::or)
     }
 }
 
@@ -324,8 +361,16 @@ pub fn env(name: &'static str, value: Expr) -> Env {
     Env { name, value: EnvValue::Text(value), when: Cond::Always }
 }
 
-pub fn secret_env(name: &'static str, secret_name: &'static str, secret_key: &'static str) -> Env {
-    Env { name, value: EnvValue::Secret { name: secret_name, key: secret_key }, when: Cond::Always }
+pub fn secret_env(
+    name: &'static str,
+    secret_name: impl Into<KeyPath>,
+    secret_key: impl Into<KeyPath>,
+) -> Env {
+    Env {
+        name,
+        value: EnvValue::Secret { name: secret_name.into(), key: secret_key.into() },
+        when: Cond::Always,
+    }
 }
 
 impl Env {

@@ -4,12 +4,13 @@
 //! will happen.
 
 mod exposure;
+mod monitoring;
 mod network_policy;
 mod workload;
 
 use crate::components::expr::{Cond, Expr};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
-use crate::components::{self, shared_env};
+use crate::components::{self, resolver, shared_env};
 
 /// The chart name: the first part of every `# Source:` path and the `app.kubernetes.io/name`
 /// label.
@@ -21,12 +22,13 @@ pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
 /// Every object the deployment can have, each with the condition under which it exists.
 pub fn all() -> Vec<Object> {
     let components = components::all();
-    let mut objects = vec![namespace(), env_config_map()];
+    let mut objects = vec![namespace(), env_config_map(), resolver_config_map()];
     for component in &components {
         objects.extend(workload::objects(component));
     }
     objects.extend(network_policy::objects(&components));
     objects.extend(exposure::objects());
+    objects.extend(monitoring::objects());
     objects
 }
 
@@ -119,12 +121,29 @@ pub(crate) fn metadata_annotated(
     component: Option<&'static str>,
     annotations: Vec<Part>,
 ) -> Node {
+    metadata_labelled(name, component, Vec::new(), annotations)
+}
+
+/// `metadata` with labels and annotations of the object's own besides the common ones.
+pub(crate) fn metadata_labelled(
+    name: Expr,
+    component: Option<&'static str>,
+    extra_labels: Vec<Part>,
+    annotations: Vec<Part>,
+) -> Node {
+    let labels = match labels(component) {
+        Node::Map(mut parts) => {
+            parts.extend(extra_labels);
+            Node::Map(parts)
+        }
+        _ => unreachable!("labels are a map"),
+    };
     let annotations: Vec<Part> =
         std::iter::once(Part::Splice("commonAnnotations".into())).chain(annotations).collect();
     map([
         entry("name", name),
         entry("namespace", Expr::Namespace),
-        entry("labels", labels(component)),
+        entry("labels", labels),
         entry("annotations", Node::Map(annotations)).if_not_empty(),
     ])
 }
@@ -163,6 +182,7 @@ fn namespace() -> Object {
 pub(crate) fn env_block() -> DataBlock {
     DataBlock {
         name: "env".into(),
+        extra: None,
         entries: shared_env::vars()
             .into_iter()
             .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
@@ -185,6 +205,33 @@ fn env_config_map() -> Object {
             ]),
         )
     }
+}
+
+/// The configuration of the resolver beside the components that need validated DNS.
+pub(crate) fn resolver_block() -> DataBlock {
+    DataBlock {
+        name: "resolver".into(),
+        extra: None,
+        entries: vec![DataEntry {
+            key: "unbound.conf".into(),
+            content: Content::File(resolver::configuration()),
+            when: Cond::Always,
+        }],
+    }
+}
+
+fn resolver_config_map() -> Object {
+    object(
+        "templates/resolver-configmap.yaml",
+        resolver::enabled(),
+        "The configuration of the DNSSEC-validating resolver beside admin, postfix and rspamd.",
+        map([
+            entry("apiVersion", "v1"),
+            entry("kind", "ConfigMap"),
+            entry("metadata", metadata(Expr::object_name("resolver"), None)),
+            entry("data", Node::Data(resolver_block())),
+        ]),
+    )
 }
 
 /// The default image of every component (for the chart's Artifact Hub annotations).

@@ -109,7 +109,7 @@ fn policy_of_types(
 fn deployed(peer: Peer) -> Cond {
     match peer {
         Peer::Component(name) => components::by_name(name).map_or(Cond::Always, |c| c.when),
-        Peer::IngressController | Peer::Anywhere => Cond::Always,
+        Peer::IngressController | Peer::Monitoring | Peer::Anywhere => Cond::Always,
     }
 }
 
@@ -137,6 +137,10 @@ fn peers(peer: Peer) -> Node {
         Peer::IngressController => list([item(map([
             entry("namespaceSelector", label_selector("networkPolicy.ingressController.namespaceLabels")),
             entry("podSelector", label_selector("networkPolicy.ingressController.podLabels")),
+        ]))]),
+        Peer::Monitoring => list([item(map([
+            entry("namespaceSelector", label_selector("networkPolicy.monitoring.namespaceLabels")),
+            entry("podSelector", label_selector("networkPolicy.monitoring.podLabels")),
         ]))]),
         Peer::Anywhere => list([
             item(map([entry("ipBlock", map([entry("cidr", "0.0.0.0/0")]))])),

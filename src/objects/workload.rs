@@ -6,7 +6,8 @@ use crate::components::tree::{
 };
 use crate::components::wiring::{Component, ConfigFile, EnvValue, ProbeAction, Strategy, VolumeSource};
 
-use super::{env_block, labels, metadata, metadata_annotated, object, selector_labels};
+use super::{env_block, labels, metadata, metadata_annotated, object, resolver_block, selector_labels};
+use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
@@ -18,6 +19,9 @@ pub(super) fn objects(c: &Component) -> Vec<Object> {
         objects.push(service(c));
     }
     objects.push(workload(c, Kind::Deployment));
+    if c.scalable {
+        objects.push(disruption_budget(c));
+    }
     if !c.daemon_set_when.is_never() {
         objects.push(workload(c, Kind::DaemonSet));
     }
@@ -28,22 +32,28 @@ pub(super) fn objects(c: &Component) -> Vec<Object> {
 fn config_block(config: &ConfigFile) -> DataBlock {
     DataBlock {
         name: config.suffix.into(),
+        extra: config.user_files.clone(),
         entries: config
             .files
             .iter()
-            .map(|(name, content)| DataEntry {
-                key: (*name).into(),
-                content: content.clone(),
-                when: Cond::Always,
-            })
+            .map(|f| DataEntry { key: f.name.into(), content: f.content.clone(), when: f.when.clone() })
             .collect(),
     }
 }
 
 fn config_map(c: &Component, config: &ConfigFile) -> Object {
-    let files: Vec<&str> = config.files.iter().map(|(name, _)| *name).collect();
+    let mut files: Vec<&str> = config.files.iter().map(|f| f.name).collect();
+    if config.user_files.is_some() {
+        files.push("the files of the values' overrides");
+    }
+    // One template per ConfigMap: `configmap.yaml` for the one named after the component,
+    // `configmap-<rest>.yaml` for `<component>-<rest>`.
+    let path = match config.suffix.strip_prefix(c.name).and_then(|rest| rest.strip_prefix('-')) {
+        Some(rest) => format!("templates/{}/configmap-{rest}.yaml", c.name),
+        None => format!("templates/{}/configmap.yaml", c.name),
+    };
     object(
-        format!("templates/{}/configmap.yaml", c.name),
+        path,
         c.when.clone().and(config.when.clone()),
         format!("{} of {}.", files.join(", "), c.name),
         map([
@@ -127,6 +137,16 @@ fn service(c: &Component) -> Object {
     )
 }
 
+/// The number of pods: the values' for the components that can run several, else one.
+fn replicas(c: &Component) -> Part {
+    if c.scalable { entry("replicas", Node::Number(c.key("replicas"))) } else { entry("replicas", 1) }
+}
+
+/// When a component runs more than one pod.
+pub(super) fn several(c: &Component) -> Cond {
+    if c.scalable { Cond::at_least(c.key("replicas"), 2) } else { Cond::Never }
+}
+
 /// How many old revisions Kubernetes keeps for rollbacks.
 fn history(c: &Component) -> Part {
     if c.pod_settings {
@@ -134,6 +154,27 @@ fn history(c: &Component) -> Part {
     } else {
         entry("revisionHistoryLimit", 10)
     }
+}
+
+/// With several pods, voluntary disruptions (node drains, upgrades) take one at a time.
+fn disruption_budget(c: &Component) -> Object {
+    object(
+        format!("templates/{}/poddisruptionbudget.yaml", c.name),
+        c.when.clone().and(several(c)),
+        format!("Node drains and upgrades take one {} pod at a time.", c.name),
+        map([
+            entry("apiVersion", "policy/v1"),
+            entry("kind", "PodDisruptionBudget"),
+            entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
+            entry(
+                "spec",
+                map([
+                    entry("maxUnavailable", 1),
+                    entry("selector", map([entry("matchLabels", selector_labels(c.name))])),
+                ]),
+            ),
+        ]),
+    )
 }
 
 /// The workload kinds a component can run as.
@@ -157,6 +198,10 @@ fn workload(c: &Component, kind: Kind) -> Object {
             entry(format!("checksum/{}", config.suffix), Node::Checksum(config_block(config)))
                 .when(config.when.clone()),
         );
+    }
+    if c.validating_dns {
+        annotations
+            .push(entry("checksum/resolver", Node::Checksum(resolver_block())).when(resolver::enabled()));
     }
     let template = entry(
         "template",
@@ -185,12 +230,7 @@ fn workload(c: &Component, kind: Kind) -> Object {
                 "Deployment",
                 "deployment",
                 c.when.clone().and(Cond::negate(c.daemon_set_when.clone())),
-                vec![
-                    entry("replicas", 1),
-                    selector,
-                    entry("strategy", map([entry("type", strategy)])),
-                    template,
-                ],
+                vec![replicas(c), selector, entry("strategy", map([entry("type", strategy)])), template],
             )
         }
         Kind::DaemonSet => (
@@ -249,15 +289,66 @@ fn pod_spec(c: &Component) -> Node {
         .if_not_empty(),
     );
     if c.pod_settings {
-        for key in ["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "hostAliases"] {
+        for key in ["nodeSelector", "tolerations", "affinity", "hostAliases"] {
             spec.push(setting(c, key));
         }
+        // Several pods spread over nodes, unless the values say how.
+        let spread = Cond::present(c.key("topologySpreadConstraints"));
+        spec.push(
+            entry("topologySpreadConstraints", values(c.key("topologySpreadConstraints")))
+                .when(spread.clone()),
+        );
+        spec.push(
+            entry(
+                "topologySpreadConstraints",
+                list([item(map([
+                    entry("maxSkew", 1),
+                    entry("topologyKey", "kubernetes.io/hostname"),
+                    entry("whenUnsatisfiable", "ScheduleAnyway"),
+                    entry("labelSelector", map([entry("matchLabels", selector_labels(c.name))])),
+                ]))]),
+            )
+            .when(Cond::negate(spread).and(several(c))),
+        );
         spec.push(entry("priorityClassName", Expr::key(c.key("priorityClassName"))).if_not_empty());
         spec.push(
             entry("terminationGracePeriodSeconds", Node::Number(c.key("terminationGracePeriodSeconds")))
                 .if_not_empty(),
         );
-        spec.push(entry("initContainers", values(c.key("initContainers"))).if_not_empty());
+    }
+    let mut init = Vec::new();
+    if c.validating_dns {
+        init.push(item(resolver_container()).when(resolver::enabled()));
+    }
+    if c.pod_settings {
+        init.push(Part::Splice(c.key("initContainers")));
+    }
+    spec.push(entry("initContainers", Node::List(init)).if_not_empty());
+    if c.validating_dns {
+        // Every lookup goes to the resolver on the pod's own loopback address.
+        spec.push(entry("dnsPolicy", "None").when(resolver::enabled()));
+        spec.push(
+            entry(
+                "dnsConfig",
+                map([
+                    entry("nameservers", items(["127.0.0.1"])),
+                    entry(
+                        "searches",
+                        list([
+                            item(Expr::Concat(vec![
+                                Expr::Namespace,
+                                Expr::lit(".svc."),
+                                Expr::key("clusterDomain"),
+                            ])),
+                            item(Expr::Concat(vec![Expr::lit("svc."), Expr::key("clusterDomain")])),
+                            item(Expr::key("clusterDomain")),
+                        ]),
+                    ),
+                    entry("options", list([item(map([entry("name", "ndots"), entry("value", "5")]))])),
+                ]),
+            )
+            .when(resolver::enabled()),
+        );
     }
     let mut containers = vec![item(container(c))];
     if c.pod_settings {
@@ -292,9 +383,18 @@ fn pod_spec(c: &Component) -> Node {
                         ]),
                     ),
                 };
-                item(map([entry("name", v.name), source])).when(c.volume_when(v.name))
+                item(map([entry("name", v.name), source])).when(c.volume_present(v))
             })
             .collect();
+    if c.validating_dns {
+        volumes.push(
+            item(map([
+                entry("name", "resolver"),
+                entry("configMap", map([entry("name", Expr::object_name("resolver"))])),
+            ]))
+            .when(resolver::enabled()),
+        );
+    }
     if c.pod_settings {
         volumes.push(Part::Splice(c.key("extraVolumes")));
     }
@@ -387,6 +487,29 @@ fn container(c: &Component) -> Node {
     map(parts)
 }
 
+/// The resolver, as a sidecar: an init container that keeps running (`restartPolicy:
+/// Always`), so that it answers before the main container starts and as long as it runs.
+fn resolver_container() -> Node {
+    let resolver = resolver::component();
+    map([
+        entry("name", "resolver"),
+        entry("image", resolver.image()),
+        entry("imagePullPolicy", Expr::key("images.pullPolicy")),
+        entry("restartPolicy", "Always"),
+        entry("resources", resources(&resolver)).if_not_empty(),
+        entry("securityContext", security_context(&resolver)),
+        entry(
+            "volumeMounts",
+            list([item(map([
+                entry("name", "resolver"),
+                entry("mountPath", "/unbound.conf"),
+                entry("subPath", "unbound.conf"),
+                entry("readOnly", true),
+            ]))]),
+        ),
+    ])
+}
+
 /// The container's security context: no capability it does not need (raw sockets above all),
 /// and no privilege escalation where the image allows it.
 fn security_context(c: &Component) -> Node {
@@ -405,7 +528,7 @@ fn env_var(c: &Component, name: &'static str, value: &EnvValue) -> Node {
             "valueFrom",
             map([entry(
                 "secretKeyRef",
-                map([entry("name", Expr::key(*name)), entry("key", Expr::key(*key))]),
+                map([entry("name", Expr::key(name.clone())), entry("key", Expr::key(key.clone()))]),
             )]),
         ),
         EnvValue::CpuLimitCores => entry(

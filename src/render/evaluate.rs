@@ -104,7 +104,11 @@ fn sorted(value: &Value) -> Value {
 
 /// A ConfigMap's data: the entries that apply, sorted by key.
 fn data(block: &DataBlock, ctx: &Ctx<'_>) -> Map {
-    let mut entries: Vec<(String, Value)> = block
+    let mut map = Map::new();
+    if let Some(Value::Map(extra)) = block.extra.as_deref().map(|path| ctx.lookup(path)) {
+        map.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let own: Vec<(String, Value)> = block
         .entries
         .iter()
         .filter(|e| e.when.eval(ctx))
@@ -116,6 +120,8 @@ fn data(block: &DataBlock, ctx: &Ctx<'_>) -> Map {
             (e.key.to_string(), Value::String(text))
         })
         .collect();
+    map.extend(own);
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries.into_iter().collect()
 }

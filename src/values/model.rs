@@ -65,28 +65,56 @@ pub struct Values {
     /// admin: the administration web UI, the authentication backend of front and the SSO.
     pub admin: StatefulComponent,
     /// postfix: the SMTP server (incoming mail on port 25, relaying outgoing mail).
-    pub postfix: StatefulComponent,
+    pub postfix: PostfixComponent,
     /// dovecot: IMAP and POP3, mailbox storage, LMTP delivery and ManageSieve.
-    pub dovecot: StatefulComponent,
+    pub dovecot: DovecotComponent,
     /// The relay-only submission service that webmail sends through. It accepts mail only
     /// from webmail (enforced by NetworkPolicy) and relays it to postfix.
     pub dovecot_submission: ImageComponent,
     /// rspamd: spam filter, DKIM signing and verification.
-    pub rspamd: StatefulComponent,
+    pub rspamd: RspamdComponent,
     /// Webmail (Roundcube or SnappyMail), served by front under `/webmail`.
     pub webmail: WebmailComponent,
     /// ClamAV antivirus scanning, used by rspamd. Needs about 1 GiB of memory.
-    pub clamav: StatefulImageComponent,
+    pub clamav: ClamavComponent,
     /// Fetchmail: fetches mail from external POP3/IMAP accounts.
     pub fetchmail: FetchmailComponent,
     /// WebDAV (Radicale): CalDAV and CardDAV, served by front under `/webdav`.
     pub webdav: StatefulComponent,
+    /// Apache Tika: reads the text of attachments for dovecot's full-text search.
+    pub tika: ScalableImageComponent,
+    /// oletools: finds macros in office documents for rspamd.
+    pub oletools: ScalableComponent,
+    /// A DNSSEC-validating resolver beside the Mailu components that need one.
+    pub resolver: Resolver,
     /// How mail and web traffic from outside the cluster reaches Mailu.
     pub expose: Expose,
     /// Where front's TLS certificate comes from.
     pub tls: Tls,
-    /// Postfix rate limits per client (postfix anvil). 0 disables a limit.
-    pub rate_limits: RateLimits,
+    /// Mailu's own limits on logins and on sending, enforced by admin.
+    pub limits: Limits,
+    /// Sending through another mail server instead of delivering directly.
+    pub relay: Relay,
+    /// How users authenticate besides their passwords.
+    pub authentication: Authentication,
+    /// The web sessions of the admin UI and webmail.
+    pub sessions: Sessions,
+    /// Name, link and logo of the web interface.
+    pub customization: Customization,
+    /// The message every new user receives.
+    pub welcome_message: WelcomeMessage,
+    /// The DMARC report addresses shown in the suggested `_dmarc` record (local parts at
+    /// `domain`; empty: none).
+    pub dmarc: Dmarc,
+    /// Characters that separate a user from an address extension (`user+tag@domain`);
+    /// empty: none.
+    #[schemars(regex(pattern = r"^[^\s@]{0,8}$"))]
+    pub recipient_delimiter: String,
+    /// Users who may send as any address (e-mail addresses).
+    pub wildcard_senders: Vec<EmailAddress>,
+    /// The bcrypt cost of stored passwords (each step doubles the work of checking one).
+    #[schemars(range(min = 4, max = 31))]
+    pub credential_rounds: u32,
     /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
     pub network_policy: NetworkPolicy,
 }
@@ -212,11 +240,14 @@ pub struct Api {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct Database {
-    /// `sqlite` (a file on the admin volume) or `postgresql` (an existing server).
+    /// `sqlite` (a file on the admin volume), `postgresql` or `mysql` (an existing server;
+    /// MariaDB too). Mailu 2024.06 has no setting for TLS to the database server.
     #[serde(rename = "type")]
     pub kind: DatabaseType,
     /// The PostgreSQL server. Required when `type` is `postgresql`.
-    pub postgresql: Postgresql,
+    pub postgresql: DatabaseServer,
+    /// The MySQL or MariaDB server. Required when `type` is `mysql`.
+    pub mysql: DatabaseServer,
 }
 
 /// Supported databases.
@@ -226,14 +257,15 @@ pub struct Database {
 pub enum DatabaseType {
     Sqlite,
     Postgresql,
+    Mysql,
 }
 
-/// An existing PostgreSQL server.
+/// An existing database server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
-pub struct Postgresql {
-    /// Host name of the server. Required when `database.type` is `postgresql`.
+pub struct DatabaseServer {
+    /// Host name of the server. Required when `database.type` names this server.
     pub host: OptionalHost,
     /// Port of the server.
     #[schemars(range(min = 1, max = 65535))]
@@ -242,7 +274,7 @@ pub struct Postgresql {
     #[schemars(length(min = 1, max = 63))]
     pub name: String,
     /// The Secret holding the user name and password. Its name is required when
-    /// `database.type` is `postgresql`.
+    /// `database.type` names this server.
     pub existing_secret: DatabaseSecret,
 }
 
@@ -468,13 +500,145 @@ macro_rules! component {
     };
 }
 
+/// Files a component reads from `/overrides` to change Mailu's configuration: file name →
+/// content.
+pub type Overrides = BTreeMap<String, String>;
+
 component!(
     /// front.
     FrontComponent(ImageOverride) {
+        /// Pods of front; more than one only without `tls.source: letsencrypt`.
+        #[schemars(range(min = 1))]
+        replicas: u32,
         /// The volume for the certificates Mailu obtains with `tls.source: letsencrypt`.
+        persistence: Persistence,
+        /// nginx configuration files (`*.conf`) included in front's web server.
+        overrides: Overrides,
+    }
+);
+component!(
+    /// postfix.
+    PostfixComponent(ImageOverride) {
+        /// The mail queue's volume.
+        persistence: Persistence,
+        /// Postfix settings: `postfix.cf` (lines of `main.cf` settings), `postfix.master`
+        /// (`master.cf` entries) and `*.map` lookup tables.
+        overrides: Overrides,
+    }
+);
+component!(
+    /// dovecot.
+    DovecotComponent(ImageOverride) {
+        /// The mailboxes' volume.
+        persistence: Persistence,
+        /// Dovecot settings: `dovecot.conf`, included at the end of Mailu's configuration.
+        overrides: Overrides,
+        /// Compression of stored mail: empty (none), `gz`, `bz2`, `lz4` or `zstd`; affects mail
+        /// stored from then on.
+        compression: Compression,
+        /// The compression level (1, fastest, to 9, smallest).
+        #[schemars(range(min = 1, max = 9))]
+        compression_level: u32,
+        /// Full-text search of the mailboxes.
+        full_text_search: FullTextSearch,
+        /// Dovecot's metrics (an OpenMetrics endpoint on port 9900) and their ServiceMonitor.
+        service_monitor: ServiceMonitor,
+    }
+);
+
+/// A Prometheus Operator ServiceMonitor for a component's metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct ServiceMonitor {
+    /// Create it (and, for dovecot, turn the metrics endpoint on).
+    pub enabled: bool,
+    /// How often Prometheus scrapes; empty: Prometheus' own default.
+    #[schemars(regex(pattern = r"^([0-9]+(ms|s|m|h))*$"))]
+    pub interval: String,
+    /// Labels of the ServiceMonitor (what the Prometheus resource selects by).
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the ServiceMonitor.
+    pub annotations: BTreeMap<String, String>,
+    /// Relabelings of the scraped target (Prometheus Operator `RelabelConfig`s).
+    pub relabelings: Vec<KubernetesObject>,
+    /// Relabelings of the scraped metrics.
+    pub metric_relabelings: Vec<KubernetesObject>,
+}
+
+/// Dovecot's full-text search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct FullTextSearch {
+    /// Index the mail for searching (attachments too when `tika` is enabled).
+    pub enabled: bool,
+    /// Languages of the mail, as two-letter codes (`en`, `de`, `fr`, ...).
+    #[schemars(length(min = 1))]
+    pub languages: Vec<LanguageCode>,
+}
+component!(
+    /// rspamd.
+    RspamdComponent(ImageOverride) {
+        /// rspamd's data (statistics, DKIM keys cache).
+        persistence: Persistence,
+        /// rspamd configuration files, merged into Mailu's own of the same name in `local.d`.
+        overrides: Overrides,
+        /// What happens to mail ClamAV finds infected: `discard` (accepted, then dropped) or
+        /// `reject` (refused while the sender is still connected).
+        antivirus_action: AntivirusAction,
+        /// A ServiceMonitor for rspamd's metrics (`/metrics` of its controller).
+        service_monitor: ServiceMonitor,
+    }
+);
+component!(
+    /// A stateless component with a third-party image that can run several pods.
+    ScalableImageComponent(FullImage) {
+        /// Pods of the component.
+        #[schemars(range(min = 1))]
+        replicas: u32,
+    }
+);
+component!(
+    /// A stateless Mailu component that can run several pods.
+    ScalableComponent(ImageOverride) {
+        /// Pods of the component.
+        #[schemars(range(min = 1))]
+        replicas: u32,
+    }
+);
+component!(
+    /// ClamAV.
+    ClamavComponent(FullImage) {
+        /// Pods of ClamAV; each keeps its own copy of the signatures.
+        #[schemars(range(min = 1))]
+        replicas: u32,
+        /// The signatures' volume (with one pod).
         persistence: Persistence,
     }
 );
+
+/// Dovecot's compression algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    #[serde(rename = "")]
+    None,
+    Gz,
+    Bz2,
+    Lz4,
+    Zstd,
+}
+
+/// What rspamd does with infected mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum AntivirusAction {
+    Discard,
+    Reject,
+}
 component!(
     /// A Mailu component with a persistent volume.
     StatefulComponent(ImageOverride) {
@@ -487,13 +651,6 @@ component!(
     ImageComponent(FullImage) {}
 );
 component!(
-    /// A component with a third-party image and a persistent volume.
-    StatefulImageComponent(FullImage) {
-        /// The component's volume.
-        persistence: Persistence,
-    }
-);
-component!(
     /// The webmail component.
     WebmailComponent(ImageOverride) {
         /// `roundcube` or `snappymail`.
@@ -501,8 +658,30 @@ component!(
         kind: WebmailType,
         /// The webmail's volume (settings, contacts, SQLite database).
         persistence: Persistence,
+        /// Roundcube's plugins (empty: Mailu's choice: archive, zipdownload, markasjunk,
+        /// managesieve, enigma, carddav); Mailu's own plugin is always added.
+        roundcube_plugins: Vec<NameToken>,
+        /// Files included at the end of Roundcube's configuration (`*.inc.php`).
+        overrides: Overrides,
+        /// Roundcube's own database.
+        database: WebmailDatabase,
     }
 );
+
+/// Roundcube's database.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct WebmailDatabase {
+    /// Keep it on the server of `database` (which must then not be `sqlite`) rather than in a
+    /// file on the webmail volume.
+    pub on_server: bool,
+    /// Name of the database on that server.
+    #[schemars(length(min = 1, max = 63))]
+    pub name: String,
+    /// The Secret holding its user name and password (required with `onServer`).
+    pub existing_secret: DatabaseSecret,
+}
 component!(
     /// The fetchmail component.
     FetchmailComponent(ImageOverride) {
@@ -519,6 +698,26 @@ component!(
 pub enum WebmailType {
     Roundcube,
     Snappymail,
+}
+
+/// Mailu's admin refuses to start until DNS answers carry DNSSEC validation, and postfix's
+/// DANE and rspamd's checks rely on it; most clusters' DNS does not validate. This resolver
+/// (Mailu's unbound) runs beside admin, postfix and rspamd in their pods, validates, and sends
+/// questions about the cluster's own names to the cluster DNS.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Resolver {
+    /// Run it. Not needed when the cluster DNS already validates (for example CoreDNS
+    /// forwarding to a validating resolver).
+    pub enabled: bool,
+    /// The address of the cluster DNS (`kubectl -n kube-system get service kube-dns`), which
+    /// answers for the cluster's names. Required when enabled.
+    pub cluster_dns_address: OptionalIp,
+    /// Image; empty fields fall back to `images` (Mailu's unbound).
+    pub image: ImageOverride,
+    /// CPU and memory of each resolver container.
+    pub resources: Resources,
 }
 
 /// How mail and web traffic from outside the cluster reaches Mailu.
@@ -726,6 +925,33 @@ pub struct Tls {
     pub secret_name: ObjectName,
     /// The cert-manager issuer with `source: certManager`.
     pub cert_manager: CertManager,
+    /// How postfix secures mail to other servers (`OUTBOUND_TLS_LEVEL`): empty is Mailu's
+    /// default (DANE where published, else opportunistic); `encrypt` requires TLS, `secure`
+    /// also a verified certificate.
+    pub outbound_level: OutboundTlsLevel,
+    /// Refuse incoming mail on port 25 from servers that do not use STARTTLS (not for a public
+    /// MX: RFC 3207 advises against it).
+    pub inbound_enforce: bool,
+    /// Defer outgoing mail when a DANE or MTA-STS check fails on an incomplete policy, rather
+    /// than sending it with weaker protection.
+    pub defer_on_error: bool,
+    /// With `source: letsencrypt`, serve the chain without the ISRG root (smaller handshakes;
+    /// old clients may fail).
+    pub letsencrypt_shortchain: bool,
+}
+
+/// Postfix's outbound TLS levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboundTlsLevel {
+    #[serde(rename = "")]
+    Default,
+    May,
+    Encrypt,
+    Dane,
+    Verify,
+    Secure,
 }
 
 /// Where front's certificate comes from.
@@ -758,17 +984,157 @@ pub enum IssuerKind {
     Issuer,
 }
 
-/// Postfix rate limits per client.
+/// A rate in Mailu's notation: a count per `second`, `minute`, `hour` or `day`, like
+/// `5/hour` or `200/day`.
+pub type Rate = RateText;
+
+/// Mailu's limits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
-pub struct RateLimits {
-    /// New SMTP connections per client and minute.
-    pub smtp_connections_per_minute: u32,
-    /// Messages per client and minute.
-    pub smtp_messages_per_minute: u32,
-    /// Recipients per client and minute.
-    pub smtp_recipients_per_minute: u32,
+pub struct Limits {
+    /// Failed logins (mail and web).
+    pub authentication: AuthenticationLimits,
+    /// Messages sent by each user (postfix asks admin before accepting one).
+    pub messages: MessageLimits,
+}
+
+/// Limits on failed logins, counted by admin for every login front passes on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct AuthenticationLimits {
+    /// Failed logins to distinct accounts from one client network (`AUTH_RATELIMIT_IP`).
+    pub per_network: Rate,
+    /// The IPv4 prefix length that makes a client network.
+    #[schemars(range(min = 0, max = 32))]
+    pub ipv4_prefix: u32,
+    /// The IPv6 prefix length that makes a client network.
+    #[schemars(range(min = 0, max = 128))]
+    pub ipv6_prefix: u32,
+    /// Failed passwords per account (`AUTH_RATELIMIT_USER`).
+    pub per_user: Rate,
+    /// Client networks never limited.
+    pub exempt_networks: Vec<Cidr>,
+    /// Seconds a client that logged in successfully stays exempt.
+    pub exemption_seconds: u32,
+}
+
+/// Limits on sending.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct MessageLimits {
+    /// Messages per sending user (`MESSAGE_RATELIMIT`).
+    pub per_user: Rate,
+    /// Senders never limited (e-mail addresses).
+    pub exempt_senders: Vec<EmailAddress>,
+}
+
+/// A relay host for outgoing mail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Relay {
+    /// The relay in postfix's notation, like `[smtp.example.com]:587` (brackets: no MX
+    /// lookup); empty: deliver directly.
+    pub host: RelayHost,
+    /// The Secret with the relay's user name and password; empty name: no authentication.
+    pub credentials_secret: CredentialsSecret,
+}
+
+/// A Secret holding a user name and a password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct CredentialsSecret {
+    /// Name of the Secret; empty: none.
+    pub name: OptionalObjectName,
+    /// Key holding the user name.
+    pub username_key: SecretDataKey,
+    /// Key holding the password.
+    pub password_key: SecretDataKey,
+}
+
+/// Authentication besides passwords.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Authentication {
+    /// Mail clients must use application tokens, not account passwords
+    /// (`AUTH_REQUIRE_TOKENS`).
+    pub require_tokens: bool,
+    /// Single sign-on through a proxy in front of the web interface that names the user in a
+    /// header.
+    pub proxy: ProxyAuthentication,
+}
+
+/// Header authentication by a trusted proxy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct ProxyAuthentication {
+    /// The networks of the proxies whose header is believed (`PROXY_AUTH_WHITELIST`); empty:
+    /// off. They must also be where front believes client addresses from (a proxy in front).
+    pub trusted_networks: Vec<Cidr>,
+    /// The header that carries the user's e-mail address.
+    pub header: HeaderName,
+    /// Create users the header names but the database lacks (in existing domains).
+    pub create_users: bool,
+    /// Where to send users after they sign out; empty: the login page.
+    pub logout_url: String,
+}
+
+/// Web sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Sessions {
+    /// Seconds of inactivity after which a session ends.
+    #[schemars(range(min = 60))]
+    pub timeout_seconds: u32,
+    /// Seconds after which a session ends anyway (webmail follows it too).
+    #[schemars(range(min = 60))]
+    pub lifetime_seconds: u32,
+}
+
+/// The web interface's look.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Customization {
+    /// The name shown in titles and mail client settings.
+    pub site_name: String,
+    /// The link in the side bar.
+    pub website: String,
+    /// The logo's address; empty: Mailu's.
+    pub logo_url: String,
+    /// The CSS colour behind the logo; empty: Mailu's.
+    pub logo_background: String,
+}
+
+/// The welcome message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct WelcomeMessage {
+    /// Send it.
+    pub enabled: bool,
+    /// Its subject.
+    pub subject: String,
+    /// Its text.
+    pub body: String,
+}
+
+/// DMARC report addresses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Dmarc {
+    /// Aggregate reports (`rua`), a local part.
+    pub rua: OptionalLocalPart,
+    /// Failure reports (`ruf`), a local part.
+    pub ruf: OptionalLocalPart,
 }
 
 /// NetworkPolicy settings.
@@ -782,6 +1148,9 @@ pub struct NetworkPolicy {
     /// proxy), which alone may reach front's web port and its PROXY protocol listeners. Both the
     /// namespace and the pod labels are required when a proxy is in front.
     pub ingress_controller: PodPeer,
+    /// The pods of Prometheus, which alone may scrape the metrics (required with a
+    /// ServiceMonitor).
+    pub monitoring: PodPeer,
 }
 
 /// Pods selected by labels, in namespaces selected by labels.
@@ -839,6 +1208,17 @@ macro_rules! block {
             extra_containers: Vec::new(),
         }
     };
+}
+
+fn service_monitor() -> ServiceMonitor {
+    ServiceMonitor {
+        enabled: false,
+        interval: String::new(),
+        labels: BTreeMap::new(),
+        annotations: BTreeMap::new(),
+        relabelings: Vec::new(),
+        metric_relabelings: Vec::new(),
+    }
 }
 
 /// Probe timings: the startup probe checks every `startup.0` seconds for up to `startup.1`
@@ -913,9 +1293,19 @@ impl Default for Values {
             },
             database: Database {
                 kind: DatabaseType::Sqlite,
-                postgresql: Postgresql {
+                postgresql: DatabaseServer {
                     host: "".into(),
                     port: 5432,
+                    name: "mailu".into(),
+                    existing_secret: DatabaseSecret {
+                        name: "".into(),
+                        username_key: "username".into(),
+                        password_key: "password".into(),
+                    },
+                },
+                mysql: DatabaseServer {
+                    host: "".into(),
+                    port: 3306,
                     name: "mailu".into(),
                     existing_secret: DatabaseSecret {
                         name: "".into(),
@@ -939,6 +1329,8 @@ impl Default for Values {
             storage: Storage { storage_class: "".into() },
             front: block!(FrontComponent {
                 enabled: true,
+                replicas: 1,
+                overrides: Overrides::new(),
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "500m", "512Mi"),
                 persistence: persistence("100Mi"),
@@ -952,18 +1344,26 @@ impl Default for Values {
                 "5Gi",
                 probes((10, 600), 30, 10),
             ),
-            postfix: stateful(
-                true,
-                resources("100m", "512Mi", "500m", "1Gi"),
-                "5Gi",
-                probes((5, 120), 30, 10),
-            ),
-            dovecot: stateful(
-                true,
-                resources("200m", "1Gi", "1000m", "2Gi"),
-                "50Gi",
-                probes((5, 120), 30, 10),
-            ),
+            postfix: block!(PostfixComponent {
+                enabled: true,
+                image: no_image_override(),
+                resources: resources("100m", "512Mi", "500m", "1Gi"),
+                persistence: persistence("5Gi"),
+                probes: probes((5, 120), 30, 10),
+                overrides: Overrides::new(),
+            }),
+            dovecot: block!(DovecotComponent {
+                enabled: true,
+                image: no_image_override(),
+                resources: resources("200m", "1Gi", "1000m", "2Gi"),
+                persistence: persistence("50Gi"),
+                probes: probes((5, 120), 30, 10),
+                overrides: Overrides::new(),
+                compression: Compression::None,
+                compression_level: 6,
+                full_text_search: FullTextSearch { enabled: true, languages: vec!["en".into()] },
+                service_monitor: service_monitor(),
+            }),
             // Dovecot 2.4 changed its configuration syntax; the relay's file is 2.3's.
             dovecot_submission: block!(ImageComponent {
                 enabled: true,
@@ -972,23 +1372,39 @@ impl Default for Values {
                 probes: probes((5, 60), 30, 10),
             }),
             // rspamd waits for admin before it starts.
-            rspamd: stateful(
-                true,
-                resources("100m", "256Mi", "500m", "1Gi"),
-                "5Gi",
-                probes((10, 360), 30, 10),
-            ),
+            rspamd: block!(RspamdComponent {
+                enabled: true,
+                image: no_image_override(),
+                resources: resources("100m", "256Mi", "500m", "1Gi"),
+                persistence: persistence("5Gi"),
+                probes: probes((10, 360), 30, 10),
+                overrides: Overrides::new(),
+                antivirus_action: AntivirusAction::Discard,
+                service_monitor: service_monitor(),
+            }),
             webmail: block!(WebmailComponent {
                 enabled: false,
                 kind: WebmailType::Roundcube,
                 persistence: persistence("5Gi"),
+                roundcube_plugins: Vec::new(),
+                overrides: Overrides::new(),
+                database: WebmailDatabase {
+                    on_server: false,
+                    name: "roundcube".into(),
+                    existing_secret: DatabaseSecret {
+                        name: "".into(),
+                        username_key: "username".into(),
+                        password_key: "password".into(),
+                    },
+                },
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "500m", "512Mi"),
                 probes: probes((10, 300), 30, 10),
             }),
             // Mailu 2024.06 uses ClamAV's own image.
-            clamav: block!(StatefulImageComponent {
+            clamav: block!(ClamavComponent {
                 enabled: false,
+                replicas: 1,
                 persistence: persistence("15Gi"),
                 image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
                 resources: resources("100m", "1Gi", "1000m", "2Gi"),
@@ -1009,6 +1425,27 @@ impl Default for Values {
                 "5Gi",
                 probes((5, 60), 30, 10),
             ),
+            tika: block!(ScalableImageComponent {
+                enabled: false,
+                replicas: 1,
+                image: third_party_image("docker.io/apache/tika", "2.9.2.1-full"),
+                resources: resources("100m", "512Mi", "1000m", "1Gi"),
+                // The Java virtual machine takes a while to start.
+                probes: probes((5, 120), 30, 10),
+            }),
+            oletools: block!(ScalableComponent {
+                enabled: false,
+                replicas: 1,
+                image: no_image_override(),
+                resources: resources("50m", "128Mi", "500m", "256Mi"),
+                probes: probes((5, 60), 30, 10),
+            }),
+            resolver: Resolver {
+                enabled: false,
+                cluster_dns_address: "".into(),
+                image: no_image_override(),
+                resources: resources("20m", "32Mi", "200m", "128Mi"),
+            },
             expose: Expose {
                 mail: MailExposure::LoadBalancer,
                 web: WebExposure::Front,
@@ -1044,12 +1481,55 @@ impl Default for Values {
                     issuer: "letsencrypt".into(),
                     issuer_kind: IssuerKind::ClusterIssuer,
                 },
+                outbound_level: OutboundTlsLevel::Default,
+                inbound_enforce: false,
+                defer_on_error: true,
+                letsencrypt_shortchain: false,
             },
-            rate_limits: RateLimits {
-                smtp_connections_per_minute: 60,
-                smtp_messages_per_minute: 100,
-                smtp_recipients_per_minute: 300,
+            limits: Limits {
+                authentication: AuthenticationLimits {
+                    per_network: "5/hour".into(),
+                    ipv4_prefix: 24,
+                    ipv6_prefix: 48,
+                    per_user: "50/day".into(),
+                    exempt_networks: Vec::new(),
+                    exemption_seconds: 86400,
+                },
+                messages: MessageLimits { per_user: "200/day".into(), exempt_senders: Vec::new() },
             },
+            relay: Relay {
+                host: "".into(),
+                credentials_secret: CredentialsSecret {
+                    name: "".into(),
+                    username_key: "username".into(),
+                    password_key: "password".into(),
+                },
+            },
+            authentication: Authentication {
+                require_tokens: false,
+                proxy: ProxyAuthentication {
+                    trusted_networks: Vec::new(),
+                    header: "X-Auth-Email".into(),
+                    create_users: false,
+                    logout_url: String::new(),
+                },
+            },
+            sessions: Sessions { timeout_seconds: 3600, lifetime_seconds: 2_592_000 },
+            customization: Customization {
+                site_name: "Mailu".into(),
+                website: "https://mailu.io".into(),
+                logo_url: String::new(),
+                logo_background: String::new(),
+            },
+            welcome_message: WelcomeMessage {
+                enabled: false,
+                subject: "Welcome to your new mail account".into(),
+                body: "Welcome to your new mail account. If you can read this, it works.".into(),
+            },
+            dmarc: Dmarc { rua: "".into(), ruf: "".into() },
+            recipient_delimiter: "+".into(),
+            wildcard_senders: Vec::new(),
+            credential_rounds: 12,
             network_policy: NetworkPolicy {
                 enabled: true,
                 // Empty: which proxy is in front is the user's to say (required with one).
@@ -1057,6 +1537,7 @@ impl Default for Values {
                     namespace_labels: BTreeMap::new(),
                     pod_labels: BTreeMap::new(),
                 },
+                monitoring: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
             },
         }
     }

@@ -61,6 +61,18 @@ pub const REQUIREMENTS: &[Requirement] = &[
         requires: &["postgresql.host", "postgresql.existingSecret.name"],
     },
     Requirement {
+        at: "database",
+        when_key: "type",
+        when_value: WhenValue::Str("mysql"),
+        requires: &["mysql.host", "mysql.existingSecret.name"],
+    },
+    Requirement {
+        at: "webmail.database",
+        when_key: "onServer",
+        when_value: WhenValue::Bool(true),
+        requires: &["existingSecret.name"],
+    },
+    Requirement {
         at: "initialAccount",
         when_key: "enabled",
         when_value: WhenValue::Bool(true),
@@ -73,6 +85,12 @@ pub const REQUIREMENTS: &[Requirement] = &[
         requires: &["tokenSecret.name"],
     },
     Requirement { at: "redis", when_key: "builtin", when_value: WhenValue::Bool(false), requires: &["host"] },
+    Requirement {
+        at: "resolver",
+        when_key: "enabled",
+        when_value: WhenValue::Bool(true),
+        requires: &["clusterDnsAddress"],
+    },
 ];
 
 /// A rule across blocks: when every condition holds, a key must meet a constraint.
@@ -94,6 +112,8 @@ pub enum Then {
     NotEmptyList,
     /// A non-empty map.
     NotEmptyMap,
+    /// A number no greater than this.
+    AtMost(i64),
 }
 
 impl Rule {
@@ -115,11 +135,50 @@ impl Rule {
     }
 }
 
+const MONITORING_LABELS_REASON: &str =
+    "only Prometheus' own pods, in its own namespace, may scrape the metrics";
+
 const PROXY_LABELS_REASON: &str =
     "only the proxy's own pods, in its own namespace, may reach front's PROXY protocol and web listeners";
 
 /// Every rule across blocks: combinations that cannot work are refused.
 pub const RULES: &[Rule] = &[
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("rspamd.serviceMonitor.enabled", &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.monitoring.namespaceLabels",
+        then: Then::NotEmptyMap,
+        reason: MONITORING_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("rspamd.serviceMonitor.enabled", &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.monitoring.podLabels",
+        then: Then::NotEmptyMap,
+        reason: MONITORING_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("dovecot.serviceMonitor.enabled", &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.monitoring.namespaceLabels",
+        then: Then::NotEmptyMap,
+        reason: MONITORING_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("dovecot.serviceMonitor.enabled", &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.monitoring.podLabels",
+        then: Then::NotEmptyMap,
+        reason: MONITORING_LABELS_REASON,
+    },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],
         key: "expose.mail",
@@ -146,6 +205,18 @@ pub const RULES: &[Rule] = &[
         key: "expose.hostPort.kind",
         then: Then::OneOf(&["Deployment"]),
         reason: "every front of a DaemonSet would ask Let's Encrypt for a certificate of its own",
+    },
+    Rule {
+        when: &[("webmail.database.onServer", &[WhenValue::Bool(true)])],
+        key: "database.type",
+        then: Then::OneOf(&["postgresql", "mysql"]),
+        reason: "Roundcube's database goes on the server of `database`",
+    },
+    Rule {
+        when: &[("tls.source", &[WhenValue::Str("letsencrypt")])],
+        key: "front.replicas",
+        then: Then::AtMost(1),
+        reason: "Mailu's Let's Encrypt client keeps its certificates on one claim, for one front",
     },
     Rule {
         when: &[("expose.web", &[WhenValue::Str("httpRoute")])],
@@ -298,6 +369,7 @@ fn add_rule(schema: &mut Json, rule: &Rule) {
         Then::OneOf(values) => json!({ "enum": values }),
         Then::NotEmptyList => json!({ "minItems": 1 }),
         Then::NotEmptyMap => json!({ "minProperties": 1 }),
+        Then::AtMost(limit) => json!({ "maximum": limit }),
     };
     let rule = json!({ "if": condition, "then": nested(rule.key, constraint) });
     let root = schema.as_object_mut().expect("the schema is an object");

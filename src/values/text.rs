@@ -160,6 +160,42 @@ formats! {
         max: Some(316),
         meaning: "empty or a qualified name, like example.com/internal or metallb"
     };
+    RATE = {
+        name: "RateText",
+        pattern: "^[0-9]+ ?/ ?(second|minute|hour|day)s?$",
+        max: Some(32),
+        meaning: "a count per second, minute, hour or day, like 5/hour"
+    };
+    EMAIL = {
+        name: "EmailAddress",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*@([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        max: Some(254),
+        meaning: "an e-mail address, like admin@example.com"
+    };
+    OPTIONAL_LOCAL_PART = {
+        name: "OptionalLocalPart",
+        pattern: "^([A-Za-z0-9][A-Za-z0-9._+-]*)?$",
+        max: Some(64),
+        meaning: "empty or the local part of an e-mail address, like dmarc-reports"
+    };
+    RELAY_HOST = {
+        name: "RelayHost",
+        pattern: "^(\\[?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?\\]?(:(25|465|587))?)?$",
+        max: Some(260),
+        meaning: "empty or a host in postfix's notation on port 25, 465 or 587, like [smtp.example.com]:587"
+    };
+    HEADER_NAME = {
+        name: "HeaderName",
+        pattern: "^[A-Za-z0-9][-A-Za-z0-9]*$",
+        max: Some(128),
+        meaning: "an HTTP header name, like X-Auth-Email"
+    };
+    LANGUAGE_CODE = {
+        name: "LanguageCode",
+        pattern: "^[a-z]{2}$",
+        max: None,
+        meaning: "a two-letter language code, like en"
+    };
     NAME_TOKEN = {
         name: "NameToken",
         pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$",
@@ -370,6 +406,30 @@ formatted_string!(
 formatted_string!(
     /// A short name token (Traefik entry point names).
     NameToken => NAME_TOKEN
+);
+formatted_string!(
+    /// A two-letter language code.
+    LanguageCode => LANGUAGE_CODE
+);
+formatted_string!(
+    /// A rate, like `5/hour`.
+    RateText => RATE
+);
+formatted_string!(
+    /// An e-mail address.
+    EmailAddress => EMAIL
+);
+formatted_string!(
+    /// Empty, or the local part of an e-mail address.
+    OptionalLocalPart => OPTIONAL_LOCAL_PART
+);
+formatted_string!(
+    /// Empty, or a relay host in postfix's notation.
+    RelayHost => RELAY_HOST
+);
+formatted_string!(
+    /// An HTTP header name.
+    HeaderName => HEADER_NAME
 );
 formatted_string!(
     /// Empty, or an IP address.

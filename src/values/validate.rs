@@ -88,6 +88,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             super::schema::Then::NotEmptyList | super::schema::Then::NotEmptyMap => {
                 "must not be empty".to_string()
             }
+            super::schema::Then::AtMost(limit) => format!("must be at most {limit}, found {found},"),
         };
         return vec![Problem {
             cause,
@@ -176,19 +177,30 @@ fn rule_for(schema_path: &str) -> Option<&'static Rule> {
 /// The conditional requirement whose `then` holds the failing keyword, if any.
 fn requirement_for(schema_path: &str) -> Option<&'static Requirement> {
     let (before_then, _) = schema_path.split_once("/then/")?;
-    REQUIREMENTS.iter().find(|r| {
-        let at = r.at.split('.').map(|k| format!("/properties/{k}")).collect::<String>();
-        before_then.starts_with(&at) && before_then[at.len()..].starts_with("/allOf/")
-    })
+    let (object, index) = before_then.rsplit_once("/allOf/")?;
+    let index: usize = index.parse().ok()?;
+    // The requirements of one object are its `allOf` entries, in order.
+    REQUIREMENTS
+        .iter()
+        .filter(|r| r.at.split('.').map(|k| format!("/properties/{k}")).collect::<String>() == object)
+        .nth(index)
 }
 
 /// Keys of earlier versions, with where their settings went.
-pub const RETIRED_KEYS: &[(&str, &str)] = &[(
-    "ingress",
-    "was replaced by `expose` (how mail and web reach Mailu) and `tls` (the certificate): Traefik's \
+pub const RETIRED_KEYS: &[(&str, &str)] = &[
+    (
+        "rateLimits",
+        "was replaced by `limits`: postfix's per-client limits never act behind front (every \
+         client arrives from front's address), so Mailu's own limits on failed logins and on \
+         messages per user take their place",
+    ),
+    (
+        "ingress",
+        "was replaced by `expose` (how mail and web reach Mailu) and `tls` (the certificate): Traefik's \
      routes are now `expose.mail: traefik`, the web Ingress `expose.web: ingress`, the cert-manager \
      issuer `tls.certManager.issuer` and the Secret `tls.secretName`",
-)];
+    ),
+];
 
 fn unknown_key_message(key: &str, schema_path: &str) -> String {
     if schema_path == "/additionalProperties"

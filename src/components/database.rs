@@ -1,0 +1,53 @@
+//! The database servers admin (and Roundcube, when it keeps its database there) can use: one
+//! values block per type, the same shape, so every setting picks the block of
+//! `database.type`.
+
+use super::expr::{Cond, Expr};
+use super::wiring::{Env, secret_env};
+
+/// The server types and their values blocks.
+pub const SERVERS: [(&str, &str); 2] = [("postgresql", "database.postgresql"), ("mysql", "database.mysql")];
+
+/// When admin uses a database server (not SQLite).
+pub fn on_a_server() -> Cond {
+    SERVERS.iter().map(|(kind, _)| Cond::equals("database.type", kind)).fold(Cond::Never, Cond::or)
+}
+
+/// A text field of the server block of `database.type` (empty with SQLite).
+pub fn field(name: &'static str) -> Expr {
+    SERVERS.iter().rev().fold(Expr::lit(""), |otherwise, (kind, block)| {
+        Expr::choose(Cond::equals("database.type", kind), Expr::key(format!("{block}.{name}")), otherwise)
+    })
+}
+
+/// The server's `host:port`: Mailu pastes it into its database URL, which has no separate
+/// port (DB_PORT is not read).
+pub fn host_and_port() -> Expr {
+    SERVERS.iter().rev().fold(Expr::lit(""), |otherwise, (kind, block)| {
+        Expr::choose(
+            Cond::equals("database.type", kind),
+            Expr::Concat(vec![
+                Expr::key(format!("{block}.host")),
+                Expr::lit(":"),
+                Expr::num(format!("{block}.port")),
+            ]),
+            otherwise,
+        )
+    })
+}
+
+/// An environment variable from the credentials Secret of the server in use: one entry per
+/// server type, under exclusive conditions.
+pub fn credential(variable: &'static str, key: &'static str) -> Vec<Env> {
+    SERVERS
+        .iter()
+        .map(|(kind, block)| {
+            secret_env(
+                variable,
+                format!("{block}.existingSecret.name"),
+                format!("{block}.existingSecret.{key}"),
+            )
+            .when(Cond::equals("database.type", kind))
+        })
+        .collect()
+}

@@ -1,0 +1,45 @@
+//! The DNSSEC-validating resolver (Mailu's unbound image) that runs beside the components
+//! whose DNS lookups must be validated: admin refuses to start without validation
+//! (`core/admin/start.py` asks each resolver of its resolv.conf for a validated answer),
+//! postfix needs it for DANE, rspamd for its sender checks. It answers on the pod's own
+//! loopback address, so it needs no Service and no fixed cluster address; the cluster's own
+//! names are forwarded to the cluster DNS.
+
+use super::expr::{Cond, Expr};
+use super::wiring::{Component, ImageSource};
+
+/// When the resolver runs.
+pub fn enabled() -> Cond {
+    Cond::flag("resolver.enabled")
+}
+
+/// The resolver as a component, for its image and resources (it has no workload of its own).
+pub fn component() -> Component {
+    Component::new(
+        "resolver",
+        "resolver",
+        "DNSSEC-validating resolver",
+        ImageSource::Mailu("unbound"),
+        "resolver.enabled",
+    )
+}
+
+/// unbound's configuration. The image renders `/unbound.conf` into unbound's own file; this
+/// one has no template markup. Validation on, answers only to the pod itself, the cluster's
+/// domain forwarded to the cluster DNS without validation (it is not signed).
+pub fn configuration() -> Expr {
+    Expr::Concat(vec![
+        Expr::lit(
+            "server:\n  verbosity: 1\n  interface: 127.0.0.1\n  access-control: 127.0.0.0/8 allow\n  \
+             do-daemonize: no\n  logfile: \"\"\n  directory: \"/etc/unbound\"\n  username: unbound\n  \
+             auto-trust-anchor-file: trusted-key.key\n  root-hints: \"/etc/unbound/root.hints\"\n  \
+             hide-identity: yes\n  hide-version: yes\n  cache-min-ttl: 300\n  domain-insecure: \"",
+        ),
+        Expr::key("clusterDomain"),
+        Expr::lit(".\"\nforward-zone:\n  name: \""),
+        Expr::key("clusterDomain"),
+        Expr::lit(".\"\n  forward-addr: "),
+        Expr::key("resolver.clusterDnsAddress"),
+        Expr::lit("\n"),
+    ])
+}
