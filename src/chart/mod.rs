@@ -94,6 +94,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         helpers => printer.helpers(),
         body => values_yaml_body(),
         values_table => crate::values::reference::markdown_table().trim_end().to_string(),
+        network_policy_off => wrap(crate::values::trust::NETWORK_POLICY_OFF, 92, "   "),
     };
     for (source, path) in [
         ("chart/Chart.yaml", "Chart.yaml"),
@@ -114,6 +115,23 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Words into lines of at most `width` characters, each after `indent` but the first.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join(&format!("\n{indent}"))
 }
 
 #[cfg(test)]
