@@ -65,7 +65,11 @@ fn a_failed_export_leaves_nothing_behind() {
 
 /// Every file under `dir` with its bytes; links are reported, never followed.
 fn tree(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
-    fn walk(base: &std::path::Path, dir: &std::path::Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+    fn walk(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let relative = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
@@ -112,7 +116,8 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
     let parent = tempfile::tempdir().unwrap();
     let target = parent.path().join("chart");
     let export = || {
-        let status = std::process::Command::new(&binary).arg("export").arg(&target).stderr(Stdio::null()).status();
+        let status =
+            std::process::Command::new(&binary).arg("export").arg(&target).stderr(Stdio::null()).status();
         assert!(status.unwrap().success());
     };
     // The known export, and the previous chart: the same with one file more.
@@ -190,16 +195,26 @@ fn export_never_writes_through_a_link_beside_or_at_the_target() {
     let recent = probe.id();
     probe.wait().unwrap();
     for pid in recent + 1..recent + 200 {
-        std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(format!(".chart.export-{pid}"))).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(format!(".chart.export-{pid}")))
+            .unwrap();
     }
-    std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(".chart.mailu-chart-export-AAAAAAAAAAAAAAAA"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path(),
+        parent.path().join(".chart.mailu-chart-export-AAAAAAAAAAAAAAAA"),
+    )
+    .unwrap();
     mailu_chart().arg("export").arg(&target).assert().success();
     assert_eq!(entries(elsewhere.path()), Vec::<String>::new(), "something was written through a link");
     assert!(target.join("Chart.yaml").is_file());
     // The target itself a link: refused, and nothing written where it points.
     let link = parent.path().join("linked");
     std::os::unix::fs::symlink(elsewhere.path(), &link).unwrap();
-    mailu_chart().arg("export").arg(&link).arg("--force").assert().code(1).stderr(contains("is a symbolic link"));
+    mailu_chart()
+        .arg("export")
+        .arg(&link)
+        .arg("--force")
+        .assert()
+        .code(1)
+        .stderr(contains("is a symbolic link"));
     assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
 }

@@ -57,7 +57,12 @@ fn broken_stdout_ends_quietly() {
         (&["diff", "-f", "values-examples/minimal.yaml", "--against", deployed][..], 1),
     ] {
         let output = mailu_chart(args).stdout(broken_pipe()).output().unwrap();
-        assert_eq!(output.status.code(), Some(expected), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"), "{args:?}");
         assert_eq!(code_with_both_broken(args), expected, "{args:?} with both streams broken");
     }

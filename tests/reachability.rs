@@ -58,8 +58,10 @@ fn proxy(values: &mailu_chart::values::Values) -> Actor {
         m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     };
     let (namespace_labels, pod_labels) = if peer.pod_labels.is_empty() {
-        (vec![("kubernetes.io/metadata.name".to_string(), "ingress-nginx".to_string())],
-         vec![("app.kubernetes.io/name".to_string(), "ingress-nginx".to_string())])
+        (
+            vec![("kubernetes.io/metadata.name".to_string(), "ingress-nginx".to_string())],
+            vec![("app.kubernetes.io/name".to_string(), "ingress-nginx".to_string())],
+        )
     } else {
         (pairs(&peer.namespace_labels), pairs(&peer.pod_labels))
     };
@@ -69,7 +71,12 @@ fn proxy(values: &mailu_chart::values::Values) -> Actor {
         .map_or("ingress", |(_, v)| v.as_str())
         .to_string();
     let borrow = |l: &[(String, String)]| l.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>();
-    Actor::pod_with_namespace_labels("the ingress controller", &namespace, &borrow(&namespace_labels), &borrow(&pod_labels))
+    Actor::pod_with_namespace_labels(
+        "the ingress controller",
+        &namespace,
+        &borrow(&namespace_labels),
+        &borrow(&pod_labels),
+    )
 }
 
 fn values_of(file: &Path, set: &[&str]) -> mailu_chart::values::Values {
@@ -89,7 +96,9 @@ fn every_example_allows_exactly_the_flows_mailu_needs() {
                 let expected: Vec<String> = ALLOWED
                     .iter()
                     .find(|(c, p, _)| *c == pod.component && p == port)
-                    .map(|(_, _, from)| from.iter().filter(|c| cluster.has(c)).map(|c| c.to_string()).collect())
+                    .map(|(_, _, from)| {
+                        from.iter().filter(|c| cluster.has(c)).map(|c| c.to_string()).collect()
+                    })
                     .unwrap_or_default();
                 assert_eq!(
                     cluster.components_reaching(&pod.component, *port),
@@ -109,7 +118,8 @@ fn in_every_example_only_front_faces_the_outside() {
         let values = values_of(&file, &[]);
         let cluster = Cluster::new(&common::render(&[&file], &[]), "mailu");
         let proxy = proxy(&values);
-        let outsiders: Vec<Actor> = strangers().into_iter().chain([proxy.clone(), Actor::internet()]).collect();
+        let outsiders: Vec<Actor> =
+            strangers().into_iter().chain([proxy.clone(), Actor::internet()]).collect();
         for pod in &cluster.pods {
             for port in pod.ports.values() {
                 for outsider in &outsiders {
@@ -174,5 +184,8 @@ fn without_network_policies_every_port_is_open_to_every_pod_and_the_docs_say_whi
         std::fs::write(&path, expected).unwrap();
         return;
     }
-    assert!(text == expected, "docs/security.md is stale; run MAILU_CHART_UPDATE_DOCS=1 cargo test --test reachability");
+    assert!(
+        text == expected,
+        "docs/security.md is stale; run MAILU_CHART_UPDATE_DOCS=1 cargo test --test reachability"
+    );
 }

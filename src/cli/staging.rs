@@ -71,7 +71,8 @@ impl Staging {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(failed("create", folder))?;
         }
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&path).map_err(failed("create", &path))?;
+        let mut file =
+            OpenOptions::new().write(true).create_new(true).open(&path).map_err(failed("create", &path))?;
         file.write_all(content).map_err(failed("write", &path))
     }
 
@@ -137,7 +138,9 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(()),
         // A file system without the exchange (some network file systems): two renames.
-        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOTSUP => exchange_in_two_steps(a, b),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOTSUP => {
+            exchange_in_two_steps(a, b)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -169,7 +172,9 @@ fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
     match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(()),
-        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOTSUP => std::fs::rename(from, to),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOTSUP => {
+            std::fs::rename(from, to)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -218,8 +223,11 @@ mod tests {
         std::fs::create_dir(&stale).unwrap();
         std::fs::write(stale.join("half"), "h").unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(".chart.mailu-chart-export-linklinklinklink"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.path(),
+            parent.path().join(".chart.mailu-chart-export-linklinklinklink"),
+        )
+        .unwrap();
         let staging = Staging::create(&target).unwrap();
         assert!(!stale.exists());
         assert!(elsewhere.path().join("keep").exists());
@@ -238,7 +246,8 @@ mod tests {
         staging.write("new", b"n").unwrap();
         staging.swap_into_place().unwrap();
         assert!(target.join("new").exists() && !target.join("old").exists());
-        let names: Vec<_> = std::fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["chart"]);
     }
 }

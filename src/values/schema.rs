@@ -128,7 +128,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         when: &[("trust.allowPublicSubnet", &[WhenValue::Bool(false)])],
         key: "subnet",
-        then: Then::Matches { pattern: trust::PRIVATE_SUBNET_PATTERN, meaning: trust::PRIVATE_SUBNET_MEANING },
+        then: Then::Matches {
+            pattern: trust::PRIVATE_SUBNET_PATTERN,
+            meaning: trust::PRIVATE_SUBNET_MEANING,
+        },
         reason: trust::PRIVATE_SUBNET_REASON,
     },
     Rule {

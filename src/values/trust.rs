@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::model::Values;
 
 /// Overrides of the trust rules, for the rare cluster that needs one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct Trust {
@@ -24,12 +24,6 @@ pub struct Trust {
     /// pods have public addresses (IPv6 clusters with global pod addresses, for example), with
     /// `subnet` set to exactly that pod network and NetworkPolicies on.
     pub allow_public_subnet: bool,
-}
-
-impl Default for Trust {
-    fn default() -> Self {
-        Trust { allow_public_subnet: false }
-    }
 }
 
 /// The networks a pod network may lie in without the override: ranges never routed on the
@@ -62,8 +56,7 @@ pub const PRIVATE_SUBNET_PATTERN: &str = concat!(
 );
 
 /// Completes "subnet: must be ...".
-pub const PRIVATE_SUBNET_MEANING: &str =
-    "a private network (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 198.18.0.0/15, 240.0.0.0/4 or fc00::/7)";
+pub const PRIVATE_SUBNET_MEANING: &str = "a private network (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 198.18.0.0/15, 240.0.0.0/4 or fc00::/7)";
 
 /// Why, for the error message.
 pub const PRIVATE_SUBNET_REASON: &str = "Mailu trusts the subnet without passwords (postfix relays its mail to \
@@ -221,25 +214,59 @@ mod tests {
     fn the_pattern_accepts_exactly_the_private_ranges() {
         let pattern = regex::Regex::new(PRIVATE_SUBNET_PATTERN).unwrap();
         let mut cases: Vec<String> = [
-            "0.0.0.0/0", "10.0.0.0/7", "10.0.0.0/8", "10.42.0.0/16", "11.0.0.0/8", "172.15.0.0/16",
-            "172.16.0.0/12", "172.16.0.0/11", "172.31.255.0/24", "172.32.0.0/16", "192.168.0.0/16",
-            "192.168.0.0/15", "192.169.0.0/16", "100.64.0.0/10", "100.64.0.0/9", "100.127.0.0/16",
-            "100.128.0.0/16", "198.18.0.0/15", "198.20.0.0/16", "240.0.0.0/4", "224.0.0.0/3",
-            "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fd42::/48", "fd00:10:244::/56", "fc00::/6",
-            "fe80::/10", "2001:db8::/32", "::/0", "fd0::/16", "FD42::/48",
+            "0.0.0.0/0",
+            "10.0.0.0/7",
+            "10.0.0.0/8",
+            "10.42.0.0/16",
+            "11.0.0.0/8",
+            "172.15.0.0/16",
+            "172.16.0.0/12",
+            "172.16.0.0/11",
+            "172.31.255.0/24",
+            "172.32.0.0/16",
+            "192.168.0.0/16",
+            "192.168.0.0/15",
+            "192.169.0.0/16",
+            "100.64.0.0/10",
+            "100.64.0.0/9",
+            "100.127.0.0/16",
+            "100.128.0.0/16",
+            "198.18.0.0/15",
+            "198.20.0.0/16",
+            "240.0.0.0/4",
+            "224.0.0.0/3",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "fc00::/7",
+            "fd42::/48",
+            "fd00:10:244::/56",
+            "fc00::/6",
+            "fe80::/10",
+            "2001:db8::/32",
+            "::/0",
+            "fd0::/16",
+            "FD42::/48",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         // Every prefix length of a few addresses in and around the ranges.
-        for base in [[10, 0, 0, 0], [172, 16, 0, 0], [192, 168, 0, 0], [100, 64, 0, 0], [198, 18, 0, 0], [240, 0, 0, 0]] {
+        for base in [
+            [10, 0, 0, 0],
+            [172, 16, 0, 0],
+            [192, 168, 0, 0],
+            [100, 64, 0, 0],
+            [198, 18, 0, 0],
+            [240, 0, 0, 0],
+        ] {
             for prefix in 0..=32u32 {
                 let raw = u32::from_be_bytes(base) & u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
                 cases.push(format!("{}/{prefix}", std::net::Ipv4Addr::from(raw)));
             }
         }
         for prefix in 0..=128u32 {
-            let raw = 0xfd00_0000_0000_0000_0000_0000_0000_0000u128 & u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            let raw = 0xfd00_0000_0000_0000_0000_0000_0000_0000u128
+                & u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
             cases.push(format!("{}/{prefix}", std::net::Ipv6Addr::from(raw)));
         }
         for cidr in &cases {
@@ -258,7 +285,8 @@ mod tests {
         assert!(extra_env_problem("PROXY_PROTOCOL_").is_none());
         assert!(extra_env_problem("MESSAGE_RATELIMIT").is_none());
         let pattern = regex::Regex::new(&trust_variables_pattern()).unwrap();
-        for name in ["SUBNET", "SUBNET6", "PORT_25", "PROXY_AUTH_WHITELIST", "TLS", "TLS_FLAVOR", "RELAYNETS"] {
+        for name in ["SUBNET", "SUBNET6", "PORT_25", "PROXY_AUTH_WHITELIST", "TLS", "TLS_FLAVOR", "RELAYNETS"]
+        {
             assert!(pattern.is_match(name), "{name}");
             assert!(extra_env_problem(name).is_some(), "{name}");
         }

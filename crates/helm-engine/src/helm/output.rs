@@ -401,7 +401,10 @@ impl StagedFiles {
         })?;
         let write_error = |source| OutputDirError::Write { file: file.to_path_buf(), source };
         if file.is_dir() {
-            return Err(write_error(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
+            return Err(write_error(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory",
+            )));
         }
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for attempt in 0u32.. {
@@ -420,7 +423,8 @@ impl StagedFiles {
 
     /// Creates a folder and its missing parents, remembering each one created.
     fn create_folder(&mut self, folder: &Path) -> std::io::Result<()> {
-        let missing: Vec<&Path> = folder.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).collect();
+        let missing: Vec<&Path> =
+            folder.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).collect();
         for folder in missing.into_iter().rev() {
             std::fs::create_dir(folder)?;
             self.created_folders.push(folder.to_path_buf());
