@@ -62,3 +62,159 @@ fn a_failed_export_leaves_nothing_behind() {
     mailu_chart().arg("export").arg(&file).assert().code(1).stderr(contains("is not a directory"));
     assert_eq!(entries(dir.path()), ["a-file"]);
 }
+
+/// Every file under `dir` with its bytes; links are reported, never followed.
+fn tree(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
+    fn walk(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            let kind = path.symlink_metadata().unwrap().file_type();
+            if kind.is_dir() {
+                walk(base, &path, out);
+            } else if kind.is_file() {
+                out.insert(relative, std::fs::read(&path).unwrap());
+            } else {
+                out.insert(relative, b"<not a regular file>".to_vec());
+            }
+        }
+    }
+    let mut files = std::collections::BTreeMap::new();
+    dir.symlink_metadata().ok()?.is_dir().then(|| walk(dir, dir, &mut files))?;
+    Some(files)
+}
+
+/// A small seeded generator (splitmix64): the same delays on every run of the test.
+struct Delays(u64);
+
+impl Delays {
+    fn below(&mut self, limit: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % limit.max(1)
+    }
+}
+
+/// Kills `export` at random moments, many times over: the target is always the previous chart
+/// or the new one, complete, never a mixture or missing, and no more than the one staging
+/// directory of the last killed run is ever left beside it.
+#[test]
+#[cfg(unix)]
+fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let runs: usize = std::env::var("MAILU_CHART_KILL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let seed: u64 = std::env::var("MAILU_CHART_KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(2024);
+    let binary = assert_cmd::cargo::cargo_bin("mailu-chart");
+    let parent = tempfile::tempdir().unwrap();
+    let target = parent.path().join("chart");
+    let export = || {
+        let status =
+            std::process::Command::new(&binary).arg("export").arg(&target).stderr(Stdio::null()).status();
+        assert!(status.unwrap().success());
+    };
+    // The known export, and the previous chart: the same with one file more.
+    let new: std::collections::BTreeMap<String, Vec<u8>> = mailu_chart::chart::chart_files()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.content.into_bytes()))
+        .collect();
+    let extra = "templates/from-the-previous-export.yaml";
+    let make_old = || std::fs::write(target.join(extra), "# the previous export\n").unwrap();
+    let mut old = new.clone();
+    old.insert(extra.to_string(), b"# the previous export\n".to_vec());
+
+    // How long a whole run takes, so that the kills fall anywhere from the start to the end.
+    let mut longest = Duration::ZERO;
+    for _ in 0..3 {
+        let start = Instant::now();
+        export();
+        longest = longest.max(start.elapsed());
+    }
+    assert_eq!(tree(&target).as_ref(), Some(&new));
+    make_old();
+
+    let mut delays = Delays(seed);
+    let (mut still_old, mut replaced) = (0, 0);
+    for run in 0..runs {
+        let delay = Duration::from_micros(delays.below(longest.as_micros() as u64 * 11 / 10));
+        let mut child = std::process::Command::new(&binary)
+            .arg("export")
+            .arg(&target)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let found = tree(&target);
+        if found.as_ref() == Some(&old) {
+            still_old += 1;
+        } else if found.as_ref() == Some(&new) {
+            replaced += 1;
+            make_old();
+        } else {
+            let listing: Vec<&String> = found.as_ref().map(|t| t.keys().collect()).unwrap_or_default();
+            panic!(
+                "run {run} (seed {seed}, killed after {delay:?}): the target is neither chart: {listing:?}"
+            );
+        }
+        let leftovers: Vec<String> = entries(parent.path()).into_iter().filter(|n| n != "chart").collect();
+        assert!(
+            leftovers.len() <= 1 && leftovers.iter().all(|n| n.starts_with(".chart.mailu-chart-export-")),
+            "run {run} (seed {seed}): {leftovers:?}"
+        );
+    }
+    eprintln!("{runs} killed exports: {still_old} left the previous chart, {replaced} the new one");
+    // The kills fell before and after the swap.
+    assert!(still_old > 0 && replaced > 0, "{still_old} / {replaced}");
+    // A run that is not killed cleans up after the killed ones.
+    export();
+    assert_eq!(entries(parent.path()), ["chart"]);
+    assert_eq!(tree(&target).as_ref(), Some(&new));
+}
+
+/// The staging folder of an earlier version of the export was predictable and followed links;
+/// now a link under any name beside the target is neither followed nor reused.
+#[test]
+#[cfg(unix)]
+fn export_never_writes_through_a_link_beside_or_at_the_target() {
+    let parent = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = parent.path().join("chart");
+    // Process ids are handed out in order: the export's will be just above this one. The
+    // staging name an earlier version derived from it, planted as links for the next ids.
+    let mut probe = std::process::Command::new("true").spawn().unwrap();
+    let recent = probe.id();
+    probe.wait().unwrap();
+    for pid in recent + 1..recent + 200 {
+        std::os::unix::fs::symlink(elsewhere.path(), parent.path().join(format!(".chart.export-{pid}")))
+            .unwrap();
+    }
+    std::os::unix::fs::symlink(
+        elsewhere.path(),
+        parent.path().join(".chart.mailu-chart-export-AAAAAAAAAAAAAAAA"),
+    )
+    .unwrap();
+    mailu_chart().arg("export").arg(&target).assert().success();
+    assert_eq!(entries(elsewhere.path()), Vec::<String>::new(), "something was written through a link");
+    assert!(target.join("Chart.yaml").is_file());
+    // The target itself a link: refused, and nothing written where it points.
+    let link = parent.path().join("linked");
+    std::os::unix::fs::symlink(elsewhere.path(), &link).unwrap();
+    mailu_chart()
+        .arg("export")
+        .arg(&link)
+        .arg("--force")
+        .assert()
+        .code(1)
+        .stderr(contains("is a symbolic link"));
+    assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
+}

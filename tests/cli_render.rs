@@ -99,3 +99,61 @@ fn invalid_release_names_and_values_are_errors() {
         .stdout("")
         .stderr(contains("the values are invalid (2 problems)"));
 }
+
+/// Every file and folder under `dir`, relative, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            found.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if path.is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// An earlier version wrote the files it could before the first error; now an error leaves
+/// the directory as it was.
+#[test]
+fn output_dir_writes_every_file_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where a folder must go: postfix's templates come after admin's, which an
+    // earlier version had already written by then.
+    std::fs::create_dir_all(dir.path().join("mailu/templates")).unwrap();
+    std::fs::write(dir.path().join("mailu/templates/postfix"), "in the way").unwrap();
+    std::fs::write(dir.path().join("mailu/templates/admin-notes.txt"), "mine").unwrap();
+    let before = listing(dir.path());
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--output-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains("mailu/templates/postfix"));
+    assert_eq!(listing(dir.path()), before);
+    // A file that is a folder: the same.
+    std::fs::remove_file(dir.path().join("mailu/templates/postfix")).unwrap();
+    std::fs::create_dir_all(dir.path().join("mailu/templates/postfix/deployment.yaml")).unwrap();
+    let before = listing(dir.path());
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--output-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains("deployment.yaml"));
+    assert_eq!(listing(dir.path()), before);
+    // Once the way is clear, every file is written and the user's own file is kept.
+    std::fs::remove_dir(dir.path().join("mailu/templates/postfix/deployment.yaml")).unwrap();
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--output-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("mailu/templates/postfix/deployment.yaml").is_file());
+    assert_eq!(std::fs::read_to_string(dir.path().join("mailu/templates/admin-notes.txt")).unwrap(), "mine");
+    assert!(!listing(dir.path()).iter().any(|f| f.ends_with(".tmp")));
+}

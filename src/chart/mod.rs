@@ -94,6 +94,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         helpers => printer.helpers(),
         body => values_yaml_body(),
         values_table => crate::values::reference::markdown_table().trim_end().to_string(),
+        network_policy_off => wrap(&format!("WARNING: {}", crate::values::trust::NETWORK_POLICY_OFF), 92, "   "),
     };
     for (source, path) in [
         ("chart/Chart.yaml", "Chart.yaml"),
@@ -116,6 +117,23 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
     Ok(files)
 }
 
+/// Words into lines of at most `width` characters, each after `indent` but the first.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join(&format!("\n{indent}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +145,16 @@ mod tests {
         for file in &files {
             assert!(!file.content.contains("[["), "{} keeps a minijinja delimiter", file.path);
         }
+    }
+
+    #[test]
+    fn the_notes_say_what_is_exposed_without_network_policies() {
+        let files = chart_files().unwrap();
+        let notes = &files.iter().find(|f| f.path == "templates/NOTES.txt").unwrap().content;
+        let branch = notes.split("if not .Values.networkPolicy.enabled").nth(1).unwrap();
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words(branch).contains(&words(crate::values::trust::NETWORK_POLICY_OFF)));
+        assert!(branch.lines().take(12).all(|line| line.len() <= 92), "{branch}");
     }
 
     #[test]

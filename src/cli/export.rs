@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
+use super::staging::{Staging, StagingError};
 use super::values_args::describe_io;
 use crate::chart::{self, ExportFile, GENERATOR_ANNOTATION};
 
@@ -21,18 +22,27 @@ pub struct ExportArgs {
 pub(super) fn run(args: &ExportArgs) -> Result<(), CliError> {
     let files = chart::chart_files().map_err(|e| CliError::failure(e.to_string()))?;
     write_atomically(&args.dir, &files, args.force)?;
-    eprintln!("wrote the chart to {} ({} files)", args.dir.display(), files.len());
+    super::note(&format!("wrote the chart to {} ({} files)", args.dir.display(), files.len()));
     Ok(())
 }
 
 /// Whether `dir` is missing, empty, or a previous export (its Chart.yaml carries our marker).
+/// A link is refused: the export replaces a directory of its own, never what a link names.
 fn may_replace(dir: &Path) -> Result<bool, CliError> {
     let io =
         |e: std::io::Error| CliError::failure(format!("cannot read {}: {}", dir.display(), describe_io(&e)));
-    if !dir.exists() {
-        return Ok(true);
+    let metadata = match dir.symlink_metadata() {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(io(e)),
+    };
+    if metadata.file_type().is_symlink() {
+        return Err(CliError::failure(format!(
+            "{} is a symbolic link; give the directory itself (the export replaces the directory it is given and never writes through a link)",
+            dir.display()
+        )));
     }
-    if !dir.is_dir() {
+    if !metadata.is_dir() {
         return Err(CliError::failure(format!("{} exists and is not a directory", dir.display())));
     }
     if std::fs::read_dir(dir).map_err(io)?.next().is_none() {
@@ -42,54 +52,33 @@ fn may_replace(dir: &Path) -> Result<bool, CliError> {
     Ok(chart_yaml.contains(&format!("{GENERATOR_ANNOTATION}:")))
 }
 
-/// Writes every file into a fresh directory beside `dir`, then swaps it in, so that `dir`
-/// never holds half a chart; on any error nothing is left behind.
+/// Writes every file into a fresh staging directory beside `dir`, then swaps it in, so that
+/// `dir` is at every moment either the previous chart or the new one, complete (see
+/// [`Staging`]); on an error nothing is left behind.
 fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(), CliError> {
-    if !force && !may_replace(dir)? {
+    if dir.file_name().is_none() {
+        return Err(CliError::failure(format!(
+            "{} does not name a directory the export can replace; give it by name, like ../chart",
+            dir.display()
+        )));
+    }
+    if !may_replace(dir)? && !force {
         return Err(CliError::failure(format!(
             "{} is not empty and does not hold a chart exported by mailu-chart; use --force to replace it",
             dir.display()
         )));
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            CliError::failure(format!("cannot create {}: {}", parent.display(), describe_io(&e)))
+        })?;
+    }
+    let failure = |e: StagingError| {
+        CliError::failure(format!("cannot {} {}: {}", e.action, e.path.display(), describe_io(&e.source)))
     };
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "chart".into());
-    let staging = parent.join(format!(".{name}.export-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.replaced-{}", std::process::id()));
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        CliError::failure(format!("cannot {what} {}: {}", path.display(), describe_io(&e)))
-    };
-    let write_all = || -> Result<(), CliError> {
-        std::fs::create_dir_all(&parent).map_err(|e| fail("create", &parent, e))?;
-        for file in files {
-            let path = staging.join(&file.path);
-            if let Some(folder) = path.parent() {
-                std::fs::create_dir_all(folder).map_err(|e| fail("create", folder, e))?;
-            }
-            std::fs::write(&path, &file.content).map_err(|e| fail("write", &path, e))?;
-        }
-        Ok(())
-    };
-    if let Err(e) = write_all() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+    let staging = Staging::create(dir).map_err(failure)?;
+    for file in files {
+        staging.write(&file.path, file.content.as_bytes()).map_err(failure)?;
     }
-    let had_old = dir.exists();
-    if had_old && let Err(e) = std::fs::rename(dir, &retired) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(fail("move aside", dir, e));
-    }
-    if let Err(e) = std::fs::rename(&staging, dir) {
-        if had_old {
-            let _ = std::fs::rename(&retired, dir);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(fail("move into place", dir, e));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&retired);
-    }
-    Ok(())
+    staging.swap_into_place().map_err(failure)
 }

@@ -5,6 +5,7 @@ mod diff;
 mod export;
 mod render;
 mod schema;
+mod staging;
 mod template;
 mod validate;
 mod values_args;
@@ -75,17 +76,32 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let mut stderr = std::io::stderr().lock();
             let message = error.message.trim_end();
             if !message.is_empty() {
-                let _ = writeln!(stderr, "error: {message}");
+                note(&format!("error: {message}"));
             }
             ExitCode::from(error.code)
         }
     }
 }
 
-/// Writes to standard output; a closed pipe (`| head`) ends the program quietly.
+/// Prints a line on standard error. A closed or broken standard error loses the line and
+/// nothing else: the command goes on and its exit code stays what it would have been
+/// (`eprintln!` would panic instead).
+pub(crate) fn note(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(format!("{line}\n").as_bytes()).and_then(|()| stderr.flush());
+}
+
+/// Prints the warnings about valid but dangerous values (NetworkPolicies off, ...).
+pub(crate) fn warn_about(values: &crate::values::Values) {
+    for warning in crate::values::trust::warnings(values) {
+        note(&format!("warning: {warning}"));
+    }
+}
+
+/// Writes to standard output. A reader that stopped reading (`| head`) is not an error: the
+/// rest of the output is dropped quietly and the exit code is the command's own.
 pub(crate) fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

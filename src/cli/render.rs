@@ -50,6 +50,7 @@ pub(super) fn rendered(
 ) -> Result<Vec<render::Manifest>, CliError> {
     let user = values_args.read()?;
     let values = values::resolve(&user).map_err(|e| CliError::failure(e.to_string()))?;
+    super::warn_about(&values);
     let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
     output::install_order(&mut manifests);
     Ok(manifests)
@@ -72,7 +73,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
                 ))
             })?;
             for file in files {
-                eprintln!("wrote {}", file.display());
+                super::note(&format!("wrote {}", file.display()));
             }
             Ok(())
         }

@@ -14,8 +14,9 @@ pub struct ValidateArgs {
 pub(super) fn run(args: &ValidateArgs) -> Result<(), CliError> {
     let user = args.values.read()?;
     match values::resolve(&user) {
-        Ok(_) => {
-            eprintln!("the values are valid");
+        Ok(values) => {
+            super::warn_about(&values);
+            super::note("the values are valid");
             Ok(())
         }
         Err(invalid) => Err(CliError::failure(invalid.to_string())),

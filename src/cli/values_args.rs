@@ -84,7 +84,7 @@ impl ValuesArgs {
         let user =
             UserValues::collect(&inputs, &mut read_set_file).map_err(|e| CliError::failure(e.to_string()))?;
         for warning in &user.warnings {
-            eprintln!("warning: {warning}");
+            super::note(&format!("warning: {warning}"));
         }
         let stdin = self.values.iter().position(|name| name.trim() == "-").map(|i| inputs.files[i].1.clone());
         Ok((user, stdin))

@@ -6,6 +6,7 @@ pub mod model;
 pub mod reference;
 pub mod schema;
 pub mod text;
+pub mod trust;
 pub mod validate;
 
 use std::fmt;

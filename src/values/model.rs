@@ -23,8 +23,11 @@ pub struct Values {
     #[schemars(length(min = 1), extend("uniqueItems" = true))]
     pub hostnames: Vec<DnsName>,
     /// The pod network of the cluster (IPv4 or IPv6 CIDR, host bits zero). Mailu trusts
-    /// connections from this network, so it must be exactly the pod network. Required.
+    /// connections from this network without passwords, so it must be exactly the pod network,
+    /// and a private range unless `trust.allowPublicSubnet` says otherwise. Required.
     pub subnet: Cidr,
+    /// Overrides of the rules that keep Mailu from trusting the internet (SECURITY.md).
+    pub trust: super::trust::Trust,
     /// Time zone of the Mailu containers (an IANA name, passed as `TZ`).
     pub timezone: Timezone,
     /// Log level of the Mailu containers.
@@ -1257,6 +1260,7 @@ impl Default for Values {
             domain: "".into(),
             hostnames: Vec::new(),
             subnet: "".into(),
+            trust: super::trust::Trust::default(),
             timezone: "UTC".into(),
             log_level: LogLevel::Warning,
             postmaster: "postmaster".into(),

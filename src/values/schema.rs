@@ -114,6 +114,8 @@ pub enum Then {
     NotEmptyMap,
     /// A number no greater than this.
     AtMost(i64),
+    /// A text matching the pattern (what it means in words completes "must be ...").
+    Matches { pattern: &'static str, meaning: &'static str },
 }
 
 impl Rule {
@@ -137,11 +139,13 @@ impl Rule {
 
 const MONITORING_LABELS_REASON: &str =
     "only Prometheus' own pods, in its own namespace, may scrape the metrics";
+use super::trust;
 
 const PROXY_LABELS_REASON: &str =
     "only the proxy's own pods, in its own namespace, may reach front's PROXY protocol and web listeners";
 
-/// Every rule across blocks: combinations that cannot work are refused.
+/// Every rule across blocks: combinations that cannot work, or that would open Mailu to the
+/// internet, are refused.
 pub const RULES: &[Rule] = &[
     Rule {
         when: &[
@@ -178,6 +182,15 @@ pub const RULES: &[Rule] = &[
         key: "networkPolicy.monitoring.podLabels",
         then: Then::NotEmptyMap,
         reason: MONITORING_LABELS_REASON,
+    },
+    Rule {
+        when: &[("trust.allowPublicSubnet", &[WhenValue::Bool(false)])],
+        key: "subnet",
+        then: Then::Matches {
+            pattern: trust::PRIVATE_SUBNET_PATTERN,
+            meaning: trust::PRIVATE_SUBNET_MEANING,
+        },
+        reason: trust::PRIVATE_SUBNET_REASON,
     },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],
@@ -285,6 +298,7 @@ pub fn values_schema() -> Json {
     for (component, _) in ALWAYS_ON {
         object_at(&mut schema, &format!("{component}.enabled")).insert("const".into(), json!(true));
     }
+    refuse_trust_variables(&mut schema);
     if let Some(root) = schema.as_object_mut() {
         root.insert("title".into(), json!("mailu-chart values"));
     }
@@ -370,6 +384,7 @@ fn add_rule(schema: &mut Json, rule: &Rule) {
         Then::NotEmptyList => json!({ "minItems": 1 }),
         Then::NotEmptyMap => json!({ "minProperties": 1 }),
         Then::AtMost(limit) => json!({ "maximum": limit }),
+        Then::Matches { pattern, .. } => json!({ "pattern": pattern }),
     };
     let rule = json!({ "if": condition, "then": nested(rule.key, constraint) });
     let root = schema.as_object_mut().expect("the schema is an object");
@@ -378,6 +393,18 @@ fn add_rule(schema: &mut Json, rule: &Rule) {
         list.push(rule);
     }
 }
+
+/// The `EnvVar` of every `extraEnv` may not be named like a variable Mailu's trust rests on.
+fn refuse_trust_variables(schema: &mut Json) {
+    let name = schema
+        .pointer_mut(&format!("/definitions/{ENV_VAR_DEFINITION}/properties/name"))
+        .and_then(Json::as_object_mut)
+        .expect("extraEnv entries are Kubernetes EnvVars");
+    name.insert("not".into(), json!({ "pattern": trust::trust_variables_pattern() }));
+}
+
+/// Where the schema of a Kubernetes `EnvVar` (`extraEnv` entries) is defined.
+pub const ENV_VAR_DEFINITION: &str = "io.k8s.api.core.v1.EnvVar";
 
 fn merge_json(into: &mut Json, from: Json) {
     match (into, from) {

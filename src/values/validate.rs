@@ -9,8 +9,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
 use super::model::Values;
-use super::schema::{ALWAYS_ON, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
+use super::schema::{ALWAYS_ON, ENV_VAR_DEFINITION, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
 use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
+use super::trust::extra_env_problem;
 use helm_engine::{KeyPath, Value};
 
 /// One thing wrong with the values.
@@ -78,8 +79,12 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
     let instance = error.instance();
     let problem = Problem::new;
     if let Some(rule) = rule_for(&schema_path) {
-        let cause = rule.causes().next().map(KeyPath::from_dotted);
         let found = describe_json(instance);
+        // A format rule is about the key's own value: that is the location to show.
+        let cause = match rule.then {
+            super::schema::Then::Matches { .. } => None,
+            _ => rule.causes().next().map(KeyPath::from_dotted),
+        };
         let requirement = match &rule.then {
             super::schema::Then::OneOf(values) => format!(
                 "must be {}, found {found},",
@@ -89,6 +94,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
                 "must not be empty".to_string()
             }
             super::schema::Then::AtMost(limit) => format!("must be at most {limit}, found {found},"),
+            super::schema::Then::Matches { meaning, .. } => format!("must be {meaning}, found {found},"),
         };
         return vec![Problem {
             cause,
@@ -96,6 +102,10 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         }];
     }
     match error.kind() {
+        ValidationErrorKind::Not { .. } if schema_path.contains(ENV_VAR_DEFINITION) => {
+            let message = instance.as_str().and_then(extra_env_problem).unwrap_or_else(|| error.to_string());
+            vec![problem(path, message)]
+        }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
             .map(|key| Problem {

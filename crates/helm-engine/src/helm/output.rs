@@ -4,7 +4,7 @@
 //! `--show-only` and `--output-dir` options. The public parts work on any documents, so a
 //! program that builds its objects itself can print them exactly as `helm template` would.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -351,36 +351,110 @@ impl OutputDirError {
 /// first document of a source creates (or empties) its file, later ones are appended, as
 /// Helm does. Returns the file written for each document, in order (helm reports every
 /// write, so a file can appear more than once).
+///
+/// All or nothing, unlike Helm: every file is written in full beside its target first and
+/// only then renamed into place, so an error (a file in the way of a folder, a full disk, no
+/// permission) leaves the directory as it was, without the folders this call created.
 pub fn write_output_dir<S: AsRef<str>, C: AsRef<str>>(
     dir: &Path,
     documents: impl IntoIterator<Item = (S, C)>,
 ) -> Result<Vec<PathBuf>, OutputDirError> {
-    let mut started: HashSet<String> = HashSet::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut written = Vec::new();
     for (source, content) in documents {
         let (source, content) = (source.as_ref(), content.as_ref());
-        let file = dir.join(source);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| OutputDirError::CreateDir {
-                dir: parent.to_path_buf(),
-                file: file.clone(),
-                source,
-            })?;
-        }
-        let append = !started.insert(source.to_string());
-        let write = || -> std::io::Result<()> {
-            let mut out = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .append(append)
-                .truncate(!append)
-                .open(&file)?;
-            out.write_all(frame_document(source, content).as_bytes())
-        };
-        write().map_err(|source| OutputDirError::Write { file: file.clone(), source })?;
-        written.push(file);
+        let at = *index.entry(source.to_string()).or_insert_with(|| {
+            files.push((dir.join(source), String::new()));
+            files.len() - 1
+        });
+        files[at].1.push_str(&frame_document(source, content));
+        written.push(files[at].0.clone());
     }
-    Ok(written)
+    let mut staged = StagedFiles::default();
+    let result = files.iter().try_for_each(|(file, content)| staged.stage(file, content));
+    match result {
+        Ok(()) => staged.commit().map(|()| written),
+        Err(error) => {
+            staged.abandon();
+            Err(error)
+        }
+    }
+}
+
+/// Files written beside their targets, and the folders created for them, until they are
+/// renamed into place or abandoned.
+#[derive(Default)]
+struct StagedFiles {
+    created_folders: Vec<PathBuf>,
+    /// (temporary file, target)
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl StagedFiles {
+    fn stage(&mut self, file: &Path, content: &str) -> Result<(), OutputDirError> {
+        let folder = file.parent().unwrap_or(Path::new("."));
+        self.create_folder(folder).map_err(|source| OutputDirError::CreateDir {
+            dir: folder.to_path_buf(),
+            file: file.to_path_buf(),
+            source,
+        })?;
+        let write_error = |source| OutputDirError::Write { file: file.to_path_buf(), source };
+        if file.is_dir() {
+            return Err(write_error(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory",
+            )));
+        }
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for attempt in 0u32.. {
+            let temporary = folder.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary) {
+                Ok(mut out) => {
+                    self.files.push((temporary, file.to_path_buf()));
+                    return out.write_all(content.as_bytes()).map_err(write_error);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => continue,
+                Err(e) => return Err(write_error(e)),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// Creates a folder and its missing parents, remembering each one created.
+    fn create_folder(&mut self, folder: &Path) -> std::io::Result<()> {
+        let missing: Vec<&Path> =
+            folder.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).collect();
+        for folder in missing.into_iter().rev() {
+            std::fs::create_dir(folder)?;
+            self.created_folders.push(folder.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Renames every file into place. Renames within a folder fail only when the folder
+    /// changes under us; then the files not yet in place are removed.
+    fn commit(mut self) -> Result<(), OutputDirError> {
+        let files = std::mem::take(&mut self.files);
+        for (i, (temporary, file)) in files.iter().enumerate() {
+            if let Err(source) = std::fs::rename(temporary, file) {
+                for (left, _) in &files[i..] {
+                    let _ = std::fs::remove_file(left);
+                }
+                return Err(OutputDirError::Write { file: file.clone(), source });
+            }
+        }
+        Ok(())
+    }
+
+    fn abandon(self) {
+        for (temporary, _) in &self.files {
+            let _ = std::fs::remove_file(temporary);
+        }
+        for folder in self.created_folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
 }
 
 #[cfg(test)]

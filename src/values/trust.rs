@@ -1,0 +1,299 @@
+//! The values Mailu's trust rests on, and the rules that keep them safe.
+//!
+//! Mailu trusts its pod network (`subnet`) without passwords: postfix relays mail from it to
+//! anywhere and accepts XCLIENT logins from it, dovecot logs anyone in from it, rspamd's
+//! controller obeys it, and front believes the client address a proxy in it reports. So the
+//! subnet must be a private range, the variables that say whom Mailu trusts come from the
+//! values' own keys only (never from a component's `extraEnv`), and turning the
+//! NetworkPolicies off is said out loud. SECURITY.md describes the whole model.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::model::Values;
+
+/// Overrides of the trust rules, for the rare cluster that needs one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Trust {
+    /// DANGEROUS. Accept a `subnet` outside the private ranges (10.0.0.0/8, 172.16.0.0/12,
+    /// 192.168.0.0/16, 100.64.0.0/10, 198.18.0.0/15, 240.0.0.0/4, fc00::/7). Mailu trusts the
+    /// subnet without passwords, so a public range that is not exactly the pod network makes
+    /// Mailu an open relay and opens every mailbox to that range. Only for a cluster whose
+    /// pods have public addresses (IPv6 clusters with global pod addresses, for example), with
+    /// `subnet` set to exactly that pod network and NetworkPolicies on.
+    pub allow_public_subnet: bool,
+}
+
+/// The networks a pod network may lie in without the override: ranges never routed on the
+/// internet. RFC 1918; RFC 6598's shared space (used for pods by some managed clusters); RFC
+/// 2544's benchmark range; the reserved 240.0.0.0/4 (GKE's "class E" pod ranges); RFC 4193's
+/// unique local IPv6 addresses.
+pub const PRIVATE_RANGES: &[&str] = &[
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "198.18.0.0/15",
+    "240.0.0.0/4",
+    "fc00::/7",
+];
+
+/// A CIDR (already known to be well-formed, host bits zero) inside one of [`PRIVATE_RANGES`]:
+/// the leading octets or hextet and a prefix at least as long as the range's. Valid in RE2,
+/// ECMA-262 and Rust's regex, so helm checks the same rule through `values.schema.json`.
+pub const PRIVATE_SUBNET_PATTERN: &str = concat!(
+    "^(",
+    "10\\.[0-9.]+/([89]|[12][0-9]|3[0-2])",
+    "|172\\.(1[6-9]|2[0-9]|3[01])\\.[0-9.]+/(1[2-9]|2[0-9]|3[0-2])",
+    "|192\\.168\\.[0-9.]+/(1[6-9]|2[0-9]|3[0-2])",
+    "|100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.[0-9.]+/(1[0-9]|2[0-9]|3[0-2])",
+    "|198\\.1[89]\\.[0-9.]+/(1[5-9]|2[0-9]|3[0-2])",
+    "|(24[0-9]|25[0-5])\\.[0-9.]+/([4-9]|[12][0-9]|3[0-2])",
+    "|[fF][cCdD][0-9a-fA-F]{2}(:[0-9a-fA-F:]*)?/([7-9]|[1-9][0-9]|1[01][0-9]|12[0-8])",
+    // Empty: the subnet's own check says it is required.
+    ")?$"
+);
+
+/// Completes "subnet: must be ...".
+pub const PRIVATE_SUBNET_MEANING: &str = "a private network (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 198.18.0.0/15, 240.0.0.0/4 or fc00::/7)";
+
+/// Why, for the error message.
+pub const PRIVATE_SUBNET_REASON: &str = "Mailu trusts the subnet without passwords (postfix relays its mail to \
+     anywhere, dovecot logs it in as any user), so a range with public addresses would make Mailu an open relay; \
+     set subnet to exactly the cluster's pod network, or, only if the pods really have public addresses, set \
+     trust.allowPublicSubnet: true (dangerous)";
+
+/// One environment variable Mailu's trust rests on: what it decides, and which values key
+/// sets it instead.
+pub struct TrustVariable {
+    /// The name, or a prefix followed by a port number (`PROXY_PROTOCOL_` for
+    /// `PROXY_PROTOCOL_993`).
+    pub name: &'static str,
+    pub per_port: bool,
+    /// Completes "<NAME> decides ...".
+    pub decides: &'static str,
+    /// Where the setting belongs instead.
+    pub instead: &'static str,
+}
+
+const fn var(name: &'static str, decides: &'static str, instead: &'static str) -> TrustVariable {
+    TrustVariable { name, per_port: false, decides, instead }
+}
+
+const fn per_port(name: &'static str, decides: &'static str, instead: &'static str) -> TrustVariable {
+    TrustVariable { name, per_port: true, decides, instead }
+}
+
+const TRUSTED_NETWORK: &str = "the network Mailu trusts without passwords";
+const SET_SUBNET: &str = "set `subnet` to the pod network";
+const CLIENT_ADDRESS: &str = "whose word front believes for a client's address";
+const FOLLOWS_EXPOSURE: &str = "it follows `expose.mail` and `expose.web`";
+const TLS_ENDS: &str = "where TLS is required and how it ends";
+const FOLLOWS_TLS: &str = "it follows `tls.source` and the exposure";
+const HEADER_LOGIN: &str = "which addresses may log in as any user by naming them in a header";
+const NOT_SUPPORTED: &str = "the chart does not support header logins";
+
+/// The variables, from Mailu 2024.06's sources: `core/postfix/conf/main.cf` (mynetworks,
+/// XCLIENT), `core/dovecot/conf/dovecot.conf` and admin's dovecot passdb (password-less
+/// logins), `core/rspamd/conf` (the controller's secure addresses), `core/nginx/conf` and
+/// `core/nginx/dovecot/proxy.conf` (real addresses, PROXY protocol, TLS), socrate's
+/// `clean_env` (the per-port forms it derives) and admin's `configuration.py` (header logins).
+pub const TRUST_VARIABLES: &[TrustVariable] = &[
+    var("SUBNET", TRUSTED_NETWORK, SET_SUBNET),
+    var("SUBNET6", TRUSTED_NETWORK, SET_SUBNET),
+    var(
+        "RELAYNETS",
+        "the networks postfix relays mail for without authentication",
+        "no values key sets it: relaying is for authenticated users, through front's submission ports",
+    ),
+    var("REAL_IP_FROM", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
+    var("REAL_IP_HEADER", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
+    var("PROXY_PROTOCOL", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
+    per_port("PROXY_PROTOCOL_", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
+    var("TLS_FLAVOR", TLS_ENDS, FOLLOWS_TLS),
+    var("TLS", TLS_ENDS, FOLLOWS_TLS),
+    per_port("TLS_", TLS_ENDS, FOLLOWS_TLS),
+    var("TLS_ERROR", TLS_ENDS, FOLLOWS_TLS),
+    var("PORTS", "which ports front opens", "set `expose.ports`"),
+    per_port("PORT_", "which ports front opens", "set `expose.ports`"),
+    var("PROXY_AUTH_WHITELIST", HEADER_LOGIN, NOT_SUPPORTED),
+    var("PROXY_AUTH_HEADER", HEADER_LOGIN, NOT_SUPPORTED),
+    var("PROXY_AUTH_CREATE", HEADER_LOGIN, NOT_SUPPORTED),
+];
+
+impl TrustVariable {
+    fn matches(&self, name: &str) -> bool {
+        if self.per_port {
+            name.strip_prefix(self.name)
+                .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        } else {
+            name == self.name
+        }
+    }
+
+    fn pattern(&self) -> String {
+        if self.per_port { format!("{}[0-9]+", self.name) } else { self.name.to_string() }
+    }
+}
+
+/// The names of [`TRUST_VARIABLES`] as one pattern, for `values.schema.json`.
+pub fn trust_variables_pattern() -> String {
+    let names: Vec<String> = TRUST_VARIABLES.iter().map(TrustVariable::pattern).collect();
+    format!("^({})$", names.join("|"))
+}
+
+/// Why an `extraEnv` entry of this name is refused; `None` when the name is fine.
+pub fn extra_env_problem(name: &str) -> Option<String> {
+    let variable = TRUST_VARIABLES.iter().find(|v| v.matches(name))?;
+    Some(format!(
+        "sets {name}, which decides {}: Mailu's trust rests on it, so extraEnv may not set it; {}",
+        variable.decides, variable.instead
+    ))
+}
+
+/// What an attacker inside the cluster can do when the NetworkPolicies are off, checked in
+/// Mailu 2024.06's sources. The chart's NOTES print the same text.
+pub const NETWORK_POLICY_OFF: &str = "networkPolicy.enabled is false: every pod in the cluster can reach \
+every Mailu port, and Mailu trusts the pod network without passwords. Any pod can then relay mail to \
+anywhere through postfix (port 25), send as any user through postfix's port 10025 and \
+dovecot-submission's port 10025, read every mailbox through dovecot's IMAP (143) and POP3 (110) \
+ports, deliver into any mailbox over LMTP (2525), command rspamd's controller (11334), query \
+admin's internal API (8080), read and write Redis (6379), act as any user towards webdav (5232), \
+and guess passwords without rate limits on front's webmail ports (10143, 10025, 14190). Keep NetworkPolicies on unless the cluster \
+enforces the same isolation another way.";
+
+/// Settings that are valid but dangerous, each as one warning.
+pub fn warnings(values: &Values) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !values.network_policy.enabled {
+        warnings.push(NETWORK_POLICY_OFF.to_string());
+    }
+    if values.trust.allow_public_subnet {
+        warnings.push(format!(
+            "trust.allowPublicSubnet is true: Mailu trusts {} without passwords; it must be exactly the pod network",
+            &*values.subnet
+        ));
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    /// The oracle: whether `cidr` lies inside `range`, by arithmetic.
+    fn inside(cidr: &str, range: &str) -> bool {
+        let parse = |text: &str| {
+            let (address, prefix) = text.split_once('/').unwrap();
+            (address.parse::<IpAddr>().unwrap(), prefix.parse::<u32>().unwrap())
+        };
+        let ((address, prefix), (network, range_prefix)) = (parse(cidr), parse(range));
+        if prefix < range_prefix {
+            return false;
+        }
+        match (address, network) {
+            (IpAddr::V4(a), IpAddr::V4(n)) => {
+                let mask = u32::MAX.checked_shl(32 - range_prefix).unwrap_or(0);
+                u32::from(a) & mask == u32::from(n) & mask
+            }
+            (IpAddr::V6(a), IpAddr::V6(n)) => {
+                let mask = u128::MAX.checked_shl(128 - range_prefix).unwrap_or(0);
+                u128::from(a) & mask == u128::from(n) & mask
+            }
+            _ => false,
+        }
+    }
+
+    fn private(cidr: &str) -> bool {
+        PRIVATE_RANGES.iter().any(|range| inside(cidr, range))
+    }
+
+    #[test]
+    fn the_pattern_accepts_exactly_the_private_ranges() {
+        let pattern = regex::Regex::new(PRIVATE_SUBNET_PATTERN).unwrap();
+        let mut cases: Vec<String> = [
+            "0.0.0.0/0",
+            "10.0.0.0/7",
+            "10.0.0.0/8",
+            "10.42.0.0/16",
+            "11.0.0.0/8",
+            "172.15.0.0/16",
+            "172.16.0.0/12",
+            "172.16.0.0/11",
+            "172.31.255.0/24",
+            "172.32.0.0/16",
+            "192.168.0.0/16",
+            "192.168.0.0/15",
+            "192.169.0.0/16",
+            "100.64.0.0/10",
+            "100.64.0.0/9",
+            "100.127.0.0/16",
+            "100.128.0.0/16",
+            "198.18.0.0/15",
+            "198.20.0.0/16",
+            "240.0.0.0/4",
+            "224.0.0.0/3",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "fc00::/7",
+            "fd42::/48",
+            "fd00:10:244::/56",
+            "fc00::/6",
+            "fe80::/10",
+            "2001:db8::/32",
+            "::/0",
+            "fd0::/16",
+            "FD42::/48",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every prefix length of a few addresses in and around the ranges.
+        for base in [
+            [10, 0, 0, 0],
+            [172, 16, 0, 0],
+            [192, 168, 0, 0],
+            [100, 64, 0, 0],
+            [198, 18, 0, 0],
+            [240, 0, 0, 0],
+        ] {
+            for prefix in 0..=32u32 {
+                let raw = u32::from_be_bytes(base) & u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+                cases.push(format!("{}/{prefix}", std::net::Ipv4Addr::from(raw)));
+            }
+        }
+        for prefix in 0..=128u32 {
+            let raw = 0xfd00_0000_0000_0000_0000_0000_0000_0000u128
+                & u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            cases.push(format!("{}/{prefix}", std::net::Ipv6Addr::from(raw)));
+        }
+        for cidr in &cases {
+            let lower = cidr.to_lowercase();
+            assert_eq!(pattern.is_match(cidr), private(&lower), "{cidr}");
+        }
+    }
+
+    #[test]
+    fn trust_variables_are_refused_by_name_and_port_forms_only_with_digits() {
+        assert!(extra_env_problem("RELAYNETS").unwrap().contains("no values key sets it"));
+        assert!(extra_env_problem("SUBNET").unwrap().contains("set `subnet`"));
+        assert!(extra_env_problem("PROXY_PROTOCOL_993").is_some());
+        assert!(extra_env_problem("TLS_465").is_some());
+        assert!(extra_env_problem("TLS_PERMISSIVE").is_none());
+        assert!(extra_env_problem("PROXY_PROTOCOL_").is_none());
+        assert!(extra_env_problem("MESSAGE_RATELIMIT").is_none());
+        let pattern = regex::Regex::new(&trust_variables_pattern()).unwrap();
+        for name in ["SUBNET", "SUBNET6", "PORT_25", "PROXY_AUTH_WHITELIST", "TLS", "TLS_FLAVOR", "RELAYNETS"]
+        {
+            assert!(pattern.is_match(name), "{name}");
+            assert!(extra_env_problem(name).is_some(), "{name}");
+        }
+        for name in ["TLS_PERMISSIVE", "PORTSX", "XSUBNET", "subnet", "PORT_"] {
+            assert!(!pattern.is_match(name), "{name}");
+            assert!(extra_env_problem(name).is_none(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Who can reach what, for every values example, with the NetworkPolicies applied as
+//! Kubernetes applies them (tests/common/reach.rs): the release's own pods, a pod of another
+//! application in the release's namespace and in another namespace, the proxy in front (the
+//! ingress controller), and the internet. With the policies on, only front faces the outside,
+//! only the components that need a mail port reach it, and nothing but webmail reaches the
+//! password-less dovecot-submission. With them off, every pod of the cluster reaches every
+//! port: docs/security.md lists them, and a test keeps that list current.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::reach::{Actor, Cluster};
+
+/// Who of the release may reach each port of the release, when both ends are deployed: every
+/// other pair is denied. front's published ports are open to anyone, the release's own pods
+/// included (postfix delivering to its own domain through the public address); they are
+/// checked in tests/exposure.rs, mode by mode.
+const ALLOWED: &[(&str, i64, &[&str])] = &[
+    ("admin", 8080, &["dovecot", "fetchmail", "front", "postfix", "rspamd"]),
+    ("clamav", 3310, &["rspamd"]),
+    ("dovecot", 110, &["front"]),
+    ("dovecot", 143, &["front"]),
+    ("dovecot", 2525, &["admin", "front", "postfix"]),
+    ("dovecot", 4190, &["front"]),
+    // Metrics are for Prometheus, which is not a component.
+    ("dovecot", 9900, &[]),
+    ("dovecot-submission", 10025, &["webmail"]),
+    ("front", 2525, &["fetchmail"]),
+    ("front", 10025, &["webmail"]),
+    ("front", 10143, &["webmail"]),
+    ("front", 14190, &["webmail"]),
+    ("oletools", 11343, &["rspamd"]),
+    ("postfix", 25, &["dovecot", "front"]),
+    ("postfix", 10025, &["dovecot-submission", "front"]),
+    ("redis", 6379, &["admin", "rspamd"]),
+    ("rspamd", 11332, &["postfix"]),
+    ("rspamd", 11334, &["dovecot", "front"]),
+    ("tika", 9998, &["dovecot"]),
+    ("webdav", 5232, &["front"]),
+    ("webmail", 80, &["front"]),
+];
+
+/// front's ports that are only ever for the release's own pods.
+const FRONT_INTERNAL: &[i64] = &[2525, 10025, 10143, 14190];
+
+/// front's PROXY protocol listener for port 25: for the proxy alone.
+const FRONT_PROXY_SMTP: i64 = 20025;
+
+fn strangers() -> Vec<Actor> {
+    vec![
+        Actor::pod("another app in the release namespace", "mailu", &[("app", "other")]),
+        Actor::pod("a pod in another namespace", "default", &[("app", "other")]),
+    ]
+}
+
+/// The proxy in front as the example describes it, or a typical ingress controller.
+fn proxy(values: &mailu_chart::values::Values) -> Actor {
+    let peer = &values.network_policy.ingress_controller;
+    let pairs = |m: &std::collections::BTreeMap<String, String>| -> Vec<(String, String)> {
+        m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let (namespace_labels, pod_labels) = if peer.pod_labels.is_empty() {
+        (
+            vec![("kubernetes.io/metadata.name".to_string(), "ingress-nginx".to_string())],
+            vec![("app.kubernetes.io/name".to_string(), "ingress-nginx".to_string())],
+        )
+    } else {
+        (pairs(&peer.namespace_labels), pairs(&peer.pod_labels))
+    };
+    let namespace = namespace_labels
+        .iter()
+        .find(|(k, _)| k == "kubernetes.io/metadata.name")
+        .map_or("ingress", |(_, v)| v.as_str())
+        .to_string();
+    fn borrow(l: &[(String, String)]) -> Vec<(&str, &str)> {
+        l.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    Actor::pod_with_namespace_labels(
+        "the ingress controller",
+        &namespace,
+        &borrow(&namespace_labels),
+        &borrow(&pod_labels),
+    )
+}
+
+fn values_of(file: &Path, set: &[&str]) -> mailu_chart::values::Values {
+    mailu_chart::values::resolve(&common::user_values(&[file], set)).unwrap()
+}
+
+#[test]
+fn every_example_allows_exactly_the_flows_mailu_needs() {
+    for file in common::examples() {
+        let name = common::short(&file);
+        let cluster = Cluster::new(&common::render(&[&file], &[]), "mailu");
+        for pod in &cluster.pods {
+            for port in pod.ports.values() {
+                if pod.component == "front" && !FRONT_INTERNAL.contains(port) {
+                    continue;
+                }
+                let expected: Vec<String> = ALLOWED
+                    .iter()
+                    .find(|(c, p, _)| *c == pod.component && p == port)
+                    .map(|(_, _, from)| {
+                        from.iter().filter(|c| cluster.has(c)).map(|c| c.to_string()).collect()
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    cluster.components_reaching(&pod.component, *port),
+                    expected,
+                    "{name}: who reaches {} port {port}",
+                    pod.component
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn in_every_example_only_front_faces_the_outside() {
+    for file in common::examples() {
+        let name = common::short(&file);
+        let values = values_of(&file, &[]);
+        let cluster = Cluster::new(&common::render(&[&file], &[]), "mailu");
+        let proxy = proxy(&values);
+        let outsiders: Vec<Actor> =
+            strangers().into_iter().chain([proxy.clone(), Actor::internet()]).collect();
+        for pod in &cluster.pods {
+            for port in pod.ports.values() {
+                for outsider in &outsiders {
+                    let reaches = cluster.reaches(outsider, &pod.component, *port);
+                    let open = pod.component == "front"
+                        && !FRONT_INTERNAL.contains(port)
+                        && (*port != FRONT_PROXY_SMTP || outsider.name == proxy.name);
+                    if !open {
+                        assert!(!reaches, "{name}: {} reaches {} port {port}", outsider.name, pod.component);
+                    }
+                }
+            }
+        }
+        // The password-less relay: webmail, nobody else, whatever the example.
+        if cluster.has("dovecot-submission") {
+            assert_eq!(cluster.components_reaching("dovecot-submission", 10025), ["webmail"], "{name}");
+        }
+    }
+}
+
+/// Every (component, port) a pod anywhere in the cluster reaches when the NetworkPolicies are
+/// off, over all examples, as the rows of the table in docs/security.md.
+fn exposed_without_policies() -> BTreeSet<(String, i64, String)> {
+    let mut exposed = BTreeSet::new();
+    for file in common::examples() {
+        let values = values_of(&file, &["networkPolicy.enabled=false"]);
+        assert!(!values.network_policy.enabled);
+        let manifests = common::render(&[&file], &["networkPolicy.enabled=false"]);
+        assert!(manifests.iter().all(|m| m.kind() != "NetworkPolicy"), "{}", common::short(&file));
+        let cluster = Cluster::new(&manifests, "mailu");
+        for pod in &cluster.pods {
+            for (port_name, port) in &pod.ports {
+                for stranger in strangers() {
+                    assert!(
+                        cluster.reaches(&stranger, &pod.component, *port),
+                        "without policies {} reaches {} {port}",
+                        stranger.name,
+                        pod.component
+                    );
+                }
+                exposed.insert((pod.component.clone(), *port, port_name.clone()));
+            }
+        }
+    }
+    exposed
+}
+
+#[test]
+fn without_network_policies_every_port_is_open_to_every_pod_and_the_docs_say_which() {
+    let table: String = exposed_without_policies()
+        .iter()
+        .map(|(component, port, name)| format!("| {component} | {port} | {name} |\n"))
+        .collect();
+    let body = format!("| component | port | name |\n|---|---:|---|\n{table}");
+    let path = common::root().join("docs/security.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- exposed-without-policies:start -->\n", "<!-- exposed-without-policies:end -->");
+    let from = text.find(start).expect("the start marker") + start.len();
+    let to = text[from..].find(end).expect("the end marker") + from;
+    let expected = format!("{}{body}{}", &text[..from], &text[to..]);
+    if std::env::var("MAILU_CHART_UPDATE_DOCS").as_deref() == Ok("1") {
+        std::fs::write(&path, expected).unwrap();
+        return;
+    }
+    assert!(
+        text == expected,
+        "docs/security.md is stale; run MAILU_CHART_UPDATE_DOCS=1 cargo test --test reachability"
+    );
+}
