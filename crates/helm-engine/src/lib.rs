@@ -49,6 +49,7 @@ mod template;
 mod value;
 mod yaml;
 
+pub use funcs::{TimeParseError, parse_time, seed_from_text};
 pub use helm::chart::{Chart, ChartLoadError, load_chart};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};
