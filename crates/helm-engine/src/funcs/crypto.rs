@@ -7,7 +7,9 @@
 use std::rc::Rc;
 
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::NoPadding};
-use der::asn1::{BitString, Ia5StringRef, Null, ObjectIdentifier, OctetString, PrintableStringRef, Utf8StringRef};
+use der::asn1::{
+    BitString, Ia5StringRef, Null, ObjectIdentifier, OctetString, PrintableStringRef, Utf8StringRef,
+};
 use der::{Any, Decode, Encode};
 use hmac::{Hmac, Mac};
 use pem_rfc7468::LineEnding;
@@ -234,15 +236,14 @@ fn decrypt_aes(password: &str, encoded: &str) -> Result<String, GoError> {
     if body.len() % 16 != 0 {
         return Err(GoError::msg("crypto/cipher: input not full blocks"));
     }
-    let Some(&last) = body.last() else {
+    if body.is_empty() {
         return Err(GoError::msg("runtime error: index out of range [-1]"));
-    };
+    }
     let mut buf = body.to_vec();
     let cipher = cbc::Decryptor::<aes::Aes256>::new(&aes_key(password).into(), iv.into());
     let plain = cipher
         .decrypt_padded_mut::<NoPadding>(&mut buf)
         .map_err(|_| GoError::msg("crypto/cipher: input not full blocks"))?;
-    let _ = last;
     let pad = usize::from(plain[plain.len() - 1]);
     if pad > plain.len() {
         return Err(GoError::msg(format!(
@@ -277,7 +278,7 @@ fn gen_private_key(env: &FuncEnv, kind: &str) -> Result<String, GoError> {
             .with_rng(|rng| rsa::RsaPrivateKey::new(rng, 4096))
             .map(|k| PrivateKey::Rsa(Box::new(k)))
             .map_err(|e| e.to_string()),
-        "ecdsa" => Ok(PrivateKey::P256(env.with_rng(|rng| p256::SecretKey::random(rng)))),
+        "ecdsa" => Ok(PrivateKey::P256(env.with_rng(p256::SecretKey::random))),
         "ed25519" => {
             let mut seed = [0u8; 32];
             seed.copy_from_slice(&env.random_bytes(32));
@@ -298,9 +299,17 @@ impl PrivateKey {
     fn to_pem(&self) -> Result<String, GoError> {
         let failed = |e: &dyn std::fmt::Display| GoError::msg(format!("error pem-encoding key: {e}"));
         let (label, der) = match self {
-            PrivateKey::Rsa(k) => ("RSA PRIVATE KEY", k.to_pkcs1_der().map_err(|e| failed(&e))?.as_bytes().to_vec()),
-            PrivateKey::P256(k) => ("EC PRIVATE KEY", sec1_der(&k.to_bytes(), P256_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?),
-            PrivateKey::P384(k) => ("EC PRIVATE KEY", sec1_der(&k.to_bytes(), P384_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?),
+            PrivateKey::Rsa(k) => {
+                ("RSA PRIVATE KEY", k.to_pkcs1_der().map_err(|e| failed(&e))?.as_bytes().to_vec())
+            }
+            PrivateKey::P256(k) => (
+                "EC PRIVATE KEY",
+                sec1_der(&k.to_bytes(), P256_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?,
+            ),
+            PrivateKey::P384(k) => (
+                "EC PRIVATE KEY",
+                sec1_der(&k.to_bytes(), P384_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?,
+            ),
             PrivateKey::Ed25519(k) => {
                 let octets = OctetString::new(k.to_bytes().to_vec()).map_err(|e| failed(&e))?;
                 let inner = octets.to_der().map_err(|e| failed(&e))?;
@@ -367,7 +376,6 @@ const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const P256_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
-
 /// SEC 1's ECPrivateKey with the named curve and the public key, as Go writes it.
 fn sec1_der(private: &[u8], curve: ObjectIdentifier, public: &[u8]) -> der::Result<Vec<u8>> {
     sec1::EcPrivateKey {
@@ -390,7 +398,7 @@ fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
     loop {
         let start = rest.find("-----BEGIN ")?;
         let after = &rest[start + "-----BEGIN ".len()..];
-        let Some(end_label) = after.find("-----") else { return None };
+        let end_label = after.find("-----")?;
         let label = &after[..end_label];
         let body_start = &after[end_label + 5..];
         let end_marker = format!("-----END {label}-----");
@@ -441,7 +449,10 @@ fn parse_pkcs8(der: &[u8]) -> Result<PrivateKey, String> {
             if let Ok(k) = p384::SecretKey::from_pkcs8_der(der) {
                 return Ok(PrivateKey::P384(k));
             }
-            Err(format!("x509: PKCS#8 wrapping contained private key with unknown algorithm: {}", info.algorithm.oid))
+            Err(format!(
+                "x509: PKCS#8 wrapping contained private key with unknown algorithm: {}",
+                info.algorithm.oid
+            ))
         }
     }
 }
@@ -583,11 +594,15 @@ fn parse_issuer(pair: &CertificatePair) -> Result<Issuer, GoError> {
     let (_, der) = pem_decode(&pair.cert).ok_or_else(|| GoError::msg("unable to decode certificate"))?;
     let cert = Certificate::from_der(&der)
         .map_err(|e| GoError::msg(format!("error parsing certificate: decodedSignerCert.Bytes: {e}")))?;
-    let key = parse_private_key_pem(&pair.key).map_err(|e| GoError::msg(format!("error parsing private key: {e}")))?;
+    let key = parse_private_key_pem(&pair.key)
+        .map_err(|e| GoError::msg(format!("error parsing private key: {e}")))?;
     let tbs = cert.tbs_certificate;
-    let key_id = tbs.extensions.iter().flatten().find(|e| e.extn_id == SUBJECT_KEY_ID).and_then(|e| {
-        OctetString::from_der(e.extn_value.as_bytes()).ok().map(|o| o.as_bytes().to_vec())
-    });
+    let key_id = tbs
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == SUBJECT_KEY_ID)
+        .and_then(|e| OctetString::from_der(e.extn_value.as_bytes()).ok().map(|o| o.as_bytes().to_vec()));
     Ok(Issuer { subject: tbs.subject, key_id, public_key: tbs.subject_public_key_info, key })
 }
 
@@ -687,7 +702,10 @@ fn issue(
     let fail = |e: String| GoError::msg(format!("error creating certificate: {e}"));
     for name in &req.dns {
         if !name.is_ascii() {
-            return Err(fail(format!("x509: {} cannot be encoded as an IA5String", crate::strconv::quote(name))));
+            return Err(fail(format!(
+                "x509: {} cannot be encoded as an IA5String",
+                crate::strconv::quote(name)
+            )));
         }
     }
     let serial = env.random_bytes(16);
@@ -816,7 +834,9 @@ mod tests {
             assert_eq!(decrypt_aes("secret", &c).unwrap(), text);
         }
         assert_eq!(encrypt_aes(&env, "k", "").unwrap(), "");
-        assert!(decrypt_aes("k", "AAAA").unwrap_err().to_string().contains("slice bounds out of range [:16]"));
+        assert!(
+            decrypt_aes("k", "AAAA").unwrap_err().to_string().contains("slice bounds out of range [:16]")
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::rc::Rc;
 use jiff::tz::TimeZone;
 
 use super::env::FuncEnv;
-use super::gotime::{GoTime, LONG_DAYS, LONG_MONTHS, Loc, duration_string, parse, parse_duration, round_to_second};
+use super::gotime::{
+    GoTime, LONG_DAYS, LONG_MONTHS, Loc, duration_string, parse, parse_duration, round_to_second,
+};
 use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
@@ -24,7 +26,9 @@ pub(crate) fn register(t: &mut FuncTable) {
         let now = GoTime { ts: env.now(), loc: Loc::Local(env.local().clone()), mono: env.monotonic() };
         Ok(time_val(now, env))
     });
-    t.add("date", Sig::fixed(&[Ty::Str, Ty::Any]), |c, a| date_in_zone(c, arg_str(a, 0), &arg(a, 1), "Local"));
+    t.add("date", Sig::fixed(&[Ty::Str, Ty::Any]), |c, a| {
+        date_in_zone(c, arg_str(a, 0), &arg(a, 1), "Local")
+    });
     t.add("htmlDate", Sig::fixed(&[Ty::Any]), |c, a| date_in_zone(c, "2006-01-02", &arg(a, 0), "Local"));
     t.add("htmlDateInZone", Sig::fixed(&[Ty::Any, Ty::Str]), |c, a| {
         date_in_zone(c, "2006-01-02", &arg(a, 0), arg_str(a, 1))
@@ -81,16 +85,20 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("toDate", Sig::fixed(&[Ty::Str, Ty::Str]), |c, a| {
         let env = FuncEnv::of(c);
         let local = env.local();
-        let t = parse(arg_str(a, 0), arg_str(a, 1), &Loc::Local(local.clone()), local).unwrap_or_else(|_| GoTime::zero());
+        let t = parse(arg_str(a, 0), arg_str(a, 1), &Loc::Local(local.clone()), local)
+            .unwrap_or_else(|_| GoTime::zero());
         Ok(time_val(t, env))
     });
     t.add("mustToDate", Sig::fixed(&[Ty::Str, Ty::Str]), |c, a| {
         let env = FuncEnv::of(c);
         let local = env.local();
-        let t = parse(arg_str(a, 0), arg_str(a, 1), &Loc::Local(local.clone()), local).map_err(GoError::msg)?;
+        let t =
+            parse(arg_str(a, 0), arg_str(a, 1), &Loc::Local(local.clone()), local).map_err(GoError::msg)?;
         Ok(time_val(t, env))
     });
-    t.add("unixEpoch", Sig::fixed(&[TIME_TY]), |_, a| Ok(Val::str(time_arg(&arg(a, 0)).unix_seconds().to_string())));
+    t.add("unixEpoch", Sig::fixed(&[TIME_TY]), |_, a| {
+        Ok(Val::str(time_arg(&arg(a, 0)).unix_seconds().to_string()))
+    });
 }
 
 /// A `time.Time` value for templates.
@@ -162,7 +170,8 @@ fn duration_round(d: i64) -> String {
     let (minute, hour) = (60 * second, 3600 * second);
     let day = 24 * hour;
     let (month, year) = (30 * day, 365 * day);
-    for (unit, suffix) in [(year, "y"), (month, "mo"), (day, "d"), (hour, "h"), (minute, "m"), (second, "s")] {
+    for (unit, suffix) in [(year, "y"), (month, "mo"), (day, "d"), (hour, "h"), (minute, "m"), (second, "s")]
+    {
         if u > unit {
             return format!("{}{suffix}", u / unit);
         }
@@ -212,7 +221,9 @@ impl GoObject for NamedNumber {
     }
 
     fn same(&self, other: &dyn GoObject) -> bool {
-        other.downcast_ref::<NamedNumber>().is_some_and(|o| o.type_name == self.type_name && o.value == self.value)
+        other
+            .downcast_ref::<NamedNumber>()
+            .is_some_and(|o| o.type_name == self.type_name && o.value == self.value)
     }
 
     fn to_json_val(&self) -> Val {
@@ -295,10 +306,9 @@ impl GoObject for TimeObj {
             "Format" => Sig::fixed(&[Ty::Str]),
             "AddDate" => Sig::fixed(&[Ty::Int, Ty::Int, Ty::Int]),
             "Before" | "After" | "Equal" | "Sub" => Sig::fixed(&[TIME_TY]),
-            "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second" | "Nanosecond" | "YearDay" | "Weekday"
-            | "Unix" | "UnixMilli" | "UnixMicro" | "UnixNano" | "UTC" | "Local" | "IsZero" | "String" => {
-                Sig::fixed(&[])
-            }
+            "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second" | "Nanosecond" | "YearDay"
+            | "Weekday" | "Unix" | "UnixMilli" | "UnixMicro" | "UnixNano" | "UTC" | "Local" | "IsZero"
+            | "String" => Sig::fixed(&[]),
             _ => return None,
         })
     }

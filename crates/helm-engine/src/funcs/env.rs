@@ -123,7 +123,7 @@ impl FuncEnv {
     /// Runs `f` with the random source.
     pub(crate) fn with_rng<T>(&self, f: impl FnOnce(&mut Source) -> T) -> T {
         let mut rng = self.rng.borrow_mut();
-        f(&mut *rng)
+        f(&mut rng)
     }
 
     /// `count` random bytes.

@@ -93,7 +93,8 @@ pub(crate) const LONG_MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-pub(crate) const LONG_DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+pub(crate) const LONG_DAYS: [&str; 7] =
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 impl GoTime {
     /// Go's zero `time.Time{}`: January 1 of year 1, UTC.
@@ -380,7 +381,10 @@ fn format(c: &Civil, layout: &str) -> String {
                 pad(&mut out, i64::from(zone / 60), 2);
                 let colon = matches!(
                     std,
-                    Std::Iso8601ColonTz | Std::NumColonTz | Std::Iso8601ColonSecondsTz | Std::NumColonSecondsTz
+                    Std::Iso8601ColonTz
+                        | Std::NumColonTz
+                        | Std::Iso8601ColonSecondsTz
+                        | Std::NumColonSecondsTz
                 );
                 if colon {
                     out.push(':');
@@ -390,7 +394,10 @@ fn format(c: &Civil, layout: &str) -> String {
                 }
                 if matches!(
                     std,
-                    Std::Iso8601SecondsTz | Std::NumSecondsTz | Std::NumColonSecondsTz | Std::Iso8601ColonSecondsTz
+                    Std::Iso8601SecondsTz
+                        | Std::NumSecondsTz
+                        | Std::NumColonSecondsTz
+                        | Std::Iso8601ColonSecondsTz
                 ) {
                     if matches!(std, Std::NumColonSecondsTz | Std::Iso8601ColonSecondsTz) {
                         out.push(':');
@@ -536,8 +543,8 @@ fn zone_name_len(value: &str) -> Option<usize> {
     if value.starts_with("ChST") || value.starts_with("MeST") {
         return Some(4);
     }
-    if value.starts_with("GMT") {
-        return Some(3 + signed_offset_len(&value[3..]));
+    if let Some(rest) = value.strip_prefix("GMT") {
+        return Some(3 + signed_offset_len(rest));
     }
     if b[0] == b'+' || b[0] == b'-' {
         let n = signed_offset_len(value);
@@ -941,7 +948,8 @@ pub(crate) fn parse(layout: &str, value: &str, default: &Loc, local: &TimeZone) 
             let info = local.to_offset_info(guess);
             if info.abbreviation() == zone_name {
                 let offset = info.offset().seconds();
-                let ts = ts.checked_sub(SignedDuration::from_secs(i64::from(offset))).map_err(out_of_range)?;
+                let ts =
+                    ts.checked_sub(SignedDuration::from_secs(i64::from(offset))).map_err(out_of_range)?;
                 return Ok(GoTime { ts, loc: Loc::Local(local.clone()), mono: None });
             }
         }
@@ -1233,11 +1241,11 @@ mod tests {
             p("2006-01-02", "x").unwrap_err(),
             r#"parsing time "x" as "2006-01-02": cannot parse "x" as "2006""#
         );
-        assert_eq!(p("2006-01-02", "2023-02-29").unwrap_err(), r#"parsing time "2023-02-29": day out of range"#);
         assert_eq!(
-            p("2006", "2024 x").unwrap_err(),
-            r#"parsing time "2024 x": extra text: " x""#
+            p("2006-01-02", "2023-02-29").unwrap_err(),
+            r#"parsing time "2023-02-29": day out of range"#
         );
+        assert_eq!(p("2006", "2024 x").unwrap_err(), r#"parsing time "2024 x": extra text: " x""#);
         assert_eq!(p("15:04:05", "10:11:12.5").unwrap().to_go_string(), "0000-01-01 10:11:12.5 +0000 UTC");
     }
 

@@ -112,7 +112,11 @@ fn values_path_value(v: &Val, path: &str) -> Result<Val, GoError> {
     let parts: Vec<&str> = path.split('.').collect();
     let (key, parents) = parts.split_last().expect("split gives at least one part");
     let not_a_value = || GoError::msg(format!("{} is not a value", quote(key)));
-    let table = if parents.is_empty() { v.clone() } else { values_table(v, &parents.join(".")).map_err(|_| not_a_value())? };
+    let table = if parents.is_empty() {
+        v.clone()
+    } else {
+        values_table(v, &parents.join(".")).map_err(|_| not_a_value())?
+    };
     match table.map_entries().and_then(|m| m.get(*key).cloned()) {
         Some(Val::Map(m)) if m.borrow().kind == MapKind::Iface => Err(not_a_value()),
         Some(found) => Ok(found),

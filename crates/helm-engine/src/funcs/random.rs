@@ -20,10 +20,18 @@ const NUMERIC: &[u8] = b"0123456789";
 
 pub(crate) fn register(t: &mut FuncTable) {
     let count = Sig::fixed(&[Ty::Int]);
-    t.add("randAlphaNum", count, |c, a| Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHANUMERIC)))));
-    t.add("randAlpha", count, |c, a| Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHABETIC)))));
-    t.add("randNumeric", count, |c, a| Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(NUMERIC)))));
-    t.add("randAscii", count, |c, a| Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Printable))));
+    t.add("randAlphaNum", count, |c, a| {
+        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHANUMERIC))))
+    });
+    t.add("randAlpha", count, |c, a| {
+        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHABETIC))))
+    });
+    t.add("randNumeric", count, |c, a| {
+        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(NUMERIC))))
+    });
+    t.add("randAscii", count, |c, a| {
+        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Printable)))
+    });
     t.add("randInt", Sig::fixed(&[Ty::Int, Ty::Int]), rand_int);
     t.add("shuffle", Sig::fixed(&[Ty::Str]), |c, a| Ok(Val::str(shuffle(FuncEnv::of(c), arg_str(a, 0)))));
     t.add("uuidv4", Sig::fixed(&[]), |c, _| Ok(Val::str(uuid_v4(&FuncEnv::of(c).random_bytes(16)))));
@@ -106,7 +114,9 @@ mod tests {
         assert!(s.bytes().all(|b| (b' '..=b'~').contains(&b)));
         assert!(s.contains(' ') && s.contains('~'));
         assert!(random_string(&env, 300, Alphabet::Chars(NUMERIC)).bytes().all(|b| b.is_ascii_digit()));
-        assert!(random_string(&env, 300, Alphabet::Chars(ALPHABETIC)).bytes().all(|b| b.is_ascii_alphabetic()));
+        assert!(
+            random_string(&env, 300, Alphabet::Chars(ALPHABETIC)).bytes().all(|b| b.is_ascii_alphabetic())
+        );
         assert_eq!(random_string(&env, -3, Alphabet::Printable), "");
     }
 

@@ -266,7 +266,10 @@ pub(crate) fn from_toml(text: &str, local_offset: i32, local: &jiff::tz::TimeZon
         Err(e) => {
             let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             let message = e.message().trim_end().to_string();
-            Val::map(BTreeMap::from([("Error".to_string(), Val::str(format!("toml: line {line}: {message}")))]))
+            Val::map(BTreeMap::from([(
+                "Error".to_string(),
+                Val::str(format!("toml: line {line}: {message}")),
+            )]))
         }
     }
 }
@@ -299,7 +302,8 @@ fn datetime_val(dt: &toml::value::Datetime, off: i32, local: &jiff::tz::TimeZone
         Some(d) => (i16::try_from(d.year).ok()?, d.month as i8, d.day as i8),
         None => (0, 1, 1),
     };
-    let time = dt.time.map_or((0, 0, 0, 0), |t| (t.hour as i8, t.minute as i8, t.second as i8, t.nanosecond as i32));
+    let time =
+        dt.time.map_or((0, 0, 0, 0), |t| (t.hour as i8, t.minute as i8, t.second as i8, t.nanosecond as i32));
     let civil = jiff::civil::DateTime::new(date.0, date.1, date.2, time.0, time.1, time.2, time.3).ok()?;
     let (offset, loc) = match (dt.offset, dt.date, dt.time) {
         (Some(toml::value::Offset::Z), ..) => (0, Loc::Utc),
@@ -311,7 +315,10 @@ fn datetime_val(dt: &toml::value::Datetime, off: i32, local: &jiff::tz::TimeZone
         (None, Some(_), None) => (off, Loc::Fixed("date-local".into(), off)),
         (None, None, _) => (off, Loc::Fixed("time-local".into(), off)),
     };
-    let ts = civil.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).ok()?)).ok()?.timestamp();
+    let ts = civil
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).ok()?))
+        .ok()?
+        .timestamp();
     let time = GoTime { ts, loc, mono: None };
     Some(Val::Obj(Rc::new(TimeObj::new(time, local.clone()))))
 }

@@ -427,7 +427,8 @@ fn render_in_thread(
     );
     let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
     all_templates(&chart, &top, true, "", &mut templates);
-    let env = FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
+    let env =
+        FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
     let files = render_templates(&templates, env)?;
 
     let mut files = files;
