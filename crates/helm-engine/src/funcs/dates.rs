@@ -266,10 +266,13 @@ impl GoObject for Duration {
 
     fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
         let d = self.0;
+        // Go divides the whole units and the rest separately, which rounds differently from
+        // one division.
+        let split = |unit: i64| (d / unit) as f64 + (d % unit) as f64 / unit as f64;
         Ok(match name {
-            "Hours" => Val::Float(d as f64 / 3.6e12),
-            "Minutes" => Val::Float(d as f64 / 6e10),
-            "Seconds" => Val::Float(d as f64 / 1e9),
+            "Hours" => Val::Float(split(3_600_000_000_000)),
+            "Minutes" => Val::Float(split(60_000_000_000)),
+            "Seconds" => Val::Float(split(1_000_000_000)),
             "Milliseconds" => Val::Int64(d / 1_000_000),
             _ => Val::str(duration_string(d)),
         })
