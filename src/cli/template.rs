@@ -63,6 +63,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
         show_only: args.show_only.clone(),
+        ..Default::default()
     };
     let rendered = render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
     match &args.output_dir {

@@ -3,7 +3,10 @@
 //!
 //! - Go's `text/template` language (lexer, parser, executor, Go's typed values and `fmt`
 //!   printing, Go's error messages);
-//! - the Sprig and Helm function libraries (`include`, `tpl`, `toYaml`, ...);
+//! - the Sprig and Helm function libraries (`include`, `tpl`, `toYaml`, random values, keys
+//!   and certificates, dates, ...), with a reproducible mode helm lacks: `RenderOptions`'s
+//!   `seed`, `now` and `time_zone` fix every random value, the clock and the local zone (a
+//!   seeded secret is only as secret as the seed);
 //! - chart loading (`Chart.yaml`, `values.yaml`, `values.schema.json`, `.helmignore`,
 //!   subcharts), values input (`-f`, `--set`, `--set-string`, `--set-json`, `--set-file`,
 //!   `--set-literal`) with the origin of every key, and Helm's coalescing;
@@ -49,6 +52,7 @@ mod template;
 mod value;
 mod yaml;
 
+pub use funcs::{TimeParseError, parse_time, seed_from_text};
 pub use helm::chart::{Chart, ChartLoadError, load_chart};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};

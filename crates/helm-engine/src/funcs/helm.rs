@@ -11,7 +11,7 @@ use crate::template::exec::{CallCtx, execute, execute_tree};
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::Val;
+use crate::template::value::{MapKind, Val};
 use crate::yaml::{KeyOrder, load_yaml_documents, to_yaml};
 
 /// Helm's limit on nested `include`s of one name.
@@ -41,6 +41,7 @@ pub(crate) fn register(t: &mut FuncTable) {
         Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))))
     });
     t.add("lookup", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str, Ty::Str]), |_, _| Ok(Val::map(BTreeMap::new())));
+    values_methods(t);
     t.add("toYaml", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(to_yaml_text(&arg(a, 0)))));
     t.add("mustToYaml", Sig::fixed(&[Ty::Any]), |_, a| {
         let v = arg(a, 0);
@@ -52,8 +53,75 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("toYamlPretty", Sig::fixed(&[Ty::Any]), |_, _| Err(unsupported("toYamlPretty")));
     t.add("fromYaml", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), false)));
     t.add("fromYamlArray", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), true)));
-    t.add("toToml", Sig::fixed(&[Ty::Any]), |_, _| Err(unsupported("toToml")));
-    t.add("fromToml", Sig::fixed(&[Ty::Str]), |_, _| Err(unsupported("fromToml")));
+    t.add("toToml", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(super::toml::to_toml(&arg(a, 0)))));
+    t.add("fromToml", Sig::fixed(&[Ty::Str]), |c, a| {
+        let env = super::FuncEnv::of(c);
+        let offset = env.local().to_offset_info(env.now()).offset().seconds();
+        Ok(super::toml::from_toml(arg_str(a, 0), offset, env.local()))
+    });
+}
+
+/// The methods of Helm's `common.Values` (the type of `.Values` and of the top-level
+/// object), which Go's templates find before map keys of the same name.
+fn values_methods(t: &mut FuncTable) {
+    let values = MapKind::Values;
+    // Both hand back the map itself, typed `map[string]interface {}` and `common.Values`;
+    // here they are shallow copies of that type.
+    t.add_map_method(values, "AsMap", Sig::fixed(&[]), |_, a| Ok(retyped(&arg(a, 0), MapKind::Iface)));
+    t.add_map_method(values, "YAML", Sig::fixed(&[]), |_, a| {
+        let v = arg(a, 0);
+        v.to_value()
+            .map(|value| Val::str(to_yaml(&value, KeyOrder::Sorted)))
+            .ok_or_else(|| GoError::msg("json: unsupported value: encountered a cycle"))
+    });
+    t.add_map_method(values, "Table", Sig::fixed(&[Ty::Str]), |_, a| {
+        values_table(&arg(a, 0), arg_str(a, 1)).map(|t| retyped(&t, MapKind::Values))
+    });
+    t.add_map_method(values, "PathValue", Sig::fixed(&[Ty::Str]), |_, a| {
+        values_path_value(&arg(a, 0), arg_str(a, 1))
+    });
+    // Nothing a template can pass is an io.Writer: the call fails on its argument.
+    t.add_map_method(values, "Encode", Sig::fixed(&[Ty::Named("io.Writer")]), |_, _| {
+        Err(GoError::msg("an io.Writer cannot be passed from a template"))
+    });
+}
+
+/// A map of another Go map type with the same entries.
+fn retyped(v: &Val, kind: MapKind) -> Val {
+    Val::typed_map(kind, v.map_entries().unwrap_or_default())
+}
+
+/// `Values.Table`: the map at a dotted path of map keys.
+fn values_table(v: &Val, path: &str) -> Result<Val, GoError> {
+    let mut table = v.clone();
+    for key in path.split('.') {
+        let next = table.map_entries().and_then(|m| m.get(key).cloned());
+        match next {
+            Some(found @ Val::Map(_)) => table = found,
+            _ => return Err(GoError::msg(format!("{} is not a table", quote(key)))),
+        }
+    }
+    Ok(table)
+}
+
+/// `Values.PathValue`: the non-table value at a dotted path.
+fn values_path_value(v: &Val, path: &str) -> Result<Val, GoError> {
+    if path.is_empty() {
+        return Err(GoError::msg("YAML path cannot be empty"));
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    let (key, parents) = parts.split_last().expect("split gives at least one part");
+    let not_a_value = || GoError::msg(format!("{} is not a value", quote(key)));
+    let table = if parents.is_empty() {
+        v.clone()
+    } else {
+        values_table(v, &parents.join(".")).map_err(|_| not_a_value())?
+    };
+    match table.map_entries().and_then(|m| m.get(*key).cloned()) {
+        Some(Val::Map(m)) if m.borrow().kind == MapKind::Iface => Err(not_a_value()),
+        Some(found) => Ok(found),
+        None => Err(not_a_value()),
+    }
 }
 
 /// Helm's `toYaml`: go-yaml output without the final newline; empty when it cannot be

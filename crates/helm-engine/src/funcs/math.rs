@@ -2,7 +2,6 @@
 //! the `...f` functions compute in decimal as shopspring/decimal does (`addf 0.1 0.2` is 0.3).
 
 use super::conv::{to_float64, to_int64};
-use super::unsupported;
 use crate::strconv::shortest_digits;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg, arg_int};
@@ -41,7 +40,6 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("mul", any_var, |_, a| {
         Ok(Val::Int64(a.iter().skip(1).fold(to_int64(&arg(a, 0)), |acc, v| acc.wrapping_mul(to_int64(v)))))
     });
-    t.add("randInt", Sig::fixed(&[Ty::Int, Ty::Int]), |_, _| Err(unsupported("randInt")));
     t.add("add1f", any1, |_, a| Ok(Val::Float(decimal_op(&arg(a, 0), &[Val::Int(1)], Op::Add))));
     t.add("addf", Sig::variadic(&[], Ty::Any), |_, a| {
         Ok(Val::Float(decimal_op(&Val::Float(0.0), a, Op::Add)))

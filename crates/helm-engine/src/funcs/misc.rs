@@ -1,9 +1,7 @@
-//! Sprig's defaults, reflection and path functions, and the non-deterministic functions this
-//! renderer refuses (dates, random values, keys and certificates).
+//! Sprig's defaults, reflection, path and URL functions.
 
 use std::collections::BTreeMap;
 
-use super::unsupported;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::sig::{Sig, Ty};
@@ -68,49 +66,6 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("getHostByName", s, |_, _| Ok(Val::str("")));
     t.add("urlParse", s, |_, a| url_parse(arg_str(a, 0)));
     t.add("urlJoin", Sig::fixed(&[Ty::IfaceMap]), |_, a| Ok(Val::str(url_join(&arg(a, 0)))));
-
-    // Dates and times depend on the clock; this renderer refuses them.
-    for name in ["now", "uuidv4"] {
-        t.add(name, Sig::fixed(&[]), |_, _| Err(unsupported("dates, times and random values")));
-    }
-    for name in ["date", "dateInZone", "date_in_zone", "htmlDateInZone"] {
-        t.add(name, Sig::variadic(&[], Ty::Any), |_, _| Err(unsupported("dates and times")));
-    }
-    for name in [
-        "ago",
-        "htmlDate",
-        "toDate",
-        "mustToDate",
-        "unixEpoch",
-        "dateModify",
-        "date_modify",
-        "mustDateModify",
-        "must_date_modify",
-        "duration",
-        "durationRound",
-    ] {
-        t.add(name, Sig::variadic(&[], Ty::Any), |_, _| Err(unsupported("dates and times")));
-    }
-    for name in [
-        "bcrypt",
-        "htpasswd",
-        "genPrivateKey",
-        "derivePassword",
-        "buildCustomCert",
-        "genCA",
-        "genCAWithKey",
-        "genSelfSignedCert",
-        "genSelfSignedCertWithKey",
-        "genSignedCert",
-        "genSignedCertWithKey",
-        "encryptAES",
-        "decryptAES",
-        "randBytes",
-    ] {
-        t.add(name, Sig::variadic(&[], Ty::Any), |_, _| {
-            Err(unsupported("random, key and certificate functions"))
-        });
-    }
 }
 
 /// Go's `path.Base`.

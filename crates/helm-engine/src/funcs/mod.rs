@@ -4,23 +4,34 @@
 //! of charts.
 
 pub(crate) mod conv;
+pub(crate) mod crypto;
+pub(crate) mod dates;
 pub(crate) mod dicts;
 pub(crate) mod encoding;
+pub(crate) mod env;
+pub(crate) mod gotime;
 pub(crate) mod helm;
 pub(crate) mod json;
 pub(crate) mod lists;
 pub(crate) mod math;
 pub(crate) mod misc;
+pub(crate) mod random;
 pub(crate) mod regex;
 pub(crate) mod semver;
 pub(crate) mod strings;
+pub(crate) mod toml;
+
+pub(crate) use env::FuncEnv;
+pub use env::{TimeParseError, parse_time, seed_from_text};
 
 use crate::template::error::GoError;
 use crate::template::funcs::FuncTable;
 
-/// Every function `helm template` offers: Go's builtins, Sprig's and Helm's.
-pub(crate) fn helm_functions() -> FuncTable {
+/// Every function `helm template` offers: Go's builtins, Sprig's and Helm's, drawing
+/// randomness and time from `env`.
+pub(crate) fn helm_functions(env: FuncEnv) -> FuncTable {
     let mut t = FuncTable::go_builtins();
+    t.set_host(env);
     strings::register(&mut t);
     conv::register(&mut t);
     math::register(&mut t);
@@ -31,6 +42,9 @@ pub(crate) fn helm_functions() -> FuncTable {
     regex::register(&mut t);
     semver::register(&mut t);
     misc::register(&mut t);
+    random::register(&mut t);
+    crypto::register(&mut t);
+    dates::register(&mut t);
     helm::register(&mut t);
     t
 }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
-use super::unsupported;
 use crate::strconv::quote;
 use crate::template::error::GoError;
 use crate::template::fmt::format_value;
@@ -107,10 +106,6 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("wrapWith", Sig::fixed(&[Ty::Int, Ty::Str, Ty::Str]), |_, a| {
         Ok(Val::str(wrap(arg_str(a, 2), arg_int(a, 0), arg_str(a, 1), true)))
     });
-    for name in ["randAlphaNum", "randAlpha", "randAscii", "randNumeric"] {
-        t.add(name, Sig::fixed(&[Ty::Int]), |_, _| Err(unsupported("random strings")));
-    }
-    t.add("shuffle", S, |_, _| Err(unsupported("shuffle")));
     t.add("snakecase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '_'))));
     t.add("kebabcase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '-'))));
     t.add("camelcase", S, |_, a| Ok(Val::str(pascal_case(arg_str(a, 0)))));

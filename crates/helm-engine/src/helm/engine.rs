@@ -20,6 +20,7 @@ use super::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only_in_output, sort_manifests,
     write_output_dir,
 };
+use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
@@ -47,6 +48,18 @@ pub struct RenderOptions {
     pub skip_tests: bool,
     /// `--show-only` patterns.
     pub show_only: Vec<String>,
+    /// Reproducible randomness (helm has no such option): every random string, number, key
+    /// and certificate comes from ChaCha20 keyed by this seed, so the same chart, values and
+    /// seed give the same bytes. Anyone who has the seed and the chart can recompute every
+    /// "random" password: a seeded secret is only as secret as the seed. `None`: the
+    /// system's secure generator, as in helm.
+    pub seed: Option<[u8; 32]>,
+    /// A fixed clock (helm has no such option): `now` and everything measured from it
+    /// (certificate validity, `ago`) use this time. `None`: the system clock.
+    pub now: Option<std::time::SystemTime>,
+    /// The zone Go calls `Local` (`date`, `now`, `toDate`), as an IANA name such as
+    /// `Europe/Berlin` or `UTC`. `None`: the system's (`TZ`, `/etc/localtime`), as in helm.
+    pub time_zone: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -61,6 +74,9 @@ impl Default for RenderOptions {
             include_crds: false,
             skip_tests: false,
             show_only: Vec::new(),
+            seed: None,
+            now: None,
+            time_zone: None,
         }
     }
 }
@@ -71,6 +87,9 @@ pub enum ChartRenderError {
     /// The chart could not be loaded.
     #[error(transparent)]
     Chart(#[from] super::chart::ChartLoadError),
+    /// `RenderOptions::time_zone` names no known zone, or the fixed time is out of range.
+    #[error("{0}")]
+    Clock(String),
     /// Chart.yaml dependencies could not be processed.
     #[error("chart dependencies processing failed: {0}")]
     Dependencies(String),
@@ -227,7 +246,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                     base_path: String::new(),
                 },
             );
-            let mut files = render_templates(&templates)?;
+            let mut files = render_templates(&templates, FuncEnv::system())?;
             Ok(files.remove(&name).unwrap_or_default())
         })
         .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?;
@@ -408,7 +427,9 @@ fn render_in_thread(
     );
     let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
     all_templates(&chart, &top, true, "", &mut templates);
-    let files = render_templates(&templates)?;
+    let env =
+        FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
+    let files = render_templates(&templates, env)?;
 
     let mut files = files;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
@@ -588,8 +609,9 @@ fn parse_order(names: &[&String]) -> Vec<String> {
 /// Helm's `render`: one template set, every non-partial executed in parse order.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
+    env: FuncEnv,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
-    let funcs = Rc::new(crate::funcs::helm_functions());
+    let funcs = Rc::new(crate::funcs::helm_functions(env));
     let names: Vec<&String> = templates.keys().collect();
     let keys = parse_order(&names);
     let mut set = TemplateSet::new("gotpl");
@@ -622,6 +644,9 @@ fn render_templates(
                     ]),
                 ),
             );
+        }
+        if let Some(env) = funcs.host::<FuncEnv>() {
+            env.start_template(name);
         }
         let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
         rendered.insert(name.clone(), out.replace("<no value>", ""));

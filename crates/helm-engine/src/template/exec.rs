@@ -661,6 +661,10 @@ impl<'a> State<'a> {
         let method = match &value {
             Val::Obj(o) => o.method_sig(name),
             Val::List(l) if l.kind == SliceKind::VersionSet && name == "Has" => Some(Sig::fixed(&[Ty::Str])),
+            Val::Map(m) => {
+                let kind = m.borrow().kind;
+                self.rt.funcs.map_method(kind, name).map(|d| d.sig)
+            }
             _ => None,
         };
         if let Some(sig) = method {
@@ -827,6 +831,19 @@ impl<'a> State<'a> {
                 let wanted = argv.first().and_then(Val::as_str).unwrap_or("");
                 Ok(Val::Bool(l.items.iter().any(|v| v.as_str() == Some(wanted))))
             }
+            Callee::Method(Val::Map(m), _) => {
+                let kind = m.borrow().kind;
+                match self.rt.funcs.clone().map_method(kind, name) {
+                    Some(def) => {
+                        let mut with_receiver = Vec::with_capacity(argv.len() + 1);
+                        with_receiver.push(Val::Map(m.clone()));
+                        with_receiver.extend(argv.iter().cloned());
+                        let ctx = CallCtx { rt: self.rt, set: &self.set };
+                        (def.f)(&ctx, &with_receiver)
+                    }
+                    None => Err(GoError::msg(format!("method {name} not found"))),
+                }
+            }
             Callee::Method(..) => Err(GoError::msg(format!("method {name} not found"))),
         };
         match result {
@@ -934,6 +951,11 @@ impl<'a> State<'a> {
             Ty::Str => match arg {
                 Arg::Str { text, .. } => Ok(Ev::Val(Val::Str(text.clone()))),
                 _ => Err(self.errorf(format!("expected string; found {arg}"))),
+            },
+            // Go stores the literal into the unsigned type, keeping its low bits.
+            Ty::Uint32 => match arg {
+                Arg::Number { num, .. } if num.is_uint => Ok(Ev::Val(Val::Int(i64::from(num.uint as u32)))),
+                _ => Err(self.errorf(format!("expected unsigned integer; found {arg}"))),
             },
             Ty::Any | Ty::RValue => self.eval_empty_interface(dot, arg),
             other => Err(self.errorf(format!("can't handle {arg} for arg of type {}", other.go_name()))),

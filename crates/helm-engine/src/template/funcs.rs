@@ -6,12 +6,13 @@
 //! against it exactly as Go's reflection-based call does, so the functions themselves can
 //! rely on the declared types.
 
+use std::any::Any;
 use std::collections::HashMap;
 
 use super::error::GoError;
 use super::exec::CallCtx;
 use super::sig::Sig;
-use super::value::Val;
+use super::value::{MapKind, Val};
 
 /// A function's implementation: arguments already checked against the signature.
 pub(crate) type NativeFn = fn(&CallCtx<'_>, &[Val]) -> Result<Val, GoError>;
@@ -30,6 +31,11 @@ pub(crate) struct FuncDef {
 #[derive(Default)]
 pub(crate) struct FuncTable {
     map: HashMap<&'static str, FuncDef>,
+    /// Methods of named map types (Helm's `Values.AsMap`, ...), by type and name.
+    map_methods: HashMap<(MapKind, &'static str), FuncDef>,
+    /// State the library keeps for one rendering (Sprig's random source and clock); the
+    /// language only carries it to the functions.
+    host: Option<Box<dyn Any>>,
 }
 
 impl FuncTable {
@@ -54,6 +60,28 @@ impl FuncTable {
     /// The function called `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&FuncDef> {
         self.map.get(name)
+    }
+
+    /// Adds a method to a named map type; the function receives the map as its first
+    /// argument, then the arguments checked against `sig`.
+    pub(crate) fn add_map_method(&mut self, kind: MapKind, name: &'static str, sig: Sig, f: NativeFn) {
+        self.map_methods.insert((kind, name), FuncDef { sig, f, builtin: false });
+    }
+
+    /// The method `name` of maps of type `kind`.
+    pub(crate) fn map_method(&self, kind: MapKind, name: &str) -> Option<&FuncDef> {
+        // The key's name must live as long as the table; look it up by value instead.
+        self.map_methods.iter().find(|((k, n), _)| *k == kind && *n == name).map(|(_, d)| d)
+    }
+
+    /// Hands the library's state to its functions, which find it with [`FuncTable::host`].
+    pub(crate) fn set_host<T: Any>(&mut self, state: T) {
+        self.host = Some(Box::new(state));
+    }
+
+    /// The library's state, if it is a `T`.
+    pub(crate) fn host<T: Any>(&self) -> Option<&T> {
+        self.host.as_ref().and_then(|h| h.downcast_ref::<T>())
     }
 
     /// Whether a function called `name` exists.

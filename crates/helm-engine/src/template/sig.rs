@@ -5,7 +5,7 @@
 //! parameter fails with `wrong type for value; expected int; got float64`. The engine
 //! reproduces these checks from the declared signature of each function.
 
-use super::value::{MapKind, Val};
+use super::value::{MapKind, SliceKind, Val};
 
 /// The Go type of one parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +24,13 @@ pub(crate) enum Ty {
     Bool,
     /// `map[string]interface {}`
     IfaceMap,
+    /// `[]interface {}`
+    IfaceSlice,
+    /// `uint32` (Sprig's `derivePassword` counter): only a number literal can be one.
+    Uint32,
+    /// A named struct type of a library (`time.Time`, `sprig.certificate`): accepts the
+    /// objects whose Go type name is this.
+    Named(&'static str),
 }
 
 impl Ty {
@@ -37,18 +44,22 @@ impl Ty {
             Ty::Float => "float64",
             Ty::Bool => "bool",
             Ty::IfaceMap => "map[string]interface {}",
+            Ty::IfaceSlice => "[]interface {}",
+            Ty::Uint32 => "uint32",
+            Ty::Named(name) => name,
         }
     }
 
     /// Whether Go's `nil` is a value of this type.
     pub(crate) fn can_be_nil(self) -> bool {
-        matches!(self, Ty::Any | Ty::RValue | Ty::IfaceMap)
+        matches!(self, Ty::Any | Ty::RValue | Ty::IfaceMap | Ty::IfaceSlice)
     }
 
     /// The zero value of a type that can be nil (what an absent value becomes).
     pub(crate) fn nil_value(self) -> Val {
         match self {
             Ty::IfaceMap => Val::map(Default::default()),
+            Ty::IfaceSlice => Val::list(Vec::new()),
             _ => Val::Nil,
         }
     }
@@ -63,6 +74,8 @@ impl Ty {
             (Ty::Bool, Val::Bool(_)) => true,
             // A named map type is assignable to its unnamed underlying type.
             (Ty::IfaceMap, Val::Map(m)) => matches!(m.borrow().kind, MapKind::Iface | MapKind::Values),
+            (Ty::IfaceSlice, Val::List(l)) => l.kind == SliceKind::Iface,
+            (Ty::Named(name), Val::Obj(o)) => o.type_name() == name,
             _ => false,
         }
     }

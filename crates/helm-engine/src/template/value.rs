@@ -27,10 +27,12 @@ pub(crate) enum SliceKind {
     Int,
     /// Helm's `common.VersionSet` (a `[]string` with a `Has` method).
     VersionSet,
+    /// `[]map[string]interface {}` (TOML's arrays of tables).
+    Maps,
 }
 
 /// The Go map type of a map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum MapKind {
     /// `map[string]interface {}`
     Iface,
@@ -392,6 +394,7 @@ pub(crate) fn slice_type_name(kind: SliceKind) -> &'static str {
         SliceKind::Str => "[]string",
         SliceKind::Int => "[]int",
         SliceKind::VersionSet => "common.VersionSet",
+        SliceKind::Maps => "[]map[string]interface {}",
     }
 }
 
