@@ -52,3 +52,136 @@ fn output_dir_writes_the_same_files_as_helm() {
         |text: &[u8], dir: &Path| String::from_utf8_lossy(text).replace(&dir.display().to_string(), "DIR");
     assert_eq!(strip(&out.stdout, ours_dir.path()), strip(&theirs.stdout, helm_dir.path()));
 }
+
+/// The same arguments given to `mailu-chart template` and to each installed helm: standard
+/// output and exit status agree.
+fn same_as_helm(args: &[&str], helm_args: &[&str]) {
+    let out = ours(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    for (name, helm) in common::helms() {
+        let theirs = std::process::Command::new(&helm)
+            .arg("template")
+            .args(helm_args)
+            .current_dir(common::root())
+            .output()
+            .unwrap();
+        assert!(theirs.status.success(), "{name} {helm_args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{name} {args:?}"
+        );
+    }
+}
+
+const HOOKS_CHART: &str = "crates/helm-engine/tests/conformance/out-hooks/chart";
+
+#[test]
+fn the_release_name_is_the_first_argument_as_in_helm() {
+    let args = ["demo", HOOKS_CHART, "-n", "apps"];
+    same_as_helm(&args, &args);
+    let out = String::from_utf8(ours(&args).stdout).unwrap();
+    assert!(out.contains("demo"), "{out}");
+}
+
+#[test]
+fn the_chart_alone_renders_as_release_name_like_helm() {
+    same_as_helm(&[HOOKS_CHART], &[HOOKS_CHART]);
+    same_as_helm(&["--generate-name", HOOKS_CHART], &["--generate-name", HOOKS_CHART]);
+    same_as_helm(
+        &["--name-template", "{{ \"named\" }}-x", HOOKS_CHART],
+        &["--name-template", "{{ \"named\" }}-x", HOOKS_CHART],
+    );
+}
+
+#[test]
+fn the_old_release_name_form_is_still_accepted() {
+    same_as_helm(&[HOOKS_CHART, "--release-name", "demo"], &["demo", HOOKS_CHART]);
+    same_as_helm(&["--release-name", "demo", HOOKS_CHART], &["demo", HOOKS_CHART]);
+}
+
+#[test]
+fn hooks_and_tests_are_left_out_like_helm_leaves_them_out() {
+    for flag in ["--no-hooks", "--skip-tests"] {
+        same_as_helm(&["demo", HOOKS_CHART, flag], &["demo", HOOKS_CHART, flag]);
+    }
+    let args = ["demo", HOOKS_CHART, "--skip-crds", "--description", "d", "--labels", "team=mail"];
+    same_as_helm(&args, &args);
+}
+
+#[test]
+fn release_name_puts_the_output_dir_under_the_release_like_helm() {
+    let chart = "crates/helm-engine/tests/conformance/out-kind-order/chart";
+    let ours_dir = tempfile::tempdir().unwrap();
+    let dir = ours_dir.path().display().to_string();
+    let out = ours(&["demo", chart, "--release-name", "--output-dir", &dir]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read_to_string(ours_dir.path().join("demo/c/templates/a.yaml")).unwrap();
+    for (name, helm) in common::helms() {
+        let helm_dir = tempfile::tempdir().unwrap();
+        let theirs = std::process::Command::new(helm)
+            .args(["template", "demo", chart, "--release-name", "--output-dir"])
+            .arg(helm_dir.path())
+            .current_dir(common::root())
+            .output()
+            .unwrap();
+        assert!(theirs.status.success(), "{name}");
+        let helm_written = std::fs::read_to_string(helm_dir.path().join("demo/c/templates/a.yaml")).unwrap();
+        assert_eq!(written, helm_written, "{name}");
+    }
+}
+
+#[test]
+fn bad_names_are_refused_with_helms_messages() {
+    let cases: [(&[&str], &str, i32); 4] = [
+        (&["a", "b", "c"], "expected at most two arguments, unexpected arguments: c", 2),
+        (&["-g", "demo", HOOKS_CHART], "cannot set --generate-name and also specify a name", 2),
+        (
+            &["Bad_Name", HOOKS_CHART],
+            "release name check failed: release name \"Bad_Name\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
+            1,
+        ),
+        (&["demo", "./no-such-chart"], "path \"./no-such-chart\" not found", 1),
+    ];
+    for (args, message, code) in cases {
+        let out = ours(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), format!("error: {message}"), "{args:?}");
+        for (name, helm) in common::helms() {
+            let theirs = std::process::Command::new(helm)
+                .arg("template")
+                .args(args)
+                .current_dir(common::root())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&theirs.stderr);
+            // helm 3 does not say which check failed.
+            let message = if name == "helm 3" {
+                message.trim_start_matches("release name check failed: ")
+            } else {
+                message
+            };
+            assert_eq!(stderr.lines().last(), Some(format!("Error: {message}").as_str()), "{name} {args:?}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_a_chart_are_reported_on_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("cm.yaml", chart.join("templates/link.yaml")).unwrap();
+    let out = ours(&[&chart.display().to_string()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("warning: found symbolic link in path: "), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("# Source: c/templates/link.yaml"));
+}

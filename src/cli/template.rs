@@ -1,23 +1,36 @@
-//! `mailu-chart template CHART_DIR`: render a chart like `helm template`, with our own
-//! renderer (no helm binary needed).
+//! `mailu-chart template [NAME] CHART`: render a chart like `helm template`, with our own
+//! renderer (no helm binary needed). The chart is a directory or a chart archive (`.tgz`);
+//! charts from repositories and registries are not fetched.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use helm_engine::{RenderOptions, load_chart, render_chart};
+use helm_engine::{RenderOptions, load_chart, render_chart, render_text};
 
-/// Arguments of `template`.
+/// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
+/// that change only what a cluster would store (`--description`, `--labels`,
+/// `--skip-crds`) are accepted and checked as helm checks them, and change nothing in the
+/// output, as in `helm template`.
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
-    /// The chart directory.
-    #[arg(value_name = "CHART_DIR")]
-    pub chart: PathBuf,
-    /// The release name (`.Release.Name`).
-    #[arg(long = "release-name", value_name = "NAME", default_value = "release-name")]
-    pub release_name: String,
+    /// `[NAME] CHART`: the release name (`release-name` when left out), then the chart, a
+    /// directory or a chart archive (.tgz).
+    #[arg(value_name = "NAME", num_args = 1.., required = true)]
+    pub names: Vec<String>,
+    /// Use the release name in the --output-dir path. Given a value (`--release-name NAME`),
+    /// it is the release name, the form earlier versions of this command took.
+    #[arg(long = "release-name", value_name = "NAME", num_args = 0..=1)]
+    pub release_name: Option<Option<String>>,
+    /// Do not ask for a release name: the chart alone is given (`helm template` then names
+    /// the release `release-name`).
+    #[arg(short = 'g', long = "generate-name")]
+    pub generate_name: bool,
+    /// A template (Go template with the Sprig functions) whose output is the release name.
+    #[arg(long = "name-template", value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
     /// The namespace (`.Release.Namespace`).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "default")]
     pub namespace: String,
@@ -41,20 +54,137 @@ pub struct TemplateArgs {
     /// Leave out test hooks.
     #[arg(long = "skip-tests")]
     pub skip_tests: bool,
+    /// Leave out every hook.
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
     /// Include the chart's `crds/` files.
     #[arg(long = "include-crds")]
     pub include_crds: bool,
+    /// Accepted as helm accepts it; CRDs are printed only with --include-crds.
+    #[arg(long = "skip-crds")]
+    pub skip_crds: bool,
     /// Do not check the values against `values.schema.json`.
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
+    /// The release's description; accepted as helm accepts it, not part of the output.
+    #[arg(long = "description", value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Labels of the release record (key=value, comma-separated); checked as helm checks
+    /// them, not part of the output.
+    #[arg(short = 'l', long = "labels", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+}
+
+/// The release name and the chart, decided from the arguments as `helm template` decides.
+#[derive(Debug, PartialEq, Eq)]
+struct Target {
+    release_name: String,
+    chart: String,
+}
+
+impl TemplateArgs {
+    /// Helm's `NameAndChart`, with `helm template`'s default name. A value given to
+    /// `--release-name` is read as the first positional argument, which is what both the
+    /// old `--release-name NAME CHART` form and helm's `--release-name NAME CHART` mean.
+    fn target(&self) -> Result<Target, CliError> {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some(Some(name)) = &self.release_name {
+            names.push(name);
+        }
+        names.extend(self.names.iter().map(String::as_str));
+        let usage = |message: String| CliError { code: 2, message };
+        match names.as_slice() {
+            [name, chart] => {
+                if self.generate_name {
+                    return Err(usage("cannot set --generate-name and also specify a name".into()));
+                }
+                if self.name_template.is_some() {
+                    return Err(usage("cannot set --name-template and also specify a name".into()));
+                }
+                Ok(Target { release_name: name.to_string(), chart: chart.to_string() })
+            }
+            [chart] => {
+                let release_name = match &self.name_template {
+                    Some(template) => name_from_template(template)?,
+                    None => "release-name".to_string(),
+                };
+                Ok(Target { release_name, chart: chart.to_string() })
+            }
+            [_, _, rest @ ..] => Err(usage(format!(
+                "expected at most two arguments, unexpected arguments: {}",
+                rest.join(", ")
+            ))),
+            [] => Err(usage("a chart is required".into())),
+        }
+    }
+}
+
+/// Helm's `TemplateName`: the template's output is the name.
+fn name_from_template(template: &str) -> Result<String, CliError> {
+    render_text("name-template", template, &helm_engine::Map::new()).map_err(|e| {
+        CliError::failure(match e {
+            helm_engine::ChartRenderError::Parse { file, line, message } => {
+                format!("template: {file}:{line}: {message}")
+            }
+            other => other.to_string(),
+        })
+    })
+}
+
+/// Helm's check of `--labels`: key=value pairs, none of the names Helm keeps for itself.
+fn check_labels(labels: &[String]) -> Result<(), CliError> {
+    const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
+    for given in labels {
+        for pair in given.split(',') {
+            let Some((key, _)) = pair.split_once('=') else {
+                return Err(CliError {
+                    code: 2,
+                    message: format!(
+                        "invalid argument {given:?} for \"-l, --labels\" flag: {pair} must be formatted as key=value"
+                    ),
+                });
+            };
+            if SYSTEM_LABELS.contains(&key) {
+                return Err(CliError::failure(format!(
+                    "user supplied labels contains system reserved label name. System labels: [{}]",
+                    SYSTEM_LABELS.join(" ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Helm's `LocateChart` for a local chart: a path that does not exist is refused before
+/// anything is read. Helm would look a bare name up in its repositories; this command
+/// reads only local charts.
+fn locate_chart(chart: &str) -> Result<PathBuf, CliError> {
+    let path = Path::new(chart.trim());
+    if path.exists() {
+        return Ok(path.to_path_buf());
+    }
+    let looks_like_path = path.is_absolute() || chart.trim().starts_with('.');
+    Err(CliError::failure(if looks_like_path {
+        format!("path {chart:?} not found")
+    } else {
+        format!(
+            "path {chart:?} not found (charts from repositories and registries are not fetched: give a chart directory or archive)"
+        )
+    }))
 }
 
 /// Runs `template`.
 pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    check_labels(&args.labels)?;
+    let target = args.target()?;
+    let chart_path = locate_chart(&target.chart)?;
     let user = args.values.read()?;
-    let chart = load_chart(&args.chart).map_err(|e| CliError::failure(e.to_string()))?;
+    let chart = load_chart(&chart_path).map_err(|e| CliError::failure(e.to_string()))?;
+    for warning in chart.warnings() {
+        eprintln!("warning: {warning}");
+    }
     let opts = RenderOptions {
-        release_name: args.release_name.clone(),
+        release_name: target.release_name.clone(),
         namespace: args.namespace.clone(),
         is_upgrade: args.is_upgrade,
         kube_version: args.kube_version.clone(),
@@ -65,18 +195,94 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         show_only: args.show_only.clone(),
         ..Default::default()
     };
-    let rendered = render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+    let mut rendered =
+        render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+    if args.no_hooks {
+        rendered.hooks.clear();
+    }
     match &args.output_dir {
         None => {
             let text = rendered.template_output(&opts).map_err(|e| CliError::failure(e.to_string()))?;
             write_stdout(out, &text)
         }
         Some(dir) => {
+            let dir = match args.release_name {
+                Some(_) => dir.join(&target.release_name),
+                None => dir.clone(),
+            };
             let files =
-                rendered.write_output_dir(dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+                rendered.write_output_dir(&dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
             // helm reports every document it writes, then an empty line.
             let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
             write_stdout(out, &format!("{report}\n"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: TemplateArgs,
+    }
+
+    fn target(args: &[&str]) -> Result<Target, String> {
+        let cli = Cli::try_parse_from(std::iter::once("template").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        cli.args.target().map_err(|e| e.message)
+    }
+
+    fn named(release_name: &str, chart: &str) -> Result<Target, String> {
+        Ok(Target { release_name: release_name.into(), chart: chart.into() })
+    }
+
+    #[test]
+    fn the_release_name_comes_first_as_in_helm() {
+        assert_eq!(target(&["demo", "./chart"]), named("demo", "./chart"));
+        assert_eq!(target(&["./chart"]), named("release-name", "./chart"));
+        assert_eq!(target(&["-g", "./chart"]), named("release-name", "./chart"));
+    }
+
+    #[test]
+    fn the_old_release_name_flag_still_names_the_release() {
+        assert_eq!(target(&["--release-name", "demo", "./chart"]), named("demo", "./chart"));
+        assert_eq!(target(&["./chart", "--release-name", "demo"]), named("demo", "./chart"));
+        assert_eq!(target(&["demo", "./chart", "--release-name"]), named("demo", "./chart"));
+    }
+
+    #[test]
+    fn names_given_twice_are_refused_with_helms_words() {
+        assert_eq!(
+            target(&["a", "b", "c"]).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c"
+        );
+        assert_eq!(
+            target(&["-g", "a", "b"]).unwrap_err(),
+            "cannot set --generate-name and also specify a name"
+        );
+        assert_eq!(
+            target(&["--name-template", "x", "a", "b"]).unwrap_err(),
+            "cannot set --name-template and also specify a name"
+        );
+    }
+
+    #[test]
+    fn a_name_template_names_the_release() {
+        assert_eq!(target(&["--name-template", "{{ \"ab\" | upper | lower }}-x", "c"]), named("ab-x", "c"));
+    }
+
+    #[test]
+    fn labels_are_checked_as_helm_checks_them() {
+        assert!(check_labels(&["a=1,b=2".into()]).is_ok());
+        assert_eq!(
+            check_labels(&["foo".into()]).unwrap_err().message,
+            "invalid argument \"foo\" for \"-l, --labels\" flag: foo must be formatted as key=value"
+        );
+        assert!(check_labels(&["owner=me".into()]).unwrap_err().message.starts_with("user supplied labels"));
     }
 }

@@ -53,7 +53,7 @@ mod value;
 mod yaml;
 
 pub use funcs::{TimeParseError, parse_time, seed_from_text};
-pub use helm::chart::{Chart, ChartLoadError, load_chart};
+pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};
 pub use helm::output::{

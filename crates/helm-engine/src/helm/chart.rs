@@ -4,7 +4,7 @@
 //! templates see as `.Files`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::ignore::IgnoreRules;
 use super::{go_string, json_kind};
@@ -107,12 +107,21 @@ pub struct Chart {
     pub(crate) files: Vec<LoadedChartFile>,
     /// Subcharts.
     pub(crate) dependencies: Vec<Chart>,
+    /// What loading noticed without failing: symbolic links followed, a deprecated chart.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Chart {
     /// The chart's name.
     pub fn name(&self) -> &str {
         &self.metadata.name
+    }
+
+    /// What loading noticed without failing, one sentence each: every symbolic link it
+    /// followed (Helm logs the same), and that the chart is deprecated. A command-line
+    /// program prints them on standard error.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether it is a library chart (only its partials are used).
@@ -127,7 +136,19 @@ pub enum ChartLoadError {
     /// Reading the directory failed.
     #[error("{0}")]
     Io(String),
-    /// Chart.yaml is missing.
+    /// The chart directory has no Chart.yaml.
+    #[error("unable to detect chart at {path}: open {path}: no such file or directory")]
+    NoChartYaml {
+        /// Chart.yaml's absolute path.
+        path: String,
+    },
+    /// The chart archive has no Chart.yaml.
+    #[error("unable to detect chart version, no Chart.yaml found")]
+    NoChartYamlInArchive,
+    /// Chart.yaml's `apiVersion` is none of `v1`, `v2` and `v3`.
+    #[error("unsupported chart version")]
+    UnsupportedApiVersion,
+    /// Chart.yaml is missing (in a subchart).
     #[error("Chart.yaml file is missing")]
     MissingChartYaml,
     /// Chart.yaml cannot be read.
@@ -142,38 +163,103 @@ pub enum ChartLoadError {
     /// A subchart failed to load.
     #[error("error unpacking subchart {name} in {parent}: {source}")]
     Subchart {
-        /// The subchart's directory name.
+        /// The subchart's directory or archive name.
         name: String,
         /// The parent chart's name.
         parent: String,
         /// Why.
         source: Box<ChartLoadError>,
     },
+    /// `charts/<name>.tgz` is a directory rather than an archive.
+    #[error("error unpacking subchart tar in {parent}: expected {expected}, got {got}")]
+    SubchartArchiveName {
+        /// The parent chart's name.
+        parent: String,
+        /// The archive's name.
+        expected: String,
+        /// The first file found under that name.
+        got: String,
+    },
+    /// A file given as the chart is not a gzip archive (a values file given by mistake, for
+    /// example).
+    #[error("{0}")]
+    NotAnArchive(String),
+    /// The chart archive is refused: a path leads out of the chart, it is too large, or it
+    /// is damaged. helm 4 prints only `unable to load chart archive`; the reason is the one
+    /// helm 3 (and helm 4 for a subchart archive) gives.
+    #[error("unable to load chart archive: {0}")]
+    Archive(String),
+    /// A subchart archive is refused; the text is Helm's reason.
+    #[error("{0}")]
+    ArchiveContent(String),
     /// `.helmignore` has a bad rule.
     #[error("{0}")]
     HelmIgnore(String),
-    /// Something this renderer does not support.
-    #[error("{0}")]
-    Unsupported(String),
 }
 
-/// Loads a chart directory as `helm template DIR` does.
-pub fn load_chart(dir: &Path) -> Result<Chart, ChartLoadError> {
-    let meta = std::fs::metadata(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
-    if !meta.is_dir() {
-        return Err(ChartLoadError::Unsupported(format!(
-            "{}: chart archives are not supported; unpack the chart and give its directory",
-            dir.display()
-        )));
+/// Loads a chart as `helm template CHART` does: a chart directory (with `.helmignore`
+/// applied, symbolic links followed) or a chart archive (`chart-1.0.0.tgz`). Subcharts
+/// under `charts/` may be directories or archives.
+///
+/// Symbolic links are followed wherever they point, as Helm follows them, even outside the
+/// chart; each one found is reported in [`Chart::warnings`].
+pub fn load_chart(path: &Path) -> Result<Chart, ChartLoadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut chart = if meta.is_dir() {
+        load_directory(&absolute)?
+    } else {
+        let data = std::fs::read(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
+        super::archive::ensure_archive(&absolute.display().to_string(), &data)
+            .map_err(ChartLoadError::NotAnArchive)?;
+        load_chart_archive(&data)?
+    };
+    if chart.metadata.deprecated {
+        chart.warnings.push("this chart is deprecated".into());
+    }
+    Ok(chart)
+}
+
+/// Loads a chart from the bytes of a chart archive (a gzip-compressed tar with the chart in
+/// one top directory), with Helm's checks on the paths and sizes inside.
+pub fn load_chart_archive(data: &[u8]) -> Result<Chart, ChartLoadError> {
+    let files =
+        super::archive::load_archive_files(data).map_err(|e| ChartLoadError::Archive(e.to_string()))?;
+    let chart_yaml =
+        files.iter().find(|f| f.name == "Chart.yaml").ok_or(ChartLoadError::NoChartYamlInArchive)?;
+    check_api_version(&chart_yaml.data)?;
+    load_files(files)
+}
+
+/// Helm reads a chart's `apiVersion` before anything else, to choose its loader.
+fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartLoadError> {
+    let metadata = parse_metadata(chart_yaml)?;
+    match metadata.api_version.as_str() {
+        "" | "v1" | "v2" | "v3" => Ok(()),
+        _ => Err(ChartLoadError::UnsupportedApiVersion),
+    }
+}
+
+fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
+    let chart_yaml = dir.join("Chart.yaml");
+    match std::fs::read(&chart_yaml) {
+        Ok(data) => check_api_version(&data)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
+        }
+        Err(e) => return Err(ChartLoadError::Io(io_text(&chart_yaml, &e))),
     }
     let rules = match std::fs::read(dir.join(".helmignore")) {
         Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
         Err(_) => IgnoreRules::default(),
     }
     .with_defaults();
-    let mut files = Vec::new();
-    walk(dir, "", &rules, &mut files)?;
-    load_files(files)
+    let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
+    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new() };
+    walk.dir(dir, &root, "")?;
+    let mut chart = load_files(walk.files)?;
+    chart.warnings = walk.warnings;
+    Ok(chart)
 }
 
 fn io_text(path: &Path, e: &std::io::Error) -> String {
@@ -183,30 +269,53 @@ fn io_text(path: &Path, e: &std::io::Error) -> String {
     }
 }
 
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    rules: &IgnoreRules,
-    out: &mut Vec<LoadedChartFile>,
-) -> Result<(), ChartLoadError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    entries.sort();
-    for name in entries {
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        let path = dir.join(&name);
-        // Symbolic links are followed, as Helm does.
-        let meta = std::fs::metadata(&path).map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?;
-        if meta.is_dir() {
-            if rules.ignore(&rel, true) {
+/// A walk through a chart directory in Helm's order (sorted names, symbolic links
+/// followed), collecting the files `.helmignore` keeps.
+struct Walk {
+    rules: IgnoreRules,
+    /// The chart directory with every link resolved, to tell links leaving it.
+    root: PathBuf,
+    files: Vec<LoadedChartFile>,
+    warnings: Vec<String>,
+}
+
+impl Walk {
+    /// Walks `dir` (as the chart names it), whose real location is `real` (links resolved),
+    /// holding the files named `prefix/...` in the chart.
+    fn dir(&mut self, dir: &Path, real: &Path, prefix: &str) -> Result<(), ChartLoadError> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        entries.sort();
+        for name in entries {
+            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            let path = dir.join(&name);
+            let link_meta =
+                std::fs::symlink_metadata(&path).map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?;
+            let (meta, real_path) = if link_meta.file_type().is_symlink() {
+                let resolved = self.resolve_link(&path)?;
+                let meta =
+                    std::fs::metadata(&resolved).map_err(|e| ChartLoadError::Io(io_text(&resolved, &e)))?;
+                (meta, resolved)
+            } else {
+                (link_meta, real.join(&name))
+            };
+            if meta.is_dir() {
+                if self.rules.ignore(&rel, true) {
+                    continue;
+                }
+                if real.starts_with(&real_path) {
+                    return Err(ChartLoadError::Io(format!(
+                        "symbolic link {} leads to a directory that contains it",
+                        path.display()
+                    )));
+                }
+                self.dir(&path, &real_path, &rel)?;
                 continue;
             }
-            walk(&path, &rel, rules, out)?;
-        } else {
-            if rules.ignore(&rel, false) {
+            if self.rules.ignore(&rel, false) {
                 continue;
             }
             if !meta.is_file() {
@@ -215,15 +324,50 @@ fn walk(
                     path.display()
                 )));
             }
+            if meta.len() > super::archive::MAX_FILE_SIZE {
+                let base =
+                    real_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                return Err(ChartLoadError::Io(format!(
+                    "chart file {} is larger than the maximum file size {}",
+                    crate::strconv::quote(&base),
+                    super::archive::MAX_FILE_SIZE
+                )));
+            }
             let mut data =
                 std::fs::read(&path).map_err(|e| ChartLoadError::Io(format!("error reading {rel}: {e}")))?;
             if data.starts_with(b"\xEF\xBB\xBF") {
                 data.drain(..3);
             }
-            out.push(LoadedChartFile { name: rel, data });
+            self.files.push(LoadedChartFile { name: rel, data });
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Where a symbolic link leads, with Helm's warning (and a word when it leaves the chart).
+    fn resolve_link(&mut self, path: &Path) -> Result<PathBuf, ChartLoadError> {
+        let resolved = std::fs::canonicalize(path).map_err(|e| {
+            // Go names the path it could not find: the link's target.
+            let target = std::fs::read_link(path)
+                .map(|t| path.parent().map(|p| p.join(&t)).unwrap_or(t))
+                .unwrap_or_else(|_| path.to_path_buf());
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            };
+            ChartLoadError::Io(format!(
+                "error evaluating symlink {}: lstat {}: {reason}",
+                path.display(),
+                target.display()
+            ))
+        })?;
+        let outside = if resolved.starts_with(&self.root) { "" } else { " (outside the chart)" };
+        self.warnings.push(format!(
+            "found symbolic link in path: {} resolves to {}{outside}. Contents of linked file included and used",
+            path.display(),
+            resolved.display()
+        ));
+        Ok(resolved)
+    }
 }
 
 /// Classifies in-memory files into a chart (Helm's `LoadFiles`).
@@ -289,13 +433,22 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
             parent: chart.metadata.name.clone(),
             source: Box::new(source),
         };
-        if name.ends_with(".tgz") {
-            return Err(wrap(ChartLoadError::Unsupported(format!(
-                "subchart archives are not supported (charts/{name}); unpack it into charts/"
-            ))));
-        }
-        let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
-        let sub = load_files(files).map_err(wrap)?;
+        let sub = if name.ends_with(".tgz") {
+            let [archive, ..] = files.as_slice() else { continue };
+            if !archive.name.is_empty() {
+                return Err(ChartLoadError::SubchartArchiveName {
+                    parent: chart.metadata.name.clone(),
+                    expected: name.clone(),
+                    got: format!("{name}/{}", archive.name),
+                });
+            }
+            let files = super::archive::load_archive_files(&archive.data)
+                .map_err(|e| wrap(ChartLoadError::ArchiveContent(e.to_string())))?;
+            load_files(files).map_err(wrap)?
+        } else {
+            let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
+            load_files(files).map_err(wrap)?
+        };
         chart.dependencies.push(sub);
     }
     Ok(chart)

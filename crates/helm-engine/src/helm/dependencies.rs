@@ -29,6 +29,19 @@ pub(crate) fn is_compatible_range(constraint: &str, version: &str) -> bool {
     }
 }
 
+/// The dependencies Chart.yaml lists that the chart does not hold (Helm's
+/// `CheckDependencies`, which `helm template` runs on the chart it is given): compared by
+/// chart name only, whatever the version or alias.
+pub(crate) fn missing_dependencies(chart: &Chart) -> Vec<String> {
+    chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|req| !chart.dependencies.iter().any(|sub| sub.name() == req.name))
+        .map(|req| req.name.clone())
+        .collect()
+}
+
 /// Helm's `ProcessDependencies`: drops disabled subcharts, applies aliases and imports
 /// values.
 pub(crate) fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), String> {

@@ -14,7 +14,7 @@ use crate::value::Map;
 
 use super::chart::Chart;
 use super::coalesce::{NullRule, coalesce_chart};
-use super::dependencies::{is_compatible_range, process_dependencies};
+use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only_in_output, sort_manifests,
@@ -90,6 +90,20 @@ pub enum ChartRenderError {
     /// `RenderOptions::time_zone` names no known zone, or the fixed time is out of range.
     #[error("{0}")]
     Clock(String),
+    /// Chart.yaml lists dependencies that are not in the chart's `charts/` folder.
+    #[error(
+        "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+        .0.join(", ")
+    )]
+    MissingDependencies(Vec<String>),
+    /// The release name is not one Helm accepts.
+    #[error("release name check failed: release name {}: {reason}", crate::strconv::quote(.name))]
+    ReleaseName {
+        /// The name given.
+        name: String,
+        /// Helm's reason.
+        reason: String,
+    },
     /// Chart.yaml dependencies could not be processed.
     #[error("chart dependencies processing failed: {0}")]
     Dependencies(String),
@@ -326,6 +340,29 @@ pub(crate) const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
+/// Helm's `ValidateReleaseName`: a DNS subdomain of at most 53 characters.
+fn check_release_name(name: &str) -> Result<(), ChartRenderError> {
+    const PATTERN: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    let reason = if name.is_empty() {
+        "no name provided".to_string()
+    } else if name.len() > 53 || !release_name_is_valid(name) {
+        format!("invalid release name, must match regex {PATTERN} and the length must not be longer than 53")
+    } else {
+        return Ok(());
+    };
+    Err(ChartRenderError::ReleaseName { name: name.to_string(), reason })
+}
+
+/// Whether every dot-separated label is lower-case letters, digits and inner dashes.
+fn release_name_is_valid(name: &str) -> bool {
+    name.split('.').all(|label| {
+        !label.is_empty()
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    })
+}
+
 /// Kubernetes' `ParseGeneric` as Helm's `ParseKubeVersion` uses it.
 pub(crate) fn parse_kube_version(given: &str) -> Result<KubeVersion, String> {
     let trimmed = given.trim_start();
@@ -375,6 +412,11 @@ fn render_in_thread(
     if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
         return Err(ChartRenderError::NotInstallable(chart.metadata.chart_type.clone()));
     }
+    let missing = missing_dependencies(&chart);
+    if !missing.is_empty() {
+        return Err(ChartRenderError::MissingDependencies(missing));
+    }
+    check_release_name(&opts.release_name)?;
     process_dependencies(&mut chart, user).map_err(ChartRenderError::Dependencies)?;
     let kube_version = match &opts.kube_version {
         Some(given) => parse_kube_version(given)

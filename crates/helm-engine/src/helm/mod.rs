@@ -2,6 +2,7 @@
 //! `include` and `tpl`, and `helm template`'s output. The top layer: it may use every other
 //! module of the crate.
 
+pub(crate) mod archive;
 pub(crate) mod chart;
 pub(crate) mod coalesce;
 pub(crate) mod dependencies;

@@ -105,7 +105,7 @@ pub(crate) struct Item {
     /// Byte offset in the input.
     pub pos: usize,
     /// Its text (the message for [`Kind::Error`]).
-    pub val: String,
+    pub val: std::rc::Rc<str>,
     /// The 1-based line where it starts.
     pub line: usize,
 }
@@ -252,7 +252,7 @@ impl<'a> Lexer<'a> {
         let item = Item {
             kind,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
+            val: self.input[self.start..self.pos].into(),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -268,7 +268,7 @@ impl<'a> Lexer<'a> {
 
     fn error(&mut self, message: String) -> Item {
         self.state = State::Done;
-        Item { kind: Kind::Error, pos: self.start, val: message, line: self.start_line }
+        Item { kind: Kind::Error, pos: self.start, val: message.into(), line: self.start_line }
     }
 
     fn accept(&mut self, valid: &str) -> bool {
@@ -307,12 +307,7 @@ impl<'a> Lexer<'a> {
         loop {
             let produced = match self.state {
                 State::Done => {
-                    return Item {
-                        kind: Kind::Eof,
-                        pos: self.input.len(),
-                        val: String::new(),
-                        line: self.line,
-                    };
+                    return Item { kind: Kind::Eof, pos: self.input.len(), val: "".into(), line: self.line };
                 }
                 State::Text => self.lex_text(),
                 State::LeftDelim => self.lex_left_delim(),
@@ -667,7 +662,7 @@ mod tests {
         loop {
             let item = lexer.next_item();
             let kind = item.kind;
-            out.push((kind, item.val));
+            out.push((kind, item.val.to_string()));
             if matches!(kind, Kind::Eof | Kind::Error) {
                 break;
             }

@@ -53,7 +53,7 @@ pub(crate) fn parse(
 }
 
 fn eof_item() -> Item {
-    Item { kind: Kind::Eof, pos: 0, val: String::new(), line: 0 }
+    Item { kind: Kind::Eof, pos: 0, val: "".into(), line: 0 }
 }
 
 struct Parser<'a> {
@@ -232,7 +232,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(token.val.as_str()) })),
+            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val.clone() })),
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -398,13 +398,13 @@ impl Parser<'_> {
             if matches!(next.kind, Kind::Assign | Kind::Declare) {
                 pipe.is_assign = next.kind == Kind::Assign;
                 self.next_non_space();
-                pipe.decl.push(v.val.clone());
-                self.vars.push(v.val.clone());
+                pipe.decl.push(v.val.to_string());
+                self.vars.push(v.val.to_string());
                 break;
-            } else if next.kind == Kind::Char && next.val == "," {
+            } else if next.kind == Kind::Char && &*next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(v.val.clone());
-                self.vars.push(v.val.clone());
+                pipe.decl.push(v.val.to_string());
+                self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().kind {
                         Kind::Variable | Kind::RightDelim | Kind::RightParen => continue,
@@ -525,7 +525,7 @@ impl Parser<'_> {
                 if !(self.has_func)(&token.val) {
                     return Err(self.errorf(format!("function {} not defined", quote(&token.val))));
                 }
-                Arg::Ident { pos, name: token.val }
+                Arg::Ident { pos, name: token.val.to_string() }
             }
             Kind::Dot => Arg::Dot { pos },
             Kind::Nil => Arg::Nil { pos },
@@ -534,10 +534,10 @@ impl Parser<'_> {
                 if !self.vars.contains(&first) {
                     return Err(self.errorf(format!("undefined variable {}", quote(&first))));
                 }
-                Arg::Var { pos, idents: vec![token.val] }
+                Arg::Var { pos, idents: vec![token.val.to_string()] }
             }
             Kind::Field => Arg::Field { pos, idents: vec![token.val[1..].to_string()] },
-            Kind::Bool => Arg::Bool { pos, val: token.val == "true" },
+            Kind::Bool => Arg::Bool { pos, val: &*token.val == "true" },
             Kind::CharConstant | Kind::Complex | Kind::Number => {
                 let num = new_number(&token.val, token.kind).map_err(|e| self.errorf(e))?;
                 Arg::Number { pos, num }
@@ -550,7 +550,7 @@ impl Parser<'_> {
             }
             Kind::String | Kind::RawString => {
                 let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
-                Arg::Str { pos, quoted: token.val, text: Rc::from(text.as_str()) }
+                Arg::Str { pos, quoted: token.val.to_string(), text: Rc::from(text.as_str()) }
             }
             _ => {
                 self.backup();

@@ -1,0 +1,268 @@
+//! Charts as helm finds them: chart archives and subchart archives, the refusals of archives
+//! whose paths lead out of the chart, dependencies missing from `charts/`, and symbolic
+//! links. Each case is compared with the real helm 4 and helm 3 where they are installed.
+
+mod support;
+
+use std::io::Write;
+use std::path::Path;
+
+use helm_engine::{Map, RenderOptions, helm_template, load_chart};
+
+const CHART_YAML: &str = "apiVersion: v2\nname: c\nversion: 0.1.0\n";
+const TEMPLATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\ndata:\n  file: {{ .Files.Get \"files/a.txt\" | quote }}\n";
+
+/// A gzip-compressed tar archive with the given entries, names written as given (so that
+/// they may be unsafe).
+fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut tar = Vec::new();
+    for (name, data) in entries {
+        let mut header = [0u8; 512];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..107].copy_from_slice(b"0000644");
+        header[108..115].copy_from_slice(b"0000000");
+        header[116..123].copy_from_slice(b"0000000");
+        header[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
+        header[136..147].copy_from_slice(b"00000000000");
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[263..265].copy_from_slice(b"00");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        tar.extend_from_slice(&header);
+        tar.extend_from_slice(data);
+        tar.resize(tar.len().div_ceil(512) * 512, 0);
+    }
+    tar.resize(tar.len() + 1024, 0);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar).unwrap();
+    gz.finish().unwrap()
+}
+
+fn chart_entries(top: &str) -> Vec<(String, Vec<u8>)> {
+    vec![
+        (format!("{top}/Chart.yaml"), CHART_YAML.as_bytes().to_vec()),
+        (format!("{top}/templates/cm.yaml"), TEMPLATE.as_bytes().to_vec()),
+        (format!("{top}/files/a.txt"), b"from the archive".to_vec()),
+    ]
+}
+
+fn write_archive(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    std::fs::write(path, archive(&refs)).unwrap();
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// `helm template demo CHART` with our engine: the output, or the error's text.
+fn ours(chart: &Path) -> Result<String, String> {
+    let opts = RenderOptions { release_name: "demo".into(), ..Default::default() };
+    helm_template(chart, &Map::new(), &opts).map_err(|e| e.to_string())
+}
+
+/// `helm template demo CHART` with each installed helm: (name, output or `Error: ` text).
+fn theirs(chart: &Path) -> Vec<(&'static str, Result<String, String>)> {
+    support::helms()
+        .into_iter()
+        .map(|(name, helm)| {
+            let out = support::run(&helm, &["template", "demo", &chart.display().to_string()]);
+            let result = if out.status.success() {
+                Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+            } else {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let line = stderr.lines().find_map(|l| l.strip_prefix("Error: ")).unwrap_or(&stderr);
+                Err(line.trim_end().to_string())
+            };
+            (name, result)
+        })
+        .collect()
+}
+
+#[test]
+fn a_chart_archive_renders_like_its_directory_and_like_helm() {
+    let dir = tempfile::tempdir().unwrap();
+    let tgz = dir.path().join("c-0.1.0.tgz");
+    write_archive(&tgz, &chart_entries("c"));
+    let rendered = ours(&tgz).unwrap();
+    assert!(rendered.contains("name: demo-c\n") && rendered.contains("from the archive"), "{rendered}");
+    for (helm, result) in theirs(&tgz) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}
+
+#[test]
+fn subchart_archives_are_loaded_like_helm_loads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = dir.path().join("p");
+    write(
+        &parent.join("Chart.yaml"),
+        "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: c\n  version: 0.1.x\n",
+    );
+    write(&parent.join("templates/own.yaml"), "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: own\n");
+    std::fs::create_dir_all(parent.join("charts")).unwrap();
+    write_archive(&parent.join("charts/c-0.1.0.tgz"), &chart_entries("c"));
+    let rendered = ours(&parent).unwrap();
+    assert!(rendered.contains("# Source: p/charts/c/templates/cm.yaml\n"), "{rendered}");
+    for (helm, result) in theirs(&parent) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}
+
+/// Archives whose content helm refuses, with the reason it gives.
+fn unsafe_archives() -> Vec<(&'static str, Vec<(String, Vec<u8>)>, &'static str)> {
+    let with = |extra: (&str, &[u8])| {
+        let mut entries = chart_entries("c");
+        entries.push((extra.0.to_string(), extra.1.to_vec()));
+        entries
+    };
+    vec![
+        ("parent", with(("c/../../etc/evil", b"x")), "chart illegally references parent directory"),
+        ("absolute", with(("c//etc/evil", b"x")), "chart illegally contains absolute paths"),
+        (
+            "outside",
+            with(("evil", b"x")),
+            "chart illegally contains content outside the base directory: \"evil\"",
+        ),
+        ("drive", with(("c/c:/evil", b"x")), "chart contains illegally named files"),
+        (
+            "large",
+            with(("c/files/big", &vec![b'x'; 5 * 1024 * 1024 + 1])),
+            "decompressed chart file \"c/files/big\" is larger than the maximum file size 5242880",
+        ),
+        ("empty", Vec::new(), "no files in chart archive"),
+    ]
+}
+
+#[test]
+fn unsafe_subchart_archives_are_refused_with_helms_messages() {
+    for (case, entries, reason) in unsafe_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path().join("p");
+        write(&parent.join("Chart.yaml"), "apiVersion: v2\nname: p\nversion: 1.0.0\n");
+        std::fs::create_dir_all(parent.join("charts")).unwrap();
+        write_archive(&parent.join("charts/c.tgz"), &entries);
+        let want = format!("error unpacking subchart c.tgz in p: {reason}");
+        assert_eq!(ours(&parent), Err(want.clone()), "{case}");
+        for (helm, result) in theirs(&parent) {
+            assert_eq!(result, Err(want.clone()), "{case}: {helm}");
+        }
+    }
+}
+
+#[test]
+fn unsafe_chart_archives_are_refused_with_helm_4s_message_and_helm_3s_reason() {
+    for (case, entries, reason) in unsafe_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let tgz = dir.path().join("c.tgz");
+        write_archive(&tgz, &entries);
+        assert_eq!(ours(&tgz), Err(format!("unable to load chart archive: {reason}")), "{case}");
+        for (helm, result) in theirs(&tgz) {
+            let want = if helm == "helm 4" { "unable to load chart archive" } else { reason };
+            assert_eq!(result, Err(want.to_string()), "{case}: {helm}");
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_an_archive_is_refused_like_helm_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = dir.path().join("values.yaml");
+    write(&values, "replicas: 1\n");
+    let want = format!("file '{}' seems to be a YAML file, but expected a gzipped archive", values.display());
+    assert_eq!(ours(&values), Err(want.clone()));
+    for (helm, result) in theirs(&values) {
+        assert_eq!(result, Err(want.clone()), "{helm}");
+    }
+}
+
+#[test]
+fn dependencies_missing_from_charts_are_refused_like_helm_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("p");
+    write(
+        &chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: a\n  version: 1.x\n  repository: https://example.com\n- name: c\n  version: 0.1.0\n- name: b\n  version: 1.0.0\n  condition: b.enabled\n",
+    );
+    std::fs::create_dir_all(chart.join("charts")).unwrap();
+    write_archive(&chart.join("charts/c-0.1.0.tgz"), &chart_entries("c"));
+    let want = "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: a, b";
+    assert_eq!(ours(&chart), Err(want.to_string()));
+    for (helm, result) in theirs(&chart) {
+        // helm 3 starts the sentence with a capital letter.
+        let result = result.map_err(|e| e.replacen("An error", "an error", 1));
+        assert_eq!(result, Err(want.to_string()), "{helm}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed_with_a_warning_even_outside_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    write(&chart.join("Chart.yaml"), CHART_YAML);
+    write(&chart.join("templates/cm.yaml"), TEMPLATE);
+    write(&dir.path().join("outside.txt"), "from outside");
+    std::fs::create_dir_all(chart.join("files")).unwrap();
+    std::os::unix::fs::symlink("../../outside.txt", chart.join("files/a.txt")).unwrap();
+    std::os::unix::fs::symlink("cm.yaml", chart.join("templates/again.yaml")).unwrap();
+
+    let loaded = load_chart(&chart).unwrap();
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap().display().to_string();
+    assert_eq!(
+        loaded.warnings(),
+        [
+            format!(
+                "found symbolic link in path: {} resolves to {} (outside the chart). Contents of linked file included and used",
+                chart.join("files/a.txt").display(),
+                real(&dir.path().join("outside.txt"))
+            ),
+            format!(
+                "found symbolic link in path: {} resolves to {}. Contents of linked file included and used",
+                chart.join("templates/again.yaml").display(),
+                real(&chart.join("templates/cm.yaml"))
+            ),
+        ]
+    );
+    let rendered = ours(&chart).unwrap();
+    assert!(rendered.contains("# Source: c/templates/again.yaml\n"), "{rendered}");
+    assert!(rendered.contains("from outside"), "{rendered}");
+    for (helm, result) in theirs(&chart) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symbolic_link_is_an_error_like_helms() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = std::path::absolute(dir.path().join("c")).unwrap();
+    write(&chart.join("Chart.yaml"), CHART_YAML);
+    std::os::unix::fs::symlink("nowhere", chart.join("dangling")).unwrap();
+    let want = format!(
+        "error evaluating symlink {}: lstat {}: no such file or directory",
+        chart.join("dangling").display(),
+        chart.join("nowhere").display()
+    );
+    assert_eq!(ours(&chart), Err(want.clone()));
+    for (helm, result) in theirs(&chart) {
+        assert_eq!(result, Err(want.clone()), "{helm}");
+    }
+}
+
+#[test]
+fn a_directory_without_chart_yaml_is_refused_like_helm_4_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = std::path::absolute(dir.path().join("c")).unwrap();
+    write(&chart.join("templates/cm.yaml"), TEMPLATE);
+    let path = chart.join("Chart.yaml").display().to_string();
+    let want = format!("unable to detect chart at {path}: open {path}: no such file or directory");
+    assert_eq!(ours(&chart), Err(want.clone()));
+    if let Some(helm) = support::Oracle::Helm4.find() {
+        let out = support::run(&helm, &["template", "demo", &chart.display().to_string()]);
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), format!("Error: {want}"));
+    }
+}
