@@ -11,14 +11,20 @@ use helm_engine::{RenderOptions, load_chart, render_chart};
 
 /// Arguments of `template`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart template ./chart-out -f my-values.yaml --release-name mailu -n mailu
+  mailu-chart template ./any-chart --set image.tag=1.2 -s templates/deployment.yaml")]
 pub struct TemplateArgs {
     /// The chart directory.
     #[arg(value_name = "CHART_DIR")]
     pub chart: PathBuf,
-    /// The release name (`.Release.Name`).
+    /// The release name (`.Release.Name`). The default, release-name, is `helm template`'s
+    /// (`render` defaults to mailu).
     #[arg(long = "release-name", value_name = "NAME", default_value = "release-name")]
     pub release_name: String,
-    /// The namespace (`.Release.Namespace`).
+    /// The namespace (`.Release.Namespace`). The default, default, is `helm template`'s
+    /// (`render` defaults to mailu).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "default")]
     pub namespace: String,
     #[command(flatten)]

@@ -3,21 +3,19 @@
 use clap::Args;
 
 use super::{CliError, ValuesArgs};
-use crate::values;
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart validate -f my-values.yaml
+  mailu-chart validate -f base.yaml -f production.yaml --set expose.mail=traefik")]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub values: ValuesArgs,
 }
 
 pub(super) fn run(args: &ValidateArgs) -> Result<(), CliError> {
-    let user = args.values.read()?;
-    match values::resolve(&user) {
-        Ok(_) => {
-            eprintln!("the values are valid");
-            Ok(())
-        }
-        Err(invalid) => Err(CliError::failure(invalid.to_string())),
-    }
+    args.values.resolve()?;
+    eprintln!("the values are valid");
+    Ok(())
 }
