@@ -3,6 +3,7 @@
 
 mod diff;
 mod export;
+mod graph;
 mod render;
 mod schema;
 mod template;
@@ -26,18 +27,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render directly and through the chart, and show every difference (exit 1 if any).
-    Diff(diff::DiffArgs),
-    /// Write the equivalent Helm chart into a directory.
-    Export(export::ExportArgs),
     /// Render the Kubernetes manifests for the values (like `helm template` of the chart).
     Render(render::RenderArgs),
+    /// Write the equivalent Helm chart into a directory.
+    Export(export::ExportArgs),
+    /// Render directly and through the chart, and show every difference (exit 1 if any).
+    Diff(diff::DiffArgs),
+    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
+    Template(template::TemplateArgs),
     /// Check values against the model; print every problem with its key and location.
     Validate(validate::ValidateArgs),
     /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
     Schema(schema::SchemaArgs),
-    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
-    Template(template::TemplateArgs),
+    /// Draw the deployment: components, allowed network flows, the way in, outside services.
+    Graph(graph::GraphArgs),
 }
 
 /// A failed command: what to print on standard error and the exit code.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args, &mut stdout),
         Command::Export(args) => export::run(&args),
+        Command::Graph(args) => graph::run(&args, &mut stdout),
         Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),
