@@ -2,6 +2,7 @@
 //! failures to exit codes (0 success, 1 failure, 2 usage error).
 
 mod diff;
+mod dns;
 mod export;
 mod graph;
 mod render;
@@ -41,6 +42,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Draw the deployment: components, allowed network flows, the way in, outside services.
     Graph(graph::GraphArgs),
+    /// Print the DNS records to publish for the values (a zone file fragment, or JSON).
+    Dns(dns::DnsArgs),
 }
 
 /// A failed command: what to print on standard error and the exit code.
@@ -69,6 +72,7 @@ pub fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args, &mut stdout),
+        Command::Dns(args) => dns::run(&args, &mut stdout),
         Command::Export(args) => export::run(&args),
         Command::Graph(args) => graph::run(&args, &mut stdout),
         Command::Render(args) => render::run(&args, &mut stdout),
