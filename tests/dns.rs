@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::PathBuf;
 
 use helm_engine::{RenderOptions, Value, load_chart, render_chart};
 use mailu_chart::components::expr::Ctx;
@@ -16,8 +16,54 @@ use mailu_chart::dns;
 use mailu_chart::render::{Manifest, Release, values_tree};
 use mailu_chart::values::Values;
 
-fn values_of(example: &Path) -> Values {
-    mailu_chart::values::resolve(&common::user_values(&[example], &[])).unwrap()
+/// Values to check: every example, and the minimal one with settings that take the other
+/// branches of the description.
+struct Case {
+    name: String,
+    file: PathBuf,
+    set: Vec<&'static str>,
+}
+
+const PROXY_LABELS: [&str; 2] = [
+    "networkPolicy.ingressController.namespaceLabels.name=proxy",
+    "networkPolicy.ingressController.podLabels.app=proxy",
+];
+
+fn cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = common::examples()
+        .into_iter()
+        .map(|file| Case { name: common::short(&file), file, set: Vec::new() })
+        .collect();
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    let web_only = |web: &'static str, more: &[&'static str]| {
+        [&["expose.mail=none", web][..], more, &PROXY_LABELS].concat()
+    };
+    let variants: [(&str, Vec<&'static str>); 6] = [
+        ("autoconfig among the host names", vec!["hostnames={mail.example.com,autoconfig.example.com}"]),
+        ("nothing exposed", vec!["expose.mail=none", "expose.web=none"]),
+        ("the web through an Ingress only", web_only("expose.web=ingress", &[])),
+        (
+            "the web through a Gateway only",
+            web_only(
+                "expose.web=httpRoute",
+                &[
+                    "expose.httpRoute.parentRefs[0].name=edge",
+                    "expose.httpRoute.parentRefs[0].namespace=gateways",
+                ],
+            ),
+        ),
+        ("an IPv6 LoadBalancer address", vec!["expose.loadBalancer.ip=2001:db8::25"]),
+        ("host ports with IMAP", vec!["expose.mail=hostPort", "expose.ports.imap=true"]),
+    ];
+    for (name, set) in variants {
+        cases.push(Case { name: format!("minimal.yaml with {name}"), file: minimal.clone(), set });
+    }
+    cases
+}
+
+fn values_of(case: &Case) -> Values {
+    mailu_chart::values::resolve(&common::user_values(&[&case.file], &case.set))
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name))
 }
 
 fn zone_of(values: &Values) -> String {
@@ -72,9 +118,9 @@ fn published_ports(manifests: &[Manifest]) -> BTreeSet<i64> {
 
 #[test]
 fn the_records_follow_the_values_and_what_is_published() {
-    for example in common::examples() {
-        let name = common::short(&example);
-        let values = values_of(&example);
+    for case in cases() {
+        let name = &case.name;
+        let values = values_of(&case);
         let zone = zone_of(&values);
         let domain = values.domain.to_string();
         let hosts: Vec<String> = values.hostnames.iter().map(|h| h.to_string()).collect();
@@ -88,19 +134,20 @@ fn the_records_follow_the_values_and_what_is_published() {
         has(format!(
             "_dmarc.{domain}. 600 IN TXT \"v=DMARC1; p=reject; rua=mailto:{postmaster}; ruf=mailto:{postmaster}; adkim=s; aspf=s\""
         ));
+        let address = |host: &str, kind: &str| format!("{host}. 600 IN {kind} ");
+        let has_address = |host: &str| {
+            zone.lines().any(|l| l.starts_with(&address(host, "A")) || l.starts_with(&address(host, "AAAA")))
+        };
+        // The names clients ask for their settings are aliases of the primary host name.
+        let autoconfig = [format!("autoconfig.{domain}"), format!("autodiscover.{domain}")];
         for host in &hosts {
-            assert!(
-                zone.lines().any(|l| l.starts_with(&format!("{host}. 600 IN A "))
-                    || l.starts_with(&format!("{host}. 600 IN AAAA "))),
-                "{name}: no address for {host}"
-            );
+            assert_eq!(has_address(host), !autoconfig.contains(host), "{name}: {host} in\n{zone}");
         }
-        if !values.expose.load_balancer.ip.is_empty()
-            && values.expose.mail == mailu_chart::values::model::MailExposure::LoadBalancer
-        {
-            has(format!("{primary}. 600 IN A {}", values.expose.load_balancer.ip));
+        let ip = values.expose.load_balancer.ip.to_string();
+        if !ip.is_empty() && values.expose.mail == mailu_chart::values::model::MailExposure::LoadBalancer {
+            has(format!("{primary}. 600 IN {} {ip}", if ip.contains(':') { "AAAA" } else { "A" }));
         }
-        let published = published_ports(&common::render(&[&example], &[]));
+        let published = published_ports(&common::render(&[&case.file], &case.set));
         for (service, port, priority) in [
             ("imap", 143, 20),
             ("pop3", 110, 20),
@@ -118,6 +165,10 @@ fn the_records_follow_the_values_and_what_is_published() {
                 has(format!("{owner} 0 0 0 ."));
             }
         }
+        for alias in &autoconfig {
+            let cname = format!("{alias}. 600 IN CNAME {primary}.");
+            assert_eq!(zone.lines().any(|l| l == cname), published.contains(&443), "{name}: {cname}");
+        }
         for line in zone.lines().filter(|l| !l.is_empty() && !l.starts_with(';')) {
             let fields: Vec<&str> = line.split_whitespace().collect();
             assert!(fields.len() >= 5, "{name}: {line}");
@@ -129,9 +180,9 @@ fn the_records_follow_the_values_and_what_is_published() {
 
 #[test]
 fn the_json_holds_the_records_of_the_zone_file() {
-    for example in common::examples() {
-        let name = common::short(&example);
-        let values = values_of(&example);
+    for case in cases() {
+        let name = &case.name;
+        let values = values_of(&case);
         let tree = values_tree(&values);
         let ctx = Ctx::new(&tree, "mailu", "mailu");
         let zone = dns::zone(&ctx);
@@ -154,9 +205,9 @@ fn the_json_holds_the_records_of_the_zone_file() {
 
 #[test]
 fn the_zone_file_of_every_example() {
-    for example in common::examples() {
-        let stem = example.file_stem().unwrap().to_string_lossy().to_string();
-        insta::assert_snapshot!(format!("zone-{stem}"), zone_of(&values_of(&example)));
+    for case in cases().into_iter().filter(|c| c.set.is_empty()) {
+        let stem = case.file.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("zone-{stem}"), zone_of(&values_of(&case)));
     }
 }
 
@@ -164,8 +215,8 @@ fn the_zone_file_of_every_example() {
 fn a_values_key_the_model_may_gain_is_read_when_set() {
     // Until the model has `dmarc` and `relay` keys, the records use the postmaster and say
     // nothing of a relay; the keys in the values tree change nothing the chart could not show.
-    let values = values_of(&common::root().join("values-examples/minimal.yaml"));
-    let zone = zone_of(&values);
+    let file = common::root().join("values-examples/minimal.yaml");
+    let zone = zone_of(&values_of(&Case { name: "minimal".into(), file, set: Vec::new() }));
     assert!(zone.contains("rua=mailto:postmaster@example.com;"));
     assert!(!zone.contains("relay"));
 }
@@ -177,13 +228,13 @@ fn indented(zone: &str) -> String {
 
 #[test]
 fn the_chart_notes_show_the_same_records() {
-    let chart = load_chart(&common::root().join("chart-out")).unwrap();
+    let chart_dir = common::root().join("chart-out");
+    let chart = load_chart(&chart_dir).unwrap();
     let helm = common::Oracle::Helm4.find();
-    for example in common::examples() {
-        let name = common::short(&example);
-        let zone = zone_of(&values_of(&example));
-        let expected = indented(&zone);
-        let user = common::user_values(&[&example], &[]);
+    for case in cases() {
+        let name = &case.name;
+        let expected = indented(&zone_of(&values_of(&case)));
+        let user = common::user_values(&[&case.file], &case.set);
         let release = Release::default();
         let options = RenderOptions {
             release_name: release.name.clone(),
@@ -199,20 +250,13 @@ fn the_chart_notes_show_the_same_records() {
             rendered.notes
         );
         if let Some(helm) = &helm {
-            let chart_dir = common::root().join("chart-out");
-            let output = common::run(
-                helm,
-                &[
-                    "install",
-                    "mailu",
-                    &chart_dir.display().to_string(),
-                    "-n",
-                    "mailu",
-                    "--dry-run=client",
-                    "-f",
-                    &example.display().to_string(),
-                ],
-            );
+            let chart = chart_dir.display().to_string();
+            let file = case.file.display().to_string();
+            let mut args = vec!["install", "mailu", &chart, "-n", "mailu", "--dry-run=client", "-f", &file];
+            for set in &case.set {
+                args.extend(["--set", set]);
+            }
+            let output = common::run(helm, &args);
             assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert!(stdout.contains(&expected), "{name}: helm's notes differ from `dns`:\n{stdout}");
