@@ -332,6 +332,7 @@ fn outside_node(graph: &mut Graph, flow: &Flow, ctx: &Ctx<'_>) -> String {
         Some(key) if key.starts_with("redis.") => {
             (ids::EXTERNAL_REDIS, "Redis", vec![address("redis.host", "redis.port")])
         }
+        Some(key) if key.starts_with("relay.") => (ids::RELAY, "relay host", vec![relay]),
         _ if delivers_mail && !relay.is_empty() => (ids::RELAY, "relay host", vec![relay]),
         _ => (ids::INTERNET, "the internet", vec!["mail servers, updates".to_string()]),
     };
