@@ -9,6 +9,8 @@ pub mod chart;
 pub mod cli;
 pub mod components;
 pub mod diff;
+pub mod dns;
+pub mod graph;
 pub mod objects;
 pub mod render;
 pub mod values;

@@ -42,7 +42,10 @@ fn show_only_selects_templates_and_names_a_missing_one() {
         .args(["render", "-f", "values-examples/minimal.yaml", "--show-only", "templates/nope.yaml"])
         .assert()
         .code(1)
-        .stderr("error: could not find template templates/nope.yaml in chart\n");
+        .stderr(
+            "error: could not find template templates/nope.yaml among the objects rendered for these \
+             values (their paths look like templates/admin/deployment.yaml)\n",
+        );
 }
 
 #[test]

@@ -41,3 +41,19 @@ fn values_reference_lists_the_rules_beyond_the_schema() {
         &body,
     );
 }
+
+#[test]
+fn the_deployment_picture_is_current() {
+    let example = common::root().join("values-examples/full.yaml");
+    let values = mailu_chart::values::resolve(&common::user_values(&[&example], &[])).unwrap();
+    let tree = mailu_chart::render::values_tree(&values);
+    let release = mailu_chart::render::Release::default();
+    let ctx = mailu_chart::components::expr::Ctx::new(&tree, &release.name, &release.namespace);
+    let mermaid = mailu_chart::graph::mermaid(&mailu_chart::graph::build(&ctx));
+    check_generated(
+        "docs/deployment.md",
+        "<!-- graph:start -->",
+        "<!-- graph:end -->",
+        &format!("```mermaid\n{mermaid}```\n"),
+    );
+}

@@ -75,10 +75,12 @@ fn same_as_helm(args: &[&str], helm_args: &[&str]) {
 }
 
 const HOOKS_CHART: &str = "crates/helm-engine/tests/conformance/out-hooks/chart";
+/// A chart that prints `.Release.Name`, so the name given shows in the output.
+const NAME_CHART: &str = "crates/helm-engine/tests/conformance/obj-release-defaults/chart";
 
 #[test]
 fn the_release_name_is_the_first_argument_as_in_helm() {
-    let args = ["demo", HOOKS_CHART, "-n", "apps"];
+    let args = ["demo", NAME_CHART, "-n", "apps"];
     same_as_helm(&args, &args);
     let out = String::from_utf8(ours(&args).stdout).unwrap();
     assert!(out.contains("demo"), "{out}");
@@ -86,18 +88,18 @@ fn the_release_name_is_the_first_argument_as_in_helm() {
 
 #[test]
 fn the_chart_alone_renders_as_release_name_like_helm() {
-    same_as_helm(&[HOOKS_CHART], &[HOOKS_CHART]);
-    same_as_helm(&["--generate-name", HOOKS_CHART], &["--generate-name", HOOKS_CHART]);
+    same_as_helm(&[NAME_CHART], &[NAME_CHART]);
+    same_as_helm(&["--generate-name", NAME_CHART], &["--generate-name", NAME_CHART]);
     same_as_helm(
-        &["--name-template", "{{ \"named\" }}-x", HOOKS_CHART],
-        &["--name-template", "{{ \"named\" }}-x", HOOKS_CHART],
+        &["--name-template", "{{ \"named\" }}-x", NAME_CHART],
+        &["--name-template", "{{ \"named\" }}-x", NAME_CHART],
     );
 }
 
 #[test]
 fn the_old_release_name_form_is_still_accepted() {
-    same_as_helm(&[HOOKS_CHART, "--release-name", "demo"], &["demo", HOOKS_CHART]);
-    same_as_helm(&["--release-name", "demo", HOOKS_CHART], &["demo", HOOKS_CHART]);
+    same_as_helm(&[NAME_CHART, "--release-name", "demo"], &["demo", NAME_CHART]);
+    same_as_helm(&["--release-name", "demo", NAME_CHART], &["demo", NAME_CHART]);
 }
 
 #[test]

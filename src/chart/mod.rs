@@ -3,6 +3,7 @@
 //! `templates/`, embedded in the binary) write the chart's own files around them: `Chart.yaml`,
 //! `values.yaml`, `README.md`, `NOTES.txt` and `_helpers.tpl`.
 
+mod notes;
 mod print;
 mod values_yaml;
 
@@ -95,6 +96,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         body => values_yaml_body(),
         values_table => crate::values::reference::markdown_table().trim_end().to_string(),
         network_policy_off => wrap(&format!("WARNING: {}", crate::values::trust::NETWORK_POLICY_OFF), 92, "   "),
+        dns_records => notes::dns_records(),
     };
     for (source, path) in [
         ("chart/Chart.yaml", "Chart.yaml"),

@@ -11,9 +11,13 @@ use super::{CliError, ValuesArgs, write_stdout};
 use crate::diff::report::{self, Format, Style};
 use crate::diff::{self, Object};
 use crate::render::{self, output};
-use crate::values;
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart diff -f my-values.yaml
+  mailu-chart diff -f my-values.yaml --engine helm --chart ./mailu-chart-out
+  mailu-chart diff -f my-values.yaml --against deployed.yaml --output brief")]
 pub struct DiffArgs {
     #[command(flatten)]
     pub values: ValuesArgs,
@@ -68,7 +72,7 @@ fn error(message: impl Into<String>) -> CliError {
 pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let as_error = |e: CliError| error(e.message);
     let (user, stdin) = args.values.read_keeping_stdin().map_err(as_error)?;
-    let values = values::resolve(&user).map_err(|e| error(e.to_string()))?;
+    let values = args.values.resolve_read(&user).map_err(as_error)?;
     let release = args.release.release();
     let mut manifests = render::render(&values, &release).map_err(|e| error(e.to_string()))?;
     output::install_order(&mut manifests);

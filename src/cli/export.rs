@@ -10,6 +10,10 @@ use super::values_args::describe_io;
 use crate::chart::{self, ExportFile, GENERATOR_ANNOTATION};
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart export ./mailu-chart-out
+  helm install mailu ./mailu-chart-out -n mailu -f my-values.yaml")]
 pub struct ExportArgs {
     /// The directory to write the chart into (created if missing).
     #[arg(value_name = "DIR")]

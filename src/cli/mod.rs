@@ -1,8 +1,12 @@
 //! The command line: one file per subcommand, shared values flags, and the mapping of
 //! failures to exit codes (0 success, 1 failure, 2 usage error).
 
+mod completions;
 mod diff;
+mod dns;
 mod export;
+mod graph;
+mod man;
 mod render;
 mod schema;
 mod staging;
@@ -27,18 +31,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render directly and through the chart, and show every difference (exit 1 if any).
-    Diff(diff::DiffArgs),
-    /// Write the equivalent Helm chart into a directory.
-    Export(export::ExportArgs),
     /// Render the Kubernetes manifests for the values (like `helm template` of the chart).
     Render(render::RenderArgs),
+    /// Write the equivalent Helm chart into a directory.
+    Export(export::ExportArgs),
+    /// Render directly and through the chart, and show every difference (exit 1 if any).
+    Diff(diff::DiffArgs),
+    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
+    Template(template::TemplateArgs),
     /// Check values against the model; print every problem with its key and location.
     Validate(validate::ValidateArgs),
     /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
     Schema(schema::SchemaArgs),
-    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
-    Template(template::TemplateArgs),
+    /// Draw the deployment: components, allowed network flows, the way in, outside services.
+    Graph(graph::GraphArgs),
+    /// Print the DNS records to publish for the values (a zone file fragment, or JSON).
+    Dns(dns::DnsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per command into a directory.
+    Man(man::ManArgs),
 }
 
 /// A failed command: what to print on standard error and the exit code.
@@ -66,8 +78,12 @@ pub fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Completions(args) => completions::run(&args, &mut stdout),
         Command::Diff(args) => diff::run(&args, &mut stdout),
+        Command::Dns(args) => dns::run(&args, &mut stdout),
         Command::Export(args) => export::run(&args),
+        Command::Graph(args) => graph::run(&args, &mut stdout),
+        Command::Man(args) => man::run(&args, &mut stdout),
         Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),

@@ -8,9 +8,13 @@ use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
 use crate::render::{self, Release, output};
-use crate::values;
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart render -f my-values.yaml | kubectl apply -n mailu -f -
+  mailu-chart render -f my-values.yaml -s templates/admin/deployment.yaml -s 'templates/traefik/*'
+  mailu-chart render -f my-values.yaml --release-name mail -n mail --output-dir rendered/")]
 pub struct RenderArgs {
     #[command(flatten)]
     pub values: ValuesArgs,
@@ -29,10 +33,13 @@ pub struct RenderArgs {
 /// The release name and namespace, spelled as Helm spells them.
 #[derive(Debug, Clone, Args)]
 pub struct ReleaseArgs {
-    /// Release name: every object is named <release>-<component>.
+    /// Release name: every object is named <release>-<component>. The default, mailu, is the
+    /// name the chart's instructions install it under (`template` defaults to release-name, as
+    /// `helm template` does).
     #[arg(long = "release-name", value_name = "NAME", default_value = "mailu")]
     pub name: String,
-    /// Namespace of the objects.
+    /// Namespace of the objects. The default, mailu, is the one the chart's instructions use
+    /// (`template` defaults to default, as `helm template` does).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "mailu")]
     pub namespace: String,
 }
@@ -48,8 +55,7 @@ pub(super) fn rendered(
     values_args: &ValuesArgs,
     release: &Release,
 ) -> Result<Vec<render::Manifest>, CliError> {
-    let user = values_args.read()?;
-    let values = values::resolve(&user).map_err(|e| CliError::failure(e.to_string()))?;
+    let values = values_args.resolve()?;
     super::warn_about(&values);
     let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
     output::install_order(&mut manifests);
@@ -59,8 +65,13 @@ pub(super) fn rendered(
 pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let mut manifests = rendered(&args.values, &args.release.release())?;
     if !args.show_only.is_empty() {
-        manifests =
-            output::show_only(&manifests, &args.show_only).map_err(|e| CliError::failure(e.to_string()))?;
+        manifests = output::show_only(&manifests, &args.show_only).map_err(|e| {
+            CliError::failure(format!(
+                "could not find template {} among the objects rendered for these values \
+                 (their paths look like templates/admin/deployment.yaml)",
+                e.pattern
+            ))
+        })?;
     }
     match &args.output_dir {
         None => write_stdout(out, &output::stream(&manifests)),

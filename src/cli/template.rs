@@ -15,10 +15,18 @@ use helm_engine::{RenderOptions, load_chart, render_chart, render_text};
 /// `--skip-crds`) are accepted and checked as helm checks them, and change nothing in the
 /// output, as in `helm template`.
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "mailu-chart template [OPTIONS] [NAME] <CHART>",
+    after_help = "\
+Examples:
+  mailu-chart template mailu ./chart-out -f my-values.yaml -n mailu
+  mailu-chart template ./any-chart.tgz --set image.tag=1.2 -s templates/deployment.yaml"
+)]
 pub struct TemplateArgs {
-    /// `[NAME] CHART`: the release name (`release-name` when left out), then the chart, a
-    /// directory or a chart archive (.tgz).
-    #[arg(value_name = "NAME", num_args = 1.., required = true)]
+    /// `[NAME] CHART`: the release name (`release-name` when left out, as in `helm
+    /// template`; `render` defaults to mailu), then the chart, a directory or a chart archive
+    /// (.tgz).
+    #[arg(value_name = "CHART", num_args = 1.., required = true)]
     pub names: Vec<String>,
     /// Use the release name in the --output-dir path. Given a value (`--release-name NAME`),
     /// it is the release name, the form earlier versions of this command took.
@@ -31,7 +39,8 @@ pub struct TemplateArgs {
     /// A template (Go template with the Sprig functions) whose output is the release name.
     #[arg(long = "name-template", value_name = "TEMPLATE")]
     pub name_template: Option<String>,
-    /// The namespace (`.Release.Namespace`).
+    /// The namespace (`.Release.Namespace`). The default, default, is `helm template`'s
+    /// (`render` defaults to mailu).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "default")]
     pub namespace: String,
     #[command(flatten)]
@@ -181,7 +190,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     let user = args.values.read()?;
     let chart = load_chart(&chart_path).map_err(|e| CliError::failure(e.to_string()))?;
     for warning in chart.warnings() {
-        eprintln!("warning: {warning}");
+        super::note(&format!("warning: {warning}"));
     }
     let opts = RenderOptions {
         release_name: target.release_name.clone(),

@@ -3,22 +3,20 @@
 use clap::Args;
 
 use super::{CliError, ValuesArgs};
-use crate::values;
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mailu-chart validate -f my-values.yaml
+  mailu-chart validate -f base.yaml -f production.yaml --set expose.mail=traefik")]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub values: ValuesArgs,
 }
 
 pub(super) fn run(args: &ValidateArgs) -> Result<(), CliError> {
-    let user = args.values.read()?;
-    match values::resolve(&user) {
-        Ok(values) => {
-            super::warn_about(&values);
-            super::note("the values are valid");
-            Ok(())
-        }
-        Err(invalid) => Err(CliError::failure(invalid.to_string())),
-    }
+    let values = args.values.resolve()?;
+    super::warn_about(&values);
+    super::note("the values are valid");
+    Ok(())
 }

@@ -62,6 +62,33 @@ impl ValuesArgs {
         args
     }
 
+    /// Reads every input and checks the merged values against the model.
+    pub fn resolve(&self) -> Result<crate::values::Values, CliError> {
+        self.resolve_read(&self.read()?)
+    }
+
+    /// Checks values read from these flags. The problems come in the order the inputs were
+    /// given; without any input, a hint says how to pass a values file.
+    pub fn resolve_read(&self, user: &UserValues) -> Result<crate::values::Values, CliError> {
+        crate::values::resolve(user).map_err(|invalid| {
+            let mut message = invalid.in_input_order(&self.values).to_string();
+            if self.is_empty() {
+                message.push_str(
+                    "hint: no values were given; pass your values file with -f FILE \
+                     (domain, hostnames and subnet have no defaults)\n",
+                );
+            }
+            CliError::failure(message)
+        })
+    }
+
+    /// Whether no values file and no `--set*` flag was given.
+    fn is_empty(&self) -> bool {
+        [&self.values, &self.set, &self.set_string, &self.set_json, &self.set_file, &self.set_literal]
+            .iter()
+            .all(|list| list.is_empty())
+    }
+
     /// Like [`ValuesArgs::read`], also returning what standard input held, if it was read.
     pub fn read_keeping_stdin(&self) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;

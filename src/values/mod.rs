@@ -47,6 +47,27 @@ pub struct InvalidValues {
     pub problems: Vec<LocatedProblem>,
 }
 
+impl InvalidValues {
+    /// The problems in the order the user wrote the values: by values file (in the order
+    /// `files` names them), line and column; then those from `--set` flags; then keys nobody
+    /// set. The key path breaks ties.
+    pub fn in_input_order(mut self, files: &[String]) -> Self {
+        self.problems.sort_by_cached_key(|p| {
+            let (rank, line, column) = match &p.origin {
+                Origin::File { name, pos } => (
+                    files.iter().position(|f| f == name).unwrap_or(files.len()),
+                    pos.as_ref().map_or(0, |pos| pos.line),
+                    pos.as_ref().map_or(0, |pos| pos.col),
+                ),
+                Origin::Flag(_) => (files.len() + 1, 0, 0),
+                Origin::Default => (files.len() + 2, 0, 0),
+            };
+            (rank, line, column, p.path.clone())
+        });
+        self
+    }
+}
+
 impl fmt::Display for InvalidValues {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.problems.len();

@@ -113,7 +113,10 @@ fn subchart_archives_are_loaded_like_helm_loads_them() {
 }
 
 /// Archives whose content helm refuses, with the reason it gives.
-fn unsafe_archives() -> Vec<(&'static str, Vec<(String, Vec<u8>)>, &'static str)> {
+/// An archive's entries: path and content.
+type Entries = Vec<(String, Vec<u8>)>;
+
+fn unsafe_archives() -> Vec<(&'static str, Entries, &'static str)> {
     let with = |extra: (&str, &[u8])| {
         let mut entries = chart_entries("c");
         entries.push((extra.0.to_string(), extra.1.to_vec()));
@@ -137,6 +140,16 @@ fn unsafe_archives() -> Vec<(&'static str, Vec<(String, Vec<u8>)>, &'static str)
     ]
 }
 
+/// Helm 3.17 reads files of any size from an archive; the 5 MiB limit this crate applies is
+/// helm 4's.
+fn helm_3_has_no_size_limit(case: &str, helm: &str, result: &Result<String, String>) -> bool {
+    if case == "large" && helm == "helm 3" {
+        assert!(result.is_ok(), "{case}: {helm}: {result:?}");
+        return true;
+    }
+    false
+}
+
 #[test]
 fn unsafe_subchart_archives_are_refused_with_helms_messages() {
     for (case, entries, reason) in unsafe_archives() {
@@ -148,6 +161,9 @@ fn unsafe_subchart_archives_are_refused_with_helms_messages() {
         let want = format!("error unpacking subchart c.tgz in p: {reason}");
         assert_eq!(ours(&parent), Err(want.clone()), "{case}");
         for (helm, result) in theirs(&parent) {
+            if helm_3_has_no_size_limit(case, helm, &result) {
+                continue;
+            }
             assert_eq!(result, Err(want.clone()), "{case}: {helm}");
         }
     }
@@ -161,6 +177,9 @@ fn unsafe_chart_archives_are_refused_with_helm_4s_message_and_helm_3s_reason() {
         write_archive(&tgz, &entries);
         assert_eq!(ours(&tgz), Err(format!("unable to load chart archive: {reason}")), "{case}");
         for (helm, result) in theirs(&tgz) {
+            if helm_3_has_no_size_limit(case, helm, &result) {
+                continue;
+            }
             let want = if helm == "helm 4" { "unable to load chart archive" } else { reason };
             assert_eq!(result, Err(want.to_string()), "{case}: {helm}");
         }

@@ -1,0 +1,569 @@
+//! The DNS records to publish for a deployment, described once as data whose values-dependent
+//! parts are expressions: `mailu-chart dns` evaluates the description for the values (a zone
+//! file fragment, or JSON), and the exported chart prints the same description into its
+//! `NOTES.txt` as Go template text, so that both always list the same records.
+//!
+//! The records follow what Mailu's admin shows on a domain's DNS page (MX, SPF, DKIM, DMARC,
+//! the client autoconfiguration SRV and CNAME records), decided here by what is actually
+//! published: a service whose port is not reachable from outside gets the "not offered" SRV
+//! record (`0 0 0 .`). Addresses and the DKIM key are not known when rendering: they are
+//! placeholders, with a comment that says where to find them.
+
+use helm_engine::Value;
+
+use crate::components::expr::{Cond, Ctx, Expr, Seq};
+use crate::components::front::{PUBLIC_PORTS, mail_via, web_via};
+
+/// The time to live of every record, in seconds (as on Mailu's DNS page).
+pub const TTL: u32 = 600;
+
+/// A group of records with the comments that explain them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// A short name for machines (the JSON output).
+    pub id: &'static str,
+    pub when: Cond,
+    pub comments: Vec<Comment>,
+    pub records: Vec<Record>,
+}
+
+/// A comment line above a section's records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub text: Expr,
+    pub when: Cond,
+    /// One line per element of a list (read with `Expr::Item` or `Expr::Field`).
+    pub each: Option<Seq>,
+}
+
+/// One resource record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// The owner name, without the final dot.
+    pub name: Expr,
+    pub kind: RecordType,
+    /// The data: a TXT record's text without quotes, host names with their final dot.
+    pub value: Expr,
+    /// When the value is a placeholder to replace (an address, the DKIM key).
+    pub placeholder: Cond,
+    pub when: Cond,
+    /// Repeated for every host name (read with `Expr::Item`), except the ones equal to these.
+    pub per_host: Option<Vec<Expr>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordType {
+    A,
+    Aaaa,
+    Cname,
+    Mx,
+    Srv,
+    Txt,
+}
+
+impl RecordType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordType::A => "A",
+            RecordType::Aaaa => "AAAA",
+            RecordType::Cname => "CNAME",
+            RecordType::Mx => "MX",
+            RecordType::Srv => "SRV",
+            RecordType::Txt => "TXT",
+        }
+    }
+}
+
+fn lit(text: &'static str) -> Expr {
+    Expr::lit(text)
+}
+
+fn cat(parts: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Concat(parts.into_iter().collect())
+}
+
+fn comment(text: Expr) -> Comment {
+    Comment { text, when: Cond::Always, each: None }
+}
+
+impl Comment {
+    fn when(mut self, cond: Cond) -> Comment {
+        self.when = cond;
+        self
+    }
+}
+
+fn record(name: Expr, kind: RecordType, value: Expr) -> Record {
+    Record { name, kind, value, placeholder: Cond::Never, when: Cond::Always, per_host: None }
+}
+
+impl Record {
+    fn when(mut self, cond: Cond) -> Record {
+        self.when = cond;
+        self
+    }
+
+    fn placeholder(mut self, cond: Cond) -> Record {
+        self.placeholder = cond;
+        self
+    }
+
+    fn per_host(mut self, except: Vec<Expr>) -> Record {
+        self.per_host = Some(except);
+        self
+    }
+}
+
+fn domain() -> Expr {
+    Expr::key("domain")
+}
+
+/// The primary host name: the target of the MX record and of every SRV record.
+fn primary_host() -> Expr {
+    Expr::First("hostnames".into())
+}
+
+/// `<prefix>.<domain>`.
+fn in_domain(prefix: &'static str) -> Expr {
+    cat([lit(prefix), lit("."), domain()])
+}
+
+/// `kubectl -n <namespace> `.
+fn kubectl() -> Expr {
+    cat([lit("kubectl -n "), Expr::Namespace, lit(" ")])
+}
+
+/// The names Thunderbird's autoconfig and Outlook's autodiscover ask for.
+fn autoconfig_names() -> [Expr; 2] {
+    [in_domain("autoconfig"), in_domain("autodiscover")]
+}
+
+/// The values key of the relay host postfix may send all outgoing mail through.
+const RELAY_HOST_KEY: &str = "relay.host";
+
+/// Whether the values model has a key (so that the chart's templates may read it).
+fn model_has(path: &str) -> bool {
+    helm_engine::Value::Map(crate::values::defaults_tree()).get_dotted(path).is_some()
+}
+
+/// Every section, in the order they are printed.
+pub fn sections() -> Vec<Section> {
+    vec![header(), addresses(), mail_exchange(), spf(), dkim(), dmarc(), client_autoconfiguration()]
+}
+
+fn header() -> Section {
+    Section {
+        id: "about",
+        when: Cond::Always,
+        comments: vec![
+            comment(cat([lit("; DNS records for "), domain(), lit(", as Mailu expects them.")])),
+            comment(lit("; Replace each <placeholder> as the comment above it says.")),
+        ],
+        records: Vec::new(),
+    }
+}
+
+/// The host names' addresses: where mail (or, without mail from outside, the web) arrives.
+fn addresses() -> Section {
+    let ip = "expose.loadBalancer.ip";
+    let load_balancer = mail_via("loadBalancer");
+    let ip_set = Cond::is_set(ip);
+    let ipv6 = Cond::Contains(ip.into(), ":");
+    let dual_stack = Cond::negate(Cond::equals("expose.loadBalancer.ipFamilyPolicy", "SingleStack"));
+    let known_ipv4 = ip_set.clone().and(Cond::negate(ipv6.clone()));
+    let known_ipv6 = ip_set.and(ipv6.clone());
+    let mail_none = mail_via("none");
+    let web_proxy = web_via("ingress").or(web_via("httpRoute"));
+    let front_public = Expr::object_name("front-public");
+    let ingress = Expr::object_name("web");
+    let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host(autoconfig_names().to_vec());
+    let aaaa =
+        |value: Expr| record(Expr::Item, RecordType::Aaaa, value).per_host(autoconfig_names().to_vec());
+    let ipv4_placeholder = lit("<IPv4 address>");
+    let ipv6_placeholder = lit("<IPv6 address>");
+    let gateway_ref = Seq::key("expose.httpRoute.parentRefs");
+    Section {
+        id: "addresses",
+        when: Cond::Always,
+        comments: vec![
+            comment(lit("; The host names' addresses.")),
+            comment(cat([
+                lit("; The LoadBalancer Service "),
+                front_public.clone(),
+                lit(": "),
+                kubectl(),
+                lit("get service "),
+                front_public,
+                lit(" -o jsonpath='{.status.loadBalancer.ingress[*].ip}'"),
+            ]))
+            .when(load_balancer.clone()),
+            comment(lit("; The public address of each node that runs front (one record per node):"))
+                .when(mail_via("hostPort")),
+            comment(cat([
+                lit(";   "),
+                kubectl(),
+                lit("get pods -o wide -l app.kubernetes.io/instance="),
+                Expr::Release,
+                lit(",app.kubernetes.io/component=front"),
+            ]))
+            .when(mail_via("hostPort")),
+            comment(lit(
+                "; Traefik's public address (of its Service): kubectl get services -A --field-selector spec.type=LoadBalancer",
+            ))
+            .when(mail_via("traefik")),
+            comment(cat([
+                lit("; The Ingress "),
+                ingress.clone(),
+                lit(": "),
+                kubectl(),
+                lit("get ingress "),
+                ingress.clone(),
+            ]))
+            .when(mail_none.clone().and(web_via("ingress"))),
+            Comment {
+                text: cat([
+                    lit("; The Gateway "),
+                    Expr::Field("name"),
+                    lit(": kubectl -n "),
+                    Expr::or_else(Expr::Field("namespace"), Expr::Namespace),
+                    lit(" get gateway "),
+                    Expr::Field("name"),
+                    lit(" -o jsonpath='{.status.addresses[*].value}'"),
+                ]),
+                when: mail_none.clone().and(web_via("httpRoute")),
+                each: Some(gateway_ref),
+            },
+            comment(lit(
+                "; Nothing is exposed (expose.mail and expose.web are none): the address of whatever you put in front.",
+            ))
+            .when(mail_none.clone().and(web_via("none"))),
+            comment(cat([
+                lit("; Browsers reach the web through "),
+                Expr::choose(
+                    web_via("ingress"),
+                    cat([lit("the Ingress "), ingress.clone()]),
+                    cat([lit("the HTTPRoute "), ingress, lit("'s Gateway")]),
+                ),
+                lit("; where its address differs, point the names browsers use there."),
+            ]))
+            .when(Cond::negate(mail_none).and(web_proxy)),
+        ],
+        records: vec![
+            a(Expr::choose(known_ipv4.clone(), Expr::key(ip), ipv4_placeholder.clone()))
+                .placeholder(Cond::negate(known_ipv4))
+                .when(load_balancer.clone().and(Cond::negate(known_ipv6.clone().and(Cond::negate(dual_stack.clone()))))),
+            aaaa(Expr::choose(known_ipv6.clone(), Expr::key(ip), ipv6_placeholder))
+                .placeholder(Cond::negate(known_ipv6.clone()))
+                .when(load_balancer.clone().and(known_ipv6.or(dual_stack))),
+            a(ipv4_placeholder).placeholder(Cond::Always).when(Cond::negate(load_balancer)),
+        ],
+    }
+}
+
+fn mail_exchange() -> Section {
+    Section {
+        id: "mx",
+        when: Cond::Always,
+        comments: vec![
+            comment(cat([lit("; Mail for "), domain(), lit(" goes to "), primary_host(), lit(".")])),
+            comment(lit(
+                "; Mail is not exposed (expose.mail: none): nobody outside can deliver until it is.",
+            ))
+            .when(mail_via("none")),
+        ],
+        records: vec![record(domain(), RecordType::Mx, cat([lit("10 "), primary_host(), lit(".")]))],
+    }
+}
+
+fn spf() -> Section {
+    let mut comments = vec![comment(lit("; Who may send mail from the domain (SPF)."))];
+    if model_has(RELAY_HOST_KEY) {
+        comments.push(
+            comment(cat([
+                lit("; Outgoing mail leaves through "),
+                Expr::key(RELAY_HOST_KEY),
+                lit(": add what its provider asks for (usually include:...)."),
+            ]))
+            .when(Cond::is_set(RELAY_HOST_KEY)),
+        );
+    }
+    Section {
+        id: "spf",
+        when: Cond::Always,
+        comments,
+        records: vec![record(
+            domain(),
+            RecordType::Txt,
+            cat([lit("v=spf1 mx a:"), primary_host(), lit(" ~all")]),
+        )],
+    }
+}
+
+fn dkim() -> Section {
+    let admin = Expr::object_name("admin");
+    Section {
+        id: "dkim",
+        when: Cond::Always,
+        comments: vec![
+            comment(lit(
+                "; The DKIM key: Mailu makes it in the admin UI (Mail domains, the domain's details,",
+            )),
+            comment(lit(
+                ";   Generate keys), whose Download zonefile gives this record split as DNS needs; or:",
+            )),
+            comment(cat([
+                lit(";   echo 'domain: [{name: "),
+                domain(),
+                lit(", dkim_key: -generate-}]' | "),
+                kubectl(),
+                lit("exec -i deploy/"),
+                admin.clone(),
+                lit(" -- flask mailu config-import -u"),
+            ])),
+            comment(cat([
+                lit(";   "),
+                kubectl(),
+                lit("exec deploy/"),
+                admin,
+                lit(" -- flask mailu config-export domain.name domain.dns_dkim"),
+            ])),
+        ],
+        records: vec![
+            record(in_domain("dkim._domainkey"), RecordType::Txt, lit("v=DKIM1; k=rsa; p=<public key>"))
+                .placeholder(Cond::Always),
+        ],
+    }
+}
+
+/// A DMARC report tag (` rua=mailto:...;`) when the values set its local part, as Mailu's admin
+/// writes it (core/admin/mailu/models.py, `dns_dmarc`): the address is in the primary domain,
+/// and an unset part leaves the tag out.
+fn dmarc_tag(tag: &'static str, key: &'static str) -> Expr {
+    Expr::choose(Cond::is_set(key), cat([lit(tag), Expr::key(key), lit("@"), domain(), lit(";")]), lit(""))
+}
+
+fn dmarc() -> Section {
+    Section {
+        id: "dmarc",
+        when: Cond::Always,
+        comments: vec![comment(lit(
+            "; What receivers do with mail that fails SPF and DKIM (DMARC); publish it once DKIM is.",
+        ))],
+        records: vec![record(
+            in_domain("_dmarc"),
+            RecordType::Txt,
+            cat([
+                lit("v=DMARC1; p=reject;"),
+                dmarc_tag(" rua=mailto:", "dmarc.rua"),
+                dmarc_tag(" ruf=mailto:", "dmarc.ruf"),
+                lit(" adkim=s; aspf=s"),
+            ]),
+        )],
+    }
+}
+
+/// A client service announced by SRV (RFC 6186, and RFC 5804 for ManageSieve).
+struct ClientService {
+    service: &'static str,
+    port: i32,
+    /// Mailu's priority: implicit TLS (10) before STARTTLS (20).
+    priority: u8,
+    published: Cond,
+}
+
+fn client_services() -> Vec<ClientService> {
+    let mail_published = |number: i32| {
+        let port = PUBLIC_PORTS.iter().find(|p| p.number == number).expect("a public port of front");
+        Cond::negate(mail_via("none")).and((port.published)())
+    };
+    let web_published = Cond::negate(web_via("none")).and(Cond::negate(Cond::equals("tls.source", "none")));
+    let service = |service, port, priority, published| ClientService { service, port, priority, published };
+    // In the order of Mailu's DNS page, then ManageSieve.
+    vec![
+        service("imap", 143, 20, mail_published(143)),
+        service("pop3", 110, 20, mail_published(110)),
+        service("submission", 587, 20, mail_published(587)),
+        service("autodiscover", 443, 10, web_published),
+        service("submissions", 465, 10, mail_published(465)),
+        service("imaps", 993, 10, mail_published(993)),
+        service("pop3s", 995, 10, mail_published(995)),
+        service("sieve", 4190, 10, mail_published(4190)),
+    ]
+}
+
+fn client_autoconfiguration() -> Section {
+    let web = Cond::negate(web_via("none"));
+    let mut records: Vec<Record> = client_services()
+        .into_iter()
+        .map(|s| {
+            let name = cat([Expr::owned(format!("_{}._tcp.", s.service)), domain()]);
+            let target =
+                cat([Expr::owned(format!("{} 1 {} ", s.priority, s.port)), primary_host(), lit(".")]);
+            record(name, RecordType::Srv, Expr::choose(s.published, target, lit("0 0 0 .")))
+        })
+        .collect();
+    for name in autoconfig_names() {
+        records.push(record(name, RecordType::Cname, cat([primary_host(), lit(".")])).when(web.clone()));
+    }
+    Section {
+        id: "autoconfiguration",
+        when: Cond::Always,
+        comments: vec![
+            comment(lit(
+                "; Mail client autoconfiguration: SRV records (RFC 6186; 0 0 0 . means not offered)",
+            )),
+            comment(lit("; and the names Thunderbird and Outlook ask front for their settings."))
+                .when(web.clone()),
+            comment(lit("; For HTTPS on those names, add them to hostnames (the certificate's names)."))
+                .when(web),
+        ],
+        records,
+    }
+}
+
+/// One line of the zone file fragment: comments, records and blank lines between sections.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub text: Expr,
+    pub when: Cond,
+    /// Repeated for each element of the list, except those equal to the expressions.
+    pub each: Option<(Seq, Vec<Expr>)>,
+}
+
+/// The host names, once each.
+pub fn host_names() -> Seq {
+    Seq::key("hostnames").unique()
+}
+
+/// A record in zone file syntax: `name. TTL IN TYPE data`, TXT data quoted.
+pub fn zone_text(record: &Record) -> Expr {
+    let data = match record.kind {
+        RecordType::Txt => cat([lit("\""), record.value.clone(), lit("\"")]),
+        _ => record.value.clone(),
+    };
+    cat([record.name.clone(), Expr::owned(format!(". {TTL} IN {} ", record.kind.as_str())), data])
+}
+
+/// The zone file fragment as lines: each section's comments and records, a blank line
+/// between sections.
+pub fn lines(sections: &[Section]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        let line = |text: Expr, when: Cond, each| Line { text, when: section.when.clone().and(when), each };
+        if i > 0 {
+            lines.push(line(Expr::lit(""), Cond::Always, None));
+        }
+        for c in &section.comments {
+            lines.push(line(c.text.clone(), c.when.clone(), c.each.clone().map(|seq| (seq, Vec::new()))));
+        }
+        for r in &section.records {
+            lines.push(line(
+                zone_text(r),
+                r.when.clone(),
+                r.per_host.clone().map(|except| (host_names(), except)),
+            ));
+        }
+    }
+    lines
+}
+
+/// The elements a line is written for: none when its condition fails, one (`None`: no
+/// element) when it is not repeated, else each element of its list not excepted.
+fn occurrences(when: &Cond, each: Option<&(Seq, Vec<Expr>)>, ctx: &Ctx<'_>) -> Vec<Option<Value>> {
+    if !when.eval(ctx) {
+        return Vec::new();
+    }
+    let Some((seq, except)) = each else {
+        return vec![None];
+    };
+    seq.eval(ctx)
+        .into_iter()
+        .filter(|item| {
+            let at = ctx.at(item);
+            let this = Expr::Item.eval(&at);
+            except.iter().all(|e| e.eval(&at) != this)
+        })
+        .map(Some)
+        .collect()
+}
+
+/// Evaluates an expression for each occurrence.
+fn eval_each(
+    expr_of: impl Fn(&Ctx<'_>) -> String,
+    when: &Cond,
+    each: Option<&(Seq, Vec<Expr>)>,
+    ctx: &Ctx<'_>,
+) -> Vec<String> {
+    occurrences(when, each, ctx)
+        .iter()
+        .map(|item| match item {
+            Some(item) => expr_of(&ctx.at(item)),
+            None => expr_of(ctx),
+        })
+        .collect()
+}
+
+/// The zone file fragment for the values.
+pub fn zone(ctx: &Ctx<'_>) -> String {
+    lines(&sections())
+        .iter()
+        .flat_map(|line| eval_each(|at| line.text.eval(at), &line.when, line.each.as_ref(), ctx))
+        .map(|text| text + "\n")
+        .collect()
+}
+
+/// One record for the values, for the JSON output.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecordValue {
+    /// The owner name, with its final dot.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub ttl: u32,
+    /// The data (a TXT record's text unquoted).
+    pub value: String,
+    /// Whether the value is a placeholder to replace (see the section's notes).
+    pub placeholder: bool,
+}
+
+/// One section for the values, for the JSON output.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SectionValue {
+    pub id: &'static str,
+    /// The comments, without the leading `; `.
+    pub notes: Vec<String>,
+    pub records: Vec<RecordValue>,
+}
+
+/// Every section that applies to the values, evaluated.
+pub fn evaluate(ctx: &Ctx<'_>) -> Vec<SectionValue> {
+    let mut out = Vec::new();
+    for section in sections().iter().filter(|s| s.when.eval(ctx)) {
+        let mut notes = Vec::new();
+        for c in &section.comments {
+            let each = c.each.clone().map(|seq| (seq, Vec::new()));
+            for text in eval_each(|at| c.text.eval(at), &c.when, each.as_ref(), ctx) {
+                notes.push(text.trim_start_matches(';').trim_start().to_string());
+            }
+        }
+        let mut records = Vec::new();
+        for r in &section.records {
+            let each = r.per_host.clone().map(|except| (host_names(), except));
+            for item in occurrences(&r.when, each.as_ref(), ctx) {
+                let at = match &item {
+                    Some(item) => ctx.at(item),
+                    None => *ctx,
+                };
+                records.push(RecordValue {
+                    name: format!("{}.", r.name.eval(&at)),
+                    kind: r.kind.as_str(),
+                    ttl: TTL,
+                    value: r.value.eval(&at),
+                    placeholder: r.placeholder.eval(&at),
+                });
+            }
+        }
+        out.push(SectionValue { id: section.id, notes, records });
+    }
+    out
+}
