@@ -42,5 +42,12 @@ pub fn component() -> Component {
     // exist nowhere else.
     c.mounts = vec![mount("data", "/data").sub_path("data"), mount("data", "/dkim").sub_path("dkim")];
     c.probes = Probes::all(ProbeAction::http("/ping", "http"));
+    // An initial password with quotes survives Mailu's account command (see
+    // admin-entrypoint.py).
+    c.entrypoint(
+        "/mailu-chart/admin-entrypoint.py",
+        include_str!("files/admin-entrypoint.py"),
+        Cond::flag("initialAccount.enabled"),
+    );
     c
 }

@@ -17,6 +17,7 @@ pub fn component() -> Component {
     c.volumes =
         vec![volume("data", VolumeSource::Claim), volume("data", VolumeSource::EmptyDir).when(several)];
     c.mounts = vec![mount("data", "/var/lib/clamav")];
-    c.probes = Probes::all(ProbeAction::tcp("clamd"));
+    // The image's own health check: clamd answers PING with PONG.
+    c.probes = Probes::all(ProbeAction::exec(&["clamdcheck.sh"]));
     c
 }

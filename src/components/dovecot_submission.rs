@@ -62,7 +62,10 @@ fn config() -> Expr {
         ),
         Expr::Product("messageSizeLimitMb".into(), 1_048_576),
         Expr::lit(
-            "\nsubmission_client_workarounds = whitespace-before-path mailbox-for-path\n\
+            "\nsubmission_backend_capabilities = 8BITMIME DSN VRFY\n\
+             # BURL needs IMAP URLAUTH, which nobody offers here: with exotic-backend and the\n\
+             # capabilities above, the greeting before login does not advertise it.\n\
+             submission_client_workarounds = whitespace-before-path mailbox-for-path exotic-backend\n\
              passdb {\n  driver = static\n  args = nopassword=y\n}\n\
              userdb {\n  driver = static\n  args = uid=vmail gid=vmail home=/tmp/%u\n}\n\
              service submission-login {\n  inet_listener submission {\n    port = 10025\n  }\n}\n",

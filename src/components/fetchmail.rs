@@ -1,7 +1,7 @@
 //! fetchmail: fetches mail from external POP3 and IMAP accounts that users configure in admin,
 //! and delivers it through front.
 
-use super::expr::Expr;
+use super::expr::{Cond, Expr};
 use super::wiring::*;
 
 pub fn component() -> Component {
@@ -17,7 +17,10 @@ pub fn component() -> Component {
         // The shared FRONT_ADDRESS names dovecot (for LMTP); fetchmail delivers through front.
         env("FRONT_ADDRESS", Expr::ServiceFqdn("front")),
     ];
-    c.volumes = vec![volume("data", VolumeSource::EmptyDir)];
+    // fetchmail.py keeps `--idfile /data/fetchids --uidl` (optional/fetchmail/fetchmail.py):
+    // the messages already fetched from accounts that keep them on the server.
+    c.persistent = Cond::Always;
+    c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/data")];
     let running = ["sh", "-c", "ps ax | grep -q '[/]fetchmail.py'"];
     c.probes = Probes::all(ProbeAction::exec(&running));

@@ -223,9 +223,6 @@ pub fn component() -> Component {
         "front.enabled",
     );
     let traefik = mail_via("traefik");
-    // Port 25 from Traefik arrives on a listener of our own (see front-entrypoint.py).
-    c.command = vec!["python3", "/mailu-chart/front-entrypoint.py"];
-    c.command_when = traefik.clone();
     c.ports = PUBLIC_PORTS
         .iter()
         .map(|p| port(p.name, p.number).on_host(mail_via("hostPort").and((p.published)())))
@@ -256,17 +253,6 @@ pub fn component() -> Component {
     c.service.retain(|s| !s.when.is_never());
     c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
     c.configs = vec![
-        ConfigFile::new(
-            "front",
-            traefik,
-            vec![file(
-                "front-entrypoint.py",
-                Content::Static {
-                    file: "front-entrypoint.py",
-                    text: include_str!("files/front-entrypoint.py"),
-                },
-            )],
-        ),
         // nginx configuration of the values, included in front's web server.
         ConfigFile {
             suffix: "front-overrides",
@@ -277,7 +263,6 @@ pub fn component() -> Component {
     ];
     c.persistent = letsencrypt();
     c.volumes = vec![
-        volume("entrypoint", VolumeSource::ConfigMap { suffix: "front", mode: Some(0o755) }),
         // Mounted whole (not by subPath) so that a renewed certificate reaches the pod; Mailu
         // notices the change and reloads nginx and dovecot.
         volume(
@@ -292,7 +277,6 @@ pub fn component() -> Component {
         volume("overrides", VolumeSource::ConfigMap { suffix: "front-overrides", mode: None }),
     ];
     c.mounts = vec![
-        mount("entrypoint", "/mailu-chart").read_only(),
         mount("certs", "/certs").read_only(),
         mount("letsencrypt", "/certs"),
         mount("overrides", "/overrides").read_only(),
@@ -311,5 +295,7 @@ pub fn component() -> Component {
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));
     c.scalable = true;
+    // Port 25 from Traefik arrives on a listener of our own (see front-entrypoint.py).
+    c.entrypoint("/mailu-chart/front-entrypoint.py", include_str!("files/front-entrypoint.py"), traefik);
     c
 }

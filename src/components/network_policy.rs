@@ -101,6 +101,9 @@ pub fn flows() -> Vec<Flow> {
         flow(C("postfix"), C("rspamd"), &[11332], "milter"),
         flow(C("postfix"), C("admin"), &[8080], "domain, alias and mailbox lookups"),
         flow(C("postfix"), Anywhere, &[25, 465, 587], "delivery to other mail servers and relays"),
+        // postfix's MTA-STS resolver fetches each receiving domain's policy over HTTPS
+        // (core/postfix/start.py, smtp_tls_policy_maps in core/postfix/conf/main.cf).
+        flow(C("postfix"), Anywhere, &[443], "MTA-STS policies of receiving domains"),
         flow(C("dovecot"), C("admin"), &[8080], "user lookups and quota"),
         flow(C("dovecot"), C("rspamd"), &[11334], "learning spam and ham"),
         flow(C("dovecot"), C("postfix"), &[25], "sieve redirects and vacation replies"),

@@ -70,6 +70,12 @@ pub fn component() -> Component {
     // Webmail's /ping answers only requests from localhost.
     let ping = ["curl", "-m3", "-fsS", "-o", "/dev/null", "http://localhost/ping"];
     c.probes = Probes::all(ProbeAction::exec(&ping));
+    // Front's client address believed from front's pods (see webmail-entrypoint.py).
+    c.entrypoint(
+        "/mailu-chart/webmail-entrypoint.py",
+        include_str!("files/webmail-entrypoint.py"),
+        Cond::Always,
+    );
     c
 }
 

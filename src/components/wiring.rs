@@ -213,7 +213,28 @@ impl ConfigFile {
     }
 }
 
+/// Where a component's entry point script is mounted.
+pub const ENTRYPOINT_DIR: &str = "/mailu-chart";
+
 impl Component {
+    /// Starts the container with a script of ours (`path`, in [`ENTRYPOINT_DIR`]; shipped
+    /// under `files/`), which adjusts the image's configuration templates and then runs the
+    /// image's own start: a ConfigMap named after the component holds it, when `when` holds.
+    pub fn entrypoint(&mut self, path: &'static str, text: &'static str, when: Cond) {
+        let file = path.strip_prefix(ENTRYPOINT_DIR).and_then(|f| f.strip_prefix('/'));
+        let file = file.unwrap_or_else(|| panic!("{path} is not in {ENTRYPOINT_DIR}"));
+        self.command = vec!["python3", path];
+        self.command_when = when.clone();
+        self.configs.push(ConfigFile::new(
+            self.name,
+            when,
+            vec![File { name: file, content: Content::Static { file, text }, when: Cond::Always }],
+        ));
+        self.volumes
+            .push(volume("entrypoint", VolumeSource::ConfigMap { suffix: self.name, mode: Some(0o755) }));
+        self.mounts.push(mount("entrypoint", ENTRYPOINT_DIR).read_only());
+    }
+
     /// A component with nothing but its identity, deployed when the boolean key `enabled`
     /// is true; the component's own file fills in the rest.
     pub fn new(

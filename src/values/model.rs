@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::text::*;
 
+/// The Mailu release deployed by default: a patch tag of the 2024.06 branch, which Mailu never
+/// rebuilds (`2024.06` alone moves with every fix, so two installs of the same values could run
+/// different code). Raised deliberately, with the chart's version.
+pub const MAILU_VERSION: &str = "2024.06.57";
+
 /// Settings for deploying Mailu on Kubernetes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -310,6 +315,10 @@ pub struct Redis {
     /// authenticate to Redis (rspamd's Redis settings have no password), so the name must stay
     /// empty.
     pub password_secret: UnsupportedSecretKeyRef,
+    /// The built-in Redis's data, kept on a volume with Redis's append-only file: rspamd's
+    /// Bayes statistics, fuzzy hashes and history live there, and would be lost at every
+    /// restart on scratch space.
+    pub persistence: Persistence,
     /// Image of the built-in Redis.
     pub image: FullImage,
     /// Resources of the built-in Redis.
@@ -691,6 +700,9 @@ component!(
         /// Seconds between two fetches.
         #[schemars(range(min = 10))]
         delay_seconds: u32,
+        /// fetchmail's record of the messages it has already fetched (`/data/fetchids`): on
+        /// scratch space, accounts that keep their mail would be fetched again after a restart.
+        persistence: Persistence,
     }
 );
 
@@ -1271,7 +1283,7 @@ impl Default for Values {
             common_annotations: BTreeMap::new(),
             images: Images {
                 registry: "ghcr.io/mailu".into(),
-                tag: "2024.06".into(),
+                tag: MAILU_VERSION.into(),
                 pull_policy: PullPolicy::IfNotPresent,
                 pull_secrets: Vec::new(),
             },
@@ -1326,8 +1338,9 @@ impl Default for Values {
                     name: MustBeEmpty::default(),
                     key: "password".into(),
                 },
-                image: third_party_image("docker.io/library/redis", "7.4-alpine"),
-                resources: resources("50m", "64Mi", "250m", "256Mi"),
+                persistence: persistence("1Gi"),
+                image: third_party_image("docker.io/library/redis", "7.4.2-alpine"),
+                resources: resources("50m", "128Mi", "250m", "512Mi"),
                 probes: probes((5, 60), 30, 10),
             },
             storage: Storage { storage_class: "".into() },
@@ -1381,7 +1394,8 @@ impl Default for Values {
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "500m", "1Gi"),
                 persistence: persistence("5Gi"),
-                probes: probes((10, 360), 30, 10),
+                // Longer than admin's start budget: rspamd's start waits for admin.
+                probes: probes((10, 900), 30, 10),
                 overrides: Overrides::new(),
                 antivirus_action: AntivirusAction::Discard,
                 service_monitor: service_monitor(),
@@ -1410,14 +1424,18 @@ impl Default for Values {
                 enabled: false,
                 replicas: 1,
                 persistence: persistence("15Gi"),
-                image: third_party_image("docker.io/clamav/clamav-debian", "1.4"),
-                resources: resources("100m", "1Gi", "1000m", "2Gi"),
-                // The first start downloads the signatures.
-                probes: probes((10, 900), 30, 10),
+                image: third_party_image("docker.io/clamav/clamav-debian", "1.4.3"),
+                // ClamAV's documented needs: 3 GiB at least, 4 GiB preferred; loading the
+                // signatures takes about 1.2 GiB and the daily reload briefly about 2.4 GiB.
+                resources: resources("100m", "3Gi", "1000m", "4Gi"),
+                // The first start downloads the signatures; the image waits up to 1800 s
+                // for clamd (CLAMD_STARTUP_TIMEOUT).
+                probes: probes((10, 1800), 30, 10),
             }),
             fetchmail: block!(FetchmailComponent {
                 enabled: false,
                 delay_seconds: 600,
+                persistence: persistence("100Mi"),
                 image: no_image_override(),
                 resources: resources("100m", "256Mi", "200m", "512Mi"),
                 // fetchmail waits for admin before it starts.

@@ -1,0 +1,408 @@
+//! One test per row of the review of the rendered deployment against Mailu 2024.06's own
+//! sources (the defects that only show in a running mail system). Each names the Mailu source
+//! that shows the behaviour it guards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use helm_engine::Value;
+use mailu_chart::render::Manifest;
+
+fn example(name: &str) -> PathBuf {
+    common::root().join(format!("values-examples/{name}.yaml"))
+}
+
+fn render(name: &str, set: &[&str]) -> Vec<Manifest> {
+    common::render(&[&example(name)], set)
+}
+
+fn find<'a>(manifests: &'a [Manifest], kind: &str, name: &str) -> &'a Value {
+    manifests
+        .iter()
+        .find(|m| m.kind() == kind && m.name() == name)
+        .map(|m| &m.object)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}
+
+fn text<'a>(value: &'a Value, path: &str) -> &'a str {
+    value.get_dotted(path).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn list<'a>(value: &'a Value, path: &str) -> &'a [Value] {
+    value.get_dotted(path).and_then(Value::as_list).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn number(value: &Value, path: &str) -> i64 {
+    match value.get_dotted(path) {
+        Some(Value::Int(n)) => *n,
+        Some(Value::Float(f)) => *f as i64,
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+fn container(workload: &Value) -> &Value {
+    &list(workload, "spec.template.spec.containers")[0]
+}
+
+fn strings(value: &Value, path: &str) -> Vec<String> {
+    list(value, path).iter().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+/// The volume a container path is mounted from.
+fn volume_at<'a>(workload: &'a Value, path: &str) -> &'a Value {
+    let mount = list(container(workload), "volumeMounts")
+        .iter()
+        .find(|m| text(m, "mountPath") == path)
+        .unwrap_or_else(|| panic!("nothing is mounted at {path}"));
+    let name = text(mount, "name");
+    list(workload, "spec.template.spec.volumes").iter().find(|v| text(v, "name") == name).unwrap()
+}
+
+fn config_file<'a>(manifests: &'a [Manifest], config_map: &str, file: &str) -> &'a str {
+    // File names hold dots: looked up as a map key, not as a dotted path.
+    let data = find(manifests, "ConfigMap", config_map).get_dotted("data").and_then(Value::as_map);
+    data.and_then(|d| d.get(file))
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no {file} in {config_map}"))
+}
+
+fn shared_env<'a>(manifests: &'a [Manifest], name: &str) -> &'a str {
+    text(find(manifests, "ConfigMap", "mailu-env"), &format!("data.{name}"))
+}
+
+/// Bytes of a Kubernetes quantity such as `4Gi`.
+fn bytes(quantity: &str) -> i64 {
+    let units = [("Ki", 1i64 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("Ti", 1 << 40)];
+    for (suffix, factor) in units {
+        if let Some(n) = quantity.strip_suffix(suffix) {
+            return n.parse::<i64>().unwrap() * factor;
+        }
+    }
+    quantity.parse().unwrap()
+}
+
+/// The longest a first start may take before the startup probe gives up.
+fn startup_budget(workload: &Value) -> i64 {
+    let probe = container(workload).get_dotted("startupProbe").expect("a startup probe");
+    number(probe, "periodSeconds") * number(probe, "failureThreshold")
+}
+
+/// Runs one of the entry point scripts shipped with the chart, with the image's paths
+/// replaced by files of a temporary directory, and returns its exit status and stderr.
+fn run_entrypoint(script: &str, replacements: &[(&str, &Path)], env: &[(&str, &str)]) -> (bool, String) {
+    let mut text = std::fs::read_to_string(common::root().join("src/components/files").join(script)).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{script} no longer names {from}");
+        text = text.replace(from, &to.display().to_string());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(script);
+    std::fs::write(&path, text).unwrap();
+    let mut command = Command::new("python3");
+    command.arg(&path).env_clear().env("PATH", std::env::var("PATH").unwrap());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command.output().expect("python3 runs the entry point scripts");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A stand-in for an image's /start.py: a shell script that writes what it is given.
+fn fake_start(dir: &Path, body: &str) -> PathBuf {
+    let path = dir.join("start.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&path, permissions).unwrap();
+    path
+}
+
+#[test]
+fn m1_fetchmail_remembers_what_it_fetched_across_restarts() {
+    // optional/fetchmail/fetchmail.py runs fetchmail with `--idfile /data/fetchids --uidl`.
+    let manifests = render("full", &[]);
+    let fetchmail = find(&manifests, "Deployment", "mailu-fetchmail");
+    let data = volume_at(fetchmail, "/data");
+    assert_eq!(text(data, "persistentVolumeClaim.claimName"), "mailu-fetchmail", "{data:?}");
+    find(&manifests, "PersistentVolumeClaim", "mailu-fetchmail");
+}
+
+#[test]
+fn m2_rate_limits_are_mailus_own_not_postfix_anvil() {
+    // postfix skips anvil's limits for XCLIENT-authorized hosts (core/postfix/conf/main.cf,
+    // smtpd_authorized_xclient_hosts), and every client comes through front; admin's limits
+    // (core/admin/mailu/configuration.py) act per client address and per user.
+    let manifests = render("full", &[]);
+    for name in ["MESSAGE_RATELIMIT", "AUTH_RATELIMIT_IP", "AUTH_RATELIMIT_USER"] {
+        assert!(!shared_env(&manifests, name).is_empty(), "{name} is not set");
+    }
+    let postfix = config_file(&manifests, "mailu-postfix-overrides", "postfix.cf");
+    assert!(!postfix.contains("anvil") && !postfix.contains("_rate_limit"), "{postfix}");
+    let out = assert_cmd::Command::cargo_bin("mailu-chart")
+        .unwrap()
+        .args([
+            "validate",
+            "-f",
+            &example("minimal").display().to_string(),
+            "--set",
+            "rateLimits.messages=10",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("rateLimits") && stderr.contains("limits"), "{stderr}");
+}
+
+#[test]
+fn m3_redis_keeps_rspamds_learning_on_a_volume() {
+    // rspamd keeps Bayes statistics, fuzzy hashes and history in Redis
+    // (core/rspamd/conf/statistic.conf, worker-fuzzy.inc, history_redis.conf).
+    let manifests = render("minimal", &[]);
+    let redis = find(&manifests, "Deployment", "mailu-redis");
+    assert_eq!(text(volume_at(redis, "/data"), "persistentVolumeClaim.claimName"), "mailu-redis");
+    let command = strings(container(redis), "command");
+    assert!(command.windows(2).any(|w| w == ["--appendonly", "yes"]), "{command:?}");
+    assert_eq!(command[0], "docker-entrypoint.sh", "the image's entry point hands /data to redis");
+    let claim = find(&manifests, "PersistentVolumeClaim", "mailu-redis");
+    assert_eq!(text(claim, "spec.resources.requests.storage"), "1Gi");
+}
+
+#[test]
+fn m4_clamav_has_the_memory_and_the_time_it_documents() {
+    // ClamAV's documentation ("ClamAV in Docker"): 3 GiB at least, about 2.4 GiB while the
+    // daily update reloads the signatures; its image waits up to 1800 s for the first start.
+    let manifests = render("minimal", &["clamav.enabled=true"]);
+    let clamav = find(&manifests, "Deployment", "mailu-clamav");
+    let limit = text(container(clamav), "resources.limits.memory");
+    assert!(bytes(limit) >= 3 << 30, "memory limit {limit}");
+    assert!(startup_budget(clamav) >= 1800);
+    assert_eq!(strings(container(clamav), "readinessProbe.exec.command"), ["clamdcheck.sh"]);
+}
+
+#[test]
+fn m5_front_probes_cover_the_dovecot_proxy() {
+    // core/nginx/Dockerfile's health check covers nginx and the dovecot proxy, which
+    // core/nginx/start.py starts once and never supervises.
+    let manifests = render("minimal", &[]);
+    let front = find(&manifests, "Deployment", "mailu-front");
+    for probe in ["livenessProbe", "readinessProbe"] {
+        let command = strings(container(front), &format!("{probe}.exec.command")).join(" ");
+        assert!(command.contains("10204/health") && command.contains("10143"), "{probe}: {command}");
+    }
+}
+
+#[test]
+fn m6_public_imap_and_pop3_reach_dovecot_through_mailus_login_proxy() {
+    // Mailu's dovecot proxy (core/nginx/dovecot/proxy.conf) forwards the client's address to
+    // dovecot, whose per-address connection cap (core/dovecot/conf/dovecot.conf,
+    // mail_max_userip_connections) then counts per client; an nginx IMAP listener would not.
+    let entrypoint =
+        std::fs::read_to_string(common::root().join("src/components/files/front-entrypoint.py")).unwrap();
+    assert!(!entrypoint.contains("protocol imap") && !entrypoint.contains("protocol pop3"));
+    let manifests = render("traefik", &[]);
+    let ports = shared_env(&manifests, "PORTS");
+    assert!(ports.split(',').any(|p| p == "993"), "front serves 993 itself: {ports}");
+}
+
+#[test]
+fn m7_postfix_may_fetch_mta_sts_policies() {
+    // core/postfix/start.py starts the MTA-STS resolver; core/postfix/conf/main.cf asks it
+    // (smtp_tls_policy_maps); policies are fetched over HTTPS.
+    let manifests = render("minimal", &[]);
+    let policy = find(&manifests, "NetworkPolicy", "mailu-postfix");
+    let to_anywhere = list(policy, "spec.egress").iter().any(|rule| {
+        list(rule, "to").iter().any(|peer| text(peer, "ipBlock.cidr") == "0.0.0.0/0")
+            && list(rule, "ports").iter().any(|p| number(p, "port") == 443)
+    });
+    assert!(to_anywhere, "{policy:?}");
+}
+
+#[test]
+fn m8_cookies_and_ports_follow_what_is_deployed() {
+    // core/admin/mailu/configuration.py reads SESSION_COOKIE_SECURE; the client page and the
+    // DNS page (ui/templates/client.html, models.py) list the ports of PORTS.
+    let manifests = render("minimal", &[]);
+    assert_eq!(shared_env(&manifests, "SESSION_COOKIE_SECURE"), "true");
+    let ports = shared_env(&manifests, "PORTS");
+    let service = find(&manifests, "Service", "mailu-front-public");
+    let published: Vec<String> =
+        list(service, "spec.ports").iter().map(|p| number(p, "port").to_string()).collect();
+    for port in ports.split(',') {
+        assert!(published.contains(&port.to_string()), "PORTS names {port}, which is not published");
+    }
+}
+
+#[test]
+fn m9_webmail_trusts_the_client_address_from_fronts_pods() {
+    // webmails/nginx-webmail.conf trusts X-Real-IP from FRONT_ADDRESS only: front's Service,
+    // whose address never connects. The entry point makes it the pod network.
+    let manifests = render("full", &[]);
+    let webmail = find(&manifests, "Deployment", "mailu-webmail");
+    assert_eq!(strings(container(webmail), "command"), ["python3", "/mailu-chart/webmail-entrypoint.py"]);
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("nginx-webmail.conf");
+    let mailus = "    real_ip_header X-Real-IP;\n    set_real_ip_from {{ FRONT_ADDRESS or \"front\" }};\n";
+    std::fs::write(&template, mailus).unwrap();
+    let start = fake_start(dir.path(), "echo started > \"$(dirname \"$0\")/started\"");
+    let paths = [("/conf/nginx-webmail.conf", template.as_path()), ("/start.py", start.as_path())];
+    for _ in 0..2 {
+        let (ok, stderr) = run_entrypoint("webmail-entrypoint.py", &paths, &[("SUBNET", "10.42.0.0/16")]);
+        assert!(ok, "{stderr}");
+    }
+    let patched = std::fs::read_to_string(&template).unwrap();
+    assert!(!patched.contains("FRONT_ADDRESS"), "{patched}");
+    assert_eq!(patched.matches("set_real_ip_from {{ SUBNET }};").count(), 1, "{patched}");
+    assert!(dir.path().join("started").exists());
+    std::fs::write(&template, "server {}\n").unwrap();
+    let (ok, stderr) = run_entrypoint("webmail-entrypoint.py", &paths, &[("SUBNET", "10.42.0.0/16")]);
+    assert!(!ok && stderr.contains("not supported"), "{stderr}");
+}
+
+#[test]
+fn m10_rspamd_waits_for_admin_within_its_start_budget() {
+    // core/rspamd/start.py does not start rspamd until admin answers.
+    let manifests = render("minimal", &[]);
+    let admin = startup_budget(find(&manifests, "Deployment", "mailu-admin"));
+    let rspamd = startup_budget(find(&manifests, "Deployment", "mailu-rspamd"));
+    assert!(rspamd > admin, "rspamd {rspamd} s, admin {admin} s");
+}
+
+#[test]
+fn m11_an_initial_password_survives_any_character() {
+    // core/admin/start.py runs `flask mailu admin <account> <domain> '<password>' ...` in a
+    // shell; the stand-in for it hands the password to the shell the same way.
+    let manifests = render("minimal", &["initialAccount.enabled=true"]);
+    let admin = find(&manifests, "Deployment", "mailu-admin");
+    assert_eq!(strings(container(admin), "command"), ["python3", "/mailu-chart/admin-entrypoint.py"]);
+    let dir = tempfile::tempdir().unwrap();
+    let start = fake_start(
+        dir.path(),
+        "out=\"$(dirname \"$0\")/password\"\nsh -c \"printf %s '$INITIAL_ADMIN_PW'\" > \"$out\"",
+    );
+    for password in ["it's", "a'b''c'", "$(id) `id` \"x\" \\ !"] {
+        let (ok, stderr) = run_entrypoint(
+            "admin-entrypoint.py",
+            &[("/start.py", &start)],
+            &[("INITIAL_ADMIN_PW", password)],
+        );
+        assert!(ok, "{stderr}");
+        assert_eq!(std::fs::read_to_string(dir.path().join("password")).unwrap(), password);
+    }
+    let (ok, stderr) =
+        run_entrypoint("admin-entrypoint.py", &[("/start.py", &start)], &[("INITIAL_ADMIN_PW", "-secret")]);
+    assert!(!ok && stderr.contains("starts with '-'"), "{stderr}");
+}
+
+#[test]
+fn m12_the_submission_relay_does_not_offer_burl() {
+    // Mailu's own proxy leaves BURL out (core/nginx/dovecot/proxy.conf); dovecot drops it from
+    // the greeting only with the exotic-backend workaround and a capability list without it.
+    let manifests = render("full", &[]);
+    let config = config_file(&manifests, "mailu-dovecot-submission", "dovecot.conf");
+    let setting = |name: &str| {
+        config.lines().find_map(|l| l.strip_prefix(&format!("{name} = "))).unwrap_or_default().to_string()
+    };
+    assert!(setting("submission_client_workarounds").split(' ').any(|w| w == "exotic-backend"), "{config}");
+    let capabilities = setting("submission_backend_capabilities");
+    assert!(!capabilities.is_empty() && !capabilities.contains("BURL"), "{config}");
+}
+
+#[test]
+fn m13_web_host_names_are_the_hostnames_roundcube_trusts() {
+    // webmails/roundcube/config/config.inc.php trusts only HOSTNAMES.
+    let manifests = render("full", &[]);
+    let hostnames = shared_env(&manifests, "HOSTNAMES");
+    let ingress = find(&manifests, "Ingress", "mailu-web");
+    for rule in list(ingress, "spec.rules") {
+        let host = text(rule, "host");
+        assert!(hostnames.split(',').any(|h| h == host), "{host} is not in HOSTNAMES {hostnames}");
+    }
+}
+
+#[test]
+fn m14_images_are_pinned_to_releases() {
+    // Mailu publishes `2024.06` anew with every fix and `2024.06.N` once (docs/releases.rst).
+    let set = [
+        "clamav.enabled=true",
+        "tika.enabled=true",
+        "oletools.enabled=true",
+        "webdav.enabled=true",
+        "fetchmail.enabled=true",
+    ];
+    for manifest in render("full", &set) {
+        for container in list(&manifest.object, "spec.template.spec.containers") {
+            let image = text(container, "image");
+            let tag = image.rsplit_once(':').map(|(_, t)| t).unwrap_or_default();
+            let version = tag.split('-').next().unwrap_or_default();
+            assert!(tag != "latest" && version.split('.').count() >= 3, "{}: {image}", manifest.name());
+        }
+    }
+}
+
+#[test]
+fn m15_a_rewritten_client_address_cannot_land_in_the_trusted_network() {
+    // postfix relays for SUBNET (core/postfix/conf/main.cf, mynetworks) and rspamd trusts it
+    // (core/rspamd/conf/options.inc): a load balancer that rewrote client addresses into the
+    // pod network would make port 25 an open relay.
+    let manifests = render("minimal", &[]);
+    let service = find(&manifests, "Service", "mailu-front-public");
+    assert_eq!(text(service, "spec.externalTrafficPolicy"), "Local");
+    let out = assert_cmd::Command::cargo_bin("mailu-chart")
+        .unwrap()
+        .args(["validate", "-f", &example("minimal").display().to_string(), "--set", "subnet=0.0.0.0/0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// CPU cores of a Kubernetes quantity (`250m`, `1`).
+fn cores(quantity: &str) -> f64 {
+    match quantity.strip_suffix('m') {
+        Some(milli) => milli.parse::<f64>().unwrap() / 1000.0,
+        None => quantity.parse().unwrap(),
+    }
+}
+
+/// The row of docs/deployment.md's table of what an example asks of the cluster.
+fn resource_row(name: &str) -> String {
+    let gib = |b: f64| b / f64::from(1u32 << 30);
+    let (mut cpu_requested, mut memory_requested, mut cpu_limit, mut memory_limit, mut storage) =
+        (0.0, 0.0, 0.0, 0.0, 0.0);
+    for manifest in render(name, &[]) {
+        let object = &manifest.object;
+        if manifest.kind() == "PersistentVolumeClaim" {
+            storage += bytes(text(object, "spec.resources.requests.storage")) as f64;
+            continue;
+        }
+        if !matches!(manifest.kind(), "Deployment" | "DaemonSet") {
+            continue;
+        }
+        let replicas =
+            object.get_dotted("spec.replicas").map_or(1, |_| number(object, "spec.replicas")) as f64;
+        for container in list(object, "spec.template.spec.containers") {
+            let resource = |path: &str| text(container, &format!("resources.{path}")).to_string();
+            cpu_requested += replicas * cores(&resource("requests.cpu"));
+            memory_requested += replicas * bytes(&resource("requests.memory")) as f64;
+            cpu_limit += replicas * cores(&resource("limits.cpu"));
+            memory_limit += replicas * bytes(&resource("limits.memory")) as f64;
+        }
+    }
+    format!(
+        "| {name} | {cpu_requested:.2} | {:.2} GiB | {cpu_limit:.2} | {:.2} GiB | {:.1} GiB |",
+        gib(memory_requested),
+        gib(memory_limit),
+        gib(storage)
+    )
+}
+
+#[test]
+fn the_documented_resource_needs_are_the_rendered_ones() {
+    let doc = std::fs::read_to_string(common::root().join("docs/deployment.md")).unwrap();
+    for example in ["minimal", "full"] {
+        let row = resource_row(example);
+        assert!(doc.lines().any(|l| l == row), "docs/deployment.md lacks the row\n{row}");
+    }
+}
