@@ -207,6 +207,53 @@ fn a_multi_megabyte_file_is_handled() {
 }
 
 #[test]
+fn inputs_larger_than_the_limit_are_refused_before_they_are_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    std::fs::write(&big, format!("domain: {}\n", "a".repeat(2000))).unwrap();
+    let big = big.display().to_string();
+    let limit = "is larger than 1 KiB, the input size limit; raise it with --max-input-size";
+    let cases: [(&[&str], Option<&str>, String); 3] = [
+        (&["-f", &big], None, format!("error: {big} {limit}\n")),
+        (&["-f", "-"], Some("x"), format!("error: standard input {limit}\n")),
+        (&["-f", "values-examples/minimal.yaml", "--set-file", &format!("domain={big}")], None, big.clone()),
+    ];
+    for (args, stdin, expected) in cases {
+        for command in ["validate", "render"] {
+            let mut cmd = mailu_chart();
+            cmd.arg(command).args(args).args(["--max-input-size", "1Ki"]);
+            if let Some(line) = stdin {
+                cmd.write_stdin(line.repeat(2000));
+            }
+            cmd.assert().code(1).stdout("").stderr(contains(expected.as_str()).and(contains(limit)));
+        }
+    }
+    // The same inputs within a raised limit are read (and then judged on their content).
+    mailu_chart()
+        .args(["validate", "-f", &big, "--max-input-size", "4Ki"])
+        .assert()
+        .code(1)
+        .stderr(contains("input size limit").not());
+}
+
+#[test]
+fn the_input_size_limit_takes_units_and_refuses_nonsense() {
+    for good in ["65536", "64Ki", "1Mi", "1Gi"] {
+        mailu_chart()
+            .args(["validate", "-f", "values-examples/minimal.yaml", "--max-input-size", good])
+            .assert()
+            .success();
+    }
+    for bad in ["12x", "1.5Mi", "Mi", "99999999999999999999Gi"] {
+        mailu_chart()
+            .args(["validate", "-f", "values-examples/minimal.yaml", "--max-input-size", bad])
+            .assert()
+            .code(2)
+            .stderr(contains("is not a size"));
+    }
+}
+
+#[test]
 fn deep_nesting_and_alias_bombs_are_refused_without_crashing() {
     let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     let (code, stderr) = validate_bytes(deep.as_bytes());

@@ -9,7 +9,7 @@ use helm_engine::{UserValues, ValueInputs};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
 /// --set-file, --set-literal.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ValuesArgs {
     /// Values file; repeat or separate with commas, later files win; `-` reads standard input.
     #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
@@ -29,6 +29,51 @@ pub struct ValuesArgs {
     /// Set a value to the literal text after the first `=` (no escapes, no lists).
     #[arg(long = "set-literal", value_name = "KEY=VALUE")]
     pub set_literal: Vec<String>,
+    /// The largest input read: each values file, standard input and each --set-file, in bytes
+    /// or with a unit (Ki, Mi, Gi).
+    #[arg(long = "max-input-size", value_name = "SIZE", default_value = DEFAULT_MAX_INPUT_SIZE, value_parser = parse_size)]
+    pub max_input_size: u64,
+}
+
+/// The default input size limit: far above any real values file, far below what would exhaust
+/// memory.
+const DEFAULT_MAX_INPUT_SIZE: &str = "64Mi";
+
+impl Default for ValuesArgs {
+    fn default() -> Self {
+        ValuesArgs {
+            values: Vec::new(),
+            set: Vec::new(),
+            set_string: Vec::new(),
+            set_json: Vec::new(),
+            set_file: Vec::new(),
+            set_literal: Vec::new(),
+            max_input_size: parse_size(DEFAULT_MAX_INPUT_SIZE).expect("a valid default"),
+        }
+    }
+}
+
+/// A size in bytes, written as a number with an optional binary unit: `1048576`, `512Ki`, `64Mi`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let units = [("Ki", 1u64 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)];
+    let (number, factor) = units
+        .iter()
+        .find_map(|(unit, factor)| text.strip_suffix(unit).map(|n| (n, *factor)))
+        .unwrap_or((text, 1));
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| format!("{text:?} is not a size (a number of bytes, or with Ki, Mi or Gi)"))
+}
+
+/// A size for messages: `64 MiB`, `1000 bytes`.
+fn show_size(bytes: u64) -> String {
+    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    units
+        .iter()
+        .find(|(_, factor)| bytes >= *factor && bytes.is_multiple_of(*factor))
+        .map_or(format!("{bytes} bytes"), |(unit, factor)| format!("{} {unit}", bytes / factor))
 }
 
 impl ValuesArgs {
@@ -93,8 +138,9 @@ impl ValuesArgs {
     pub fn read_keeping_stdin(&self) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;
         let mut files = Vec::new();
+        let limit = self.max_input_size;
         for name in &self.values {
-            files.push((name.clone(), read_input(name, &mut stdin_used)?));
+            files.push((name.clone(), read_input(name, limit, &mut stdin_used)?));
         }
         let inputs = ValueInputs {
             files,
@@ -105,7 +151,7 @@ impl ValuesArgs {
             set_literal: self.set_literal.clone(),
         };
         let mut read_set_file = |path: &str| {
-            let bytes = read_input(path, &mut stdin_used).map_err(|e| e.message)?;
+            let bytes = read_input(path, limit, &mut stdin_used).map_err(|e| e.message)?;
             String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
         };
         let user =
@@ -118,19 +164,37 @@ impl ValuesArgs {
     }
 }
 
-/// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm).
-fn read_input(name: &str, stdin_used: &mut bool) -> Result<Vec<u8>, CliError> {
+/// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm), up
+/// to `limit` bytes: a larger input is an error, found before it is all in memory.
+fn read_input(name: &str, limit: u64, stdin_used: &mut bool) -> Result<Vec<u8>, CliError> {
+    let too_large = |what: &str| {
+        CliError::failure(format!(
+            "{what} is larger than {}, the input size limit; raise it with --max-input-size",
+            show_size(limit)
+        ))
+    };
+    let mut bytes = Vec::new();
     if name.trim() == "-" {
-        let mut bytes = Vec::new();
         if !*stdin_used {
             *stdin_used = true;
             std::io::stdin()
+                .take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| CliError::failure(format!("cannot read standard input: {e}")))?;
         }
+        if bytes.len() as u64 > limit {
+            return Err(too_large("standard input"));
+        }
         return Ok(bytes);
     }
-    std::fs::read(name).map_err(|e| CliError::failure(format!("cannot read {name}: {}", describe_io(&e))))
+    let cannot_read =
+        |e: std::io::Error| CliError::failure(format!("cannot read {name}: {}", describe_io(&e)));
+    let file = std::fs::File::open(name).map_err(cannot_read)?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(name));
+    }
+    Ok(bytes)
 }
 
 /// An I/O error without Rust's "(os error N)" suffix.
