@@ -283,8 +283,7 @@ fn sample_against_helm() {
             if *helm_name == "helm 3" {
                 args.extend(["--kube-version", "1.33.0"]);
             }
-            let output =
-                std::process::Command::new(helm).args(&args).current_dir(common::root()).output().unwrap();
+            let output = common::command(helm).args(&args).current_dir(common::root()).output().unwrap();
             assert!(output.status.success(), "{helm_name}: {}", String::from_utf8_lossy(&output.stderr));
             let theirs = diff::parse_stream(&String::from_utf8(output.stdout).unwrap(), helm_name).unwrap();
             let report = diff::compare(&ours, &theirs);

@@ -37,7 +37,7 @@ fn output_dir_writes_the_same_files_as_helm() {
         return;
     };
     let helm_dir = tempfile::tempdir().unwrap();
-    let theirs = std::process::Command::new(helm)
+    let theirs = common::command(&helm)
         .args(["template", chart, "--output-dir"])
         .arg(helm_dir.path())
         .current_dir(common::root())
@@ -59,7 +59,7 @@ fn same_as_helm(args: &[&str], helm_args: &[&str]) {
     let out = ours(args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     for (name, helm) in common::helms() {
-        let theirs = std::process::Command::new(&helm)
+        let theirs = common::command(&helm)
             .arg("template")
             .args(helm_args)
             .current_dir(common::root())
@@ -121,7 +121,7 @@ fn release_name_puts_the_output_dir_under_the_release_like_helm() {
     let written = std::fs::read_to_string(ours_dir.path().join("demo/c/templates/a.yaml")).unwrap();
     for (name, helm) in common::helms() {
         let helm_dir = tempfile::tempdir().unwrap();
-        let theirs = std::process::Command::new(helm)
+        let theirs = common::command(&helm)
             .args(["template", "demo", chart, "--release-name", "--output-dir"])
             .arg(helm_dir.path())
             .current_dir(common::root())
@@ -150,7 +150,7 @@ fn bad_names_are_refused_with_helms_messages() {
         assert_eq!(out.status.code(), Some(code), "{args:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), format!("error: {message}"), "{args:?}");
         for (name, helm) in common::helms() {
-            let theirs = std::process::Command::new(helm)
+            let theirs = common::command(&helm)
                 .arg("template")
                 .args(args)
                 .current_dir(common::root())

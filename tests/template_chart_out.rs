@@ -31,8 +31,7 @@ fn template_of_chart_out_is_byte_identical_to_helm() {
             let path = example.display().to_string();
             let args =
                 ["template", "mailu", "chart-out", "-n", "mailu", "--kube-version", "1.33.0", "-f", &path];
-            let theirs =
-                std::process::Command::new(helm).args(args).current_dir(common::root()).output().unwrap();
+            let theirs = common::command(helm).args(args).current_dir(common::root()).output().unwrap();
             assert!(theirs.status.success(), "{name}: {}", String::from_utf8_lossy(&theirs.stderr));
             if ours.stdout != theirs.stdout {
                 let (a, b) = (String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));

@@ -66,10 +66,28 @@ pub(crate) fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
 
 /// Runs a program, panicking with its output when it cannot start.
 pub(crate) fn run(program: &Path, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    command(program).args(args).output().unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}
+
+/// A command for a program, helm in particular, that the caller's environment cannot
+/// influence: no `HELM_*` setting (`HELM_NAMESPACE` would change `.Release.Namespace`), no
+/// kubeconfig (its context's namespace would too), helm's configuration and cache in a
+/// directory of their own.
+pub(crate) fn command(program: &Path) -> Command {
+    static HOME: std::sync::LazyLock<tempfile::TempDir> =
+        std::sync::LazyLock::new(|| tempfile::tempdir().expect("a home for helm"));
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("HELM_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .env("KUBECONFIG", HOME.path().join("no-kubeconfig"))
+        .env("HELM_CONFIG_HOME", HOME.path().join("config"))
+        .env("HELM_CACHE_HOME", HOME.path().join("cache"))
+        .env("HELM_DATA_HOME", HOME.path().join("data"));
+    command
 }
 
 /// A file's name relative to the repository, for messages.
