@@ -11,6 +11,7 @@ pub mod components;
 pub mod diff;
 pub mod dns;
 pub mod graph;
+pub mod migrate;
 pub mod objects;
 pub mod render;
 pub mod values;

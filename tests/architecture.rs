@@ -126,6 +126,10 @@ fn root_sources(folder: &str) -> Vec<(PathBuf, String)> {
 fn each_former_double_literal_stands_in_one_file() {
     let mut sources = root_sources("src");
     sources.extend(root_sources("templates"));
+    // The migration names the official chart's keys (`ingress.proxyProtocol.*`), not decisions
+    // of ours.
+    let migrate = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/migrate");
+    sources.retain(|(file, _)| !file.starts_with(&migrate));
     assert!(sources.len() > 20, "the sources were not found");
     for literal in ["RuntimeDefault", "HostSNI", "resource-policy", "proxyProtocol", "smtp-limit"] {
         let files: Vec<String> = sources

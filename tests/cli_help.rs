@@ -7,8 +7,19 @@ mod common;
 use assert_cmd::Command;
 use predicates::str::contains;
 
-const COMMANDS: [&str; 10] =
-    ["render", "export", "diff", "template", "validate", "schema", "graph", "dns", "completions", "man"];
+const COMMANDS: [&str; 11] = [
+    "render",
+    "export",
+    "diff",
+    "template",
+    "validate",
+    "schema",
+    "graph",
+    "dns",
+    "migrate",
+    "completions",
+    "man",
+];
 
 fn mailu_chart() -> Command {
     let mut cmd = Command::cargo_bin("mailu-chart").unwrap();

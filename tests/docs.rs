@@ -57,3 +57,19 @@ fn the_deployment_picture_is_current() {
         &format!("```mermaid\n{mermaid}```\n"),
     );
 }
+
+#[test]
+fn the_migration_table_is_current() {
+    check_generated(
+        "docs/migrate.md",
+        "<!-- mapping:start -->",
+        "<!-- mapping:end -->",
+        &mailu_chart::migrate::docs::markdown(),
+    );
+    check_generated(
+        "docs/migrate.md",
+        "<!-- layout:start -->",
+        "<!-- layout:end -->",
+        &mailu_chart::migrate::docs::layout_markdown(),
+    );
+}

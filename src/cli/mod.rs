@@ -7,6 +7,7 @@ mod dns;
 mod export;
 mod graph;
 mod man;
+mod migrate;
 mod render;
 mod schema;
 mod staging;
@@ -47,6 +48,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Print the DNS records to publish for the values (a zone file fragment, or JSON).
     Dns(dns::DnsArgs),
+    /// Turn values of Mailu's official Helm chart into ours, with a report of every setting.
+    Migrate(migrate::MigrateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one per command into a directory.
@@ -84,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Graph(args) => graph::run(&args, &mut stdout),
         Command::Man(args) => man::run(&args, &mut stdout),
+        Command::Migrate(args) => migrate::run(&args, &mut stdout),
         Command::Render(args) => render::run(&args, &mut stdout),
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),

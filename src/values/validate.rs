@@ -238,7 +238,7 @@ fn allowed_keys(schema_path: &str) -> Vec<String> {
 }
 
 /// The allowed key nearest to `key` by edit distance, if near enough to be a typo.
-fn closest(key: &str, allowed: &[String]) -> Option<String> {
+pub(crate) fn closest(key: &str, allowed: &[String]) -> Option<String> {
     allowed
         .iter()
         .map(|candidate| (edit_distance(&key.to_lowercase(), &candidate.to_lowercase()), candidate))

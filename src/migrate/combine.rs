@@ -1,0 +1,1016 @@
+//! The decisions several official settings make together: how traffic arrives, where the
+//! certificate comes from, the database, Redis, the Secrets, the images, and the per-component
+//! blocks that are maps there (resources, security contexts).
+
+use helm_engine::{Map, Value};
+
+use super::convert::{self, Converted, convert, normalize, secret_name};
+use super::secrets::{SecretPlan, Source};
+use super::table::{ALL, Conv};
+use super::{Builder, Outcome, REQUIRED};
+
+pub(super) fn all(b: &mut Builder) {
+    required(b);
+    images(b);
+    secret_key(b);
+    initial_account(b);
+    api(b);
+    relay(b);
+    let web = exposure(b);
+    certificate(b, web);
+    web_decided(b);
+    network_policy_peers(b, web);
+    database(b);
+    redis(b);
+    storage(b);
+    for component in ALL {
+        resources(b, &format!("{component}.resources"), &format!("{component}.resources"));
+        security_context(b, component, "podSecurityContext", &[("fsGroup", "fsGroup")]);
+        security_context(
+            b,
+            component,
+            "containerSecurityContext",
+            &[("runAsUser", "runAsUser"), ("runAsNonRoot", "runAsNonRoot")],
+        );
+    }
+}
+
+fn s(text: &str) -> Value {
+    Value::String(text.to_string())
+}
+
+/// The name of the official chart's objects: `<release>-mailu`, or the release name when it
+/// holds `mailu`, or `fullnameOverride`.
+pub(super) fn fullname(b: &Builder) -> String {
+    let over = b.input.text("fullnameOverride");
+    if !over.is_empty() {
+        return trim63(&over);
+    }
+    let name = match b.input.text("nameOverride") {
+        n if n.is_empty() => "mailu".to_string(),
+        n => n,
+    };
+    let release = &b.options.release_name;
+    if release.contains(&name) { trim63(release) } else { trim63(&format!("{release}-{name}")) }
+}
+
+/// The name of a Bitnami sub-chart's objects: `<release>-<chart>` unless the release name
+/// holds the chart's name.
+fn subchart_name(b: &Builder, chart: &str) -> String {
+    let release = &b.options.release_name;
+    let over = b.input.text(&format!("{chart}.fullnameOverride"));
+    if !over.is_empty() {
+        return trim63(&over);
+    }
+    if release.contains(chart) { trim63(release) } else { trim63(&format!("{release}-{chart}")) }
+}
+
+fn trim63(name: &str) -> String {
+    name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+}
+
+fn required(b: &mut Builder) {
+    for (key, what) in REQUIRED {
+        let empty = match b.input.get(key) {
+            Value::List(items) => items.is_empty(),
+            other => convert::text(&other).unwrap_or_default().is_empty(),
+        };
+        if empty {
+            b.need(key, what);
+        }
+    }
+}
+
+/// Repositories with their registry; tags with their digest apart; one pull policy; every
+/// pull secret on every pod.
+fn images(b: &mut Builder) {
+    let registry = b.input.text("imageRegistry");
+    for component in ALL {
+        let key = |k: &str| format!("{component}.image.{k}");
+        let third_party = b.input.set(&key("registry")).is_some()
+            || super::official::DEFAULTS.contains_key(key("registry").as_str());
+        if b.input.set(&key("repository")).is_some() || b.input.set(&key("registry")).is_some() {
+            let repository = if third_party {
+                format!("{}/{}", b.input.text(&key("registry")), b.input.text(&key("repository")))
+            } else {
+                format!("{registry}/{}", b.input.text(&key("repository")))
+            };
+            b.put_from(
+                &key("repository"),
+                Value::String(repository.trim_start_matches('/').to_string()),
+                &key("repository"),
+            );
+        }
+        if let Some(tag) = b.input.set(&key("tag")).map(|t| convert::text(t).unwrap_or_default()) {
+            let (tag, digest) = match tag.split_once('@') {
+                Some((tag, digest)) => (tag.to_string(), digest.to_string()),
+                None => (tag, String::new()),
+            };
+            if !tag.is_empty() {
+                b.put_from(&key("tag"), Value::String(tag), &key("tag"));
+            }
+            if !digest.is_empty() {
+                b.put_from(&key("digest"), Value::String(digest), &key("tag"));
+            }
+        }
+    }
+    let policies: Vec<(String, String)> = ALL
+        .iter()
+        .filter_map(|c| {
+            let key = format!("{c}.image.pullPolicy");
+            b.input.set(&key).map(|v| (key, convert::text(v).unwrap_or_default()))
+        })
+        .collect();
+    if let Some((_, first)) = policies.first() {
+        if policies.iter().all(|(_, p)| p == first) {
+            b.put("images.pullPolicy", s(first));
+        } else {
+            let all: Vec<String> = policies.iter().map(|(k, p)| format!("{k} {p}")).collect();
+            let why = format!(
+                "one pull policy for every container here, and the components disagree ({}); set `images.pullPolicy`",
+                all.join(", ")
+            );
+            for (key, _) in &policies {
+                b.settle(key, Outcome::NotCarried { why: why.clone() });
+            }
+        }
+    }
+    let mut names: Vec<Value> =
+        b.got("images.pullSecrets").and_then(Value::as_list).cloned().unwrap_or_default();
+    for component in ALL {
+        let key = format!("{component}.image.pullSecrets");
+        if let Some(value) = b.input.set(&key).cloned() {
+            match convert(Conv::SecretNames, &value) {
+                Ok(Converted { value: Value::List(more), .. }) => {
+                    names.extend(more.into_iter().filter(|n| !names.contains(n)).collect::<Vec<_>>());
+                }
+                Ok(_) => {}
+                Err(why) => b.settle(&key, Outcome::NotCarried { why }),
+            }
+        }
+    }
+    if !names.is_empty() {
+        b.put("images.pullSecrets", Value::List(names));
+    }
+}
+
+fn secret_key(b: &mut Builder) {
+    if b.input.set("existingSecret").is_some() {
+        if b.input.set("secretKey").is_some() {
+            b.settle("secretKey", Outcome::NotCarried { why: "`existingSecret` wins, there as here".into() });
+        }
+        return;
+    }
+    let source = match b.input.set("secretKey") {
+        Some(value) => Source::Literal(convert::text(value).unwrap_or_default()),
+        None => {
+            let from = format!("{}-secret", fullname(b));
+            b.note(format!("secrets.secretKey: the official chart generated Mailu's secret key into the Secret {from}; it is copied"));
+            Source::Copy { secret: from, key: "secret-key".into() }
+        }
+    };
+    let name = b.ours("secrets.secretKey.name");
+    let key = b.ours("secrets.secretKey.key");
+    b.secrets.push(SecretPlan::generic(
+        &convert::text(&name).unwrap_or_default(),
+        "Mailu's secret key",
+        vec![(convert::text(&key).unwrap_or_default().as_str(), source)],
+    ));
+}
+
+/// A password or token that goes into a Secret: the existing Secret named there, the value
+/// given there, or the Secret the official chart generated.
+struct Credential<'a> {
+    enabled: &'a str,
+    value: &'a str,
+    existing: &'a str,
+    existing_key: &'a str,
+    default_key: &'a str,
+    generated: &'a str,
+    target: &'a str,
+    new_name: &'a str,
+    new_key: &'a str,
+    purpose: &'a str,
+}
+
+fn credential(b: &mut Builder, c: Credential<'_>) {
+    if !b.input.flag(c.enabled) {
+        let why = format!("not used: `{}` is off", c.enabled);
+        for key in [c.value, c.existing, c.existing_key] {
+            b.settle(key, Outcome::NotCarried { why: why.clone() });
+        }
+        return;
+    }
+    if let Some(existing) = b.input.set(c.existing).cloned() {
+        let key = match b.input.text(c.existing_key) {
+            k if k.is_empty() => c.default_key.to_string(),
+            k => k,
+        };
+        b.put_from(
+            &format!("{}.name", c.target),
+            Value::String(secret_name(&existing).unwrap_or_default()),
+            c.existing,
+        );
+        b.put_from(&format!("{}.key", c.target), Value::String(key), c.existing_key);
+        if b.input.set(c.value).is_some() {
+            b.settle(c.value, Outcome::NotCarried { why: format!("`{}` wins, there as here", c.existing) });
+        }
+        return;
+    }
+    let source = match b.input.set(c.value) {
+        Some(value) => Source::Literal(convert::text(value).unwrap_or_default()),
+        None => {
+            let key = match b.input.text(c.existing_key) {
+                k if k.is_empty() => c.default_key.to_string(),
+                k => k,
+            };
+            let from = format!("{}-{}", fullname(b), c.generated);
+            b.note(format!(
+                "{}: the official chart generated the {} into the Secret {from}; it is copied",
+                c.target, c.purpose
+            ));
+            Source::Copy { secret: from, key }
+        }
+    };
+    b.put(&format!("{}.name", c.target), s(c.new_name));
+    b.put(&format!("{}.key", c.target), s(c.new_key));
+    b.secrets.push(SecretPlan::generic(c.new_name, c.purpose, vec![(c.new_key, source)]));
+}
+
+fn initial_account(b: &mut Builder) {
+    credential(
+        b,
+        Credential {
+            enabled: "initialAccount.enabled",
+            value: "initialAccount.password",
+            existing: "initialAccount.existingSecret",
+            existing_key: "initialAccount.existingSecretPasswordKey",
+            default_key: "initial-account-password",
+            generated: "initial-account",
+            target: "initialAccount.passwordSecret",
+            // Not mailu-initial-account: the official chart's own Secret has that name under
+            // the release name mailu, and it goes away with the old release.
+            new_name: "mailu-admin-password",
+            new_key: "password",
+            purpose: "the first administrator's password",
+        },
+    );
+    if !b.input.flag("initialAccount.enabled") {
+        for key in ["initialAccount.username", "initialAccount.domain", "initialAccount.mode"] {
+            if b.input.set(key).is_some() {
+                b.settle(
+                    key,
+                    Outcome::NotCarried { why: "not used: `initialAccount.enabled` is off".into() },
+                );
+                b.unput(key);
+            }
+        }
+    }
+}
+
+fn api(b: &mut Builder) {
+    credential(
+        b,
+        Credential {
+            enabled: "api.enabled",
+            value: "api.token",
+            existing: "api.existingSecret",
+            existing_key: "api.existingSecretTokenKey",
+            default_key: "api-token",
+            generated: "api",
+            target: "api.tokenSecret",
+            new_name: "mailu-api-token",
+            new_key: "api-token",
+            purpose: "the API token",
+        },
+    );
+}
+
+fn relay(b: &mut Builder) {
+    let keys = [
+        "externalRelay.username",
+        "externalRelay.password",
+        "externalRelay.existingSecret",
+        "externalRelay.usernameKey",
+        "externalRelay.passwordKey",
+    ];
+    if b.input.text("externalRelay.host").is_empty() {
+        for key in keys {
+            b.settle(key, Outcome::NotCarried { why: "not used: there is no `externalRelay.host`".into() });
+        }
+        return;
+    }
+    let target = "relay.credentialsSecret";
+    if let Some(existing) = b.input.set("externalRelay.existingSecret").cloned() {
+        b.put_from(
+            &format!("{target}.name"),
+            Value::String(secret_name(&existing).unwrap_or_default()),
+            "externalRelay.existingSecret",
+        );
+        b.put_from(
+            &format!("{target}.usernameKey"),
+            Value::String(b.input.text("externalRelay.usernameKey")),
+            "externalRelay.usernameKey",
+        );
+        b.put_from(
+            &format!("{target}.passwordKey"),
+            Value::String(b.input.text("externalRelay.passwordKey")),
+            "externalRelay.passwordKey",
+        );
+        for key in ["externalRelay.username", "externalRelay.password"] {
+            if b.input.set(key).is_some() {
+                b.settle(
+                    key,
+                    Outcome::NotCarried { why: "`externalRelay.existingSecret` wins, there as here".into() },
+                );
+            }
+        }
+        return;
+    }
+    let username = b.input.set("externalRelay.username").cloned();
+    let password = b.input.set("externalRelay.password").cloned();
+    if username.is_none() && password.is_none() {
+        b.note("relay: the official chart gave the relay a random user name and password when the values named none; no credentials here (set `relay.credentialsSecret` if the relay needs them)");
+        return;
+    }
+    let generated = format!("{}-external-relay", fullname(b));
+    let source = |value: Option<Value>, key: &str| match value {
+        Some(v) => Source::Literal(convert::text(&v).unwrap_or_default()),
+        None => Source::Copy { secret: generated.clone(), key: key.to_string() },
+    };
+    let entries = vec![
+        ("username", source(username, &b.input.text("externalRelay.usernameKey"))),
+        ("password", source(password, &b.input.text("externalRelay.passwordKey"))),
+    ];
+    b.put(&format!("{target}.name"), s("mailu-relay"));
+    b.secrets.push(SecretPlan::generic("mailu-relay", "the relay's user name and password", entries));
+}
+
+/// How mail arrives (`expose.mail`, its ports, the LoadBalancer) and how the web does
+/// (`expose.web`, the Ingress); returns the web exposure.
+fn exposure(b: &mut Builder) -> &'static str {
+    let host_port = b.input.flag("front.hostPort.enabled");
+    let service = b.input.flag("front.externalService.enabled");
+    let service_type = b.input.text("front.externalService.type");
+    let mail = match (service, service_type.as_str(), host_port) {
+        (true, "LoadBalancer", _) => "loadBalancer",
+        (_, _, true) => "hostPort",
+        (true, "NodePort", false) => "hostPort",
+        _ => "none",
+    };
+    if service && service_type == "LoadBalancer" && host_port {
+        b.note("expose.mail: loadBalancer — the official values published the mail ports both on host ports and through a LoadBalancer; the LoadBalancer is kept");
+        b.settle(
+            "front.hostPort.enabled",
+            Outcome::NotCarried { why: "the LoadBalancer is kept; one way in for mail here".into() },
+        );
+    }
+    if service && service_type == "NodePort" && !host_port {
+        b.settle(
+            "front.externalService.type",
+            Outcome::Changed {
+                to: "expose.mail".into(),
+                how: "NodePort becomes host ports: NodePorts cannot be the standard mail ports, host ports are (on the nodes that run front)".into(),
+            },
+        );
+    }
+    if service && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort") && mail == "none" {
+        b.settle(
+            "front.externalService.type",
+            Outcome::Changed {
+                to: "expose.mail".into(),
+                how: format!(
+                    "a {service_type} Service reaches nothing outside the cluster: `expose.mail: none`"
+                ),
+            },
+        );
+    }
+    b.put("expose.mail", s(mail));
+    b.decided(
+        &["front.hostPort.enabled", "front.externalService.enabled", "front.externalService.type"],
+        "expose.mail",
+        &format!("with the other exposure settings: `expose.mail: {mail}`"),
+    );
+    if mail == "hostPort" {
+        let kind = if b.input.text("front.kind") == "DaemonSet" { "DaemonSet" } else { "Deployment" };
+        b.put("expose.hostPort.kind", s(kind));
+        b.decided(&["front.kind"], "expose.hostPort.kind", &format!("`expose.hostPort.kind: {kind}`"));
+    } else if b.input.set("front.kind").is_some() {
+        b.settle(
+            "front.kind",
+            Outcome::NotCarried {
+                why: "front's kind matters only with host ports here; otherwise it is a Deployment".into(),
+            },
+        );
+    }
+    if mail != "none" {
+        mail_ports(b, host_port, service);
+    }
+    if mail == "loadBalancer" {
+        if let Some(policy) = b.input.set("front.externalService.ipFamilyPolicy").cloned() {
+            let policy = convert::text(&policy).unwrap_or_default();
+            if ["SingleStack", "PreferDualStack", "RequireDualStack"].contains(&policy.as_str()) {
+                b.put("expose.loadBalancer.ipFamilyPolicy", Value::String(policy));
+            }
+        }
+        if let Some(annotations) = b.input.set("front.externalService.annotations").cloned()
+            && let Ok(converted) = convert(Conv::TextMap, &annotations)
+        {
+            b.put_from(
+                "expose.loadBalancer.annotations",
+                converted.value,
+                "front.externalService.annotations",
+            );
+        }
+    } else {
+        for key in [
+            "front.externalService.ipFamilyPolicy",
+            "front.externalService.annotations",
+            "front.externalService.loadBalancerIP",
+        ] {
+            b.settle(key, Outcome::NotCarried { why: "there is no LoadBalancer here".into() });
+        }
+        b.unput("expose.loadBalancer");
+    }
+    let web = if b.input.flag("ingress.enabled") { "ingress" } else { "none" };
+    b.put("expose.web", s(web));
+    if web == "ingress" {
+        let mut annotations = match b.input.set("ingress.annotations").map(|a| convert(Conv::TextMap, a)) {
+            Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
+            _ => Map::new(),
+        };
+        let mut how = vec!["carried into `expose.ingress.annotations`".to_string()];
+        if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer")) {
+            how.push("the cert-manager issuer becomes `tls.source: certManager` (a Certificate of this chart's own)".into());
+        }
+        if annotations.contains_key("kubernetes.io/ingress.class") {
+            how.push("`kubernetes.io/ingress.class` becomes `expose.ingress.className`".into());
+        }
+        b.decided(&["ingress.annotations"], "expose.ingress", &how.join("; "));
+        for issuer in ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"] {
+            annotations.shift_remove(issuer);
+        }
+        let class = annotations.shift_remove("kubernetes.io/ingress.class");
+        if b.got("expose.ingress.className").is_none()
+            && let Some(class) = class
+        {
+            b.put_from("expose.ingress.className", class, "ingress.annotations");
+        }
+        if !annotations.is_empty() {
+            b.put_from("expose.ingress.annotations", Value::Map(annotations), "ingress.annotations");
+        }
+    } else {
+        for key in ["ingress.annotations", "ingress.ingressClassName"] {
+            b.settle(key, Outcome::NotCarried { why: "the Ingress is off".into() });
+        }
+        b.unput("expose.ingress");
+    }
+    web
+}
+
+/// The optional mail ports front really listened on. The official chart opened a port only
+/// when it named it among Mailu's `PORTS`: 4190 with host ports, and the ports of its
+/// Service; 25, 465 and 993 always.
+fn mail_ports(b: &mut Builder, host_port: bool, service: bool) {
+    let port =
+        |b: &Builder, name: &str| service && b.input.flag(&format!("front.externalService.ports.{name}"));
+    let ports = [
+        ("submission", port(b, "submission"), "587"),
+        ("pop3s", port(b, "pop3s"), "995"),
+        ("sieve", host_port || port(b, "manageSieve"), "4190"),
+        ("imap", port(b, "imap"), "143"),
+        ("pop3", port(b, "pop3"), "110"),
+    ];
+    for (name, open, number) in ports {
+        let key = format!("expose.ports.{name}");
+        if b.ours(&key) != Value::Bool(open) {
+            b.put(&key, Value::Bool(open));
+            if !open {
+                b.defaults.push(format!(
+                    "{key}: false — front did not listen on {number} with the official values (it was not among Mailu's PORTS); set it to true to offer it"
+                ));
+            }
+        }
+    }
+    for name in ["imaps", "smtp", "smtps"] {
+        let key = format!("front.externalService.ports.{name}");
+        if b.input.set(&key) == Some(&Value::Bool(false)) {
+            b.settle(
+                &key,
+                Outcome::NotCarried {
+                    why: "always published here (Mailu listens on it whenever TLS is on)".into(),
+                },
+            );
+        }
+    }
+}
+
+/// Where front's certificate comes from (`tls.*`), and what each setting that took part in
+/// the decision became.
+fn certificate(b: &mut Builder, web: &str) {
+    certificate_source(b, web);
+    let source = convert::text(&b.ours("tls.source")).unwrap_or_default();
+    let secret = convert::text(&b.ours("tls.secretName")).unwrap_or_default();
+    let how = match source.as_str() {
+        "none" | "letsencrypt" => format!("with the other TLS settings: `tls.source: {source}`"),
+        _ => format!("with the other TLS settings: `tls.source: {source}`, `tls.secretName: {secret}`"),
+    };
+    b.decided(
+        &[
+            "ingress.tls",
+            "ingress.tlsFlavorOverride",
+            "ingress.existingSecret",
+            "ingress.selfSigned",
+            "ingress.secrets",
+        ],
+        "tls.source, tls.secretName",
+        &how,
+    );
+}
+
+fn certificate_source(b: &mut Builder, web: &str) {
+    let mail = convert::text(&b.ours("expose.mail")).unwrap_or_default();
+    let tls = b.input.flag("ingress.tls");
+    let flavor = match b.input.text("ingress.tlsFlavorOverride") {
+        f if f.is_empty() => {
+            if tls {
+                "cert".to_string()
+            } else {
+                "notls".to_string()
+            }
+        }
+        f => f,
+    };
+    if flavor == "notls" {
+        if mail == "none" {
+            b.put("tls.source", s("none"));
+            return;
+        }
+        b.note("tls.source: the official values ran Mailu without TLS while its mail ports were open; here mail is always encrypted, so front needs a certificate");
+        b.settle(
+            "ingress.tls",
+            Outcome::Changed {
+                to: "tls.source".into(),
+                how: "TLS stays on here: mail ports are exposed".into(),
+            },
+        );
+    }
+    if flavor.contains("letsencrypt") {
+        if web != "ingress" && mail != "none" {
+            b.put("tls.source", s("letsencrypt"));
+            b.put("expose.web", s("front"));
+            b.note("tls.source: letsencrypt — Mailu obtains the certificate itself, answering on port 80, so front serves the web itself too (`expose.web: front`)");
+            if b.got("expose.hostPort.kind") == Some(&s("DaemonSet")) {
+                b.put("expose.hostPort.kind", s("Deployment"));
+                b.note("expose.hostPort.kind: Deployment — with Let's Encrypt, one front asks for the certificate");
+            }
+            if convert::int(&b.ours("front.replicas")).unwrap_or(1) > 1 {
+                b.put("front.replicas", Value::Int(1));
+                b.note("front.replicas: 1 — Mailu's Let's Encrypt client keeps its certificate on one front's volume");
+            }
+            return;
+        }
+        b.note("tls.source: Mailu's own Let's Encrypt client needs port 80 on front, which the Ingress serves here; the certificate comes from a Secret instead (cert-manager is the way to have one issued: `tls.source: certManager`)");
+        b.settle(
+            "ingress.tlsFlavorOverride",
+            Outcome::Changed {
+                to: "tls.source".into(),
+                how: "letsencrypt behind an Ingress becomes a certificate from a Secret".into(),
+            },
+        );
+    }
+    let annotations = b.input.get("ingress.annotations");
+    let issuer = |key: &str| {
+        annotations.as_map().and_then(|a| a.get(key)).map(|v| convert::text(v).unwrap_or_default())
+    };
+    let fullname = fullname(b);
+    let chart_made: Vec<String> = b
+        .input
+        .get("ingress.secrets")
+        .as_list()
+        .map(|list| {
+            list.iter()
+                .filter_map(|s| s.get_dotted("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let existing = b.input.set("ingress.existingSecret").map(|v| secret_name(v).unwrap_or_default());
+    if let Some((issuer, kind)) = issuer("cert-manager.io/cluster-issuer")
+        .map(|i| (i, "ClusterIssuer"))
+        .or_else(|| issuer("cert-manager.io/issuer").map(|i| (i, "Issuer")))
+    {
+        b.put("tls.source", s("certManager"));
+        b.put_from("tls.certManager.issuer", Value::String(issuer), "ingress.annotations");
+        b.put("tls.certManager.issuerKind", s(kind));
+        if let Some(existing) = existing {
+            b.put_from("tls.secretName", Value::String(existing), "ingress.existingSecret");
+        }
+        b.note("tls.source: certManager — a Certificate of this chart's own replaces the one cert-manager made from the Ingress's annotations");
+    } else if let Some(name) = existing.filter(|n| !chart_made.contains(n)) {
+        b.put_from("tls.secretName", Value::String(name), "ingress.existingSecret");
+    } else {
+        let from = match b.input.set("ingress.existingSecret") {
+            Some(v) => secret_name(v).unwrap_or_default(),
+            None => format!("{fullname}-certificates"),
+        };
+        let made_by_chart = chart_made.contains(&from) || (b.input.flag("ingress.selfSigned") && tls);
+        if made_by_chart {
+            let name = convert::text(&b.ours("tls.secretName")).unwrap_or_default();
+            b.secrets.push(SecretPlan::tls_copy(
+                &name,
+                &from,
+                "front's certificate, copied from the one the official chart made",
+            ));
+            if b.input.flag("ingress.selfSigned") {
+                b.note(format!("tls.secretName: the official chart made a new self-signed certificate ({from}) at every render; the current one is copied into {name}. For a lasting certificate use cert-manager (`tls.source: certManager`)"));
+            }
+        } else {
+            b.put("tls.secretName", Value::String(from.clone()));
+            b.note(format!("tls.secretName: {from} — the Secret the official chart mounted into front; nothing in the official values made it, so check that it exists and that you made it (not the old release)"));
+        }
+    }
+    let others: Vec<&String> = chart_made
+        .iter()
+        .filter(|n| Some(n.as_str()) != b.got("tls.secretName").and_then(Value::as_str))
+        .collect();
+    if !others.is_empty() {
+        b.note(format!(
+            "ingress.secrets: the certificates {} are not carried; the official chart made them from the values, so copy them before removing it if anything else uses them",
+            others.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+}
+
+/// The peers the NetworkPolicies let in: the ingress controller with an Ingress, Prometheus
+/// with a ServiceMonitor. The official values name them (or its defaults do).
+fn network_policy_peers(b: &mut Builder, web: &str) {
+    if b.ours("networkPolicy.enabled") != Value::Bool(true) {
+        return;
+    }
+    let web = convert::text(&b.ours("expose.web")).unwrap_or_else(|_| web.to_string());
+    let proxy = matches!(web.as_str(), "ingress" | "httpRoute");
+    let monitored = ["dovecot", "rspamd"]
+        .iter()
+        .any(|c| b.ours(&format!("{c}.serviceMonitor.enabled")) == Value::Bool(true));
+    for (needed, official, ours, what) in [
+        (proxy, "ingressController", "ingressController", "the ingress controller's pods"),
+        (monitored, "monitoring", "monitoring", "Prometheus' pods"),
+    ] {
+        if !needed {
+            continue;
+        }
+        let mut from_defaults = Vec::new();
+        for (field, target, conv) in [
+            ("namespace", "namespaceLabels", Conv::NamespaceLabel),
+            ("podSelector", "podLabels", Conv::MatchLabels),
+        ] {
+            let key = format!("networkPolicy.{official}.{field}");
+            let to = format!("networkPolicy.{ours}.{target}");
+            if b.got(&to).is_none()
+                && let Ok(converted) = convert(conv, &b.input.get(&key))
+                && converted.value.as_map().is_some_and(|m| !m.is_empty())
+            {
+                b.put(&to, converted.value);
+                from_defaults.push(key);
+            }
+            if b.got(&to).is_none_or(|v| v.as_map().is_some_and(Map::is_empty)) {
+                b.need(&to, &format!("the labels of {what} (the NetworkPolicies let only them in)"));
+            }
+        }
+        if !from_defaults.is_empty() {
+            b.defaults.push(format!(
+                "networkPolicy.{ours}: from the official defaults of {} — check that they select {what}",
+                from_defaults.join(" and ")
+            ));
+        }
+    }
+}
+
+/// The database: an existing server here, whatever the official values ran.
+fn database(b: &mut Builder) {
+    let (kind, embedded) = if b.input.flag("postgresql.enabled") {
+        if b.input.flag("mariadb.enabled") {
+            b.note("database: the official values enabled both MariaDB and PostgreSQL (Mailu used PostgreSQL's flavor with MariaDB's host); PostgreSQL is kept");
+        }
+        ("postgresql", true)
+    } else if b.input.flag("mariadb.enabled") {
+        ("mysql", true)
+    } else if b.input.flag("externalDatabase.enabled") {
+        match b.input.text("externalDatabase.type").as_str() {
+            t @ ("mysql" | "postgresql") => (if t == "mysql" { "mysql" } else { "postgresql" }, false),
+            other => {
+                b.settle(
+                    "externalDatabase.type",
+                    Outcome::NotCarried {
+                        why: format!("{other:?} is not a database type (mysql or postgresql)"),
+                    },
+                );
+                b.need(
+                    "database.type",
+                    "the database's type, mysql or postgresql, and its server under `database`",
+                );
+                return;
+            }
+        }
+    } else {
+        for key in ROUNDCUBE_KEYS {
+            b.settle(
+                key,
+                Outcome::NotCarried {
+                    why:
+                        "with SQLite, Roundcube keeps its database in a file on its own volume, there as here"
+                            .into(),
+                },
+            );
+        }
+        return;
+    };
+    let server = format!("database.{kind}");
+    b.put("database.type", s(kind));
+    let (host, port, name, username) = if embedded {
+        let chart = if kind == "mysql" { "mariadb" } else { "postgresql" };
+        let mut host = subchart_name(b, chart);
+        if b.input.text(&format!("{chart}.architecture")) == "replication" {
+            host.push_str("-primary");
+        }
+        let (name, username) = if kind == "mysql" {
+            (b.input.text("mariadb.auth.database"), b.input.text("mariadb.auth.username"))
+        } else {
+            let or = |global: &str, own: &str| match b.input.text(global) {
+                g if g.is_empty() => b.input.text(own),
+                g => g,
+            };
+            (
+                or("global.postgresql.auth.database", "postgresql.auth.database"),
+                or("global.postgresql.auth.username", "postgresql.auth.username"),
+            )
+        };
+        b.note(format!(
+            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {host} (it keeps its volume, see docs/migrate.md) or point `{server}.host` at your server",
+            if kind == "mysql" { "MariaDB" } else { "PostgreSQL" }
+        ));
+        let port = if kind == "mysql" { 3306 } else { 5432 };
+        (host, port, name, username)
+    } else {
+        let host = b.input.text("externalDatabase.host");
+        if host.is_empty() {
+            b.need(&format!("{server}.host"), "the database server's host");
+        }
+        let port = convert::int(&b.input.get("externalDatabase.port")).unwrap_or(if kind == "mysql" {
+            3306
+        } else {
+            5432
+        });
+        (host, port, b.input.text("externalDatabase.database"), b.input.text("externalDatabase.username"))
+    };
+    let name_key = match (embedded, kind) {
+        (false, _) => "externalDatabase.database",
+        (true, "mysql") => "mariadb.auth.database",
+        (true, _) => "postgresql.auth.database",
+    };
+    if embedded {
+        b.put(&format!("{server}.host"), Value::String(host));
+    } else if !host.is_empty() {
+        b.put_from(&format!("{server}.host"), Value::String(host), "externalDatabase.host");
+    }
+    if Value::Int(port) != b.ours(&format!("{server}.port")) {
+        b.put_from(&format!("{server}.port"), Value::Int(port), "externalDatabase.port");
+    }
+    if Value::String(name.clone()) != b.ours(&format!("{server}.name")) {
+        b.put_from(&format!("{server}.name"), Value::String(name), name_key);
+    }
+    if !embedded && let Some(existing) = b.input.set("externalDatabase.existingSecret").cloned() {
+        let existing = secret_name(&existing).unwrap_or_default();
+        let username_key = b.input.text("externalDatabase.existingSecretUsernameKey");
+        b.put_from(
+            &format!("{server}.existingSecret.name"),
+            Value::String(existing.clone()),
+            "externalDatabase.existingSecret",
+        );
+        b.put_from(
+            &format!("{server}.existingSecret.usernameKey"),
+            Value::String(username_key.clone()),
+            "externalDatabase.existingSecretUsernameKey",
+        );
+        b.put(
+            &format!("{server}.existingSecret.passwordKey"),
+            Value::String(b.input.text("externalDatabase.existingSecretPasswordKey")),
+        );
+        b.note(format!("{server}.existingSecret: check that {existing} holds the user name under {username_key} too (the official chart fell back to `externalDatabase.username` when it did not)"));
+    } else {
+        let password = if embedded {
+            let (chart, key) =
+                if kind == "mysql" { ("mariadb", "mariadb-password") } else { ("postgresql", "password") };
+            match b.input.set(&format!("{chart}.auth.password")) {
+                Some(v) => Source::Literal(convert::text(v).unwrap_or_default()),
+                None => {
+                    let from = match b.input.set(&format!("{chart}.auth.existingSecret")) {
+                        Some(v) => secret_name(v).unwrap_or_default(),
+                        None => subchart_name(b, chart),
+                    };
+                    Source::Copy { secret: from, key: key.into() }
+                }
+            }
+        } else {
+            match b.input.set("externalDatabase.password") {
+                Some(v) => Source::Literal(convert::text(v).unwrap_or_default()),
+                None => Source::Copy {
+                    secret: format!("{}-externaldb", fullname(b)),
+                    key: b.input.text("externalDatabase.existingSecretPasswordKey"),
+                },
+            }
+        };
+        b.put(&format!("{server}.existingSecret.name"), s("mailu-database"));
+        b.secrets.push(SecretPlan::generic(
+            "mailu-database",
+            "the user name and password of Mailu's database",
+            vec![("username", Source::Literal(username)), ("password", password)],
+        ));
+    }
+    for outcome in b.findings.values_mut() {
+        if let Outcome::Changed { to, .. } = outcome {
+            *to = to.replace("<type>", kind);
+        }
+    }
+    webmail_database(b);
+}
+
+const ROUNDCUBE_KEYS: [&str; 7] = [
+    "global.database.roundcube.database",
+    "global.database.roundcube.username",
+    "global.database.roundcube.password",
+    "global.database.roundcube.existingSecret",
+    "global.database.roundcube.existingSecretPasswordKey",
+    "database.mysql.roundcubePassword",
+    "database.postgresql.roundcubePassword",
+];
+
+/// Roundcube's database, on the same server as Mailu's (the official chart put it there
+/// whenever Mailu's was not SQLite).
+fn webmail_database(b: &mut Builder) {
+    if b.ours("webmail.enabled") != Value::Bool(true) {
+        for key in ROUNDCUBE_KEYS {
+            b.settle(key, Outcome::NotCarried { why: "not used: webmail is off".into() });
+        }
+        b.unput("webmail.database");
+        return;
+    }
+    b.put("webmail.database.onServer", Value::Bool(true));
+    let given = [
+        "global.database.roundcube.password",
+        "database.mysql.roundcubePassword",
+        "database.postgresql.roundcubePassword",
+    ]
+    .iter()
+    .find_map(|key| b.input.set(key).map(|v| convert::text(v).unwrap_or_default()));
+    let password = match (given, b.input.set("global.database.roundcube.existingSecret").cloned()) {
+        (_, Some(existing)) => {
+            let key = match b.input.text("global.database.roundcube.existingSecretPasswordKey") {
+                k if k.is_empty() => "roundcube-db-password".to_string(),
+                k => k,
+            };
+            Source::Copy { secret: secret_name(&existing).unwrap_or_default(), key }
+        }
+        (Some(password), None) => Source::Literal(password),
+        (None, None) => {
+            Source::Copy { secret: "mailu-roundcube".into(), key: "roundcube-db-password".into() }
+        }
+    };
+    b.put("webmail.database.existingSecret.name", s("mailu-webmail-database"));
+    b.secrets.push(SecretPlan::generic(
+        "mailu-webmail-database",
+        "the user name and password of Roundcube's database",
+        vec![
+            ("username", Source::Literal(b.input.text("global.database.roundcube.username"))),
+            ("password", password),
+        ],
+    ));
+}
+
+fn redis(b: &mut Builder) {
+    if b.input.flag("externalRedis.enabled") {
+        b.put("redis.builtin", Value::Bool(false));
+        let host = b.input.text("externalRedis.host");
+        if host.is_empty() {
+            b.need("redis.host", "the external Redis's host");
+        } else {
+            b.put_from("redis.host", Value::String(host), "externalRedis.host");
+        }
+        if let Ok(port) = convert::int(&b.input.get("externalRedis.port"))
+            && Value::Int(port) != b.ours("redis.port")
+        {
+            b.put_from("redis.port", Value::Int(port), "externalRedis.port");
+        }
+        for key in ["redis.master.resources.requests", "redis.master.resources.limits"] {
+            b.settle(key, Outcome::NotCarried { why: "Redis is external".into() });
+        }
+        return;
+    }
+    for key in ["externalRedis.host", "externalRedis.port"] {
+        b.settle(key, Outcome::NotCarried { why: "not used: `externalRedis.enabled` is off".into() });
+    }
+    if b.input.set("redis.enabled") == Some(&Value::Bool(false)) {
+        b.note("redis.builtin: the official values turned the Redis sub-chart off without naming an external one (Mailu could not work); the built-in Redis is used here");
+    }
+    resources(b, "redis.master.resources", "redis.resources");
+}
+
+/// The claims: one per component here; the data moves.
+fn storage(b: &mut Builder) {
+    let clamav_class =
+        ["global.storageClass", "clamav.persistence.storageClass", "global.defaultStorageClass"]
+            .iter()
+            .map(|k| b.input.text(k))
+            .find(|c| !c.is_empty());
+    if let Some(class) = clamav_class.filter(|c| c != "-") {
+        b.put_from(
+            "clamav.persistence.storageClass",
+            Value::String(class),
+            "clamav.persistence.storageClass",
+        );
+    }
+    for (component, there, here) in super::table::LAYOUT {
+        let key = format!("{component}.persistence.existingClaim");
+        if b.input.set(&key).is_some() && b.got(&key).is_some() {
+            let how = format!(
+                "carried; move its data first: the official chart kept it in {there}, this chart reads it from {here}"
+            );
+            b.settle(&key, Outcome::Changed { to: key.clone(), how });
+        }
+    }
+    if b.input.flag("persistence.single_pvc") {
+        let claim = match b.input.text("persistence.existingClaim") {
+            c if c.is_empty() => format!("{}-storage", fullname(b)),
+            c => c,
+        };
+        b.note(format!("the data: the official chart kept it on one claim ({claim}); here each component has its own. Copy it as docs/migrate.md shows before starting Mailu"));
+    } else {
+        b.note("the data: the official chart's claims keep each component's data in sub-directories; copy it as docs/migrate.md shows before starting Mailu");
+    }
+}
+
+/// A component's resources: exactly the CPU and memory the official values gave (nothing
+/// where they gave nothing), when they gave any.
+fn resources(b: &mut Builder, official: &str, ours: &str) {
+    let requests = b.input.set(&format!("{official}.requests")).cloned();
+    let limits = b.input.set(&format!("{official}.limits")).cloned();
+    if requests.is_none() && limits.is_none() {
+        return;
+    }
+    for (kind, given) in [("requests", requests), ("limits", limits)] {
+        let key = format!("{official}.{kind}");
+        let map = given.as_ref().and_then(Value::as_map).cloned().unwrap_or_default();
+        let mut left_out = Vec::new();
+        for resource in ["cpu", "memory"] {
+            let quantity =
+                map.get(resource).map(|q| convert::text(q).unwrap_or_default()).unwrap_or_default();
+            b.put_from(&format!("{ours}.{kind}.{resource}"), Value::String(quantity), &key);
+        }
+        left_out.extend(map.keys().filter(|k| !["cpu", "memory"].contains(&k.as_str())).cloned());
+        if given.is_some() && !left_out.is_empty() {
+            b.settle(
+                &key,
+                Outcome::Changed {
+                    to: format!("{ours}.{kind}"),
+                    how: format!("CPU and memory only here; {} left out", left_out.join(", ")),
+                },
+            );
+        }
+    }
+}
+
+/// A security context the official chart set when its `enabled` was true: the map without
+/// `enabled`, with the official defaults of its listed fields.
+fn security_context(b: &mut Builder, component: &str, name: &str, fields: &[(&str, &str)]) {
+    let base = format!("{component}.{name}");
+    let given = b.input.tree.get_dotted(&base).and_then(Value::as_map).cloned().unwrap_or_default();
+    if !b.input.flag(&format!("{base}.enabled")) {
+        for key in given.keys().filter(|k| *k != "enabled") {
+            b.settle(
+                &format!("{base}.{key}"),
+                Outcome::NotCarried { why: format!("not used: `{base}.enabled` is off") },
+            );
+        }
+        return;
+    }
+    let mut context = Map::new();
+    for (field, _) in fields {
+        context.insert(field.to_string(), normalize(&b.input.get(&format!("{base}.{field}"))));
+    }
+    for (key, value) in &given {
+        if key != "enabled" && *value != Value::Null {
+            context.insert(key.clone(), normalize(value));
+        }
+    }
+    b.put_from(&format!("{component}.{name}"), Value::Map(context), &base);
+    b.note(format!("{base}: carried; it replaces this chart's restricted default for {component}"));
+}
+
+/// What became of the web, once the certificate had its say (Let's Encrypt brings it to front).
+fn web_decided(b: &mut Builder) {
+    let web = convert::text(&b.ours("expose.web")).unwrap_or_default();
+    b.decided(&["ingress.enabled"], "expose.web", &format!("`expose.web: {web}`"));
+    if web == "none" {
+        b.note("expose.web: none — the official chart served the web only through its Ingress, which is off; if you route the web to front yourself (an HTTPRoute to a Gateway, say), set `expose.web: httpRoute` and name the Gateway in `expose.httpRoute.parentRefs`");
+    }
+}

@@ -1,0 +1,612 @@
+//! `mailu-chart migrate`: values written for Mailu's official chart (our own files under
+//! tests/migrate/, with the keys and shapes of the official chart's CI values, README and
+//! SETUPS examples) become values that validate, render, pass kubernetes-validate --strict
+//! and diff clean; what each setting group becomes; the report; bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use helm_engine::Value;
+use mailu_chart::migrate::{self, Migration, Options, Outcome};
+use mailu_chart::render::{Manifest, output};
+use predicates::str::contains;
+
+fn mailu_chart() -> Command {
+    let mut cmd = Command::cargo_bin("mailu-chart").unwrap();
+    cmd.current_dir(common::root());
+    cmd
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    common::files_in("tests/migrate", "yaml")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    common::root().join(format!("tests/migrate/{name}.yaml"))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// Migrates a fixture in process.
+fn migrated(name: &str) -> Migration {
+    let user = common::user_values(&[&fixture(name)], &[]);
+    migrate::migrate(&user.values, &Options::default())
+}
+
+/// The migrated value at a dotted key of ours.
+fn at(m: &Migration, key: &str) -> Option<Value> {
+    Value::Map(m.values.clone()).get_dotted(key).cloned()
+}
+
+fn text(value: &str) -> Option<Value> {
+    Some(Value::String(value.into()))
+}
+
+fn outcome<'a>(m: &'a Migration, key: &str) -> &'a Outcome {
+    m.findings.get(key).unwrap_or_else(|| panic!("{key} is not in the report: {:?}", m.findings.keys()))
+}
+
+fn not_carried(m: &Migration, key: &str) -> String {
+    match outcome(m, key) {
+        Outcome::NotCarried { why } => why.clone(),
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+fn changed(m: &Migration, key: &str) -> (String, String) {
+    match outcome(m, key) {
+        Outcome::Changed { to, how } => (to.clone(), how.clone()),
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+/// Runs the command on a fixture: the values file and the report.
+fn run_migrate(path: &Path, dir: &Path) -> (PathBuf, String) {
+    let out = dir.join(format!("{}.yaml", stem(path)));
+    let report = dir.join(format!("{}.txt", stem(path)));
+    mailu_chart()
+        .arg("migrate")
+        .arg(common::short(path))
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success();
+    (out, std::fs::read_to_string(report).unwrap())
+}
+
+fn is_built_in(manifest: &Manifest) -> bool {
+    let api = manifest.object.get_dotted("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    api.split_once('/').is_none_or(|(group, _)| {
+        ["apps", "batch", "policy", "networking.k8s.io", "rbac.authorization.k8s.io"].contains(&group)
+    })
+}
+
+#[test]
+fn every_fixture_migrates_to_values_that_validate_render_and_diff_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let validator = common::Oracle::KubernetesValidate.find();
+    let helms = common::helms();
+    for path in fixtures() {
+        let name = stem(&path);
+        let (values, _) = run_migrate(&path, dir.path());
+        mailu_chart().args(["validate", "-f"]).arg(&values).assert().success();
+        let manifests = common::render(&[&values], &[]);
+        assert!(!manifests.is_empty(), "{name}: nothing rendered");
+        if let Some(validator) = &validator {
+            let built_in: Vec<Manifest> = manifests.into_iter().filter(is_built_in).collect();
+            let file = dir.path().join(format!("{name}-objects.yaml"));
+            std::fs::write(&file, output::stream(&built_in)).unwrap();
+            let out =
+                common::run(validator, &["--strict", "--quiet", "-k", "1.33.0", &file.display().to_string()]);
+            let report =
+                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && !report.contains("ERROR"),
+                "{name}: kubernetes-validate:\n{report}"
+            );
+        }
+        mailu_chart()
+            .args(["diff", "-f"])
+            .arg(&values)
+            .assert()
+            .success()
+            .stdout(contains("render and chart (built-in renderer) are equivalent"));
+        for (helm_name, helm) in &helms {
+            let assert = mailu_chart()
+                .args(["diff", "--engine", "helm", "--chart", "chart-out", "--helm"])
+                .arg(helm)
+                .arg("-f")
+                .arg(&values)
+                .assert();
+            let output = assert.get_output();
+            assert!(
+                output.status.success(),
+                "{name} with {helm_name}: {}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn migrated_values_and_reports_match_the_reviewed_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in fixtures() {
+        let (values, report) = run_migrate(&path, dir.path());
+        insta::assert_snapshot!(format!("values-{}", stem(&path)), std::fs::read_to_string(values).unwrap());
+        insta::assert_snapshot!(format!("report-{}", stem(&path)), report);
+    }
+}
+
+#[test]
+fn the_values_go_to_standard_output_and_the_report_to_standard_error() {
+    let path = fixture("getting-started");
+    let first = mailu_chart().arg("migrate").arg(common::short(&path)).assert().success();
+    let output = first.get_output();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("# mailu-chart values, written by `mailu-chart migrate`"), "{stdout}");
+    assert!(stdout.contains("domain: mail.example.org\n"), "{stdout}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Carried ("));
+    let again = mailu_chart().arg("migrate").arg(common::short(&path)).output().unwrap();
+    assert_eq!(output.stdout, again.stdout, "the output is deterministic");
+    assert_eq!(output.stderr, again.stderr, "the report is deterministic");
+}
+
+#[test]
+fn no_password_of_the_official_values_reaches_the_values_file() {
+    let secrets = [
+        ("getting-started", &["a-secret-key-of-the-old-chart", "first-admin-pw"][..]),
+        ("complete", &["ci-secret-key", "ci-admin-pw", "ci-api-token", "old-style-pw"]),
+        ("embedded-postgresql", &["pg-user-pw", "pg-root-pw"]),
+        ("embedded-mariadb", &["roundcube-pw"]),
+        ("external-relay", &["relay-pw", "relay-user@example.com"]),
+        ("identity", &["ignored-because-of-existingSecret"]),
+    ];
+    for (name, passwords) in secrets {
+        let yaml = migrated(name).values_yaml(&[]);
+        for password in passwords {
+            assert!(!yaml.contains(password), "{name}: {password} is in the values:\n{yaml}");
+        }
+    }
+}
+
+#[test]
+fn identity_and_the_secrets_of_a_first_installation() {
+    let m = migrated("getting-started");
+    assert_eq!(at(&m, "domain"), text("mail.example.org"));
+    assert_eq!(at(&m, "hostnames"), Some(Value::List(vec![Value::String("mail.example.org".into())])));
+    // The official default, stated: ours has none.
+    assert_eq!(at(&m, "subnet"), text("10.42.0.0/16"));
+    assert_eq!(at(&m, "logLevel"), text("INFO"));
+    assert_eq!(at(&m, "messageSizeLimitMb"), Some(Value::Int(100)));
+    assert_eq!(at(&m, "storage.storageClass"), text("standard"));
+    // The account was never enabled there: nothing to carry.
+    assert_eq!(not_carried(&m, "initialAccount.password"), "not used: `initialAccount.enabled` is off");
+    assert_eq!(at(&m, "initialAccount"), None);
+    let plan = &m.secrets[0];
+    assert_eq!(plan.name, "mailu-secret-key");
+    assert_eq!(
+        plan.command("mailu"),
+        "kubectl -n mailu create secret generic mailu-secret-key \\\n  --from-literal=secret-key='a-secret-key-of-the-old-chart'"
+    );
+    assert_eq!(changed(&m, "secretKey").0, "secrets.secretKey");
+}
+
+#[test]
+fn secrets_made_by_the_operator_are_named_directly() {
+    let m = migrated("identity");
+    assert_eq!(at(&m, "secrets.secretKey.name"), text("mailu-keys"));
+    assert_eq!(at(&m, "initialAccount.passwordSecret.name"), text("mailu-keys"));
+    assert_eq!(at(&m, "initialAccount.passwordSecret.key"), text("initial-account-password"));
+    assert_eq!(at(&m, "initialAccount.mode"), text("ifmissing"));
+    assert_eq!(at(&m, "api.tokenSecret.name"), text("mailu-keys"));
+    assert_eq!(at(&m, "api.tokenSecret.key"), text("token"));
+    assert!(m.secrets.is_empty(), "{:?}", m.secrets);
+    assert_eq!(not_carried(&m, "secretKey"), "`existingSecret` wins, there as here");
+    assert_eq!(not_carried(&m, "api.webPath"), "the API is served under `/api` here");
+    assert_eq!(at(&m, "clusterDomain"), text("k8s.example.internal"));
+    assert_eq!(at(&m, "commonLabels.environment"), text("production"));
+}
+
+#[test]
+fn generated_secrets_are_copied_from_the_old_release() {
+    let user = common::user_values(&[&fixture("loadbalancer")], &[]);
+    let options = Options { release_name: "mail".into(), namespace: "mail-ns".into() };
+    let m = migrate::migrate(&user.values, &options);
+    let command = m.secrets[0].command(&options.namespace);
+    assert_eq!(
+        command,
+        "kubectl -n mail-ns create secret generic mailu-secret-key \\\n  --from-literal=secret-key=\"$(kubectl -n mail-ns get secret mail-mailu-secret -o jsonpath='{.data.secret-key}' | base64 -d)\""
+    );
+}
+
+#[test]
+fn embedded_databases_become_servers_of_their_own() {
+    let m = migrated("embedded-mariadb");
+    assert_eq!(at(&m, "database.type"), text("mysql"));
+    assert_eq!(at(&m, "database.mysql.host"), text("mailu-mariadb"));
+    assert_eq!(at(&m, "database.mysql.name"), text("maildb"));
+    assert_eq!(at(&m, "database.mysql.existingSecret.name"), text("mailu-database"));
+    let database = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap();
+    let command = database.command("mailu");
+    assert!(command.contains("--from-literal=username='mailuser'"), "{command}");
+    assert!(
+        command.contains("get secret mariadb-credentials -o jsonpath='{.data.mariadb-password}'"),
+        "{command}"
+    );
+    // Roundcube's database stays on that server.
+    assert_eq!(at(&m, "webmail.database.onServer"), Some(Value::Bool(true)));
+    let roundcube = m.secrets.iter().find(|s| s.name == "mailu-webmail-database").unwrap().command("mailu");
+    assert!(
+        roundcube.contains("username='rcuser'") && roundcube.contains("password='roundcube-pw'"),
+        "{roundcube}"
+    );
+    assert!(not_carried(&m, "mariadb.primary.persistence.size").contains("Bitnami database sub-chart"));
+
+    let m = migrated("embedded-postgresql");
+    assert_eq!(at(&m, "database.type"), text("postgresql"));
+    assert_eq!(at(&m, "database.postgresql.host"), text("mailu-postgresql"));
+    assert_eq!(at(&m, "database.postgresql.name"), text("mail"));
+    let command = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap().command("mailu");
+    assert!(command.contains("username='mail'") && command.contains("password='pg-user-pw'"), "{command}");
+    assert!(not_carried(&m, "postgresql.auth.postgresPassword").contains("superuser"));
+    assert_eq!(at(&m, "webmail.database"), None, "webmail is off");
+}
+
+#[test]
+fn an_external_database_and_redis_are_carried() {
+    let m = migrated("external-database");
+    assert_eq!(at(&m, "database.postgresql.host"), text("pg.databases.svc.cluster.local"));
+    assert_eq!(at(&m, "database.postgresql.port"), Some(Value::Int(5433)));
+    assert_eq!(at(&m, "database.postgresql.name"), text("mailu_prod"));
+    assert_eq!(at(&m, "database.postgresql.existingSecret.name"), text("mailu-pg"));
+    assert_eq!(at(&m, "database.postgresql.existingSecret.usernameKey"), text("user"));
+    assert_eq!(at(&m, "database.postgresql.existingSecret.passwordKey"), text("pass"));
+    assert_eq!(changed(&m, "externalDatabase.host").0, "database.postgresql.host");
+    assert_eq!(not_carried(&m, "externalDatabase.appendix"), "Mailu 2024.06 does not read DB_APPENDIX");
+    assert_eq!(at(&m, "webmail.database.name"), text("rc_prod"));
+    let roundcube = m.secrets.iter().find(|s| s.name == "mailu-webmail-database").unwrap().command("mailu");
+    assert!(roundcube.contains("get secret roundcube-pg -o jsonpath='{.data.pass}'"), "{roundcube}");
+    assert_eq!(at(&m, "redis.builtin"), Some(Value::Bool(false)));
+    assert_eq!(at(&m, "redis.host"), text("redis.cache.svc.cluster.local"));
+    assert_eq!(at(&m, "redis.port"), Some(Value::Int(6380)));
+}
+
+#[test]
+fn the_mail_ports_arrive_the_same_way() {
+    let m = migrated("front-daemonset");
+    assert_eq!(at(&m, "expose.mail"), text("hostPort"));
+    assert_eq!(at(&m, "expose.hostPort.kind"), text("DaemonSet"));
+    assert_eq!(at(&m, "front.nodeSelector.node-role/mail"), text("true"));
+    // Host ports there opened only 4190 of the optional ports.
+    assert_eq!(at(&m, "expose.ports.submission"), Some(Value::Bool(false)));
+    assert_eq!(at(&m, "expose.ports.pop3s"), Some(Value::Bool(false)));
+
+    let m = migrated("loadbalancer");
+    assert_eq!(at(&m, "expose.mail"), text("loadBalancer"));
+    assert_eq!(at(&m, "expose.loadBalancer.ip"), text("192.0.2.25"));
+    assert_eq!(at(&m, "expose.loadBalancer.ipFamilyPolicy"), text("PreferDualStack"));
+    assert_eq!(
+        at(&m, "expose.loadBalancer.annotations")
+            .and_then(|a| a.as_map().and_then(|m| m.get("metallb.universe.tf/address-pool").cloned())),
+        text("mail")
+    );
+    assert_eq!(at(&m, "expose.ports.imap"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "front.replicas"), Some(Value::Int(2)));
+    assert!(
+        not_carried(&m, "front.externalService.externalTrafficPolicy").starts_with("always `Local` here")
+    );
+    assert!(not_carried(&m, "ingress.proxyProtocol.smtp").contains("only behind Traefik"));
+    assert!(not_carried(&m, "ingress.realIpFrom").contains("Mailu's trust rests on it"));
+
+    let m = migrated("nodeport");
+    assert_eq!(at(&m, "expose.mail"), text("hostPort"));
+    assert!(changed(&m, "front.externalService.type").1.starts_with("NodePort becomes host ports"));
+    assert!(not_carried(&m, "front.externalService.nodePorts.imaps").starts_with("no NodePort Service here"));
+
+    let m = migrated("k3s-klipper");
+    assert_eq!(at(&m, "expose.mail"), text("loadBalancer"));
+    assert_eq!(
+        outcome(&m, "externalService"),
+        &Outcome::Unknown { why: "not a setting of the official chart 2.7.1".into() }
+    );
+}
+
+#[test]
+fn the_web_and_the_certificate() {
+    let m = migrated("ingress-cert-manager");
+    assert_eq!(at(&m, "expose.web"), text("ingress"));
+    assert_eq!(at(&m, "expose.ingress.className"), text("nginx"));
+    assert_eq!(
+        at(&m, "expose.ingress.annotations"),
+        Some(Value::Map(helm_engine::Map::from_iter([(
+            "nginx.ingress.kubernetes.io/proxy-body-size".to_string(),
+            Value::String("60m".into())
+        )])))
+    );
+    assert_eq!(at(&m, "tls.source"), text("certManager"));
+    assert_eq!(at(&m, "tls.certManager.issuer"), text("letsencrypt-prod"));
+    assert_eq!(at(&m, "tls.certManager.issuerKind"), text("ClusterIssuer"));
+    let peer = at(&m, "networkPolicy.ingressController").unwrap();
+    assert_eq!(
+        peer.get_dotted("namespaceLabels").unwrap().as_map().unwrap()["kubernetes.io/metadata.name"],
+        Value::String("ingress".into())
+    );
+    assert_eq!(
+        peer.get_dotted("podLabels").unwrap().as_map().unwrap()["app.kubernetes.io/name"],
+        Value::String("ingress-nginx".into())
+    );
+    assert!(not_carried(&m, "ingress.extraHosts").contains("an Ingress of your own"));
+
+    let m = migrated("existing-certificate");
+    assert_eq!(at(&m, "tls.secretName"), text("mail-example-com-tls"));
+    assert_eq!(at(&m, "tls.source"), None, "a Secret, our default");
+    assert_eq!(at(&m, "expose.ingress.className"), text("traefik"));
+    assert!(m.secrets.iter().all(|s| !s.tls));
+
+    let m = migrated("complete");
+    let copy = m.secrets.iter().find(|s| s.tls).unwrap();
+    assert_eq!(copy.name, "mailu-tls");
+    assert!(copy.command("mailu").contains("get secret mailu-certificates -o jsonpath='{.data.tls\\.crt}'"));
+
+    let m = migrated("httproute");
+    assert_eq!(at(&m, "expose.web"), text("none"));
+    assert_eq!(at(&m, "tls.secretName"), text("mail-example-com-tls"));
+    assert!(m.notes.iter().any(|n| n.contains("set `expose.web: httpRoute`")), "{:?}", m.notes);
+
+    let m = migrated("letsencrypt");
+    assert_eq!(at(&m, "tls.source"), text("letsencrypt"));
+    assert_eq!(at(&m, "expose.web"), text("front"));
+    assert_eq!(at(&m, "tls.letsencryptShortchain"), Some(Value::Bool(true)));
+    assert_eq!(changed(&m, "ingress.enabled").1, "`expose.web: front`");
+}
+
+#[test]
+fn mailus_own_settings() {
+    let m = migrated("timezone");
+    for (key, value) in [
+        ("timezone", text("Europe/Paris")),
+        ("postmaster", text("hostmaster")),
+        ("recipientDelimiter", text("+-")),
+        ("dmarc.rua", text("dmarc-reports")),
+        ("credentialRounds", Some(Value::Int(14))),
+        ("sessions.timeoutSeconds", Some(Value::Int(7200))),
+        ("sessions.lifetimeSeconds", Some(Value::Int(604800))),
+        ("authentication.requireTokens", Some(Value::Bool(true))),
+        ("customization.logoBackground", text("#003366")),
+        ("limits.authentication.perNetwork", text("10/hour")),
+        ("limits.authentication.ipv4Prefix", Some(Value::Int(26))),
+        ("limits.authentication.exemptionSeconds", Some(Value::Int(3600))),
+        ("limits.messages.perUser", text("500/day")),
+        ("tls.outboundLevel", text("encrypt")),
+        ("tls.deferOnError", Some(Value::Bool(false))),
+        ("tls.inboundEnforce", Some(Value::Bool(true))),
+        ("authentication.proxy.header", text("X-Forwarded-Email")),
+        ("authentication.proxy.createUsers", Some(Value::Bool(true))),
+        ("dovecot.compression", text("zstd")),
+        ("rspamd.antivirusAction", text("reject")),
+        ("fetchmail.delaySeconds", Some(Value::Int(300))),
+        ("webmail.type", text("snappymail")),
+    ] {
+        assert_eq!(at(&m, key), value, "{key}");
+    }
+    let list =
+        |items: &[&str]| Some(Value::List(items.iter().map(|i| Value::String(i.to_string())).collect()));
+    assert_eq!(at(&m, "limits.authentication.exemptNetworks"), list(&["192.0.2.0/24", "198.51.100.0/24"]));
+    assert_eq!(
+        at(&m, "limits.messages.exemptSenders"),
+        list(&["newsletter@example.com", "alerts@example.com"])
+    );
+    assert_eq!(at(&m, "authentication.proxy.trustedNetworks"), list(&["10.0.0.10/32"]));
+    assert_eq!(at(&m, "welcomeMessage.enabled"), None, "off there, off here");
+    assert!(not_carried(&m, "sessionCookieSecure").starts_with("follows TLS here"));
+    assert!(not_carried(&m, "webmail.uri").contains("/webmail"));
+
+    let m = migrated("getting-started");
+    let (to, how) = changed(&m, "limits.authRatelimit.ip");
+    assert_eq!(to, "limits.authentication.perNetwork");
+    assert!(how.ends_with("kept 30/minute, left out 1000/hour"), "{how}");
+    assert_eq!(at(&m, "limits.authentication.perNetwork"), text("30/minute"));
+    // Not set there: the official defaults, which Mailu's differ from, are kept.
+    assert_eq!(at(&m, "limits.authentication.ipv6Prefix"), Some(Value::Int(56)));
+    assert_eq!(at(&m, "welcomeMessage.enabled"), Some(Value::Bool(true)));
+    for component in ["webmail", "clamav", "tika", "oletools"] {
+        assert_eq!(at(&m, &format!("{component}.enabled")), Some(Value::Bool(true)), "{component}");
+    }
+    assert!(
+        m.defaults.iter().any(|d| d.starts_with("networkPolicy.enabled true (official false)")),
+        "{:?}",
+        m.defaults
+    );
+}
+
+#[test]
+fn the_relay_and_its_credentials() {
+    let m = migrated("external-relay");
+    assert_eq!(at(&m, "relay.host"), text("[smtp.provider.example]:587"));
+    assert_eq!(at(&m, "relay.credentialsSecret.name"), text("mailu-relay"));
+    let command = m.secrets.iter().find(|s| s.name == "mailu-relay").unwrap().command("mailu");
+    assert!(command.contains("--from-literal=password='relay-pw-'\\''quoted'\\'''"), "{command}");
+    assert!(not_carried(&m, "externalRelay.networks").contains("RELAYNETS"));
+}
+
+#[test]
+fn configuration_overrides() {
+    let m = migrated("overrides");
+    for (key, file) in [
+        ("front.overrides", "status.conf"),
+        ("postfix.overrides", "postfix.cf"),
+        ("dovecot.overrides", "dovecot.conf"),
+        ("rspamd.overrides", "multimap.conf"),
+    ] {
+        let overrides = at(&m, key).unwrap();
+        assert!(overrides.as_map().unwrap().contains_key(file), "{key}");
+        assert_eq!(outcome(&m, key), &Outcome::Carried { to: key.into() });
+    }
+}
+
+#[test]
+fn pod_settings() {
+    let m = migrated("pod-extras");
+    assert_eq!(at(&m, "admin.initContainers").unwrap().as_list().unwrap().len(), 1);
+    let env = at(&m, "admin.extraEnv").unwrap();
+    assert_eq!(env.as_list().unwrap().len(), 1, "SUBNET is left out");
+    assert!(changed(&m, "admin.extraEnvVars").1.contains("SUBNET left out"));
+    assert!(
+        not_carried(&m, "admin.extraEnvVarsCM")
+            .starts_with("no `envFrom` here: name each variable in `admin.extraEnv`")
+    );
+    assert_eq!(at(&m, "admin.priorityClassName"), text("high"));
+    assert_eq!(at(&m, "admin.terminationGracePeriodSeconds"), Some(Value::Int(20)));
+    assert_eq!(at(&m, "admin.revisionHistoryLimit"), Some(Value::Int(5)));
+    assert_eq!(
+        at(&m, "admin.serviceAnnotations").unwrap().as_map().unwrap()["example.com/scrape"],
+        Value::String("false".into())
+    );
+    assert_eq!(at(&m, "admin.probes.liveness.periodSeconds"), Some(Value::Int(20)));
+    assert_eq!(at(&m, "admin.probes.liveness.timeoutSeconds"), Some(Value::Int(3)));
+    assert_eq!(at(&m, "admin.probes.startup.failureThreshold"), Some(Value::Int(90)));
+    assert_eq!(at(&m, "admin.podSecurityContext.fsGroup"), Some(Value::Int(1000)));
+    assert_eq!(at(&m, "admin.containerSecurityContext"), None, "not enabled there");
+    assert!(not_carried(&m, "admin.updateStrategy.type").contains("Recreate"));
+    assert!(not_carried(&m, "admin.schedulerName").contains("default scheduler"));
+    assert_eq!(at(&m, "rspamd.extraContainers").unwrap().as_list().unwrap().len(), 1);
+    assert_eq!(at(&m, "rspamd.topologySpreadConstraints").unwrap().as_list().unwrap().len(), 1);
+    assert!(at(&m, "clamav.affinity.podAffinity").is_some());
+    assert!(not_carried(&m, "clamav.persistence.selector").contains("no selector"));
+
+    let m = migrated("complete");
+    let (_, how) = changed(&m, "admin.initContainers");
+    assert!(how.contains("wait-for-redis left out: it holds a template expression"), "{how}");
+    assert!(not_carried(&m, "front.logLevel").contains("`logLevel`"));
+}
+
+#[test]
+fn resources_are_exactly_those_given() {
+    let m = migrated("resources");
+    assert_eq!(at(&m, "admin.resources.limits.cpu"), text("1"));
+    assert_eq!(at(&m, "admin.resources.requests.cpu"), text("0.1"));
+    assert_eq!(at(&m, "clamav.resources.limits.memory"), text("3Gi"));
+    // No limits there: none here.
+    assert_eq!(at(&m, "postfix.resources.limits.memory"), text(""));
+    assert_eq!(at(&m, "dovecot.resources.requests.cpu"), text(""));
+    assert!(changed(&m, "postfix.resources.requests").1.contains("ephemeral-storage left out"));
+    let m = migrated("complete");
+    assert_eq!(at(&m, "redis.resources.limits.cpu"), text("1"));
+}
+
+#[test]
+fn images_and_their_registry() {
+    let m = migrated("images");
+    assert_eq!(at(&m, "images.registry"), text("registry.example.com/mailu"));
+    assert_eq!(at(&m, "images.tag"), text("2024.06.40"));
+    assert_eq!(at(&m, "images.pullPolicy"), text("Always"));
+    assert_eq!(
+        at(&m, "images.pullSecrets"),
+        Some(Value::List(vec![
+            Value::String("mirror-credentials".into()),
+            Value::String("clamav-credentials".into())
+        ]))
+    );
+    assert_eq!(at(&m, "front.image.tag"), text("2024.06.41"));
+    assert_eq!(at(&m, "front.image.digest"), text(&format!("sha256:{}", "1".repeat(64))));
+    assert_eq!(at(&m, "admin.image.repository"), text("registry.example.com/example/mailu-admin"));
+    assert_eq!(at(&m, "clamav.image.repository"), text("registry.example.com/clamav/clamav-debian"));
+}
+
+#[test]
+fn storage_and_the_data() {
+    let m = migrated("persistence");
+    assert_eq!(at(&m, "dovecot.persistence.existingClaim"), text("dovecot-mail"));
+    assert_eq!(at(&m, "dovecot.persistence.size"), text("200Gi"));
+    assert!(changed(&m, "dovecot.persistence.existingClaim").1.contains("`dovecotmail/`"));
+    assert!(not_carried(&m, "persistence.storageClass").starts_with("`-` (no storage class"));
+    assert!(not_carried(&m, "persistence.accessModes").contains("ReadWriteOnce"));
+    assert_eq!(at(&m, "clamav.persistence.storageClass"), text("slow"));
+    assert_eq!(
+        outcome(&m, "persistence.accessMode"),
+        &Outcome::Unknown {
+            why: "not a setting of the official chart 2.7.1 (did you mean persistence.accessModes?)".into()
+        }
+    );
+    assert!(m.notes.iter().any(|n| n.contains("one claim (mailu-storage)")), "{:?}", m.notes);
+}
+
+#[test]
+fn metrics() {
+    let m = migrated("complete");
+    assert_eq!(at(&m, "dovecot.serviceMonitor.enabled"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "dovecot.serviceMonitor.interval"), text("1m"));
+    assert_eq!(at(&m, "rspamd.serviceMonitor.metricRelabelings").unwrap().as_list().unwrap().len(), 1);
+    // NetworkPolicies let Prometheus in: the official defaults name its pods.
+    let monitoring = at(&m, "networkPolicy.monitoring.namespaceLabels").unwrap();
+    assert_eq!(
+        monitoring.as_map().unwrap()["kubernetes.io/metadata.name"],
+        Value::String("monitoring".into())
+    );
+    assert_eq!(
+        at(&m, "dovecot.fullTextSearch.languages"),
+        Some(Value::List(vec![Value::String("en".into()), Value::String("de".into())]))
+    );
+}
+
+#[test]
+fn values_missing_what_ours_require_say_what_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fragment.yaml");
+    std::fs::write(&file, "front:\n  kind: DaemonSet\n").unwrap();
+    mailu_chart()
+        .arg("migrate")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(contains("Before installing, add or correct (2):\n  domain: the mail domain"));
+}
+
+#[test]
+fn values_not_valid_here_are_left_out_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("placeholder.yaml");
+    std::fs::write(
+        &file,
+        "domain: example.com\nhostnames: [mail.example.com]\ningress:\n  existingSecret: NAME_OF_SECRET\n",
+    )
+    .unwrap();
+    let user = common::user_values(&[&file], &[]);
+    let m = migrate::migrate(&user.values, &Options::default());
+    assert_eq!(at(&m, "tls.secretName"), None);
+    assert!(
+        not_carried(&m, "ingress.existingSecret")
+            .starts_with("not valid here: tls.secretName must be a Kubernetes object name")
+    );
+    assert!(m.to_add.iter().any(|(key, _)| key == "tls.secretName"));
+    assert!(m.check().is_ok());
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_yaml = dir.path().join("not-yaml.yaml");
+    std::fs::write(&not_yaml, "domain: [unclosed\n").unwrap();
+    mailu_chart().arg("migrate").arg(&not_yaml).assert().code(1).stderr(contains("invalid YAML"));
+    let list = dir.path().join("list.yaml");
+    std::fs::write(&list, "- domain\n").unwrap();
+    mailu_chart()
+        .arg("migrate")
+        .arg(&list)
+        .assert()
+        .code(1)
+        .stderr(contains("a values document must be a map of keys, found a list"));
+    mailu_chart()
+        .args(["migrate", "no-such-file.yaml"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot read no-such-file.yaml: no such file"));
+    mailu_chart().arg("migrate").assert().code(2);
+}
