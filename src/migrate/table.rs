@@ -236,7 +236,7 @@ pub const RULES: &[Rule] = &[
     dropped("nodeSelector", "it pinned the `persistence.hostPath` volume to a node; there are no hostPath volumes here"),
     changed("imageRegistry", "images.registry", Conv::MailuRegistry, "ours includes the `mailu` path of the images: `<imageRegistry>/mailu`"),
     changed("mailuVersion", "images.tag", Conv::Text, "the tag of every Mailu image")
-        .told("the official chart pins the Mailu release it was made for (2024.06.52); here `images.tag` follows the 2024.06 line"),
+        .told("the official chart pins the Mailu release it was made for (2024.06.52); here `images.tag` defaults to the newest 2024.06 release this chart was checked with"),
     carried("logLevel", "logLevel", Conv::Upper),
     carried("clusterDomain", "clusterDomain", Conv::Text),
     // Identity.
