@@ -13,5 +13,6 @@ pub mod dns;
 pub mod graph;
 pub mod migrate;
 pub mod objects;
+pub mod patterns;
 pub mod render;
 pub mod values;

@@ -284,6 +284,20 @@ fn helm_template_of_the_chart_equals_render() {
                     if sources(&theirs) != sources(&ours) {
                         failures.push(format!("{name} {}: # Source paths differ", describe(case)));
                     }
+                    // The order is the install order: the same objects in the same sequence.
+                    let order = |objects: &[diff::Object]| -> Vec<String> {
+                        objects.iter().map(|o| o.key.to_string()).collect()
+                    };
+                    if order(&theirs) != order(&ours) {
+                        failures.push(format!(
+                            "{name} {}: the objects come in another order
+  helm:   {:?}
+  render: {:?}",
+                            describe(case),
+                            order(&theirs),
+                            order(&ours)
+                        ));
+                    }
                     compared += report.equal;
                 }
             }

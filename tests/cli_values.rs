@@ -299,3 +299,46 @@ fn version_and_help_exit_zero() {
     mailu_chart().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
     mailu_chart().arg("--help").assert().success().stdout(contains("validate").and(contains("schema")));
 }
+
+/// Dangerous but valid settings are accepted with a warning on standard error, by `validate`
+/// and by `render` alike; render's manifests on standard output stay clean.
+#[test]
+fn dangerous_settings_are_warned_about_on_standard_error() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--set", "networkPolicy.enabled=false"],
+            &["networkPolicy.enabled is false", "relay mail to anywhere", "ClamAV (3310)", "Tika (9998)"],
+        ),
+        (
+            &["--set", "subnet=2001:db8:42::/56", "--set", "trust.allowPublicSubnet=true"],
+            &["trust.allowPublicSubnet is true", "2001:db8:42::/56"],
+        ),
+        (
+            &[
+                "--set",
+                "authentication.proxy.trustedNetworks={203.0.113.7/32}",
+                "--set",
+                "trust.allowPublicProxyAuthNetworks=true",
+            ],
+            &["trust.allowPublicProxyAuthNetworks is true", "203.0.113.7/32", "log in as any user"],
+        ),
+    ];
+    for (flags, expected) in cases {
+        for command in ["validate", "render"] {
+            let output = mailu_chart()
+                .args([command, "-f", "values-examples/minimal.yaml"])
+                .args(*flags)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{command} {flags:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            for text in *expected {
+                assert!(stderr.contains(text), "{command} {flags:?}: {text:?} missing from\n{stderr}");
+            }
+            assert!(!String::from_utf8_lossy(&output.stdout).contains("warning"), "{command} {flags:?}");
+        }
+    }
+    // Safe values draw no warning.
+    let output = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

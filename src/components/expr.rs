@@ -408,7 +408,7 @@ impl Cond {
             Cond::HasItems(seq) => !seq.eval(ctx).is_empty(),
             Cond::AtLeast(path, number) => ctx.int(path) >= *number,
             Cond::Matches(expr, pattern) => {
-                regex::Regex::new(pattern).expect("wiring patterns are valid").is_match(&expr.eval(ctx))
+                crate::patterns::is_match(pattern, &expr.eval(ctx)).expect("wiring patterns are valid")
             }
             Cond::Not(c) => !c.eval(ctx),
             Cond::All(cs) => cs.iter().all(|c| c.eval(ctx)),

@@ -1,14 +1,16 @@
 //! Semantic comparison of two manifest sets: objects paired by apiVersion, kind, namespace
-//! and name, then compared as parsed data. The only normalisation: numbers compare by value
-//! (`80` equals `80.0`); comments, `# Source:` lines, key order, quoting and YAML style never
-//! matter because both sides are parsed first.
+//! and name, then compared as parsed data. Comments, `# Source:` lines, key order, quoting and
+//! YAML style never matter because both sides are parsed first. Numbers compare by value within
+//! their kind: `80` equals `0x50`, but an integer never equals a float (`80` and `80.0`, or
+//! `52428800` and `5.24288e+07`), since a field Kubernetes reads as an integer may refuse the
+//! float.
 
 pub mod report;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use helm_engine::{Map, Value, YamlError, load_yaml_documents};
+use helm_engine::{Map, Value, YamlError, load_yaml_documents_keeping_integers};
 
 /// What identifies an object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,8 +59,8 @@ fn text_at<'a>(value: &'a Value, path: &str) -> Option<&'a str> {
 /// `kubectl apply -f` file). Empty and comment-only documents are skipped.
 pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError> {
     let lines: Vec<&str> = text.lines().collect();
-    let documents =
-        load_yaml_documents(text).map_err(|error| StreamError::Yaml { origin: origin.into(), error })?;
+    let documents = load_yaml_documents_keeping_integers(text)
+        .map_err(|error| StreamError::Yaml { origin: origin.into(), error })?;
     let starts: Vec<usize> = documents.iter().map(|d| d.start_line).collect();
     let mut objects: Vec<Object> = Vec::new();
     for (index, document) in documents.into_iter().enumerate() {
@@ -180,6 +182,9 @@ fn walk(left: &Value, right: &Value, path: String, changes: &mut Vec<Change>) {
                 }
             }
         },
+        (Value::Int(_), Value::Float(_)) | (Value::Float(_), Value::Int(_)) => {
+            changes.push(Change::Changed { path, left: left.clone(), right: right.clone() })
+        }
         (a, b) if a.semantic_eq(b) => {}
         (a, b) => changes.push(Change::Changed { path, left: a.clone(), right: b.clone() }),
     }
@@ -245,7 +250,7 @@ mod tests {
     use super::*;
 
     fn one(text: &str) -> Value {
-        load_yaml_documents(text).unwrap().remove(0).root.unwrap()
+        load_yaml_documents_keeping_integers(text).unwrap().remove(0).root.unwrap()
     }
 
     #[test]
@@ -261,8 +266,13 @@ mod tests {
     }
 
     #[test]
-    fn numbers_compare_by_value_and_nothing_else_is_normalised() {
-        assert!(compare_values(&one("a: 80"), &one("a: 80.0")).is_empty());
+    fn numbers_compare_by_value_within_their_kind_and_nothing_else_is_normalised() {
+        assert!(compare_values(&one("a: 80"), &one("a: 0x50")).is_empty());
+        assert!(compare_values(&one("a: 1.5"), &one("a: 15e-1")).is_empty());
+        assert!(!compare_values(&one("a: 80"), &one("a: 80.0")).is_empty());
+        let changes = compare_values(&one("a: [52428800]"), &one("a: [5.24288e+07]"));
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].path(), "a[0]");
         assert!(!compare_values(&one("a: 80"), &one("a: \"80\"")).is_empty());
         assert!(!compare_values(&one("a: {}"), &one("b: 1")).is_empty());
         assert!(!compare_values(&one("a: null"), &one("{}")).is_empty());

@@ -38,8 +38,12 @@ impl Style {
     }
 }
 
-/// A value in one line: strings quoted, collections as flow YAML-ish JSON.
+/// A value in one line: strings quoted, collections as flow YAML-ish JSON, a float with its
+/// fraction (`80.0`) so that it does not read like the integer it differs from.
 fn short(value: &Value) -> String {
+    if let Value::Float(f) = value {
+        return format!("{f:?}");
+    }
     let json = value.to_json();
     let text = serde_json::to_string(&json).unwrap_or_default();
     if text.chars().count() > 80 { format!("{}...", text.chars().take(77).collect::<String>()) } else { text }

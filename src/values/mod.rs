@@ -8,6 +8,7 @@ pub mod schema;
 pub mod text;
 pub mod trust;
 pub mod validate;
+pub mod verdict;
 
 use std::fmt;
 

@@ -116,7 +116,7 @@ pub struct Values {
     pub dmarc: Dmarc,
     /// Characters that separate a user from an address extension (`user+tag@domain`);
     /// empty: none.
-    #[schemars(regex(pattern = r"^[^\s@]{0,8}$"))]
+    #[schemars(regex(pattern = r"^[^@\t\n\x0B\f\r ]{0,8}$"))]
     pub recipient_delimiter: String,
     /// Users who may send as any address (e-mail addresses).
     pub wildcard_senders: Vec<EmailAddress>,

@@ -116,6 +116,8 @@ pub enum Then {
     AtMost(i64),
     /// A text matching the pattern (what it means in words completes "must be ...").
     Matches { pattern: &'static str, meaning: &'static str },
+    /// A list whose every text matches the pattern.
+    EachMatches { pattern: &'static str, meaning: &'static str },
 }
 
 impl Rule {
@@ -191,6 +193,15 @@ pub const RULES: &[Rule] = &[
             meaning: trust::PRIVATE_SUBNET_MEANING,
         },
         reason: trust::PRIVATE_SUBNET_REASON,
+    },
+    Rule {
+        when: &[("trust.allowPublicProxyAuthNetworks", &[WhenValue::Bool(false)])],
+        key: "authentication.proxy.trustedNetworks",
+        then: Then::EachMatches {
+            pattern: trust::PRIVATE_SUBNET_PATTERN,
+            meaning: trust::PRIVATE_SUBNET_MEANING,
+        },
+        reason: trust::PROXY_AUTH_NETWORKS_REASON,
     },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],
@@ -385,6 +396,7 @@ fn add_rule(schema: &mut Json, rule: &Rule) {
         Then::NotEmptyMap => json!({ "minProperties": 1 }),
         Then::AtMost(limit) => json!({ "maximum": limit }),
         Then::Matches { pattern, .. } => json!({ "pattern": pattern }),
+        Then::EachMatches { pattern, .. } => json!({ "items": { "pattern": pattern } }),
     };
     let rule = json!({ "if": condition, "then": nested(rule.key, constraint) });
     let root = schema.as_object_mut().expect("the schema is an object");

@@ -257,18 +257,10 @@ impl Format {
 
     /// Whether `text` has this format (pattern and length).
     pub fn matches(&self, text: &str) -> bool {
-        use std::collections::HashMap;
-        use std::sync::{LazyLock, Mutex};
-        static COMPILED: LazyLock<Mutex<HashMap<&'static str, regex::Regex>>> =
-            LazyLock::new(|| Mutex::new(HashMap::new()));
         if self.max_length.is_some_and(|max| text.chars().count() > max as usize) {
             return false;
         }
-        let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-        let re = cache
-            .entry(self.pattern)
-            .or_insert_with(|| regex::Regex::new(self.pattern).expect("format patterns are valid"));
-        re.is_match(text)
+        crate::patterns::is_match(self.pattern, text).expect("format patterns are valid")
     }
 }
 

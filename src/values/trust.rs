@@ -24,6 +24,12 @@ pub struct Trust {
     /// pods have public addresses (IPv6 clusters with global pod addresses, for example), with
     /// `subnet` set to exactly that pod network and NetworkPolicies on.
     pub allow_public_subnet: bool,
+    /// DANGEROUS. Accept `authentication.proxy.trustedNetworks` outside the private ranges.
+    /// Admin logs in whoever a request from these networks names in its header, and the
+    /// address it checks is whatever connected to front, so a public range lets anyone on it
+    /// who can reach front log in as any user. Only for a proxy that really has a public
+    /// address, with exactly that address (a /32 or /128) listed.
+    pub allow_public_proxy_auth_networks: bool,
 }
 
 /// The networks a pod network may lie in without the override: ranges never routed on the
@@ -65,6 +71,13 @@ pub const PRIVATE_SUBNET_REASON: &str = "Mailu trusts the subnet without passwor
      set subnet to exactly the cluster's pod network, or, only if the pods really have public addresses, set \
      trust.allowPublicSubnet: true (dangerous)";
 
+/// Why, for the error message about `authentication.proxy.trustedNetworks`.
+pub const PROXY_AUTH_NETWORKS_REASON: &str = "admin logs in as any user whoever a request from these networks \
+     names in its header, and the address it checks is the one that connected to front (front sets X-Forwarded-By \
+     to it), so a public range would let anyone there log in as anyone; list only the proxy's own address or \
+     network, or, only if the proxy really has a public address, set trust.allowPublicProxyAuthNetworks: true \
+     (dangerous)";
+
 /// One environment variable Mailu's trust rests on: what it decides, and which values key
 /// sets it instead.
 pub struct TrustVariable {
@@ -93,13 +106,15 @@ const FOLLOWS_EXPOSURE: &str = "it follows `expose.mail` and `expose.web`";
 const TLS_ENDS: &str = "where TLS is required and how it ends";
 const FOLLOWS_TLS: &str = "it follows `tls.source` and the exposure";
 const HEADER_LOGIN: &str = "which addresses may log in as any user by naming them in a header";
-const NOT_SUPPORTED: &str = "the chart does not support header logins";
+const SET_PROXY_AUTH: &str = "set `authentication.proxy`";
 
 /// The variables, from Mailu 2024.06's sources: `core/postfix/conf/main.cf` (mynetworks,
 /// XCLIENT), `core/dovecot/conf/dovecot.conf` and admin's dovecot passdb (password-less
 /// logins), `core/rspamd/conf` (the controller's secure addresses), `core/nginx/conf` and
 /// `core/nginx/dovecot/proxy.conf` (real addresses, PROXY protocol, TLS), socrate's
-/// `clean_env` (the per-port forms it derives) and admin's `configuration.py` (header logins).
+/// `clean_env` (the per-port forms it derives) and admin's `configuration.py` and `sso/views/base.py` (header logins,
+/// checked against the address front saw, which `core/nginx/conf/proxy.conf` passes on as
+/// X-Forwarded-By).
 pub const TRUST_VARIABLES: &[TrustVariable] = &[
     var("SUBNET", TRUSTED_NETWORK, SET_SUBNET),
     var("SUBNET6", TRUSTED_NETWORK, SET_SUBNET),
@@ -118,9 +133,9 @@ pub const TRUST_VARIABLES: &[TrustVariable] = &[
     var("TLS_ERROR", TLS_ENDS, FOLLOWS_TLS),
     var("PORTS", "which ports front opens", "set `expose.ports`"),
     per_port("PORT_", "which ports front opens", "set `expose.ports`"),
-    var("PROXY_AUTH_WHITELIST", HEADER_LOGIN, NOT_SUPPORTED),
-    var("PROXY_AUTH_HEADER", HEADER_LOGIN, NOT_SUPPORTED),
-    var("PROXY_AUTH_CREATE", HEADER_LOGIN, NOT_SUPPORTED),
+    var("PROXY_AUTH_WHITELIST", HEADER_LOGIN, SET_PROXY_AUTH),
+    var("PROXY_AUTH_HEADER", HEADER_LOGIN, SET_PROXY_AUTH),
+    var("PROXY_AUTH_CREATE", HEADER_LOGIN, SET_PROXY_AUTH),
 ];
 
 impl TrustVariable {
@@ -161,8 +176,9 @@ anywhere through postfix (port 25), send as any user through postfix's port 1002
 dovecot-submission's port 10025, read every mailbox through dovecot's IMAP (143) and POP3 (110) \
 ports, deliver into any mailbox over LMTP (2525), command rspamd's controller (11334), query \
 admin's internal API (8080), read and write Redis (6379), act as any user towards webdav (5232), \
-and guess passwords without rate limits on front's webmail ports (10143, 10025, 14190). Keep NetworkPolicies on unless the cluster \
-enforces the same isolation another way.";
+guess passwords without rate limits on front's webmail ports (10143, 10025, 14190), and use ClamAV (3310), \
+Tika (9998), oletools (11343) and the metrics of dovecot (9900) and rspamd (11334) where they run. Keep \
+NetworkPolicies on unless the cluster enforces the same isolation another way.";
 
 /// Settings that are valid but dangerous, each as one warning.
 pub fn warnings(values: &Values) -> Vec<String> {
@@ -174,6 +190,16 @@ pub fn warnings(values: &Values) -> Vec<String> {
         warnings.push(format!(
             "trust.allowPublicSubnet is true: Mailu trusts {} without passwords; it must be exactly the pod network",
             &*values.subnet
+        ));
+    }
+    let proxy_networks = &values.authentication.proxy.trusted_networks;
+    if values.trust.allow_public_proxy_auth_networks && !proxy_networks.is_empty() {
+        let networks: Vec<&str> = proxy_networks.iter().map(|n| &**n).collect();
+        warnings.push(format!(
+            "trust.allowPublicProxyAuthNetworks is true: whoever connects to front from {} may log in as any user \
+             by naming them in the {} header",
+            networks.join(", "),
+            &*values.authentication.proxy.header
         ));
     }
     warnings

@@ -44,18 +44,31 @@ static VALIDATOR: LazyLock<Validator> =
 
 /// Checks merged values and returns the typed model, or every problem found.
 pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
-    let problems = check(tree);
-    if !problems.is_empty() {
-        return Err(problems);
+    let json = tree.to_json();
+    // Valid values, the common case, need only the quick verdict; the full validator runs to
+    // explain a refusal.
+    if !super::verdict::satisfies(&json) || !rules_beyond_schema(tree).is_empty() {
+        let problems = check_json(tree, &json);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
     }
-    serde_json::from_value(tree.to_json())
+    serde_json::from_value(json)
         .map_err(|e| vec![Problem::new(KeyPath::root(), format!("values do not fit the model: {e}"))])
 }
 
 /// Every problem with merged values, sorted by key path.
 pub fn check(tree: &Value) -> Vec<Problem> {
-    let json = tree.to_json();
-    let mut problems: Vec<Problem> = VALIDATOR.iter_errors(&json).flat_map(|e| describe(&e, tree)).collect();
+    check_json(tree, &tree.to_json())
+}
+
+/// Whether the full validator finds the values valid against the schema alone.
+pub fn schema_accepts(json: &Json) -> bool {
+    VALIDATOR.is_valid(json)
+}
+
+fn check_json(tree: &Value, json: &Json) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = VALIDATOR.iter_errors(json).flat_map(|e| describe(&e, tree)).collect();
     problems.extend(rules_beyond_schema(tree));
     problems.sort();
     problems.dedup();
@@ -82,7 +95,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         let found = describe_json(instance);
         // A format rule is about the key's own value: that is the location to show.
         let cause = match rule.then {
-            super::schema::Then::Matches { .. } => None,
+            super::schema::Then::Matches { .. } | super::schema::Then::EachMatches { .. } => None,
             _ => rule.causes().next().map(KeyPath::from_dotted),
         };
         let requirement = match &rule.then {
@@ -94,7 +107,10 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
                 "must not be empty".to_string()
             }
             super::schema::Then::AtMost(limit) => format!("must be at most {limit}, found {found},"),
-            super::schema::Then::Matches { meaning, .. } => format!("must be {meaning}, found {found},"),
+            super::schema::Then::Matches { meaning, .. }
+            | super::schema::Then::EachMatches { meaning, .. } => {
+                format!("must be {meaning}, found {found},")
+            }
         };
         return vec![Problem {
             cause,

@@ -64,4 +64,7 @@ pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
 pub use strconv::{format_float_json, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, Value};
-pub use yaml::{KeyOrder, Pos, Positions, YamlDocument, YamlError, load_yaml_documents, to_yaml};
+pub use yaml::{
+    KeyOrder, Pos, Positions, YamlDocument, YamlError, load_yaml_documents,
+    load_yaml_documents_keeping_integers, to_yaml,
+};

@@ -772,7 +772,12 @@ fn analyze(text: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = text.chars().collect();
+    // Most texts are ASCII: reading bytes saves decoding UTF-8, a good part of the cost of
+    // emitting large ConfigMaps.
+    if text.is_ascii() { scan(text, text.bytes().map(char::from)) } else { scan(text, text.chars()) }
+}
+
+fn scan(text: &str, chars: impl Iterator<Item = char>) -> Analysis {
     // Indicators that rule out the plain style (outside flow collections, the only ones
     // that matter here: this emitter never writes a non-empty flow collection).
     let mut block_indicators = text.starts_with("---") || text.starts_with("...");
@@ -783,10 +788,13 @@ fn analyze(text: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
-    let last = chars.len() - 1;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| n == ' ' || n == '\t');
-        if i == 0 {
+    let mut chars = chars.peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let is_last = next.is_none();
+        let followed_by_whitespace = next.is_none_or(|n| n == ' ' || n == '\t');
+        if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@'
                 | '`' => block_indicators = true,
@@ -804,15 +812,15 @@ fn analyze(text: &str) -> Analysis {
             special_characters = true;
         }
         if c == ' ' {
-            leading_space |= i == 0;
-            trailing_space |= i == last;
+            leading_space |= first;
+            trailing_space |= is_last;
             break_space |= previous_break;
             previous_space = true;
             previous_break = false;
         } else if is_break(c) {
             line_breaks = true;
-            leading_break |= i == 0;
-            trailing_break |= i == last;
+            leading_break |= first;
+            trailing_break |= is_last;
             space_break |= previous_space;
             previous_space = false;
             previous_break = true;
@@ -821,6 +829,7 @@ fn analyze(text: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        first = false;
     }
     let mut analysis = Analysis {
         multiline: line_breaks,

@@ -89,10 +89,21 @@ pub struct YamlDocument {
 /// How many nodes alias expansion may produce before the input counts as an attack.
 const ALIAS_EXPANSION_BUDGET: usize = 1_000_000;
 
-/// Parses every document of `text`.
+/// Parses every document of `text`, every number a float as Helm reads values.
 pub fn load_yaml_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
+    load(text, false)
+}
+
+/// Parses every document of `text`, keeping integers (`52428800`) apart from floats
+/// (`5.24288e+07`, `80.0`): for comparing what two renderers printed, where the difference
+/// matters to whoever reads the manifest.
+pub fn load_yaml_documents_keeping_integers(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
+    load(text, true)
+}
+
+fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut builder = Builder::default();
+    let mut builder = Builder { keep_integers, ..Builder::default() };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| YamlError {
@@ -124,6 +135,7 @@ struct Builder {
     root: Option<Value>,
     expanded: usize,
     start_line: usize,
+    keep_integers: bool,
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -168,7 +180,10 @@ impl Builder {
                 }
                 let path = self.child_path();
                 self.positions.values.insert(path, pos);
-                let value = resolve_scalar(&text, style, tag.as_deref()).into_value();
+                let value = match resolve_scalar(&text, style, tag.as_deref()) {
+                    Scalar::Int(i) if self.keep_integers => Value::Int(i),
+                    scalar => scalar.into_value(),
+                };
                 if let Value::Float(f) = value
                     && !f.is_finite()
                 {

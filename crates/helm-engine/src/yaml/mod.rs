@@ -6,4 +6,6 @@ mod emit;
 mod load;
 
 pub use emit::{KeyOrder, to_yaml};
-pub use load::{Pos, Positions, YamlDocument, YamlError, load_yaml_documents};
+pub use load::{
+    Pos, Positions, YamlDocument, YamlError, load_yaml_documents, load_yaml_documents_keeping_integers,
+};
