@@ -103,6 +103,7 @@ const CASES: &[Case] = &[
     case(&["values-examples/hostport.yaml"], &[]),
     case(&["values-examples/letsencrypt.yaml"], &[]),
     case(&["values-examples/gateway-api.yaml"], &[]),
+    case(&["values-examples/everything.yaml"], &[]),
     case(MINIMAL, &["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "tls.source=letsencrypt"]),
     case(MINIMAL, &["expose.mail=none", "expose.web=none", "tls.source=none"]),
     case(MINIMAL, &["expose.web=none", "tls.source=certManager", "tls.certManager.issuerKind=Issuer"]),

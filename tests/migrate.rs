@@ -536,6 +536,19 @@ fn storage_and_the_data() {
         }
     );
     assert!(m.notes.iter().any(|n| n.contains("one claim (mailu-storage)")), "{:?}", m.notes);
+    // fetchmail keeps its list of fetched messages on a claim here too.
+    assert_eq!(at(&m, "fetchmail.persistence.size"), text("1Gi"));
+    assert_eq!(at(&m, "fetchmail.persistence.storageClass"), text("standard"));
+    assert_eq!(at(&m, "fetchmail.persistence.existingClaim"), text("fetchmail-ids"));
+    assert!(changed(&m, "fetchmail.persistence.existingClaim").1.contains("`fetchmail/`"));
+    assert!(not_carried(&m, "fetchmail.persistence.annotations").contains("no annotations for claims"));
+    // The Bitnami Redis's size and class go to the built-in Redis's claim; the shared claim
+    // it was given does not.
+    assert_eq!(at(&m, "redis.persistence.size"), text("2Gi"));
+    assert_eq!(at(&m, "redis.persistence.storageClass"), text("fast"));
+    assert_eq!(at(&m, "redis.persistence.existingClaim"), None);
+    assert!(not_carried(&m, "redis.master.persistence.existingClaim").contains("claim of its own"));
+    assert!(not_carried(&m, "redis.master.persistence.subPath").contains("top of a claim of its own"));
 }
 
 #[test]

@@ -444,3 +444,81 @@ fn the_reference_check_catches_broken_references() {
     assert!(problems.iter().any(|p| p.contains("targetPort nope")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("missing ConfigMap mailu-postfix-overrides")), "{problems:?}");
 }
+
+/// The values key of a component (`dovecot-submission` is `dovecotSubmission`).
+fn values_key(component: &str) -> String {
+    let mut parts = component.split('-');
+    let first = parts.next().unwrap_or_default().to_string();
+    parts.fold(first, |key, part| key + &part[..1].to_uppercase() + &part[1..])
+}
+
+/// The names of a list of Kubernetes objects.
+fn names(value: Option<&Value>) -> BTreeSet<String> {
+    list(value)
+        .iter()
+        .filter_map(|v| v.get_dotted("name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_pod_setting_of_the_values_reaches_the_pod() {
+    for example in common::examples() {
+        let name = stem(&example);
+        let values = mailu_chart::values::resolve(&common::user_values(&[&example], &[])).unwrap();
+        let tree = mailu_chart::render::values_tree(&values);
+        let objects = Objects(common::render(&[&example], &[]));
+        let workloads: Vec<&Value> =
+            objects.of_kind("Deployment").chain(objects.of_kind("DaemonSet")).collect();
+        for workload in workloads {
+            let component = workload
+                .get_dotted("metadata.labels")
+                .and_then(|l| l.as_map()?.get("app.kubernetes.io/component")?.as_str().map(str::to_string))
+                .unwrap();
+            let block = tree.get_dotted(&values_key(&component)).unwrap();
+            if block.get_dotted("podLabels").is_none() {
+                continue; // the built-in Redis has no pod settings
+            }
+            let at = |key: &str| block.get_dotted(key);
+            let pod = workload.get_dotted("spec.template").unwrap();
+            let spec = pod.get_dotted("spec").unwrap();
+            let within = |wanted: Option<&Value>, found: Option<&Value>, what: &str| {
+                let found = strings(found);
+                for (key, value) in strings(wanted) {
+                    assert_eq!(found.get(&key), Some(&value), "{name} {component}: {what} {key}");
+                }
+            };
+            within(at("podLabels"), pod.get_dotted("metadata.labels"), "pod label");
+            within(at("podAnnotations"), pod.get_dotted("metadata.annotations"), "pod annotation");
+            within(at("nodeSelector"), spec.get_dotted("nodeSelector"), "node selector");
+            if let Some(service) = objects.service(&format!("mailu-{component}")) {
+                within(
+                    at("serviceAnnotations"),
+                    service.get_dotted("metadata.annotations"),
+                    "Service annotation",
+                );
+            }
+            let priority = at("priorityClassName").and_then(Value::as_str).unwrap_or_default();
+            if !priority.is_empty() {
+                assert_eq!(spec.get_dotted("priorityClassName").and_then(Value::as_str), Some(priority));
+            }
+            let grace = at("terminationGracePeriodSeconds").and_then(Value::as_f64).unwrap_or_default();
+            if grace > 0.0 {
+                assert_eq!(
+                    spec.get_dotted("terminationGracePeriodSeconds").and_then(Value::as_f64),
+                    Some(grace)
+                );
+            }
+            assert_eq!(list(at("hostAliases")), list(spec.get_dotted("hostAliases")), "{name} {component}");
+            for (key, found) in [
+                ("extraContainers", "containers"),
+                ("initContainers", "initContainers"),
+                ("extraVolumes", "volumes"),
+            ] {
+                let missing: Vec<String> =
+                    names(at(key)).difference(&names(spec.get_dotted(found))).cloned().collect();
+                assert!(missing.is_empty(), "{name} {component}: {key} {missing:?} not in the pod");
+            }
+        }
+    }
+}

@@ -901,9 +901,15 @@ fn redis(b: &mut Builder) {
         {
             b.put_from("redis.port", Value::Int(port), "externalRedis.port");
         }
-        for key in ["redis.master.resources.requests", "redis.master.resources.limits"] {
+        for key in [
+            "redis.master.resources.requests",
+            "redis.master.resources.limits",
+            "redis.master.persistence.size",
+            "redis.master.persistence.storageClass",
+        ] {
             b.settle(key, Outcome::NotCarried { why: "Redis is external".into() });
         }
+        b.unput("redis.persistence");
         return;
     }
     for key in ["externalRedis.host", "externalRedis.port"] {

@@ -450,12 +450,15 @@ impl Builder {
         }
     }
 
-    /// Whether one of our keys matters: its component is deployed, the message it belongs to
-    /// is sent.
+    /// Whether one of our keys matters: its component is deployed (the built-in Redis too), the
+    /// message it belongs to is sent.
     fn relevant(&self, target: &str) -> bool {
         let first = target.split('.').next().unwrap_or_default();
         if table::ALL.contains(&first) && !target.ends_with(".enabled") {
             return self.ours(&format!("{first}.enabled")) == Value::Bool(true);
+        }
+        if target.starts_with("redis.persistence.") {
+            return !self.input.flag("externalRedis.enabled");
         }
         if first == "welcomeMessage" && target != "welcomeMessage.enabled" {
             return self.ours("welcomeMessage.enabled") == Value::Bool(true);

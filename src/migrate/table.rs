@@ -30,9 +30,10 @@ const OPTIONAL: &[&str] = &["rspamd", "clamav", "webmail", "webdav", "fetchmail"
 const REQUIRED: &[&str] = &["admin", "dovecot"];
 /// The components with a volume of their own here (with the official chart's per-component
 /// claims).
-const STORING: &[&str] = &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "clamav"];
+const STORING: &[&str] =
+    &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail", "clamav"];
 /// The components whose claims the official chart names and annotates (not clamav's template).
-const CLAIMED: &[&str] = &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav"];
+const CLAIMED: &[&str] = &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail"];
 /// The components with configuration overrides, there and here.
 const OVERRIDDEN: &[&str] = &["front", "postfix", "dovecot", "rspamd"];
 /// The components with a metrics endpoint and a ServiceMonitor, there and here.
@@ -55,7 +56,12 @@ pub const LAYOUT: &[(&str, &str, &str)] = &[
         "`clamav/` (its own claim)",
         "the top of the claim; or nothing: ClamAV downloads its signatures again",
     ),
-    ("fetchmail", "`fetchmail/`", "no claim: fetchmail's list of fetched messages starts over"),
+    ("fetchmail", "`fetchmail/`", "the top of the claim"),
+    (
+        "redis",
+        "the Bitnami Redis's claim (`redis-data-<release>-redis-master-0`, or `redis/` with `subPath`)",
+        "not moved: the built-in Redis starts empty (rspamd's statistics, fuzzy hashes and history start over)",
+    ),
 ];
 
 /// How a value is turned into ours.
@@ -198,7 +204,8 @@ impl Rule {
 
 // Reasons shared by several rules.
 const SUBCHART_DB: &str = "a setting of the Bitnami database sub-chart, which is not part of this chart: run the database yourself (keeping its volume) and `database` points at it";
-const SUBCHART_REDIS: &str = "a setting of the Bitnami Redis sub-chart; the Redis built in here (`redis.*`) has its own settings, and its data does not outlive a restart";
+const SUBCHART_REDIS: &str =
+    "a setting of the Bitnami Redis sub-chart; the Redis built in here (`redis.*`) has its own settings";
 const NOT_READ: &str = "the official chart documents it but never reads it";
 const ONE_LOG_LEVEL: &str = "one log level for every Mailu container here (`logLevel`)";
 const SCHEDULER: &str = "no key here: the pods use the cluster's default scheduler";
@@ -384,13 +391,14 @@ pub const RULES: &[Rule] = &[
     dropped("redis.auth.enabled", "Mailu cannot give Redis a password; there is none here"),
     dropped("redis.master.enabled", SUBCHART_REDIS),
     dropped("redis.master.count", SUBCHART_REDIS),
-    dropped("redis.master.persistence.enabled", SUBCHART_REDIS),
-    dropped("redis.master.persistence.size", SUBCHART_REDIS),
-    dropped("redis.master.persistence.storageClass", SUBCHART_REDIS),
-    dropped("redis.master.persistence.accessModes[]", SUBCHART_REDIS),
-    dropped("redis.master.persistence.existingClaim", SUBCHART_REDIS),
-    dropped("redis.master.persistence.subPath", SUBCHART_REDIS),
-    dropped("redis.master.persistence.annotations", SUBCHART_REDIS),
+    dropped("redis.master.persistence.enabled", "the built-in Redis always keeps its data on a claim here (`redis.persistence`), with Redis's append-only file"),
+    carried("redis.master.persistence.size", "redis.persistence.size", Conv::Text)
+        .told("the size of the built-in Redis's claim here"),
+    carried("redis.master.persistence.storageClass", "redis.persistence.storageClass", Conv::StorageClass),
+    dropped("redis.master.persistence.accessModes[]", ACCESS_MODES),
+    dropped("redis.master.persistence.existingClaim", "with the official chart it was the claim every component shared (with `subPath: redis`) or the Bitnami Redis's own; the built-in Redis starts on an empty claim of its own"),
+    dropped("redis.master.persistence.subPath", "the built-in Redis keeps its files at the top of a claim of its own"),
+    dropped("redis.master.persistence.annotations", CLAIM_ANNOTATIONS),
     combined("redis.master.resources.requests", "redis.resources.requests", "the built-in Redis's requests (CPU and memory)"),
     combined("redis.master.resources.limits", "redis.resources.limits", "the built-in Redis's limits (CPU and memory)"),
     dropped("redis.replica.count", SUBCHART_REDIS),
@@ -423,12 +431,6 @@ pub const RULES: &[Rule] = &[
     dropped("{c}.persistence.annotations", CLAIM_ANNOTATIONS).each(STORING),
     dropped("{c}.persistence.claimNameOverride", CLAIM_NAME).each(CLAIMED),
     changed("{c}.persistence.existingClaim", "{c}.persistence.existingClaim", Conv::Text, EXISTING_CLAIM).each(STORING),
-    dropped("fetchmail.persistence.size", "fetchmail keeps no volume here: its list of fetched messages starts over when it restarts"),
-    dropped("fetchmail.persistence.storageClass", "fetchmail keeps no volume here"),
-    dropped("fetchmail.persistence.accessModes[]", "fetchmail keeps no volume here"),
-    dropped("fetchmail.persistence.annotations", "fetchmail keeps no volume here"),
-    dropped("fetchmail.persistence.claimNameOverride", "fetchmail keeps no volume here"),
-    dropped("fetchmail.persistence.existingClaim", "fetchmail keeps no volume here"),
     dropped("clamav.persistence.enabled", "ClamAV keeps its signatures on a claim here (a fresh start downloads them all again)"),
     dropped("clamav.persistence.labels", "no labels for claims here"),
     dropped("clamav.persistence.selector", "claims are provisioned by their StorageClass here; no selector"),

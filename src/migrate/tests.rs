@@ -162,3 +162,47 @@ fn the_output_is_deterministic_and_ordered_like_the_model() {
         ["domain: example.com", "hostnames:", "subnet: 10.42.0.0/16", "timezone: Europe/Berlin"]
     );
 }
+
+#[test]
+fn fetchmail_and_redis_keep_their_claims_settings() {
+    let m = migrated(
+        "fetchmail: {enabled: true, persistence: {size: 1Gi, storageClass: standard, claimNameOverride: ids}}\n\
+         redis: {master: {persistence: {enabled: false, size: 2Gi, storageClass: \"-\"}}}\n",
+    );
+    let values = Value::Map(m.values.clone());
+    assert_eq!(values.get_dotted("fetchmail.persistence.size"), Some(&Value::String("1Gi".into())));
+    assert_eq!(
+        values.get_dotted("fetchmail.persistence.storageClass"),
+        Some(&Value::String("standard".into()))
+    );
+    assert!(matches!(
+        m.findings.get("fetchmail.persistence.claimNameOverride"),
+        Some(Outcome::NotCarried { why }) if why.contains("fetchmail.persistence.existingClaim")
+    ));
+    assert_eq!(values.get_dotted("redis.persistence.size"), Some(&Value::String("2Gi".into())));
+    assert_eq!(values.get_dotted("redis.persistence.storageClass"), None, "no class has no equivalent");
+    assert!(matches!(
+        m.findings.get("redis.master.persistence.enabled"),
+        Some(Outcome::NotCarried { why }) if why.contains("always keeps its data on a claim")
+    ));
+    assert!(m.check().is_ok(), "{:?}", m.check());
+}
+
+#[test]
+fn the_official_sizes_of_the_claims_are_told_only_where_they_matter() {
+    let told = |yaml: &str| migrated(yaml).defaults.join("\n");
+    let built_in = told("{}");
+    assert!(built_in.contains("redis.persistence.size 1Gi (official 8Gi)"), "{built_in}");
+    assert!(!built_in.contains("fetchmail.persistence.size"), "fetchmail is off: {built_in}");
+    let fetching = told("fetchmail: {enabled: true}\n");
+    assert!(fetching.contains("fetchmail.persistence.size 100Mi (official 20Gi)"), "{fetching}");
+    let external = migrated(
+        "externalRedis: {enabled: true, host: redis.example.org}\nredis: {enabled: false, master: {persistence: {size: 4Gi}}}\n",
+    );
+    assert!(!external.defaults.join("\n").contains("redis.persistence"), "{:?}", external.defaults);
+    assert_eq!(Value::Map(external.values.clone()).get_dotted("redis.persistence"), None);
+    assert_eq!(
+        external.findings.get("redis.master.persistence.size"),
+        Some(&Outcome::NotCarried { why: "Redis is external".into() })
+    );
+}

@@ -8,7 +8,7 @@ mod monitoring;
 mod network_policy;
 mod workload;
 
-use crate::components::expr::{Cond, Expr};
+use crate::components::expr::{Cond, Expr, KeyPath};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
 use crate::components::{self, resolver, shared_env};
 
@@ -97,6 +97,15 @@ pub(crate) fn labels(component: Option<&'static str>) -> Node {
     map([common_labels(), Part::Splice("commonLabels".into())]
         .into_iter()
         .chain(component.map(component_label)))
+}
+
+/// Labels of a component's pods: those of its objects, with the values' labels for its pods
+/// (`pod_labels`, a key of the values) before the component's own.
+pub(crate) fn pod_labels(component: &'static str, pod_labels: Option<KeyPath>) -> Node {
+    map([common_labels(), Part::Splice("commonLabels".into())]
+        .into_iter()
+        .chain(pod_labels.map(Part::Splice))
+        .chain([component_label(component)]))
 }
 
 /// The labels that select a component's pods.

@@ -6,7 +6,7 @@ use crate::components::tree::{
 };
 use crate::components::wiring::{Component, ConfigFile, EnvValue, ProbeAction, Strategy, VolumeSource};
 
-use super::{env_block, labels, metadata, metadata_annotated, object, resolver_block, selector_labels};
+use super::{env_block, metadata, metadata_annotated, object, pod_labels, resolver_block, selector_labels};
 use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.
@@ -209,7 +209,7 @@ fn workload(c: &Component, kind: Kind) -> Object {
             entry(
                 "metadata",
                 map([
-                    entry("labels", labels(Some(c.name))),
+                    entry("labels", pod_labels(c.name, c.pod_settings.then(|| c.key("podLabels")))),
                     entry("annotations", Node::Map(annotations)).if_not_empty(),
                 ]),
             ),
