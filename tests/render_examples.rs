@@ -510,6 +510,12 @@ fn every_pod_setting_of_the_values_reaches_the_pod() {
                 );
             }
             assert_eq!(list(at("hostAliases")), list(spec.get_dotted("hostAliases")), "{name} {component}");
+            let history = at("revisionHistoryLimit").and_then(Value::as_f64);
+            assert_eq!(
+                workload.get_dotted("spec.revisionHistoryLimit").and_then(Value::as_f64),
+                history,
+                "{name} {component}: revisionHistoryLimit"
+            );
             for (key, found) in [
                 ("extraContainers", "containers"),
                 ("initContainers", "initContainers"),

@@ -230,7 +230,13 @@ fn workload(c: &Component, kind: Kind) -> Object {
                 "Deployment",
                 "deployment",
                 c.when.clone().and(Cond::negate(c.daemon_set_when.clone())),
-                vec![replicas(c), selector, entry("strategy", map([entry("type", strategy)])), template],
+                vec![
+                    replicas(c),
+                    history(c),
+                    selector,
+                    entry("strategy", map([entry("type", strategy)])),
+                    template,
+                ],
             )
         }
         Kind::DaemonSet => (
