@@ -12,12 +12,30 @@ tables="$(mktemp -d)"
 trap 'rm -rf "$tables"' EXIT
 for example in minimal full; do
   values="values-examples/$example.yaml"
-  hyperfine --warmup 3 --runs 30 --style basic --export-markdown "$tables/$example.md" \
+  hyperfine -N --warmup 3 --runs 30 --style basic --export-markdown "$tables/$example.md" \
+    -n "mailu-chart validate ($example)" "$bin validate -f $values" \
     -n "mailu-chart render ($example)" "$bin render -f $values" \
     -n "mailu-chart template chart-out ($example)" "$bin template chart-out --release-name mailu -n mailu -f $values" \
     -n "helm 4 template chart-out ($example)" "$MAILU_CHART_HELM4 template mailu chart-out -n mailu -f $values" \
     -n "helm 3 template chart-out ($example)" "$MAILU_CHART_HELM3 template mailu chart-out -n mailu -f $values --kube-version 1.33.0" \
     >/dev/null
   cat "$tables/$example.md"
+done
+# Peak memory (maximum resident set) and instructions executed, which unlike time do not
+# depend on what else the machine is doing (valgrind's callgrind counts them).
+echo
+echo "| command | peak memory | instructions |"
+echo "|---|---:|---:|"
+for args in "--version" "validate -f values-examples/full.yaml" "render -f values-examples/full.yaml" \
+  "template chart-out -f values-examples/full.yaml"; do
+  # shellcheck disable=SC2086
+  peak="$(/usr/bin/time -f %M "$bin" $args 2>&1 >/dev/null | tail -1)"
+  instructions="-"
+  if command -v valgrind >/dev/null; then
+    # shellcheck disable=SC2086
+    instructions="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" $args 2>&1 >/dev/null \
+      | sed -n 's/.*I *refs: *//p')"
+  fi
+  echo "| \`mailu-chart $args\` | $(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }') MiB | $instructions |"
 done
 cargo bench --bench render -- --noplot 2>/dev/null | grep -E "^[a-z].*|time:"

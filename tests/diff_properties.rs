@@ -231,7 +231,17 @@ fn with_large_stack(test: impl FnOnce() + Send + 'static) {
 #[test]
 fn render_and_the_chart_agree_on_random_values() {
     with_large_stack(|| {
-        let config = ProptestConfig { cases: 200, ..ProptestConfig::default() };
+        // Seeded, so that every run tries the same values; a failure is saved in
+        // proptest-regressions/ and tried first from then on.
+        let config = ProptestConfig {
+            cases: 200,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(234),
+            source_file: Some(file!()),
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::SourceParallel("proptest-regressions"),
+            )),
+            ..ProptestConfig::default()
+        };
         let mut runner = proptest::test_runner::TestRunner::new(config);
         let result = runner.run(&(random_values(), release()), |(document, (name, namespace))| {
             let release = Release { name, namespace };
