@@ -342,3 +342,47 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
     let output = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+/// Every bound on what a user feeds in ends the same way: a message naming the limit on
+/// standard error, exit code 1, and nothing on standard output.
+#[test]
+fn bounds_end_with_a_message_exit_one_and_nothing_on_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    std::fs::write(&big, format!("domain: example.com\n# {}\n", "x".repeat(4096))).unwrap();
+    let deep = dir.path().join("deep.yaml");
+    std::fs::write(&deep, format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    let chart = dir.path().join("loop");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: loop\nversion: 1.0.0\n").unwrap();
+    std::fs::write(
+        chart.join("templates/loop.yaml"),
+        "{{- define \"again\" }}{{ include \"again\" . }}{{ end }}\n{{ include \"again\" . }}\n",
+    )
+    .unwrap();
+    let tpl = dir.path().join("tpl");
+    std::fs::create_dir_all(tpl.join("templates")).unwrap();
+    std::fs::write(tpl.join("Chart.yaml"), "apiVersion: v2\nname: tpl\nversion: 1.0.0\n").unwrap();
+    std::fs::write(tpl.join("values.yaml"), "again: '{{ tpl .Values.again . }}'\n").unwrap();
+    std::fs::write(tpl.join("templates/tpl.yaml"), "{{ tpl .Values.again . }}\n").unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["render".into(), "-f".into(), path(&big), "--max-input-size".into(), "1Ki".into()],
+            "the input size limit",
+        ),
+        (vec!["render".into(), "-f".into(), path(&deep)], "invalid YAML"),
+        // helm's own message for an include that calls itself: a thousand nested levels.
+        (vec!["template".into(), path(&chart)], "rendering template has a nested reference name: again"),
+        // helm has no limit here and crashes when Go's stack overflows.
+        (vec!["template".into(), path(&tpl)], "tpl calls nest more than 100 deep"),
+    ];
+    for (args, message) in cases {
+        let output = mailu_chart().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?} wrote to standard output");
+        assert!(stderr.contains(message), "{args:?}: {message:?} missing from {stderr}");
+        assert!(stderr.len() < 200_000, "{args:?}: the message is {} bytes long", stderr.len());
+    }
+}

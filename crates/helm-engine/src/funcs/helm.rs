@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::unsupported;
 use crate::strconv::quote;
 use crate::template::error::GoError;
-use crate::template::exec::{CallCtx, execute, execute_tree};
+use crate::template::exec::{CallCtx, MAX_TPL_DEPTH, execute, execute_tree};
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
@@ -198,6 +198,19 @@ fn include(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
 }
 
 fn tpl(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
+    let depth = &ctx.rt.tpl_depth;
+    if depth.get() >= MAX_TPL_DEPTH {
+        return Err(GoError::msg(format!(
+            "tpl calls nest more than {MAX_TPL_DEPTH} deep (a template that runs itself through tpl?)"
+        )));
+    }
+    depth.set(depth.get() + 1);
+    let result = tpl_once(ctx, a);
+    depth.set(depth.get() - 1);
+    result
+}
+
+fn tpl_once(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
     let text = arg_str(a, 0);
     let data = arg(a, 1);
     let funcs = ctx.rt.funcs.clone();

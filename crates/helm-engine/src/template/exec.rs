@@ -54,6 +54,12 @@ impl TemplateSet {
 /// of the rendering thread (see `engine`) is never exhausted.
 pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
 
+/// How deep `tpl` calls may nest. Helm has no limit: a `tpl` that calls itself runs until Go's
+/// stack overflows (helm crashes), and every level copies the template set and the text of the
+/// error below it, so memory grows with the square of the depth. Real charts nest `tpl` a few
+/// levels; a hundred keeps the memory of the worst case to a few megabytes.
+pub(crate) const MAX_TPL_DEPTH: usize = 100;
+
 /// The shared state of one rendering: functions, recursion counts, depth. Missing keys
 /// follow Go's `missingkey=zero`, the option Helm renders with.
 pub(crate) struct Runtime {
@@ -64,6 +70,8 @@ pub(crate) struct Runtime {
     pub named_calls: RefCell<HashMap<String, usize>>,
     /// Nested template executions, across `include`, `tpl` and `template`.
     pub depth: Cell<usize>,
+    /// Nested `tpl` calls (see [`MAX_TPL_DEPTH`]).
+    pub tpl_depth: Cell<usize>,
     /// The stack address where this runtime was created, and how much stack execution may
     /// use below it: deep recursion stops with an error instead of overflowing the stack.
     stack_base: usize,
@@ -85,6 +93,7 @@ impl Runtime {
             funcs,
             named_calls: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
+            tpl_depth: Cell::new(0),
             stack_base: stack_position(),
             // Keep a margin for the frames between two checks and for the caller.
             stack_budget: stack_size.saturating_sub(stack_size / 8 + (256 << 10)),
