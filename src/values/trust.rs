@@ -72,9 +72,9 @@ pub const PRIVATE_SUBNET_REASON: &str = "Mailu trusts the subnet without passwor
      trust.allowPublicSubnet: true (dangerous)";
 
 /// Why, for the error message about `authentication.proxy.trustedNetworks`.
-pub const PROXY_AUTH_NETWORKS_REASON: &str = "admin logs in as any user whoever a request from these networks \
-     names in its header, and the address it checks is the one that connected to front (front sets X-Forwarded-By \
-     to it), so a public range would let anyone there log in as anyone; list only the proxy's own address or \
+pub const PROXY_AUTH_NETWORKS_REASON: &str = "admin logs in whichever user a request from these networks names \
+     in its header, and the address it checks is the one that connected to front (front sets X-Forwarded-By to \
+     it), so a public range would let anyone there log in as anyone; list only the proxy's own address or \
      network, or, only if the proxy really has a public address, set trust.allowPublicProxyAuthNetworks: true \
      (dangerous)";
 
