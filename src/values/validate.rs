@@ -57,16 +57,12 @@ pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
         .map_err(|e| vec![Problem::new(KeyPath::root(), format!("values do not fit the model: {e}"))])
 }
 
-/// Every problem with merged values, sorted by key path.
-pub fn check(tree: &Value) -> Vec<Problem> {
-    check_json(tree, &tree.to_json())
-}
-
 /// Whether the full validator finds the values valid against the schema alone.
 pub fn schema_accepts(json: &Json) -> bool {
     VALIDATOR.is_valid(json)
 }
 
+/// Every problem with merged values (`json` is `tree` as JSON), sorted by key path.
 fn check_json(tree: &Value, json: &Json) -> Vec<Problem> {
     let mut problems: Vec<Problem> = VALIDATOR.iter_errors(json).flat_map(|e| describe(&e, tree)).collect();
     problems.extend(rules_beyond_schema(tree));
