@@ -352,6 +352,13 @@ fn bounds_end_with_a_message_exit_one_and_nothing_on_standard_output() {
     std::fs::write(&big, format!("domain: example.com\n# {}\n", "x".repeat(4096))).unwrap();
     let deep = dir.path().join("deep.yaml");
     std::fs::write(&deep, format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    // go-yaml's limit is 10,000 nested mappings and lists; the key `a` is the first.
+    let deeper = dir.path().join("deeper.yaml");
+    std::fs::write(&deeper, format!("a:\n  {}x\n", "- ".repeat(10_000))).unwrap();
+    // As deep as go-yaml allows: read, then refused by the schema, without a crash.
+    let deepest = dir.path().join("deepest.yaml");
+    std::fs::write(&deepest, format!("front:\n  podAnnotations:\n    a:\n      {}x\n", "- ".repeat(9_997)))
+        .unwrap();
     let chart = dir.path().join("loop");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: loop\nversion: 1.0.0\n").unwrap();
@@ -372,6 +379,15 @@ fn bounds_end_with_a_message_exit_one_and_nothing_on_standard_output() {
             "the input size limit",
         ),
         (vec!["render".into(), "-f".into(), path(&deep)], "invalid YAML"),
+        (
+            vec!["render".into(), "-f".into(), path(&deeper)],
+            "deeper.yaml:2:20001: invalid YAML: exceeded max depth of 10000",
+        ),
+        (
+            vec!["validate".into(), "-f".into(), path(&deepest)],
+            "front.podAnnotations.a: must be a string, found a list",
+        ),
+        (vec!["template".into(), path(&chart), "-f".into(), path(&deeper)], "exceeded max depth of 10000"),
         // helm's own message for an include that calls itself: a thousand nested levels.
         (vec!["template".into(), path(&chart)], "rendering template has a nested reference name: again"),
         // helm has no limit here and crashes when Go's stack overflows.

@@ -79,8 +79,33 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // Values nested thousands deep (go-yaml allows 10,000 levels) are copied, compared and
+    // dropped by recursion, so the work runs on a thread whose stack holds that depth; the
+    // stack is reserved, not used, until a deep input needs it.
+    let worker = std::thread::Builder::new().name("mailu-chart".into()).stack_size(WORK_STACK_SIZE);
+    let result = match worker.spawn(move || run(cli)).map(std::thread::JoinHandle::join) {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => Err(CliError::failure(format!("cannot start a thread: {e}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let message = error.message.trim_end();
+            if !message.is_empty() {
+                note(&format!("error: {message}"));
+            }
+            ExitCode::from(error.code)
+        }
+    }
+}
+
+/// The stack of the thread that does a command's work.
+const WORK_STACK_SIZE: usize = 256 << 20;
+
+fn run(cli: Cli) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    let result = match cli.command {
+    match cli.command {
         Command::Completions(args) => completions::run(&args, &mut stdout),
         Command::Diff(args) => diff::run(&args, &mut stdout),
         Command::Dns(args) => dns::run(&args, &mut stdout),
@@ -92,16 +117,6 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args, &mut stdout),
         Command::Template(args) => template::run(&args, &mut stdout),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let message = error.message.trim_end();
-            if !message.is_empty() {
-                note(&format!("error: {message}"));
-            }
-            ExitCode::from(error.code)
-        }
     }
 }
 

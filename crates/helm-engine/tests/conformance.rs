@@ -18,8 +18,20 @@ fn case_args(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Renders a case with our engine; Ok(stdout) or Err(message).
+/// Renders a case with our engine; Ok(stdout) or Err(message). Runs on a thread with the
+/// main thread's usual stack (8 MiB): values nested thousands deep are copied and dropped
+/// recursively on the caller's thread, more than a test thread's 2 MiB holds in a debug build.
 fn render_case(dir: &Path) -> Result<String, String> {
+    let dir = dir.to_path_buf();
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || render_case_here(&dir))
+        .expect("a thread")
+        .join()
+        .expect("rendering a case does not panic")
+}
+
+fn render_case_here(dir: &Path) -> Result<String, String> {
     let args = case_args(dir);
     let mut inputs = ValueInputs::default();
     let mut opts = RenderOptions::default();

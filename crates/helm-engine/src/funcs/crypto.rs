@@ -661,7 +661,7 @@ fn subject_name(cn: &str) -> Result<RdnSequence, String> {
     if cn.is_empty() {
         return Ok(RdnSequence(Vec::new()));
     }
-    let printable = cn.bytes().all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?*".contains(&b));
+    let printable = cn.bytes().all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
     let value = if printable {
         Any::encode_from(&PrintableStringRef::new(cn).map_err(|e| e.to_string())?)
     } else {

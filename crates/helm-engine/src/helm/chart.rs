@@ -390,7 +390,7 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
             "values.yaml" => {
                 let mut warnings = Vec::new();
                 let (values, _) = super::values::load_values_file("values.yaml", &f.data, &mut warnings)
-                    .map_err(|e| ChartLoadError::ValuesYaml(e.to_string()))?;
+                    .map_err(|e| ChartLoadError::ValuesYaml(helm_values_error(e)))?;
                 chart.values = values;
             }
             "values.schema.json" => chart.schema = Some(f.data),
@@ -459,6 +459,32 @@ fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
     ChartLoadError::ChartYaml(format!(
         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go struct field {field} of type {want}"
     ))
+}
+
+/// A chart's values.yaml that cannot be read, in helm's words (its messages name no
+/// column, and a line only where go-yaml gives one).
+fn helm_values_error(error: super::values::ValuesInputError) -> String {
+    use super::values::ValuesInputError;
+    match error {
+        ValuesInputError::Yaml { pos, message, .. } => format!(
+            "cannot unmarshal yaml document: error converting YAML to JSON: {}",
+            crate::yaml::YamlError { pos, message }.go_yaml_text()
+        ),
+        ValuesInputError::NotAMap { found, .. } => {
+            let go_type = match found {
+                "a list" => "array",
+                "a string" => "string",
+                "a number" => "number",
+                "a boolean" => "bool",
+                other => other,
+            };
+            format!(
+                "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: \
+                 json: cannot unmarshal {go_type} into Go value of type map[string]interface {{}}"
+            )
+        }
+        other => other.to_string(),
+    }
 }
 
 fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {

@@ -229,44 +229,44 @@ pub fn render_chart(
     user_values: &Map,
     opts: &RenderOptions,
 ) -> Result<Rendered, ChartRenderError> {
-    let chart = chart.clone();
-    let values = user_values.clone();
-    let opts = opts.clone();
-    let handle = std::thread::Builder::new()
-        .name("gotmpl-render".into())
-        .stack_size(STACK_SIZE)
-        .spawn(move || render_in_thread(chart, &values, &opts))
-        .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?;
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+    // The chart is copied on the rendering thread: copying values nested thousands deep
+    // recurses as deep as they go, which that thread's stack is made for.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("gotmpl-render".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || render_in_thread(chart.clone(), user_values, opts))
+            .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+    })
 }
 
 /// Parses and executes one template text with `data` as its dot (as Helm's `tpl` does, but
 /// without a chart): Helm's functions, `<no value>` removed, errors in Helm's words. Runs on
 /// a large-stack thread like [`render_chart`].
 pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRenderError> {
-    let (name, text, data) = (name.to_string(), text.to_string(), data.clone());
-    let handle = std::thread::Builder::new()
-        .name("gotmpl-render".into())
-        .stack_size(STACK_SIZE)
-        .spawn(move || {
-            let mut templates = BTreeMap::new();
-            templates.insert(
-                name.clone(),
-                Renderable {
-                    text,
-                    vals: Val::from_plain_map(&data, MapKind::Values),
-                    base_path: String::new(),
-                },
-            );
-            let mut files = render_templates(&templates, FuncEnv::system())?;
-            Ok(files.remove(&name).unwrap_or_default())
-        })
-        .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?;
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("gotmpl-render".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || {
+                let mut templates = BTreeMap::new();
+                templates.insert(
+                    name.to_string(),
+                    Renderable {
+                        text: text.to_string(),
+                        vals: Val::from_plain_map(data, MapKind::Values),
+                        base_path: String::new(),
+                    },
+                );
+                let mut files = render_templates(&templates, FuncEnv::system())?;
+                Ok(files.remove(name).unwrap_or_default())
+            })
+            .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
+    })
 }
 
 /// Loads the chart directory and renders it: `helm template DIR` in one call.

@@ -126,10 +126,10 @@ impl Source {
     fn origin_of(&self, path: &KeyPath, prefer_key: bool) -> Option<Origin> {
         match &self.paths {
             SourcePaths::File(positions) => {
-                let pos = if prefer_key { positions.keys.get(path) } else { None }
-                    .or_else(|| positions.values.get(path))
-                    .or_else(|| positions.keys.get(path))?;
-                Some(Origin::File { name: self.label.clone(), pos: Some(*pos) })
+                let pos = if prefer_key { positions.key(path) } else { None }
+                    .or_else(|| positions.value(path))
+                    .or_else(|| positions.key(path))?;
+                Some(Origin::File { name: self.label.clone(), pos: Some(pos) })
             }
             SourcePaths::Flag(paths) => paths.contains(path).then(|| Origin::Flag(self.label.clone())),
         }
@@ -249,8 +249,7 @@ pub(crate) fn load_values_file(
                 });
             }
         }
-        positions.values.extend(document.positions.values);
-        positions.keys.extend(document.positions.keys);
+        positions.merge(document.positions);
     }
     Ok((values, positions))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::strconv::{format_float_g, parse_float, parse_int, parse_uint};
-use crate::value::{KeyPath, Map, Value};
+use crate::value::{KeyPath, Map, Segment, Value};
 
 /// A line and column in a source text, both counted from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,31 +45,96 @@ impl YamlError {
     }
 }
 
-/// Where the nodes of one document stood.
-#[derive(Clone, Debug, Default)]
+/// Where the nodes of one or more documents stood. The paths seen form a tree in which each
+/// step is stored once, so memory grows with the size of the input, not with its size times
+/// its depth.
+#[derive(Clone, Debug)]
 pub struct Positions {
+    /// The child of a node (0 is the root) reached by one step.
+    children: HashMap<(u32, Segment), u32>,
     /// The position of each node's value.
-    pub values: HashMap<KeyPath, Pos>,
-    /// The position of each mapping key.
-    pub keys: HashMap<KeyPath, Pos>,
+    values: Vec<Option<Pos>>,
+    /// The position of the mapping key that introduces each node.
+    keys: Vec<Option<Pos>>,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions { children: HashMap::new(), values: vec![None], keys: vec![None] }
+    }
 }
 
 impl Positions {
+    /// The node reached from `parent` by `step`, made when it is new.
+    fn child(&mut self, parent: u32, step: Segment) -> u32 {
+        let next = u32::try_from(self.values.len()).expect("fewer than 2^32 YAML nodes");
+        let node = *self.children.entry((parent, step)).or_insert(next);
+        if node == next {
+            self.values.push(None);
+            self.keys.push(None);
+        }
+        node
+    }
+
+    /// The nodes along `path`, from the root's first child on, as far as they were seen.
+    fn walk<'a>(&'a self, path: &'a KeyPath) -> impl Iterator<Item = u32> + 'a {
+        let mut node = 0;
+        path.segments().iter().map_while(move |step| {
+            node = *self.children.get(&(node, step.clone()))?;
+            Some(node)
+        })
+    }
+
+    fn node(&self, path: &KeyPath) -> Option<u32> {
+        let mut count = 0;
+        let last = self.walk(path).inspect(|_| count += 1).last();
+        match last {
+            None if path.is_root() => Some(0),
+            Some(node) if count == path.segments().len() => Some(node),
+            _ => None,
+        }
+    }
+
+    /// Where the value at `path` stood.
+    pub fn value(&self, path: &KeyPath) -> Option<Pos> {
+        self.node(path).and_then(|n| self.values[n as usize])
+    }
+
+    /// Where the mapping key that introduces `path` stood.
+    pub fn key(&self, path: &KeyPath) -> Option<Pos> {
+        self.node(path).and_then(|n| self.keys[n as usize])
+    }
+
     /// The best position for `path`: its value, else its key, else the nearest ancestor's.
     pub fn locate(&self, path: &KeyPath) -> Option<Pos> {
-        let mut current = Some(path.clone());
-        while let Some(p) = current {
-            if let Some(pos) = self.values.get(&p).or_else(|| self.keys.get(&p)) {
-                return Some(*pos);
-            }
-            current = p.parent();
-        }
-        None
+        let at = |n: u32| self.values[n as usize].or(self.keys[n as usize]);
+        std::iter::once(0).chain(self.walk(path)).filter_map(at).last()
     }
 
     /// The position of the key that introduces `path`, else [`Positions::locate`].
     pub fn locate_key(&self, path: &KeyPath) -> Option<Pos> {
-        self.keys.get(path).copied().or_else(|| self.locate(path))
+        self.key(path).or_else(|| self.locate(path))
+    }
+
+    /// Adds the positions of `later`, which win where both know a path (as a later values
+    /// document wins).
+    pub fn merge(&mut self, later: Positions) {
+        let mut steps: Vec<((u32, Segment), u32)> = later.children.into_iter().collect();
+        steps.sort_unstable_by_key(|(_, node)| *node);
+        // A parent is always made before its children, so it is mapped before them.
+        let mut mapped = vec![0u32; later.values.len()];
+        for ((parent, step), node) in steps {
+            mapped[node as usize] = self.child(mapped[parent as usize], step);
+        }
+        for (node, (value, key)) in later.values.into_iter().zip(later.keys).enumerate() {
+            let here = mapped[node] as usize;
+            if value.is_some() {
+                self.values[here] = value;
+            }
+            if key.is_some() {
+                self.keys[here] = key;
+            }
+        }
     }
 }
 
@@ -86,6 +151,9 @@ pub struct YamlDocument {
     pub start_line: usize,
 }
 
+/// How deep mappings and lists may nest: go-yaml's limit.
+const MAX_DEPTH: usize = 10_000;
+
 /// How many nodes alias expansion may produce before the input counts as an attack.
 const ALIAS_EXPANSION_BUDGET: usize = 1_000_000;
 
@@ -101,23 +169,68 @@ pub fn load_yaml_documents_keeping_integers(text: &str) -> Result<Vec<YamlDocume
     load(text, true)
 }
 
+/// How many lines of flow collections the reader re-indents before it gives up (see
+/// [`load`]).
+const MAX_REINDENTED_LINES: usize = 100;
+
+/// Reads `text`. go-yaml ignores indentation inside flow collections, so a closing `]` may
+/// sit at its parent key's column; the parser used here wants flow content indented deeper
+/// than the enclosing block, and says so only inside flow collections. Where it refuses a
+/// line for that alone, the line is indented further and the text read again: spaces at the
+/// start of a line inside a flow collection never change what it means. The enclosing
+/// block began on an earlier line, so indenting past the longest earlier line is always
+/// enough. Positions are reported in the original text.
 fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut builder = Builder { keep_integers, ..Builder::default() };
-    let mut parser = Parser::new_from_str(text);
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| YamlError {
-            pos: Pos { line: e.marker().line(), col: e.marker().col() + 1 },
-            message: e.info().to_string(),
-        })?;
-        builder.event(event, span)?;
+    let mut reindented: Option<String> = None;
+    let mut padding: HashMap<usize, usize> = HashMap::new();
+    loop {
+        let source = reindented.as_deref().unwrap_or(text);
+        let mut builder =
+            Builder { keep_integers, padding: std::mem::take(&mut padding), ..Builder::default() };
+        let result = builder.read(source);
+        padding = std::mem::take(&mut builder.padding);
+        let Err(Refusal { error, flow_indentation: Some((line, col)) }) = result else {
+            return result.map(|()| builder.documents).map_err(|r| r.error);
+        };
+        if padding.len() >= MAX_REINDENTED_LINES && !padding.contains_key(&line) {
+            return Err(error);
+        }
+        let widest = source.lines().take(line - 1).map(|l| l.chars().count()).max().unwrap_or(0);
+        let extra = (widest + 1).saturating_sub(col).max(1);
+        *padding.entry(line).or_default() += extra;
+        reindented = Some(indent_line(source, line, extra));
     }
-    Ok(builder.documents)
+}
+
+/// Why reading stopped.
+struct Refusal {
+    error: YamlError,
+    /// Line (from 1) and column (from 0) of a line inside a flow collection refused only
+    /// for its indentation.
+    flow_indentation: Option<(usize, usize)>,
+}
+
+impl From<YamlError> for Refusal {
+    fn from(error: YamlError) -> Self {
+        Refusal { error, flow_indentation: None }
+    }
+}
+
+/// `text` with `extra` spaces at the start of line `line` (counted from 1).
+fn indent_line(text: &str, line: usize, extra: usize) -> String {
+    let start =
+        if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1) };
+    let mut out = String::with_capacity(text.len() + extra);
+    out.push_str(&text[..start]);
+    out.extend(std::iter::repeat_n(' ', extra));
+    out.push_str(&text[start..]);
+    out
 }
 
 enum Frame {
-    Map { map: Map, path: KeyPath, anchor: usize, key: Option<PendingKey> },
-    List { list: Vec<Value>, path: KeyPath, anchor: usize },
+    Map { map: Map, node: u32, anchor: usize, key: Option<PendingKey> },
+    List { list: Vec<Value>, node: u32, anchor: usize },
 }
 
 struct PendingKey {
@@ -129,6 +242,8 @@ struct PendingKey {
 struct Builder {
     documents: Vec<YamlDocument>,
     stack: Vec<Frame>,
+    /// Spaces added at the start of lines (see [`load`]), taken off reported columns.
+    padding: HashMap<usize, usize>,
     anchors: HashMap<usize, Value>,
     positions: Positions,
     duplicate_keys: Vec<(KeyPath, Pos)>,
@@ -138,13 +253,40 @@ struct Builder {
     keep_integers: bool,
 }
 
-fn pos_of(span: &Span) -> Pos {
-    Pos { line: span.start.line(), col: span.start.col() + 1 }
+impl Frame {
+    fn node(&self) -> u32 {
+        match self {
+            Frame::Map { node, .. } | Frame::List { node, .. } => *node,
+        }
+    }
 }
 
 impl Builder {
+    /// Reads every event of `text`.
+    fn read(&mut self, text: &str) -> Result<(), Refusal> {
+        let mut parser = Parser::new_from_str(text);
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event.map_err(|e| {
+                let (line, col) = (e.marker().line(), e.marker().col());
+                let error = YamlError { pos: self.pos_at(line, col), message: e.info().to_string() };
+                let flow =
+                    matches!(e.info(), "invalid indentation" | "invalid indentation in flow construct");
+                Refusal { error, flow_indentation: flow.then_some((line, col)) }
+            })?;
+            self.event(event, span)?;
+        }
+        Ok(())
+    }
+
+    /// A position in the original text, from a line (from 1) and column (from 0) of the
+    /// text read.
+    fn pos_at(&self, line: usize, col: usize) -> Pos {
+        let pad = if self.padding.is_empty() { 0 } else { self.padding.get(&line).copied().unwrap_or(0) };
+        Pos { line, col: col.saturating_sub(pad) + 1 }
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
-        let pos = pos_of(&span);
+        let pos = self.pos_at(span.start.line(), span.start.col());
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
@@ -168,18 +310,21 @@ impl Builder {
                     let scalar = resolve_scalar(&text, style, tag.as_deref());
                     let merge = style == ScalarStyle::Plain && text == "<<";
                     let name = key_string(scalar).map_err(|message| YamlError { pos, message })?;
-                    let path = self.child_path_for_key(&name);
-                    if let Some(Frame::Map { map, key, .. }) = self.stack.last_mut() {
-                        if !merge && map.contains_key(&name) {
-                            self.duplicate_keys.push((path.clone(), pos));
-                        }
+                    let duplicate = matches!(self.stack.last(), Some(Frame::Map { map, .. }) if !merge && map.contains_key(&name));
+                    if duplicate {
+                        let path = self.path_here().child_key(&name);
+                        self.duplicate_keys.push((path, pos));
+                    }
+                    let parent = self.stack.last().map_or(0, Frame::node);
+                    let node = self.positions.child(parent, Segment::Key(name.clone()));
+                    self.positions.keys[node as usize] = Some(pos);
+                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
                         *key = Some(PendingKey { name, merge });
                     }
-                    self.positions.keys.insert(path, pos);
                     return Ok(());
                 }
-                let path = self.child_path();
-                self.positions.values.insert(path, pos);
+                let node = self.child_node();
+                self.positions.values[node as usize] = Some(pos);
                 let value = match resolve_scalar(&text, style, tag.as_deref()) {
                     Scalar::Int(i) if self.keep_integers => Value::Int(i),
                     scalar => scalar.into_value(),
@@ -196,15 +341,13 @@ impl Builder {
             }
             Event::SequenceStart(anchor, _) => {
                 self.refuse_complex_key(pos)?;
-                let path = self.child_path();
-                self.positions.values.insert(path.clone(), pos);
-                self.stack.push(Frame::List { list: Vec::new(), path, anchor });
+                let node = self.open(pos)?;
+                self.stack.push(Frame::List { list: Vec::new(), node, anchor });
             }
             Event::MappingStart(anchor, _) => {
                 self.refuse_complex_key(pos)?;
-                let path = self.child_path();
-                self.positions.values.insert(path.clone(), pos);
-                self.stack.push(Frame::Map { map: Map::new(), path, anchor, key: None });
+                let node = self.open(pos)?;
+                self.stack.push(Frame::Map { map: Map::new(), node, anchor, key: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match self.stack.pop() {
@@ -230,8 +373,8 @@ impl Builder {
                 if self.expanded > ALIAS_EXPANSION_BUDGET {
                     return Err(YamlError { pos, message: "document contains excessive aliasing".into() });
                 }
-                let path = self.child_path();
-                self.positions.values.insert(path, pos);
+                let node = self.child_node();
+                self.positions.values[node as usize] = Some(pos);
                 self.complete(value, 0, pos)?;
             }
         }
@@ -249,20 +392,39 @@ impl Builder {
         Ok(())
     }
 
-    fn child_path_for_key(&self, name: &str) -> KeyPath {
+    /// The node of the value that is about to start.
+    fn child_node(&mut self) -> u32 {
         match self.stack.last() {
-            Some(Frame::Map { path, .. }) => path.child_key(name),
-            _ => KeyPath::root(),
+            Some(Frame::Map { node, key: Some(k), .. }) => {
+                self.positions.child(*node, Segment::Key(k.name.clone()))
+            }
+            Some(Frame::List { node, list, .. }) => self.positions.child(*node, Segment::Index(list.len())),
+            _ => 0,
         }
     }
 
-    /// The path of the node that is about to start.
-    fn child_path(&self) -> KeyPath {
-        match self.stack.last() {
-            Some(Frame::Map { path, key: Some(k), .. }) => path.child_key(&k.name),
-            Some(Frame::List { path, list, .. }) => path.child_index(list.len()),
-            _ => KeyPath::root(),
+    /// Starts a mapping or list: records where it stands and refuses nesting deeper than
+    /// go-yaml allows.
+    fn open(&mut self, pos: Pos) -> Result<u32, YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError { pos, message: format!("exceeded max depth of {MAX_DEPTH}") });
         }
+        let node = self.child_node();
+        self.positions.values[node as usize] = Some(pos);
+        Ok(node)
+    }
+
+    /// The path of the innermost open mapping or list (only needed to report duplicates).
+    fn path_here(&self) -> KeyPath {
+        let mut path = KeyPath::root();
+        for pair in self.stack.windows(2) {
+            path = match &pair[0] {
+                Frame::Map { key: Some(k), .. } => path.child_key(&k.name),
+                Frame::List { list, .. } => path.child_index(list.len()),
+                Frame::Map { key: None, .. } => path,
+            };
+        }
+        path
     }
 
     fn complete(&mut self, value: Value, anchor: usize, pos: Pos) -> Result<(), YamlError> {
@@ -522,9 +684,12 @@ mod tests {
     fn positions_are_recorded_for_values_and_keys() {
         let docs = load_yaml_documents("a:\n  b: 1\nlist:\n  - x\n  - y\n").unwrap();
         let p = &docs[0].positions;
-        assert_eq!(p.values[&KeyPath::from_dotted("a.b")], Pos { line: 2, col: 6 });
-        assert_eq!(p.keys[&KeyPath::from_dotted("a.b")], Pos { line: 2, col: 3 });
-        assert_eq!(p.values[&KeyPath::from_dotted("list").child_index(1)], Pos { line: 5, col: 5 });
+        assert_eq!(p.value(&KeyPath::from_dotted("a.b")), Some(Pos { line: 2, col: 6 }));
+        assert_eq!(p.key(&KeyPath::from_dotted("a.b")), Some(Pos { line: 2, col: 3 }));
+        assert_eq!(p.value(&KeyPath::from_dotted("list").child_index(1)), Some(Pos { line: 5, col: 5 }));
+        assert_eq!(p.value(&KeyPath::from_dotted("list").child_index(2)), None);
+        assert_eq!(p.locate(&KeyPath::from_dotted("a.b.c.d")), Some(Pos { line: 2, col: 6 }));
+        assert_eq!(p.locate_key(&KeyPath::from_dotted("a")), Some(Pos { line: 1, col: 1 }));
     }
 
     #[test]
@@ -558,6 +723,52 @@ mod tests {
         let docs = load_yaml_documents("a: 1\na: 2\n").unwrap();
         assert_eq!(docs[0].duplicate_keys.len(), 1);
         assert_eq!(docs[0].root.as_ref().unwrap().get_dotted("a"), Some(&Value::Float(2.0)));
+    }
+
+    #[test]
+    fn flow_collections_may_close_left_of_their_key_as_in_go_yaml() {
+        let text = "a:\n  b: [\n    1,\n  2\n]\n  c: {\nd: 1}\ne: [x,\ny]\n";
+        let docs = load_yaml_documents(text).unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        assert_eq!(root.get_dotted("a.c.d"), Some(&Value::Float(1.0)));
+        assert_eq!(
+            root.get_dotted("e"),
+            Some(&Value::List(vec![Value::String("x".into()), Value::Bool(true)]))
+        );
+        // Positions are those of the text as written, not as re-indented.
+        let p = &docs[0].positions;
+        assert_eq!(p.value(&KeyPath::from_dotted("a.b").child_index(1)), Some(Pos { line: 4, col: 3 }));
+        assert_eq!(p.key(&KeyPath::from_dotted("a.c.d")), Some(Pos { line: 7, col: 1 }));
+        assert_eq!(p.value(&KeyPath::from_dotted("e").child_index(1)), Some(Pos { line: 9, col: 1 }));
+        // A real indentation error is still one, at its own place.
+        let err = load_yaml_documents("a:\n  b: [1,\n2]\n c: 1\n").unwrap_err();
+        assert_eq!(err.pos.line, 4, "{err:?}");
+    }
+
+    #[test]
+    fn nesting_stops_at_go_yamls_depth() {
+        // Dropping a value nested this deep recurses; a test thread's stack is too small.
+        let worker = std::thread::Builder::new().stack_size(64 << 20);
+        worker
+            .spawn(|| {
+                let deepest = format!("a:\n  {}x\n", "- ".repeat(MAX_DEPTH - 1));
+                assert!(load_yaml_documents(&deepest).is_ok());
+                let err = load_yaml_documents(&format!("a:\n  {}x\n", "- ".repeat(MAX_DEPTH))).unwrap_err();
+                assert_eq!(err.go_yaml_text(), "yaml: line 2: exceeded max depth of 10000");
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn positions_of_later_documents_win() {
+        let mut first = load_yaml_documents("a: 1\nb: 2\n").unwrap().remove(0).positions;
+        let second = load_yaml_documents("\n\nb: 3\nc: [4]\n").unwrap().remove(0).positions;
+        first.merge(second);
+        assert_eq!(first.value(&KeyPath::from_dotted("a")), Some(Pos { line: 1, col: 4 }));
+        assert_eq!(first.value(&KeyPath::from_dotted("b")), Some(Pos { line: 3, col: 4 }));
+        assert_eq!(first.value(&KeyPath::from_dotted("c").child_index(0)), Some(Pos { line: 4, col: 5 }));
     }
 
     #[test]
