@@ -587,6 +587,9 @@ pub(crate) fn unquote(s: &str) -> Result<String, String> {
             }
             Ok(body.replace('\r', ""))
         }
+        // Without escapes, newlines or quotes inside, a double-quoted body is its own value
+        // (the common case, and the slow path below allocates per character).
+        b'"' if !body.contains(['\\', '\n', '"']) => Ok(body.to_string()),
         b'"' | b'\'' => {
             let quote = q as char;
             let mut out = String::new();

@@ -9,8 +9,33 @@ use crate::template::value::Val;
 
 type R = Result<Val, GoError>;
 
+/// How many compiled patterns a rendering keeps.
+const CACHED_PATTERNS: usize = 256;
+
+thread_local! {
+    /// Patterns compiled on this (rendering) thread. Charts call the same few patterns
+    /// again for every object (Bitnami's `common` library does), and compiling one costs
+    /// far more than matching it.
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+        std::cell::RefCell::default();
+}
+
 /// Compiles like Go's `regexp.Compile`, with Go's error texts for the common mistakes.
 fn compile(expr: &str) -> Result<Regex, GoError> {
+    if let Some(re) = COMPILED.with_borrow(|cache| cache.get(expr).cloned()) {
+        return Ok(re);
+    }
+    let re = compile_uncached(expr)?;
+    COMPILED.with_borrow_mut(|cache| {
+        if cache.len() >= CACHED_PATTERNS {
+            cache.clear();
+        }
+        cache.insert(expr.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
+fn compile_uncached(expr: &str) -> Result<Regex, GoError> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(expr) {
         return Err(GoError::msg(go_syntax_error(expr, &e)));
     }

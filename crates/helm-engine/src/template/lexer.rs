@@ -99,18 +99,19 @@ impl Kind {
 
 /// A token: its kind, byte offset, text and the line it starts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     /// What it is.
     pub kind: Kind,
     /// Byte offset in the input.
     pub pos: usize,
-    /// Its text (the message for [`Kind::Error`]).
-    pub val: std::rc::Rc<str>,
+    /// Its text (the message for [`Kind::Error`]): borrowed from the input, so that making
+    /// and copying tokens allocates nothing.
+    pub val: std::borrow::Cow<'a, str>,
     /// The 1-based line where it starts.
     pub line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// Go's spelling of a token in parse errors: `EOF`, the message of an error, `<if>` for a
     /// keyword, a quoted text cut to ten characters otherwise.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -248,11 +249,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn item(&mut self, kind: Kind) -> Item {
+    fn item(&mut self, kind: Kind) -> Item<'a> {
         let item = Item {
             kind,
             pos: self.start,
-            val: self.input[self.start..self.pos].into(),
+            val: std::borrow::Cow::Borrowed(&self.input[self.start..self.pos]),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -266,7 +267,7 @@ impl<'a> Lexer<'a> {
         self.start_line = self.line;
     }
 
-    fn error(&mut self, message: String) -> Item {
+    fn error(&mut self, message: String) -> Item<'a> {
         self.state = State::Done;
         Item { kind: Kind::Error, pos: self.start, val: message.into(), line: self.start_line }
     }
@@ -303,7 +304,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token; after the end or an error, `Eof` forever.
-    pub(crate) fn next_item(&mut self) -> Item {
+    pub(crate) fn next_item(&mut self) -> Item<'a> {
         loop {
             let produced = match self.state {
                 State::Done => {
@@ -322,7 +323,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> Option<Item> {
+    fn lex_text(&mut self) -> Option<Item<'a>> {
         if let Some(x) = self.rest().find(LEFT_DELIM) {
             if x > 0 {
                 self.pos += x;
@@ -357,7 +358,7 @@ impl<'a> Lexer<'a> {
         Some(self.item(Kind::Eof))
     }
 
-    fn lex_left_delim(&mut self) -> Option<Item> {
+    fn lex_left_delim(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_DELIM.len();
         let trim = has_left_trim_marker(self.rest());
         let after = if trim { 2 } else { 0 };
@@ -374,7 +375,7 @@ impl<'a> Lexer<'a> {
         Some(item)
     }
 
-    fn lex_comment(&mut self) -> Option<Item> {
+    fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.rest().find(RIGHT_COMMENT) else {
             return Some(self.error("unclosed comment".into()));
@@ -397,7 +398,7 @@ impl<'a> Lexer<'a> {
         None
     }
 
-    fn lex_right_delim(&mut self) -> Option<Item> {
+    fn lex_right_delim(&mut self) -> Option<Item<'a>> {
         let (_, trim) = self.at_right_delim();
         if trim {
             self.pos += 2;
@@ -414,7 +415,7 @@ impl<'a> Lexer<'a> {
         Some(item)
     }
 
-    fn lex_inside_action(&mut self) -> Option<Item> {
+    fn lex_inside_action(&mut self) -> Option<Item<'a>> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -476,7 +477,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Option<Item> {
+    fn lex_space(&mut self) -> Option<Item<'a>> {
         let mut spaces = 0;
         while let Some(c) = self.peek_char() {
             if !is_space(c) {
@@ -497,7 +498,7 @@ impl<'a> Lexer<'a> {
         Some(self.item(Kind::Space))
     }
 
-    fn lex_identifier(&mut self) -> Item {
+    fn lex_identifier(&mut self) -> Item<'a> {
         loop {
             let c = self.next_char();
             match c {
@@ -521,14 +522,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_variable(&mut self) -> Item {
+    fn lex_variable(&mut self) -> Item<'a> {
         if self.at_terminator() {
             return self.item(Kind::Variable);
         }
         self.lex_field_or_variable(Kind::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, kind: Kind) -> Item {
+    fn lex_field_or_variable(&mut self, kind: Kind) -> Item<'a> {
         if self.at_terminator() {
             return self.item(if kind == Kind::Variable { Kind::Variable } else { Kind::Dot });
         }
@@ -549,7 +550,7 @@ impl<'a> Lexer<'a> {
         self.item(kind)
     }
 
-    fn lex_char(&mut self) -> Item {
+    fn lex_char(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 Some('\\') => match self.next_char() {
@@ -564,7 +565,7 @@ impl<'a> Lexer<'a> {
         self.item(Kind::CharConstant)
     }
 
-    fn lex_number(&mut self) -> Item {
+    fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_string();
             return self.error(format!("bad number syntax: {}", crate::strconv::quote(&text)));
@@ -614,7 +615,7 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn lex_quote(&mut self) -> Item {
+    fn lex_quote(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 Some('\\') => match self.next_char() {
@@ -629,7 +630,7 @@ impl<'a> Lexer<'a> {
         self.item(Kind::String)
     }
 
-    fn lex_raw_quote(&mut self) -> Item {
+    fn lex_raw_quote(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 None => return self.error("unterminated raw quoted string".into()),

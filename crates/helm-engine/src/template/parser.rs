@@ -52,13 +52,13 @@ pub(crate) fn parse(
     Ok(p.trees)
 }
 
-fn eof_item() -> Item {
+fn eof_item() -> Item<'static> {
     Item { kind: Kind::Eof, pos: 0, val: "".into(), line: 0 }
 }
 
 struct Parser<'a> {
     lex: Lexer<'a>,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     parse_name: Rc<str>,
     text: Rc<str>,
@@ -73,12 +73,12 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, ParseError>;
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn errorf(&self, message: impl Into<String>) -> ParseError {
         ParseError { name: self.parse_name.to_string(), line: self.token[0].line, message: message.into() }
     }
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -91,18 +91,18 @@ impl Parser<'_> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -111,7 +111,7 @@ impl Parser<'_> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.kind != Kind::Space {
@@ -120,13 +120,13 @@ impl Parser<'_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
     }
 
-    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item> {
+    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item<'a>> {
         let t = self.next_non_space();
         if t.kind != kind {
             return Err(self.unexpected(&t, context));
@@ -134,7 +134,7 @@ impl Parser<'_> {
         Ok(t)
     }
 
-    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
+    fn unexpected(&self, token: &Item<'_>, context: &str) -> ParseError {
         if token.kind == Kind::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
@@ -232,7 +232,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val.clone() })),
+            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(&*token.val) })),
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -343,7 +343,7 @@ impl Parser<'_> {
         result
     }
 
-    fn parse_template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+    fn parse_template_name(&mut self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.kind {
             Kind::String | Kind::RawString => unquote(&token.val).map_err(|e| self.errorf(e)),
             _ => Err(self.unexpected(token, context)),
