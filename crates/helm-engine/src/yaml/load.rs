@@ -169,63 +169,99 @@ pub fn load_yaml_documents_keeping_integers(text: &str) -> Result<Vec<YamlDocume
     load(text, true)
 }
 
-/// How many lines of flow collections the reader re-indents before it gives up (see
+/// How many times the reader re-indents lines and reads again before it gives up (see
 /// [`load`]).
-const MAX_REINDENTED_LINES: usize = 100;
+const MAX_REINDENTS: usize = 100;
 
-/// Reads `text`. go-yaml ignores indentation inside flow collections, so a closing `]` may
-/// sit at its parent key's column; the parser used here wants flow content indented deeper
-/// than the enclosing block, and says so only inside flow collections. Where it refuses a
-/// line for that alone, the line is indented further and the text read again: spaces at the
-/// start of a line inside a flow collection never change what it means. The enclosing
-/// block began on an earlier line, so indenting past the longest earlier line is always
-/// enough. Positions are reported in the original text.
+/// Reads `text`. go-yaml does not look at indentation inside flow collections and quoted
+/// scalars: a closing `]` may sit at its parent key's column, and the second line of a
+/// quoted string at column 0. The parser used here wants such lines indented deeper than
+/// the enclosing block. Where it refuses a line for that alone, the line is indented
+/// further and the text read again: spaces at the start of a line inside a flow collection
+/// or a quoted scalar never change what it means. The enclosing block began on an earlier
+/// line, so indenting past the longest earlier line is always enough. Positions are
+/// reported in the original text.
 fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::new();
-    loop {
+    for attempt in 0.. {
         let source = reindented.as_deref().unwrap_or(text);
         let mut builder =
             Builder { keep_integers, padding: std::mem::take(&mut padding), ..Builder::default() };
         let result = builder.read(source);
         padding = std::mem::take(&mut builder.padding);
-        let Err(Refusal { error, flow_indentation: Some((line, col)) }) = result else {
+        let Err(Refusal { error, reindent: Some(lines) }) = result else {
             return result.map(|()| builder.documents).map_err(|r| r.error);
         };
-        if padding.len() >= MAX_REINDENTED_LINES && !padding.contains_key(&line) {
+        if attempt >= MAX_REINDENTS {
             return Err(error);
         }
-        let widest = source.lines().take(line - 1).map(|l| l.chars().count()).max().unwrap_or(0);
-        let extra = (widest + 1).saturating_sub(col).max(1);
-        *padding.entry(line).or_default() += extra;
-        reindented = Some(indent_line(source, line, extra));
+        let widest = source.lines().take(lines.first - 1).map(|l| l.chars().count()).max().unwrap_or(0);
+        let extra = (widest + 1).saturating_sub(lines.col).max(1);
+        for line in lines.first..=lines.last {
+            *padding.entry(line).or_default() += extra;
+        }
+        reindented = Some(indent_lines(source, &lines, extra));
     }
+    unreachable!("the loop returns")
 }
 
 /// Why reading stopped.
 struct Refusal {
     error: YamlError,
-    /// Line (from 1) and column (from 0) of a line inside a flow collection refused only
-    /// for its indentation.
-    flow_indentation: Option<(usize, usize)>,
+    /// Lines refused only for their indentation, which go-yaml would have read.
+    reindent: Option<Reindent>,
+}
+
+/// Lines `first` to `last` (counted from 1); the first one's content starts at column `col`
+/// (from 0).
+struct Reindent {
+    first: usize,
+    last: usize,
+    col: usize,
 }
 
 impl From<YamlError> for Refusal {
     fn from(error: YamlError) -> Self {
-        Refusal { error, flow_indentation: None }
+        Refusal { error, reindent: None }
     }
 }
 
-/// `text` with `extra` spaces at the start of line `line` (counted from 1).
-fn indent_line(text: &str, line: usize, extra: usize) -> String {
-    let start =
-        if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1) };
-    let mut out = String::with_capacity(text.len() + extra);
-    out.push_str(&text[..start]);
-    out.extend(std::iter::repeat_n(' ', extra));
-    out.push_str(&text[start..]);
+/// `text` with `extra` spaces at the start of each of `lines`.
+fn indent_lines(text: &str, lines: &Reindent, extra: usize) -> String {
+    let mut out = String::with_capacity(text.len() + extra * (lines.last + 1 - lines.first));
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if (lines.first..=lines.last).contains(&(i + 1)) {
+            out.extend(std::iter::repeat_n(' ', extra));
+        }
+        out.push_str(line);
+    }
     out
+}
+
+/// The lines after the first of the quoted scalar that starts at character `index` of
+/// `text`, on line `line`: those that go-yaml reads whatever their indentation.
+fn quoted_scalar_continuation(text: &str, index: usize, line: usize) -> Option<Reindent> {
+    let (start, quote) = text.char_indices().nth(index)?;
+    let mut rest = text[start + 1..].chars().peekable();
+    let mut last = line;
+    loop {
+        match (quote, rest.next()?) {
+            ('"', '\\') => {
+                if rest.next()? == '\n' {
+                    last += 1;
+                }
+            }
+            ('\'', '\'') if rest.peek() == Some(&'\'') => {
+                rest.next();
+            }
+            (q, c) if c == q && matches!(q, '"' | '\'') => break,
+            (_, '\n') => last += 1,
+            _ => {}
+        }
+    }
+    (last > line).then_some(Reindent { first: line + 1, last, col: 0 })
 }
 
 enum Frame {
@@ -269,9 +305,16 @@ impl Builder {
             let (event, span) = event.map_err(|e| {
                 let (line, col) = (e.marker().line(), e.marker().col());
                 let error = YamlError { pos: self.pos_at(line, col), message: e.info().to_string() };
-                let flow =
-                    matches!(e.info(), "invalid indentation" | "invalid indentation in flow construct");
-                Refusal { error, flow_indentation: flow.then_some((line, col)) }
+                let reindent = match e.info() {
+                    "invalid indentation" | "invalid indentation in flow construct" => {
+                        Some(Reindent { first: line, last: line, col })
+                    }
+                    "invalid indentation in quoted scalar" => {
+                        quoted_scalar_continuation(text, e.marker().index(), line)
+                    }
+                    _ => None,
+                };
+                Refusal { error, reindent }
             })?;
             self.event(event, span)?;
         }
@@ -740,6 +783,12 @@ mod tests {
         assert_eq!(p.value(&KeyPath::from_dotted("a.b").child_index(1)), Some(Pos { line: 4, col: 3 }));
         assert_eq!(p.key(&KeyPath::from_dotted("a.c.d")), Some(Pos { line: 7, col: 1 }));
         assert_eq!(p.value(&KeyPath::from_dotted("e").child_index(1)), Some(Pos { line: 9, col: 1 }));
+        // The lines of a quoted scalar may start anywhere, as in go-yaml.
+        let docs = load_yaml_documents("a:\n  b: \"x\n\\\ny \\\"z\"\n  c: 'it''s\n\n   so'\n").unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        assert_eq!(root.get_dotted("a.b"), Some(&Value::String("x y \"z".into())));
+        assert_eq!(root.get_dotted("a.c"), Some(&Value::String("it's\nso".into())));
+        assert_eq!(docs[0].positions.value(&KeyPath::from_dotted("a.c")), Some(Pos { line: 5, col: 6 }));
         // A real indentation error is still one, at its own place.
         let err = load_yaml_documents("a:\n  b: [1,\n2]\n c: 1\n").unwrap_err();
         assert_eq!(err.pos.line, 4, "{err:?}");
