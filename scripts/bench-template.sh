@@ -5,7 +5,7 @@
 # scripts/real-world-conformance.sh --work DIR left in DIR/<name>/<name>). hyperfine (from
 # Debian's packages) runs both side by side in one run; the table is printed in Markdown.
 #
-# Usage: scripts/bench-template.sh [CHART...]
+# Usage: scripts/bench-template.sh [CHART[:VALUES]...]   (VALUES: a values file for that chart)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/install-oracles.sh)"
@@ -24,6 +24,11 @@ run() {
 }
 
 run "chart-out (full)" mailu chart-out -n mailu -f values-examples/full.yaml
-for chart in "$@"; do
-  run "$(basename "$chart")" release "$chart"
+for arg in "$@"; do
+  chart="${arg%%:*}"
+  if [ "$chart" != "$arg" ]; then
+    run "$(basename "$chart") ($(basename "${arg#*:}"))" release "$chart" -f "${arg#*:}"
+  else
+    run "$(basename "$chart")" release "$chart"
+  fi
 done
