@@ -248,11 +248,8 @@ fn quoted_scalar_continuation(text: &str, index: usize, line: usize) -> Option<R
     let mut last = line;
     loop {
         match (quote, rest.next()?) {
-            ('"', '\\') => {
-                if rest.next()? == '\n' {
-                    last += 1;
-                }
-            }
+            // An escaped character, perhaps an escaped line break.
+            ('"', '\\') => last += usize::from(rest.next()? == '\n'),
             ('\'', '\'') if rest.peek() == Some(&'\'') => {
                 rest.next();
             }
