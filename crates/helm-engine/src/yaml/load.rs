@@ -197,7 +197,8 @@ fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError>
         if attempt >= MAX_REINDENTS {
             return Err(error);
         }
-        let widest = source.lines().take(lines.first - 1).map(|l| l.chars().count()).max().unwrap_or(0);
+        // Measured on the text as written: blocks start only on lines never re-indented.
+        let widest = text.lines().take(lines.first - 1).map(|l| l.chars().count()).max().unwrap_or(0);
         let extra = (widest + 1).saturating_sub(lines.col).max(1);
         for line in lines.first..=lines.last {
             *padding.entry(line).or_default() += extra;
