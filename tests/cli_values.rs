@@ -372,19 +372,22 @@ fn bounds_end_with_a_message_exit_one_and_nothing_on_standard_output() {
     let deepest = dir.path().join("deepest.yaml");
     std::fs::write(&deepest, format!("front:\n  podAnnotations:\n    a:\n      {}x\n", "- ".repeat(9_997)))
         .unwrap();
-    let chart = dir.path().join("loop");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: loop\nversion: 1.0.0\n").unwrap();
-    std::fs::write(
-        chart.join("templates/loop.yaml"),
-        "{{- define \"again\" }}{{ include \"again\" . }}{{ end }}\n{{ include \"again\" . }}\n",
-    )
-    .unwrap();
-    let tpl = dir.path().join("tpl");
-    std::fs::create_dir_all(tpl.join("templates")).unwrap();
-    std::fs::write(tpl.join("Chart.yaml"), "apiVersion: v2\nname: tpl\nversion: 1.0.0\n").unwrap();
-    std::fs::write(tpl.join("values.yaml"), "again: '{{ tpl .Values.again . }}'\n").unwrap();
-    std::fs::write(tpl.join("templates/tpl.yaml"), "{{ tpl .Values.again . }}\n").unwrap();
+    let chart = common::write_chart(
+        dir.path(),
+        "loop",
+        &[(
+            "templates/loop.yaml",
+            "{{- define \"again\" }}{{ include \"again\" . }}{{ end }}\n{{ include \"again\" . }}\n",
+        )],
+    );
+    let tpl = common::write_chart(
+        dir.path(),
+        "tpl",
+        &[
+            ("values.yaml", "again: '{{ tpl .Values.again . }}'\n"),
+            ("templates/tpl.yaml", "{{ tpl .Values.again . }}\n"),
+        ],
+    );
     let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (

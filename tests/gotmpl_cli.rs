@@ -172,14 +172,11 @@ fn bad_names_are_refused_with_helms_messages() {
 #[test]
 fn symbolic_links_in_a_chart_are_reported_on_standard_error() {
     let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
-    std::fs::write(
-        chart.join("templates/cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
-    )
-    .unwrap();
+    let chart = common::write_chart(
+        dir.path(),
+        "c",
+        &[("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")],
+    );
     std::os::unix::fs::symlink("cm.yaml", chart.join("templates/link.yaml")).unwrap();
     let out = ours(&[&chart.display().to_string()]);
     assert!(out.status.success());

@@ -6,6 +6,19 @@ pub(crate) mod reach;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Writes a chart named `name` in `dir/name`: its Chart.yaml and `files` (paths inside the
+/// chart, with their text). Returns the chart's directory.
+pub(crate) fn write_chart(dir: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let chart = dir.join(name);
+    let chart_yaml = format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n");
+    for (path, text) in std::iter::once(("Chart.yaml", chart_yaml.as_str())).chain(files.iter().copied()) {
+        let file = chart.join(path);
+        std::fs::create_dir_all(file.parent().expect("a file inside the chart")).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    chart
+}
+
 /// An oracle the test setup installs (see scripts/install-oracles.sh).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Oracle {
