@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
     };
     // Longer inputs only repeat what shorter ones cover, at a higher cost per run.
     if text.len() < 4096 {
-        let _ = render_text("fuzz", text, &Map::new());
+        let _ = render_text("fuzz", text, &Map::default());
     }
 });

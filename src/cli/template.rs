@@ -130,7 +130,7 @@ impl TemplateArgs {
 
 /// Helm's `TemplateName`: the template's output is the name.
 fn name_from_template(template: &str) -> Result<String, CliError> {
-    render_text("name-template", template, &helm_engine::Map::new()).map_err(|e| {
+    render_text("name-template", template, &helm_engine::Map::default()).map_err(|e| {
         CliError::failure(match e {
             helm_engine::ChartRenderError::Parse { file, line, message } => {
                 format!("template: {file}:{line}: {message}")

@@ -437,7 +437,7 @@ fn exposure(b: &mut Builder) -> &'static str {
     if web == "ingress" {
         let mut annotations = match b.input.set("ingress.annotations").map(|a| convert(Conv::TextMap, a)) {
             Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
-            _ => Map::new(),
+            _ => Map::default(),
         };
         let mut how = vec!["carried into `expose.ingress.annotations`".to_string()];
         if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer")) {
@@ -999,7 +999,7 @@ fn security_context(b: &mut Builder, component: &str, name: &str, fields: &[(&st
         }
         return;
     }
-    let mut context = Map::new();
+    let mut context = Map::default();
     for (field, _) in fields {
         context.insert(field.to_string(), normalize(&b.input.get(&format!("{base}.{field}"))));
     }

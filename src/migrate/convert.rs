@@ -187,7 +187,7 @@ const TEMPLATE: &str = "holds a template expression of the official chart, which
 
 fn text_map(value: &Value) -> Result<Converted, String> {
     let map = value.as_map().ok_or_else(|| format!("must be a map, found {}", describe(value)))?;
-    let mut out = Map::new();
+    let mut out = Map::default();
     let mut remarks = Vec::new();
     for (key, item) in map {
         if item == &Value::Null {
@@ -250,7 +250,7 @@ fn match_labels(value: &Value) -> Result<Converted, String> {
     if selector.get_dotted("matchExpressions").is_some() {
         remarks.push("its matchExpressions have no equivalent (a label map here)".to_string());
     }
-    let labels = selector.get_dotted("matchLabels").cloned().unwrap_or(Value::Map(Map::new()));
+    let labels = selector.get_dotted("matchLabels").cloned().unwrap_or(Value::Map(Map::default()));
     let converted = text_map(&labels)?;
     remarks.extend(converted.remarks);
     Ok(Converted { value: converted.value, remarks })

@@ -237,7 +237,7 @@ impl Builder {
         Builder {
             input: Input { tree: Value::Map(official.clone()) },
             options: options.clone(),
-            out: Map::new(),
+            out: Map::default(),
             findings: IndexMap::new(),
             repeated_defaults: 0,
             defaults: Vec::new(),
@@ -314,9 +314,9 @@ impl Builder {
                 map.insert(part.to_string(), value);
                 return;
             }
-            let entry = map.entry(part.to_string()).or_insert_with(|| Value::Map(Map::new()));
+            let entry = map.entry(part.to_string()).or_insert_with(|| Value::Map(Map::default()));
             if !matches!(entry, Value::Map(_)) {
-                *entry = Value::Map(Map::new());
+                *entry = Value::Map(Map::default());
             }
             map = entry.as_map_mut().expect("just made a map");
         }
@@ -493,7 +493,7 @@ pub(crate) fn show(value: &Value) -> String {
 
 /// The map with its keys in the order of `order` (our model's), others after in their order.
 fn ordered(map: &Map, order: Option<&Map>) -> Map {
-    let mut out = Map::new();
+    let mut out = Map::default();
     let reorder = |key: &str, value: &Value| match value {
         Value::Map(inner) => {
             let nested = order.and_then(|o| o.get(key)).and_then(Value::as_map).filter(|m| !m.is_empty());

@@ -115,7 +115,7 @@ fn defaults_marked_kept_or_told_differ_somewhere() {
 fn official(yaml: &str) -> Map {
     match helm_engine::load_yaml_documents(yaml).unwrap().remove(0).root {
         Some(Value::Map(map)) => map,
-        _ => Map::new(),
+        _ => Map::default(),
     }
 }
 

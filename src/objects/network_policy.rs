@@ -2,10 +2,10 @@
 //! the release, DNS for all, then one policy per component allowing exactly the flows that end
 //! (ingress) or start (egress) at it, each rule present when the other end is deployed.
 
+use crate::components::Component;
 use crate::components::expr::{Cond, Expr};
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
-use crate::components::{self, Component};
 
 use super::{metadata, object, release_pods, selector_labels};
 
@@ -56,7 +56,7 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                                     list(flow.ports.iter().map(|p| port("TCP", flow_port(p)).when(p.when()))),
                                 ),
                             ]))
-                            .when(deployed(peer).and(flow.when.clone()).and(some_port)),
+                            .when(deployed(components, peer).and(flow.when.clone()).and(some_port)),
                         )
                     })
                     .collect();
@@ -106,9 +106,11 @@ fn policy_of_types(
 }
 
 /// When the other end of a flow exists.
-fn deployed(peer: Peer) -> Cond {
+fn deployed(components: &[Component], peer: Peer) -> Cond {
     match peer {
-        Peer::Component(name) => components::by_name(name).map_or(Cond::Always, |c| c.when),
+        Peer::Component(name) => {
+            components.iter().find(|c| c.name == name).map_or(Cond::Always, |c| c.when.clone())
+        }
         Peer::IngressController | Peer::Monitoring | Peer::Anywhere => Cond::Always,
     }
 }

@@ -18,7 +18,7 @@ pub fn evaluate(node: &Node, ctx: &Ctx<'_>) -> Value {
         Node::Text(expr) => Value::String(expr.eval(ctx)),
         Node::Number(path) => Value::Int(ctx.int(path)),
         Node::Map(parts) => {
-            let mut map = Map::new();
+            let mut map = Map::default();
             for part in parts {
                 match part {
                     Part::Entry(key, value, presence) => {
@@ -104,7 +104,7 @@ fn sorted(value: &Value) -> Value {
 
 /// A ConfigMap's data: the entries that apply, sorted by key.
 fn data(block: &DataBlock, ctx: &Ctx<'_>) -> Map {
-    let mut map = Map::new();
+    let mut map = Map::default();
     if let Some(Value::Map(extra)) = block.extra.as_deref().map(|path| ctx.lookup(path)) {
         map.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
     }

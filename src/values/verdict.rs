@@ -1,23 +1,15 @@
 //! A quick yes or no: do the values satisfy `values.schema.json`? Compiling the schema into a
 //! full validator costs more than everything else `render` does, and valid values (the common
-//! case) need no explanation; so the schema the chart ships, embedded in the binary, is read
-//! lazily and walked together with the values, and only the patterns a value actually meets
-//! are compiled. When the answer is no, [`super::validate`] runs the full validator to say
-//! what is wrong and where.
+//! case) need no explanation; so the schema the chart ships is compiled by `build.rs` into
+//! static data (an array of nodes) and walked together with the values, and only the patterns
+//! a value actually meets are compiled. When the answer is no, [`super::validate`] runs the
+//! full validator to say what is wrong and where.
 //!
 //! It understands the keywords the generated schema uses (listed in [`KEYWORDS`]; a test
-//! keeps the generated schema within them) and agrees with the full validator on every
-//! values file of the test suite and on generated ones.
+//! keeps the generated schema within them, and the build refuses any other) and agrees with
+//! the full validator on every values file of the test suite and on generated ones.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use serde::Deserialize;
 use serde_json::Value as Json;
-
-/// The schema as the exported chart ships it, without its annotations (see `build.rs`); a
-/// test keeps the shipped schema equal to the generated one.
-const SCHEMA_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/values.schema.min.json"));
 
 /// The keywords [`satisfies`] evaluates. Annotations (`description`, `default`, `title`,
 /// `$schema`, `format` with the integer widths schemars writes, `x-kubernetes-*`) assert
@@ -47,88 +39,134 @@ pub const KEYWORDS: &[&str] = &[
     "uniqueItems",
 ];
 
-/// One schema node, keeping only what asserts something.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One schema node, keeping only what asserts something; other nodes are named by their
+/// index in the array.
+#[derive(Debug)]
 struct Node {
-    #[serde(rename = "$ref")]
-    reference: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    properties: Option<HashMap<String, Node>>,
-    additional_properties: Option<BoolOrNode>,
-    required: Option<Vec<String>>,
-    #[serde(rename = "enum")]
-    one_of_values: Option<Vec<Json>>,
-    #[serde(rename = "const")]
-    constant: Option<Json>,
-    pattern: Option<String>,
+    reference: Option<usize>,
+    kind: Option<Kind>,
+    /// Sorted by name.
+    properties: &'static [(&'static str, usize)],
+    additional: Additional,
+    required: &'static [&'static str],
+    one_of_values: Option<&'static [Literal]>,
+    constant: Option<Literal>,
+    pattern: Option<Pattern>,
     minimum: Option<f64>,
     maximum: Option<f64>,
     min_length: Option<usize>,
     max_length: Option<usize>,
-    items: Option<Box<Node>>,
+    items: Option<usize>,
     min_items: Option<usize>,
-    unique_items: Option<bool>,
+    unique_items: bool,
     min_properties: Option<usize>,
-    property_names: Option<Box<Node>>,
-    all_of: Option<Vec<Node>>,
-    #[serde(rename = "if")]
-    condition: Option<Box<Node>>,
-    then: Option<Box<Node>>,
-    not: Option<Box<Node>>,
-    definitions: Option<HashMap<String, Node>>,
+    property_names: Option<usize>,
+    all_of: &'static [usize],
+    condition: Option<usize>,
+    then: Option<usize>,
+    not: Option<usize>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum BoolOrNode {
+impl Node {
+    /// The node that asserts nothing, which the generated nodes start from.
+    const EMPTY: Node = Node {
+        reference: None,
+        kind: None,
+        properties: &[],
+        additional: Additional::Any,
+        required: &[],
+        one_of_values: None,
+        constant: None,
+        pattern: None,
+        minimum: None,
+        maximum: None,
+        min_length: None,
+        max_length: None,
+        items: None,
+        min_items: None,
+        unique_items: false,
+        min_properties: None,
+        property_names: None,
+        all_of: &[],
+        condition: None,
+        then: None,
+        not: None,
+    };
+}
+
+// The build writes the variants the schema uses; today it has no `null` or `number` types.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Object,
+    Array,
+    String,
+    Boolean,
+    Null,
+    Number,
+    Integer,
+}
+
+/// A `pattern`, with the texts among the chart's defaults that it meets and that match it
+/// (sorted; found when the binary is built, so their check compiles nothing).
+#[derive(Debug)]
+struct Pattern {
+    source: &'static str,
+    known: &'static [&'static str],
+}
+
+impl Pattern {
+    fn matches(&self, text: &str) -> bool {
+        // A pattern that does not compile here is left to the full validator.
+        self.known.binary_search(&text).is_ok()
+            || crate::patterns::is_match(self.source, text).unwrap_or(true)
+    }
+}
+
+/// What `additionalProperties` says of keys without a schema of their own.
+#[derive(Debug)]
+enum Additional {
+    Any,
+    Deny,
+    Node(usize),
+}
+
+/// A value of `enum` or `const` (the generated schema compares booleans, numbers and
+/// strings only; the build refuses others).
+#[allow(dead_code)]
+#[derive(Debug)]
+enum Literal {
     Bool(bool),
-    Node(Box<Node>),
+    Number(f64),
+    String(&'static str),
 }
 
-/// The embedded schema; `None` if it has a shape this walker does not read, and then every
-/// answer is left to the full validator.
-static ROOT: LazyLock<Option<Node>> = LazyLock::new(|| serde_json::from_str(SCHEMA_TEXT).ok());
-
-/// Whether `text` matches; a pattern that does not compile here is left to the full validator.
-fn matches(pattern: &str, text: &str) -> bool {
-    crate::patterns::is_match(pattern, text).unwrap_or(true)
-}
+// `static NODES: [Node; N]`, the root first.
+include!(concat!(env!("OUT_DIR"), "/values_schema_nodes.rs"));
 
 /// Whether `values` (merged, as JSON) satisfy the chart's schema. `false` means the full
 /// validator has something to report; `true` that it has nothing.
 pub fn satisfies(values: &Json) -> bool {
-    match &*ROOT {
-        Some(root) => Walker { root }.check(root, values),
-        None => false,
-    }
+    Walker { nodes: &NODES }.check(0, values)
 }
 
 struct Walker<'s> {
-    root: &'s Node,
+    nodes: &'s [Node],
 }
 
-impl<'s> Walker<'s> {
-    fn resolve(&self, reference: &str) -> Option<&'s Node> {
-        let name = reference.strip_prefix("#/definitions/")?;
-        self.root.definitions.as_ref()?.get(name)
-    }
-
-    fn check(&self, node: &'s Node, value: &Json) -> bool {
-        if let Some(reference) = &node.reference {
+impl Walker<'_> {
+    fn check(&self, index: usize, value: &Json) -> bool {
+        let node = &self.nodes[index];
+        if let Some(target) = node.reference {
             // Draft-07: `$ref` replaces its siblings.
-            return match self.resolve(reference) {
-                Some(target) => self.check(target, value),
-                None => false,
-            };
+            return self.check(target, value);
         }
-        if let Some(kind) = &node.kind
+        if let Some(kind) = node.kind
             && !has_type(value, kind)
         {
             return false;
         }
-        if let Some(values) = &node.one_of_values
+        if let Some(values) = node.one_of_values
             && !values.iter().any(|v| same(v, value))
         {
             return false;
@@ -139,7 +177,7 @@ impl<'s> Walker<'s> {
             return false;
         }
         let fits = match value {
-            Json::String(text) => self.check_string(node, text),
+            Json::String(text) => check_string(node, text),
             Json::Number(number) => check_number(node, number.as_f64().unwrap_or(f64::NAN)),
             Json::Array(items) => self.check_list(node, items),
             Json::Object(map) => self.check_map(node, map),
@@ -148,19 +186,17 @@ impl<'s> Walker<'s> {
         fits && self.check_combinations(node, value)
     }
 
-    fn check_combinations(&self, node: &'s Node, value: &Json) -> bool {
-        if let Some(all) = &node.all_of
-            && !all.iter().all(|n| self.check(n, value))
-        {
+    fn check_combinations(&self, node: &Node, value: &Json) -> bool {
+        if !node.all_of.iter().all(|&n| self.check(n, value)) {
             return false;
         }
-        if let (Some(condition), Some(then)) = (&node.condition, &node.then)
+        if let (Some(condition), Some(then)) = (node.condition, node.then)
             && self.check(condition, value)
             && !self.check(then, value)
         {
             return false;
         }
-        if let Some(not) = &node.not
+        if let Some(not) = node.not
             && self.check(not, value)
         {
             return false;
@@ -168,80 +204,88 @@ impl<'s> Walker<'s> {
         true
     }
 
-    fn check_string(&self, node: &Node, text: &str) -> bool {
-        let length = text.chars().count();
-        node.min_length.is_none_or(|min| length >= min)
-            && node.max_length.is_none_or(|max| length <= max)
-            && node.pattern.as_deref().is_none_or(|p| matches(p, text))
-    }
-
-    fn check_list(&self, node: &'s Node, items: &[Json]) -> bool {
+    fn check_list(&self, node: &Node, items: &[Json]) -> bool {
         if node.min_items.is_some_and(|min| items.len() < min) {
             return false;
         }
-        if node.unique_items == Some(true)
-            && items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| same(a, b)))
+        if node.unique_items && items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| equal(a, b)))
         {
             return false;
         }
-        match &node.items {
+        match node.items {
             Some(schema) => items.iter().all(|item| self.check(schema, item)),
             None => true,
         }
     }
 
-    fn check_map(&self, node: &'s Node, map: &serde_json::Map<String, Json>) -> bool {
+    fn check_map(&self, node: &Node, map: &serde_json::Map<String, Json>) -> bool {
         if node.min_properties.is_some_and(|min| map.len() < min) {
             return false;
         }
-        if let Some(required) = &node.required
-            && !required.iter().all(|key| map.contains_key(key))
-        {
+        if !node.required.iter().all(|key| map.contains_key(*key)) {
             return false;
         }
-        if let Some(names) = &node.property_names
+        if let Some(names) = node.property_names
             && !map.keys().all(|key| self.check(names, &Json::String(key.clone())))
         {
             return false;
         }
-        map.iter().all(|(key, value)| match node.properties.as_ref().and_then(|p| p.get(key)) {
-            Some(schema) => self.check(schema, value),
-            None => match &node.additional_properties {
-                None | Some(BoolOrNode::Bool(true)) => true,
-                Some(BoolOrNode::Bool(false)) => false,
-                Some(BoolOrNode::Node(schema)) => self.check(schema, value),
-            },
+        map.iter().all(|(key, value)| {
+            match node.properties.binary_search_by(|(name, _)| (*name).cmp(key.as_str())) {
+                Ok(found) => self.check(node.properties[found].1, value),
+                Err(_) => match node.additional {
+                    Additional::Any => true,
+                    Additional::Deny => false,
+                    Additional::Node(schema) => self.check(schema, value),
+                },
+            }
         })
     }
+}
+
+fn check_string(node: &Node, text: &str) -> bool {
+    let length = text.chars().count();
+    node.min_length.is_none_or(|min| length >= min)
+        && node.max_length.is_none_or(|max| length <= max)
+        && node.pattern.as_ref().is_none_or(|p| p.matches(text))
 }
 
 fn check_number(node: &Node, number: f64) -> bool {
     node.minimum.is_none_or(|min| number >= min) && node.maximum.is_none_or(|max| number <= max)
 }
 
-fn has_type(value: &Json, kind: &str) -> bool {
+fn has_type(value: &Json, kind: Kind) -> bool {
     match kind {
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "string" => value.is_string(),
-        "boolean" => value.is_boolean(),
-        "null" => value.is_null(),
-        "number" => value.is_number(),
+        Kind::Object => value.is_object(),
+        Kind::Array => value.is_array(),
+        Kind::String => value.is_string(),
+        Kind::Boolean => value.is_boolean(),
+        Kind::Null => value.is_null(),
+        Kind::Number => value.is_number(),
         // Draft-07 counts 1.0 as an integer.
-        "integer" => value.as_f64().is_some_and(|f| f.fract() == 0.0),
-        _ => false,
+        Kind::Integer => value.as_f64().is_some_and(|f| f.fract() == 0.0),
     }
 }
 
 /// JSON equality as JSON Schema defines it: numbers by value.
-fn same(a: &Json, b: &Json) -> bool {
+fn equal(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b)),
         (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
         }
         _ => a == b,
+    }
+}
+
+/// [`equal`] for a literal of the schema and a value.
+fn same(literal: &Literal, value: &Json) -> bool {
+    match (literal, value) {
+        (Literal::Bool(a), Json::Bool(b)) => a == b,
+        (Literal::Number(a), Json::Number(b)) => b.as_f64() == Some(*a),
+        (Literal::String(a), Json::String(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -254,21 +298,49 @@ mod tests {
         &["$schema", "default", "description", "format", "title", "x-kubernetes-int-or-string"];
 
     #[test]
-    fn the_embedded_schema_comes_from_the_generated_one_and_parses() {
+    fn the_compiled_schema_is_the_shipped_one() {
         let shipped: Json = serde_json::from_str(include_str!("../../chart-out/values.schema.json")).unwrap();
         assert!(
             shipped == super::super::schema::values_schema(),
             "chart-out/values.schema.json is stale: run `mailu-chart export chart-out`"
         );
-        assert!(ROOT.is_some());
-        // Only annotations were dropped: every assertion of the shipped schema is there.
-        let embedded: Json = serde_json::from_str(SCHEMA_TEXT).unwrap();
-        assert!(SCHEMA_TEXT.len() * 3 < include_str!("../../chart-out/values.schema.json").len());
+        /// The schema nodes of a schema, itself included.
+        fn count(schema: &Json) -> usize {
+            let Some(object) = schema.as_object() else { return 0 };
+            1 + object
+                .iter()
+                .map(|(keyword, value)| match keyword.as_str() {
+                    "properties" | "definitions" => {
+                        value.as_object().into_iter().flatten().map(|(_, c)| count(c)).sum()
+                    }
+                    "allOf" => value.as_array().into_iter().flatten().map(count).sum(),
+                    "items" | "additionalProperties" | "propertyNames" | "if" | "then" | "not" => {
+                        count(value)
+                    }
+                    _ => 0,
+                })
+                .sum::<usize>()
+        }
+        assert_eq!(NODES.len(), count(&shipped));
+        let root = &NODES[0];
+        assert!(root.properties.is_sorted_by_key(|(name, _)| *name));
+        assert_eq!(root.properties.len(), shipped["properties"].as_object().unwrap().len());
+        let subnet = root.properties.iter().find(|(name, _)| *name == "subnet").unwrap().1;
+        let pattern = NODES[subnet].pattern.as_ref().unwrap();
         assert_eq!(
-            embedded.pointer("/properties/subnet/pattern"),
-            shipped.pointer("/properties/subnet/pattern")
+            Some(pattern.source),
+            shipped.pointer("/properties/subnet/pattern").and_then(Json::as_str)
         );
-        assert_eq!(embedded["allOf"], shipped["allOf"]);
+        // Defaults are known to match their patterns, and only texts that match are known.
+        assert!(NODES.iter().filter_map(|n| n.pattern.as_ref()).filter(|p| !p.known.is_empty()).count() > 20);
+        for node in &NODES {
+            for text in node.pattern.iter().flat_map(|p| p.known) {
+                let source = node.pattern.as_ref().unwrap().source;
+                assert_eq!(crate::patterns::is_match(source, text), Some(true), "{source} {text}");
+            }
+        }
+        assert_eq!(root.all_of.len(), shipped["allOf"].as_array().unwrap().len());
+        assert!(matches!(root.additional, Additional::Deny));
     }
 
     #[test]
@@ -315,20 +387,45 @@ mod tests {
 
     #[test]
     fn small_cases() {
-        let node: Node = serde_json::from_str(
-            r#"{"type":"object","additionalProperties":false,"required":["a"],
-                "properties":{"a":{"type":"integer","minimum":1},"b":{"type":"string","pattern":"^x+$"}}}"#,
-        )
-        .unwrap();
-        let walker = Walker { root: &node };
-        let ok = |text: &str| walker.check(&node, &serde_json::from_str(text).unwrap());
+        const SMALL: [Node; 3] = [
+            Node {
+                kind: Some(Kind::Object),
+                properties: &[("a", 1), ("b", 2)],
+                additional: Additional::Deny,
+                required: &["a"],
+                ..Node::EMPTY
+            },
+            Node { kind: Some(Kind::Integer), minimum: Some(1.0), ..Node::EMPTY },
+            Node {
+                kind: Some(Kind::String),
+                pattern: Some(Pattern { source: "^x+$", known: &["y"] }),
+                ..Node::EMPTY
+            },
+        ];
+        let walker = Walker { nodes: &SMALL };
+        let ok = |text: &str| walker.check(0, &serde_json::from_str(text).unwrap());
         assert!(ok(r#"{"a":1}"#));
         assert!(ok(r#"{"a":2.0,"b":"xx"}"#));
         assert!(!ok(r#"{"a":0}"#));
         assert!(!ok(r#"{"a":1.5}"#));
         assert!(!ok(r#"{"b":"x"}"#));
-        assert!(!ok(r#"{"a":1,"b":"y"}"#));
+        assert!(!ok(r#"{"a":1,"b":"z"}"#));
+        assert!(ok(r#"{"a":1,"b":"y"}"#), "a known text is taken as matching");
         assert!(!ok(r#"{"a":1,"c":1}"#));
         assert!(!ok(r#"[]"#));
+    }
+
+    #[test]
+    fn lists_and_literals_compare_numbers_by_value() {
+        const LISTS: [Node; 2] = [
+            Node { kind: Some(Kind::Array), unique_items: true, items: Some(1), ..Node::EMPTY },
+            Node { one_of_values: Some(&[Literal::Number(1.0), Literal::String("x")]), ..Node::EMPTY },
+        ];
+        let walker = Walker { nodes: &LISTS };
+        let ok = |text: &str| walker.check(0, &serde_json::from_str(text).unwrap());
+        assert!(ok(r#"[1, "x"]"#));
+        assert!(!ok(r#"[1, 1.0]"#), "1 and 1.0 are the same item");
+        assert!(!ok(r#"[2]"#));
+        assert!(!ok(r#"[null]"#));
     }
 }

@@ -7,8 +7,10 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-/// A map that keeps insertion order; equality ignores order.
-pub type Map = IndexMap<String, Value>;
+/// A map that keeps insertion order; equality ignores order. Keys are hashed with foldhash,
+/// several times faster than the standard SipHash on short keys (hashing was a tenth of a
+/// `render`); its seed changes from process to process, and the order never depends on it.
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
 
 /// A YAML/JSON value with Helm's number typing.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -61,7 +61,7 @@ fn write(path: &Path, text: &str) {
 /// `helm template demo CHART` with our engine: the output, or the error's text.
 fn ours(chart: &Path) -> Result<String, String> {
     let opts = RenderOptions { release_name: "demo".into(), ..Default::default() };
-    helm_template(chart, &Map::new(), &opts).map_err(|e| e.to_string())
+    helm_template(chart, &Map::default(), &opts).map_err(|e| e.to_string())
 }
 
 /// `helm template demo CHART` with each installed helm: (name, output or `Error: ` text).

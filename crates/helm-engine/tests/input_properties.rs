@@ -24,7 +24,7 @@ proptest! {
     #[test]
     fn set_parsing_never_panics(text in "([a-z]{1,3}|[=.,\\[\\]{}\\\\]|[0-9]{1,3}){0,40}") {
         for kind in [SetKind::Typed, SetKind::String, SetKind::Json, SetKind::Literal, SetKind::File] {
-            let mut map = Map::new();
+            let mut map = Map::default();
             let _ = parse_set(&text, kind, &mut map, &mut |_: &str| Ok(String::new()));
         }
     }
@@ -32,7 +32,7 @@ proptest! {
     #[test]
     fn set_round_trips_plain_keys(keys in prop::collection::vec("[a-z][a-zA-Z0-9]{0,8}", 1..5), n in any::<i64>()) {
         let text = format!("{}={n}", keys.join("."));
-        let mut map = Map::new();
+        let mut map = Map::default();
         parse_set(&text, SetKind::Typed, &mut map, &mut |_: &str| Ok(String::new())).unwrap();
         let got = Value::Map(map).get_dotted(&keys.join(".")).cloned();
         prop_assert_eq!(got, Some(Value::Int(n)));

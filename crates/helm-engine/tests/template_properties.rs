@@ -108,7 +108,7 @@ fn values() -> Map {
     });
     match Value::from_json(&json, false) {
         Value::Map(m) => m,
-        _ => Map::new(),
+        _ => Map::default(),
     }
 }
 
@@ -134,12 +134,12 @@ proptest! {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
-    assert!(render_text("t", &parens, &Map::new()).is_err());
+    assert!(render_text("t", &parens, &Map::default()).is_err());
     let ifs = format!("{}{}", "{{ if 1 }}".repeat(5000), "{{ end }}".repeat(5000));
-    assert!(render_text("t", &ifs, &Map::new()).is_err());
+    assert!(render_text("t", &ifs, &Map::default()).is_err());
     let recursion =
         "{{ define \"r\" }}{{ include \"r\" . }}{{ template \"r\" . }}{{ end }}{{ template \"r\" . }}";
-    assert!(render_text("t", recursion, &Map::new()).is_err());
+    assert!(render_text("t", recursion, &Map::default()).is_err());
     let cycle = "{{ $d := dict }}{{ $_ := set $d \"self\" $d }}{{ toJson $d }}{{ toYaml $d }}{{ $d }}";
-    let _ = render_text("t", cycle, &Map::new());
+    let _ = render_text("t", cycle, &Map::default());
 }

@@ -495,7 +495,7 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
     let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
     let map = match root {
         Value::Map(m) => m,
-        Value::Null => Map::new(),
+        Value::Null => Map::default(),
         other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
     };
     let mut md = Metadata::default();

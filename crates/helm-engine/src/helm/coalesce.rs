@@ -61,7 +61,7 @@ fn coalesce_chart_into(chart: &Chart, dest: &mut Map, nulls: NullRule) -> Result
         let name = sub.name().to_string();
         match dest.get(&name) {
             None => {
-                dest.insert(name.clone(), Value::Map(Map::new()));
+                dest.insert(name.clone(), Value::Map(Map::default()));
             }
             Some(v) if !matches!(v, Value::Map(_)) => {
                 return Err(format!("type mismatch on {name}: %!t({}={})", go_type(v), go_print(v)));
@@ -123,12 +123,12 @@ pub(crate) fn coalesce_tables(dst: &mut Map, defaults: &Map, nulls: NullRule) {
 /// merge (the parent's over the subchart's), and a table is never replaced by a scalar.
 fn coalesce_globals(dest: &mut Map, parent_global: Option<&Value>) {
     let mut globals = match dest.get(GLOBAL) {
-        None => Map::new(),
+        None => Map::default(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => return,
     };
     let parent = match parent_global {
-        None => Map::new(),
+        None => Map::default(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => return,
     };

@@ -139,7 +139,7 @@ fn path_to_map(path: &str, data: Map) -> Map {
     }
     let mut cur = data;
     for p in path.split('.').rev() {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(p.to_string(), Value::Map(cur));
         cur = m;
     }
@@ -158,8 +158,8 @@ fn process_import_values(chart: &mut Chart) -> Result<(), String> {
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let cvals = coalesce_chart(chart, &Map::new(), NullRule::Keep)?;
-    let mut b = Map::new();
+    let cvals = coalesce_chart(chart, &Map::default(), NullRule::Keep)?;
+    let mut b = Map::default();
     for r in &mut chart.metadata.dependencies {
         let mut out = Vec::new();
         for riv in &r.import_values {
@@ -167,7 +167,7 @@ fn process_import_values(chart: &mut Chart) -> Result<(), String> {
                 Value::Map(iv) => {
                     let show = |k: &str| iv.get(k).map(go_print).unwrap_or_else(|| "<nil>".into());
                     let (child, parent) = (show("child"), show("parent"));
-                    let mut m = Map::new();
+                    let mut m = Map::default();
                     m.insert("child".into(), Value::String(child.clone()));
                     m.insert("parent".into(), Value::String(parent.clone()));
                     out.push(Value::Map(m));
@@ -177,7 +177,7 @@ fn process_import_values(chart: &mut Chart) -> Result<(), String> {
                 }
                 Value::String(iv) => {
                     let child = format!("exports.{iv}");
-                    let mut m = Map::new();
+                    let mut m = Map::default();
                     m.insert("child".into(), Value::String(child.clone()));
                     m.insert("parent".into(), Value::String(".".into()));
                     out.push(Value::Map(m));

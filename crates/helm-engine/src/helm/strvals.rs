@@ -190,7 +190,7 @@ impl SetParser<'_, '_> {
                     .into());
                 }
                 let mut inner = match data.get(&key) {
-                    None => Map::new(),
+                    None => Map::default(),
                     Some(Value::Map(m)) => m.clone(),
                     Some(other) => return Err(not_a(&key, "map", other)),
                 };
@@ -260,7 +260,7 @@ impl SetParser<'_, '_> {
                 // '.': a map inside the list.
                 let mut inner = match list.get(index as usize) {
                     Some(Value::Map(m)) => m.clone(),
-                    _ => Map::new(),
+                    _ => Map::default(),
                 };
                 self.key(&mut inner, nesting)?;
                 set_index(list, index, Value::Map(inner))
@@ -397,7 +397,7 @@ mod tests {
     }
 
     fn parse_kind(text: &str, kind: SetKind) -> Result<Value, SetError> {
-        let mut map = Map::new();
+        let mut map = Map::default();
         parse_set(text, kind, &mut map, &mut |path: &str| Ok(format!("<{path}>")))?;
         Ok(Value::Map(map))
     }
@@ -464,7 +464,7 @@ mod tests {
             serde_json::json!({"a": 15000000, "b": [1, "x"], "c": {"d": null}})
         );
         assert_eq!(parse_kind("a=", SetKind::Json).unwrap(), {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("a".into(), Value::Null);
             Value::Map(m)
         });
@@ -484,7 +484,7 @@ mod tests {
 
     #[test]
     fn set_into_existing_values_patches_them() {
-        let mut map = Map::new();
+        let mut map = Map::default();
         parse_set("a.x=1", SetKind::Typed, &mut map, &mut |_: &str| Err("no".into())).unwrap();
         parse_set("a.y=2", SetKind::Typed, &mut map, &mut |_: &str| Err("no".into())).unwrap();
         assert_eq!(Value::Map(map.clone()).to_json(), serde_json::json!({"a": {"x": 1, "y": 2}}));

@@ -151,7 +151,7 @@ impl UserValues {
         inputs: &ValueInputs,
         read_file: &mut FileReader<'_>,
     ) -> Result<UserValues, ValuesInputError> {
-        let mut values = Map::new();
+        let mut values = Map::default();
         let mut sources = Vec::new();
         let mut warnings = Vec::new();
         for (name, bytes) in &inputs.files {
@@ -167,7 +167,7 @@ impl UserValues {
             };
             parse_set(text, kind, &mut values, read_file).map_err(set_error)?;
             // Parsing once more into an empty map tells exactly which keys this flag set.
-            let mut own = Map::new();
+            let mut own = Map::default();
             parse_set(text, kind, &mut own, read_file).map_err(set_error)?;
             let mut paths = HashSet::new();
             collect_paths(&Value::Map(own), KeyPath::root(), &mut paths);
@@ -232,7 +232,7 @@ pub(crate) fn load_values_file(
         pos: e.pos,
         message: e.message,
     })?;
-    let mut values = Map::new();
+    let mut values = Map::default();
     let mut positions = Positions::default();
     for document in documents {
         for (path, pos) in &document.duplicate_keys {

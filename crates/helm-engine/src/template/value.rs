@@ -331,7 +331,7 @@ impl Val {
             }
             Val::Map(m) => {
                 let entries = m.try_borrow().ok()?.entries.clone();
-                let mut out = PlainMap::new();
+                let mut out = PlainMap::default();
                 for (k, v) in &entries {
                     out.insert(k.clone(), v.to_value_depth(depth + 1)?);
                 }

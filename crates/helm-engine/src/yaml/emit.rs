@@ -167,8 +167,14 @@ impl Emitter {
                     let entries: Vec<(&str, &Value)> = match order {
                         KeyOrder::AsGiven => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
                         KeyOrder::Sorted => {
-                            let keys: Vec<Vec<char>> = map.keys().map(|k| k.chars().collect()).collect();
-                            sorted_indexes(&keys)
+                            let order = if map.keys().all(|k| k.is_ascii()) {
+                                sorted_indexes(&map.keys().map(|k| k.as_bytes()).collect::<Vec<_>>())
+                            } else {
+                                sorted_indexes(
+                                    &map.keys().map(|k| k.chars().collect()).collect::<Vec<Vec<char>>>(),
+                                )
+                            };
+                            order
                                 .into_iter()
                                 .filter_map(|i| map.get_index(i))
                                 .map(|(k, v)| (k.as_str(), v))
@@ -189,8 +195,8 @@ impl Emitter {
     fn key(&mut self, key: &str) {
         self.write_indent();
         let style = string_style(key);
-        let analysis = analyze(key);
-        if !analysis.multiline && key.len() <= SIMPLE_KEY_MAX {
+        let multiline = key.chars().any(is_break);
+        if !multiline && key.len() <= SIMPLE_KEY_MAX {
             self.scalar(key, style, true);
             self.write_indicator(":", false, false, false);
         } else {
@@ -209,18 +215,27 @@ impl Emitter {
 
     /// Writes a scalar in the requested style or the next one go-yaml falls back to.
     fn scalar(&mut self, text: &str, requested: Style, simple_key: bool) {
-        let analysis = analyze(text);
+        // Most texts are ASCII: their bytes are their characters, and reading bytes saves
+        // decoding UTF-8 and a copy, a good part of the cost of emitting large ConfigMaps.
+        if text.is_ascii() {
+            self.scalar_units(text.as_bytes(), requested, simple_key);
+        } else {
+            self.scalar_units(&text.chars().collect::<Vec<char>>(), requested, simple_key);
+        }
+    }
+
+    fn scalar_units<U: Unit>(&mut self, text: &[U], requested: Style, simple_key: bool) {
+        let analysis = scan(text);
         let style = select_style(requested, &analysis, text.is_empty(), simple_key);
         let saved_indent = self.indent;
         self.indent = if saved_indent < 0 { BEST_INDENT } else { saved_indent + BEST_INDENT };
-        let chars: Vec<char> = text.chars().collect();
         // Simple keys must stay on one line.
         let allow_breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(&chars, allow_breaks),
-            Style::Single => self.write_single_quoted(&chars, allow_breaks),
-            Style::Double => self.write_double_quoted(&chars, allow_breaks),
-            Style::Literal => self.write_literal(&chars),
+            Style::Plain => self.write_plain(text, allow_breaks),
+            Style::Single => self.write_single_quoted(text, allow_breaks),
+            Style::Double => self.write_double_quoted(text, allow_breaks),
+            Style::Literal => self.write_literal(text),
         }
         self.indent = saved_indent;
     }
@@ -276,15 +291,15 @@ impl Emitter {
         self.indention = self.indention && is_indention;
     }
 
-    fn write_plain(&mut self, chars: &[char], allow_breaks: bool) {
+    fn write_plain<U: Unit>(&mut self, chars: &[U], allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
         }
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in chars.iter().map(|u| u.ch()).enumerate() {
             if c == ' ' {
-                let next_is_space = chars.get(i + 1) == Some(&' ');
+                let next_is_space = chars.get(i + 1).map(|u| u.ch()) == Some(' ');
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
                     // Fold: the line break reads back as this space.
                     self.write_indent();
@@ -313,14 +328,14 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn write_single_quoted(&mut self, chars: &[char], allow_breaks: bool) {
+    fn write_single_quoted<U: Unit>(&mut self, chars: &[U], allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
         let mut spaces = false;
         let mut breaks = false;
         let last = chars.len().saturating_sub(1);
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in chars.iter().map(|u| u.ch()).enumerate() {
             if c == ' ' {
-                let next_is_space = chars.get(i + 1) == Some(&' ');
+                let next_is_space = chars.get(i + 1).map(|u| u.ch()) == Some(' ');
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < last && !next_is_space
                 {
                     self.write_indent();
@@ -353,13 +368,13 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn write_double_quoted(&mut self, chars: &[char], allow_breaks: bool) {
+    fn write_double_quoted<U: Unit>(&mut self, chars: &[U], allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
         // go-yaml escapes every character of a string that starts with a byte order mark.
-        let starts_with_bom = chars.first() == Some(&'\u{feff}');
+        let starts_with_bom = chars.first().map(|u| u.ch()) == Some('\u{feff}');
         let mut spaces = false;
         let last = chars.len().saturating_sub(1);
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in chars.iter().map(|u| u.ch()).enumerate() {
             if starts_with_bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 self.write_escape(c);
@@ -368,7 +383,7 @@ impl Emitter {
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < last {
                     self.write_indent();
                     // A space at the start of the continuation line would be lost on reading.
-                    if chars.get(i + 1) == Some(&' ') {
+                    if chars.get(i + 1).map(|u| u.ch()) == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -422,10 +437,10 @@ impl Emitter {
         }
     }
 
-    fn write_literal(&mut self, chars: &[char]) {
+    fn write_literal<U: Unit>(&mut self, chars: &[U]) {
         self.write_indicator("|", true, false, false);
         // An explicit indentation when the first line's own indentation would be ambiguous.
-        if matches!(chars.first(), Some(&c) if c == ' ' || is_break(c)) {
+        if matches!(chars.first().map(|u| u.ch()), Some(c) if c == ' ' || is_break(c)) {
             self.write_indicator("2", false, false, false);
         }
         if let Some(chomp) = chomping(chars) {
@@ -435,7 +450,7 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for &c in chars {
+        for c in chars.iter().map(|u| u.ch()) {
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
@@ -454,12 +469,12 @@ impl Emitter {
 
 /// The chomping indicator of a literal block: `-` without a final line break, none with
 /// exactly one, `+` with more (or when the text is a lone break).
-fn chomping(chars: &[char]) -> Option<&'static str> {
+fn chomping<U: Unit>(chars: &[U]) -> Option<&'static str> {
     match chars {
         [] => Some("-"),
-        [.., last] if !is_break(*last) => Some("-"),
+        [.., last] if !is_break(last.ch()) => Some("-"),
         [_] => Some("+"),
-        [.., before, _] if is_break(*before) => Some("+"),
+        [.., before, _] if is_break(before.ch()) => Some("+"),
         _ => None,
     }
 }
@@ -514,6 +529,10 @@ fn json_length(s: &str) -> usize {
 /// go-yaml folds it like a line break inside the double-quoted JSON string: spaces around it
 /// vanish, one break becomes a space, more become newlines.
 fn reread_string(s: &str) -> Result<Cow<'_, str>, Refused> {
+    // ASCII has neither U+0085 nor characters past U+007F; DEL is the one it can refuse.
+    if s.is_ascii() {
+        return if s.contains('\u{7f}') { Err(Refused) } else { Ok(Cow::Borrowed(s)) };
+    }
     if s.chars().any(unreadable) {
         return Err(Refused);
     }
@@ -763,7 +782,24 @@ struct Analysis {
     block_allowed: bool,
 }
 
-fn analyze(text: &str) -> Analysis {
+/// A unit of a scalar's text: a byte of ASCII text, or a character of any other text.
+trait Unit: Copy {
+    fn ch(self) -> char;
+}
+
+impl Unit for u8 {
+    fn ch(self) -> char {
+        char::from(self)
+    }
+}
+
+impl Unit for char {
+    fn ch(self) -> char {
+        self
+    }
+}
+
+fn scan<U: Unit>(text: &[U]) -> Analysis {
     if text.is_empty() {
         return Analysis {
             multiline: false,
@@ -772,15 +808,10 @@ fn analyze(text: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    // Most texts are ASCII: reading bytes saves decoding UTF-8, a good part of the cost of
-    // emitting large ConfigMaps.
-    if text.is_ascii() { scan(text, text.bytes().map(char::from)) } else { scan(text, text.chars()) }
-}
-
-fn scan(text: &str, chars: impl Iterator<Item = char>) -> Analysis {
+    let starts_with = |prefix: &str| text.len() >= 3 && prefix.chars().zip(text).all(|(p, u)| u.ch() == p);
     // Indicators that rule out the plain style (outside flow collections, the only ones
     // that matter here: this emitter never writes a non-empty flow collection).
-    let mut block_indicators = text.starts_with("---") || text.starts_with("...");
+    let mut block_indicators = starts_with("---") || starts_with("...");
     let mut special_characters = false;
     let mut line_breaks = false;
     let (mut leading_space, mut leading_break) = (false, false);
@@ -788,12 +819,17 @@ fn scan(text: &str, chars: impl Iterator<Item = char>) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
-    let mut chars = chars.peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let is_last = next.is_none();
-        let followed_by_whitespace = next.is_none_or(|n| n == ' ' || n == '\t');
+    let last = text.len() - 1;
+    for (i, c) in text.iter().map(|u| u.ch()).enumerate() {
+        let first = i == 0;
+        // Past the first character, most are visible ASCII that changes nothing but the
+        // whitespace just seen: the common case, taken first.
+        if !first && matches!(c, '!'..='~') && c != ':' && c != '#' {
+            (previous_space, previous_break, preceded_by_whitespace) = (false, false, false);
+            continue;
+        }
+        let is_last = i == last;
+        let followed_by_whitespace = text.get(i + 1).is_none_or(|n| matches!(n.ch(), ' ' | '\t'));
         if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@'
@@ -829,7 +865,6 @@ fn scan(text: &str, chars: impl Iterator<Item = char>) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
-        first = false;
     }
     let mut analysis = Analysis {
         multiline: line_breaks,
@@ -890,9 +925,9 @@ fn is_break(c: char) -> bool {
 /// else, and otherwise the digit runs starting there compare as numbers. This is not always
 /// transitive (`1` < `01` < `0a` < `1`); for such keys Helm's order changes from run to run
 /// (go-yaml sorts Go's randomly ordered map keys), and ours is one fixed order.
-fn natural_less(ar: &[char], br: &[char]) -> bool {
+fn natural_less<U: Unit>(ar: &[U], br: &[U]) -> bool {
     for i in 0..ar.len().min(br.len()) {
-        let (ac, bc) = (ar[i], br[i]);
+        let (ac, bc) = (ar[i].ch(), br[i].ch());
         if ac == bc {
             continue;
         }
@@ -907,7 +942,7 @@ fn natural_less(ar: &[char], br: &[char]) -> bool {
         if ac == '0' || bc == '0' {
             // A zero inside a number (after a non-zero digit) counts as a digit, not as a
             // leading zero: start both numbers from 1 so the zero keeps its weight.
-            for &prev in ar[..i].iter().rev() {
+            for prev in ar[..i].iter().rev().map(|u| u.ch()) {
                 if !is_digit(prev) {
                     break;
                 }
@@ -933,10 +968,10 @@ fn natural_less(ar: &[char], br: &[char]) -> bool {
 
 /// Accumulates the digits from `start` onto `n` (wrapping like Go's int64) and returns the
 /// number and where the run ends.
-fn digit_run(chars: &[char], start: usize, mut n: i64) -> (i64, usize) {
+fn digit_run<U: Unit>(chars: &[U], start: usize, mut n: i64) -> (i64, usize) {
     let mut end = start;
-    while end < chars.len() && is_digit(chars[end]) {
-        n = n.wrapping_mul(10).wrapping_add(i64::from(chars[end] as u32) - i64::from('0' as u32));
+    while end < chars.len() && is_digit(chars[end].ch()) {
+        n = n.wrapping_mul(10).wrapping_add(i64::from(chars[end].ch() as u32) - i64::from('0' as u32));
         end += 1;
     }
     (n, end)
@@ -961,7 +996,7 @@ fn is_digit(c: char) -> bool {
 /// The order of `keys` under [`natural_less`], as indexes: a stable merge sort, which only
 /// needs the comparison to be consistent to give go-yaml's order and, unlike the standard
 /// library's sorts, never panics when it is not.
-fn sorted_indexes(keys: &[Vec<char>]) -> Vec<usize> {
+fn sorted_indexes<U: Unit, K: AsRef<[U]>>(keys: &[K]) -> Vec<usize> {
     let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
     let mut merged = order.clone();
@@ -972,8 +1007,8 @@ fn sorted_indexes(keys: &[Vec<char>]) -> Vec<usize> {
             let end = (start + 2 * width).min(n);
             let (mut left, mut right) = (start, mid);
             for slot in &mut merged[start..end] {
-                let take_right =
-                    right < end && (left >= mid || natural_less(&keys[order[right]], &keys[order[left]]));
+                let take_right = right < end
+                    && (left >= mid || natural_less(keys[order[right]].as_ref(), keys[order[left]].as_ref()));
                 if take_right {
                     *slot = order[right];
                     right += 1;
@@ -1015,7 +1050,7 @@ mod tests {
         assert_eq!(yaml(Value::Int(-5)), "-5\n");
         assert_eq!(yaml(Value::List(vec![Value::Int(1), Value::Int(2)])), "- 1\n- 2\n");
         assert_eq!(yaml(Value::List(vec![])), "[]\n");
-        assert_eq!(yaml(Value::Map(Map::new())), "{}\n");
+        assert_eq!(yaml(Value::Map(Map::default())), "{}\n");
     }
 
     #[test]
@@ -1108,7 +1143,7 @@ mod tests {
     fn layout_of_collections() {
         let v = map(&[
             ("list", Value::List(vec![s("a"), map(&[("x", Value::Int(1)), ("z", Value::Int(2))])])),
-            ("m", map(&[("e", Value::Map(Map::new())), ("l", Value::List(vec![]))])),
+            ("m", map(&[("e", Value::Map(Map::default())), ("l", Value::List(vec![]))])),
             ("nested", Value::List(vec![Value::List(vec![s("a"), s("b")])])),
         ]);
         assert_eq!(yaml(v), "list:\n- a\n- x: 1\n  z: 2\nm:\n  e: {}\n  l: []\nnested:\n- - a\n  - b\n");

@@ -388,7 +388,7 @@ impl Builder {
             Event::MappingStart(anchor, _) => {
                 self.refuse_complex_key(pos)?;
                 let node = self.open(pos)?;
-                self.stack.push(Frame::Map { map: Map::new(), node, anchor, key: None });
+                self.stack.push(Frame::Map { map: Map::default(), node, anchor, key: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match self.stack.pop() {
@@ -706,7 +706,7 @@ mod tests {
     #[test]
     fn quoted_scalars_stay_strings() {
         assert_eq!(one("a: \"yes\"\nb: '5'\nc: !!str 7"), {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("a".into(), Value::String("yes".into()));
             m.insert("b".into(), Value::String("5".into()));
             m.insert("c".into(), Value::String("7".into()));
