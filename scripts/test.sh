@@ -21,3 +21,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --all-targets --locked
 # --all-targets leaves out documentation examples; they must compile too.
 cargo test --workspace --doc --locked
+# The fuzz targets (a crate of their own, built with libFuzzer) must build, and each runs once
+# over its seed inputs: libFuzzer given files runs them without fuzzing, so a target that no
+# longer compiles or that panics on a known input fails here rather than in a fuzzing session.
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+cargo build --manifest-path fuzz/Cargo.toml --locked --target-dir "$target_dir"
+"$target_dir/debug/values_reader" values-examples/*.yaml
+"$target_dir/debug/set_flags" fuzz/seeds/set_flags/*
+"$target_dir/debug/lexer_parser" crates/helm-engine/tests/conformance/*/chart/templates/*.yaml
