@@ -177,10 +177,16 @@ impl UserValues {
         Ok(UserValues { values, sources, warnings })
     }
 
+    /// Where the user set exactly `path` (the key itself when `about_key`), if anywhere:
+    /// unlike [`UserValues::origin`], no enclosing key stands in for it.
+    pub fn set_at(&self, path: &KeyPath, about_key: bool) -> Option<Origin> {
+        self.sources.iter().rev().find_map(|s| s.origin_of(path, about_key))
+    }
+
     /// Where the value at `path` came from: the last input that set it. For a key nobody
     /// set (a missing key), the nearest parent a values file sets, else a flag that set one.
     pub fn origin(&self, path: &KeyPath, about_key: bool) -> Origin {
-        if let Some(origin) = self.sources.iter().rev().find_map(|s| s.origin_of(path, about_key)) {
+        if let Some(origin) = self.set_at(path, about_key) {
             return origin;
         }
         let ancestors = || std::iter::successors(path.parent(), KeyPath::parent).filter(|p| !p.is_root());
