@@ -119,22 +119,10 @@ fn expectation(dir: &Path) -> Result<String, String> {
     }
 }
 
-/// How many lines of an error message must agree (all unless the case says otherwise,
-/// for messages whose wording is a documented divergence).
-fn error_lines(dir: &Path) -> Option<usize> {
-    std::fs::read_to_string(dir.join("error-lines")).ok().and_then(|t| t.trim().parse().ok())
-}
-
-fn agree(dir: &Path, expected: &Result<String, String>, actual: &Result<String, String>) -> bool {
+fn agree(expected: &Result<String, String>, actual: &Result<String, String>) -> bool {
     match (expected, actual) {
         (Ok(e), Ok(a)) => e == a,
-        (Err(e), Err(a)) => {
-            let a = format!("{}\n", a.trim_end_matches('\n'));
-            match error_lines(dir) {
-                Some(n) => e.lines().take(n).eq(a.lines().take(n)),
-                None => *e == a,
-            }
-        }
+        (Err(e), Err(a)) => *e == format!("{}\n", a.trim_end_matches('\n')),
         _ => false,
     }
 }
@@ -164,7 +152,7 @@ fn our_renderer_matches_the_checked_in_helm_output() {
     for dir in &cases {
         let expected = expectation(dir);
         let actual = render_case(dir);
-        if !agree(dir, &expected, &actual) {
+        if !agree(&expected, &actual) {
             failures.push(format!(
                 "--- {}\nexpected {}\nactual {}",
                 support::short(dir),
@@ -235,7 +223,7 @@ fn helm_3_differs_only_where_listed() {
     for dir in cases() {
         let ours = render_case(&dir);
         let helm3 = helm_case(&helm, &dir);
-        if !agree(&dir, &helm3, &ours) {
+        if !agree(&helm3, &ours) {
             let name = dir.file_name().expect("a case name").to_string_lossy().into_owned();
             differing.insert(name, format!("helm 3 {}\nours {}", show(&helm3), show(&ours)));
         }

@@ -30,11 +30,77 @@ proptest! {
     }
 
     #[test]
-    fn set_round_trips_plain_keys(keys in prop::collection::vec("[a-z][a-zA-Z0-9]{0,8}", 1..5), n in any::<i64>()) {
-        let text = format!("{}={n}", keys.join("."));
+    fn set_builds_the_tree_its_path_names(
+        first in key_segment(),
+        rest in prop::collection::vec(segment(), 0..4),
+        n in any::<i64>(),
+    ) {
+        let mut path = vec![first];
+        path.extend(rest);
+        let text = format!("{}={n}", set_path(&path));
         let mut map = Map::default();
         parse_set(&text, SetKind::Typed, &mut map, &mut |_: &str| Ok(String::new())).unwrap();
-        let got = Value::Map(map).get_dotted(&keys.join(".")).cloned();
-        prop_assert_eq!(got, Some(Value::Int(n)));
+        prop_assert_eq!(Value::Map(map), tree(&path, Value::Int(n)), "--set {}", text);
+    }
+}
+
+/// One step of a `--set` path: a key of a map, or an index of a list.
+#[derive(Clone, Debug)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Keys with the characters `--set` gives a meaning to (`.`, `[`, `]`, `=`, `,`, `\`),
+/// which the path must escape.
+fn key_segment() -> impl Strategy<Value = Segment> {
+    "([a-z0-9]|[.=,\\[\\]\\\\]){1,6}".prop_map(Segment::Key)
+}
+
+fn segment() -> impl Strategy<Value = Segment> {
+    prop_oneof![key_segment(), (0usize..4).prop_map(Segment::Index)]
+}
+
+/// The path as written on the command line: keys joined by `.` with their special characters
+/// escaped by `\`, indexes in brackets.
+fn set_path(path: &[Segment]) -> String {
+    let mut text = String::new();
+    for (i, segment) in path.iter().enumerate() {
+        match segment {
+            Segment::Key(key) => {
+                if i > 0 {
+                    text.push('.');
+                }
+                for c in key.chars() {
+                    if matches!(c, '.' | '[' | ']' | '=' | ',' | '\\') {
+                        text.push('\\');
+                    }
+                    text.push(c);
+                }
+            }
+            Segment::Index(index) => text.push_str(&format!("[{index}]")),
+        }
+    }
+    text
+}
+
+/// The tree a path names, built by hand: a map per key, a list per index whose earlier
+/// entries are null, as helm fills them.
+fn tree(path: &[Segment], leaf: Value) -> Value {
+    let Some((segment, rest)) = path.split_first() else {
+        return leaf;
+    };
+    let inner = tree(rest, leaf);
+    match segment {
+        Segment::Key(key) => {
+            let mut map = Map::default();
+            map.insert(key.clone(), inner);
+            Value::Map(map)
+        }
+        Segment::Index(index) => {
+            let mut list = vec![Value::Null; *index];
+            list.push(inner);
+            Value::List(list)
+        }
     }
 }

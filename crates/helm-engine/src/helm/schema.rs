@@ -1,8 +1,15 @@
 //! `values.schema.json` checks, per chart and subchart, on the coalesced values, as Helm
 //! runs them before rendering. The verdicts follow JSON Schema (draft from `$schema`,
-//! 2020-12 without one, as in helm 4); the wording of each violation is the `jsonschema`
-//! crate's, not Helm's (see COMPATIBILITY.md).
+//! 2020-12 without one, as in helm 4), found by the `jsonschema` crate; each violation is
+//! worded as helm 4's validator words it (`minimum: got -2, want 0`). Where helm groups
+//! several violations of one value under `validation failed`, the engine lists each on its
+//! own line (see COMPATIBILITY.md).
 
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError};
+use serde_json::Value as Json;
+
+use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
@@ -46,11 +53,285 @@ fn validate_one(schema: &[u8], values: &Map) -> String {
         Err(e) => return format!("{e}\n"),
     };
     let instance = Value::Map(values.clone()).to_json();
-    let mut lines: Vec<String> =
-        validator.iter_errors(&instance).map(|e| format!("- at '{}': {}\n", e.instance_path(), e)).collect();
-    lines.sort();
-    lines.dedup();
-    lines.concat()
+    let mut problems: Vec<(String, Vec<String>)> = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        let location = error.instance_path().to_string();
+        // Helm names every missing property of an object in one line.
+        if let ValidationErrorKind::Required { property } = error.kind()
+            && let Some((_, missing)) = problems.iter_mut().find(|(at, lines)| {
+                *at == location && lines.len() == 1 && lines[0].contains(": missing propert")
+            })
+        {
+            let line = &mut missing[0];
+            *line = line.replacen(": missing property ", ": missing properties ", 1);
+            line.push_str(&format!(", {}", quote(property.as_str().unwrap_or_default())));
+            continue;
+        }
+        problems.push((location, lines_of(&error, 0)));
+    }
+    // Helm's order across properties follows Go's map order, which changes from run to run;
+    // by location is the stable order closest to it.
+    problems.sort_by(|a, b| a.0.cmp(&b.0));
+    problems.dedup();
+    problems.into_iter().flat_map(|(_, lines)| lines).map(|line| line + "\n").collect()
+}
+
+/// A violation in helm's words, `- at '<pointer>': <message>`, indented by `depth`, followed
+/// by the violations of the failing branches of `anyOf` and `oneOf`.
+fn lines_of(error: &ValidationError<'_>, depth: usize) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{}- at {}: {}",
+        "  ".repeat(depth),
+        quote(&error.instance_path().to_string()),
+        message(error)
+    )];
+    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
+        error.kind()
+    {
+        for branch in context {
+            match branch.as_slice() {
+                [] => {}
+                [only] => lines.extend(lines_of(only, depth + 1)),
+                several => {
+                    let at = quote(&several[0].instance_path().to_string());
+                    lines.push(format!("{}- at {at}: validation failed", "  ".repeat(depth + 1)));
+                    lines.extend(several.iter().flat_map(|e| lines_of(e, depth + 2)));
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// The message of one violation, as helm 4's validator (santhosh-tekuri/jsonschema v6,
+/// with an English number printer) writes it.
+fn message(error: &ValidationError<'_>) -> String {
+    let instance: &Json = error.instance();
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let wanted: Vec<JsonType> = match kind {
+                TypeKind::Single(t) => vec![*t],
+                TypeKind::Multiple(set) => set.iter().collect(),
+            };
+            let order = [
+                JsonType::Null,
+                JsonType::Boolean,
+                JsonType::Number,
+                JsonType::Integer,
+                JsonType::String,
+                JsonType::Array,
+                JsonType::Object,
+            ];
+            let wanted: Vec<&str> = order.iter().filter(|t| wanted.contains(t)).map(|t| t.as_str()).collect();
+            format!("got {}, want {}", type_name(instance), wanted.join(" or "))
+        }
+        ValidationErrorKind::Minimum { limit } => bound("minimum", instance, limit),
+        ValidationErrorKind::Maximum { limit } => bound("maximum", instance, limit),
+        ValidationErrorKind::ExclusiveMinimum { limit } => bound("exclusiveMinimum", instance, limit),
+        ValidationErrorKind::ExclusiveMaximum { limit } => bound("exclusiveMaximum", instance, limit),
+        ValidationErrorKind::MultipleOf { multiple_of } => {
+            format!(
+                "multipleOf: got {}, want {}",
+                english_float(as_f64(instance)),
+                english_float(*multiple_of)
+            )
+        }
+        ValidationErrorKind::MinLength { limit } => count("minLength", string_length(instance), *limit),
+        ValidationErrorKind::MaxLength { limit } => count("maxLength", string_length(instance), *limit),
+        ValidationErrorKind::MinItems { limit } => count("minItems", array_length(instance), *limit),
+        ValidationErrorKind::MaxItems { limit } => count("maxItems", array_length(instance), *limit),
+        ValidationErrorKind::MinProperties { limit } => {
+            count("minProperties", object_length(instance), *limit)
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            count("maxProperties", object_length(instance), *limit)
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing property {}", quote(property.as_str().unwrap_or_default()))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            format!("additional properties {} not allowed", quoted_list(unexpected))
+        }
+        ValidationErrorKind::Pattern { pattern } => format!(
+            "{} does not match pattern {}",
+            quote(instance.as_str().unwrap_or_default()),
+            quote(pattern)
+        ),
+        ValidationErrorKind::Enum { options } => match options.as_array() {
+            Some(options) if options.iter().all(is_primitive) => {
+                let shown: Vec<String> = options.iter().map(display).collect();
+                if shown.len() == 1 {
+                    format!("value must be {}", shown[0])
+                } else {
+                    format!("value must be one of {}", shown.join(", "))
+                }
+            }
+            _ => "'enum' failed".into(),
+        },
+        ValidationErrorKind::Constant { expected_value } if is_primitive(expected_value) => {
+            format!("value must be {}", display(expected_value))
+        }
+        ValidationErrorKind::Constant { .. } => "'const' failed".into(),
+        ValidationErrorKind::UniqueItems => match equal_items(instance) {
+            Some((i, j)) => {
+                format!("items at {} and {} are equal", english_integer(i as u64), english_integer(j as u64))
+            }
+            None => error.to_string(),
+        },
+        ValidationErrorKind::Contains => "no items match contains schema".into(),
+        ValidationErrorKind::FalseSchema => "false schema".into(),
+        ValidationErrorKind::Not { .. } => "'not' failed".into(),
+        ValidationErrorKind::AnyOf { .. } => "'anyOf' failed".into(),
+        ValidationErrorKind::OneOfNotValid { .. } => "'oneOf' failed, none matched".into(),
+        ValidationErrorKind::OneOfMultipleValid { context } => {
+            let valid: Vec<String> = context
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.is_empty())
+                .map(|(i, _)| i.to_string())
+                .take(2)
+                .collect();
+            format!("'oneOf' failed, subschemas {} matched", valid.join(", "))
+        }
+        ValidationErrorKind::AdditionalItems { limit } => {
+            let extra = array_length(instance).saturating_sub(*limit as u64);
+            format!("last {} additionalItem(s) not allowed", english_integer(extra))
+        }
+        // Rare keywords keep the `jsonschema` crate's wording.
+        _ => error.to_string(),
+    }
+}
+
+fn bound(keyword: &str, instance: &Json, limit: &Json) -> String {
+    format!("{keyword}: got {}, want {}", english_float(as_f64(instance)), english_float(as_f64(limit)))
+}
+
+fn count(keyword: &str, got: u64, want: u64) -> String {
+    format!("{keyword}: got {}, want {}", english_integer(got), english_integer(want))
+}
+
+fn as_f64(value: &Json) -> f64 {
+    value.as_f64().unwrap_or(f64::NAN)
+}
+
+fn string_length(value: &Json) -> u64 {
+    value.as_str().map_or(0, |s| s.chars().count() as u64)
+}
+
+fn array_length(value: &Json) -> u64 {
+    value.as_array().map_or(0, |a| a.len() as u64)
+}
+
+fn object_length(value: &Json) -> u64 {
+    value.as_object().map_or(0, |o| o.len() as u64)
+}
+
+/// The JSON type helm names for a value: integers are numbers.
+fn type_name(value: &Json) -> &'static str {
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "boolean",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    }
+}
+
+fn is_primitive(value: &Json) -> bool {
+    !matches!(value, Json::Array(_) | Json::Object(_))
+}
+
+/// A schema's value in a message: strings quoted, `null` as Go prints nil, the rest as written.
+fn display(value: &Json) -> String {
+    match value {
+        Json::String(s) => quote(s),
+        Json::Null => "<nil>".into(),
+        Json::Array(_) | Json::Object(_) => "value".into(),
+        other => other.to_string(),
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// The first two equal items, as helm finds them: the earliest later item that repeats one
+/// before it, and that earlier one.
+fn equal_items(value: &Json) -> Option<(usize, usize)> {
+    let items = value.as_array()?;
+    (1..items.len()).find_map(|i| (0..i).find(|&j| same(&items[i], &items[j])).map(|j| (j, i)))
+}
+
+/// JSON equality with numbers compared by value (1 equals 1.0).
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
+        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A text in single quotes as the validator writes it: Go's escapes, but `"` as is and `'`
+/// escaped.
+fn quote(text: &str) -> String {
+    let go = strconv::quote(text);
+    let inner = go[1..go.len() - 1].replace("\\\"", "\"").replace('\'', "\\'");
+    format!("'{inner}'")
+}
+
+/// An integer as an English number printer writes it: digits grouped by commas.
+fn english_integer(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+/// A float as an English number printer writes `%v`: the shortest digits, in scientific
+/// form (`1.5×10⁰⁶`) when the exponent is below -4 or at least 6, else with grouped digits.
+fn english_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    if f == 0.0 {
+        return "0".into();
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if !(-4..6).contains(&exponent) {
+        let digits = format!("{:02}", exponent.unsigned_abs());
+        let superscript: String = digits
+            .chars()
+            .map(|d| ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d.to_digit(10).unwrap_or(0) as usize])
+            .collect();
+        let sign = if exponent < 0 { "⁻" } else { "" };
+        return format!("{mantissa}×10{sign}{superscript}");
+    }
+    let plain = format!("{f}");
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+    let mut out = format!("{sign}{}", group_digits(whole));
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The draft named by `$schema`; 2020-12 when there is none, as in helm 4.
@@ -67,5 +348,40 @@ fn draft_of(schema: &serde_json::Value) -> jsonschema::Draft {
         Draft::Draft201909
     } else {
         Draft::Draft202012
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_printed_as_an_english_printer_prints_them() {
+        for (f, text) in [
+            (-2.0, "-2"),
+            (0.0, "0"),
+            (2.5, "2.5"),
+            (1000.0, "1,000"),
+            (100000.0, "100,000"),
+            (123456.7, "123,456.7"),
+            (1e6, "1×10⁰⁶"),
+            (1234567.0, "1.234567×10⁰⁶"),
+            (1e21, "1×10²¹"),
+            (0.0001, "0.0001"),
+            (1e-5, "1×10⁻⁰⁵"),
+            (-1e7, "-1×10⁰⁷"),
+        ] {
+            assert_eq!(english_float(f), text, "{f}");
+        }
+        assert_eq!(english_integer(1234567), "1,234,567");
+        assert_eq!(english_integer(12), "12");
+    }
+
+    #[test]
+    fn texts_are_quoted_as_the_validator_quotes_them() {
+        assert_eq!(quote("/a"), "'/a'");
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("it's \"x\"\n"), "'it\\'s \"x\"\\n'");
+        assert_eq!(quote("a\\b"), "'a\\\\b'");
     }
 }
