@@ -242,7 +242,81 @@ const SCENARIOS: &[Scenario] = &[
         helm4_only: false,
     },
     Scenario { files: &["n: 3\ny: 1\n"], args: &[], helm4_only: false },
+    // --set-file takes a file's text as a string; @DIR@ stands for the scratch directory.
+    Scenario {
+        files: &[],
+        args: &["--set-file", "text=@DIR@/text.txt,nested.num=@DIR@/number.txt", "--set", "list[0]=x"],
+        helm4_only: false,
+    },
 ];
+
+/// Files the --set-file scenario reads.
+const SET_FILES: &[(&str, &str)] = &[("text.txt", "line one\nline two: 2\n"), ("number.txt", "42")];
+
+/// The list of a `--set*` flag in the inputs.
+fn set_flag<'a>(inputs: &'a mut ValueInputs, flag: &str) -> &'a mut Vec<String> {
+    match flag {
+        "--set" => &mut inputs.set,
+        "--set-string" => &mut inputs.set_string,
+        "--set-json" => &mut inputs.set_json,
+        "--set-literal" => &mut inputs.set_literal,
+        "--set-file" => &mut inputs.set_file,
+        other => panic!("unknown flag {other}"),
+    }
+}
+
+fn read_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+/// `--set` texts helm refuses, and the reason it gives.
+const REFUSED_SETS: &[(&str, &str)] = &[
+    ("--set", "a"),
+    ("--set", "a[x]=1"),
+    ("--set", "a.=1"),
+    ("--set", "a[-1]=1"),
+    ("--set", "a[65537]=1"),
+    ("--set", "a=1,,b=2"),
+    ("--set", "a={b"),
+    ("--set", "a[0]bc=1"),
+    ("--set-string", "x[0]=1,x"),
+    ("--set-literal", "a"),
+];
+
+#[test]
+fn refused_set_flags_give_helms_reason() {
+    let helms = common::helms();
+    if helms.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    write_chart(&chart, CHART_DEFAULTS, None);
+    let mut failures = Vec::new();
+    for (flag, text) in REFUSED_SETS {
+        let mut inputs = ValueInputs::default();
+        set_flag(&mut inputs, flag).push(text.to_string());
+        let ours = match UserValues::collect(&inputs, &mut read_file) {
+            Ok(_) => "accepted".to_string(),
+            Err(e) => e.to_string(),
+        };
+        for (name, helm) in &helms {
+            let theirs = match helm_leaves(helm, &chart, &[flag.to_string(), text.to_string()]) {
+                Ok(_) => "accepted".to_string(),
+                Err(stderr) => stderr.trim_end().to_string(),
+            };
+            // helm: `Error: failed parsing --set data: <reason>`; ours names the flag and its
+            // text instead of the flag's kind (COMPATIBILITY.md), with the same reason.
+            let kind = flag.trim_start_matches("--");
+            let reason = theirs.strip_prefix(&format!("Error: failed parsing --{kind} data: ")).unwrap_or(&theirs);
+            let expected = format!("{flag} {text}: {reason}");
+            if ours != expected {
+                failures.push(format!("{name} {flag} {text}:\n  helm: {theirs}\n  ours: {ours}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
 #[test]
 fn merged_values_and_their_types_match_helm() {
@@ -257,6 +331,9 @@ fn merged_values_and_their_types_match_helm() {
         Value::Map(m) => m,
         _ => unreachable!(),
     };
+    for (name, text) in SET_FILES {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
     let mut failures = Vec::new();
     for (index, scenario) in SCENARIOS.iter().enumerate() {
         let mut args: Vec<String> = Vec::new();
@@ -269,18 +346,12 @@ fn merged_values_and_their_types_match_helm() {
             inputs.files.push((path.display().to_string(), text.as_bytes().to_vec()));
         }
         for pair in scenario.args.chunks(2) {
+            let text = pair[1].replace("@DIR@", &dir.path().display().to_string());
             args.push(pair[0].to_string());
-            args.push(pair[1].to_string());
-            let list = match pair[0] {
-                "--set" => &mut inputs.set,
-                "--set-string" => &mut inputs.set_string,
-                "--set-json" => &mut inputs.set_json,
-                "--set-literal" => &mut inputs.set_literal,
-                other => panic!("unknown flag {other}"),
-            };
-            list.push(pair[1].to_string());
+            args.push(text.clone());
+            set_flag(&mut inputs, pair[0]).push(text);
         }
-        let user = UserValues::collect(&inputs, &mut |_: &str| Err("no files".into())).unwrap();
+        let user = UserValues::collect(&inputs, &mut read_file).unwrap();
         let merged =
             Value::Map(helm_engine::coalesce_values(user.values, &defaults, helm_engine::NullRule::Delete));
         let mut ours = BTreeSet::new();

@@ -222,7 +222,9 @@ impl SetParser<'_, '_> {
         }
         let (rest, last) = self.until(&['[', '.', '=']);
         if !rest.is_empty() {
-            return Err(format!("unexpected data at end of array index: {rest:?}").into());
+            // Go quotes the runes one by one: ['b' 'c'].
+            let runes: Vec<String> = rest.chars().map(crate::strconv::quote_rune).collect();
+            return Err(format!("unexpected data at end of array index: [{}]", runes.join(" ")).into());
         }
         match last {
             None => Err(Stop::End),
