@@ -308,7 +308,8 @@ fn refused_set_flags_give_helms_reason() {
             // helm: `Error: failed parsing --set data: <reason>`; ours names the flag and its
             // text instead of the flag's kind (COMPATIBILITY.md), with the same reason.
             let kind = flag.trim_start_matches("--");
-            let reason = theirs.strip_prefix(&format!("Error: failed parsing --{kind} data: ")).unwrap_or(&theirs);
+            let reason =
+                theirs.strip_prefix(&format!("Error: failed parsing --{kind} data: ")).unwrap_or(&theirs);
             let expected = format!("{flag} {text}: {reason}");
             if ours != expected {
                 failures.push(format!("{name} {flag} {text}:\n  helm: {theirs}\n  ours: {ours}"));
