@@ -101,7 +101,14 @@ impl Value {
 
     /// The value at a dotted path of plain keys (`"database.postgresql.host"`).
     pub fn get_dotted(&self, dotted: &str) -> Option<&Value> {
-        self.get_path(&KeyPath::from_dotted(dotted))
+        if dotted.is_empty() {
+            return Some(self);
+        }
+        // Walked key by key, without building a KeyPath: the wiring looks values up often.
+        dotted.split('.').try_fold(self, |current, key| match current {
+            Value::Map(m) => m.get(key),
+            _ => None,
+        })
     }
 
     /// Semantic equality: numbers compare by value whatever their variant, maps ignore order.

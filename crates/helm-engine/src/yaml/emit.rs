@@ -297,7 +297,9 @@ impl Emitter {
         }
         let mut spaces = false;
         let mut breaks = false;
-        for (i, c) in chars.iter().map(|u| u.ch()).enumerate() {
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i].ch();
             if c == ' ' {
                 let next_is_space = chars.get(i + 1).map(|u| u.ch()) == Some(' ');
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
@@ -307,6 +309,7 @@ impl Emitter {
                     self.put(c);
                 }
                 spaces = true;
+                i += 1;
             } else if is_break(c) {
                 if !breaks && c == '\n' {
                     self.put_break();
@@ -314,14 +317,22 @@ impl Emitter {
                 self.write_break(c);
                 self.indention = true;
                 breaks = true;
+                i += 1;
             } else {
                 if breaks {
                     self.write_indent();
                 }
-                self.put(c);
+                // A word goes out in one piece: nothing in it can fold or break.
+                let end = chars[i..]
+                    .iter()
+                    .position(|u| u.ch() == ' ' || is_break(u.ch()))
+                    .map_or(chars.len(), |n| i + n);
+                U::push_run(&chars[i..end], &mut self.out);
+                self.column += end - i;
                 self.indention = false;
                 spaces = false;
                 breaks = false;
+                i = end;
             }
         }
         self.whitespace = false;
@@ -450,18 +461,25 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for c in chars.iter().map(|u| u.ch()) {
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i].ch();
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
                 breaks = true;
+                i += 1;
             } else {
                 if breaks {
                     self.write_indent();
                 }
-                self.put(c);
+                // The rest of the line goes out in one piece.
+                let end = chars[i..].iter().position(|u| is_break(u.ch())).map_or(chars.len(), |n| i + n);
+                U::push_run(&chars[i..end], &mut self.out);
+                self.column += end - i;
                 self.indention = false;
                 breaks = false;
+                i = end;
             }
         }
     }
@@ -785,17 +803,26 @@ struct Analysis {
 /// A unit of a scalar's text: a byte of ASCII text, or a character of any other text.
 trait Unit: Copy {
     fn ch(self) -> char;
+    /// Appends a run of units to the output at once.
+    fn push_run(run: &[Self], out: &mut String);
 }
 
 impl Unit for u8 {
     fn ch(self) -> char {
         char::from(self)
     }
+    fn push_run(run: &[u8], out: &mut String) {
+        // Only ASCII text is handled as bytes (see `scalar`), so every run is valid UTF-8.
+        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+    }
 }
 
 impl Unit for char {
     fn ch(self) -> char {
         self
+    }
+    fn push_run(run: &[char], out: &mut String) {
+        out.extend(run);
     }
 }
 
