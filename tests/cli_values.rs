@@ -63,6 +63,66 @@ fn set_flags_are_named_as_the_origin() {
         .success();
 }
 
+/// The paths of the problems `validate` lists, in the order it lists them.
+fn listed_paths(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .map(|l| {
+            let before_message = l.split(": ").collect::<Vec<_>>();
+            // `file:line:col: path: message`, `--set text: path: message` or `path: message`.
+            match before_message.as_slice() {
+                [origin, path, ..] if origin.contains(".yaml:") || origin.starts_with("--set") => {
+                    path.to_string()
+                }
+                [path, ..] => path.to_string(),
+                [] => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn problems_are_listed_in_the_order_the_inputs_were_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.yaml");
+    let second = dir.path().join("second.yaml");
+    // The first file's problem is on a later line than the second file's.
+    std::fs::write(&first, "hostnames: [mail.example.com]\nsubnet: 10.42.0.0/16\n\n\nlogLevel: debug\n")
+        .unwrap();
+    std::fs::write(&second, "postmaster: a@b\n").unwrap();
+    let output = mailu_chart()
+        .args(["validate", "-f"])
+        .arg(&first)
+        .arg("-f")
+        .arg(&second)
+        .args(["--set", "webmail.type=rainloop"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Files in the order given, then flags, then keys nobody set (`domain`).
+    assert_eq!(listed_paths(&stderr), ["logLevel", "postmaster", "webmail.type", "domain"], "{stderr}");
+
+    // Without files: the flags' problems still come before the keys nobody set.
+    let output = mailu_chart().args(["validate", "--set", "webmail.type=rainloop"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(listed_paths(&stderr), ["webmail.type", "domain", "hostnames", "subnet"], "{stderr}");
+
+    // With one file: flags, then keys nobody set.
+    let output = mailu_chart()
+        .args(["validate", "-f"])
+        .arg(&second)
+        .args(["--set", "webmail.type=rainloop"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        listed_paths(&stderr),
+        ["postmaster", "webmail.type", "domain", "hostnames", "subnet"],
+        "{stderr}"
+    );
+}
+
 #[test]
 fn conditional_requirements_point_at_the_condition() {
     mailu_chart()
