@@ -41,8 +41,8 @@ fn invalid_values_exit_one_and_list_every_problem() {
         .assert()
         .code(1)
         .stderr(contains("the values are invalid (2 problems)"))
-        .stderr(contains("tests/values/bad/two-problems.yaml:2:9: domain: must be a lower-case DNS name"))
-        .stderr(contains("tests/values/bad/two-problems.yaml:3:13: hostnames[0]:"));
+        .stderr(contains("tests/values/bad/two-problems.yaml:4:9: domain: must be a lower-case DNS name"))
+        .stderr(contains("tests/values/bad/two-problems.yaml:5:13: hostnames[0]:"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The table of good and bad values files: every bad file names, in its `# error:` header,
 //! exactly the key paths its problems must name, each with the line and column the problem
-//! must point at (`domain@2:9`), or without one when the key is missing from the file.
+//! must point at (`domain@2:9`), or without one when the key is missing from the file; and in
+//! its `# says:` lines exactly what the problems say.
 
 mod common;
 
@@ -28,6 +29,16 @@ pub fn expected_paths(path: &Path) -> BTreeSet<String> {
         .find_map(|l| l.strip_prefix("# error:"))
         .unwrap_or_else(|| panic!("{} has no '# error:' header", path.display()));
     header.split_whitespace().map(str::to_string).collect()
+}
+
+/// The messages a bad file declares in its `# says:` lines.
+fn expected_messages(path: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# says: "))
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -68,6 +79,11 @@ fn every_bad_file_fails_naming_exactly_its_keys() {
                 if got != expected {
                     failures.push(format!("{name}: problems at {got:?}, expected {expected:?}\n{invalid}"));
                 }
+                let said: BTreeSet<String> = invalid.problems.iter().map(|p| p.message.clone()).collect();
+                let expected_said = expected_messages(path);
+                if said != expected_said {
+                    failures.push(format!("{name}: says {said:?}, expected {expected_said:?}"));
+                }
             }
         }
     }
@@ -92,7 +108,7 @@ fn problems_point_at_the_file_line_and_column() {
     let invalid = resolve_file(&path).unwrap_err();
     assert_eq!(
         invalid.problems[0].to_string(),
-        "tests/values/bad/hostnames-second-invalid.yaml:3:31: hostnames[1]: must be a lower-case DNS name \
+        "tests/values/bad/hostnames-second-invalid.yaml:4:31: hostnames[1]: must be a lower-case DNS name \
          with at least two labels, like mail.example.com, found \"mail_2.example.com\""
     );
 }
