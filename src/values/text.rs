@@ -472,6 +472,46 @@ mod tests {
     }
 
     #[test]
+    fn a_text_of_exactly_the_maximum_length_fits() {
+        let mut checked = 0;
+        for format in ALL_FORMATS {
+            let Some(max) = format.max_length else { continue };
+            // A name of lower-case letters fits the patterns that take one.
+            let at_max = "a".repeat(max as usize);
+            if crate::patterns::is_match(format.pattern, &at_max) == Some(true) {
+                assert!(format.matches(&at_max), "{}: {max} characters", format.name);
+                assert!(
+                    !format.matches(&"a".repeat(max as usize + 1)),
+                    "{}: {} characters",
+                    format.name,
+                    max + 1
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "only {checked} formats with a length limit were checked");
+    }
+
+    #[test]
+    fn host_bits_are_found_and_the_network_named() {
+        for (text, problem) in [
+            ("10.42.0.0/16", None),
+            ("10.42.1.7/16", Some("10.42.0.0/16")),
+            ("10.42.0.128/25", None),
+            ("10.42.0.129/25", Some("10.42.0.128/25")),
+            ("0.0.0.0/0", None),
+            ("fd00:42::/64", None),
+            ("fd00:42::100/64", Some("fd00:42::/64")),
+            ("fd00:42::/56", None),
+            ("fd00:42:0:1::/56", Some("fd00:42::/56")),
+            ("not a network", None),
+        ] {
+            let expected = problem.map(|network| format!("has host bits set; the network is {network}"));
+            assert_eq!(cidr_host_bits_problem(text), expected, "{text}");
+        }
+    }
+
+    #[test]
     fn dns_names_are_lower_case_and_qualified() {
         assert!(FQDN.matches("mail.example.com"));
         assert!(FQDN.matches("xn--bcher-kva.example"));

@@ -311,5 +311,17 @@ mod tests {
     fn typos_get_a_suggestion() {
         assert_eq!(closest("hostname", &["hostnames".into(), "domain".into()]), Some("hostnames".into()));
         assert_eq!(closest("zzz", &["hostnames".into()]), None);
+        // Up to a third of the candidate's length may differ.
+        let long = ["persistence".to_string()];
+        assert_eq!(closest("pers1st3nc3", &long), Some("persistence".into()));
+        assert_eq!(closest("p3rs1st3nc3", &long), None);
+    }
+
+    #[test]
+    fn edit_distances_count_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
     }
 }
