@@ -428,4 +428,19 @@ mod tests {
         assert!(!ok(r#"[2]"#));
         assert!(!ok(r#"[null]"#));
     }
+
+    #[test]
+    fn nested_lists_and_maps_are_equal_only_item_for_item() {
+        let eq =
+            |a: &str, b: &str| equal(&serde_json::from_str(a).unwrap(), &serde_json::from_str(b).unwrap());
+        assert!(eq("[1, [2.0, {\"a\": 3}]]", "[1.0, [2, {\"a\": 3.0}]]"));
+        assert!(!eq("[1, 2]", "[1, 2, 3]"), "a longer list");
+        assert!(!eq("[1, 2]", "[1, 3]"), "another item");
+        assert!(!eq("[]", "[1]"));
+        assert!(eq("{\"a\": [1], \"b\": 2}", "{\"b\": 2.0, \"a\": [1.0]}"), "keys in another order");
+        assert!(!eq("{\"a\": 1}", "{\"a\": 1, \"b\": 2}"), "more keys");
+        assert!(!eq("{\"a\": 1}", "{\"b\": 1}"), "other keys");
+        assert!(!eq("{\"a\": 1}", "{\"a\": 2}"), "another value");
+        assert!(!eq("{}", "{\"a\": null}"));
+    }
 }
