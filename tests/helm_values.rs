@@ -283,15 +283,21 @@ const REFUSED_SETS: &[(&str, &str)] = &[
     ("--set-literal", "a"),
 ];
 
+/// A scratch directory holding the chart that prints its merged values, and the chart's path.
+fn probe_chart() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    write_chart(&chart, CHART_DEFAULTS, None);
+    (dir, chart)
+}
+
 #[test]
 fn refused_set_flags_give_helms_reason() {
     let helms = common::helms();
     if helms.is_empty() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    write_chart(&chart, CHART_DEFAULTS, None);
+    let (_dir, chart) = probe_chart();
     let mut failures = Vec::new();
     for (flag, text) in REFUSED_SETS {
         let mut inputs = ValueInputs::default();
@@ -325,9 +331,7 @@ fn merged_values_and_their_types_match_helm() {
     if helms.is_empty() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    write_chart(&chart, CHART_DEFAULTS, None);
+    let (dir, chart) = probe_chart();
     let defaults = match load_yaml_documents(CHART_DEFAULTS).unwrap().remove(0).root.unwrap() {
         Value::Map(m) => m,
         _ => unreachable!(),

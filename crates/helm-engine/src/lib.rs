@@ -60,6 +60,7 @@ pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only, sort_in_install_order,
     write_output_dir,
 };
+pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
 pub use strconv::{format_float_json, quote as go_quote};

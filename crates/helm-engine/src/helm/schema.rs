@@ -260,16 +260,19 @@ fn quoted_list(names: &[String]) -> String {
 /// before it, and that earlier one.
 fn equal_items(value: &Json) -> Option<(usize, usize)> {
     let items = value.as_array()?;
-    (1..items.len()).find_map(|i| (0..i).find(|&j| same(&items[i], &items[j])).map(|j| (j, i)))
+    (1..items.len()).find_map(|i| (0..i).find(|&j| json_schema_equal(&items[i], &items[j])).map(|j| (j, i)))
 }
 
-/// JSON equality with numbers compared by value (1 equals 1.0).
-fn same(a: &Json, b: &Json) -> bool {
+/// JSON equality as JSON Schema defines it (`uniqueItems`, `enum`, `const`): numbers by
+/// value, so that 1 equals 1.0, and maps whatever the order of their keys.
+pub fn json_schema_equal(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_schema_equal(a, b))
+        }
         (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_schema_equal(v, w)))
         }
         _ => a == b,
     }
@@ -383,5 +386,21 @@ mod tests {
         assert_eq!(quote(""), "''");
         assert_eq!(quote("it's \"x\"\n"), "'it\\'s \"x\"\\n'");
         assert_eq!(quote("a\\b"), "'a\\\\b'");
+    }
+
+    #[test]
+    fn nested_lists_and_maps_are_equal_only_item_for_item() {
+        let eq = |a: &str, b: &str| {
+            json_schema_equal(&serde_json::from_str(a).unwrap(), &serde_json::from_str(b).unwrap())
+        };
+        assert!(eq("[1, [2.0, {\"a\": 3}]]", "[1.0, [2, {\"a\": 3.0}]]"));
+        assert!(!eq("[1, 2]", "[1, 2, 3]"), "a longer list");
+        assert!(!eq("[1, 2]", "[1, 3]"), "another item");
+        assert!(!eq("[]", "[1]"));
+        assert!(eq("{\"a\": [1], \"b\": 2}", "{\"b\": 2.0, \"a\": [1.0]}"), "keys in another order");
+        assert!(!eq("{\"a\": 1}", "{\"a\": 1, \"b\": 2}"), "more keys");
+        assert!(!eq("{\"a\": 1}", "{\"b\": 1}"), "other keys");
+        assert!(!eq("{\"a\": 1}", "{\"a\": 2}"), "another value");
+        assert!(!eq("{}", "{\"a\": null}"));
     }
 }
