@@ -114,6 +114,18 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         }];
     }
     match error.kind() {
+        // A key the release sets itself, refused by `propertyNames`: the problem is the key.
+        ValidationErrorKind::PropertyNames { error } => {
+            let key = error.instance().as_str().unwrap_or_default();
+            let message = if refuses_by_pattern(error) {
+                "is the release's own annotation (a checksum of a configuration, which restarts the pods \
+                 when it changes); choose another key"
+            } else {
+                "is one of the release's own labels, which its Services and NetworkPolicies select pods \
+                 by; choose another key"
+            };
+            vec![Problem { about_key: true, ..problem(path.child_key(key), message.into()) }]
+        }
         ValidationErrorKind::Not { .. } if schema_path.contains(ENV_VAR_DEFINITION) => {
             let message = instance.as_str().and_then(extra_env_problem).unwrap_or_else(|| error.to_string());
             vec![problem(path, message)]
@@ -186,6 +198,12 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         }
         _ => vec![problem(path, error.to_string())],
     }
+}
+
+/// Whether the refused key names a pattern (`checksum/` annotations) rather than a list of
+/// labels.
+fn refuses_by_pattern(error: &jsonschema::ValidationError<'_>) -> bool {
+    matches!(error.kind(), ValidationErrorKind::Not { schema } if schema.get("pattern").is_some())
 }
 
 /// The rule across blocks whose `then` holds the failing keyword, if any.
@@ -322,6 +340,7 @@ mod tests {
         assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("abcd", "ab"), 2);
         assert_eq!(edit_distance("same", "same"), 0);
     }
 }
