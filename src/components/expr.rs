@@ -537,5 +537,109 @@ mod tests {
         assert_eq!(unparen("(a) (b)"), "(a) (b)");
         assert_eq!(unparen("(print \")\" x)"), "print \")\" x");
         assert_eq!(unparen("$.Values.x"), "$.Values.x");
+        assert_eq!(unparen("(f (g x) (h y))"), "f (g x) (h y)");
+        assert_eq!(unparen("((a) (b))"), "(a) (b)");
+        assert_eq!(unparen("(print \"\\\")\" x)"), "print \"\\\")\" x");
+        assert_eq!(unparen("(print \"(\") (x)"), "(print \"(\") (x)");
+        assert_eq!(unparen("(a))"), "(a))");
+    }
+
+    /// Values of every kind, for both sides of the comparison below.
+    fn kinds() -> Value {
+        let json = serde_json::json!({
+            "text": "mail.example.com", "empty": "", "zero": 0, "two": 2, "half": 0.5, "whole": 3.0,
+            "bigFloat": 1e21, "yes": true, "no": false, "nothing": null,
+            "list": ["a", "b", "c"], "noList": [], "map": {"k.conf": "x", "n": 1}, "noMap": {},
+            "clusterDomain": "cluster.local"
+        });
+        Value::from_json(&json, true)
+    }
+
+    /// The text the engine renders from a Go operand, with the values, release and namespace
+    /// of `ctx` as the chart would see them.
+    fn rendered(go: &str, ctx: &Ctx<'_>) -> String {
+        let json = serde_json::json!({
+            "Values": ctx.values.to_json(),
+            "Release": {"Name": ctx.release, "Namespace": ctx.namespace},
+        });
+        let Value::Map(data) = Value::from_json(&json, true) else { unreachable!() };
+        helm_engine::render_text("t", &format!("{{{{ {go} }}}}"), &data)
+            .unwrap_or_else(|e| panic!("{go}: {e}"))
+    }
+
+    #[test]
+    fn evaluation_and_go_text_agree_on_values_of_every_kind() {
+        let values = kinds();
+        let ctx = Ctx { values: &values, release: "mail", namespace: "mailu", item: None };
+        let keys =
+            ["text", "empty", "zero", "two", "half", "whole", "bigFloat", "yes", "no", "nothing", "missing"];
+        let mut exprs: Vec<Expr> = Vec::new();
+        for key in keys {
+            exprs.push(Expr::Key(key.into()));
+        }
+        for key in ["zero", "two", "whole", "half"] {
+            exprs.push(Expr::Num(key.into()));
+            exprs.push(Expr::Product(key.into(), 1048576));
+        }
+        exprs.extend([
+            Expr::Join("list".into(), ","),
+            Expr::Join("noList".into(), ","),
+            Expr::First("list".into()),
+            Expr::Entry("map".into(), "k.conf"),
+            Expr::Entry("map".into(), "other.conf"),
+            Expr::Release,
+            Expr::ObjectName("front".into()),
+            Expr::ServiceFqdn("admin"),
+            Expr::Namespace,
+            Expr::Concat(vec![Expr::lit("a:"), Expr::Key("text".into()), Expr::Num("two".into())]),
+            Expr::OrElse(Box::new(Expr::Key("empty".into())), Box::new(Expr::lit("fallback"))),
+            Expr::OrElse(Box::new(Expr::Key("text".into())), Box::new(Expr::lit("fallback"))),
+            Expr::Quoted(Box::new(Expr::lit("say \"hi\"\n"))),
+        ]);
+        let mut conds: Vec<Cond> = vec![Cond::Always, Cond::Never];
+        for key in keys.iter().chain(&["list", "noList", "map", "noMap"]) {
+            conds.push(Cond::Present((*key).into()));
+        }
+        // Flags are booleans the schema always supplies.
+        for key in ["yes", "no"] {
+            conds.push(Cond::Flag(key.into()));
+        }
+        conds.extend([
+            Cond::Equals("text".into(), "mail.example.com"),
+            Cond::Equals("text".into(), "other"),
+            Cond::Contains("text".into(), "example"),
+            Cond::Contains("text".into(), "nope"),
+            Cond::NotEmpty(Box::new(Expr::Key("empty".into()))),
+            Cond::NotEmpty(Box::new(Expr::Key("text".into()))),
+            Cond::HasItems(Box::new(Seq::Key("list".into()))),
+            Cond::HasItems(Box::new(Seq::Key("noList".into()))),
+            Cond::HasItems(Box::new(Seq::Unique(Box::new(Seq::Append(
+                Box::new(Seq::Key("noList".into())),
+                Expr::lit("x"),
+            ))))),
+            Cond::AtLeast("two".into(), 2),
+            Cond::AtLeast("two".into(), 3),
+            Cond::AtLeast("whole".into(), 3),
+            Cond::Matches(Box::new(Expr::Key("text".into())), "^mail\\."),
+            Cond::Matches(Box::new(Expr::Key("text".into())), "^smtp\\."),
+            Cond::Not(Box::new(Cond::Flag("yes".into()))),
+            Cond::All(vec![Cond::Flag("yes".into()), Cond::Flag("no".into())]),
+            Cond::All(vec![Cond::Flag("yes".into()), Cond::Present("list".into())]),
+            Cond::Any(vec![Cond::Flag("no".into()), Cond::Present("noMap".into())]),
+            Cond::Any(vec![Cond::Flag("no".into()), Cond::Present("map".into())]),
+        ]);
+        for cond in &conds {
+            exprs.push(Expr::Choose(
+                Box::new(cond.clone()),
+                Box::new(Expr::lit("true")),
+                Box::new(Expr::lit("false")),
+            ));
+        }
+        let mut checked = 0;
+        for expr in &exprs {
+            assert_eq!(expr.eval(&ctx), rendered(&expr.to_go(), &ctx), "{expr:?} as {}", expr.to_go());
+            checked += 1;
+        }
+        assert!(checked > 60, "{checked}");
     }
 }
