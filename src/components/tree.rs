@@ -250,6 +250,63 @@ pub fn values(path: impl Into<KeyPath>) -> Node {
     Node::Values(path.into())
 }
 
+impl Object {
+    /// Every values key the object reads, for checking them against the model.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys = Vec::new();
+        self.when.keys(&mut keys);
+        for check in &self.checks {
+            check.holds.keys(&mut keys);
+            check.message.keys(&mut keys);
+        }
+        self.body.keys(&mut keys);
+        keys
+    }
+}
+
+impl Node {
+    fn keys<'n>(&'n self, into: &mut Vec<&'n str>) {
+        match self {
+            Node::Str(_) | Node::Int(_) | Node::Bool(_) => {}
+            Node::Text(expr) => expr.keys(into),
+            Node::Number(path) | Node::Values(path) => into.push(path),
+            Node::Map(parts) | Node::List(parts) => parts.iter().for_each(|p| p.keys(into)),
+            Node::Data(block) | Node::Checksum(block) => {
+                into.extend(block.extra.as_deref());
+                for entry in &block.entries {
+                    entry.when.keys(into);
+                    match &entry.content {
+                        Content::Static { .. } => {}
+                        Content::File(expr) | Content::Value(expr) => expr.keys(into),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Part {
+    fn keys<'p>(&'p self, into: &mut Vec<&'p str>) {
+        let presence = |presence: &'p Presence, into: &mut Vec<&'p str>| {
+            if let Presence::When(cond) = presence {
+                cond.keys(into);
+            }
+        };
+        match self {
+            Part::Entry(_, node, when) | Part::Item(node, when) => {
+                presence(when, into);
+                node.keys(into);
+            }
+            Part::Each(seq, node) => {
+                seq.keys(into);
+                node.keys(into);
+            }
+            Part::Splice(path) => into.push(path),
+            Part::Include(_, node) => node.keys(into),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

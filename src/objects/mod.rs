@@ -249,3 +249,29 @@ pub fn default_images() -> Vec<(&'static str, String)> {
     let ctx = crate::components::expr::Ctx::new(&values, "mailu", "mailu");
     components::all().iter().map(|c| (c.name, c.image().eval(&ctx))).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key the wiring reads that the model does not have would render as empty, silently:
+    /// every key read must be one the defaults hold.
+    #[test]
+    fn every_key_the_wiring_reads_is_in_the_values_model() {
+        let defaults = helm_engine::Value::Map(crate::values::defaults_tree());
+        let mut read = 0;
+        let mut unknown = Vec::new();
+        for object in all() {
+            for key in object.keys() {
+                read += 1;
+                if defaults.get_dotted(key).is_none() {
+                    unknown.push(format!("{}: {key}", object.path));
+                }
+            }
+        }
+        unknown.sort();
+        unknown.dedup();
+        assert!(unknown.is_empty(), "keys the model does not have:\n{}", unknown.join("\n"));
+        assert!(read > 500, "only {read} keys read");
+    }
+}
