@@ -542,6 +542,8 @@ mod tests {
         assert_eq!(unparen("(print \"\\\")\" x)"), "print \"\\\")\" x");
         assert_eq!(unparen("(print \"(\") (x)"), "(print \"(\") (x)");
         assert_eq!(unparen("(a))"), "(a))");
+        assert_eq!(unparen("(f (a) b) (c)"), "(f (a) b) (c)");
+        assert_eq!(unparen(r#"(f "a\"b") (g)"#), r#"(f "a\"b") (g)"#);
     }
 
     /// Values of every kind, for both sides of the comparison below.

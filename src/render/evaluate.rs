@@ -134,3 +134,28 @@ fn checksum(data: Map) -> String {
     let digest = Sha256::digest(yaml.trim_end_matches('\n').as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emptiness_is_gos() {
+        for (value, empty) in [
+            (Value::Null, true),
+            (Value::Bool(false), true),
+            (Value::Bool(true), false),
+            (Value::Int(0), true),
+            (Value::Int(-1), false),
+            (Value::Float(0.0), true),
+            (Value::Float(0.5), false),
+            (Value::String(String::new()), true),
+            (Value::String("x".into()), false),
+            (Value::List(vec![]), true),
+            (Value::List(vec![Value::Null]), false),
+            (Value::Map(Default::default()), true),
+        ] {
+            assert_eq!(is_empty(&value), empty, "{value:?}");
+        }
+    }
+}
