@@ -291,6 +291,31 @@ mod tests {
     }
 
     #[test]
+    fn the_source_line_counts_wherever_it_stands() {
+        let first_of_two = "# Source: c/a.yaml\n{apiVersion: v1, kind: A, metadata: {name: a}}\n";
+        assert_eq!(parse_stream(first_of_two, "x").unwrap()[0].source.as_deref(), Some("c/a.yaml"));
+        let last_line = "{apiVersion: v1, kind: A, metadata: {name: a}}\n# Source: c/a.yaml";
+        assert_eq!(parse_stream(last_line, "x").unwrap()[0].source.as_deref(), Some("c/a.yaml"));
+    }
+
+    #[test]
+    fn a_document_that_is_not_an_object_is_named_by_its_number() {
+        let second_bad = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\nkind: B\n";
+        assert!(matches!(
+            parse_stream(second_bad, "x"),
+            Err(StreamError::NotAnObject { index: 2, missing: "apiVersion", .. })
+        ));
+    }
+
+    #[test]
+    fn paths_quote_keys_that_are_not_plain() {
+        assert_eq!(join("", "x_y-z9"), "x_y-z9");
+        assert_eq!(join("a", "x_y-z9"), "a.x_y-z9");
+        assert_eq!(join("a", "app.kubernetes.io/name"), r#"a["app.kubernetes.io/name"]"#);
+        assert_eq!(join("", "a b"), r#"["a b"]"#);
+    }
+
+    #[test]
     fn bad_streams_are_errors() {
         assert!(matches!(parse_stream("a: [", "x"), Err(StreamError::Yaml { .. })));
         assert!(matches!(
