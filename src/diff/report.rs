@@ -201,6 +201,16 @@ mod tests {
     }
 
     #[test]
+    fn short_values_stay_whole_up_to_eighty_characters() {
+        // A JSON string of 80 characters: 78 letters and its quotes.
+        let at_limit = Value::String("a".repeat(78));
+        assert_eq!(short(&at_limit), format!("\"{}\"", "a".repeat(78)));
+        let past_limit = Value::String("a".repeat(79));
+        assert_eq!(short(&past_limit), format!("\"{}...", "a".repeat(76)));
+        assert_eq!(short(&Value::Float(80.0)), "80.0");
+    }
+
+    #[test]
     fn a_changed_field_is_named_and_shown_in_a_unified_diff() {
         let left =
             objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ns}\ndata: {TZ: UTC}\n");
