@@ -322,4 +322,14 @@ mod tests {
         assert_eq!(spliced.non_empty(), Cond::Any(vec![Cond::present("x.extra"), Cond::flag("y")]));
         assert!(map([]).may_be_empty());
     }
+
+    #[test]
+    fn fixed_texts_are_empty_or_not_whatever_the_values() {
+        assert_eq!(Node::Str("".into()).non_empty(), Cond::Never);
+        assert_eq!(Node::Str("x".into()).non_empty(), Cond::Always);
+        assert_eq!(Node::Text(Expr::lit("x")).non_empty(), Cond::Always);
+        assert_eq!(Node::Text(Expr::lit("")).non_empty(), Cond::NotEmpty(Box::new(Expr::lit(""))));
+        let key = Expr::Key("domain".into());
+        assert_eq!(Node::Text(key.clone()).non_empty(), Cond::NotEmpty(Box::new(key)));
+    }
 }
