@@ -54,21 +54,25 @@ fn validate_one(schema: &[u8], values: &Map) -> String {
     };
     let instance = Value::Map(values.clone()).to_json();
     let mut problems: Vec<(String, Vec<String>)> = Vec::new();
+    // Helm names every missing property of an object in one line, after the object's other
+    // violations.
+    let mut missing: Vec<(String, Vec<String>)> = Vec::new();
     for error in validator.iter_errors(&instance) {
         let location = error.instance_path().to_string();
-        // Helm names every missing property of an object in one line.
-        if let ValidationErrorKind::Required { property } = error.kind()
-            && let Some((_, missing)) = problems.iter_mut().find(|(at, lines)| {
-                *at == location && lines.len() == 1 && lines[0].contains(": missing propert")
-            })
-        {
-            let line = &mut missing[0];
-            *line = line.replacen(": missing property ", ": missing properties ", 1);
-            line.push_str(&format!(", {}", quote(property.as_str().unwrap_or_default())));
+        if let ValidationErrorKind::Required { property } = error.kind() {
+            let name = property.as_str().unwrap_or_default().to_string();
+            match missing.iter_mut().find(|(at, _)| *at == location) {
+                Some((_, names)) => names.push(name),
+                None => missing.push((location, vec![name])),
+            }
             continue;
         }
         problems.push((location, lines_of(&error, 0)));
     }
+    problems.extend(missing.into_iter().map(|(at, names)| {
+        let line = format!("- at {}: {}", quote(&at), missing_message(&names));
+        (at, vec![line])
+    }));
     // Helm's order across properties follows Go's map order, which changes from run to run;
     // by location is the stable order closest to it.
     problems.sort_by(|a, b| a.0.cmp(&b.0));
@@ -147,7 +151,7 @@ fn message(error: &ValidationError<'_>) -> String {
             count("maxProperties", object_length(instance), *limit)
         }
         ValidationErrorKind::Required { property } => {
-            format!("missing property {}", quote(property.as_str().unwrap_or_default()))
+            missing_message(&[property.as_str().unwrap_or_default().to_string()])
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             format!("additional properties {} not allowed", quoted_list(unexpected))
@@ -199,6 +203,13 @@ fn message(error: &ValidationError<'_>) -> String {
         }
         // Rare keywords keep the `jsonschema` crate's wording.
         _ => error.to_string(),
+    }
+}
+
+fn missing_message(names: &[String]) -> String {
+    match names {
+        [one] => format!("missing property {}", quote(one)),
+        several => format!("missing properties {}", quoted_list(several)),
     }
 }
 

@@ -167,14 +167,14 @@ impl Emitter {
                     let entries: Vec<(&str, &Value)> = match order {
                         KeyOrder::AsGiven => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
                         KeyOrder::Sorted => {
-                            let order = if map.keys().all(|k| k.is_ascii()) {
+                            let indexes = if map.keys().all(|k| k.is_ascii()) {
                                 sorted_indexes(&map.keys().map(|k| k.as_bytes()).collect::<Vec<_>>())
                             } else {
                                 sorted_indexes(
                                     &map.keys().map(|k| k.chars().collect()).collect::<Vec<Vec<char>>>(),
                                 )
                             };
-                            order
+                            indexes
                                 .into_iter()
                                 .filter_map(|i| map.get_index(i))
                                 .map(|(k, v)| (k.as_str(), v))
