@@ -66,6 +66,6 @@ pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
 pub use strconv::{format_float_json, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, Value};
 pub use yaml::{
-    KeyOrder, Pos, Positions, YamlDocument, YamlError, load_yaml_documents,
+    KeyOrder, Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers, to_yaml,
 };

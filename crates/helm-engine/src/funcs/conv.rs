@@ -18,7 +18,11 @@ pub(crate) fn register(t: &mut FuncTable) {
         let text = format_value(&arg(a, 0), 'v', false, 0);
         Ok(Val::Int64(parse_int(&text, 8).unwrap_or(0)))
     });
-    t.add("toStrings", any, |_, a| Ok(Val::str_list(strslice(&arg(a, 0)))));
+    t.add("toStrings", any, |_, a| match arg(a, 0) {
+        // A []string comes back as it is: a nil one stays nil.
+        v @ Val::List(_) if v.is_nil_str_list() => Ok(v),
+        v => Ok(Val::str_list(strslice(&v))),
+    });
 }
 
 /// Sprig's `strval`: strings as they are, byte slices as text, objects with a `String`

@@ -12,7 +12,7 @@ use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{MapKind, Val};
-use crate::yaml::{KeyOrder, load_yaml_documents, to_yaml};
+use crate::yaml::{KeyOrder, load_first_yaml_document, to_yaml};
 
 /// Helm's limit on nested `include`s of one name.
 pub(crate) const RECURSION_MAX: usize = 1000;
@@ -143,9 +143,9 @@ pub(crate) fn to_yaml_text(v: &Val) -> String {
 /// its only element).
 fn from_yaml(text: &str, array: bool) -> Val {
     let target = if array { "[]interface {}" } else { "map[string]interface {}" };
-    let result = match load_yaml_documents(text) {
+    let result = match load_first_yaml_document(text) {
         Err(e) => Err(format!("error converting YAML to JSON: {}", e.go_yaml_text())),
-        Ok(docs) => match docs.into_iter().next().and_then(|d| d.root) {
+        Ok(doc) => match doc.and_then(|d| d.root) {
             None | Some(crate::value::Value::Null) => Ok(None),
             Some(v) => {
                 let val = Val::from_value(&v);

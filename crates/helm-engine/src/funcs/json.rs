@@ -100,6 +100,7 @@ fn write_value(
         }
         Val::Str(s) => write_string(out, s, html),
         Val::Bytes(b) => write_string(out, &crate::template::value::base64_encode(b), html),
+        Val::List(l) if l.nil => out.push_str("null"),
         Val::List(l) => {
             if l.items.is_empty() {
                 out.push_str("[]");
@@ -163,8 +164,11 @@ fn write_string(out: &mut String, s: &str, html: bool) {
     out.push('"');
 }
 
-/// Go's quoting of a character in JSON syntax errors.
+/// Go's quoting of a character in JSON syntax errors. Go's scanner reads bytes: a character
+/// beyond ASCII is named by its first byte, read as a character (`Ü` is `'Ã'`).
 fn quote_char(c: char) -> String {
+    let mut utf8 = [0; 4];
+    let c = char::from(c.encode_utf8(&mut utf8).as_bytes()[0]);
     match c {
         '\'' => "'\\''".into(),
         '"' => "'\"'".into(),
@@ -317,10 +321,10 @@ impl JsonParser<'_> {
 
     fn literal(&mut self, word: &str, v: Val) -> Result<Val, String> {
         for expected in word.chars() {
-            match self.bump() {
-                None => return Err(Self::eof()),
-                Some(c) if c == expected => {}
-                Some(c) => {
+            // At the end Go's scanner steps a space, which no literal takes.
+            match self.bump().unwrap_or(' ') {
+                c if c == expected => {}
+                c => {
                     return Err(format!(
                         "invalid character {} in literal {word} (expecting {})",
                         quote_char(c),
@@ -407,9 +411,9 @@ impl JsonParser<'_> {
 
     fn number(&mut self) -> Result<Val, String> {
         let start = self.pos;
-        let bad = |c: Option<char>| match c {
-            None => Self::eof(),
-            Some(c) => format!("invalid character {} in numeric literal", quote_char(c)),
+        // At the end Go's scanner steps a space, which an unfinished number does not take.
+        let bad = |c: Option<char>, after: &str| {
+            format!("invalid character {} {after}numeric literal", quote_char(c.unwrap_or(' ')))
         };
         if self.peek() == Some('-') {
             self.bump();
@@ -421,13 +425,13 @@ impl JsonParser<'_> {
                     self.bump();
                 }
             }
-            other => return Err(bad(other)),
+            other => return Err(bad(other, "in ")),
         }
         if self.peek() == Some('.') {
             self.bump();
             match self.bump() {
                 Some('0'..='9') => {}
-                other => return Err(bad(other)),
+                other => return Err(bad(other, "after decimal point in ")),
             }
             while matches!(self.peek(), Some('0'..='9')) {
                 self.bump();
@@ -440,7 +444,7 @@ impl JsonParser<'_> {
             }
             match self.bump() {
                 Some('0'..='9') => {}
-                other => return Err(bad(other)),
+                other => return Err(bad(other, "in exponent of ")),
             }
             while matches!(self.peek(), Some('0'..='9')) {
                 self.bump();

@@ -6,7 +6,7 @@ use super::misc::is_empty_val;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, NIL_DEREFERENCE, arg, arg_int};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{List, Val, deep_equal};
+use crate::template::value::{List, SliceKind, Val, deep_equal};
 
 type R = Result<Val, GoError>;
 
@@ -56,14 +56,19 @@ pub(crate) fn register(t: &mut FuncTable) {
     for name in ["rest", "mustRest"] {
         t.add(name, any1, |_, a| {
             let l = items(&arg(a, 0), "Cannot find rest on type")?;
-            // Go returns a nil []interface{}: a typed value that prints as [].
-            Ok(Val::list(l.get(1..).map(<[Val]>::to_vec).unwrap_or_default()))
+            Ok(match l.get(1..) {
+                Some(rest) => Val::list(rest.to_vec()),
+                None => Val::nil_list(SliceKind::Iface),
+            })
         });
     }
     for name in ["initial", "mustInitial"] {
         t.add(name, any1, |_, a| {
             let l = items(&arg(a, 0), "Cannot find initial on type")?;
-            Ok(Val::list(l.get(..l.len().saturating_sub(1)).map(<[Val]>::to_vec).unwrap_or_default()))
+            Ok(match l.len() {
+                0 => Val::nil_list(SliceKind::Iface),
+                n => Val::list(l[..n - 1].to_vec()),
+            })
         });
     }
     for name in ["reverse", "mustReverse"] {
@@ -125,7 +130,8 @@ pub(crate) fn register(t: &mut FuncTable) {
                 },
             }
         }
-        Ok(Val::list(out))
+        // Sprig appends to a nil slice: nothing to append leaves it nil.
+        Ok(if out.is_empty() { Val::nil_list(SliceKind::Iface) } else { Val::list(out) })
     });
     for name in ["chunk", "mustChunk"] {
         t.add(name, Sig::fixed(&[Ty::Int, Ty::Any]), |_, a| {
@@ -140,6 +146,8 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("sortAlpha", any1, |_, a| {
         let v = arg(a, 0);
         let mut out = match &v {
+            // Sprig hands a []string back as it is: a nil one stays nil.
+            Val::List(_) if v.is_nil_str_list() => return Ok(v),
             Val::List(_) | Val::Bytes(_) => strslice(&v),
             other => vec![strval(other)],
         };
@@ -172,7 +180,7 @@ fn slice(_: &crate::template::exec::CallCtx<'_>, a: &[Val]) -> R {
         return Ok(Val::Nil);
     }
     let (start, end) = slice_bounds(a, elems.len())?;
-    Ok(Val::List(std::rc::Rc::new(List { kind, items: elems[start..end].to_vec() })))
+    Ok(Val::List(std::rc::Rc::new(List { kind, items: elems[start..end].to_vec(), nil: false })))
 }
 
 fn slice_bounds(a: &[Val], len: usize) -> Result<(usize, usize), GoError> {

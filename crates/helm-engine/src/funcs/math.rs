@@ -153,12 +153,26 @@ fn seq(a: &[Val]) -> R {
     Ok(Val::str(items.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")))
 }
 
+/// Go's `math.Max`: NaN wins, and +0 is larger than -0 (Rust's `max` may pick either zero).
 fn go_max(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) }
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == 0.0 && b == 0.0 {
+        if a.is_sign_negative() { b } else { a }
+    } else {
+        a.max(b)
+    }
 }
 
+/// Go's `math.Min`: NaN wins, and -0 is smaller than +0.
 fn go_min(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) }
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == 0.0 && b == 0.0 {
+        if a.is_sign_negative() { a } else { b }
+    } else {
+        a.min(b)
+    }
 }
 
 fn round(val: f64, places: i64, round_on: f64) -> f64 {
@@ -248,5 +262,6 @@ fn decimal_div(first: &Val, rest: &[Val]) -> R {
         let q = acc / x;
         acc = format!("{q:.16}").parse().unwrap_or(q);
     }
-    Ok(Val::Float(acc))
+    // A decimal zero has no sign: `divf -0.0 4` is 0, not -0.
+    Ok(Val::Float(if acc == 0.0 { 0.0 } else { acc }))
 }

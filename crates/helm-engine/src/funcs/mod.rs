@@ -20,6 +20,7 @@ pub(crate) mod regex;
 pub(crate) mod semver;
 pub(crate) mod strings;
 pub(crate) mod toml;
+pub(crate) mod word_case;
 
 pub(crate) use env::FuncEnv;
 pub use env::{TimeParseError, parse_time, seed_from_text};

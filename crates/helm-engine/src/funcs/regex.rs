@@ -5,7 +5,7 @@ use regex::Regex;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::Val;
+use crate::template::value::{SliceKind, Val};
 
 type R = Result<Val, GoError>;
 
@@ -115,13 +115,15 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 fn find_all(re: Regex, s: &str, n: i64) -> R {
     let limit = if n < 0 { usize::MAX } else { n as usize };
-    Ok(Val::str_list(re.find_iter(s).take(limit).map(|m| m.as_str().to_string())))
+    let found: Vec<&str> = re.find_iter(s).take(limit).map(|m| m.as_str()).collect();
+    // Go returns a nil slice when nothing matches.
+    Ok(if found.is_empty() { Val::nil_list(SliceKind::Str) } else { Val::str_list(found) })
 }
 
 /// Go's `Regexp.Split`.
 fn split(re: Regex, s: &str, n: i64) -> R {
     if n == 0 {
-        return Ok(Val::typed_list(crate::template::value::SliceKind::Str, Vec::new()));
+        return Ok(Val::nil_list(SliceKind::Str));
     }
     if !re.as_str().is_empty() && s.is_empty() {
         return Ok(Val::str_list([""]));

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
+use super::word_case;
 use crate::strconv::quote;
 use crate::template::error::GoError;
 use crate::template::fmt::format_value;
@@ -43,10 +44,8 @@ pub(crate) fn register(t: &mut FuncTable) {
         let (prefix, s) = (arg_str(a, 0), arg_str(a, 1));
         Ok(Val::str(s.strip_prefix(prefix).unwrap_or(s)))
     });
-    t.add("nospace", S, |_, a| {
-        Ok(Val::str(arg_str(a, 0).chars().filter(|c| !c.is_whitespace()).collect::<String>()))
-    });
-    t.add("initials", S, |_, a| Ok(Val::str(initials(arg_str(a, 0)))));
+    t.add("nospace", S, |_, a| Ok(Val::str(word_case::delete_white_space(arg_str(a, 0)))));
+    t.add("initials", S, |_, a| Ok(Val::str(word_case::initials(arg_str(a, 0)))));
     t.add("swapcase", S, |_, a| Ok(Val::str(swap_case(arg_str(a, 0)))));
     t.add("contains", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).contains(arg_str(a, 0)))));
     t.add("hasPrefix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).starts_with(arg_str(a, 0)))));
@@ -106,9 +105,9 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("wrapWith", Sig::fixed(&[Ty::Int, Ty::Str, Ty::Str]), |_, a| {
         Ok(Val::str(wrap(arg_str(a, 2), arg_int(a, 0), arg_str(a, 1), true)))
     });
-    t.add("snakecase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '_'))));
-    t.add("kebabcase", S, |_, a| Ok(Val::str(snake_case(arg_str(a, 0), '-'))));
-    t.add("camelcase", S, |_, a| Ok(Val::str(pascal_case(arg_str(a, 0)))));
+    t.add("snakecase", S, |_, a| Ok(Val::str(word_case::lower_words(arg_str(a, 0), '_'))));
+    t.add("kebabcase", S, |_, a| Ok(Val::str(word_case::lower_words(arg_str(a, 0), '-'))));
+    t.add("camelcase", S, |_, a| Ok(Val::str(word_case::camel_case(arg_str(a, 0)))));
 }
 
 /// Go's `strings.TrimSpace`.
@@ -116,7 +115,7 @@ pub(crate) fn go_trim_space(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
-fn single_upper(c: char) -> char {
+pub(crate) fn single_upper(c: char) -> char {
     let mut it = c.to_uppercase();
     match (it.next(), it.next()) {
         (Some(u), None) => u,
@@ -124,7 +123,7 @@ fn single_upper(c: char) -> char {
     }
 }
 
-fn single_lower(c: char) -> char {
+pub(crate) fn single_lower(c: char) -> char {
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(l), None) => l,
@@ -177,20 +176,6 @@ fn untitle(s: &str) -> String {
             at_word_start = false;
         } else {
             out.push(c);
-        }
-    }
-    out
-}
-
-fn initials(s: &str) -> String {
-    let mut out = String::new();
-    let mut last_space = true;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            last_space = true;
-        } else if last_space {
-            out.push(c);
-            last_space = false;
         }
     }
     out
@@ -375,50 +360,4 @@ fn wrap(s: &str, width: i64, newline: &str, long_words: bool) -> String {
     }
     out.extend_from_slice(&b[offset.min(len)..]);
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// xstrings' `ToSnakeCase`/`ToKebabCase`: words split at case changes and separators,
-/// lower-cased and joined by `sep`.
-fn snake_case(s: &str, sep: char) -> String {
-    let words = split_words(s);
-    words.iter().map(|w| to_lower(w)).collect::<Vec<_>>().join(&sep.to_string())
-}
-
-/// xstrings' `ToPascalCase`.
-fn pascal_case(s: &str) -> String {
-    let mut out = String::new();
-    for word in s.split(|c: char| c == '_' || c == '-' || c == '.' || c.is_whitespace()) {
-        let mut chars = word.chars();
-        if let Some(c) = chars.next() {
-            out.push(single_upper(c));
-            out.push_str(chars.as_str());
-        }
-    }
-    out
-}
-
-fn split_words(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' || c == '-' || c == '.' || c.is_whitespace() {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        if c.is_uppercase() && !cur.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                words.push(std::mem::take(&mut cur));
-            }
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
 }

@@ -489,10 +489,10 @@ fn helm_values_error(error: super::values::ValuesInputError) -> String {
 
 fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
     let text = String::from_utf8_lossy(data);
-    let docs = crate::yaml::load_yaml_documents(&text).map_err(|e| {
+    let first = crate::yaml::load_first_yaml_document(&text).map_err(|e| {
         ChartLoadError::ChartYaml(format!("error converting YAML to JSON: {}", e.go_yaml_text()))
     })?;
-    let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
+    let root = first.and_then(|d| d.root).unwrap_or(Value::Null);
     let map = match root {
         Value::Map(m) => m,
         Value::Null => Map::default(),

@@ -110,9 +110,9 @@ fn head_error(msg: String) -> String {
 }
 
 fn read_head(doc: &str) -> Result<Head, String> {
-    let docs = crate::yaml::load_yaml_documents(doc)
+    let first = crate::yaml::load_first_yaml_document(doc)
         .map_err(|e| format!("error converting YAML to JSON: {}", e.go_yaml_text()))?;
-    let root = docs.into_iter().next().and_then(|d| d.root).unwrap_or(Value::Null);
+    let root = first.and_then(|d| d.root).unwrap_or(Value::Null);
     let map = match root {
         Value::Map(m) => m,
         Value::Null => return Ok(Head { kind: String::new(), annotations: None }),

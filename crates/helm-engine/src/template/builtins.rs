@@ -37,10 +37,16 @@ pub(super) fn register(t: &mut FuncTable) {
     t.add_builtin("call", rv1, call);
 }
 
-/// Go's `evalArgs` for the escapers: a lone string as is, else `fmt.Sprint`.
+/// Go's `evalArgs` for the escapers: a lone string as is, else `fmt.Sprint`, where a nil
+/// argument has become the string `<no value>` first (Go's `printableValue`).
 fn eval_args(args: &[Val]) -> String {
     if let [Val::Str(s)] = args {
         return s.to_string();
+    }
+    if args.iter().any(Val::is_nil) {
+        let printable: Vec<Val> =
+            args.iter().map(|a| if a.is_nil() { Val::str("<no value>") } else { a.clone() }).collect();
+        return sprint_values(&printable);
     }
     sprint_values(args)
 }

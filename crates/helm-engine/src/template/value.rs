@@ -49,6 +49,9 @@ pub(crate) struct List {
     pub kind: SliceKind,
     /// The elements.
     pub items: Vec<Val>,
+    /// A nil slice (what `rest` of an empty list or `regexFindAll` without a match return):
+    /// it prints as `[]` but encodes as JSON `null`, and `deepEqual` tells it from `[]`.
+    pub nil: bool,
 }
 
 /// The contents of a Go map: entries are kept sorted by key, which is the order in which Go
@@ -169,12 +172,17 @@ impl Val {
 
     /// A `[]interface {}`.
     pub(crate) fn list(items: Vec<Val>) -> Val {
-        Val::List(Rc::new(List { kind: SliceKind::Iface, items }))
+        Val::List(Rc::new(List { kind: SliceKind::Iface, items, nil: false }))
+    }
+
+    /// A nil slice of the given Go type.
+    pub(crate) fn nil_list(kind: SliceKind) -> Val {
+        Val::List(Rc::new(List { kind, items: Vec::new(), nil: true }))
     }
 
     /// A slice of the given Go type.
     pub(crate) fn typed_list(kind: SliceKind, items: Vec<Val>) -> Val {
-        Val::List(Rc::new(List { kind, items }))
+        Val::List(Rc::new(List { kind, items, nil: false }))
     }
 
     /// A `[]string`.
@@ -190,6 +198,12 @@ impl Val {
     /// A new map of the given Go type.
     pub(crate) fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
         Val::Map(Rc::new(RefCell::new(MapData { kind, entries })))
+    }
+
+    /// Whether this is a nil `[]string`, which Sprig's `sortAlpha` and `toStrings` return as
+    /// they got it.
+    pub(crate) fn is_nil_str_list(&self) -> bool {
+        matches!(self, Val::List(l) if l.nil && l.kind == SliceKind::Str)
     }
 
     /// Whether this is a nil interface.
@@ -322,6 +336,7 @@ impl Val {
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.to_string()),
             Val::Bytes(b) => Value::String(base64_encode(b)),
+            Val::List(l) if l.nil => Value::Null,
             Val::List(l) => {
                 let mut out = Vec::with_capacity(l.items.len());
                 for item in &l.items {
@@ -427,6 +442,7 @@ fn deep_equal_depth(a: &Val, b: &Val, depth: usize) -> bool {
         (Val::Bytes(x), Val::Bytes(y)) => x == y,
         (Val::List(x), Val::List(y)) => {
             x.kind == y.kind
+                && x.nil == y.nil
                 && x.items.len() == y.items.len()
                 && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal_depth(p, q, depth + 1))
         }

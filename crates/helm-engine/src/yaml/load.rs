@@ -35,9 +35,10 @@ pub struct YamlError {
 
 impl YamlError {
     /// The error in go-yaml's words: `yaml: line N: message`, without the line when the
-    /// problem is on the first line (go-yaml counts from 0 there and leaves it out).
+    /// problem is on the first line (go-yaml counts from 0 there and leaves it out) and for
+    /// the errors of go-yaml's reader, which never name one.
     pub fn go_yaml_text(&self) -> String {
-        if self.pos.line > 1 {
+        if self.pos.line > 1 && self.message != CONTROL_CHARACTERS {
             format!("yaml: line {}: {}", self.pos.line, self.message)
         } else {
             format!("yaml: {}", self.message)
@@ -159,14 +160,33 @@ const ALIAS_EXPANSION_BUDGET: usize = 1_000_000;
 
 /// Parses every document of `text`, every number a float as Helm reads values.
 pub fn load_yaml_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
-    load(text, false)
+    load(text, Reading::Documents)
+}
+
+/// Parses the first document of `text` and nothing after it, as `sigs.k8s.io/yaml` does for
+/// `fromYaml`, `Chart.yaml` and each rendered manifest: text after the first document is not
+/// read, so it cannot make an error (`[]interface {}` reads as an empty list).
+pub fn load_first_yaml_document(text: &str) -> Result<Option<YamlDocument>, YamlError> {
+    Ok(load(text, Reading::FirstDocument)?.into_iter().next())
 }
 
 /// Parses every document of `text`, keeping integers (`52428800`) apart from floats
 /// (`5.24288e+07`, `80.0`): for comparing what two renderers printed, where the difference
 /// matters to whoever reads the manifest.
 pub fn load_yaml_documents_keeping_integers(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
-    load(text, true)
+    load(text, Reading::KeepingIntegers)
+}
+
+/// What [`load`] reads, and how.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Reading {
+    /// Every document, numbers as floats.
+    #[default]
+    Documents,
+    /// Every document, integers kept apart from floats.
+    KeepingIntegers,
+    /// The first document only, numbers as floats.
+    FirstDocument,
 }
 
 /// How many times the reader re-indents lines and reads again before it gives up (see
@@ -181,14 +201,22 @@ const MAX_REINDENTS: usize = 100;
 /// or a quoted scalar never change what it means. The enclosing block began on an earlier
 /// line, so indenting past the longest earlier line is always enough. Positions are
 /// reported in the original text.
-fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError> {
+fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    refuse_control_characters(text)?;
+    // go-yaml breaks lines at NEL (U+0085) as at `\n`, and copies it into scalars as `\n`.
+    let with_nel_as_newline;
+    let text = if text.contains('\u{85}') {
+        with_nel_as_newline = text.replace('\u{85}', "\n");
+        with_nel_as_newline.as_str()
+    } else {
+        text
+    };
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::new();
     for attempt in 0.. {
         let source = reindented.as_deref().unwrap_or(text);
-        let mut builder =
-            Builder { keep_integers, padding: std::mem::take(&mut padding), ..Builder::default() };
+        let mut builder = Builder { reading, padding: std::mem::take(&mut padding), ..Builder::default() };
         let result = builder.read(source);
         padding = std::mem::take(&mut builder.padding);
         let Err(Refusal { error, reindent: Some(lines) }) = result else {
@@ -206,6 +234,39 @@ fn load(text: &str, keep_integers: bool) -> Result<Vec<YamlDocument>, YamlError>
         reindented = Some(indent_lines(source, &lines, extra));
     }
     unreachable!("the loop returns")
+}
+
+/// The parser's message as go-yaml words it: the problem alone, without the context the
+/// parser used here puts first (`while scanning a quoted scalar, found unexpected end of
+/// stream`).
+fn go_yaml_problem(info: &str) -> String {
+    match info.strip_prefix("while ").and_then(|rest| rest.split_once(", ")) {
+        Some((_, "expected ',' or ']'")) => "did not find expected ',' or ']'".to_string(),
+        Some((_, problem)) => problem.to_string(),
+        None => info.to_string(),
+    }
+}
+
+/// go-yaml's reader refuses these characters (`yaml: control characters are not allowed`)
+/// wherever they stand, quoted or not.
+const CONTROL_CHARACTERS: &str = "control characters are not allowed";
+
+/// YAML's printable characters, as go-yaml's reader admits them: tab, line breaks, the
+/// printable ASCII range, NEL, and everything from U+00A0 up except surrogates and
+/// U+FFFE/U+FFFF (a Rust `char` is never a surrogate).
+fn yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The reader decodes its input ahead of the scanner, so go-yaml reports such a character
+/// before most syntax errors; checking the whole text first gives the same answer except
+/// when a syntax error stands more than a read-ahead (about 512 bytes) before it.
+fn refuse_control_characters(text: &str) -> Result<(), YamlError> {
+    let Some(at) = text.find(|c: char| !yaml_printable(c)) else { return Ok(()) };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    Err(YamlError { pos: Pos { line, col }, message: CONTROL_CHARACTERS.into() })
 }
 
 /// Why reading stopped.
@@ -284,7 +345,7 @@ struct Builder {
     root: Option<Value>,
     expanded: usize,
     start_line: usize,
-    keep_integers: bool,
+    reading: Reading,
 }
 
 impl Frame {
@@ -300,9 +361,21 @@ impl Builder {
     fn read(&mut self, text: &str) -> Result<(), Refusal> {
         let mut parser = Parser::new_from_str(text);
         while let Some(event) = parser.next_event() {
+            if let Err(e) = &event
+                && self.reading == Reading::FirstDocument
+                && self.stack.is_empty()
+                && self.root.is_some()
+                && e.info() == "did not find expected <document start>"
+            {
+                // go-yaml stops after the first document's root and never looks for the next
+                // document's start; the parser used here complains about text after the root
+                // (`[]interface {}`) before it ends the document.
+                self.event(Event::DocumentEnd, Span::empty(*e.marker()))?;
+                break;
+            }
             let (event, span) = event.map_err(|e| {
                 let (line, col) = (e.marker().line(), e.marker().col());
-                let error = YamlError { pos: self.pos_at(line, col), message: e.info().to_string() };
+                let error = YamlError { pos: self.pos_at(line, col), message: go_yaml_problem(e.info()) };
                 let reindent = match e.info() {
                     "invalid indentation" | "invalid indentation in flow construct" => {
                         Some(Reindent { first: line, last: line, col })
@@ -315,6 +388,9 @@ impl Builder {
                 Refusal { error, reindent }
             })?;
             self.event(event, span)?;
+            if self.reading == Reading::FirstDocument && !self.documents.is_empty() {
+                break;
+            }
         }
         Ok(())
     }
@@ -367,7 +443,7 @@ impl Builder {
                 let node = self.child_node();
                 self.positions.values[node as usize] = Some(pos);
                 let value = match resolve_scalar(&text, style, tag.as_deref()) {
-                    Scalar::Int(i) if self.keep_integers => Value::Int(i),
+                    Scalar::Int(i) if self.reading == Reading::KeepingIntegers => Value::Int(i),
                     scalar => scalar.into_value(),
                 };
                 if let Value::Float(f) = value
@@ -701,6 +777,29 @@ mod tests {
         assert_eq!(scalar("18446744073709551615"), Value::Float(18446744073709551615.0));
         assert_eq!(scalar("1e400"), Value::String("1e400".into()));
         assert_eq!(scalar("1e-400"), Value::Float(0.0));
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_stand_and_named_without_a_line() {
+        for text in ["a: \"x\u{7}y\"\n", "a: 1\nb: 2\nc: x\u{83}y\n", "# \u{0}\n", "a: \u{7f}\n"] {
+            let error = load_yaml_documents(text).unwrap_err();
+            assert_eq!(error.go_yaml_text(), "yaml: control characters are not allowed", "{text:?}");
+        }
+        let error = load_yaml_documents("a: 1\nb: 2\nc: x\u{83}y\n").unwrap_err();
+        assert_eq!(error.pos, Pos { line: 3, col: 5 });
+        for allowed in ['\t', '\u{85}', '\u{a0}', '\u{feff}', '\u{e000}', '\u{fffd}', '\u{1f600}'] {
+            assert!(load_yaml_documents(&format!("a: \"x{allowed}y\"\n")).is_ok(), "{allowed:?}");
+        }
+    }
+
+    #[test]
+    fn nel_breaks_lines_as_in_go_yaml() {
+        assert_eq!(one("a: \"x\u{85}y\"\u{85}b: |\n  p\u{85}  q\n"), {
+            let mut m = Map::default();
+            m.insert("a".into(), Value::String("x y".into()));
+            m.insert("b".into(), Value::String("p\nq\n".into()));
+            Value::Map(m)
+        });
     }
 
     #[test]

@@ -7,5 +7,6 @@ mod load;
 
 pub use emit::{KeyOrder, to_yaml};
 pub use load::{
-    Pos, Positions, YamlDocument, YamlError, load_yaml_documents, load_yaml_documents_keeping_integers,
+    Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
+    load_yaml_documents_keeping_integers,
 };
