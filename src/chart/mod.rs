@@ -160,6 +160,15 @@ mod tests {
     }
 
     #[test]
+    fn wrapping_counts_the_indent_and_the_space_between_words() {
+        // 3 + 1 + 3 fits in 7; 3 + 1 + 4 does not.
+        assert_eq!(wrap("aaa bbb", 7, ""), "aaa bbb");
+        assert_eq!(wrap("aaa bbbb", 7, ""), "aaa\nbbbb");
+        assert_eq!(wrap("aaa bbb ccc", 9, "  "), "aaa bbb\n  ccc");
+        assert_eq!(wrap("", 5, "  "), "");
+    }
+
+    #[test]
     fn every_object_has_a_template_of_its_own() {
         let objects = objects::all();
         let mut paths: Vec<&str> = objects.iter().map(|o| o.path.as_str()).collect();

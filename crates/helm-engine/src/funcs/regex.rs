@@ -16,7 +16,7 @@ thread_local! {
     /// Patterns compiled on this (rendering) thread. Charts call the same few patterns
     /// again for every object (Bitnami's `common` library does), and compiling one costs
     /// far more than matching it.
-    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+    static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Regex>> =
         std::cell::RefCell::default();
 }
 

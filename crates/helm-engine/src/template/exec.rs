@@ -5,7 +5,7 @@
 //! integers, `break`/`continue`, and errors that name the template, line, column and node.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree};
@@ -27,7 +27,7 @@ pub(crate) struct TemplateSet {
 impl TemplateSet {
     /// An empty set whose own template is called `root`.
     pub(crate) fn new(root: &str) -> TemplateSet {
-        TemplateSet { root: root.to_string(), trees: HashMap::new() }
+        TemplateSet { root: root.to_string(), trees: HashMap::default() }
     }
 
     /// Adds parsed trees with Go's rule: an empty definition does not replace a non-empty
@@ -91,7 +91,7 @@ impl Runtime {
     pub(crate) fn new(funcs: Rc<FuncTable>, stack_size: usize) -> Runtime {
         Runtime {
             funcs,
-            named_calls: RefCell::new(HashMap::new()),
+            named_calls: RefCell::new(HashMap::default()),
             depth: Cell::new(0),
             tpl_depth: Cell::new(0),
             stack_base: stack_position(),

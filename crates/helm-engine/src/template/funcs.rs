@@ -7,7 +7,7 @@
 //! rely on the declared types.
 
 use std::any::Any;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::error::GoError;
 use super::exec::CallCtx;

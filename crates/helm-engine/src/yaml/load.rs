@@ -1,7 +1,7 @@
 //! Reads YAML the way Helm does (go-yaml v2, YAML 1.1 scalars, then a trip through JSON), and
 //! remembers where every node stood so that errors can name a line and column.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -61,7 +61,7 @@ pub struct Positions {
 
 impl Default for Positions {
     fn default() -> Self {
-        Positions { children: HashMap::new(), values: vec![None], keys: vec![None] }
+        Positions { children: HashMap::default(), values: vec![None], keys: vec![None] }
     }
 }
 
@@ -165,7 +165,8 @@ pub fn load_yaml_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
 
 /// Parses the first document of `text` and nothing after it, as `sigs.k8s.io/yaml` does for
 /// `fromYaml`, `Chart.yaml` and each rendered manifest: text after the first document is not
-/// read, so it cannot make an error (`[]interface {}` reads as an empty list).
+/// read, so it cannot make an error (`[]interface {}` reads as an empty list). Positions are
+/// not recorded: the document's `positions` are empty.
 pub fn load_first_yaml_document(text: &str) -> Result<Option<YamlDocument>, YamlError> {
     Ok(load(text, Reading::FirstDocument)?.into_iter().next())
 }
@@ -185,7 +186,7 @@ enum Reading {
     Documents,
     /// Every document, integers kept apart from floats.
     KeepingIntegers,
-    /// The first document only, numbers as floats.
+    /// The first document only, numbers as floats, without positions.
     FirstDocument,
 }
 
@@ -213,7 +214,7 @@ fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
         text
     };
     let mut reindented: Option<String> = None;
-    let mut padding: HashMap<usize, usize> = HashMap::new();
+    let mut padding: HashMap<usize, usize> = HashMap::default();
     for attempt in 0.. {
         let source = reindented.as_deref().unwrap_or(text);
         let mut builder = Builder { reading, padding: std::mem::take(&mut padding), ..Builder::default() };
@@ -432,9 +433,11 @@ impl Builder {
                         let path = self.path_here().child_key(&name);
                         self.duplicate_keys.push((path, pos));
                     }
-                    let parent = self.stack.last().map_or(0, Frame::node);
-                    let node = self.positions.child(parent, Segment::Key(name.clone()));
-                    self.positions.keys[node as usize] = Some(pos);
+                    if self.reading != Reading::FirstDocument {
+                        let parent = self.stack.last().map_or(0, Frame::node);
+                        let node = self.positions.child(parent, Segment::Key(name.clone()));
+                        self.positions.keys[node as usize] = Some(pos);
+                    }
                     if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
                         *key = Some(PendingKey { name, merge });
                     }
@@ -509,8 +512,12 @@ impl Builder {
         Ok(())
     }
 
-    /// The node of the value that is about to start.
+    /// The node of the value that is about to start (the root, 0, when positions are not
+    /// kept: nobody asks where the parts of a single document read by `fromYaml` stood).
     fn child_node(&mut self) -> u32 {
+        if self.reading == Reading::FirstDocument {
+            return 0;
+        }
         match self.stack.last() {
             Some(Frame::Map { node, key: Some(k), .. }) => {
                 self.positions.child(*node, Segment::Key(k.name.clone()))
