@@ -312,6 +312,11 @@ impl Printer {
             Val::Str(s) => self.fmt_string(s, spec, v),
             Val::Bytes(b) => self.fmt_bytes(b, spec, v, depth),
             Val::List(l) => {
+                if spec.sharp && spec.verb == 'v' && l.nil {
+                    self.out.push_str(&v.type_name());
+                    self.out.push_str("(nil)");
+                    return;
+                }
                 if spec.sharp && spec.verb == 'v' {
                     self.out.push_str(&v.type_name());
                     self.out.push('{');
