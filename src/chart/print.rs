@@ -335,3 +335,33 @@ impl Printer {
         name
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::expr::Cond;
+    use crate::components::tree::Object;
+
+    /// What helm makes of a printed template, rendered with no values.
+    fn rendered(body: Node) -> helm_engine::Value {
+        let object =
+            Object { path: "t.yaml".into(), when: Cond::Always, about: String::new(), checks: vec![], body };
+        let text = Printer::default().object(&object);
+        let yaml = helm_engine::render_text("t", &text, &helm_engine::Map::default()).unwrap();
+        helm_engine::load_yaml_documents(&yaml).unwrap().remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn empty_and_full_collections_as_list_items() {
+        let item = |node| Part::Item(node, Presence::Always);
+        let full = Node::Map(vec![Part::Entry("a".into(), Node::Int(1), Presence::Always)]);
+        let body = Node::Map(vec![Part::Entry(
+            "items".into(),
+            Node::List(vec![item(Node::Map(vec![])), item(Node::List(vec![])), item(full)]),
+            Presence::Always,
+        )]);
+        let expected =
+            helm_engine::load_yaml_documents("items:\n- {}\n- []\n- a: 1\n").unwrap().remove(0).root;
+        assert_eq!(Some(rendered(body)), expected);
+    }
+}

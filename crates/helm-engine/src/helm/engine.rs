@@ -436,21 +436,68 @@ fn render_in_thread(
         helm_version: BuildInfo::helm_4_1_4(),
     });
     let values = coalesce_chart(&chart, user, NullRule::Delete).map_err(ChartRenderError::Values)?;
-    if !opts.skip_schema_validation {
-        let mut problems = String::new();
-        super::schema::validate_chart(&chart, &values, &mut problems);
-        if !problems.is_empty() {
-            return Err(ChartRenderError::Schema(problems));
-        }
+    let incompatible = !chart.metadata.kube_version.is_empty()
+        && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized);
+    // Compiling the chart's schema costs about as much as rendering its templates, and the
+    // two do not depend on each other: the schema is checked on a thread of its own while
+    // the templates render. Its verdict still comes first, as in helm: a schema error is
+    // the answer whatever the templates did.
+    let (schema_problems, files) = std::thread::scope(|scope| {
+        let schema = (!opts.skip_schema_validation).then(|| {
+            std::thread::Builder::new().name("values-schema".into()).stack_size(STACK_SIZE).spawn_scoped(
+                scope,
+                || {
+                    let mut problems = String::new();
+                    super::schema::validate_chart(&chart, &values, &mut problems);
+                    problems
+                },
+            )
+        });
+        let files =
+            if incompatible { None } else { Some(render_chart_templates(&chart, &values, &caps, opts)) };
+        let problems = match schema {
+            None => Ok(String::new()),
+            Some(Ok(handle)) => handle
+                .join()
+                .map_err(|_| ChartRenderError::Internal("the schema validation failed unexpectedly".into())),
+            Some(Err(_)) => {
+                // No thread to be had: check the schema here.
+                let mut problems = String::new();
+                super::schema::validate_chart(&chart, &values, &mut problems);
+                Ok(problems)
+            }
+        };
+        (problems, files)
+    });
+    let schema_problems = schema_problems?;
+    if !schema_problems.is_empty() {
+        return Err(ChartRenderError::Schema(schema_problems));
     }
-    if !chart.metadata.kube_version.is_empty()
-        && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized)
-    {
+    let Some(files) = files else {
         return Err(ChartRenderError::IncompatibleKube {
             required: chart.metadata.kube_version.clone(),
             actual: kube_version.version.clone(),
         });
+    };
+    let mut files = files?;
+    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
+    let notes = files.get(&notes_name).cloned().unwrap_or_default();
+    files.retain(|name, _| !name.ends_with("NOTES.txt"));
+    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
+    let mut crds = Vec::new();
+    if opts.include_crds {
+        collect_crds(&chart, chart.name(), &mut crds);
     }
+    Ok(Rendered { files, manifests, hooks, notes, crds })
+}
+
+/// Renders every template of the chart and its subcharts with the coalesced values.
+fn render_chart_templates(
+    chart: &Chart,
+    values: &Map,
+    caps: &Rc<Capabilities>,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let release = Val::map(BTreeMap::from([
         ("Name".to_string(), Val::str(&opts.release_name)),
         ("Namespace".to_string(), Val::str(&opts.namespace)),
@@ -464,25 +511,14 @@ fn render_in_thread(
         BTreeMap::from([
             ("Capabilities".to_string(), Val::Obj(caps.clone())),
             ("Release".to_string(), release),
-            ("Values".to_string(), Val::from_plain_map(&values, MapKind::Values)),
+            ("Values".to_string(), Val::from_plain_map(values, MapKind::Values)),
         ]),
     );
     let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
-    all_templates(&chart, &top, true, "", &mut templates);
+    all_templates(chart, &top, true, "", &mut templates);
     let env =
         FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
-    let files = render_templates(&templates, env)?;
-
-    let mut files = files;
-    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
-    let notes = files.get(&notes_name).cloned().unwrap_or_default();
-    files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
-    let mut crds = Vec::new();
-    if opts.include_crds {
-        collect_crds(&chart, chart.name(), &mut crds);
-    }
-    Ok(Rendered { files, manifests, hooks, notes, crds })
+    render_templates(&templates, env)
 }
 
 fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>) {

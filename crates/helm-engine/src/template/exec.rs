@@ -4,8 +4,8 @@
 //! argument, short-circuit `and`/`or`, variable scopes, `range` over lists, sorted maps and
 //! integers, `break`/`continue`, and errors that name the template, line, column and node.
 
-use std::cell::{Cell, RefCell};
 use foldhash::HashMap;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree};

@@ -6,8 +6,8 @@
 //! against it exactly as Go's reflection-based call does, so the functions themselves can
 //! rely on the declared types.
 
-use std::any::Any;
 use foldhash::HashMap;
+use std::any::Any;
 
 use super::error::GoError;
 use super::exec::CallCtx;
