@@ -58,9 +58,32 @@ fn a_failed_export_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    mailu_chart().arg("export").arg(file.join("chart")).assert().code(1).stderr(contains("cannot"));
+    let under_a_file = file.join("chart");
+    let message = format!("cannot read {}", under_a_file.display());
+    mailu_chart().arg("export").arg(&under_a_file).assert().code(1).stderr(contains(message));
     mailu_chart().arg("export").arg(&file).assert().code(1).stderr(contains("is not a directory"));
     assert_eq!(entries(dir.path()), ["a-file"]);
+}
+
+#[test]
+fn export_creates_missing_parent_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("new/deeper/chart");
+    mailu_chart().arg("export").arg(&chart).assert().success();
+    assert!(chart.join("Chart.yaml").is_file());
+    assert_eq!(entries(&dir.path().join("new/deeper")), ["chart"]);
+}
+
+#[test]
+fn a_bare_name_is_exported_in_the_working_directory_and_its_left_overs_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // What an export killed before its swap leaves behind: a real, unlocked directory.
+    let leftover = dir.path().join(".chart.mailu-chart-export-abcdEFGH12345678");
+    std::fs::create_dir(&leftover).unwrap();
+    std::fs::write(leftover.join("Chart.yaml"), "half").unwrap();
+    mailu_chart().current_dir(dir.path()).arg("export").arg("chart").assert().success();
+    assert!(dir.path().join("chart/Chart.yaml").is_file());
+    assert_eq!(entries(dir.path()), ["chart"]);
 }
 
 /// Every file under `dir` with its bytes; links are reported, never followed.

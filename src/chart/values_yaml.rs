@@ -93,6 +93,27 @@ mod tests {
     }
 
     #[test]
+    fn free_form_defaults_are_written_as_blocks_and_read_back() {
+        let schema = serde_json::json!({"properties": {
+            "labels": {"type": "object", "description": "Extra labels."},
+            "hosts": {"type": "array"},
+            "empty": {"type": "object"},
+            "port": {"type": "integer"}
+        }});
+        let defaults = load_yaml_documents("labels: {team: mail}\nhosts: [a, b]\nempty: {}\nport: 25\n")
+            .unwrap()
+            .remove(0)
+            .root
+            .unwrap();
+        let mut text = String::new();
+        write_object(&schema, &defaults, 0, &mut text);
+        assert_eq!(
+            text,
+            "# -- Extra labels.\nlabels:\n  team: mail\n\nhosts:\n  - a\n  - b\n\nempty: {}\n\nport: 25\n"
+        );
+    }
+
+    #[test]
     fn every_key_is_commented() {
         let text = values_yaml_body();
         let flat: String =

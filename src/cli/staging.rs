@@ -189,6 +189,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn renaming_never_replaces_what_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        std::fs::create_dir(&from).unwrap();
+        std::fs::create_dir(&to).unwrap();
+        let error = rename_no_replace(&from, &to).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert!(from.is_dir() && to.is_dir());
+        std::fs::remove_dir(&to).unwrap();
+        rename_no_replace(&from, &to).unwrap();
+        assert!(!from.exists() && to.is_dir());
+    }
+
+    #[test]
+    fn the_exchange_in_two_steps_swaps_the_trees() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staging, target) = (dir.path().join("staging"), dir.path().join("target"));
+        for (folder, text) in [(&staging, "new"), (&target, "old")] {
+            std::fs::create_dir(folder).unwrap();
+            std::fs::write(folder.join("file"), text).unwrap();
+        }
+        exchange_in_two_steps(&staging, &target).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("file")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(staging.join("file")).unwrap(), "old");
+        let mut names: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["staging", "target"], "nothing is left aside");
+        exchange(&staging, &target).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("file")).unwrap(), "old");
+    }
+
+    #[test]
     fn only_our_own_names_are_left_overs() {
         let prefix = ".chart.mailu-chart-export-";
         assert!(is_staging_name(".chart.mailu-chart-export-abcdEFGH12345678", prefix));
