@@ -220,7 +220,7 @@ impl Rendered {
 }
 
 /// The stack size of the rendering thread.
-const STACK_SIZE: usize = 1 << 30;
+pub(crate) const STACK_SIZE: usize = 1 << 30;
 
 /// Renders a chart with the user's values (already merged from `-f`/`--set`), as
 /// `helm template` does.

@@ -196,43 +196,77 @@ fn read_head(doc: &str) -> Result<Head, String> {
     Ok(Head { kind, annotations })
 }
 
+/// The heads of the documents, in their order. Each document is read as a whole (that is how
+/// invalid YAML is found), which is most of the cost of ordering the output; the documents
+/// are independent, so a second thread reads the second half of a large output.
+fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
+    let bytes: usize = documents.iter().map(|(_, doc)| doc.len()).sum();
+    let read_all =
+        |part: &[(&String, String)]| part.iter().map(|(_, doc)| read_head(doc)).collect::<Vec<_>>();
+    if documents.len() < 2 || bytes < PARALLEL_HEADS_FROM {
+        return read_all(documents);
+    }
+    let (first, second) = documents.split_at(documents.len() / 2);
+    std::thread::scope(|scope| {
+        // Dropping values nested thousands deep recurses: the helper gets the rendering
+        // thread's stack size.
+        let helper = std::thread::Builder::new()
+            .name("manifest-heads".into())
+            .stack_size(super::engine::STACK_SIZE)
+            .spawn_scoped(scope, || read_all(second));
+        let mut heads = read_all(first);
+        match helper.map(|handle| handle.join()) {
+            Ok(Ok(rest)) => heads.extend(rest),
+            // No thread to be had, or it failed: read the rest here.
+            _ => heads.extend(read_all(second)),
+        }
+        heads
+    })
+}
+
+/// The size of output from which its documents are read on two threads.
+const PARALLEL_HEADS_FROM: usize = 32 * 1024;
+
 /// The manifests and hooks of rendered files, in Helm's order; the error is Helm's
 /// `YAML parse error on <file>: ...`.
 pub(crate) fn sort_manifests(
     files: &BTreeMap<String, String>,
 ) -> Result<(Vec<RenderedDocument>, Vec<RenderedDocument>), String> {
-    let mut generic = Vec::new();
-    let mut hooks = Vec::new();
+    let mut documents = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || trim_space(content).is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = read_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
-            let hook_types = head.annotations.as_ref().and_then(|a| a.get("helm.sh/hook")).cloned();
-            let manifest =
-                RenderedDocument { source: path.clone(), content: doc, kind: head.kind, is_test: false };
-            let Some(hook_types) = hook_types else {
-                generic.push(manifest);
-                continue;
-            };
-            let mut events = Vec::new();
-            let mut unknown = false;
-            for t in hook_types.split(',') {
-                let t = t.trim().to_lowercase();
-                if !HOOK_EVENTS.contains(&t.as_str()) {
-                    unknown = true;
-                    break;
-                }
-                events.push(t);
+        documents.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+    }
+    let heads = read_heads(&documents);
+    let mut generic = Vec::new();
+    let mut hooks = Vec::new();
+    for ((path, doc), head) in documents.into_iter().zip(heads) {
+        let head = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+        let hook_types = head.annotations.as_ref().and_then(|a| a.get("helm.sh/hook")).cloned();
+        let manifest =
+            RenderedDocument { source: path.clone(), content: doc, kind: head.kind, is_test: false };
+        let Some(hook_types) = hook_types else {
+            generic.push(manifest);
+            continue;
+        };
+        let mut events = Vec::new();
+        let mut unknown = false;
+        for t in hook_types.split(',') {
+            let t = t.trim().to_lowercase();
+            if !HOOK_EVENTS.contains(&t.as_str()) {
+                unknown = true;
+                break;
             }
-            if unknown {
-                continue;
-            }
-            let is_test = events.iter().any(|e| e == "test" || e == "test-success");
-            hooks.push(RenderedDocument { is_test, ..manifest });
+            events.push(t);
         }
+        if unknown {
+            continue;
+        }
+        let is_test = events.iter().any(|e| e == "test" || e == "test-success");
+        hooks.push(RenderedDocument { is_test, ..manifest });
     }
     sort_in_install_order(&mut generic, |d| &d.kind);
     sort_in_install_order(&mut hooks, |d| &d.kind);
