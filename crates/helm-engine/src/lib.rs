@@ -46,6 +46,7 @@
 #![warn(missing_docs)]
 
 mod funcs;
+mod go_unicode;
 mod helm;
 mod strconv;
 mod template;

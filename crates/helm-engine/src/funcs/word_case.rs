@@ -5,49 +5,7 @@
 //! forms with the connector, except around punctuation and where a number belongs to the word
 //! before or after it (`Bld4Floor3rd` gives `bld4_floor_3rd`, `HTTP2xx` gives `http_2xx`).
 
-use unicode_general_category::{GeneralCategory as G, get_general_category};
-
-/// Go's `unicode.IsUpper`: category Lu.
-fn is_upper(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_uppercase();
-    }
-    get_general_category(c) == G::UppercaseLetter
-}
-
-/// Go's `unicode.IsLetter`: any L category.
-fn is_letter(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    matches!(
-        get_general_category(c),
-        G::UppercaseLetter | G::LowercaseLetter | G::TitlecaseLetter | G::ModifierLetter | G::OtherLetter
-    )
-}
-
-/// Go's `unicode.IsNumber`: any N category.
-fn is_number(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_digit();
-    }
-    matches!(get_general_category(c), G::DecimalNumber | G::LetterNumber | G::OtherNumber)
-}
-
-/// Go's `unicode.IsPunct`: any P category (`-`, `_`, `.`, `,`, brackets, quotes), but not the
-/// symbols (`+`, `<`, `$`, `|`).
-fn is_punct(c: char) -> bool {
-    matches!(
-        get_general_category(c),
-        G::ConnectorPunctuation
-            | G::DashPunctuation
-            | G::OpenPunctuation
-            | G::ClosePunctuation
-            | G::InitialPunctuation
-            | G::FinalPunctuation
-            | G::OtherPunctuation
-    )
-}
+use crate::go_unicode::{is_letter, is_number, is_punct, is_upper};
 
 /// xstrings' letters: Go's letters without the CJK ideographs, which it treats as symbols.
 fn is_alphabet(c: char) -> bool {

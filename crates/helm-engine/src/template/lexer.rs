@@ -166,8 +166,7 @@ fn is_alnum(c: char) -> bool {
 
 /// Go's `unicode.IsDigit` is the decimal-number category; Rust's `is_numeric` is wider.
 fn is_unicode_digit(c: char) -> bool {
-    use unicode_general_category::{GeneralCategory, get_general_category};
-    c.is_ascii_digit() || get_general_category(c) == GeneralCategory::DecimalNumber
+    crate::go_unicode::is_digit(c)
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
