@@ -20,7 +20,15 @@ pub const CHART_NAME: &str = "mailu";
 pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
 
 /// Every object the deployment can have, each with the condition under which it exists.
-pub fn all() -> Vec<Object> {
+///
+/// The trees are built once per process and kept: `render` and `export` walk them as they are,
+/// and a process that renders once spends no time taking them apart again.
+pub fn all() -> &'static [Object] {
+    static ALL: std::sync::LazyLock<Vec<Object>> = std::sync::LazyLock::new(build);
+    &ALL
+}
+
+fn build() -> Vec<Object> {
     let components = components::all();
     let mut objects = vec![namespace(), env_config_map(), resolver_config_map()];
     for component in &components {

@@ -63,7 +63,7 @@ pub fn render(values: &Values, release: &Release) -> Result<Vec<Manifest>, Inval
     let tree = values_tree(values);
     let ctx = Ctx::new(&tree, &release.name, &release.namespace);
     let all = objects::all();
-    for object in &all {
+    for object in all {
         if let Some(check) = object.checks.iter().find(|c| !c.holds.eval(&ctx)) {
             return Err(InvalidRelease(check.message.eval(&ctx)));
         }
