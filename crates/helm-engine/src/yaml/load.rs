@@ -252,18 +252,27 @@ fn go_yaml_problem(info: &str) -> String {
 /// wherever they stand, quoted or not.
 const CONTROL_CHARACTERS: &str = "control characters are not allowed";
 
-/// YAML's printable characters, as go-yaml's reader admits them: tab, line breaks, the
-/// printable ASCII range, NEL, and everything from U+00A0 up except surrogates and
-/// U+FFFE/U+FFFF (a Rust `char` is never a surrogate).
-fn yaml_printable(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..)
+/// The first character go-yaml's reader refuses, as a byte offset. YAML's printable
+/// characters are tab, the line breaks, printable ASCII, NEL and everything from U+00A0 up
+/// except U+FFFE and U+FFFF (a Rust `char` is never a surrogate). Scanned as UTF-8 bytes:
+/// C0 controls and DEL are single bytes, C1 controls other than NEL start with 0xC2, and
+/// U+FFFE/U+FFFF are `EF BF BE`/`EF BF BF`.
+fn first_control_character(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|&next| (0x80..=0x9f).contains(&next) && next != 0x85),
+        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
+        _ => false,
+    })
 }
 
 /// The reader decodes its input ahead of the scanner, so go-yaml reports such a character
 /// before most syntax errors; checking the whole text first gives the same answer except
 /// when a syntax error stands more than a read-ahead (about 512 bytes) before it.
 fn refuse_control_characters(text: &str) -> Result<(), YamlError> {
-    let Some(at) = text.find(|c: char| !yaml_printable(c)) else { return Ok(()) };
+    let Some(at) = first_control_character(text) else { return Ok(()) };
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
@@ -796,6 +805,18 @@ mod tests {
         assert_eq!(error.pos, Pos { line: 3, col: 5 });
         for allowed in ['\t', '\u{85}', '\u{a0}', '\u{feff}', '\u{e000}', '\u{fffd}', '\u{1f600}'] {
             assert!(load_yaml_documents(&format!("a: \"x{allowed}y\"\n")).is_ok(), "{allowed:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_found_byte_by_byte_as_char_by_char() {
+        let printable = |c: char| {
+            matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..)
+        };
+        let edges = (0u32..0x300).chain(0xd7f0..0xe010).chain(0xfef0..0x10010).filter_map(char::from_u32);
+        for c in edges {
+            let text = format!("ab{c}c");
+            assert_eq!(first_control_character(&text), (!printable(c)).then_some(2), "{:04X}", c as u32);
         }
     }
 
