@@ -810,9 +810,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_found_byte_by_byte_as_char_by_char() {
-        let printable = |c: char| {
-            matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..)
-        };
+        let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..);
         let edges = (0u32..0x300).chain(0xd7f0..0xe010).chain(0xfef0..0x10010).filter_map(char::from_u32);
         for c in edges {
             let text = format!("ab{c}c");
