@@ -452,8 +452,7 @@ fn body(r: &mut Random, depth: usize, dot: bool, out: &mut String) {
                     out,
                     "{o}{} | {}{c}",
                     expr(r, Kind::Any, 2),
-                    r.pick(&["toYaml", "toJson", "quote", "print", "len | toString"])
-                        .replace("len | toString", "toString | len")
+                    r.pick(&["toYaml", "toJson", "quote", "print", "toString | len"])
                 );
             }
             _ => {
