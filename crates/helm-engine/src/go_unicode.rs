@@ -13,6 +13,19 @@ pub(crate) fn is_upper(c: char) -> bool {
     get_general_category(c) == G::UppercaseLetter
 }
 
+/// `unicode.IsLower`: category Ll.
+pub(crate) fn is_lower(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_lowercase();
+    }
+    get_general_category(c) == G::LowercaseLetter
+}
+
+/// `unicode.IsTitle`: category Lt (the digraphs `ǅ`, `ǈ`, `ǋ`, `ǲ` and some Greek letters).
+pub(crate) fn is_title(c: char) -> bool {
+    !c.is_ascii() && get_general_category(c) == G::TitlecaseLetter
+}
+
 /// `unicode.IsLetter`: any L category.
 pub(crate) fn is_letter(c: char) -> bool {
     if c.is_ascii() {

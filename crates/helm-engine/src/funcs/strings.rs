@@ -46,7 +46,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     });
     t.add("nospace", S, |_, a| Ok(Val::str(word_case::delete_white_space(arg_str(a, 0)))));
     t.add("initials", S, |_, a| Ok(Val::str(word_case::initials(arg_str(a, 0)))));
-    t.add("swapcase", S, |_, a| Ok(Val::str(swap_case(arg_str(a, 0)))));
+    t.add("swapcase", S, |_, a| Ok(Val::str(word_case::swap_case(arg_str(a, 0)))));
     t.add("contains", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).contains(arg_str(a, 0)))));
     t.add("hasPrefix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).starts_with(arg_str(a, 0)))));
     t.add("hasSuffix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).ends_with(arg_str(a, 0)))));
@@ -179,21 +179,6 @@ fn untitle(s: &str) -> String {
         }
     }
     out
-}
-
-/// goutils' `SwapCase` (title case and upper case coincide for the letters that matter).
-fn swap_case(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_uppercase() {
-                single_lower(c)
-            } else if c.is_lowercase() {
-                single_upper(c)
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 fn byte_slice(s: &str, start: usize, end: usize) -> String {

@@ -5,7 +5,7 @@
 //! forms with the connector, except around punctuation and where a number belongs to the word
 //! before or after it (`Bld4Floor3rd` gives `bld4_floor_3rd`, `HTTP2xx` gives `http_2xx`).
 
-use crate::go_unicode::{is_letter, is_number, is_punct, is_upper};
+use crate::go_unicode::{is_letter, is_lower, is_number, is_punct, is_title, is_upper};
 
 /// xstrings' letters: Go's letters without the CJK ideographs, which it treats as symbols.
 fn is_alphabet(c: char) -> bool {
@@ -254,6 +254,41 @@ pub(crate) fn camel_case(text: &str) -> String {
     out
 }
 
+/// goutils' `SwapCase`: upper- and title-case letters lowered; a lower-case letter raised to
+/// title case at the start of a word (after white space), to upper case elsewhere.
+pub(crate) fn swap_case(text: &str) -> String {
+    use super::strings::{single_lower, single_upper};
+    let mut after_space = true;
+    text.chars()
+        .map(|c| {
+            if is_upper(c) || is_title(c) {
+                after_space = false;
+                single_lower(c)
+            } else if is_lower(c) {
+                let raised = if after_space { title(c) } else { single_upper(c) };
+                after_space = false;
+                raised
+            } else {
+                after_space = c.is_whitespace();
+                c
+            }
+        })
+        .collect()
+}
+
+/// Go's `unicode.ToTitle` of a lower-case letter: its upper case, except for the letters whose
+/// title case differs (the digraphs `ǆ` → `ǅ`; Georgian letters, their own title case).
+fn title(c: char) -> char {
+    match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => 'ǅ',
+        'Ǉ' | 'ǈ' | 'ǉ' => 'ǈ',
+        'Ǌ' | 'ǋ' | 'ǌ' => 'ǋ',
+        'Ǳ' | 'ǲ' | 'ǳ' => 'ǲ',
+        '\u{10d0}'..='\u{10fa}' | '\u{10fd}'..='\u{10ff}' => c,
+        _ => super::strings::single_upper(c),
+    }
+}
+
 /// Each byte of `text` read as the character of that number (what goutils does by
 /// converting bytes to runes): ASCII stays, other UTF-8 turns into Latin-1 pairs.
 fn bytes_as_chars(text: &str) -> impl Iterator<Item = char> + '_ {
@@ -331,6 +366,14 @@ mod tests {
         ] {
             assert_eq!(camel_case(text), camel, "{text:?}");
         }
+    }
+
+    #[test]
+    fn swap_case_raises_word_starts_to_title_case() {
+        assert_eq!(swap_case("Hello wORLD"), "hELLO World");
+        assert_eq!(swap_case("ǆx ǆ ǅ Ǆ"), "ǅX ǅ ǆ ǆ");
+        assert_eq!(swap_case("ა ბა"), "ა ბᲐ");
+        assert_eq!(swap_case("a-b c\td"), "A-B C\tD");
     }
 
     #[test]
