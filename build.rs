@@ -6,13 +6,15 @@
 //! defaults, titles and formats are dropped. The schema itself is generated from the typed
 //! model by `export`; a test keeps the committed copy current.
 //!
-//! Each pattern also carries the texts of the chart's defaults that meet it and match it,
-//! found here with the same regular expression engine: most strings a run checks are
-//! defaults, and compiling their patterns was two fifths of a `validate`.
+//! Every `pattern` of the schema, and the wiring's own (`src/patterns/wiring.rs`), is compiled
+//! here into a deterministic finite automaton whose tables go into the binary
+//! (`src/patterns/mod.rs`): compiling them at run time was a tenth of a `render`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use regex_automata::dfa::dense;
 
 use serde_json::{Map, Value};
 
@@ -24,8 +26,8 @@ struct Compiler {
     /// Rust expressions of the nodes, by index; `None` while a node is being compiled.
     nodes: Vec<Option<String>>,
     definitions: BTreeMap<String, usize>,
-    /// Per pattern, the default texts that match it.
-    known: BTreeMap<String, BTreeSet<String>>,
+    /// Every pattern met.
+    patterns: BTreeSet<String>,
 }
 
 impl Compiler {
@@ -81,9 +83,8 @@ impl Compiler {
                 "const" => format!("constant: Some({})", literal(value, &here)),
                 "pattern" => {
                     let source = value.as_str().unwrap_or_else(|| panic!("{here}"));
-                    let texts = self.known.keys().position(|p| p == source);
-                    let known = texts.map_or("&[]".to_string(), |i| format!("&KNOWN_{i}"));
-                    format!("pattern: Some(Pattern {{ source: {source:?}, known: {known} }})")
+                    self.patterns.insert(source.to_string());
+                    format!("pattern: Some({source:?})")
                 }
                 "minimum" => format!("minimum: Some({:?})", number(value, &here)),
                 "maximum" => format!("maximum: Some({:?})", number(value, &here)),
@@ -155,80 +156,35 @@ fn strings(value: &Value, at: &str) -> Vec<String> {
     list.iter().map(|v| format!("{:?}", v.as_str().unwrap_or_else(|| panic!("{at}: strings")))).collect()
 }
 
-/// Records the texts of `value` that meet a pattern of `node`, and match it; `value` is a
-/// default, `node` the schema that checks it. Conditional and combined schemas are all
-/// visited: a pair recorded here is a true match whichever branch a run takes.
-fn defaults_meeting_patterns(
-    root: &Value,
-    node: &Value,
-    value: &Value,
-    known: &mut BTreeMap<String, BTreeSet<String>>,
-) {
-    let Value::Object(object) = node else { return };
-    if let Some(name) =
-        object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/"))
-    {
-        if let Some(target) = root.pointer(&format!("/definitions/{name}")) {
-            defaults_meeting_patterns(root, target, value, known);
-        }
-        return;
-    }
-    for keyword in ["allOf"] {
-        for child in object.get(keyword).and_then(Value::as_array).into_iter().flatten() {
-            defaults_meeting_patterns(root, child, value, known);
-        }
-    }
-    for keyword in ["then", "not"] {
-        if let Some(child) = object.get(keyword) {
-            defaults_meeting_patterns(root, child, value, known);
-        }
-    }
-    match value {
-        Value::String(text) => {
-            if let Some(pattern) = object.get("pattern").and_then(Value::as_str) {
-                let regex =
-                    regex_lite::Regex::new(pattern).unwrap_or_else(|e| panic!("pattern {pattern}: {e}"));
-                if regex.is_match(text) {
-                    known.entry(pattern.to_string()).or_default().insert(text.clone());
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(schema) = object.get("items") {
-                items.iter().for_each(|item| defaults_meeting_patterns(root, schema, item, known));
-            }
-        }
-        Value::Object(entries) => {
-            for (key, entry) in entries {
-                let schema = object
-                    .get("properties")
-                    .and_then(|p| p.get(key))
-                    .or_else(|| object.get("additionalProperties").filter(|a| a.is_object()));
-                if let Some(schema) = schema {
-                    defaults_meeting_patterns(root, schema, entry, known);
-                }
-            }
-        }
-        _ => {}
-    }
+// Only `ALL` is read here.
+#[allow(unreachable_pub, dead_code)]
+mod wiring {
+    include!("src/patterns/wiring.rs");
 }
 
-/// Every schema node that states a default, with the default, checked against that node.
-fn visit_defaults(root: &Value, node: &Value, known: &mut BTreeMap<String, BTreeSet<String>>) {
-    match node {
-        Value::Object(object) => {
-            if let Some(default) = object.get("default") {
-                defaults_meeting_patterns(root, node, default, known);
-            }
-            for (keyword, child) in object {
-                if !matches!(keyword.as_str(), "default" | "enum" | "const") {
-                    visit_defaults(root, child, known);
-                }
-            }
-        }
-        Value::Array(list) => list.iter().for_each(|child| visit_defaults(root, child, known)),
-        _ => {}
+/// The automata of `patterns`, each in a file of `out`, and the Rust table naming them
+/// (`BUILT_IN` of `src/patterns/mod.rs`), sorted by pattern.
+fn compile_patterns(patterns: &BTreeSet<String>, out: &Path) -> String {
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
+    let mut code = format!("static BUILT_IN: [BuiltIn; {}] = [\n", patterns.len());
+    for (i, pattern) in patterns.iter().enumerate() {
+        let automaton = dense::Builder::new()
+            .configure(dense::Config::new().minimize(true))
+            .build(pattern)
+            .unwrap_or_else(|e| panic!("pattern {pattern}: {e}"));
+        let (bytes, padding) =
+            if big_endian { automaton.to_bytes_big_endian() } else { automaton.to_bytes_little_endian() };
+        let file = format!("pattern-{i}.dfa");
+        std::fs::write(out.join(&file), &bytes[padding..]).expect("OUT_DIR is writable");
+        let _ = writeln!(
+            code,
+            "    BuiltIn {{ source: {pattern:?}, tables: &{{ static TABLES: &Aligned<[u8]> = &Aligned {{ \
+             _align: [], bytes: *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\")) }}; TABLES }}.bytes, \
+             automaton: OnceLock::new() }},"
+        );
     }
+    code.push_str("];\n");
+    code
 }
 
 fn main() {
@@ -245,9 +201,8 @@ fn main() {
     let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
     let empty = Map::new();
     let definitions = schema.get("definitions").and_then(Value::as_object).unwrap_or(&empty);
-    let mut known = BTreeMap::new();
-    visit_defaults(&schema, &schema, &mut known);
-    let mut compiler = Compiler { nodes: Vec::new(), definitions: BTreeMap::new(), known };
+    let mut compiler =
+        Compiler { nodes: Vec::new(), definitions: BTreeMap::new(), patterns: BTreeSet::new() };
     // The root is node 0; the definitions follow, their indices known before any is compiled.
     let root = compiler.reserve();
     for name in definitions.keys() {
@@ -265,10 +220,10 @@ fn main() {
         let _ = writeln!(code, "    /* {i} */ {},", node.as_deref().expect("every node compiled"));
     }
     code.push_str("];\n");
-    for (i, texts) in compiler.known.values().enumerate() {
-        let list: Vec<String> = texts.iter().map(|text| format!("{text:?}")).collect();
-        let _ = writeln!(code, "static KNOWN_{i}: [&str; {}] = [{}];", list.len(), list.join(", "));
-    }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("values_schema_nodes.rs"), code).expect("OUT_DIR is writable");
+    println!("cargo:rerun-if-changed=src/patterns/wiring.rs");
+    compiler.patterns.extend(wiring::ALL.iter().map(|p| p.to_string()));
+    let table = compile_patterns(&compiler.patterns, &out);
+    std::fs::write(out.join("patterns.rs"), table).expect("OUT_DIR is writable");
 }

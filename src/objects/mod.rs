@@ -11,6 +11,7 @@ mod workload;
 use crate::components::expr::{Cond, Expr, KeyPath};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
 use crate::components::{self, resolver, shared_env};
+use crate::patterns::wiring;
 
 /// The chart name: the first part of every `# Source:` path and the `app.kubernetes.io/name`
 /// label.
@@ -45,7 +46,7 @@ fn build() -> Vec<Object> {
 pub fn release_checks() -> Vec<Check> {
     vec![
         Check {
-            holds: Cond::Matches(Box::new(Expr::Release), RELEASE_PATTERN),
+            holds: Cond::Matches(Box::new(Expr::Release), wiring::RELEASE_NAME),
             message: Expr::Concat(vec![
                 Expr::lit("release name "),
                 Expr::Quoted(Box::new(Expr::Release)),
@@ -56,7 +57,7 @@ pub fn release_checks() -> Vec<Check> {
             ]),
         },
         Check {
-            holds: Cond::Matches(Box::new(Expr::Namespace), "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+            holds: Cond::Matches(Box::new(Expr::Namespace), wiring::NAMESPACE),
             message: Expr::Concat(vec![
                 Expr::lit("namespace "),
                 Expr::Quoted(Box::new(Expr::Namespace)),
@@ -66,9 +67,7 @@ pub fn release_checks() -> Vec<Check> {
     ]
 }
 
-/// A DNS label that starts with a letter and leaves room for the longest object name: its
-/// bound is [`MAX_RELEASE_NAME`] less the first and the last character.
-const RELEASE_PATTERN: &str = "^[a-z]([-a-z0-9]{0,42}[a-z0-9])?$";
+// The release name pattern's bound is [`MAX_RELEASE_NAME`] less the first and the last character.
 const _: () = assert!(MAX_RELEASE_NAME == 42 + 2);
 
 /// The labels of every object of the release, shared by all of them.

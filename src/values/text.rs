@@ -70,12 +70,6 @@ formats! {
         max: None,
         meaning: "an IPv4 or IPv6 network in CIDR notation, like 10.42.0.0/16 or fd00:42::/56"
     };
-    QUANTITY = {
-        name: "Quantity",
-        pattern: "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$",
-        max: None,
-        meaning: "a Kubernetes quantity, like 100m, 0.5, 256Mi or 1Gi"
-    };
     OPTIONAL_QUANTITY = {
         name: "OptionalQuantity",
         pattern: "^([+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?)?$",
@@ -344,10 +338,6 @@ formatted_string!(
     Cidr => CIDR
 );
 formatted_string!(
-    /// A Kubernetes quantity.
-    Quantity => QUANTITY
-);
-formatted_string!(
     /// Empty (not set), or a Kubernetes quantity.
     OptionalQuantity => OPTIONAL_QUANTITY
 );
@@ -540,13 +530,12 @@ mod tests {
 
     #[test]
     fn quantities() {
-        for good in ["100m", "0.5", "1", "256Mi", "1Gi", "1e3", "5G", "+1", ".5"] {
-            assert!(QUANTITY.matches(good), "{good}");
+        for good in ["", "100m", "0.5", "1", "256Mi", "1Gi", "1e3", "5G", "+1", ".5"] {
+            assert!(OPTIONAL_QUANTITY.matches(good), "{good}");
         }
-        for bad in ["", "abc", "5 Gi", "-1", "1.5.3", "5gb", "Mi"] {
-            assert!(!QUANTITY.matches(bad), "{bad}");
+        for bad in ["abc", "5 Gi", "-1", "1.5.3", "5gb", "Mi"] {
+            assert!(!OPTIONAL_QUANTITY.matches(bad), "{bad}");
         }
-        assert!(OPTIONAL_QUANTITY.matches(""));
         assert!(STORAGE_SIZE.matches("5Gi"));
         for bad in ["0", "0Gi", "0.0", "", "5m"] {
             assert!(!STORAGE_SIZE.matches(bad), "{bad}");
