@@ -468,7 +468,7 @@ pub enum Seq {
     /// A list key.
     Key(KeyPath),
     /// A list with one more text at the end.
-    Append(Box<Seq>, Expr),
+    Append(Box<Seq>, Box<Expr>),
     /// A list without repeated texts (the first of each kept).
     Unique(Box<Seq>),
 }
@@ -479,7 +479,7 @@ impl Seq {
     }
 
     pub fn append(self, last: Expr) -> Seq {
-        Seq::Append(Box::new(self), last)
+        Seq::Append(Box::new(self), Box::new(last))
     }
 
     pub fn unique(self) -> Seq {
@@ -617,7 +617,7 @@ mod tests {
             Cond::HasItems(Box::new(Seq::Key("noList".into()))),
             Cond::HasItems(Box::new(Seq::Unique(Box::new(Seq::Append(
                 Box::new(Seq::Key("noList".into())),
-                Expr::lit("x"),
+                Box::new(Expr::lit("x")),
             ))))),
             Cond::AtLeast("two".into(), 2),
             Cond::AtLeast("two".into(), 3),

@@ -47,9 +47,9 @@ pub enum Node {
     /// A map or list of the values as the user wrote it (affinity, tolerations, ...).
     Values(KeyPath),
     /// The data of a ConfigMap: file name → content.
-    Data(DataBlock),
+    Data(Box<DataBlock>),
     /// The SHA-256 of a ConfigMap's data, so that pods restart when it changes.
-    Checksum(DataBlock),
+    Checksum(Box<DataBlock>),
 }
 
 /// A piece of a mapping or a sequence.
@@ -71,7 +71,8 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Presence {
     Always,
-    When(Cond),
+    // Boxed: most entries have no condition, and every entry of every tree carries a presence.
+    When(Box<Cond>),
     /// Only when its value is not empty (an empty text, map or list is left out).
     NonEmpty,
 }
@@ -140,7 +141,7 @@ impl Part {
         match self {
             Part::Entry(_, value, presence) | Part::Item(value, presence) => match presence {
                 Presence::Always => Cond::Always,
-                Presence::When(cond) => cond.clone(),
+                Presence::When(cond) => (**cond).clone(),
                 Presence::NonEmpty => value.non_empty(),
             },
             Part::Each(seq, _) => Cond::HasItems(Box::new(seq.clone())),
@@ -174,8 +175,8 @@ impl Part {
 impl Presence {
     fn and(self, cond: Cond) -> Presence {
         match self {
-            Presence::Always => Presence::When(cond),
-            Presence::When(c) => Presence::When(c.and(cond)),
+            Presence::Always => Presence::When(Box::new(cond)),
+            Presence::When(c) => Presence::When(Box::new(c.and(cond))),
             Presence::NonEmpty => panic!("a non-empty entry cannot also be conditional"),
         }
     }

@@ -217,7 +217,7 @@ fn env_config_map() -> Object {
                 entry("apiVersion", "v1"),
                 entry("kind", "ConfigMap"),
                 entry("metadata", metadata(Expr::object_name("env"), None)),
-                entry("data", Node::Data(env_block())),
+                entry("data", Node::Data(Box::new(env_block()))),
             ]),
         )
     }
@@ -245,7 +245,7 @@ fn resolver_config_map() -> Object {
             entry("apiVersion", "v1"),
             entry("kind", "ConfigMap"),
             entry("metadata", metadata(Expr::object_name("resolver"), None)),
-            entry("data", Node::Data(resolver_block())),
+            entry("data", Node::Data(Box::new(resolver_block()))),
         ]),
     )
 }

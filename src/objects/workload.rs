@@ -60,7 +60,7 @@ fn config_map(c: &Component, config: &ConfigFile) -> Object {
             entry("apiVersion", "v1"),
             entry("kind", "ConfigMap"),
             entry("metadata", metadata(Expr::object_name(config.suffix), Some(c.name))),
-            entry("data", Node::Data(config_block(config))),
+            entry("data", Node::Data(Box::new(config_block(config)))),
         ]),
     )
 }
@@ -191,17 +191,18 @@ fn workload(c: &Component, kind: Kind) -> Object {
     }
     // Pods restart when a ConfigMap they read changes.
     if c.shared_env {
-        annotations.push(entry("checksum/env", Node::Checksum(env_block())));
+        annotations.push(entry("checksum/env", Node::Checksum(Box::new(env_block()))));
     }
     for config in &c.configs {
         annotations.push(
-            entry(format!("checksum/{}", config.suffix), Node::Checksum(config_block(config)))
+            entry(format!("checksum/{}", config.suffix), Node::Checksum(Box::new(config_block(config))))
                 .when(config.when.clone()),
         );
     }
     if c.validating_dns {
-        annotations
-            .push(entry("checksum/resolver", Node::Checksum(resolver_block())).when(resolver::enabled()));
+        annotations.push(
+            entry("checksum/resolver", Node::Checksum(Box::new(resolver_block()))).when(resolver::enabled()),
+        );
     }
     let template = entry(
         "template",

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use helm_engine::{KeyOrder, OutputDirError, ShowOnlyError, Value, frame_document, to_yaml};
+use helm_engine::{KeyOrder, OutputDirError, ShowOnlyError, Value, push_framed_document, push_yaml};
 
 use crate::render::{CHART_NAME, Manifest};
 
@@ -22,16 +22,27 @@ pub fn source_path(manifest: &Manifest) -> String {
 
 /// One object as YAML, keeping its field order, without the final newline.
 pub fn document(object: &Value) -> String {
-    let mut text = to_yaml(object, KeyOrder::AsGiven);
-    while text.ends_with('\n') {
-        text.pop();
-    }
+    let mut text = String::new();
+    push_document(object, &mut text);
     text
+}
+
+/// [`document`] appended to `out`.
+fn push_document(object: &Value, out: &mut String) {
+    let start = out.len();
+    push_yaml(object, KeyOrder::AsGiven, out);
+    while out.len() > start && out.ends_with('\n') {
+        out.pop();
+    }
 }
 
 /// The multi-document stream `helm template` would print.
 pub fn stream(manifests: &[Manifest]) -> String {
-    manifests.iter().map(|m| frame_document(&source_path(m), &document(&m.object))).collect()
+    let mut out = String::new();
+    for manifest in manifests {
+        push_framed_document(&mut out, &source_path(manifest), |out| push_document(&manifest.object, out));
+    }
+    out
 }
 
 /// The manifests whose template path (`templates/...`) matches one of the patterns (shell

@@ -58,8 +58,8 @@ pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};
 pub use helm::output::{
-    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only, sort_in_install_order,
-    write_output_dir,
+    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, push_framed_document, show_only,
+    sort_in_install_order, write_output_dir,
 };
 pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
@@ -68,5 +68,5 @@ pub use strconv::{format_float_json, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, Value};
 pub use yaml::{
     KeyOrder, Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
-    load_yaml_documents_keeping_integers, to_yaml,
+    load_yaml_documents_keeping_integers, push_yaml, to_yaml,
 };

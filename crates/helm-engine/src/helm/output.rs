@@ -294,7 +294,19 @@ fn compare_kinds(a: &str, b: &str) -> std::cmp::Ordering {
 /// One document as `helm template` prints it: `---`, a `# Source:` line naming the
 /// template (`<chart>/templates/<file>`), the document.
 pub fn frame_document(source: &str, content: &str) -> String {
-    format!("---\n# Source: {source}\n{content}\n")
+    let mut out = String::with_capacity(source.len() + content.len() + 16);
+    push_framed_document(&mut out, source, |out| out.push_str(content));
+    out
+}
+
+/// [`frame_document`] appended to `out`, the document written by `content` in place (a
+/// stream of many documents is then assembled without a copy of each).
+pub fn push_framed_document(out: &mut String, source: &str, content: impl FnOnce(&mut String)) {
+    out.push_str("---\n# Source: ");
+    out.push_str(source);
+    out.push('\n');
+    content(out);
+    out.push('\n');
 }
 
 /// A `--show-only` pattern that matches no template.

@@ -32,10 +32,20 @@ pub enum KeyOrder {
 /// longer than 1024 characters, a U+0085 followed by `--- ` or `... `, and nesting deeper than
 /// 10000 maps and lists.
 pub fn to_yaml(value: &Value, order: KeyOrder) -> String {
-    let mut emitter = Emitter::default();
-    match emitter.document(value, order) {
-        Ok(()) => emitter.out,
-        Err(Refused) => String::new(),
+    let mut out = String::new();
+    push_yaml(value, order, &mut out);
+    out
+}
+
+/// [`to_yaml`] appended to `out`, which is empty or ends a line (nothing is appended where
+/// `to_yaml` gives an empty result).
+pub fn push_yaml(value: &Value, order: KeyOrder, out: &mut String) {
+    let start = out.len();
+    let mut emitter = Emitter { out: std::mem::take(out), ..Emitter::default() };
+    let result = emitter.document(value, order);
+    *out = emitter.out;
+    if result.is_err() {
+        out.truncate(start);
     }
 }
 

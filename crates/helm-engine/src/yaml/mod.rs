@@ -5,7 +5,7 @@
 mod emit;
 mod load;
 
-pub use emit::{KeyOrder, to_yaml};
+pub use emit::{KeyOrder, push_yaml, to_yaml};
 pub use load::{
     Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers,
