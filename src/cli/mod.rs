@@ -138,7 +138,16 @@ pub(crate) fn warn_about(values: &crate::values::Values) {
 /// Writes to standard output. A reader that stopped reading (`| head`) is not an error: the
 /// rest of the output is dropped quietly and the exit code is the command's own.
 pub(crate) fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_output(out, |out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on standard output and flushes it; a reader that went away (`| head`) is not
+/// an error.
+pub(crate) fn write_output(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    match write(out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),

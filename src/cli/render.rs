@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CliError, ValuesArgs, write_stdout};
+use super::{CliError, ValuesArgs, write_output};
 use crate::render::{self, Release, output};
 
 #[derive(Debug, Args)]
@@ -59,6 +59,9 @@ pub(super) fn rendered(
     super::warn_about(&values);
     let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
     output::install_order(&mut manifests);
+    // The process ends after the command: its trees are left to the operating system to
+    // reclaim at once rather than taken apart allocation by allocation.
+    std::mem::forget(values);
     Ok(manifests)
 }
 
@@ -73,8 +76,13 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
             ))
         })?;
     }
-    match &args.output_dir {
-        None => write_stdout(out, &output::stream(&manifests)),
+    let written = match &args.output_dir {
+        None => write_output(out, |out| {
+            // Standard output flushes at every line break; the documents go out in large writes.
+            let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
+            output::write_stream(&manifests, &mut buffered)?;
+            buffered.flush()
+        }),
         Some(dir) => {
             let files = output::write_output_dir(&manifests, dir).map_err(|e| {
                 CliError::failure(format!(
@@ -88,5 +96,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
             }
             Ok(())
         }
-    }
+    };
+    std::mem::forget(manifests);
+    written
 }

@@ -10,7 +10,7 @@ use crate::objects;
 use crate::values::Values;
 use helm_engine::Value;
 
-pub use evaluate::evaluate;
+pub use evaluate::{Evaluation, evaluate};
 pub use objects::CHART_NAME;
 
 /// Where the objects go: `--release-name` and `-n/--namespace`.
@@ -68,9 +68,10 @@ pub fn render(values: &Values, release: &Release) -> Result<Vec<Manifest>, Inval
             return Err(InvalidRelease(check.message.eval(&ctx)));
         }
     }
+    let evaluation = Evaluation::default();
     Ok(all
         .iter()
         .filter(|o| o.when.eval(&ctx))
-        .map(|o| Manifest::new(o.path.clone(), evaluate(&o.body, &ctx)))
+        .map(|o| Manifest::new(o.path.clone(), evaluation.evaluate(&o.body, &ctx)))
         .collect())
 }

@@ -2,6 +2,7 @@
 //! output assembly (install order, `# Source:` framing, `--show-only`, `--output-dir`), so
 //! that `render` and the built-in renderer follow one implementation.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use helm_engine::{KeyOrder, OutputDirError, ShowOnlyError, Value, push_framed_document, push_yaml};
@@ -40,9 +41,25 @@ fn push_document(object: &Value, out: &mut String) {
 pub fn stream(manifests: &[Manifest]) -> String {
     let mut out = String::new();
     for manifest in manifests {
-        push_framed_document(&mut out, &source_path(manifest), |out| push_document(&manifest.object, out));
+        push_framed(manifest, &mut out);
     }
     out
+}
+
+/// [`stream`] written to `out` one document at a time, so that the whole stream is never in
+/// memory at once.
+pub fn write_stream(manifests: &[Manifest], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut text = String::new();
+    for manifest in manifests {
+        text.clear();
+        push_framed(manifest, &mut text);
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn push_framed(manifest: &Manifest, out: &mut String) {
+    push_framed_document(out, &source_path(manifest), |out| push_document(&manifest.object, out));
 }
 
 /// The manifests whose template path (`templates/...`) matches one of the patterns (shell
