@@ -12,11 +12,6 @@ use crate::components::tree::{Content, DataBlock, Node, Part, Presence};
 use helm_engine::{KeyOrder, to_yaml};
 use helm_engine::{Map, Value};
 
-/// The value a tree stands for.
-pub fn evaluate(node: &Node, ctx: &Ctx<'_>) -> Value {
-    Evaluation::default().evaluate(node, ctx)
-}
-
 /// Trees evaluated against one release's values, sharing what is computed once for all:
 /// the checksum of a ConfigMap's data, which every pod that reads the ConfigMap carries (the
 /// shared environment's is in most pods). A block is known by its name, which names its

@@ -10,7 +10,7 @@ use crate::objects;
 use crate::values::Values;
 use helm_engine::Value;
 
-pub use evaluate::{Evaluation, evaluate};
+pub use evaluate::Evaluation;
 pub use objects::CHART_NAME;
 
 /// Where the objects go: `--release-name` and `-n/--namespace`.
