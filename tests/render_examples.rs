@@ -528,3 +528,18 @@ fn every_pod_setting_of_the_values_reaches_the_pod() {
         }
     }
 }
+
+/// The values model goes to and from the engine's value tree directly, as it would through
+/// JSON, for every example.
+#[test]
+fn typed_values_convert_as_through_json() {
+    for example in common::examples() {
+        let values = mailu_chart::values::resolve(&common::user_values(&[&example], &[])).unwrap();
+        let direct = helm_engine::to_value(&values).unwrap();
+        let through_json = Value::from_json(&serde_json::to_value(&values).unwrap(), true);
+        // Debug output shows the order of keys, which equality ignores.
+        assert_eq!(format!("{direct:?}"), format!("{through_json:?}"), "{}", stem(&example));
+        let back: mailu_chart::values::Values = helm_engine::from_value(&direct).unwrap();
+        assert_eq!(back, values, "{}", stem(&example));
+    }
+}

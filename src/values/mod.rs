@@ -18,8 +18,7 @@ pub use validate::Problem;
 
 /// The defaults of every key, as a value tree (the exported chart's `values.yaml`).
 pub fn defaults_tree() -> Map {
-    let json = serde_json::to_value(Values::default()).expect("defaults serialize");
-    match Value::from_json(&json, true) {
+    match helm_engine::to_value(&Values::default()).expect("defaults serialize") {
         Value::Map(map) => map,
         _ => unreachable!("the values model is a map"),
     }

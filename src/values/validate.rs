@@ -44,16 +44,15 @@ static VALIDATOR: LazyLock<Validator> =
 
 /// Checks merged values and returns the typed model, or every problem found.
 pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
-    let json = tree.to_json();
     // Valid values, the common case, need only the quick verdict; the full validator runs to
     // explain a refusal.
-    if !super::verdict::satisfies(&json) || !rules_beyond_schema(tree).is_empty() {
-        let problems = check_json(tree, &json);
+    if !super::verdict::satisfies(tree) || !rules_beyond_schema(tree).is_empty() {
+        let problems = check_json(tree, &tree.to_json());
         if !problems.is_empty() {
             return Err(problems);
         }
     }
-    serde_json::from_value(json)
+    helm_engine::from_value(tree)
         .map_err(|e| vec![Problem::new(KeyPath::root(), format!("values do not fit the model: {e}"))])
 }
 

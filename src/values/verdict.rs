@@ -9,7 +9,8 @@
 //! keeps the generated schema within them, and the build refuses any other) and agrees with
 //! the full validator on every values file of the test suite and on generated ones.
 
-use helm_engine::json_schema_equal;
+use helm_engine::{Map, Value, json_schema_equal};
+#[cfg(test)]
 use serde_json::Value as Json;
 
 /// The keywords [`satisfies`] evaluates. Annotations (`description`, `default`, `title`,
@@ -129,9 +130,10 @@ enum Literal {
 // `static NODES: [Node; N]`, the root first.
 include!(concat!(env!("OUT_DIR"), "/values_schema_nodes.rs"));
 
-/// Whether `values` (merged, as JSON) satisfy the chart's schema. `false` means the full
-/// validator has something to report; `true` that it has nothing.
-pub fn satisfies(values: &Json) -> bool {
+/// Whether `values` (merged) satisfy the chart's schema, read as their JSON form
+/// ([`Value::to_json`]) would be. `false` means the full validator has something to report;
+/// `true` that it has nothing.
+pub fn satisfies(values: &Value) -> bool {
     Walker { nodes: &NODES }.check(0, values)
 }
 
@@ -140,7 +142,7 @@ struct Walker<'s> {
 }
 
 impl Walker<'_> {
-    fn check(&self, index: usize, value: &Json) -> bool {
+    fn check(&self, index: usize, value: &Value) -> bool {
         let node = &self.nodes[index];
         if let Some(target) = node.reference {
             // Draft-07: `$ref` replaces its siblings.
@@ -162,16 +164,15 @@ impl Walker<'_> {
             return false;
         }
         let fits = match value {
-            Json::String(text) => check_string(node, text),
-            Json::Number(number) => check_number(node, number.as_f64().unwrap_or(f64::NAN)),
-            Json::Array(items) => self.check_list(node, items),
-            Json::Object(map) => self.check_map(node, map),
-            Json::Null | Json::Bool(_) => true,
+            Value::String(text) => check_string(node, text),
+            Value::List(items) => self.check_list(node, items),
+            Value::Map(map) => self.check_map(node, map),
+            number => number_of(number).is_none_or(|n| check_number(node, n)),
         };
         fits && self.check_combinations(node, value)
     }
 
-    fn check_combinations(&self, node: &Node, value: &Json) -> bool {
+    fn check_combinations(&self, node: &Node, value: &Value) -> bool {
         if !node.all_of.iter().all(|&n| self.check(n, value)) {
             return false;
         }
@@ -189,14 +190,16 @@ impl Walker<'_> {
         true
     }
 
-    fn check_list(&self, node: &Node, items: &[Json]) -> bool {
+    fn check_list(&self, node: &Node, items: &[Value]) -> bool {
         if node.min_items.is_some_and(|min| items.len() < min) {
             return false;
         }
-        if node.unique_items
-            && items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| json_schema_equal(a, b)))
-        {
-            return false;
+        if node.unique_items {
+            // Compared as the JSON the full validator sees; such lists are short.
+            let items: Vec<_> = items.iter().map(Value::to_json).collect();
+            if items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| json_schema_equal(a, b))) {
+                return false;
+            }
         }
         match node.items {
             Some(schema) => items.iter().all(|item| self.check(schema, item)),
@@ -204,7 +207,7 @@ impl Walker<'_> {
         }
     }
 
-    fn check_map(&self, node: &Node, map: &serde_json::Map<String, Json>) -> bool {
+    fn check_map(&self, node: &Node, map: &Map) -> bool {
         if node.min_properties.is_some_and(|min| map.len() < min) {
             return false;
         }
@@ -212,7 +215,7 @@ impl Walker<'_> {
             return false;
         }
         if let Some(names) = node.property_names
-            && !map.keys().all(|key| self.check(names, &Json::String(key.clone())))
+            && !map.keys().all(|key| self.check(names, &Value::String(key.clone())))
         {
             return false;
         }
@@ -241,25 +244,34 @@ fn check_number(node: &Node, number: f64) -> bool {
     node.minimum.is_none_or(|min| number >= min) && node.maximum.is_none_or(|max| number <= max)
 }
 
-fn has_type(value: &Json, kind: Kind) -> bool {
-    match kind {
-        Kind::Object => value.is_object(),
-        Kind::Array => value.is_array(),
-        Kind::String => value.is_string(),
-        Kind::Boolean => value.is_boolean(),
-        Kind::Null => value.is_null(),
-        Kind::Number => value.is_number(),
-        // Draft-07 counts 1.0 as an integer.
-        Kind::Integer => value.as_f64().is_some_and(|f| f.fract() == 0.0),
+/// The number a value is in JSON; NaN and the infinities have no JSON form and become null.
+fn number_of(value: &Value) -> Option<f64> {
+    match value {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) if f.is_finite() => Some(*f),
+        _ => None,
     }
 }
 
-/// [`equal`] for a literal of the schema and a value.
-fn same(literal: &Literal, value: &Json) -> bool {
+fn has_type(value: &Value, kind: Kind) -> bool {
+    match kind {
+        Kind::Object => matches!(value, Value::Map(_)),
+        Kind::Array => matches!(value, Value::List(_)),
+        Kind::String => matches!(value, Value::String(_)),
+        Kind::Boolean => matches!(value, Value::Bool(_)),
+        Kind::Null => matches!(value, Value::Null) || matches!(value, Value::Float(f) if !f.is_finite()),
+        Kind::Number => number_of(value).is_some(),
+        // Draft-07 counts 1.0 as an integer.
+        Kind::Integer => number_of(value).is_some_and(|f| f.fract() == 0.0),
+    }
+}
+
+/// [`json_schema_equal`] for a literal of the schema and a value.
+fn same(literal: &Literal, value: &Value) -> bool {
     match (literal, value) {
-        (Literal::Bool(a), Json::Bool(b)) => a == b,
-        (Literal::Number(a), Json::Number(b)) => b.as_f64() == Some(*a),
-        (Literal::String(a), Json::String(b)) => a == b,
+        (Literal::Bool(a), Value::Bool(b)) => a == b,
+        (Literal::Number(a), number) => number_of(number) == Some(*a),
+        (Literal::String(a), Value::String(b)) => a == b,
         _ => false,
     }
 }
@@ -365,7 +377,7 @@ mod tests {
             Node { kind: Some(Kind::String), pattern: Some("^x+$"), ..Node::EMPTY },
         ];
         let walker = Walker { nodes: &SMALL };
-        let ok = |text: &str| walker.check(0, &serde_json::from_str(text).unwrap());
+        let ok = |text: &str| walker.check(0, &Value::from_json(&serde_json::from_str(text).unwrap(), true));
         assert!(ok(r#"{"a":1}"#));
         assert!(ok(r#"{"a":2.0,"b":"xx"}"#));
         assert!(!ok(r#"{"a":0}"#));
@@ -383,7 +395,7 @@ mod tests {
             Node { one_of_values: Some(&[Literal::Number(1.0), Literal::String("x")]), ..Node::EMPTY },
         ];
         let walker = Walker { nodes: &LISTS };
-        let ok = |text: &str| walker.check(0, &serde_json::from_str(text).unwrap());
+        let ok = |text: &str| walker.check(0, &Value::from_json(&serde_json::from_str(text).unwrap(), true));
         assert!(ok(r#"[1, "x"]"#));
         assert!(!ok(r#"[1, 1.0]"#), "1 and 1.0 are the same item");
         assert!(!ok(r#"[2]"#));

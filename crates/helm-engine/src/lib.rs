@@ -65,7 +65,7 @@ pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
 pub use strconv::{format_float_json, quote as go_quote};
-pub use value::{KeyPath, Map, Segment, Value};
+pub use value::{KeyPath, Map, Segment, TypedError, Value, from_value, to_value};
 pub use yaml::{
     KeyOrder, Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers, push_yaml, to_yaml,

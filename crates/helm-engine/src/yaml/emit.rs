@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use crate::strconv::{format_float_g, format_float_json};
 use crate::value::Value;
-use crate::yaml::load::{Scalar, resolve_plain};
+use crate::yaml::load::{Scalar, null_or_bool_word, resolve_plain};
 
 /// How map keys are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +76,24 @@ enum Style {
 /// One open block collection while emitting.
 enum Frame<'a> {
     Seq { items: std::slice::Iter<'a, Value>, saved_indent: isize },
-    Map { entries: std::vec::IntoIter<(&'a str, &'a Value)>, saved_indent: isize },
+    Map { entries: Entries<'a>, saved_indent: isize },
+}
+
+/// A map's entries in the order they are written: the map's own, or sorted.
+enum Entries<'a> {
+    AsGiven(indexmap::map::Iter<'a, String, Value>),
+    Sorted(std::vec::IntoIter<(&'a String, &'a Value)>),
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a String, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Entries::AsGiven(entries) => entries.next(),
+            Entries::Sorted(entries) => entries.next(),
+        }
+    }
 }
 
 /// The emitter's output and its position, with the same bookkeeping go-yaml keeps: whether
@@ -142,8 +159,9 @@ impl Emitter {
         match value {
             Value::Null => self.scalar("null", Style::Plain, false),
             Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain, false),
-            Value::Int(i) => self.scalar(&i.to_string(), Style::Plain, false),
+            Value::Int(i) => self.word(&i.to_string()),
             Value::Float(f) => self.scalar(&number_text(*f)?, Style::Plain, false),
+            Value::String(s) if is_plain_word(s) => self.word(s),
             Value::String(s) => {
                 let s = reread_string(s)?;
                 self.scalar(&s, string_style(&s), false);
@@ -174,8 +192,8 @@ impl Emitter {
                     for key in map.keys() {
                         check_key(key)?;
                     }
-                    let entries: Vec<(&str, &Value)> = match order {
-                        KeyOrder::AsGiven => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+                    let entries = match order {
+                        KeyOrder::AsGiven => Entries::AsGiven(map.iter()),
                         KeyOrder::Sorted => {
                             let indexes = if map.keys().all(|k| k.is_ascii()) {
                                 sorted_indexes(&map.keys().map(|k| k.as_bytes()).collect::<Vec<_>>())
@@ -184,16 +202,14 @@ impl Emitter {
                                     &map.keys().map(|k| k.chars().collect()).collect::<Vec<Vec<char>>>(),
                                 )
                             };
-                            indexes
-                                .into_iter()
-                                .filter_map(|i| map.get_index(i))
-                                .map(|(k, v)| (k.as_str(), v))
-                                .collect()
+                            let sorted: Vec<_> =
+                                indexes.into_iter().filter_map(|i| map.get_index(i)).collect();
+                            Entries::Sorted(sorted.into_iter())
                         }
                     };
                     let saved_indent = self.indent;
                     self.indent = if saved_indent < 0 { 0 } else { saved_indent + BEST_INDENT };
-                    stack.push(Frame::Map { entries: entries.into_iter(), saved_indent });
+                    stack.push(Frame::Map { entries, saved_indent });
                 }
             }
         }
@@ -204,6 +220,11 @@ impl Emitter {
     /// go-yaml's limit, else as a `? key` complex key.
     fn key(&mut self, key: &str) {
         self.write_indent();
+        if key.len() <= SIMPLE_KEY_MAX && is_plain_word(key) {
+            self.word(key);
+            self.write_indicator(":", false, false, false);
+            return;
+        }
         let style = string_style(key);
         let multiline = key.chars().any(is_break);
         if !multiline && key.len() <= SIMPLE_KEY_MAX {
@@ -215,6 +236,17 @@ impl Emitter {
             self.write_indent();
             self.write_indicator(":", true, false, true);
         }
+    }
+
+    /// Writes a text that [`is_plain_word`] approves, as [`Emitter::scalar`] would write it.
+    fn word(&mut self, text: &str) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        self.out.push_str(text);
+        self.column += text.len();
+        self.whitespace = false;
+        self.indention = false;
     }
 
     fn empty_collection(&mut self, text: &str) {
@@ -333,10 +365,7 @@ impl Emitter {
                     self.write_indent();
                 }
                 // A word goes out in one piece: nothing in it can fold or break.
-                let end = chars[i..]
-                    .iter()
-                    .position(|u| u.ch() == ' ' || is_break(u.ch()))
-                    .map_or(chars.len(), |n| i + n);
+                let end = U::find_space_or_break(&chars[i..]).map_or(chars.len(), |n| i + n);
                 U::push_run(&chars[i..end], &mut self.out);
                 self.column += end - i;
                 self.indention = false;
@@ -484,7 +513,7 @@ impl Emitter {
                     self.write_indent();
                 }
                 // The rest of the line goes out in one piece.
-                let end = chars[i..].iter().position(|u| is_break(u.ch())).map_or(chars.len(), |n| i + n);
+                let end = U::find_break(&chars[i..]).map_or(chars.len(), |n| i + n);
                 U::push_run(&chars[i..end], &mut self.out);
                 self.column += end - i;
                 self.indention = false;
@@ -533,6 +562,10 @@ fn unreadable(c: char) -> bool {
 
 /// A map key as go-yaml reads it back from JSON: the same text, or a refusal.
 fn check_key(key: &str) -> Result<(), Refused> {
+    // ASCII spells each character in at most 6 JSON characters; DEL is the one it can refuse.
+    if key.len() * 6 + 2 <= JSON_KEY_MAX && key.is_ascii() {
+        return if key.contains('\u{7f}') { Err(Refused) } else { Ok(()) };
+    }
     // A raw U+0085 is a line break to go-yaml, and a JSON key must stay on one line.
     if key.chars().any(|c| unreadable(c) || c == '\u{85}') || json_length(key) > JSON_KEY_MAX {
         return Err(Refused);
@@ -622,6 +655,22 @@ fn starts_document_marker(rest: &[char]) -> bool {
     }
 }
 
+/// Whether `text` is one ASCII word that go-yaml writes plain as it is, key or value, with
+/// nothing to check: a letter first (so no number, timestamp or indicator), then letters,
+/// digits and `_-./`, with `:` and `#` inside only where they mark nothing (no space follows
+/// or precedes them in a word), and none of YAML 1.1's words for null and booleans. Most keys
+/// and many values of Kubernetes objects are such words.
+fn is_plain_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some((first, rest)) = bytes.split_first() else { return false };
+    first.is_ascii_alphabetic()
+        && rest
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b'#'))
+        && rest.last() != Some(&b':')
+        && null_or_bool_word(text).is_none()
+}
+
 /// The style go-yaml's encoder asks for: literal for text with a newline, plain when the
 /// text would read back as the same string, else double-quoted.
 fn string_style(s: &str) -> Style {
@@ -637,6 +686,10 @@ fn string_style(s: &str) -> Style {
 /// Whether `s`, written plain, reads back as a string (not null, bool, number, timestamp or
 /// a YAML 1.1 sexagesimal number, which go-yaml quotes for other parsers' sake).
 fn reads_back_as_string(s: &str) -> bool {
+    // Only these first characters start a number, a timestamp or a sexagesimal number.
+    if !matches!(s.as_bytes().first(), None | Some(b'0'..=b'9' | b'+' | b'-' | b'.')) {
+        return null_or_bool_word(s).is_none();
+    }
     let typed_as_string = match resolve_plain(s) {
         Scalar::Str(_) => true,
         // Out of float range (`1e400`): Go's ParseFloat fails, so go-yaml keeps a string.
@@ -815,6 +868,10 @@ trait Unit: Copy {
     fn ch(self) -> char;
     /// Appends a run of units to the output at once.
     fn push_run(run: &[Self], out: &mut String);
+    /// Where the first line break of `run` is.
+    fn find_break(run: &[Self]) -> Option<usize>;
+    /// Where the first space or line break of `run` is.
+    fn find_space_or_break(run: &[Self]) -> Option<usize>;
 }
 
 impl Unit for u8 {
@@ -825,6 +882,14 @@ impl Unit for u8 {
         // Only ASCII text is handled as bytes (see `scalar`), so every run is valid UTF-8.
         out.push_str(std::str::from_utf8(run).unwrap_or_default());
     }
+    // ASCII's only line breaks are `\n` and `\r`; long texts (files in ConfigMaps) are
+    // searched many bytes at a time.
+    fn find_break(run: &[u8]) -> Option<usize> {
+        memchr::memchr2(b'\n', b'\r', run)
+    }
+    fn find_space_or_break(run: &[u8]) -> Option<usize> {
+        memchr::memchr3(b' ', b'\n', b'\r', run)
+    }
 }
 
 impl Unit for char {
@@ -833,6 +898,12 @@ impl Unit for char {
     }
     fn push_run(run: &[char], out: &mut String) {
         out.extend(run);
+    }
+    fn find_break(run: &[char]) -> Option<usize> {
+        run.iter().position(|&c| is_break(c))
+    }
+    fn find_space_or_break(run: &[char]) -> Option<usize> {
+        run.iter().position(|&c| c == ' ' || is_break(c))
     }
 }
 
@@ -857,14 +928,20 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
     let last = text.len() - 1;
-    for (i, c) in text.iter().map(|u| u.ch()).enumerate() {
+    let mut i = 0;
+    while i < text.len() {
         let first = i == 0;
         // Past the first character, most are visible ASCII that changes nothing but the
-        // whitespace just seen: the common case, taken first.
-        if !first && matches!(c, '!'..='~') && c != ':' && c != '#' {
-            (previous_space, previous_break, preceded_by_whitespace) = (false, false, false);
-            continue;
+        // whitespace just seen: the common case, skipped a run at a time.
+        if !first {
+            let quiet = text[i..].iter().position(|u| !is_quiet(u.ch())).unwrap_or(text.len() - i);
+            if quiet > 0 {
+                (previous_space, previous_break, preceded_by_whitespace) = (false, false, false);
+                i += quiet;
+                continue;
+            }
         }
+        let c = text[i].ch();
         let is_last = i == last;
         let followed_by_whitespace = text.get(i + 1).is_none_or(|n| matches!(n.ch(), ' ' | '\t'));
         if first {
@@ -902,6 +979,7 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        i += 1;
     }
     let mut analysis = Analysis {
         multiline: line_breaks,
@@ -928,6 +1006,11 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
         analysis.block_plain_allowed = false;
     }
     analysis
+}
+
+/// A visible ASCII character that, past the first, marks nothing in a scalar.
+fn is_quiet(c: char) -> bool {
+    matches!(c, '!'..='~') && c != ':' && c != '#'
 }
 
 /// go-yaml's fallbacks: plain to single-quoted to double-quoted, literal to double-quoted.
@@ -1076,6 +1159,60 @@ mod tests {
 
     fn map(entries: &[(&str, Value)]) -> Value {
         Value::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Map>())
+    }
+
+    /// `text: text` at the given indentation, written with words taken as they are
+    /// (`as_words`) or by go-yaml's general rules.
+    fn emitted(text: &str, indent: isize, as_words: bool) -> String {
+        let mut emitter = Emitter { indent, ..Emitter::default() };
+        if as_words {
+            emitter.key(text);
+            emitter.word(text);
+        } else {
+            let style = string_style(text);
+            emitter.write_indent();
+            emitter.scalar(text, style, true);
+            emitter.write_indicator(":", false, false, false);
+            emitter.scalar(text, style, false);
+        }
+        emitter.out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(83),
+            cases: 2000,
+            ..proptest::test_runner::Config::default()
+        })]
+        /// The shortcut for plain words writes what go-yaml's general rules write.
+        #[test]
+        fn plain_words_are_written_as_the_general_rules_write_them(
+            text in "[a-zA-Z0-9_./:#~+ -]{1,12}|[yYnNtTfFoO][a-zA-Z]{0,4}",
+            indent in 0isize..4,
+        ) {
+            if is_plain_word(&text) {
+                proptest::prop_assert_eq!(emitted(&text, indent, true), emitted(&text, indent, false));
+                proptest::prop_assert_eq!(string_style(&text), Style::Plain);
+            }
+        }
+
+        /// Strings that do not start like a number read back as strings exactly when the full
+        /// typing of plain scalars says so.
+        #[test]
+        fn the_shortcut_to_string_typing_agrees_with_the_full_typing(text in "[a-zA-Z~_/ ][a-zA-Z0-9.:_ -]{0,6}") {
+            let typed = matches!(resolve_plain(&text), Scalar::Str(_)) && !is_timestamp(&text) && !is_base60_float(&text);
+            proptest::prop_assert_eq!(reads_back_as_string(&text), typed);
+        }
+    }
+
+    #[test]
+    fn plain_words() {
+        for word in ["apiVersion", "web-frontend", "registry.example/app:1.2", "a#b", "x:y", "e1", "Null1"] {
+            assert!(is_plain_word(word), "{word}");
+        }
+        for other in ["", "yes", "Off", "~", "null", "a:", "1a", "-a", "a b", "é", ".inf", "a\u{7f}"] {
+            assert!(!is_plain_word(other), "{other}");
+        }
     }
 
     #[test]

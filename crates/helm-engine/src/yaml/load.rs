@@ -670,16 +670,27 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Scalar {
     resolve_plain(text)
 }
 
+/// YAML 1.1's words for null (`Some(None)`) and for booleans, as go-yaml reads them.
+pub(super) fn null_or_bool_word(text: &str) -> Option<Option<bool>> {
+    match text {
+        "~" | "null" | "Null" | "NULL" => Some(None),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Some(Some(true)),
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(Some(false))
+        }
+        _ => None,
+    }
+}
+
 /// go-yaml v2's implicit typing of a plain scalar.
 pub(super) fn resolve_plain(text: &str) -> Scalar {
+    match null_or_bool_word(text) {
+        Some(None) => return Scalar::Null,
+        Some(Some(b)) => return Scalar::Bool(b),
+        None => {}
+    }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Scalar::Bool(true);
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Scalar::Bool(false);
-        }
+        "" => return Scalar::Null,
         ".nan" | ".NaN" | ".NAN" => return Scalar::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
             return Scalar::Float(f64::INFINITY);

@@ -7,6 +7,10 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
+mod typed;
+
+pub use typed::{TypedError, from_value, to_value};
+
 /// A map that keeps insertion order; equality ignores order. Keys are hashed with foldhash,
 /// several times faster than the standard SipHash on short keys (hashing was a tenth of a
 /// `render`); its seed changes from process to process, and the order never depends on it.
