@@ -50,25 +50,23 @@ impl ReleaseArgs {
     }
 }
 
-/// Reads, validates and renders: the manifests in Helm's order.
-pub(super) fn rendered(
-    values_args: &ValuesArgs,
-    release: &Release,
-) -> Result<Vec<render::Manifest>, CliError> {
+/// Reads, validates and renders: the documents in Helm's order.
+fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<render::Document>, CliError> {
     let values = values_args.resolve()?;
     super::warn_about(&values);
-    let mut manifests = render::render(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
-    output::install_order(&mut manifests);
+    let mut documents =
+        render::render_documents(&values, release).map_err(|e| CliError::failure(e.to_string()))?;
+    output::install_order(&mut documents);
     // The process ends after the command: its trees are left to the operating system to
     // reclaim at once rather than taken apart allocation by allocation.
     std::mem::forget(values);
-    Ok(manifests)
+    Ok(documents)
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut manifests = rendered(&args.values, &args.release.release())?;
+    let mut documents = rendered(&args.values, &args.release.release())?;
     if !args.show_only.is_empty() {
-        manifests = output::show_only(&manifests, &args.show_only).map_err(|e| {
+        documents = output::show_only(&documents, &args.show_only).map_err(|e| {
             CliError::failure(format!(
                 "could not find template {} among the objects rendered for these values \
                  (their paths look like templates/admin/deployment.yaml)",
@@ -80,11 +78,11 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
         None => write_output(out, |out| {
             // Standard output flushes at every line break; the documents go out in large writes.
             let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
-            output::write_stream(&manifests, &mut buffered)?;
+            output::write_documents(&documents, &mut buffered)?;
             buffered.flush()
         }),
         Some(dir) => {
-            let files = output::write_output_dir(&manifests, dir).map_err(|e| {
+            let files = output::write_output_dir(&documents, dir).map_err(|e| {
                 CliError::failure(format!(
                     "cannot write {}: {}",
                     e.file().display(),
@@ -97,6 +95,6 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
             Ok(())
         }
     };
-    std::mem::forget(manifests);
+    std::mem::forget(documents);
     written
 }

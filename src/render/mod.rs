@@ -55,11 +55,44 @@ pub struct InvalidRelease(pub String);
 
 /// The values as the tree expressions read (integers as integers).
 pub fn values_tree(values: &Values) -> Value {
-    Value::from_json(&serde_json::to_value(values).expect("values serialize"), true)
+    helm_engine::to_value(values).expect("values serialize")
 }
 
 /// Every object for these values, in chart template order (see [`output::install_order`]).
 pub fn render(values: &Values, release: &Release) -> Result<Vec<Manifest>, InvalidRelease> {
+    let mut manifests = Vec::new();
+    render_each(values, release, |source, object| manifests.push(Manifest::new(source, object)))?;
+    Ok(manifests)
+}
+
+/// One rendered object as the YAML document `render` prints, without its tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// Template path inside the chart, like `templates/admin/deployment.yaml`.
+    pub source: String,
+    pub kind: String,
+    /// The object as YAML, in the order of its fields, without the final newline.
+    pub yaml: String,
+}
+
+/// [`render`] with each object written as YAML once evaluated: printing needs only the texts,
+/// and the trees of all objects (several times the size of their text) never exist at once.
+pub fn render_documents(values: &Values, release: &Release) -> Result<Vec<Document>, InvalidRelease> {
+    let mut documents = Vec::new();
+    render_each(values, release, |source, object| {
+        let kind = object.get_dotted("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+        documents.push(Document { source, kind, yaml: output::document(&object) });
+    })?;
+    Ok(documents)
+}
+
+/// Evaluates every object the values ask for, in chart template order, and hands each with
+/// its template path to `each`.
+fn render_each(
+    values: &Values,
+    release: &Release,
+    mut each: impl FnMut(String, Value),
+) -> Result<(), InvalidRelease> {
     let tree = values_tree(values);
     let ctx = Ctx::new(&tree, &release.name, &release.namespace);
     let all = objects::all();
@@ -69,9 +102,8 @@ pub fn render(values: &Values, release: &Release) -> Result<Vec<Manifest>, Inval
         }
     }
     let evaluation = Evaluation::default();
-    Ok(all
-        .iter()
-        .filter(|o| o.when.eval(&ctx))
-        .map(|o| Manifest::new(o.path.clone(), evaluation.evaluate(&o.body, &ctx)))
-        .collect())
+    for object in all.iter().filter(|o| o.when.eval(&ctx)) {
+        each(object.path.clone(), evaluation.evaluate(&object.body, &ctx));
+    }
+    Ok(())
 }

@@ -7,18 +7,43 @@ use std::path::{Path, PathBuf};
 
 use helm_engine::{KeyOrder, OutputDirError, ShowOnlyError, Value, push_framed_document, push_yaml};
 
-use crate::render::{CHART_NAME, Manifest};
+use crate::render::{CHART_NAME, Document, Manifest};
 
-/// Orders manifests as Helm does: by template path (byte order), keeping each file's
-/// documents in order, then a stable sort by kind.
-pub fn install_order(manifests: &mut [Manifest]) {
-    manifests.sort_by(|a, b| a.source.cmp(&b.source));
-    helm_engine::sort_in_install_order(manifests, Manifest::kind);
+/// A rendered object as output assembly sees it: its template path and its kind.
+pub trait Placed {
+    /// Template path inside the chart, like `templates/admin/deployment.yaml`.
+    fn source(&self) -> &str;
+    fn kind(&self) -> &str;
 }
 
-/// The `# Source:` path of a manifest.
-pub fn source_path(manifest: &Manifest) -> String {
-    format!("{CHART_NAME}/{}", manifest.source)
+impl Placed for Manifest {
+    fn source(&self) -> &str {
+        &self.source
+    }
+    fn kind(&self) -> &str {
+        Manifest::kind(self)
+    }
+}
+
+impl Placed for Document {
+    fn source(&self) -> &str {
+        &self.source
+    }
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+}
+
+/// Orders objects as Helm does: by template path (byte order), keeping each file's
+/// documents in order, then a stable sort by kind.
+pub fn install_order<T: Placed>(objects: &mut [T]) {
+    objects.sort_by(|a, b| a.source().cmp(b.source()));
+    helm_engine::sort_in_install_order(objects, T::kind);
+}
+
+/// The `# Source:` path of an object.
+pub fn source_path(object: &impl Placed) -> String {
+    format!("{CHART_NAME}/{}", object.source())
 }
 
 /// One object as YAML, keeping its field order, without the final newline.
@@ -46,13 +71,12 @@ pub fn stream(manifests: &[Manifest]) -> String {
     out
 }
 
-/// [`stream`] written to `out` one document at a time, so that the whole stream is never in
-/// memory at once.
-pub fn write_stream(manifests: &[Manifest], out: &mut dyn Write) -> std::io::Result<()> {
+/// The documents as `helm template` prints them, written to `out` one at a time.
+pub fn write_documents(documents: &[Document], out: &mut dyn Write) -> std::io::Result<()> {
     let mut text = String::new();
-    for manifest in manifests {
+    for document in documents {
         text.clear();
-        push_framed(manifest, &mut text);
+        push_framed_document(&mut text, &source_path(document), |out| out.push_str(&document.yaml));
         out.write_all(text.as_bytes())?;
     }
     Ok(())
@@ -62,16 +86,16 @@ fn push_framed(manifest: &Manifest, out: &mut String) {
     push_framed_document(out, &source_path(manifest), |out| push_document(&manifest.object, out));
 }
 
-/// The manifests whose template path (`templates/...`) matches one of the patterns (shell
+/// The objects whose template path (`templates/...`) matches one of the patterns (shell
 /// globs, as `helm template --show-only` takes them), in pattern order.
-pub fn show_only(manifests: &[Manifest], patterns: &[String]) -> Result<Vec<Manifest>, ShowOnlyError> {
-    helm_engine::show_only(manifests, patterns, |m| Some(m.source.as_str()))
+pub fn show_only<T: Placed + Clone>(objects: &[T], patterns: &[String]) -> Result<Vec<T>, ShowOnlyError> {
+    helm_engine::show_only(objects, patterns, |o| Some(o.source()))
 }
 
-/// Writes the manifests under `dir` as `helm template --output-dir` does (documents of one
+/// Writes the documents under `dir` as `helm template --output-dir` does (documents of one
 /// template in one file); returns each file written, once, in order.
-pub fn write_output_dir(manifests: &[Manifest], dir: &Path) -> Result<Vec<PathBuf>, OutputDirError> {
-    let documents = manifests.iter().map(|m| (source_path(m), document(&m.object)));
+pub fn write_output_dir(documents: &[Document], dir: &Path) -> Result<Vec<PathBuf>, OutputDirError> {
+    let documents = documents.iter().map(|d| (source_path(d), d.yaml.as_str()));
     let mut files = helm_engine::write_output_dir(dir, documents)?;
     let mut seen = std::collections::HashSet::new();
     files.retain(|file| seen.insert(file.clone()));
