@@ -72,6 +72,22 @@ impl CliError {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    // Values nested thousands deep (go-yaml allows 10,000 levels) are copied, compared and
+    // dropped by recursion, so the work runs on a thread whose stack holds that depth; the
+    // stack is reserved, not used, until a deep input needs it. The command line is read
+    // there too: the allocator then serves one thread, and a short run touches fewer pages.
+    let worker = std::thread::Builder::new().name("mailu-chart".into()).stack_size(WORK_STACK_SIZE);
+    match worker.spawn(parse_and_run).map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => {
+            note(&format!("error: cannot start a thread: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_and_run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -79,16 +95,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    // Values nested thousands deep (go-yaml allows 10,000 levels) are copied, compared and
-    // dropped by recursion, so the work runs on a thread whose stack holds that depth; the
-    // stack is reserved, not used, until a deep input needs it.
-    let worker = std::thread::Builder::new().name("mailu-chart".into()).stack_size(WORK_STACK_SIZE);
-    let result = match worker.spawn(move || run(cli)).map(std::thread::JoinHandle::join) {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(e) => Err(CliError::failure(format!("cannot start a thread: {e}"))),
-    };
-    match result {
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let message = error.message.trim_end();
