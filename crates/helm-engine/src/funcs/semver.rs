@@ -47,19 +47,71 @@ const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 const WS: &str = r"[\t\n\f\r ]";
 
-fn regexes() -> &'static [Regex; 5] {
-    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
+/// The patterns of constraints, compiled the first time a constraint is read (a chart's own
+/// version needs none of them).
+fn regexes() -> &'static [Regex; 4] {
+    static RES: OnceLock<[Regex; 4]> = OnceLock::new();
     RES.get_or_init(|| {
         // Fixed patterns, checked by the tests below.
         let re = |s: String| Regex::new(&s).expect("a valid semver pattern");
         [
-            re(r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$".to_string()),
             re(format!(r"^{WS}*({OPS}){WS}*({CV}){WS}*$")),
             re(format!(r"{WS}*({CV}){WS}+-{WS}+({CV}){WS}*")),
             re(format!(r"({OPS}){WS}*({CV})")),
             re(format!(r"^({WS}*({OPS}){WS}*({CV}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV}){WS}*)*$")),
         ]
     })
+}
+
+/// The texts of a version's parts; minor and patch may be absent.
+#[derive(Debug, PartialEq, Eq)]
+struct VersionParts<'a> {
+    major: &'a str,
+    minor: Option<&'a str>,
+    patch: Option<&'a str>,
+    pre: &'a str,
+    metadata: &'a str,
+}
+
+/// The parts of a version as Masterminds' loose pattern
+/// `^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-P)?(\+P)?$` reads them, where `P` is dot-separated
+/// non-empty runs of `[0-9A-Za-z-]`: the three numbers (minor and patch possibly absent),
+/// the prerelease and the metadata.
+fn version_parts(v: &str) -> Option<VersionParts<'_>> {
+    fn digits(s: &str) -> (&str, &str) {
+        let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+        s.split_at(end)
+    }
+    fn dotted_words(s: &str) -> bool {
+        s.split('.').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    }
+    let rest = v.strip_prefix('v').unwrap_or(v);
+    let (major, mut rest) = digits(rest);
+    if major.is_empty() {
+        return None;
+    }
+    let mut numbers = [None, None];
+    for number in &mut numbers {
+        if let Some(after_dot) = rest.strip_prefix('.') {
+            let (found, after) = digits(after_dot);
+            if found.is_empty() {
+                return None;
+            }
+            (*number, rest) = (Some(found), after);
+        }
+    }
+    let (rest, metadata) = match rest.split_once('+') {
+        Some((before, metadata)) if dotted_words(metadata) => (before, metadata),
+        Some(_) => return None,
+        None => (rest, ""),
+    };
+    let pre = match rest.strip_prefix('-') {
+        Some(pre) if dotted_words(pre) => pre,
+        Some(_) => return None,
+        None if rest.is_empty() => "",
+        None => return None,
+    };
+    Some(VersionParts { major, minor: numbers[0], patch: numbers[1], pre, metadata })
 }
 
 fn parse_segment(s: &str) -> Result<u64, String> {
@@ -99,13 +151,11 @@ fn validate_metadata(m: &str) -> Result<(), String> {
 impl Version {
     /// Masterminds' `NewVersion` (coercing: `1`, `1.2`, `v1.2.3` are accepted).
     pub(crate) fn parse(v: &str) -> Result<Version, String> {
-        let m = regexes()[0].captures(v).ok_or("invalid semantic version")?;
-        let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
-        let major = parse_segment(group(1))?;
-        let minor = if group(2).is_empty() { 0 } else { parse_segment(&group(2)[1..])? };
-        let patch = if group(3).is_empty() { 0 } else { parse_segment(&group(3)[1..])? };
-        let pre = group(5).to_string();
-        let metadata = group(8).to_string();
+        let parts = version_parts(v).ok_or("invalid semantic version")?;
+        let major = parse_segment(parts.major)?;
+        let minor = parts.minor.map_or(Ok(0), parse_segment)?;
+        let patch = parts.patch.map_or(Ok(0), parse_segment)?;
+        let (pre, metadata) = (parts.pre.to_string(), parts.metadata.to_string());
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -311,11 +361,11 @@ impl Constraints {
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
         for part in c.split("||") {
-            if !regexes()[4].is_match(part) {
+            if !regexes()[3].is_match(part) {
                 return Err(format!("improper constraint: {part}"));
             }
             let mut found: Vec<String> =
-                regexes()[3].find_iter(part).map(|m| m.as_str().to_string()).collect();
+                regexes()[2].find_iter(part).map(|m| m.as_str().to_string()).collect();
             if found.is_empty() {
                 found.push(part.to_string());
             }
@@ -342,7 +392,7 @@ impl Constraints {
 
 fn rewrite_range(s: &str) -> String {
     let mut out = s.to_string();
-    for caps in regexes()[2].captures_iter(s) {
+    for caps in regexes()[1].captures_iter(s) {
         let whole = caps.get(0).map_or("", |m| m.as_str());
         let a = caps.get(1).map_or("", |m| m.as_str());
         let b = caps.get(11).map_or("", |m| m.as_str());
@@ -361,7 +411,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
             patch_dirty: false,
         });
     }
-    let m = regexes()[1].captures(c).ok_or_else(|| format!("improper constraint: {c}"))?;
+    let m = regexes()[0].captures(c).ok_or_else(|| format!("improper constraint: {c}"))?;
     let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
     let mut ver = g(2).to_string();
@@ -481,6 +531,34 @@ mod tests {
 
     fn check(c: &str, v: &str) -> bool {
         Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(101),
+            cases: 3000,
+            ..proptest::test_runner::Config::default()
+        })]
+        /// The version reader finds the parts Masterminds' pattern finds, and refuses what it
+        /// refuses.
+        #[test]
+        fn versions_are_read_as_the_pattern_reads_them(text in "v?[0-9]{0,2}([.][0-9]{0,2}){0,3}([-+][0-9a-zA-Z.+-]{0,6}){0,2}|[v0-9.+a-]{0,8}") {
+            let pattern = Regex::new(
+                r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+            )
+            .unwrap();
+            let expected = pattern.captures(&text).map(|m| {
+                let group = |i: usize| m.get(i).map(|g| g.as_str());
+                VersionParts {
+                    major: group(1).unwrap_or_default(),
+                    minor: group(2).map(|g| &g[1..]),
+                    patch: group(3).map(|g| &g[1..]),
+                    pre: group(5).unwrap_or_default(),
+                    metadata: group(8).unwrap_or_default(),
+                }
+            });
+            proptest::prop_assert_eq!(version_parts(&text), expected);
+        }
     }
 
     #[test]
