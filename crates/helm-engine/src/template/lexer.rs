@@ -230,6 +230,20 @@ impl<'a> Lexer<'a> {
         self.rest().chars().next()
     }
 
+    /// Moves past a run of [`is_alnum`] characters (an identifier, field or variable name);
+    /// most are ASCII and are taken a byte at a time.
+    fn skip_alnum(&mut self) {
+        loop {
+            let rest = self.rest().as_bytes();
+            self.pos +=
+                rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(rest.len());
+            match self.peek_char() {
+                Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
+                _ => return,
+            }
+        }
+    }
+
     fn next_char(&mut self) -> Option<char> {
         let c = self.peek_char()?;
         self.pos += c.len_utf8();
@@ -498,26 +512,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Item<'a> {
-        loop {
-            let c = self.next_char();
-            match c {
-                Some(c) if is_alnum(c) => {}
-                _ => {
-                    self.backup(c);
-                    let word = &self.input[self.start..self.pos];
-                    if !self.at_terminator() {
-                        return self.error(format!("bad character {}", char_u(c)));
-                    }
-                    return match keyword(word) {
-                        Some(Kind::Break) if !self.break_ok => self.item(Kind::Identifier),
-                        Some(Kind::Continue) if !self.continue_ok => self.item(Kind::Identifier),
-                        Some(k) => self.item(k),
-                        None if word.starts_with('.') => self.item(Kind::Field),
-                        None if word == "true" || word == "false" => self.item(Kind::Bool),
-                        None => self.item(Kind::Identifier),
-                    };
-                }
-            }
+        self.skip_alnum();
+        let c = self.peek_char();
+        let word = &self.input[self.start..self.pos];
+        if !self.at_terminator() {
+            return self.error(format!("bad character {}", char_u(c)));
+        }
+        match keyword(word) {
+            Some(Kind::Break) if !self.break_ok => self.item(Kind::Identifier),
+            Some(Kind::Continue) if !self.continue_ok => self.item(Kind::Identifier),
+            Some(k) => self.item(k),
+            None if word.starts_with('.') => self.item(Kind::Field),
+            None if word == "true" || word == "false" => self.item(Kind::Bool),
+            None => self.item(Kind::Identifier),
         }
     }
 
@@ -532,17 +539,8 @@ impl<'a> Lexer<'a> {
         if self.at_terminator() {
             return self.item(if kind == Kind::Variable { Kind::Variable } else { Kind::Dot });
         }
-        let mut last;
-        loop {
-            last = self.next_char();
-            match last {
-                Some(c) if is_alnum(c) => {}
-                _ => {
-                    self.backup(last);
-                    break;
-                }
-            }
-        }
+        self.skip_alnum();
+        let last = self.peek_char();
         if !self.at_terminator() {
             return self.error(format!("bad character {}", char_u(last)));
         }
