@@ -192,38 +192,27 @@ impl SeqBuilder {
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder {
-    type Ok = Value;
-    type Error = TypedError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, TypedError> {
-        Ok(Value::List(self.0))
-    }
+/// The three ways serde hands over the items of a sequence, all building a list.
+macro_rules! sequence {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqBuilder {
+            type Ok = Value;
+            type Error = TypedError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Value, TypedError> {
+                Ok(Value::List(self.0))
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqBuilder {
-    type Ok = Value;
-    type Error = TypedError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, TypedError> {
-        Ok(Value::List(self.0))
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqBuilder {
-    type Ok = Value;
-    type Error = TypedError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, TypedError> {
-        Ok(Value::List(self.0))
-    }
-}
+sequence!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 struct MapBuilder {
     map: Map,
@@ -312,6 +301,15 @@ fn key_refused() -> TypedError {
     TypedError("map keys must be strings, numbers or booleans".into())
 }
 
+/// Key serializer methods for scalars JSON spells as they are, in quotes.
+macro_rules! spelled {
+    ($($method:ident: $type:ty),* $(,)?) => {$(
+        fn $method(self, v: $type) -> Result<String, TypedError> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for KeySerializer {
     type Ok = String;
     type Error = TypedError;
@@ -323,44 +321,16 @@ impl ser::Serializer for KeySerializer {
     type SerializeStruct = ser::Impossible<String, TypedError>;
     type SerializeStructVariant = ser::Impossible<String, TypedError>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, TypedError> {
-        Ok(v.to_string())
+    spelled! {
+        serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_char: char, serialize_str: &str,
     }
     fn serialize_f32(self, _v: f32) -> Result<String, TypedError> {
         Err(key_refused())
     }
     fn serialize_f64(self, _v: f64) -> Result<String, TypedError> {
         Err(key_refused())
-    }
-    fn serialize_char(self, v: char) -> Result<String, TypedError> {
-        Ok(v.to_string())
-    }
-    fn serialize_str(self, v: &str) -> Result<String, TypedError> {
-        Ok(v.to_string())
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<String, TypedError> {
         Err(key_refused())
