@@ -9,7 +9,9 @@
 //! keeps the generated schema within them, and the build refuses any other) and agrees with
 //! the full validator on every values file of the test suite and on generated ones.
 
-use helm_engine::{Map, Value, json_schema_equal};
+use helm_engine::{
+    Applicator, Bounds, Condition, Counts, Schema, Types, Value, Verdict, exact_number, verdict,
+};
 #[cfg(test)]
 use serde_json::Value as Json;
 
@@ -131,146 +133,146 @@ enum Literal {
 include!(concat!(env!("OUT_DIR"), "/values_schema_nodes.rs"));
 
 /// Whether `values` (merged) satisfy the chart's schema, read as their JSON form
-/// ([`Value::to_json`]) would be. `false` means the full validator has something to report;
-/// `true` that it has nothing.
+/// ([`Value::to_json`]) would be. `false` means the full validator must look: it has something
+/// to report, or the walk could not tell (a number too large to compare exactly).
 pub fn satisfies(values: &Value) -> bool {
-    Walker { nodes: &NODES }.check(0, values)
+    verdict(&Compiled(&NODES), values) == Verdict::Valid
 }
 
-struct Walker<'s> {
-    nodes: &'s [Node],
+/// The schema as compiled into the program: nodes named by their index, the root first.
+struct Compiled<'s>(&'s [Node]);
+
+impl Compiled<'_> {
+    fn node(&self, index: usize) -> &Node {
+        &self.0[index]
+    }
 }
 
-impl Walker<'_> {
-    fn check(&self, index: usize, value: &Value) -> bool {
-        let node = &self.nodes[index];
-        if let Some(target) = node.reference {
-            // Draft-07: `$ref` replaces its siblings.
-            return self.check(target, value);
-        }
-        if let Some(kind) = node.kind
-            && !has_type(value, kind)
-        {
-            return false;
-        }
-        if let Some(values) = node.one_of_values
-            && !values.iter().any(|v| same(v, value))
-        {
-            return false;
-        }
-        if let Some(constant) = &node.constant
-            && !same(constant, value)
-        {
-            return false;
-        }
-        let fits = match value {
-            Value::String(text) => check_string(node, text),
-            Value::List(items) => self.check_list(node, items),
-            Value::Map(map) => self.check_map(node, map),
-            number => number_of(number).is_none_or(|n| check_number(node, n)),
-        };
-        fits && self.check_combinations(node, value)
+impl Schema for Compiled<'_> {
+    type Node = usize;
+
+    fn root(&self) -> usize {
+        0
     }
 
-    fn check_combinations(&self, node: &Node, value: &Value) -> bool {
-        if !node.all_of.iter().all(|&n| self.check(n, value)) {
-            return false;
-        }
-        if let (Some(condition), Some(then)) = (node.condition, node.then)
-            && self.check(condition, value)
-            && !self.check(then, value)
-        {
-            return false;
-        }
-        if let Some(not) = node.not
-            && self.check(not, value)
-        {
-            return false;
-        }
+    fn ref_replaces_siblings(&self) -> bool {
+        // Draft-07.
         true
     }
 
-    fn check_list(&self, node: &Node, items: &[Value]) -> bool {
-        if node.min_items.is_some_and(|min| items.len() < min) {
-            return false;
-        }
-        if node.unique_items {
-            // Compared as the JSON the full validator sees; such lists are short.
-            let items: Vec<_> = items.iter().map(Value::to_json).collect();
-            if items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| json_schema_equal(a, b))) {
-                return false;
-            }
-        }
-        match node.items {
-            Some(schema) => items.iter().all(|item| self.check(schema, item)),
-            None => true,
-        }
+    fn understood(&self, _: usize) -> bool {
+        // The build refuses every keyword the walk does not evaluate.
+        true
     }
 
-    fn check_map(&self, node: &Node, map: &Map) -> bool {
-        if node.min_properties.is_some_and(|min| map.len() < min) {
-            return false;
-        }
-        if !node.required.iter().all(|key| map.contains_key(*key)) {
-            return false;
-        }
-        if let Some(names) = node.property_names
-            && !map.keys().all(|key| self.check(names, &Value::String(key.clone())))
-        {
-            return false;
-        }
-        map.iter().all(|(key, value)| {
-            match node.properties.binary_search_by(|(name, _)| (*name).cmp(key.as_str())) {
-                Ok(found) => self.check(node.properties[found].1, value),
-                Err(_) => match node.additional {
-                    Additional::Any => true,
-                    Additional::Deny => false,
-                    Additional::Node(schema) => self.check(schema, value),
-                },
-            }
+    fn reference(&self, node: usize) -> Option<usize> {
+        self.node(node).reference
+    }
+
+    fn types(&self, node: usize) -> Option<Types> {
+        self.node(node).kind.map(|kind| match kind {
+            Kind::Object => Types::OBJECT,
+            Kind::Array => Types::ARRAY,
+            Kind::String => Types::STRING,
+            Kind::Boolean => Types::BOOLEAN,
+            Kind::Null => Types::NULL,
+            Kind::Number => Types::NUMBER,
+            Kind::Integer => Types::INTEGER,
         })
     }
-}
 
-fn check_string(node: &Node, text: &str) -> bool {
-    let length = text.chars().count();
-    node.min_length.is_none_or(|min| length >= min)
-        && node.max_length.is_none_or(|max| length <= max)
-        // A pattern that does not compile here is left to the full validator.
-        && node.pattern.is_none_or(|p| crate::patterns::is_match(p, text).unwrap_or(true))
-}
+    fn literals(&self, node: usize, value: &Value) -> Verdict {
+        let node = self.node(node);
+        if node.one_of_values.is_none() && node.constant.is_none() {
+            return Verdict::Valid;
+        }
+        if matches!(value, Value::Int(_) | Value::Float(_)) && exact_number(value).is_none() {
+            return Verdict::Unsure;
+        }
+        Verdict::from(
+            node.one_of_values.is_none_or(|options| options.iter().any(|o| same(o, value)))
+                && node.constant.as_ref().is_none_or(|c| same(c, value)),
+        )
+    }
 
-fn check_number(node: &Node, number: f64) -> bool {
-    node.minimum.is_none_or(|min| number >= min) && node.maximum.is_none_or(|max| number <= max)
-}
+    fn property(&self, node: usize, key: &str) -> Option<usize> {
+        let properties = self.node(node).properties;
+        properties.binary_search_by(|(name, _)| (*name).cmp(key)).ok().map(|found| properties[found].1)
+    }
 
-/// The number a value is in JSON; NaN and the infinities have no JSON form and become null.
-fn number_of(value: &Value) -> Option<f64> {
-    match value {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) if f.is_finite() => Some(*f),
-        _ => None,
+    fn additional(&self, node: usize) -> helm_engine::Additional<usize> {
+        match self.node(node).additional {
+            Additional::Any => helm_engine::Additional::Any,
+            Additional::Deny => helm_engine::Additional::Deny,
+            Additional::Node(schema) => helm_engine::Additional::Node(schema),
+        }
+    }
+
+    fn required(&self, node: usize) -> impl Iterator<Item = &str> {
+        self.node(node).required.iter().copied()
+    }
+
+    fn property_names(&self, node: usize) -> Option<usize> {
+        self.node(node).property_names
+    }
+
+    fn property_counts(&self, node: usize) -> Counts {
+        Counts { min: self.node(node).min_properties.map(|n| n as u64), max: None }
+    }
+
+    fn items(&self, node: usize) -> Option<usize> {
+        self.node(node).items
+    }
+
+    fn item_counts(&self, node: usize) -> Counts {
+        Counts { min: self.node(node).min_items.map(|n| n as u64), max: None }
+    }
+
+    fn unique_items(&self, node: usize) -> bool {
+        self.node(node).unique_items
+    }
+
+    fn lengths(&self, node: usize) -> Counts {
+        let node = self.node(node);
+        Counts { min: node.min_length.map(|n| n as u64), max: node.max_length.map(|n| n as u64) }
+    }
+
+    fn pattern(&self, node: usize) -> Option<&str> {
+        self.node(node).pattern
+    }
+
+    fn matches(&self, pattern: &str, text: &str) -> Option<bool> {
+        crate::patterns::is_match(pattern, text)
+    }
+
+    fn bounds(&self, node: usize) -> Bounds {
+        let node = self.node(node);
+        Bounds { minimum: node.minimum, maximum: node.maximum, ..Bounds::default() }
+    }
+
+    fn subschemas(&self, node: usize, which: Applicator) -> impl Iterator<Item = usize> {
+        let all_of = match which {
+            Applicator::AllOf => self.node(node).all_of,
+            Applicator::AnyOf | Applicator::OneOf => &[],
+        };
+        all_of.iter().copied()
+    }
+
+    fn condition(&self, node: usize) -> Option<Condition<usize>> {
+        let node = self.node(node);
+        node.condition.map(|when| Condition { when, then: node.then, otherwise: None })
+    }
+
+    fn negated(&self, node: usize) -> Option<usize> {
+        self.node(node).not
     }
 }
 
-fn has_type(value: &Value, kind: Kind) -> bool {
-    match kind {
-        Kind::Object => matches!(value, Value::Map(_)),
-        Kind::Array => matches!(value, Value::List(_)),
-        Kind::String => matches!(value, Value::String(_)),
-        Kind::Boolean => matches!(value, Value::Bool(_)),
-        Kind::Null => matches!(value, Value::Null) || matches!(value, Value::Float(f) if !f.is_finite()),
-        Kind::Number => number_of(value).is_some(),
-        // Draft-07 counts 1.0 as an integer.
-        Kind::Integer => number_of(value).is_some_and(|f| f.fract() == 0.0),
-    }
-}
-
-/// [`json_schema_equal`] for a literal of the schema and a value.
+/// Schema equality of a literal of the schema and a value (numbers by value).
 fn same(literal: &Literal, value: &Value) -> bool {
     match (literal, value) {
         (Literal::Bool(a), Value::Bool(b)) => a == b,
-        (Literal::Number(a), number) => number_of(number) == Some(*a),
+        (Literal::Number(a), number) => exact_number(number) == Some(*a),
         (Literal::String(a), Value::String(b)) => a == b,
         _ => false,
     }
@@ -376,8 +378,10 @@ mod tests {
             Node { kind: Some(Kind::Integer), minimum: Some(1.0), ..Node::EMPTY },
             Node { kind: Some(Kind::String), pattern: Some("^x+$"), ..Node::EMPTY },
         ];
-        let walker = Walker { nodes: &SMALL };
-        let ok = |text: &str| walker.check(0, &Value::from_json(&serde_json::from_str(text).unwrap(), true));
+        let ok = |text: &str| {
+            verdict(&Compiled(&SMALL), &Value::from_json(&serde_json::from_str(text).unwrap(), true))
+                == Verdict::Valid
+        };
         assert!(ok(r#"{"a":1}"#));
         assert!(ok(r#"{"a":2.0,"b":"xx"}"#));
         assert!(!ok(r#"{"a":0}"#));
@@ -394,8 +398,10 @@ mod tests {
             Node { kind: Some(Kind::Array), unique_items: true, items: Some(1), ..Node::EMPTY },
             Node { one_of_values: Some(&[Literal::Number(1.0), Literal::String("x")]), ..Node::EMPTY },
         ];
-        let walker = Walker { nodes: &LISTS };
-        let ok = |text: &str| walker.check(0, &Value::from_json(&serde_json::from_str(text).unwrap(), true));
+        let ok = |text: &str| {
+            verdict(&Compiled(&LISTS), &Value::from_json(&serde_json::from_str(text).unwrap(), true))
+                == Verdict::Valid
+        };
         assert!(ok(r#"[1, "x"]"#));
         assert!(!ok(r#"[1, 1.0]"#), "1 and 1.0 are the same item");
         assert!(!ok(r#"[2]"#));

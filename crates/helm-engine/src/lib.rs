@@ -64,6 +64,9 @@ pub use helm::output::{
 pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};
+pub use helm::verdict::{
+    Additional, Applicator, Bounds, Condition, Counts, Schema, Types, Verdict, exact_number, verdict,
+};
 pub use strconv::{format_float_json, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, TypedError, Value, from_value, to_value};
 pub use yaml::{

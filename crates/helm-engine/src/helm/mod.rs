@@ -14,6 +14,7 @@ pub(crate) mod output;
 pub(crate) mod schema;
 pub(crate) mod strvals;
 pub(crate) mod values;
+pub(crate) mod verdict;
 
 use crate::strconv::format_float_g;
 use crate::value::Value;

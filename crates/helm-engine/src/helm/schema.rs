@@ -13,6 +13,7 @@ use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
+use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
 /// `<chart>:\n- at '<pointer>': <message>\n`.
@@ -48,11 +49,17 @@ fn validate_one(schema: &[u8], values: &Map) -> String {
         Ok(s) => s,
         Err(e) => return format!("{e}\n"),
     };
-    let validator = match jsonschema::options().with_draft(draft_of(&schema)).build(&schema) {
+    let draft = draft_of(&schema);
+    let values = Value::Map(values.clone());
+    // Valid values, the common case, need no compiled validator.
+    if JsonSchema::new(&schema, draft).is_some_and(|quick| verdict(&quick, &values) == Verdict::Valid) {
+        return String::new();
+    }
+    let validator = match jsonschema::options().with_draft(draft).build(&schema) {
         Ok(v) => v,
         Err(e) => return format!("{e}\n"),
     };
-    let instance = Value::Map(values.clone()).to_json();
+    let instance = values.to_json();
     let mut problems: Vec<(String, Vec<String>)> = Vec::new();
     // Helm names every missing property of an object in one line, after the object's other
     // violations.
