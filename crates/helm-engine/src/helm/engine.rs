@@ -727,7 +727,8 @@ fn render_templates(
             env.start_template(name);
         }
         let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
-        rendered.insert(name.clone(), out.replace("<no value>", ""));
+        let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
+        rendered.insert(name.clone(), out);
     }
     Ok(rendered)
 }

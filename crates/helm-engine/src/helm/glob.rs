@@ -152,12 +152,21 @@ fn match_seq(tokens: &[Tok], text: &[char], at: usize) -> bool {
 /// Go's `path.Match` / `filepath.Match` (Unix): `*` and `?` stay within a path segment,
 /// `[...]` classes with `^` negation, `\` escapes. `None` for a malformed pattern.
 pub(crate) fn path_match(pattern: &str, name: &str) -> Option<bool> {
+    // Patterns and paths are nearly always ASCII: their bytes are their characters.
+    if pattern.is_ascii() && name.is_ascii() {
+        return match_chars(pattern.as_bytes(), name.as_bytes());
+    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
+    match_chars(&p, &n)
+}
+
+/// [`path_match`] over characters, as `char`s or as ASCII bytes.
+fn match_chars<C: Copy + Into<char>>(p: &[C], n: &[C]) -> Option<bool> {
     // Validate the whole pattern first, as Go reports bad patterns even after a mismatch.
     let mut i = 0;
     while i < p.len() {
-        match p[i] {
+        match p[i].into() {
             '\\' => {
                 i += 1;
                 if i >= p.len() {
@@ -166,36 +175,37 @@ pub(crate) fn path_match(pattern: &str, name: &str) -> Option<bool> {
                 i += 1;
             }
             '[' => {
-                let (_, next) = parse_class(&p, i)?;
+                let (_, next) = parse_class(p, i)?;
                 i = next;
             }
             _ => i += 1,
         }
     }
-    Some(match_from(&p, 0, &n, 0))
+    Some(match_from(p, 0, n, 0))
 }
 
-/// A character class starting at `p[i] == '['`: (negated, ranges) and the index after it.
 /// A parsed character class: whether it is negated, and its ranges.
 type Class = (bool, Vec<(char, char)>);
 
-fn parse_class(p: &[char], i: usize) -> Option<(Class, usize)> {
+/// A character class starting at `p[i] == '['`: (negated, ranges) and the index after it.
+fn parse_class<C: Copy + Into<char>>(p: &[C], i: usize) -> Option<(Class, usize)> {
+    let at = |j: usize| p.get(j).map(|&c| c.into());
     let mut j = i + 1;
-    let negated = p.get(j) == Some(&'^');
+    let negated = at(j) == Some('^');
     if negated {
         j += 1;
     }
     let mut ranges = Vec::new();
     let mut first = true;
     loop {
-        let c = *p.get(j)?;
+        let c = at(j)?;
         if c == ']' && !first {
             return Some(((negated, ranges), j + 1));
         }
         first = false;
         let lo = if c == '\\' {
             j += 1;
-            *p.get(j)?
+            at(j)?
         } else {
             c
         };
@@ -204,12 +214,12 @@ fn parse_class(p: &[char], i: usize) -> Option<(Class, usize)> {
         }
         j += 1;
         let mut hi = lo;
-        if p.get(j) == Some(&'-') {
+        if at(j) == Some('-') {
             j += 1;
-            let c2 = *p.get(j)?;
+            let c2 = at(j)?;
             hi = if c2 == '\\' {
                 j += 1;
-                *p.get(j)?
+                at(j)?
             } else {
                 c2
             };
@@ -222,35 +232,35 @@ fn parse_class(p: &[char], i: usize) -> Option<(Class, usize)> {
     }
 }
 
-fn match_from(p: &[char], pi: usize, n: &[char], ni: usize) -> bool {
+fn match_from<C: Copy + Into<char>>(p: &[C], pi: usize, n: &[C], ni: usize) -> bool {
     if pi == p.len() {
         return ni == n.len();
     }
-    match p[pi] {
+    let name = |i: usize| -> Option<char> { n.get(i).map(|&c| c.into()) };
+    match p[pi].into() {
         '*' => {
             let mut k = ni;
             loop {
                 if match_from(p, pi + 1, n, k) {
                     return true;
                 }
-                if k >= n.len() || n[k] == '/' {
+                if k >= n.len() || name(k) == Some('/') {
                     return false;
                 }
                 k += 1;
             }
         }
-        '?' => ni < n.len() && n[ni] != '/' && match_from(p, pi + 1, n, ni + 1),
+        '?' => name(ni).is_some_and(|c| c != '/') && match_from(p, pi + 1, n, ni + 1),
         '[' => match parse_class(p, pi) {
             Some(((negated, ranges), next)) => {
-                ni < n.len()
-                    && n[ni] != '/'
-                    && (ranges.iter().any(|(lo, hi)| *lo <= n[ni] && n[ni] <= *hi) != negated)
-                    && match_from(p, next, n, ni + 1)
+                name(ni).is_some_and(|c| {
+                    c != '/' && ranges.iter().any(|(lo, hi)| *lo <= c && c <= *hi) != negated
+                }) && match_from(p, next, n, ni + 1)
             }
             None => false,
         },
-        '\\' => pi + 1 < p.len() && ni < n.len() && p[pi + 1] == n[ni] && match_from(p, pi + 2, n, ni + 1),
-        c => ni < n.len() && n[ni] == c && match_from(p, pi + 1, n, ni + 1),
+        '\\' => pi + 1 < p.len() && name(ni) == Some(p[pi + 1].into()) && match_from(p, pi + 2, n, ni + 1),
+        c => name(ni) == Some(c) && match_from(p, pi + 1, n, ni + 1),
     }
 }
 
@@ -266,6 +276,9 @@ mod tests {
         assert_eq!(path_match("[a-c]x", "bx"), Some(true));
         assert_eq!(path_match("[^a-c]x", "bx"), Some(false));
         assert_eq!(path_match("[", "a"), None);
+        assert_eq!(path_match("ä?[ö-ü]", "äxü"), Some(true), "characters, not bytes");
+        assert_eq!(path_match("a?c", "aäc"), Some(true));
+        assert_eq!(path_match("a\\*", "a*"), Some(true));
     }
 
     fn m(p: &str, t: &str) -> bool {

@@ -179,6 +179,25 @@ fn has_right_trim_marker(s: &str) -> bool {
     b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
 }
 
+/// The line breaks in `text`.
+fn count_lines(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+}
+
+/// Where the first `{{` of `text` starts.
+fn find_left_delim(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'{', &bytes[from..]) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn keyword(word: &str) -> Option<Kind> {
     Some(match word {
         "." => Kind::Dot,
@@ -275,7 +294,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_lines(&self.input[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -337,7 +356,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<Item<'a>> {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = find_left_delim(self.rest()) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -347,7 +366,7 @@ impl<'a> Lexer<'a> {
                     trim = text.len() - text.trim_end_matches(is_space).len();
                 }
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_lines(&self.input[self.start..self.pos]);
                 let item = self.item(Kind::Text);
                 self.pos += trim;
                 self.ignore();
@@ -362,7 +381,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_lines(&self.input[self.start..self.pos]);
             let item = self.item(Kind::Text);
             self.state = State::Done;
             // Go emits EOF after the final text; the Done state does that.
@@ -656,6 +675,13 @@ mod tests {
             let mut lexer = Lexer::new(&text, true, true);
             let ended = (0..=text.len() + 1).any(|_| matches!(lexer.next_item().kind, Kind::Eof | Kind::Error));
             proptest::prop_assert!(ended);
+        }
+
+        /// The bytewise searches find what the string methods find.
+        #[test]
+        fn delimiters_and_lines_are_found(text in "[a{}\n\\u{e9}]{0,12}") {
+            proptest::prop_assert_eq!(find_left_delim(&text), text.find(LEFT_DELIM));
+            proptest::prop_assert_eq!(count_lines(&text), text.matches('\n').count());
         }
     }
 
