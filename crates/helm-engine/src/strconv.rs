@@ -654,6 +654,15 @@ fn byte_char(v: u32) -> String {
     if v < 0x80 { char::from_u32(v).map(String::from).unwrap_or_default() } else { "\u{fffd}".into() }
 }
 
+/// Bytes as text, invalid UTF-8 replaced by U+FFFD; valid text (nearly always) is checked by
+/// the standard library's fast path and copied once.
+pub(crate) fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -527,7 +527,7 @@ fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>)
         if f.name.starts_with("crds/")
             && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
         {
-            out.push((format!("{full_path}/{}", f.name), String::from_utf8_lossy(&f.data).into_owned()));
+            out.push((format!("{full_path}/{}", f.name), crate::strconv::text_of(&f.data)));
         }
     }
     for d in &chart.dependencies {

@@ -298,9 +298,9 @@ impl GoObject for Files {
         let arg = args.first().and_then(Val::as_str).unwrap_or("");
         match name {
             "GetBytes" => Ok(Val::Bytes(self.entries.get(arg).cloned().unwrap_or_default())),
-            "Get" => Ok(Val::str(
-                self.entries.get(arg).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default(),
-            )),
+            "Get" => {
+                Ok(Val::str(self.entries.get(arg).map(|b| crate::strconv::text_of(b)).unwrap_or_default()))
+            }
             "Glob" => Ok(Val::Obj(Rc::new(self.glob(arg)))),
             "AsConfig" => Ok(Val::str(self.as_config(false))),
             "AsSecrets" => Ok(Val::str(self.as_config(true))),
@@ -344,7 +344,7 @@ impl Files {
         let mut map = BTreeMap::new();
         for (k, v) in &self.entries {
             let base = k.rsplit('/').next().unwrap_or(k).to_string();
-            let text = if secrets { base64_encode(v) } else { String::from_utf8_lossy(v).into_owned() };
+            let text = if secrets { base64_encode(v) } else { crate::strconv::text_of(v) };
             map.insert(base, Val::str(text));
         }
         crate::funcs::helm::to_yaml_text(&Val::typed_map(crate::template::value::MapKind::Str, map))
@@ -355,7 +355,7 @@ impl Files {
         let Some(bytes) = self.entries.get(path) else {
             return Ok(Val::typed_list(SliceKind::Str, Vec::new()));
         };
-        let text = String::from_utf8_lossy(bytes).into_owned();
+        let text = crate::strconv::text_of(bytes);
         if text.is_empty() {
             // Helm indexes the last byte of the contents, which panics on an empty file.
             return Err("runtime error: index out of range [-1]".into());
