@@ -473,6 +473,33 @@ const ANNOTATIONS: &[(&str, FormCheck)] = &[
     ("writeOnly", Json::is_boolean),
 ];
 
+/// Keywords the validator evaluates (in some draft) and the walk does not.
+const UNEVALUATED: &[&str] = &[
+    "$anchor",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "$vocabulary",
+    "additionalItems",
+    "contains",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "discriminator",
+    "id",
+    "maxContains",
+    "minContains",
+    "multipleOf",
+    "patternProperties",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+];
+
 impl<'s> JsonSchema<'s> {
     /// The schema `root`, read by the rules of `draft`; `None` unless every node of it holds
     /// only keywords the walk evaluates (or annotations), in the form the meta-schema asks
@@ -583,8 +610,9 @@ impl<'s> JsonSchema<'s> {
             }
             other => match ANNOTATIONS.binary_search_by(|(name, _)| (*name).cmp(other)) {
                 Ok(found) => (ANNOTATIONS[found].1)(value),
-                // Extensions, which validators ignore.
-                Err(_) => other.starts_with("x-"),
+                // Validators ignore keywords no draft defines (Bitnami's `form` and `hidden`,
+                // OpenAPI's `x-` extensions).
+                Err(_) => UNEVALUATED.binary_search(&other).is_err(),
             },
         }
     }
@@ -772,7 +800,7 @@ mod tests {
         "properties": {
             "a": {"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 3}]},
             "b": {"oneOf": [{"type": "number"}, {"type": "integer"}]},
-            "s": {"not": {"const": "x"}, "title": "s", "x-note": 1},
+            "s": {"not": {"const": "x"}, "title": "s", "x-note": 1, "form": true, "sliderMax": 3},
             "n": {"if": {"type": "number"}, "then": {"minimum": 1}, "else": {"type": "string"}},
             "c": {"$ref": "#/$defs/c", "maxProperties": 1},
             "list": {"items": {"$ref": "#"}, "maxItems": 2}
@@ -901,10 +929,18 @@ mod tests {
     }
 
     #[test]
+    fn keyword_lists_are_sorted() {
+        assert!(ANNOTATIONS.is_sorted_by_key(|(name, _)| *name));
+        assert!(UNEVALUATED.is_sorted());
+    }
+
+    #[test]
     fn schemas_the_walk_cannot_read_whole_are_left_to_the_validator() {
         for schema in [
             r#"{"properties": {"a": {"pattern": "(unclosed"}}}"#,
             r#"{"properties": {"a": {"patternProperties": {}}}}"#,
+            r#"{"properties": {"a": {"multipleOf": 2}}}"#,
+            r#"{"properties": {"a": {"unevaluatedProperties": false}}}"#,
             r#"{"properties": {"a": {"title": 5}}}"#,
             r##"{"properties": {"a": {"$ref": "other.json#/x"}}}"##,
             r#"{"properties": {"a": {"$id": "inner", "type": "string"}}}"#,
