@@ -167,7 +167,7 @@ fn slice(_: &crate::template::exec::CallCtx<'_>, a: &[Val]) -> R {
             if n == 0 {
                 return Ok(Val::Nil);
             }
-            return Ok(Val::Bytes(std::rc::Rc::new(b[start..end].to_vec())));
+            return Ok(Val::Bytes(std::sync::Arc::new(b[start..end].to_vec())));
         }
         other => {
             return Err(GoError::msg(format!(

@@ -5,6 +5,7 @@
 //! archives, as in Helm.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use super::chart::LoadedChartFile;
 use crate::strconv::quote;
@@ -89,7 +90,7 @@ pub(crate) fn load_archive_files(data: &[u8]) -> Result<Vec<LoadedChartFile>, Ar
         if data.starts_with(b"\xEF\xBB\xBF") {
             data.drain(..3);
         }
-        files.push(LoadedChartFile { name, data });
+        files.push(LoadedChartFile { name, data: Arc::new(data) });
     }
     if files.is_empty() {
         return Err(ArchiveError::Empty);

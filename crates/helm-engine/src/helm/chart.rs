@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::ignore::IgnoreRules;
 use super::{go_string, json_kind};
@@ -15,8 +16,9 @@ use crate::value::{Map, Value};
 pub(crate) struct LoadedChartFile {
     /// Path relative to the chart, with `/`.
     pub(crate) name: String,
-    /// Contents (a leading UTF-8 BOM removed).
-    pub(crate) data: Vec<u8>,
+    /// Contents (a leading UTF-8 BOM removed), shared: the renderer works on a copy of the
+    /// chart, and the files need not be copied with it.
+    pub(crate) data: Arc<Vec<u8>>,
 }
 
 /// A maintainer in Chart.yaml.
@@ -100,7 +102,7 @@ pub struct Chart {
     /// values.yaml (all documents merged).
     pub(crate) values: Map,
     /// values.schema.json, if present.
-    pub(crate) schema: Option<Vec<u8>>,
+    pub(crate) schema: Option<Arc<Vec<u8>>>,
     /// Files under `templates/`.
     pub(crate) templates: Vec<LoadedChartFile>,
     /// Every other file (what `.Files` shows).
@@ -338,7 +340,7 @@ impl Walk {
             if data.starts_with(b"\xEF\xBB\xBF") {
                 data.drain(..3);
             }
-            self.files.push(LoadedChartFile { name: rel, data });
+            self.files.push(LoadedChartFile { name: rel, data: Arc::new(data) });
         }
         Ok(())
     }

@@ -635,8 +635,7 @@ fn all_templates(
             None => Val::typed_map(MapKind::Values, BTreeMap::new()),
         }
     };
-    let files =
-        Files { entries: chart.files.iter().map(|f| (f.name.clone(), Rc::new(f.data.clone()))).collect() };
+    let files = Files { entries: chart.files.iter().map(|f| (f.name.clone(), f.data.clone())).collect() };
     let subcharts = Val::map(BTreeMap::new());
     let next = Val::typed_map(
         MapKind::Values,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::glob::Glob;
 use crate::template::fmt::format_value;
@@ -66,7 +67,7 @@ impl BuildInfo {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Files {
     /// Contents by path relative to the chart.
-    pub entries: BTreeMap<String, Rc<Vec<u8>>>,
+    pub entries: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
 const SIG_NONE: Sig = Sig::fixed(&[]);

@@ -66,12 +66,14 @@ pub(crate) enum Node {
         /// The pipeline.
         pipe: Pipe,
     },
+    // The larger variants are boxed: a `Node` is as large as its largest variant, and most
+    // nodes are text and actions.
     /// `{{if}}`
-    If(Branch),
+    If(Box<Branch>),
     /// `{{range}}`
-    Range(Branch),
+    Range(Box<Branch>),
     /// `{{with}}`
-    With(Branch),
+    With(Box<Branch>),
     /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place).
     Template {
         /// Offset of the name.
@@ -79,7 +81,7 @@ pub(crate) enum Node {
         /// The template's name.
         name: String,
         /// The data, if given.
-        pipe: Option<Pipe>,
+        pipe: Option<Box<Pipe>>,
     },
     /// `{{break}}`
     Break {
@@ -215,8 +217,8 @@ pub(crate) enum Arg {
     Number {
         /// Offset.
         pos: usize,
-        /// The number.
-        num: Number,
+        /// The number (boxed: it is larger than every other operand).
+        num: Box<Number>,
     },
     /// A string literal.
     Str {
@@ -346,5 +348,18 @@ impl Display for Arg {
             Arg::Str { quoted, .. } => f.write_str(quoted),
             Arg::Pipe(p) => write!(f, "{p}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template of a few hundred kilobytes parses into tens of thousands of nodes and
+    /// operands; their size is most of the parse trees' memory.
+    #[test]
+    fn nodes_and_operands_stay_small() {
+        assert!(size_of::<Node>() <= 80, "{}", size_of::<Node>());
+        assert!(size_of::<Arg>() <= 48, "{}", size_of::<Arg>());
     }
 }

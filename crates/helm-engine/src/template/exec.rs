@@ -335,7 +335,7 @@ impl<'a> State<'a> {
             Node::If(b) => return self.walk_if_or_with(false, dot, b),
             Node::With(b) => return self.walk_if_or_with(true, dot, b),
             Node::Range(b) => return self.walk_range(dot, node, b),
-            Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_ref())?,
+            Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_deref())?,
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),
         }

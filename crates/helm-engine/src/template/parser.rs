@@ -334,9 +334,9 @@ impl<'a> Parser<'a> {
             }
             let branch = Branch { pos: pipe.pos, pipe, list, else_list };
             Ok(match context {
-                "if" => Node::If(branch),
-                "range" => Node::Range(branch),
-                _ => Node::With(branch),
+                "if" => Node::If(Box::new(branch)),
+                "range" => Node::Range(Box::new(branch)),
+                _ => Node::With(Box::new(branch)),
             })
         })();
         self.vars.truncate(vars_mark);
@@ -368,7 +368,7 @@ impl<'a> Parser<'a> {
         let tree =
             Tree { name: name.clone(), parse_name: self.parse_name.clone(), text: self.text.clone(), root };
         self.add(tree)?;
-        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
+        Ok(Node::Template { pos: token.pos, name, pipe: Some(Box::new(pipe)) })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -380,7 +380,7 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(context, Kind::RightDelim)?);
         }
-        Ok(Node::Template { pos: token.pos, name, pipe })
+        Ok(Node::Template { pos: token.pos, name, pipe: pipe.map(Box::new) })
     }
 
     fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
@@ -540,7 +540,7 @@ impl<'a> Parser<'a> {
             Kind::Bool => Arg::Bool { pos, val: &*token.val == "true" },
             Kind::CharConstant | Kind::Complex | Kind::Number => {
                 let num = new_number(&token.val, token.kind).map_err(|e| self.errorf(e))?;
-                Arg::Number { pos, num }
+                Arg::Number { pos, num: Box::new(num) }
             }
             Kind::LeftParen => {
                 self.enter()?;

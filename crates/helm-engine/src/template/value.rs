@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::sig::Sig;
 use crate::value::{Map as PlainMap, Value};
@@ -86,7 +87,7 @@ pub(crate) enum Val {
     /// `string`
     Str(Rc<str>),
     /// `[]uint8`
-    Bytes(Rc<Vec<u8>>),
+    Bytes(Arc<Vec<u8>>),
     /// A slice.
     List(Rc<List>),
     /// A map.
@@ -375,7 +376,7 @@ impl Val {
                     data.entries.iter().map(|(k, v)| (k.clone(), v.deep_copy_depth(depth + 1))).collect();
                 Val::typed_map(data.kind, entries)
             }
-            Val::Bytes(b) => Val::Bytes(Rc::new(b.as_ref().clone())),
+            Val::Bytes(b) => Val::Bytes(Arc::new(b.as_ref().clone())),
             other => other.clone(),
         }
     }
