@@ -1,13 +1,14 @@
 //! A quick yes or no: do the values satisfy `values.schema.json`? Compiling the schema into a
 //! full validator costs more than everything else `render` does, and valid values (the common
 //! case) need no explanation; so the schema the chart ships is compiled by `build.rs` into
-//! static data (an array of nodes) and walked together with the values; its patterns are
-//! automata built with the binary (`crate::patterns`). When the answer is no, [`super::validate`] runs the
-//! full validator to say what is wrong and where.
+//! static data (an array of nodes) and walked together with the values by the engine's walk
+//! (`helm_engine::verdict`, which `template` uses for charts' own schemas); its patterns are
+//! automata built with the binary (`crate::patterns`). When the answer is not a sure yes,
+//! [`super::validate`] runs the full validator to say what is wrong and where.
 //!
-//! It understands the keywords the generated schema uses (listed in [`KEYWORDS`]; a test
-//! keeps the generated schema within them, and the build refuses any other) and agrees with
-//! the full validator on every values file of the test suite and on generated ones.
+//! The nodes hold the keywords the generated schema uses (listed in [`KEYWORDS`]; a test
+//! keeps the generated schema within them, and the build refuses any other), and the verdict
+//! agrees with the full validator on every values file of the test suite and on generated ones.
 
 use helm_engine::{
     Applicator, Bounds, Condition, Counts, Schema, Types, Value, Verdict, exact_number, verdict,
