@@ -531,7 +531,12 @@ impl<'s> JsonSchema<'s> {
     }
 
     fn get(&self, node: &'s Json, keyword: &str) -> Option<&'s Json> {
-        node.as_object().and_then(|object| object.get(keyword))
+        let object = node.as_object()?;
+        // Most schema nodes hold a few keywords: comparing them costs less than hashing.
+        if object.len() <= 8 {
+            return object.iter().find(|(name, _)| *name == keyword).map(|(_, value)| value);
+        }
+        object.get(keyword)
     }
 
     fn counts(&self, node: &'s Json, min: &str, max: &str) -> Counts {
