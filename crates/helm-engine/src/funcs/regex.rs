@@ -36,10 +36,83 @@ fn compile(expr: &str) -> Result<Regex, GoError> {
 }
 
 fn compile_uncached(expr: &str) -> Result<Regex, GoError> {
-    if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(expr) {
-        return Err(GoError::msg(go_syntax_error(expr, &e)));
+    let ast = regex_syntax::ast::parse::Parser::new()
+        .parse(expr)
+        .map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?;
+    Regex::new(&with_ascii_perl_classes(expr, &ast))
+        .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
+}
+
+/// `expr` with its Perl classes (`\d`, `\w`, `\s` and their negations) and word boundaries
+/// (`\b`, `\B`) spelled as Go reads them: ASCII only (`\s` is `[\t\n\f\r ]`, without the
+/// vertical tab), where the `regex` crate reads them as Unicode. Everything else keeps its
+/// Unicode meaning in both (`.`, `\pL`, case folding).
+fn with_ascii_perl_classes(expr: &str, ast: &regex_syntax::ast::Ast) -> String {
+    use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSetItem, Visitor};
+
+    /// The spans to replace, with their replacements, in the order found.
+    struct Spans(Vec<(usize, usize, &'static str)>);
+
+    fn perl(class: &ast::ClassPerl) -> &'static str {
+        match (&class.kind, class.negated) {
+            (ClassPerlKind::Digit, false) => "[0-9]",
+            (ClassPerlKind::Digit, true) => "[^0-9]",
+            (ClassPerlKind::Word, false) => "[0-9A-Za-z_]",
+            (ClassPerlKind::Word, true) => "[^0-9A-Za-z_]",
+            (ClassPerlKind::Space, false) => r"[\t\n\f\r ]",
+            (ClassPerlKind::Space, true) => r"[^\t\n\f\r ]",
+        }
     }
-    Regex::new(expr).map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
+
+    impl Visitor for Spans {
+        type Output = Vec<(usize, usize, &'static str)>;
+        type Err = std::convert::Infallible;
+
+        fn finish(self) -> Result<Self::Output, Self::Err> {
+            Ok(self.0)
+        }
+
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), Self::Err> {
+            match ast {
+                Ast::ClassPerl(class) => {
+                    self.0.push((class.span.start.offset, class.span.end.offset, perl(class)))
+                }
+                Ast::Assertion(assertion) => {
+                    let ascii = match assertion.kind {
+                        ast::AssertionKind::WordBoundary => r"(?-u:\b)",
+                        ast::AssertionKind::NotWordBoundary => r"(?-u:\B)",
+                        _ => return Ok(()),
+                    };
+                    self.0.push((assertion.span.start.offset, assertion.span.end.offset, ascii));
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+
+        fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), Self::Err> {
+            // Inside brackets the class is nested: `[\w-]` becomes `[[0-9A-Za-z_]-]`.
+            if let ClassSetItem::Perl(class) = item {
+                self.0.push((class.span.start.offset, class.span.end.offset, perl(class)));
+            }
+            Ok(())
+        }
+    }
+
+    let Ok(mut spans) = ast::visit(ast, Spans(Vec::new()));
+    if spans.is_empty() {
+        return expr.to_string();
+    }
+    spans.sort_by_key(|(start, ..)| *start);
+    let mut out = String::with_capacity(expr.len() + 16 * spans.len());
+    let mut at = 0;
+    for (start, end, replacement) in spans {
+        out.push_str(&expr[at..start]);
+        out.push_str(replacement);
+        at = end;
+    }
+    out.push_str(&expr[at..]);
+    out
 }
 
 fn rust_detail(e: &regex::Error) -> String {
@@ -154,5 +227,23 @@ fn backquote(s: &str) -> String {
         format!("`{s}`")
     } else {
         crate::strconv::quote(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ascii(expr: &str) -> String {
+        with_ascii_perl_classes(expr, &regex_syntax::ast::parse::Parser::new().parse(expr).unwrap())
+    }
+
+    #[test]
+    fn perl_classes_and_word_boundaries_are_spelled_in_ascii() {
+        assert_eq!(ascii(r"a\d+\W"), r"a[0-9]+[^0-9A-Za-z_]");
+        assert_eq!(ascii(r"[\w-]\s\S"), r"[[0-9A-Za-z_]-][\t\n\f\r ][^\t\n\f\r ]");
+        assert_eq!(ascii(r"\bx\B"), r"(?-u:\b)x(?-u:\B)");
+        assert_eq!(ascii(r"\pL.[a-z]"), r"\pL.[a-z]", "other classes keep their meaning");
+        assert!(compile(r"^[\d]\b$").is_ok());
     }
 }
