@@ -894,6 +894,85 @@ mod tests {
         }
     }
 
+    /// The workspace's own chart (a 400 KB schema of Kubernetes types) with each example's
+    /// values merged over its defaults, as `template` checks them.
+    fn chart_out_cases() -> (Json, Vec<Value>) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let chart = super::super::chart::load_chart(&root.join("chart-out")).expect("chart-out loads");
+        let schema =
+            serde_json::from_slice(chart.schema.as_deref().expect("chart-out has a schema")).unwrap();
+        let mut cases = Vec::new();
+        for entry in std::fs::read_dir(root.join("values-examples")).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let (user, _) =
+                super::super::values::load_values_file("values", &bytes, &mut Vec::new()).unwrap();
+            let merged = super::super::coalesce::coalesce_values(
+                user,
+                &chart.values,
+                super::super::coalesce::NullRule::Delete,
+            );
+            cases.push(Value::Map(merged));
+        }
+        assert!(cases.len() >= 5);
+        (schema, cases)
+    }
+
+    #[test]
+    fn every_example_is_valid_for_chart_out_without_the_validator() {
+        let (schema, cases) = chart_out_cases();
+        let quick =
+            JsonSchema::new(&schema, jsonschema::Draft::Draft7).expect("chart-out's schema is read whole");
+        for values in &cases {
+            assert_eq!(verdict(&quick, values), Verdict::Valid);
+        }
+    }
+
+    /// The examples with one value replaced (a wrong type, a bad text, a removed map), at
+    /// places the schema constrains: the verdict, when it gives one, is the validator's.
+    fn damaged(values: &Value, at: usize, with: Value) -> Value {
+        fn walk(value: &mut Value, at: &mut usize, with: &Value) -> bool {
+            if *at == 0 {
+                *value = with.clone();
+                return true;
+            }
+            *at -= 1;
+            match value {
+                Value::Map(map) => map.values_mut().any(|v| walk(v, at, with)),
+                Value::List(items) => items.iter_mut().any(|v| walk(v, at, with)),
+                _ => false,
+            }
+        }
+        let mut copy = values.clone();
+        let mut at = at;
+        walk(&mut copy, &mut at, &with);
+        copy
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn damaged_examples_get_the_validators_verdict(
+            which in 0..8usize,
+            at in 1..400usize,
+            with in prop_oneof![6 => scalar(), 1 => Just(Value::List(vec![])), 1 => Just(Value::Map(Map::default()))],
+        ) {
+            thread_local! {
+                static CASES: (Json, Vec<Value>) = chart_out_cases();
+            }
+            CASES.with(|(schema, cases)| {
+                let values = damaged(&cases[which % cases.len()], at, with);
+                let quick = JsonSchema::new(schema, jsonschema::Draft::Draft7).unwrap();
+                let full = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(schema).unwrap();
+                match verdict(&quick, &values) {
+                    Verdict::Valid => prop_assert!(full.is_valid(&values.to_json())),
+                    Verdict::Invalid => prop_assert!(!full.is_valid(&values.to_json())),
+                    Verdict::Unsure => {}
+                }
+                Ok(())
+            })?;
+        }
+    }
+
     fn check(schema: &str, value: &str) -> Verdict {
         let schema: Json = serde_json::from_str(schema).unwrap();
         let value = Value::from_json(&serde_json::from_str(value).unwrap(), true);
