@@ -1,5 +1,7 @@
 //! Sprig's regular expression functions (Go's RE2 syntax, which the `regex` crate shares).
 
+use std::rc::Rc;
+
 use regex::Regex;
 
 use crate::template::error::GoError;
@@ -16,12 +18,14 @@ thread_local! {
     /// Patterns compiled on this (rendering) thread. Charts call the same few patterns
     /// again for every object (Bitnami's `common` library does), and compiling one costs
     /// far more than matching it.
-    static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Regex>> =
+    // Shared, not cloned: a clone of a `Regex` gets a pool of search caches of its own, which
+    // is built again on its first search (most of a `regexReplaceAll` call).
+    static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Rc<Regex>>> =
         std::cell::RefCell::default();
 }
 
 /// Compiles like Go's `regexp.Compile`, with Go's error texts for the common mistakes.
-fn compile(expr: &str) -> Result<Regex, GoError> {
+fn compile(expr: &str) -> Result<Rc<Regex>, GoError> {
     if let Some(re) = COMPILED.with_borrow(|cache| cache.get(expr).cloned()) {
         return Ok(re);
     }
@@ -35,11 +39,12 @@ fn compile(expr: &str) -> Result<Regex, GoError> {
     Ok(re)
 }
 
-fn compile_uncached(expr: &str) -> Result<Regex, GoError> {
+fn compile_uncached(expr: &str) -> Result<Rc<Regex>, GoError> {
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(expr)
         .map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?;
     Regex::new(&with_ascii_perl_classes(expr, &ast))
+        .map(Rc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
 }
 
@@ -149,7 +154,7 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
 }
 
 /// `MustCompile` panics with the expression quoted.
-fn must_compile(expr: &str) -> Result<Regex, GoError> {
+fn must_compile(expr: &str) -> Result<Rc<Regex>, GoError> {
     compile(expr).map_err(|e| GoError::msg(format!("regexp: Compile({}): {e}", backquote(expr))))
 }
 
@@ -186,7 +191,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("regexQuoteMeta", Sig::fixed(&[Ty::Str]), |_, a| Ok(Val::str(regex::escape(arg_str(a, 0)))));
 }
 
-fn find_all(re: Regex, s: &str, n: i64) -> R {
+fn find_all(re: Rc<Regex>, s: &str, n: i64) -> R {
     let limit = if n < 0 { usize::MAX } else { n as usize };
     let found: Vec<&str> = re.find_iter(s).take(limit).map(|m| m.as_str()).collect();
     // Go returns a nil slice when nothing matches.
@@ -194,7 +199,7 @@ fn find_all(re: Regex, s: &str, n: i64) -> R {
 }
 
 /// Go's `Regexp.Split`.
-fn split(re: Regex, s: &str, n: i64) -> R {
+fn split(re: Rc<Regex>, s: &str, n: i64) -> R {
     if n == 0 {
         return Ok(Val::nil_list(SliceKind::Str));
     }
