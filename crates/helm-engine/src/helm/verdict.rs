@@ -898,18 +898,17 @@ mod tests {
     /// values merged over its defaults, as `template` checks them.
     fn chart_out_cases() -> (Json, Vec<Value>) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let chart = super::super::chart::load_chart(&root.join("chart-out")).expect("chart-out loads");
+        let chart = crate::helm::chart::load_chart(&root.join("chart-out")).expect("chart-out loads");
         let schema =
             serde_json::from_slice(chart.schema.as_deref().expect("chart-out has a schema")).unwrap();
         let mut cases = Vec::new();
         for entry in std::fs::read_dir(root.join("values-examples")).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let (user, _) =
-                super::super::values::load_values_file("values", &bytes, &mut Vec::new()).unwrap();
-            let merged = super::super::coalesce::coalesce_values(
+            let (user, _) = crate::helm::values::load_values_file("values", &bytes, &mut Vec::new()).unwrap();
+            let merged = crate::helm::coalesce::coalesce_values(
                 user,
                 &chart.values,
-                super::super::coalesce::NullRule::Delete,
+                crate::helm::coalesce::NullRule::Delete,
             );
             cases.push(Value::Map(merged));
         }
