@@ -22,9 +22,10 @@ use super::output::{
 };
 use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
+use crate::template::ast::Tree;
 use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
-use crate::template::parser::parse;
+use crate::template::parser::{ParseError, parse};
 use crate::template::value::{MapKind, Val};
 
 /// The inputs of `helm template` besides the chart and the values.
@@ -255,7 +256,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 templates.insert(
                     name.to_string(),
                     Renderable {
-                        text: text.to_string(),
+                        text: std::borrow::Cow::Borrowed(text),
                         vals: Val::from_plain_map(data, MapKind::Values),
                         base_path: String::new(),
                     },
@@ -514,7 +515,7 @@ fn render_chart_templates(
             ("Values".to_string(), Val::from_plain_map(values, MapKind::Values)),
         ]),
     );
-    let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
+    let mut templates: BTreeMap<String, Renderable<'_>> = BTreeMap::new();
     all_templates(chart, &top, true, "", &mut templates);
     let env =
         FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
@@ -536,8 +537,9 @@ fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>)
 }
 
 /// A template with the values it renders with.
-struct Renderable {
-    text: String,
+struct Renderable<'a> {
+    /// The text, borrowed from the chart unless it had to be made valid UTF-8.
+    text: std::borrow::Cow<'a, str>,
     vals: Val,
     base_path: String,
 }
@@ -611,12 +613,12 @@ fn metadata_map(chart: &Chart, is_root: bool) -> Val {
 /// Helm's `recAllTpls`: builds each chart's render values (its own `.Values` scope, shared
 /// `.Release` and `.Capabilities`) and collects its templates under their full names.
 /// Returns the chart's values map (what its parent sees under `.Subcharts`).
-fn all_templates(
-    chart: &Chart,
+fn all_templates<'a>(
+    chart: &'a Chart,
     parent: &Val,
     is_root: bool,
     parent_path: &str,
-    out: &mut BTreeMap<String, Renderable>,
+    out: &mut BTreeMap<String, Renderable<'a>>,
 ) -> Val {
     let parent_entries = parent.map_entries().unwrap_or_default();
     let values = if is_root {
@@ -664,7 +666,7 @@ fn all_templates(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: crate::strconv::text_in(&t.data),
                 vals: next.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -685,16 +687,19 @@ fn parse_order(names: &[&String]) -> Vec<String> {
 
 /// Helm's `render`: one template set, every non-partial executed in parse order.
 fn render_templates(
-    templates: &BTreeMap<String, Renderable>,
+    templates: &BTreeMap<String, Renderable<'_>>,
     env: FuncEnv,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let funcs = Rc::new(crate::funcs::helm_functions(env));
     let names: Vec<&String> = templates.keys().collect();
     let keys = parse_order(&names);
+    let texts: Vec<(&str, &str)> = keys.iter().map(|name| (name.as_str(), &*templates[name].text)).collect();
+    let known = funcs.names();
     let mut set = TemplateSet::new("gotpl");
-    for name in &keys {
-        let r = &templates[name];
-        let trees = parse(name, &r.text, &|f| funcs.has(f)).map_err(|e| ChartRenderError::Parse {
+    // Every file is parsed (on two threads for a large chart) before the first error is
+    // reported: the error is that of the first file in parse order, as in helm.
+    for parsed in parse_all(&texts, &|f| known.contains(f)) {
+        let trees = parsed.map_err(|e| ChartRenderError::Parse {
             file: e.name.clone(),
             line: e.line,
             message: last_token(&e.message),
@@ -731,6 +736,50 @@ fn render_templates(
     }
     Ok(rendered)
 }
+
+/// Parses each (name, text) on its own: a file's parse depends on no other file. The
+/// second half of a large chart (by size) is parsed on a helper thread, which halves the
+/// longest step of rendering a chart such as Bitnami's, whose library chart `common` comes
+/// with every subchart.
+fn parse_all(
+    texts: &[(&str, &str)],
+    has_func: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Result<Vec<Tree>, ParseError>> {
+    let parse_each = |part: &[(&str, &str)]| {
+        part.iter().map(|(name, text)| parse(name, text, has_func)).collect::<Vec<_>>()
+    };
+    let total: usize = texts.iter().map(|(_, text)| text.len()).sum();
+    if texts.len() < 2 || total < PARALLEL_PARSE_FROM {
+        return parse_each(texts);
+    }
+    let mut first_bytes = 0;
+    let split = texts
+        .iter()
+        .position(|(_, text)| {
+            first_bytes += text.len();
+            first_bytes * 2 >= total
+        })
+        .map_or(texts.len(), |at| at + 1)
+        .min(texts.len() - 1);
+    let (first, second) = texts.split_at(split);
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .name("template-parse".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || parse_each(second));
+        let mut parsed = parse_each(first);
+        match helper.map(|handle| handle.join()) {
+            Ok(Ok(rest)) => parsed.extend(rest),
+            // No thread to be had, or it failed: parse the rest here.
+            _ => parsed.extend(parse_each(second)),
+        }
+        parsed
+    })
+}
+
+/// The size of template text from which it is parsed on two threads (about half a
+/// millisecond of parsing; starting a thread takes a few dozen microseconds).
+const PARALLEL_PARSE_FROM: usize = 48 * 1024;
 
 /// Helm keeps only the last `: `-separated part of a parse error's message.
 fn last_token(message: &str) -> String {
@@ -841,6 +890,50 @@ fn parse_trace(s: &str) -> Option<Trace> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Templates large enough to be parsed on two threads, with a broken one in each half.
+    fn large_texts(broken: &[usize]) -> Vec<(String, String)> {
+        (0..40)
+            .map(|i| {
+                let body: String = (0..40)
+                    .map(|j| format!("{{{{ define \"t{i}-{j}\" }}}}{{{{ .Values.a | default \"x\" | quote }}}}{{{{ end }}}}\n"))
+                    .collect();
+                let text = if broken.contains(&i) { format!("{body}{{{{ if }}}}") } else { body };
+                (format!("chart/templates/t{i:02}.yaml"), text)
+            })
+            .collect()
+    }
+
+    fn parse_on_one_thread(texts: &[(&str, &str)]) -> Vec<Result<Vec<Tree>, ParseError>> {
+        texts.iter().map(|(name, text)| parse(name, text, &|_| true)).collect()
+    }
+
+    #[test]
+    fn templates_parse_alike_on_two_threads_and_one() {
+        let owned = large_texts(&[3, 31]);
+        let texts: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() >= PARALLEL_PARSE_FROM);
+        let parallel = parse_all(&texts, &|_| true);
+        let sequential = parse_on_one_thread(&texts);
+        assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
+        let failed: Vec<usize> =
+            parallel.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
+        assert_eq!(failed, [3, 31]);
+    }
+
+    #[test]
+    fn the_first_broken_template_in_parse_order_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 1.0.0\n")
+            .unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        for (name, text) in large_texts(&[5, 30]) {
+            std::fs::write(dir.path().join(name.trim_start_matches("chart/")), text).unwrap();
+        }
+        let err = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap_err();
+        // Helm parses in reverse lexical order: t30 comes before t05.
+        assert!(err.to_string().contains("chart/templates/t30.yaml:41"), "{err}");
+    }
 
     #[test]
     fn kube_versions() {

@@ -3,7 +3,11 @@
 //! node the way Go's `String` methods do, which is what error messages quote after `at <`.
 
 use std::fmt::{self, Display, Write};
-use std::rc::Rc;
+use std::sync::Arc;
+
+/// A name or literal in a parsed template: most are short enough to be stored inline, and
+/// parsed trees can move between threads.
+pub(crate) type Name = smol_str::SmolStr;
 
 /// A parsed template: a file's body or one `define`/`block`.
 #[derive(Clone, Debug)]
@@ -11,9 +15,9 @@ pub(crate) struct Tree {
     /// The template's name (the file path, or the defined name).
     pub name: String,
     /// The name of what was parsed (the file path): error locations use it.
-    pub parse_name: Rc<str>,
+    pub parse_name: Arc<str>,
     /// The source text, for turning offsets into lines and columns.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
     /// The body.
     pub root: ListNode,
 }
@@ -57,7 +61,7 @@ pub(crate) enum Node {
         /// Offset.
         pos: usize,
         /// The text.
-        text: Rc<str>,
+        text: Arc<str>,
     },
     /// `{{ pipeline }}`
     Action {
@@ -79,7 +83,7 @@ pub(crate) enum Node {
         /// Offset of the name.
         pos: usize,
         /// The template's name.
-        name: String,
+        name: Name,
         /// The data, if given.
         pipe: Option<Box<Pipe>>,
     },
@@ -130,7 +134,7 @@ pub(crate) struct Pipe {
     /// `$x = ...` rather than `$x := ...`.
     pub is_assign: bool,
     /// The variables declared or assigned.
-    pub decl: Vec<String>,
+    pub decl: Vec<Name>,
     /// The commands, separated by `|`.
     pub cmds: Vec<Command>,
 }
@@ -171,7 +175,7 @@ pub(crate) enum Arg {
         /// Offset.
         pos: usize,
         /// The names after each dot.
-        idents: Vec<String>,
+        idents: Vec<Name>,
     },
     /// `(pipeline).A.B`
     Chain {
@@ -180,21 +184,21 @@ pub(crate) enum Arg {
         /// What the fields apply to.
         node: Box<Arg>,
         /// The field names.
-        fields: Vec<String>,
+        fields: Vec<Name>,
     },
     /// A function name.
     Ident {
         /// Offset.
         pos: usize,
         /// The name.
-        name: String,
+        name: Name,
     },
     /// `$x.A.B`
     Var {
         /// Offset.
         pos: usize,
         /// `$x` then the field names.
-        idents: Vec<String>,
+        idents: Vec<Name>,
     },
     /// `.`
     Dot {
@@ -224,10 +228,11 @@ pub(crate) enum Arg {
     Str {
         /// Offset.
         pos: usize,
-        /// The spelling, quotes included.
-        quoted: String,
+        /// The spelling, quotes included, when it is not the value in double quotes (a raw
+        /// string, or one with escapes): error messages quote the literal as written.
+        quoted: Option<Box<str>>,
         /// The value.
-        text: Rc<str>,
+        text: Name,
     },
     /// `(pipeline)`
     Pipe(Box<Pipe>),
@@ -345,7 +350,8 @@ impl Display for Arg {
             Arg::Nil { .. } => f.write_str("nil"),
             Arg::Bool { val, .. } => f.write_str(if *val { "true" } else { "false" }),
             Arg::Number { num, .. } => f.write_str(&num.text),
-            Arg::Str { quoted, .. } => f.write_str(quoted),
+            Arg::Str { quoted: Some(quoted), .. } => f.write_str(quoted),
+            Arg::Str { quoted: None, text, .. } => write!(f, "\"{text}\""),
             Arg::Pipe(p) => write!(f, "{p}"),
         }
     }

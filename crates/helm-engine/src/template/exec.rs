@@ -8,7 +8,7 @@ use foldhash::HashMap;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree};
+use super::ast::{Arg, Branch, Command, ListNode, Name, Node, Number, Pipe, Tree};
 use super::error::{ExecFailure, GoError, Location};
 use super::fmt::format_value;
 use super::funcs::{FuncDef, FuncTable};
@@ -561,7 +561,7 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Err(self.errorf("nil is not a command")),
             Arg::Number { num, .. } => self.ideal_constant(first, num),
-            Arg::Str { text, .. } => Ok(Ev::Val(Val::Str(text.clone()))),
+            Arg::Str { text, .. } => Ok(Ev::Val(Val::str(&**text))),
             _ => {
                 Err(self
                     .errorf(format!("can't evaluate command {}", crate::strconv::quote(&first.to_string()))))
@@ -594,7 +594,7 @@ impl<'a> State<'a> {
         dot: &Ev,
         chain: &'a Arg,
         node: &'a Arg,
-        fields: &'a [String],
+        fields: &'a [Name],
         args: Option<&'a [Arg]>,
         final_: Option<Ev>,
     ) -> EResult<Ev> {
@@ -613,7 +613,7 @@ impl<'a> State<'a> {
         &mut self,
         dot: &Ev,
         node: &'a Arg,
-        idents: &'a [String],
+        idents: &'a [Name],
         args: Option<&'a [Arg]>,
         final_: Option<Ev>,
     ) -> EResult<Ev> {
@@ -635,7 +635,7 @@ impl<'a> State<'a> {
         dot: &Ev,
         mut receiver: Ev,
         node: &'a Arg,
-        idents: &'a [String],
+        idents: &'a [Name],
         args: Option<&'a [Arg]>,
         final_: Option<Ev>,
     ) -> EResult<Ev> {
@@ -958,7 +958,7 @@ impl<'a> State<'a> {
                 _ => Err(self.errorf(format!("expected integer; found {arg}"))),
             },
             Ty::Str => match arg {
-                Arg::Str { text, .. } => Ok(Ev::Val(Val::Str(text.clone()))),
+                Arg::Str { text, .. } => Ok(Ev::Val(Val::str(&**text))),
                 _ => Err(self.errorf(format!("expected string; found {arg}"))),
             },
             // Go stores the literal into the unsigned type, keeping its low bits.
@@ -977,7 +977,7 @@ impl<'a> State<'a> {
             Arg::Bool { val, .. } => Ok(Ev::Val(Val::Bool(*val))),
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Number { num, .. } => self.ideal_constant(arg, num),
-            Arg::Str { text, .. } => Ok(Ev::Val(Val::Str(text.clone()))),
+            Arg::Str { text, .. } => Ok(Ev::Val(Val::str(&**text))),
             _ => Err(self.errorf(format!("can't handle assignment of {arg} to empty interface argument"))),
         }
     }

@@ -88,6 +88,22 @@ impl FuncTable {
     pub(crate) fn has(&self, name: &str) -> bool {
         self.map.contains_key(name)
     }
+
+    /// The names of the functions, apart from the table (which holds the library's state):
+    /// a parser on another thread asks them.
+    pub(crate) fn names(&self) -> FuncNames<'_> {
+        FuncNames(&self.map)
+    }
+}
+
+/// The names of a table's functions.
+pub(crate) struct FuncNames<'a>(&'a HashMap<&'static str, FuncDef>);
+
+impl FuncNames<'_> {
+    /// Whether a function called `name` exists.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
 }
 
 /// The string at argument `i` (arguments are checked, so a string parameter holds one).

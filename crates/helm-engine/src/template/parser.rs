@@ -2,9 +2,9 @@
 //! `block`, with Go's grammar, checks (undefined variables and functions, `break` outside
 //! `range`, ...) and error texts, including the line Go reports.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
-use super::ast::{Arg, Branch, Command, ListNode, Node, Number, Pipe, Tree, is_empty_tree};
+use super::ast::{Arg, Branch, Command, ListNode, Name, Node, Number, Pipe, Tree, is_empty_tree};
 use super::lexer::{Item, Kind, Lexer};
 use crate::strconv::{parse_float, parse_int, parse_uint, quote, unquote, unquote_char};
 
@@ -36,8 +36,8 @@ pub(crate) fn parse(
         lex: Lexer::new(text, !has_func("break"), !has_func("continue")),
         token: [eof_item(), eof_item(), eof_item()],
         peek_count: 0,
-        parse_name: Rc::from(name),
-        text: Rc::from(text),
+        parse_name: Arc::from(name),
+        text: Arc::from(text),
         has_func,
         trees: Vec::new(),
         vars: vec!["$".into()],
@@ -60,8 +60,8 @@ struct Parser<'a> {
     lex: Lexer<'a>,
     token: [Item<'a>; 3],
     peek_count: usize,
-    parse_name: Rc<str>,
-    text: Rc<str>,
+    parse_name: Arc<str>,
+    text: Arc<str>,
     has_func: &'a dyn Fn(&str) -> bool,
     trees: Vec<Tree>,
     vars: Vec<String>,
@@ -232,7 +232,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(&*token.val) })),
+            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Arc::from(&*token.val) })),
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -368,7 +368,7 @@ impl<'a> Parser<'a> {
         let tree =
             Tree { name: name.clone(), parse_name: self.parse_name.clone(), text: self.text.clone(), root };
         self.add(tree)?;
-        Ok(Node::Template { pos: token.pos, name, pipe: Some(Box::new(pipe)) })
+        Ok(Node::Template { pos: token.pos, name: name.into(), pipe: Some(Box::new(pipe)) })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -380,7 +380,7 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(context, Kind::RightDelim)?);
         }
-        Ok(Node::Template { pos: token.pos, name, pipe: pipe.map(Box::new) })
+        Ok(Node::Template { pos: token.pos, name: name.into(), pipe: pipe.map(Box::new) })
     }
 
     fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
@@ -398,12 +398,12 @@ impl<'a> Parser<'a> {
             if matches!(next.kind, Kind::Assign | Kind::Declare) {
                 pipe.is_assign = next.kind == Kind::Assign;
                 self.next_non_space();
-                pipe.decl.push(v.val.to_string());
+                pipe.decl.push(Name::new(&v.val));
                 self.vars.push(v.val.to_string());
                 break;
             } else if next.kind == Kind::Char && &*next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(v.val.to_string());
+                pipe.decl.push(Name::new(&v.val));
                 self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().kind {
@@ -497,7 +497,7 @@ impl<'a> Parser<'a> {
         let mut fields = Vec::new();
         while self.peek().kind == Kind::Field {
             let t = self.next();
-            fields.push(t.val[1..].to_string());
+            fields.push(Name::new(&t.val[1..]));
         }
         // Fields after a field or variable extend it; the node takes the position of the
         // first added field, as in Go.
@@ -525,7 +525,7 @@ impl<'a> Parser<'a> {
                 if !(self.has_func)(&token.val) {
                     return Err(self.errorf(format!("function {} not defined", quote(&token.val))));
                 }
-                Arg::Ident { pos, name: token.val.to_string() }
+                Arg::Ident { pos, name: Name::new(&token.val) }
             }
             Kind::Dot => Arg::Dot { pos },
             Kind::Nil => Arg::Nil { pos },
@@ -534,9 +534,9 @@ impl<'a> Parser<'a> {
                 if !self.vars.contains(&first) {
                     return Err(self.errorf(format!("undefined variable {}", quote(&first))));
                 }
-                Arg::Var { pos, idents: vec![token.val.to_string()] }
+                Arg::Var { pos, idents: vec![Name::new(&token.val)] }
             }
-            Kind::Field => Arg::Field { pos, idents: vec![token.val[1..].to_string()] },
+            Kind::Field => Arg::Field { pos, idents: vec![Name::new(&token.val[1..])] },
             Kind::Bool => Arg::Bool { pos, val: &*token.val == "true" },
             Kind::CharConstant | Kind::Complex | Kind::Number => {
                 let num = new_number(&token.val, token.kind).map_err(|e| self.errorf(e))?;
@@ -550,7 +550,8 @@ impl<'a> Parser<'a> {
             }
             Kind::String | Kind::RawString => {
                 let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
-                Arg::Str { pos, quoted: token.val.to_string(), text: Rc::from(text.as_str()) }
+                let plain = token.val.strip_prefix('"').and_then(|v| v.strip_suffix('"')) == Some(&*text);
+                Arg::Str { pos, quoted: (!plain).then(|| Box::from(&*token.val)), text: Name::new(text) }
             }
             _ => {
                 self.backup();
@@ -660,6 +661,13 @@ mod tests {
         let names: Vec<&str> = trees.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["x", "t"]);
         assert_eq!(trees[1].root.to_string(), "ab{{.A.B | printf \"%v\"}}");
+    }
+
+    #[test]
+    fn string_literals_print_as_written() {
+        let text = "{{ printf \"%v\" `raw\\n` \"tab\\t\" \"\" }}";
+        let trees = parse("t", text, &funcs).unwrap();
+        assert_eq!(trees[0].root.to_string(), "{{printf \"%v\" `raw\\n` \"tab\\t\" \"\"}}");
     }
 
     #[test]
