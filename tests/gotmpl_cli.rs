@@ -184,3 +184,54 @@ fn symbolic_links_in_a_chart_are_reported_on_standard_error() {
     assert!(stderr.starts_with("warning: found symbolic link in path: "), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("# Source: c/templates/link.yaml"));
 }
+
+/// A chart whose output is random (a password, a CA) and depends on the clock and zone.
+fn random_chart() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: r\nversion: 1.0.0\n").unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    let template = "\
+password: {{ randAlphaNum 16 | quote }}
+ca: {{ (genCA \"ca\" 365).Cert | b64enc | quote }}
+now: {{ now | date \"2006-01-02T15:04:05Z07:00\" | quote }}
+";
+    std::fs::write(dir.path().join("templates/t.yaml"), template).unwrap();
+    dir
+}
+
+#[test]
+fn a_random_seed_and_a_fixed_clock_give_the_same_output_twice() {
+    let chart = random_chart();
+    let chart = chart.path().display().to_string();
+    let fixed = ["--now", "2024-05-01T12:00:00Z", "--time-zone", "Asia/Tokyo"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = [chart.as_str()].into_iter().chain(extra.iter().copied()).collect();
+        let out = ours(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let seeded = [&["--random-seed", "review-1"][..], &fixed[..]].concat();
+    let first = run(&seeded);
+    assert_eq!(first, run(&seeded));
+    assert!(first.contains("now: \"2024-05-01T21:00:00+09:00\"\n"), "{first}");
+    let other_seed = [&["--random-seed", "review-2"][..], &fixed[..]].concat();
+    assert_ne!(first, run(&other_seed));
+    // Without a seed, the values come from the system's generator, as in helm.
+    assert_ne!(run(&fixed), run(&fixed));
+}
+
+#[test]
+fn a_clock_or_zone_that_cannot_be_read_is_refused() {
+    let chart = random_chart();
+    let chart = chart.path().display().to_string();
+    for (flags, message) in [
+        (["--now", "yesterday"], "error: --now: invalid time \"yesterday\""),
+        (["--time-zone", "Mars/Base"], "error: unknown time zone \"Mars/Base\""),
+    ] {
+        let args: Vec<&str> = [chart.as_str()].into_iter().chain(flags).collect();
+        let out = ours(&args);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}");
+        assert!(out.stdout.is_empty(), "{flags:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with(message), "{flags:?}");
+    }
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use helm_engine::{RenderOptions, load_chart, render_chart, render_text};
+use helm_engine::{RenderOptions, load_chart, parse_time, render_chart, render_text, seed_from_text};
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
 /// that change only what a cluster would store (`--description`, `--labels`,
@@ -82,6 +82,19 @@ pub struct TemplateArgs {
     /// them, not part of the output.
     #[arg(short = 'l', long = "labels", value_name = "KEY=VALUE")]
     pub labels: Vec<String>,
+    /// Not in helm: draw every random value (randAlphaNum, uuidv4, keys, certificates,
+    /// bcrypt salts) from a generator seeded with this text, so that the same chart, values
+    /// and seed give the same output. A seeded secret is only as secret as the seed.
+    #[arg(long = "random-seed", value_name = "TEXT")]
+    pub random_seed: Option<String>,
+    /// Not in helm: the time the clock reads (now, certificate validity, ago), as RFC 3339
+    /// (2024-05-01T12:00:00Z) or seconds since 1970.
+    #[arg(long = "now", value_name = "TIME")]
+    pub now: Option<String>,
+    /// Not in helm: the zone Go calls Local (date, now), an IANA name such as Europe/Berlin
+    /// or UTC; by default the system's.
+    #[arg(long = "time-zone", value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 /// The release name and the chart, decided from the arguments as `helm template` decides.
@@ -185,6 +198,10 @@ fn locate_chart(chart: &str) -> Result<PathBuf, CliError> {
 /// Runs `template`.
 pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     check_labels(&args.labels)?;
+    let now = match &args.now {
+        Some(text) => Some(parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}")))?),
+        None => None,
+    };
     let target = args.target()?;
     let chart_path = locate_chart(&target.chart)?;
     let user = args.values.read()?;
@@ -202,7 +219,9 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
         show_only: args.show_only.clone(),
-        ..Default::default()
+        seed: args.random_seed.as_deref().map(seed_from_text),
+        now,
+        time_zone: args.time_zone.clone(),
     };
     let mut rendered =
         render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
