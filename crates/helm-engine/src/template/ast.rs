@@ -37,6 +37,36 @@ impl Tree {
     }
 }
 
+/// A run of a template's text, kept as a range of the file's one copy: most nodes are text,
+/// and a copy of each doubled the memory of parsed templates.
+#[derive(Clone)]
+pub(crate) struct TextPart {
+    source: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl TextPart {
+    /// `source[start..end]`; the range lies on character boundaries of `source`.
+    pub(crate) fn new(source: &Arc<str>, start: usize, end: usize) -> TextPart {
+        debug_assert!(source.get(start..end).is_some());
+        TextPart { source: source.clone(), start, end }
+    }
+}
+
+impl std::ops::Deref for TextPart {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.source[self.start..self.end]
+    }
+}
+
+impl fmt::Debug for TextPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// Whether a body is empty in Go's sense (only blank text and comments), which decides
 /// whether a later definition of the same name replaces an earlier one.
 pub(crate) fn is_empty_tree(list: &ListNode) -> bool {
@@ -61,7 +91,7 @@ pub(crate) enum Node {
         /// Offset.
         pos: usize,
         /// The text.
-        text: Arc<str>,
+        text: TextPart,
     },
     /// `{{ pipeline }}`
     Action {

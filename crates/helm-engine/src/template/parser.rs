@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::ast::{Arg, Branch, Command, ListNode, Name, Node, Number, Pipe, Tree, is_empty_tree};
+use super::ast::{Arg, Branch, Command, ListNode, Name, Node, Number, Pipe, TextPart, Tree, is_empty_tree};
 use super::lexer::{Item, Kind, Lexer};
 use crate::strconv::{parse_float, parse_int, parse_uint, quote, unquote, unquote_char};
 
@@ -232,7 +232,12 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Arc::from(&*token.val) })),
+            Kind::Text => {
+                // A text token is the input from its offset on.
+                let text = TextPart::new(&self.text, token.pos, token.pos + token.val.len());
+                debug_assert_eq!(&*text, &*token.val);
+                Ok(Parsed::Node(Node::Text { pos: token.pos, text }))
+            }
             Kind::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
