@@ -390,10 +390,8 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
         match f.name.as_str() {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
             "values.yaml" => {
-                let mut warnings = Vec::new();
-                let (values, _) = super::values::load_values_file("values.yaml", &f.data, &mut warnings)
+                chart.values = super::values::load_chart_values(&f.data)
                     .map_err(|e| ChartLoadError::ValuesYaml(helm_values_error(e)))?;
-                chart.values = values;
             }
             "values.schema.json" => chart.schema = Some(f.data),
             "requirements.yaml" => {

@@ -229,11 +229,29 @@ pub(crate) fn load_values_file(
     bytes: &[u8],
     warnings: &mut Vec<String>,
 ) -> Result<(Map, Positions), ValuesInputError> {
+    load_values(name, bytes, warnings, load_yaml_documents)
+}
+
+/// A chart's own `values.yaml`, read as [`load_values_file`] reads a user's file but without
+/// noting where each value stands (nothing points the user to a chart's defaults).
+pub(crate) fn load_chart_values(bytes: &[u8]) -> Result<Map, ValuesInputError> {
+    let mut warnings = Vec::new();
+    let (values, _) =
+        load_values("values.yaml", bytes, &mut warnings, crate::yaml::load_yaml_documents_without_positions)?;
+    Ok(values)
+}
+
+fn load_values(
+    name: &str,
+    bytes: &[u8],
+    warnings: &mut Vec<String>,
+    read: fn(&str) -> Result<Vec<crate::yaml::YamlDocument>, crate::yaml::YamlError>,
+) -> Result<(Map, Positions), ValuesInputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ValuesInputError::NotUtf8 {
         name: name.to_string(),
         line: 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count(),
     })?;
-    let documents = load_yaml_documents(text).map_err(|e| ValuesInputError::Yaml {
+    let documents = read(text).map_err(|e| ValuesInputError::Yaml {
         name: name.to_string(),
         pos: e.pos,
         message: e.message,
@@ -328,5 +346,24 @@ mod tests {
         let err = load_values_file("v.yaml", b"a: 1\n\xff\n", &mut warnings).unwrap_err();
         assert_eq!(err.to_string(), "v.yaml: not valid UTF-8 text (invalid byte at line 2)");
         assert!(load_values_file("v.yaml", b"", &mut warnings).unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn a_charts_values_read_alike_without_positions() {
+        let text = b"a: 1
+b: &x {c: [1, 2.5, yes], d: null}
+e: *x
+b: 2
+---
+f: {g: h}
+<<: {i: j}
+";
+        let (with, positions) = load_values_file("values.yaml", text, &mut Vec::new()).unwrap();
+        assert!(positions.value(&KeyPath::from_dotted("f.g")).is_some());
+        let without = load_chart_values(text).unwrap();
+        assert_eq!(Value::Map(without).to_json(), Value::Map(with).to_json());
+        for (bad, message) in [(&b"- a\n"[..], "found a list"), (b"a: [\n", "did not find expected")] {
+            assert!(load_chart_values(bad).unwrap_err().to_string().contains(message), "{message}");
+        }
     }
 }
