@@ -285,3 +285,43 @@ fn a_directory_without_chart_yaml_is_refused_like_helm_4_refuses_it() {
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), format!("Error: {want}"));
     }
 }
+
+#[test]
+fn a_charts_values_error_comes_before_its_subcharts_errors_as_in_helm() {
+    // The parent's values.yaml is read beside its subcharts; its error must still win.
+    let cases: [(&str, Option<&str>, Option<&str>, &str); 3] = [
+        ("a: [\n", Some("b: {\n"), Some(CHART_YAML), "did not find expected node content"),
+        ("a: 1\n", Some("b: {\n"), Some(CHART_YAML), "error unpacking subchart"),
+        ("- a\n", None, None, "cannot unmarshal array"),
+    ];
+    for (parent_values, sub_values, sub_chart_yaml, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path().join("p");
+        write(&parent.join("Chart.yaml"), "apiVersion: v2\nname: p\nversion: 0.1.0\n");
+        write(&parent.join("values.yaml"), parent_values);
+        write(&parent.join("templates/cm.yaml"), TEMPLATE);
+        let sub = parent.join("charts/s");
+        write(&sub.join("templates/cm.yaml"), TEMPLATE);
+        if let Some(text) = sub_values {
+            write(&sub.join("values.yaml"), text);
+        }
+        if let Some(text) = sub_chart_yaml {
+            write(&sub.join("Chart.yaml"), text);
+        }
+        let result = ours(&parent);
+        let error = result.as_ref().expect_err(parent_values);
+        assert!(error.contains(want), "{parent_values:?}: {error}");
+        // Helm 3 words the start of a values error differently; the YAML problem is the same.
+        let strip = |helm: &str, text: &str| {
+            let text = text.replace(&dir.path().display().to_string(), "DIR");
+            if helm == "helm 3" { text.rsplit("JSON: ").next().unwrap_or(&text).to_string() } else { text }
+        };
+        for (helm, theirs) in theirs(&parent) {
+            assert_eq!(
+                theirs.map_err(|e| strip(helm, &e)),
+                Err(strip(helm, error)),
+                "{helm}: {parent_values:?}"
+            );
+        }
+    }
+}

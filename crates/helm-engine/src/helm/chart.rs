@@ -373,7 +373,88 @@ impl Walk {
 }
 
 /// Classifies in-memory files into a chart (Helm's `LoadFiles`).
+///
+/// Reading `values.yaml` is most of the cost of loading a chart; a chart with subcharts has
+/// its own read on a helper thread while the subcharts load. Errors come in the order of a
+/// load in sequence: once `values.yaml` has been met, its error comes before any later one.
 pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+    let beside_subcharts = files.iter().any(|f| f.name.starts_with("charts/"));
+    std::thread::scope(|scope| {
+        let mut values = PendingValues::None;
+        // An archive may hold `values.yaml` twice: the first one's error comes first.
+        let mut earlier_error = None;
+        let result = classify_files(files, |data| {
+            if let Err(e) = std::mem::replace(&mut values, PendingValues::None).finish() {
+                earlier_error.get_or_insert(e);
+            }
+            values = PendingValues::start(scope, data, beside_subcharts);
+        });
+        let values = values.finish();
+        if let Some(e) = earlier_error {
+            return Err(e);
+        }
+        match (result, values) {
+            (_, Err(values_error)) => Err(values_error),
+            (Err(e), Ok(_)) => Err(e),
+            (Ok(mut chart), Ok(map)) => {
+                if let Some(map) = map {
+                    chart.values = map;
+                }
+                Ok(chart)
+            }
+        }
+    })
+}
+
+/// A chart's `values.yaml` being read, here or on a helper thread.
+enum PendingValues<'scope> {
+    None,
+    Read(Result<Map, ChartLoadError>),
+    Reading(std::thread::ScopedJoinHandle<'scope, Result<Map, ChartLoadError>>, Arc<Vec<u8>>),
+}
+
+impl<'scope> PendingValues<'scope> {
+    fn start<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        data: Arc<Vec<u8>>,
+        on_a_thread: bool,
+    ) -> PendingValues<'scope> {
+        if on_a_thread {
+            let for_thread = data.clone();
+            let spawned = std::thread::Builder::new()
+                .name("chart-values".into())
+                .stack_size(super::engine::STACK_SIZE)
+                .spawn_scoped(scope, move || read_chart_values(&for_thread));
+            if let Ok(handle) = spawned {
+                return PendingValues::Reading(handle, data);
+            }
+        }
+        PendingValues::Read(read_chart_values(&data))
+    }
+
+    /// The values read (`None` when the chart has no `values.yaml`).
+    fn finish(self) -> Result<Option<Map>, ChartLoadError> {
+        match self {
+            PendingValues::None => Ok(None),
+            PendingValues::Read(result) => result.map(Some),
+            PendingValues::Reading(handle, data) => match handle.join() {
+                Ok(result) => result.map(Some),
+                // The thread failed: read here.
+                Err(_) => read_chart_values(&data).map(Some),
+            },
+        }
+    }
+}
+
+fn read_chart_values(data: &[u8]) -> Result<Map, ChartLoadError> {
+    super::values::load_chart_values(data).map_err(|e| ChartLoadError::ValuesYaml(helm_values_error(e)))
+}
+
+/// [`load_files`] apart from reading `values.yaml`, which is handed to `values_yaml`.
+fn classify_files(
+    files: Vec<LoadedChartFile>,
+    mut values_yaml: impl FnMut(Arc<Vec<u8>>),
+) -> Result<Chart, ChartLoadError> {
     let mut chart = Chart::default();
     let mut have_metadata = false;
     for f in &files {
@@ -389,10 +470,7 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
     for f in files {
         match f.name.as_str() {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
-            "values.yaml" => {
-                chart.values = super::values::load_chart_values(&f.data)
-                    .map_err(|e| ChartLoadError::ValuesYaml(helm_values_error(e)))?;
-            }
+            "values.yaml" => values_yaml(f.data),
             "values.schema.json" => chart.schema = Some(f.data),
             "requirements.yaml" => {
                 if chart.metadata.api_version == "v1" {

@@ -34,14 +34,24 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    /// The error in go-yaml's words: `yaml: line N: message`, without the line when the
-    /// problem is on the first line (go-yaml counts from 0 there and leaves it out) and for
-    /// the errors of go-yaml's reader, which never name one.
+    /// The error in go-yaml's words: `yaml: line N: message`. go-yaml counts lines from 0
+    /// and leaves out line 0; it adds one for the errors of its scanner but not for those of
+    /// its parser (`did not find expected ...`), which therefore name the line before the
+    /// problem. The errors of its reader never name a line.
     pub fn go_yaml_text(&self) -> String {
-        if self.pos.line > 1 && self.message != CONTROL_CHARACTERS {
-            format!("yaml: line {}: {}", self.pos.line, self.message)
+        // go-yaml's line, counted from 0.
+        let mark = self.pos.line.saturating_sub(1);
+        let line = if self.message == CONTROL_CHARACTERS || mark == 0 {
+            0
+        } else if self.message.starts_with("did not find expected") {
+            mark
         } else {
+            mark + 1
+        };
+        if line == 0 {
             format!("yaml: {}", self.message)
+        } else {
+            format!("yaml: line {line}: {}", self.message)
         }
     }
 }
@@ -967,6 +977,23 @@ mod tests {
         assert_eq!(first.value(&KeyPath::from_dotted("a")), Some(Pos { line: 1, col: 4 }));
         assert_eq!(first.value(&KeyPath::from_dotted("b")), Some(Pos { line: 3, col: 4 }));
         assert_eq!(first.value(&KeyPath::from_dotted("c").child_index(0)), Some(Pos { line: 4, col: 5 }));
+    }
+
+    #[test]
+    fn error_lines_are_counted_as_go_yaml_counts_them() {
+        // Recorded from helm 4 (a chart's values.yaml): the parser's errors name the line
+        // before the problem, the scanner's the line itself, and neither names line 1.
+        for (text, want) in [
+            ("a: [", "yaml: line 1: did not find expected node content"),
+            ("a: [\n\n", "yaml: line 2: did not find expected node content"),
+            ("a:\n  b: {\n  c: 1\n", "yaml: line 3: did not find expected ',' or '}'"),
+            ("x: 1\n- a\n", "yaml: line 1: did not find expected key"),
+            ("x:\n  - a\n  b: 1\n", "yaml: line 2: did not find expected '-' indicator"),
+            ("x: 1\n  y: 2\n", "yaml: line 2: mapping values are not allowed in this context"),
+            ("a: b: c\n", "yaml: mapping values are not allowed in this context"),
+        ] {
+            assert_eq!(load_yaml_documents(text).unwrap_err().go_yaml_text(), want, "{text:?}");
+        }
     }
 
     #[test]
