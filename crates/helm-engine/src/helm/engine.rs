@@ -25,7 +25,7 @@ use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::ast::Tree;
 use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
-use crate::template::parser::{ParseError, parse};
+use crate::template::parser::{ParseError, ParsedFile, parse_file};
 use crate::template::value::{MapKind, Val};
 
 /// The inputs of `helm template` besides the chart and the values.
@@ -698,7 +698,7 @@ fn render_templates(
     let mut set = TemplateSet::new("gotpl");
     // Every file is parsed (on two threads for a large chart) before the first error is
     // reported: the error is that of the first file in parse order, as in helm.
-    for parsed in parse_all(&texts, &|f| known.contains(f)) {
+    for parsed in parse_files(&texts, &|f| known.contains(f)) {
         let trees = parsed.map_err(|e| ChartRenderError::Parse {
             file: e.name.clone(),
             line: e.line,
@@ -737,17 +737,76 @@ fn render_templates(
     Ok(rendered)
 }
 
+/// Parses every (name, text) as [`parse_all`] does, each distinct text once. Bitnami's
+/// charts carry their library chart `common` in every subchart: the same files under other
+/// paths. A parse tree does not depend on the file's name, only the names in it do, so a file
+/// whose text was met before gets the earlier file's trees (shared) under its own name.
+fn parse_files(
+    texts: &[(&str, &str)],
+    has_func: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Result<Vec<Tree>, ParseError>> {
+    let mut first_with_text: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    // For each file, the earlier file with the same text, if any.
+    let earlier: Vec<Option<usize>> = texts
+        .iter()
+        .enumerate()
+        .map(|(at, (_, text))| match first_with_text.entry(text) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(at);
+                None
+            }
+        })
+        .collect();
+    let distinct: Vec<(&str, &str)> =
+        texts.iter().zip(&earlier).filter(|(_, e)| e.is_none()).map(|(t, _)| *t).collect();
+    let mut parsed = parse_all(&distinct, &|name, text| parse_file(name, text, has_func)).into_iter();
+    let mut out: Vec<Result<ParsedFile, ParseError>> = Vec::with_capacity(texts.len());
+    for (&(name, text), earlier) in texts.iter().zip(earlier) {
+        let result = match earlier {
+            None => parsed.next().unwrap_or_else(|| parse_file(name, text, has_func)),
+            Some(first) => match &out[first] {
+                Ok(file) => match renamed(file, texts[first].0, name) {
+                    Some(trees) => Ok(ParsedFile { trees, defines_itself: false }),
+                    None => parse_file(name, text, has_func),
+                },
+                // Errors name the file: parse again for this one's.
+                Err(_) => parse_file(name, text, has_func),
+            },
+        };
+        out.push(result);
+    }
+    out.into_iter().map(|file| file.map(|f| f.trees)).collect()
+}
+
+/// The trees parsed from file `from`, as parsing the same text as file `to` gives them; `None`
+/// when the text defines a template named like either file (then only parsing tells).
+fn renamed(file: &ParsedFile, from: &str, to: &str) -> Option<Vec<Tree>> {
+    let trees = &file.trees;
+    if file.defines_itself || trees.iter().any(|t| t.name == to) {
+        return None;
+    }
+    let parse_name: std::sync::Arc<str> = std::sync::Arc::from(to);
+    Some(
+        trees
+            .iter()
+            .map(|t| Tree {
+                name: if t.name == from { to.to_string() } else { t.name.clone() },
+                parse_name: parse_name.clone(),
+                text: t.text.clone(),
+                root: t.root.clone(),
+            })
+            .collect(),
+    )
+}
+
 /// Parses each (name, text) on its own: a file's parse depends on no other file. The
 /// second half of a large chart (by size) is parsed on a helper thread, which halves the
 /// longest step of rendering a chart such as Bitnami's, whose library chart `common` comes
 /// with every subchart.
-fn parse_all(
-    texts: &[(&str, &str)],
-    has_func: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<Result<Vec<Tree>, ParseError>> {
-    let parse_each = |part: &[(&str, &str)]| {
-        part.iter().map(|(name, text)| parse(name, text, has_func)).collect::<Vec<_>>()
-    };
+fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) -> R + Sync)) -> Vec<R> {
+    let parse_each =
+        |part: &[(&str, &str)]| part.iter().map(|(name, text)| parse_one(name, text)).collect::<Vec<_>>();
     let total: usize = texts.iter().map(|(_, text)| text.len()).sum();
     if texts.len() < 2 || total < PARALLEL_PARSE_FROM {
         return parse_each(texts);
@@ -890,6 +949,7 @@ fn parse_trace(s: &str) -> Option<Trace> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::parser::parse;
 
     /// Templates large enough to be parsed on two threads, with a broken one in each half.
     fn large_texts(broken: &[usize]) -> Vec<(String, String)> {
@@ -913,12 +973,38 @@ mod tests {
         let owned = large_texts(&[3, 31]);
         let texts: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
         assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() >= PARALLEL_PARSE_FROM);
-        let parallel = parse_all(&texts, &|_| true);
+        let parallel = parse_all(&texts, &|name, text| parse(name, text, &|_| true));
         let sequential = parse_on_one_thread(&texts);
         assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
         let failed: Vec<usize> =
             parallel.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
         assert_eq!(failed, [3, 31]);
+    }
+
+    #[test]
+    fn files_with_the_same_text_parse_once_and_keep_their_own_names() {
+        let body = "{{ define \"lib.name\" }}{{ .Values.a }}{{ end }}x: {{ fail \"no\" }}\n";
+        let own_name = "{{ define \"c/charts/b/templates/_x.tpl\" }}{{ end }}y\n";
+        let defines_f = "{{ define \"c/charts/f/templates/_y.tpl\" }}{{ end }}z\n";
+        let texts = [
+            ("c/charts/a/templates/_x.tpl", body),
+            ("c/charts/b/templates/_x.tpl", own_name),
+            ("c/charts/c/templates/_x.tpl", body),
+            ("c/charts/d/templates/_x.tpl", own_name),
+            ("c/charts/e/templates/_y.tpl", defines_f),
+            ("c/charts/f/templates/_y.tpl", defines_f),
+            ("c/templates/broken.yaml", "{{ if }}"),
+            ("c/templates/broken-too.yaml", "{{ if }}"),
+        ];
+        let once = parse_files(&texts, &|_| true);
+        let each: Vec<_> = texts.iter().map(|(name, text)| parse(name, text, &|_| true)).collect();
+        assert_eq!(format!("{once:?}"), format!("{each:?}"));
+        let shared = |at: usize| {
+            once[at].as_ref().unwrap().iter().find(|t| t.name == texts[at].0).unwrap().root.clone()
+        };
+        assert!(std::sync::Arc::ptr_eq(&shared(0), &shared(2)));
+        // A file defining a template named like another file with its text is parsed again.
+        assert!(!std::sync::Arc::ptr_eq(&shared(1), &shared(3)));
     }
 
     #[test]

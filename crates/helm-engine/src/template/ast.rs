@@ -18,8 +18,8 @@ pub(crate) struct Tree {
     pub parse_name: Arc<str>,
     /// The source text, for turning offsets into lines and columns.
     pub text: Arc<str>,
-    /// The body.
-    pub root: ListNode,
+    /// The body (shared by the trees of files with the same text).
+    pub root: Arc<ListNode>,
 }
 
 impl Tree {

@@ -32,6 +32,25 @@ pub(crate) fn parse(
     text: &str,
     has_func: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Tree>, ParseError> {
+    parse_file(name, text, has_func).map(|file| file.trees)
+}
+
+/// What [`parse_file`] found in a file.
+#[derive(Debug)]
+pub(crate) struct ParsedFile {
+    /// As [`parse`] returns them.
+    pub trees: Vec<Tree>,
+    /// The text defines a template named like the file itself (merged with the file's own
+    /// tree, by Go's rules, so the trees alone no longer tell).
+    pub defines_itself: bool,
+}
+
+/// [`parse`], telling also whether the text defines a template named like the file.
+pub(crate) fn parse_file(
+    name: &str,
+    text: &str,
+    has_func: &dyn Fn(&str) -> bool,
+) -> Result<ParsedFile, ParseError> {
     let mut p = Parser {
         lex: Lexer::new(text, !has_func("break"), !has_func("continue")),
         token: [eof_item(), eof_item(), eof_item()],
@@ -47,9 +66,15 @@ pub(crate) fn parse(
         tree_name: name.to_string(),
     };
     let root = p.parse_top()?;
-    let tree = Tree { name: name.to_string(), parse_name: p.parse_name.clone(), text: p.text.clone(), root };
+    let defines_itself = p.trees.iter().any(|t| t.name == name);
+    let tree = Tree {
+        name: name.to_string(),
+        parse_name: p.parse_name.clone(),
+        text: p.text.clone(),
+        root: Arc::new(root),
+    };
     p.add(tree)?;
-    Ok(p.trees)
+    Ok(ParsedFile { trees: p.trees, defines_itself })
 }
 
 fn eof_item() -> Item<'static> {
@@ -212,7 +237,8 @@ impl<'a> Parser<'a> {
             if let Parsed::Else = end {
                 return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
             }
-            let tree = Tree { name, parse_name: p.parse_name.clone(), text: p.text.clone(), root };
+            let tree =
+                Tree { name, parse_name: p.parse_name.clone(), text: p.text.clone(), root: Arc::new(root) };
             p.add(tree)
         })
     }
@@ -370,8 +396,12 @@ impl<'a> Parser<'a> {
         });
         self.depth -= 1;
         let root = body?;
-        let tree =
-            Tree { name: name.clone(), parse_name: self.parse_name.clone(), text: self.text.clone(), root };
+        let tree = Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root: Arc::new(root),
+        };
         self.add(tree)?;
         Ok(Node::Template { pos: token.pos, name: name.into(), pipe: Some(Box::new(pipe)) })
     }
