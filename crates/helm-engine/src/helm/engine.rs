@@ -802,8 +802,7 @@ fn renamed(file: &ParsedFile, from: &str, to: &str) -> Option<Vec<Tree>> {
 
 /// Parses each (name, text) on its own: a file's parse depends on no other file. The
 /// second half of a large chart (by size) is parsed on a helper thread, which halves the
-/// longest step of rendering a chart such as Bitnami's, whose library chart `common` comes
-/// with every subchart.
+/// longest step of rendering a large chart.
 fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) -> R + Sync)) -> Vec<R> {
     let parse_each =
         |part: &[(&str, &str)]| part.iter().map(|(name, text)| parse_one(name, text)).collect::<Vec<_>>();
