@@ -819,20 +819,7 @@ fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) ->
         })
         .map_or(texts.len(), |at| at + 1)
         .min(texts.len() - 1);
-    let (first, second) = texts.split_at(split);
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .name("template-parse".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || parse_each(second));
-        let mut parsed = parse_each(first);
-        match helper.map(|handle| handle.join()) {
-            Ok(Ok(rest)) => parsed.extend(rest),
-            // No thread to be had, or it failed: parse the rest here.
-            _ => parsed.extend(parse_each(second)),
-        }
-        parsed
-    })
+    super::halves::in_two_halves(texts, split, "template-parse", &parse_each)
 }
 
 /// The size of template text from which it is parsed on two threads (about half a

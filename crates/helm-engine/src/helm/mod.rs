@@ -8,6 +8,7 @@ pub(crate) mod coalesce;
 pub(crate) mod dependencies;
 pub(crate) mod engine;
 pub(crate) mod glob;
+pub(crate) mod halves;
 pub(crate) mod ignore;
 pub(crate) mod objects;
 pub(crate) mod output;

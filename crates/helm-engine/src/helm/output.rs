@@ -206,22 +206,7 @@ fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
     if documents.len() < 2 || bytes < PARALLEL_HEADS_FROM {
         return read_all(documents);
     }
-    let (first, second) = documents.split_at(documents.len() / 2);
-    std::thread::scope(|scope| {
-        // Dropping values nested thousands deep recurses: the helper gets the rendering
-        // thread's stack size.
-        let helper = std::thread::Builder::new()
-            .name("manifest-heads".into())
-            .stack_size(super::engine::STACK_SIZE)
-            .spawn_scoped(scope, || read_all(second));
-        let mut heads = read_all(first);
-        match helper.map(|handle| handle.join()) {
-            Ok(Ok(rest)) => heads.extend(rest),
-            // No thread to be had, or it failed: read the rest here.
-            _ => heads.extend(read_all(second)),
-        }
-        heads
-    })
+    super::halves::in_two_halves(documents, documents.len() / 2, "manifest-heads", &read_all)
 }
 
 /// The size of output from which its documents are read on two threads.
