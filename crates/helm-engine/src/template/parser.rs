@@ -63,7 +63,6 @@ pub(crate) fn parse_file(
         range_depth: 0,
         action_line: 0,
         depth: 0,
-        tree_name: name.to_string(),
     };
     let root = p.parse_top()?;
     let defines_itself = p.trees.iter().any(|t| t.name == name);
@@ -93,7 +92,6 @@ struct Parser<'a> {
     range_depth: usize,
     action_line: usize,
     depth: usize,
-    tree_name: String,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -210,28 +208,25 @@ impl<'a> Parser<'a> {
     }
 
     /// Runs `f` with fresh per-tree state (a definition has its own variables).
-    fn with_tree_state<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+    fn with_tree_state<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         let vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let range_depth = std::mem::replace(&mut self.range_depth, 0);
         let action_line = std::mem::replace(&mut self.action_line, 0);
-        let tree_name = std::mem::replace(&mut self.tree_name, name.to_string());
         let result = f(self);
         self.vars = vars;
         self.range_depth = range_depth;
         self.action_line = action_line;
-        self.tree_name = tree_name;
         result
     }
 
     fn parse_definition(&mut self) -> PResult<()> {
         let context = "define clause";
-        self.with_tree_state("definition", |p| {
+        self.with_tree_state(|p| {
             let name_tok = p.next_non_space();
             if !matches!(name_tok.kind, Kind::String | Kind::RawString) {
                 return Err(p.unexpected(&name_tok, context));
             }
             let name = unquote(&name_tok.val).map_err(|e| p.errorf(e))?;
-            p.tree_name = name.clone();
             p.expect(Kind::RightDelim, context)?;
             let (root, end) = p.item_list()?;
             if let Parsed::Else = end {
@@ -387,7 +382,7 @@ impl<'a> Parser<'a> {
         let name = self.parse_template_name(&token, context)?;
         let pipe = self.pipeline(context, Kind::RightDelim)?;
         self.enter()?;
-        let body = self.with_tree_state(&name.clone(), |p| {
+        let body = self.with_tree_state(|p| {
             let (root, end) = p.item_list()?;
             if let Parsed::Else = end {
                 return Err(p.errorf(format!("unexpected {{{{else}}}} in {context}")));
