@@ -108,11 +108,24 @@ impl Value {
         if dotted.is_empty() {
             return Some(self);
         }
-        // Walked key by key, without building a KeyPath: the wiring looks values up often.
-        dotted.split('.').try_fold(self, |current, key| match current {
-            Value::Map(m) => m.get(key),
-            _ => None,
-        })
+        // Walked key by key, without building a KeyPath: the wiring looks values up often
+        // (dots found with memchr: `str::split` on a char costs several times more here).
+        let mut current = self;
+        let mut rest = dotted;
+        loop {
+            let (key, more) = match memchr::memchr(b'.', rest.as_bytes()) {
+                Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
+                None => (rest, None),
+            };
+            current = match current {
+                Value::Map(m) => m.get(key)?,
+                _ => return None,
+            };
+            match more {
+                Some(next) => rest = next,
+                None => return Some(current),
+            }
+        }
     }
 
     /// Semantic equality: numbers compare by value whatever their variant, maps ignore order.
@@ -283,6 +296,23 @@ impl fmt::Display for KeyPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_lookups_split_at_every_dot() {
+        let text = "a: {b: {c: 1}, '': {d: 2}}\n'': {e: 3}\nf: 4\n";
+        let root = crate::yaml::load_yaml_documents(text).unwrap().remove(0).root.unwrap();
+        // What splitting at each dot and walking the keys gives, empty keys included.
+        let by_split = |dotted: &str| {
+            dotted.split('.').try_fold(&root, |current, key| match current {
+                Value::Map(m) => m.get(key),
+                _ => None,
+            })
+        };
+        for dotted in ["a.b.c", "a.b", "a..d", ".e", "f", "f.g", "a.b.c.d", "a.", "x", "a.b.", "..", "."] {
+            assert_eq!(root.get_dotted(dotted), by_split(dotted), "{dotted:?}");
+        }
+        assert_eq!(root.get_dotted(""), Some(&root));
+    }
 
     #[test]
     fn paths_print_like_users_write_them() {
