@@ -14,7 +14,7 @@ pub struct ValuesArgs {
     /// Values file; repeat or separate with commas, later files win; `-` reads standard input.
     #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
     pub values: Vec<String>,
-    /// Set a value (a.b=v, list[0]=v, {a,b} lists); integers, true/false and null are typed.
+    /// Set a value (`a.b=v`, `list[0]=v`, `{a,b}` lists); integers, true/false and null are typed.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Set a value that always stays a string.

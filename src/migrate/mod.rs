@@ -2,7 +2,7 @@
 //!
 //! The work is pure: official values (as helm reads them) in, our values and a report out.
 //! [`table`] says for every official setting where it goes or why it cannot; the generic pass
-//! here applies the one-to-one rules, and [`combine`] the decisions several settings make
+//! here applies the one-to-one rules, and `combine` the decisions several settings make
 //! together (how traffic arrives, the certificate, the database, the Secrets). The same table
 //! prints the mapping in `docs/migrate.md` ([`docs`]).
 

@@ -85,7 +85,7 @@ pub struct TrustVariable {
     /// `PROXY_PROTOCOL_993`).
     pub name: &'static str,
     pub per_port: bool,
-    /// Completes "<NAME> decides ...".
+    /// Completes "`<NAME>` decides ...".
     pub decides: &'static str,
     /// Where the setting belongs instead.
     pub instead: &'static str,

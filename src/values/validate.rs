@@ -19,7 +19,7 @@ use helm_engine::{KeyPath, Value};
 pub struct Problem {
     /// The key the problem is about.
     pub path: KeyPath,
-    /// What is wrong, completing "<path>: ...".
+    /// What is wrong, completing "`<path>`: ...".
     pub message: String,
     /// Whether the problem is with the key itself (unknown key) rather than its value.
     pub about_key: bool,
