@@ -38,7 +38,7 @@ impl Tree {
 }
 
 /// A run of a template's text, kept as a range of the file's one copy: most nodes are text,
-/// and a copy of each doubled the memory of parsed templates.
+/// and a copy of each cost an allocation per node.
 #[derive(Clone)]
 pub(crate) struct TextPart {
     source: Arc<str>,
