@@ -215,7 +215,8 @@ fn tpl_once(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
     let data = arg(a, 1);
     let funcs = ctx.rt.funcs.clone();
     let root = ctx.set.root.clone();
-    let trees = parse(&root, text, &|name| funcs.has(name)).map_err(|e| {
+    let known = funcs.names();
+    let trees = parse(&root, text, &|name| known.contains(name)).map_err(|e| {
         GoError::wrap(&format!("cannot parse template {}: ", quote(text)), GoError::msg(e.to_string()))
     })?;
     // The text's own tree runs even when an existing template of the same name is kept.

@@ -84,13 +84,8 @@ impl FuncTable {
         self.host.as_ref().and_then(|h| h.downcast_ref::<T>())
     }
 
-    /// Whether a function called `name` exists.
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.map.contains_key(name)
-    }
-
-    /// The names of the functions, apart from the table (which holds the library's state):
-    /// a parser on another thread asks them.
+    /// The names of the functions, apart from the table (which holds the library's state,
+    /// and so stays on its thread): what a parser asks, on any thread.
     pub(crate) fn names(&self) -> FuncNames<'_> {
         FuncNames(&self.map)
     }
