@@ -5,6 +5,7 @@
 //! outputs cannot drift.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::expr::{Cond, Expr, KeyPath, Seq};
 
@@ -46,10 +47,12 @@ pub enum Node {
     List(Vec<Part>),
     /// A map or list of the values as the user wrote it (affinity, tolerations, ...).
     Values(KeyPath),
-    /// The data of a ConfigMap: file name → content.
-    Data(Box<DataBlock>),
+    /// The data of a ConfigMap: file name → content. Shared: the same block also sits in the
+    /// checksum annotation of every pod that reads the ConfigMap (the shared environment's in
+    /// eight).
+    Data(Arc<DataBlock>),
     /// The SHA-256 of a ConfigMap's data, so that pods restart when it changes.
-    Checksum(Box<DataBlock>),
+    Checksum(Arc<DataBlock>),
 }
 
 /// A piece of a mapping or a sequence.

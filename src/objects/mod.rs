@@ -8,6 +8,8 @@ mod monitoring;
 mod network_policy;
 mod workload;
 
+use std::sync::{Arc, LazyLock};
+
 use crate::components::expr::{Cond, Expr, KeyPath};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
 use crate::components::{self, resolver, shared_env};
@@ -194,16 +196,20 @@ fn namespace() -> Object {
     )
 }
 
-/// The shared environment every Mailu container reads (`<release>-env`).
-pub(crate) fn env_block() -> DataBlock {
-    DataBlock {
-        name: "env".into(),
-        extra: None,
-        entries: shared_env::vars()
-            .into_iter()
-            .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
-            .collect(),
-    }
+/// The shared environment every Mailu container reads (`<release>-env`): built once, for its
+/// ConfigMap and the checksum annotation of every pod that reads it.
+pub(crate) fn env_block() -> Arc<DataBlock> {
+    static ENV: LazyLock<Arc<DataBlock>> = LazyLock::new(|| {
+        Arc::new(DataBlock {
+            name: "env".into(),
+            extra: None,
+            entries: shared_env::vars()
+                .into_iter()
+                .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
+                .collect(),
+        })
+    });
+    Arc::clone(&ENV)
 }
 
 fn env_config_map() -> Object {
@@ -217,23 +223,27 @@ fn env_config_map() -> Object {
                 entry("apiVersion", "v1"),
                 entry("kind", "ConfigMap"),
                 entry("metadata", metadata(Expr::object_name("env"), None)),
-                entry("data", Node::Data(Box::new(env_block()))),
+                entry("data", Node::Data(env_block())),
             ]),
         )
     }
 }
 
-/// The configuration of the resolver beside the components that need validated DNS.
-pub(crate) fn resolver_block() -> DataBlock {
-    DataBlock {
-        name: "resolver".into(),
-        extra: None,
-        entries: vec![DataEntry {
-            key: "unbound.conf".into(),
-            content: Content::File(resolver::configuration()),
-            when: Cond::Always,
-        }],
-    }
+/// The configuration of the resolver beside the components that need validated DNS: built
+/// once, for its ConfigMap and the checksum annotation of every pod that reads it.
+pub(crate) fn resolver_block() -> Arc<DataBlock> {
+    static RESOLVER: LazyLock<Arc<DataBlock>> = LazyLock::new(|| {
+        Arc::new(DataBlock {
+            name: "resolver".into(),
+            extra: None,
+            entries: vec![DataEntry {
+                key: "unbound.conf".into(),
+                content: Content::File(resolver::configuration()),
+                when: Cond::Always,
+            }],
+        })
+    });
+    Arc::clone(&RESOLVER)
 }
 
 fn resolver_config_map() -> Object {
@@ -245,7 +255,7 @@ fn resolver_config_map() -> Object {
             entry("apiVersion", "v1"),
             entry("kind", "ConfigMap"),
             entry("metadata", metadata(Expr::object_name("resolver"), None)),
-            entry("data", Node::Data(Box::new(resolver_block()))),
+            entry("data", Node::Data(resolver_block())),
         ]),
     )
 }

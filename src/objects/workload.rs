@@ -1,5 +1,7 @@
 //! A component's own objects: its ConfigMaps, claim, Service and Deployment.
 
+use std::sync::Arc;
+
 use crate::components::expr::{Cond, Expr, Seq};
 use crate::components::tree::{
     DataBlock, DataEntry, Node, Object, Part, entry, item, items, list, map, values,
@@ -11,19 +13,26 @@ use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
-    let mut objects: Vec<Object> = c.configs.iter().map(|config| config_map(c, config)).collect();
+    // Each block once, for its ConfigMap and for the checksums of the pods that read it.
+    let blocks: Vec<Arc<DataBlock>> = c.configs.iter().map(|config| Arc::new(config_block(config))).collect();
+    let mut objects: Vec<Object> = c
+        .configs
+        .iter()
+        .zip(&blocks)
+        .map(|(config, block)| config_map(c, config, Arc::clone(block)))
+        .collect();
     if !c.persistent.is_never() {
         objects.push(claim(c));
     }
     if !c.service.is_empty() {
         objects.push(service(c));
     }
-    objects.push(workload(c, Kind::Deployment));
+    objects.push(workload(c, Kind::Deployment, &blocks));
     if c.scalable {
         objects.push(disruption_budget(c));
     }
     if !c.daemon_set_when.is_never() {
-        objects.push(workload(c, Kind::DaemonSet));
+        objects.push(workload(c, Kind::DaemonSet, &blocks));
     }
     objects
 }
@@ -41,7 +50,7 @@ fn config_block(config: &ConfigFile) -> DataBlock {
     }
 }
 
-fn config_map(c: &Component, config: &ConfigFile) -> Object {
+fn config_map(c: &Component, config: &ConfigFile, block: Arc<DataBlock>) -> Object {
     let mut files: Vec<&str> = config.files.iter().map(|f| f.name).collect();
     if config.user_files.is_some() {
         files.push("the files of the values' overrides");
@@ -60,7 +69,7 @@ fn config_map(c: &Component, config: &ConfigFile) -> Object {
             entry("apiVersion", "v1"),
             entry("kind", "ConfigMap"),
             entry("metadata", metadata(Expr::object_name(config.suffix), Some(c.name))),
-            entry("data", Node::Data(Box::new(config_block(config)))),
+            entry("data", Node::Data(block)),
         ]),
     )
 }
@@ -184,25 +193,26 @@ enum Kind {
     DaemonSet,
 }
 
-fn workload(c: &Component, kind: Kind) -> Object {
+/// A component's pods; `config_blocks` are the data of its ConfigMaps, in the order of
+/// `c.configs`.
+fn workload(c: &Component, kind: Kind, config_blocks: &[Arc<DataBlock>]) -> Object {
     let mut annotations = Vec::new();
     if c.pod_settings {
         annotations.push(Part::Splice(c.key("podAnnotations")));
     }
     // Pods restart when a ConfigMap they read changes.
     if c.shared_env {
-        annotations.push(entry("checksum/env", Node::Checksum(Box::new(env_block()))));
+        annotations.push(entry("checksum/env", Node::Checksum(env_block())));
     }
-    for config in &c.configs {
+    for (config, block) in c.configs.iter().zip(config_blocks) {
         annotations.push(
-            entry(format!("checksum/{}", config.suffix), Node::Checksum(Box::new(config_block(config))))
+            entry(format!("checksum/{}", config.suffix), Node::Checksum(Arc::clone(block)))
                 .when(config.when.clone()),
         );
     }
     if c.validating_dns {
-        annotations.push(
-            entry("checksum/resolver", Node::Checksum(Box::new(resolver_block()))).when(resolver::enabled()),
-        );
+        annotations
+            .push(entry("checksum/resolver", Node::Checksum(resolver_block())).when(resolver::enabled()));
     }
     let template = entry(
         "template",
