@@ -160,13 +160,11 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
+/// Go's `isAlphaNumeric`: `_`, a letter (category L) or a decimal digit (Nd). Rust's
+/// `is_alphabetic` and `is_numeric` are wider (letter numbers like `Ⅷ`, spacing marks like
+/// the Devanagari `ा`), which Go's lexer calls bad characters.
 fn is_alnum(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_numeric() && is_unicode_digit(c)
-}
-
-/// Go's `unicode.IsDigit` is the decimal-number category; Rust's `is_numeric` is wider.
-fn is_unicode_digit(c: char) -> bool {
-    crate::go_unicode::is_digit(c)
+    c == '_' || crate::go_unicode::is_letter(c) || crate::go_unicode::is_digit(c)
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
