@@ -10,6 +10,7 @@ pub mod cli;
 pub mod components;
 pub mod diff;
 pub mod dns;
+pub mod eval;
 pub mod graph;
 pub mod migrate;
 pub mod objects;

@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use helm_engine::{RenderOptions, Value, load_chart, render_chart};
-use mailu_chart::components::expr::Ctx;
 use mailu_chart::components::front::PUBLIC_PORTS;
 use mailu_chart::dns;
+use mailu_chart::eval::Ctx;
 use mailu_chart::render::{Manifest, Release, values_tree};
 use mailu_chart::values::Values;
 

@@ -48,7 +48,7 @@ fn the_deployment_picture_is_current() {
     let values = mailu_chart::values::resolve(&common::user_values(&[&example], &[])).unwrap();
     let tree = mailu_chart::render::values_tree(&values);
     let release = mailu_chart::render::Release::default();
-    let ctx = mailu_chart::components::expr::Ctx::new(&tree, &release.name, &release.namespace);
+    let ctx = mailu_chart::eval::Ctx::new(&tree, &release.name, &release.namespace);
     let mermaid = mailu_chart::graph::mermaid(&mailu_chart::graph::build(&ctx));
     check_generated(
         "docs/deployment.md",

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use helm_engine::Value;
-use mailu_chart::components::expr::Ctx;
 use mailu_chart::components::network_policy::Peer;
+use mailu_chart::eval::Ctx;
 use mailu_chart::graph::{self, Graph, NodeKind};
 use mailu_chart::render::{Manifest, Release, values_tree};
 

@@ -3,6 +3,7 @@
 //! `templates/`, embedded in the binary) write the chart's own files around them: `Chart.yaml`,
 //! `values.yaml`, `README.md`, `NOTES.txt` and `_helpers.tpl`.
 
+mod go;
 mod notes;
 mod print;
 mod values_yaml;
@@ -85,7 +86,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         .collect();
     let env = environment();
     let images: Vec<ImageCtx> =
-        objects::default_images().into_iter().map(|(name, image)| ImageCtx { name, image }).collect();
+        default_images().into_iter().map(|(name, image)| ImageCtx { name, image }).collect();
     let common = minijinja::context! {
         generator => generator(),
         version => env!("CARGO_PKG_VERSION"),
@@ -134,6 +135,13 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         }
     }
     lines.join(&format!("\n{indent}"))
+}
+
+/// The default image of every component (for the chart's Artifact Hub annotations).
+fn default_images() -> Vec<(&'static str, String)> {
+    let values = helm_engine::Value::Map(crate::values::defaults_tree());
+    let ctx = crate::eval::Ctx::new(&values, "mailu", "mailu");
+    crate::components::all().iter().map(|c| (c.name, c.image().eval(&ctx))).collect()
 }
 
 #[cfg(test)]

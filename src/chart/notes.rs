@@ -1,7 +1,8 @@
 //! The DNS part of the chart's `NOTES.txt`: the zone file lines of [`crate::dns`] printed as
 //! Go template text, so that `helm install` shows the records `mailu-chart dns` prints.
 
-use crate::components::expr::{Expr, unparen};
+use super::go::unparen;
+use crate::components::expr::Expr;
 use crate::dns::{self, Line};
 
 /// How far the notes indent the records.

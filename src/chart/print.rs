@@ -10,7 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::components::expr::{Cond, Expr, unparen};
+use super::go::unparen;
+use crate::components::expr::{Cond, Expr};
 use crate::components::tree::{Content, DataBlock, Node, Object, Part, Presence};
 use helm_engine::Value;
 use helm_engine::go_quote as quote;

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::render::ReleaseArgs;
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::components::expr::Ctx;
 use crate::dns;
+use crate::eval::Ctx;
 use crate::render::values_tree;
 
 #[derive(Debug, Args)]

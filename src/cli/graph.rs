@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::render::ReleaseArgs;
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::components::expr::Ctx;
+use crate::eval::Ctx;
 use crate::graph;
 use crate::render::values_tree;
 

@@ -11,8 +11,9 @@
 
 use helm_engine::Value;
 
-use crate::components::expr::{Cond, Ctx, Expr, Seq};
+use crate::components::expr::{Cond, Expr, Seq};
 use crate::components::front::{PUBLIC_PORTS, mail_via, web_via};
+use crate::eval::Ctx;
 
 /// The time to live of every record, in seconds (as on Mailu's DNS page).
 pub const TTL: u32 = 600;

@@ -8,10 +8,10 @@ mod dot;
 mod mermaid;
 mod svg;
 
-use crate::components::expr::Ctx;
 use crate::components::front::{self, PUBLIC_PORTS};
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use crate::components::{self, Component};
+use crate::eval::Ctx;
 
 pub use dot::dot;
 pub use mermaid::mermaid;

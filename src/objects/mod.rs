@@ -260,13 +260,6 @@ fn resolver_config_map() -> Object {
     )
 }
 
-/// The default image of every component (for the chart's Artifact Hub annotations).
-pub fn default_images() -> Vec<(&'static str, String)> {
-    let values = helm_engine::Value::Map(crate::values::defaults_tree());
-    let ctx = crate::components::expr::Ctx::new(&values, "mailu", "mailu");
-    components::all().iter().map(|c| (c.name, c.image().eval(&ctx))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::components::expr::Ctx;
 use crate::components::tree::{Content, DataBlock, Node, Part, Presence};
+use crate::eval::Ctx;
 use helm_engine::{KeyOrder, to_yaml};
 use helm_engine::{Map, Value};
 

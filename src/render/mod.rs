@@ -5,7 +5,7 @@
 mod evaluate;
 pub mod output;
 
-use crate::components::expr::Ctx;
+use crate::eval::Ctx;
 use crate::objects;
 use crate::values::Values;
 use helm_engine::Value;
