@@ -113,7 +113,7 @@ pub(super) fn unparen(go: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::components::expr::{Cond, Expr, Seq};
+    use crate::components::expr::{Cond, Expr, Seq, Shared};
     use crate::eval::Ctx;
     use helm_engine::Value;
 
@@ -179,10 +179,10 @@ mod tests {
             Expr::ObjectName("front".into()),
             Expr::ServiceFqdn("admin"),
             Expr::Namespace,
-            Expr::Concat(vec![Expr::lit("a:"), Expr::Key("text".into()), Expr::Num("two".into())]),
-            Expr::OrElse(Box::new(Expr::Key("empty".into())), Box::new(Expr::lit("fallback"))),
-            Expr::OrElse(Box::new(Expr::Key("text".into())), Box::new(Expr::lit("fallback"))),
-            Expr::Quoted(Box::new(Expr::lit("say \"hi\"\n"))),
+            Expr::concat(vec![Expr::lit("a:"), Expr::Key("text".into()), Expr::Num("two".into())]),
+            Expr::OrElse(Shared::new(Expr::Key("empty".into())), Shared::new(Expr::lit("fallback"))),
+            Expr::OrElse(Shared::new(Expr::Key("text".into())), Shared::new(Expr::lit("fallback"))),
+            Expr::Quoted(Shared::new(Expr::lit("say \"hi\"\n"))),
         ]);
         let mut conds: Vec<Cond> = vec![Cond::Always, Cond::Never];
         for key in keys.iter().chain(&["list", "noList", "map", "noMap"]) {
@@ -197,30 +197,30 @@ mod tests {
             Cond::Equals("text".into(), "other"),
             Cond::Contains("text".into(), "example"),
             Cond::Contains("text".into(), "nope"),
-            Cond::NotEmpty(Box::new(Expr::Key("empty".into()))),
-            Cond::NotEmpty(Box::new(Expr::Key("text".into()))),
-            Cond::HasItems(Box::new(Seq::Key("list".into()))),
-            Cond::HasItems(Box::new(Seq::Key("noList".into()))),
-            Cond::HasItems(Box::new(Seq::Unique(Box::new(Seq::Append(
-                Box::new(Seq::Key("noList".into())),
-                Box::new(Expr::lit("x")),
+            Cond::NotEmpty(Shared::new(Expr::Key("empty".into()))),
+            Cond::NotEmpty(Shared::new(Expr::Key("text".into()))),
+            Cond::HasItems(Shared::new(Seq::Key("list".into()))),
+            Cond::HasItems(Shared::new(Seq::Key("noList".into()))),
+            Cond::HasItems(Shared::new(Seq::Unique(Shared::new(Seq::Append(
+                Shared::new(Seq::Key("noList".into())),
+                Shared::new(Expr::lit("x")),
             ))))),
             Cond::AtLeast("two".into(), 2),
             Cond::AtLeast("two".into(), 3),
             Cond::AtLeast("whole".into(), 3),
-            Cond::Matches(Box::new(Expr::Key("text".into())), "^mail\\."),
-            Cond::Matches(Box::new(Expr::Key("text".into())), "^smtp\\."),
-            Cond::Not(Box::new(Cond::Flag("yes".into()))),
-            Cond::All(vec![Cond::Flag("yes".into()), Cond::Flag("no".into())]),
-            Cond::All(vec![Cond::Flag("yes".into()), Cond::Present("list".into())]),
-            Cond::Any(vec![Cond::Flag("no".into()), Cond::Present("noMap".into())]),
-            Cond::Any(vec![Cond::Flag("no".into()), Cond::Present("map".into())]),
+            Cond::Matches(Shared::new(Expr::Key("text".into())), "^mail\\."),
+            Cond::Matches(Shared::new(Expr::Key("text".into())), "^smtp\\."),
+            Cond::Not(Shared::new(Cond::Flag("yes".into()))),
+            Cond::all(vec![Cond::Flag("yes".into()), Cond::Flag("no".into())]),
+            Cond::all(vec![Cond::Flag("yes".into()), Cond::Present("list".into())]),
+            Cond::any(vec![Cond::Flag("no".into()), Cond::Present("noMap".into())]),
+            Cond::any(vec![Cond::Flag("no".into()), Cond::Present("map".into())]),
         ]);
         for cond in &conds {
             exprs.push(Expr::Choose(
-                Box::new(cond.clone()),
-                Box::new(Expr::lit("true")),
-                Box::new(Expr::lit("false")),
+                Shared::new(cond.clone()),
+                Shared::new(Expr::lit("true")),
+                Shared::new(Expr::lit("false")),
             ));
         }
         let mut checked = 0;

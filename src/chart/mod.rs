@@ -82,7 +82,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
     let mut printer = Printer::default();
     let mut files: Vec<ExportFile> = objects::all()
         .iter()
-        .map(|object| ExportFile { path: object.path.clone(), content: printer.object(object) })
+        .map(|object| ExportFile { path: object.path.to_string(), content: printer.object(object) })
         .collect();
     let env = environment();
     let images: Vec<ImageCtx> =
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn every_object_has_a_template_of_its_own() {
         let objects = objects::all();
-        let mut paths: Vec<&str> = objects.iter().map(|o| o.path.as_str()).collect();
+        let mut paths: Vec<&str> = objects.iter().map(|o| &*o.path).collect();
         paths.sort_unstable();
         let count = paths.len();
         paths.dedup();

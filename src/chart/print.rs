@@ -57,7 +57,7 @@ impl Printer {
     /// The whole template of an object.
     pub fn object(&mut self, object: &Object) -> String {
         let mut out = String::new();
-        for check in &object.checks {
+        for check in object.checks.iter() {
             line(&mut out, 0, &format!("{{{{- if not {} }}}}", check.holds.to_go()));
             line(&mut out, 0, &format!("{{{{- fail {} }}}}", check.message.to_go()));
             line(&mut out, 0, "{{- end }}");
@@ -149,7 +149,7 @@ impl Printer {
                 line(out, indent, "{{- end }}");
             }
             Part::Include(name, fragment) => {
-                let Node::Map(fragment_parts) = fragment.as_ref() else {
+                let Node::Map(fragment_parts) = &**fragment else {
                     panic!("{name}: a fragment is a map");
                 };
                 let mut body = String::new();
@@ -299,7 +299,7 @@ impl Printer {
                 ),
             );
         }
-        for entry in &block.entries {
+        for entry in block.entries.iter() {
             let value = match &entry.content {
                 Content::Static { file, text } => {
                     self.files.insert(file.to_string(), text.to_string());
@@ -345,8 +345,13 @@ mod tests {
 
     /// What helm makes of a printed template, rendered with no values.
     fn rendered(body: Node) -> helm_engine::Value {
-        let object =
-            Object { path: "t.yaml".into(), when: Cond::Always, about: String::new(), checks: vec![], body };
+        let object = Object {
+            path: "t.yaml".into(),
+            when: Cond::Always,
+            about: "".into(),
+            checks: Vec::new().into(),
+            body,
+        };
         let text = Printer::default().object(&object);
         let yaml = helm_engine::render_text("t", &text, &helm_engine::Map::default()).unwrap();
         helm_engine::load_yaml_documents(&yaml).unwrap().remove(0).root.unwrap()
@@ -355,12 +360,18 @@ mod tests {
     #[test]
     fn empty_and_full_collections_as_list_items() {
         let item = |node| Part::Item(node, Presence::Always);
-        let full = Node::Map(vec![Part::Entry("a".into(), Node::Int(1), Presence::Always)]);
-        let body = Node::Map(vec![Part::Entry(
-            "items".into(),
-            Node::List(vec![item(Node::Map(vec![])), item(Node::List(vec![])), item(full)]),
-            Presence::Always,
-        )]);
+        let full = Node::Map(vec![Part::Entry("a".into(), Node::Int(1), Presence::Always)].into());
+        let body = Node::Map(
+            vec![Part::Entry(
+                "items".into(),
+                Node::List(
+                    vec![item(Node::Map(Vec::new().into())), item(Node::List(Vec::new().into())), item(full)]
+                        .into(),
+                ),
+                Presence::Always,
+            )]
+            .into(),
+        );
         let expected =
             helm_engine::load_yaml_documents("items:\n- {}\n- []\n- a: 1\n").unwrap().remove(0).root;
         assert_eq!(Some(rendered(body)), expected);

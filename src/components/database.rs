@@ -26,7 +26,7 @@ pub fn host_and_port() -> Expr {
     SERVERS.iter().rev().fold(Expr::lit(""), |otherwise, (kind, block)| {
         Expr::choose(
             Cond::equals("database.type", kind),
-            Expr::Concat(vec![
+            Expr::concat(vec![
                 Expr::key(format!("{block}.host")),
                 Expr::lit(":"),
                 Expr::num(format!("{block}.port")),

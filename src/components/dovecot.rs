@@ -67,7 +67,7 @@ metric mail_delivery {
 
 /// `/overrides/dovecot.conf`, included at the end of Mailu's configuration.
 fn overrides() -> Expr {
-    Expr::Concat(vec![
+    Expr::concat(vec![
         // FRONT_ADDRESS names dovecot itself (for LMTP), which does not speak SMTP; sieve
         // redirects and vacation replies go straight to postfix instead.
         Expr::lit("# Sieve redirects and vacation replies are sent through postfix.\n"),

@@ -33,7 +33,7 @@ pub fn component() -> Component {
 
 /// The whole dovecot.conf of the relay.
 fn config() -> Expr {
-    Expr::Concat(vec![
+    Expr::concat(vec![
         Expr::lit(
             "# Relay-only submission for webmail. Only webmail can connect (NetworkPolicy); it\n\
              # accepts the webmail session's user without a password and relays to postfix's\n\

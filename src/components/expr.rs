@@ -4,9 +4,62 @@
 //! template code, so both outputs are computed from one description.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// A dotted path into the values, like `admin.persistence.size`.
 pub type KeyPath = Cow<'static, str>;
+
+/// The items of a list in the wiring: data in the program (the wiring is built when the
+/// program is, see `build.rs`), or built at run time (by the build and by tests).
+pub type List<T> = Cow<'static, [T]>;
+
+/// One part of a tree that holds another: data in the program, or built at run time and
+/// shared (the data of a ConfigMap sits in the ConfigMap and in its pods' checksums).
+pub enum Shared<T: 'static> {
+    Static(&'static T),
+    Built(Arc<T>),
+}
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared::Built(Arc::new(value))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Shared::Static(value) => value,
+            Shared::Built(value) => value,
+        }
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Shared::Static(value) => Shared::Static(value),
+            Shared::Built(value) => Shared::Built(Arc::clone(value)),
+        }
+    }
+}
+
+/// Equal when the parts are, wherever they are kept.
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
 
 /// A text computed from the values.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,13 +92,13 @@ pub enum Expr {
     /// A key of the element being iterated over, when the elements are maps.
     Field(&'static str),
     /// The parts, one after the other.
-    Concat(Vec<Expr>),
+    Concat(List<Expr>),
     /// The first part unless it is empty, else the second.
-    OrElse(Box<Expr>, Box<Expr>),
+    OrElse(Shared<Expr>, Shared<Expr>),
     /// One of two texts, by a condition.
-    Choose(Box<Cond>, Box<Expr>, Box<Expr>),
+    Choose(Shared<Cond>, Shared<Expr>, Shared<Expr>),
     /// The text in Go's double-quoted form (`%q`), for messages.
-    Quoted(Box<Expr>),
+    Quoted(Shared<Expr>),
 }
 
 impl Expr {
@@ -69,12 +122,16 @@ impl Expr {
         Expr::ObjectName(component.into())
     }
 
+    pub fn concat(parts: Vec<Expr>) -> Expr {
+        Expr::Concat(parts.into())
+    }
+
     pub fn choose(cond: Cond, then: Expr, otherwise: Expr) -> Expr {
-        Expr::Choose(Box::new(cond), Box::new(then), Box::new(otherwise))
+        Expr::Choose(Shared::new(cond), Shared::new(then), Shared::new(otherwise))
     }
 
     pub fn or_else(first: Expr, fallback: Expr) -> Expr {
-        Expr::OrElse(Box::new(first), Box::new(fallback))
+        Expr::OrElse(Shared::new(first), Shared::new(fallback))
     }
 
     /// Every values key the expression reads, for checking them against the model.
@@ -118,23 +175,31 @@ pub enum Cond {
     /// A string key equals a text.
     Equals(KeyPath, &'static str),
     /// A text is not empty.
-    NotEmpty(Box<Expr>),
+    NotEmpty(Shared<Expr>),
     /// A string key contains a text.
     Contains(KeyPath, &'static str),
     /// A map or list key has entries (a missing or null key has none).
     Present(KeyPath),
     /// A list of texts has elements.
-    HasItems(Box<Seq>),
+    HasItems(Shared<Seq>),
     /// An integer key is at least a number.
     AtLeast(KeyPath, i64),
     /// A text matches a regular expression (the syntax both Go and Rust accept).
-    Matches(Box<Expr>, &'static str),
-    Not(Box<Cond>),
-    All(Vec<Cond>),
-    Any(Vec<Cond>),
+    Matches(Shared<Expr>, &'static str),
+    Not(Shared<Cond>),
+    All(List<Cond>),
+    Any(List<Cond>),
 }
 
 impl Cond {
+    pub fn all(conds: Vec<Cond>) -> Cond {
+        Cond::All(conds.into())
+    }
+
+    pub fn any(conds: Vec<Cond>) -> Cond {
+        Cond::Any(conds.into())
+    }
+
     pub fn flag(path: impl Into<KeyPath>) -> Cond {
         Cond::Flag(path.into())
     }
@@ -145,7 +210,7 @@ impl Cond {
 
     /// A string key is not empty.
     pub fn is_set(path: impl Into<KeyPath>) -> Cond {
-        Cond::NotEmpty(Box::new(Expr::key(path)))
+        Cond::NotEmpty(Shared::new(Expr::key(path)))
     }
 
     pub fn present(path: impl Into<KeyPath>) -> Cond {
@@ -160,8 +225,8 @@ impl Cond {
         match cond {
             Cond::Always => Cond::Never,
             Cond::Never => Cond::Always,
-            Cond::Not(inner) => *inner,
-            other => Cond::Not(Box::new(other)),
+            Cond::Not(inner) => (*inner).clone(),
+            other => Cond::Not(Shared::new(other)),
         }
     }
 
@@ -171,10 +236,10 @@ impl Cond {
             (Cond::Always, c) | (c, Cond::Always) => c,
             (Cond::Never, _) | (_, Cond::Never) => Cond::Never,
             (Cond::All(mut a), c) => {
-                a.push(c);
+                a.to_mut().push(c);
                 Cond::All(a)
             }
-            (a, b) => Cond::All(vec![a, b]),
+            (a, b) => Cond::all(vec![a, b]),
         }
     }
 
@@ -184,18 +249,18 @@ impl Cond {
             (Cond::Always, _) | (_, Cond::Always) => Cond::Always,
             (Cond::Never, c) | (c, Cond::Never) => c,
             (Cond::Any(mut a), Cond::Any(b)) => {
-                a.extend(b);
+                a.to_mut().extend(b.into_owned());
                 Cond::Any(a)
             }
             (Cond::Any(mut a), c) => {
-                a.push(c);
+                a.to_mut().push(c);
                 Cond::Any(a)
             }
             (a, Cond::Any(mut b)) => {
-                b.insert(0, a);
+                b.to_mut().insert(0, a);
                 Cond::Any(b)
             }
-            (a, b) => Cond::Any(vec![a, b]),
+            (a, b) => Cond::any(vec![a, b]),
         }
     }
 
@@ -232,9 +297,9 @@ pub enum Seq {
     /// A list key.
     Key(KeyPath),
     /// A list with one more text at the end.
-    Append(Box<Seq>, Box<Expr>),
+    Append(Shared<Seq>, Shared<Expr>),
     /// A list without repeated texts (the first of each kept).
-    Unique(Box<Seq>),
+    Unique(Shared<Seq>),
 }
 
 impl Seq {
@@ -243,11 +308,11 @@ impl Seq {
     }
 
     pub fn append(self, last: Expr) -> Seq {
-        Seq::Append(Box::new(self), Box::new(last))
+        Seq::Append(Shared::new(self), Shared::new(last))
     }
 
     pub fn unique(self) -> Seq {
-        Seq::Unique(Box::new(self))
+        Seq::Unique(Shared::new(self))
     }
 
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {

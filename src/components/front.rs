@@ -184,7 +184,7 @@ fn port_list(fixed: &[i32], optional: &[(i32, Cond)]) -> Expr {
             if fixed.is_empty() && parts.len() == 1 { format!("{number}") } else { format!(",{number}") };
         parts.push(Expr::choose(cond.clone(), Expr::owned(item), Expr::lit("")));
     }
-    Expr::Concat(parts)
+    Expr::concat(parts)
 }
 
 /// Mailu's `PORTS`: the ports front opens. 587, 995, 143 and 110 only when published (admin

@@ -43,7 +43,7 @@ pub fn component() -> Component {
 /// `/overrides/postfix.cf`, the main.cf settings Mailu applies with postconf: ours, then the
 /// values' own (theirs win).
 fn overrides() -> Expr {
-    Expr::Concat(vec![
+    Expr::concat(vec![
         Expr::choose(
             Cond::flag("rspamd.enabled"),
             Expr::lit(""),

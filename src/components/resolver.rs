@@ -28,7 +28,7 @@ pub fn component() -> Component {
 /// one has no template markup. Validation on, answers only to the pod itself, the cluster's
 /// domain forwarded to the cluster DNS without validation (it is not signed).
 pub fn configuration() -> Expr {
-    Expr::Concat(vec![
+    Expr::concat(vec![
         Expr::lit(
             "server:\n  verbosity: 1\n  interface: 127.0.0.1\n  access-control: 127.0.0.0/8 allow\n  \
              do-daemonize: no\n  logfile: \"\"\n  directory: \"/etc/unbound\"\n  username: unbound\n  \

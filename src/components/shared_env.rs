@@ -67,8 +67,8 @@ pub fn vars() -> Vec<SharedVar> {
             "REDIS_ADDRESS",
             Expr::choose(
                 Cond::flag("redis.builtin"),
-                Expr::Concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
-                Expr::Concat(vec![Expr::key("redis.host"), Expr::lit(":"), Expr::num("redis.port")]),
+                Expr::concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
+                Expr::concat(vec![Expr::key("redis.host"), Expr::lit(":"), Expr::num("redis.port")]),
             ),
         ),
         var("ADMIN_ADDRESS", Expr::ServiceFqdn("admin")),

@@ -5,21 +5,20 @@
 //! outputs cannot drift.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
-use super::expr::{Cond, Expr, KeyPath, Seq};
+use super::expr::{Cond, Expr, KeyPath, List, Seq, Shared};
 
 /// One object of the deployment and the chart template that produces it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Object {
     /// Template path inside the chart, like `templates/admin/deployment.yaml`.
-    pub path: String,
+    pub path: Cow<'static, str>,
     /// When the object exists.
     pub when: Cond,
     /// What the object is for: a comment at the top of its template.
-    pub about: String,
+    pub about: Cow<'static, str>,
     /// Checks on the release that must hold, with the message when one does not.
-    pub checks: Vec<Check>,
+    pub checks: List<Check>,
     pub body: Node,
 }
 
@@ -42,17 +41,17 @@ pub enum Node {
     /// An integer key of the values.
     Number(KeyPath),
     /// A mapping, entry by entry.
-    Map(Vec<Part>),
+    Map(List<Part>),
     /// A sequence, item by item.
-    List(Vec<Part>),
+    List(List<Part>),
     /// A map or list of the values as the user wrote it (affinity, tolerations, ...).
     Values(KeyPath),
     /// The data of a ConfigMap: file name → content. Shared: the same block also sits in the
     /// checksum annotation of every pod that reads the ConfigMap (the shared environment's in
     /// eight).
-    Data(Arc<DataBlock>),
+    Data(Shared<DataBlock>),
     /// The SHA-256 of a ConfigMap's data, so that pods restart when it changes.
-    Checksum(Arc<DataBlock>),
+    Checksum(Shared<DataBlock>),
 }
 
 /// A piece of a mapping or a sequence.
@@ -67,15 +66,15 @@ pub enum Part {
     /// The entries of a map key, or the items of a list key, of the values.
     Splice(KeyPath),
     /// The entries of a shared fragment (labels), named so the chart defines it once.
-    Include(&'static str, Box<Node>),
+    Include(&'static str, Shared<Node>),
 }
 
 /// When an entry or item is there.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Presence {
     Always,
-    // Boxed: most entries have no condition, and every entry of every tree carries a presence.
-    When(Box<Cond>),
+    // Behind a pointer: most entries have no condition, and every entry of every tree carries a presence.
+    When(Shared<Cond>),
     /// Only when its value is not empty (an empty text, map or list is left out).
     NonEmpty,
 }
@@ -87,7 +86,7 @@ pub struct DataBlock {
     pub name: Cow<'static, str>,
     /// A map of the values whose entries come first (the entries below win over them).
     pub extra: Option<KeyPath>,
-    pub entries: Vec<DataEntry>,
+    pub entries: List<DataEntry>,
 }
 
 /// One key of a ConfigMap's data.
@@ -121,7 +120,7 @@ impl Node {
             Node::Str(text) if text.is_empty() => Cond::Never,
             Node::Text(expr) => match expr {
                 Expr::Lit(text) if !text.is_empty() => Cond::Always,
-                _ => Cond::NotEmpty(Box::new(expr.clone())),
+                _ => Cond::NotEmpty(Shared::new(expr.clone())),
             },
             Node::Map(parts) | Node::List(parts) => {
                 parts.iter().map(Part::contributes).fold(Cond::Never, Cond::or)
@@ -147,7 +146,7 @@ impl Part {
                 Presence::When(cond) => (**cond).clone(),
                 Presence::NonEmpty => value.non_empty(),
             },
-            Part::Each(seq, _) => Cond::HasItems(Box::new(seq.clone())),
+            Part::Each(seq, _) => Cond::HasItems(Shared::new(seq.clone())),
             Part::Splice(path) => Cond::present(path.clone()),
             Part::Include(..) => Cond::Always,
         }
@@ -178,8 +177,8 @@ impl Part {
 impl Presence {
     fn and(self, cond: Cond) -> Presence {
         match self {
-            Presence::Always => Presence::When(Box::new(cond)),
-            Presence::When(c) => Presence::When(Box::new(c.and(cond))),
+            Presence::Always => Presence::When(Shared::new(cond)),
+            Presence::When(c) => Presence::When(Shared::new((*c).clone().and(cond))),
             Presence::NonEmpty => panic!("a non-empty entry cannot also be conditional"),
         }
     }
@@ -259,7 +258,7 @@ impl Object {
     pub fn keys(&self) -> Vec<&str> {
         let mut keys = Vec::new();
         self.when.keys(&mut keys);
-        for check in &self.checks {
+        for check in self.checks.iter() {
             check.holds.keys(&mut keys);
             check.message.keys(&mut keys);
         }
@@ -277,7 +276,7 @@ impl Node {
             Node::Map(parts) | Node::List(parts) => parts.iter().for_each(|p| p.keys(into)),
             Node::Data(block) | Node::Checksum(block) => {
                 into.extend(block.extra.as_deref());
-                for entry in &block.entries {
+                for entry in block.entries.iter() {
                     entry.when.keys(into);
                     match &entry.content {
                         Content::Static { .. } => {}
@@ -323,7 +322,7 @@ mod tests {
         let maybe = map([entry("a", 1).when(flag.clone())]);
         assert_eq!(maybe.non_empty(), flag);
         let spliced = list([Part::Splice("x.extra".into()), item("b").when(Cond::flag("y"))]);
-        assert_eq!(spliced.non_empty(), Cond::Any(vec![Cond::present("x.extra"), Cond::flag("y")]));
+        assert_eq!(spliced.non_empty(), Cond::any(vec![Cond::present("x.extra"), Cond::flag("y")]));
         assert!(map([]).may_be_empty());
     }
 
@@ -332,8 +331,8 @@ mod tests {
         assert_eq!(Node::Str("".into()).non_empty(), Cond::Never);
         assert_eq!(Node::Str("x".into()).non_empty(), Cond::Always);
         assert_eq!(Node::Text(Expr::lit("x")).non_empty(), Cond::Always);
-        assert_eq!(Node::Text(Expr::lit("")).non_empty(), Cond::NotEmpty(Box::new(Expr::lit(""))));
+        assert_eq!(Node::Text(Expr::lit("")).non_empty(), Cond::NotEmpty(Shared::new(Expr::lit(""))));
         let key = Expr::Key("domain".into());
-        assert_eq!(Node::Text(key.clone()).non_empty(), Cond::NotEmpty(Box::new(key)));
+        assert_eq!(Node::Text(key.clone()).non_empty(), Cond::NotEmpty(Shared::new(key)));
     }
 }

@@ -81,7 +81,7 @@ pub fn component() -> Component {
 
 /// Included at the end of Roundcube's configuration by Mailu (`/overrides/*.inc.php`).
 fn roundcube_patch() -> Expr {
-    Expr::Concat(vec![
+    Expr::concat(vec![
         Expr::lit(
             "<?php\n\
              // Send through the relay-only submission service, which only webmail can reach.\n\

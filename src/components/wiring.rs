@@ -287,7 +287,7 @@ impl Component {
             ImageSource::Mailu(name) => (
                 Expr::or_else(
                     Expr::key(self.key("image.repository")),
-                    Expr::Concat(vec![Expr::key("images.registry"), Expr::owned(format!("/{name}"))]),
+                    Expr::concat(vec![Expr::key("images.registry"), Expr::owned(format!("/{name}"))]),
                 ),
                 Expr::or_else(Expr::key(self.key("image.tag")), Expr::key("images.tag")),
             ),
@@ -296,13 +296,13 @@ impl Component {
             }
         };
         let digest = self.key("image.digest");
-        Expr::Concat(vec![
+        Expr::concat(vec![
             repository,
             Expr::lit(":"),
             tag,
             Expr::choose(
                 Cond::is_set(digest.clone()),
-                Expr::Concat(vec![Expr::lit("@"), Expr::key(digest)]),
+                Expr::concat(vec![Expr::lit("@"), Expr::key(digest)]),
                 Expr::lit(""),
             ),
         ])

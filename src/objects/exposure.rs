@@ -105,39 +105,45 @@ fn ingress() -> Object {
                     entry(
                         "tls",
                         list([item(map([
-                            entry("hosts", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                            entry(
+                                "hosts",
+                                Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into()),
+                            ),
                             entry("secretName", Expr::key("tls.secretName")),
                         ]))]),
                     )
                     .when(certificate_from_secret()),
                     entry(
                         "rules",
-                        Node::List(vec![Part::Each(
-                            host_names(),
-                            map([
-                                entry("host", Expr::Item),
-                                entry(
-                                    "http",
-                                    map([entry(
-                                        "paths",
-                                        list([item(map([
-                                            entry("path", "/"),
-                                            entry("pathType", "Prefix"),
-                                            entry(
-                                                "backend",
-                                                map([entry(
-                                                    "service",
-                                                    map([
-                                                        entry("name", Expr::object_name("front")),
-                                                        entry("port", map([entry("name", "http")])),
-                                                    ]),
-                                                )]),
-                                            ),
-                                        ]))]),
-                                    )]),
-                                ),
-                            ]),
-                        )]),
+                        Node::List(
+                            vec![Part::Each(
+                                host_names(),
+                                map([
+                                    entry("host", Expr::Item),
+                                    entry(
+                                        "http",
+                                        map([entry(
+                                            "paths",
+                                            list([item(map([
+                                                entry("path", "/"),
+                                                entry("pathType", "Prefix"),
+                                                entry(
+                                                    "backend",
+                                                    map([entry(
+                                                        "service",
+                                                        map([
+                                                            entry("name", Expr::object_name("front")),
+                                                            entry("port", map([entry("name", "http")])),
+                                                        ]),
+                                                    )]),
+                                                ),
+                                            ]))]),
+                                        )]),
+                                    ),
+                                ]),
+                            )]
+                            .into(),
+                        ),
                     ),
                 ]),
             ),
@@ -158,18 +164,21 @@ fn http_route() -> Object {
             map([
                 entry(
                     "parentRefs",
-                    Node::List(vec![Part::Each(
-                        Seq::key("expose.httpRoute.parentRefs"),
-                        map([
-                            entry("group", "gateway.networking.k8s.io"),
-                            entry("kind", "Gateway"),
-                            entry("name", Expr::Field("name")),
-                            entry("namespace", Expr::Field("namespace")).if_not_empty(),
-                            entry("sectionName", Expr::Field("sectionName")).if_not_empty(),
-                        ]),
-                    )]),
+                    Node::List(
+                        vec![Part::Each(
+                            Seq::key("expose.httpRoute.parentRefs"),
+                            map([
+                                entry("group", "gateway.networking.k8s.io"),
+                                entry("kind", "Gateway"),
+                                entry("name", Expr::Field("name")),
+                                entry("namespace", Expr::Field("namespace")).if_not_empty(),
+                                entry("sectionName", Expr::Field("sectionName")).if_not_empty(),
+                            ]),
+                        )]
+                        .into(),
+                    ),
                 ),
-                entry("hostnames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                entry("hostnames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into())),
                 entry(
                     "rules",
                     list([item(map([entry(
@@ -193,7 +202,7 @@ fn certificate() -> Object {
             metadata(Expr::object_name("front"), Some("front")),
             map([
                 entry("secretName", Expr::key("tls.secretName")),
-                entry("dnsNames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())])),
+                entry("dnsNames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into())),
                 entry(
                     "issuerRef",
                     map([
@@ -255,7 +264,7 @@ fn tcp_route(port: &PublicPort) -> Object {
             metadata(Expr::object_name(port.name), Some("front")),
             map([
                 entry("entryPoints", items([Expr::key(format!("expose.traefik.entryPoints.{entry_point}"))])),
-                entry("routes", list([item(Node::Map(rule))])),
+                entry("routes", list([item(Node::Map(rule.into()))])),
             ]),
         ),
     )

@@ -8,9 +8,10 @@ mod monitoring;
 mod network_policy;
 mod workload;
 
-use std::sync::{Arc, LazyLock};
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
-use crate::components::expr::{Cond, Expr, KeyPath};
+use crate::components::expr::{Cond, Expr, KeyPath, List, Shared};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
 use crate::components::{self, resolver, shared_env};
 use crate::patterns::wiring;
@@ -48,10 +49,10 @@ fn build() -> Vec<Object> {
 pub fn release_checks() -> Vec<Check> {
     vec![
         Check {
-            holds: Cond::Matches(Box::new(Expr::Release), wiring::RELEASE_NAME),
-            message: Expr::Concat(vec![
+            holds: Cond::Matches(Shared::new(Expr::Release), wiring::RELEASE_NAME),
+            message: Expr::concat(vec![
                 Expr::lit("release name "),
-                Expr::Quoted(Box::new(Expr::Release)),
+                Expr::Quoted(Shared::new(Expr::Release)),
                 Expr::owned(format!(
                     " is invalid: use lower-case letters, digits and '-', starting with a letter, at most \
                      {MAX_RELEASE_NAME} characters (object names like <release>-dovecot-submission must fit in 63)"
@@ -59,10 +60,10 @@ pub fn release_checks() -> Vec<Check> {
             ]),
         },
         Check {
-            holds: Cond::Matches(Box::new(Expr::Namespace), wiring::NAMESPACE),
-            message: Expr::Concat(vec![
+            holds: Cond::Matches(Shared::new(Expr::Namespace), wiring::NAMESPACE),
+            message: Expr::concat(vec![
                 Expr::lit("namespace "),
-                Expr::Quoted(Box::new(Expr::Namespace)),
+                Expr::Quoted(Shared::new(Expr::Namespace)),
                 Expr::lit(" is invalid: use lower-case letters, digits and '-', at most 63 characters"),
             ]),
         },
@@ -76,7 +77,7 @@ const _: () = assert!(MAX_RELEASE_NAME == 42 + 2);
 fn common_labels() -> Part {
     Part::Include(
         "mailu.labels",
-        Box::new(map([
+        Shared::new(map([
             entry("app.kubernetes.io/name", CHART_NAME),
             entry("app.kubernetes.io/instance", Expr::Release),
             entry("app.kubernetes.io/part-of", "mailu"),
@@ -89,7 +90,7 @@ fn common_labels() -> Part {
 fn release_selector() -> Part {
     Part::Include(
         "mailu.selectorLabels",
-        Box::new(map([
+        Shared::new(map([
             entry("app.kubernetes.io/name", CHART_NAME),
             entry("app.kubernetes.io/instance", Expr::Release),
         ])),
@@ -151,7 +152,7 @@ pub(crate) fn metadata_labelled(
 ) -> Node {
     let labels = match labels(component) {
         Node::Map(mut parts) => {
-            parts.extend(extra_labels);
+            parts.to_mut().extend(extra_labels);
             Node::Map(parts)
         }
         _ => unreachable!("labels are a map"),
@@ -162,13 +163,18 @@ pub(crate) fn metadata_labelled(
         entry("name", name),
         entry("namespace", Expr::Namespace),
         entry("labels", labels),
-        entry("annotations", Node::Map(annotations)).if_not_empty(),
+        entry("annotations", Node::Map(annotations.into())).if_not_empty(),
     ])
 }
 
 /// An object with no checks.
-pub(crate) fn object(path: impl Into<String>, when: Cond, about: impl Into<String>, body: Node) -> Object {
-    Object { path: path.into(), when, about: about.into(), checks: Vec::new(), body }
+pub(crate) fn object(
+    path: impl Into<Cow<'static, str>>,
+    when: Cond,
+    about: impl Into<Cow<'static, str>>,
+    body: Node,
+) -> Object {
+    Object { path: path.into(), when, about: about.into(), checks: List::Borrowed(&[]), body }
 }
 
 fn namespace() -> Object {
@@ -198,9 +204,9 @@ fn namespace() -> Object {
 
 /// The shared environment every Mailu container reads (`<release>-env`): built once, for its
 /// ConfigMap and the checksum annotation of every pod that reads it.
-pub(crate) fn env_block() -> Arc<DataBlock> {
-    static ENV: LazyLock<Arc<DataBlock>> = LazyLock::new(|| {
-        Arc::new(DataBlock {
+pub(crate) fn env_block() -> Shared<DataBlock> {
+    static ENV: LazyLock<Shared<DataBlock>> = LazyLock::new(|| {
+        Shared::new(DataBlock {
             name: "env".into(),
             extra: None,
             entries: shared_env::vars()
@@ -209,12 +215,12 @@ pub(crate) fn env_block() -> Arc<DataBlock> {
                 .collect(),
         })
     });
-    Arc::clone(&ENV)
+    Shared::clone(&ENV)
 }
 
 fn env_config_map() -> Object {
     Object {
-        checks: release_checks(),
+        checks: release_checks().into(),
         ..object(
             "templates/env-configmap.yaml",
             Cond::Always,
@@ -231,19 +237,20 @@ fn env_config_map() -> Object {
 
 /// The configuration of the resolver beside the components that need validated DNS: built
 /// once, for its ConfigMap and the checksum annotation of every pod that reads it.
-pub(crate) fn resolver_block() -> Arc<DataBlock> {
-    static RESOLVER: LazyLock<Arc<DataBlock>> = LazyLock::new(|| {
-        Arc::new(DataBlock {
+pub(crate) fn resolver_block() -> Shared<DataBlock> {
+    static RESOLVER: LazyLock<Shared<DataBlock>> = LazyLock::new(|| {
+        Shared::new(DataBlock {
             name: "resolver".into(),
             extra: None,
             entries: vec![DataEntry {
                 key: "unbound.conf".into(),
                 content: Content::File(resolver::configuration()),
                 when: Cond::Always,
-            }],
+            }]
+            .into(),
         })
     });
-    Arc::clone(&RESOLVER)
+    Shared::clone(&RESOLVER)
 }
 
 fn resolver_config_map() -> Object {

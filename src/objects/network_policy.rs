@@ -60,7 +60,7 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                         )
                     })
                     .collect();
-                entry(direction, Node::List(rules)).if_not_empty()
+                entry(direction, Node::List(rules.into())).if_not_empty()
             };
         objects.push(object(
             format!("templates/{}/networkpolicy.yaml", c.name),

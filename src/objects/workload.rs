@@ -1,8 +1,6 @@
 //! A component's own objects: its ConfigMaps, claim, Service and Deployment.
 
-use std::sync::Arc;
-
-use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::expr::{Cond, Expr, Seq, Shared};
 use crate::components::tree::{
     DataBlock, DataEntry, Node, Object, Part, entry, item, items, list, map, values,
 };
@@ -14,12 +12,13 @@ use crate::components::resolver;
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
     // Each block once, for its ConfigMap and for the checksums of the pods that read it.
-    let blocks: Vec<Arc<DataBlock>> = c.configs.iter().map(|config| Arc::new(config_block(config))).collect();
+    let blocks: Vec<Shared<DataBlock>> =
+        c.configs.iter().map(|config| Shared::new(config_block(config))).collect();
     let mut objects: Vec<Object> = c
         .configs
         .iter()
         .zip(&blocks)
-        .map(|(config, block)| config_map(c, config, Arc::clone(block)))
+        .map(|(config, block)| config_map(c, config, Shared::clone(block)))
         .collect();
     if !c.persistent.is_never() {
         objects.push(claim(c));
@@ -50,7 +49,7 @@ fn config_block(config: &ConfigFile) -> DataBlock {
     }
 }
 
-fn config_map(c: &Component, config: &ConfigFile, block: Arc<DataBlock>) -> Object {
+fn config_map(c: &Component, config: &ConfigFile, block: Shared<DataBlock>) -> Object {
     let mut files: Vec<&str> = config.files.iter().map(|f| f.name).collect();
     if config.user_files.is_some() {
         files.push("the files of the values' overrides");
@@ -195,7 +194,7 @@ enum Kind {
 
 /// A component's pods; `config_blocks` are the data of its ConfigMaps, in the order of
 /// `c.configs`.
-fn workload(c: &Component, kind: Kind, config_blocks: &[Arc<DataBlock>]) -> Object {
+fn workload(c: &Component, kind: Kind, config_blocks: &[Shared<DataBlock>]) -> Object {
     let mut annotations = Vec::new();
     if c.pod_settings {
         annotations.push(Part::Splice(c.key("podAnnotations")));
@@ -206,7 +205,7 @@ fn workload(c: &Component, kind: Kind, config_blocks: &[Arc<DataBlock>]) -> Obje
     }
     for (config, block) in c.configs.iter().zip(config_blocks) {
         annotations.push(
-            entry(format!("checksum/{}", config.suffix), Node::Checksum(Arc::clone(block)))
+            entry(format!("checksum/{}", config.suffix), Node::Checksum(Shared::clone(block)))
                 .when(config.when.clone()),
         );
     }
@@ -221,7 +220,7 @@ fn workload(c: &Component, kind: Kind, config_blocks: &[Arc<DataBlock>]) -> Obje
                 "metadata",
                 map([
                     entry("labels", pod_labels(c.name, c.pod_settings.then(|| c.key("podLabels")))),
-                    entry("annotations", Node::Map(annotations)).if_not_empty(),
+                    entry("annotations", Node::Map(annotations.into())).if_not_empty(),
                 ]),
             ),
             entry("spec", pod_spec(c)),
@@ -270,7 +269,7 @@ fn workload(c: &Component, kind: Kind, config_blocks: &[Arc<DataBlock>]) -> Obje
             entry("apiVersion", "apps/v1"),
             entry("kind", kind_name),
             entry("metadata", metadata(Expr::object_name(c.name), Some(c.name))),
-            entry("spec", Node::Map(spec)),
+            entry("spec", Node::Map(spec.into())),
         ]),
     )
 }
@@ -301,7 +300,9 @@ fn pod_spec(c: &Component) -> Node {
     spec.push(
         entry(
             "imagePullSecrets",
-            Node::List(vec![Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))]),
+            Node::List(
+                vec![Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))].into(),
+            ),
         )
         .if_not_empty(),
     );
@@ -340,7 +341,7 @@ fn pod_spec(c: &Component) -> Node {
     if c.pod_settings {
         init.push(Part::Splice(c.key("initContainers")));
     }
-    spec.push(entry("initContainers", Node::List(init)).if_not_empty());
+    spec.push(entry("initContainers", Node::List(init.into())).if_not_empty());
     if c.validating_dns {
         // Every lookup goes to the resolver on the pod's own loopback address.
         spec.push(entry("dnsPolicy", "None").when(resolver::enabled()));
@@ -352,12 +353,12 @@ fn pod_spec(c: &Component) -> Node {
                     entry(
                         "searches",
                         list([
-                            item(Expr::Concat(vec![
+                            item(Expr::concat(vec![
                                 Expr::Namespace,
                                 Expr::lit(".svc."),
                                 Expr::key("clusterDomain"),
                             ])),
-                            item(Expr::Concat(vec![Expr::lit("svc."), Expr::key("clusterDomain")])),
+                            item(Expr::concat(vec![Expr::lit("svc."), Expr::key("clusterDomain")])),
                             item(Expr::key("clusterDomain")),
                         ]),
                     ),
@@ -371,7 +372,7 @@ fn pod_spec(c: &Component) -> Node {
     if c.pod_settings {
         containers.push(Part::Splice(c.key("extraContainers")));
     }
-    spec.push(entry("containers", Node::List(containers)));
+    spec.push(entry("containers", Node::List(containers.into())));
     let mut volumes: Vec<Part> =
         c.volumes
             .iter()
@@ -415,7 +416,7 @@ fn pod_spec(c: &Component) -> Node {
     if c.pod_settings {
         volumes.push(Part::Splice(c.key("extraVolumes")));
     }
-    spec.push(entry("volumes", Node::List(volumes)).if_not_empty());
+    spec.push(entry("volumes", Node::List(volumes.into())).if_not_empty());
     map(spec)
 }
 
@@ -438,7 +439,7 @@ fn container(c: &Component) -> Node {
                         port.push(entry("hostPort", p.number).when(p.on_host.clone()));
                     }
                     port.push(entry("protocol", "TCP"));
-                    item(Node::Map(port)).when(p.when.clone())
+                    item(Node::Map(port.into())).when(p.when.clone())
                 })),
             )
             .if_not_empty(),
@@ -455,7 +456,7 @@ fn container(c: &Component) -> Node {
     if c.pod_settings {
         env.push(Part::Splice(c.key("extraEnv")));
     }
-    parts.push(entry("env", Node::List(env)).if_not_empty());
+    parts.push(entry("env", Node::List(env.into())).if_not_empty());
     parts.push(entry("resources", resources(c)).if_not_empty());
     for (key, kind, check) in [
         ("startupProbe", "startup", &c.probes.alive),
@@ -494,13 +495,13 @@ fn container(c: &Component) -> Node {
             if m.read_only {
                 mount.push(entry("readOnly", true));
             }
-            item(Node::Map(mount)).when(c.volume_when(m.volume))
+            item(Node::Map(mount.into())).when(c.volume_when(m.volume))
         })
         .collect();
     if c.pod_settings {
         mounts.push(Part::Splice(c.key("extraVolumeMounts")));
     }
-    parts.push(entry("volumeMounts", Node::List(mounts)).if_not_empty());
+    parts.push(entry("volumeMounts", Node::List(mounts.into())).if_not_empty());
     map(parts)
 }
 

@@ -32,7 +32,7 @@ impl Evaluation {
             Node::Number(path) => Value::Int(ctx.int(path)),
             Node::Map(parts) => {
                 let mut map = Map::default();
-                for part in parts {
+                for part in parts.iter() {
                     match part {
                         Part::Entry(key, value, presence) => {
                             if let Some(value) = self.present(value, presence, ctx) {
@@ -56,7 +56,7 @@ impl Evaluation {
             }
             Node::List(parts) => {
                 let mut items = Vec::new();
-                for part in parts {
+                for part in parts.iter() {
                     match part {
                         Part::Item(value, presence) => items.extend(self.present(value, presence, ctx)),
                         Part::Each(seq, item) => {
@@ -165,7 +165,7 @@ mod tests {
         match node {
             Node::Data(block) | Node::Checksum(block) => into.push((block, in_iteration)),
             Node::Map(parts) | Node::List(parts) => {
-                for part in parts {
+                for part in parts.iter() {
                     match part {
                         Part::Entry(_, node, _) | Part::Item(node, _) => blocks(node, in_iteration, into),
                         Part::Include(_, node) => blocks(node, in_iteration, into),

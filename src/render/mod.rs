@@ -103,7 +103,7 @@ fn render_each(
     }
     let evaluation = Evaluation::default();
     for object in all.iter().filter(|o| o.when.eval(&ctx)) {
-        each(object.path.clone(), evaluation.evaluate(&object.body, &ctx));
+        each(object.path.to_string(), evaluation.evaluate(&object.body, &ctx));
     }
     Ok(())
 }
