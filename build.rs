@@ -156,10 +156,28 @@ fn strings(value: &Value, at: &str) -> Vec<String> {
     list.iter().map(|v| format!("{:?}", v.as_str().unwrap_or_else(|| panic!("{at}: strings")))).collect()
 }
 
-// Only `ALL` is read here.
-#[allow(unreachable_pub, dead_code)]
-mod wiring {
-    include!("src/patterns/wiring.rs");
+// The wiring, compiled here too: its trees are written out as data (`build/wiring.rs`). The
+// build reads only `objects::build`, so most of what these modules offer is unused here.
+#[allow(dead_code, unreachable_pub)]
+#[path = "src/components/mod.rs"]
+mod components;
+#[allow(dead_code, unreachable_pub)]
+#[path = "src/objects/mod.rs"]
+mod objects;
+#[path = "build/wiring.rs"]
+mod wiring_data;
+
+mod patterns {
+    // Only `ALL` is read by the build itself; the wiring reads the rest.
+    #[allow(unreachable_pub, dead_code)]
+    pub(crate) mod wiring {
+        include!("src/patterns/wiring.rs");
+    }
+}
+
+/// Stands in for the data this build writes, which the program's `objects::all` reads.
+mod baked {
+    pub(crate) static OBJECTS: &[crate::components::tree::Object] = &[];
 }
 
 /// The automata of `patterns`, each in a file of `out`, and the Rust table naming them
@@ -223,7 +241,12 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("values_schema_nodes.rs"), code).expect("OUT_DIR is writable");
     println!("cargo:rerun-if-changed=src/patterns/wiring.rs");
-    compiler.patterns.extend(wiring::ALL.iter().map(|p| p.to_string()));
+    compiler.patterns.extend(patterns::wiring::ALL.iter().map(|p| p.to_string()));
     let table = compile_patterns(&compiler.patterns, &out);
     std::fs::write(out.join("patterns.rs"), table).expect("OUT_DIR is writable");
+    for source in ["src/components", "src/objects", "build/wiring.rs"] {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    let wiring = wiring_data::Baker::module(&objects::build());
+    std::fs::write(out.join("wiring.rs"), wiring).expect("OUT_DIR is writable");
 }

@@ -5,6 +5,7 @@
 // `println!` and `eprintln!` panic on one.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod baked;
 pub mod chart;
 pub mod cli;
 pub mod components;

@@ -25,14 +25,15 @@ pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
 
 /// Every object the deployment can have, each with the condition under which it exists.
 ///
-/// The trees are built once per process and kept: `render` and `export` walk them as they are,
-/// and a process that renders once spends no time taking them apart again.
+/// The trees are data in the program: `build.rs` builds them with [`build`] and writes them
+/// out, so `render` and `export` walk them without building anything.
 pub fn all() -> &'static [Object] {
-    static ALL: std::sync::LazyLock<Vec<Object>> = std::sync::LazyLock::new(build);
-    &ALL
+    crate::baked::OBJECTS
 }
 
-fn build() -> Vec<Object> {
+/// The trees, built: by `build.rs`, and by the test that holds the program's data to them.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn build() -> Vec<Object> {
     let components = components::all();
     let mut objects = vec![namespace(), env_config_map(), resolver_config_map()];
     for component in &components {
@@ -270,6 +271,16 @@ fn resolver_config_map() -> Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The data `build.rs` wrote is the wiring as built now, tree for tree.
+    #[test]
+    fn the_programs_wiring_is_the_wiring_built() {
+        let built = build();
+        assert_eq!(all().len(), built.len());
+        for (stored, built) in all().iter().zip(&built) {
+            assert_eq!(stored, built, "{}", built.path);
+        }
+    }
 
     /// A key the wiring reads that the model does not have would render as empty, silently:
     /// every key read must be one the defaults hold.
