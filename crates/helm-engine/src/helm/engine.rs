@@ -810,15 +810,7 @@ fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) ->
     if texts.len() < 2 || total < PARALLEL_PARSE_FROM {
         return parse_each(texts);
     }
-    let mut first_bytes = 0;
-    let split = texts
-        .iter()
-        .position(|(_, text)| {
-            first_bytes += text.len();
-            first_bytes * 2 >= total
-        })
-        .map_or(texts.len(), |at| at + 1)
-        .min(texts.len() - 1);
+    let split = super::halves::half_by_size(texts.iter().map(|(_, text)| text.len()));
     super::halves::in_two_halves(texts, split, "template-parse", &parse_each)
 }
 

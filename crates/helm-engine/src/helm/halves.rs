@@ -27,9 +27,37 @@ pub(crate) fn in_two_halves<T: Sync, R: Send>(
     })
 }
 
+/// Where to split items of these sizes so that each part has about half of the total: after
+/// the first item at which the first part reaches half, leaving at least one item to the
+/// second part.
+pub(crate) fn half_by_size(sizes: impl Iterator<Item = usize> + Clone) -> usize {
+    let total: usize = sizes.clone().sum();
+    let count = sizes.clone().count();
+    let mut first = 0;
+    sizes
+        .clone()
+        .position(|size| {
+            first += size;
+            first * 2 >= total
+        })
+        .map_or(count, |at| at + 1)
+        .min(count.saturating_sub(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halves_by_size_leave_each_part_about_half() {
+        assert_eq!(half_by_size([10, 10, 10, 10].into_iter()), 2);
+        // One large item first: it is a part of its own.
+        assert_eq!(half_by_size([100, 1, 1, 1].into_iter()), 1);
+        // One large item last: everything before it is the first part.
+        assert_eq!(half_by_size([1, 1, 1, 100].into_iter()), 3);
+        assert_eq!(half_by_size([5].into_iter()), 0);
+        assert_eq!(half_by_size(std::iter::empty()), 0);
+    }
 
     #[test]
     fn results_keep_the_order_of_the_items() {

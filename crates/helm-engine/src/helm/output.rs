@@ -198,7 +198,7 @@ fn read_head(doc: &str) -> Result<Head, String> {
 
 /// The heads of the documents, in their order. Each document is read as a whole (that is how
 /// invalid YAML is found), which is most of the cost of ordering the output; the documents
-/// are independent, so a second thread reads the second half of a large output.
+/// are independent, so a second thread reads the second half (by size) of a large output.
 fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
     let bytes: usize = documents.iter().map(|(_, doc)| doc.len()).sum();
     let read_all =
@@ -206,7 +206,8 @@ fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
     if documents.len() < 2 || bytes < PARALLEL_HEADS_FROM {
         return read_all(documents);
     }
-    super::halves::in_two_halves(documents, documents.len() / 2, "manifest-heads", &read_all)
+    let split = super::halves::half_by_size(documents.iter().map(|(_, doc)| doc.len()));
+    super::halves::in_two_halves(documents, split, "manifest-heads", &read_all)
 }
 
 /// The size of output from which its documents are read on two threads.
