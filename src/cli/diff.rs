@@ -151,6 +151,8 @@ fn builtin_template(
     let options = helm_engine::RenderOptions {
         release_name: release.name.clone(),
         namespace: release.namespace.clone(),
+        // The command renders once and exits.
+        process_exits_after: true,
         ..Default::default()
     };
     let text = helm_engine::helm_template(chart, user_values, &options).map_err(|e| error(e.to_string()))?;

@@ -222,6 +222,8 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         seed: args.random_seed.as_deref().map(seed_from_text),
         now,
         time_zone: args.time_zone.clone(),
+        // The command renders once and exits.
+        process_exits_after: true,
     };
     let mut rendered =
         render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;

@@ -66,8 +66,13 @@ fn render_case_here(dir: &Path) -> Result<String, String> {
         |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"));
     let user = UserValues::collect(&inputs, &mut read_file).map_err(|e| e.to_string())?;
     let chart = load_chart(&dir.join("chart")).map_err(|e| e.to_string())?;
-    let rendered = render_chart(&chart, &user.values, &opts).map_err(|e| e.to_string())?;
-    rendered.template_output(&opts).map_err(|e| e.to_string())
+    let output = render_chart(&chart, &user.values, &opts).and_then(|r| r.template_output(&opts));
+    // Leaving the trees to the operating system changes nothing else.
+    let leaving = RenderOptions { process_exits_after: true, ..opts.clone() };
+    let output_leaving =
+        render_chart(&chart, &user.values, &leaving).and_then(|r| r.template_output(&leaving));
+    assert_eq!(output, output_leaving, "{}: with process_exits_after", dir.display());
+    output.map_err(|e| e.to_string())
 }
 
 /// Runs a real helm on a case, returning what gen-conformance.sh would write:
