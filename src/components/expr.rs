@@ -1,7 +1,9 @@
 //! Small typed expressions over the values: what a setting is made of (a key's value, the
 //! release name, a service address, a literal) and when a piece exists. Render evaluates
-//! them against concrete values; the chart exporter prints the same expressions as Go
-//! template code, so both outputs are computed from one description.
+//! them against concrete values (`src/eval.rs`); the chart exporter prints the same
+//! expressions as Go template code (`src/chart/go.rs`), so both outputs are computed from one
+//! description. This file holds the types alone: `build.rs` compiles it too, to build the
+//! wiring into the program.
 
 use std::borrow::Cow;
 use std::fmt;

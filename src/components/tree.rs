@@ -73,7 +73,8 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Presence {
     Always,
-    // Behind a pointer: most entries have no condition, and every entry of every tree carries a presence.
+    // Behind a pointer: most entries have no condition, and every entry of every tree
+    // carries a presence.
     When(Shared<Cond>),
     /// Only when its value is not empty (an empty text, map or list is left out).
     NonEmpty,
