@@ -25,7 +25,7 @@ pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
 
 /// Every object the deployment can have, each with the condition under which it exists.
 ///
-/// The trees are data in the program: `build.rs` builds them with [`build`] and writes them
+/// The trees are data in the program: `build.rs` builds them with `build` and writes them
 /// out, so `render` and `export` walk them without building anything.
 pub fn all() -> &'static [Object] {
     crate::baked::OBJECTS
