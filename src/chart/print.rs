@@ -341,7 +341,7 @@ impl Printer {
 mod tests {
     use super::*;
     use crate::components::expr::Cond;
-    use crate::components::tree::Object;
+    use crate::components::tree::{Object, list, map};
 
     /// What helm makes of a printed template, rendered with no values.
     fn rendered(body: Node) -> helm_engine::Value {
@@ -349,7 +349,7 @@ mod tests {
             path: "t.yaml".into(),
             when: Cond::Always,
             about: "".into(),
-            checks: Vec::new().into(),
+            checks: Default::default(),
             body,
         };
         let text = Printer::default().object(&object);
@@ -360,18 +360,12 @@ mod tests {
     #[test]
     fn empty_and_full_collections_as_list_items() {
         let item = |node| Part::Item(node, Presence::Always);
-        let full = Node::Map(vec![Part::Entry("a".into(), Node::Int(1), Presence::Always)].into());
-        let body = Node::Map(
-            vec![Part::Entry(
-                "items".into(),
-                Node::List(
-                    vec![item(Node::Map(Vec::new().into())), item(Node::List(Vec::new().into())), item(full)]
-                        .into(),
-                ),
-                Presence::Always,
-            )]
-            .into(),
-        );
+        let full = map([Part::Entry("a".into(), Node::Int(1), Presence::Always)]);
+        let body = map([Part::Entry(
+            "items".into(),
+            list([item(map([])), item(list([])), item(full)]),
+            Presence::Always,
+        )]);
         let expected =
             helm_engine::load_yaml_documents("items:\n- {}\n- []\n- a: 1\n").unwrap().remove(0).root;
         assert_eq!(Some(rendered(body)), expected);

@@ -105,45 +105,39 @@ fn ingress() -> Object {
                     entry(
                         "tls",
                         list([item(map([
-                            entry(
-                                "hosts",
-                                Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into()),
-                            ),
+                            entry("hosts", list([Part::Each(host_names(), Expr::Item.into())])),
                             entry("secretName", Expr::key("tls.secretName")),
                         ]))]),
                     )
                     .when(certificate_from_secret()),
                     entry(
                         "rules",
-                        Node::List(
-                            vec![Part::Each(
-                                host_names(),
-                                map([
-                                    entry("host", Expr::Item),
-                                    entry(
-                                        "http",
-                                        map([entry(
-                                            "paths",
-                                            list([item(map([
-                                                entry("path", "/"),
-                                                entry("pathType", "Prefix"),
-                                                entry(
-                                                    "backend",
-                                                    map([entry(
-                                                        "service",
-                                                        map([
-                                                            entry("name", Expr::object_name("front")),
-                                                            entry("port", map([entry("name", "http")])),
-                                                        ]),
-                                                    )]),
-                                                ),
-                                            ]))]),
-                                        )]),
-                                    ),
-                                ]),
-                            )]
-                            .into(),
-                        ),
+                        list([Part::Each(
+                            host_names(),
+                            map([
+                                entry("host", Expr::Item),
+                                entry(
+                                    "http",
+                                    map([entry(
+                                        "paths",
+                                        list([item(map([
+                                            entry("path", "/"),
+                                            entry("pathType", "Prefix"),
+                                            entry(
+                                                "backend",
+                                                map([entry(
+                                                    "service",
+                                                    map([
+                                                        entry("name", Expr::object_name("front")),
+                                                        entry("port", map([entry("name", "http")])),
+                                                    ]),
+                                                )]),
+                                            ),
+                                        ]))]),
+                                    )]),
+                                ),
+                            ]),
+                        )]),
                     ),
                 ]),
             ),
@@ -164,21 +158,18 @@ fn http_route() -> Object {
             map([
                 entry(
                     "parentRefs",
-                    Node::List(
-                        vec![Part::Each(
-                            Seq::key("expose.httpRoute.parentRefs"),
-                            map([
-                                entry("group", "gateway.networking.k8s.io"),
-                                entry("kind", "Gateway"),
-                                entry("name", Expr::Field("name")),
-                                entry("namespace", Expr::Field("namespace")).if_not_empty(),
-                                entry("sectionName", Expr::Field("sectionName")).if_not_empty(),
-                            ]),
-                        )]
-                        .into(),
-                    ),
+                    list([Part::Each(
+                        Seq::key("expose.httpRoute.parentRefs"),
+                        map([
+                            entry("group", "gateway.networking.k8s.io"),
+                            entry("kind", "Gateway"),
+                            entry("name", Expr::Field("name")),
+                            entry("namespace", Expr::Field("namespace")).if_not_empty(),
+                            entry("sectionName", Expr::Field("sectionName")).if_not_empty(),
+                        ]),
+                    )]),
                 ),
-                entry("hostnames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into())),
+                entry("hostnames", list([Part::Each(host_names(), Expr::Item.into())])),
                 entry(
                     "rules",
                     list([item(map([entry(
@@ -202,7 +193,7 @@ fn certificate() -> Object {
             metadata(Expr::object_name("front"), Some("front")),
             map([
                 entry("secretName", Expr::key("tls.secretName")),
-                entry("dnsNames", Node::List(vec![Part::Each(host_names(), Expr::Item.into())].into())),
+                entry("dnsNames", list([Part::Each(host_names(), Expr::Item.into())])),
                 entry(
                     "issuerRef",
                     map([

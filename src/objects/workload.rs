@@ -300,9 +300,7 @@ fn pod_spec(c: &Component) -> Node {
     spec.push(
         entry(
             "imagePullSecrets",
-            Node::List(
-                vec![Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))].into(),
-            ),
+            list([Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))]),
         )
         .if_not_empty(),
     );
