@@ -17,8 +17,8 @@ pub type KeyPath = Cow<'static, str>;
 /// program is, see `build.rs`), or built at run time (by the build and by tests).
 pub type List<T> = Cow<'static, [T]>;
 
-/// One part of a tree that holds another: data in the program, or built at run time and
-/// shared (the data of a ConfigMap sits in the ConfigMap and in its pods' checksums).
+/// One part of a tree that holds another: data in the program, or built at run time (by the
+/// build and by tests) behind an `Arc`, so that copying a tree copies no subtree.
 pub enum Shared<T: 'static> {
     Static(&'static T),
     Built(Arc<T>),

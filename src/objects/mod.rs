@@ -9,7 +9,6 @@ mod network_policy;
 mod workload;
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 use crate::components::expr::{Cond, Expr, KeyPath, List, Shared};
 use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
@@ -203,20 +202,18 @@ fn namespace() -> Object {
     )
 }
 
-/// The shared environment every Mailu container reads (`<release>-env`): built once, for its
-/// ConfigMap and the checksum annotation of every pod that reads it.
+/// The shared environment every Mailu container reads (`<release>-env`), for its ConfigMap
+/// and the checksum annotation of every pod that reads it (the program holds it once: equal
+/// parts of the wiring are stored once, see `build/wiring.rs`).
 pub(crate) fn env_block() -> Shared<DataBlock> {
-    static ENV: LazyLock<Shared<DataBlock>> = LazyLock::new(|| {
-        Shared::new(DataBlock {
-            name: "env".into(),
-            extra: None,
-            entries: shared_env::vars()
-                .into_iter()
-                .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
-                .collect(),
-        })
-    });
-    Shared::clone(&ENV)
+    Shared::new(DataBlock {
+        name: "env".into(),
+        extra: None,
+        entries: shared_env::vars()
+            .into_iter()
+            .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
+            .collect(),
+    })
 }
 
 fn env_config_map() -> Object {
@@ -236,22 +233,19 @@ fn env_config_map() -> Object {
     }
 }
 
-/// The configuration of the resolver beside the components that need validated DNS: built
-/// once, for its ConfigMap and the checksum annotation of every pod that reads it.
+/// The configuration of the resolver beside the components that need validated DNS, for its
+/// ConfigMap and the checksum annotation of every pod that reads it.
 pub(crate) fn resolver_block() -> Shared<DataBlock> {
-    static RESOLVER: LazyLock<Shared<DataBlock>> = LazyLock::new(|| {
-        Shared::new(DataBlock {
-            name: "resolver".into(),
-            extra: None,
-            entries: vec![DataEntry {
-                key: "unbound.conf".into(),
-                content: Content::File(resolver::configuration()),
-                when: Cond::Always,
-            }]
-            .into(),
-        })
-    });
-    Shared::clone(&RESOLVER)
+    Shared::new(DataBlock {
+        name: "resolver".into(),
+        extra: None,
+        entries: vec![DataEntry {
+            key: "unbound.conf".into(),
+            content: Content::File(resolver::configuration()),
+            when: Cond::Always,
+        }]
+        .into(),
+    })
 }
 
 fn resolver_config_map() -> Object {

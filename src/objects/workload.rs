@@ -11,27 +11,19 @@ use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.
 pub(super) fn objects(c: &Component) -> Vec<Object> {
-    // Each block once, for its ConfigMap and for the checksums of the pods that read it.
-    let blocks: Vec<Shared<DataBlock>> =
-        c.configs.iter().map(|config| Shared::new(config_block(config))).collect();
-    let mut objects: Vec<Object> = c
-        .configs
-        .iter()
-        .zip(&blocks)
-        .map(|(config, block)| config_map(c, config, Shared::clone(block)))
-        .collect();
+    let mut objects: Vec<Object> = c.configs.iter().map(|config| config_map(c, config)).collect();
     if !c.persistent.is_never() {
         objects.push(claim(c));
     }
     if !c.service.is_empty() {
         objects.push(service(c));
     }
-    objects.push(workload(c, Kind::Deployment, &blocks));
+    objects.push(workload(c, Kind::Deployment));
     if c.scalable {
         objects.push(disruption_budget(c));
     }
     if !c.daemon_set_when.is_never() {
-        objects.push(workload(c, Kind::DaemonSet, &blocks));
+        objects.push(workload(c, Kind::DaemonSet));
     }
     objects
 }
@@ -49,7 +41,7 @@ fn config_block(config: &ConfigFile) -> DataBlock {
     }
 }
 
-fn config_map(c: &Component, config: &ConfigFile, block: Shared<DataBlock>) -> Object {
+fn config_map(c: &Component, config: &ConfigFile) -> Object {
     let mut files: Vec<&str> = config.files.iter().map(|f| f.name).collect();
     if config.user_files.is_some() {
         files.push("the files of the values' overrides");
@@ -68,7 +60,7 @@ fn config_map(c: &Component, config: &ConfigFile, block: Shared<DataBlock>) -> O
             entry("apiVersion", "v1"),
             entry("kind", "ConfigMap"),
             entry("metadata", metadata(Expr::object_name(config.suffix), Some(c.name))),
-            entry("data", Node::Data(block)),
+            entry("data", Node::Data(Shared::new(config_block(config)))),
         ]),
     )
 }
@@ -192,9 +184,7 @@ enum Kind {
     DaemonSet,
 }
 
-/// A component's pods; `config_blocks` are the data of its ConfigMaps, in the order of
-/// `c.configs`.
-fn workload(c: &Component, kind: Kind, config_blocks: &[Shared<DataBlock>]) -> Object {
+fn workload(c: &Component, kind: Kind) -> Object {
     let mut annotations = Vec::new();
     if c.pod_settings {
         annotations.push(Part::Splice(c.key("podAnnotations")));
@@ -203,9 +193,9 @@ fn workload(c: &Component, kind: Kind, config_blocks: &[Shared<DataBlock>]) -> O
     if c.shared_env {
         annotations.push(entry("checksum/env", Node::Checksum(env_block())));
     }
-    for (config, block) in c.configs.iter().zip(config_blocks) {
+    for config in &c.configs {
         annotations.push(
-            entry(format!("checksum/{}", config.suffix), Node::Checksum(Shared::clone(block)))
+            entry(format!("checksum/{}", config.suffix), Node::Checksum(Shared::new(config_block(config))))
                 .when(config.when.clone()),
         );
     }

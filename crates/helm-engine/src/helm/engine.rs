@@ -700,9 +700,8 @@ fn parse_order(names: &[&String]) -> Vec<String> {
     keys
 }
 
-/// Helm's `render`: one template set, every non-partial executed in parse order.
-/// Parses and executes the templates; with `leave_to_exit` (see
-/// [`RenderOptions::process_exits_after`]) the parse trees are not freed.
+/// Helm's `render`: one template set, every non-partial executed in parse order. With
+/// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not freed.
 fn render_templates(
     templates: &BTreeMap<String, Renderable<'_>>,
     env: FuncEnv,
@@ -828,12 +827,7 @@ fn renamed(file: &ParsedFile, from: &str, to: &str) -> Option<Vec<Tree>> {
 fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) -> R + Sync)) -> Vec<R> {
     let parse_each =
         |part: &[(&str, &str)]| part.iter().map(|(name, text)| parse_one(name, text)).collect::<Vec<_>>();
-    let total: usize = texts.iter().map(|(_, text)| text.len()).sum();
-    if texts.len() < 2 || total < PARALLEL_PARSE_FROM {
-        return parse_each(texts);
-    }
-    let split = super::halves::half_by_size(texts.iter().map(|(_, text)| text.len()));
-    super::halves::in_two_halves(texts, split, "template-parse", &parse_each)
+    super::halves::by_size(texts, |(_, text)| text.len(), PARALLEL_PARSE_FROM, "template-parse", &parse_each)
 }
 
 /// The size of template text from which it is parsed on two threads (about half a

@@ -3,10 +3,27 @@
 //! (templates to parse, rendered documents to read) and a large chart has enough of them to
 //! be worth a thread.
 
+/// `work` over `items`: here alone while their total size (`size` of each) is under `from`,
+/// else in two parts of about half the total each, the second on a helper thread named
+/// `name` (see [`in_two_halves`]).
+pub(crate) fn by_size<T: Sync, R: Send>(
+    items: &[T],
+    size: impl Fn(&T) -> usize,
+    from: usize,
+    name: &str,
+    work: &(dyn Fn(&[T]) -> Vec<R> + Sync),
+) -> Vec<R> {
+    let total: usize = items.iter().map(&size).sum();
+    if items.len() < 2 || total < from {
+        return work(items);
+    }
+    in_two_halves(items, half_by_size(items.iter().map(size), total), name, work)
+}
+
 /// `work` over `items[..split]` here and over `items[split..]` on a helper thread named
 /// `name`, with the rendering thread's stack size (dropping values nested thousands deep
 /// recurses). With no thread to be had, or if the helper fails, the second part is done here.
-pub(crate) fn in_two_halves<T: Sync, R: Send>(
+fn in_two_halves<T: Sync, R: Send>(
     items: &[T],
     split: usize,
     name: &str,
@@ -27,15 +44,14 @@ pub(crate) fn in_two_halves<T: Sync, R: Send>(
     })
 }
 
-/// Where to split items of these sizes so that each part has about half of the total: after
-/// the first item at which the first part reaches half, leaving at least one item to the
-/// second part.
-pub(crate) fn half_by_size(sizes: impl Iterator<Item = usize> + Clone) -> usize {
-    let total: usize = sizes.clone().sum();
-    let count = sizes.clone().count();
+/// Where to split items of these sizes (summing to `total`) so that each part has about half:
+/// after the first item at which the first part reaches half, leaving at least one item to
+/// the second part.
+fn half_by_size(sizes: impl ExactSizeIterator<Item = usize>, total: usize) -> usize {
+    let count = sizes.len();
     let mut first = 0;
     sizes
-        .clone()
+        .into_iter()
         .position(|size| {
             first += size;
             first * 2 >= total
@@ -50,13 +66,14 @@ mod tests {
 
     #[test]
     fn halves_by_size_leave_each_part_about_half() {
-        assert_eq!(half_by_size([10, 10, 10, 10].into_iter()), 2);
+        let split = |sizes: &[usize]| half_by_size(sizes.iter().copied(), sizes.iter().sum());
+        assert_eq!(split(&[10, 10, 10, 10]), 2);
         // One large item first: it is a part of its own.
-        assert_eq!(half_by_size([100, 1, 1, 1].into_iter()), 1);
+        assert_eq!(split(&[100, 1, 1, 1]), 1);
         // One large item last: everything before it is the first part.
-        assert_eq!(half_by_size([1, 1, 1, 100].into_iter()), 3);
-        assert_eq!(half_by_size([5].into_iter()), 0);
-        assert_eq!(half_by_size(std::iter::empty()), 0);
+        assert_eq!(split(&[1, 1, 1, 100]), 3);
+        assert_eq!(split(&[5]), 0);
+        assert_eq!(split(&[]), 0);
     }
 
     #[test]

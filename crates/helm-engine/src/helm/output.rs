@@ -200,14 +200,9 @@ fn read_head(doc: &str) -> Result<Head, String> {
 /// invalid YAML is found), which is most of the cost of ordering the output; the documents
 /// are independent, so a second thread reads the second half (by size) of a large output.
 fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    let bytes: usize = documents.iter().map(|(_, doc)| doc.len()).sum();
     let read_all =
         |part: &[(&String, String)]| part.iter().map(|(_, doc)| read_head(doc)).collect::<Vec<_>>();
-    if documents.len() < 2 || bytes < PARALLEL_HEADS_FROM {
-        return read_all(documents);
-    }
-    let split = super::halves::half_by_size(documents.iter().map(|(_, doc)| doc.len()));
-    super::halves::in_two_halves(documents, split, "manifest-heads", &read_all)
+    super::halves::by_size(documents, |(_, doc)| doc.len(), PARALLEL_HEADS_FROM, "manifest-heads", &read_all)
 }
 
 /// The size of output from which its documents are read on two threads.
