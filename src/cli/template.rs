@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use helm_engine::{RenderOptions, load_chart, parse_time, render_chart, render_text, seed_from_text};
+use helm_engine::{RenderOptions, load_chart, parse_time, render_owned_chart, render_text, seed_from_text};
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
 /// that change only what a cluster would store (`--description`, `--labels`,
@@ -226,11 +226,11 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         process_exits_after: true,
     };
     let mut rendered =
-        render_chart(&chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+        render_owned_chart(chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
     if args.no_hooks {
         rendered.hooks.clear();
     }
-    match &args.output_dir {
+    let written = match &args.output_dir {
         None => {
             let text = rendered.template_output(&opts).map_err(|e| CliError::failure(e.to_string()))?;
             write_stdout(out, &text)
@@ -246,7 +246,11 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
             let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
             write_stdout(out, &format!("{report}\n"))
         }
-    }
+    };
+    // The process exits next: its memory goes back at once, without freeing each value.
+    std::mem::forget(rendered);
+    std::mem::forget(user);
+    written
 }
 
 #[cfg(test)]

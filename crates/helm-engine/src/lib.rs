@@ -56,7 +56,9 @@ mod yaml;
 pub use funcs::{TimeParseError, parse_time, seed_from_text};
 pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
-pub use helm::engine::{ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_text};
+pub use helm::engine::{
+    ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_owned_chart, render_text,
+};
 pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, frame_document, push_framed_document, show_only,
     sort_in_install_order, write_output_dir,

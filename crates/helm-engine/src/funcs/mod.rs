@@ -25,14 +25,29 @@ pub(crate) mod word_case;
 pub(crate) use env::FuncEnv;
 pub use env::{TimeParseError, parse_time, seed_from_text};
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use crate::template::error::GoError;
 use crate::template::funcs::FuncTable;
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's, drawing
 /// randomness and time from `env`.
 pub(crate) fn helm_functions(env: FuncEnv) -> FuncTable {
-    let mut t = FuncTable::go_builtins();
+    let mut t = function_table();
     t.set_host(env);
+    t
+}
+
+/// Whether a function called `name` exists: what the parser asks, before the table for a
+/// rendering (with its clock and random source) is built.
+pub(crate) fn is_helm_function(name: &str) -> bool {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| function_table().names().all().collect()).contains(name)
+}
+
+fn function_table() -> FuncTable {
+    let mut t = FuncTable::go_builtins();
     strings::register(&mut t);
     conv::register(&mut t);
     math::register(&mut t);

@@ -17,14 +17,15 @@ use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{
-    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, show_only_in_output, sort_manifests,
-    write_output_dir,
+    OutputDirError, RenderedDocument, ShowOnlyError, push_framed_document, show_only_in_output,
+    sort_manifests, write_output_dir,
 };
 use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::ast::Tree;
 use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
+use crate::template::funcs::FuncTable;
 use crate::template::parser::{ParseError, ParsedFile, parse_file};
 use crate::template::value::{MapKind, Val};
 
@@ -191,11 +192,23 @@ impl Rendered {
     /// What `helm template` prints on standard output.
     pub fn template_output(&self, opts: &RenderOptions) -> Result<String, ChartRenderError> {
         let (body, hooks) = self.documents(opts);
-        let body: String = body.map(|(source, content)| frame_document(source, content)).collect();
+        let (size_body, size_hooks) = self.documents(opts);
+        let framing = "---\n# Source: \n\n".len();
+        let size: usize =
+            size_body.chain(size_hooks).map(|(source, content)| source.len() + content.len() + framing).sum();
+        // One text of the final size: the output of a large chart is megabytes.
+        let mut out = String::with_capacity(size + 1);
+        for (source, content) in body {
+            push_framed_document(&mut out, source, |out| out.push_str(content));
+        }
         // Helm trims the CRDs and manifests as one text, then appends the hooks.
-        let mut out = body.trim_matches(|c: char| c.is_whitespace()).to_string();
+        out.truncate(out.trim_end_matches(char::is_whitespace).len());
+        let leading = out.len() - out.trim_start_matches(char::is_whitespace).len();
+        out.drain(..leading);
         out.push('\n');
-        out.extend(hooks.map(|(source, content)| frame_document(source, content)));
+        for (source, content) in hooks {
+            push_framed_document(&mut out, source, |out| out.push_str(content));
+        }
         if opts.show_only.is_empty() {
             return Ok(out);
         }
@@ -238,11 +251,29 @@ pub fn render_chart(
 ) -> Result<Rendered, ChartRenderError> {
     // The chart is copied on the rendering thread: copying values nested thousands deep
     // recurses as deep as they go, which that thread's stack is made for.
+    render_on_thread(|| chart.clone(), user_values, opts)
+}
+
+/// [`render_chart`] for a caller that needs the chart no more: it is rendered without a
+/// copy (of every file and value, a large chart's longest step after parsing).
+pub fn render_owned_chart(
+    chart: Chart,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartRenderError> {
+    render_on_thread(move || chart, user_values, opts)
+}
+
+fn render_on_thread(
+    chart: impl FnOnce() -> Chart + Send,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartRenderError> {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("gotmpl-render".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || render_in_thread(chart.clone(), user_values, opts))
+            .spawn_scoped(scope, || render_in_thread(chart(), user_values, opts))
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
             .join()
             .unwrap_or_else(|_| Err(ChartRenderError::Internal("the renderer failed unexpectedly".into())))
@@ -261,13 +292,12 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 let mut templates = BTreeMap::new();
                 templates.insert(
                     name.to_string(),
-                    Renderable {
-                        text: std::borrow::Cow::Borrowed(text),
-                        vals: Val::from_plain_map(data, MapKind::Values),
-                        base_path: String::new(),
-                    },
+                    Renderable { vals: Val::from_plain_map(data, MapKind::Values), base_path: String::new() },
                 );
-                let mut files = render_templates(&templates, FuncEnv::system(), false)?;
+                let keys = [name.to_string()];
+                let parsed = parse_files(&[(name, text)], &crate::funcs::is_helm_function);
+                let funcs = crate::funcs::helm_functions(FuncEnv::system());
+                let mut files = render_templates(&templates, &keys, parsed, funcs, false)?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -283,7 +313,7 @@ pub fn helm_template(
     opts: &RenderOptions,
 ) -> Result<String, ChartRenderError> {
     let chart = super::chart::load_chart(dir)?;
-    render_chart(&chart, user_values, opts)?.template_output(opts)
+    render_owned_chart(chart, user_values, opts)?.template_output(opts)
 }
 
 /// helm 4.1.4's default group/versions (`.Capabilities.APIVersions`).
@@ -447,21 +477,33 @@ fn render_in_thread(
         && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized);
     // Compiling the chart's schema costs about as much as rendering its templates, and the
     // two do not depend on each other: the schema is checked on a thread of its own while
-    // the templates render. Its verdict still comes first, as in helm: a schema error is
-    // the answer whatever the templates did.
-    let (schema_problems, files) = std::thread::scope(|scope| {
+    // the templates render and their documents are read. Template parsing has both cores
+    // to itself (a large chart's is split in two), so the schema thread waits for it to
+    // end. Its verdict still comes first, as in helm: a schema error is the answer
+    // whatever the templates did.
+    let leave_to_exit = opts.process_exits_after;
+    let (parsed, wait_for_parsing) = std::sync::mpsc::channel::<()>();
+    let (schema_problems, rendered) = std::thread::scope(|scope| {
+        let (chart, values) = (&chart, &values);
         let schema = (!opts.skip_schema_validation).then(|| {
             std::thread::Builder::new().name("values-schema".into()).stack_size(STACK_SIZE).spawn_scoped(
                 scope,
-                || {
+                move || {
+                    // Also when parsing failed and the signal never comes.
+                    let _ = wait_for_parsing.recv();
                     let mut problems = String::new();
-                    super::schema::validate_chart(&chart, &values, &mut problems);
+                    super::schema::validate_chart(chart, values, leave_to_exit, &mut problems);
                     problems
                 },
             )
         });
-        let files =
-            if incompatible { None } else { Some(render_chart_templates(&chart, &values, &caps, opts)) };
+        let rendered = (!incompatible).then(|| {
+            let files = render_chart_templates(chart, values, &caps, opts, &|| {
+                let _ = parsed.send(());
+            });
+            drop(parsed);
+            files.and_then(|files| sort_rendered(files, chart.name()))
+        });
         let problems = match schema {
             None => Ok(String::new()),
             Some(Ok(handle)) => handle
@@ -470,27 +512,23 @@ fn render_in_thread(
             Some(Err(_)) => {
                 // No thread to be had: check the schema here.
                 let mut problems = String::new();
-                super::schema::validate_chart(&chart, &values, &mut problems);
+                super::schema::validate_chart(chart, values, leave_to_exit, &mut problems);
                 Ok(problems)
             }
         };
-        (problems, files)
+        (problems, rendered)
     });
     let schema_problems = schema_problems?;
     if !schema_problems.is_empty() {
         return Err(ChartRenderError::Schema(schema_problems));
     }
-    let Some(files) = files else {
+    let Some(rendered) = rendered else {
         return Err(ChartRenderError::IncompatibleKube {
             required: chart.metadata.kube_version.clone(),
             actual: kube_version.version.clone(),
         });
     };
-    let mut files = files?;
-    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
-    let notes = files.get(&notes_name).cloned().unwrap_or_default();
-    files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
+    let SortedOutput { files, notes, manifests, hooks } = rendered?;
     let mut crds = Vec::new();
     if opts.include_crds {
         collect_crds(&chart, chart.name(), &mut crds);
@@ -502,34 +540,66 @@ fn render_in_thread(
     Ok(Rendered { files, manifests, hooks, notes, crds })
 }
 
-/// Renders every template of the chart and its subcharts with the coalesced values.
+/// The rendered files without `NOTES.txt`, the chart's own notes, and the documents sorted
+/// as helm installs them.
+struct SortedOutput {
+    files: BTreeMap<String, String>,
+    notes: String,
+    manifests: Vec<RenderedDocument>,
+    hooks: Vec<RenderedDocument>,
+}
+
+fn sort_rendered(
+    mut files: BTreeMap<String, String>,
+    chart_name: &str,
+) -> Result<SortedOutput, ChartRenderError> {
+    let notes = files.get(&format!("{chart_name}/templates/NOTES.txt")).cloned().unwrap_or_default();
+    files.retain(|name, _| !name.ends_with("NOTES.txt"));
+    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
+    Ok(SortedOutput { files, notes, manifests, hooks })
+}
+
+/// Renders every template of the chart and its subcharts with the coalesced values;
+/// `when_parsed` is called once every template is parsed.
 fn render_chart_templates(
     chart: &Chart,
     values: &Map,
     caps: &Rc<Capabilities>,
     opts: &RenderOptions,
+    when_parsed: &dyn Fn(),
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
-    let release = Val::map(BTreeMap::from([
-        ("Name".to_string(), Val::str(&opts.release_name)),
-        ("Namespace".to_string(), Val::str(&opts.namespace)),
-        ("IsUpgrade".to_string(), Val::Bool(opts.is_upgrade)),
-        ("IsInstall".to_string(), Val::Bool(!opts.is_upgrade)),
-        ("Revision".to_string(), Val::Int(1)),
-        ("Service".to_string(), Val::str("Helm")),
-    ]));
-    let top = Val::typed_map(
-        MapKind::Values,
-        BTreeMap::from([
-            ("Capabilities".to_string(), Val::Obj(caps.clone())),
-            ("Release".to_string(), release),
-            ("Values".to_string(), Val::from_plain_map(values, MapKind::Values)),
-        ]),
-    );
-    let mut templates: BTreeMap<String, Renderable<'_>> = BTreeMap::new();
-    all_templates(chart, &top, true, "", &mut templates);
-    let env =
-        FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock)?;
-    let rendered = render_templates(&templates, env, opts.process_exits_after);
+    let mut sources = Vec::new();
+    template_sources(chart, true, "", &mut sources);
+    sources.sort_by(|(a, _), (b, _)| parse_order(a, b));
+    let keys: Vec<String> = sources.iter().map(|(name, _)| name.clone()).collect();
+    let texts: Vec<(&str, &str)> = sources.iter().map(|(name, text)| (name.as_str(), &**text)).collect();
+    // The templates are parsed while this thread builds what they will be executed with.
+    let (prepared, parsed) = parse_files_after(&texts, &crate::funcs::is_helm_function, || {
+        let release = Val::map(BTreeMap::from([
+            ("Name".to_string(), Val::str(&opts.release_name)),
+            ("Namespace".to_string(), Val::str(&opts.namespace)),
+            ("IsUpgrade".to_string(), Val::Bool(opts.is_upgrade)),
+            ("IsInstall".to_string(), Val::Bool(!opts.is_upgrade)),
+            ("Revision".to_string(), Val::Int(1)),
+            ("Service".to_string(), Val::str("Helm")),
+        ]));
+        let top = Val::typed_map(
+            MapKind::Values,
+            BTreeMap::from([
+                ("Capabilities".to_string(), Val::Obj(caps.clone())),
+                ("Release".to_string(), release),
+                ("Values".to_string(), Val::from_plain_map(values, MapKind::Values)),
+            ]),
+        );
+        let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
+        all_templates(chart, &top, true, "", &mut templates);
+        let env =
+            FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock);
+        (top, templates, env.map(crate::funcs::helm_functions))
+    });
+    when_parsed();
+    let (top, templates, funcs) = prepared;
+    let rendered = render_templates(&templates, &keys, parsed, funcs?, opts.process_exits_after);
     if opts.process_exits_after {
         std::mem::forget(templates);
         std::mem::forget(top);
@@ -551,10 +621,8 @@ fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>)
     }
 }
 
-/// A template with the values it renders with.
-struct Renderable<'a> {
-    /// The text, borrowed from the chart unless it had to be made valid UTF-8.
-    text: std::borrow::Cow<'a, str>,
+/// What a template renders with: its values and its `.Template.BasePath`.
+struct Renderable {
     vals: Val,
     base_path: String,
 }
@@ -628,12 +696,12 @@ fn metadata_map(chart: &Chart, is_root: bool) -> Val {
 /// Helm's `recAllTpls`: builds each chart's render values (its own `.Values` scope, shared
 /// `.Release` and `.Capabilities`) and collects its templates under their full names.
 /// Returns the chart's values map (what its parent sees under `.Subcharts`).
-fn all_templates<'a>(
-    chart: &'a Chart,
+fn all_templates(
+    chart: &Chart,
     parent: &Val,
     is_root: bool,
     parent_path: &str,
-    out: &mut BTreeMap<String, Renderable<'a>>,
+    out: &mut BTreeMap<String, Renderable>,
 ) -> Val {
     let parent_entries = parent.map_entries().unwrap_or_default();
     let values = if is_root {
@@ -665,57 +733,71 @@ fn all_templates<'a>(
             ("Values".to_string(), values),
         ]),
     );
-    let full_path =
-        if is_root { chart.name().to_string() } else { format!("{parent_path}/charts/{}", chart.name()) };
+    let full_path = chart_path(chart, is_root, parent_path);
     for dep in &chart.dependencies {
         let sub = all_templates(dep, &next, false, &full_path, out);
         if let Val::Map(m) = &subcharts {
             m.borrow_mut().entries.insert(dep.name().to_string(), sub);
         }
     }
-    for t in &chart.templates {
-        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
-        if chart.is_library() && !base.starts_with('_') {
-            continue;
-        }
+    for t in chart.templates.iter().filter(|t| is_rendered(chart, t)) {
         out.insert(
             format!("{full_path}/{}", t.name),
-            Renderable {
-                text: crate::strconv::text_in(&t.data),
-                vals: next.clone(),
-                base_path: format!("{full_path}/templates"),
-            },
+            Renderable { vals: next.clone(), base_path: format!("{full_path}/templates") },
         );
     }
     next
 }
 
-/// Helm's parse order: deeper paths first, then reverse lexical order.
-fn parse_order(names: &[&String]) -> Vec<String> {
-    let mut keys: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    keys.sort_by(|a, b| {
-        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-        cb.cmp(&ca).then_with(|| b.cmp(a))
-    });
-    keys
+/// Where a chart's templates are named: `parent/charts/name`, the root chart by its name.
+fn chart_path(chart: &Chart, is_root: bool, parent_path: &str) -> String {
+    if is_root { chart.name().to_string() } else { format!("{parent_path}/charts/{}", chart.name()) }
 }
 
-/// Helm's `render`: one template set, every non-partial executed in parse order. With
-/// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not freed.
+/// Whether a template of `chart` is part of the rendering: a library chart's are its
+/// partials (`_*`) alone.
+fn is_rendered(chart: &Chart, template: &super::chart::LoadedChartFile) -> bool {
+    let base = template.name.rsplit('/').next().unwrap_or(&template.name);
+    !chart.is_library() || base.starts_with('_')
+}
+
+/// The name and text of every template [`all_templates`] collects, without the values they
+/// will be executed with (parsing needs none).
+fn template_sources<'a>(
+    chart: &'a Chart,
+    is_root: bool,
+    parent_path: &str,
+    out: &mut Vec<(String, std::borrow::Cow<'a, str>)>,
+) {
+    let full_path = chart_path(chart, is_root, parent_path);
+    for dep in &chart.dependencies {
+        template_sources(dep, false, &full_path, out);
+    }
+    for t in chart.templates.iter().filter(|t| is_rendered(chart, t)) {
+        out.push((format!("{full_path}/{}", t.name), crate::strconv::text_in(&t.data)));
+    }
+}
+
+/// Helm's parse order: deeper paths first, then reverse lexical order.
+fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
+    b.matches('/').count().cmp(&a.matches('/').count()).then_with(|| b.cmp(a))
+}
+
+/// Helm's `render`: one template set, every non-partial executed in parse order (`keys`,
+/// whose parse results `parsed` holds). With `leave_to_exit` (see
+/// [`RenderOptions::process_exits_after`]) the parse trees are not freed.
 fn render_templates(
-    templates: &BTreeMap<String, Renderable<'_>>,
-    env: FuncEnv,
+    templates: &BTreeMap<String, Renderable>,
+    keys: &[String],
+    parsed: Vec<Result<Vec<Tree>, ParseError>>,
+    funcs: FuncTable,
     leave_to_exit: bool,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
-    let funcs = Rc::new(crate::funcs::helm_functions(env));
-    let names: Vec<&String> = templates.keys().collect();
-    let keys = parse_order(&names);
-    let texts: Vec<(&str, &str)> = keys.iter().map(|name| (name.as_str(), &*templates[name].text)).collect();
-    let known = funcs.names();
+    let funcs = Rc::new(funcs);
     let mut set = TemplateSet::new("gotpl");
     // Every file is parsed (on two threads for a large chart) before the first error is
     // reported: the error is that of the first file in parse order, as in helm.
-    for parsed in parse_files(&texts, &|f| known.contains(f)) {
+    for parsed in parsed {
         let trees = parsed.map_err(|e| ChartRenderError::Parse {
             file: e.name.clone(),
             line: e.line,
@@ -726,12 +808,12 @@ fn render_templates(
     let set = Rc::new(set);
     let rt = Runtime::new(funcs.clone(), STACK_SIZE);
     let mut rendered = BTreeMap::new();
-    for name in &keys {
+    for name in keys {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
             continue;
         }
-        let r = &templates[name];
+        let Some(r) = templates.get(name) else { continue };
         if let Val::Map(m) = &r.vals {
             m.borrow_mut().entries.insert(
                 "Template".to_string(),
@@ -766,6 +848,15 @@ fn parse_files(
     texts: &[(&str, &str)],
     has_func: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Result<Vec<Tree>, ParseError>> {
+    parse_files_after(texts, has_func, || ()).1
+}
+
+/// [`parse_files`], with `first` done on this thread while a helper starts parsing.
+fn parse_files_after<P>(
+    texts: &[(&str, &str)],
+    has_func: &(dyn Fn(&str) -> bool + Sync),
+    first: impl FnOnce() -> P,
+) -> (P, Vec<Result<Vec<Tree>, ParseError>>) {
     let mut first_with_text: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
     // For each file, the earlier file with the same text, if any.
     let earlier: Vec<Option<usize>> = texts
@@ -781,7 +872,15 @@ fn parse_files(
         .collect();
     let distinct: Vec<(&str, &str)> =
         texts.iter().zip(&earlier).filter(|(_, e)| e.is_none()).map(|(t, _)| *t).collect();
-    let mut parsed = parse_all(&distinct, &|name, text| parse_file(name, text, has_func)).into_iter();
+    let (prepared, parsed) = super::halves::shared_after(
+        &distinct,
+        |(_, text)| text.len(),
+        PARALLEL_PARSE_FROM,
+        "template-parse",
+        &|(name, text)| parse_file(name, text, has_func),
+        first,
+    );
+    let mut parsed = parsed.into_iter();
     let mut out: Vec<Result<ParsedFile, ParseError>> = Vec::with_capacity(texts.len());
     for (&(name, text), earlier) in texts.iter().zip(earlier) {
         let result = match earlier {
@@ -797,7 +896,7 @@ fn parse_files(
         };
         out.push(result);
     }
-    out.into_iter().map(|file| file.map(|f| f.trees)).collect()
+    (prepared, out.into_iter().map(|file| file.map(|f| f.trees)).collect())
 }
 
 /// The trees parsed from file `from`, as parsing the same text as file `to` gives them; `None`
@@ -819,15 +918,6 @@ fn renamed(file: &ParsedFile, from: &str, to: &str) -> Option<Vec<Tree>> {
             })
             .collect(),
     )
-}
-
-/// Parses each (name, text) on its own: a file's parse depends on no other file. The
-/// second half of a large chart (by size) is parsed on a helper thread, which halves the
-/// longest step of rendering a large chart.
-fn parse_all<R: Send>(texts: &[(&str, &str)], parse_one: &(dyn Fn(&str, &str) -> R + Sync)) -> Vec<R> {
-    let parse_each =
-        |part: &[(&str, &str)]| part.iter().map(|(name, text)| parse_one(name, text)).collect::<Vec<_>>();
-    super::halves::by_size(texts, |(_, text)| text.len(), PARALLEL_PARSE_FROM, "template-parse", &parse_each)
 }
 
 /// The size of template text from which it is parsed on two threads (about half a
@@ -967,7 +1057,12 @@ mod tests {
         let owned = large_texts(&[3, 31]);
         let texts: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
         assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() >= PARALLEL_PARSE_FROM);
-        let parallel = parse_all(&texts, &|name, text| parse(name, text, &|_| true));
+        // This thread has other work first: the helper takes more of the files.
+        let (first, parallel) = parse_files_after(&texts, &|_| true, || {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            "prepared"
+        });
+        assert_eq!(first, "prepared");
         let sequential = parse_on_one_thread(&texts);
         assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
         let failed: Vec<usize> =
@@ -1026,12 +1121,11 @@ mod tests {
 
     #[test]
     fn parse_order_is_deeper_first_then_reverse() {
-        let names =
-            ["c/templates/_a.tpl", "c/templates/_b.tpl", "c/templates/sub/_c.tpl", "c/templates/z.yaml"]
-                .map(String::from);
-        let refs: Vec<&String> = names.iter().collect();
+        let mut names =
+            ["c/templates/_a.tpl", "c/templates/_b.tpl", "c/templates/sub/_c.tpl", "c/templates/z.yaml"];
+        names.sort_by(|a, b| parse_order(a, b));
         assert_eq!(
-            parse_order(&refs),
+            names,
             ["c/templates/sub/_c.tpl", "c/templates/z.yaml", "c/templates/_b.tpl", "c/templates/_a.tpl"]
         );
     }

@@ -83,9 +83,39 @@ const HOOK_EVENTS: &[&str] = &[
     "test-success",
 ];
 
-fn separator() -> &'static Regex {
-    static SEP: OnceLock<Regex> = OnceLock::new();
-    SEP.get_or_init(|| Regex::new(r"(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*").expect("a valid pattern"))
+/// Helm's document separator, `(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*`: `---` at the start of
+/// the text or after white space that ends in a line break, with the white space after it.
+/// Found by hand (compiling the pattern took longer than splitting a large chart's output);
+/// `split_on_separators` gives the pieces the pattern's leftmost-first split gives.
+fn split_on_separators(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let white = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    let mut pieces = Vec::new();
+    let mut piece_start = 0;
+    let mut search = 0;
+    loop {
+        let (start, dashes) = if search == 0 && bytes.starts_with(b"---") {
+            (0, 0)
+        } else {
+            let Some(found) = memchr::memmem::find(&bytes[search..], b"\n---") else { break };
+            // The match starts where the white space before the line break does.
+            let line_break = search + found;
+            let mut start = line_break;
+            while start > search && white(bytes[start - 1]) {
+                start -= 1;
+            }
+            (start, line_break + 1)
+        };
+        let mut end = dashes + 3;
+        while end < bytes.len() && white(bytes[end]) {
+            end += 1;
+        }
+        pieces.push(&text[piece_start..start]);
+        piece_start = end;
+        search = end;
+    }
+    pieces.push(&text[piece_start..]);
+    pieces
 }
 
 /// Go's `strings.TrimSpace`.
@@ -96,7 +126,11 @@ fn trim_space(s: &str) -> &str {
 /// Helm's `SplitManifests`: documents in order, empty ones dropped.
 pub(crate) fn split_manifests(text: &str) -> Vec<String> {
     let trimmed = trim_space(text);
-    separator().split(trimmed).filter(|d| !d.is_empty()).map(|d| trim_space(d).to_string()).collect()
+    split_on_separators(trimmed)
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| trim_space(d).to_string())
+        .collect()
 }
 
 /// What Helm reads of a document.
@@ -486,6 +520,15 @@ impl StagedFiles {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn separators_are_found_as_helms_pattern_finds_them(text in "[-\t\n\r\x0c a]{0,40}") {
+            let pattern = Regex::new(r"(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*").unwrap();
+            let expected: Vec<&str> = pattern.split(&text).collect();
+            proptest::prop_assert_eq!(split_on_separators(&text), expected);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -17,9 +17,11 @@ use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
 /// `<chart>:\n- at '<pointer>': <message>\n`.
-pub(crate) fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
+/// With `leave_to_exit` (see [`super::RenderOptions::process_exits_after`]) the schemas read
+/// are not freed.
+pub(crate) fn validate_chart(chart: &Chart, values: &Map, leave_to_exit: bool, out: &mut String) {
     if let Some(schema) = &chart.schema {
-        let problems = validate_one(schema, values);
+        let problems = validate_one(schema, values, leave_to_exit);
         if !problems.is_empty() {
             out.push_str(&format!("{}:\n", chart.name()));
             out.push_str(&problems);
@@ -28,7 +30,7 @@ pub(crate) fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
     for sub in &chart.dependencies {
         match values.get(sub.name()) {
             None | Some(Value::Null) => {}
-            Some(Value::Map(m)) => validate_chart(sub, m, out),
+            Some(Value::Map(m)) => validate_chart(sub, m, leave_to_exit, out),
             Some(other) => out.push_str(&format!(
                 "{}:\ninvalid type for values: expected object (map), got {}\n",
                 sub.name(),
@@ -44,7 +46,7 @@ pub(crate) fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
     }
 }
 
-fn validate_one(schema: &[u8], values: &Map) -> String {
+fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
     let schema: serde_json::Value = match serde_json::from_slice(schema) {
         Ok(s) => s,
         Err(e) => return format!("{e}\n"),
@@ -53,6 +55,10 @@ fn validate_one(schema: &[u8], values: &Map) -> String {
     let values = Value::Map(values.clone());
     // Valid values, the common case, need no compiled validator.
     if JsonSchema::new(&schema, draft).is_some_and(|quick| verdict(&quick, &values) == Verdict::Valid) {
+        if leave_to_exit {
+            std::mem::forget(schema);
+            std::mem::forget(values);
+        }
         return String::new();
     }
     let validator = match jsonschema::options().with_draft(draft).build(&schema) {

@@ -451,8 +451,74 @@ pub fn exact_number(value: &Value) -> Option<f64> {
 pub(crate) struct JsonSchema<'s> {
     root: &'s Json,
     draft: jsonschema::Draft,
-    /// Patterns compiled so far (`None`: not by `regex-lite`).
-    patterns: RefCell<HashMap<String, Option<regex_lite::Regex>>>,
+    /// Patterns compiled so far.
+    patterns: RefCell<HashMap<String, CompiledPattern>>,
+}
+
+/// A pattern compiled by `regex-lite`, as written and, where it has long bounded
+/// repetitions (`[-a-z0-9]{0,61}`), with those left open (`[-a-z0-9]{0,}`). On a text no
+/// longer than the smallest such bound both forms find the same matches: a repetition
+/// never needs more non-empty pieces than the text has characters, and empty pieces can
+/// be dropped. The open form compiles to a far smaller automaton; Kubernetes' name
+/// patterns spent most of a schema check compiling their bounded repetitions.
+struct CompiledPattern {
+    /// The open form and the longest text it answers for.
+    open: Option<(regex_lite::Regex, usize)>,
+    /// The pattern as written, compiled when first needed (`None` inside: not by
+    /// `regex-lite`).
+    exact: Option<Option<regex_lite::Regex>>,
+}
+
+/// Repetitions bounded at this or above are left open where the text allows.
+const LONG_REPETITION: u32 = 16;
+
+impl CompiledPattern {
+    fn new(pattern: &str) -> Self {
+        let open = open_repetitions(pattern)
+            .and_then(|(open, limit)| Some((regex_lite::Regex::new(&open).ok()?, limit)));
+        CompiledPattern { open, exact: None }
+    }
+
+    fn is_match(&mut self, pattern: &str, text: &str) -> Option<bool> {
+        let regex = match &self.open {
+            Some((open, limit)) if text.len() <= *limit => open,
+            _ => self.exact.get_or_insert_with(|| regex_lite::Regex::new(pattern).ok()).as_ref()?,
+        };
+        Some(regex.is_match(text))
+    }
+}
+
+/// `pattern` with every repetition bounded at [`LONG_REPETITION`] or above left open, and
+/// the smallest such bound; `None` when it has none (or does not parse).
+fn open_repetitions(pattern: &str) -> Option<(String, usize)> {
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    fn open(ast: &mut Ast, limit: &mut Option<u32>) {
+        match ast {
+            Ast::Repetition(repetition) => {
+                if let RepetitionKind::Range(RepetitionRange::Bounded(min, max)) = repetition.op.kind
+                    && max >= LONG_REPETITION
+                {
+                    repetition.op.kind = RepetitionKind::Range(RepetitionRange::AtLeast(min));
+                    *limit = Some(limit.map_or(max, |l| l.min(max)));
+                }
+                open(&mut repetition.ast, limit);
+            }
+            Ast::Group(group) => open(&mut group.ast, limit),
+            Ast::Alternation(alternation) => alternation.asts.iter_mut().for_each(|a| open(a, limit)),
+            Ast::Concat(concat) => concat.asts.iter_mut().for_each(|a| open(a, limit)),
+            _ => {}
+        }
+    }
+    // Only a bounded repetition has a comma inside braces; most patterns have neither.
+    if !pattern.contains('{') || !pattern.contains(',') {
+        return None;
+    }
+    let mut ast = regex_syntax::ast::parse::Parser::new().parse(pattern).ok()?;
+    let mut limit = None;
+    open(&mut ast, &mut limit);
+    let mut text = String::new();
+    regex_syntax::ast::print::Printer::new().print(&ast, &mut text).ok()?;
+    Some((text, usize::try_from(limit?).ok()?))
 }
 
 /// Whether a keyword's value has the form the meta-schema asks for.
@@ -739,9 +805,9 @@ impl<'s> Schema for JsonSchema<'s> {
         }
         let mut patterns = self.patterns.borrow_mut();
         if !patterns.contains_key(pattern) {
-            patterns.insert(pattern.to_string(), regex_lite::Regex::new(pattern).ok());
+            patterns.insert(pattern.to_string(), CompiledPattern::new(pattern));
         }
-        Some(patterns.get(pattern)?.as_ref()?.is_match(text))
+        patterns.get_mut(pattern)?.is_match(pattern, text)
     }
 
     fn bounds(&self, node: &'s Json) -> Bounds {

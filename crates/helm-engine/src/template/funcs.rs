@@ -99,6 +99,11 @@ impl FuncNames<'_> {
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }
+
+    /// Every name.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.keys().copied()
+    }
 }
 
 /// The string at argument `i` (arguments are checked, so a string parameter holds one).

@@ -219,14 +219,9 @@ impl Reading {
 /// [`load`]).
 const MAX_REINDENTS: usize = 100;
 
-/// Reads `text`. go-yaml does not look at indentation inside flow collections and quoted
-/// scalars: a closing `]` may sit at its parent key's column, and the second line of a
-/// quoted string at column 0. The parser used here wants such lines indented deeper than
-/// the enclosing block. Where it refuses a line for that alone, the line is indented
-/// further and the text read again: spaces at the start of a line inside a flow collection
-/// or a quoted scalar never change what it means. The enclosing block began on an earlier
-/// line, so indenting past the longest earlier line is always enough. Positions are
-/// reported in the original text.
+/// Reads `text`. Where positions are not recorded, plain block YAML (most values files and
+/// rendered manifests) is read by a faster reader first; it hands anything else to the
+/// general parser.
 fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     refuse_control_characters(text)?;
@@ -238,6 +233,26 @@ fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     } else {
         text
     };
+    if !reading.keeps_positions() {
+        let mut builder = Builder { reading, ..Builder::default() };
+        if super::block::read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok()) {
+            return Ok(builder.documents);
+        }
+    }
+    load_with_parser(text, reading)
+}
+
+/// [`load`] with the general parser alone (after the checks on the whole text).
+///
+/// go-yaml does not look at indentation inside flow collections and quoted scalars: a
+/// closing `]` may sit at its parent key's column, and the second line of a quoted string
+/// at column 0. The parser used here wants such lines indented deeper than the enclosing
+/// block. Where it refuses a line for that alone, the line is indented further and the text
+/// read again: spaces at the start of a line inside a flow collection or a quoted scalar
+/// never change what it means. The enclosing block began on an earlier line, so indenting
+/// past the longest earlier line is always enough. Positions are reported in the original
+/// text.
+fn load_with_parser(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::default();
     for attempt in 0.. {
@@ -1000,4 +1015,161 @@ mod tests {
     fn infinity_is_refused_as_json_would() {
         assert!(load_yaml_documents("a: .inf\n").is_err());
     }
+}
+
+/// The block reader ([`super::block`]) against the general parser: where the block reader
+/// reads a text at all, both must give the same documents.
+#[cfg(test)]
+mod block_reader_tests {
+    use super::*;
+    use crate::yaml::block::read_block_yaml;
+
+    /// The documents the block reader gives, or `None` when it hands the text over.
+    fn by_block_reader(text: &str, reading: Reading) -> Option<Vec<YamlDocument>> {
+        let mut builder = Builder { reading, ..Builder::default() };
+        read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok())
+            .then_some(builder.documents)
+    }
+
+    fn summary(documents: &[YamlDocument]) -> String {
+        let parts: Vec<_> = documents.iter().map(|d| (&d.root, d.start_line, &d.duplicate_keys)).collect();
+        format!("{parts:?}")
+    }
+
+    /// Whether the block reader read `text` (in both readings that use it); when it did, its
+    /// documents must be the general parser's.
+    fn read_alike(text: &str) -> Result<bool, String> {
+        let mut read = None;
+        for reading in [Reading::DocumentsWithoutPositions, Reading::FirstDocument] {
+            let fast = by_block_reader(text, reading);
+            if let Some(fast) = &fast {
+                let general = load_with_parser(text, reading)
+                    .map_err(|e| format!("{text:?}: only the block reader reads it ({e:?})"))?;
+                if summary(fast) != summary(&general) {
+                    return Err(format!(
+                        "{text:?}:\n block   {}\n general {}",
+                        summary(fast),
+                        summary(&general)
+                    ));
+                }
+            }
+            if *read.get_or_insert(fast.is_some()) != fast.is_some() {
+                return Err(format!("{text:?}: read in one reading only"));
+            }
+        }
+        Ok(read.unwrap_or(false))
+    }
+
+    #[test]
+    fn rendered_manifests_and_values_are_read_alike() {
+        for text in [
+            "",
+            "# Source: chart/templates/a.yaml\n",
+            "---\n# Source: x\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\"\n  labels: {}\ndata:\n  k: v\n",
+            "a: 1\nb: 2.5\nc: true\nd: ~\ne: null\nf: 0x1F\ng: 1e3\nh: yes\ni: \"1\"\nj: '2'\n",
+            "list:\n- a\n- b: c\n  d: e\n-\n-\n  nested: 1\nnext: 1\n",
+            "list:\n  - a\n  -   b: 1\n      c: 2\n  - \"q\"\n",
+            "x: |\n  line1\n\n  line2\n    deeper\ny: |-\n  z\n\n\nw: |+\n  keep\n\n\nv: |\n",
+            "x: | # comment\n\n   text\n  \n",
+            "x: |-\n  a\n     \n  b",
+            "k:\n  # comment\n  a: 1 # after\n  b: x#y\n  c: 'it''s'\n  d: \"tab\\there \\u00e9 \\x41 \\\\ \\\"\"\n",
+            "rules:\n- apiGroups: [\"\"]\n  resources: [pods, \"services\" , 'x']\n  verbs: [ ]\n  m: {a: b, \"c\": [d, e]}\n",
+            "a:\n  {}\nb:\n  \"next line\"\nc:\n    |\n      text\n",
+            "image: docker.io/bitnami/redis:7.2 # tag\nurl: http://x:80/a\nneg: -1\nopt: --flag=1\ncolon: :x\n",
+            "dup: 1\ndup: 2\nm:\n  k: a\n  k: b\n",
+            "<<: {a: 1}\nb: 2\n",
+            "  indented: root\n  more: 1\n",
+            "a: 1\n\n\n",
+            "a: b\n   # deeper comment\nc: d\n",
+        ] {
+            assert!(read_alike(text).unwrap(), "handed over: {text:?}");
+        }
+    }
+
+    #[test]
+    fn other_yaml_is_handed_to_the_general_parser() {
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a:\n\tb: 1\n",
+            "a: 1\r\n",
+            "a: >\n  folded\n",
+            "a: plain\n  continued\n",
+            "a: 1\n---\nb: 2\n",
+            "a: [1, 2,]\n",
+            "a: [1,\n 2]\n",
+            "a: \"open\n  quote\"\n",
+            "a: b: c\n",
+            "x: 1\n  y: 2\n",
+            "just a scalar\n",
+            "? complex\n: key\n",
+            "a: |2\n   x\n",
+            "a: |\n    \n  x\n",
+        ] {
+            assert!(!read_alike(text).unwrap(), "read by the block reader: {text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn whatever_the_block_reader_reads_it_reads_as_the_parser_does(
+            lines in proptest::collection::vec((0usize..7, 0usize..LINES.len()), 0..14),
+            end_with_break in proptest::bool::ANY,
+        ) {
+            let mut text: String =
+                lines.iter().map(|&(indent, line)| format!("{}{}\n", " ".repeat(indent), LINES[line])).collect();
+            if !end_with_break {
+                text.pop();
+            }
+            if let Err(problem) = read_alike(&text) {
+                proptest::prop_assert!(false, "{}", problem);
+            }
+        }
+    }
+
+    /// Lines texts are made of in the property above: the reader's forms and their near misses.
+    const LINES: &[&str] = &[
+        "a:",
+        "a: 1",
+        "b: x y",
+        "c: \"q\\n\"",
+        "d: 'it''s'",
+        "- ",
+        "-",
+        "- a",
+        "- k: v",
+        "- - x",
+        "e: |",
+        "e: |-",
+        "e: |+",
+        "text",
+        "  text",
+        "# comment",
+        "",
+        "   ",
+        "f: [a, \"b\"]",
+        "g: {h: i}",
+        "g: {}",
+        "h: []",
+        "---",
+        "...",
+        "i: a #c",
+        "j: -1",
+        "k: :x",
+        "l: a: b",
+        "m: x:",
+        "\"n\": 1",
+        "o: &a 1",
+        "p: *a",
+        "q: >",
+        "r: {",
+        "s: 'open",
+        "t: .inf",
+        "u: ~",
+        "<<: {v: 1}",
+        "w: \"\\x4",
+        "x: 'a'b",
+    ];
 }

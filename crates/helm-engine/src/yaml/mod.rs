@@ -2,6 +2,7 @@
 //! node (for error messages), and writing byte for byte as go-yaml v2 writes (Helm's
 //! `toYaml`).
 
+mod block;
 mod emit;
 mod load;
 
