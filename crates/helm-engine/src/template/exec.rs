@@ -658,14 +658,17 @@ impl<'a> State<'a> {
         final_: Option<Ev>,
         receiver: Ev,
     ) -> EResult<Ev> {
-        let (type_name, value) = match receiver {
+        let (in_interface, value) = match receiver {
             Ev::Invalid | Ev::Val(Val::Nil) => return Ok(Ev::Invalid),
             Ev::Iface(Val::Nil) => {
                 return Err(self.errorf(format!("nil pointer evaluating interface {{}}.{name}")));
             }
-            Ev::Iface(v) => ("interface {}".to_string(), v),
-            Ev::Val(v) => (v.type_name(), v),
+            Ev::Iface(v) => (true, v),
+            Ev::Val(v) => (false, v),
         };
+        // Only the errors name the type: it is not built for every field read.
+        let type_name =
+            |value: &Val| if in_interface { "interface {}".to_string() } else { value.type_name() };
         // Methods first.
         let method = match &value {
             Val::Obj(o) => o.method_sig(name),
@@ -709,14 +712,15 @@ impl<'a> State<'a> {
                     return Ok(Ev::Val(field));
                 }
                 if o.unexported_field(name) {
-                    return Err(
-                        self.errorf(format!("{name} is an unexported field of struct type {type_name}"))
-                    );
+                    return Err(self.errorf(format!(
+                        "{name} is an unexported field of struct type {}",
+                        type_name(&value)
+                    )));
                 }
             }
             _ => {}
         }
-        Err(self.errorf(format!("can't evaluate field {name} in type {type_name}")))
+        Err(self.errorf(format!("can't evaluate field {name} in type {}", type_name(&value))))
     }
 
     fn eval_function(
