@@ -294,10 +294,9 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                     name.to_string(),
                     Renderable { vals: Val::from_plain_map(data, MapKind::Values), base_path: String::new() },
                 );
-                let keys = [name.to_string()];
                 let parsed = parse_files(&[(name, text)], &crate::funcs::is_helm_function);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
-                let mut files = render_templates(&templates, &keys, parsed, funcs, false)?;
+                let mut files = render_templates(&templates, &[name], parsed, funcs, false)?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -571,8 +570,8 @@ fn render_chart_templates(
     let mut sources = Vec::new();
     template_sources(chart, true, "", &mut sources);
     sources.sort_by(|(a, _), (b, _)| parse_order(a, b));
-    let keys: Vec<String> = sources.iter().map(|(name, _)| name.clone()).collect();
     let texts: Vec<(&str, &str)> = sources.iter().map(|(name, text)| (name.as_str(), &**text)).collect();
+    let keys: Vec<&str> = texts.iter().map(|(name, _)| *name).collect();
     // The templates are parsed while this thread builds what they will be executed with.
     let (prepared, parsed) = parse_files_after(&texts, &crate::funcs::is_helm_function, || {
         let release = Val::map(BTreeMap::from([
@@ -788,7 +787,7 @@ fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// [`RenderOptions::process_exits_after`]) the parse trees are not freed.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
-    keys: &[String],
+    keys: &[&str],
     parsed: Vec<Result<Vec<Tree>, ParseError>>,
     funcs: FuncTable,
     leave_to_exit: bool,
@@ -808,7 +807,7 @@ fn render_templates(
     let set = Rc::new(set);
     let rt = Runtime::new(funcs.clone(), STACK_SIZE);
     let mut rendered = BTreeMap::new();
-    for name in keys {
+    for &name in keys {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
             continue;
@@ -831,7 +830,7 @@ fn render_templates(
         }
         let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
         let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
-        rendered.insert(name.clone(), out);
+        rendered.insert(name.to_string(), out);
     }
     if leave_to_exit {
         std::mem::forget(set);

@@ -1,7 +1,7 @@
-//! Work on a list split in two: the second part on a helper thread, the first on the calling
-//! thread, the results in the list's order. Rendering uses it where items are independent
-//! (templates to parse, rendered documents to read) and a large chart has enough of them to
-//! be worth a thread.
+//! Work on a list shared with a helper thread, the results in the list's order: split in
+//! two halves by size (rendered documents to read), or taken in turns (templates to parse,
+//! whose cost per byte varies too much for halves to finish together). Rendering uses it
+//! where items are independent and a large chart has enough of them to be worth a thread.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

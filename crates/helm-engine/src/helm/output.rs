@@ -85,8 +85,8 @@ const HOOK_EVENTS: &[&str] = &[
 
 /// Helm's document separator, `(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*`: `---` at the start of
 /// the text or after white space that ends in a line break, with the white space after it.
-/// Found by hand (compiling the pattern took longer than splitting a large chart's output);
-/// `split_on_separators` gives the pieces the pattern's leftmost-first split gives.
+/// Found by hand (compiling the pattern took longer than splitting a large chart's output),
+/// giving the pieces the pattern's leftmost-first split gives.
 fn split_on_separators(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let white = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
