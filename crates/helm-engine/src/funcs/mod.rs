@@ -25,7 +25,6 @@ pub(crate) mod word_case;
 pub(crate) use env::FuncEnv;
 pub use env::{TimeParseError, parse_time, seed_from_text};
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::template::error::GoError;
@@ -42,7 +41,7 @@ pub(crate) fn helm_functions(env: FuncEnv) -> FuncTable {
 /// Whether a function called `name` exists: what the parser asks, before the table for a
 /// rendering (with its clock and random source) is built.
 pub(crate) fn is_helm_function(name: &str) -> bool {
-    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static NAMES: OnceLock<foldhash::HashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| function_table().names().all().collect()).contains(name)
 }
 

@@ -2,7 +2,7 @@
 //! (`condition`, `tags`), under which name (`alias`), and the values they export to their
 //! parent (`import-values`).
 
-use super::chart::Chart;
+use super::chart::{Chart, Dependency};
 use super::coalesce::{NullRule, coalesce_chart, coalesce_tables, go_print};
 use crate::funcs::semver::{Constraints, Version};
 use crate::value::{Map, Value};
@@ -53,28 +53,36 @@ fn process_enabled(chart: &mut Chart, v: &Map, path: &str) -> Result<(), String>
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let existing = std::mem::take(&mut chart.dependencies);
+    let mut existing: Vec<Option<Chart>> =
+        std::mem::take(&mut chart.dependencies).into_iter().map(Some).collect();
+    let requested = |req: &Dependency, c: &Chart| {
+        c.name() == req.name && is_compatible_range(&req.version, &c.metadata.version)
+    };
+    // For each requirement, the first subchart it names; a subchart no requirement names is
+    // kept as it is.
+    let found: Vec<Option<usize>> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .map(|req| existing.iter().position(|c| c.as_ref().is_some_and(|c| requested(req, c))))
+        .collect();
     let mut deps: Vec<Chart> = Vec::new();
-    for e in &existing {
-        let listed = chart
-            .metadata
-            .dependencies
-            .iter()
-            .any(|req| e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version));
-        if !listed {
-            deps.push(e.clone());
+    for e in &mut existing {
+        if e.as_ref().is_some_and(|c| !chart.metadata.dependencies.iter().any(|req| requested(req, c))) {
+            deps.extend(e.take());
         }
     }
-    for req in &mut chart.metadata.dependencies {
-        if let Some(found) = existing
-            .iter()
-            .find(|c| c.name() == req.name && is_compatible_range(&req.version, &c.metadata.version))
-        {
-            let mut copy = found.clone();
-            if !req.alias.is_empty() {
-                copy.metadata.name = req.alias.clone();
+    for (at, req) in chart.metadata.dependencies.iter_mut().enumerate() {
+        if let Some(index) = found[at] {
+            // Moved on its last use, copied before (two aliases of one subchart).
+            let used_again = found[at + 1..].contains(&Some(index));
+            let sub = if used_again { existing[index].clone() } else { existing[index].take() };
+            if let Some(mut sub) = sub {
+                if !req.alias.is_empty() {
+                    sub.metadata.name = req.alias.clone();
+                }
+                deps.push(sub);
             }
-            deps.push(copy);
         }
         if !req.alias.is_empty() {
             req.name = req.alias.clone();

@@ -97,33 +97,34 @@ impl Kind {
     }
 }
 
-/// A token: its kind, byte offset, text and the line it starts on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A token: its kind, byte offset, text and the line it starts on. Tokens are copied
+/// freely (the parser peeks and backs up as Go's does), so they hold only borrowed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Item<'a> {
     /// What it is.
     pub kind: Kind,
     /// Byte offset in the input.
     pub pos: usize,
-    /// Its text (the message for [`Kind::Error`]): borrowed from the input, so that making
-    /// and copying tokens allocates nothing.
-    pub val: std::borrow::Cow<'a, str>,
+    /// Its text, borrowed from the input (empty for [`Kind::Error`], whose message
+    /// [`Lexer::error_message`] holds).
+    pub val: &'a str,
     /// The 1-based line where it starts.
     pub line: usize,
 }
 
-impl std::fmt::Display for Item<'_> {
-    /// Go's spelling of a token in parse errors: `EOF`, the message of an error, `<if>` for a
-    /// keyword, a quoted text cut to ten characters otherwise.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Item<'_> {
+    /// Go's spelling of a token in parse errors: `EOF`, the message of an error (`message`),
+    /// `<if>` for a keyword, a quoted text cut to ten characters otherwise.
+    pub(crate) fn describe(&self, message: &str) -> String {
         match self.kind {
-            Kind::Eof => f.write_str("EOF"),
-            Kind::Error => f.write_str(&self.val),
-            k if k.is_keyword() => write!(f, "<{}>", self.val),
+            Kind::Eof => "EOF".into(),
+            Kind::Error => message.into(),
+            k if k.is_keyword() => format!("<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let cut: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", crate::strconv::quote(&cut))
+                format!("{}...", crate::strconv::quote(&cut))
             }
-            _ => f.write_str(&crate::strconv::quote(&self.val)),
+            _ => crate::strconv::quote(self.val),
         }
     }
 }
@@ -154,6 +155,8 @@ pub(crate) struct Lexer<'a> {
     /// exist).
     break_ok: bool,
     continue_ok: bool,
+    /// The message of the error the lexer stopped at.
+    error_message: String,
 }
 
 fn is_space(c: char) -> bool {
@@ -167,6 +170,17 @@ fn is_alnum(c: char) -> bool {
     c == '_' || crate::go_unicode::is_letter(c) || crate::go_unicode::is_digit(c)
 }
 
+/// The ASCII bytes of names: letters, digits and `_`.
+const ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 fn has_left_trim_marker(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
@@ -177,9 +191,13 @@ fn has_right_trim_marker(s: &str) -> bool {
     b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
 }
 
-/// The line breaks in `text`.
+/// The line breaks in `text` (most texts counted are a delimiter or a few spaces).
 fn count_lines(text: &str) -> usize {
-    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+    let bytes = text.as_bytes();
+    if bytes.len() < 32 {
+        return bytes.iter().filter(|&&b| b == b'\n').count();
+    }
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Where the first `{{` of `text` starts.
@@ -236,7 +254,13 @@ impl<'a> Lexer<'a> {
             state: State::Text,
             break_ok,
             continue_ok,
+            error_message: String::new(),
         }
+    }
+
+    /// Why lexing stopped, once a [`Kind::Error`] token has been returned.
+    pub(crate) fn error_message(&self) -> &str {
+        &self.error_message
     }
 
     fn rest(&self) -> &'a str {
@@ -252,8 +276,7 @@ impl<'a> Lexer<'a> {
     fn skip_alnum(&mut self) {
         loop {
             let rest = self.rest().as_bytes();
-            self.pos +=
-                rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(rest.len());
+            self.pos += rest.iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(rest.len());
             match self.peek_char() {
                 Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
                 _ => return,
@@ -280,12 +303,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn item(&mut self, kind: Kind) -> Item<'a> {
-        let item = Item {
-            kind,
-            pos: self.start,
-            val: std::borrow::Cow::Borrowed(&self.input[self.start..self.pos]),
-            line: self.start_line,
-        };
+        let item =
+            Item { kind, pos: self.start, val: &self.input[self.start..self.pos], line: self.start_line };
         self.start = self.pos;
         self.start_line = self.line;
         item
@@ -299,7 +318,8 @@ impl<'a> Lexer<'a> {
 
     fn error(&mut self, message: String) -> Item<'a> {
         self.state = State::Done;
-        Item { kind: Kind::Error, pos: self.start, val: message.into(), line: self.start_line }
+        self.error_message = message;
+        Item { kind: Kind::Error, pos: self.start, val: "", line: self.start_line }
     }
 
     fn accept(&mut self, valid: &str) -> bool {
@@ -316,21 +336,21 @@ impl<'a> Lexer<'a> {
         while self.accept(valid) {}
     }
 
+    /// Whether a right delimiter starts here, and whether it has a trim marker (` -}}`).
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
-        if has_right_trim_marker(rest) && rest[2..].starts_with(RIGHT_DELIM) {
-            return (true, true);
+        match self.rest().as_bytes() {
+            [b'}', b'}', ..] => (true, false),
+            [space, b'-', b'}', b'}', ..] if is_space(*space as char) => (true, true),
+            _ => (false, false),
         }
-        (rest.starts_with(RIGHT_DELIM), false)
     }
 
     fn at_terminator(&self) -> bool {
-        match self.peek_char() {
-            None => true,
-            Some(c) if is_space(c) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            _ => self.rest().starts_with(RIGHT_DELIM),
-        }
+        matches!(
+            self.rest().as_bytes(),
+            [] | [b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(', ..]
+                | [b'}', b'}', ..]
+        )
     }
 
     /// The next token; after the end or an error, `Eof` forever.
@@ -338,7 +358,7 @@ impl<'a> Lexer<'a> {
         loop {
             let produced = match self.state {
                 State::Done => {
-                    return Item { kind: Kind::Eof, pos: self.input.len(), val: "".into(), line: self.line };
+                    return Item { kind: Kind::Eof, pos: self.input.len(), val: "", line: self.line };
                 }
                 State::Text => self.lex_text(),
                 State::LeftDelim => self.lex_left_delim(),
@@ -360,8 +380,8 @@ impl<'a> Lexer<'a> {
                 let delim_end = self.pos + LEFT_DELIM.len();
                 let mut trim = 0;
                 if has_left_trim_marker(&self.input[delim_end..]) {
-                    let text = &self.input[self.start..self.pos];
-                    trim = text.len() - text.trim_end_matches(is_space).len();
+                    let text = &self.input.as_bytes()[self.start..self.pos];
+                    trim = text.iter().rev().take_while(|&&b| is_space(b as char)).count();
                 }
                 self.pos -= trim;
                 self.line += count_lines(&self.input[self.start..self.pos]);
@@ -420,8 +440,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos += RIGHT_DELIM.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.pos += self.rest().bytes().take_while(|&b| is_space(b as char)).count();
         }
         self.ignore();
         self.state = State::Text;
@@ -437,8 +456,7 @@ impl<'a> Lexer<'a> {
         self.pos += RIGHT_DELIM.len();
         let item = self.item(Kind::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.pos += self.rest().bytes().take_while(|&b| is_space(b as char)).count();
             self.ignore();
         }
         self.state = State::Text;
@@ -509,13 +527,15 @@ impl<'a> Lexer<'a> {
 
     fn lex_space(&mut self) -> Option<Item<'a>> {
         let mut spaces = 0;
-        while let Some(c) = self.peek_char() {
-            if !is_space(c) {
-                break;
+        for &b in &self.input.as_bytes()[self.pos..] {
+            match b {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => self.line += 1,
+                _ => break,
             }
-            self.next_char();
             spaces += 1;
         }
+        self.pos += spaces;
         // A space followed by "-}}" is a trim-marked right delimiter, not an operand space.
         let before = &self.input[self.pos - 1..];
         if has_right_trim_marker(before) && before[2..].starts_with(RIGHT_DELIM) {
@@ -629,29 +649,40 @@ impl<'a> Lexer<'a> {
         true
     }
 
+    /// A quoted string, its opening quote read: up to the closing quote, skipping escaped
+    /// characters; a line break or the end of the input leaves it unterminated.
     fn lex_quote(&mut self) -> Item<'a> {
+        let bytes = self.input.as_bytes();
         loop {
-            match self.next_char() {
-                Some('\\') => match self.next_char() {
-                    Some(c) if c != '\n' => continue,
+            let Some(at) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[self.pos..]) else {
+                self.pos = bytes.len();
+                return self.error("unterminated quoted string".into());
+            };
+            self.pos += at + 1;
+            match bytes[self.pos - 1] {
+                b'"' => return self.item(Kind::String),
+                b'\n' => {
+                    self.line += 1;
+                    return self.error("unterminated quoted string".into());
+                }
+                _ => match self.next_char() {
+                    Some(c) if c != '\n' => {}
                     _ => return self.error("unterminated quoted string".into()),
                 },
-                None | Some('\n') => return self.error("unterminated quoted string".into()),
-                Some('"') => break,
-                Some(_) => {}
             }
         }
-        self.item(Kind::String)
     }
 
+    /// A raw string, its opening quote read: up to the closing one, across lines.
     fn lex_raw_quote(&mut self) -> Item<'a> {
-        loop {
-            match self.next_char() {
-                None => return self.error("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
+        let rest = self.rest();
+        let Some(at) = memchr::memchr(b'`', rest.as_bytes()) else {
+            self.line += count_lines(rest);
+            self.pos = self.input.len();
+            return self.error("unterminated raw quoted string".into());
+        };
+        self.line += count_lines(&rest[..at]);
+        self.pos += at + 1;
         self.item(Kind::RawString)
     }
 }
@@ -689,7 +720,8 @@ mod tests {
         loop {
             let item = lexer.next_item();
             let kind = item.kind;
-            out.push((kind, item.val.to_string()));
+            let text = if kind == Kind::Error { lexer.error_message() } else { item.val };
+            out.push((kind, text.to_string()));
             if matches!(kind, Kind::Eof | Kind::Error) {
                 break;
             }

@@ -77,7 +77,7 @@ pub(crate) fn parse_file(
 }
 
 fn eof_item() -> Item<'static> {
-    Item { kind: Kind::Eof, pos: 0, val: "".into(), line: 0 }
+    Item { kind: Kind::Eof, pos: 0, val: "", line: 0 }
 }
 
 struct Parser<'a> {
@@ -107,7 +107,7 @@ impl<'a> Parser<'a> {
         } else {
             self.token[0] = self.lex.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token[self.peek_count]
     }
 
     fn backup(&mut self) {
@@ -127,11 +127,11 @@ impl<'a> Parser<'a> {
 
     fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self.token[self.peek_count - 1];
         }
         self.peek_count = 1;
         self.token[0] = self.lex.next_item();
-        self.token[0].clone()
+        self.token[0]
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
@@ -158,17 +158,19 @@ impl<'a> Parser<'a> {
     }
 
     fn unexpected(&self, token: &Item<'_>, context: &str) -> ParseError {
+        let message = self.lex.error_message();
+        let token_text = token.describe(message);
         if token.kind == Kind::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
                 extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
-                if token.val.ends_with(" action") {
+                if message.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf(format!("{token}{extra}"));
+            return self.errorf(format!("{token_text}{extra}"));
         }
-        self.errorf(format!("unexpected {token} in {context}"))
+        self.errorf(format!("unexpected {token_text} in {context}"))
     }
 
     /// Adds a finished tree to the set, with Go's rule for names defined twice in one text.
@@ -226,7 +228,7 @@ impl<'a> Parser<'a> {
             if !matches!(name_tok.kind, Kind::String | Kind::RawString) {
                 return Err(p.unexpected(&name_tok, context));
             }
-            let name = unquote(&name_tok.val).map_err(|e| p.errorf(e))?;
+            let name = unquote(name_tok.val).map_err(|e| p.errorf(e))?;
             p.expect(Kind::RightDelim, context)?;
             let (root, end) = p.item_list()?;
             if let Parsed::Else = end {
@@ -256,7 +258,7 @@ impl<'a> Parser<'a> {
             Kind::Text => {
                 // A text token is the input from its offset on.
                 let text = TextPart::new(&self.text, token.pos, token.pos + token.val.len());
-                debug_assert_eq!(&*text, &*token.val);
+                debug_assert_eq!(&*text, token.val);
                 Ok(Parsed::Node(Node::Text { pos: token.pos, text }))
             }
             Kind::LeftDelim => {
@@ -371,7 +373,7 @@ impl<'a> Parser<'a> {
 
     fn parse_template_name(&mut self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.kind {
-            Kind::String | Kind::RawString => unquote(&token.val).map_err(|e| self.errorf(e)),
+            Kind::String | Kind::RawString => unquote(token.val).map_err(|e| self.errorf(e)),
             _ => Err(self.unexpected(token, context)),
         }
     }
@@ -428,12 +430,12 @@ impl<'a> Parser<'a> {
             if matches!(next.kind, Kind::Assign | Kind::Declare) {
                 pipe.is_assign = next.kind == Kind::Assign;
                 self.next_non_space();
-                pipe.decl.push(Name::new(&v.val));
+                pipe.decl.push(Name::new(v.val));
                 self.vars.push(v.val.to_string());
                 break;
-            } else if next.kind == Kind::Char && &*next.val == "," {
+            } else if next.kind == Kind::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(Name::new(&v.val));
+                pipe.decl.push(Name::new(v.val));
                 self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().kind {
@@ -552,24 +554,24 @@ impl<'a> Parser<'a> {
         let pos = token.pos;
         Ok(Some(match token.kind {
             Kind::Identifier => {
-                if !(self.has_func)(&token.val) {
-                    return Err(self.errorf(format!("function {} not defined", quote(&token.val))));
+                if !(self.has_func)(token.val) {
+                    return Err(self.errorf(format!("function {} not defined", quote(token.val))));
                 }
-                Arg::Ident { pos, name: Name::new(&token.val) }
+                Arg::Ident { pos, name: Name::new(token.val) }
             }
             Kind::Dot => Arg::Dot { pos },
             Kind::Nil => Arg::Nil { pos },
             Kind::Variable => {
-                let first = token.val.split('.').next().unwrap_or("").to_string();
-                if !self.vars.contains(&first) {
-                    return Err(self.errorf(format!("undefined variable {}", quote(&first))));
+                let first = token.val.split('.').next().unwrap_or("");
+                if !self.vars.iter().any(|var| var == first) {
+                    return Err(self.errorf(format!("undefined variable {}", quote(first))));
                 }
-                Arg::Var { pos, idents: vec![Name::new(&token.val)] }
+                Arg::Var { pos, idents: vec![Name::new(token.val)] }
             }
             Kind::Field => Arg::Field { pos, idents: vec![Name::new(&token.val[1..])] },
-            Kind::Bool => Arg::Bool { pos, val: &*token.val == "true" },
+            Kind::Bool => Arg::Bool { pos, val: token.val == "true" },
             Kind::CharConstant | Kind::Complex | Kind::Number => {
-                let num = new_number(&token.val, token.kind).map_err(|e| self.errorf(e))?;
+                let num = new_number(token.val, token.kind).map_err(|e| self.errorf(e))?;
                 Arg::Number { pos, num: Box::new(num) }
             }
             Kind::LeftParen => {
@@ -578,10 +580,15 @@ impl<'a> Parser<'a> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(pipe?))
             }
+            // A quoted string without escapes is its own text (the lexer ends a string at
+            // its first unescaped quote and refuses line breaks in it).
+            Kind::String if token.val.len() >= 2 && !token.val.as_bytes().contains(&b'\\') => {
+                Arg::Str { pos, quoted: None, text: Name::new(&token.val[1..token.val.len() - 1]) }
+            }
             Kind::String | Kind::RawString => {
-                let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
+                let text = unquote(token.val).map_err(|e| self.errorf(e))?;
                 let plain = token.val.strip_prefix('"').and_then(|v| v.strip_suffix('"')) == Some(&*text);
-                Arg::Str { pos, quoted: (!plain).then(|| Box::from(&*token.val)), text: Name::new(text) }
+                Arg::Str { pos, quoted: (!plain).then(|| Box::from(token.val)), text: Name::new(text) }
             }
             _ => {
                 self.backup();
