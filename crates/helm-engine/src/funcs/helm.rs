@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::unsupported;
 use crate::strconv::quote;
 use crate::template::error::GoError;
-use crate::template::exec::{CallCtx, MAX_TPL_DEPTH, execute, execute_tree};
+use crate::template::exec::{CallCtx, MAX_TPL_DEPTH, TemplateSet, execute, execute_tree};
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
@@ -221,7 +221,7 @@ fn tpl_once(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
     })?;
     // The text's own tree runs even when an existing template of the same name is kept.
     let own = trees.iter().find(|t| t.name == root).cloned();
-    let mut set = ctx.set.as_ref().clone();
+    let mut set = TemplateSet::extending(ctx.set);
     set.add_trees(trees);
     let set = Rc::new(set);
     let out = match own {

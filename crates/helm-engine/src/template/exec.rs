@@ -21,20 +21,29 @@ pub(crate) struct TemplateSet {
     /// The name of the set's own template (`gotpl` in Helm); errors for unknown names cite it.
     pub root: String,
     /// The templates by name.
-    pub trees: HashMap<String, Rc<Tree>>,
+    trees: HashMap<String, Rc<Tree>>,
+    /// The set this one extends: `tpl` runs its text with the chart's templates and its own,
+    /// and Helm copies the whole set for that; a set that looks in its parent's after its own
+    /// answers the same without the copy.
+    parent: Option<Rc<TemplateSet>>,
 }
 
 impl TemplateSet {
     /// An empty set whose own template is called `root`.
     pub(crate) fn new(root: &str) -> TemplateSet {
-        TemplateSet { root: root.to_string(), trees: HashMap::default() }
+        TemplateSet { root: root.to_string(), trees: HashMap::default(), parent: None }
+    }
+
+    /// A set with every template of `parent`, to which templates can be added.
+    pub(crate) fn extending(parent: &Rc<TemplateSet>) -> TemplateSet {
+        TemplateSet { root: parent.root.clone(), trees: HashMap::default(), parent: Some(parent.clone()) }
     }
 
     /// Adds parsed trees with Go's rule: an empty definition does not replace a non-empty
     /// one of the same name.
     pub(crate) fn add_trees(&mut self, trees: Vec<Tree>) {
         for tree in trees {
-            if let Some(old) = self.trees.get(&tree.name)
+            if let Some(old) = self.lookup(&tree.name)
                 && super::ast::is_empty_tree(&tree.root)
                 && !super::ast::is_empty_tree(&old.root)
             {
@@ -46,7 +55,10 @@ impl TemplateSet {
 
     /// The template called `name`.
     pub(crate) fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
-        self.trees.get(name).cloned()
+        match self.trees.get(name) {
+            Some(tree) => Some(tree.clone()),
+            None => self.parent.as_ref().and_then(|parent| parent.lookup(name)),
+        }
     }
 }
 

@@ -65,11 +65,20 @@ impl FuncTable {
     /// Adds a method to a named map type; the function receives the map as its first
     /// argument, then the arguments checked against `sig`.
     pub(crate) fn add_map_method(&mut self, kind: MapKind, name: &'static str, sig: Sig, f: NativeFn) {
+        debug_assert!(
+            name.starts_with(|c: char| c.is_ascii_uppercase()),
+            "Go exports methods by capital: {name}"
+        );
         self.map_methods.insert((kind, name), FuncDef { sig, f, builtin: false });
     }
 
     /// The method `name` of maps of type `kind`.
     pub(crate) fn map_method(&self, kind: MapKind, name: &str) -> Option<&FuncDef> {
+        // Every field read on a map asks; the keys of values rarely start with a capital,
+        // which every method's name does.
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
         // The key's name must live as long as the table; look it up by value instead.
         self.map_methods.iter().find(|((k, n), _)| *k == kind && *n == name).map(|(_, d)| d)
     }
