@@ -16,6 +16,43 @@ struct IgnorePattern {
     negate: bool,
     must_dir: bool,
     kind: PatternKind,
+    shape: Shape,
+}
+
+/// What a rule's pattern asks, told once: a chart's files are each checked against every
+/// rule, and most rules are a name or `*.suffix`, which need no glob matcher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// No `*`, `?`, `[` or `\\`: matches itself only.
+    Literal,
+    /// `*` then a literal: any name ending with it, with no `/` before.
+    Suffix,
+    /// Anything else, for the glob matcher.
+    Glob,
+}
+
+impl Shape {
+    fn of(rule: &str) -> Shape {
+        let is_meta = |c: char| matches!(c, '*' | '?' | '[' | '\\');
+        match rule.strip_prefix('*') {
+            _ if !rule.contains(is_meta) => Shape::Literal,
+            Some(rest) if !rest.contains(is_meta) => Shape::Suffix,
+            _ => Shape::Glob,
+        }
+    }
+}
+
+impl IgnorePattern {
+    fn matches(&self, target: &str) -> bool {
+        match self.shape {
+            Shape::Literal => target == self.rule,
+            Shape::Suffix => {
+                let suffix = &self.rule[1..];
+                target.strip_suffix(suffix).is_some_and(|before| !before.contains('/'))
+            }
+            Shape::Glob => path_match(&self.rule, target).unwrap_or(false),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +108,13 @@ impl IgnoreRules {
         } else {
             (PatternKind::Base, rule)
         };
-        self.patterns.push(IgnorePattern { rule: rule.to_string(), negate, must_dir, kind });
+        self.patterns.push(IgnorePattern {
+            rule: rule.to_string(),
+            negate,
+            must_dir,
+            kind,
+            shape: Shape::of(rule),
+        });
         Ok(())
     }
 
@@ -85,7 +128,10 @@ impl IgnoreRules {
                 PatternKind::Base => path.rsplit('/').next().unwrap_or(path),
                 _ => path,
             };
-            let matched = path_match(&p.rule, target).unwrap_or(false);
+            if !p.negate && p.must_dir && !is_dir {
+                continue;
+            }
+            let matched = p.matches(target);
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
@@ -109,6 +155,21 @@ impl IgnoreRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_and_suffixes_match_as_the_glob_matcher_does() {
+        let names =
+            ["a.bak", ".bak", "x/a.bak", "a.bakx", "secret.txt", "Secret.txt", "a~", "~", "dir/x~", ""];
+        for rule in ["*.bak", "secret.txt", "*~", "*", "a.bak", ".git", "x/a.bak", "*/a.bak", "a?bak", "[a]*"]
+        {
+            let rules = IgnoreRules::parse(rule).unwrap();
+            let pattern = &rules.patterns[0];
+            for name in names {
+                let glob = path_match(&pattern.rule, name).unwrap_or(false);
+                assert_eq!(pattern.matches(name), glob, "{rule} on {name:?} ({:?})", pattern.shape);
+            }
+        }
+    }
 
     #[test]
     fn ignore_rules() {
