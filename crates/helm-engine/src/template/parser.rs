@@ -63,6 +63,9 @@ pub(crate) fn parse_file(
         range_depth: 0,
         action_line: 0,
         depth: 0,
+        open_nodes: Vec::new(),
+        open_cmds: Vec::new(),
+        open_args: Vec::new(),
     };
     let root = p.parse_top()?;
     let defines_itself = p.trees.iter().any(|t| t.name == name);
@@ -92,6 +95,13 @@ struct Parser<'a> {
     range_depth: usize,
     action_line: usize,
     depth: usize,
+    /// The nodes, commands and arguments of the lists being parsed (nested lists above the
+    /// ones that contain them), each list moved out at its end into a vector of its exact
+    /// size: growing every list in place would reallocate as it grew and leave the spare
+    /// room of its last doubling in the tree.
+    open_nodes: Vec<Node>,
+    open_cmds: Vec<Command>,
+    open_args: Vec<Arg>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -189,7 +199,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_top(&mut self) -> PResult<ListNode> {
-        let mut root = ListNode { nodes: Vec::new() };
+        let base = self.open_nodes.len();
         while self.peek().kind != Kind::Eof {
             if self.peek().kind == Kind::LeftDelim {
                 let delim = self.next();
@@ -203,10 +213,10 @@ impl<'a> Parser<'a> {
             match node {
                 Parsed::End => return Err(self.errorf("unexpected {{end}}")),
                 Parsed::Else => return Err(self.errorf("unexpected {{else}}")),
-                Parsed::Node(n) => root.nodes.push(n),
+                Parsed::Node(n) => self.open_nodes.push(n),
             }
         }
-        Ok(root)
+        Ok(ListNode { nodes: take_from(&mut self.open_nodes, base) })
     }
 
     /// Runs `f` with fresh per-tree state (a definition has its own variables).
@@ -242,11 +252,11 @@ impl<'a> Parser<'a> {
 
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
     fn item_list(&mut self) -> PResult<(ListNode, Parsed)> {
-        let mut list = ListNode { nodes: Vec::new() };
+        let base = self.open_nodes.len();
         while self.peek_non_space().kind != Kind::Eof {
             match self.text_or_action()? {
-                Parsed::Node(n) => list.nodes.push(n),
-                end => return Ok((list, end)),
+                Parsed::Node(n) => self.open_nodes.push(n),
+                end => return Ok((ListNode { nodes: take_from(&mut self.open_nodes, base) }, end)),
             }
         }
         Err(self.errorf("unexpected EOF"))
@@ -418,6 +428,7 @@ impl<'a> Parser<'a> {
     fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
         let token = self.peek_non_space();
         let mut pipe = Pipe { pos: token.pos, ..Pipe::default() };
+        let base = self.open_cmds.len();
         // Declarations or assignments.
         loop {
             let v = self.peek_non_space();
@@ -455,6 +466,7 @@ impl<'a> Parser<'a> {
         loop {
             let token = self.next_non_space();
             if token.kind == end {
+                pipe.cmds = take_from(&mut self.open_cmds, base);
                 self.check_pipeline(&pipe, context)?;
                 return Ok(pipe);
             }
@@ -473,7 +485,7 @@ impl<'a> Parser<'a> {
                 | Kind::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
+                    self.open_cmds.push(cmd);
                 }
                 _ => return Err(self.unexpected(&token, context)),
             }
@@ -497,11 +509,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = Command { pos, args: Vec::new() };
+        let base = self.open_args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                cmd.args.push(operand);
+                self.open_args.push(operand);
             }
             let token = self.next();
             match token.kind {
@@ -512,10 +524,10 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.open_args.len() == base {
             return Err(self.errorf("empty command"));
         }
-        Ok(cmd)
+        Ok(Command { pos, args: take_from(&mut self.open_args, base) })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
@@ -596,6 +608,11 @@ impl<'a> Parser<'a> {
             }
         }))
     }
+}
+
+/// The items of `stack` from `base` on, moved into a vector of their number.
+fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    stack.drain(base..).collect()
 }
 
 /// What one `textOrAction` produced: a node, or the `{{end}}`/`{{else}}` that ends a list.
