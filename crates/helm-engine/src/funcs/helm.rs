@@ -141,12 +141,42 @@ pub(crate) fn to_yaml_text(v: &Val) -> String {
 
 /// Helm's `fromYaml` (a map, errors under "Error") and `fromYamlArray` (a list, an error as
 /// its only element).
+/// How many texts `fromYaml` keeps read.
+const CACHED_YAML: usize = 256;
+
+thread_local! {
+    /// The texts `fromYaml` read on this (rendering) thread, with what they hold. Charts read
+    /// the same text again for every object (one of Bitnami's reads its `Chart.yaml` a
+    /// hundred times), and reading YAML costs far more than building the values again; each
+    /// call gets values of its own, which a template may change.
+    static READ_YAML: std::cell::RefCell<foldhash::HashMap<String, Result<Option<crate::value::Value>, String>>> =
+        std::cell::RefCell::default();
+}
+
+/// The first document of `text` (`None` when empty or null), or go-yaml's error, remembered.
+fn first_yaml_value(text: &str) -> Result<Option<crate::value::Value>, String> {
+    if let Some(read) = READ_YAML.with_borrow(|cache| cache.get(text).cloned()) {
+        return read;
+    }
+    let read = match load_first_yaml_document(text) {
+        Err(e) => Err(format!("error converting YAML to JSON: {}", e.go_yaml_text())),
+        Ok(doc) => Ok(doc.and_then(|d| d.root).filter(|root| !matches!(root, crate::value::Value::Null))),
+    };
+    READ_YAML.with_borrow_mut(|cache| {
+        if cache.len() >= CACHED_YAML {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), read.clone());
+    });
+    read
+}
+
 fn from_yaml(text: &str, array: bool) -> Val {
     let target = if array { "[]interface {}" } else { "map[string]interface {}" };
-    let result = match load_first_yaml_document(text) {
-        Err(e) => Err(format!("error converting YAML to JSON: {}", e.go_yaml_text())),
-        Ok(doc) => match doc.and_then(|d| d.root) {
-            None | Some(crate::value::Value::Null) => Ok(None),
+    let result = match first_yaml_value(text) {
+        Err(e) => Err(e),
+        Ok(root) => match root {
+            None => Ok(None),
             Some(v) => {
                 let val = Val::from_value(&v);
                 let ok = if array { matches!(val, Val::List(_)) } else { matches!(val, Val::Map(_)) };
