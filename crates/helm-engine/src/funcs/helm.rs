@@ -139,8 +139,6 @@ pub(crate) fn to_yaml_text(v: &Val) -> String {
     }
 }
 
-/// Helm's `fromYaml` (a map, errors under "Error") and `fromYamlArray` (a list, an error as
-/// its only element).
 /// How many texts `fromYaml` keeps read.
 const CACHED_YAML: usize = 256;
 
@@ -171,31 +169,31 @@ fn first_yaml_value(text: &str) -> Result<Option<crate::value::Value>, String> {
     read
 }
 
+/// Helm's `fromYaml` (a map, errors under "Error") and `fromYamlArray` (a list, an error as
+/// its only element).
 fn from_yaml(text: &str, array: bool) -> Val {
     let target = if array { "[]interface {}" } else { "map[string]interface {}" };
     let result = match first_yaml_value(text) {
         Err(e) => Err(e),
-        Ok(root) => match root {
-            None => Ok(None),
-            Some(v) => {
-                let val = Val::from_value(&v);
-                let ok = if array { matches!(val, Val::List(_)) } else { matches!(val, Val::Map(_)) };
-                if ok {
-                    Ok(Some(val))
-                } else {
-                    let what = match val {
-                        Val::List(_) => "array",
-                        Val::Map(_) => "object",
-                        Val::Str(_) => "string",
-                        Val::Bool(_) => "bool",
-                        _ => "number",
-                    };
-                    Err(format!(
-                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go value of type {target}"
-                    ))
-                }
+        Ok(None) => Ok(None),
+        Ok(Some(v)) => {
+            let val = Val::from_value(&v);
+            let ok = if array { matches!(val, Val::List(_)) } else { matches!(val, Val::Map(_)) };
+            if ok {
+                Ok(Some(val))
+            } else {
+                let what = match val {
+                    Val::List(_) => "array",
+                    Val::Map(_) => "object",
+                    Val::Str(_) => "string",
+                    Val::Bool(_) => "bool",
+                    _ => "number",
+                };
+                Err(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go value of type {target}"
+                ))
             }
-        },
+        }
     };
     match (result, array) {
         (Ok(Some(v)), _) => v,
