@@ -124,24 +124,22 @@ impl IgnoreRules {
             return false;
         }
         for p in &self.patterns {
+            // A rule for directories does not match a file: a negated one ignores it.
+            if p.must_dir && !is_dir {
+                if p.negate {
+                    return true;
+                }
+                continue;
+            }
             let target = match p.kind {
                 PatternKind::Base => path.rsplit('/').next().unwrap_or(path),
                 _ => path,
             };
-            if !p.negate && p.must_dir && !is_dir {
-                continue;
-            }
             let matched = p.matches(target);
             if p.negate {
-                if p.must_dir && !is_dir {
-                    return true;
-                }
                 if !matched {
                     return true;
                 }
-                continue;
-            }
-            if p.must_dir && !is_dir {
                 continue;
             }
             if matched {

@@ -186,9 +186,13 @@ fn has_left_trim_marker(s: &str) -> bool {
     b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
 }
 
-fn has_right_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+/// Whether `s` starts with a right delimiter, and whether it has a trim marker (` -}}`).
+fn right_delim_at(s: &str) -> (bool, bool) {
+    match s.as_bytes() {
+        [b'}', b'}', ..] => (true, false),
+        [space, b'-', b'}', b'}', ..] if is_space(*space as char) => (true, true),
+        _ => (false, false),
+    }
 }
 
 /// The line breaks in `text` (most texts counted are a delimiter or a few spaces).
@@ -336,13 +340,9 @@ impl<'a> Lexer<'a> {
         while self.accept(valid) {}
     }
 
-    /// Whether a right delimiter starts here, and whether it has a trim marker (` -}}`).
+    /// [`right_delim_at`] here.
     fn at_right_delim(&self) -> (bool, bool) {
-        match self.rest().as_bytes() {
-            [b'}', b'}', ..] => (true, false),
-            [space, b'-', b'}', b'}', ..] if is_space(*space as char) => (true, true),
-            _ => (false, false),
-        }
+        right_delim_at(self.rest())
     }
 
     fn at_terminator(&self) -> bool {
@@ -537,8 +537,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos += spaces;
         // A space followed by "-}}" is a trim-marked right delimiter, not an operand space.
-        let before = &self.input[self.pos - 1..];
-        if has_right_trim_marker(before) && before[2..].starts_with(RIGHT_DELIM) {
+        if right_delim_at(&self.input[self.pos - 1..]) == (true, true) {
             let c = self.input[..self.pos].chars().next_back();
             self.backup(c);
             if spaces == 1 {
