@@ -74,11 +74,13 @@ impl CliError {
 pub fn main() -> ExitCode {
     // Values nested thousands deep (go-yaml allows 10,000 levels) are copied, compared and
     // dropped by recursion, so the work runs on a thread whose stack holds that depth; the
-    // stack is reserved, not used, until a deep input needs it. The command line is read
-    // there too: the allocator then serves one thread, and a short run touches fewer pages.
+    // stack is reserved, not used, until a deep input needs it. It is the stack the Helm
+    // engine renders on, so `template` renders without starting a thread of its own. The
+    // command line is read there too: the allocator then serves one thread, and a short run
+    // touches fewer pages. The process exits from that thread when the command is done,
+    // without taking the thread down first.
     let worker = std::thread::Builder::new().name("mailu-chart".into()).stack_size(WORK_STACK_SIZE);
-    match worker.spawn(parse_and_run).map(std::thread::JoinHandle::join) {
-        Ok(Ok(code)) => code,
+    match worker.spawn(|| std::process::exit(i32::from(parse_and_run()))).map(std::thread::JoinHandle::join) {
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         Err(e) => {
             note(&format!("error: cannot start a thread: {e}"));
@@ -87,28 +89,29 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn parse_and_run() -> ExitCode {
+/// The command's exit code.
+fn parse_and_run() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return if e.use_stderr() { 2 } else { 0 };
         }
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(error) => {
             let message = error.message.trim_end();
             if !message.is_empty() {
                 note(&format!("error: {message}"));
             }
-            ExitCode::from(error.code)
+            error.code
         }
     }
 }
 
 /// The stack of the thread that does a command's work.
-const WORK_STACK_SIZE: usize = 256 << 20;
+const WORK_STACK_SIZE: usize = helm_engine::RENDER_STACK_SIZE;
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
-use helm_engine::{RenderOptions, load_chart, parse_time, render_owned_chart, render_text, seed_from_text};
+use helm_engine::{
+    RenderOptions, load_chart, parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text,
+};
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
 /// that change only what a cluster would store (`--description`, `--labels`,
@@ -225,8 +227,9 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         // The command renders once and exits.
         process_exits_after: true,
     };
-    let mut rendered =
-        render_owned_chart(chart, &user.values, &opts).map_err(|e| CliError::failure(e.to_string()))?;
+    // The command runs on a thread with the engine's stack (see `cli::main`).
+    let mut rendered = render_owned_chart_on_current_thread(chart, &user.values, &opts)
+        .map_err(|e| CliError::failure(e.to_string()))?;
     if args.no_hooks {
         rendered.hooks.clear();
     }

@@ -57,7 +57,8 @@ pub use funcs::{TimeParseError, parse_time, seed_from_text};
 pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{
-    ChartRenderError, RenderOptions, Rendered, helm_template, render_chart, render_owned_chart, render_text,
+    ChartRenderError, RENDER_STACK_SIZE, RenderOptions, Rendered, helm_template, render_chart,
+    render_owned_chart, render_owned_chart_on_current_thread, render_text,
 };
 pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, frame_document, push_framed_document, show_only,

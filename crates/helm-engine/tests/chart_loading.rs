@@ -286,15 +286,24 @@ fn a_directory_without_chart_yaml_is_refused_like_helm_4_refuses_it() {
     }
 }
 
+/// A comment of 40 KB: a `values.yaml` it starts is large enough to be read before the
+/// rest of its chart directory.
+fn long_comment() -> String {
+    "# a comment that makes values.yaml large\n".repeat(1000)
+}
+
 #[test]
 fn a_charts_values_error_comes_before_its_subcharts_errors_as_in_helm() {
-    // The parent's values.yaml is read beside its subcharts; its error must still win.
+    // The parent's values.yaml is read beside its subcharts (a large one before them); its
+    // error must still win.
     let cases: [(&str, Option<&str>, Option<&str>, &str); 3] = [
         ("a: [\n", Some("b: {\n"), Some(CHART_YAML), "did not find expected node content"),
         ("a: 1\n", Some("b: {\n"), Some(CHART_YAML), "error unpacking subchart"),
         ("- a\n", None, None, "cannot unmarshal array"),
     ];
-    for (parent_values, sub_values, sub_chart_yaml, want) in cases {
+    let cases = cases.into_iter().flat_map(|case| [(String::new(), case), (long_comment(), case)]);
+    for (padding, (parent_values, sub_values, sub_chart_yaml, want)) in cases {
+        let parent_values = &format!("{padding}{parent_values}");
         let dir = tempfile::tempdir().unwrap();
         let parent = dir.path().join("p");
         write(&parent.join("Chart.yaml"), "apiVersion: v2\nname: p\nversion: 0.1.0\n");
@@ -322,6 +331,40 @@ fn a_charts_values_error_comes_before_its_subcharts_errors_as_in_helm() {
                 Err(strip(helm, error)),
                 "{helm}: {parent_values:?}"
             );
+        }
+    }
+}
+
+#[test]
+fn a_large_values_yaml_is_read_as_helm_reads_it_unless_helmignore_leaves_it_out() {
+    let values = format!("{}name: from-values\n", long_comment());
+    let template =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | default \"none\" }}\n";
+    for ignored in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = dir.path().join("c");
+        write(&chart.join("Chart.yaml"), CHART_YAML);
+        write(&chart.join("values.yaml"), &values);
+        write(&chart.join("templates/cm.yaml"), template);
+        if ignored {
+            write(&chart.join(".helmignore"), "values.yaml\n");
+        }
+        let rendered = ours(&chart).unwrap();
+        let name = if ignored { "name: none\n" } else { "name: from-values\n" };
+        assert!(rendered.contains(name), "{rendered}");
+        // The same files from an archive, read in one pass.
+        let mut entries = vec![
+            ("c/Chart.yaml".to_string(), CHART_YAML.as_bytes().to_vec()),
+            ("c/templates/cm.yaml".to_string(), template.as_bytes().to_vec()),
+        ];
+        if !ignored {
+            entries.push(("c/values.yaml".to_string(), values.as_bytes().to_vec()));
+        }
+        let tgz = dir.path().join("c-0.1.0.tgz");
+        write_archive(&tgz, &entries);
+        assert_eq!(ours(&tgz), Ok(rendered.clone()));
+        for (helm, result) in theirs(&chart) {
+            assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
         }
     }
 }

@@ -18,10 +18,35 @@ pub(crate) fn register(t: &mut FuncTable) {
         Ok(Val::Obj(Rc::new(v)))
     });
     t.add("semverCompare", Sig::fixed(&[Ty::Str, Ty::Str]), |_, a| {
-        let c = Constraints::parse(arg_str(a, 0)).map_err(GoError::msg)?;
-        let v = Version::parse(arg_str(a, 1)).map_err(GoError::msg)?;
-        Ok(Val::Bool(c.check(&v)))
+        semver_compare(arg_str(a, 0), arg_str(a, 1)).map(Val::Bool).map_err(GoError::msg)
     });
+}
+
+/// How many answers of `semverCompare` a rendering keeps.
+const KEPT_COMPARISONS: usize = 256;
+
+thread_local! {
+    /// `semverCompare`'s answers on this (rendering) thread, by constraint and version.
+    /// Charts ask the same question for every object (Bitnami's `common` library, which API
+    /// version to use), and reading a constraint runs it through four patterns.
+    static COMPARED: std::cell::RefCell<foldhash::HashMap<(String, String), Result<bool, String>>> =
+        std::cell::RefCell::default();
+}
+
+/// Whether `version` satisfies `constraint`, or why either cannot be read.
+fn semver_compare(constraint: &str, version: &str) -> Result<bool, String> {
+    let key = (constraint.to_string(), version.to_string());
+    if let Some(answer) = COMPARED.with_borrow(|kept| kept.get(&key).cloned()) {
+        return answer;
+    }
+    let answer = Constraints::parse(constraint).and_then(|c| Ok(c.check(&Version::parse(version)?)));
+    COMPARED.with_borrow_mut(|kept| {
+        if kept.len() >= KEPT_COMPARISONS {
+            kept.clear();
+        }
+        kept.insert(key, answer.clone());
+    });
+    answer
 }
 
 /// A version.
@@ -45,15 +70,29 @@ const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 const WS: &str = r"[\t\n\f\r ]";
 
-/// The patterns of constraints as texts: one constraint, a hyphen range, each constraint of
-/// a list, a whole list.
-fn constraint_patterns() -> [String; 4] {
+/// Masterminds' patterns of constraints as texts: one constraint, a hyphen range, each
+/// constraint of a list, a whole list.
+fn masterminds_patterns() -> [String; 4] {
     [
         format!(r"^{WS}*({OPS}){WS}*({CV}){WS}*$"),
         format!(r"{WS}*({CV}){WS}+-{WS}+({CV}){WS}*"),
         format!(r"({OPS}){WS}*({CV})"),
         format!(r"^({WS}*({OPS}){WS}*({CV}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV}){WS}*)*$"),
     ]
+}
+
+/// The patterns as compiled: the last two are only found or matched, never asked for their
+/// groups, so their groups capture nothing. A matcher sets up room for every group in each
+/// of its states before its first search; the two patterns' twenty groups took about 260 KB,
+/// touched page by page, in every rendering that compares versions.
+fn constraint_patterns() -> [String; 4] {
+    let [one, range, each, list] = masterminds_patterns();
+    [one, range, without_captures(&each), without_captures(&list)]
+}
+
+/// `pattern` (which has no escaped parenthesis) with every group non-capturing.
+fn without_captures(pattern: &str) -> String {
+    pattern.replace("(?:", "(").replace('(', "(?:")
 }
 
 /// The patterns of constraints, compiled the first time a constraint is read (a chart's own
@@ -559,6 +598,18 @@ mod tests {
                     .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect::<Vec<_>>())
                     .collect();
                 proptest::prop_assert_eq!(lite_captures, full_captures);
+            }
+        }
+
+        /// Without their captures, the patterns only found or matched find and match what
+        /// Masterminds' patterns do.
+        #[test]
+        fn patterns_without_captures_match_alike(text in "[ <>=!~^|,*xX.v0-9a-z+-]{0,14}") {
+            for (compiled, original) in constraint_patterns().iter().zip(masterminds_patterns()) {
+                let compiled = Regex::new(compiled).unwrap();
+                let original = Regex::new(&original).unwrap();
+                let spans = |re: &Regex| re.find_iter(&text).map(|m| m.range()).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(spans(&compiled), spans(&original));
             }
         }
 

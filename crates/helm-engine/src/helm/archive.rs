@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use super::chart::LoadedChartFile;
+use super::chart::{LoadedChartFile, without_bom};
 use crate::strconv::quote;
 
 /// The largest total size of an archive's files, decompressed (Helm's
@@ -87,10 +87,7 @@ pub(crate) fn load_archive_files(data: &[u8]) -> Result<Vec<LoadedChartFile>, Ar
         if written < size || remaining == 0 {
             return Err(ArchiveError::TooLarge);
         }
-        if data.starts_with(b"\xEF\xBB\xBF") {
-            data.drain(..3);
-        }
-        files.push(LoadedChartFile { name, data: Arc::new(data) });
+        files.push(LoadedChartFile { name, data: Arc::new(without_bom(data)) });
     }
     if files.is_empty() {
         return Err(ArchiveError::Empty);

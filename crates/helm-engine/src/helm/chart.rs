@@ -257,11 +257,56 @@ fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
     }
     .with_defaults();
     let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
-    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new() };
-    walk.dir(dir, &root, "")?;
-    let mut chart = load_files(walk.files)?;
-    chart.warnings = walk.warnings;
-    Ok(chart)
+    std::thread::scope(|scope| {
+        // The walk goes in name order and meets `values.yaml` last, though reading it is
+        // most of the work of loading a large chart: a large one is read first and parsed on
+        // a helper thread while the walk goes on. The walk still reads it as Helm does; its
+        // values are taken from the helper when it finds the same bytes.
+        let early = (!rules.ignore("values.yaml", false))
+            .then(|| EarlyValues::start(scope, &dir.join("values.yaml")))
+            .flatten();
+        let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new() };
+        walk.dir(dir, &root, "")?;
+        let mut chart = load_files_with(walk.files, early)?;
+        chart.warnings = walk.warnings;
+        Ok(chart)
+    })
+}
+
+/// A chart's `values.yaml` read ahead of the walk and being parsed on a helper thread.
+struct EarlyValues<'scope> {
+    data: Vec<u8>,
+    parsing: std::thread::ScopedJoinHandle<'scope, Result<Map, ChartLoadError>>,
+}
+
+impl<'scope> EarlyValues<'scope> {
+    /// Below this size a thread costs more than it saves.
+    const FROM_SIZE: u64 = 32 << 10;
+
+    /// Starts on the file at `path` if it is a regular file of at least [`Self::FROM_SIZE`]
+    /// bytes (and no larger than a chart file may be) that a thread can be had for.
+    fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() < Self::FROM_SIZE || meta.len() > super::archive::MAX_FILE_SIZE {
+            return None;
+        }
+        let data = without_bom(std::fs::read(path).ok()?);
+        let for_thread = data.clone();
+        let parsing = std::thread::Builder::new()
+            .name("chart-values".into())
+            .stack_size(super::engine::STACK_SIZE)
+            .spawn_scoped(scope, move || read_chart_values(&for_thread))
+            .ok()?;
+        Some(EarlyValues { data, parsing })
+    }
+}
+
+/// A file's contents without a leading UTF-8 byte order mark, as Helm loads them.
+pub(crate) fn without_bom(mut data: Vec<u8>) -> Vec<u8> {
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
+    data
 }
 
 fn io_text(path: &Path, e: &std::io::Error) -> String {
@@ -288,23 +333,29 @@ impl Walk {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
             .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e))
             .collect();
-        entries.sort();
-        for name in entries {
+        entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+        for (name, entry) in entries {
             let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
             let path = dir.join(&name);
-            let link_meta =
-                std::fs::symlink_metadata(&path).map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?;
-            let (meta, real_path) = if link_meta.file_type().is_symlink() {
+            // The directory listing tells an entry's type on most file systems, without a
+            // call to the kernel per entry; the size of a file is read once it is open.
+            let link_type = match entry.file_type() {
+                Ok(file_type) => file_type,
+                Err(_) => std::fs::symlink_metadata(&path)
+                    .map_err(|e| ChartLoadError::Io(io_text(&path, &e)))?
+                    .file_type(),
+            };
+            let (file_type, real_path) = if link_type.is_symlink() {
                 let resolved = self.resolve_link(&path)?;
                 let meta =
                     std::fs::metadata(&resolved).map_err(|e| ChartLoadError::Io(io_text(&resolved, &e)))?;
-                (meta, resolved)
+                (meta.file_type(), resolved)
             } else {
-                (link_meta, real.join(&name))
+                (link_type, real.join(&name))
             };
-            if meta.is_dir() {
+            if file_type.is_dir() {
                 if self.rules.ignore(&rel, true) {
                     continue;
                 }
@@ -320,13 +371,22 @@ impl Walk {
             if self.rules.ignore(&rel, false) {
                 continue;
             }
-            if !meta.is_file() {
+            if !file_type.is_file() {
                 return Err(ChartLoadError::Io(format!(
                     "cannot load irregular file {} as it has file mode type bits set",
                     path.display()
                 )));
             }
-            if meta.len() > super::archive::MAX_FILE_SIZE {
+            let reading_error = |e: std::io::Error| ChartLoadError::Io(format!("error reading {rel}: {e}"));
+            // Helm checks the size before it reads: a file it cannot open is measured apart.
+            let opened = std::fs::File::open(&path);
+            let size = match &opened {
+                Ok(file) => file.metadata(),
+                Err(_) => std::fs::metadata(&path),
+            }
+            .map_err(reading_error)?
+            .len();
+            if size > super::archive::MAX_FILE_SIZE {
                 let base =
                     real_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 return Err(ChartLoadError::Io(format!(
@@ -335,12 +395,12 @@ impl Walk {
                     super::archive::MAX_FILE_SIZE
                 )));
             }
-            let mut data =
-                std::fs::read(&path).map_err(|e| ChartLoadError::Io(format!("error reading {rel}: {e}")))?;
-            if data.starts_with(b"\xEF\xBB\xBF") {
-                data.drain(..3);
-            }
-            self.files.push(LoadedChartFile { name: rel, data: Arc::new(data) });
+            let file = opened.map_err(reading_error)?;
+            let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            // Through `take`: a `File` would ask the kernel for its size again.
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut data)
+                .map_err(reading_error)?;
+            self.files.push(LoadedChartFile { name: rel, data: Arc::new(without_bom(data)) });
         }
         Ok(())
     }
@@ -378,6 +438,14 @@ impl Walk {
 /// its own read on a helper thread while the subcharts load. Errors come in the order of a
 /// load in sequence: once `values.yaml` has been met, its error comes before any later one.
 pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+    load_files_with(files, None)
+}
+
+/// [`load_files`], with the parse of `values.yaml` perhaps started already.
+fn load_files_with(
+    files: Vec<LoadedChartFile>,
+    mut early: Option<EarlyValues<'_>>,
+) -> Result<Chart, ChartLoadError> {
     let beside_subcharts = files.iter().any(|f| f.name.starts_with("charts/"));
     std::thread::scope(|scope| {
         let mut values = PendingValues::None;
@@ -387,7 +455,10 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
             if let Err(e) = std::mem::replace(&mut values, PendingValues::None).finish() {
                 earlier_error.get_or_insert(e);
             }
-            values = PendingValues::start(scope, data, beside_subcharts);
+            values = match early.take() {
+                Some(started) if started.data == *data => PendingValues::Reading(started.parsing, data),
+                _ => PendingValues::start(scope, data, beside_subcharts),
+            };
         });
         let values = values.finish();
         if let Some(e) = earlier_error {
@@ -406,7 +477,8 @@ pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoad
     })
 }
 
-/// A chart's `values.yaml` being read, here or on a helper thread.
+/// A chart's `values.yaml` being read, here or on a helper thread (perhaps one started
+/// before the walk).
 enum PendingValues<'scope> {
     None,
     Read(Result<Map, ChartLoadError>),

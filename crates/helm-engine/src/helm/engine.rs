@@ -239,8 +239,10 @@ impl Rendered {
     }
 }
 
-/// The stack size of the rendering thread.
-pub(crate) const STACK_SIZE: usize = 1 << 30;
+/// The stack a rendering needs: [`render_chart`] and [`render_owned_chart`] start a thread
+/// with this much; a caller of [`render_owned_chart_on_current_thread`] must run on one.
+pub const RENDER_STACK_SIZE: usize = 1 << 30;
+pub(crate) const STACK_SIZE: usize = RENDER_STACK_SIZE;
 
 /// Renders a chart with the user's values (already merged from `-f`/`--set`), as
 /// `helm template` does.
@@ -262,6 +264,17 @@ pub fn render_owned_chart(
     opts: &RenderOptions,
 ) -> Result<Rendered, ChartRenderError> {
     render_on_thread(move || chart, user_values, opts)
+}
+
+/// [`render_owned_chart`] on the calling thread, which must have been started with a stack of
+/// [`RENDER_STACK_SIZE`] bytes (deep templates and values would overflow a smaller one): a
+/// program that already does its work on such a thread saves starting another.
+pub fn render_owned_chart_on_current_thread(
+    chart: Chart,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartRenderError> {
+    render_in_thread(chart, user_values, opts)
 }
 
 fn render_on_thread(
@@ -480,11 +493,19 @@ fn render_in_thread(
     // to itself (a large chart's is split in two), so the schema thread waits for it to
     // end. Its verdict still comes first, as in helm: a schema error is the answer
     // whatever the templates did.
+    // Without a schema anywhere in the chart, only the types of the subcharts' values are
+    // checked: too little work for a thread of its own.
     let leave_to_exit = opts.process_exits_after;
+    let schema_on_a_thread = !opts.skip_schema_validation && super::schema::any_schema(&chart);
+    let schema_here = (!opts.skip_schema_validation && !schema_on_a_thread).then(|| {
+        let mut problems = String::new();
+        super::schema::validate_chart(&chart, &values, leave_to_exit, &mut problems);
+        problems
+    });
     let (parsed, wait_for_parsing) = std::sync::mpsc::channel::<()>();
     let (schema_problems, rendered) = std::thread::scope(|scope| {
         let (chart, values) = (&chart, &values);
-        let schema = (!opts.skip_schema_validation).then(|| {
+        let schema = schema_on_a_thread.then(|| {
             std::thread::Builder::new().name("values-schema".into()).stack_size(STACK_SIZE).spawn_scoped(
                 scope,
                 move || {
@@ -504,7 +525,7 @@ fn render_in_thread(
             files.and_then(|files| sort_rendered(files, chart.name()))
         });
         let problems = match schema {
-            None => Ok(String::new()),
+            None => Ok(schema_here.unwrap_or_default()),
             Some(Ok(handle)) => handle
                 .join()
                 .map_err(|_| ChartRenderError::Internal("the schema validation failed unexpectedly".into())),

@@ -46,6 +46,11 @@ pub(crate) fn validate_chart(chart: &Chart, values: &Map, leave_to_exit: bool, o
     }
 }
 
+/// Whether the chart or one of its (enabled) subcharts has a `values.schema.json`.
+pub(crate) fn any_schema(chart: &Chart) -> bool {
+    chart.schema.is_some() || chart.dependencies.iter().any(any_schema)
+}
+
 fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
     let schema: serde_json::Value = match serde_json::from_slice(schema) {
         Ok(s) => s,

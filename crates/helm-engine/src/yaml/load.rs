@@ -299,13 +299,36 @@ const CONTROL_CHARACTERS: &str = "control characters are not allowed";
 /// U+FFFE/U+FFFF are `EF BF BE`/`EF BF BF`.
 fn first_control_character(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().position(|(i, &b)| match b {
+    // Files are read whole before anything else, so the check runs over every byte: 32
+    // bytes at a time, a block none of whose bytes can start a refused character skipped
+    // with a test the compiler turns into a few vector instructions.
+    const BLOCK: usize = 32;
+    let mut from = 0;
+    for block in bytes.chunks(BLOCK) {
+        let suspect = block.iter().fold(false, |any, &b| any | may_start_control_character(b));
+        if suspect && let Some(at) = (from..from + block.len()).find(|&i| is_control_character_at(bytes, i)) {
+            return Some(at);
+        }
+        from += block.len();
+    }
+    None
+}
+
+/// Whether a refused character can start at byte `b`: a C0 control other than tab and the
+/// line breaks, DEL, or the first byte of a C1 control or of U+FFFE/U+FFFF.
+fn may_start_control_character(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0x7f) | (b == 0xc2) | (b == 0xef)
+}
+
+/// Whether a refused character starts at byte `i` of `bytes`.
+fn is_control_character_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1f | 0x7f => true,
         0xc2 => bytes.get(i + 1).is_some_and(|&next| (0x80..=0x9f).contains(&next) && next != 0x85),
         0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
         _ => false,
-    })
+    }
 }
 
 /// The reader decodes its input ahead of the scanner, so go-yaml reports such a character
@@ -866,6 +889,26 @@ mod tests {
         for c in edges {
             let text = format!("ab{c}c");
             assert_eq!(first_control_character(&text), (!printable(c)).then_some(2), "{:04X}", c as u32);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(303),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Scanned a block at a time, texts longer than a block (refused characters on either
+        /// side of a block's edge) give the first refused character's offset, char by char.
+        #[test]
+        fn control_characters_are_found_across_blocks(
+            plain in "[a \n\t\u{85}\u{a0}\u{e9}\u{fffd}]{0,70}",
+            rest in "[a\u{7}\u{7f}\u{85}\u{9f}\u{fffe}\u{ffff}]{0,8}",
+        ) {
+            let text = plain + &rest;
+            let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{fffd}' | '\u{10000}'..);
+            let expected = text.char_indices().find(|(_, c)| !printable(*c)).map(|(i, _)| i);
+            proptest::prop_assert_eq!(first_control_character(&text), expected);
         }
     }
 
