@@ -279,10 +279,14 @@ impl<'a> Lexer<'a> {
     /// most are ASCII and are taken a byte at a time.
     fn skip_alnum(&mut self) {
         loop {
-            let rest = self.rest().as_bytes();
-            self.pos += rest.iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(rest.len());
+            let rest = &self.input.as_bytes()[self.pos..];
+            let ascii = rest.iter().position(|&b| !ASCII_WORD[usize::from(b)]).unwrap_or(rest.len());
+            self.pos += ascii;
+            if rest.get(ascii).is_none_or(u8::is_ascii) {
+                return;
+            }
             match self.peek_char() {
-                Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
+                Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
                 _ => return,
             }
         }
@@ -347,7 +351,7 @@ impl<'a> Lexer<'a> {
 
     fn at_terminator(&self) -> bool {
         matches!(
-            self.rest().as_bytes(),
+            &self.input.as_bytes()[self.pos..],
             [] | [b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(', ..]
                 | [b'}', b'}', ..]
         )
@@ -464,21 +468,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_inside_action(&mut self) -> Option<Item<'a>> {
-        let (delim, _) = self.at_right_delim();
-        if delim {
+        // A right delimiter starts with `}` or, trim-marked, with a space: other tokens are
+        // told by their first byte alone.
+        let first = self.input.as_bytes().get(self.pos).copied();
+        if matches!(first, Some(b'}' | b' ' | b'\t' | b'\r' | b'\n')) && self.at_right_delim().0 {
             if self.paren_depth == 0 {
                 return self.lex_right_delim();
             }
             return Some(self.error("unclosed left paren".into()));
         }
-        let Some(c) = self.next_char() else {
-            return Some(self.error("unclosed action".into()));
+        let c = match first {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => return self.lex_space(),
+            Some(b) if b.is_ascii() => {
+                self.pos += 1;
+                char::from(b)
+            }
+            _ => match self.next_char() {
+                Some(c) => c,
+                None => return Some(self.error("unclosed action".into())),
+            },
         };
         match c {
-            c if is_space(c) => {
-                self.backup(Some(c));
-                self.lex_space()
-            }
             '=' => Some(self.item(Kind::Assign)),
             ':' => {
                 if self.next_char() != Some('=') {
