@@ -83,7 +83,7 @@ fn masterminds_patterns() -> [String; 4] {
 
 /// The patterns as compiled: the last two are only found or matched, never asked for their
 /// groups, so their groups capture nothing. A matcher sets up room for every group in each
-/// of its states before its first search; the two patterns' twenty groups took about 260 KB,
+/// of its states before its first search; the two patterns' 35 groups took about 260 KB,
 /// touched page by page, in every rendering that compares versions.
 fn constraint_patterns() -> [String; 4] {
     let [one, range, each, list] = masterminds_patterns();
