@@ -28,12 +28,12 @@ pub use env::{TimeParseError, parse_time, seed_from_text};
 use std::sync::OnceLock;
 
 use crate::template::error::GoError;
-use crate::template::funcs::FuncTable;
+use crate::template::funcs::{FuncDefs, FuncTable};
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's, drawing
 /// randomness and time from `env`.
 pub(crate) fn helm_functions(env: FuncEnv) -> FuncTable {
-    let mut t = function_table();
+    let mut t = FuncTable::sharing(definitions());
     t.set_host(env);
     t
 }
@@ -41,8 +41,14 @@ pub(crate) fn helm_functions(env: FuncEnv) -> FuncTable {
 /// Whether a function called `name` exists: what the parser asks, before the table for a
 /// rendering (with its clock and random source) is built.
 pub(crate) fn is_helm_function(name: &str) -> bool {
-    static NAMES: OnceLock<foldhash::HashSet<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| function_table().names().all().collect()).contains(name)
+    definitions().contains(name)
+}
+
+/// Go's, Sprig's and Helm's functions, defined once in a process: the parser asks their
+/// names, and every rendering's table shares them.
+fn definitions() -> &'static FuncDefs {
+    static DEFINITIONS: OnceLock<FuncDefs> = OnceLock::new();
+    DEFINITIONS.get_or_init(|| function_table().into_defs())
 }
 
 fn function_table() -> FuncTable {

@@ -8,6 +8,7 @@
 
 use foldhash::HashMap;
 use std::any::Any;
+use std::borrow::Cow;
 
 use super::error::GoError;
 use super::exec::CallCtx;
@@ -18,6 +19,7 @@ use super::value::{MapKind, Val};
 pub(crate) type NativeFn = fn(&CallCtx<'_>, &[Val]) -> Result<Val, GoError>;
 
 /// One function.
+#[derive(Clone)]
 pub(crate) struct FuncDef {
     /// The Go signature.
     pub sig: Sig,
@@ -27,15 +29,34 @@ pub(crate) struct FuncDef {
     pub builtin: bool,
 }
 
-/// The function map.
-#[derive(Default)]
-pub(crate) struct FuncTable {
+/// The functions and methods a table defines, apart from the library's state: built once
+/// and shared by every table made from them.
+#[derive(Clone, Default)]
+pub(crate) struct FuncDefs {
     map: HashMap<&'static str, FuncDef>,
     /// Methods of named map types (Helm's `Values.AsMap`, ...), by type and name.
     map_methods: HashMap<(MapKind, &'static str), FuncDef>,
+}
+
+impl FuncDefs {
+    /// Whether a function called `name` exists: what a parser asks, on any thread.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+}
+
+/// The function map.
+pub(crate) struct FuncTable {
+    defs: Cow<'static, FuncDefs>,
     /// State the library keeps for one rendering (Sprig's random source and clock); the
     /// language only carries it to the functions.
     host: Option<Box<dyn Any>>,
+}
+
+impl Default for FuncTable {
+    fn default() -> Self {
+        FuncTable { defs: Cow::Owned(FuncDefs::default()), host: None }
+    }
 }
 
 impl FuncTable {
@@ -47,19 +68,30 @@ impl FuncTable {
         t
     }
 
+    /// A table with the functions of `defs`, shared rather than copied (adding to it copies
+    /// them first).
+    pub(crate) fn sharing(defs: &'static FuncDefs) -> FuncTable {
+        FuncTable { defs: Cow::Borrowed(defs), host: None }
+    }
+
+    /// The table's functions, to be shared by other tables.
+    pub(crate) fn into_defs(self) -> FuncDefs {
+        self.defs.into_owned()
+    }
+
     /// Adds (or replaces) a function.
     pub(crate) fn add(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
-        self.map.insert(name, FuncDef { sig, f, builtin: false });
+        self.defs.to_mut().map.insert(name, FuncDef { sig, f, builtin: false });
     }
 
     /// Adds a Go builtin.
     pub(crate) fn add_builtin(&mut self, name: &'static str, sig: Sig, f: NativeFn) {
-        self.map.insert(name, FuncDef { sig, f, builtin: true });
+        self.defs.to_mut().map.insert(name, FuncDef { sig, f, builtin: true });
     }
 
     /// The function called `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&FuncDef> {
-        self.map.get(name)
+        self.defs.map.get(name)
     }
 
     /// Adds a method to a named map type; the function receives the map as its first
@@ -69,7 +101,7 @@ impl FuncTable {
             name.starts_with(|c: char| c.is_ascii_uppercase()),
             "Go exports methods by capital: {name}"
         );
-        self.map_methods.insert((kind, name), FuncDef { sig, f, builtin: false });
+        self.defs.to_mut().map_methods.insert((kind, name), FuncDef { sig, f, builtin: false });
     }
 
     /// The method `name` of maps of type `kind`.
@@ -80,7 +112,7 @@ impl FuncTable {
             return None;
         }
         // The key's name must live as long as the table; look it up by value instead.
-        self.map_methods.iter().find(|((k, n), _)| *k == kind && *n == name).map(|(_, d)| d)
+        self.defs.map_methods.iter().find(|((k, n), _)| *k == kind && *n == name).map(|(_, d)| d)
     }
 
     /// Hands the library's state to its functions, which find it with [`FuncTable::host`].
@@ -95,23 +127,8 @@ impl FuncTable {
 
     /// The names of the functions, apart from the table (which holds the library's state,
     /// and so stays on its thread): what a parser asks, on any thread.
-    pub(crate) fn names(&self) -> FuncNames<'_> {
-        FuncNames(&self.map)
-    }
-}
-
-/// The names of a table's functions.
-pub(crate) struct FuncNames<'a>(&'a HashMap<&'static str, FuncDef>);
-
-impl FuncNames<'_> {
-    /// Whether a function called `name` exists.
-    pub(crate) fn contains(&self, name: &str) -> bool {
-        self.0.contains_key(name)
-    }
-
-    /// Every name.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.keys().copied()
+    pub(crate) fn names(&self) -> &FuncDefs {
+        &self.defs
     }
 }
 
