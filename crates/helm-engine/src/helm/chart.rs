@@ -275,7 +275,7 @@ fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
 
 /// A chart's `values.yaml` read ahead of the walk and being parsed on a helper thread.
 struct EarlyValues<'scope> {
-    data: Vec<u8>,
+    data: Arc<Vec<u8>>,
     parsing: std::thread::ScopedJoinHandle<'scope, Result<Map, ChartLoadError>>,
 }
 
@@ -290,7 +290,7 @@ impl<'scope> EarlyValues<'scope> {
         if !meta.is_file() || meta.len() < Self::FROM_SIZE || meta.len() > super::archive::MAX_FILE_SIZE {
             return None;
         }
-        let data = without_bom(std::fs::read(path).ok()?);
+        let data = Arc::new(without_bom(std::fs::read(path).ok()?));
         let for_thread = data.clone();
         let parsing = std::thread::Builder::new()
             .name("chart-values".into())
@@ -456,7 +456,7 @@ fn load_files_with(
                 earlier_error.get_or_insert(e);
             }
             values = match early.take() {
-                Some(started) if started.data == *data => PendingValues::Reading(started.parsing, data),
+                Some(started) if *started.data == *data => PendingValues::Reading(started.parsing, data),
                 _ => PendingValues::start(scope, data, beside_subcharts),
             };
         });

@@ -497,11 +497,8 @@ fn render_in_thread(
     // checked: too little work for a thread of its own.
     let leave_to_exit = opts.process_exits_after;
     let schema_on_a_thread = !opts.skip_schema_validation && super::schema::any_schema(&chart);
-    let schema_here = (!opts.skip_schema_validation && !schema_on_a_thread).then(|| {
-        let mut problems = String::new();
-        super::schema::validate_chart(&chart, &values, leave_to_exit, &mut problems);
-        problems
-    });
+    let schema_here = (!opts.skip_schema_validation && !schema_on_a_thread)
+        .then(|| super::schema::chart_problems(&chart, &values, leave_to_exit));
     let (parsed, wait_for_parsing) = std::sync::mpsc::channel::<()>();
     let (schema_problems, rendered) = std::thread::scope(|scope| {
         let (chart, values) = (&chart, &values);
@@ -511,9 +508,7 @@ fn render_in_thread(
                 move || {
                     // Also when parsing failed and the signal never comes.
                     let _ = wait_for_parsing.recv();
-                    let mut problems = String::new();
-                    super::schema::validate_chart(chart, values, leave_to_exit, &mut problems);
-                    problems
+                    super::schema::chart_problems(chart, values, leave_to_exit)
                 },
             )
         });
@@ -529,12 +524,8 @@ fn render_in_thread(
             Some(Ok(handle)) => handle
                 .join()
                 .map_err(|_| ChartRenderError::Internal("the schema validation failed unexpectedly".into())),
-            Some(Err(_)) => {
-                // No thread to be had: check the schema here.
-                let mut problems = String::new();
-                super::schema::validate_chart(chart, values, leave_to_exit, &mut problems);
-                Ok(problems)
-            }
+            // No thread to be had: check the schema here.
+            Some(Err(_)) => Ok(super::schema::chart_problems(chart, values, leave_to_exit)),
         };
         (problems, rendered)
     });

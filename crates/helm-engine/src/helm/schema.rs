@@ -15,6 +15,14 @@ use crate::value::{Map, Value};
 use super::chart::Chart;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
+/// The problems of `chart` and its subcharts, in Helm's layout (see [`validate_chart`]);
+/// empty when the values are valid.
+pub(crate) fn chart_problems(chart: &Chart, values: &Map, leave_to_exit: bool) -> String {
+    let mut problems = String::new();
+    validate_chart(chart, values, leave_to_exit, &mut problems);
+    problems
+}
+
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
 /// `<chart>:\n- at '<pointer>': <message>\n`.
 /// With `leave_to_exit` (see [`super::RenderOptions::process_exits_after`]) the schemas read
