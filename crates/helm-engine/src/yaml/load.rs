@@ -253,6 +253,19 @@ fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
 /// past the longest earlier line is always enough. Positions are reported in the original
 /// text.
 fn load_with_parser(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
+    // go-yaml reads a last line of spaces without a line break as it reads the same line
+    // with one; the parser used here keeps a line break for it at the end of a clipped block
+    // scalar (`|`, `>`). The text is read with the break, and as written only for an error.
+    if text.rsplit('\n').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b == b' '))
+        && let Ok(documents) = load_reindenting(&format!("{text}\n"), reading)
+    {
+        return Ok(documents);
+    }
+    load_reindenting(text, reading)
+}
+
+/// [`load_with_parser`] apart from the last line of spaces.
+fn load_reindenting(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::default();
     for attempt in 0.. {
@@ -867,6 +880,23 @@ mod tests {
         assert_eq!(scalar("18446744073709551615"), Value::Float(18446744073709551615.0));
         assert_eq!(scalar("1e400"), Value::String("1e400".into()));
         assert_eq!(scalar("1e-400"), Value::Float(0.0));
+    }
+
+    #[test]
+    fn a_last_line_of_spaces_without_a_break_reads_as_with_one() {
+        // What helm 4 gives for `e` (the anchor sends the text to the general parser).
+        let e = |text: &str| one(&format!("x: &a 1\ne:{text}")).as_map().unwrap()["e"].clone();
+        let s = |text: &str| Value::String(text.into());
+        assert_eq!(e(" |\n  f\n  "), s("f\n"));
+        assert_eq!(e(" |\n  f\n\n  "), s("f\n"));
+        assert_eq!(e(" |\n  f\n   "), s("f\n \n"));
+        assert_eq!(e(" >\n  f\n  "), s("f\n"));
+        assert_eq!(e(" |+\n  f\n  "), s("f\n\n"));
+        assert_eq!(e(" |-\n  f\n  "), s("f"));
+        assert_eq!(e("\n  - |\n    f\n    "), Value::List(vec![s("f\n")]));
+        // An error still names the text as written.
+        let error = load_yaml_documents("a: [1,\n  ").unwrap_err();
+        assert_eq!(error, load_reindenting("a: [1,\n  ", Reading::Documents).unwrap_err());
     }
 
     #[test]
