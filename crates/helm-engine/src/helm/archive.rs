@@ -5,9 +5,9 @@
 //! archives, as in Helm.
 
 use std::io::Read;
-use std::sync::Arc;
 
-use super::chart::{LoadedChartFile, without_bom};
+use super::chart::LoadedChartFile;
+use super::contents::FileData;
 use crate::strconv::quote;
 
 /// The largest total size of an archive's files, decompressed (Helm's
@@ -87,7 +87,7 @@ pub(crate) fn load_archive_files(data: &[u8]) -> Result<Vec<LoadedChartFile>, Ar
         if written < size || remaining == 0 {
             return Err(ArchiveError::TooLarge);
         }
-        files.push(LoadedChartFile { name, data: Arc::new(without_bom(data)) });
+        files.push(LoadedChartFile { name, data: FileData::read(data) });
     }
     if files.is_empty() {
         return Err(ArchiveError::Empty);

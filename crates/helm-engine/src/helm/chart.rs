@@ -1,12 +1,16 @@
 //! Charts as Helm loads them: a directory (with `.helmignore` applied) is read into memory,
 //! then classified by name: `Chart.yaml`, `values.yaml`, `values.schema.json`,
 //! `templates/...`, `charts/<sub>/...` (subcharts, recursively) and everything else, which
-//! templates see as `.Files`.
+//! templates see as `.Files` (and which is read when first asked for: see
+//! [`FileData`]). Values files and templates are parsed on a helper thread as they are read
+//! (see [`Ahead`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::ahead::{Ahead, Contents};
+use super::contents::{FileData, without_bom};
 use super::ignore::IgnoreRules;
 use super::{go_string, json_kind};
 use crate::value::{Map, Value};
@@ -16,9 +20,9 @@ use crate::value::{Map, Value};
 pub(crate) struct LoadedChartFile {
     /// Path relative to the chart, with `/`.
     pub(crate) name: String,
-    /// Contents (a leading UTF-8 BOM removed), shared: the renderer works on a copy of the
-    /// chart, and the files need not be copied with it.
-    pub(crate) data: Arc<Vec<u8>>,
+    /// Contents, shared: the renderer works on a copy of the chart, and the files need not
+    /// be copied with it.
+    pub(crate) data: FileData,
 }
 
 /// A maintainer in Chart.yaml.
@@ -111,6 +115,9 @@ pub struct Chart {
     pub(crate) dependencies: Vec<Chart>,
     /// What loading noticed without failing: symbolic links followed, a deprecated chart.
     pub(crate) warnings: Vec<String>,
+    /// The values files and templates of the chart and its subcharts parsed while it loaded
+    /// (on the chart that was loaded, not on its subcharts).
+    pub(crate) ahead: Option<Ahead>,
 }
 
 impl Chart {
@@ -124,6 +131,16 @@ impl Chart {
     /// program prints them on standard error.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Why a file of the chart or of a subchart that was read on first use could not be
+    /// (see [`FileData`]): the error loading it with Helm would have given.
+    pub(crate) fn read_failure(&self) -> Option<&str> {
+        self.files
+            .iter()
+            .chain(&self.templates)
+            .find_map(|file| file.data.read_failure())
+            .or_else(|| self.dependencies.iter().find_map(Chart::read_failure))
     }
 
     /// Whether it is a library chart (only its partials are used).
@@ -229,7 +246,7 @@ pub fn load_chart_archive(data: &[u8]) -> Result<Chart, ChartLoadError> {
         super::archive::load_archive_files(data).map_err(|e| ChartLoadError::Archive(e.to_string()))?;
     let chart_yaml =
         files.iter().find(|f| f.name == "Chart.yaml").ok_or(ChartLoadError::NoChartYamlInArchive)?;
-    check_api_version(&chart_yaml.data)?;
+    check_api_version(loaded(chart_yaml)?)?;
     load_files(files)
 }
 
@@ -257,56 +274,44 @@ fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
     }
     .with_defaults();
     let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
-    std::thread::scope(|scope| {
-        // The walk goes in name order and meets `values.yaml` last, though reading it is
-        // most of the work of loading a large chart: a large one is read first and parsed on
-        // a helper thread while the walk goes on. The walk still reads it as Helm does; its
-        // values are taken from the helper when it finds the same bytes.
-        let early = (!rules.ignore("values.yaml", false))
-            .then(|| EarlyValues::start(scope, &dir.join("values.yaml")))
-            .flatten();
-        let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new() };
-        walk.dir(dir, &root, "")?;
-        let mut chart = load_files_with(walk.files, early)?;
-        chart.warnings = walk.warnings;
-        Ok(chart)
-    })
+    let ahead = Ahead::default();
+    let _closing = Closing(&ahead);
+    // The walk goes in name order and meets `values.yaml` last, though reading it is most
+    // of the work of loading a large chart: a large one is read first, for the helper to
+    // parse while the walk goes on. The walk still reads it as Helm does, and takes the
+    // helper's values when it finds the same bytes.
+    if !rules.ignore("values.yaml", false)
+        && let Some(data) = read_large_file(&dir.join("values.yaml"))
+    {
+        ahead.offer_values(Contents::of(&data));
+    }
+    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead: &ahead };
+    walk.dir(dir, &root, "")?;
+    let Walk { files, warnings, .. } = walk;
+    let mut chart = load_files_with(files, &ahead)?;
+    chart.warnings = warnings;
+    chart.ahead = Some(ahead.clone());
+    Ok(chart)
 }
 
-/// A chart's `values.yaml` read ahead of the walk and being parsed on a helper thread.
-struct EarlyValues<'scope> {
-    data: Arc<Vec<u8>>,
-    parsing: std::thread::ScopedJoinHandle<'scope, Result<Map, ChartLoadError>>,
+/// Closes an [`Ahead`] when the load is over, however it ends.
+struct Closing<'a>(&'a Ahead);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
-impl<'scope> EarlyValues<'scope> {
-    /// Below this size a thread costs more than it saves.
+/// The contents of the regular file at `path` when it is large enough to be worth parsing
+/// on a helper thread (and no larger than a chart file may be).
+fn read_large_file(path: &Path) -> Option<Arc<Vec<u8>>> {
     const FROM_SIZE: u64 = 32 << 10;
-
-    /// Starts on the file at `path` if it is a regular file of at least [`Self::FROM_SIZE`]
-    /// bytes (and no larger than a chart file may be) that a thread can be had for.
-    fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, path: &Path) -> Option<Self> {
-        let meta = std::fs::metadata(path).ok()?;
-        if !meta.is_file() || meta.len() < Self::FROM_SIZE || meta.len() > super::archive::MAX_FILE_SIZE {
-            return None;
-        }
-        let data = Arc::new(without_bom(std::fs::read(path).ok()?));
-        let for_thread = data.clone();
-        let parsing = std::thread::Builder::new()
-            .name("chart-values".into())
-            .stack_size(super::engine::STACK_SIZE)
-            .spawn_scoped(scope, move || read_chart_values(&for_thread))
-            .ok()?;
-        Some(EarlyValues { data, parsing })
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() < FROM_SIZE || meta.len() > super::archive::MAX_FILE_SIZE {
+        return None;
     }
-}
-
-/// A file's contents without a leading UTF-8 byte order mark, as Helm loads them.
-pub(crate) fn without_bom(mut data: Vec<u8>) -> Vec<u8> {
-    if data.starts_with(b"\xEF\xBB\xBF") {
-        data.drain(..3);
-    }
-    data
+    Some(Arc::new(without_bom(std::fs::read(path).ok()?)))
 }
 
 fn io_text(path: &Path, e: &std::io::Error) -> String {
@@ -318,15 +323,17 @@ fn io_text(path: &Path, e: &std::io::Error) -> String {
 
 /// A walk through a chart directory in Helm's order (sorted names, symbolic links
 /// followed), collecting the files `.helmignore` keeps.
-struct Walk {
+struct Walk<'a> {
     rules: IgnoreRules,
     /// The chart directory with every link resolved, to tell links leaving it.
     root: PathBuf,
     files: Vec<LoadedChartFile>,
     warnings: Vec<String>,
+    /// Where values files and templates are parsed as they are read.
+    ahead: &'a Ahead,
 }
 
-impl Walk {
+impl Walk<'_> {
     /// Walks `dir` (as the chart names it), whose real location is `real` (links resolved),
     /// holding the files named `prefix/...` in the chart.
     fn dir(&mut self, dir: &Path, real: &Path, prefix: &str) -> Result<(), ChartLoadError> {
@@ -396,11 +403,19 @@ impl Walk {
                 )));
             }
             let file = opened.map_err(reading_error)?;
-            let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-            // Through `take`: a `File` would ask the kernel for its size again.
-            std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut data)
-                .map_err(reading_error)?;
-            self.files.push(LoadedChartFile { name: rel, data: Arc::new(without_bom(data)) });
+            let role = Role::of(&rel);
+            let data = if role == Role::Deferred {
+                FileData::deferred(path, rel.clone())
+            } else {
+                let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                // Through `take`: a `File` would ask the kernel for its size again.
+                std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut data)
+                    .map_err(reading_error)?;
+                FileData::read(data)
+            };
+            let file = LoadedChartFile { name: rel, data };
+            file.offer(role, self.ahead);
+            self.files.push(file);
         }
         Ok(())
     }
@@ -432,106 +447,117 @@ impl Walk {
     }
 }
 
-/// Classifies in-memory files into a chart (Helm's `LoadFiles`).
-///
-/// Reading `values.yaml` is most of the cost of loading a chart; a chart with subcharts has
-/// its own read on a helper thread while the subcharts load. Errors come in the order of a
-/// load in sequence: once `values.yaml` has been met, its error comes before any later one.
+/// What loading a chart does with a file, by its path in the chart.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// A chart's or a subchart's `values.yaml`: read and parsed.
+    Values,
+    /// A chart's or a subchart's template: read, and parsed for rendering.
+    Template,
+    /// Read by the loader: Chart.yaml, the schema and lock files of a chart or subchart,
+    /// and what lies directly under a `charts/` (subchart archives).
+    Read,
+    /// Read when asked for (see [`FileData`]).
+    Deferred,
+}
+
+impl Role {
+    fn of(path: &str) -> Role {
+        let mut name = path;
+        while let Some(rest) = name.strip_prefix("charts/") {
+            match rest.split_once('/') {
+                Some((_, in_subchart)) => name = in_subchart,
+                None => return Role::Read,
+            }
+        }
+        match name {
+            "values.yaml" => Role::Values,
+            "Chart.yaml" | "Chart.lock" | "requirements.yaml" | "requirements.lock"
+            | "values.schema.json" => Role::Read,
+            _ if name.starts_with("templates/") => Role::Template,
+            _ => Role::Deferred,
+        }
+    }
+}
+
+impl LoadedChartFile {
+    /// Hands the file to `ahead` to parse if its role is to be parsed.
+    fn offer(&self, role: Role, ahead: &Ahead) {
+        let FileData::Read(data) = &self.data else { return };
+        match role {
+            Role::Values => ahead.offer_values(Contents::of(data)),
+            Role::Template => ahead.offer_template(&self.name, Contents::of(data)),
+            Role::Read | Role::Deferred => {}
+        }
+    }
+}
+
+/// The contents of a file the loader reads.
+fn loaded(file: &LoadedChartFile) -> Result<&Arc<Vec<u8>>, ChartLoadError> {
+    file.data.bytes().map_err(|e| ChartLoadError::Io(e.to_string()))
+}
+
+/// Classifies in-memory files into a chart (Helm's `LoadFiles`), their values files and
+/// templates parsed on a helper thread while they are classified (see [`Ahead`]).
 pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
-    load_files_with(files, None)
+    let ahead = Ahead::default();
+    let _closing = Closing(&ahead);
+    offer_all(&files, &ahead);
+    let mut chart = load_files_with(files, &ahead)?;
+    chart.ahead = Some(ahead.clone());
+    Ok(chart)
 }
 
-/// [`load_files`], with the parse of `values.yaml` perhaps started already.
-fn load_files_with(
-    files: Vec<LoadedChartFile>,
-    mut early: Option<EarlyValues<'_>>,
-) -> Result<Chart, ChartLoadError> {
-    let beside_subcharts = files.iter().any(|f| f.name.starts_with("charts/"));
-    std::thread::scope(|scope| {
-        let mut values = PendingValues::None;
-        // An archive may hold `values.yaml` twice: the first one's error comes first.
-        let mut earlier_error = None;
-        let result = classify_files(files, |data| {
-            if let Err(e) = std::mem::replace(&mut values, PendingValues::None).finish() {
-                earlier_error.get_or_insert(e);
-            }
-            values = match early.take() {
-                Some(started) if *started.data == *data => PendingValues::Reading(started.parsing, data),
-                _ => PendingValues::start(scope, data, beside_subcharts),
-            };
-        });
-        let values = values.finish();
-        if let Some(e) = earlier_error {
-            return Err(e);
-        }
-        match (result, values) {
-            (_, Err(values_error)) => Err(values_error),
-            (Err(e), Ok(_)) => Err(e),
-            (Ok(mut chart), Ok(map)) => {
-                if let Some(map) = map {
-                    chart.values = map;
-                }
-                Ok(chart)
-            }
-        }
-    })
-}
-
-/// A chart's `values.yaml` being read, here or on a helper thread (perhaps one started
-/// before the walk).
-enum PendingValues<'scope> {
-    None,
-    Read(Result<Map, ChartLoadError>),
-    Reading(std::thread::ScopedJoinHandle<'scope, Result<Map, ChartLoadError>>, Arc<Vec<u8>>),
-}
-
-impl<'scope> PendingValues<'scope> {
-    fn start<'env>(
-        scope: &'scope std::thread::Scope<'scope, 'env>,
-        data: Arc<Vec<u8>>,
-        on_a_thread: bool,
-    ) -> PendingValues<'scope> {
-        if on_a_thread {
-            let for_thread = data.clone();
-            let spawned = std::thread::Builder::new()
-                .name("chart-values".into())
-                .stack_size(super::engine::STACK_SIZE)
-                .spawn_scoped(scope, move || read_chart_values(&for_thread));
-            if let Ok(handle) = spawned {
-                return PendingValues::Reading(handle, data);
-            }
-        }
-        PendingValues::Read(read_chart_values(&data))
+/// Hands every values file and template among `files` to `ahead`.
+fn offer_all(files: &[LoadedChartFile], ahead: &Ahead) {
+    for file in files {
+        file.offer(Role::of(&file.name), ahead);
     }
+}
 
-    /// The values read (`None` when the chart has no `values.yaml`).
-    fn finish(self) -> Result<Option<Map>, ChartLoadError> {
-        match self {
-            PendingValues::None => Ok(None),
-            PendingValues::Read(result) => result.map(Some),
-            PendingValues::Reading(handle, data) => match handle.join() {
-                Ok(result) => result.map(Some),
-                // The thread failed: read here.
-                Err(_) => read_chart_values(&data).map(Some),
-            },
+/// [`load_files`], with the values files and templates offered to `ahead` already. Errors
+/// come in the order of a load in sequence: once `values.yaml` has been met, its error
+/// comes before any later one.
+fn load_files_with(files: Vec<LoadedChartFile>, ahead: &Ahead) -> Result<Chart, ChartLoadError> {
+    let mut values: Option<Arc<Vec<u8>>> = None;
+    // An archive may hold `values.yaml` twice: the first one's error comes first.
+    let mut earlier_error = None;
+    let result = classify_files(files, ahead, |data| {
+        if let Some(Err(e)) = values.replace(data).map(|earlier| ahead.values(Contents::of(&earlier))) {
+            earlier_error.get_or_insert(e);
+        }
+    });
+    let values = values.map(|data| ahead.values(Contents::of(&data))).transpose();
+    if let Some(e) = earlier_error {
+        return Err(e);
+    }
+    match (result, values) {
+        (_, Err(values_error)) => Err(values_error),
+        (Err(e), Ok(_)) => Err(e),
+        (Ok(mut chart), Ok(map)) => {
+            if let Some(map) = map {
+                chart.values = map;
+            }
+            Ok(chart)
         }
     }
 }
 
-fn read_chart_values(data: &[u8]) -> Result<Map, ChartLoadError> {
+pub(crate) fn read_chart_values(data: &[u8]) -> Result<Map, ChartLoadError> {
     super::values::load_chart_values(data).map_err(|e| ChartLoadError::ValuesYaml(helm_values_error(e)))
 }
 
 /// [`load_files`] apart from reading `values.yaml`, which is handed to `values_yaml`.
 fn classify_files(
     files: Vec<LoadedChartFile>,
+    ahead: &Ahead,
     mut values_yaml: impl FnMut(Arc<Vec<u8>>),
 ) -> Result<Chart, ChartLoadError> {
     let mut chart = Chart::default();
     let mut have_metadata = false;
     for f in &files {
         if f.name == "Chart.yaml" {
-            chart.metadata = parse_metadata(&f.data)?;
+            chart.metadata = parse_metadata(loaded(f)?)?;
             if chart.metadata.api_version.is_empty() {
                 chart.metadata.api_version = "v1".into();
             }
@@ -542,11 +568,11 @@ fn classify_files(
     for f in files {
         match f.name.as_str() {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
-            "values.yaml" => values_yaml(f.data),
-            "values.schema.json" => chart.schema = Some(f.data),
+            "values.yaml" => values_yaml(loaded(&f)?.clone()),
+            "values.schema.json" => chart.schema = Some(loaded(&f)?.clone()),
             "requirements.yaml" => {
                 if chart.metadata.api_version == "v1" {
-                    let extra = parse_metadata(&f.data)?;
+                    let extra = parse_metadata(loaded(&f)?)?;
                     chart.metadata.dependencies = extra.dependencies;
                     chart.files.push(f);
                 }
@@ -592,12 +618,13 @@ fn classify_files(
                     got: format!("{name}/{}", archive.name),
                 });
             }
-            let files = super::archive::load_archive_files(&archive.data)
+            let files = super::archive::load_archive_files(loaded(archive)?)
                 .map_err(|e| wrap(ChartLoadError::ArchiveContent(e.to_string())))?;
-            load_files(files).map_err(wrap)?
+            offer_all(&files, ahead);
+            load_files_with(files, ahead).map_err(wrap)?
         } else {
             let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
-            load_files(files).map_err(wrap)?
+            load_files_with(files, ahead).map_err(wrap)?
         };
         chart.dependencies.push(sub);
     }

@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::value::Map;
 
+use super::ahead::{Ahead, Contents};
 use super::chart::Chart;
 use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
@@ -307,7 +309,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                     name.to_string(),
                     Renderable { vals: Val::from_plain_map(data, MapKind::Values), base_path: String::new() },
                 );
-                let parsed = parse_files(&[(name, text)], &crate::funcs::is_helm_function);
+                let parsed = parse_files(&[(name, text)]);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
                 let mut files = render_templates(&templates, &[name], parsed, funcs, false)?;
                 Ok(files.remove(name).unwrap_or_default())
@@ -529,6 +531,15 @@ fn render_in_thread(
         };
         (problems, rendered)
     });
+    let mut crds = Vec::new();
+    if opts.include_crds {
+        collect_crds(&chart, chart.name(), &mut crds);
+    }
+    // A file read on first use that could not be read would have failed Helm's load: its
+    // error comes before any other.
+    if let Some(failure) = chart.read_failure() {
+        return Err(ChartRenderError::Chart(super::chart::ChartLoadError::Io(failure.to_string())));
+    }
     let schema_problems = schema_problems?;
     if !schema_problems.is_empty() {
         return Err(ChartRenderError::Schema(schema_problems));
@@ -540,10 +551,6 @@ fn render_in_thread(
         });
     };
     let SortedOutput { files, notes, manifests, hooks } = rendered?;
-    let mut crds = Vec::new();
-    if opts.include_crds {
-        collect_crds(&chart, chart.name(), &mut crds);
-    }
     if opts.process_exits_after {
         std::mem::forget(chart);
         std::mem::forget(values);
@@ -581,11 +588,10 @@ fn render_chart_templates(
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let mut sources = Vec::new();
     template_sources(chart, true, "", &mut sources);
-    sources.sort_by(|(a, _), (b, _)| parse_order(a, b));
-    let texts: Vec<(&str, &str)> = sources.iter().map(|(name, text)| (name.as_str(), &**text)).collect();
-    let keys: Vec<&str> = texts.iter().map(|(name, _)| *name).collect();
+    sources.sort_by(|a, b| parse_order(&a.name, &b.name));
+    let keys: Vec<&str> = sources.iter().map(|source| source.name.as_str()).collect();
     // The templates are parsed while this thread builds what they will be executed with.
-    let (prepared, parsed) = parse_files_after(&texts, &crate::funcs::is_helm_function, || {
+    let (prepared, parsed) = parse_templates(chart.ahead.as_ref(), &sources, || {
         let release = Val::map(BTreeMap::from([
             ("Name".to_string(), Val::str(&opts.release_name)),
             ("Namespace".to_string(), Val::str(&opts.namespace)),
@@ -624,7 +630,7 @@ fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>)
         if f.name.starts_with("crds/")
             && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
         {
-            out.push((format!("{full_path}/{}", f.name), crate::strconv::text_of(&f.data)));
+            out.push((format!("{full_path}/{}", f.name), crate::strconv::text_of(f.data.bytes_or_empty())));
         }
     }
     for d in &chart.dependencies {
@@ -772,20 +778,28 @@ fn is_rendered(chart: &Chart, template: &super::chart::LoadedChartFile) -> bool 
     !chart.is_library() || base.starts_with('_')
 }
 
-/// The name and text of every template [`all_templates`] collects, without the values they
-/// will be executed with (parsing needs none).
-fn template_sources<'a>(
-    chart: &'a Chart,
-    is_root: bool,
-    parent_path: &str,
-    out: &mut Vec<(String, std::borrow::Cow<'a, str>)>,
-) {
+/// A template to parse: its name in the rendering, its text and the file's contents.
+struct Source<'a> {
+    name: String,
+    text: std::borrow::Cow<'a, str>,
+    data: std::borrow::Cow<'a, Arc<Vec<u8>>>,
+}
+
+/// Every template [`all_templates`] collects, without the values they will be executed with
+/// (parsing needs none).
+fn template_sources<'a>(chart: &'a Chart, is_root: bool, parent_path: &str, out: &mut Vec<Source<'a>>) {
     let full_path = chart_path(chart, is_root, parent_path);
     for dep in &chart.dependencies {
         template_sources(dep, false, &full_path, out);
     }
     for t in chart.templates.iter().filter(|t| is_rendered(chart, t)) {
-        out.push((format!("{full_path}/{}", t.name), crate::strconv::text_in(&t.data)));
+        let data = match t.data.bytes() {
+            Ok(data) => std::borrow::Cow::Borrowed(data),
+            // Read on first use and unreadable: the rendering fails with the load's error.
+            Err(_) => std::borrow::Cow::Owned(Arc::default()),
+        };
+        let text = crate::strconv::text_in(t.data.bytes_or_empty());
+        out.push(Source { name: format!("{full_path}/{}", t.name), text, data });
     }
 }
 
@@ -851,29 +865,42 @@ fn render_templates(
     Ok(rendered)
 }
 
-/// Parses every (name, text) as [`parse_all`] does, each distinct text once. Bitnami's
-/// charts carry their library chart `common` in every subchart: the same files under other
-/// paths. A parse tree does not depend on the file's name, only the names in it do, so a file
-/// whose text was met before gets the earlier file's trees (shared) under its own name.
-fn parse_files(
-    texts: &[(&str, &str)],
-    has_func: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<Result<Vec<Tree>, ParseError>> {
-    parse_files_after(texts, has_func, || ()).1
+/// Parses every (name, text) as [`parse_all`] does (see [`parse_templates`]).
+fn parse_files(texts: &[(&str, &str)]) -> Vec<Result<Vec<Tree>, ParseError>> {
+    let sources: Vec<Source<'_>> = texts
+        .iter()
+        .map(|(name, text)| Source {
+            name: name.to_string(),
+            text: std::borrow::Cow::Borrowed(text),
+            data: std::borrow::Cow::Owned(Arc::new(text.as_bytes().to_vec())),
+        })
+        .collect();
+    parse_templates(None, &sources, || ()).1
 }
 
-/// [`parse_files`], with `first` done on this thread while a helper starts parsing.
-fn parse_files_after<P>(
-    texts: &[(&str, &str)],
-    has_func: &(dyn Fn(&str) -> bool + Sync),
+/// Parses every template as [`parse_all`] does, each distinct text once, and `first` on this
+/// thread before it joins in. Bitnami's charts carry their library chart `common` in every
+/// subchart: the same files under other paths. A parse tree does not depend on the file's
+/// name, only the names in it do, so a file whose text was met before gets the earlier
+/// file's trees (shared) under its own name.
+///
+/// The templates of a loaded chart were offered to its [`Ahead`] as they were read, and a
+/// helper thread may have parsed many of them; otherwise they are offered now (a helper
+/// starts when there is enough to parse). This thread parses what no one has begun, then
+/// takes what the helper parsed.
+fn parse_templates<P>(
+    ahead: Option<&Ahead>,
+    sources: &[Source<'_>],
     first: impl FnOnce() -> P,
 ) -> (P, Vec<Result<Vec<Tree>, ParseError>>) {
-    let mut first_with_text: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let has_func = &crate::funcs::is_helm_function;
+    let contents: Vec<Contents<'_>> = sources.iter().map(|source| Contents::of(&source.data)).collect();
+    let mut first_with_text: foldhash::HashMap<Contents<'_>, usize> = foldhash::HashMap::default();
     // For each file, the earlier file with the same text, if any.
-    let earlier: Vec<Option<usize>> = texts
+    let earlier: Vec<Option<usize>> = contents
         .iter()
         .enumerate()
-        .map(|(at, (_, text))| match first_with_text.entry(text) {
+        .map(|(at, file)| match first_with_text.entry(*file) {
             std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(at);
@@ -881,28 +908,56 @@ fn parse_files_after<P>(
             }
         })
         .collect();
-    let distinct: Vec<(&str, &str)> =
-        texts.iter().zip(&earlier).filter(|(_, e)| e.is_none()).map(|(t, _)| *t).collect();
-    let (prepared, parsed) = super::halves::shared_after(
-        &distinct,
-        |(_, text)| text.len(),
-        PARALLEL_PARSE_FROM,
-        "template-parse",
-        &|(name, text)| parse_file(name, text, has_func),
-        first,
-    );
-    let mut parsed = parsed.into_iter();
-    let mut out: Vec<Result<ParsedFile, ParseError>> = Vec::with_capacity(texts.len());
-    for (&(name, text), earlier) in texts.iter().zip(earlier) {
+    let distinct: Vec<(&Source<'_>, Contents<'_>)> = sources
+        .iter()
+        .zip(&contents)
+        .zip(&earlier)
+        .filter(|(_, e)| e.is_none())
+        .map(|((s, c), _)| (s, *c))
+        .collect();
+    let fresh;
+    let ahead = match ahead {
+        Some(ahead) => ahead,
+        None => {
+            fresh = Ahead::default();
+            for (source, file) in &distinct {
+                fresh.offer_template(&source.name, *file);
+            }
+            fresh.close();
+            &fresh
+        }
+    };
+    ahead.keep_templates(distinct.iter().map(|(_, file)| *file));
+    let prepared = first();
+    let parse_here = |source: &Source<'_>| parse_file(&source.name, &source.text, has_func);
+    let mut parsed: Vec<Option<Result<ParsedFile, ParseError>>> = distinct
+        .iter()
+        .map(|(source, file)| ahead.claim_template(*file).then(|| parse_here(source)))
+        .collect();
+    for (slot, (source, file)) in parsed.iter_mut().zip(&distinct) {
+        if slot.is_none() {
+            let from_ahead = ahead.template(*file).and_then(|done| match done.parsed {
+                Ok(file) if done.name == source.name => Some(file),
+                Ok(file) => renamed(&file, &done.name, &source.name)
+                    .map(|trees| ParsedFile { trees, defines_itself: false }),
+                // Errors name the file: parse again for this one's.
+                Err(_) => None,
+            });
+            *slot = Some(from_ahead.map_or_else(|| parse_here(source), Ok));
+        }
+    }
+    let mut parsed = parsed.into_iter().flatten();
+    let mut out: Vec<Result<ParsedFile, ParseError>> = Vec::with_capacity(sources.len());
+    for (source, earlier) in sources.iter().zip(earlier) {
         let result = match earlier {
-            None => parsed.next().unwrap_or_else(|| parse_file(name, text, has_func)),
+            None => parsed.next().unwrap_or_else(|| parse_here(source)),
             Some(first) => match &out[first] {
-                Ok(file) => match renamed(file, texts[first].0, name) {
+                Ok(file) => match renamed(file, &sources[first].name, &source.name) {
                     Some(trees) => Ok(ParsedFile { trees, defines_itself: false }),
-                    None => parse_file(name, text, has_func),
+                    None => parse_here(source),
                 },
                 // Errors name the file: parse again for this one's.
-                Err(_) => parse_file(name, text, has_func),
+                Err(_) => parse_here(source),
             },
         };
         out.push(result);
@@ -930,10 +985,6 @@ fn renamed(file: &ParsedFile, from: &str, to: &str) -> Option<Vec<Tree>> {
             .collect(),
     )
 }
-
-/// The size of template text from which it is parsed on two threads (about half a
-/// millisecond of parsing; starting a thread takes a few dozen microseconds).
-const PARALLEL_PARSE_FROM: usize = 48 * 1024;
 
 /// Helm keeps only the last `: `-separated part of a parse error's message.
 fn last_token(message: &str) -> String {
@@ -1060,16 +1111,26 @@ mod tests {
     }
 
     fn parse_on_one_thread(texts: &[(&str, &str)]) -> Vec<Result<Vec<Tree>, ParseError>> {
-        texts.iter().map(|(name, text)| parse(name, text, &|_| true)).collect()
+        texts.iter().map(|(name, text)| parse(name, text, &crate::funcs::is_helm_function)).collect()
+    }
+
+    fn sources<'a>(texts: &'a [(&str, &str)]) -> Vec<Source<'a>> {
+        texts
+            .iter()
+            .map(|(name, text)| Source {
+                name: name.to_string(),
+                text: std::borrow::Cow::Borrowed(text),
+                data: std::borrow::Cow::Owned(Arc::new(text.as_bytes().to_vec())),
+            })
+            .collect()
     }
 
     #[test]
     fn templates_parse_alike_on_two_threads_and_one() {
         let owned = large_texts(&[3, 31]);
         let texts: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() >= PARALLEL_PARSE_FROM);
         // This thread has other work first: the helper takes more of the files.
-        let (first, parallel) = parse_files_after(&texts, &|_| true, || {
+        let (first, parallel) = parse_templates(None, &sources(&texts), || {
             std::thread::sleep(std::time::Duration::from_millis(5));
             "prepared"
         });
@@ -1079,6 +1140,36 @@ mod tests {
         let failed: Vec<usize> =
             parallel.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
         assert_eq!(failed, [3, 31]);
+    }
+
+    #[test]
+    fn templates_parsed_while_the_chart_loads_come_out_as_parsed_at_rendering() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 1.0.0\n")
+            .unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        let mut owned = large_texts(&[7]);
+        // Named like the file under the name it is read by: parsed again under its own.
+        owned.push((
+            "chart/templates/self.yaml".into(),
+            "{{ define \"templates/self.yaml\" }}a{{ end }}b {{ template \"templates/self.yaml\" }}".into(),
+        ));
+        for (name, text) in &owned {
+            std::fs::write(dir.path().join(name.trim_start_matches("chart/")), text).unwrap();
+        }
+        let chart = crate::helm::chart::load_chart(dir.path()).unwrap();
+        let mut found = Vec::new();
+        template_sources(&chart, true, "", &mut found);
+        found.sort_by(|a, b| parse_order(&a.name, &b.name));
+        let texts: Vec<(&str, &str)> = found.iter().map(|s| (s.name.as_str(), &*s.text)).collect();
+        assert_eq!(texts.len(), owned.len());
+        // Give the helper time to parse everything under the names the walk read.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let (_, ahead) = parse_templates(chart.ahead.as_ref(), &found, || ());
+        assert_eq!(format!("{ahead:?}"), format!("{:?}", parse_on_one_thread(&texts)));
+        // Taken once: a second rendering of the same chart parses again, alike.
+        let (_, again) = parse_templates(chart.ahead.as_ref(), &found, || ());
+        assert_eq!(format!("{again:?}"), format!("{ahead:?}"));
     }
 
     #[test]
@@ -1096,8 +1187,8 @@ mod tests {
             ("c/templates/broken.yaml", "{{ if }}"),
             ("c/templates/broken-too.yaml", "{{ if }}"),
         ];
-        let once = parse_files(&texts, &|_| true);
-        let each: Vec<_> = texts.iter().map(|(name, text)| parse(name, text, &|_| true)).collect();
+        let once = parse_files(&texts);
+        let each = parse_on_one_thread(&texts);
         assert_eq!(format!("{once:?}"), format!("{each:?}"));
         let shared = |at: usize| {
             once[at].as_ref().unwrap().iter().find(|t| t.name == texts[at].0).unwrap().root.clone()

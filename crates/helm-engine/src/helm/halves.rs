@@ -1,9 +1,6 @@
 //! Work on a list shared with a helper thread, the results in the list's order: split in
-//! two halves by size (rendered documents to read), or taken in turns (templates to parse,
-//! whose cost per byte varies too much for halves to finish together). Rendering uses it
-//! where items are independent and a large chart has enough of them to be worth a thread.
-
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! two halves by size (rendered documents to read). Rendering uses it where items are
+//! independent and a large chart has enough of them to be worth a thread.
 
 /// `work` over `items`: here alone while their total size (`size` of each) is under `from`,
 /// else in two parts of about half the total each, the second on a helper thread named
@@ -20,55 +17,6 @@ pub(crate) fn by_size<T: Sync, R: Send>(
         return work(items);
     }
     in_two_halves(items, half_by_size(items.iter().map(size), total), name, work)
-}
-
-/// `work` on each of `items`, and `first` on this thread. While their total size (`size` of
-/// each) is under `from`, all here; else a helper thread named `name` starts on the items at
-/// once, this thread joins it after `first`, and each takes the next item left until none
-/// is. Templates differ too much in the work they take per byte for halves of equal size to
-/// finish together; taking turns does. The results come in the items' order.
-pub(crate) fn shared_after<T: Sync, R: Send, P>(
-    items: &[T],
-    size: impl Fn(&T) -> usize,
-    from: usize,
-    name: &str,
-    work: &(dyn Fn(&T) -> R + Sync),
-    first: impl FnOnce() -> P,
-) -> (P, Vec<R>) {
-    let total: usize = items.iter().map(&size).sum();
-    if items.len() < 2 || total < from {
-        let done = first();
-        return (done, items.iter().map(work).collect());
-    }
-    let next = AtomicUsize::new(0);
-    let take_turns = || {
-        let mut done = Vec::new();
-        loop {
-            let at = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(at) else { return done };
-            done.push((at, work(item)));
-        }
-    };
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .name(name.into())
-            .stack_size(super::engine::STACK_SIZE)
-            .spawn_scoped(scope, take_turns);
-        let prepared = first();
-        let mine = take_turns();
-        let theirs = match helper.map(|handle| handle.join()) {
-            Ok(Ok(theirs)) => theirs,
-            _ => Vec::new(),
-        };
-        let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-        for (at, result) in mine.into_iter().chain(theirs) {
-            slots[at] = Some(result);
-        }
-        // Items a failed helper had taken are done here.
-        let results =
-            slots.into_iter().zip(items).map(|(result, item)| result.unwrap_or_else(|| work(item))).collect();
-        (prepared, results)
-    })
 }
 
 /// `work` over `items[..split]` here and over `items[split..]` on a helper thread named

@@ -2,9 +2,11 @@
 //! `include` and `tpl`, and `helm template`'s output. The top layer: it may use every other
 //! module of the crate.
 
+pub(crate) mod ahead;
 pub(crate) mod archive;
 pub(crate) mod chart;
 pub(crate) mod coalesce;
+pub(crate) mod contents;
 pub(crate) mod dependencies;
 pub(crate) mod engine;
 pub(crate) mod glob;

@@ -2,9 +2,9 @@
 //! `KubeVersion`, `APIVersions.Has` and `HelmVersion`) and `.Files` (`Get`, `Glob`,
 //! `AsConfig`, ...).
 
+use super::contents::FileData;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use super::glob::Glob;
 use crate::template::fmt::format_value;
@@ -67,7 +67,7 @@ impl BuildInfo {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Files {
     /// Contents by path relative to the chart.
-    pub entries: BTreeMap<String, Arc<Vec<u8>>>,
+    pub entries: BTreeMap<String, FileData>,
 }
 
 const SIG_NONE: Sig = Sig::fixed(&[]);
@@ -279,12 +279,17 @@ impl GoObject for Files {
     }
 
     fn to_json_val(&self) -> Val {
-        Val::map(self.entries.iter().map(|(k, v)| (k.clone(), Val::str(base64_encode(v)))).collect())
+        Val::map(
+            self.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Val::str(base64_encode(v.bytes_or_empty()))))
+                .collect(),
+        )
     }
 
     fn field(&self, key: &str) -> Option<Val> {
         // A map type: a missing key gives the element type's zero value (a nil []byte).
-        Some(Val::Bytes(self.entries.get(key).cloned().unwrap_or_default()))
+        Some(Val::Bytes(self.entries.get(key).map(FileData::contents).unwrap_or_default()))
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {
@@ -298,10 +303,13 @@ impl GoObject for Files {
     fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
         let arg = args.first().and_then(Val::as_str).unwrap_or("");
         match name {
-            "GetBytes" => Ok(Val::Bytes(self.entries.get(arg).cloned().unwrap_or_default())),
-            "Get" => {
-                Ok(Val::str(self.entries.get(arg).map(|b| crate::strconv::text_of(b)).unwrap_or_default()))
-            }
+            "GetBytes" => Ok(Val::Bytes(self.entries.get(arg).map(FileData::contents).unwrap_or_default())),
+            "Get" => Ok(Val::str(
+                self.entries
+                    .get(arg)
+                    .map(|b| crate::strconv::text_of(b.bytes_or_empty()))
+                    .unwrap_or_default(),
+            )),
             "Glob" => Ok(Val::Obj(Rc::new(self.glob(arg)))),
             "AsConfig" => Ok(Val::str(self.as_config(false))),
             "AsSecrets" => Ok(Val::str(self.as_config(true))),
@@ -314,13 +322,13 @@ impl GoObject for Files {
         let parts: Vec<String> = self
             .entries
             .iter()
-            .map(|(k, v)| format!("{k}:{}", format_value(&Val::Bytes(v.clone()), 'v', plus, depth + 1)))
+            .map(|(k, v)| format!("{k}:{}", format_value(&Val::Bytes(v.contents()), 'v', plus, depth + 1)))
             .collect();
         format!("map[{}]", parts.join(" "))
     }
 
     fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
-        Some(self.entries.iter().map(|(k, v)| (Val::str(k), Val::Bytes(v.clone()))).collect())
+        Some(self.entries.iter().map(|(k, v)| (Val::str(k), Val::Bytes(v.contents()))).collect())
     }
 }
 
@@ -345,7 +353,11 @@ impl Files {
         let mut map = BTreeMap::new();
         for (k, v) in &self.entries {
             let base = k.rsplit('/').next().unwrap_or(k).to_string();
-            let text = if secrets { base64_encode(v) } else { crate::strconv::text_of(v) };
+            let text = if secrets {
+                base64_encode(v.bytes_or_empty())
+            } else {
+                crate::strconv::text_of(v.bytes_or_empty())
+            };
             map.insert(base, Val::str(text));
         }
         crate::funcs::helm::to_yaml_text(&Val::typed_map(crate::template::value::MapKind::Str, map))
@@ -356,7 +368,7 @@ impl Files {
         let Some(bytes) = self.entries.get(path) else {
             return Ok(Val::typed_list(SliceKind::Str, Vec::new()));
         };
-        let text = crate::strconv::text_of(bytes);
+        let text = crate::strconv::text_of(bytes.bytes_or_empty());
         if text.is_empty() {
             // Helm indexes the last byte of the contents, which panics on an empty file.
             return Err("runtime error: index out of range [-1]".into());
