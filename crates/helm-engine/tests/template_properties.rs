@@ -143,3 +143,14 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let cycle = "{{ $d := dict }}{{ $_ := set $d \"self\" $d }}{{ toJson $d }}{{ toYaml $d }}{{ $d }}";
     let _ = render_text("t", cycle, &Map::default());
 }
+
+#[test]
+fn a_text_given_to_tpl_again_is_run_again_with_its_new_data() {
+    // Parsed once per rendering; each call still runs with its own data, and a text that
+    // does not parse fails each time.
+    let text = r#"{{ range list 1 2 3 }}{{ tpl "<{{ .n }}>" (dict "n" .) }}{{ end }}"#;
+    assert_eq!(render_text("t", text, &Map::default()).unwrap(), "<1><2><3>");
+    let broken = r#"{{ range list 1 2 }}{{ tpl "{{ .n" (dict "n" .) }}{{ end }}"#;
+    let error = render_text("t", broken, &Map::default()).unwrap_err().to_string();
+    assert!(error.contains("cannot parse template"), "{error}");
+}

@@ -243,10 +243,22 @@ fn tpl_once(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
     let data = arg(a, 1);
     let funcs = ctx.rt.funcs.clone();
     let root = ctx.set.root.clone();
-    let known = funcs.names();
-    let trees = parse(&root, text, &|name| known.contains(name)).map_err(|e| {
-        GoError::wrap(&format!("cannot parse template {}: ", quote(text)), GoError::msg(e.to_string()))
-    })?;
+    let cached = ctx.rt.tpl_parsed.borrow().get(&*root).and_then(|texts| texts.get(text)).cloned();
+    let trees = match cached {
+        Some(trees) => trees,
+        None => {
+            let known = funcs.names();
+            let trees = parse(&root, text, &|name| known.contains(name)).map_err(|e| {
+                GoError::wrap(
+                    &format!("cannot parse template {}: ", quote(text)),
+                    GoError::msg(e.to_string()),
+                )
+            })?;
+            let mut parsed = ctx.rt.tpl_parsed.borrow_mut();
+            parsed.entry(root.to_string()).or_default().insert(text.to_string(), trees.clone());
+            trees
+        }
+    };
     // The text's own tree runs even when an existing template of the same name is kept.
     let own = trees.iter().find(|t| t.name == root).cloned();
     let mut set = TemplateSet::extending(ctx.set);

@@ -19,7 +19,7 @@ use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{
-    OutputDirError, RenderedDocument, ShowOnlyError, push_framed_document, show_only_in_output,
+    HeadReader, OutputDirError, RenderedDocument, ShowOnlyError, push_framed_document, show_only_in_output,
     sort_manifests, write_output_dir,
 };
 use crate::funcs::FuncEnv;
@@ -311,7 +311,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 );
                 let parsed = parse_files(&[(name, text)]);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
-                let mut files = render_templates(&templates, &[name], parsed, funcs, false)?;
+                let mut files = render_templates(&templates, &[name], parsed, funcs, false, None)?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -515,11 +515,12 @@ fn render_in_thread(
             )
         });
         let rendered = (!incompatible).then(|| {
-            let files = render_chart_templates(chart, values, &caps, opts, &|| {
+            let mut reader = HeadReader::new(scope);
+            let files = render_chart_templates(chart, values, &caps, opts, &mut reader, &|| {
                 let _ = parsed.send(());
             });
             drop(parsed);
-            files.and_then(|files| sort_rendered(files, chart.name()))
+            files.and_then(|files| sort_rendered(files, chart.name(), reader))
         });
         let problems = match schema {
             None => Ok(schema_here.unwrap_or_default()),
@@ -570,10 +571,11 @@ struct SortedOutput {
 fn sort_rendered(
     mut files: BTreeMap<String, String>,
     chart_name: &str,
+    reader: HeadReader<'_, '_>,
 ) -> Result<SortedOutput, ChartRenderError> {
     let notes = files.get(&format!("{chart_name}/templates/NOTES.txt")).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let (manifests, hooks) = sort_manifests(&files).map_err(ChartRenderError::Yaml)?;
+    let (manifests, hooks) = sort_manifests(&files, Some(reader)).map_err(ChartRenderError::Yaml)?;
     Ok(SortedOutput { files, notes, manifests, hooks })
 }
 
@@ -584,6 +586,7 @@ fn render_chart_templates(
     values: &Map,
     caps: &Rc<Capabilities>,
     opts: &RenderOptions,
+    reader: &mut HeadReader<'_, '_>,
     when_parsed: &dyn Fn(),
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let mut sources = Vec::new();
@@ -616,7 +619,8 @@ fn render_chart_templates(
     });
     when_parsed();
     let (top, templates, funcs) = prepared;
-    let rendered = render_templates(&templates, &keys, parsed, funcs?, opts.process_exits_after);
+    let rendered =
+        render_templates(&templates, &keys, parsed, funcs?, opts.process_exits_after, Some(reader));
     if opts.process_exits_after {
         std::mem::forget(templates);
         std::mem::forget(top);
@@ -809,19 +813,21 @@ fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Helm's `render`: one template set, every non-partial executed in parse order (`keys`,
-/// whose parse results `parsed` holds). With `leave_to_exit` (see
-/// [`RenderOptions::process_exits_after`]) the parse trees are not freed.
+/// whose parse results `parsed` holds), each output handed to `reader` as it is done. With
+/// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not
+/// freed.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     keys: &[&str],
     parsed: Vec<Result<Vec<Tree>, ParseError>>,
     funcs: FuncTable,
     leave_to_exit: bool,
+    mut reader: Option<&mut HeadReader<'_, '_>>,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let funcs = Rc::new(funcs);
     let mut set = TemplateSet::new("gotpl");
-    // Every file is parsed (on two threads for a large chart) before the first error is
-    // reported: the error is that of the first file in parse order, as in helm.
+    // Every file is parsed before the first error is reported: the error is that of the
+    // first file in parse order, as in helm.
     for parsed in parsed {
         let trees = parsed.map_err(|e| ChartRenderError::Parse {
             file: e.name.clone(),
@@ -856,6 +862,9 @@ fn render_templates(
         }
         let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
         let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
+        if let Some(reader) = reader.as_deref_mut() {
+            reader.rendered(name, &out);
+        }
         rendered.insert(name.to_string(), out);
     }
     if leave_to_exit {

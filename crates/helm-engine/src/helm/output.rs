@@ -4,10 +4,10 @@
 //! `--show-only` and `--output-dir` options. The public parts work on any documents, so a
 //! program that builds its objects itself can print them exactly as `helm template` would.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use regex::Regex;
 
@@ -233,32 +233,155 @@ fn read_head(doc: &str) -> Result<Head, String> {
 /// The heads of the documents, in their order. Each document is read as a whole (that is how
 /// invalid YAML is found), which is most of the cost of ordering the output; the documents
 /// are independent, so a second thread reads the second half (by size) of a large output.
-fn read_heads(documents: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    let read_all =
-        |part: &[(&String, String)]| part.iter().map(|(_, doc)| read_head(doc)).collect::<Vec<_>>();
-    super::halves::by_size(documents, |(_, doc)| doc.len(), PARALLEL_HEADS_FROM, "manifest-heads", &read_all)
+fn read_heads(documents: &[&str]) -> Vec<Result<Head, String>> {
+    let read_all = |part: &[&str]| part.iter().map(|doc| read_head(doc)).collect::<Vec<_>>();
+    super::halves::by_size(documents, |doc| doc.len(), PARALLEL_HEADS_FROM, "manifest-heads", &read_all)
 }
 
 /// The size of output from which its documents are read on two threads.
 const PARALLEL_HEADS_FROM: usize = 32 * 1024;
 
+/// A document's head, or why it could not be read.
+type HeadRead = Result<Head, String>;
+
+/// A document and its head, read.
+type ReadDocument = (String, HeadRead);
+
+/// Whether [`sort_manifests`] leaves a rendered file out: a partial, or nothing but space.
+fn left_out(path: &str, content: &str) -> bool {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    base.starts_with('_') || trim_space(content).is_empty()
+}
+
+/// Reads the documents of rendered files while later templates are executed, for
+/// [`sort_manifests`]: once the output reaches [`PARALLEL_HEADS_FROM`], a thread of `scope`
+/// starts on the documents rendered so far and takes each one as it comes. When rendering
+/// is over, this thread reads what is left beside it (the largest files, a chart's CRDs,
+/// often come last).
+pub(crate) struct HeadReader<'scope, 'env> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    shared: Arc<ReaderShared>,
+    /// The documents of each file, by their number.
+    files: foldhash::HashMap<String, Vec<usize>>,
+    size: usize,
+    thread: Option<std::thread::ScopedJoinHandle<'scope, ()>>,
+}
+
+#[derive(Default)]
+struct ReaderShared {
+    state: Mutex<ReaderState>,
+    more: Condvar,
+}
+
+#[derive(Default)]
+struct ReaderState {
+    /// Documents to read, by number.
+    waiting: VecDeque<(usize, String)>,
+    read: Vec<Option<ReadDocument>>,
+    /// No more documents are coming.
+    closed: bool,
+}
+
+impl ReaderShared {
+    fn lock(&self) -> MutexGuard<'_, ReaderState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads waiting documents until none is left (and, with `wait`, until no more come).
+    fn read_waiting(&self, wait: bool) {
+        loop {
+            let mut state = self.lock();
+            let (at, doc) = loop {
+                match state.waiting.pop_front() {
+                    Some(next) => break next,
+                    None if state.closed || !wait => return,
+                    None => state = self.more.wait(state).unwrap_or_else(PoisonError::into_inner),
+                }
+            };
+            drop(state);
+            let head = read_head(&doc);
+            self.lock().read[at] = Some((doc, head));
+        }
+    }
+}
+
+impl<'scope, 'env> HeadReader<'scope, 'env> {
+    pub(crate) fn new(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        HeadReader { scope, shared: Arc::default(), files: Default::default(), size: 0, thread: None }
+    }
+
+    /// A file as rendered (without `<no value>`).
+    pub(crate) fn rendered(&mut self, path: &str, content: &str) {
+        if left_out(path, content) || path.ends_with("NOTES.txt") {
+            return;
+        }
+        let documents = split_manifests(content);
+        let mut state = self.shared.lock();
+        let numbers = self.files.entry(path.to_string()).or_default();
+        for doc in documents {
+            let at = state.read.len();
+            state.read.push(None);
+            state.waiting.push_back((at, doc));
+            numbers.push(at);
+        }
+        drop(state);
+        self.shared.more.notify_one();
+        self.size += content.len();
+        if self.thread.is_none() && self.size >= PARALLEL_HEADS_FROM {
+            let shared = self.shared.clone();
+            self.thread = std::thread::Builder::new()
+                .name("manifest-heads".into())
+                .stack_size(super::engine::STACK_SIZE)
+                .spawn_scoped(self.scope, move || shared.read_waiting(true))
+                .ok();
+        }
+    }
+
+    /// Every document read, by file.
+    fn finish(self) -> foldhash::HashMap<String, Vec<ReadDocument>> {
+        self.shared.lock().closed = true;
+        self.shared.more.notify_all();
+        self.shared.read_waiting(false);
+        // A thread that failed leaves every file to be read again.
+        if self.thread.is_some_and(|thread| thread.join().is_err()) {
+            return Default::default();
+        }
+        let mut read = std::mem::take(&mut self.shared.lock().read);
+        self.files
+            .into_iter()
+            .filter_map(|(path, numbers)| {
+                let documents: Option<Vec<ReadDocument>> =
+                    numbers.iter().map(|&at| read[at].take()).collect();
+                Some((path, documents?))
+            })
+            .collect()
+    }
+}
+
 /// The manifests and hooks of rendered files, in Helm's order; the error is Helm's
-/// `YAML parse error on <file>: ...`.
+/// `YAML parse error on <file>: ...`. Files `reader` read already are not read again.
 pub(crate) fn sort_manifests(
     files: &BTreeMap<String, String>,
+    reader: Option<HeadReader<'_, '_>>,
 ) -> Result<(Vec<RenderedDocument>, Vec<RenderedDocument>), String> {
-    let mut documents = Vec::new();
+    let mut read_before = reader.map(HeadReader::finish).unwrap_or_default();
+    // Each document with its file, and its head when it was read already.
+    let mut documents: Vec<(&String, String, Option<HeadRead>)> = Vec::new();
     for (path, content) in files {
-        let base = path.rsplit('/').next().unwrap_or(path);
-        if base.starts_with('_') || trim_space(content).is_empty() {
+        if left_out(path, content) {
             continue;
         }
-        documents.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+        match read_before.remove(path) {
+            Some(read) => documents.extend(read.into_iter().map(|(doc, head)| (path, doc, Some(head)))),
+            None => documents.extend(split_manifests(content).into_iter().map(|doc| (path, doc, None))),
+        }
     }
-    let heads = read_heads(&documents);
+    let unread: Vec<&str> = documents.iter().filter(|d| d.2.is_none()).map(|d| d.1.as_str()).collect();
+    let mut heads = read_heads(&unread).into_iter();
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
-    for ((path, doc), head) in documents.into_iter().zip(heads) {
+    for (path, doc, head) in documents {
+        let head = head.or_else(|| heads.next()).unwrap_or_else(|| read_head(&doc));
         let head = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
         let hook_types = head.annotations.as_ref().and_then(|a| a.get("helm.sh/hook")).cloned();
         let manifest =
@@ -531,6 +654,45 @@ mod tests {
 
     use super::*;
 
+    /// `files` sorted with their documents read while they were "rendered", and without.
+    fn sorted_both_ways(files: &BTreeMap<String, String>) -> [String; 2] {
+        let with_reader = std::thread::scope(|scope| {
+            let mut reader = HeadReader::new(scope);
+            // Notes are taken out before the sort.
+            reader.rendered("c/templates/NOTES.txt", "notes");
+            for (path, content) in files {
+                reader.rendered(path, content);
+            }
+            sort_manifests(files, Some(reader))
+        });
+        [format!("{with_reader:?}"), format!("{:?}", sort_manifests(files, None))]
+    }
+
+    #[test]
+    fn documents_read_while_rendering_sort_as_documents_read_after() {
+        let filler = "x".repeat(4096);
+        let mut files: BTreeMap<String, String> = (0..40)
+            .map(|i| {
+                let kind = ["Deployment", "Service", "ConfigMap", "Namespace"][i % 4];
+                let hook = if i % 7 == 0 { "\n  annotations:\n    helm.sh/hook: pre-install" } else { "" };
+                let content = format!(
+                    "kind: {kind}\nmetadata:\n  name: n{i}{hook}\ndata: {filler}\n---\nkind: Secret\nmetadata:\n  name: s{i}\n---\nkind: Secret\nmetadata:\n  name: t{i}\n"
+                );
+                (format!("c/templates/t{i:02}.yaml"), content)
+            })
+            .collect();
+        files.insert("c/templates/_helpers.tpl".into(), "not: [yaml".into());
+        let [with_reader, without] = sorted_both_ways(&files);
+        assert!(with_reader.starts_with("Ok("), "{with_reader}");
+        assert_eq!(with_reader, without);
+        // Two broken documents: the first in path order is reported either way.
+        files.insert("c/templates/t05.yaml".into(), "a: [1".into());
+        files.insert("c/templates/t30.yaml".into(), "- a\nb: 1".into());
+        let [with_reader, without] = sorted_both_ways(&files);
+        assert!(with_reader.contains("t05.yaml"), "{with_reader}");
+        assert_eq!(with_reader, without);
+    }
+
     #[test]
     fn splits_like_helm() {
         // A separator whose newline was eaten by the previous one stays as text, as in Helm.
@@ -542,7 +704,7 @@ mod tests {
     fn sorts_by_kind_stably() {
         let mut files = BTreeMap::new();
         files.insert("c/templates/a.yaml".into(), "kind: Deployment\nmetadata: {name: b}\n---\nkind: Service\n---\nkind: Zed\n---\nkind: Deployment\nmetadata: {name: a}".into());
-        let (m, _) = sort_manifests(&files).unwrap();
+        let (m, _) = sort_manifests(&files, None).unwrap();
         let kinds: Vec<&str> = m.iter().map(|x| x.kind.as_str()).collect();
         assert_eq!(kinds, ["Service", "Deployment", "Deployment", "Zed"]);
         assert!(m[1].content.contains("name: b"));

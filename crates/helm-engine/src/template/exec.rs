@@ -84,6 +84,9 @@ pub(crate) struct Runtime {
     pub depth: Cell<usize>,
     /// Nested `tpl` calls (see [`MAX_TPL_DEPTH`]).
     pub tpl_depth: Cell<usize>,
+    /// The trees of texts `tpl` parsed, by the template set's root name and the text: charts
+    /// pass the same values through `tpl` from many templates.
+    pub tpl_parsed: RefCell<HashMap<String, HashMap<String, Vec<Tree>>>>,
     /// The stack address where this runtime was created, and how much stack execution may
     /// use below it: deep recursion stops with an error instead of overflowing the stack.
     stack_base: usize,
@@ -106,6 +109,7 @@ impl Runtime {
             named_calls: RefCell::new(HashMap::default()),
             depth: Cell::new(0),
             tpl_depth: Cell::new(0),
+            tpl_parsed: RefCell::new(HashMap::default()),
             stack_base: stack_position(),
             // Keep a margin for the frames between two checks and for the caller.
             stack_budget: stack_size.saturating_sub(stack_size / 8 + (256 << 10)),
