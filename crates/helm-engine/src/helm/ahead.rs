@@ -33,7 +33,7 @@ pub(crate) struct Ahead {
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
-    /// Signalled when a job is done or the helper stops.
+    /// Signalled when work is offered or done, when offers end, and when the helper stops.
     changed: Condvar,
 }
 
@@ -47,17 +47,10 @@ struct State {
     templates_queue: VecDeque<usize>,
     /// The size of everything offered.
     offered: usize,
-    helper: Helper,
+    /// Whether a helper thread was started (or could not be).
+    helper_started: bool,
     /// No more offers are coming: the helper stops when it has nothing to do.
     closed: bool,
-}
-
-#[derive(Default, PartialEq)]
-enum Helper {
-    #[default]
-    NotStarted,
-    Running,
-    Gone,
 }
 
 struct Job {
@@ -122,8 +115,9 @@ impl Ahead {
             Kind::Template => state.templates_queue.push_back(at),
         }
         state.offered += data.len();
-        if state.helper == Helper::NotStarted && state.offered >= HELPER_FROM {
-            state.helper = self.start_helper();
+        if !state.helper_started && state.offered >= HELPER_FROM {
+            state.helper_started = true;
+            self.start_helper();
         }
         drop(state);
         self.shared.changed.notify_all();
@@ -205,18 +199,18 @@ impl Ahead {
         self.shared.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn start_helper(&self) -> Helper {
+    /// Starts the helper; without a thread to be had, the askers parse everything.
+    fn start_helper(&self) {
         let ahead = self.clone();
-        let spawned = std::thread::Builder::new()
+        let _ = std::thread::Builder::new()
             .name("chart-parse".into())
             .stack_size(super::engine::STACK_SIZE)
             .spawn(move || ahead.help());
-        if spawned.is_ok() { Helper::Running } else { Helper::Gone }
     }
 
     /// The helper's work: the next queued job, until none is left and no more will come.
     fn help(&self) {
-        // Should a parse fail unexpectedly, the job goes back to the queue for its asker.
+        // Should a parse fail unexpectedly, its job is left to whoever asks for it.
         let mut stopping = HelperStop { ahead: self, job: None };
         loop {
             let job = {
@@ -254,8 +248,8 @@ impl Ahead {
     }
 }
 
-/// Marks the helper gone when it stops, for whatever reason, and puts back a job it did
-/// not finish.
+/// Leaves a job the helper did not finish (it stopped unexpectedly) to its asker, and wakes
+/// whoever waits for it.
 struct HelperStop<'a> {
     ahead: &'a Ahead,
     job: Option<usize>,
@@ -263,12 +257,9 @@ struct HelperStop<'a> {
 
 impl Drop for HelperStop<'_> {
     fn drop(&mut self) {
-        let mut state = self.ahead.lock();
-        state.helper = Helper::Gone;
         if let Some(at) = self.job {
-            state.jobs[at].slot = Slot::Queued;
+            self.ahead.lock().jobs[at].slot = Slot::Queued;
         }
-        drop(state);
         self.ahead.shared.changed.notify_all();
     }
 }

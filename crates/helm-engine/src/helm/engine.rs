@@ -1151,21 +1151,27 @@ mod tests {
         assert_eq!(failed, [3, 31]);
     }
 
-    #[test]
-    fn templates_parsed_while_the_chart_loads_come_out_as_parsed_at_rendering() {
+    /// A chart directory named `chart` holding `templates` (named `chart/templates/...`).
+    fn chart_dir(templates: &[(String, String)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 1.0.0\n")
             .unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
+        for (name, text) in templates {
+            std::fs::write(dir.path().join(name.trim_start_matches("chart/")), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn templates_parsed_while_the_chart_loads_come_out_as_parsed_at_rendering() {
         let mut owned = large_texts(&[7]);
         // Named like the file under the name it is read by: parsed again under its own.
         owned.push((
             "chart/templates/self.yaml".into(),
             "{{ define \"templates/self.yaml\" }}a{{ end }}b {{ template \"templates/self.yaml\" }}".into(),
         ));
-        for (name, text) in &owned {
-            std::fs::write(dir.path().join(name.trim_start_matches("chart/")), text).unwrap();
-        }
+        let dir = chart_dir(&owned);
         let chart = crate::helm::chart::load_chart(dir.path()).unwrap();
         let mut found = Vec::new();
         template_sources(&chart, true, "", &mut found);
@@ -1209,13 +1215,7 @@ mod tests {
 
     #[test]
     fn the_first_broken_template_in_parse_order_is_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 1.0.0\n")
-            .unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        for (name, text) in large_texts(&[5, 30]) {
-            std::fs::write(dir.path().join(name.trim_start_matches("chart/")), text).unwrap();
-        }
+        let dir = chart_dir(&large_texts(&[5, 30]));
         let err = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap_err();
         // Helm parses in reverse lexical order: t30 comes before t05.
         assert!(err.to_string().contains("chart/templates/t30.yaml:41"), "{err}");
