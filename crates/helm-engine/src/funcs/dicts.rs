@@ -37,14 +37,14 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("set", Sig::fixed(&[MAP, Ty::Str, Ty::Any]), |_, a| {
         let d = arg(a, 0);
         if let Some(m) = map_of(&d) {
-            m.borrow_mut().entries.insert(arg_str(a, 1).to_string(), arg(a, 2));
+            m.borrow_mut().insert(arg_str(a, 1).to_string(), arg(a, 2));
         }
         Ok(d)
     });
     t.add("unset", Sig::fixed(&[MAP, Ty::Str]), |_, a| {
         let d = arg(a, 0);
         if let Some(m) = map_of(&d) {
-            m.borrow_mut().entries.remove(arg_str(a, 1));
+            m.borrow_mut().remove(arg_str(a, 1));
         }
         Ok(d)
     });
@@ -124,7 +124,7 @@ fn mergo(dst: &MapRef, src: &MapRef, overwrite: bool, depth: usize) {
         let dv = dst.borrow().entries.get(&key).cloned();
         if sv.is_nil() {
             if overwrite {
-                dst.borrow_mut().entries.insert(key, Val::Nil);
+                dst.borrow_mut().insert(key, Val::Nil);
             }
             continue;
         }
@@ -146,7 +146,7 @@ fn mergo(dst: &MapRef, src: &MapRef, overwrite: bool, depth: usize) {
                         _ => empty_like(&sv),
                     }
                 };
-                dst.borrow_mut().entries.insert(key.clone(), value);
+                dst.borrow_mut().insert(key.clone(), value);
             }
             _ => {}
         }
@@ -161,7 +161,7 @@ fn mergo(dst: &MapRef, src: &MapRef, overwrite: bool, depth: usize) {
             }
         }
         if overwrite || dv.as_ref().is_none_or(is_empty_val) {
-            dst.borrow_mut().entries.insert(key, sv);
+            dst.borrow_mut().insert(key, sv);
         }
     }
 }

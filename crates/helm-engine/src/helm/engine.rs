@@ -29,7 +29,7 @@ use crate::template::error::GoError;
 use crate::template::exec::{Runtime, TemplateSet, execute};
 use crate::template::funcs::FuncTable;
 use crate::template::parser::{ParseError, ParsedFile, parse_file};
-use crate::template::value::{MapKind, Val};
+use crate::template::value::{Change, Changes, Execution, MapKind, MapRef, Val, WorldBuild};
 
 /// The inputs of `helm template` besides the chart and the values.
 #[derive(Clone, Debug)]
@@ -311,7 +311,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 );
                 let parsed = parse_files(&[(name, text)]);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
-                let mut files = render_templates(&templates, &[name], parsed, funcs, false, None)?;
+                let mut files = render_templates(&templates, &[name], parsed, funcs, false, None, None)?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -481,11 +481,11 @@ fn render_in_thread(
     };
     let mut api_versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
     api_versions.extend(opts.api_versions.iter().cloned());
-    let caps = Rc::new(Capabilities {
+    let caps = Capabilities {
         kube_version: kube_version.clone(),
         api_versions,
         helm_version: BuildInfo::helm_4_1_4(),
-    });
+    };
     let values = coalesce_chart(&chart, user, NullRule::Delete).map_err(ChartRenderError::Values)?;
     let incompatible = !chart.metadata.kube_version.is_empty()
         && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized);
@@ -584,7 +584,7 @@ fn sort_rendered(
 fn render_chart_templates(
     chart: &Chart,
     values: &Map,
-    caps: &Rc<Capabilities>,
+    caps: &Capabilities,
     opts: &RenderOptions,
     reader: &mut HeadReader<'_, '_>,
     when_parsed: &dyn Fn(),
@@ -594,7 +594,42 @@ fn render_chart_templates(
     sources.sort_by(|a, b| parse_order(&a.name, &b.name));
     let keys: Vec<&str> = sources.iter().map(|source| source.name.as_str()).collect();
     // The templates are parsed while this thread builds what they will be executed with.
-    let (prepared, parsed) = parse_templates(chart.ahead.as_ref(), &sources, || {
+    let (world, parsed) =
+        parse_templates(chart.ahead.as_ref(), &sources, || World::build(chart, values, caps, opts));
+    when_parsed();
+    let World { top, templates, funcs, maps } = world;
+    let second = || World::build(chart, values, caps, opts);
+    let rendered = render_templates(
+        &templates,
+        &keys,
+        parsed,
+        funcs?,
+        opts.process_exits_after,
+        Some(reader),
+        Some(&second),
+    );
+    if opts.process_exits_after {
+        std::mem::forget(templates);
+        std::mem::forget(top);
+        std::mem::forget(maps);
+    }
+    rendered
+}
+
+/// What templates execute with: the values of each template and the functions. Template
+/// values are shared, mutable maps (Go's), so each thread that executes templates builds a
+/// world of its own.
+struct World {
+    top: Val,
+    templates: BTreeMap<String, Renderable>,
+    funcs: Result<FuncTable, ChartRenderError>,
+    /// Every map of the world, in the order the build made them (see [`Change`]).
+    maps: Vec<MapRef>,
+}
+
+impl World {
+    fn build(chart: &Chart, values: &Map, caps: &Capabilities, opts: &RenderOptions) -> World {
+        let build = WorldBuild::start();
         let release = Val::map(BTreeMap::from([
             ("Name".to_string(), Val::str(&opts.release_name)),
             ("Namespace".to_string(), Val::str(&opts.namespace)),
@@ -606,7 +641,7 @@ fn render_chart_templates(
         let top = Val::typed_map(
             MapKind::Values,
             BTreeMap::from([
-                ("Capabilities".to_string(), Val::Obj(caps.clone())),
+                ("Capabilities".to_string(), Val::Obj(Rc::new(caps.clone()))),
                 ("Release".to_string(), release),
                 ("Values".to_string(), Val::from_plain_map(values, MapKind::Values)),
             ]),
@@ -615,17 +650,8 @@ fn render_chart_templates(
         all_templates(chart, &top, true, "", &mut templates);
         let env =
             FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock);
-        (top, templates, env.map(crate::funcs::helm_functions))
-    });
-    when_parsed();
-    let (top, templates, funcs) = prepared;
-    let rendered =
-        render_templates(&templates, &keys, parsed, funcs?, opts.process_exits_after, Some(reader));
-    if opts.process_exits_after {
-        std::mem::forget(templates);
-        std::mem::forget(top);
+        World { top, templates, funcs: env.map(crate::funcs::helm_functions), maps: build.finish() }
     }
-    rendered
 }
 
 fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>) {
@@ -758,7 +784,7 @@ fn all_templates(
     for dep in &chart.dependencies {
         let sub = all_templates(dep, &next, false, &full_path, out);
         if let Val::Map(m) = &subcharts {
-            m.borrow_mut().entries.insert(dep.name().to_string(), sub);
+            m.borrow_mut().insert(dep.name().to_string(), sub);
         }
     }
     for t in chart.templates.iter().filter(|t| is_rendered(chart, t)) {
@@ -816,6 +842,15 @@ fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// whose parse results `parsed` holds), each output handed to `reader` as it is done. With
 /// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not
 /// freed.
+///
+/// With `second_world`, a large chart's templates execute on two threads: this one from the
+/// first, a helper with a world of its own from the last, until they meet. The result is
+/// the one-thread result. A template sees what the templates before it changed: when one
+/// executed here sets keys of the world's maps to scalars (Bitnami's redis stores the
+/// password it generates in `.Values`), the helper makes the same changes in its world and
+/// executes again what it executed before them; after any other change, or a change by a
+/// template the helper executed, this thread executes every remaining template itself and
+/// the helper's outputs are dropped.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     keys: &[&str],
@@ -823,8 +858,8 @@ fn render_templates(
     funcs: FuncTable,
     leave_to_exit: bool,
     mut reader: Option<&mut HeadReader<'_, '_>>,
+    second_world: Option<&(dyn Fn() -> World + Sync)>,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
-    let funcs = Rc::new(funcs);
     let mut set = TemplateSet::new("gotpl");
     // Every file is parsed before the first error is reported: the error is that of the
     // first file in parse order, as in helm.
@@ -836,17 +871,97 @@ fn render_templates(
         })?;
         set.add_trees(trees);
     }
-    let set = Rc::new(set);
-    let rt = Runtime::new(funcs.clone(), STACK_SIZE);
-    let mut rendered = BTreeMap::new();
-    for &name in keys {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        if base.starts_with('_') {
-            continue;
+    let order: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|name| {
+            !name.rsplit('/').next().unwrap_or(name).starts_with('_') && templates.contains_key(*name)
+        })
+        .collect();
+    let runner = Runner { rt: Runtime::new(Rc::new(funcs), STACK_SIZE), set: Rc::new(set), templates };
+    let claims = Claims::new(order.len());
+    let mut outputs: Vec<(usize, String)> = Vec::with_capacity(order.len());
+    let helped = std::thread::scope(|scope| {
+        let helper = second_world.filter(|_| order.len() >= PARALLEL_FROM_TEMPLATES).and_then(|build| {
+            let (claims, order, trees) = (&claims, &order, runner.set.trees());
+            std::thread::Builder::new()
+                .name("render-helper".into())
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, move || help(build, trees, order, claims, leave_to_exit))
+                .ok()
+        });
+        let mut run_front = || {
+            while let Some(at) = claims.take_front() {
+                let executed = runner.run(at, order[at]).inspect_err(|_| claims.stop())?;
+                match executed.changes {
+                    Changes::None => {}
+                    Changes::Replayable(changes) => claims.publish(changes),
+                    Changes::Other => claims.go_alone(),
+                }
+                if let Some(reader) = reader.as_deref_mut() {
+                    reader.rendered(order[at], &executed.output);
+                }
+                outputs.push((at, executed.output));
+            }
+            Ok::<(), ChartRenderError>(())
+        };
+        run_front()?;
+        let helped = helper.map(|handle| handle.join().unwrap_or_default());
+        // The helper changed its world or could not build it: the rest is left to this
+        // thread.
+        if helped.as_ref().is_some_and(|helped| !helped.valid) {
+            claims.go_alone();
         }
-        let Some(r) = templates.get(name) else { continue };
+        run_front()?;
+        Ok::<_, ChartRenderError>(helped)
+    })?;
+    let (alone, generation) = claims.outcome();
+    if let Some(helped) = helped.filter(|_| !alone) {
+        if let Some((_, failure)) = helped.failure.filter(|(made_in, _)| *made_in == generation) {
+            return Err(failure);
+        }
+        for (at, made_in, output) in helped.outputs.into_iter().rev() {
+            if made_in != generation {
+                continue;
+            }
+            if let Some(reader) = reader.as_deref_mut() {
+                reader.rendered(order[at], &output);
+            }
+            outputs.push((at, output));
+        }
+    }
+    let rendered = outputs.into_iter().map(|(at, output)| (order[at].to_string(), output)).collect();
+    if leave_to_exit {
+        std::mem::forget(runner);
+    }
+    Ok(rendered)
+}
+
+/// The fewest templates for which a second executing thread pays: it first builds the
+/// values of every template, which costs about as much as executing a few.
+const PARALLEL_FROM_TEMPLATES: usize = 8;
+
+/// Executes the templates of one thread's world.
+struct Runner<'t> {
+    rt: Runtime,
+    set: Rc<TemplateSet>,
+    templates: &'t BTreeMap<String, Renderable>,
+}
+
+/// A template's output, and what its execution changed in maps it did not make.
+struct Executed {
+    output: String,
+    changes: Changes,
+}
+
+impl Runner<'_> {
+    /// Executes template `name`, number `at` in execution order.
+    fn run(&self, at: usize, name: &str) -> Result<Executed, ChartRenderError> {
+        let Some(r) = self.templates.get(name) else {
+            return Ok(Executed { output: String::new(), changes: Changes::None });
+        };
         if let Val::Map(m) = &r.vals {
-            m.borrow_mut().entries.insert(
+            m.borrow_mut().insert(
                 "Template".to_string(),
                 Val::typed_map(
                     MapKind::Values,
@@ -857,21 +972,156 @@ fn render_templates(
                 ),
             );
         }
-        if let Some(env) = funcs.host::<FuncEnv>() {
+        if let Some(env) = self.rt.funcs.host::<FuncEnv>() {
             env.start_template(name);
         }
-        let out = execute(&rt, &set, name, Some(r.vals.clone())).map_err(|e| exec_error(name, e))?;
-        let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
-        if let Some(reader) = reader.as_deref_mut() {
-            reader.rendered(name, &out);
+        let execution = Execution::start(u32::try_from(at + 1).unwrap_or(u32::MAX));
+        let output = execute(&self.rt, &self.set, name, Some(r.vals.clone()));
+        let changes = execution.finish();
+        let output = output.map_err(|e| exec_error(name, e))?;
+        let output = if output.contains("<no value>") { output.replace("<no value>", "") } else { output };
+        Ok(Executed { output, changes })
+    }
+}
+
+/// Which templates are left and who takes them: the rendering thread from the front, the
+/// helper from the back, until they meet; and the changes the rendering thread's templates
+/// made to its world, in order.
+struct Claims {
+    state: std::sync::Mutex<ClaimState>,
+    count: usize,
+}
+
+struct ClaimState {
+    front: usize,
+    back: usize,
+    /// The rendering thread executes every remaining template in order; the helper's
+    /// outputs do not count.
+    alone: bool,
+    /// A template failed on the rendering thread: nothing more is taken.
+    stopped: bool,
+    /// Every change published so far.
+    changes: Vec<Change>,
+    /// How many times changes were published: the helper's outputs count only when
+    /// executed after the last.
+    generation: usize,
+}
+
+impl Claims {
+    fn new(count: usize) -> Claims {
+        let state = ClaimState {
+            front: 0,
+            back: count,
+            alone: false,
+            stopped: false,
+            changes: Vec::new(),
+            generation: 0,
+        };
+        Claims { state: std::sync::Mutex::new(state), count }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClaimState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The next template for the rendering thread.
+    fn take_front(&self) -> Option<usize> {
+        let mut state = self.lock();
+        let end = if state.alone { self.count } else { state.back };
+        (!state.stopped && state.front < end).then(|| {
+            state.front += 1;
+            state.front - 1
+        })
+    }
+
+    /// The next template for the helper, the generation it is executed in and the changes
+    /// published since the helper's first `applied`.
+    fn take_back(&self, applied: usize) -> Option<(usize, usize, Vec<Change>)> {
+        let mut state = self.lock();
+        if state.alone || state.stopped || state.front >= state.back {
+            return None;
         }
-        rendered.insert(name.to_string(), out);
+        state.back -= 1;
+        Some((state.back, state.generation, state.changes.get(applied..).unwrap_or_default().to_vec()))
+    }
+
+    /// Changes a template on the rendering thread made: everything the helper executed is
+    /// to be executed again, in a world with the changes.
+    fn publish(&self, changes: Vec<Change>) {
+        let mut state = self.lock();
+        state.changes.extend(changes);
+        state.generation += 1;
+        state.back = self.count;
+    }
+
+    fn go_alone(&self) {
+        self.lock().alone = true;
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
+    }
+
+    /// Whether the rendering thread went alone, and the last generation.
+    fn outcome(&self) -> (bool, usize) {
+        let state = self.lock();
+        (state.alone, state.generation)
+    }
+}
+
+/// What the helper did: outputs by execution number with the generation each was executed
+/// in (last first), and the failure that stopped it; not `valid` when one of its executions
+/// changed a map it did not make.
+#[derive(Default)]
+struct Helped {
+    outputs: Vec<(usize, usize, String)>,
+    failure: Option<(usize, ChartRenderError)>,
+    valid: bool,
+}
+
+/// The helper thread: builds its own world and executes templates from the back.
+fn help(
+    build: &(dyn Fn() -> World + Sync),
+    trees: &foldhash::HashMap<String, Tree>,
+    order: &[&str],
+    claims: &Claims,
+    leave_to_exit: bool,
+) -> Helped {
+    let World { top, templates, funcs, maps } = build();
+    let Ok(funcs) = funcs else { return Helped::default() };
+    let runner = Runner {
+        rt: Runtime::new(Rc::new(funcs), STACK_SIZE),
+        set: Rc::new(TemplateSet::with_trees("gotpl", trees.clone())),
+        templates: &templates,
+    };
+    let mut helped = Helped { valid: true, ..Helped::default() };
+    let mut applied = 0;
+    while let Some((at, generation, changes)) = claims.take_back(applied) {
+        for change in &changes {
+            change.apply(&maps);
+        }
+        applied += changes.len();
+        match runner.run(at, order[at]) {
+            Ok(Executed { output, changes: Changes::None }) => helped.outputs.push((at, generation, output)),
+            Ok(_) => {
+                helped.valid = false;
+                claims.go_alone();
+                break;
+            }
+            // The template stays taken: the rendering thread stops before it.
+            Err(failure) => {
+                helped.failure = Some((generation, failure));
+                break;
+            }
+        }
     }
     if leave_to_exit {
-        std::mem::forget(set);
-        std::mem::forget(rt);
+        std::mem::forget(runner);
+        std::mem::forget(templates);
+        std::mem::forget(top);
+        std::mem::forget(maps);
     }
-    Ok(rendered)
+    helped
 }
 
 /// Parses every (name, text) as [`parse_all`] does (see [`parse_templates`]).
@@ -1211,6 +1461,133 @@ mod tests {
         assert!(std::sync::Arc::ptr_eq(&shared(0), &shared(2)));
         // A file defining a template named like another file with its text is parsed again.
         assert!(!std::sync::Arc::ptr_eq(&shared(1), &shared(3)));
+    }
+
+    /// Twelve templates `t00` .. `t11` (executed from `t11` down: helm's order), each
+    /// printing `shown`, with `first` and `second` prepended to two of them.
+    fn twelve_templates(shown: &str, extra: &[(usize, &str)]) -> Vec<(String, String)> {
+        (0..12)
+            .map(|i| {
+                let before: String = extra.iter().filter(|(at, _)| *at == i).map(|(_, t)| *t).collect();
+                (format!("chart/templates/t{i:02}.yaml"), format!("{before}t{i:02}: {shown}\n"))
+            })
+            .collect()
+    }
+
+    /// What each template printed, by name (`t00: x` gives `("t00", "x")`), from the
+    /// output of `helm template`.
+    fn printed(output: &str) -> Vec<(String, String)> {
+        let mut lines: Vec<(String, String)> = output
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .filter(|(name, _)| name.starts_with('t'))
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    /// Slow enough that the other thread executes templates meanwhile.
+    const BUSY: &str = "{{ range until 20000 }}{{ end }}";
+
+    #[test]
+    fn a_value_set_by_an_early_template_reaches_every_later_one() {
+        // t11 executes first and sets a scalar: the helper, which started from the back
+        // meanwhile, makes the same change and executes its templates again.
+        let templates = twelve_templates(
+            &format!("{BUSY}{{{{ .Values.x | default \"none\" }}}}"),
+            &[(11, &format!("{BUSY}{{{{ $_ := set .Values \"x\" \"changed\" }}}}"))],
+        );
+        let dir = chart_dir(&templates);
+        for _ in 0..3 {
+            let output = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap();
+            let printed = printed(&output);
+            assert_eq!(printed.len(), 12, "{output}");
+            assert!(printed.iter().all(|(_, value)| value == "changed"), "{printed:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_deleted_or_a_map_stored_early_is_seen_by_every_later_template() {
+        let dir = chart_dir(&twelve_templates(
+            "{{ .Values.k | default \"gone\" }} {{ with .Values.m }}{{ .a }}{{ else }}none{{ end }}",
+            &[
+                (11, "{{ $_ := unset .Values \"k\" }}"),
+                (10, &format!("{BUSY}{{{{ $_ := set .Values \"m\" (dict \"a\" \"b\") }}}}")),
+            ],
+        ));
+        std::fs::write(dir.path().join("values.yaml"), "k: kept\n").unwrap();
+        let output = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap();
+        let printed = printed(&output);
+        assert_eq!(printed.len(), 12, "{output}");
+        for (name, value) in printed {
+            // t11 runs before t10 stores the map.
+            let expected = if name == "t11" { "gone none" } else { "gone b" };
+            assert_eq!(value, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_value_set_by_a_late_template_reaches_only_the_templates_after_it() {
+        // t01 is executed second to last, most likely by the helper, after t00.
+        let dir = chart_dir(&twelve_templates(
+            "{{ .Values.y | default \"none\" }}",
+            &[(1, "{{ $_ := set .Values \"y\" \"late\" }}"), (11, BUSY)],
+        ));
+        let output = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap();
+        let printed = printed(&output);
+        assert_eq!(printed.len(), 12, "{output}");
+        for (name, value) in printed {
+            let expected = if name == "t00" || name == "t01" { "late" } else { "none" };
+            assert_eq!(value, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_first_template_to_fail_in_execution_order_is_reported() {
+        // t02 fails at once on the helper; t09 fails later on this thread, and comes first.
+        let dir = chart_dir(&twelve_templates(
+            "x",
+            &[(2, "{{ fail \"late one\" }}"), (9, &format!("{BUSY}{{{{ fail \"early one\" }}}}"))],
+        ));
+        for _ in 0..3 {
+            let err = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap_err();
+            assert!(err.to_string().contains("early one"), "{err}");
+        }
+        // t00 fails on the helper before t11 sets what it needs: not a failure.
+        let dir = chart_dir(&twelve_templates(
+            "x",
+            &[
+                (0, "{{ if not .Values.x }}{{ fail \"too soon\" }}{{ end }}"),
+                (11, &format!("{BUSY}{{{{ $_ := set .Values \"x\" \"set\" }}}}")),
+            ],
+        ));
+        for _ in 0..3 {
+            let output = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap();
+            assert_eq!(printed(&output).len(), 12, "{output}");
+        }
+        let dir = chart_dir(&twelve_templates("x", &[(2, "{{ fail \"only one\" }}")]));
+        let err = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("t02.yaml") && err.to_string().contains("only one"), "{err}");
+    }
+
+    #[test]
+    fn seeded_passwords_kept_in_values_are_the_same_in_every_template() {
+        // Bitnami's redis pattern: the first template to need the password makes it and
+        // stores it; the others take the stored one.
+        let make =
+            "{{ if not .Values.password }}{{ $_ := set .Values \"password\" (randAlphaNum 10) }}{{ end }}";
+        let dir = chart_dir(&twelve_templates(&format!("{make}{{{{ .Values.password }}}}"), &[(11, BUSY)]));
+        let opts = RenderOptions { seed: Some([7; 32]), ..RenderOptions::default() };
+        let output = helm_template(dir.path(), &Map::default(), &opts).unwrap();
+        let printed = printed(&output);
+        assert_eq!(printed.len(), 12, "{output}");
+        assert!(printed.iter().all(|(_, value)| value.len() == 10 && *value == printed[0].1), "{printed:?}");
+        assert_eq!(helm_template(dir.path(), &Map::default(), &opts).unwrap(), output);
+        // Without a seed too, every template shows the one password made.
+        let output = helm_template(dir.path(), &Map::default(), &RenderOptions::default()).unwrap();
+        let unseeded = super::tests::printed(&output);
+        assert!(unseeded.iter().all(|(_, value)| *value == unseeded[0].1), "{unseeded:?}");
     }
 
     #[test]

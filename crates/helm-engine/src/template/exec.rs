@@ -21,7 +21,7 @@ pub(crate) struct TemplateSet {
     /// The name of the set's own template (`gotpl` in Helm); errors for unknown names cite it.
     pub root: String,
     /// The templates by name.
-    trees: HashMap<String, Rc<Tree>>,
+    trees: HashMap<String, Tree>,
     /// The set this one extends: `tpl` runs its text with the chart's templates and its own,
     /// and Helm copies the whole set for that; a set that looks in its parent's after its own
     /// answers the same without the copy.
@@ -39,6 +39,17 @@ impl TemplateSet {
         TemplateSet { root: parent.root.clone(), trees: HashMap::default(), parent: Some(parent.clone()) }
     }
 
+    /// A set of the given templates (a copy of another set's, see [`TemplateSet::trees`]).
+    pub(crate) fn with_trees(root: &str, trees: HashMap<String, Tree>) -> TemplateSet {
+        TemplateSet { root: root.to_string(), trees, parent: None }
+    }
+
+    /// The set's own templates by name: parse trees are plain data that other threads can
+    /// copy, where the set itself (and the values it runs with) stays on its thread.
+    pub(crate) fn trees(&self) -> &HashMap<String, Tree> {
+        &self.trees
+    }
+
     /// Adds parsed trees with Go's rule: an empty definition does not replace a non-empty
     /// one of the same name.
     pub(crate) fn add_trees(&mut self, trees: Vec<Tree>) {
@@ -49,14 +60,14 @@ impl TemplateSet {
             {
                 continue;
             }
-            self.trees.insert(tree.name.clone(), Rc::new(tree));
+            self.trees.insert(tree.name.clone(), tree);
         }
     }
 
     /// The template called `name`.
-    pub(crate) fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Tree> {
         match self.trees.get(name) {
-            Some(tree) => Some(tree.clone()),
+            Some(tree) => Some(tree),
             None => self.parent.as_ref().and_then(|parent| parent.lookup(name)),
         }
     }
@@ -150,7 +161,7 @@ pub(crate) fn execute(
             crate::strconv::quote(&set.root)
         )));
     };
-    execute_tree(rt, set, &tree, data)
+    execute_tree(rt, set, tree, data)
 }
 
 /// Executes a given tree (which `tpl` parsed) within `set`.
@@ -492,7 +503,8 @@ impl<'a> State<'a> {
 
     fn walk_template(&mut self, dot: &Ev, node: &'a Node, name: &str, pipe: Option<&'a Pipe>) -> EResult<()> {
         self.at(Cur::Node(node));
-        let Some(tree) = self.set.lookup(name) else {
+        let set = self.set.clone();
+        let Some(tree) = set.lookup(name) else {
             return Err(self.errorf(format!("template {} not defined", crate::strconv::quote(name))));
         };
         let depth = self.rt.depth.get();
@@ -506,8 +518,8 @@ impl<'a> State<'a> {
         self.rt.depth.set(depth + 1);
         let mut state = State {
             rt: self.rt,
-            set: self.set.clone(),
-            tree: &tree,
+            set: set.clone(),
+            tree,
             out: &mut *self.out,
             vars: vec![("$".into(), new_dot.clone())],
             cur: Cur::None,

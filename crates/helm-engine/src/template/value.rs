@@ -8,7 +8,7 @@
 //! place and every holder of it sees the change.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::rc::Rc;
@@ -61,8 +61,197 @@ pub(crate) struct List {
 pub(crate) struct MapData {
     /// The Go map type.
     pub kind: MapKind,
-    /// The entries, by key.
+    /// The entries, by key. Templates change them only through [`MapData::insert`] and
+    /// [`MapData::remove`], which note changes that later templates could see.
     pub entries: BTreeMap<String, Val>,
+    /// The template execution during which the map was made (see [`Execution`]).
+    made_in: u32,
+    /// The map's number among those a [`WorldBuild`] made (from 1), 0 for any other.
+    built: u32,
+}
+
+thread_local! {
+    /// The template execution under way on this thread (0: none).
+    static CURRENT_EXECUTION: Cell<u32> = const { Cell::new(0) };
+    /// What the execution under way changed in maps made before it.
+    static CHANGES: RefCell<Changes> = const { RefCell::new(Changes::None) };
+    /// The maps made so far by the world build under way on this thread, if any.
+    static BUILDING: RefCell<Option<Vec<MapRef>>> = const { RefCell::new(None) };
+}
+
+impl MapData {
+    /// Sets `key`, as Go's `m[key] = value`.
+    pub(crate) fn insert(&mut self, key: String, value: Val) {
+        if self.changes_earlier_map() && self.entries.get(&key).is_none_or(|old| !same_scalar(old, &value)) {
+            self.note_change(&key, Some(&value));
+        }
+        self.entries.insert(key, value);
+    }
+
+    /// Deletes `key`, as Go's `delete(m, key)`.
+    pub(crate) fn remove(&mut self, key: &str) {
+        if self.changes_earlier_map() && self.entries.contains_key(key) {
+            self.note_change(key, None);
+        }
+        self.entries.remove(key);
+    }
+
+    fn changes_earlier_map(&self) -> bool {
+        let current = CURRENT_EXECUTION.get();
+        current != 0 && self.made_in != current
+    }
+
+    fn note_change(&self, key: &str, value: Option<&Val>) {
+        let value = value.map(Scalar::of);
+        CHANGES.with_borrow_mut(|changes| match (changes, self.built, value) {
+            (Changes::Other, _, _) => {}
+            (changes, 0, _) | (changes, _, Some(None)) => *changes = Changes::Other,
+            (changes, map, value) => {
+                let change = Change { map, key: key.to_string(), value: value.flatten() };
+                match changes {
+                    Changes::Replayable(list) => list.push(change),
+                    other => *other = Changes::Replayable(vec![change]),
+                }
+            }
+        });
+    }
+}
+
+/// Whether a value set in place of another leaves the map as it was: the same scalar of the
+/// same Go type (a map or list is never taken for the same, even when equal).
+fn same_scalar(old: &Val, new: &Val) -> bool {
+    match (old, new) {
+        (Val::Nil, Val::Nil) => true,
+        (Val::Bool(a), Val::Bool(b)) => a == b,
+        (Val::Int(a), Val::Int(b)) | (Val::Int64(a), Val::Int64(b)) => a == b,
+        (Val::Byte(a), Val::Byte(b)) => a == b,
+        (Val::Float(a), Val::Float(b)) => a.to_bits() == b.to_bits(),
+        (Val::Str(a), Val::Str(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// What one template execution changed in maps made before it: later templates see it.
+#[derive(Debug, Default)]
+pub(crate) enum Changes {
+    /// Nothing.
+    #[default]
+    None,
+    /// Keys of a world's maps set to scalars or deleted: another thread's world built alike
+    /// can be brought to the same state (see [`Change::apply`]).
+    Replayable(Vec<Change>),
+    /// Anything else (a map or list stored, a map made by an earlier execution changed).
+    Other,
+}
+
+/// A key of a world's map set to a scalar (`Some`) or deleted (`None`).
+#[derive(Clone, Debug)]
+pub(crate) struct Change {
+    map: u32,
+    key: String,
+    value: Option<Scalar>,
+}
+
+impl Change {
+    /// Makes the same change in another world, whose maps `built` lists in the order its
+    /// build made them.
+    pub(crate) fn apply(&self, built: &[MapRef]) {
+        let Some(map) = (self.map as usize).checked_sub(1).and_then(|at| built.get(at)) else { return };
+        let mut map = map.borrow_mut();
+        match &self.value {
+            Some(value) => map.entries.insert(self.key.clone(), value.to_val()),
+            None => map.entries.remove(&self.key),
+        };
+    }
+}
+
+/// A scalar template value that can move between threads.
+#[derive(Clone, Debug)]
+enum Scalar {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Int64(i64),
+    Byte(u8),
+    Float(f64),
+    Str(String),
+}
+
+impl Scalar {
+    fn of(value: &Val) -> Option<Scalar> {
+        Some(match value {
+            Val::Nil => Scalar::Nil,
+            Val::Bool(b) => Scalar::Bool(*b),
+            Val::Int(i) => Scalar::Int(*i),
+            Val::Int64(i) => Scalar::Int64(*i),
+            Val::Byte(b) => Scalar::Byte(*b),
+            Val::Float(f) => Scalar::Float(*f),
+            Val::Str(s) => Scalar::Str(s.to_string()),
+            Val::Bytes(_) | Val::List(_) | Val::Map(_) | Val::Obj(_) => return None,
+        })
+    }
+
+    fn to_val(&self) -> Val {
+        match self {
+            Scalar::Nil => Val::Nil,
+            Scalar::Bool(b) => Val::Bool(*b),
+            Scalar::Int(i) => Val::Int(*i),
+            Scalar::Int64(i) => Val::Int64(*i),
+            Scalar::Byte(b) => Val::Byte(*b),
+            Scalar::Float(f) => Val::Float(*f),
+            Scalar::Str(s) => Val::str(s),
+        }
+    }
+}
+
+/// One template's execution on this thread, numbered (from 1) so that the maps it makes are
+/// told apart from those it was given. Templates executed in order affect one another only
+/// by changing maps (`set`, `unset`, `merge` on `.Values` or `$`): an execution that changed
+/// no map made before it left nothing a later template can see.
+pub(crate) struct Execution(());
+
+impl Execution {
+    /// Starts execution number `number` (> 0) on this thread.
+    pub(crate) fn start(number: u32) -> Execution {
+        CURRENT_EXECUTION.set(number);
+        CHANGES.set(Changes::None);
+        Execution(())
+    }
+
+    /// Ends the execution: what it changed in maps made before it began.
+    pub(crate) fn finish(self) -> Changes {
+        CHANGES.take()
+    }
+}
+
+impl Drop for Execution {
+    fn drop(&mut self) {
+        CURRENT_EXECUTION.set(0);
+        CHANGES.set(Changes::None);
+    }
+}
+
+/// The building of a world (the values templates execute with) on this thread: its maps
+/// are numbered in the order they are made, so that two worlds built alike on two threads
+/// name the same map alike (see [`Change`]).
+pub(crate) struct WorldBuild(());
+
+impl WorldBuild {
+    pub(crate) fn start() -> WorldBuild {
+        BUILDING.set(Some(Vec::new()));
+        WorldBuild(())
+    }
+
+    /// The maps made, in order.
+    pub(crate) fn finish(self) -> Vec<MapRef> {
+        BUILDING.take().unwrap_or_default()
+    }
+}
+
+impl Drop for WorldBuild {
+    fn drop(&mut self) {
+        BUILDING.set(None);
+    }
 }
 
 /// A shared, mutable Go map.
@@ -198,7 +387,18 @@ impl Val {
 
     /// A new map of the given Go type.
     pub(crate) fn typed_map(kind: MapKind, entries: BTreeMap<String, Val>) -> Val {
-        Val::Map(Rc::new(RefCell::new(MapData { kind, entries })))
+        let made_in = CURRENT_EXECUTION.get();
+        if made_in != 0 {
+            return Val::Map(Rc::new(RefCell::new(MapData { kind, entries, made_in, built: 0 })));
+        }
+        BUILDING.with_borrow_mut(|building| {
+            let built = building.as_ref().map_or(0, |maps| u32::try_from(maps.len() + 1).unwrap_or(0));
+            let map = Rc::new(RefCell::new(MapData { kind, entries, made_in, built }));
+            if let Some(maps) = building {
+                maps.push(map.clone());
+            }
+            Val::Map(map)
+        })
     }
 
     /// Whether this is a nil `[]string`, which Sprig's `sortAlpha` and `toStrings` return as
@@ -460,5 +660,79 @@ fn deep_equal_depth(a: &Val, b: &Val, depth: usize) -> bool {
         }
         (Val::Obj(x), Val::Obj(y)) => Rc::ptr_eq(x, y) || x.same(y.as_ref()),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_of(value: &Val) -> &MapRef {
+        match value {
+            Val::Map(m) => m,
+            _ => unreachable!("a map"),
+        }
+    }
+
+    fn changes(execution: Execution) -> String {
+        format!("{:?}", execution.finish())
+    }
+
+    #[test]
+    fn changes_to_maps_made_before_an_execution_are_noted() {
+        let build = WorldBuild::start();
+        let world = Val::map(BTreeMap::from([("a".to_string(), Val::str("x"))]));
+        let maps = build.finish();
+        assert_eq!(maps.len(), 1);
+        let world = map_of(&world);
+
+        // The same scalar again: nothing changed.
+        let execution = Execution::start(1);
+        world.borrow_mut().insert("a".into(), Val::str("x"));
+        assert_eq!(changes(execution), "None");
+
+        let execution = Execution::start(2);
+        world.borrow_mut().insert("a".into(), Val::str("y"));
+        world.borrow_mut().remove("missing");
+        world.borrow_mut().remove("a");
+        assert_eq!(
+            changes(execution),
+            r#"Replayable([Change { map: 1, key: "a", value: Some(Str("y")) }, Change { map: 1, key: "a", value: None }])"#
+        );
+
+        // A map stored, or a change to a map an earlier execution made: not replayable.
+        let execution = Execution::start(3);
+        let made_now = Val::map(BTreeMap::new());
+        map_of(&made_now).borrow_mut().insert("b".into(), Val::Int(1));
+        assert_eq!(format!("{:?}", CHANGES.take()), "None");
+        world.borrow_mut().insert("m".into(), made_now.clone());
+        assert_eq!(changes(execution), "Other");
+        let execution = Execution::start(4);
+        map_of(&made_now).borrow_mut().insert("b".into(), Val::Int(2));
+        assert_eq!(changes(execution), "Other");
+
+        // Outside any execution nothing is noted.
+        world.borrow_mut().insert("c".into(), Val::Int(3));
+        assert_eq!(format!("{:?}", CHANGES.take()), "None");
+    }
+
+    #[test]
+    fn a_change_made_in_one_world_is_made_alike_in_another() {
+        let build = || {
+            let build = WorldBuild::start();
+            let inner = Val::map(BTreeMap::new());
+            let outer = Val::map(BTreeMap::from([("inner".to_string(), inner)]));
+            (outer, build.finish())
+        };
+        let (first, _) = build();
+        let (second, second_maps) = build();
+        let inner = |world: &Val| map_of(world).borrow().entries["inner"].clone();
+        let execution = Execution::start(1);
+        map_of(&inner(&first)).borrow_mut().insert("password".into(), Val::str("s3cret"));
+        let Changes::Replayable(list) = execution.finish() else { panic!("replayable") };
+        for change in &list {
+            change.apply(&second_maps);
+        }
+        assert_eq!(format!("{:?}", inner(&second)), format!("{:?}", inner(&first)));
     }
 }
