@@ -26,7 +26,7 @@ use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
 use crate::template::ast::Tree;
 use crate::template::error::GoError;
-use crate::template::exec::{Runtime, TemplateSet, execute};
+use crate::template::exec::{Runtime, TemplateSet, TemplateTrees, execute};
 use crate::template::funcs::FuncTable;
 use crate::template::parser::{ParseError, ParsedFile, parse_file};
 use crate::template::value::{Change, Changes, Execution, MapKind, MapRef, Val, WorldBuild};
@@ -1082,7 +1082,7 @@ struct Helped {
 /// The helper thread: builds its own world and executes templates from the back.
 fn help(
     build: &(dyn Fn() -> World + Sync),
-    trees: &foldhash::HashMap<String, Tree>,
+    trees: &Arc<TemplateTrees>,
     order: &[&str],
     claims: &Claims,
     leave_to_exit: bool,

@@ -7,6 +7,7 @@
 use foldhash::HashMap;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ast::{Arg, Branch, Command, ListNode, Name, Node, Number, Pipe, Tree};
 use super::error::{ExecFailure, GoError, Location};
@@ -15,13 +16,16 @@ use super::funcs::{FuncDef, FuncTable};
 use super::sig::{Sig, Ty};
 use super::value::{MapKind, SliceKind, Val};
 
+/// Parsed templates by name.
+pub(crate) type TemplateTrees = HashMap<String, Tree>;
+
 /// A set of named templates that can call each other (Go's `*Template` and its associates).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TemplateSet {
     /// The name of the set's own template (`gotpl` in Helm); errors for unknown names cite it.
     pub root: String,
-    /// The templates by name.
-    trees: HashMap<String, Tree>,
+    /// The templates by name (shared with the copies of the set other threads execute with).
+    trees: Arc<TemplateTrees>,
     /// The set this one extends: `tpl` runs its text with the chart's templates and its own,
     /// and Helm copies the whole set for that; a set that looks in its parent's after its own
     /// answers the same without the copy.
@@ -31,22 +35,22 @@ pub(crate) struct TemplateSet {
 impl TemplateSet {
     /// An empty set whose own template is called `root`.
     pub(crate) fn new(root: &str) -> TemplateSet {
-        TemplateSet { root: root.to_string(), trees: HashMap::default(), parent: None }
+        TemplateSet { root: root.to_string(), trees: Arc::default(), parent: None }
     }
 
     /// A set with every template of `parent`, to which templates can be added.
     pub(crate) fn extending(parent: &Rc<TemplateSet>) -> TemplateSet {
-        TemplateSet { root: parent.root.clone(), trees: HashMap::default(), parent: Some(parent.clone()) }
+        TemplateSet { root: parent.root.clone(), trees: Arc::default(), parent: Some(parent.clone()) }
     }
 
-    /// A set of the given templates (a copy of another set's, see [`TemplateSet::trees`]).
-    pub(crate) fn with_trees(root: &str, trees: HashMap<String, Tree>) -> TemplateSet {
+    /// A set of the given templates (another set's, see [`TemplateSet::trees`]).
+    pub(crate) fn with_trees(root: &str, trees: Arc<TemplateTrees>) -> TemplateSet {
         TemplateSet { root: root.to_string(), trees, parent: None }
     }
 
     /// The set's own templates by name: parse trees are plain data that other threads can
-    /// copy, where the set itself (and the values it runs with) stays on its thread.
-    pub(crate) fn trees(&self) -> &HashMap<String, Tree> {
+    /// share, where the set itself (and the values it runs with) stays on its thread.
+    pub(crate) fn trees(&self) -> &Arc<TemplateTrees> {
         &self.trees
     }
 
@@ -60,7 +64,7 @@ impl TemplateSet {
             {
                 continue;
             }
-            self.trees.insert(tree.name.clone(), tree);
+            Arc::make_mut(&mut self.trees).insert(tree.name.clone(), tree);
         }
     }
 
