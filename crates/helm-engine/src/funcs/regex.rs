@@ -1,6 +1,6 @@
 //! Sprig's regular expression functions (Go's RE2 syntax, which the `regex` crate shares).
 
-use std::rc::Rc;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use regex::Regex;
 
@@ -11,40 +11,37 @@ use crate::template::value::{SliceKind, Val};
 
 type R = Result<Val, GoError>;
 
-/// How many compiled patterns a rendering keeps.
+/// How many compiled patterns the process keeps.
 const CACHED_PATTERNS: usize = 256;
 
-thread_local! {
-    /// Patterns compiled on this (rendering) thread. Charts call the same few patterns
-    /// again for every object (Bitnami's `common` library does), and compiling one costs
-    /// far more than matching it.
-    // Shared, not cloned: a clone of a `Regex` gets a pool of search caches of its own, which
-    // is built again on its first search (most of a `regexReplaceAll` call).
-    static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Rc<Regex>>> =
-        std::cell::RefCell::default();
-}
+/// Patterns compiled so far, shared by the threads that execute templates. Charts call the
+/// same few patterns again for every object (Bitnami's `common` library does), from the
+/// templates of both executing threads, and compiling one costs far more than matching it.
+// Shared, not cloned: a clone of a `Regex` gets a pool of search caches of its own, which
+// is built again on its first search (most of a `regexReplaceAll` call).
+static COMPILED: LazyLock<Mutex<foldhash::HashMap<String, Arc<Regex>>>> = LazyLock::new(Mutex::default);
 
 /// Compiles like Go's `regexp.Compile`, with Go's error texts for the common mistakes.
-fn compile(expr: &str) -> Result<Rc<Regex>, GoError> {
-    if let Some(re) = COMPILED.with_borrow(|cache| cache.get(expr).cloned()) {
+fn compile(expr: &str) -> Result<Arc<Regex>, GoError> {
+    let cached = || COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(re) = cached().get(expr).cloned() {
         return Ok(re);
     }
+    // Compiled without the lock: the other thread does not wait for it.
     let re = compile_uncached(expr)?;
-    COMPILED.with_borrow_mut(|cache| {
-        if cache.len() >= CACHED_PATTERNS {
-            cache.clear();
-        }
-        cache.insert(expr.to_string(), re.clone());
-    });
-    Ok(re)
+    let mut cache = cached();
+    if cache.len() >= CACHED_PATTERNS {
+        cache.clear();
+    }
+    Ok(cache.entry(expr.to_string()).or_insert(re).clone())
 }
 
-fn compile_uncached(expr: &str) -> Result<Rc<Regex>, GoError> {
+fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(expr)
         .map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?;
     Regex::new(&with_ascii_perl_classes(expr, &ast))
-        .map(Rc::new)
+        .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
 }
 
@@ -154,7 +151,7 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
 }
 
 /// `MustCompile` panics with the expression quoted.
-fn must_compile(expr: &str) -> Result<Rc<Regex>, GoError> {
+fn must_compile(expr: &str) -> Result<Arc<Regex>, GoError> {
     compile(expr).map_err(|e| GoError::msg(format!("regexp: Compile({}): {e}", backquote(expr))))
 }
 
@@ -191,7 +188,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("regexQuoteMeta", Sig::fixed(&[Ty::Str]), |_, a| Ok(Val::str(regex::escape(arg_str(a, 0)))));
 }
 
-fn find_all(re: Rc<Regex>, s: &str, n: i64) -> R {
+fn find_all(re: Arc<Regex>, s: &str, n: i64) -> R {
     let limit = if n < 0 { usize::MAX } else { n as usize };
     let found: Vec<&str> = re.find_iter(s).take(limit).map(|m| m.as_str()).collect();
     // Go returns a nil slice when nothing matches.
@@ -199,7 +196,7 @@ fn find_all(re: Rc<Regex>, s: &str, n: i64) -> R {
 }
 
 /// Go's `Regexp.Split`.
-fn split(re: Rc<Regex>, s: &str, n: i64) -> R {
+fn split(re: Arc<Regex>, s: &str, n: i64) -> R {
     if n == 0 {
         return Ok(Val::nil_list(SliceKind::Str));
     }

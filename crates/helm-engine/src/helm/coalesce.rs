@@ -41,7 +41,7 @@ pub fn merge_maps(into: &mut Map, from: Map) {
 /// subcharts): maps merge, scalars and lists replace, nulls follow `nulls`.
 pub fn coalesce_values(values: Map, defaults: &Map, nulls: NullRule) -> Map {
     let mut dest = values;
-    coalesce_top(&mut dest, defaults, nulls, &|_| false);
+    coalesce_top(&mut dest, defaults, nulls, &|_| false, Within::EVERYTHING);
     dest
 }
 
@@ -49,14 +49,109 @@ pub fn coalesce_values(values: Map, defaults: &Map, nulls: NullRule) -> Map {
 /// chart's defaults, then each subchart's defaults under the subchart's name, with `global`
 /// copied down. The error is Helm's, for a subchart key whose value is not a map.
 pub(crate) fn coalesce_chart(chart: &Chart, values: &Map, nulls: NullRule) -> Result<Map, String> {
-    let mut dest = values.clone();
-    coalesce_chart_into(chart, &mut dest, nulls)?;
+    coalesce_chart_within(chart, values, nulls, Within::EVERYTHING)
+}
+
+/// [`coalesce_chart`] for a caller that reads only the keys `within` names: the result holds
+/// those (at least), each as the full coalescing makes it, and the same error if any. Keys
+/// are coalesced independently of each other (only `global` is copied into the subcharts'
+/// tables, and a subchart's table is known by its name), so leaving out the others changes
+/// nothing in what is kept.
+pub(crate) fn coalesce_chart_within(
+    chart: &Chart,
+    values: &Map,
+    nulls: NullRule,
+    within: &Within,
+) -> Result<Map, String> {
+    let mut dest = copy_within(values, within);
+    coalesce_chart_into(chart, &mut dest, nulls, within)?;
     Ok(dest)
 }
 
-fn coalesce_chart_into(chart: &Chart, dest: &mut Map, nulls: NullRule) -> Result<(), String> {
+/// The keys of a values tree that a reader needs: every key, or those listed, each with the
+/// part of its value that is needed.
+#[derive(Debug, Default)]
+pub(crate) struct Within {
+    every_key: bool,
+    keys: Vec<(String, Within)>,
+}
+
+impl Within {
+    pub(crate) const EVERYTHING: &Within = &Within { every_key: true, keys: Vec::new() };
+    const NOTHING: &Within = &Within { every_key: false, keys: Vec::new() };
+
+    /// The whole value at `path` (and what leads to it) is needed.
+    pub(crate) fn add_whole<'p>(&mut self, path: impl IntoIterator<Item = &'p str>) {
+        self.add(path).every_key = true;
+    }
+
+    /// The node for `path`, made if missing.
+    pub(crate) fn add<'p>(&mut self, path: impl IntoIterator<Item = &'p str>) -> &mut Within {
+        let mut node = self;
+        for key in path {
+            let at = match node.keys.iter().position(|(k, _)| k == key) {
+                Some(at) => at,
+                None => {
+                    node.keys.push((key.to_string(), Within::default()));
+                    node.keys.len() - 1
+                }
+            };
+            node = &mut node.keys[at].1;
+        }
+        node
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.every_key || self.keys.iter().any(|(k, _)| k == key)
+    }
+
+    fn under(&self, key: &str) -> &Within {
+        if self.every_key {
+            return self;
+        }
+        self.keys.iter().find(|(k, _)| k == key).map_or(Within::NOTHING, |(_, within)| within)
+    }
+}
+
+/// A copy of the part of `map` that `within` names.
+fn copy_within(map: &Map, within: &Within) -> Map {
+    if within.every_key {
+        return map.clone();
+    }
+    map.iter()
+        .filter(|(key, _)| within.has(key))
+        .map(|(key, value)| (key.clone(), value_within(value, within.under(key))))
+        .collect()
+}
+
+fn value_within(value: &Value, within: &Within) -> Value {
+    match value {
+        Value::Map(map) => Value::Map(copy_within(map, within)),
+        _ => value.clone(),
+    }
+}
+
+/// Helm's `MergeValues(chart, {})` for a chart whose own defaults are replaced by the result:
+/// over no values the top level is a copy of the defaults, so they are moved, not copied.
+pub(crate) fn merge_defaults_taking(chart: &mut Chart) -> Result<Map, String> {
+    let mut dest = std::mem::take(&mut chart.values);
+    coalesce_subcharts(chart, &mut dest, NullRule::Keep, Within::EVERYTHING)?;
+    Ok(dest)
+}
+
+fn coalesce_chart_into(
+    chart: &Chart,
+    dest: &mut Map,
+    nulls: NullRule,
+    within: &Within,
+) -> Result<(), String> {
     let is_subchart = |key: &str| chart.dependencies.iter().any(|d| d.name() == key);
-    coalesce_top(dest, &chart.values, nulls, &is_subchart);
+    coalesce_top(dest, &chart.values, nulls, &is_subchart, within);
+    coalesce_subcharts(chart, dest, nulls, within)
+}
+
+/// Each subchart's defaults under its name, with the parent's `global` copied in.
+fn coalesce_subcharts(chart: &Chart, dest: &mut Map, nulls: NullRule, within: &Within) -> Result<(), String> {
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         match dest.get(&name) {
@@ -71,7 +166,7 @@ fn coalesce_chart_into(chart: &Chart, dest: &mut Map, nulls: NullRule) -> Result
         let parent_globals = dest.get(GLOBAL).cloned();
         if let Some(Value::Map(sub_values)) = dest.get_mut(&name) {
             coalesce_globals(sub_values, parent_globals.as_ref());
-            coalesce_chart_into(sub, sub_values, nulls)?;
+            coalesce_chart_into(sub, sub_values, nulls, within.under(&name))?;
         }
     }
     Ok(())
@@ -79,11 +174,17 @@ fn coalesce_chart_into(chart: &Chart, dest: &mut Map, nulls: NullRule) -> Result
 
 /// The top level of Helm's coalescing: a `null` deletes whatever the default is (below the
 /// top only a non-null default), and a subchart's table is always merged with nulls kept.
-fn coalesce_top(dest: &mut Map, defaults: &Map, nulls: NullRule, is_subchart: &dyn Fn(&str) -> bool) {
-    for (key, default) in defaults {
+fn coalesce_top(
+    dest: &mut Map,
+    defaults: &Map,
+    nulls: NullRule,
+    is_subchart: &dyn Fn(&str) -> bool,
+    within: &Within,
+) {
+    for (key, default) in defaults.iter().filter(|(key, _)| within.has(key)) {
         match dest.get_mut(key) {
             None => {
-                dest.insert(key.clone(), default.clone());
+                dest.insert(key.clone(), value_within(default, within.under(key)));
             }
             Some(Value::Null) if nulls == NullRule::Delete => {
                 dest.shift_remove(key);
@@ -91,7 +192,7 @@ fn coalesce_top(dest: &mut Map, defaults: &Map, nulls: NullRule, is_subchart: &d
             Some(Value::Map(table)) => {
                 if let Value::Map(default_table) = default {
                     let nulls = if is_subchart(key) { NullRule::Keep } else { nulls };
-                    coalesce_tables(table, default_table, nulls);
+                    coalesce_tables_within(table, default_table, nulls, within.under(key));
                 }
             }
             Some(_) => {}
@@ -101,17 +202,21 @@ fn coalesce_top(dest: &mut Map, defaults: &Map, nulls: NullRule, is_subchart: &d
 
 /// Helm's `coalesceTablesFullKey`: `defaults` under `dst`, recursively.
 pub(crate) fn coalesce_tables(dst: &mut Map, defaults: &Map, nulls: NullRule) {
-    for (key, default) in defaults {
+    coalesce_tables_within(dst, defaults, nulls, Within::EVERYTHING);
+}
+
+fn coalesce_tables_within(dst: &mut Map, defaults: &Map, nulls: NullRule, within: &Within) {
+    for (key, default) in defaults.iter().filter(|(key, _)| within.has(key)) {
         match dst.get_mut(key) {
             None => {
-                dst.insert(key.clone(), default.clone());
+                dst.insert(key.clone(), value_within(default, within.under(key)));
             }
             Some(Value::Null) if nulls == NullRule::Delete && !matches!(default, Value::Null) => {
                 dst.shift_remove(key);
             }
             Some(Value::Map(table)) => {
                 if let Value::Map(default_table) = default {
-                    coalesce_tables(table, default_table, nulls);
+                    coalesce_tables_within(table, default_table, nulls, within.under(key));
                 }
             }
             Some(_) => {}

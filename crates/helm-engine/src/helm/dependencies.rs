@@ -3,7 +3,9 @@
 //! parent (`import-values`).
 
 use super::chart::{Chart, Dependency};
-use super::coalesce::{NullRule, coalesce_chart, coalesce_tables, go_print};
+use super::coalesce::{
+    NullRule, Within, coalesce_chart_within, coalesce_tables, go_print, merge_defaults_taking,
+};
 use crate::funcs::semver::{Constraints, Version};
 use crate::value::{Map, Value};
 
@@ -45,11 +47,57 @@ pub(crate) fn missing_dependencies(chart: &Chart) -> Vec<String> {
 /// Helm's `ProcessDependencies`: drops disabled subcharts, applies aliases and imports
 /// values.
 pub(crate) fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), String> {
-    process_enabled(chart, user, "")?;
+    let mut read = Within::default();
+    values_read_for_conditions(chart, "", &mut read);
+    process_dependencies_reading(chart, user, &read)
+}
+
+/// [`process_dependencies`], coalescing only what `read` names for the conditions.
+fn process_dependencies_reading(chart: &mut Chart, user: &Map, read: &Within) -> Result<(), String> {
+    process_enabled(chart, user, "", read)?;
     process_import_values_rec(chart)
 }
 
-fn process_enabled(chart: &mut Chart, v: &Map, path: &str) -> Result<(), String> {
+/// What deciding which subcharts take part reads of the values coalesced at each chart
+/// level: `tags`, `global` (copied into every subchart's table), the conditions' paths, and
+/// each subchart's table, which coalescing makes or refuses (Helm's type mismatch). Helm
+/// coalesces all the values once per chart that has dependencies, to read a few booleans;
+/// only these keys are coalesced here. Every name a subchart may go by while it is processed
+/// (its own and its aliases) is counted.
+fn values_read_for_conditions(chart: &Chart, path: &str, read: &mut Within) {
+    read.add_whole(["tags"]);
+    read.add_whole(["global"]);
+    for req in &chart.metadata.dependencies {
+        for cond in req.condition.trim().split(',').filter(|cond| !cond.is_empty()) {
+            read.add_whole(format!("{path}{cond}").split('.'));
+        }
+    }
+    subchart_tables(chart, read);
+    for sub in &chart.dependencies {
+        for name in names_of(chart, sub) {
+            values_read_for_conditions(sub, &format!("{path}{name}."), read);
+        }
+    }
+}
+
+/// The tables coalescing a chart's values makes or checks: one per subchart, down the
+/// subcharts.
+fn subchart_tables(chart: &Chart, at: &mut Within) {
+    for sub in &chart.dependencies {
+        for name in names_of(chart, sub) {
+            subchart_tables(sub, at.add([name]));
+        }
+    }
+}
+
+/// The names a subchart of `chart` may have: its own, and the aliases requirements give it.
+fn names_of<'a>(chart: &'a Chart, sub: &'a Chart) -> impl Iterator<Item = &'a str> {
+    let aliases =
+        chart.metadata.dependencies.iter().filter(move |req| req.name == sub.name() && !req.alias.is_empty());
+    std::iter::once(sub.name()).chain(aliases.map(|req| req.alias.as_str()))
+}
+
+fn process_enabled(chart: &mut Chart, v: &Map, path: &str, read: &Within) -> Result<(), String> {
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
@@ -92,7 +140,7 @@ fn process_enabled(chart: &mut Chart, v: &Map, path: &str) -> Result<(), String>
     for req in &mut chart.metadata.dependencies {
         req.enabled = true;
     }
-    let cvals = coalesce_chart(chart, v, NullRule::Delete)?;
+    let cvals = coalesce_chart_within(chart, v, NullRule::Delete, read)?;
     // Tags.
     if let Some(Value::Map(tags)) = cvals.get("tags") {
         for req in &mut chart.metadata.dependencies {
@@ -129,7 +177,7 @@ fn process_enabled(chart: &mut Chart, v: &Map, path: &str) -> Result<(), String>
     chart.metadata.dependencies.retain(|r| !removed.contains(&r.name));
     for sub in &mut chart.dependencies {
         let sub_path = format!("{path}{}.", sub.metadata.name);
-        process_enabled(sub, &cvals, &sub_path)?;
+        process_enabled(sub, &cvals, &sub_path, read)?;
     }
     Ok(())
 }
@@ -166,7 +214,8 @@ fn process_import_values(chart: &mut Chart) -> Result<(), String> {
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let cvals = coalesce_chart(chart, &Map::default(), NullRule::Keep)?;
+    // The chart's defaults are replaced by the result below.
+    let cvals = merge_defaults_taking(chart)?;
     let mut b = Map::default();
     for r in &mut chart.metadata.dependencies {
         let mut out = Vec::new();
@@ -202,4 +251,107 @@ fn process_import_values(chart: &mut Chart) -> Result<(), String> {
     coalesce_tables(&mut merged, &b, NullRule::Keep);
     chart.values = merged;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helm::chart::Metadata;
+
+    /// A small generator of charts and values from a seed (xorshift), over few names, so
+    /// that conditions, tags, aliases, nulls and type clashes meet often.
+    struct Gen(u64);
+
+    impl Gen {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len() as u64) as usize]
+        }
+
+        fn value(&mut self, depth: u32) -> Value {
+            match self.below(if depth == 0 { 5 } else { 7 }) {
+                0 => Value::Null,
+                1 | 2 => Value::Bool(self.below(2) == 0),
+                3 => Value::Int(1),
+                4 => Value::String("s".into()),
+                _ => Value::Map(self.map(depth - 1)),
+            }
+        }
+
+        fn map(&mut self, depth: u32) -> Map {
+            let mut map = Map::default();
+            for _ in 0..self.below(5) {
+                let key = self.pick(&["enabled", "tags", "global", "a", "t1", "t2", "s1", "s2", "s3", "al"]);
+                let value = self.value(depth);
+                map.insert(key.to_string(), value);
+            }
+            map
+        }
+
+        fn chart(&mut self, name: &str, depth: u32) -> Chart {
+            let mut chart = Chart {
+                metadata: Metadata { name: name.into(), version: "1.0.0".into(), ..Metadata::default() },
+                values: self.map(3),
+                ..Chart::default()
+            };
+            if depth == 0 {
+                return chart;
+            }
+            for _ in 0..self.below(4) {
+                let sub_name = self.pick(&["s1", "s2", "s3"]);
+                chart.dependencies.push(self.chart(sub_name, depth - 1));
+                for _ in 0..1 + self.below(2) {
+                    let condition =
+                        self.pick(&["", "enabled", "s1.enabled", "a.enabled,s2.enabled", "global.s1", "a"]);
+                    let tags: &[&str] = match self.below(3) {
+                        0 => &[],
+                        1 => &["t1"],
+                        _ => &["t1", "t2"],
+                    };
+                    chart.metadata.dependencies.push(Dependency {
+                        name: sub_name.into(),
+                        version: self.pick(&[">=1", "<1"]).into(),
+                        condition: format!(
+                            "{}{condition}",
+                            if self.below(2) == 0 { format!("{sub_name}.") } else { String::new() }
+                        ),
+                        tags: tags.iter().map(|t| t.to_string()).collect(),
+                        alias: self.pick(&["", "", "al"]).into(),
+                        ..Dependency::default()
+                    });
+                }
+            }
+            chart
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(12),
+            cases: 3000,
+            ..proptest::test_runner::Config::default()
+        })]
+        /// Coalescing only the keys the conditions read decides as coalescing everything:
+        /// the same subcharts, names and values, or the same error.
+        #[test]
+        fn conditions_read_from_part_of_the_values_decide_alike(seed in 1u64..) {
+            let mut generate = Gen(seed);
+            let chart = generate.chart("root", 3);
+            let user = generate.map(4);
+            let mut everything = chart.clone();
+            let expected = process_dependencies_reading(&mut everything, &user, Within::EVERYTHING);
+            let mut part = chart;
+            let found = process_dependencies(&mut part, &user);
+            proptest::prop_assert_eq!(&found, &expected);
+            if expected.is_ok() {
+                proptest::prop_assert_eq!(part, everything);
+            }
+        }
+    }
 }
