@@ -378,7 +378,7 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct Constraint {
     con: Version,
     op: String,
@@ -388,7 +388,7 @@ struct Constraint {
 }
 
 /// A parsed constraint: groups separated by `||`, each a conjunction.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Constraints {
     groups: Vec<Vec<Constraint>>,
     contains_pre: Vec<bool>,
@@ -401,6 +401,16 @@ fn is_x(s: &str) -> bool {
 impl Constraints {
     /// Masterminds' `NewConstraint`.
     pub(crate) fn parse(c: &str) -> Result<Constraints, String> {
+        match plain_constraint(c) {
+            Some(plain) => {
+                Ok(Constraints { groups: vec![vec![constraint_of(plain)?]], contains_pre: vec![false] })
+            }
+            None => Constraints::parse_with_patterns(c),
+        }
+    }
+
+    /// Masterminds' `NewConstraint`, read with its patterns.
+    fn parse_with_patterns(c: &str) -> Result<Constraints, String> {
         let c = rewrite_range(c);
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
@@ -445,6 +455,43 @@ fn rewrite_range(s: &str) -> String {
     out
 }
 
+/// The groups of one constraint that the constraint is made of, as Masterminds' pattern
+/// captures them: the operator, the version, its major number and its minor and patch
+/// numbers and prerelease with their leading `.` or `-`.
+#[derive(Debug, PartialEq)]
+struct Groups<'a> {
+    op: &'a str,
+    version: &'a str,
+    major: &'a str,
+    minor: &'a str,
+    patch: &'a str,
+    pre: &'a str,
+}
+
+/// A constraint that is a plain version, without operator, range, list, prerelease or
+/// spaces (`2.x.x`, `16.2`, `1.2.3`: what nearly every chart's dependencies ask for), read
+/// without the patterns, which are then never compiled: the major version in digits, then
+/// at most two parts that are digits or a wildcard. Anything else goes to the patterns.
+fn plain_constraint(c: &str) -> Option<Groups<'_>> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let major = c.split('.').next().unwrap_or(c);
+    // The minor and patch parts keep their leading dot, as the pattern captures them.
+    let rest = &c[major.len()..];
+    let (minor, patch) = match rest.get(1..).and_then(|after_dot| after_dot.find('.')) {
+        Some(at) => rest.split_at(at + 1),
+        None => (rest, ""),
+    };
+    let plain = |part: &str| part.is_empty() || part.strip_prefix('.').is_some_and(|p| digits(p) || is_x(p));
+    (digits(major) && plain(minor) && plain(patch)).then_some(Groups {
+        op: "",
+        version: c,
+        major,
+        minor,
+        patch,
+        pre: "",
+    })
+}
+
 fn parse_constraint(c: &str) -> Result<Constraint, String> {
     if c.is_empty() {
         return Ok(Constraint {
@@ -457,22 +504,27 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
     }
     let m = regexes()[0].captures(c).ok_or_else(|| format!("improper constraint: {c}"))?;
     let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
+    constraint_of(Groups { op: g(1), version: g(2), major: g(3), minor: g(4), patch: g(5), pre: g(6) })
+}
+
+/// Masterminds' `parseConstraint` from the groups of the constraint.
+fn constraint_of(g: Groups<'_>) -> Result<Constraint, String> {
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
-    let mut ver = g(2).to_string();
-    if is_x(g(3)) || g(3).is_empty() {
-        ver = format!("0.0.0{}", g(6));
+    let mut ver = g.version.to_string();
+    if is_x(g.major) || g.major.is_empty() {
+        ver = format!("0.0.0{}", g.pre);
         dirty = true;
-    } else if is_x(g(4).trim_start_matches('.')) || g(4).is_empty() {
+    } else if is_x(g.minor.trim_start_matches('.')) || g.minor.is_empty() {
         minor_dirty = true;
         dirty = true;
-        ver = format!("{}.0.0{}", g(3), g(6));
-    } else if is_x(g(5).trim_start_matches('.')) || g(5).is_empty() {
+        ver = format!("{}.0.0{}", g.major, g.pre);
+    } else if is_x(g.patch.trim_start_matches('.')) || g.patch.is_empty() {
         dirty = true;
         patch_dirty = true;
-        ver = format!("{}{}.0{}", g(3), g(4), g(6));
+        ver = format!("{}{}.0{}", g.major, g.minor, g.pre);
     }
     let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
-    Ok(Constraint { con, op: g(1).to_string(), minor_dirty, dirty, patch_dirty })
+    Ok(Constraint { con, op: g.op.to_string(), minor_dirty, dirty, patch_dirty })
 }
 
 impl Constraint {
@@ -578,6 +630,17 @@ mod tests {
         Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
     }
 
+    #[test]
+    fn dependency_constraints_are_read_without_the_patterns() {
+        let groups = |major, minor, patch, version| Groups { op: "", version, major, minor, patch, pre: "" };
+        assert_eq!(plain_constraint("2.x.x"), Some(groups("2", ".x", ".x", "2.x.x")));
+        assert_eq!(plain_constraint("16.X.X"), Some(groups("16", ".X", ".X", "16.X.X")));
+        assert_eq!(plain_constraint("1.2"), Some(groups("1", ".2", "", "1.2")));
+        for other in ["~1.2", "1.2.3-0", ">=1", "1.2.3.4", "1.2.", "x", "v1", "1 - 2", "1.2 || 2"] {
+            assert_eq!(plain_constraint(other), None, "{other}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config {
             rng_seed: proptest::test_runner::RngSeed::Fixed(101),
@@ -599,6 +662,14 @@ mod tests {
                     .collect();
                 proptest::prop_assert_eq!(lite_captures, full_captures);
             }
+        }
+
+        /// A plain version read without the patterns is read as the patterns read it.
+        #[test]
+        fn plain_constraints_read_as_the_patterns_read_them(
+            text in "[0-9]{1,3}([.]([0-9]{1,2}|[xX*]|)){0,3}|[0-9xX*.v ~^=<>|,-]{0,8}"
+        ) {
+            proptest::prop_assert_eq!(Constraints::parse(&text), Constraints::parse_with_patterns(&text));
         }
 
         /// Without their captures, the patterns only found or matched find and match what
