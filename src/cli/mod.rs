@@ -91,7 +91,7 @@ pub fn main() -> ExitCode {
 
 /// The command's exit code.
 fn parse_and_run() -> u8 {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -108,6 +108,33 @@ fn parse_and_run() -> u8 {
             error.code
         }
     }
+}
+
+/// The command line read as [`Cli`] reads it. `template` is read by a parser built without
+/// the other subcommands: building them all was most of the time a short `template` run
+/// spent on its command line. Anything but a successful read (help, version, a mistake) is
+/// read again by the full parser, whose messages know every subcommand.
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    if args.get(1).is_some_and(|arg| arg == "template")
+        && let Ok(TemplateOnly { command: TemplateCommand::Template(template) }) =
+            TemplateOnly::try_parse_from(&args)
+    {
+        return Ok(Cli { command: Command::Template(template) });
+    }
+    Cli::try_parse_from(args)
+}
+
+/// [`Cli`] with `template` alone.
+#[derive(Parser)]
+#[command(name = "mailu-chart", version, propagate_version = true)]
+struct TemplateOnly {
+    #[command(subcommand)]
+    command: TemplateCommand,
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    Template(template::TemplateArgs),
 }
 
 /// The stack of the thread that does a command's work.
@@ -161,5 +188,37 @@ pub(crate) fn write_output(
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `template` parser reads what the full one reads, and leaves the rest to it.
+    #[test]
+    fn template_is_read_as_the_full_parser_reads_it() {
+        let read = |line: &str| {
+            let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+            let full = Cli::try_parse_from(&args).map(|cli| format!("{cli:?}")).map_err(|e| e.to_string());
+            (
+                format!("{:?}", parse(args.clone()).map(|cli| format!("{cli:?}")).map_err(|e| e.to_string())),
+                format!("{full:?}"),
+            )
+        };
+        for line in [
+            "mailu-chart template ./chart",
+            "mailu-chart template mailu ./chart -f a.yaml -f b.yaml --set x=1 -n ns --include-crds",
+            "mailu-chart template ./chart --release-name",
+            "mailu-chart template --random-seed s --now 2026-01-01T00:00:00Z -s templates/a.yaml r ./c",
+            "mailu-chart template",
+            "mailu-chart template --no-such-flag ./chart",
+            "mailu-chart template --help",
+            "mailu-chart template --version",
+            "mailu-chart render",
+        ] {
+            let (ours, full) = read(line);
+            assert_eq!(ours, full, "{line}");
+        }
     }
 }
