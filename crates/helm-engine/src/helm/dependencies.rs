@@ -59,8 +59,8 @@ fn process_dependencies_reading(chart: &mut Chart, user: &Map, read: &Within) ->
 }
 
 /// What deciding which subcharts take part reads of the values coalesced at each chart
-/// level: `tags`, `global` (copied into every subchart's table), the conditions' paths, and
-/// each subchart's table, which coalescing makes or refuses (Helm's type mismatch). Helm
+/// level: `tags`, `global`, the conditions' paths, and each subchart's table, which
+/// coalescing makes or refuses (Helm's type mismatch), with the `global` it copies down. Helm
 /// coalesces all the values once per chart that has dependencies, to read a few booleans;
 /// only these keys are coalesced here. Every name a subchart may go by while it is processed
 /// (its own and its aliases) is counted.
@@ -81,11 +81,13 @@ fn values_read_for_conditions(chart: &Chart, path: &str, read: &mut Within) {
 }
 
 /// The tables coalescing a chart's values makes or checks: one per subchart, down the
-/// subcharts.
+/// subcharts, each with its `global`, which coalescing copies into the tables below it.
 fn subchart_tables(chart: &Chart, at: &mut Within) {
     for sub in &chart.dependencies {
         for name in names_of(chart, sub) {
-            subchart_tables(sub, at.add([name]));
+            let table = at.add([name]);
+            table.add_whole(["global"]);
+            subchart_tables(sub, table);
         }
     }
 }
@@ -307,8 +309,16 @@ mod tests {
                 let sub_name = self.pick(&["s1", "s2", "s3"]);
                 chart.dependencies.push(self.chart(sub_name, depth - 1));
                 for _ in 0..1 + self.below(2) {
-                    let condition =
-                        self.pick(&["", "enabled", "s1.enabled", "a.enabled,s2.enabled", "global.s1", "a"]);
+                    let condition = self.pick(&[
+                        "",
+                        "enabled",
+                        "s1.enabled",
+                        "a.enabled,s2.enabled",
+                        "global.s1",
+                        "a",
+                        "s2.global.t1",
+                        "s1.s3.global.a",
+                    ]);
                     let tags: &[&str] = match self.below(3) {
                         0 => &[],
                         1 => &["t1"],
