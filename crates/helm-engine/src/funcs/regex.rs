@@ -37,12 +37,103 @@ fn compile(expr: &str) -> Result<Arc<Regex>, GoError> {
 }
 
 fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
-    let ast = regex_syntax::ast::parse::Parser::new()
-        .parse(expr)
-        .map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?;
-    Regex::new(&with_ascii_perl_classes(expr, &ast))
+    let parser = regex_syntax::ast::parse::Parser::new;
+    // A brace that starts no counted repetition (`{`, `a{,2}`, `a{01}`) is a literal in Go,
+    // and an error or a repetition to the `regex` crate. Errors are still those of the
+    // expression as written.
+    let escaped =
+        expr.contains('{').then(|| with_literal_braces_escaped(expr)).filter(|escaped| escaped != expr);
+    let (text, ast) =
+        match escaped.and_then(|escaped| parser().parse(&escaped).ok().map(|ast| (escaped, ast))) {
+            Some((escaped, ast)) => (std::borrow::Cow::Owned(escaped), ast),
+            None => (
+                std::borrow::Cow::Borrowed(expr),
+                parser().parse(expr).map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?,
+            ),
+        };
+    Regex::new(&with_ascii_perl_classes(&text, &ast))
         .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
+}
+
+/// `expr` with every `{` that Go reads as a literal escaped: one outside a class that does
+/// not start `{n}`, `{n,}` or `{n,m}` (numbers without leading zeros), as Go's parser decides.
+/// Classes, escapes and `\p{..}`/`\x{..}` are passed over as Go's parser passes them.
+fn with_literal_braces_escaped(expr: &str) -> String {
+    let bytes = expr.as_bytes();
+    let mut out = String::with_capacity(expr.len() + 4);
+    let mut at = 0;
+    // The end of an escape starting at `from` (a backslash): `\p{..}`, `\P{..}` and
+    // `\x{..}` run to their closing brace.
+    let escape_end = |from: usize| {
+        let braced =
+            matches!(bytes.get(from + 1), Some(b'p' | b'P' | b'x')) && bytes.get(from + 2) == Some(&b'{');
+        match braced.then(|| expr[from..].find('}')).flatten() {
+            Some(close) => from + close + 1,
+            None => (from + 1 + expr[from + 1..].chars().next().map_or(0, char::len_utf8)).min(expr.len()),
+        }
+    };
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => {
+                let end = escape_end(at);
+                out.push_str(&expr[at..end]);
+                at = end;
+            }
+            b'[' => {
+                // A class runs to its first `]` that is not its first character, past
+                // escapes and named classes such as `[:alpha:]`.
+                let mut end = at + 1;
+                if bytes.get(end) == Some(&b'^') {
+                    end += 1;
+                }
+                if bytes.get(end) == Some(&b']') {
+                    end += 1;
+                }
+                while end < bytes.len() && bytes[end] != b']' {
+                    end = match bytes[end] {
+                        b'\\' => escape_end(end),
+                        b'[' if bytes.get(end + 1) == Some(&b':') => {
+                            expr[end + 2..].find(":]").map_or(end + 1, |close| end + 2 + close + 2)
+                        }
+                        _ => end + 1,
+                    };
+                }
+                let end = (end + 1).min(bytes.len());
+                out.push_str(&expr[at..end]);
+                at = end;
+            }
+            b'{' if !starts_repetition(&expr[at..]) => {
+                out.push_str("\\{");
+                at += 1;
+            }
+            _ => {
+                let len = expr[at..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&expr[at..at + len]);
+                at += len;
+            }
+        }
+    }
+    out
+}
+
+/// Whether `text` starts with a counted repetition as Go's `parseRepeat` reads one.
+fn starts_repetition(text: &str) -> bool {
+    fn number(text: &str) -> Option<&str> {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let leading_zero = digits >= 2 && text.starts_with('0');
+        (digits > 0 && !leading_zero).then(|| &text[digits..])
+    }
+    let Some(rest) = text.strip_prefix('{').and_then(number) else { return false };
+    let rest = match rest.strip_prefix(',') {
+        Some(after) if after.starts_with('}') => after,
+        Some(after) => match number(after) {
+            Some(after) => after,
+            None => return false,
+        },
+        None => rest,
+    };
+    rest.starts_with('}')
 }
 
 /// `expr` with its Perl classes (`\d`, `\w`, `\s` and their negations) and word boundaries
@@ -238,6 +329,18 @@ mod tests {
 
     fn ascii(expr: &str) -> String {
         with_ascii_perl_classes(expr, &regex_syntax::ast::parse::Parser::new().parse(expr).unwrap())
+    }
+
+    #[test]
+    fn braces_that_start_no_repetition_are_escaped_as_go_reads_them() {
+        assert_eq!(with_literal_braces_escaped(r"{(v[0-9])*[^}]*}}$"), r"\{(v[0-9])*[^}]*}}$");
+        assert_eq!(
+            with_literal_braces_escaped(r"a{2}b{,2}c{01}d{1,}e{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"),
+            r"a{2}b\{,2}c\{01}d{1,}e\{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"
+        );
+        assert_eq!(with_literal_braces_escaped(r"[[:alpha:]{]{é{"), r"[[:alpha:]{]\{é\{");
+        assert!(starts_repetition("{0}") && starts_repetition("{10,}") && starts_repetition("{1,20}x"));
+        assert!(!starts_repetition("{") && !starts_repetition("{00}") && !starts_repetition("{1,02}"));
     }
 
     #[test]
