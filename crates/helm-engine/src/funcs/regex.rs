@@ -38,11 +38,11 @@ fn compile(expr: &str) -> Result<Arc<Regex>, GoError> {
 
 fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
     let parser = regex_syntax::ast::parse::Parser::new;
-    // A brace that starts no counted repetition (`{`, `a{,2}`, `a{01}`) is a literal in Go,
-    // and an error or a repetition to the `regex` crate. Errors are still those of the
-    // expression as written.
+    // Some characters are literals in Go and syntax to the `regex` crate: a brace that starts
+    // no counted repetition (`{`, `a{,2}`, `a{01}`), a `[` or `&&` in a class. Errors are
+    // still those of the expression as written.
     let escaped =
-        expr.contains('{').then(|| with_literal_braces_escaped(expr)).filter(|escaped| escaped != expr);
+        expr.contains(['{', '[']).then(|| with_go_literals_escaped(expr)).filter(|escaped| escaped != expr);
     let (text, ast) =
         match escaped.and_then(|escaped| parser().parse(&escaped).ok().map(|ast| (escaped, ast))) {
             Some((escaped, ast)) => (std::borrow::Cow::Owned(escaped), ast),
@@ -56,10 +56,12 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
 }
 
-/// `expr` with every `{` that Go reads as a literal escaped: one outside a class that does
-/// not start `{n}`, `{n,}` or `{n,m}` (numbers without leading zeros), as Go's parser decides.
-/// Classes, escapes and `\p{..}`/`\x{..}` are passed over as Go's parser passes them.
-fn with_literal_braces_escaped(expr: &str) -> String {
+/// `expr` with the characters Go reads as literals and the `regex` crate does not escaped,
+/// as Go's parser decides: outside a class, a `{` that does not start `{n}`, `{n,}` or
+/// `{n,m}` (numbers without leading zeros); inside one, a `[` that starts no named class
+/// such as `[:alpha:]` (a nested class to the crate), and `&&` and `~~` (set operations to
+/// the crate). Escapes and `\p{..}`/`\x{..}` are passed over as Go's parser passes them.
+fn with_go_literals_escaped(expr: &str) -> String {
     let bytes = expr.as_bytes();
     let mut out = String::with_capacity(expr.len() + 4);
     let mut at = 0;
@@ -73,6 +75,7 @@ fn with_literal_braces_escaped(expr: &str) -> String {
             None => (from + 1 + expr[from + 1..].chars().next().map_or(0, char::len_utf8)).min(expr.len()),
         }
     };
+    let char_end = |from: usize| from + expr[from..].chars().next().map_or(1, char::len_utf8);
     while at < bytes.len() {
         match bytes[at] {
             b'\\' => {
@@ -81,8 +84,7 @@ fn with_literal_braces_escaped(expr: &str) -> String {
                 at = end;
             }
             b'[' => {
-                // A class runs to its first `]` that is not its first character, past
-                // escapes and named classes such as `[:alpha:]`.
+                // A class runs to its first `]` that is not its first character.
                 let mut end = at + 1;
                 if bytes.get(end) == Some(&b'^') {
                     end += 1;
@@ -90,27 +92,42 @@ fn with_literal_braces_escaped(expr: &str) -> String {
                 if bytes.get(end) == Some(&b']') {
                     end += 1;
                 }
-                while end < bytes.len() && bytes[end] != b']' {
-                    end = match bytes[end] {
-                        b'\\' => escape_end(end),
-                        b'[' if bytes.get(end + 1) == Some(&b':') => {
-                            expr[end + 2..].find(":]").map_or(end + 1, |close| end + 2 + close + 2)
-                        }
-                        _ => end + 1,
-                    };
-                }
-                let end = (end + 1).min(bytes.len());
                 out.push_str(&expr[at..end]);
-                at = end;
+                while end < bytes.len() && bytes[end] != b']' {
+                    let named_class = (bytes.get(end + 1) == Some(&b':'))
+                        .then(|| expr[end + 2..].find(":]").map(|close| end + 2 + close + 2))
+                        .flatten();
+                    let next = match bytes[end] {
+                        b'\\' => escape_end(end),
+                        b'[' if named_class.is_none() => {
+                            out.push('\\');
+                            end + 1
+                        }
+                        b'[' => named_class.unwrap_or(end + 1),
+                        // The second of the pair escaped.
+                        b'&' | b'~' if bytes.get(end + 1) == Some(&bytes[end]) => {
+                            out.push(char::from(bytes[end]));
+                            out.push('\\');
+                            end += 1;
+                            end + 1
+                        }
+                        _ => char_end(end),
+                    };
+                    out.push_str(&expr[end..next]);
+                    end = next;
+                }
+                let close = (end + 1).min(bytes.len());
+                out.push_str(&expr[end..close]);
+                at = close;
             }
             b'{' if !starts_repetition(&expr[at..]) => {
                 out.push_str("\\{");
                 at += 1;
             }
             _ => {
-                let len = expr[at..].chars().next().map_or(1, char::len_utf8);
-                out.push_str(&expr[at..at + len]);
-                at += len;
+                let end = char_end(at);
+                out.push_str(&expr[at..end]);
+                at = end;
             }
         }
     }
@@ -333,12 +350,13 @@ mod tests {
 
     #[test]
     fn braces_that_start_no_repetition_are_escaped_as_go_reads_them() {
-        assert_eq!(with_literal_braces_escaped(r"{(v[0-9])*[^}]*}}$"), r"\{(v[0-9])*[^}]*}}$");
+        assert_eq!(with_go_literals_escaped(r"{(v[0-9])*[^}]*}}$"), r"\{(v[0-9])*[^}]*}}$");
         assert_eq!(
-            with_literal_braces_escaped(r"a{2}b{,2}c{01}d{1,}e{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"),
+            with_go_literals_escaped(r"a{2}b{,2}c{01}d{1,}e{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"),
             r"a{2}b\{,2}c\{01}d{1,}e\{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"
         );
-        assert_eq!(with_literal_braces_escaped(r"[[:alpha:]{]{é{"), r"[[:alpha:]{]\{é\{");
+        assert_eq!(with_go_literals_escaped(r"[[:alpha:]{]{é{"), r"[[:alpha:]{]\{é\{");
+        assert_eq!(with_go_literals_escaped(r"[[a][a&&b~~c][^][:x]"), r"[\[a][a&\&b~\~c][^]\[:x]");
         assert!(starts_repetition("{0}") && starts_repetition("{10,}") && starts_repetition("{1,20}x"));
         assert!(!starts_repetition("{") && !starts_repetition("{00}") && !starts_repetition("{1,02}"));
     }
