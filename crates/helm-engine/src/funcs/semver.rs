@@ -455,9 +455,9 @@ fn rewrite_range(s: &str) -> String {
     out
 }
 
-/// The groups of one constraint that the constraint is made of, as Masterminds' pattern
-/// captures them: the operator, the version, its major number and its minor and patch
-/// numbers and prerelease with their leading `.` or `-`.
+/// One constraint's parts as Masterminds' pattern captures them: the operator, the version,
+/// its major number, and its minor number, patch number and prerelease, each with its
+/// leading `.` or `-`.
 #[derive(Debug, PartialEq)]
 struct Groups<'a> {
     op: &'a str,
