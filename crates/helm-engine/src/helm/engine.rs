@@ -19,8 +19,8 @@ use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{
-    HeadReader, OutputDirError, RenderedDocument, ShowOnlyError, push_framed_document, show_only_in_output,
-    sort_manifests, write_output_dir,
+    HeadHelp, HeadReader, OutputDirError, ReadDocument, RenderedDocument, ShowOnlyError,
+    push_framed_document, read_documents, show_only_in_output, sort_manifests, write_output_dir,
 };
 use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
@@ -311,7 +311,8 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 );
                 let parsed = parse_files(&[(name, text)]);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
-                let mut files = render_templates(&templates, &[name], parsed, funcs, false, None, None)?;
+                let mut files =
+                    render_templates(&templates, &[name], parsed, funcs, false, None, None, None)?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -489,49 +490,39 @@ fn render_in_thread(
     let values = coalesce_chart(&chart, user, NullRule::Delete).map_err(ChartRenderError::Values)?;
     let incompatible = !chart.metadata.kube_version.is_empty()
         && !is_compatible_range(&chart.metadata.kube_version, &kube_version.normalized);
-    // Compiling the chart's schema costs about as much as rendering its templates, and the
-    // two do not depend on each other: the schema is checked on a thread of its own while
-    // the templates render and their documents are read. Template parsing has both cores
-    // to itself (a large chart's is split in two), so the schema thread waits for it to
-    // end. Its verdict still comes first, as in helm: a schema error is the answer
-    // whatever the templates did.
+    // Compiling the chart's schema can cost as much as rendering its templates, and the two
+    // do not depend on each other: the thread that helps execute the templates checks the
+    // schema first, while this one executes from the front (a thread of its own for the
+    // check made three threads share two cores, and on a scheduler that keeps new threads
+    // on the core that started them it took turns with this one). Its verdict still comes
+    // first, as in helm: a schema error is the answer whatever the templates did.
     // Without a schema anywhere in the chart, only the types of the subcharts' values are
-    // checked: too little work for a thread of its own.
+    // checked: too little work to hand over.
     let leave_to_exit = opts.process_exits_after;
-    let schema_on_a_thread = !opts.skip_schema_validation && super::schema::any_schema(&chart);
-    let schema_here = (!opts.skip_schema_validation && !schema_on_a_thread)
+    let schema_beside = !opts.skip_schema_validation && super::schema::any_schema(&chart);
+    let schema_here = (!opts.skip_schema_validation && !schema_beside)
         .then(|| super::schema::chart_problems(&chart, &values, leave_to_exit));
-    let (parsed, wait_for_parsing) = std::sync::mpsc::channel::<()>();
-    let (schema_problems, rendered) = std::thread::scope(|scope| {
-        let (chart, values) = (&chart, &values);
-        let schema = schema_on_a_thread.then(|| {
-            std::thread::Builder::new().name("values-schema".into()).stack_size(STACK_SIZE).spawn_scoped(
-                scope,
-                move || {
-                    // Also when parsing failed and the signal never comes.
-                    let _ = wait_for_parsing.recv();
-                    super::schema::chart_problems(chart, values, leave_to_exit)
-                },
-            )
-        });
-        let rendered = (!incompatible).then(|| {
+    let schema_checked = std::sync::OnceLock::new();
+    let check_schema = || {
+        schema_checked.get_or_init(|| super::schema::chart_problems(&chart, &values, leave_to_exit));
+    };
+    let rendered = std::thread::scope(|scope| {
+        (!incompatible).then(|| {
             let mut reader = HeadReader::new(scope);
-            let files = render_chart_templates(chart, values, &caps, opts, &mut reader, &|| {
-                let _ = parsed.send(());
-            });
-            drop(parsed);
+            let beside = schema_beside.then_some(&check_schema as &(dyn Fn() + Sync));
+            let files = render_chart_templates(&chart, &values, &caps, opts, &mut reader, beside);
             files.and_then(|files| sort_rendered(files, chart.name(), reader))
-        });
-        let problems = match schema {
-            None => Ok(schema_here.unwrap_or_default()),
-            Some(Ok(handle)) => handle
-                .join()
-                .map_err(|_| ChartRenderError::Internal("the schema validation failed unexpectedly".into())),
-            // No thread to be had: check the schema here.
-            Some(Err(_)) => Ok(super::schema::chart_problems(chart, values, leave_to_exit)),
-        };
-        (problems, rendered)
+        })
     });
+    // Checked beside the templates, or now when they were not executed.
+    let schema_problems = match schema_here {
+        Some(problems) => problems,
+        None if schema_beside => {
+            check_schema();
+            schema_checked.into_inner().unwrap_or_default()
+        }
+        None => String::new(),
+    };
     let mut crds = Vec::new();
     if opts.include_crds {
         collect_crds(&chart, chart.name(), &mut crds);
@@ -541,7 +532,6 @@ fn render_in_thread(
     if let Some(failure) = chart.read_failure() {
         return Err(ChartRenderError::Chart(super::chart::ChartLoadError::Io(failure.to_string())));
     }
-    let schema_problems = schema_problems?;
     if !schema_problems.is_empty() {
         return Err(ChartRenderError::Schema(schema_problems));
     }
@@ -579,15 +569,15 @@ fn sort_rendered(
     Ok(SortedOutput { files, notes, manifests, hooks })
 }
 
-/// Renders every template of the chart and its subcharts with the coalesced values;
-/// `when_parsed` is called once every template is parsed.
+/// Renders every template of the chart and its subcharts with the coalesced values, doing
+/// `beside` on the executing helper (see [`render_templates`]).
 fn render_chart_templates(
     chart: &Chart,
     values: &Map,
     caps: &Capabilities,
     opts: &RenderOptions,
     reader: &mut HeadReader<'_, '_>,
-    when_parsed: &dyn Fn(),
+    beside: Option<&(dyn Fn() + Sync)>,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let mut sources = Vec::new();
     template_sources(chart, true, "", &mut sources);
@@ -596,7 +586,6 @@ fn render_chart_templates(
     // The templates are parsed while this thread builds what they will be executed with.
     let (world, parsed) =
         parse_templates(chart.ahead.as_ref(), &sources, || World::build(chart, values, caps, opts));
-    when_parsed();
     let World { top, templates, funcs, maps } = world;
     let second = || World::build(chart, values, caps, opts);
     let rendered = render_templates(
@@ -607,6 +596,7 @@ fn render_chart_templates(
         opts.process_exits_after,
         Some(reader),
         Some(&second),
+        beside,
     );
     if opts.process_exits_after {
         std::mem::forget(templates);
@@ -858,6 +848,11 @@ fn parse_order(name: &str) -> std::cmp::Reverse<(usize, String)> {
 /// executes again what it executed before them; after any other change, or a change by a
 /// template the helper executed, this thread executes every remaining template itself and
 /// the helper's outputs are dropped.
+///
+/// `beside`, work that does not depend on the templates, is done by the helper before it
+/// takes any (a helper is started for it even when the templates are too few to share), so
+/// that it shares the two cores with the execution instead of a third thread; it is not
+/// done when parsing fails, so its caller must be ready to do it afterwards.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     keys: &[&str],
@@ -866,6 +861,7 @@ fn render_templates(
     leave_to_exit: bool,
     mut reader: Option<&mut HeadReader<'_, '_>>,
     second_world: Option<&(dyn Fn() -> World + Sync)>,
+    beside: Option<&(dyn Fn() + Sync)>,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
     let mut set = TemplateSet::new("gotpl");
     // Every file is parsed before the first error is reported: the error is that of the
@@ -889,12 +885,19 @@ fn render_templates(
     let claims = Claims::new(order.len());
     let mut outputs: Vec<(usize, String)> = Vec::with_capacity(order.len());
     let helped = std::thread::scope(|scope| {
-        let helper = second_world.filter(|_| order.len() >= PARALLEL_FROM_TEMPLATES).and_then(|build| {
+        let second_world = second_world.filter(|_| order.len() >= PARALLEL_FROM_TEMPLATES);
+        let heads = second_world.and_then(|_| reader.as_deref_mut().map(HeadReader::helped));
+        let helper = (second_world.is_some() || beside.is_some()).then(|| {
             let (claims, order, trees) = (&claims, &order, runner.set.trees());
             std::thread::Builder::new()
                 .name("render-helper".into())
                 .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, move || help(build, trees, order, claims, leave_to_exit))
+                .spawn_scoped(scope, move || {
+                    if let Some(beside) = beside {
+                        beside();
+                    }
+                    second_world.map(|build| help(build, trees, order, claims, heads, leave_to_exit))
+                })
                 .ok()
         });
         let mut run_front = || {
@@ -913,7 +916,8 @@ fn render_templates(
             Ok::<(), ChartRenderError>(())
         };
         run_front()?;
-        let helped = helper.map(|handle| handle.join().unwrap_or_default());
+        let helped =
+            helper.flatten().and_then(|handle| handle.join().unwrap_or_else(|_| Some(Helped::default())));
         // The helper changed its world or could not build it: the rest is left to this
         // thread.
         if helped.as_ref().is_some_and(|helped| !helped.valid) {
@@ -927,12 +931,12 @@ fn render_templates(
         if let Some((_, failure)) = helped.failure.filter(|(made_in, _)| *made_in == generation) {
             return Err(failure);
         }
-        for (at, made_in, output) in helped.outputs.into_iter().rev() {
+        for (at, made_in, output, documents) in helped.outputs.into_iter().rev() {
             if made_in != generation {
                 continue;
             }
             if let Some(reader) = reader.as_deref_mut() {
-                reader.rendered(order[at], &output);
+                reader.rendered_read(order[at], documents);
             }
             outputs.push((at, output));
         }
@@ -1077,21 +1081,23 @@ impl Claims {
 }
 
 /// What the helper did: outputs by execution number with the generation each was executed
-/// in (last first), and the failure that stopped it; not `valid` when one of its executions
-/// changed a map it did not make.
+/// in and their documents read (when there is a reader; last first), and the failure that
+/// stopped it; not `valid` when one of its executions changed a map it did not make.
 #[derive(Default)]
 struct Helped {
-    outputs: Vec<(usize, usize, String)>,
+    outputs: Vec<(usize, usize, String, Option<Vec<ReadDocument>>)>,
     failure: Option<(usize, ChartRenderError)>,
     valid: bool,
 }
 
-/// The helper thread: builds its own world and executes templates from the back.
+/// The helper thread: builds its own world and executes templates from the back, reading
+/// the documents of each for `heads`; then reads those the rendering thread left waiting.
 fn help(
     build: &(dyn Fn() -> World + Sync),
     trees: &Arc<TemplateTrees>,
     order: &[&str],
     claims: &Claims,
+    heads: Option<HeadHelp>,
     leave_to_exit: bool,
 ) -> Helped {
     let World { top, templates, funcs, maps } = build();
@@ -1109,7 +1115,10 @@ fn help(
         }
         applied += changes.len();
         match runner.run(at, order[at]) {
-            Ok(Executed { output, changes: Changes::None }) => helped.outputs.push((at, generation, output)),
+            Ok(Executed { output, changes: Changes::None }) => {
+                let documents = heads.as_ref().and_then(|_| read_documents(order[at], &output));
+                helped.outputs.push((at, generation, output, documents));
+            }
             Ok(_) => {
                 helped.valid = false;
                 claims.go_alone();
@@ -1121,6 +1130,9 @@ fn help(
                 break;
             }
         }
+    }
+    if let Some(heads) = heads {
+        heads.read_waiting();
     }
     if leave_to_exit {
         std::mem::forget(runner);

@@ -134,7 +134,7 @@ pub(crate) fn split_manifests(text: &str) -> Vec<String> {
 }
 
 /// What Helm reads of a document.
-struct Head {
+pub(crate) struct Head {
     kind: String,
     annotations: Option<BTreeMap<String, String>>,
 }
@@ -245,7 +245,7 @@ const PARALLEL_HEADS_FROM: usize = 32 * 1024;
 type HeadRead = Result<Head, String>;
 
 /// A document and its head, read.
-type ReadDocument = (String, HeadRead);
+pub(crate) type ReadDocument = (String, HeadRead);
 
 /// Whether [`sort_manifests`] leaves a rendered file out: a partial, or nothing but space.
 fn left_out(path: &str, content: &str) -> bool {
@@ -257,7 +257,8 @@ fn left_out(path: &str, content: &str) -> bool {
 /// [`sort_manifests`]: once the output reaches [`PARALLEL_HEADS_FROM`], a thread of `scope`
 /// starts on the documents rendered so far and takes each one as it comes. When rendering
 /// is over, this thread reads what is left beside it (the largest files, a chart's CRDs,
-/// often come last).
+/// often come last). When templates execute on two threads, the helper reads instead (see
+/// [`HeadReader::helped`]): a third thread would only share the two cores.
 pub(crate) struct HeadReader<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
     shared: Arc<ReaderShared>,
@@ -265,6 +266,35 @@ pub(crate) struct HeadReader<'scope, 'env> {
     files: foldhash::HashMap<String, Vec<usize>>,
     size: usize,
     thread: Option<std::thread::ScopedJoinHandle<'scope, ()>>,
+    /// An executing helper reads documents: no thread is started.
+    helped: bool,
+}
+
+/// What a thread that helps execute templates reads for a [`HeadReader`].
+pub(crate) struct HeadHelp(Arc<ReaderShared>);
+
+impl HeadHelp {
+    /// Reads the documents of the files rendered so far that no one has taken.
+    pub(crate) fn read_waiting(&self) {
+        self.0.read_waiting(false);
+    }
+}
+
+/// The documents of a rendered file, read, for [`HeadReader::rendered_read`]; `None` for a file
+/// [`sort_manifests`] leaves out.
+pub(crate) fn read_documents(path: &str, content: &str) -> Option<Vec<ReadDocument>> {
+    if left_out(path, content) || path.ends_with("NOTES.txt") {
+        return None;
+    }
+    Some(
+        split_manifests(content)
+            .into_iter()
+            .map(|doc| {
+                let head = read_head(&doc);
+                (doc, head)
+            })
+            .collect(),
+    )
 }
 
 #[derive(Default)]
@@ -307,7 +337,33 @@ impl ReaderShared {
 
 impl<'scope, 'env> HeadReader<'scope, 'env> {
     pub(crate) fn new(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
-        HeadReader { scope, shared: Arc::default(), files: Default::default(), size: 0, thread: None }
+        HeadReader {
+            scope,
+            shared: Arc::default(),
+            files: Default::default(),
+            size: 0,
+            thread: None,
+            helped: false,
+        }
+    }
+
+    /// For a thread that helps execute the templates: it reads the documents of its own
+    /// files ([`read_documents`], handed over with [`HeadReader::rendered_read`]) and, when
+    /// it has no template left, those of this thread's files; no reading thread is started.
+    pub(crate) fn helped(&mut self) -> HeadHelp {
+        self.helped = true;
+        HeadHelp(self.shared.clone())
+    }
+
+    /// A file rendered and read by a helper, `documents` from [`read_documents`].
+    pub(crate) fn rendered_read(&mut self, path: &str, documents: Option<Vec<ReadDocument>>) {
+        let Some(documents) = documents else { return };
+        let mut state = self.shared.lock();
+        let numbers = self.files.entry(path.to_string()).or_default();
+        for document in documents {
+            numbers.push(state.read.len());
+            state.read.push(Some(document));
+        }
     }
 
     /// A file as rendered (without `<no value>`).
@@ -327,7 +383,7 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
         drop(state);
         self.shared.more.notify_one();
         self.size += content.len();
-        if self.thread.is_none() && self.size >= PARALLEL_HEADS_FROM {
+        if self.thread.is_none() && !self.helped && self.size >= PARALLEL_HEADS_FROM {
             let shared = self.shared.clone();
             self.thread = std::thread::Builder::new()
                 .name("manifest-heads".into())
