@@ -312,7 +312,7 @@ pub fn render_text(name: &str, text: &str, data: &Map) -> Result<String, ChartRe
                 let parsed = parse_files(&[(name, text)]);
                 let funcs = crate::funcs::helm_functions(FuncEnv::system());
                 let mut files =
-                    render_templates(&templates, &[name], parsed, funcs, false, None, None, None)?;
+                    render_templates(&templates, &[name], parsed, funcs, false, None, Helping::default())?;
                 Ok(files.remove(name).unwrap_or_default())
             })
             .map_err(|e| ChartRenderError::Internal(format!("cannot start the rendering thread: {e}")))?
@@ -595,8 +595,7 @@ fn render_chart_templates(
         funcs?,
         opts.process_exits_after,
         Some(reader),
-        Some(&second),
-        beside,
+        Helping { second_world: Some(&second), beside },
     );
     if opts.process_exits_after {
         std::mem::forget(templates);
@@ -835,12 +834,21 @@ fn parse_order(name: &str) -> std::cmp::Reverse<(usize, String)> {
     std::cmp::Reverse((name.bytes().filter(|b| *b == b'/').count(), name.to_string()))
 }
 
+/// What a thread helping [`render_templates`] may do.
+#[derive(Clone, Copy, Default)]
+struct Helping<'a> {
+    /// Builds the helper's own world, for executing templates.
+    second_world: Option<&'a (dyn Fn() -> World + Sync)>,
+    /// Work that does not depend on the templates, done first.
+    beside: Option<&'a (dyn Fn() + Sync)>,
+}
+
 /// Helm's `render`: one template set, every non-partial executed in parse order (`keys`,
 /// whose parse results `parsed` holds), each output handed to `reader` as it is done. With
 /// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not
 /// freed.
 ///
-/// With `second_world`, a large chart's templates execute on two threads: this one from the
+/// With `helping.second_world`, a large chart's templates execute on two threads: this one from the
 /// first, a helper with a world of its own from the last, until they meet. The result is
 /// the one-thread result. A template sees what the templates before it changed: when one
 /// executed here sets keys of the world's maps to scalars (Bitnami's redis stores the
@@ -849,7 +857,7 @@ fn parse_order(name: &str) -> std::cmp::Reverse<(usize, String)> {
 /// template the helper executed, this thread executes every remaining template itself and
 /// the helper's outputs are dropped.
 ///
-/// `beside`, work that does not depend on the templates, is done by the helper before it
+/// `helping.beside`, work that does not depend on the templates, is done by the helper before it
 /// takes any (a helper is started for it even when the templates are too few to share), so
 /// that it shares the two cores with the execution instead of a third thread; it is not
 /// done when parsing fails, so its caller must be ready to do it afterwards.
@@ -860,9 +868,9 @@ fn render_templates(
     funcs: FuncTable,
     leave_to_exit: bool,
     mut reader: Option<&mut HeadReader<'_, '_>>,
-    second_world: Option<&(dyn Fn() -> World + Sync)>,
-    beside: Option<&(dyn Fn() + Sync)>,
+    helping: Helping<'_>,
 ) -> Result<BTreeMap<String, String>, ChartRenderError> {
+    let Helping { second_world, beside } = helping;
     let mut set = TemplateSet::new("gotpl");
     // Every file is parsed before the first error is reported: the error is that of the
     // first file in parse order, as in helm.
