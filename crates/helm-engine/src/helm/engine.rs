@@ -848,8 +848,8 @@ struct Helping<'a> {
 /// `leave_to_exit` (see [`RenderOptions::process_exits_after`]) the parse trees are not
 /// freed.
 ///
-/// With `helping.second_world`, a large chart's templates execute on two threads: this one from the
-/// first, a helper with a world of its own from the last, until they meet. The result is
+/// With `helping.second_world`, a large chart's templates execute on two threads: this one
+/// from the first, a helper with a world of its own from the last, until they meet. The result is
 /// the one-thread result. A template sees what the templates before it changed: when one
 /// executed here sets keys of the world's maps to scalars (Bitnami's redis stores the
 /// password it generates in `.Values`), the helper makes the same changes in its world and
@@ -857,10 +857,10 @@ struct Helping<'a> {
 /// template the helper executed, this thread executes every remaining template itself and
 /// the helper's outputs are dropped.
 ///
-/// `helping.beside`, work that does not depend on the templates, is done by the helper before it
-/// takes any (a helper is started for it even when the templates are too few to share), so
-/// that it shares the two cores with the execution instead of a third thread; it is not
-/// done when parsing fails, so its caller must be ready to do it afterwards.
+/// `helping.beside`, work that does not depend on the templates, is done by the helper
+/// before it takes any (a helper is started for it even when the templates are too few to
+/// share), so that it shares the two cores with the execution instead of a third thread; it
+/// is not done when parsing fails, so its caller must be ready to do it afterwards.
 fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     keys: &[&str],

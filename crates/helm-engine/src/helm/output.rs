@@ -247,6 +247,12 @@ type HeadRead = Result<Head, String>;
 /// A document and its head, read.
 pub(crate) type ReadDocument = (String, HeadRead);
 
+/// Whether a rendered file's documents are read while later templates execute: not the
+/// notes, nor what [`sort_manifests`] leaves out.
+fn read_ahead(path: &str, content: &str) -> bool {
+    !left_out(path, content) && !path.ends_with("NOTES.txt")
+}
+
 /// Whether [`sort_manifests`] leaves a rendered file out: a partial, or nothing but space.
 fn left_out(path: &str, content: &str) -> bool {
     let base = path.rsplit('/').next().unwrap_or(path);
@@ -283,7 +289,7 @@ impl HeadHelp {
 /// The documents of a rendered file, read, for [`HeadReader::rendered_read`]; `None` for a file
 /// [`sort_manifests`] leaves out.
 pub(crate) fn read_documents(path: &str, content: &str) -> Option<Vec<ReadDocument>> {
-    if left_out(path, content) || path.ends_with("NOTES.txt") {
+    if !read_ahead(path, content) {
         return None;
     }
     Some(
@@ -368,7 +374,7 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
 
     /// A file as rendered (without `<no value>`).
     pub(crate) fn rendered(&mut self, path: &str, content: &str) {
-        if left_out(path, content) || path.ends_with("NOTES.txt") {
+        if !read_ahead(path, content) {
             return;
         }
         let documents = split_manifests(content);
