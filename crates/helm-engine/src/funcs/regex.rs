@@ -94,16 +94,19 @@ fn with_go_literals_escaped(expr: &str) -> String {
                 }
                 out.push_str(&expr[at..end]);
                 while end < bytes.len() && bytes[end] != b']' {
-                    let named_class = (bytes.get(end + 1) == Some(&b':'))
-                        .then(|| expr[end + 2..].find(":]").map(|close| end + 2 + close + 2))
-                        .flatten();
                     let next = match bytes[end] {
                         b'\\' => escape_end(end),
-                        b'[' if named_class.is_none() => {
-                            out.push('\\');
-                            end + 1
-                        }
-                        b'[' => named_class.unwrap_or(end + 1),
+                        // A named class such as `[:alpha:]` is passed over whole.
+                        b'[' => match (bytes.get(end + 1) == Some(&b':'))
+                            .then(|| expr[end + 2..].find(":]"))
+                            .flatten()
+                        {
+                            Some(close) => end + 2 + close + 2,
+                            None => {
+                                out.push('\\');
+                                end + 1
+                            }
+                        },
                         // The second of the pair escaped.
                         b'&' | b'~' if bytes.get(end + 1) == Some(&bytes[end]) => {
                             out.push(char::from(bytes[end]));
