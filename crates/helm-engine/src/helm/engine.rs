@@ -19,8 +19,8 @@ use super::coalesce::{NullRule, coalesce_chart};
 use super::dependencies::{is_compatible_range, missing_dependencies, process_dependencies};
 use super::objects::{BuildInfo, Capabilities, Files, KubeVersion};
 use super::output::{
-    HeadHelp, HeadReader, OutputDirError, ReadDocument, RenderedDocument, ShowOnlyError,
-    push_framed_document, read_documents, show_only_in_output, sort_manifests, write_output_dir,
+    HeadHelp, HeadReader, OutputDirError, RenderedDocument, ShowOnlyError, push_framed_document,
+    show_only_in_output, sort_manifests, write_output_dir,
 };
 use crate::funcs::FuncEnv;
 use crate::funcs::helm::{WARN_END, WARN_START};
@@ -908,7 +908,7 @@ fn render_templates(
                 })
                 .ok()
         });
-        let mut run_front = || {
+        let mut run_front = |reader: &mut Option<&mut HeadReader<'_, '_>>| {
             while let Some(at) = claims.take_front() {
                 let executed = runner.run(at, order[at]).inspect_err(|_| claims.stop())?;
                 match executed.changes {
@@ -923,7 +923,10 @@ fn render_templates(
             }
             Ok::<(), ChartRenderError>(())
         };
-        run_front()?;
+        run_front(&mut reader)?;
+        if let Some(reader) = reader.as_deref_mut() {
+            reader.done_rendering();
+        }
         let helped =
             helper.flatten().and_then(|handle| handle.join().unwrap_or_else(|_| Some(Helped::default())));
         // The helper changed its world or could not build it: the rest is left to this
@@ -931,7 +934,7 @@ fn render_templates(
         if helped.as_ref().is_some_and(|helped| !helped.valid) {
             claims.go_alone();
         }
-        run_front()?;
+        run_front(&mut reader)?;
         Ok::<_, ChartRenderError>(helped)
     })?;
     let (alone, generation) = claims.outcome();
@@ -944,7 +947,7 @@ fn render_templates(
                 continue;
             }
             if let Some(reader) = reader.as_deref_mut() {
-                reader.rendered_read(order[at], documents);
+                reader.rendered_by_helper(order[at], documents);
             }
             outputs.push((at, output));
         }
@@ -1093,13 +1096,15 @@ impl Claims {
 /// stopped it; not `valid` when one of its executions changed a map it did not make.
 #[derive(Default)]
 struct Helped {
-    outputs: Vec<(usize, usize, String, Option<Vec<ReadDocument>>)>,
+    /// Each template's number, generation, output and the numbers of its documents handed
+    /// in to be read.
+    outputs: Vec<(usize, usize, String, Option<Vec<usize>>)>,
     failure: Option<(usize, ChartRenderError)>,
     valid: bool,
 }
 
-/// The helper thread: builds its own world and executes templates from the back, reading
-/// the documents of each for `heads`; then reads those the rendering thread left waiting.
+/// The helper thread: builds its own world and executes templates from the back, handing
+/// the documents of each in to `heads`; then reads the documents waiting.
 fn help(
     build: &(dyn Fn() -> World + Sync),
     trees: &Arc<TemplateTrees>,
@@ -1124,7 +1129,7 @@ fn help(
         applied += changes.len();
         match runner.run(at, order[at]) {
             Ok(Executed { output, changes: Changes::None }) => {
-                let documents = heads.as_ref().and_then(|_| read_documents(order[at], &output));
+                let documents = heads.as_ref().and_then(|heads| heads.rendered(order[at], &output));
                 helped.outputs.push((at, generation, output, documents));
             }
             Ok(_) => {
@@ -1140,7 +1145,7 @@ fn help(
         }
     }
     if let Some(heads) = heads {
-        heads.read_waiting();
+        heads.done_rendering();
     }
     if leave_to_exit {
         std::mem::forget(runner);

@@ -144,7 +144,7 @@ fn head_error(msg: String) -> String {
 }
 
 fn read_head(doc: &str) -> Result<Head, String> {
-    let first = crate::yaml::load_first_yaml_document(doc)
+    let first = crate::yaml::load_manifest_head(doc)
         .map_err(|e| format!("error converting YAML to JSON: {}", e.go_yaml_text()))?;
     let root = first.and_then(|d| d.root).unwrap_or(Value::Null);
     let map = match root {
@@ -263,8 +263,10 @@ fn left_out(path: &str, content: &str) -> bool {
 /// [`sort_manifests`]: once the output reaches [`PARALLEL_HEADS_FROM`], a thread of `scope`
 /// starts on the documents rendered so far and takes each one as it comes. When rendering
 /// is over, this thread reads what is left beside it (the largest files, a chart's CRDs,
-/// often come last). When templates execute on two threads, the helper reads instead (see
-/// [`HeadReader::helped`]): a third thread would only share the two cores.
+/// often come last). When templates execute on two threads, no reading thread is started
+/// (a third thread would only share the two cores): the helper hands its documents in
+/// ([`HeadReader::helped`]), and each thread reads once it has no template left
+/// ([`HeadReader::done_rendering`]).
 pub(crate) struct HeadReader<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
     shared: Arc<ReaderShared>,
@@ -276,46 +278,48 @@ pub(crate) struct HeadReader<'scope, 'env> {
     helped: bool,
 }
 
-/// What a thread that helps execute templates reads for a [`HeadReader`].
+/// What a thread that helps execute templates hands to a [`HeadReader`]: the documents of
+/// the files it renders, and its help reading them. Dropped, it counts as done.
 pub(crate) struct HeadHelp(Arc<ReaderShared>);
 
 impl HeadHelp {
-    /// Reads the documents of the files rendered so far that no one has taken.
-    pub(crate) fn read_waiting(&self) {
-        self.0.read_waiting(false);
+    /// Hands in the documents of a file this thread rendered, to be read by whichever
+    /// thread gets to them first; their numbers, for [`HeadReader::rendered_by_helper`].
+    /// `None` for a file [`sort_manifests`] leaves out.
+    pub(crate) fn rendered(&self, path: &str, content: &str) -> Option<Vec<usize>> {
+        read_ahead(path, content).then(|| self.0.hand_in(split_manifests(content)))
+    }
+
+    /// This thread renders no more: it reads the documents waiting, and is done.
+    pub(crate) fn done_rendering(self) {
+        self.0.read_waiting(|_| false);
     }
 }
 
-/// The documents of a rendered file, read, for [`HeadReader::rendered_read`]; `None` for a file
-/// [`sort_manifests`] leaves out.
-pub(crate) fn read_documents(path: &str, content: &str) -> Option<Vec<ReadDocument>> {
-    if !read_ahead(path, content) {
-        return None;
+impl Drop for HeadHelp {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.helpers -= 1;
+        if state.helpers == 0 {
+            drop(state);
+            self.0.more.notify_all();
+        }
     }
-    Some(
-        split_manifests(content)
-            .into_iter()
-            .map(|doc| {
-                let head = read_head(&doc);
-                (doc, head)
-            })
-            .collect(),
-    )
 }
 
-#[derive(Default)]
 struct ReaderShared {
     state: Mutex<ReaderState>,
     more: Condvar,
 }
 
-#[derive(Default)]
 struct ReaderState {
     /// Documents to read, by number.
     waiting: VecDeque<(usize, String)>,
     read: Vec<Option<ReadDocument>>,
-    /// No more documents are coming.
+    /// The rendering thread hands in no more documents.
     closed: bool,
+    /// Helpers that may still hand documents in.
+    helpers: usize,
 }
 
 impl ReaderShared {
@@ -323,14 +327,34 @@ impl ReaderShared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Reads waiting documents until none is left (and, with `wait`, until no more come).
-    fn read_waiting(&self, wait: bool) {
+    /// Queues documents to be read; their numbers.
+    fn hand_in(&self, documents: Vec<String>) -> Vec<usize> {
+        let mut state = self.lock();
+        let mut numbers = Vec::with_capacity(documents.len());
+        for doc in documents {
+            let at = state.read.len();
+            state.read.push(None);
+            state.waiting.push_back((at, doc));
+            numbers.push(at);
+        }
+        drop(state);
+        self.more.notify_one();
+        numbers
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.more.notify_all();
+    }
+
+    /// Reads waiting documents until none is left and `more_coming` says no more will come.
+    fn read_waiting(&self, more_coming: fn(&ReaderState) -> bool) {
         loop {
             let mut state = self.lock();
             let (at, doc) = loop {
                 match state.waiting.pop_front() {
                     Some(next) => break next,
-                    None if state.closed || !wait => return,
+                    None if !more_coming(&state) => return,
                     None => state = self.more.wait(state).unwrap_or_else(PoisonError::into_inner),
                 }
             };
@@ -343,9 +367,10 @@ impl ReaderShared {
 
 impl<'scope, 'env> HeadReader<'scope, 'env> {
     pub(crate) fn new(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        let state = ReaderState { waiting: VecDeque::new(), read: Vec::new(), closed: false, helpers: 0 };
         HeadReader {
             scope,
-            shared: Arc::default(),
+            shared: Arc::new(ReaderShared { state: Mutex::new(state), more: Condvar::new() }),
             files: Default::default(),
             size: 0,
             thread: None,
@@ -353,22 +378,20 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
         }
     }
 
-    /// For a thread that helps execute the templates: it reads the documents of its own
-    /// files ([`read_documents`], handed over with [`HeadReader::rendered_read`]) and, when
-    /// it has no template left, those of this thread's files; no reading thread is started.
+    /// For a thread that helps execute the templates: it hands in the documents of its own
+    /// files, and reads those waiting when it has no template left; no reading thread is
+    /// started.
     pub(crate) fn helped(&mut self) -> HeadHelp {
         self.helped = true;
+        self.shared.lock().helpers += 1;
         HeadHelp(self.shared.clone())
     }
 
-    /// A file rendered and read by a helper, `documents` from [`read_documents`].
-    pub(crate) fn rendered_read(&mut self, path: &str, documents: Option<Vec<ReadDocument>>) {
-        let Some(documents) = documents else { return };
-        let mut state = self.shared.lock();
-        let numbers = self.files.entry(path.to_string()).or_default();
-        for document in documents {
-            numbers.push(state.read.len());
-            state.read.push(Some(document));
+    /// A file rendered by a helper, whose documents it handed in as `numbers`
+    /// ([`HeadHelp::rendered`]).
+    pub(crate) fn rendered_by_helper(&mut self, path: &str, numbers: Option<Vec<usize>>) {
+        if let Some(numbers) = numbers {
+            self.files.entry(path.to_string()).or_default().extend(numbers);
         }
     }
 
@@ -377,39 +400,37 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
         if !read_ahead(path, content) {
             return;
         }
-        let documents = split_manifests(content);
-        let mut state = self.shared.lock();
-        let numbers = self.files.entry(path.to_string()).or_default();
-        for doc in documents {
-            let at = state.read.len();
-            state.read.push(None);
-            state.waiting.push_back((at, doc));
-            numbers.push(at);
-        }
-        drop(state);
-        self.shared.more.notify_one();
+        let numbers = self.shared.hand_in(split_manifests(content));
+        self.files.entry(path.to_string()).or_default().extend(numbers);
         self.size += content.len();
         if self.thread.is_none() && !self.helped && self.size >= PARALLEL_HEADS_FROM {
             let shared = self.shared.clone();
             self.thread = std::thread::Builder::new()
                 .name("manifest-heads".into())
                 .stack_size(super::engine::STACK_SIZE)
-                .spawn_scoped(self.scope, move || shared.read_waiting(true))
+                .spawn_scoped(self.scope, move || shared.read_waiting(|state| !state.closed))
                 .ok();
         }
     }
 
+    /// This thread has no template left: with a helper, it reads documents beside it until
+    /// the helper is done and none is left.
+    pub(crate) fn done_rendering(&mut self) {
+        if self.helped {
+            self.shared.read_waiting(|state| state.helpers > 0);
+        }
+    }
+
     /// Every document read, by file.
-    fn finish(self) -> foldhash::HashMap<String, Vec<ReadDocument>> {
-        self.shared.lock().closed = true;
-        self.shared.more.notify_all();
-        self.shared.read_waiting(false);
+    fn finish(mut self) -> foldhash::HashMap<String, Vec<ReadDocument>> {
+        self.shared.close();
+        self.shared.read_waiting(|_| false);
         // A thread that failed leaves every file to be read again.
-        if self.thread.is_some_and(|thread| thread.join().is_err()) {
+        if self.thread.take().is_some_and(|thread| thread.join().is_err()) {
             return Default::default();
         }
         let mut read = std::mem::take(&mut self.shared.lock().read);
-        self.files
+        std::mem::take(&mut self.files)
             .into_iter()
             .filter_map(|(path, numbers)| {
                 let documents: Option<Vec<ReadDocument>> =
@@ -417,6 +438,13 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
                 Some((path, documents?))
             })
             .collect()
+    }
+}
+
+impl Drop for HeadReader<'_, '_> {
+    /// A reading thread stops also when rendering failed.
+    fn drop(&mut self) {
+        self.shared.close();
     }
 }
 

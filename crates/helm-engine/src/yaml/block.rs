@@ -1,15 +1,18 @@
 //! A fast reader for the plain block YAML that most charts' `values.yaml` files and nearly
-//! every rendered manifest are written in: block mappings and lists, single-line scalars
-//! (plain, single- or double-quoted), literal block scalars (`|`, `|-`, `|+`), flow lists
-//! and maps that close on the line they open (`[""]`, `{}`), and comments, in one document.
+//! every rendered manifest are written in: block mappings and lists, scalars (plain or
+//! single-quoted, also over several lines indented deeper than their collection, as CRDs'
+//! descriptions are written; double-quoted on one line), literal block scalars (`|`, `|-`,
+//! `|+`), flow lists and maps that close on the line they open (`[""]`, `{}`), and
+//! comments, in one document.
 //!
 //! The general parser spends about a hundred instructions a byte on such text; this reader
 //! walks it line by line and hands the same events to the same builder. Anything else
-//! (anchors, tags, flow collections over several lines, folded or multi-line scalars, tabs,
-//! several documents, any error) makes it give up, and the general parser reads the text
-//! from the start: the reader never decides what a text means on its own, and never
-//! reports an error. Tests (in `load.rs`) require both readers to give the same documents
-//! wherever this one reads a text, on chosen texts and on generated ones.
+//! (anchors, tags, flow collections over several lines, folded scalars, blank lines inside
+//! a scalar, double-quoted scalars over several lines, tabs, several documents, any error)
+//! makes it give up, and the general parser reads the text from the start: the reader
+//! never decides what a text means on its own, and never reports an error. Tests (in
+//! `load.rs`) require both readers to give the same documents wherever this one reads a
+//! text, on chosen texts and on generated ones.
 //!
 //! Only the events' start lines and columns of mapping keys and documents are exact (the
 //! builder needs no others when it does not record positions); the caller uses this reader
@@ -210,7 +213,8 @@ impl<'t> Reader<'t, '_> {
         let end = self.line_end();
         let first = *self.bytes.get(at)?;
         if first == b'"' || first == b'\'' {
-            let (text, after) = self.quoted(at, end)?;
+            // A quoted scalar that does not close on its line is no key.
+            let Some((text, after)) = self.quoted(at, end) else { return Some(None) };
             let style = if first == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
             return Some(match self.bytes.get(after) {
                 Some(b':') if matches!(self.bytes.get(after + 1), None | Some(b' ' | b'\n')) => {
@@ -330,7 +334,11 @@ impl<'t> Reader<'t, '_> {
         let line = self.line;
         match self.bytes[start] {
             quote @ (b'"' | b'\'') => {
-                let (text, after) = self.quoted(start, end)?;
+                let (text, after, end) = match self.quoted(start, end) {
+                    Some((text, after)) => (text, after, end),
+                    None if quote == b'\'' => self.single_quoted_lines(col, start, end)?,
+                    None => return None,
+                };
                 self.rest_is_comment(after, end)?;
                 let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
                 self.emit(Event::Scalar(text, style, 0, None), line, value_col)?;
@@ -343,10 +351,10 @@ impl<'t> Reader<'t, '_> {
             // `-`, `?` and `:` start a plain scalar when a character other than a space
             // follows.
             b'-' | b'?' | b':' if !matches!(self.bytes.get(start + 1), None | Some(b' ' | b'\n')) => {
-                self.plain(start, end, line, value_col)?
+                self.plain(col, start, end, line, value_col)?
             }
             first if is_indicator(first) => return None,
-            _ => self.plain(start, end, line, value_col)?,
+            _ => self.plain(col, start, end, line, value_col)?,
         }
         self.next_line();
         Some(())
@@ -430,9 +438,43 @@ impl<'t> Reader<'t, '_> {
         Some((Cow::Borrowed(&self.text[at..text_end]), ScalarStyle::Plain, stop))
     }
 
-    /// A plain scalar from byte `start` to the line's end or a comment.
-    fn plain(&mut self, start: usize, end: usize, line: usize, col: usize) -> Step {
+    /// A plain scalar from byte `start` of the current line, in a collection at column
+    /// `col`: to the line's end or a comment, and on over the lines right below it that are
+    /// indented deeper than `col` (each line break between them read as a space, as in
+    /// descriptions of custom resources). A blank line or a comment ends it; a deeper line
+    /// after that is left to the caller, which hands the text over. Stays on its last line.
+    fn plain(&mut self, col: usize, start: usize, end: usize, line: usize, value_col: usize) -> Step {
+        let (stop, mut comment) = self.plain_line(start, end)?;
+        let mut folded: Option<String> = None;
+        let mut end = end;
+        while !comment {
+            let next = end + 1;
+            if next >= self.bytes.len() {
+                break;
+            }
+            let spaces = self.bytes[next..].iter().take_while(|&&b| b == b' ').count();
+            if spaces <= col || matches!(self.bytes.get(next + spaces), None | Some(b'\n' | b'#')) {
+                break;
+            }
+            let text = folded.get_or_insert_with(|| self.text[start..stop].to_string());
+            self.next_line();
+            let start = self.line_start + spaces;
+            end = self.line_end();
+            let (stop, ends_in_comment) = self.plain_line(start, end)?;
+            text.push(' ');
+            text.push_str(&self.text[start..stop]);
+            comment = ends_in_comment;
+        }
+        let text = folded.map_or(Cow::Borrowed(&self.text[start..stop]), Cow::Owned);
+        self.emit(Event::Scalar(text, ScalarStyle::Plain, 0, None), line, value_col)
+    }
+
+    /// The text of one line of a plain scalar from byte `start` to `end` (the line's end):
+    /// where it stops (before a comment and trailing spaces), and whether a comment follows.
+    /// `None` for a `: ` in it, which would start a mapping here.
+    fn plain_line(&self, start: usize, end: usize) -> Option<(usize, bool)> {
         let mut stop = end;
+        let mut comment = false;
         let text = &self.bytes[start..end];
         let mut from = 0;
         while let Some(i) = memchr::memchr2(b':', b'#', &text[from..]).map(|i| from + i) {
@@ -441,6 +483,7 @@ impl<'t> Reader<'t, '_> {
                 b':' if matches!(text.get(i + 1), None | Some(b' ')) => return None,
                 b'#' if text[i - 1] == b' ' => {
                     stop = start + i;
+                    comment = true;
                     break;
                 }
                 _ => from = i + 1,
@@ -449,11 +492,7 @@ impl<'t> Reader<'t, '_> {
         while stop > start && self.bytes[stop - 1] == b' ' {
             stop -= 1;
         }
-        self.emit(
-            Event::Scalar(Cow::Borrowed(&self.text[start..stop]), ScalarStyle::Plain, 0, None),
-            line,
-            col,
-        )
+        Some((stop, comment))
     }
 
     /// After a quoted scalar or an empty flow collection: only spaces and perhaps a
@@ -470,6 +509,46 @@ impl<'t> Reader<'t, '_> {
             single_quoted(self.text, start + 1, end)
         } else {
             double_quoted(self.text, start + 1, end)
+        }
+    }
+
+    /// A single-quoted scalar opening at byte `start` that does not close on its line, in a
+    /// collection at column `col`: its lines, each indented deeper than `col`, up to the
+    /// closing quote, every line break between two of them read as a space (and the
+    /// spaces around it dropped). A blank line in it, or a line not indented deeper, is
+    /// left to the general parser. Its value, the offset after the closing quote and the end
+    /// of that line, which becomes the current one.
+    fn single_quoted_lines(
+        &mut self,
+        col: usize,
+        start: usize,
+        end: usize,
+    ) -> Option<(Cow<'t, str>, usize, usize)> {
+        let mut value = String::new();
+        let (mut from, mut end) = (start + 1, end);
+        loop {
+            match memchr::memchr(b'\'', &self.bytes[from..end]).map(|i| from + i) {
+                Some(quote) if self.bytes.get(quote + 1) == Some(&b'\'') => {
+                    value.push_str(&self.text[from..=quote]);
+                    from = quote + 2;
+                }
+                Some(quote) => {
+                    value.push_str(&self.text[from..quote]);
+                    return Some((Cow::Owned(value), quote + 1, end));
+                }
+                None => {
+                    value.push_str(self.text[from..end].trim_end_matches(' '));
+                    let next = end + 1;
+                    let spaces = self.bytes.get(next..)?.iter().take_while(|&&b| b == b' ').count();
+                    if spaces <= col || matches!(self.bytes.get(next + spaces), None | Some(b'\n')) {
+                        return None;
+                    }
+                    value.push(' ');
+                    self.next_line();
+                    from = self.line_start + spaces;
+                    end = self.line_end();
+                }
+            }
         }
     }
 

@@ -181,6 +181,16 @@ pub fn load_first_yaml_document(text: &str) -> Result<Option<YamlDocument>, Yaml
     Ok(load(text, Reading::FirstDocument)?.into_iter().next())
 }
 
+/// [`load_first_yaml_document`] for what Helm reads of a rendered manifest (its kind, name
+/// and annotations): the same result or error, but the root mapping's entries other than
+/// `apiVersion`, `kind` and `metadata` may be left out. Where the block reader reads the
+/// text, they are only looked through for what would make reading them fail (and the
+/// general parser reads the text when something would); building them was more than half
+/// the time spent reading a chart's large CRDs.
+pub(crate) fn load_manifest_head(text: &str) -> Result<Option<YamlDocument>, YamlError> {
+    Ok(load_as(text, Reading::FirstDocument, true)?.into_iter().next())
+}
+
 /// [`load_yaml_documents`] without recording positions (the documents' `positions` are
 /// empty): for text whose values nobody will be pointed to, such as a chart's own
 /// `values.yaml`. Recording them was an eighth of the time spent reading it.
@@ -223,6 +233,12 @@ const MAX_REINDENTS: usize = 100;
 /// rendered manifests) is read by a faster reader first; it hands anything else to the
 /// general parser.
 fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
+    load_as(text, reading, false)
+}
+
+/// [`load`], with only a manifest's head built where the block reader reads the text
+/// (`head`, see [`load_manifest_head`]).
+fn load_as(text: &str, reading: Reading, head: bool) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     refuse_control_characters(text)?;
     // go-yaml breaks lines at NEL (U+0085) as at `\n`, and copies it into scalars as `\n`.
@@ -235,7 +251,13 @@ fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     };
     if !reading.keeps_positions() {
         let mut builder = Builder { reading, ..Builder::default() };
-        if super::block::read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok()) {
+        let read = if head {
+            let mut filter = HeadFilter { builder: &mut builder, open: Vec::new(), skipping: false };
+            super::block::read_block_yaml(text, &mut |event, span| filter.event(event, span))
+        } else {
+            super::block::read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok())
+        };
+        if read {
             return Ok(builder.documents);
         }
     }
@@ -655,6 +677,88 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// Passes to a [`Builder`] the events of a document but those of the root mapping's entries
+/// other than `apiVersion`, `kind` and `metadata` (see [`load_manifest_head`]). In the
+/// entries it skips, it refuses (so that the general parser reads the text) whatever the
+/// builder could refuse or read otherwise than as plain data: merge keys, null keys,
+/// numbers JSON cannot hold, aliases, collections as keys.
+struct HeadFilter<'b> {
+    builder: &'b mut Builder,
+    /// The collections open, outermost first: for a mapping, whether a key comes next.
+    open: Vec<Option<bool>>,
+    /// The events are those of a root entry left out.
+    skipping: bool,
+}
+
+impl HeadFilter<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> bool {
+        let key_next = matches!(self.open.last(), Some(Some(true)));
+        let mut value_done = false;
+        match &event {
+            Event::Scalar(text, style, _, tag) => {
+                if tag.is_some() {
+                    return false;
+                }
+                let plain = *style == ScalarStyle::Plain;
+                if key_next {
+                    if plain && (text == "<<" || null_or_bool_word(text) == Some(None) || text.is_empty()) {
+                        return false;
+                    }
+                    if self.open.len() == 1 {
+                        self.skipping = !matches!(text.as_ref(), "apiVersion" | "kind" | "metadata");
+                    }
+                    if let Some(open) = self.open.last_mut() {
+                        *open = Some(false);
+                    }
+                } else {
+                    if self.skipping && plain && !finite_when_plain(text) {
+                        return false;
+                    }
+                    value_done = true;
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if key_next {
+                    return false;
+                }
+                self.open.push(matches!(event, Event::MappingStart(..)).then_some(true));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.open.pop();
+                value_done = true;
+            }
+            Event::Alias(_) => return false,
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => {}
+        }
+        let skipped = self.skipping;
+        if value_done {
+            // A value completes its mapping's entry.
+            if let Some(open @ Some(false)) = self.open.last_mut() {
+                *open = Some(true);
+            }
+            if self.open.len() <= 1 {
+                self.skipping = false;
+            }
+        }
+        skipped || self.builder.event(event, span).is_ok()
+    }
+}
+
+/// Whether a plain scalar reads as anything but a number JSON cannot hold (`.inf`, `.nan`,
+/// ...): only a text that starts as a number could.
+fn finite_when_plain(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'.' | b'+' | b'-' | b'0'..=b'9') => {
+            !matches!(resolve_plain(text), Scalar::Float(f) if !f.is_finite())
+        }
+        _ => true,
     }
 }
 
@@ -1154,6 +1258,10 @@ mod block_reader_tests {
             "  indented: root\n  more: 1\n",
             "a: 1\n\n\n",
             "a: b\n   # deeper comment\nc: d\n",
+            "a: plain\n  continued\n   and  \n  on # comment\nb: 1\n",
+            "- first\n  second\n-   k: v\n      w\n    l: x\n",
+            "q: 'it''s\n   folded  \n  ''here'''\nl:\n- 'a\n  b' # c\n",
+            "k:\n    below\n  left of it\nm: x\n  - dash\n  ? mark\n  `tick` 'q' \"d\" [b] {c} *s &a !t |p >g %x @y\n",
         ] {
             assert!(read_alike(text).unwrap(), "handed over: {text:?}");
         }
@@ -1167,8 +1275,15 @@ mod block_reader_tests {
             "a:\n\tb: 1\n",
             "a: 1\r\n",
             "a: >\n  folded\n",
-            "a: plain\n  continued\n",
             "a: 1\n---\nb: 2\n",
+            "a: plain\n\n  after a blank line\n",
+            "a: plain # comment\n  continued\n",
+            "a: plain\n  # comment\n  continued\n",
+            "a: plain\n  b: c\n",
+            "a: plain\n  ends in:\n",
+            "a: 'quoted\n\n  after a blank line'\n",
+            "a: 'quoted\nat the left'\n",
+            "a: 'never closed\n  b\n",
             "a: [1, 2,]\n",
             "a: [1,\n 2]\n",
             "a: \"open\n  quote\"\n",
@@ -1183,8 +1298,60 @@ mod block_reader_tests {
         }
     }
 
+    /// Whether reading `text` for a manifest's head gives the first document's `apiVersion`,
+    /// `kind` and `metadata`, or its error, exactly.
+    fn head_read_alike(text: &str) -> Result<(), String> {
+        let head_of = |document: Result<Option<YamlDocument>, YamlError>| match document {
+            Ok(Some(YamlDocument { root: Some(Value::Map(map)), start_line, .. })) => {
+                let kept: Vec<_> = map
+                    .iter()
+                    .filter(|(key, _)| matches!(key.as_str(), "apiVersion" | "kind" | "metadata"))
+                    .collect();
+                format!("{start_line} {kept:?}")
+            }
+            Ok(Some(YamlDocument { root, start_line, .. })) => format!("{start_line} {root:?}"),
+            other => format!("{other:?}"),
+        };
+        let (head, whole) = (head_of(load_manifest_head(text)), head_of(load_first_yaml_document(text)));
+        if head == whole { Ok(()) } else { Err(format!("{text:?}:\n head  {head}\n whole {whole}")) }
+    }
+
+    #[test]
+    fn manifest_heads_are_read_as_from_the_whole_document() {
+        for text in [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    x: \"1\"\ndata:\n  k: v\n",
+            "spec:\n  a: [1, {b: c}]\nkind: Job\nkind: Pod\nstatus:\n- x\n-\n  - y\nmetadata: {name: n}\n",
+            "data:\n  k: .inf\nkind: Pod\n",
+            "data:\n  k: -.Inf\n",
+            "data:\n  - 1e400\n  - .5\n  - +1\n",
+            "data:\n  ~: x\n",
+            "data:\n  : x\n",
+            "spec:\n  <<: {a: 1}\n",
+            "<<: {kind: Pod}\n",
+            "data: &a 1\nkind: *a\n",
+            "- kind: Pod\n",
+            "plain text\n",
+            "kind: Pod\nspec: x\n  y\n",
+            "kind: Pod\nspec: 'a\n  b'\nmetadata:\n  name: \"q\"\n",
+            "",
+        ] {
+            head_read_alike(text).unwrap();
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn heads_read_alike(
+            lines in proptest::collection::vec((0usize..5, 0usize..HEAD_LINES.len()), 0..14),
+        ) {
+            let text: String =
+                lines.iter().map(|&(indent, line)| format!("{}{}\n", " ".repeat(indent), HEAD_LINES[line])).collect();
+            if let Err(problem) = head_read_alike(&text) {
+                proptest::prop_assert!(false, "{}", problem);
+            }
+        }
 
         #[test]
         fn whatever_the_block_reader_reads_it_reads_as_the_parser_does(
@@ -1201,6 +1368,35 @@ mod block_reader_tests {
             }
         }
     }
+
+    /// Lines manifests are made of in the property on heads.
+    const HEAD_LINES: &[&str] = &[
+        "kind: Pod",
+        "kind:",
+        "apiVersion: v1",
+        "metadata:",
+        "name: n",
+        "annotations:",
+        "a: \"1\"",
+        "spec:",
+        "- x",
+        "- k: .inf",
+        "v: .nan",
+        "w: 1e400",
+        "x: -.5",
+        "~: x",
+        "null: y",
+        "<<: {kind: Job}",
+        "y: &a 1",
+        "z: *a",
+        "- [a, {b: .inf}]",
+        "text",
+        "'q",
+        "q'",
+        "# c",
+        "",
+        "---",
+    ];
 
     /// Lines texts are made of in the property above: the reader's forms and their near misses.
     const LINES: &[&str] = &[
@@ -1244,5 +1440,15 @@ mod block_reader_tests {
         "<<: {v: 1}",
         "w: \"\\x4",
         "x: 'a'b",
+        "more text",
+        "- dash text",
+        "? mark",
+        "`tick` 'q'",
+        "y: a #c",
+        "z: [x]",
+        "'q",
+        "a: 'open",
+        "''' '",
+        "close'",
     ];
 }

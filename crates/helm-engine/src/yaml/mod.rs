@@ -7,8 +7,8 @@ mod emit;
 mod load;
 
 pub use emit::{KeyOrder, push_yaml, to_yaml};
-pub(crate) use load::load_yaml_documents_without_positions;
 pub use load::{
     Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers,
 };
+pub(crate) use load::{load_manifest_head, load_yaml_documents_without_positions};
