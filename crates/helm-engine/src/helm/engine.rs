@@ -897,16 +897,14 @@ fn render_templates(
         let heads = second_world.and_then(|_| reader.as_deref_mut().map(HeadReader::helped));
         let helper = (second_world.is_some() || beside.is_some()).then(|| {
             let (claims, order, trees) = (&claims, &order, runner.set.trees());
-            std::thread::Builder::new()
-                .name("render-helper".into())
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, move || {
-                    if let Some(beside) = beside {
-                        beside();
-                    }
-                    second_world.map(|build| help(build, trees, order, claims, heads, leave_to_exit))
-                })
-                .ok()
+            let builder = std::thread::Builder::new().name("render-helper".into()).stack_size(STACK_SIZE);
+            super::beside::spawn_scoped(builder, scope, move || {
+                if let Some(beside) = beside {
+                    beside();
+                }
+                second_world.map(|build| help(build, trees, order, claims, heads, leave_to_exit))
+            })
+            .ok()
         });
         let mut run_front = |reader: &mut Option<&mut HeadReader<'_, '_>>| {
             while let Some(at) = claims.take_front() {

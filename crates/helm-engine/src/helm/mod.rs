@@ -4,6 +4,7 @@
 
 pub(crate) mod ahead;
 pub(crate) mod archive;
+pub(crate) mod beside;
 pub(crate) mod chart;
 pub(crate) mod coalesce;
 pub(crate) mod contents;

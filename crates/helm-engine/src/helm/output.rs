@@ -405,11 +405,13 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
         self.size += content.len();
         if self.thread.is_none() && !self.helped && self.size >= PARALLEL_HEADS_FROM {
             let shared = self.shared.clone();
-            self.thread = std::thread::Builder::new()
+            let builder = std::thread::Builder::new()
                 .name("manifest-heads".into())
-                .stack_size(super::engine::STACK_SIZE)
-                .spawn_scoped(self.scope, move || shared.read_waiting(|state| !state.closed))
-                .ok();
+                .stack_size(super::engine::STACK_SIZE);
+            self.thread = super::beside::spawn_scoped(builder, self.scope, move || {
+                shared.read_waiting(|state| !state.closed);
+            })
+            .ok();
         }
     }
 
