@@ -72,6 +72,8 @@ pub use helm::verdict::{
 };
 pub use strconv::{format_float_json, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, TypedError, Value, from_value, to_value};
+#[doc(hidden)]
+pub use yaml::check_fast_readers;
 pub use yaml::{
     KeyOrder, Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers, push_yaml, to_yaml,

@@ -680,6 +680,70 @@ impl Builder {
     }
 }
 
+/// Checks the fast paths against the general parser on `text`, for the fuzz target and the
+/// tests: where the block reader reads a text, it must give the general parser's documents
+/// (in both readings that use it), and a manifest's head must be that of the whole document,
+/// or its error. The text is the whole input, as [`load`] gets it; the block reader is
+/// compared only on texts [`load`] hands to it (no byte-order mark, NEL or control
+/// characters). The problem found, with the text, when they differ.
+#[doc(hidden)]
+pub fn check_fast_readers(text: &str) -> Result<(), String> {
+    if !text.starts_with('\u{feff}') && !text.contains('\u{85}') && refuse_control_characters(text).is_ok() {
+        read_alike(text)?;
+    }
+    head_read_alike(text)
+}
+
+/// The documents the block reader gives, or `None` when it hands the text over.
+fn by_block_reader(text: &str, reading: Reading) -> Option<Vec<YamlDocument>> {
+    let mut builder = Builder { reading, ..Builder::default() };
+    super::block::read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok())
+        .then_some(builder.documents)
+}
+
+fn summary(documents: &[YamlDocument]) -> String {
+    let parts: Vec<_> = documents.iter().map(|d| (&d.root, d.start_line, &d.duplicate_keys)).collect();
+    format!("{parts:?}")
+}
+
+/// Whether the block reader read `text` (in both readings that use it); when it did, its
+/// documents must be the general parser's.
+fn read_alike(text: &str) -> Result<bool, String> {
+    let mut read = None;
+    for reading in [Reading::DocumentsWithoutPositions, Reading::FirstDocument] {
+        let fast = by_block_reader(text, reading);
+        if let Some(fast) = &fast {
+            let general = load_with_parser(text, reading)
+                .map_err(|e| format!("{text:?}: only the block reader reads it ({e:?})"))?;
+            if summary(fast) != summary(&general) {
+                return Err(format!("{text:?}:\n block   {}\n general {}", summary(fast), summary(&general)));
+            }
+        }
+        if *read.get_or_insert(fast.is_some()) != fast.is_some() {
+            return Err(format!("{text:?}: read in one reading only"));
+        }
+    }
+    Ok(read.unwrap_or(false))
+}
+
+/// Whether reading `text` for a manifest's head gives the first document's `apiVersion`,
+/// `kind` and `metadata`, or its error, exactly.
+fn head_read_alike(text: &str) -> Result<(), String> {
+    let head_of = |document: Result<Option<YamlDocument>, YamlError>| match document {
+        Ok(Some(YamlDocument { root: Some(Value::Map(map)), start_line, .. })) => {
+            let kept: Vec<_> = map
+                .iter()
+                .filter(|(key, _)| matches!(key.as_str(), "apiVersion" | "kind" | "metadata"))
+                .collect();
+            format!("{start_line} {kept:?}")
+        }
+        Ok(Some(YamlDocument { root, start_line, .. })) => format!("{start_line} {root:?}"),
+        other => format!("{other:?}"),
+    };
+    let (head, whole) = (head_of(load_manifest_head(text)), head_of(load_first_yaml_document(text)));
+    if head == whole { Ok(()) } else { Err(format!("{text:?}:\n head  {head}\n whole {whole}")) }
+}
+
 /// Passes to a [`Builder`] the events of a document but those of the root mapping's entries
 /// other than `apiVersion`, `kind` and `metadata` (see [`load_manifest_head`]). In the
 /// entries it skips, it refuses (so that the general parser reads the text) whatever the
@@ -1199,43 +1263,6 @@ mod tests {
 #[cfg(test)]
 mod block_reader_tests {
     use super::*;
-    use crate::yaml::block::read_block_yaml;
-
-    /// The documents the block reader gives, or `None` when it hands the text over.
-    fn by_block_reader(text: &str, reading: Reading) -> Option<Vec<YamlDocument>> {
-        let mut builder = Builder { reading, ..Builder::default() };
-        read_block_yaml(text, &mut |event, span| builder.event(event, span).is_ok())
-            .then_some(builder.documents)
-    }
-
-    fn summary(documents: &[YamlDocument]) -> String {
-        let parts: Vec<_> = documents.iter().map(|d| (&d.root, d.start_line, &d.duplicate_keys)).collect();
-        format!("{parts:?}")
-    }
-
-    /// Whether the block reader read `text` (in both readings that use it); when it did, its
-    /// documents must be the general parser's.
-    fn read_alike(text: &str) -> Result<bool, String> {
-        let mut read = None;
-        for reading in [Reading::DocumentsWithoutPositions, Reading::FirstDocument] {
-            let fast = by_block_reader(text, reading);
-            if let Some(fast) = &fast {
-                let general = load_with_parser(text, reading)
-                    .map_err(|e| format!("{text:?}: only the block reader reads it ({e:?})"))?;
-                if summary(fast) != summary(&general) {
-                    return Err(format!(
-                        "{text:?}:\n block   {}\n general {}",
-                        summary(fast),
-                        summary(&general)
-                    ));
-                }
-            }
-            if *read.get_or_insert(fast.is_some()) != fast.is_some() {
-                return Err(format!("{text:?}: read in one reading only"));
-            }
-        }
-        Ok(read.unwrap_or(false))
-    }
 
     #[test]
     fn rendered_manifests_and_values_are_read_alike() {
@@ -1296,24 +1323,6 @@ mod block_reader_tests {
         ] {
             assert!(!read_alike(text).unwrap(), "read by the block reader: {text:?}");
         }
-    }
-
-    /// Whether reading `text` for a manifest's head gives the first document's `apiVersion`,
-    /// `kind` and `metadata`, or its error, exactly.
-    fn head_read_alike(text: &str) -> Result<(), String> {
-        let head_of = |document: Result<Option<YamlDocument>, YamlError>| match document {
-            Ok(Some(YamlDocument { root: Some(Value::Map(map)), start_line, .. })) => {
-                let kept: Vec<_> = map
-                    .iter()
-                    .filter(|(key, _)| matches!(key.as_str(), "apiVersion" | "kind" | "metadata"))
-                    .collect();
-                format!("{start_line} {kept:?}")
-            }
-            Ok(Some(YamlDocument { root, start_line, .. })) => format!("{start_line} {root:?}"),
-            other => format!("{other:?}"),
-        };
-        let (head, whole) = (head_of(load_manifest_head(text)), head_of(load_first_yaml_document(text)));
-        if head == whole { Ok(()) } else { Err(format!("{text:?}:\n head  {head}\n whole {whole}")) }
     }
 
     #[test]

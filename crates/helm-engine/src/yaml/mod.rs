@@ -7,6 +7,8 @@ mod emit;
 mod load;
 
 pub use emit::{KeyOrder, push_yaml, to_yaml};
+#[doc(hidden)]
+pub use load::check_fast_readers;
 pub use load::{
     Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers,
