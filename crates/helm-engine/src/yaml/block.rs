@@ -448,12 +448,8 @@ impl<'t> Reader<'t, '_> {
         let mut folded: Option<String> = None;
         let mut end = end;
         while !comment {
-            let next = end + 1;
-            if next >= self.bytes.len() {
-                break;
-            }
-            let spaces = self.bytes[next..].iter().take_while(|&&b| b == b' ').count();
-            if spaces <= col || matches!(self.bytes.get(next + spaces), None | Some(b'\n' | b'#')) {
+            let Some(spaces) = self.deeper_next_line(end, col) else { break };
+            if self.bytes[end + 1 + spaces] == b'#' {
                 break;
             }
             let text = folded.get_or_insert_with(|| self.text[start..stop].to_string());
@@ -467,6 +463,14 @@ impl<'t> Reader<'t, '_> {
         }
         let text = folded.map_or(Cow::Borrowed(&self.text[start..stop]), Cow::Owned);
         self.emit(Event::Scalar(text, ScalarStyle::Plain, 0, None), line, value_col)
+    }
+
+    /// The indentation of the line after the one ending at `end`, when that line is
+    /// indented deeper than `col` and not blank: a scalar at `col` may go on there.
+    fn deeper_next_line(&self, end: usize, col: usize) -> Option<usize> {
+        let next = self.bytes.get(end + 1..)?;
+        let spaces = next.iter().take_while(|&&b| b == b' ').count();
+        (spaces > col && !matches!(next.get(spaces), None | Some(b'\n'))).then_some(spaces)
     }
 
     /// The text of one line of a plain scalar from byte `start` to `end` (the line's end):
@@ -538,11 +542,7 @@ impl<'t> Reader<'t, '_> {
                 }
                 None => {
                     value.push_str(self.text[from..end].trim_end_matches(' '));
-                    let next = end + 1;
-                    let spaces = self.bytes.get(next..)?.iter().take_while(|&&b| b == b' ').count();
-                    if spaces <= col || matches!(self.bytes.get(next + spaces), None | Some(b'\n')) {
-                        return None;
-                    }
+                    let spaces = self.deeper_next_line(end, col)?;
                     value.push(' ');
                     self.next_line();
                     from = self.line_start + spaces;
