@@ -29,4 +29,5 @@ cargo build --manifest-path fuzz/Cargo.toml --locked --target-dir "$target_dir"
 "$target_dir/debug/values_reader" values-examples/*.yaml
 "$target_dir/debug/set_flags" fuzz/seeds/set_flags/*
 "$target_dir/debug/lexer_parser" crates/helm-engine/tests/conformance/*/chart/templates/*.yaml
-"$target_dir/debug/yaml_readers" values-examples/*.yaml crates/helm-engine/tests/conformance/*/expected.txt
+"$target_dir/debug/yaml_readers" values-examples/*.yaml crates/helm-engine/tests/conformance/*/expected.txt \
+  crates/helm-engine/tests/conformance/*/chart/values.yaml

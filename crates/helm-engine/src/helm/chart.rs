@@ -643,10 +643,16 @@ fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
 fn helm_values_error(error: super::values::ValuesInputError) -> String {
     use super::values::ValuesInputError;
     match error {
-        ValuesInputError::Yaml { pos, message, .. } => format!(
-            "cannot unmarshal yaml document: error converting YAML to JSON: {}",
-            crate::yaml::YamlError { pos, message }.go_yaml_text()
-        ),
+        ValuesInputError::Yaml { pos, document_line, message, .. } => {
+            let pos = crate::yaml::Pos { line: pos.line + 1 - document_line, col: pos.col };
+            format!(
+                "cannot unmarshal yaml document: error converting YAML to JSON: {}",
+                crate::yaml::YamlError { pos, message }.go_yaml_text()
+            )
+        }
+        ValuesInputError::Separator { found, .. } => {
+            format!("error reading yaml document: invalid Yaml document separator: {found}")
+        }
         ValuesInputError::NotAMap { found, .. } => {
             let go_type = match found {
                 "a list" => "array",

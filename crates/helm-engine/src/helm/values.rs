@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::coalesce::merge_maps;
 use super::strvals::{FileReader, SetKind, parse_set};
 use crate::value::{KeyPath, Map, Value};
-use crate::yaml::{Pos, Positions, load_yaml_documents};
+use crate::yaml::{Pos, Positions, load_values_document};
 
 /// Everything the user gave, before reading: files already loaded into memory.
 #[derive(Clone, Debug, Default)]
@@ -59,8 +59,23 @@ pub enum ValuesInputError {
         name: String,
         /// Where the YAML reader stopped.
         pos: Pos,
+        /// The line the document starts on: go-yaml counts lines from there, as Helm gives
+        /// it one document at a time.
+        document_line: usize,
         /// Why.
         message: String,
+    },
+    /// A line of a values file starts with `---` and goes on with more than a comment.
+    #[error(
+        "{name}:{line}: a line starting with `---` separates documents and may go on only with a comment, found `{found}`"
+    )]
+    Separator {
+        /// The file's name, as given.
+        name: String,
+        /// The line.
+        line: usize,
+        /// What follows the dashes (spaces around it taken off).
+        found: String,
     },
     /// A document of a values file is not a map.
     #[error("{name}:{pos}: a values document must be a map of keys, found {found}")]
@@ -222,22 +237,21 @@ fn collect_paths(value: &Value, path: KeyPath, into: &mut HashSet<KeyPath>) {
     into.insert(path);
 }
 
-/// Loads one values file as Helm 4 does: every YAML document must be a map (or empty), and
-/// the documents are merged in order.
+/// Loads one values file as Helm 4 does: every document (see [`split_documents`]) must be a
+/// map (or empty), and the documents are merged in order.
 pub(crate) fn load_values_file(
     name: &str,
     bytes: &[u8],
     warnings: &mut Vec<String>,
 ) -> Result<(Map, Positions), ValuesInputError> {
-    load_values(name, bytes, warnings, load_yaml_documents)
+    load_values(name, bytes, warnings, true)
 }
 
 /// A chart's own `values.yaml`, read as [`load_values_file`] reads a user's file but without
 /// noting where each value stands (nothing points the user to a chart's defaults).
 pub(crate) fn load_chart_values(bytes: &[u8]) -> Result<Map, ValuesInputError> {
     let mut warnings = Vec::new();
-    let (values, _) =
-        load_values("values.yaml", bytes, &mut warnings, crate::yaml::load_yaml_documents_without_positions)?;
+    let (values, _) = load_values("values.yaml", bytes, &mut warnings, false)?;
     Ok(values)
 }
 
@@ -245,20 +259,30 @@ fn load_values(
     name: &str,
     bytes: &[u8],
     warnings: &mut Vec<String>,
-    read: fn(&str) -> Result<Vec<crate::yaml::YamlDocument>, crate::yaml::YamlError>,
+    with_positions: bool,
 ) -> Result<(Map, Positions), ValuesInputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ValuesInputError::NotUtf8 {
         name: name.to_string(),
         line: 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count(),
     })?;
-    let documents = read(text).map_err(|e| ValuesInputError::Yaml {
-        name: name.to_string(),
-        pos: e.pos,
-        message: e.message,
-    })?;
     let mut values = Map::default();
     let mut positions = Positions::default();
-    for document in documents {
+    let documents = split_documents(text).map_err(|(line, found)| ValuesInputError::Separator {
+        name: name.to_string(),
+        line,
+        found,
+    })?;
+    for (first_line, document) in documents {
+        let yaml_error = |e: crate::yaml::YamlError| ValuesInputError::Yaml {
+            name: name.to_string(),
+            pos: Pos { line: e.pos.line + first_line - 1, col: e.pos.col },
+            document_line: first_line,
+            message: e.message,
+        };
+        let Some(document) = load_values_document(document, with_positions).map_err(yaml_error)? else {
+            continue;
+        };
+        let document = document.moved_down(first_line - 1);
         for (path, pos) in &document.duplicate_keys {
             warnings.push(format!("{name}:{pos}: key {path} is given twice; the last one wins"));
         }
@@ -268,7 +292,10 @@ fn load_values(
             Some(other) => {
                 return Err(ValuesInputError::NotAMap {
                     name: name.to_string(),
-                    pos: document.positions.locate(&KeyPath::root()).unwrap_or(Pos { line: 1, col: 1 }),
+                    pos: document
+                        .positions
+                        .locate(&KeyPath::root())
+                        .unwrap_or(Pos { line: first_line, col: 1 }),
                     found: article(other.type_name()),
                 });
             }
@@ -276,6 +303,41 @@ fn load_values(
         positions.merge(document.positions);
     }
     Ok((values, positions))
+}
+
+/// The documents of a values file as Helm 4 cuts it before go-yaml reads each one
+/// (Kubernetes' `YAMLReader`), with the line each starts on: line by line, not by YAML's
+/// rules. Every line that starts with `---` ends the document before it, and is left out;
+/// when nothing came before it, it starts the next document instead. After the dashes only
+/// spaces and a comment may follow; anything else is refused, with its line and what
+/// follows (a line `-----END CERTIFICATE-----` of a quoted string written at column 0).
+/// go-yaml then reads only the first YAML document of each piece (nothing after a `...`).
+fn split_documents(text: &str) -> Result<Vec<(usize, &str)>, (usize, String)> {
+    let bytes = text.as_bytes();
+    let at_line_starts = text.starts_with("---").then_some(0);
+    let separators =
+        at_line_starts.into_iter().chain(memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1));
+    let mut documents = Vec::new();
+    let (mut start, mut first_line) = (0, 1);
+    // Lines are counted only up to where a separator stands.
+    let (mut counted_to, mut line) = (0, 1);
+    for at in separators {
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count();
+        counted_to = at;
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i + 1);
+        let rest = text[at + 3..end].trim();
+        if !rest.is_empty() && !rest.starts_with('#') {
+            return Err((line, rest.to_string()));
+        }
+        if at > start {
+            documents.push((first_line, &text[start..at]));
+            (start, first_line) = (end, line + 1);
+        }
+    }
+    if text.len() > start {
+        documents.push((first_line, &text[start..]));
+    }
+    Ok(documents)
 }
 
 fn article(type_name: &'static str) -> &'static str {
@@ -346,6 +408,42 @@ mod tests {
         let err = load_values_file("v.yaml", b"a: 1\n\xff\n", &mut warnings).unwrap_err();
         assert_eq!(err.to_string(), "v.yaml: not valid UTF-8 text (invalid byte at line 2)");
         assert!(load_values_file("v.yaml", b"", &mut warnings).unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn files_are_cut_at_lines_starting_with_three_dashes_as_helm_4_does() {
+        let pieces = |text| split_documents(text).unwrap();
+        assert_eq!(pieces("a: 1\n---\nb: 2\n"), [(1, "a: 1\n"), (3, "b: 2\n")]);
+        // A separator before which nothing stands starts the next piece.
+        assert_eq!(pieces("---\n--- # c\na: 1\n---\n"), [(1, "---\n"), (3, "a: 1\n")]);
+        assert_eq!(pieces("a: 1\n\n---\n\n"), [(1, "a: 1\n\n"), (4, "\n")]);
+        assert_eq!(pieces("a: 1"), [(1, "a: 1")]);
+        assert!(pieces("").is_empty());
+        // Not YAML's rules: `...` ends nothing, and any line starting with `---` separates.
+        assert_eq!(pieces("a: 1\n...\nb: 2\n---\t\r\n"), [(1, "a: 1\n...\nb: 2\n")]);
+        assert_eq!(split_documents("a: \"x\n-----END-----\"\n"), Err((2, "--END-----\"".to_string())));
+        assert_eq!(split_documents("a: 1\n--- b: 2\n"), Err((2, "b: 2".to_string())));
+
+        let mut warnings = Vec::new();
+        // go-yaml reads the first YAML document of each piece, each piece a text of its own
+        // (a leading byte order mark is taken off).
+        let text = "a: 1\n...\nc: 1\n---\n\u{feff}b: 2\nb: 3\n";
+        let (map, positions) = load_values_file("v.yaml", text.as_bytes(), &mut warnings).unwrap();
+        assert_eq!(Value::Map(map).to_json(), serde_json::json!({"a": 1, "b": 3}));
+        assert_eq!(positions.value(&KeyPath::from_dotted("b")), Some(Pos { line: 6, col: 4 }));
+        assert_eq!(warnings, ["v.yaml:6:1: key b is given twice; the last one wins"]);
+        let err = load_values_file("v.yaml", b"a: 1\n---\nb: [\n", &mut warnings).unwrap_err();
+        assert!(
+            matches!(err, ValuesInputError::Yaml { pos: Pos { line: 4, .. }, document_line: 3, .. }),
+            "{err:?}"
+        );
+        let err = load_values_file("v.yaml", b"a: 1\n---\n- x\n", &mut warnings).unwrap_err();
+        assert_eq!(err.to_string(), "v.yaml:3:1: a values document must be a map of keys, found a list");
+        let err = load_values_file("v.yaml", b"a: 1\n---x\n", &mut warnings).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "v.yaml:2: a line starting with `---` separates documents and may go on only with a comment, found `x`"
+        );
     }
 
     #[test]

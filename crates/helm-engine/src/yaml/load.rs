@@ -1,6 +1,8 @@
 //! Reads YAML the way Helm does (go-yaml v2, YAML 1.1 scalars, then a trip through JSON), and
 //! remembers where every node stood so that errors can name a line and column.
 
+use std::borrow::Cow;
+
 use foldhash::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -162,6 +164,21 @@ pub struct YamlDocument {
     pub start_line: usize,
 }
 
+impl YamlDocument {
+    /// The document as it stands `lines` lines further down (read from a piece of a text).
+    pub(crate) fn moved_down(mut self, lines: usize) -> Self {
+        if lines > 0 {
+            let positions = &mut self.positions;
+            let all = positions.values.iter_mut().chain(positions.keys.iter_mut()).flatten();
+            for pos in all.chain(self.duplicate_keys.iter_mut().map(|(_, pos)| pos)) {
+                pos.line += lines;
+            }
+            self.start_line += lines;
+        }
+        self
+    }
+}
+
 /// How deep mappings and lists may nest: go-yaml's limit.
 const MAX_DEPTH: usize = 10_000;
 
@@ -191,11 +208,16 @@ pub(crate) fn load_manifest_head(text: &str) -> Result<Option<YamlDocument>, Yam
     Ok(load_as(text, Reading::FirstDocument, true)?.into_iter().next())
 }
 
-/// [`load_yaml_documents`] without recording positions (the documents' `positions` are
-/// empty): for text whose values nobody will be pointed to, such as a chart's own
-/// `values.yaml`. Recording them was an eighth of the time spent reading it.
-pub(crate) fn load_yaml_documents_without_positions(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
-    load(text, Reading::DocumentsWithoutPositions)
+/// The first document of one piece of a values file, as Helm 4 reads each piece with
+/// `sigs.k8s.io/yaml` (see `helm::values`): nothing after the first document is read.
+/// Positions are recorded only when asked for (nobody is pointed to a chart's own defaults;
+/// recording them was an eighth of the time spent reading them).
+pub(crate) fn load_values_document(
+    text: &str,
+    with_positions: bool,
+) -> Result<Option<YamlDocument>, YamlError> {
+    let reading = if with_positions { Reading::FirstDocumentWithPositions } else { Reading::FirstDocument };
+    Ok(load(text, reading)?.into_iter().next())
 }
 
 /// Parses every document of `text`, keeping integers (`52428800`) apart from floats
@@ -211,17 +233,21 @@ enum Reading {
     /// Every document, numbers as floats.
     #[default]
     Documents,
-    /// Every document, numbers as floats, without positions.
-    DocumentsWithoutPositions,
     /// Every document, integers kept apart from floats.
     KeepingIntegers,
     /// The first document only, numbers as floats, without positions.
     FirstDocument,
+    /// The first document only, numbers as floats, with positions.
+    FirstDocumentWithPositions,
 }
 
 impl Reading {
     fn keeps_positions(self) -> bool {
-        matches!(self, Reading::Documents | Reading::KeepingIntegers)
+        matches!(self, Reading::Documents | Reading::KeepingIntegers | Reading::FirstDocumentWithPositions)
+    }
+
+    fn first_only(self) -> bool {
+        matches!(self, Reading::FirstDocument | Reading::FirstDocumentWithPositions)
     }
 }
 
@@ -275,24 +301,50 @@ fn load_as(text: &str, reading: Reading, head: bool) -> Result<Vec<YamlDocument>
 /// past the longest earlier line is always enough. Positions are reported in the original
 /// text.
 fn load_with_parser(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
+    // go-yaml reads a byte order mark after the start of the text as any other character:
+    // skipped in a comment, kept in a scalar or a key. The parser used here refuses it
+    // wherever it stands, so it reads a stand-in, one character of three bytes as the mark
+    // is (positions stay where they were), which the builder turns back into the mark.
+    let with_stand_in;
+    let (text, bom_stand_in) = match byte_order_mark_stand_in(text) {
+        Some(stand_in) => {
+            with_stand_in = text.replace('\u{feff}', stand_in.encode_utf8(&mut [0; 4]));
+            (with_stand_in.as_str(), Some(stand_in))
+        }
+        None => (text, None),
+    };
     // go-yaml reads a last line of spaces without a line break as it reads the same line
     // with one; the parser used here keeps a line break for it at the end of a clipped block
     // scalar (`|`, `>`). The text is read with the break, and as written only for an error.
     if text.rsplit('\n').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b == b' '))
-        && let Ok(documents) = load_reindenting(&format!("{text}\n"), reading)
+        && let Ok(documents) = load_reindenting(&format!("{text}\n"), reading, bom_stand_in)
     {
         return Ok(documents);
     }
-    load_reindenting(text, reading)
+    load_reindenting(text, reading, bom_stand_in)
 }
 
-/// [`load_with_parser`] apart from the last line of spaces.
-fn load_reindenting(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
+/// A private-use character `text` does not contain, when it contains a byte order mark.
+/// (A text holding every one of the 6,400 has the marks refused where they stand.)
+fn byte_order_mark_stand_in(text: &str) -> Option<char> {
+    if !text.contains('\u{feff}') {
+        return None;
+    }
+    ('\u{e000}'..='\u{f8ff}').find(|c| !text.contains(*c))
+}
+
+/// [`load_with_parser`] apart from the last line of spaces and byte order marks.
+fn load_reindenting(
+    text: &str,
+    reading: Reading,
+    bom_stand_in: Option<char>,
+) -> Result<Vec<YamlDocument>, YamlError> {
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::default();
     for attempt in 0.. {
         let source = reindented.as_deref().unwrap_or(text);
-        let mut builder = Builder { reading, padding: std::mem::take(&mut padding), ..Builder::default() };
+        let mut builder =
+            Builder { reading, padding: std::mem::take(&mut padding), bom_stand_in, ..Builder::default() };
         let result = builder.read(source);
         padding = std::mem::take(&mut builder.padding);
         let Err(Refusal { error, reindent: Some(lines) }) = result else {
@@ -454,6 +506,8 @@ struct Builder {
     expanded: usize,
     start_line: usize,
     reading: Reading,
+    /// What the parser reads in place of a byte order mark (see [`load_with_parser`]).
+    bom_stand_in: Option<char>,
 }
 
 impl Frame {
@@ -470,7 +524,7 @@ impl Builder {
         let mut parser = Parser::new_from_str(text);
         while let Some(event) = parser.next_event() {
             if let Err(e) = &event
-                && self.reading == Reading::FirstDocument
+                && self.reading.first_only()
                 && self.stack.is_empty()
                 && self.root.is_some()
                 && e.info() == "did not find expected <document start>"
@@ -496,7 +550,7 @@ impl Builder {
                 Refusal { error, reindent }
             })?;
             self.event(event, span)?;
-            if self.reading == Reading::FirstDocument && !self.documents.is_empty() {
+            if self.reading.first_only() && !self.documents.is_empty() {
                 break;
             }
         }
@@ -531,6 +585,12 @@ impl Builder {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| t.to_string());
+                let text = match self.bom_stand_in {
+                    Some(stand_in) if text.contains(stand_in) => {
+                        Cow::Owned(text.replace(stand_in, "\u{feff}"))
+                    }
+                    _ => text,
+                };
                 if self.expects_key() {
                     let scalar = resolve_scalar(&text, style, tag.as_deref());
                     let merge = style == ScalarStyle::Plain && text == "<<";
@@ -706,24 +766,16 @@ fn summary(documents: &[YamlDocument]) -> String {
     format!("{parts:?}")
 }
 
-/// Whether the block reader read `text` (in both readings that use it); when it did, its
-/// documents must be the general parser's.
+/// Whether the block reader read `text` (where positions are not recorded: the first
+/// document of a text); when it did, its documents must be the general parser's.
 fn read_alike(text: &str) -> Result<bool, String> {
-    let mut read = None;
-    for reading in [Reading::DocumentsWithoutPositions, Reading::FirstDocument] {
-        let fast = by_block_reader(text, reading);
-        if let Some(fast) = &fast {
-            let general = load_with_parser(text, reading)
-                .map_err(|e| format!("{text:?}: only the block reader reads it ({e:?})"))?;
-            if summary(fast) != summary(&general) {
-                return Err(format!("{text:?}:\n block   {}\n general {}", summary(fast), summary(&general)));
-            }
-        }
-        if *read.get_or_insert(fast.is_some()) != fast.is_some() {
-            return Err(format!("{text:?}: read in one reading only"));
-        }
+    let Some(fast) = by_block_reader(text, Reading::FirstDocument) else { return Ok(false) };
+    let general = load_with_parser(text, Reading::FirstDocument)
+        .map_err(|e| format!("{text:?}: only the block reader reads it ({e:?})"))?;
+    if summary(&fast) != summary(&general) {
+        return Err(format!("{text:?}:\n block   {}\n general {}", summary(&fast), summary(&general)));
     }
-    Ok(read.unwrap_or(false))
+    Ok(true)
 }
 
 /// Whether reading `text` for a manifest's head gives the first document's `apiVersion`,
@@ -1064,7 +1116,7 @@ mod tests {
         assert_eq!(e("\n  - |\n    f\n    "), Value::List(vec![s("f\n")]));
         // An error still names the text as written.
         let error = load_yaml_documents("a: [1,\n  ").unwrap_err();
-        assert_eq!(error, load_reindenting("a: [1,\n  ", Reading::Documents).unwrap_err());
+        assert_eq!(error, load_reindenting("a: [1,\n  ", Reading::Documents, None).unwrap_err());
     }
 
     #[test]
@@ -1108,6 +1160,41 @@ mod tests {
             let expected = text.char_indices().find(|(_, c)| !printable(*c)).map(|(i, _)| i);
             proptest::prop_assert_eq!(first_control_character(&text), expected);
         }
+    }
+
+    #[test]
+    fn byte_order_marks_after_the_start_are_characters_as_in_go_yaml() {
+        // What helm 4 read from `-f` files holding these texts (the mark written `~` here).
+        let cases = [
+            ("a: 1 #~x\nb: 2\n", r#"{"a":1,"b":2}"#),
+            ("a: x~y\n", r#"{"a":"x~y"}"#),
+            ("a: ~y\n", r#"{"a":"~y"}"#),
+            ("a: 1\n~b: 2\n", r#"{"a":1,"~b":2}"#),
+            ("a:\n  b: 1\n~ c: 2\n", r#"{"a":{"b":1},"~ c":2}"#),
+            ("a: \"x\n~y\"\n", r#"{"a":"x ~y"}"#),
+            ("a: |\n  x~y\n", r#"{"a":"x~y\n"}"#),
+            ("a: [x, ~y]\n", r#"{"a":["x","~y"]}"#),
+            ("a: {x: 1,\n~y: 2}\n", r#"{"a":{"x":1,"~y":2}}"#),
+            ("a: 'x~'\n", r#"{"a":"x~"}"#),
+            ("k~: 1\n", r#"{"k~":1}"#),
+            ("\n~a: 1\n", r#"{"~a":1}"#),
+            ("~\n~a: 1\n", r#"{"~a":1}"#),
+        ];
+        for (text, json) in cases {
+            let text = text.replace('~', "\u{feff}");
+            let json: serde_json::Value = serde_json::from_str(&json.replace('~', "\u{feff}")).unwrap();
+            assert_eq!(one(&text).to_json(), json, "{text:?}");
+            let first = load_first_yaml_document(&text).unwrap().unwrap().root.unwrap();
+            assert_eq!(first.to_json(), json, "{text:?}");
+        }
+        // A mark where go-yaml wants a `:` or a key is no more than a character there.
+        for text in ["a: 1\n~\n", "a: \"x\"~\n", "a: |\n~ x\n"] {
+            assert!(load_yaml_documents(&text.replace('~', "\u{feff}")).is_err(), "{text:?}");
+        }
+        // The stand-in is a character the text does not hold.
+        assert_eq!(byte_order_mark_stand_in("a: \u{feff}\u{e000}\u{e001}"), Some('\u{e002}'));
+        assert_eq!(byte_order_mark_stand_in("a: \u{e000}"), None);
+        assert_eq!(one("a: \u{e000}\u{feff}\n").to_json(), serde_json::json!({"a": "\u{e000}\u{feff}"}));
     }
 
     #[test]

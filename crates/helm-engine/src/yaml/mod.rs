@@ -13,4 +13,4 @@ pub use load::{
     Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
     load_yaml_documents_keeping_integers,
 };
-pub(crate) use load::{load_manifest_head, load_yaml_documents_without_positions};
+pub(crate) use load::{load_manifest_head, load_values_document};
