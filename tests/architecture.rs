@@ -60,7 +60,7 @@ fn the_engine_never_mentions_mailu() {
 
 /// The engine's layers, bottom up, with the source paths that belong to each.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("value", &["src/value.rs", "src/strconv.rs"]),
+    ("value", &["src/value/", "src/strconv.rs", "src/base64.rs", "src/go_unicode.rs"]),
     ("yaml", &["src/yaml/"]),
     ("template", &["src/template/"]),
     ("funcs", &["src/funcs/"]),
@@ -69,7 +69,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// The modules (reached as `crate::<name>`) of each layer.
 const MODULES: &[(&str, &[&str])] = &[
-    ("value", &["value", "strconv"]),
+    ("value", &["value", "strconv", "base64", "go_unicode"]),
     ("yaml", &["yaml"]),
     ("template", &["template"]),
     ("funcs", &["funcs"]),
@@ -89,6 +89,8 @@ fn engine_layers_import_only_the_layers_below_them() {
         };
         checked += 1;
         let text = std::fs::read_to_string(&file).unwrap();
+        // The layering is the shipped code's: a unit test may build its input with any layer.
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
         // `super::super` and grouped `crate::{...}` paths would hide a module from the checks
         // below.
         if text.contains("super::super") || text.contains("crate::{") {

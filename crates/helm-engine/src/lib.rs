@@ -45,6 +45,7 @@
 //! 5. `helm` (charts, values input and coalescing, schema checks, rendering, output).
 #![warn(missing_docs)]
 
+mod base64;
 mod funcs;
 mod go_unicode;
 mod helm;

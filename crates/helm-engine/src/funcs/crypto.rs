@@ -25,13 +25,14 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::time::{Time, Validity};
 
-use super::encoding::base64_decode;
 use super::env::FuncEnv;
+use crate::base64::base64_decode;
+use crate::base64::base64_encode;
 use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, Val, base64_encode};
+use crate::template::value::{GoObject, Val};
 
 /// The Go type of Sprig's certificate results.
 pub(crate) const CERTIFICATE: &str = "sprig.certificate";

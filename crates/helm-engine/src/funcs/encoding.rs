@@ -3,9 +3,10 @@
 
 use sha2::Digest;
 
+use crate::base64::{base64_decode, base64_encode};
 use crate::template::funcs::{FuncTable, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{B64, Val, base64_encode};
+use crate::template::value::Val;
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -33,80 +34,6 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Go's `base64.StdEncoding.DecodeString`: newlines are skipped, padding is required; the
-/// error is the offset of the first bad byte, as Go reports it.
-pub(crate) fn base64_decode(input: &str) -> Result<Vec<u8>, usize> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::new();
-    let mut si = 0usize;
-    loop {
-        // Read one quantum of four characters (skipping newlines).
-        let mut dbuf = [0u8; 4];
-        let mut dlen = 4;
-        let mut j = 0;
-        while j < 4 {
-            while si < bytes.len() && (bytes[si] == b'\n' || bytes[si] == b'\r') {
-                si += 1;
-            }
-            if si == bytes.len() {
-                if j == 0 {
-                    return Ok(out);
-                }
-                // Missing padding.
-                return Err(si - j);
-            }
-            let c = bytes[si];
-            si += 1;
-            if c == b'=' {
-                // Padding: valid only in the last two positions of a quantum.
-                match j {
-                    0 | 1 => return Err(si - 1),
-                    2 => {
-                        while si < bytes.len() && (bytes[si] == b'\n' || bytes[si] == b'\r') {
-                            si += 1;
-                        }
-                        if si == bytes.len() {
-                            return Err(bytes.len());
-                        }
-                        if bytes[si] != b'=' {
-                            return Err(si - 1);
-                        }
-                        si += 1;
-                    }
-                    _ => {}
-                }
-                while si < bytes.len() && (bytes[si] == b'\n' || bytes[si] == b'\r') {
-                    si += 1;
-                }
-                if si < bytes.len() {
-                    return Err(si);
-                }
-                dlen = j;
-                break;
-            }
-            match B64.iter().position(|x| *x == c) {
-                Some(v) => dbuf[j] = v as u8,
-                None => return Err(si - 1),
-            }
-            j += 1;
-        }
-        let n = (u32::from(dbuf[0]) << 18)
-            | (u32::from(dbuf[1]) << 12)
-            | (u32::from(dbuf[2]) << 6)
-            | u32::from(dbuf[3]);
-        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        match dlen {
-            4 => out.extend_from_slice(&decoded),
-            3 => out.extend_from_slice(&decoded[..2]),
-            2 => out.push(decoded[0]),
-            _ => {}
-        }
-        if dlen < 4 {
-            return Ok(out);
-        }
-    }
 }
 
 fn base32_encode(input: &[u8]) -> String {

@@ -99,7 +99,7 @@ fn write_value(
             out.push_str(&format_float_json(*f));
         }
         Val::Str(s) => write_string(out, s, html),
-        Val::Bytes(b) => write_string(out, &crate::template::value::base64_encode(b), html),
+        Val::Bytes(b) => write_string(out, &crate::base64::base64_encode(b), html),
         Val::List(l) if l.nil => out.push_str("null"),
         Val::List(l) => {
             if l.items.is_empty() {

@@ -5,11 +5,12 @@
 //! seed makes reproducible.
 
 use super::env::FuncEnv;
+use crate::base64::base64_encode;
 use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{Val, base64_encode};
+use crate::template::value::Val;
 
 /// `randAlphaNum`'s alphabet: the letters and digits between `' '` and `'z'`.
 const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::glob::Glob;
+use crate::base64::base64_encode;
 use crate::template::fmt::format_value;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, SliceKind, Val, base64_encode};
+use crate::template::value::{GoObject, SliceKind, Val};
 
 /// Helm's `.Capabilities`.
 #[derive(Clone, Debug)]

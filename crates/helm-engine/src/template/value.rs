@@ -536,7 +536,7 @@ impl Val {
             Val::Byte(b) => Value::Int(i64::from(*b)),
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.to_string()),
-            Val::Bytes(b) => Value::String(base64_encode(b)),
+            Val::Bytes(b) => Value::String(crate::base64::base64_encode(b)),
             Val::List(l) if l.nil => Value::Null,
             Val::List(l) => {
                 let mut out = Vec::with_capacity(l.items.len());
@@ -580,23 +580,6 @@ impl Val {
             other => other.clone(),
         }
     }
-}
-
-/// The standard base64 alphabet.
-pub(crate) const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding: how `encoding/json` writes a `[]byte`.
-pub(crate) fn base64_encode(input: &[u8]) -> String {
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(B64[(n >> 18) as usize & 63] as char);
-        out.push(B64[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
-    }
-    out
 }
 
 /// How deep values may nest before printing or converting gives up (a map can be made to

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use foldhash::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use crate::strconv::{format_float_g, parse_float, parse_int, parse_uint};
 use crate::value::{KeyPath, Map, Segment, Value};
@@ -39,11 +39,11 @@ impl YamlError {
     /// The error in go-yaml's words: `yaml: line N: message`. go-yaml counts lines from 0
     /// and leaves out line 0; it adds one for the errors of its scanner but not for those of
     /// its parser (`did not find expected ...`), which therefore name the line before the
-    /// problem. The errors of its reader never name a line.
+    /// problem. The errors of its reader and its decoder never name a line.
     pub fn go_yaml_text(&self) -> String {
         // go-yaml's line, counted from 0.
         let mark = self.pos.line.saturating_sub(1);
-        let line = if self.message == CONTROL_CHARACTERS || mark == 0 {
+        let line = if self.message == CONTROL_CHARACTERS || self.is_decoders() || mark == 0 {
             0
         } else if self.message.starts_with("did not find expected") {
             mark
@@ -55,6 +55,11 @@ impl YamlError {
         } else {
             format!("yaml: line {line}: {}", self.message)
         }
+    }
+
+    /// An error of go-yaml's decoder (a tagged scalar of another type), which names no line.
+    fn is_decoders(&self) -> bool {
+        self.message.starts_with("cannot decode !!") || self.message.starts_with("!!binary value")
     }
 }
 
@@ -371,6 +376,13 @@ fn go_yaml_problem(info: &str) -> String {
     match info.strip_prefix("while ").and_then(|rest| rest.split_once(", ")) {
         Some((_, "expected ',' or ']'")) => "did not find expected ',' or ']'".to_string(),
         Some((_, problem)) => problem.to_string(),
+        None if info == "simple key expect ':'" => "could not find expected ':'".to_string(),
+        // A tab indenting a block, `@` or a backquote where a token starts.
+        None if info == "tabs disallowed within this context (block indentation)"
+            || info.starts_with("unexpected character: ") =>
+        {
+            "found character that cannot start any token".to_string()
+        }
         None => info.to_string(),
     }
 }
@@ -584,7 +596,6 @@ impl Builder {
                 });
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let tag = tag.map(|t| t.to_string());
                 let text = match self.bom_stand_in {
                     Some(stand_in) if text.contains(stand_in) => {
                         Cow::Owned(text.replace(stand_in, "\u{feff}"))
@@ -592,7 +603,8 @@ impl Builder {
                     _ => text,
                 };
                 if self.expects_key() {
-                    let scalar = resolve_scalar(&text, style, tag.as_deref());
+                    let scalar = resolve_scalar(&text, style, tag.as_deref())
+                        .map_err(|message| YamlError { pos, message })?;
                     let merge = style == ScalarStyle::Plain && text == "<<";
                     let name = key_string(scalar).map_err(|message| YamlError { pos, message })?;
                     let duplicate = matches!(self.stack.last(), Some(Frame::Map { map, .. }) if !merge && map.contains_key(&name));
@@ -612,7 +624,9 @@ impl Builder {
                 }
                 let node = self.child_node();
                 self.positions.values[node as usize] = Some(pos);
-                let value = match resolve_scalar(&text, style, tag.as_deref()) {
+                let value = match resolve_scalar(&text, style, tag.as_deref())
+                    .map_err(|message| YamlError { pos, message })?
+                {
                     Scalar::Int(i) if self.reading == Reading::KeepingIntegers => Value::Int(i),
                     scalar => scalar.into_value(),
                 };
@@ -953,17 +967,44 @@ impl Scalar {
 /// Resolves a scalar with YAML 1.1 rules as go-yaml v2 does, then gives numbers the type a
 /// JSON round trip gives them (every number a float), as Helm's values loading does. Keys are
 /// resolved the same way but keep integers, so that `010: x` becomes key `8`.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Scalar {
-    let explicit = tag.map(|t| t.trim_start_matches("tag:yaml.org,2002:").trim_start_matches("!!"));
-    match explicit {
-        Some("str") => return Scalar::Str(text.to_string()),
-        Some("null") => return Scalar::Null,
-        Some("bool" | "int" | "float") => {}
-        Some(_) => return Scalar::Str(text.to_string()),
-        None if style != ScalarStyle::Plain => return Scalar::Str(text.to_string()),
-        None => {}
+///
+/// A scalar tagged `!!bool`, `!!int`, `!!float` or `!!null` (quoted or not) is resolved as a
+/// plain one and must come out of that type (an `int64` may become a float), else reading
+/// fails with go-yaml's `cannot decode !!str `x` as a !!int`; `!!binary` is decoded from
+/// base64. Other tags, `!!timestamp` among them, leave the text a string.
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
+    let Some(tag) = tag else {
+        return Ok(if style == ScalarStyle::Plain {
+            resolve_plain(text)
+        } else {
+            Scalar::Str(text.to_string())
+        });
+    };
+    const CORE: &str = "tag:yaml.org,2002:";
+    let core = if tag.handle == CORE { Some(tag.suffix.as_str()) } else { tag.suffix.strip_prefix(CORE) };
+    let wanted = match core {
+        Some(wanted @ ("bool" | "int" | "float" | "null")) => wanted,
+        Some("binary") => {
+            return crate::base64::base64_decode(text)
+                .map(|bytes| Scalar::Str(String::from_utf8_lossy(&bytes).into_owned()))
+                .map_err(|_| "!!binary value contains invalid base64 data".to_string());
+        }
+        _ => return Ok(Scalar::Str(text.to_string())),
+    };
+    let resolved = resolve_plain(text);
+    let found = match &resolved {
+        Scalar::Null => "null",
+        Scalar::Bool(_) => "bool",
+        Scalar::Int(_) | Scalar::Uint(_) => "int",
+        Scalar::Float(_) => "float",
+        Scalar::Str(_) => "str",
+    };
+    match (wanted, resolved) {
+        (_, resolved) if found == wanted => Ok(resolved),
+        // Not an integer only an unsigned 64 bits hold, as in go-yaml.
+        ("float", Scalar::Int(i)) => Ok(Scalar::Float(i as f64)),
+        _ => Err(format!("cannot decode !!{found} `{text}` as a !!{wanted}")),
     }
-    resolve_plain(text)
 }
 
 /// YAML 1.1's words for null (`Some(None)`) and for booleans, as go-yaml reads them.
