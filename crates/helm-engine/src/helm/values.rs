@@ -314,9 +314,8 @@ fn load_values(
 /// go-yaml then reads only the first YAML document of each piece (nothing after a `...`).
 fn split_documents(text: &str) -> Result<Vec<(usize, &str)>, (usize, String)> {
     let bytes = text.as_bytes();
-    let at_line_starts = text.starts_with("---").then_some(0);
-    let separators =
-        at_line_starts.into_iter().chain(memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1));
+    let first = text.starts_with("---").then_some(0);
+    let separators = first.into_iter().chain(memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1));
     let mut documents = Vec::new();
     let (mut start, mut first_line) = (0, 1);
     // Lines are counted only up to where a separator stands.

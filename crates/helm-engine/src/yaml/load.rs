@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use foldhash::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
 use crate::strconv::{format_float_g, parse_float, parse_int, parse_uint};
 use crate::value::{KeyPath, Map, Segment, Value};
@@ -38,14 +38,15 @@ pub struct YamlError {
 impl YamlError {
     /// The error in go-yaml's words: `yaml: line N: message`. go-yaml counts lines from 0
     /// and leaves out line 0; it adds one for the errors of its scanner but not for those of
-    /// its parser (`did not find expected ...`), which therefore name the line before the
-    /// problem. The errors of its reader and its decoder never name a line.
+    /// its parser (`did not find expected ...`, but for a character in an anchor's name),
+    /// which therefore name the line before the problem. The errors of its reader and its
+    /// decoder never name a line.
     pub fn go_yaml_text(&self) -> String {
         // go-yaml's line, counted from 0.
         let mark = self.pos.line.saturating_sub(1);
         let line = if self.message == CONTROL_CHARACTERS || self.is_decoders() || mark == 0 {
             0
-        } else if self.message.starts_with("did not find expected") {
+        } else if self.message.starts_with("did not find expected") && self.message != ANCHOR_NAME_CHARACTER {
             mark
         } else {
             mark + 1
@@ -57,9 +58,12 @@ impl YamlError {
         }
     }
 
-    /// An error of go-yaml's decoder (a tagged scalar of another type), which names no line.
+    /// An error of go-yaml's decoder (a tagged scalar of another type, an alias no anchor
+    /// has), which names no line.
     fn is_decoders(&self) -> bool {
-        self.message.starts_with("cannot decode !!") || self.message.starts_with("!!binary value")
+        self.message.starts_with("cannot decode !!")
+            || self.message.starts_with("!!binary value")
+            || self.message.starts_with("unknown anchor '")
     }
 }
 
@@ -369,6 +373,50 @@ fn load_reindenting(
     unreachable!("the loop returns")
 }
 
+/// go-yaml's scanner on a character it refuses in an anchor's or alias's name.
+const ANCHOR_NAME_CHARACTER: &str = "did not find expected alphabetic or numeric character";
+
+/// Where in `text` the node at `start` begins and where its anchor's or alias's name does
+/// (after the `&` or `*`, and a tag, if any), as byte offsets; `None` when the node starts
+/// with neither.
+fn anchor_at(text: &str, start: Marker) -> Option<(usize, usize)> {
+    let node = if text.is_ascii() { start.index() } else { text.char_indices().nth(start.index())?.0 };
+    let mut at = node;
+    loop {
+        match text[at..].chars().next()? {
+            ' ' | '\t' => at += 1,
+            '!' => at += text[at..].find([' ', '\t', '\n', '\r']).unwrap_or(text.len() - at),
+            '&' | '*' => return Some((node, at + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// The name go-yaml reads at the start of `text`: letters, digits, `_` and `-`.
+fn go_yaml_name(text: &str) -> &str {
+    &text[..text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(text.len())]
+}
+
+/// Where the name of the anchor or alias a node starts with has a character go-yaml
+/// refuses in a name, as a line (from 1) and column (from 0): go-yaml takes letters,
+/// digits, `_` and `-`, and after them only a space, a line break or one of `,]}?:%@` and
+/// the backquote; the parser used here takes any character but spaces and `,[]{}`.
+fn strange_anchor_character(text: &str, start: Marker) -> Option<(usize, usize)> {
+    let (node, name) = anchor_at(text, start)?;
+    let end = name + go_yaml_name(&text[name..]).len();
+    match text[end..].chars().next() {
+        None | Some(' ' | '\t' | '\n' | '\r' | ',' | ']' | '}' | '?' | ':' | '%' | '@' | '`') => None,
+        Some(_) => {
+            let before = &text[node..end];
+            let col = match before.rfind('\n') {
+                Some(i) => before[i + 1..].chars().count(),
+                None => start.col() + before.chars().count(),
+            };
+            Some((start.line() + before.matches('\n').count(), col))
+        }
+    }
+}
+
 /// The parser's message as go-yaml words it: the problem alone, without the context the
 /// parser used here puts first (`while scanning a quoted scalar, found unexpected end of
 /// stream`).
@@ -549,7 +597,19 @@ impl Builder {
             }
             let (event, span) = event.map_err(|e| {
                 let (line, col) = (e.marker().line(), e.marker().col());
-                let error = YamlError { pos: self.pos_at(line, col), message: go_yaml_problem(e.info()) };
+                let mut error = YamlError { pos: self.pos_at(line, col), message: go_yaml_problem(e.info()) };
+                if e.info().ends_with("unknown anchor") {
+                    // go-yaml stops at a strange name first, and names the alias otherwise.
+                    if let Some((line, col)) = strange_anchor_character(text, *e.marker()) {
+                        error = YamlError {
+                            pos: self.pos_at(line, col),
+                            message: ANCHOR_NAME_CHARACTER.to_string(),
+                        };
+                    } else if let Some((_, name)) = anchor_at(text, *e.marker()) {
+                        error.message =
+                            format!("unknown anchor '{}' referenced", go_yaml_name(&text[name..]));
+                    }
+                }
                 let reindent = match e.info() {
                     "invalid indentation" | "invalid indentation in flow construct" => {
                         Some(Reindent { first: line, last: line, col })
@@ -561,6 +621,15 @@ impl Builder {
                 };
                 Refusal { error, reindent }
             })?;
+            let named = matches!(event, Event::Alias(_))
+                || matches!(event, Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if anchor != 0);
+            if named && let Some((line, col)) = strange_anchor_character(text, span.start) {
+                let message = ANCHOR_NAME_CHARACTER.to_string();
+                return Err(Refusal {
+                    error: YamlError { pos: self.pos_at(line, col), message },
+                    reindent: None,
+                });
+            }
             self.event(event, span)?;
             if self.reading.first_only() && !self.documents.is_empty() {
                 break;
@@ -1236,6 +1305,47 @@ mod tests {
         assert_eq!(byte_order_mark_stand_in("a: \u{feff}\u{e000}\u{e001}"), Some('\u{e002}'));
         assert_eq!(byte_order_mark_stand_in("a: \u{e000}"), None);
         assert_eq!(one("a: \u{e000}\u{feff}\n").to_json(), serde_json::json!({"a": "\u{e000}\u{feff}"}));
+    }
+
+    #[test]
+    fn core_tags_resolve_or_fail_as_in_go_yaml() {
+        // What helm 4 read from values files holding these texts.
+        let cases = [
+            ("a: !!int \"5\"", r#"{"a":5}"#),
+            ("a: !!float \"5\"", r#"{"a":5}"#),
+            ("a: !!bool \"yes\"", r#"{"a":true}"#),
+            ("a: !!null \"\"", r#"{"a":null}"#),
+            ("a: !!binary aGk=", r#"{"a":"hi"}"#),
+            ("a: !<tag:yaml.org,2002:int> \"7\"", r#"{"a":7}"#),
+            ("a: !!timestamp 2001-12-14", r#"{"a":"2001-12-14"}"#),
+            ("a: !local 5", r#"{"a":"5"}"#),
+        ];
+        for (text, json) in cases {
+            let json: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(one(text).to_json(), json, "{text:?}");
+        }
+        let text_of = |text: &str| load_yaml_documents(text).unwrap_err().go_yaml_text();
+        assert_eq!(text_of("b: 1\na: !!int x"), "yaml: cannot decode !!str `x` as a !!int");
+        assert_eq!(text_of("a: !!int 1.5"), "yaml: cannot decode !!float `1.5` as a !!int");
+        assert_eq!(
+            text_of("a: !!float \"18446744073709551615\""),
+            "yaml: cannot decode !!int `18446744073709551615` as a !!float"
+        );
+        assert_eq!(text_of("a: !!binary aGk"), "yaml: !!binary value contains invalid base64 data");
+    }
+
+    #[test]
+    fn anchor_names_and_unknown_aliases_are_refused_as_in_go_yaml() {
+        let text_of = |text: &str| load_yaml_documents(text).unwrap_err().go_yaml_text();
+        let strange = "did not find expected alphabetic or numeric character";
+        assert_eq!(text_of("b: 1\nc: 2\na: &x. 1"), format!("yaml: line 3: {strange}"));
+        assert_eq!(text_of("a: !!str &x\u{e9} 1"), format!("yaml: {strange}"));
+        assert_eq!(text_of("a: &x\n  b: 1\nc: *x."), format!("yaml: line 3: {strange}"));
+        assert_eq!(text_of("b: 1\na: [*y]"), "yaml: unknown anchor 'y' referenced");
+        assert_eq!(
+            one("a: [&x-y_z 1, *x-y_z]\nb: {&k c: 1}").to_json(),
+            serde_json::json!({"a": [1, 1], "b": {"c": 1}})
+        );
     }
 
     #[test]
