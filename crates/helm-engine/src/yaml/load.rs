@@ -376,11 +376,42 @@ fn load_reindenting(
 /// go-yaml's scanner on a character it refuses in an anchor's or alias's name.
 const ANCHOR_NAME_CHARACTER: &str = "did not find expected alphabetic or numeric character";
 
+/// Byte offsets of the parser's markers (which count characters) in one text, found walking
+/// forward from the last one asked for: markers come in order.
+struct ByteOffsets<'t> {
+    text: &'t str,
+    ascii: bool,
+    /// The last marker's character index and byte offset.
+    last: (usize, usize),
+}
+
+impl<'t> ByteOffsets<'t> {
+    fn new(text: &'t str) -> Self {
+        ByteOffsets { text, ascii: text.is_ascii(), last: (0, 0) }
+    }
+
+    fn of(&mut self, char_index: usize) -> Option<usize> {
+        if self.ascii {
+            return Some(char_index);
+        }
+        if char_index < self.last.0 {
+            self.last = (0, 0);
+        }
+        let (from_char, from_byte) = self.last;
+        let mut chars =
+            self.text[from_byte..].char_indices().map(|(i, _)| from_byte + i).chain([self.text.len()]);
+        let byte = chars.nth(char_index - from_char)?;
+        self.last = (char_index, byte);
+        Some(byte)
+    }
+}
+
 /// Where in `text` the node at `start` begins and where its anchor's or alias's name does
 /// (after the `&` or `*`, and a tag, if any), as byte offsets; `None` when the node starts
 /// with neither.
-fn anchor_at(text: &str, start: Marker) -> Option<(usize, usize)> {
-    let node = if text.is_ascii() { start.index() } else { text.char_indices().nth(start.index())?.0 };
+fn anchor_at(offsets: &mut ByteOffsets<'_>, start: Marker) -> Option<(usize, usize)> {
+    let text = offsets.text;
+    let node = offsets.of(start.index())?;
     let mut at = node;
     loop {
         match text[at..].chars().next()? {
@@ -401,8 +432,9 @@ fn go_yaml_name(text: &str) -> &str {
 /// refuses in a name, as a line (from 1) and column (from 0): go-yaml takes letters,
 /// digits, `_` and `-`, and after them only a space, a line break or one of `,]}?:%@` and
 /// the backquote; the parser used here takes any character but spaces and `,[]{}`.
-fn strange_anchor_character(text: &str, start: Marker) -> Option<(usize, usize)> {
-    let (node, name) = anchor_at(text, start)?;
+fn strange_anchor_character(offsets: &mut ByteOffsets<'_>, start: Marker) -> Option<(usize, usize)> {
+    let text = offsets.text;
+    let (node, name) = anchor_at(offsets, start)?;
     let end = name + go_yaml_name(&text[name..]).len();
     match text[end..].chars().next() {
         None | Some(' ' | '\t' | '\n' | '\r' | ',' | ']' | '}' | '?' | ':' | '%' | '@' | '`') => None,
@@ -582,6 +614,7 @@ impl Builder {
     /// Reads every event of `text`.
     fn read(&mut self, text: &str) -> Result<(), Refusal> {
         let mut parser = Parser::new_from_str(text);
+        let mut offsets = ByteOffsets::new(text);
         while let Some(event) = parser.next_event() {
             if let Err(e) = &event
                 && self.reading.first_only()
@@ -600,12 +633,13 @@ impl Builder {
                 let mut error = YamlError { pos: self.pos_at(line, col), message: go_yaml_problem(e.info()) };
                 if e.info().ends_with("unknown anchor") {
                     // go-yaml stops at a strange name first, and names the alias otherwise.
-                    if let Some((line, col)) = strange_anchor_character(text, *e.marker()) {
+                    let offsets = &mut ByteOffsets::new(text);
+                    if let Some((line, col)) = strange_anchor_character(offsets, *e.marker()) {
                         error = YamlError {
                             pos: self.pos_at(line, col),
                             message: ANCHOR_NAME_CHARACTER.to_string(),
                         };
-                    } else if let Some((_, name)) = anchor_at(text, *e.marker()) {
+                    } else if let Some((_, name)) = anchor_at(offsets, *e.marker()) {
                         error.message =
                             format!("unknown anchor '{}' referenced", go_yaml_name(&text[name..]));
                     }
@@ -623,7 +657,7 @@ impl Builder {
             })?;
             let named = matches!(event, Event::Alias(_))
                 || matches!(event, Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if anchor != 0);
-            if named && let Some((line, col)) = strange_anchor_character(text, span.start) {
+            if named && let Some((line, col)) = strange_anchor_character(&mut offsets, span.start) {
                 let message = ANCHOR_NAME_CHARACTER.to_string();
                 return Err(Refusal {
                     error: YamlError { pos: self.pos_at(line, col), message },
@@ -1342,6 +1376,13 @@ mod tests {
         assert_eq!(text_of("a: !!str &x\u{e9} 1"), format!("yaml: {strange}"));
         assert_eq!(text_of("a: &x\n  b: 1\nc: *x."), format!("yaml: line 3: {strange}"));
         assert_eq!(text_of("b: 1\na: [*y]"), "yaml: unknown anchor 'y' referenced");
+        // Markers count characters; names are found by bytes.
+        assert_eq!(text_of("\u{e9}: &\u{e9} 1\nb: [*\u{e9}, &x\u{e9}y 1]"), format!("yaml: {strange}"));
+        assert_eq!(text_of("\u{e9}: &a 1\nb: [*a, &x\u{e9}y 1]"), format!("yaml: line 2: {strange}"));
+        assert_eq!(text_of("\u{e9}\u{e9}: &a 1\nb: *a\nc: *\u{e9}"), format!("yaml: line 3: {strange}"));
+        let mut offsets = ByteOffsets::new("a\u{e9}b\u{1f600}c");
+        assert_eq!([3, 1, 2, 4, 0, 5].map(|i| offsets.of(i)), [Some(4), Some(1), Some(3), Some(8), Some(0), Some(9)]);
+        assert_eq!(offsets.of(6), None);
         assert_eq!(
             one("a: [&x-y_z 1, *x-y_z]\nb: {&k c: 1}").to_json(),
             serde_json::json!({"a": [1, 1], "b": {"c": 1}})
