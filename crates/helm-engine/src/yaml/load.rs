@@ -333,13 +333,24 @@ fn load_with_parser(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, Y
     load_reindenting(text, reading, bom_stand_in)
 }
 
-/// A private-use character `text` does not contain, when it contains a byte order mark.
-/// (A text holding every one of the 6,400 has the marks refused where they stand.)
+/// A private-use character `text` does not contain, when it contains a byte order mark: not
+/// as written, nor as an escape a double-quoted scalar could hold (`\ue000`). (A text
+/// holding every one of the 6,400 has the marks refused where they stand.)
 fn byte_order_mark_stand_in(text: &str) -> Option<char> {
     if !text.contains('\u{feff}') {
         return None;
     }
-    ('\u{e000}'..='\u{f8ff}').find(|c| !text.contains(*c))
+    let escaped: Vec<u32> = memchr::memchr_iter(b'\\', text.as_bytes())
+        .filter_map(|at| {
+            let digits = match text.as_bytes().get(at + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => return None,
+            };
+            text.get(at + 2..at + 2 + digits).and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        })
+        .collect();
+    ('\u{e000}'..='\u{f8ff}').find(|c| !text.contains(*c) && !escaped.contains(&u32::from(*c)))
 }
 
 /// [`load_with_parser`] apart from the last line of spaces and byte order marks.
@@ -1339,6 +1350,11 @@ mod tests {
         assert_eq!(byte_order_mark_stand_in("a: \u{feff}\u{e000}\u{e001}"), Some('\u{e002}'));
         assert_eq!(byte_order_mark_stand_in("a: \u{e000}"), None);
         assert_eq!(one("a: \u{e000}\u{feff}\n").to_json(), serde_json::json!({"a": "\u{e000}\u{feff}"}));
+        // Nor one an escape makes (found by the fuzz target).
+        assert_eq!(byte_order_mark_stand_in("a: \"\u{feff}\\ue000 \\U0000E001\""), Some('\u{e002}'));
+        let text = "a: \"\u{feff}\\ue000\\uE001\"\n";
+        assert_eq!(one(text).to_json(), serde_json::json!({"a": "\u{feff}\u{e000}\u{e001}"}));
+        check_fast_readers(text).unwrap();
     }
 
     #[test]
