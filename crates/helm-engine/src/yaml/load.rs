@@ -1397,7 +1397,10 @@ mod tests {
         assert_eq!(text_of("\u{e9}: &a 1\nb: [*a, &x\u{e9}y 1]"), format!("yaml: line 2: {strange}"));
         assert_eq!(text_of("\u{e9}\u{e9}: &a 1\nb: *a\nc: *\u{e9}"), format!("yaml: line 3: {strange}"));
         let mut offsets = ByteOffsets::new("a\u{e9}b\u{1f600}c");
-        assert_eq!([3, 1, 2, 4, 0, 5].map(|i| offsets.of(i)), [Some(4), Some(1), Some(3), Some(8), Some(0), Some(9)]);
+        assert_eq!(
+            [3, 1, 2, 4, 0, 5].map(|i| offsets.of(i)),
+            [Some(4), Some(1), Some(3), Some(8), Some(0), Some(9)]
+        );
         assert_eq!(offsets.of(6), None);
         assert_eq!(
             one("a: [&x-y_z 1, *x-y_z]\nb: {&k c: 1}").to_json(),
