@@ -261,8 +261,12 @@ impl Reading {
 }
 
 /// How many times the reader re-indents lines and reads again before it gives up (see
-/// [`load`]).
+/// [`load_with_parser`]).
 const MAX_REINDENTS: usize = 100;
+
+/// How many runs of tabs the reader reads as spaces, one reading of the text each, before it
+/// gives up (see [`load_with_parser`]): a file written with a tab after every key's `:`.
+const MAX_TABS_AS_SPACES: usize = 1_000;
 
 /// Reads `text`. Where positions are not recorded, plain block YAML (most values files and
 /// rendered manifests) is read by a faster reader first; it hands anything else to the
@@ -307,8 +311,10 @@ fn load_as(text: &str, reading: Reading, head: bool) -> Result<Vec<YamlDocument>
 /// block. Where it refuses a line for that alone, the line is indented further and the text
 /// read again: spaces at the start of a line inside a flow collection or a quoted scalar
 /// never change what it means. The enclosing block began on an earlier line, so indenting
-/// past the longest earlier line is always enough. Positions are reported in the original
-/// text.
+/// past the longest earlier line is always enough. Likewise tabs that go-yaml reads as
+/// spaces and the parser used here refuses (between a key's `:` and its value, at the start
+/// of a quoted string's later line) are read as spaces, a character each as before.
+/// Positions are reported in the original text.
 fn load_with_parser(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
     // go-yaml reads a byte order mark after the start of the text as any other character:
     // skipped in a comment, kept in a scalar or a key. The parser used here refuses it
@@ -361,18 +367,31 @@ fn load_reindenting(
 ) -> Result<Vec<YamlDocument>, YamlError> {
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::default();
-    for attempt in 0.. {
+    let (mut reindents, mut tab_runs) = (0, 0);
+    loop {
         let source = reindented.as_deref().unwrap_or(text);
         let mut builder =
             Builder { reading, padding: std::mem::take(&mut padding), bom_stand_in, ..Builder::default() };
         let result = builder.read(source);
         padding = std::mem::take(&mut builder.padding);
-        let Err(Refusal { error, reindent: Some(lines) }) = result else {
+        let Err(Refusal { error, retry: Some(retry) }) = result else {
             return result.map(|()| builder.documents).map_err(|r| r.error);
         };
-        if attempt >= MAX_REINDENTS {
-            return Err(error);
-        }
+        let lines = match retry {
+            Retry::Reindent(_) if reindents == MAX_REINDENTS => return Err(error),
+            Retry::TabsAsSpaces(_) if tab_runs == MAX_TABS_AS_SPACES => return Err(error),
+            Retry::Reindent(lines) => {
+                reindents += 1;
+                lines
+            }
+            Retry::TabsAsSpaces(bytes) => {
+                tab_runs += 1;
+                let mut spaced = source.to_string();
+                spaced.replace_range(bytes.clone(), &source[bytes].replace('\t', " "));
+                reindented = Some(spaced);
+                continue;
+            }
+        };
         // Measured on the text as written: blocks start only on lines never re-indented.
         let widest = text.lines().take(lines.first - 1).map(|l| l.chars().count()).max().unwrap_or(0);
         let extra = (widest + 1).saturating_sub(lines.col).max(1);
@@ -381,7 +400,6 @@ fn load_reindenting(
         }
         reindented = Some(indent_lines(source, &lines, extra));
     }
-    unreachable!("the loop returns")
 }
 
 /// go-yaml's scanner on a character it refuses in an anchor's or alias's name.
@@ -535,8 +553,15 @@ fn refuse_control_characters(text: &str) -> Result<(), YamlError> {
 /// Why reading stopped.
 struct Refusal {
     error: YamlError,
-    /// Lines refused only for their indentation, which go-yaml would have read.
-    reindent: Option<Reindent>,
+    /// How to change the text so that the parser reads what go-yaml would have read.
+    retry: Option<Retry>,
+}
+
+enum Retry {
+    /// Lines refused only for their indentation.
+    Reindent(Reindent),
+    /// Blanks (bytes of the text) whose tabs are refused where go-yaml reads them as spaces.
+    TabsAsSpaces(std::ops::Range<usize>),
 }
 
 /// Lines `first` to `last` (counted from 1); the first one's content starts at column `col`
@@ -549,8 +574,17 @@ struct Reindent {
 
 impl From<YamlError> for Refusal {
     fn from(error: YamlError) -> Self {
-        Refusal { error, reindent: None }
+        Refusal { error, retry: None }
     }
+}
+
+/// The run of spaces and tabs in `text` that byte `at` stands in or just after.
+fn blanks_around(text: &str, at: usize) -> std::ops::Range<usize> {
+    let bytes = text.as_bytes();
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let start = at - bytes[..at].iter().rev().take_while(|b| blank(b)).count();
+    let end = at + bytes[at..].iter().take_while(|b| blank(b)).count();
+    start..end
 }
 
 /// `text` with `extra` spaces at the start of each of `lines`.
@@ -655,16 +689,22 @@ impl Builder {
                             format!("unknown anchor '{}' referenced", go_yaml_name(&text[name..]));
                     }
                 }
-                let reindent = match e.info() {
+                let retry = match e.info() {
                     "invalid indentation" | "invalid indentation in flow construct" => {
-                        Some(Reindent { first: line, last: line, col })
+                        Some(Retry::Reindent(Reindent { first: line, last: line, col }))
                     }
                     "invalid indentation in quoted scalar" => {
-                        quoted_scalar_continuation(text, e.marker().index(), line)
+                        quoted_scalar_continuation(text, e.marker().index(), line).map(Retry::Reindent)
                     }
+                    // Tabs after a key's `:` (the marker after them) and at the start of a
+                    // quoted string's later line (the marker on the first tab refused).
+                    "':' must be followed by a valid YAML whitespace"
+                    | "tab cannot be used as indentation" => ByteOffsets::new(text)
+                        .of(e.marker().index())
+                        .map(|at| Retry::TabsAsSpaces(blanks_around(text, at))),
                     _ => None,
                 };
-                Refusal { error, reindent }
+                Refusal { error, retry }
             })?;
             let named = matches!(event, Event::Alias(_))
                 || matches!(event, Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if anchor != 0);
@@ -672,7 +712,7 @@ impl Builder {
                 let message = ANCHOR_NAME_CHARACTER.to_string();
                 return Err(Refusal {
                     error: YamlError { pos: self.pos_at(line, col), message },
-                    reindent: None,
+                    retry: None,
                 });
             }
             self.event(event, span)?;
@@ -1406,6 +1446,24 @@ mod tests {
             one("a: [&x-y_z 1, *x-y_z]\nb: {&k c: 1}").to_json(),
             serde_json::json!({"a": [1, 1], "b": {"c": 1}})
         );
+    }
+
+    #[test]
+    fn tabs_go_yaml_reads_as_spaces_are_read() {
+        // What helm 4 read from values files holding these texts.
+        let cases = [
+            ("a:\t1\nb:\t\t-1\nc:\n  d:\tx", r#"{"a":1,"b":-1,"c":{"d":"x"}}"#),
+            ("a: \"x\n \t y\n\tz\"", r#"{"a":"x y z"}"#),
+            ("a: |\n  k:\tv\nb:\tc", r#"{"a":"k:\tv\n","b":"c"}"#),
+        ];
+        for (text, json) in cases {
+            let json: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(one(text).to_json(), json, "{text:?}");
+        }
+        // One reading per run of tabs.
+        let many: String = (0..50).map(|i| format!("k{i}:\t{i}\n")).collect();
+        assert_eq!(one(&many).to_json()["k49"], serde_json::json!(49));
+        assert_eq!(blanks_around("a: \t x", 4), 2..5);
     }
 
     #[test]
