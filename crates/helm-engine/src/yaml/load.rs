@@ -701,7 +701,10 @@ impl Builder {
                     "':' must be followed by a valid YAML whitespace"
                     | "tab cannot be used as indentation" => ByteOffsets::new(text)
                         .of(e.marker().index())
-                        .map(|at| Retry::TabsAsSpaces(blanks_around(text, at))),
+                        .map(|at| blanks_around(text, at))
+                        // Each reading again has a tab fewer.
+                        .filter(|blanks| text[blanks.clone()].contains('\t'))
+                        .map(Retry::TabsAsSpaces),
                     _ => None,
                 };
                 Refusal { error, retry }
