@@ -409,19 +409,20 @@ const ANCHOR_NAME_CHARACTER: &str = "did not find expected alphabetic or numeric
 /// forward from the last one asked for: markers come in order.
 struct ByteOffsets<'t> {
     text: &'t str,
-    ascii: bool,
+    /// Whether the text is ASCII (then a marker's index is its offset), once asked.
+    ascii: Option<bool>,
     /// The last marker's character index and byte offset.
     last: (usize, usize),
 }
 
 impl<'t> ByteOffsets<'t> {
     fn new(text: &'t str) -> Self {
-        ByteOffsets { text, ascii: text.is_ascii(), last: (0, 0) }
+        ByteOffsets { text, ascii: None, last: (0, 0) }
     }
 
     fn of(&mut self, char_index: usize) -> Option<usize> {
-        if self.ascii {
-            return Some(char_index);
+        if *self.ascii.get_or_insert_with(|| self.text.is_ascii()) {
+            return (char_index <= self.text.len()).then_some(char_index);
         }
         if char_index < self.last.0 {
             self.last = (0, 0);
@@ -599,10 +600,12 @@ fn indent_lines(text: &str, lines: &Reindent, extra: usize) -> String {
     out
 }
 
-/// The lines after the first of the quoted scalar that starts at character `index` of
-/// `text`, on line `line`: those that go-yaml reads whatever their indentation.
-fn quoted_scalar_continuation(text: &str, index: usize, line: usize) -> Option<Reindent> {
-    let (start, quote) = text.char_indices().nth(index)?;
+/// The lines after the first of the quoted scalar that starts at character `index` of the
+/// text, on line `line`: those that go-yaml reads whatever their indentation.
+fn quoted_scalar_continuation(offsets: &mut ByteOffsets<'_>, index: usize, line: usize) -> Option<Reindent> {
+    let text = offsets.text;
+    let start = offsets.of(index)?;
+    let quote = text[start..].chars().next()?;
     let mut rest = text[start + 1..].chars().peekable();
     let mut last = line;
     loop {
@@ -678,13 +681,12 @@ impl Builder {
                 let mut error = YamlError { pos: self.pos_at(line, col), message: go_yaml_problem(e.info()) };
                 if e.info().ends_with("unknown anchor") {
                     // go-yaml stops at a strange name first, and names the alias otherwise.
-                    let offsets = &mut ByteOffsets::new(text);
-                    if let Some((line, col)) = strange_anchor_character(offsets, *e.marker()) {
+                    if let Some((line, col)) = strange_anchor_character(&mut offsets, *e.marker()) {
                         error = YamlError {
                             pos: self.pos_at(line, col),
                             message: ANCHOR_NAME_CHARACTER.to_string(),
                         };
-                    } else if let Some((_, name)) = anchor_at(offsets, *e.marker()) {
+                    } else if let Some((_, name)) = anchor_at(&mut offsets, *e.marker()) {
                         error.message =
                             format!("unknown anchor '{}' referenced", go_yaml_name(&text[name..]));
                     }
@@ -694,12 +696,13 @@ impl Builder {
                         Some(Retry::Reindent(Reindent { first: line, last: line, col }))
                     }
                     "invalid indentation in quoted scalar" => {
-                        quoted_scalar_continuation(text, e.marker().index(), line).map(Retry::Reindent)
+                        quoted_scalar_continuation(&mut offsets, e.marker().index(), line)
+                            .map(Retry::Reindent)
                     }
                     // Tabs after a key's `:` (the marker after them) and at the start of a
                     // quoted string's later line (the marker on the first tab refused).
                     "':' must be followed by a valid YAML whitespace"
-                    | "tab cannot be used as indentation" => ByteOffsets::new(text)
+                    | "tab cannot be used as indentation" => offsets
                         .of(e.marker().index())
                         .map(|at| blanks_around(text, at))
                         // Each reading again has a tab fewer.
