@@ -16,6 +16,7 @@ pub(crate) mod ignore;
 pub(crate) mod objects;
 pub(crate) mod output;
 pub(crate) mod schema;
+mod schema_report;
 pub(crate) mod strvals;
 pub(crate) mod values;
 pub(crate) mod verdict;

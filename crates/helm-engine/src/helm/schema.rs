@@ -1,9 +1,8 @@
 //! `values.schema.json` checks, per chart and subchart, on the coalesced values, as Helm
 //! runs them before rendering. The verdicts follow JSON Schema (draft from `$schema`,
 //! 2020-12 without one, as in helm 4), found by the `jsonschema` crate; each violation is
-//! worded as helm 4's validator words it (`minimum: got -2, want 0`). Where helm groups
-//! several violations of one value under `validation failed`, the engine lists each on its
-//! own line (see COMPATIBILITY.md).
+//! worded as helm 4's validator words it (`minimum: got -2, want 0`) and arranged as it
+//! arranges them (see `schema_report`).
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
@@ -13,6 +12,7 @@ use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
+use super::schema_report::problem_lines;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// The problems of `chart` and its subcharts, in Helm's layout (see [`validate_chart`]);
@@ -79,63 +79,15 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
         Err(e) => return format!("{e}\n"),
     };
     let instance = values.to_json();
-    let mut problems: Vec<(String, Vec<String>)> = Vec::new();
-    // Helm names every missing property of an object in one line, after the object's other
-    // violations.
-    let mut missing: Vec<(String, Vec<String>)> = Vec::new();
-    for error in validator.iter_errors(&instance) {
-        let location = error.instance_path().to_string();
-        if let ValidationErrorKind::Required { property } = error.kind() {
-            let name = property.as_str().unwrap_or_default().to_string();
-            match missing.iter_mut().find(|(at, _)| *at == location) {
-                Some((_, names)) => names.push(name),
-                None => missing.push((location, vec![name])),
-            }
-            continue;
-        }
-        problems.push((location, lines_of(&error, 0)));
-    }
-    problems.extend(missing.into_iter().map(|(at, names)| {
-        let line = format!("- at {}: {}", quote(&at), missing_message(&names));
-        (at, vec![line])
-    }));
-    // Helm's order across properties follows Go's map order, which changes from run to run;
-    // by location is the stable order closest to it.
-    problems.sort_by(|a, b| a.0.cmp(&b.0));
-    problems.dedup();
-    problems.into_iter().flat_map(|(_, lines)| lines).map(|line| line + "\n").collect()
-}
-
-/// A violation in helm's words, `- at '<pointer>': <message>`, indented by `depth`, followed
-/// by the violations of the failing branches of `anyOf` and `oneOf`.
-fn lines_of(error: &ValidationError<'_>, depth: usize) -> Vec<String> {
-    let mut lines = vec![format!(
-        "{}- at {}: {}",
-        "  ".repeat(depth),
-        quote(&error.instance_path().to_string()),
-        message(error)
-    )];
-    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
-        error.kind()
-    {
-        for branch in context {
-            match branch.as_slice() {
-                [] => {}
-                [only] => lines.extend(lines_of(only, depth + 1)),
-                several => {
-                    let at = quote(&several[0].instance_path().to_string());
-                    lines.push(format!("{}- at {at}: validation failed", "  ".repeat(depth + 1)));
-                    lines.extend(several.iter().flat_map(|e| lines_of(e, depth + 2)));
-                }
-            }
-        }
-    }
-    lines
+    let errors: Vec<_> = validator.iter_errors(&instance).collect();
+    let old_refs =
+        matches!(draft, jsonschema::Draft::Draft4 | jsonschema::Draft::Draft6 | jsonschema::Draft::Draft7);
+    problem_lines(&errors, old_refs).into_iter().map(|line| line + "\n").collect()
 }
 
 /// The message of one violation, as helm 4's validator (santhosh-tekuri/jsonschema v6,
 /// with an English number printer) writes it.
-fn message(error: &ValidationError<'_>) -> String {
+pub(super) fn message(error: &ValidationError<'_>) -> String {
     let instance: &Json = error.instance();
     match error.kind() {
         ValidationErrorKind::Type { kind } => {
@@ -232,7 +184,7 @@ fn message(error: &ValidationError<'_>) -> String {
     }
 }
 
-fn missing_message(names: &[String]) -> String {
+pub(super) fn missing_message(names: &[String]) -> String {
     match names {
         [one] => format!("missing property {}", quote(one)),
         several => format!("missing properties {}", quoted_list(several)),
@@ -317,7 +269,7 @@ pub fn json_schema_equal(a: &Json, b: &Json) -> bool {
 
 /// A text in single quotes as the validator writes it: Go's escapes, but `"` as is and `'`
 /// escaped.
-fn quote(text: &str) -> String {
+pub(super) fn quote(text: &str) -> String {
     let go = strconv::quote(text);
     let inner = go[1..go.len() - 1].replace("\\\"", "\"").replace('\'', "\\'");
     format!("'{inner}'")
