@@ -59,8 +59,9 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
 /// `expr` with the characters Go reads as literals and the `regex` crate does not escaped,
 /// as Go's parser decides: outside a class, a `{` that does not start `{n}`, `{n,}` or
 /// `{n,m}` (numbers without leading zeros); inside one, a `[` that starts no named class
-/// such as `[:alpha:]` (a nested class to the crate), and `&&` and `~~` (set operations to
-/// the crate). Escapes and `\p{..}`/`\x{..}` are passed over as Go's parser passes them.
+/// such as `[:alpha:]` (a nested class to the crate), `&&` and `~~` (set operations to
+/// the crate), and a `-` after a set such as `\w` (`[\w-.]`: a range to the crate).
+/// Escapes, `\pL`, `\p{..}` and `\x{..}` are passed over as Go's parser passes them.
 fn with_go_literals_escaped(expr: &str) -> String {
     let bytes = expr.as_bytes();
     let mut out = String::with_capacity(expr.len() + 4);
@@ -72,7 +73,15 @@ fn with_go_literals_escaped(expr: &str) -> String {
             matches!(bytes.get(from + 1), Some(b'p' | b'P' | b'x')) && bytes.get(from + 2) == Some(&b'{');
         match braced.then(|| expr[from..].find('}')).flatten() {
             Some(close) => from + close + 1,
-            None => (from + 1 + expr[from + 1..].chars().next().map_or(0, char::len_utf8)).min(expr.len()),
+            None => {
+                // `\pL`: a one-letter class name.
+                let named = usize::from(matches!(bytes.get(from + 1), Some(b'p' | b'P')));
+                let mut end = from + 1;
+                for _ in 0..=named {
+                    end += expr.get(end..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+                }
+                end.min(expr.len())
+            }
         }
     };
     let char_end = |from: usize| from + expr[from..].chars().next().map_or(1, char::len_utf8);
@@ -93,15 +102,33 @@ fn with_go_literals_escaped(expr: &str) -> String {
                     end += 1;
                 }
                 out.push_str(&expr[at..end]);
+                // Whether the last item was a set (`\w`, `\pL`, `[:alpha:]`): a `-` after one
+                // is a literal to Go and a range the crate refuses.
+                let mut after_set = false;
                 while end < bytes.len() && bytes[end] != b']' {
+                    let set_follows = after_set;
+                    after_set = false;
                     let next = match bytes[end] {
-                        b'\\' => escape_end(end),
+                        b'-' if set_follows && bytes.get(end + 1).is_some_and(|&b| b != b']') => {
+                            out.push('\\');
+                            end + 1
+                        }
+                        b'\\' => {
+                            after_set = matches!(
+                                bytes.get(end + 1),
+                                Some(b'd' | b'D' | b's' | b'S' | b'w' | b'W' | b'p' | b'P')
+                            );
+                            escape_end(end)
+                        }
                         // A named class such as `[:alpha:]` is passed over whole.
                         b'[' => match (bytes.get(end + 1) == Some(&b':'))
                             .then(|| expr[end + 2..].find(":]"))
                             .flatten()
                         {
-                            Some(close) => end + 2 + close + 2,
+                            Some(close) => {
+                                after_set = true;
+                                end + 2 + close + 2
+                            }
                             None => {
                                 out.push('\\');
                                 end + 1
@@ -352,7 +379,7 @@ mod tests {
     }
 
     #[test]
-    fn braces_that_start_no_repetition_are_escaped_as_go_reads_them() {
+    fn literals_go_reads_and_the_crate_does_not_are_escaped() {
         assert_eq!(with_go_literals_escaped(r"{(v[0-9])*[^}]*}}$"), r"\{(v[0-9])*[^}]*}}$");
         assert_eq!(
             with_go_literals_escaped(r"a{2}b{,2}c{01}d{1,}e{1,x}[{]\{\p{Greek}\x{41}[\p{L}{][]{]"),
@@ -360,6 +387,11 @@ mod tests {
         );
         assert_eq!(with_go_literals_escaped(r"[[:alpha:]{]{é{"), r"[[:alpha:]{]\{é\{");
         assert_eq!(with_go_literals_escaped(r"[[a][a&&b~~c][^][:x]"), r"[\[a][a&\&b~\~c][^]\[:x]");
+        assert_eq!(
+            with_go_literals_escaped(r"[\w-\.][\pL-9][\p{L}-9][[:alpha:]-9][\d-][a-z][\w--z]"),
+            r"[\w\-\.][\pL\-9][\p{L}\-9][[:alpha:]\-9][\d-][a-z][\w\--z]",
+            "a `-` after a set is a literal to Go"
+        );
         assert!(starts_repetition("{0}") && starts_repetition("{10,}") && starts_repetition("{1,20}x"));
         assert!(!starts_repetition("{") && !starts_repetition("{00}") && !starts_repetition("{1,02}"));
     }
