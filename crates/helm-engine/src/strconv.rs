@@ -496,6 +496,8 @@ fn push_escaped(out: &mut String, c: char, quote_char: char, ascii_only: bool) {
             out.push(c);
         }
         c if (c as u32) < 0x80 && is_print(c) => out.push(c),
+        // A byte that is not UTF-8, as Go quotes it.
+        c if raw_byte(c).is_some() => out.push_str(&format!("\\x{:02x}", raw_byte(c).unwrap_or_default())),
         c if !ascii_only && is_print(c) => out.push(c),
         c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
         c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
@@ -573,7 +575,8 @@ pub(crate) fn unquote(s: &str) -> Result<String, String> {
             if q == b'\'' && count != 1 {
                 return Err(err());
             }
-            Ok(out)
+            // Escaped bytes may make UTF-8 together (`\xc3\xa9` is `é`).
+            Ok(go_string_of(&go_bytes(&out)).into_owned())
         }
         _ => Err(err()),
     }
@@ -650,8 +653,11 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(String, &str), Strin
     }
 }
 
+/// The byte `v` of an escape (`\xff`, `\377`): a character below 0x80, else a stand-in for
+/// the byte (see [`go_string_of`]); [`unquote`] decodes the bytes again once all are read.
 fn byte_char(v: u32) -> String {
-    if v < 0x80 { char::from_u32(v).map(String::from).unwrap_or_default() } else { "\u{fffd}".into() }
+    let c = if v < 0x80 { char::from_u32(v) } else { char::from_u32(RAW_BYTE_BASE + v) };
+    c.map(String::from).unwrap_or_default()
 }
 
 /// Bytes as text, invalid UTF-8 replaced by U+FFFD; valid text (nearly always) is checked by
@@ -669,9 +675,87 @@ pub(crate) fn text_in(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Where the stand-ins for bytes that are not UTF-8 start (see [`go_string_of`]).
+const RAW_BYTE_BASE: u32 = 0x10_FF00;
+
+/// Bytes as a Go string, which may hold any bytes: valid UTF-8 as it is, and each byte that is
+/// not part of a valid sequence as a stand-in character, U+10FF80 to U+10FFFF (private use),
+/// so that the functions that see a Go string's bytes (`b64enc`, the checksums, `len`,
+/// `quote`) give Go's answers for a binary file read with `.Files.Get`. Everything else
+/// sees the stand-in as a character of its own.
+pub(crate) fn go_string_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(chunk.invalid().iter().filter_map(|&b| char::from_u32(RAW_BYTE_BASE + u32::from(b))));
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The byte a stand-in of [`go_string_of`] stands for.
+pub(crate) fn raw_byte(c: char) -> Option<u8> {
+    u8::try_from(u32::from(c).checked_sub(RAW_BYTE_BASE)?).ok().filter(|b| *b >= 0x80)
+}
+
+/// Whether `text` may hold a stand-in (all are encoded starting with the byte 0xF4).
+fn may_hold_raw_bytes(text: &str) -> bool {
+    text.as_bytes().contains(&0xF4)
+}
+
+/// The bytes of the Go string `text` (its stand-ins turned back into the bytes they stand for).
+pub(crate) fn go_bytes(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    if !may_hold_raw_bytes(text) || !text.chars().any(|c| raw_byte(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text.as_bytes());
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match raw_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` as Go's JSON encoder leaves a string: each stand-in of [`go_string_of`] becomes
+/// the replacement character U+FFFD.
+pub(crate) fn replacing_raw_bytes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !may_hold_raw_bytes(text) || !text.chars().any(|c| raw_byte(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars().map(|c| if raw_byte(c).is_some() { '\u{fffd}' } else { c }).collect(),
+    )
+}
+
+/// The length of the Go string `text` in bytes.
+pub(crate) fn go_len(text: &str) -> usize {
+    if !may_hold_raw_bytes(text) {
+        return text.len();
+    }
+    // A stand-in is four bytes of UTF-8 for one byte of the Go string.
+    text.len() - 3 * text.chars().filter(|c| raw_byte(*c).is_some()).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_survive_as_stand_ins() {
+        let bytes = b"ab\xff\xfe\x00c\xc3\xa9\xe2\x82";
+        let text = go_string_of(bytes);
+        assert_eq!(text.chars().filter(|c| raw_byte(*c).is_some()).count(), 4);
+        assert_eq!(&*go_bytes(&text), bytes);
+        assert_eq!(go_len(&text), bytes.len());
+        assert_eq!(quote(&text), r#""ab\xff\xfe\x00cé\xe2\x82""#);
+        assert!(matches!(go_string_of(b"plain"), std::borrow::Cow::Borrowed("plain")));
+        assert_eq!(raw_byte('\u{10ff41}'), None, "no stand-in for an ASCII byte");
+        assert_eq!(go_len("\u{10ff41}é"), 6, "a character of the text is not a stand-in");
+    }
 
     #[test]
     fn integers_parse_with_gos_prefixes_underscores_and_ranges() {

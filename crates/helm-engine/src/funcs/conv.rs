@@ -30,7 +30,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 pub(crate) fn strval(v: &Val) -> String {
     match v {
         Val::Str(s) => s.to_string(),
-        Val::Bytes(b) => crate::strconv::text_of(b),
+        Val::Bytes(b) => crate::strconv::go_string_of(b).into_owned(),
         Val::Obj(o) if o.type_name() == "*semver.Version" => o.fmt_v(false, 0),
         other => format_value(other, 'v', false, 0),
     }

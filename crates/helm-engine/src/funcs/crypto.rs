@@ -204,7 +204,7 @@ fn encrypt_aes(env: &FuncEnv, password: &str, plaintext: &str) -> Result<String,
     if plaintext.is_empty() {
         return Ok(String::new());
     }
-    let mut content = plaintext.as_bytes().to_vec();
+    let mut content = crate::strconv::go_bytes(plaintext).into_owned();
     let pad = 16 - content.len() % 16;
     content.extend(std::iter::repeat_n(pad as u8, pad));
     let iv = env.random_bytes(16);
@@ -252,7 +252,7 @@ fn decrypt_aes(password: &str, encoded: &str) -> Result<String, GoError> {
             plain.len() as i64 - pad as i64
         )));
     }
-    Ok(String::from_utf8_lossy(&plain[..plain.len() - pad]).into_owned())
+    Ok(crate::strconv::go_string_of(&plain[..plain.len() - pad]).into_owned())
 }
 
 // ---- private keys ------------------------------------------------------------------------

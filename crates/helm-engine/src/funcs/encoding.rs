@@ -4,6 +4,7 @@
 use sha2::Digest;
 
 use crate::base64::{base64_decode, base64_encode};
+use crate::strconv::{go_bytes, go_string_of};
 use crate::template::funcs::{FuncTable, arg_str};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::Val;
@@ -12,24 +13,24 @@ const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 pub(crate) fn register(t: &mut FuncTable) {
     let s = Sig::fixed(&[Ty::Str]);
-    t.add("b64enc", s, |_, a| Ok(Val::str(base64_encode(arg_str(a, 0).as_bytes()))));
+    t.add("b64enc", s, |_, a| Ok(Val::str(base64_encode(&go_bytes(arg_str(a, 0))))));
     t.add("b64dec", s, |_, a| {
         Ok(Val::str(match base64_decode(arg_str(a, 0)) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(bytes) => go_string_of(&bytes).into_owned(),
             Err(at) => format!("illegal base64 data at input byte {at}"),
         }))
     });
-    t.add("b32enc", s, |_, a| Ok(Val::str(base32_encode(arg_str(a, 0).as_bytes()))));
+    t.add("b32enc", s, |_, a| Ok(Val::str(base32_encode(&go_bytes(arg_str(a, 0))))));
     t.add("b32dec", s, |_, a| {
         Ok(Val::str(match base32_decode(arg_str(a, 0)) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(bytes) => go_string_of(&bytes).into_owned(),
             Err(at) => format!("illegal base32 data at input byte {at}"),
         }))
     });
-    t.add("sha256sum", s, |_, a| Ok(Val::str(hex(&sha2::Sha256::digest(arg_str(a, 0).as_bytes())))));
-    t.add("sha512sum", s, |_, a| Ok(Val::str(hex(&sha2::Sha512::digest(arg_str(a, 0).as_bytes())))));
-    t.add("sha1sum", s, |_, a| Ok(Val::str(hex(&sha1::Sha1::digest(arg_str(a, 0).as_bytes())))));
-    t.add("adler32sum", s, |_, a| Ok(Val::str(adler32(arg_str(a, 0).as_bytes()).to_string())));
+    t.add("sha256sum", s, |_, a| Ok(Val::str(hex(&sha2::Sha256::digest(go_bytes(arg_str(a, 0)))))));
+    t.add("sha512sum", s, |_, a| Ok(Val::str(hex(&sha2::Sha512::digest(go_bytes(arg_str(a, 0)))))));
+    t.add("sha1sum", s, |_, a| Ok(Val::str(hex(&sha1::Sha1::digest(go_bytes(arg_str(a, 0)))))));
+    t.add("adler32sum", s, |_, a| Ok(Val::str(adler32(&go_bytes(arg_str(a, 0))).to_string())));
 }
 
 fn hex(bytes: &[u8]) -> String {

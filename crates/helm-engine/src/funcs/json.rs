@@ -158,6 +158,8 @@ fn write_string(out: &mut String, s: &str, html: bool) {
             '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
             '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // A byte that is not UTF-8 (see `go_string_of`): Go writes the replacement character.
+            c if crate::strconv::raw_byte(c).is_some() => out.push_str("\\ufffd"),
             c => out.push(c),
         }
     }

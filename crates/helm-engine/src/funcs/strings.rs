@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
 use super::word_case;
-use crate::strconv::quote;
+use crate::strconv::{go_bytes, go_len, go_string_of, quote};
 use crate::template::error::GoError;
 use crate::template::fmt::format_value;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
@@ -181,12 +181,14 @@ fn untitle(s: &str) -> String {
     out
 }
 
+/// Bytes `start..end` of the Go string `s`: a character cut in two leaves bytes that are not
+/// UTF-8, kept as Go keeps them (see `strconv::go_string_of`).
 fn byte_slice(s: &str, start: usize, end: usize) -> String {
-    String::from_utf8_lossy(&s.as_bytes()[start..end]).into_owned()
+    go_string_of(&go_bytes(s)[start..end]).into_owned()
 }
 
 fn substring(start: i64, end: i64, s: &str) -> Result<String, GoError> {
-    let len = s.len() as i64;
+    let len = go_len(s) as i64;
     if start < 0 {
         if end < 0 || end > len {
             return Err(GoError::msg(format!(
@@ -233,9 +235,9 @@ pub(crate) fn go_replace(s: &str, old: &str, new: &str) -> String {
 
 /// Sprig's `trunc`: the first `c` bytes, or the last `-c` bytes for a negative count.
 pub(crate) fn trunc(c: i64, s: &str) -> String {
-    let len = s.len() as i64;
+    let len = go_len(s) as i64;
     if c < 0 && len + c > 0 {
-        return byte_slice(s, (len + c) as usize, s.len());
+        return byte_slice(s, (len + c) as usize, len as usize);
     }
     if c >= 0 && len > c {
         return byte_slice(s, 0, c as usize);
@@ -278,7 +280,7 @@ fn abbreviate(s: &str, offset: i64, max_width: i64) -> Option<String> {
     if max_width < 4 {
         return None;
     }
-    let len = s.len() as i64;
+    let len = go_len(s) as i64;
     if len <= max_width {
         return Some(s.to_string());
     }
@@ -293,10 +295,10 @@ fn abbreviate(s: &str, offset: i64, max_width: i64) -> Option<String> {
         return None;
     }
     if offset + max_width - 3 < len {
-        let rest = byte_slice(s, offset as usize, s.len());
+        let rest = byte_slice(s, offset as usize, len as usize);
         return Some(format!("...{}", abbreviate(&rest, 0, max_width - 3)?));
     }
-    Some(format!("...{}", byte_slice(s, (len - (max_width - 3)) as usize, s.len())))
+    Some(format!("...{}", byte_slice(s, (len - (max_width - 3)) as usize, len as usize)))
 }
 
 /// goutils' `WrapCustom`.
@@ -306,7 +308,7 @@ fn wrap(s: &str, width: i64, newline: &str, long_words: bool) -> String {
     }
     let newline = if newline.is_empty() { "\n" } else { newline };
     let width = width.max(1) as usize;
-    let b = s.as_bytes();
+    let b: &[u8] = &go_bytes(s);
     let len = b.len();
     let mut offset = 0usize;
     let mut out: Vec<u8> = Vec::new();
@@ -344,5 +346,5 @@ fn wrap(s: &str, width: i64, newline: &str, long_words: bool) -> String {
         }
     }
     out.extend_from_slice(&b[offset.min(len)..]);
-    String::from_utf8_lossy(&out).into_owned()
+    go_string_of(&out).into_owned()
 }

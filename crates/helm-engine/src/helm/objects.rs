@@ -308,7 +308,7 @@ impl GoObject for Files {
             "Get" => Ok(Val::str(
                 self.entries
                     .get(arg)
-                    .map(|b| crate::strconv::text_of(b.bytes_or_empty()))
+                    .map(|b| crate::strconv::go_string_of(b.bytes_or_empty()).into_owned())
                     .unwrap_or_default(),
             )),
             "Glob" => Ok(Val::Obj(Rc::new(self.glob(arg)))),
@@ -357,7 +357,7 @@ impl Files {
             let text = if secrets {
                 base64_encode(v.bytes_or_empty())
             } else {
-                crate::strconv::text_of(v.bytes_or_empty())
+                crate::strconv::go_string_of(v.bytes_or_empty()).into_owned()
             };
             map.insert(base, Val::str(text));
         }
@@ -369,7 +369,7 @@ impl Files {
         let Some(bytes) = self.entries.get(path) else {
             return Ok(Val::typed_list(SliceKind::Str, Vec::new()));
         };
-        let text = crate::strconv::text_of(bytes.bytes_or_empty());
+        let text = crate::strconv::go_string_of(bytes.bytes_or_empty());
         if text.is_empty() {
             // Helm indexes the last byte of the contents, which panics on an empty file.
             return Err("runtime error: index out of range [-1]".into());

@@ -199,6 +199,9 @@ fn length(_: &CallCtx<'_>, args: &[Val]) -> R {
     if v.is_nil() {
         return Err(GoError::msg("len of nil pointer"));
     }
+    if let Val::Str(s) = &v {
+        return Ok(Val::Int(crate::strconv::go_len(s) as i64));
+    }
     match v.len() {
         Some(n) => Ok(Val::Int(n as i64)),
         None => Err(GoError::msg(format!("len of type {}", v.type_name()))),

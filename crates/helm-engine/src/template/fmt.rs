@@ -572,8 +572,8 @@ impl Printer {
 
     fn fmt_bytes(&mut self, b: &[u8], spec: &Spec, v: &Val, depth: usize) {
         match spec.verb {
-            's' => self.pad_str(spec, &String::from_utf8_lossy(b)),
-            'q' => self.pad(spec, &quote(&String::from_utf8_lossy(b))),
+            's' => self.pad_str(spec, &crate::strconv::go_string_of(b)),
+            'q' => self.pad(spec, &quote(&crate::strconv::go_string_of(b))),
             'x' | 'X' => self.fmt_hex_bytes(b, spec),
             'v' | 'd' => {
                 if spec.sharp && spec.verb == 'v' {

@@ -535,7 +535,7 @@ impl Val {
             Val::Int(i) | Val::Int64(i) => Value::Int(*i),
             Val::Byte(b) => Value::Int(i64::from(*b)),
             Val::Float(f) => Value::Float(*f),
-            Val::Str(s) => Value::String(s.to_string()),
+            Val::Str(s) => Value::String(crate::strconv::replacing_raw_bytes(s).into_owned()),
             Val::Bytes(b) => Value::String(crate::base64::base64_encode(b)),
             Val::List(l) if l.nil => Value::Null,
             Val::List(l) => {

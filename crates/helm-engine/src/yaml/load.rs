@@ -44,7 +44,11 @@ impl YamlError {
     pub fn go_yaml_text(&self) -> String {
         // go-yaml's line, counted from 0.
         let mark = self.pos.line.saturating_sub(1);
-        let line = if self.message == CONTROL_CHARACTERS || self.is_decoders() || mark == 0 {
+        let line = if self.message == CONTROL_CHARACTERS
+            || NOT_UTF8.contains(&self.message.as_str())
+            || self.is_decoders()
+            || mark == 0
+        {
             0
         } else if self.message.starts_with("did not find expected") && self.message != ANCHOR_NAME_CHARACTER {
             mark
@@ -279,6 +283,7 @@ fn load(text: &str, reading: Reading) -> Result<Vec<YamlDocument>, YamlError> {
 /// (`head`, see [`load_manifest_head`]).
 fn load_as(text: &str, reading: Reading, head: bool) -> Result<Vec<YamlDocument>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    refuse_bytes_that_are_not_utf8(text)?;
     refuse_control_characters(text)?;
     // go-yaml breaks lines at NEL (U+0085) as at `\n`, and copies it into scalars as `\n`.
     let with_nel_as_newline;
@@ -549,6 +554,52 @@ fn refuse_control_characters(text: &str) -> Result<(), YamlError> {
     let line = before.matches('\n').count() + 1;
     let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
     Err(YamlError { pos: Pos { line, col }, message: CONTROL_CHARACTERS.into() })
+}
+
+/// go-yaml's reader's words for bytes that are not UTF-8.
+const NOT_UTF8: [&str; 5] = [
+    "invalid leading UTF-8 octet",
+    "incomplete UTF-8 octet sequence",
+    "invalid trailing UTF-8 octet",
+    "invalid length of a UTF-8 sequence",
+    "invalid Unicode character",
+];
+
+/// A text made from bytes that are not all UTF-8 (a binary file's contents in a template's
+/// output, see `strconv::go_string_of`) is refused as go-yaml's reader refuses the first
+/// sequence it cannot decode.
+fn refuse_bytes_that_are_not_utf8(text: &str) -> Result<(), YamlError> {
+    let bytes = crate::strconv::go_bytes(text);
+    let std::borrow::Cow::Owned(bytes) = bytes else { return Ok(()) };
+    let Err(invalid) = std::str::from_utf8(&bytes) else { return Ok(()) };
+    let rest = &bytes[invalid.valid_up_to()..];
+    let width = match rest[0] {
+        b if b & 0xE0 == 0xC0 => 2,
+        b if b & 0xF0 == 0xE0 => 3,
+        b if b & 0xF8 == 0xF0 => 4,
+        _ => 0,
+    };
+    let message = if width == 0 {
+        NOT_UTF8[0]
+    } else if rest.len() < width {
+        NOT_UTF8[1]
+    } else if rest[1..width].iter().any(|b| b & 0xC0 != 0x80) {
+        NOT_UTF8[2]
+    } else {
+        // A complete sequence that is still not UTF-8: too long for its value, or a value
+        // that is no character.
+        let value = rest[1..width]
+            .iter()
+            .fold(u32::from(rest[0]) & (0x7F >> width), |v, b| (v << 6) | u32::from(b & 0x3F));
+        let shortest = match value {
+            0..0x80 => 1,
+            0x80..0x800 => 2,
+            0x800..0x10000 => 3,
+            _ => 4,
+        };
+        if shortest != width { NOT_UTF8[3] } else { NOT_UTF8[4] }
+    };
+    Err(YamlError { pos: Pos { line: 1, col: 1 }, message: message.into() })
 }
 
 /// Why reading stopped.
