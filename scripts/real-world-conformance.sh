@@ -13,7 +13,9 @@
 #   different     a sample of the differences is printed
 #   error         helm renders the chart but mailu-chart fails (the message is printed;
 #                 "function" marks failures on a function the engine does not offer)
-#   helm-error    helm itself fails: left out of the comparison
+#   helm-error    helm itself fails; mailu-chart is then expected to fail with the same
+#                 message (helm's "Error: " and ours "error: " apart, warnings left out):
+#                 "same message", "other message" (both printed) or "renders"
 #
 # followed by the totals. Nothing is downloaded: helm only reads the assembled folders.
 #
@@ -175,6 +177,13 @@ if shown:
 PY
 }
 
+# A failure's message without its "Error: " / "error: " prefix, helm's --debug hint and the
+# warnings printed before it.
+failure_message() {
+  grep -v -e '^level=WARN' -e '^warning: ' -e '^Use --debug flag' "$1" |
+    sed -e '1s/^Error: //' -e '1s/^error: //' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
 charts=()
 for input in "${inputs[@]}"; do
   input="$(cd "$input" && pwd)"
@@ -187,7 +196,7 @@ for input in "${inputs[@]}"; do
   fi
 done
 
-identical=0 different=0 failed=0 function_failures=0 helm_failed=0
+identical=0 different=0 failed=0 function_failures=0 helm_failed=0 same_failures=0
 for src in "${charts[@]}"; do
   chart="$(basename "$src")"
   dest="$work/$chart/$chart"
@@ -211,7 +220,15 @@ for src in "${charts[@]}"; do
     mkdir -p "$out"
     if ! "$helm" template "${args[@]}" >"$out/helm1" 2>"$out/helm.err"; then
       helm_failed=$((helm_failed + 1))
-      echo "$label: helm-error: $(grep -m1 . "$out/helm.err" | cut -c1-300)"
+      if "$mailu_chart" template "${args[@]}" >"$out/ours" 2>"$out/ours.err"; then
+        verdict="renders"
+      elif [ "$(failure_message "$out/helm.err")" = "$(failure_message "$out/ours.err")" ]; then
+        verdict="same message"
+        same_failures=$((same_failures + 1))
+      else
+        verdict="other message; ours: $(failure_message "$out/ours.err" | grep -m1 . | cut -c1-300)"
+      fi
+      echo "$label: helm-error ($verdict): $(failure_message "$out/helm.err" | grep -m1 . | cut -c1-300)"
       continue
     fi
     if ! "$mailu_chart" template "${args[@]}" >"$out/ours" 2>"$out/ours.err"; then
@@ -241,7 +258,7 @@ done
 
 rendered=$((identical + different + failed))
 echo
-echo "helm renders $rendered: $identical identical, $different different, $failed errors ($function_failures on unsupported functions); helm fails on $helm_failed"
+echo "helm renders $rendered: $identical identical, $different different, $failed errors ($function_failures on unsupported functions); helm fails on $helm_failed, mailu-chart with the same message on $same_failures"
 if [ "$rendered" -gt 0 ]; then
   awk -v i="$identical" -v r="$rendered" -v f="$function_failures" 'BEGIN {
     printf "identical: %.1f%% of what helm renders", 100 * i / r
