@@ -139,8 +139,10 @@ find_dependency() {
 assemble() {
   local src="$1" dest="$2" name version found
   mkdir -p "$dest"
-  cp -R "$src/." "$dest/"
-  "$helm" dependency list "$dest" 2>/dev/null | awk -F'\t' 'NR > 1 && $4 ~ /missing/ { gsub(/ /, "", $1); print $1 }' |
+  # Symbolic links are followed, as helm follows them: a relative link would point nowhere
+  # from the copy (VictoriaMetrics' CRD chart links its CRDs from a sibling chart).
+  cp -RL "$src/." "$dest/"
+  { "$helm" dependency list "$dest" 2>/dev/null || true; } | awk -F'\t' 'NR > 1 && $4 ~ /missing/ { gsub(/ /, "", $1); print $1 }' |
     sort -u | while read -r name; do
       [ -n "$name" ] || continue
       version="$(locked_version "$src" "$name")"

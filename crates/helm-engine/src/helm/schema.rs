@@ -76,7 +76,16 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
     }
     let validator = match jsonschema::options().with_draft(draft).build(&schema) {
         Ok(v) => v,
-        Err(e) => return format!("{e}\n"),
+        // Helm 4 fetches a `$ref` to a schema on the web; the engine reads nothing but the chart.
+        Err(e) => match e.kind() {
+            ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
+                return format!(
+                    "failing loading {}: schemas outside the chart are not read\n",
+                    strconv::quote(uri)
+                );
+            }
+            _ => return format!("{e}\n"),
+        },
     };
     let instance = values.to_json();
     let errors: Vec<_> = validator.iter_errors(&instance).collect();
@@ -346,6 +355,16 @@ fn draft_of(schema: &serde_json::Value) -> jsonschema::Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schema_on_the_web_is_named_not_fetched() {
+        let schema = br#"{"properties": {"x": {"$ref": "https://example.com/s.json"}}}"#;
+        let problems = validate_one(schema, &Map::default(), false);
+        assert_eq!(
+            problems,
+            "failing loading \"https://example.com/s.json\": schemas outside the chart are not read\n"
+        );
+    }
 
     #[test]
     fn numbers_are_printed_as_an_english_printer_prints_them() {
