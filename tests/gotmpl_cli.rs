@@ -235,3 +235,42 @@ fn a_clock_or_zone_that_cannot_be_read_is_refused() {
         assert!(String::from_utf8_lossy(&out.stderr).starts_with(message), "{flags:?}");
     }
 }
+
+/// A chart with one file that is not YAML beside two that are (one blank).
+fn chart_with_invalid_yaml(dir: &Path) -> std::path::PathBuf {
+    common::write_chart(
+        dir,
+        "c",
+        &[("templates/a.yaml", "a: 1\n"), ("templates/b.yaml", "x: y: z\n"), ("templates/c.yaml", "\n  \n")],
+    )
+}
+
+#[test]
+fn debug_prints_the_rendered_files_before_a_yaml_error_as_helm_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_with_invalid_yaml(dir.path()).display().to_string();
+    let message = "YAML parse error on c/templates/b.yaml: error converting YAML to JSON: yaml: mapping values are not allowed in this context";
+    let plain = ours(&[&chart]);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(plain.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&plain.stderr).into_owned();
+    assert_eq!(stderr, format!("error: {message}\n\nUse --debug flag to render out invalid YAML\n"));
+    let debug = ours(&[&chart, "--debug"]);
+    assert_eq!(debug.status.code(), Some(1));
+    let dump = "---\n# Source: c/templates/a.yaml\na: 1\n\n---\n# Source: c/templates/b.yaml\nx: y: z\n";
+    assert_eq!(String::from_utf8_lossy(&debug.stdout), dump);
+    assert_eq!(String::from_utf8_lossy(&debug.stderr), format!("error: {message}\n"));
+    // Helm prints the same files, in an order that changes from run to run.
+    for (name, helm) in common::helms() {
+        let theirs = common::command(&helm).args(["template", &chart, "--debug"]).output().unwrap();
+        assert_eq!(theirs.status.code(), Some(1), "{name}");
+        let sorted = |text: &[u8]| {
+            let mut docs: Vec<String> =
+                String::from_utf8_lossy(text).split("---\n").map(|d| d.trim_end().to_string()).collect();
+            docs.sort();
+            docs
+        };
+        assert_eq!(sorted(&debug.stdout), sorted(&theirs.stdout), "{name}");
+        assert!(String::from_utf8_lossy(&theirs.stderr).contains(message), "{name}");
+    }
+}

@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
-    RenderOptions, load_chart, parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text,
+    ChartRenderError, RenderOptions, debug_dump, load_chart, parse_time,
+    render_owned_chart_on_current_thread, render_text, seed_from_text,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -84,6 +85,11 @@ pub struct TemplateArgs {
     /// them, not part of the output.
     #[arg(short = 'l', long = "labels", value_name = "KEY=VALUE")]
     pub labels: Vec<String>,
+    /// When a rendered file is not YAML, print every rendered file as it came out before the
+    /// error, to find the fault (helm prints them in an order that changes from run to run;
+    /// here by name).
+    #[arg(long = "debug")]
+    pub debug: bool,
     /// Not in helm: draw every random value (randAlphaNum, uuidv4, keys, certificates,
     /// bcrypt salts) from a generator seeded with this text, so that the same chart, values
     /// and seed give the same output. A seeded secret is only as secret as the seed.
@@ -228,8 +234,19 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         process_exits_after: true,
     };
     // The command runs on a thread with the engine's stack (see `cli::main`).
-    let mut rendered = render_owned_chart_on_current_thread(chart, &user.values, &opts)
-        .map_err(|e| CliError::failure(e.to_string()))?;
+    let mut rendered = match render_owned_chart_on_current_thread(chart, &user.values, &opts) {
+        Ok(rendered) => rendered,
+        Err(ChartRenderError::Yaml { message, files }) => {
+            if !args.debug {
+                return Err(CliError::failure(format!(
+                    "{message}\n\nUse --debug flag to render out invalid YAML"
+                )));
+            }
+            write_stdout(out, &debug_dump(&files))?;
+            return Err(CliError::failure(message));
+        }
+        Err(e) => return Err(CliError::failure(e.to_string())),
+    };
     if args.no_hooks {
         rendered.hooks.clear();
     }

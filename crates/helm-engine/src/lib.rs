@@ -62,8 +62,8 @@ pub use helm::engine::{
     render_owned_chart, render_owned_chart_on_current_thread, render_text,
 };
 pub use helm::output::{
-    OutputDirError, RenderedDocument, ShowOnlyError, frame_document, push_framed_document, show_only,
-    sort_in_install_order, write_output_dir,
+    OutputDirError, RenderedDocument, ShowOnlyError, debug_dump, frame_document, push_framed_document,
+    show_only, sort_in_install_order, write_output_dir,
 };
 pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};

@@ -164,9 +164,16 @@ pub enum ChartRenderError {
         /// Column (0-based bytes, as Go counts).
         col: usize,
     },
-    /// A rendered document is not YAML (Helm's `YAML parse error on <file>: ...`).
-    #[error("{0}")]
-    Yaml(String),
+    /// A rendered document is not YAML (Helm's `YAML parse error on <file>: ...`); `files`
+    /// are the rendered files as they came out, for `helm template --debug`'s dump (see
+    /// [`super::output::debug_dump`]).
+    #[error("{message}")]
+    Yaml {
+        /// Helm's message.
+        message: String,
+        /// Every rendered file by name (NOTES.txt excluded).
+        files: BTreeMap<String, String>,
+    },
     /// A `--show-only` pattern matched nothing.
     #[error(transparent)]
     ShowOnly(#[from] ShowOnlyError),
@@ -565,8 +572,10 @@ fn sort_rendered(
 ) -> Result<SortedOutput, ChartRenderError> {
     let notes = files.get(&format!("{chart_name}/templates/NOTES.txt")).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let (manifests, hooks) = sort_manifests(&files, Some(reader)).map_err(ChartRenderError::Yaml)?;
-    Ok(SortedOutput { files, notes, manifests, hooks })
+    match sort_manifests(&files, Some(reader)) {
+        Ok((manifests, hooks)) => Ok(SortedOutput { files, notes, manifests, hooks }),
+        Err(message) => Err(ChartRenderError::Yaml { message, files }),
+    }
 }
 
 /// Renders every template of the chart and its subcharts with the coalesced values, doing

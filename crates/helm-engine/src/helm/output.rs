@@ -450,6 +450,19 @@ impl Drop for HeadReader<'_, '_> {
     }
 }
 
+/// What `helm template --debug` prints when a rendered file is not YAML: every file that is
+/// not blank as it came out, `---\n# Source: <file>\n<text>`. Helm prints them in Go's map
+/// order, which changes from run to run; here they come by name.
+pub fn debug_dump(files: &BTreeMap<String, String>) -> String {
+    let mut dump = String::new();
+    for (name, text) in files {
+        if !text.trim().is_empty() {
+            dump.push_str(&format!("---\n# Source: {name}\n{text}\n"));
+        }
+    }
+    format!("{}\n", dump.trim())
+}
+
 /// The manifests and hooks of rendered files, in Helm's order; the error is Helm's
 /// `YAML parse error on <file>: ...`. Files `reader` read already are not read again.
 pub(crate) fn sort_manifests(
