@@ -80,7 +80,7 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
         Err(e) => match e.kind() {
             ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
                 return format!(
-                    "failing loading {}: schemas outside the chart are not read\n",
+                    "failing loading {}: schemas outside the chart are not read (--skip-schema-validation renders without the check)\n",
                     strconv::quote(uri)
                 );
             }
@@ -362,7 +362,7 @@ mod tests {
         let problems = validate_one(schema, &Map::default(), false);
         assert_eq!(
             problems,
-            "failing loading \"https://example.com/s.json\": schemas outside the chart are not read\n"
+            "failing loading \"https://example.com/s.json\": schemas outside the chart are not read (--skip-schema-validation renders without the check)\n"
         );
     }
 
