@@ -9,7 +9,7 @@
 //! `then`/`else`. Helm visits properties in Go's map order, which changes from run to run;
 //! by name is the stable order closest to it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
@@ -80,43 +80,44 @@ pub(super) fn problem_lines(errors: &[ValidationError<'_>], old_refs: bool) -> V
 /// (`{type: string, enum: [a, b]}` on a null is only `got null, want string`).
 fn reached<'e, 'a>(errors: Vec<&'e ValidationError<'a>>) -> Vec<&'e ValidationError<'a>> {
     let rank = |error: &ValidationError<'_>| match error.kind() {
-        ValidationErrorKind::Type { .. } => Some(0),
+        ValidationErrorKind::Type { .. } => Some(0u8),
         ValidationErrorKind::Constant { .. } => Some(1),
         ValidationErrorKind::Enum { .. } => Some(2),
         ValidationErrorKind::Format { .. } => Some(3),
         _ => None,
     };
-    let schema_of = |error: &ValidationError<'_>| {
-        let path = error.evaluation_path().as_str();
-        path.rsplit_once('/').map_or("", |(parent, _)| parent).to_string()
-    };
-    // Where each stop happened (schema, value) and its rank.
-    let stops: Vec<(usize, String, &str, u8)> = errors
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| rank(e).map(|r| (i, schema_of(e), e.instance_path().as_str(), r)))
-        .collect();
-    let kept: Vec<bool> = errors
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let (path, at) = (e.evaluation_path().as_str(), e.instance_path().as_str());
-            let own = rank(e).map(|r| (r, schema_of(e)));
-            !stops.iter().any(|(j, schema, stop_at, stop_rank)| {
-                let same_place = |(r, own_schema): &(u8, String)| {
-                    // Two stops of one schema on one value: the earlier check is the one made.
-                    r < stop_rank && own_schema == schema && at == *stop_at
-                };
-                *j != i && under(path, schema) && under(at, stop_at) && !own.as_ref().is_some_and(same_place)
+    let schema_of = |path: &'e str| path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    // The first check that failed for each schema applied to each value.
+    let mut stops: HashMap<(&str, &str), u8> = HashMap::new();
+    for error in &errors {
+        if let Some(r) = rank(error) {
+            let place = (schema_of(error.evaluation_path().as_str()), error.instance_path().as_str());
+            stops.entry(place).and_modify(|first| *first = (*first).min(r)).or_insert(r);
+        }
+    }
+    if stops.is_empty() {
+        return errors;
+    }
+    // An error is reached when no stop happened at its schema or one above it, on its value
+    // or one above it; a stop itself, when no earlier check of its schema failed.
+    let is_reached = |error: &&'e ValidationError<'a>| {
+        let (path, at) = (error.evaluation_path().as_str(), error.instance_path().as_str());
+        let own = rank(error).map(|r| (r, schema_of(path)));
+        !pointer_prefixes(path).any(|schema| {
+            pointer_prefixes(at).any(|value| match (stops.get(&(schema, value)), own) {
+                (None, _) => false,
+                (Some(first), Some((r, own_schema))) if own_schema == schema && value == at => *first < r,
+                (Some(_), _) => true,
             })
         })
-        .collect();
-    errors.into_iter().zip(kept).filter_map(|(e, keep)| keep.then_some(e)).collect()
+    };
+    errors.into_iter().filter(is_reached).collect()
 }
 
-/// Whether a JSON pointer is `prefix` or below it.
-fn under(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+/// A JSON pointer and the pointers above it: `/a/b`, `/a`, ``.
+fn pointer_prefixes(pointer: &str) -> impl Iterator<Item = &str> {
+    let cuts = pointer.match_indices('/').map(|(i, _)| i).chain(std::iter::once(pointer.len()));
+    cuts.map(move |end| &pointer[..end])
 }
 
 /// Where an error sits relative to the schema being applied.
@@ -136,7 +137,8 @@ enum Place<'p> {
 
 /// Where `error` sits when the schema at `schema` is applied to the value at `at`.
 fn place<'e>(error: &'e ValidationError<'_>, schema: &str, at: &str) -> Place<'e> {
-    let rest = &error.evaluation_path().as_str()[schema.len()..];
+    let path = error.evaluation_path().as_str();
+    let rest = path.strip_prefix(schema).unwrap_or(path);
     let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
     let first = segments[0];
     let below_value = || {
@@ -323,12 +325,9 @@ mod tests {
     }
 
     #[test]
-    fn a_pointer_is_under_itself_and_its_parents_only() {
-        assert!(under("/a/b", "/a"));
-        assert!(under("/a", "/a"));
-        assert!(under("/a", ""));
-        assert!(!under("/ab", "/a"));
-        assert!(!under("/a", "/a/b"));
+    fn a_pointer_comes_with_the_pointers_above_it() {
+        assert_eq!(pointer_prefixes("/a/b").collect::<Vec<_>>(), ["", "/a", "/a/b"]);
+        assert_eq!(pointer_prefixes("").collect::<Vec<_>>(), [""]);
     }
 
     #[test]
