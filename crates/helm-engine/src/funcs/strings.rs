@@ -16,10 +16,10 @@ const SS: Sig = Sig::fixed(&[Ty::Str, Ty::Str]);
 
 pub(crate) fn register(t: &mut FuncTable) {
     t.add("trim", S, |_, a| Ok(Val::str(go_trim_space(arg_str(a, 0)))));
-    t.add("upper", S, |_, a| Ok(Val::str(to_upper(arg_str(a, 0)))));
-    t.add("lower", S, |_, a| Ok(Val::str(to_lower(arg_str(a, 0)))));
-    t.add("title", S, |_, a| Ok(Val::str(title(arg_str(a, 0)))));
-    t.add("untitle", S, |_, a| Ok(Val::str(untitle(arg_str(a, 0)))));
+    t.add("upper", S, |_, a| Ok(Val::str(to_upper(&runes(arg_str(a, 0))))));
+    t.add("lower", S, |_, a| Ok(Val::str(to_lower(&runes(arg_str(a, 0))))));
+    t.add("title", S, |_, a| Ok(Val::str(title(&runes(arg_str(a, 0))))));
+    t.add("untitle", S, |_, a| Ok(Val::str(untitle(&runes(arg_str(a, 0))))));
     t.add("substr", Sig::fixed(&[Ty::Int, Ty::Int, Ty::Str]), |_, a| {
         substring(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2)).map(Val::str)
     });
@@ -45,8 +45,8 @@ pub(crate) fn register(t: &mut FuncTable) {
         Ok(Val::str(s.strip_prefix(prefix).unwrap_or(s)))
     });
     t.add("nospace", S, |_, a| Ok(Val::str(word_case::delete_white_space(arg_str(a, 0)))));
-    t.add("initials", S, |_, a| Ok(Val::str(word_case::initials(arg_str(a, 0)))));
-    t.add("swapcase", S, |_, a| Ok(Val::str(word_case::swap_case(arg_str(a, 0)))));
+    t.add("initials", S, |_, a| Ok(Val::str(word_case::initials(&runes(arg_str(a, 0))))));
+    t.add("swapcase", S, |_, a| Ok(Val::str(word_case::swap_case(&runes(arg_str(a, 0))))));
     t.add("contains", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).contains(arg_str(a, 0)))));
     t.add("hasPrefix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).starts_with(arg_str(a, 0)))));
     t.add("hasSuffix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).ends_with(arg_str(a, 0)))));
@@ -107,7 +107,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     });
     t.add("snakecase", S, |_, a| Ok(Val::str(word_case::lower_words(arg_str(a, 0), '_'))));
     t.add("kebabcase", S, |_, a| Ok(Val::str(word_case::lower_words(arg_str(a, 0), '-'))));
-    t.add("camelcase", S, |_, a| Ok(Val::str(word_case::camel_case(arg_str(a, 0)))));
+    t.add("camelcase", S, |_, a| Ok(Val::str(word_case::camel_case(&runes(arg_str(a, 0))))));
 }
 
 /// Go's `strings.TrimSpace`.
@@ -179,6 +179,12 @@ fn untitle(s: &str) -> String {
         }
     }
     out
+}
+
+/// The Go string `s` as the functions that read it rune by rune see it: each byte that is
+/// not UTF-8 is the replacement character U+FFFD (see `strconv::go_string_of`).
+fn runes(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::strconv::replacing_raw_bytes(s)
 }
 
 /// Bytes `start..end` of the Go string `s`: a character cut in two leaves bytes that are not
