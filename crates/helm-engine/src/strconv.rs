@@ -744,6 +744,25 @@ pub(crate) fn go_len(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(11),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Any bytes come back from their Go string, with their length, and a quoted Go
+        /// string reads back as the same bytes.
+        #[test]
+        fn any_bytes_survive_a_go_string(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let text = go_string_of(&bytes);
+            proptest::prop_assert_eq!(&*go_bytes(&text), &bytes[..]);
+            proptest::prop_assert_eq!(go_len(&text), bytes.len());
+            let back = unquote(&quote(&text)).expect("a quoted string reads back");
+            proptest::prop_assert_eq!(&*go_bytes(&back), &bytes[..]);
+            proptest::prop_assert!(!replacing_raw_bytes(&text).chars().any(|c| raw_byte(c).is_some()));
+        }
+    }
+
     #[test]
     fn bytes_that_are_not_utf8_survive_as_stand_ins() {
         let bytes = b"ab\xff\xfe\x00c\xc3\xa9\xe2\x82";
