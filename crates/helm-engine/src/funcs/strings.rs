@@ -1,5 +1,6 @@
 //! Sprig's string functions.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::conv::{strslice, strval};
@@ -47,9 +48,12 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("nospace", S, |_, a| Ok(Val::str(word_case::delete_white_space(arg_str(a, 0)))));
     t.add("initials", S, |_, a| Ok(Val::str(word_case::initials(&runes(arg_str(a, 0))))));
     t.add("swapcase", S, |_, a| Ok(Val::str(word_case::swap_case(&runes(arg_str(a, 0))))));
-    t.add("contains", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).contains(arg_str(a, 0)))));
-    t.add("hasPrefix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).starts_with(arg_str(a, 0)))));
-    t.add("hasSuffix", SS, |_, a| Ok(Val::Bool(arg_str(a, 1).ends_with(arg_str(a, 0)))));
+    // Go compares bytes: a byte that is not UTF-8 may be the start of a character of the other.
+    t.add("contains", SS, |_, a| Ok(Val::Bool(go_contains(arg_str(a, 1), arg_str(a, 0)))));
+    t.add("hasPrefix", SS, |_, a| {
+        Ok(Val::Bool(go_bytes(arg_str(a, 1)).starts_with(&go_bytes(arg_str(a, 0)))))
+    });
+    t.add("hasSuffix", SS, |_, a| Ok(Val::Bool(go_bytes(arg_str(a, 1)).ends_with(&go_bytes(arg_str(a, 0))))));
     t.add("quote", Sig::variadic(&[], Ty::Any), |_, a| {
         let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| quote(&strval(v))).collect();
         Ok(Val::str(parts.join(" ")))
@@ -181,9 +185,17 @@ fn untitle(s: &str) -> String {
     out
 }
 
+/// Go's `strings.Contains`, which compares bytes.
+fn go_contains(text: &str, part: &str) -> bool {
+    match (go_bytes(text), go_bytes(part)) {
+        (Cow::Borrowed(_), Cow::Borrowed(_)) => text.contains(part),
+        (text, part) => part.is_empty() || text.windows(part.len()).any(|w| w == &part[..]),
+    }
+}
+
 /// The Go string `s` as the functions that read it rune by rune see it: each byte that is
 /// not UTF-8 is the replacement character U+FFFD (see `strconv::go_string_of`).
-fn runes(s: &str) -> std::borrow::Cow<'_, str> {
+fn runes(s: &str) -> Cow<'_, str> {
     crate::strconv::replacing_raw_bytes(s)
 }
 

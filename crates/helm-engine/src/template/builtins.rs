@@ -312,7 +312,8 @@ pub(crate) fn js_escape(s: &str) -> String {
             '=' => out.push_str("\\u003D"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02X}", c as u32)),
             c if (c as u32) < 0x80 => out.push(c),
-            c if crate::strconv::is_print(c) => out.push(c),
+            // A byte that is not UTF-8 is U+FFFD to Go, printable: the byte is kept.
+            c if crate::strconv::is_print(c) || crate::strconv::raw_byte(c).is_some() => out.push(c),
             c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }
@@ -322,7 +323,7 @@ pub(crate) fn js_escape(s: &str) -> String {
 /// Go's `url.QueryEscape`.
 pub(crate) fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+    for &b in crate::strconv::go_bytes(s).iter() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
