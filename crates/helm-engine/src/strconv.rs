@@ -497,7 +497,7 @@ fn push_escaped(out: &mut String, c: char, quote_char: char, ascii_only: bool) {
         }
         c if (c as u32) < 0x80 && is_print(c) => out.push(c),
         // A byte that is not UTF-8, as Go quotes it.
-        c if raw_byte(c).is_some() => out.push_str(&format!("\\x{:02x}", raw_byte(c).unwrap_or_default())),
+        c if let Some(b) = raw_byte(c) => out.push_str(&format!("\\x{b:02x}")),
         c if !ascii_only && is_print(c) => out.push(c),
         c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
         c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
@@ -700,14 +700,18 @@ pub(crate) fn raw_byte(c: char) -> Option<u8> {
     u8::try_from(u32::from(c).checked_sub(RAW_BYTE_BASE)?).ok().filter(|b| *b >= 0x80)
 }
 
-/// Whether `text` may hold a stand-in (all are encoded starting with the byte 0xF4).
-fn may_hold_raw_bytes(text: &str) -> bool {
-    text.as_bytes().contains(&0xF4)
+/// How many stand-ins of [`go_string_of`] `text` holds; a text without the byte 0xF4, with
+/// which every stand-in's UTF-8 starts (nearly every text), is not read further.
+fn raw_byte_count(text: &str) -> usize {
+    if !text.as_bytes().contains(&0xF4) {
+        return 0;
+    }
+    text.chars().filter(|c| raw_byte(*c).is_some()).count()
 }
 
 /// The bytes of the Go string `text` (its stand-ins turned back into the bytes they stand for).
 pub(crate) fn go_bytes(text: &str) -> std::borrow::Cow<'_, [u8]> {
-    if !may_hold_raw_bytes(text) || !text.chars().any(|c| raw_byte(c).is_some()) {
+    if raw_byte_count(text) == 0 {
         return std::borrow::Cow::Borrowed(text.as_bytes());
     }
     let mut out = Vec::with_capacity(text.len());
@@ -723,7 +727,7 @@ pub(crate) fn go_bytes(text: &str) -> std::borrow::Cow<'_, [u8]> {
 /// `text` as Go's JSON encoder leaves a string: each stand-in of [`go_string_of`] becomes
 /// the replacement character U+FFFD.
 pub(crate) fn replacing_raw_bytes(text: &str) -> std::borrow::Cow<'_, str> {
-    if !may_hold_raw_bytes(text) || !text.chars().any(|c| raw_byte(c).is_some()) {
+    if raw_byte_count(text) == 0 {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
@@ -733,11 +737,8 @@ pub(crate) fn replacing_raw_bytes(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The length of the Go string `text` in bytes.
 pub(crate) fn go_len(text: &str) -> usize {
-    if !may_hold_raw_bytes(text) {
-        return text.len();
-    }
     // A stand-in is four bytes of UTF-8 for one byte of the Go string.
-    text.len() - 3 * text.chars().filter(|c| raw_byte(*c).is_some()).count()
+    text.len() - 3 * raw_byte_count(text)
 }
 
 #[cfg(test)]
