@@ -267,51 +267,15 @@ pub(crate) enum PrivateKey {
 }
 
 fn new_rsa_key(env: &FuncEnv, bits: usize) -> Result<PrivateKey, GoError> {
-    generate_rsa(env, bits)
+    super::rsa_key::generate(env, bits)
         .map(|k| PrivateKey::Rsa(Box::new(k)))
         .map_err(|e| GoError::msg(format!("error generating rsa key: {e}")))
 }
 
-/// An RSA key of `bits` bits from the rendering's random source (see the crate manifest for
-/// why two versions of the `rsa` crate meet here).
-fn generate_rsa(env: &FuncEnv, bits: usize) -> Result<rsa::RsaPrivateKey, String> {
-    use rsa_keygen::traits::{PrivateKeyParts, PublicKeyParts};
-    let key = env
-        .with_rng(|rng| rsa_keygen::PrivateKey::new(&mut KeygenRng(rng), bits))
-        .map_err(|e| e.to_string())?;
-    let uint = |n: &rsa_keygen::BoxedUint| rsa::BigUint::from_bytes_be(&n.to_be_bytes());
-    let primes = key.primes().iter().map(|p| uint(p.as_ref())).collect();
-    rsa::RsaPrivateKey::from_components(uint(key.n().as_ref()), uint(key.e()), uint(key.d()), primes)
-        .map_err(|e| e.to_string())
-}
-
-/// The rendering's random source as the newer `rand_core` the key generator takes.
-struct KeygenRng<'a, R: rand_core::RngCore>(&'a mut R);
-
-impl<R: rand_core::RngCore> rand_core_keygen::TryRng for KeygenRng<'_, R> {
-    type Error = std::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.0.next_u32())
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.0.next_u64())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        self.0.fill_bytes(dst);
-        Ok(())
-    }
-}
-
-/// Both sources behind it are cryptographically secure (see `env`).
-impl<R: rand_core::RngCore + rand_core::CryptoRng> rand_core_keygen::TryCryptoRng for KeygenRng<'_, R> {}
-
 /// `genPrivateKey`: RSA 4096, ECDSA P-256 or Ed25519, PEM-encoded as Go encodes them.
 fn gen_private_key(env: &FuncEnv, kind: &str) -> Result<String, GoError> {
     let key = match kind {
-        "" | "rsa" => generate_rsa(env, 4096).map(|k| PrivateKey::Rsa(Box::new(k))),
+        "" | "rsa" => super::rsa_key::generate(env, 4096).map(|k| PrivateKey::Rsa(Box::new(k))),
         "ecdsa" => Ok(PrivateKey::P256(env.with_rng(p256::SecretKey::random))),
         "ed25519" => {
             let mut seed = [0u8; 32];

@@ -17,6 +17,7 @@ pub(crate) mod math;
 pub(crate) mod misc;
 pub(crate) mod random;
 pub(crate) mod regex;
+pub(crate) mod rsa_key;
 pub(crate) mod semver;
 pub(crate) mod strings;
 pub(crate) mod toml;
