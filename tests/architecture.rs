@@ -60,7 +60,7 @@ fn the_engine_never_mentions_mailu() {
 
 /// The engine's layers, bottom up, with the source paths that belong to each.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("value", &["src/value/", "src/strconv.rs", "src/base64.rs", "src/go_unicode.rs"]),
+    ("value", &["src/value/", "src/strconv.rs", "src/base64.rs", "src/go_unicode.rs", "src/beside.rs"]),
     ("yaml", &["src/yaml/"]),
     ("template", &["src/template/"]),
     ("funcs", &["src/funcs/"]),
@@ -69,7 +69,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// The modules (reached as `crate::<name>`) of each layer.
 const MODULES: &[(&str, &[&str])] = &[
-    ("value", &["value", "strconv", "base64", "go_unicode"]),
+    ("value", &["value", "strconv", "base64", "go_unicode", "beside"]),
     ("yaml", &["yaml"]),
     ("template", &["template"]),
     ("funcs", &["funcs"]),

@@ -18,11 +18,56 @@ fn ours(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn a_render_error_is_a_failure_with_helms_message() {
-    let out = ours(&["crates/helm-engine/tests/conformance/fail-error/chart"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim_end(), "error: execution error at (c/templates/t.yaml:2:3): boom");
+fn a_render_error_is_a_failure_with_helms_message_and_hint() {
+    // Failures while rendering: execution, parsing, the chart's kubeVersion. Helm adds its
+    // hint to each; with --debug it prints the (empty) manifest instead.
+    let cases: [(&str, &[&str]); 3] = [
+        ("fail-error", &[]),
+        ("parse-error-unclosed-action", &[]),
+        ("obj-chart-kubeversion-incompatible", &["--kube-version", "1.29"]),
+    ];
+    for (case, args) in cases {
+        let chart = format!("crates/helm-engine/tests/conformance/{case}/chart");
+        let chart_args = [&[chart.as_str()], args].concat();
+        let message =
+            std::fs::read_to_string(format!("crates/helm-engine/tests/conformance/{case}/error.txt"))
+                .unwrap();
+        let message = message.trim_end();
+        let out = ours(&chart_args);
+        assert_eq!(out.status.code(), Some(1), "{case}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr,
+            format!("error: {message}\n\nUse --debug flag to render out invalid YAML\n"),
+            "{case}"
+        );
+        let debug = ours(&[&chart_args[..], &["--debug"]].concat());
+        assert_eq!(debug.status.code(), Some(1), "{case}");
+        assert_eq!(String::from_utf8_lossy(&debug.stdout), "\n", "{case}");
+        assert_eq!(String::from_utf8_lossy(&debug.stderr), format!("error: {message}\n"), "{case}");
+        for (name, helm) in common::helms() {
+            let run = |extra: &[&str]| {
+                common::command(&helm)
+                    .arg("template")
+                    .args(&chart_args)
+                    .args(extra)
+                    .current_dir(common::root())
+                    .output()
+                    .unwrap()
+            };
+            let theirs = String::from_utf8_lossy(&run(&[]).stderr).replacen("Error: ", "error: ", 1);
+            // helm 3 words some messages its own way (the conformance suite lists them).
+            if name == "helm 3" {
+                assert!(
+                    theirs.ends_with("\n\nUse --debug flag to render out invalid YAML\n"),
+                    "{name} {case}"
+                );
+            } else {
+                assert_eq!(theirs, stderr, "{name} {case}");
+            }
+            assert_eq!(run(&["--debug"]).stdout, debug.stdout, "{name} {case}");
+        }
+    }
 }
 
 #[test]
@@ -272,5 +317,76 @@ fn debug_prints_the_rendered_files_before_a_yaml_error_as_helm_does() {
         };
         assert_eq!(sorted(&debug.stdout), sorted(&theirs.stdout), "{name}");
         assert!(String::from_utf8_lossy(&theirs.stderr).contains(message), "{name}");
+    }
+}
+
+/// A web server on this machine for as long as the test runs, answering a GET for one of
+/// `files` (path, JSON text) with it and any other with `404 Not Found`; its address.
+fn serve(files: &'static [(&'static str, &'static str)]) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut request = BufReader::new(&stream).lines().map_while(Result::ok);
+            let first = request.next().unwrap_or_default();
+            request.take_while(|line| !line.is_empty()).for_each(drop);
+            let path = first.split_whitespace().nth(1).unwrap_or_default();
+            let (status, body) = match files.iter().find(|(name, _)| *name == path) {
+                Some((_, body)) => ("200 OK", *body),
+                None => ("404 Not Found", "404 page not found"),
+            };
+            let _ = write!(
+                &stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    address
+}
+
+#[test]
+fn schemas_on_the_web_are_fetched_as_helm_fetches_them() {
+    let address = serve(&[(
+        "/size.json",
+        r#"{"type": "object", "properties": {"size": {"type": "integer", "minimum": 3}}}"#,
+    )]);
+    let Some(helm) = common::Oracle::Helm4.find() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Whether helm renders, for each schema and arguments: a schema fetched (the values
+    // valid, then two violations in it), and a schema the server does not have.
+    let cases: [(&str, &[&str], bool); 4] = [
+        ("size.json", &[], true),
+        ("size.json", &["--set", "a.size=1"], false),
+        ("size.json", &["--set", "a.size=x"], false),
+        ("gone.json", &[], false),
+    ];
+    for (at, (schema, args, renders)) in cases.into_iter().enumerate() {
+        let schema = format!(r#"{{"properties": {{"a": {{"$ref": "{address}/{schema}"}}}}}}"#);
+        let chart = common::write_chart(
+            &dir.path().join(at.to_string()),
+            "c",
+            &[
+                ("values.yaml", "a:\n  size: 5\n"),
+                ("values.schema.json", &schema),
+                ("templates/t.yaml", "size: {{ .Values.a.size }}\n"),
+            ],
+        )
+        .display()
+        .to_string();
+        let args = [&["demo", chart.as_str()], args].concat();
+        let out = ours(&args);
+        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
+        assert_eq!(theirs.status.success(), renders, "helm 4 {args:?}");
+        assert_eq!(out.status.success(), renders, "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1).trim_end(),
+            String::from_utf8_lossy(&theirs.stderr).trim_end(),
+            "{args:?}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! renderer (no helm binary needed). The chart is a directory or a chart archive (`.tgz`);
 //! charts from repositories and registries are not fetched.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -236,12 +237,24 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     // The command runs on a thread with the engine's stack (see `cli::main`).
     let mut rendered = match render_owned_chart_on_current_thread(chart, &user.values, &opts) {
         Ok(rendered) => rendered,
-        Err(ChartRenderError::Yaml { message, files }) => {
+        // Failures while rendering (helm has a release by then) come with helm's hint, or
+        // with --debug after what was rendered: the files for a YAML error, else nothing.
+        Err(
+            e @ (ChartRenderError::Yaml { .. }
+            | ChartRenderError::Parse { .. }
+            | ChartRenderError::Exec { .. }
+            | ChartRenderError::IncompatibleKube { .. }),
+        ) => {
+            let message = e.to_string();
             if !args.debug {
                 return Err(CliError::failure(format!(
                     "{message}\n\nUse --debug flag to render out invalid YAML"
                 )));
             }
+            let files = match e {
+                ChartRenderError::Yaml { files, .. } => files,
+                _ => BTreeMap::new(),
+            };
             write_stdout(out, &debug_dump(&files))?;
             return Err(CliError::failure(message));
         }

@@ -46,6 +46,7 @@
 #![warn(missing_docs)]
 
 mod base64;
+mod beside;
 mod funcs;
 mod go_unicode;
 mod helm;

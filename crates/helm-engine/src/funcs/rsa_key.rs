@@ -108,11 +108,14 @@ fn first_prime(sieve: SmallFactorsSieve<BoxedUint>, threads: usize) -> Option<Bo
         let helpers: Vec<_> = (1..threads)
             .filter_map(|_| {
                 let builder = Builder::new().name("key-helper".into());
-                crate::helm::beside::spawn_scoped(builder, scope, search).ok()
+                crate::beside::spawn_scoped(builder, scope, search).ok()
             })
             .collect();
         let mut found = vec![search()];
-        found.extend(helpers.into_iter().map(|helper| helper.join().unwrap_or(None)));
+        // A helper's panic is this thread's: the candidate it held may have been the prime.
+        found.extend(
+            helpers.into_iter().map(|helper| helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
         found
     });
     found.into_iter().flatten().min_by_key(|(index, _)| *index).map(|(_, prime)| prime)

@@ -907,7 +907,7 @@ fn render_templates(
         let helper = (second_world.is_some() || beside.is_some()).then(|| {
             let (claims, order, trees) = (&claims, &order, runner.set.trees());
             let builder = std::thread::Builder::new().name("render-helper".into()).stack_size(STACK_SIZE);
-            super::beside::spawn_scoped(builder, scope, move || {
+            crate::beside::spawn_scoped(builder, scope, move || {
                 if let Some(beside) = beside {
                     beside();
                 }

@@ -31,7 +31,7 @@ fn in_two_halves<T: Sync, R: Send>(
     let (first, second) = items.split_at(split.min(items.len()));
     std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().name(name.into()).stack_size(super::engine::STACK_SIZE);
-        let helper = super::beside::spawn_scoped(builder, scope, || work(second));
+        let helper = crate::beside::spawn_scoped(builder, scope, || work(second));
         let mut done = work(first);
         match helper.map(|handle| handle.join()) {
             Ok(Ok(rest)) => done.extend(rest),

@@ -4,7 +4,6 @@
 
 pub(crate) mod ahead;
 pub(crate) mod archive;
-pub(crate) mod beside;
 pub(crate) mod chart;
 pub(crate) mod coalesce;
 pub(crate) mod contents;
@@ -17,6 +16,7 @@ pub(crate) mod objects;
 pub(crate) mod output;
 pub(crate) mod schema;
 mod schema_report;
+pub(crate) mod schema_web;
 pub(crate) mod strvals;
 pub(crate) mod values;
 pub(crate) mod verdict;

@@ -408,7 +408,7 @@ impl<'scope, 'env> HeadReader<'scope, 'env> {
             let builder = std::thread::Builder::new()
                 .name("manifest-heads".into())
                 .stack_size(super::engine::STACK_SIZE);
-            self.thread = super::beside::spawn_scoped(builder, self.scope, move || {
+            self.thread = crate::beside::spawn_scoped(builder, self.scope, move || {
                 shared.read_waiting(|state| !state.closed);
             })
             .ok();

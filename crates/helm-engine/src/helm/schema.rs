@@ -13,6 +13,7 @@ use crate::value::{Map, Value};
 
 use super::chart::Chart;
 use super::schema_report::problem_lines;
+use super::schema_web::WebSchemas;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// The problems of `chart` and its subcharts, in Helm's layout (see [`validate_chart`]);
@@ -74,24 +75,49 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
         }
         return String::new();
     }
-    let validator = match jsonschema::options().with_draft(draft).build(&schema) {
+    let validator = match compile(&schema, draft) {
         Ok(v) => v,
-        // Helm 4 fetches a `$ref` to a schema on the web; the engine reads nothing but the chart.
-        Err(e) => match e.kind() {
-            ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
-                return format!(
-                    "failing loading {}: schemas outside the chart are not read (--skip-schema-validation renders without the check)\n",
-                    strconv::quote(uri)
-                );
-            }
-            _ => return format!("{e}\n"),
-        },
+        Err(message) => return message,
     };
     let instance = values.to_json();
     let errors: Vec<_> = validator.iter_errors(&instance).collect();
     let old_refs =
         matches!(draft, jsonschema::Draft::Draft4 | jsonschema::Draft::Draft6 | jsonschema::Draft::Draft7);
     problem_lines(&errors, old_refs).into_iter().map(|line| line + "\n").collect()
+}
+
+/// The validator of `schema`, or why there is none: the first schema referred to that cannot
+/// be fetched (helm's `failing loading "<url>": ...`), or the compiler's message.
+fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Validator, String> {
+    let web = WebSchemas::default();
+    let options = || jsonschema::options().with_draft(draft).with_retriever(web.clone());
+    let unretrievable = |e: &ValidationError<'_>| match e.kind() {
+        ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, source }) => {
+            Some((uri.clone(), source.to_string()))
+        }
+        _ => None,
+    };
+    let failed = |e: ValidationError<'_>| match unretrievable(&e) {
+        Some((uri, source)) => {
+            let why = web.failure(&uri).unwrap_or(source);
+            format!("failing loading {}: {why}\n", strconv::quote(&uri))
+        }
+        None => format!("{e}\n"),
+    };
+    let first = options().build(schema);
+    // A `$ref` the validator did not see while gathering the documents (it looks only where
+    // a schema may stand) leads to one it has not fetched: gather every one referred to,
+    // then compile again.
+    let Err(e) = first else { return first.map_err(failed) };
+    if unretrievable(&e).is_none_or(|(uri, _)| !uri.starts_with("http")) {
+        return Err(failed(e));
+    }
+    let registry = jsonschema::Registry::new()
+        .retriever(web.clone())
+        .extend(web.referred_documents(schema))
+        .and_then(jsonschema::RegistryBuilder::prepare)
+        .map_err(|e| format!("{e}\n"))?;
+    options().with_registry(&registry).build(schema).map_err(failed)
 }
 
 /// The message of one violation, as helm 4's validator (santhosh-tekuri/jsonschema v6,
@@ -357,12 +383,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_schema_on_the_web_is_named_not_fetched() {
-        let schema = br#"{"properties": {"x": {"$ref": "https://example.com/s.json"}}}"#;
-        let problems = validate_one(schema, &Map::default(), false);
+    fn a_schema_on_the_web_is_fetched() {
+        let address = super::super::schema_web::tests::serve("/s.json", 200, r#"{"type": "integer"}"#);
+        let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/s.json"}}}}}}"#);
+        let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), false), "");
         assert_eq!(
-            problems,
-            "failing loading \"https://example.com/s.json\": schemas outside the chart are not read (--skip-schema-validation renders without the check)\n"
+            validate_one(schema.as_bytes(), &values(Value::String("a".into())), false),
+            "- at '/x': got string, want integer\n"
+        );
+    }
+
+    #[test]
+    fn a_schema_that_cannot_be_fetched_is_named() {
+        let address = super::super::schema_web::tests::serve("/s.json", 200, "{}");
+        let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/gone.json"}}}}}}"#);
+        assert_eq!(
+            validate_one(schema.as_bytes(), &Map::default(), false),
+            format!(
+                "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_schema_elsewhere_is_named_not_read() {
+        let schema = br#"{"properties": {"x": {"$ref": "urn:example:s"}}}"#;
+        assert_eq!(
+            validate_one(schema, &Map::default(), false),
+            "failing loading \"urn:example:s\": schemas outside the chart are not read (--skip-schema-validation renders without the check)\n"
         );
     }
 

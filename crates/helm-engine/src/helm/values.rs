@@ -279,7 +279,14 @@ fn load_values(
             document_line: first_line,
             message: e.message,
         };
-        let Some(document) = load_values_document(document, with_positions).map_err(yaml_error)? else {
+        // Helm's line reader ends every line with a line break, the last one too (a block
+        // scalar on the last line of a file keeps its final line break).
+        let document = if document.is_empty() || document.ends_with('\n') {
+            std::borrow::Cow::Borrowed(document)
+        } else {
+            std::borrow::Cow::Owned(format!("{document}\n"))
+        };
+        let Some(document) = load_values_document(&document, with_positions).map_err(yaml_error)? else {
             continue;
         };
         let document = document.moved_down(first_line - 1);

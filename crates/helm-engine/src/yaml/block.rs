@@ -609,12 +609,17 @@ impl<'t> Reader<'t, '_> {
                 out.extend(std::iter::repeat_n('\n', breaks));
                 breaks = 0;
                 out.push_str(&self.text[self.line_start + indent..end]);
-                out.push('\n');
+                // The last line of a text that does not end in a line break adds none.
+                if end < self.bytes.len() {
+                    out.push('\n');
+                }
             }
             self.next_line();
         }
         if strip {
-            out.pop();
+            if out.ends_with('\n') {
+                out.pop();
+            }
         } else if keep {
             out.extend(std::iter::repeat_n('\n', breaks));
         }

@@ -714,6 +714,14 @@ impl Builder {
     fn read(&mut self, text: &str) -> Result<(), Refusal> {
         let mut parser = Parser::new_from_str(text);
         let mut offsets = ByteOffsets::new(text);
+        // Where a block scalar ends that runs to the end of a text without a final line
+        // break (the text's last line holds more than blanks): the parser adds one.
+        let last_line = text.rsplit('\n').next().unwrap_or_default();
+        let unbroken_end = if last_line.trim_matches([' ', '\t', '\r']).is_empty() {
+            None
+        } else {
+            Some(text.chars().count())
+        };
         while let Some(event) = parser.next_event() {
             if let Err(e) = &event
                 && self.reading.first_only()
@@ -772,6 +780,14 @@ impl Builder {
                     retry: None,
                 });
             }
+            let event = match event {
+                Event::Scalar(text, style @ (ScalarStyle::Literal | ScalarStyle::Folded), anchor, tag)
+                    if Some(span.end.index()) == unbroken_end && text.ends_with('\n') =>
+                {
+                    Event::Scalar(Cow::Owned(text[..text.len() - 1].to_string()), style, anchor, tag)
+                }
+                event => event,
+            };
             self.event(event, span)?;
             if self.reading.first_only() && !self.documents.is_empty() {
                 break;

@@ -1,0 +1,256 @@
+//! Schemas a `values.schema.json` refers to by an `http://` or `https://` address, fetched
+//! as helm 4 fetches them: a GET with a 15-second limit, proxies from the environment, the
+//! system's certificate authorities, redirects followed, anything but `200 OK` refused, the body read as JSON. Nothing is
+//! kept between runs. Other addresses (`file:`, `urn:`, a relative `$ref` that leaves the
+//! document) are not read.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use jsonschema::{Resource, Retrieve, Uri};
+use serde_json::Value as Json;
+
+/// How long helm's loader waits for a schema, connection to last byte.
+const TIME_LIMIT: Duration = Duration::from_secs(15);
+
+/// Why a schema is not read: the address is neither `http` nor `https`.
+pub(crate) const NOT_READ: &str =
+    "schemas outside the chart are not read (--skip-schema-validation renders without the check)";
+
+/// The retriever handed to the validator, for the checks of one `values.schema.json`: each
+/// address is fetched once, however often it is asked for.
+#[derive(Clone, Default)]
+pub(crate) struct WebSchemas {
+    fetched: Arc<Mutex<BTreeMap<String, Result<Json, String>>>>,
+}
+
+impl WebSchemas {
+    /// The document at `url` (`http` or `https`), fetched or from an earlier fetch.
+    fn document(&self, url: &str, loopback: bool) -> Result<Json, String> {
+        if let Some(known) = self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url) {
+            return known.clone();
+        }
+        let result = fetch(url, loopback);
+        self.fetched.lock().unwrap_or_else(PoisonError::into_inner).insert(url.to_string(), result.clone());
+        result
+    }
+
+    /// Why the document at `url` could not be fetched, if it was asked for and could not.
+    pub(crate) fn failure(&self, url: &str) -> Option<String> {
+        self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url)?.clone().err()
+    }
+
+    /// Every document on the web that `schema` refers to, directly or through another such
+    /// document, with its address. The validator finds `$ref`s only where a schema may stand;
+    /// helm's finds them wherever the schema it compiles leads, such as into a document of
+    /// named definitions kept at its top level (bjw-s' `common` library): here every `$ref`
+    /// anywhere counts, resolved against its document's address (or top-level `$id`).
+    pub(crate) fn referred_documents(&self, schema: &Json) -> Vec<(String, Resource)> {
+        let mut documents = Vec::new();
+        let mut waiting = VecDeque::from([(base_of(schema, None), schema.clone())]);
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some((base, document)) = waiting.pop_front() {
+            let mut references = Vec::new();
+            collect_references(&document, &mut references);
+            for reference in references {
+                let Some(url) = base.as_ref().map_or_else(
+                    || jsonschema::uri::from_str(reference).ok(),
+                    |base| jsonschema::uri::resolve_against(&base.borrow(), reference).ok(),
+                ) else {
+                    continue;
+                };
+                let url = url.as_str().split('#').next().unwrap_or_default().to_string();
+                let Ok(uri) = jsonschema::uri::from_str(&url) else { continue };
+                if !is_web(&uri) || !seen.insert(url.clone()) {
+                    continue;
+                }
+                if let Ok(found) = self.document(&url, is_loopback_uri(&uri)) {
+                    waiting.push_back((base_of(&found, Some(&uri)), found.clone()));
+                    documents.push((url, Resource::from_contents(found)));
+                }
+            }
+        }
+        documents
+    }
+}
+
+impl Retrieve for WebSchemas {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Json, Box<dyn std::error::Error + Send + Sync>> {
+        if !is_web(uri) {
+            return Err(NOT_READ.into());
+        }
+        self.document(uri.as_str(), is_loopback_uri(uri)).map_err(Into::into)
+    }
+}
+
+fn is_web(uri: &Uri<String>) -> bool {
+    let scheme = uri.scheme().as_str();
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+}
+
+fn is_loopback_uri(uri: &Uri<String>) -> bool {
+    uri.authority().is_some_and(|authority| is_loopback(authority.host()))
+}
+
+/// The address relative references in `document` resolve against: its top-level `$id`
+/// resolved against where it was fetched from, else that place (none for the chart's own
+/// schema without an absolute `$id`).
+fn base_of(document: &Json, fetched_from: Option<&Uri<String>>) -> Option<Uri<String>> {
+    let id = document.get("$id").and_then(Json::as_str);
+    match (id, fetched_from) {
+        (Some(id), Some(from)) => jsonschema::uri::resolve_against(&from.borrow(), id).ok(),
+        (Some(id), None) => jsonschema::uri::from_str(id).ok(),
+        (None, from) => from.cloned(),
+    }
+}
+
+/// Every `$ref` text in `value`, in document order.
+fn collect_references<'a>(value: &'a Json, out: &mut Vec<&'a str>) {
+    match value {
+        Json::Object(members) => {
+            if let Some(Json::String(reference)) = members.get("$ref") {
+                out.push(reference);
+            }
+            members.values().for_each(|member| collect_references(member, out));
+        }
+        Json::Array(items) => items.iter().for_each(|item| collect_references(item, out)),
+        _ => {}
+    }
+}
+
+/// The JSON document at `url`, or helm's words for why there is none. As Go's HTTP client
+/// does, a request to this machine bypasses any proxy.
+fn fetch(url: &str, loopback: bool) -> Result<Json, String> {
+    let mut config = ureq::Agent::config_builder()
+        .timeout_global(Some(TIME_LIMIT))
+        .http_status_as_error(false)
+        .user_agent(concat!("helm-engine/", env!("CARGO_PKG_VERSION")))
+        // The system's certificate authorities, as Go's client trusts them.
+        .tls_config(
+            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build(),
+        );
+    if loopback {
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
+    let mut response = agent.get(url).call().map_err(|e| format!("HTTP request failed for {url}: {e}"))?;
+    let status = response.status();
+    if status != ureq::http::StatusCode::OK {
+        return Err(format!(
+            "HTTP request to {url} returned status {} ({})",
+            status.as_u16(),
+            go_status_text(status)
+        ));
+    }
+    let body =
+        response.body_mut().read_to_string().map_err(|e| format!("HTTP request failed for {url}: {e}"))?;
+    // Go's words for a body that is not JSON; the value itself from serde_json, as the
+    // chart's own schema is read.
+    crate::funcs::json::decode(&body)?;
+    serde_json::from_str(&body).map_err(|e| e.to_string())
+}
+
+/// Whether `host` names this machine: `localhost` or a loopback address.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Go's `http.StatusText`: the registered reason phrases, three in their older wording,
+/// and nothing for a code Go does not know.
+fn go_status_text(status: ureq::http::StatusCode) -> &'static str {
+    match status.as_u16() {
+        413 => "Request Entity Too Large",
+        414 => "Request URI Too Long",
+        416 => "Requested Range Not Satisfiable",
+        _ => status.canonical_reason().unwrap_or(""),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// A server on this machine that answers every request for `path` with `status` and
+    /// `body` (404 otherwise), for as long as the test runs; its address.
+    pub(crate) fn serve(path: &'static str, status: u16, body: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let asked = request_line.split_whitespace().nth(1).unwrap_or("");
+                let (status, body) = if asked == path { (status, body) } else { (404, "404 page not found") };
+                let _ = write!(
+                    &stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        address
+    }
+
+    #[test]
+    fn a_schema_is_fetched() {
+        let address = serve("/s.json", 200, r#"{"type": "integer"}"#);
+        assert_eq!(
+            fetch(&format!("{address}/s.json"), true).unwrap(),
+            serde_json::json!({"type": "integer"})
+        );
+    }
+
+    #[test]
+    fn an_answer_other_than_ok_is_refused_in_gos_words() {
+        let address = serve("/s.json", 413, "");
+        assert_eq!(
+            fetch(&format!("{address}/s.json"), true).unwrap_err(),
+            format!("HTTP request to {address}/s.json returned status 413 (Request Entity Too Large)")
+        );
+        assert_eq!(
+            fetch(&format!("{address}/other.json"), true).unwrap_err(),
+            format!("HTTP request to {address}/other.json returned status 404 (Not Found)")
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_refused_in_gos_words() {
+        let address = serve("/s.json", 200, "<html>");
+        assert_eq!(
+            fetch(&format!("{address}/s.json"), true).unwrap_err(),
+            "invalid character '<' looking for beginning of value"
+        );
+    }
+
+    #[test]
+    fn a_server_that_is_not_there_is_named() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/s.json", listener.local_addr().unwrap());
+        drop(listener);
+        let err = fetch(&url, true).unwrap_err();
+        assert!(err.starts_with(&format!("HTTP request failed for {url}: ")), "{err}");
+    }
+
+    #[test]
+    fn this_machine_is_told_apart() {
+        for host in ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["example.com", "10.0.0.1", "[2001:db8::1]"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+}
