@@ -91,32 +91,39 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
 fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Validator, String> {
     let web = WebSchemas::default();
     let options = || jsonschema::options().with_draft(draft).with_retriever(web.clone());
+    let failing_loading = |uri: &str, source: &dyn std::fmt::Display| {
+        let why = web.failure(uri).unwrap_or_else(|| source.to_string());
+        format!("failing loading {}: {why}\n", strconv::quote(uri))
+    };
     let unretrievable = |e: &ValidationError<'_>| match e.kind() {
         ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, source }) => {
-            Some((uri.clone(), source.to_string()))
+            Some(failing_loading(uri, source))
         }
         _ => None,
     };
-    let failed = |e: ValidationError<'_>| match unretrievable(&e) {
-        Some((uri, source)) => {
-            let why = web.failure(&uri).unwrap_or(source);
-            format!("failing loading {}: {why}\n", strconv::quote(&uri))
-        }
-        None => format!("{e}\n"),
-    };
+    let failed = |e: ValidationError<'_>| unretrievable(&e).unwrap_or_else(|| format!("{e}\n"));
     let first = options().build(schema);
     // A `$ref` the validator did not see while gathering the documents (it looks only where
-    // a schema may stand) leads to one it has not fetched: gather every one referred to,
-    // then compile again.
-    let Err(e) = first else { return first.map_err(failed) };
-    if unretrievable(&e).is_none_or(|(uri, _)| !uri.starts_with("http")) {
-        return Err(failed(e));
+    // a schema may stand) leads to a document on the web it never asked for: gather every
+    // one referred to, then compile again.
+    let never_asked_for = |e: &ValidationError<'_>| match e.kind() {
+        ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
+            uri.starts_with("http") && web.failure(uri).is_none()
+        }
+        _ => false,
+    };
+    match first {
+        Err(e) if never_asked_for(&e) => {}
+        first => return first.map_err(failed),
     }
     let registry = jsonschema::Registry::new()
         .retriever(web.clone())
         .extend(web.referred_documents(schema))
         .and_then(jsonschema::RegistryBuilder::prepare)
-        .map_err(|e| format!("{e}\n"))?;
+        .map_err(|e| match e {
+            jsonschema::ReferencingError::Unretrievable { uri, source } => failing_loading(&uri, &source),
+            other => format!("{other}\n"),
+        })?;
     options().with_registry(&registry).build(schema).map_err(failed)
 }
 
@@ -384,7 +391,7 @@ mod tests {
 
     #[test]
     fn a_schema_on_the_web_is_fetched() {
-        let address = super::super::schema_web::tests::serve("/s.json", 200, r#"{"type": "integer"}"#);
+        let address = super::super::schema_web::tests::serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/s.json"}}}}}}"#);
         let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
         assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), false), "");
@@ -396,13 +403,38 @@ mod tests {
 
     #[test]
     fn a_schema_that_cannot_be_fetched_is_named() {
-        let address = super::super::schema_web::tests::serve("/s.json", 200, "{}");
+        let address = super::super::schema_web::tests::serve(&[("/s.json", 200, "{}")]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/gone.json"}}}}}}"#);
         assert_eq!(
             validate_one(schema.as_bytes(), &Map::default(), false),
             format!(
                 "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)\n"
             )
+        );
+    }
+
+    #[test]
+    fn refs_into_named_definitions_of_documents_on_the_web_are_followed() {
+        // Definitions at the top level of documents that refer to one another relatively,
+        // as bjw-s' common library keeps its schemas (the output is helm 4's).
+        let address = super::super::schema_web::tests::serve(&[
+            (
+                "/lib/values.schema.json",
+                200,
+                r#"{"$schema": "http://json-schema.org/draft-07/schema", "properties": {"x": {"$ref": "schemas/a.json#/instance"}}}"#,
+            ),
+            ("/lib/schemas/a.json", 200, r#"{"instance": {"allOf": [{"$ref": "b.json#/size"}]}}"#),
+            ("/lib/schemas/b.json", 200, r#"{"size": {"oneOf": [{"$ref": "leaf.json#/positive"}]}}"#),
+            ("/lib/schemas/leaf.json", 200, r#"{"positive": {"type": "integer", "minimum": 1}}"#),
+        ]);
+        let schema = format!(
+            r#"{{"$schema": "http://json-schema.org/draft-07/schema", "$ref": "{address}/lib/values.schema.json"}}"#
+        );
+        let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(2)), false), "");
+        assert_eq!(
+            validate_one(schema.as_bytes(), &values(Value::Int(0)), false),
+            "- at '/x': 'allOf' failed\n  - at '/x': 'oneOf' failed, none matched\n    - at '/x': minimum: got 0, want 1\n"
         );
     }
 

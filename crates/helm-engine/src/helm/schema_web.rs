@@ -176,9 +176,9 @@ pub(crate) mod tests {
 
     use super::*;
 
-    /// A server on this machine that answers every request for `path` with `status` and
-    /// `body` (404 otherwise), for as long as the test runs; its address.
-    pub(crate) fn serve(path: &'static str, status: u16, body: &'static str) -> String {
+    /// A server on this machine, for as long as the test runs, that answers a request for
+    /// one of `pages` (path, status, body) with it, and any other with 404; its address.
+    pub(crate) fn serve(pages: &'static [(&'static str, u16, &'static str)]) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || {
@@ -193,7 +193,10 @@ pub(crate) mod tests {
                     line.clear();
                 }
                 let asked = request_line.split_whitespace().nth(1).unwrap_or("");
-                let (status, body) = if asked == path { (status, body) } else { (404, "404 page not found") };
+                let (status, body) = pages
+                    .iter()
+                    .find(|(path, ..)| *path == asked)
+                    .map_or((404, "404 page not found"), |&(_, status, body)| (status, body));
                 let _ = write!(
                     &stream,
                     "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -206,7 +209,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_schema_is_fetched() {
-        let address = serve("/s.json", 200, r#"{"type": "integer"}"#);
+        let address = serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
         assert_eq!(
             fetch(&format!("{address}/s.json"), true).unwrap(),
             serde_json::json!({"type": "integer"})
@@ -215,7 +218,7 @@ pub(crate) mod tests {
 
     #[test]
     fn an_answer_other_than_ok_is_refused_in_gos_words() {
-        let address = serve("/s.json", 413, "");
+        let address = serve(&[("/s.json", 413, "")]);
         assert_eq!(
             fetch(&format!("{address}/s.json"), true).unwrap_err(),
             format!("HTTP request to {address}/s.json returned status 413 (Request Entity Too Large)")
@@ -228,7 +231,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_body_that_is_not_json_is_refused_in_gos_words() {
-        let address = serve("/s.json", 200, "<html>");
+        let address = serve(&[("/s.json", 200, "<html>")]);
         assert_eq!(
             fetch(&format!("{address}/s.json"), true).unwrap_err(),
             "invalid character '<' looking for beginning of value"
@@ -242,6 +245,26 @@ pub(crate) mod tests {
         drop(listener);
         let err = fetch(&url, true).unwrap_err();
         assert!(err.starts_with(&format!("HTTP request failed for {url}: ")), "{err}");
+    }
+
+    #[test]
+    fn every_ref_of_every_document_is_followed_once() {
+        let address = serve(&[
+            ("/lib/a.json", 200, r#"{"$id": "sub/a.json", "named": {"anywhere": {"$ref": "b.json"}}}"#),
+            ("/lib/sub/b.json", 200, r#"{"list": [{"$ref": "../a.json"}, {"$ref": "gone.json"}]}"#),
+        ]);
+        let web = WebSchemas::default();
+        let schema =
+            serde_json::json!({"properties": {"x": {"$ref": format!("{address}/lib/a.json#/named")}}});
+        let documents: Vec<String> =
+            web.referred_documents(&schema).into_iter().map(|(url, _)| url).collect();
+        // b.json resolved against a.json's `$id`, a.json not fetched twice; the document
+        // that is not there is left to the validator to report.
+        assert_eq!(documents, [format!("{address}/lib/a.json"), format!("{address}/lib/sub/b.json")]);
+        assert_eq!(
+            web.failure(&format!("{address}/lib/sub/gone.json")),
+            Some(format!("HTTP request to {address}/lib/sub/gone.json returned status 404 (Not Found)"))
+        );
     }
 
     #[test]
