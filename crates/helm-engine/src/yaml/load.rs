@@ -66,6 +66,7 @@ impl YamlError {
     /// has), which names no line.
     fn is_decoders(&self) -> bool {
         self.message.starts_with("cannot decode !!")
+            || self.message.starts_with("invalid map key: ")
             || self.message.starts_with("!!binary value")
             || self.message.starts_with("unknown anchor '")
     }
@@ -699,6 +700,9 @@ struct Builder {
     reading: Reading,
     /// What the parser reads in place of a byte order mark (see [`load_with_parser`]).
     bom_stand_in: Option<char>,
+    /// The first mapping or list of the document under way that stood where a key does:
+    /// go-yaml's decoder refuses it once the whole document has parsed (see [`go_syntax`]).
+    invalid_key: Option<YamlError>,
 }
 
 impl Frame {
@@ -815,6 +819,9 @@ impl Builder {
                 self.root = None;
             }
             Event::DocumentEnd => {
+                if let Some(invalid_key) = self.invalid_key.take() {
+                    return Err(invalid_key);
+                }
                 self.documents.push(YamlDocument {
                     root: self.root.take(),
                     positions: std::mem::take(&mut self.positions),
@@ -868,12 +875,10 @@ impl Builder {
                 self.complete(value, anchor, pos)?;
             }
             Event::SequenceStart(anchor, _) => {
-                self.refuse_complex_key(pos)?;
                 let node = self.open(pos)?;
                 self.stack.push(Frame::List { list: Vec::new(), node, anchor });
             }
             Event::MappingStart(anchor, _) => {
-                self.refuse_complex_key(pos)?;
                 let node = self.open(pos)?;
                 self.stack.push(Frame::Map { map: Map::default(), node, anchor, key: None });
             }
@@ -911,13 +916,6 @@ impl Builder {
 
     fn expects_key(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
-    }
-
-    fn refuse_complex_key(&self, pos: Pos) -> Result<(), YamlError> {
-        if self.expects_key() {
-            return Err(YamlError { pos, message: "a mapping or list cannot be a mapping key".into() });
-        }
-        Ok(())
     }
 
     /// The node of the value that is about to start (the root, 0, when positions are not
@@ -968,7 +966,16 @@ impl Builder {
             Some(Frame::List { list, .. }) => list.push(value),
             Some(Frame::Map { map, key, .. }) => {
                 let Some(pending) = key.take() else {
-                    return Err(YamlError { pos, message: "unexpected value in mapping".into() });
+                    // A mapping or list where a key stands: read whole, and refused as
+                    // go-yaml's decoder refuses it, after the document has parsed; its value
+                    // goes under a key of no consequence until then.
+                    if !matches!(value, Value::Map(_) | Value::List(_)) {
+                        return Err(YamlError { pos, message: "unexpected value in mapping".into() });
+                    }
+                    let message = format!("invalid map key: {}", go_syntax(&value));
+                    self.invalid_key.get_or_insert(YamlError { pos, message });
+                    *key = Some(PendingKey { name: String::new(), merge: false });
+                    return Ok(());
                 };
                 if pending.merge {
                     merge_into(map, value).map_err(|message| YamlError { pos, message })?;
@@ -978,6 +985,31 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// A value as Go's `%#v` prints what go-yaml decoded it to (`map[interface {}]interface {}`
+/// with its keys in order, `[]interface {}`, quoted strings, `interface {}(nil)`).
+fn go_syntax(value: &Value) -> String {
+    match value {
+        Value::Null => "interface {}(nil)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float_g(*f, 64),
+        Value::String(s) => crate::strconv::quote(s),
+        Value::List(items) => {
+            let items: Vec<String> = items.iter().map(go_syntax).collect();
+            format!("[]interface {{}}{{{}}}", items.join(", "))
+        }
+        Value::Map(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let entries: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{}:{}", crate::strconv::quote(k), go_syntax(v)))
+                .collect();
+            format!("map[interface {{}}]interface {{}}{{{}}}", entries.join(", "))
+        }
     }
 }
 
