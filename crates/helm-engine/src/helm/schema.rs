@@ -103,9 +103,8 @@ fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Valida
     };
     let failed = |e: ValidationError<'_>| unretrievable(&e).unwrap_or_else(|| format!("{e}\n"));
     let first = options().build(schema);
-    // A `$ref` the validator did not see while gathering the documents (it looks only where
-    // a schema may stand) leads to a document on the web it never asked for: gather every
-    // one referred to, then compile again.
+    // A `$ref` the validator did not follow while gathering the documents leads to one on
+    // the web it never asked for: gather every one referred to, then compile again.
     let never_asked_for = |e: &ValidationError<'_>| match e.kind() {
         ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
             uri.starts_with("http") && web.failure(uri).is_none()

@@ -1,10 +1,10 @@
 //! Schemas a `values.schema.json` refers to by an `http://` or `https://` address, fetched
 //! as helm 4 fetches them: a GET with a 15-second limit, proxies from the environment, the
-//! system's certificate authorities, redirects followed, anything but `200 OK` refused, the body read as JSON. Nothing is
-//! kept between runs. Other addresses (`file:`, `urn:`, a relative `$ref` that leaves the
-//! document) are not read.
+//! system's certificate authorities, redirects followed, anything but `200 OK` refused, the
+//! body read as JSON. Nothing is kept between runs. Other addresses (`file:`, `urn:`, a
+//! relative `$ref` that leaves the document) are not read.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -38,18 +38,22 @@ impl WebSchemas {
 
     /// Why the document at `url` could not be fetched, if it was asked for and could not.
     pub(crate) fn failure(&self, url: &str) -> Option<String> {
-        self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url)?.clone().err()
+        match self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url)? {
+            Err(why) => Some(why.clone()),
+            Ok(_) => None,
+        }
     }
 
     /// Every document on the web that `schema` refers to, directly or through another such
-    /// document, with its address. The validator finds `$ref`s only where a schema may stand;
-    /// helm's finds them wherever the schema it compiles leads, such as into a document of
-    /// named definitions kept at its top level (bjw-s' `common` library): here every `$ref`
-    /// anywhere counts, resolved against its document's address (or top-level `$id`).
+    /// document, with its address. The validator gathers the documents before it compiles,
+    /// and can miss one that only a chain of `$ref`s through other documents' definitions
+    /// leads to (bjw-s' `common` library); helm's loads each when its compiler reaches it.
+    /// Here every `$ref` anywhere counts, resolved against its document's address (or
+    /// top-level `$id`).
     pub(crate) fn referred_documents(&self, schema: &Json) -> Vec<(String, Resource)> {
         let mut documents = Vec::new();
         let mut waiting = VecDeque::from([(base_of(schema, None), schema.clone())]);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = BTreeSet::new();
         while let Some((base, document)) = waiting.pop_front() {
             let mut references = Vec::new();
             collect_references(&document, &mut references);
