@@ -52,6 +52,11 @@ fn generate_on(env: &FuncEnv, bits: usize, threads: usize) -> Result<rsa::RsaPri
             Err(e) => return Err(e.to_string()),
         }
     };
+    for_certificates(&key)
+}
+
+/// A key of the `rsa` crate 0.10 as the 0.9 key the certificate code is written against.
+fn for_certificates(key: &rsa_keygen::PrivateKey) -> Result<rsa::RsaPrivateKey, String> {
     let uint = |n: &BoxedUint| rsa::BigUint::from_bytes_be(&n.to_be_bytes());
     let primes = key.primes().iter().map(|p| uint(p.as_ref())).collect();
     rsa::RsaPrivateKey::from_components(uint(key.n().as_ref()), uint(key.e()), uint(key.d()), primes)
@@ -159,10 +164,7 @@ mod tests {
         let key = env
             .with_rng(|rng| rsa_keygen::PrivateKey::new(&mut KeygenRng(rng), bits))
             .expect("the crate generates a key");
-        let uint = |n: &BoxedUint| rsa::BigUint::from_bytes_be(&n.to_be_bytes());
-        let primes = key.primes().iter().map(|p| uint(p.as_ref())).collect();
-        rsa::RsaPrivateKey::from_components(uint(key.n().as_ref()), uint(key.e()), uint(key.d()), primes)
-            .unwrap()
+        for_certificates(&key).unwrap()
     }
 
     #[test]

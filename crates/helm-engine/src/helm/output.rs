@@ -450,9 +450,10 @@ impl Drop for HeadReader<'_, '_> {
     }
 }
 
-/// What `helm template --debug` prints when a rendered file is not YAML: every file that is
-/// not blank as it came out, `---\n# Source: <file>\n<text>`. Helm prints them in Go's map
-/// order, which changes from run to run; here they come by name.
+/// What `helm template --debug` prints after a failure while rendering: every file that is
+/// not blank as it came out, `---\n# Source: <file>\n<text>` (an empty line when the
+/// failure came before there were files). Helm prints them in Go's map order, which changes
+/// from run to run; here they come by name.
 pub fn debug_dump(files: &BTreeMap<String, String>) -> String {
     let mut dump = String::new();
     for (name, text) in files {
