@@ -78,5 +78,5 @@ pub use value::{KeyPath, Map, Segment, TypedError, Value, from_value, to_value};
 pub use yaml::check_fast_readers;
 pub use yaml::{
     KeyOrder, Pos, Positions, YamlDocument, YamlError, load_first_yaml_document, load_yaml_documents,
-    load_yaml_documents_keeping_integers, push_yaml, to_yaml,
+    load_yaml_documents_keeping_integers, push_yaml, to_yaml, to_yaml_pretty,
 };

@@ -1,13 +1,14 @@
-//! `to_yaml` checked byte for byte against Helm's `toYaml` in helm 4 and helm 3: hundreds of
-//! tricky values go into a chart's values.yaml, a template prints `toYaml` of each one as
-//! base64 (so every byte survives), and each must equal our output minus its final newline.
+//! `to_yaml` and `to_yaml_pretty` checked byte for byte against Helm's `toYaml` and
+//! `toYamlPretty` in helm 4 and helm 3: hundreds of tricky values go into a chart's
+//! values.yaml, a template prints the function of each one as base64 (so every byte
+//! survives), and each must equal our output minus its final newline.
 
 mod support;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use helm_engine::{KeyOrder, Value, to_yaml};
+use helm_engine::{KeyOrder, Value, to_yaml, to_yaml_pretty};
 use serde_json::{Value as Json, json};
 
 /// Marks key sets on which go-yaml's comparison may not be transitive: Helm then orders the
@@ -421,8 +422,9 @@ fn tricky_keys() -> Vec<String> {
     keys
 }
 
-/// Values as Helm reads them from values.yaml (every number a float), with a name each.
-fn cases() -> Vec<(String, Json)> {
+/// Values as Helm reads them from values.yaml (every number a float), with a name each; which
+/// key sets have one order depends on the `function` compared.
+fn cases(function: Function) -> Vec<(String, Json)> {
     let mut cases: Vec<(String, Json)> = Vec::new();
     for s in tricky_strings() {
         cases.push((format!("string {s:?}"), json!(s)));
@@ -520,7 +522,7 @@ fn cases() -> Vec<(String, Json)> {
         let mut seen = std::collections::HashSet::new();
         let set: Vec<&String> = set.iter().filter(|k| seen.insert(*k)).collect();
         let set: Vec<String> = set.into_iter().cloned().collect();
-        let label = if transitive_order(&set) { "order" } else { UNORDERED };
+        let label = if transitive_order(&set, function) { "order" } else { UNORDERED };
         let map: serde_json::Map<String, Json> = set.iter().map(|k| (k.clone(), json!(k))).collect();
         cases.push((format!("{label} {i} {set:?}"), Json::Object(map)));
     }
@@ -541,17 +543,27 @@ fn cases() -> Vec<(String, Json)> {
     cases
 }
 
+/// One of the functions compared: Helm's name for it, and ours.
+#[derive(Clone, Copy)]
+struct Function {
+    name: &'static str,
+    ours: fn(&Value) -> String,
+}
+
+const TO_YAML: Function = Function { name: "toYaml", ours: |v| to_yaml(v, KeyOrder::Sorted) };
+const TO_YAML_PRETTY: Function = Function { name: "toYamlPretty", ours: to_yaml_pretty };
+
 /// Whether our order of `keys` is the only one: go-yaml's comparison, read off our output for
 /// every pair (the "pair" cases check pairs against Helm), is transitive on them exactly
 /// when the keys beat 0, 1, 2, ... others.
-fn transitive_order(keys: &[String]) -> bool {
+fn transitive_order(keys: &[String], function: Function) -> bool {
     let mut wins = vec![0; keys.len()];
     for i in 0..keys.len() {
         for j in i + 1..keys.len() {
             let pair = Value::Map(
                 [(keys[i].clone(), Value::Int(0)), (keys[j].clone(), Value::Int(1))].into_iter().collect(),
             );
-            let yaml = to_yaml(&pair, KeyOrder::Sorted);
+            let yaml = (function.ours)(&pair);
             let i_first = yaml.lines().next().is_some_and(|line| line.ends_with(": 0"));
             wins[if i_first { i } else { j }] += 1;
         }
@@ -638,7 +650,7 @@ fn key_value(k: &str, v: Value) -> Value {
     Value::Map([(k.to_string(), v)].into_iter().collect())
 }
 
-fn write_chart(dir: &Path, cases: &[(String, Json)]) {
+fn write_chart(dir: &Path, cases: &[(String, Json)], function: Function) {
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: emit\nversion: 0.1.0\n").unwrap();
     let list = Json::Array(cases.iter().map(|(_, v)| v.clone()).collect());
@@ -646,11 +658,12 @@ fn write_chart(dir: &Path, cases: &[(String, Json)]) {
     let values =
         format!("{{\"cases\": {}, \"nel\": \"\\u0085\", \"deep\": {deep}}}\n", yaml_safe_json(&list));
     std::fs::write(dir.join("values.yaml"), values).unwrap();
-    let mut template = String::from(
-        "{{- range $i, $v := .Values.cases }}\n#CASE {{ $i }} {{ toYaml $v | b64enc }}\n{{- end }}\n",
+    let name = function.name;
+    let mut template = format!(
+        "{{{{- range $i, $v := .Values.cases }}}}\n#CASE {{{{ $i }}}} {{{{ {name} $v | b64enc }}}}\n{{{{- end }}}}\n",
     );
     for (i, (_, expr, _)) in template_cases().iter().enumerate() {
-        writeln!(template, "#EXTRA {i} {{{{ toYaml ({expr}) | b64enc }}}}").unwrap();
+        writeln!(template, "#EXTRA {i} {{{{ {name} ({expr}) | b64enc }}}}").unwrap();
     }
     std::fs::write(dir.join("templates/out.yaml"), template).unwrap();
 }
@@ -698,20 +711,20 @@ fn helm_outputs(helm: &Path, chart: &Path) -> Vec<(String, usize, String)> {
         .collect()
 }
 
-/// Our output the way Helm's `toYaml` returns it.
-fn ours(value: &Value) -> String {
-    let text = to_yaml(value, KeyOrder::Sorted);
+/// Our output the way Helm's function returns it.
+fn ours(value: &Value, function: Function) -> String {
+    let text = (function.ours)(value);
     text.strip_suffix('\n').map(str::to_string).unwrap_or(text)
 }
 
-fn compare_with_helm() {
+fn compare_with_helm(function: Function) {
     let helms = support::helms();
     if helms.is_empty() {
         return;
     }
-    let cases = cases();
+    let cases = cases(function);
     let dir = tempfile::tempdir().unwrap();
-    write_chart(dir.path(), &cases);
+    write_chart(dir.path(), &cases, function);
     let extras = template_cases();
     let mut report = String::new();
     for (name, helm) in &helms {
@@ -723,7 +736,7 @@ fn compare_with_helm() {
                 "CASE" => (cases[index].0.clone(), Value::from_json(&cases[index].1, false)),
                 _ => (extras[index].0.to_string(), extras[index].2.clone()),
             };
-            let our_text = ours(&value);
+            let our_text = ours(&value, function);
             let same = if label.starts_with(UNORDERED) {
                 let lines = |text: &str| {
                     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -747,19 +760,31 @@ fn compare_with_helm() {
         } else {
             let unordered = cases.iter().filter(|(label, _)| label.starts_with(UNORDERED)).count();
             eprintln!(
-                "{name}: all {} toYaml cases agree ({unordered} key sets without a defined order compared line by line)",
-                cases.len() + extras.len()
+                "{name}: all {} {} cases agree ({unordered} key sets without a defined order compared line by line)",
+                cases.len() + extras.len(),
+                function.name
             );
         }
     }
     assert!(report.is_empty(), "{report}");
 }
 
-#[test]
-fn to_yaml_matches_helm_to_yaml() {
-    // The 10000-deep values are dropped recursively; give that room.
-    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(compare_with_helm).unwrap();
+/// Runs the comparison on a thread with room for the 10000-deep values, which are dropped
+/// recursively.
+fn compare_on_big_stack(function: Function) {
+    let worker =
+        std::thread::Builder::new().stack_size(256 << 20).spawn(move || compare_with_helm(function)).unwrap();
     if let Err(panic) = worker.join() {
         std::panic::resume_unwind(panic);
     }
+}
+
+#[test]
+fn to_yaml_matches_helm_to_yaml() {
+    compare_on_big_stack(TO_YAML);
+}
+
+#[test]
+fn to_yaml_pretty_matches_helm_to_yaml_pretty() {
+    compare_on_big_stack(TO_YAML_PRETTY);
 }

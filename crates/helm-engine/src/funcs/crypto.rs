@@ -32,7 +32,7 @@ use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, Val};
+use crate::template::value::{GoObject, Val, YamlView};
 
 /// The Go type of Sprig's certificate results.
 pub(crate) const CERTIFICATE: &str = "sprig.certificate";
@@ -505,6 +505,10 @@ impl GoObject for CertificatePair {
                 .into_iter()
                 .collect(),
         )
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        YamlView::Struct(vec![("cert", Val::str(&self.cert)), ("key", Val::str(&self.key))])
     }
 
     fn field(&self, name: &str) -> Option<Val> {

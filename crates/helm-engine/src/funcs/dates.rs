@@ -14,7 +14,7 @@ use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, Val};
+use crate::template::value::{GoObject, Val, YamlView};
 
 /// Go's name of the time type.
 pub(crate) const TIME: &str = "time.Time";
@@ -230,6 +230,10 @@ impl GoObject for NamedNumber {
         Val::Int(self.value)
     }
 
+    fn yaml_view(&self) -> YamlView {
+        YamlView::As(Val::Int(self.value))
+    }
+
     fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
         self.name.to_string()
     }
@@ -258,6 +262,11 @@ impl GoObject for Duration {
 
     fn to_json_val(&self) -> Val {
         Val::Int64(self.0)
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        // go-yaml writes a duration as its `String`.
+        YamlView::As(Val::str(duration_string(self.0)))
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {
@@ -302,6 +311,10 @@ impl GoObject for TimeObj {
 
     fn to_json_val(&self) -> Val {
         Val::str(self.time.to_json_string())
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        YamlView::Time(self.time.format("2006-01-02T15:04:05.999999999Z07:00"))
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {

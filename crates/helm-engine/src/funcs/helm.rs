@@ -1,18 +1,17 @@
 //! Helm's own template functions: `include`, `tpl`, `required`, `fail`, `lookup` (always
-//! empty, as in `helm template`), `toYaml`, `fromYaml`, `fromYamlArray`.
+//! empty, as in `helm template`), `toYaml`, `toYamlPretty`, `fromYaml`, `fromYamlArray`.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::unsupported;
 use crate::strconv::quote;
 use crate::template::error::GoError;
 use crate::template::exec::{CallCtx, MAX_TPL_DEPTH, TemplateSet, execute, execute_tree};
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::parser::parse;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{MapKind, Val};
-use crate::yaml::{KeyOrder, load_first_yaml_document, to_yaml};
+use crate::template::value::{MAX_NESTING, MapKind, Val, YamlView};
+use crate::yaml::{KeyOrder, PrettyNode, go_map_order, load_first_yaml_document, pretty_document, to_yaml};
 
 /// Helm's limit on nested `include`s of one name.
 pub(crate) const RECURSION_MAX: usize = 1000;
@@ -50,7 +49,7 @@ pub(crate) fn register(t: &mut FuncTable) {
             None => Err(GoError::msg("json: unsupported value: encountered a cycle")),
         }
     });
-    t.add("toYamlPretty", Sig::fixed(&[Ty::Any]), |_, _| Err(unsupported("toYamlPretty")));
+    t.add("toYamlPretty", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(to_yaml_pretty_text(&arg(a, 0)))));
     t.add("fromYaml", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), false)));
     t.add("fromYamlArray", Sig::fixed(&[Ty::Str]), |_, a| Ok(from_yaml(arg_str(a, 0), true)));
     t.add("toToml", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(super::toml::to_toml(&arg(a, 0)))));
@@ -136,6 +135,71 @@ pub(crate) fn to_yaml_text(v: &Val) -> String {
             text
         }
         None => String::new(),
+    }
+}
+
+/// Helm's `toYamlPretty`: go-yaml v3's output with a two-space indent, without the final
+/// newline. Empty for a value that contains itself, where helm's recursion never ends.
+fn to_yaml_pretty_text(v: &Val) -> String {
+    match pretty_node(v, 0) {
+        Some(node) => {
+            let mut text = pretty_document(&node);
+            if text.ends_with('\n') {
+                text.pop();
+            }
+            text
+        }
+        None => String::new(),
+    }
+}
+
+/// A value as go-yaml v3's encoder sees it; `None` past [`MAX_NESTING`] levels.
+fn pretty_node(v: &Val, depth: usize) -> Option<PrettyNode> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let nested = |v: &Val| pretty_node(v, depth + 1);
+    Some(match v {
+        Val::Nil => PrettyNode::Null,
+        Val::Bool(b) => PrettyNode::Bool(*b),
+        Val::Int(i) | Val::Int64(i) => PrettyNode::Int(*i),
+        Val::Byte(b) => PrettyNode::Uint(u64::from(*b)),
+        Val::Float(f) => PrettyNode::Float(*f),
+        Val::Str(s) => pretty_string(s),
+        // A byte slice is a sequence of numbers to go-yaml.
+        Val::Bytes(bytes) => {
+            PrettyNode::List(bytes.iter().map(|b| PrettyNode::Uint(u64::from(*b))).collect())
+        }
+        Val::List(list) => PrettyNode::List(list.items.iter().map(nested).collect::<Option<_>>()?),
+        Val::Map(map) => {
+            let map = map.try_borrow().ok()?;
+            let entries: Vec<(&String, &Val)> = map.entries.iter().collect();
+            let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+            let ordered = go_map_order(&keys).into_iter().map(|i| {
+                let (key, value) = entries[i];
+                Some((pretty_string(key), nested(value)?))
+            });
+            PrettyNode::Map(ordered.collect::<Option<_>>()?)
+        }
+        Val::Obj(object) => match object.yaml_view() {
+            YamlView::Struct(fields) => PrettyNode::Map(
+                fields
+                    .into_iter()
+                    .map(|(name, value)| Some((PrettyNode::Str(name.to_string()), nested(&value)?)))
+                    .collect::<Option<_>>()?,
+            ),
+            YamlView::As(value) => nested(&value)?,
+            YamlView::Time(text) => PrettyNode::Verbatim(text),
+        },
+    })
+}
+
+/// A Go string as go-yaml v3 sees it: text when its bytes are UTF-8, else binary data.
+fn pretty_string(s: &str) -> PrettyNode {
+    let bytes = crate::strconv::go_bytes(s);
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => PrettyNode::Str(text.to_string()),
+        Err(_) => PrettyNode::Binary(bytes.into_owned()),
     }
 }
 

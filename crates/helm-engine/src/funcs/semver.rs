@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg_str};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, Val};
+use crate::template::value::{GoObject, Val, YamlView};
 
 pub(crate) fn register(t: &mut FuncTable) {
     t.add("semver", Sig::fixed(&[Ty::Str]), |_, a| {
@@ -247,6 +247,11 @@ impl GoObject for Version {
 
     fn to_json_val(&self) -> Val {
         Val::str(self.to_string())
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        // Its `MarshalText`.
+        YamlView::As(Val::str(self.to_string()))
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {

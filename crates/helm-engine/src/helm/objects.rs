@@ -10,7 +10,7 @@ use super::glob::Glob;
 use crate::base64::base64_encode;
 use crate::template::fmt::format_value;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, SliceKind, Val};
+use crate::template::value::{GoObject, SliceKind, Val, YamlView};
 
 /// Helm's `.Capabilities`.
 #[derive(Clone, Debug)]
@@ -103,6 +103,14 @@ impl GoObject for Capabilities {
         ]))
     }
 
+    fn yaml_view(&self) -> YamlView {
+        YamlView::Struct(vec![
+            ("kubeversion", Val::Obj(Rc::new(self.kube_version.clone()))),
+            ("apiversions", Val::str_list(&self.api_versions)),
+            ("helmversion", Val::Obj(Rc::new(self.helm_version.clone()))),
+        ])
+    }
+
     fn field(&self, name: &str) -> Option<Val> {
         match name {
             "KubeVersion" => Some(Val::Obj(Rc::new(self.kube_version.clone()))),
@@ -156,6 +164,15 @@ impl GoObject for KubeVersion {
             ("Minor".to_string(), Val::str(&self.minor)),
             ("Version".to_string(), Val::str(&self.version)),
         ]))
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        // The normalised version is an unexported field, which go-yaml leaves out.
+        YamlView::Struct(vec![
+            ("version", Val::str(&self.version)),
+            ("major", Val::str(&self.major)),
+            ("minor", Val::str(&self.minor)),
+        ])
     }
 
     fn field(&self, name: &str) -> Option<Val> {
@@ -237,6 +254,16 @@ impl GoObject for BuildInfo {
         Val::map(m)
     }
 
+    fn yaml_view(&self) -> YamlView {
+        YamlView::Struct(vec![
+            ("version", Val::str(&self.version)),
+            ("gitcommit", Val::str(&self.git_commit)),
+            ("gittreestate", Val::str(&self.git_tree_state)),
+            ("goversion", Val::str(&self.go_version)),
+            ("kubeclientversion", Val::str(&self.kube_client_version)),
+        ])
+    }
+
     fn field(&self, name: &str) -> Option<Val> {
         let value = match name {
             "Version" => &self.version,
@@ -286,6 +313,12 @@ impl GoObject for Files {
                 .map(|(k, v)| (k.clone(), Val::str(base64_encode(v.bytes_or_empty()))))
                 .collect(),
         )
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        YamlView::As(Val::map(
+            self.entries.iter().map(|(k, v)| (k.clone(), Val::Bytes(v.contents()))).collect(),
+        ))
     }
 
     fn field(&self, key: &str) -> Option<Val> {

@@ -312,6 +312,9 @@ pub(crate) trait GoObject: Debug + Any {
     /// The object as `encoding/json` sees it (exported fields, JSON tags).
     fn to_json_val(&self) -> Val;
 
+    /// The object as go-yaml v3's encoder sees it (Helm's `toYamlPretty`).
+    fn yaml_view(&self) -> YamlView;
+
     /// A struct field or map entry (not a method).
     fn field(&self, _name: &str) -> Option<Val> {
         None
@@ -345,6 +348,19 @@ pub(crate) trait GoObject: Debug + Any {
     fn range_entries(&self) -> Option<Vec<(Val, Val)>> {
         None
     }
+}
+
+/// How go-yaml v3's encoder marshals a Go object, which it does by reflection rather than
+/// through JSON.
+pub(crate) enum YamlView {
+    /// A struct: its exported fields in declaration order, under the names go-yaml gives them
+    /// (without `yaml` tags, the field's name in lower case).
+    Struct(Vec<(&'static str, Val)>),
+    /// Marshalled as this value: a `TextMarshaler`'s text, a `time.Duration`'s string, a
+    /// named integer type's number, a named map type's entries.
+    As(Val),
+    /// A `time.Time`: its RFC 3339 text with nanoseconds, written plain.
+    Time(String),
 }
 
 impl dyn GoObject {

@@ -66,7 +66,7 @@ const MAX_DEPTH: usize = 10_000;
 
 /// The scalar styles go-yaml chooses between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
+pub(super) enum Style {
     Plain,
     Single,
     Double,
@@ -98,21 +98,35 @@ impl<'a> Iterator for Entries<'a> {
 
 /// The emitter's output and its position, with the same bookkeeping go-yaml keeps: whether
 /// the last thing written was whitespace, and whether only indentation is on the line so far.
-struct Emitter {
-    out: String,
+pub(super) struct Emitter {
+    pub(super) out: String,
     column: usize,
-    indent: isize,
+    pub(super) indent: isize,
     whitespace: bool,
     indention: bool,
+    /// Writes scalars as go-yaml v3 does (see [`Emitter::v3`]).
+    v3: bool,
 }
 
 impl Default for Emitter {
     fn default() -> Self {
-        Emitter { out: String::new(), column: 0, indent: -1, whitespace: true, indention: true }
+        Emitter { out: String::new(), column: 0, indent: -1, whitespace: true, indention: true, v3: false }
     }
 }
 
 impl Emitter {
+    /// An emitter that writes scalars as go-yaml v3 does: no line is folded, and a tab keeps
+    /// a text from being plain or single-quoted (v2 only writes it double-quoted) but not
+    /// from being a literal block.
+    pub(super) fn v3() -> Self {
+        Emitter { v3: true, ..Emitter::default() }
+    }
+
+    /// The column after which plain and quoted scalars fold at a space.
+    fn width(&self) -> usize {
+        if self.v3 { usize::MAX } else { BEST_WIDTH }
+    }
+
     fn document(&mut self, root: &Value, order: KeyOrder) -> Result<(), Refused> {
         // An explicit stack rather than recursion: nesting may be as deep as go-yaml allows.
         let mut stack: Vec<Frame<'_>> = Vec::new();
@@ -195,15 +209,11 @@ impl Emitter {
                     let entries = match order {
                         KeyOrder::AsGiven => Entries::AsGiven(map.iter()),
                         KeyOrder::Sorted => {
-                            let indexes = if map.keys().all(|k| k.is_ascii()) {
-                                sorted_indexes(&map.keys().map(|k| k.as_bytes()).collect::<Vec<_>>())
-                            } else {
-                                sorted_indexes(
-                                    &map.keys().map(|k| k.chars().collect()).collect::<Vec<Vec<char>>>(),
-                                )
-                            };
-                            let sorted: Vec<_> =
-                                indexes.into_iter().filter_map(|i| map.get_index(i)).collect();
+                            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                            let sorted: Vec<_> = key_order(&keys, false)
+                                .into_iter()
+                                .filter_map(|i| map.get_index(i))
+                                .collect();
                             Entries::Sorted(sorted.into_iter())
                         }
                     };
@@ -218,28 +228,48 @@ impl Emitter {
 
     /// Writes a key and the `:` after it, as a simple key when it fits on one line within
     /// go-yaml's limit, else as a `? key` complex key.
-    fn key(&mut self, key: &str) {
-        self.write_indent();
+    pub(super) fn key(&mut self, key: &str) {
         if key.len() <= SIMPLE_KEY_MAX && is_plain_word(key) {
+            self.write_indent();
             self.word(key);
             self.write_indicator(":", false, false, false);
             return;
         }
-        let style = string_style(key);
+        self.tagged_key(None, key, string_style(key));
+    }
+
+    /// [`Emitter::key`] for a key in a given style, after a tag if there is one.
+    pub(super) fn tagged_key(&mut self, tag: Option<&str>, key: &str, style: Style) {
+        self.write_indent();
         let multiline = key.chars().any(is_break);
-        if !multiline && key.len() <= SIMPLE_KEY_MAX {
+        if !multiline && tag.map_or(0, str::len) + key.len() <= SIMPLE_KEY_MAX {
+            self.write_tag(tag);
             self.scalar(key, style, true);
             self.write_indicator(":", false, false, false);
         } else {
             self.write_indicator("?", true, false, true);
+            self.write_tag(tag);
             self.scalar(key, style, false);
             self.write_indent();
             self.write_indicator(":", true, false, true);
         }
     }
 
+    /// Writes a node's tag (`!!binary`), if it has one, before its content.
+    pub(super) fn write_tag(&mut self, tag: Option<&str>) {
+        if let Some(tag) = tag {
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(tag);
+            self.column += tag.chars().count();
+            self.whitespace = false;
+            self.indention = false;
+        }
+    }
+
     /// Writes a text that [`is_plain_word`] approves, as [`Emitter::scalar`] would write it.
-    fn word(&mut self, text: &str) {
+    pub(super) fn word(&mut self, text: &str) {
         if !self.whitespace {
             self.put(' ');
         }
@@ -249,14 +279,14 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn empty_collection(&mut self, text: &str) {
+    pub(super) fn empty_collection(&mut self, text: &str) {
         let (open, close) = text.split_at(1);
         self.write_indicator(open, true, true, false);
         self.write_indicator(close, false, false, false);
     }
 
     /// Writes a scalar in the requested style or the next one go-yaml falls back to.
-    fn scalar(&mut self, text: &str, requested: Style, simple_key: bool) {
+    pub(super) fn scalar(&mut self, text: &str, requested: Style, simple_key: bool) {
         // Most texts are ASCII: their bytes are their characters, and reading bytes saves
         // decoding UTF-8 and a copy, a good part of the cost of emitting large ConfigMaps.
         if text.is_ascii() {
@@ -267,7 +297,7 @@ impl Emitter {
     }
 
     fn scalar_units<U: Unit>(&mut self, text: &[U], requested: Style, simple_key: bool) {
-        let analysis = scan(text);
+        let analysis = scan(text, self.v3);
         let style = select_style(requested, &analysis, text.is_empty(), simple_key);
         let saved_indent = self.indent;
         self.indent = if saved_indent < 0 { BEST_INDENT } else { saved_indent + BEST_INDENT };
@@ -304,7 +334,7 @@ impl Emitter {
 
     /// Starts a new line at the current indentation unless the line holds only indentation
     /// that is not past it.
-    fn write_indent(&mut self) {
+    pub(super) fn write_indent(&mut self) {
         let indent = self.indent.max(0) as usize;
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
@@ -316,7 +346,7 @@ impl Emitter {
         self.indention = true;
     }
 
-    fn write_indicator(
+    pub(super) fn write_indicator(
         &mut self,
         indicator: &str,
         need_whitespace: bool,
@@ -344,7 +374,7 @@ impl Emitter {
             let c = chars[i].ch();
             if c == ' ' {
                 let next_is_space = chars.get(i + 1).map(|u| u.ch()) == Some(' ');
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
+                if allow_breaks && !spaces && self.column > self.width() && !next_is_space {
                     // Fold: the line break reads back as this space.
                     self.write_indent();
                 } else {
@@ -386,7 +416,12 @@ impl Emitter {
         for (i, c) in chars.iter().map(|u| u.ch()).enumerate() {
             if c == ' ' {
                 let next_is_space = chars.get(i + 1).map(|u| u.ch()) == Some(' ');
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < last && !next_is_space
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.width()
+                    && i > 0
+                    && i < last
+                    && !next_is_space
                 {
                     self.write_indent();
                 } else {
@@ -430,7 +465,7 @@ impl Emitter {
                 self.write_escape(c);
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < last {
+                if allow_breaks && !spaces && self.column > self.width() && i > 0 && i < last {
                     self.write_indent();
                     // A space at the start of the continuation line would be lost on reading.
                     if chars.get(i + 1).map(|u| u.ch()) == Some(' ') {
@@ -660,7 +695,7 @@ fn starts_document_marker(rest: &[char]) -> bool {
 /// digits and `_-./`, with `:` and `#` inside only where they mark nothing (no space follows
 /// or precedes them in a word), and none of YAML 1.1's words for null and booleans. Most keys
 /// and many values of Kubernetes objects are such words.
-fn is_plain_word(text: &str) -> bool {
+pub(super) fn is_plain_word(text: &str) -> bool {
     let bytes = text.as_bytes();
     let Some((first, rest)) = bytes.split_first() else { return false };
     first.is_ascii_alphabetic()
@@ -673,7 +708,7 @@ fn is_plain_word(text: &str) -> bool {
 
 /// The style go-yaml's encoder asks for: literal for text with a newline, plain when the
 /// text would read back as the same string, else double-quoted.
-fn string_style(s: &str) -> Style {
+pub(super) fn string_style(s: &str) -> Style {
     if s.contains('\n') {
         Style::Literal
     } else if reads_back_as_string(s) {
@@ -907,7 +942,8 @@ impl Unit for char {
     }
 }
 
-fn scan<U: Unit>(text: &[U]) -> Analysis {
+/// What go-yaml's analysis of a scalar allows; `v3` reads tabs as go-yaml v3 does.
+fn scan<U: Unit>(text: &[U], v3: bool) -> Analysis {
     if text.is_empty() {
         return Analysis {
             multiline: false,
@@ -921,6 +957,7 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
     // that matter here: this emitter never writes a non-empty flow collection).
     let mut block_indicators = starts_with("---") || starts_with("...");
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut line_breaks = false;
     let (mut leading_space, mut leading_break) = (false, false);
     let (mut trailing_space, mut trailing_break) = (false, false);
@@ -958,7 +995,9 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' && v3 {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if c == ' ' {
@@ -997,9 +1036,11 @@ fn scan<U: Unit>(text: &[U]) -> Analysis {
         analysis.block_plain_allowed = false;
         analysis.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         analysis.block_plain_allowed = false;
         analysis.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         analysis.block_allowed = false;
     }
     if line_breaks || block_indicators {
@@ -1045,10 +1086,15 @@ fn is_break(c: char) -> bool {
 /// else, and otherwise the digit runs starting there compare as numbers. This is not always
 /// transitive (`1` < `01` < `0a` < `1`); for such keys Helm's order changes from run to run
 /// (go-yaml sorts Go's randomly ordered map keys), and ours is one fixed order.
-fn natural_less<U: Unit>(ar: &[U], br: &[U]) -> bool {
+///
+/// go-yaml v3 (`v3`) differs in one case: where a letter meets another character right after
+/// a common digit, the letter sorts first (`a1b` before `a1_`).
+fn natural_less<U: Unit>(ar: &[U], br: &[U], v3: bool) -> bool {
+    let mut after_digit = false;
     for i in 0..ar.len().min(br.len()) {
         let (ac, bc) = (ar[i].ch(), br[i].ch());
         if ac == bc {
+            after_digit = is_digit(ac);
             continue;
         }
         let (a_letter, b_letter) = (is_letter(ac), is_letter(bc));
@@ -1056,7 +1102,7 @@ fn natural_less<U: Unit>(ar: &[U], br: &[U]) -> bool {
             return ac < bc;
         }
         if a_letter || b_letter {
-            return b_letter;
+            return if v3 && after_digit { a_letter } else { b_letter };
         }
         let (mut an, mut bn) = (0i64, 0i64);
         if ac == '0' || bc == '0' {
@@ -1113,10 +1159,20 @@ fn is_digit(c: char) -> bool {
     }
 }
 
+/// The order in which go-yaml (v3 with `v3`) writes a map with these keys, as indexes into
+/// `keys`.
+pub(super) fn key_order(keys: &[&str], v3: bool) -> Vec<usize> {
+    if keys.iter().all(|k| k.is_ascii()) {
+        sorted_indexes(&keys.iter().map(|k| k.as_bytes()).collect::<Vec<_>>(), v3)
+    } else {
+        sorted_indexes(&keys.iter().map(|k| k.chars().collect()).collect::<Vec<Vec<char>>>(), v3)
+    }
+}
+
 /// The order of `keys` under [`natural_less`], as indexes: a stable merge sort, which only
 /// needs the comparison to be consistent to give go-yaml's order and, unlike the standard
 /// library's sorts, never panics when it is not.
-fn sorted_indexes<U: Unit, K: AsRef<[U]>>(keys: &[K]) -> Vec<usize> {
+fn sorted_indexes<U: Unit, K: AsRef<[U]>>(keys: &[K], v3: bool) -> Vec<usize> {
     let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
     let mut merged = order.clone();
@@ -1128,7 +1184,8 @@ fn sorted_indexes<U: Unit, K: AsRef<[U]>>(keys: &[K]) -> Vec<usize> {
             let (mut left, mut right) = (start, mid);
             for slot in &mut merged[start..end] {
                 let take_right = right < end
-                    && (left >= mid || natural_less(keys[order[right]].as_ref(), keys[order[left]].as_ref()));
+                    && (left >= mid
+                        || natural_less(keys[order[right]].as_ref(), keys[order[left]].as_ref(), v3));
                 if take_right {
                     *slot = order[right];
                     right += 1;
@@ -1335,7 +1392,7 @@ mod tests {
         assert_eq!(to_yaml(&v, KeyOrder::AsGiven), "b: 1\na10: 1\na9: 1\n_x: 1\n");
         let given = ["a-b", "ab", "A", "B", "10", "9", "01", "1", "-", "~", "_x"];
         let chars: Vec<Vec<char>> = given.iter().map(|k| k.chars().collect()).collect();
-        let keys: Vec<&str> = sorted_indexes(&chars).into_iter().map(|i| given[i]).collect();
+        let keys: Vec<&str> = sorted_indexes(&chars, false).into_iter().map(|i| given[i]).collect();
         assert_eq!(keys, ["-", "_x", "~", "1", "01", "9", "10", "A", "B", "a-b", "ab"]);
     }
 
@@ -1347,7 +1404,7 @@ mod tests {
         for round in 0..500 {
             keys.push(given[round % given.len()].chars().chain(format!("{}", round % 13).chars()).collect());
         }
-        let mut order = sorted_indexes(&keys);
+        let mut order = sorted_indexes(&keys, false);
         order.sort_unstable();
         assert_eq!(order, (0..keys.len()).collect::<Vec<_>>());
         let v = map(&[("1", Value::Int(1)), ("01", Value::Int(2)), ("0a", Value::Int(3))]);

@@ -1,10 +1,11 @@
 //! YAML with Helm's semantics: reading with go-yaml v2's typing and the position of every
 //! node (for error messages), and writing byte for byte as go-yaml v2 writes (Helm's
-//! `toYaml`).
+//! `toYaml`), and as go-yaml v3 writes a Go value (Helm's `toYamlPretty`).
 
 mod block;
 mod emit;
 mod load;
+mod pretty;
 
 pub use emit::{KeyOrder, push_yaml, to_yaml};
 #[doc(hidden)]
@@ -14,3 +15,5 @@ pub use load::{
     load_yaml_documents_keeping_integers,
 };
 pub(crate) use load::{load_manifest_head, load_values_document};
+pub use pretty::to_yaml_pretty;
+pub(crate) use pretty::{PrettyNode, go_map_order, pretty_document};
