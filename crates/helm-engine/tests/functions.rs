@@ -296,6 +296,50 @@ fn keys_have_helms_types_and_sizes() {
     assert_eq!(der.len(), 48, "PKCS#8 version 1 without the public key, as Go writes it");
 }
 
+/// The numbers of a `DSA PRIVATE KEY` block as Go's Sprig writes it: version, p, q, g, y, x.
+fn dsa_numbers(der: &[u8]) -> Vec<dsa::BigUint> {
+    use der::Reader as _;
+    let mut reader = der::SliceReader::new(der).unwrap();
+    let numbers = reader
+        .sequence(|r| {
+            (0..6)
+                .map(|_| Ok(dsa::BigUint::from_bytes_be(r.decode::<der::asn1::UintRef<'_>>()?.as_bytes())))
+                .collect::<der::Result<Vec<_>>>()
+        })
+        .unwrap();
+    reader.finish(()).unwrap();
+    numbers
+}
+
+#[test]
+fn dsa_keys_have_gos_format_sizes_and_arithmetic() {
+    use dsa::signature::{Signer as _, Verifier as _};
+    let template = r#"{{ genPrivateKey "dsa" }}"#;
+    let out = render(template, &seeded("dsa"));
+    assert_eq!(out, render(template, &seeded("dsa")), "a seeded key repeats itself");
+    let (label, der) = pem_der(&out);
+    assert_eq!(label, "DSA PRIVATE KEY");
+    let numbers = dsa_numbers(&der);
+    let [version, p, q, g, y, x] = numbers.as_slice() else { panic!("six numbers") };
+    assert_eq!(version.bits(), 0);
+    // Go's dsa.L2048N256.
+    assert_eq!((p.bits(), q.bits()), (2048, 256));
+    // The crate checks that q divides p - 1, g's order and y = g^x; a signature then verifies.
+    let components = dsa::Components::from_components(p.clone(), q.clone(), g.clone()).unwrap();
+    let public = dsa::VerifyingKey::from_components(components, y.clone()).unwrap();
+    let key = dsa::SigningKey::from_components(public.clone(), x.clone()).unwrap();
+    let signature: dsa::Signature = key.sign(b"message");
+    public.verify(b"message", &signature).unwrap();
+    if let Some(openssl) = which("openssl") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dsa.pem");
+        std::fs::write(&path, &out).unwrap();
+        let checked =
+            Command::new(openssl).args(["pkey", "-check", "-noout", "-in"]).arg(&path).output().unwrap();
+        assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    }
+}
+
 #[test]
 fn helm_reads_ours_and_we_read_helms() {
     let Some(helm) = support::Oracle::Helm4.find() else {

@@ -264,7 +264,67 @@ pub(crate) enum PrivateKey {
     P256(p256::SecretKey),
     P384(p384::SecretKey),
     Ed25519(Box<ed25519_dalek::SigningKey>),
+    /// A DSA key, which Sprig generates and reads but Go cannot make certificates with.
+    Dsa(Box<DsaKey>),
 }
+
+/// A DSA key as Sprig's `DSAKeyFormat` holds it: its numbers as big-endian bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct DsaKey {
+    p: Vec<u8>,
+    q: Vec<u8>,
+    g: Vec<u8>,
+    y: Vec<u8>,
+    x: Vec<u8>,
+}
+
+impl DsaKey {
+    /// A key with new parameters of 2,048 and 256 bits (Go's `dsa.L2048N256`), which takes
+    /// about a second.
+    fn generate(env: &FuncEnv) -> DsaKey {
+        let key = env.with_rng(|rng| {
+            let components = dsa::Components::generate(rng, dsa::KeySize::DSA_2048_256);
+            dsa::SigningKey::generate(rng, components)
+        });
+        let public = key.verifying_key();
+        let parameters = public.components();
+        DsaKey {
+            p: parameters.p().to_bytes_be(),
+            q: parameters.q().to_bytes_be(),
+            g: parameters.g().to_bytes_be(),
+            y: public.y().to_bytes_be(),
+            x: key.x().to_bytes_be(),
+        }
+    }
+
+    /// The DER of `SEQUENCE { version 0, p, q, g, y, x }`.
+    fn to_der(&self) -> der::Result<Vec<u8>> {
+        let mut body = 0u8.to_der()?;
+        for number in [&self.p, &self.q, &self.g, &self.y, &self.x] {
+            body.extend(der::asn1::UintRef::new(number)?.to_der()?);
+        }
+        let mut out = vec![0x30];
+        out.extend(der_length(body.len()));
+        out.extend(body);
+        Ok(out)
+    }
+
+    /// Reads the DER that [`DsaKey::to_der`] writes; like Go, it ignores anything after the
+    /// sequence and does not check the numbers.
+    fn from_der(der: &[u8]) -> der::Result<DsaKey> {
+        use der::Reader as _;
+        let mut reader = der::SliceReader::new(der)?;
+        reader.sequence(|r| {
+            let _version: i64 = r.decode()?;
+            let mut number =
+                || -> der::Result<Vec<u8>> { Ok(r.decode::<der::asn1::IntRef<'_>>()?.as_bytes().to_vec()) };
+            Ok(DsaKey { p: number()?, q: number()?, g: number()?, y: number()?, x: number()? })
+        })
+    }
+}
+
+/// What Go's `x509.CreateCertificate` answers when the signing key is a DSA key.
+const DSA_CANNOT_SIGN: &str = "x509: certificate private key does not implement crypto.Signer";
 
 fn new_rsa_key(env: &FuncEnv, bits: usize) -> Result<PrivateKey, GoError> {
     super::rsa_key::generate(env, bits)
@@ -272,7 +332,8 @@ fn new_rsa_key(env: &FuncEnv, bits: usize) -> Result<PrivateKey, GoError> {
         .map_err(|e| GoError::msg(format!("error generating rsa key: {e}")))
 }
 
-/// `genPrivateKey`: RSA 4096, ECDSA P-256 or Ed25519, PEM-encoded as Go encodes them.
+/// `genPrivateKey`: RSA 4096, DSA 2048/256, ECDSA P-256 or Ed25519, PEM-encoded as Go
+/// encodes them.
 fn gen_private_key(env: &FuncEnv, kind: &str) -> Result<String, GoError> {
     let key = match kind {
         "" | "rsa" => super::rsa_key::generate(env, 4096).map(|k| PrivateKey::Rsa(Box::new(k))),
@@ -282,7 +343,7 @@ fn gen_private_key(env: &FuncEnv, kind: &str) -> Result<String, GoError> {
             seed.copy_from_slice(&env.random_bytes(32));
             Ok(PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&seed))))
         }
-        "dsa" => return Err(super::unsupported("DSA keys")),
+        "dsa" => Ok(PrivateKey::Dsa(Box::new(DsaKey::generate(env)))),
         other => return Ok(format!("Unknown type {other}")),
     };
     match key {
@@ -318,6 +379,7 @@ impl PrivateKey {
                 };
                 ("PRIVATE KEY", info.to_der().map_err(|e| failed(&e))?)
             }
+            PrivateKey::Dsa(k) => ("DSA PRIVATE KEY", k.to_der().map_err(|e| failed(&e))?),
         };
         pem_encode(label, &der)
     }
@@ -329,6 +391,7 @@ impl PrivateKey {
             PrivateKey::P256(k) => k.public_key().to_public_key_der(),
             PrivateKey::P384(k) => k.public_key().to_public_key_der(),
             PrivateKey::Ed25519(k) => k.verifying_key().to_public_key_der(),
+            PrivateKey::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".into()),
         }
         .map_err(|e| e.to_string())?;
         SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(|e| e.to_string())
@@ -341,6 +404,8 @@ impl PrivateKey {
             PrivateKey::P256(_) => (ECDSA_WITH_SHA256, None),
             PrivateKey::P384(_) => (ECDSA_WITH_SHA384, None),
             PrivateKey::Ed25519(_) => (ED25519, None),
+            // Never used: a DSA key signs nothing (see `issue`).
+            PrivateKey::Dsa(_) => (DSA_WITH_SHA256, None),
         };
         AlgorithmIdentifierOwned { oid, parameters }
     }
@@ -363,11 +428,13 @@ impl PrivateKey {
                 sig.to_der().as_bytes().to_vec()
             }
             PrivateKey::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
+            PrivateKey::Dsa(_) => return Err(DSA_CANNOT_SIGN.into()),
         })
     }
 }
 
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const DSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.2");
 const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ECDSA_WITH_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
@@ -412,7 +479,7 @@ fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
     }
 }
 
-/// Sprig's `parsePrivateKeyPEM`: PKCS#8, or PKCS#1 (`RSA`) and SEC 1 (`EC`) blocks.
+/// Sprig's `parsePrivateKeyPEM`: PKCS#8, or PKCS#1 (`RSA`), SEC 1 (`EC`) and `DSA` blocks.
 fn parse_private_key_pem(text: &str) -> Result<PrivateKey, String> {
     let (label, der) = pem_decode(text).ok_or("no PEM data in input")?;
     if label == "PRIVATE KEY" {
@@ -426,7 +493,9 @@ fn parse_private_key_pem(text: &str) -> Result<PrivateKey, String> {
             .map(|k| PrivateKey::Rsa(Box::new(k)))
             .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
         "EC" => parse_sec1(&der).map_err(|e| format!("parsing EC private key from PEM: {e}")),
-        "DSA" => Err("DSA keys are not supported by helm-engine".into()),
+        "DSA" => DsaKey::from_der(&der)
+            .map(|k| PrivateKey::Dsa(Box::new(k)))
+            .map_err(|e| format!("parsing DSA private key from PEM: {e}")),
         _ => Err(format!("invalid private key type {label}")),
     }
 }
@@ -702,6 +771,14 @@ fn issue(
     issuer: Option<&Issuer>,
 ) -> Result<CertificatePair, GoError> {
     let fail = |e: String| GoError::msg(format!("error creating certificate: {e}"));
+    let signer_key = issuer.map_or(key, |i| &i.key);
+    // Go checks that the signer can sign, then the certified key's type, before the rest.
+    if matches!(signer_key, PrivateKey::Dsa(_)) {
+        return Err(fail(DSA_CANNOT_SIGN.into()));
+    }
+    if matches!(key, PrivateKey::Dsa(_)) {
+        return Err(fail("x509: unsupported public key type: *dsa.PublicKey".into()));
+    }
     for name in &req.dns {
         if !name.is_ascii() {
             return Err(fail(format!(
@@ -719,7 +796,6 @@ fn issue(
         .map_err(|e| fail(format!("the validity end is out of range: {e}")))?;
     let subject = subject_name(&req.cn).map_err(fail)?;
     let spki = key.public_key_info().map_err(fail)?;
-    let signer_key = issuer.map_or(key, |i| &i.key);
     if let Some(issuer) = issuer {
         let issuer_public = issuer.key.public_key_info().map_err(fail)?;
         if issuer_public != issuer.public_key {

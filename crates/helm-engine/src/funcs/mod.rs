@@ -28,7 +28,6 @@ pub use env::{TimeParseError, parse_time, seed_from_text};
 
 use std::sync::OnceLock;
 
-use crate::template::error::GoError;
 use crate::template::funcs::{FuncDefs, FuncTable};
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's, drawing
@@ -69,10 +68,4 @@ fn function_table() -> FuncTable {
     dates::register(&mut t);
     helm::register(&mut t);
     t
-}
-
-/// An error for a function that this crate does not implement; the executor's message names
-/// the function (`error calling genCA: not supported by helm-engine: ...`).
-fn unsupported(what: &str) -> GoError {
-    GoError::msg(format!("not supported by helm-engine: {what}"))
 }
