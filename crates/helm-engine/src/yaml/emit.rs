@@ -6,6 +6,9 @@
 //! typing, keys get go-yaml's "natural" order, a raw U+0085 inside a string is folded like a
 //! line break, and inputs that one of the steps refuses make the whole result empty (Helm's
 //! `toYaml` swallows the error and prints nothing).
+//!
+//! The scalar writing also serves `toYamlPretty` (`pretty.rs`), with go-yaml v3's few
+//! differences switched on by [`Emitter::v3`].
 
 use std::borrow::Cow;
 

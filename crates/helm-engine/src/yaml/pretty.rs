@@ -11,26 +11,35 @@ use crate::base64::base64_encode;
 use crate::value::Value;
 
 /// Writes `value` as Helm's `toYamlPretty` writes a value read from values files or `--set`
-/// (floats from files, integers from `--set`), ending in "\n", which Helm trims.
+/// (floats from files, integers from `--set`), ending in "\n", which Helm trims. A value
+/// nested deeper than the 10,000 levels a values file may have gives an empty result.
 pub fn to_yaml_pretty(value: &Value) -> String {
-    pretty_document(&node_of(value))
+    node_of(value, 0).map(|node| pretty_document(&node)).unwrap_or_default()
 }
 
-/// A value as go-yaml v3 sees the Go value Helm holds for it.
-fn node_of(value: &Value) -> PrettyNode {
-    match value {
+/// A value as go-yaml v3 sees the Go value Helm holds for it; `None` past 10,000 levels.
+fn node_of(value: &Value, depth: usize) -> Option<PrettyNode> {
+    if depth > 10_000 {
+        return None;
+    }
+    let nested = |v: &Value| node_of(v, depth + 1);
+    Some(match value {
         Value::Null => PrettyNode::Null,
         Value::Bool(b) => PrettyNode::Bool(*b),
         Value::Int(i) => PrettyNode::Int(*i),
         Value::Float(f) => PrettyNode::Float(*f),
         Value::String(s) => PrettyNode::Str(s.clone()),
-        Value::List(items) => PrettyNode::List(items.iter().map(node_of).collect()),
+        Value::List(items) => PrettyNode::List(items.iter().map(nested).collect::<Option<_>>()?),
         Value::Map(map) => {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             let ordered = go_map_order(&keys).into_iter().filter_map(|i| map.get_index(i));
-            PrettyNode::Map(ordered.map(|(k, v)| (PrettyNode::Str(k.clone()), node_of(v))).collect())
+            PrettyNode::Map(
+                ordered
+                    .map(|(k, v)| Some((PrettyNode::Str(k.clone()), nested(v)?)))
+                    .collect::<Option<_>>()?,
+            )
         }
-    }
+    })
 }
 
 /// A Go value as go-yaml v3's encoder sees it.
