@@ -164,7 +164,9 @@ const CERTS: &str = r#"{{- $ca := genCA "Example CA" 365 -}}
 {{- $wild := genSelfSignedCert "*.example.com" nil nil 1 -}}
 {{- $amp := genSelfSignedCert "R&D" nil nil 1 -}}
 {{- $utf := genSelfSignedCert "Straße" nil nil 1 -}}
-{{ $ca.Cert }}|{{ $ca.Key }}|{{ $leaf.Cert }}|{{ $leaf.Key }}|{{ $self.Cert }}|{{ $ed.Cert }}|{{ $ec.Cert }}|{{ $wild.Cert }}|{{ $amp.Cert }}|{{ $utf.Cert }}"#;
+{{- $p521 := genCAWithKey "p521" 1 "-----BEGIN EC PRIVATE KEY-----\nMIHcAgEBBEIAhybrfXAOZd8gOMlNDGjBchPIGTrQXwKWtuS4/IC1A7v8XozpoPU7\nG1xd8Ts8V3V/K7oaSRZfRVa++x+xGDsdrdmgBwYFK4EEACOhgYkDgYYABAEDe1uN\nJIScs+L4dzbxzwW1WvUrsuMtSo/0P/ZSB/aGDsNDozzjKOaqRM1ICxy956TfNCJV\nhrhJntVeOHmxo8C0HQBkb8IWeoITb5LHn94s2VK4WlETndzbClwC/gAgt3KGXHKe\njQ5S5gbO5CjHhR63UxYiBfdZQHPRLbKHWWXaj8KE5A==\n-----END EC PRIVATE KEY-----\n" -}}
+{{- $by521 := genSignedCert "by521" nil (list "x") 1 $p521 -}}
+{{ $ca.Cert }}|{{ $ca.Key }}|{{ $leaf.Cert }}|{{ $leaf.Key }}|{{ $self.Cert }}|{{ $ed.Cert }}|{{ $ec.Cert }}|{{ $wild.Cert }}|{{ $amp.Cert }}|{{ $utf.Cert }}|{{ $p521.Cert }}|{{ $by521.Cert }}|{{ $p521.Key }}"#;
 
 #[test]
 fn certificates_have_sprigs_fields_and_verify() {
@@ -259,10 +261,26 @@ fn openssl_checks(parts: &[&str]) -> Option<()> {
     let checked =
         run(&["rsa".as_ref(), "-check".as_ref(), "-noout".as_ref(), "-in".as_ref(), key.as_os_str()]);
     assert!(checked.contains("RSA key ok"), "{checked}");
-    for (i, part) in parts.iter().enumerate().skip(4) {
+    // The other certificates (the last part is a key).
+    for (i, part) in parts.iter().enumerate().take(parts.len() - 1).skip(4) {
         let p = write(&format!("{i}.pem"), part);
         run(&["x509".as_ref(), "-noout".as_ref(), "-in".as_ref(), p.as_os_str()]);
     }
+    // The P-521 CA's signature (ECDSA with SHA-512) verifies.
+    let p521 = write("p521.pem", parts[10]);
+    let by_p521 = write("by521.pem", parts[11]);
+    let text =
+        run(&["x509".as_ref(), "-noout".as_ref(), "-text".as_ref(), "-in".as_ref(), by_p521.as_os_str()]);
+    assert!(text.contains("Signature Algorithm: ecdsa-with-SHA512"), "{text}");
+    let verified = run(&[
+        "verify".as_ref(),
+        "-attime".as_ref(),
+        "1700000100".as_ref(),
+        "-CAfile".as_ref(),
+        p521.as_os_str(),
+        by_p521.as_os_str(),
+    ]);
+    assert!(verified.contains(": OK"), "{verified}");
     Some(())
 }
 
@@ -371,8 +389,9 @@ fn helms_certificates_have_the_same_fields_as_ours() {
     let theirs = helm_render(&helm, CERTS);
     let ours = render(CERTS, &RenderOptions::default());
     let (theirs, ours): (Vec<&str>, Vec<&str>) = (theirs.split('|').collect(), ours.split('|').collect());
-    // 7 to 9: common names Go writes as UTF8String (`*`, `&`, non-ASCII), not PrintableString.
-    for i in [0, 2, 4, 5, 6, 7, 8, 9] {
+    // 7 to 9: common names Go writes as UTF8String (`*`, `&`, non-ASCII), not PrintableString;
+    // 10 and 11: a CA with a given P-521 key, and a certificate it signs.
+    for i in [0, 2, 4, 5, 6, 7, 8, 9, 10, 11] {
         let (t, o) = (certificate(theirs[i]), certificate(ours[i]));
         let shape = |c: &Certificate| {
             let tbs = &c.tbs_certificate;
@@ -405,8 +424,9 @@ fn helms_certificates_have_the_same_fields_as_ours() {
         ca.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes(),
     );
     assert_eq!(&ski[2..], &digest[..20]);
-    // Key blocks have the same types.
+    // Key blocks have the same types; a given key comes back as Go writes it.
     let (tl, _) = pem_der(theirs[1]);
     let (ol, _) = pem_der(ours[1]);
     assert_eq!(tl, ol);
+    assert_eq!(theirs[12], ours[12]);
 }

@@ -263,6 +263,8 @@ pub(crate) enum PrivateKey {
     Rsa(Box<rsa::RsaPrivateKey>),
     P256(p256::SecretKey),
     P384(p384::SecretKey),
+    /// Read from a key given to the `...WithKey` functions; Sprig generates none.
+    P521(p521::SecretKey),
     Ed25519(Box<ed25519_dalek::SigningKey>),
     /// A DSA key, which Sprig generates and reads but Go cannot make certificates with.
     Dsa(Box<DsaKey>),
@@ -369,6 +371,10 @@ impl PrivateKey {
                 "EC PRIVATE KEY",
                 sec1_der(&k.to_bytes(), P384_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?,
             ),
+            PrivateKey::P521(k) => (
+                "EC PRIVATE KEY",
+                sec1_der(&k.to_bytes(), P521_OID, &k.public_key().to_sec1_bytes()).map_err(|e| failed(&e))?,
+            ),
             PrivateKey::Ed25519(k) => {
                 let octets = OctetString::new(k.to_bytes().to_vec()).map_err(|e| failed(&e))?;
                 let inner = octets.to_der().map_err(|e| failed(&e))?;
@@ -390,6 +396,7 @@ impl PrivateKey {
             PrivateKey::Rsa(k) => k.to_public_key().to_public_key_der(),
             PrivateKey::P256(k) => k.public_key().to_public_key_der(),
             PrivateKey::P384(k) => k.public_key().to_public_key_der(),
+            PrivateKey::P521(k) => k.public_key().to_public_key_der(),
             PrivateKey::Ed25519(k) => k.verifying_key().to_public_key_der(),
             PrivateKey::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".into()),
         }
@@ -403,6 +410,7 @@ impl PrivateKey {
             PrivateKey::Rsa(_) => (SHA256_WITH_RSA, Some(Any::from(Null))),
             PrivateKey::P256(_) => (ECDSA_WITH_SHA256, None),
             PrivateKey::P384(_) => (ECDSA_WITH_SHA384, None),
+            PrivateKey::P521(_) => (ECDSA_WITH_SHA512, None),
             PrivateKey::Ed25519(_) => (ED25519, None),
             // Never used: a DSA key signs nothing (see `issue`).
             PrivateKey::Dsa(_) => (DSA_WITH_SHA256, None),
@@ -410,8 +418,10 @@ impl PrivateKey {
         AlgorithmIdentifierOwned { oid, parameters }
     }
 
-    /// Signs `message` (PKCS#1 v1.5 with SHA-256, deterministic ECDSA, or Ed25519).
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+    /// Signs `message`: PKCS#1 v1.5 with SHA-256, ECDSA (deterministic for P-256 and P-384,
+    /// with a nonce from the rendering's random source for P-521, whose crate offers no
+    /// deterministic signing), or Ed25519.
+    fn sign(&self, env: &FuncEnv, message: &[u8]) -> Result<Vec<u8>, String> {
         Ok(match self {
             PrivateKey::Rsa(k) => {
                 let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(k.as_ref().clone());
@@ -427,6 +437,13 @@ impl PrivateKey {
                 let sig: p384::ecdsa::Signature = signer.try_sign(message).map_err(|e| e.to_string())?;
                 sig.to_der().as_bytes().to_vec()
             }
+            PrivateKey::P521(k) => {
+                use p521::ecdsa::signature::RandomizedSigner as _;
+                let signer = p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map_err(|e| e.to_string())?;
+                let sig: p521::ecdsa::Signature =
+                    env.with_rng(|rng| signer.try_sign_with_rng(rng, message)).map_err(|e| e.to_string())?;
+                sig.to_der().as_bytes().to_vec()
+            }
             PrivateKey::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
             PrivateKey::Dsa(_) => return Err(DSA_CANNOT_SIGN.into()),
         })
@@ -437,9 +454,11 @@ const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.
 const DSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.2");
 const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ECDSA_WITH_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
+const ECDSA_WITH_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const P256_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const P521_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// SEC 1's ECPrivateKey with the named curve and the public key, as Go writes it.
 fn sec1_der(private: &[u8], curve: ObjectIdentifier, public: &[u8]) -> der::Result<Vec<u8>> {
@@ -516,6 +535,9 @@ fn parse_pkcs8(der: &[u8]) -> Result<PrivateKey, String> {
             if let Ok(k) = p384::SecretKey::from_pkcs8_der(der) {
                 return Ok(PrivateKey::P384(k));
             }
+            if let Ok(k) = p521::SecretKey::from_pkcs8_der(der) {
+                return Ok(PrivateKey::P521(k));
+            }
             Err(format!(
                 "x509: PKCS#8 wrapping contained private key with unknown algorithm: {}",
                 info.algorithm.oid
@@ -532,6 +554,9 @@ fn parse_sec1(der: &[u8]) -> Result<PrivateKey, String> {
         }
         Some(oid) if oid == P384_OID => {
             p384::SecretKey::from_sec1_der(der).map(PrivateKey::P384).map_err(|e| e.to_string())
+        }
+        Some(oid) if oid == P521_OID => {
+            p521::SecretKey::from_sec1_der(der).map(PrivateKey::P521).map_err(|e| e.to_string())
         }
         Some(oid) => Err(format!("x509: unknown elliptic curve {oid}")),
         None => Err("x509: unknown elliptic curve".into()),
@@ -863,7 +888,7 @@ fn issue(
         extensions: Some(extensions),
     };
     let tbs_der = tbs.to_der().map_err(|e| fail(e.to_string()))?;
-    let signature = signer_key.sign(&tbs_der).map_err(fail)?;
+    let signature = signer_key.sign(env, &tbs_der).map_err(fail)?;
     let cert = Certificate {
         tbs_certificate: tbs,
         signature_algorithm: signer_key.signature_algorithm(),
