@@ -242,22 +242,20 @@ fn openssl_checks(parts: &[&str]) -> Option<()> {
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let text = run(&["x509".as_ref(), "-noout".as_ref(), "-text".as_ref(), "-in".as_ref(), leaf.as_os_str()]);
+    // `leaf` reads as a certificate signed by `ca`, within both validities; its text.
+    let verify = |ca: &Path, leaf: &Path| {
+        let attime = ["verify", "-attime", "1700000100", "-CAfile"].map(std::ffi::OsStr::new);
+        let verified = run(&[&attime[..], &[ca.as_os_str(), leaf.as_os_str()]].concat());
+        assert!(verified.contains(": OK"), "{verified}");
+        run(&["x509".as_ref(), "-noout".as_ref(), "-text".as_ref(), "-in".as_ref(), leaf.as_os_str()])
+    };
+    let text = verify(&ca, &leaf);
     assert!(
         text.contains("DNS:web.example.com, DNS:web, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1"),
         "{text}"
     );
     assert!(text.contains("TLS Web Server Authentication, TLS Web Client Authentication"), "{text}");
     assert!(text.contains("Signature Algorithm: sha256WithRSAEncryption"), "{text}");
-    let verified = run(&[
-        "verify".as_ref(),
-        "-attime".as_ref(),
-        "1700000100".as_ref(),
-        "-CAfile".as_ref(),
-        ca.as_os_str(),
-        leaf.as_os_str(),
-    ]);
-    assert!(verified.contains(": OK"), "{verified}");
     let checked =
         run(&["rsa".as_ref(), "-check".as_ref(), "-noout".as_ref(), "-in".as_ref(), key.as_os_str()]);
     assert!(checked.contains("RSA key ok"), "{checked}");
@@ -269,18 +267,8 @@ fn openssl_checks(parts: &[&str]) -> Option<()> {
     // The P-521 CA's signature (ECDSA with SHA-512) verifies.
     let p521 = write("p521.pem", parts[10]);
     let by_p521 = write("by521.pem", parts[11]);
-    let text =
-        run(&["x509".as_ref(), "-noout".as_ref(), "-text".as_ref(), "-in".as_ref(), by_p521.as_os_str()]);
+    let text = verify(&p521, &by_p521);
     assert!(text.contains("Signature Algorithm: ecdsa-with-SHA512"), "{text}");
-    let verified = run(&[
-        "verify".as_ref(),
-        "-attime".as_ref(),
-        "1700000100".as_ref(),
-        "-CAfile".as_ref(),
-        p521.as_os_str(),
-        by_p521.as_os_str(),
-    ]);
-    assert!(verified.contains(": OK"), "{verified}");
     Some(())
 }
 
