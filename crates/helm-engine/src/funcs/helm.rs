@@ -196,10 +196,13 @@ fn pretty_node(v: &Val, depth: usize) -> Option<PrettyNode> {
 
 /// A Go string as go-yaml v3 sees it: text when its bytes are UTF-8, else binary data.
 fn pretty_string(s: &str) -> PrettyNode {
-    let bytes = crate::strconv::go_bytes(s);
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => PrettyNode::Str(text.to_string()),
-        Err(_) => PrettyNode::Binary(bytes.into_owned()),
+    match crate::strconv::go_bytes(s) {
+        // No stand-ins for raw bytes: the text itself.
+        std::borrow::Cow::Borrowed(_) => PrettyNode::Str(s.to_string()),
+        std::borrow::Cow::Owned(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => PrettyNode::Str(text),
+            Err(e) => PrettyNode::Binary(e.into_bytes()),
+        },
     }
 }
 

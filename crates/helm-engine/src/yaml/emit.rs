@@ -65,7 +65,7 @@ const SIMPLE_KEY_MAX: usize = 128;
 /// go-yaml's reader gives up on a key whose JSON spelling runs longer than this (characters).
 const JSON_KEY_MAX: usize = 1024;
 /// go-yaml's reader gives up on JSON nested deeper than this.
-const MAX_DEPTH: usize = 10_000;
+pub(super) const MAX_DEPTH: usize = 10_000;
 
 /// The scalar styles go-yaml chooses between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! declaration order, and bytes that are not UTF-8 are written as `!!binary` base64. The
 //! layout differs too: a list under a key is indented below it, and no line is folded.
 
-use super::emit::{Emitter, Style, is_plain_word, string_style};
+use super::emit::{Emitter, MAX_DEPTH, Style, is_plain_word, string_style};
 use crate::base64::base64_encode;
 use crate::value::Value;
 
@@ -17,9 +17,10 @@ pub fn to_yaml_pretty(value: &Value) -> String {
     node_of(value, 0).map(|node| pretty_document(&node)).unwrap_or_default()
 }
 
-/// A value as go-yaml v3 sees the Go value Helm holds for it; `None` past 10,000 levels.
+/// A value as go-yaml v3 sees the Go value Helm holds for it; `None` past [`MAX_DEPTH`]
+/// levels.
 fn node_of(value: &Value, depth: usize) -> Option<PrettyNode> {
-    if depth > 10_000 {
+    if depth > MAX_DEPTH {
         return None;
     }
     let nested = |v: &Value| node_of(v, depth + 1);
@@ -82,14 +83,14 @@ pub(crate) fn pretty_document(root: &PrettyNode) -> String {
     let mut emitter = Emitter::v3();
     // An explicit stack rather than recursion: values may nest thousands of levels deep.
     let mut stack: Vec<Frame<'_>> = Vec::new();
-    open(&mut emitter, root, false, &mut stack);
+    open(&mut emitter, root, &mut stack);
     while let Some(frame) = stack.last_mut() {
         match frame {
             Frame::Seq { items, saved_indent } => match items.next() {
                 Some(item) => {
                     emitter.write_indent();
                     emitter.write_indicator("-", true, false, true);
-                    open(&mut emitter, item, true, &mut stack);
+                    open(&mut emitter, item, &mut stack);
                 }
                 None => {
                     emitter.indent = *saved_indent;
@@ -99,7 +100,7 @@ pub(crate) fn pretty_document(root: &PrettyNode) -> String {
             Frame::Map { entries, saved_indent } => match entries.next() {
                 Some((key, value)) => {
                     key_node(&mut emitter, key);
-                    open(&mut emitter, value, false, &mut stack);
+                    open(&mut emitter, value, &mut stack);
                 }
                 None => {
                     emitter.indent = *saved_indent;
@@ -114,15 +115,11 @@ pub(crate) fn pretty_document(root: &PrettyNode) -> String {
 }
 
 /// Writes a scalar or an empty collection, or opens a block collection on `stack`.
-/// `in_sequence` says that the node is an item of a block sequence.
-fn open<'a>(emitter: &mut Emitter, node: &'a PrettyNode, in_sequence: bool, stack: &mut Vec<Frame<'a>>) {
-    let nested_indent = |indent: isize| match indent {
-        ..0 => 0,
-        // Inside a sequence the content starts after the `- `; elsewhere it goes to the
-        // next multiple of the indent step, which (every indent being even) is two further.
-        _ if in_sequence => indent + 2,
-        _ => 2 * ((indent + 2) / 2),
-    };
+fn open<'a>(emitter: &mut Emitter, node: &'a PrettyNode, stack: &mut Vec<Frame<'a>>) {
+    // go-yaml v3 starts a sequence item's content after its `- ` and anything else at the
+    // next multiple of the indent step; with a step of 2 every indent is even, so both are
+    // two further (and a list under a key is indented, where v2 keeps it at the key's column).
+    let nested_indent = |indent: isize| if indent < 0 { 0 } else { indent + 2 };
     match node {
         PrettyNode::List(items) if items.is_empty() => emitter.empty_collection("[]"),
         PrettyNode::Map(entries) if entries.is_empty() => emitter.empty_collection("{}"),
