@@ -49,6 +49,7 @@ mod base64;
 mod beside;
 mod funcs;
 mod go_unicode;
+mod gourl;
 mod helm;
 mod strconv;
 mod template;

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::gourl;
+use crate::strconv::{go_bytes, go_string_of};
 use crate::template::error::GoError;
 use crate::template::funcs::{FuncTable, arg, arg_str};
 use crate::template::sig::{Sig, Ty};
@@ -65,7 +67,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     }
     t.add("getHostByName", s, |_, _| Ok(Val::str("")));
     t.add("urlParse", s, |_, a| url_parse(arg_str(a, 0)));
-    t.add("urlJoin", Sig::fixed(&[Ty::IfaceMap]), |_, a| Ok(Val::str(url_join(&arg(a, 0)))));
+    t.add("urlJoin", Sig::fixed(&[Ty::IfaceMap]), |_, a| url_join(&arg(a, 0)).map(Val::str));
 }
 
 /// Go's `path.Base`.
@@ -132,92 +134,57 @@ pub(crate) fn path_clean(p: &str) -> String {
     }
 }
 
-fn url_parse(s: &str) -> Result<Val, GoError> {
-    // scheme://userinfo@host/path?query#fragment, as Go's url.Parse splits it.
-    let mut rest = s;
-    let mut m = BTreeMap::new();
-    let (without_fragment, fragment) = match rest.split_once('#') {
-        Some((a, b)) => (a, b),
-        None => (rest, ""),
-    };
-    rest = without_fragment;
-    let mut scheme = "";
-    if let Some(i) = rest.find(':')
-        && i > 0
-        && rest[..i].chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && rest[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    {
-        scheme = &rest[..i];
-        rest = &rest[i + 1..];
-    }
-    let (before_query, query) = match rest.split_once('?') {
-        Some((a, b)) => (a, b),
-        None => (rest, ""),
-    };
-    let (mut host, mut path, mut userinfo) = ("", before_query, "");
-    if let Some(after) = before_query.strip_prefix("//") {
-        let (authority, p) = match after.find('/') {
-            Some(i) => (&after[..i], &after[i..]),
-            None => (after, ""),
-        };
-        path = p;
-        match authority.rsplit_once('@') {
-            Some((u, h)) => {
-                userinfo = u;
-                host = h;
-            }
-            None => host = authority,
-        }
-    }
-    let insert = |m: &mut BTreeMap<String, Val>, k: &str, v: &str| {
-        m.insert(k.to_string(), Val::str(v));
-    };
-    insert(&mut m, "scheme", scheme);
-    insert(&mut m, "host", host);
-    insert(
-        &mut m,
-        "hostname",
-        host.rsplit_once(':').map_or(host, |(h, _)| h).trim_start_matches('[').trim_end_matches(']'),
-    );
-    insert(&mut m, "path", path);
-    insert(&mut m, "query", query);
-    insert(&mut m, "opaque", "");
-    insert(&mut m, "fragment", fragment);
-    insert(&mut m, "userinfo", userinfo);
-    Ok(Val::map(m))
+/// Sprig's `urlParse`: Go's parts of the URL, its errors as Sprig's panics.
+fn url_parse(text: &str) -> Result<Val, GoError> {
+    let url = gourl::parse(text).map_err(|e| GoError::msg(format!("unable to parse url: {e}")))?;
+    let string = |bytes: &[u8]| Val::str(go_string_of(bytes));
+    let userinfo = url.user.as_ref().map(gourl::UserInfo::escaped).unwrap_or_default();
+    Ok(Val::map(BTreeMap::from([
+        ("scheme".to_string(), string(&url.scheme)),
+        ("host".to_string(), string(&url.host)),
+        ("hostname".to_string(), string(url.hostname())),
+        ("path".to_string(), string(&url.path)),
+        ("query".to_string(), string(&url.raw_query)),
+        ("opaque".to_string(), string(&url.opaque)),
+        ("fragment".to_string(), string(&url.fragment)),
+        ("userinfo".to_string(), string(&userinfo)),
+    ])))
 }
 
-fn url_join(d: &Val) -> String {
-    let entries = d.map_entries().unwrap_or_default();
-    let get = |k: &str| entries.get(k).and_then(Val::as_str).unwrap_or("").to_string();
-    let mut out = String::new();
-    let scheme = get("scheme");
-    if !scheme.is_empty() {
-        out.push_str(&scheme);
-        out.push(':');
-    }
-    let host = get("host");
-    let userinfo = get("userinfo");
-    if !host.is_empty() || !userinfo.is_empty() {
-        out.push_str("//");
-        if !userinfo.is_empty() {
-            out.push_str(&userinfo);
-            out.push('@');
+/// Sprig's `urlJoin`: a URL from the parts `urlParse` gives, written as Go writes it. Each
+/// part must be a string; `userinfo` is read as Go reads the part of a URL before `@`.
+fn url_join(parts: &Val) -> Result<String, GoError> {
+    let entries = parts.map_entries().unwrap_or_default();
+    let part = |key: &str| -> Result<Vec<u8>, GoError> {
+        match entries.get(key) {
+            None => Ok(Vec::new()),
+            Some(Val::Str(s)) => Ok(go_bytes(s).into_owned()),
+            Some(Val::Nil) => {
+                Err(GoError::msg("runtime error: invalid memory address or nil pointer dereference"))
+            }
+            Some(other) => Err(GoError::msg(format!(
+                "unable to parse {key} key, must be of type string, but {} found",
+                other.kind_name()
+            ))),
         }
-        out.push_str(&host);
+    };
+    let mut url = gourl::Url {
+        scheme: part("scheme")?,
+        host: part("host")?,
+        path: part("path")?,
+        raw_query: part("query")?,
+        opaque: part("opaque")?,
+        fragment: part("fragment")?,
+        ..gourl::Url::default()
+    };
+    let userinfo = part("userinfo")?;
+    if !userinfo.is_empty() {
+        let stand_in = format!("proto://{}@host", go_string_of(&userinfo));
+        let parsed = gourl::parse(&stand_in)
+            .map_err(|e| GoError::msg(format!("unable to parse userinfo in dict: {e}")))?;
+        url.user = parsed.user;
     }
-    out.push_str(&get("path"));
-    let query = get("query");
-    if !query.is_empty() {
-        out.push('?');
-        out.push_str(&query);
-    }
-    let fragment = get("fragment");
-    if !fragment.is_empty() {
-        out.push('#');
-        out.push_str(&fragment);
-    }
-    out
+    Ok(url.to_go_string())
 }
 
 #[cfg(test)]
