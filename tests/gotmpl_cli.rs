@@ -390,3 +390,55 @@ fn schemas_on_the_web_are_fetched_as_helm_fetches_them() {
         );
     }
 }
+
+#[test]
+fn schemas_in_files_and_at_urns_are_read_as_helm_reads_them() {
+    let Some(helm) = common::Oracle::Helm4.find() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let size = dir.path().join("size.json");
+    std::fs::write(&size, r#"{"type": "integer", "minimum": 3}"#).unwrap();
+    let size = size.display().to_string();
+    // A file (valid values, then a violation), a file that is not there, a file that is not
+    // JSON, and an address helm does not read but accepts anything at, with a warning.
+    let cases: [(String, &[&str]); 5] = [
+        (format!("file://{size}"), &[]),
+        (format!("file://{size}"), &["--set", "a=1"]),
+        (format!("file://{size}.gone"), &[]),
+        (format!("file://{}", dir.path().display()), &[]),
+        ("urn:example:size".to_string(), &[]),
+    ];
+    for (at, (reference, args)) in cases.iter().enumerate() {
+        let schema = format!(r#"{{"properties": {{"a": {{"$ref": "{reference}"}}}}}}"#);
+        let chart = common::write_chart(
+            &dir.path().join(at.to_string()),
+            "c",
+            &[
+                ("values.yaml", "a: 5\n"),
+                ("values.schema.json", &schema),
+                ("templates/t.yaml", "a: {{ .Values.a }}\n"),
+            ],
+        )
+        .display()
+        .to_string();
+        let args = [&["demo", chart.as_str()], *args].concat();
+        let out = ours(&args);
+        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
+        assert_eq!(out.status.success(), theirs.status.success(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+        // Helm logs its warning as `level=WARN msg="<message>" urn=<address>`.
+        let their_stderr: String = String::from_utf8_lossy(&theirs.stderr)
+            .lines()
+            .map(|line| match line.strip_prefix("level=WARN msg=\"").and_then(|l| l.split_once("\" urn=")) {
+                Some((message, urn)) => format!("warning: {message}: {urn}\n"),
+                None => format!("{line}\n"),
+            })
+            .collect();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1).trim_end(),
+            their_stderr.trim_end(),
+            "{args:?}"
+        );
+    }
+}

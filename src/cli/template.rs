@@ -233,6 +233,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         time_zone: args.time_zone.clone(),
         // The command renders once and exits.
         process_exits_after: true,
+        warn: Some(|warning| super::note(&format!("warning: {warning}"))),
     };
     // The command runs on a thread with the engine's stack (see `cli::main`).
     let mut rendered = match render_owned_chart_on_current_thread(chart, &user.values, &opts) {

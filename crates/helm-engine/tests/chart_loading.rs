@@ -272,6 +272,43 @@ fn a_dangling_symbolic_link_is_an_error_like_helms() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn links_that_lead_nowhere_are_named_where_go_stops_following_them() {
+    // Chains, `..` through links, a file with names after it, absolute targets and a loop:
+    // Go names the first path that is not there after following each link where it stands.
+    // (name, links as (path, target), folders)
+    type Shape = (&'static str, &'static [(&'static str, &'static str)], &'static [&'static str]);
+    let shapes: [Shape; 6] = [
+        ("chain", &[("c/first", "second"), ("c/second", "../elsewhere/gone")], &[]),
+        ("through-a-linked-folder", &[("c/up", "sub/../.."), ("c/deep", "up/gone")], &["c/sub"]),
+        ("names-after-a-file", &[("c/file-link", "Chart.yaml/inside")], &[]),
+        ("absolute", &[("c/abs", "/nonexistent-folder/gone")], &[]),
+        ("loop", &[("c/a", "b"), ("c/b", "a")], &[]),
+        ("dot-dot-first", &[("c/x", "../../../../../../../../../../gone")], &[]),
+    ];
+    for (shape, links, folders) in shapes {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        let chart = root.join("c");
+        write(&chart.join("Chart.yaml"), CHART_YAML);
+        for folder in folders {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for (link, target) in links {
+            std::os::unix::fs::symlink(target, root.join(link)).unwrap();
+        }
+        let ours = ours(&chart);
+        assert!(
+            ours.as_ref().is_err_and(|e| e.starts_with("error evaluating symlink ")),
+            "{shape}: {ours:?}"
+        );
+        for (helm, result) in theirs(&chart) {
+            assert_eq!(result, ours, "{shape}, {helm}");
+        }
+    }
+}
+
 #[test]
 fn a_directory_without_chart_yaml_is_refused_like_helm_4_refuses_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -167,10 +167,11 @@ fn write_string(out: &mut String, s: &str, html: bool) {
 }
 
 /// Go's quoting of a character in JSON syntax errors. Go's scanner reads bytes: a character
-/// beyond ASCII is named by its first byte, read as a character (`Ü` is `'Ã'`).
+/// beyond ASCII is named by its first byte, read as a character (`Ü` is `'Ã'`), and so is a
+/// byte that is not UTF-8 (see `go_string_of`).
 fn quote_char(c: char) -> String {
     let mut utf8 = [0; 4];
-    let c = char::from(c.encode_utf8(&mut utf8).as_bytes()[0]);
+    let c = char::from(crate::strconv::raw_byte(c).unwrap_or(c.encode_utf8(&mut utf8).as_bytes()[0]));
     match c {
         '\'' => "'\\''".into(),
         '"' => "'\"'".into(),
@@ -183,7 +184,7 @@ fn quote_char(c: char) -> String {
 
 /// `json.Unmarshal` into an `interface{}`: numbers become float64. The error texts are Go's.
 pub(crate) fn decode(text: &str) -> Result<Val, String> {
-    let mut p = JsonParser { s: text, pos: 0, depth: 0 };
+    let mut p = JsonParser { s: text, pos: 0, depth: 0, stream: false };
     p.skip_ws();
     if p.pos >= text.len() {
         return Err("unexpected end of JSON input".into());
@@ -196,10 +197,36 @@ pub(crate) fn decode(text: &str) -> Result<Val, String> {
     Ok(v)
 }
 
+/// `text` read as Go's JSON decoder reads one document from a stream with nothing after it
+/// (the schema validator's reading of a file or a web page): `json.Unmarshal`'s messages,
+/// but `EOF` when there is no document, `unexpected EOF` when it is cut short, and no
+/// character named for what follows it.
+pub(crate) fn decode_document(text: &str) -> Result<Val, String> {
+    let mut p = JsonParser { s: text, pos: 0, depth: 0, stream: true };
+    p.skip_ws();
+    if p.pos >= text.len() {
+        return Err("EOF".into());
+    }
+    let v = p.value().map_err(|message| match message.as_str() {
+        "unexpected end of JSON input" => UNEXPECTED_EOF.into(),
+        _ => message,
+    })?;
+    p.skip_ws();
+    if p.peek().is_some() {
+        return Err("invalid character after top-level value".into());
+    }
+    Ok(v)
+}
+
+/// Go's `io.ErrUnexpectedEOF`.
+const UNEXPECTED_EOF: &str = "unexpected EOF";
+
 struct JsonParser<'a> {
     s: &'a str,
     pos: usize,
     depth: usize,
+    /// Read as a stream decoder reads it (see [`decode_document`]).
+    stream: bool,
 }
 
 impl JsonParser<'_> {
@@ -323,7 +350,11 @@ impl JsonParser<'_> {
 
     fn literal(&mut self, word: &str, v: Val) -> Result<Val, String> {
         for expected in word.chars() {
-            // At the end Go's scanner steps a space, which no literal takes.
+            // At the end Go's scanner steps a space, which no literal takes; a stream
+            // decoder wants more input.
+            if self.stream && self.peek().is_none() {
+                return Err(UNEXPECTED_EOF.into());
+            }
             match self.bump().unwrap_or(' ') {
                 c if c == expected => {}
                 c => {

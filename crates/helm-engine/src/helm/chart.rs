@@ -316,9 +316,80 @@ fn read_large_file(path: &Path) -> Option<Arc<Vec<u8>>> {
 
 fn io_text(path: &Path, e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => format!("stat {}: no such file or directory", path.display()),
-        _ => format!("{}: {e}", path.display()),
+        std::io::ErrorKind::NotFound => format!("stat {}: {}", path.display(), super::go_os_reason(e)),
+        _ => format!("{}: {}", path.display(), super::go_os_reason(e)),
     }
+}
+
+/// Why the links on `path` lead nowhere, in Go's words: `filepath.EvalSymlinks` walks the
+/// path a name at a time, following each link where it stands (`..` removes the name before
+/// it), and names the first path that is not there (`lstat /a/b: no such file or
+/// directory`), or a file with names after it (`not a directory`).
+fn why_links_fail(path: &Path) -> String {
+    let mut rest = path.to_string_lossy().into_owned();
+    let mut root = if rest.starts_with('/') { "/" } else { "" };
+    let mut resolved = root.to_string();
+    let mut links = 0;
+    let mut start = 0;
+    while start < rest.len() {
+        let name_start = start + rest[start..].len() - rest[start..].trim_start_matches('/').len();
+        let name_end = rest[name_start..].find('/').map_or(rest.len(), |at| name_start + at);
+        start = name_end;
+        let name = &rest[name_start..name_end];
+        match name {
+            "" => break,
+            "." => continue,
+            ".." => {
+                // Go keeps a `..` it cannot remove a name for (`/a/..`, `../..`).
+                match resolved[root.len()..].rfind('/').map(|at| at + root.len()) {
+                    Some(at) if &resolved[at + 1..] != ".." => resolved.truncate(at),
+                    _ => {
+                        if resolved.len() > root.len() {
+                            resolved.push('/');
+                        }
+                        resolved.push_str("..");
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if !resolved.is_empty() && !resolved.ends_with('/') {
+            resolved.push('/');
+        }
+        resolved.push_str(name);
+        let meta = match std::fs::symlink_metadata(&resolved) {
+            Ok(meta) => meta,
+            Err(e) => return format!("lstat {resolved}: {}", super::go_os_reason(&e)),
+        };
+        if !meta.file_type().is_symlink() {
+            if !meta.is_dir() && name_end < rest.len() {
+                return "not a directory".into();
+            }
+            continue;
+        }
+        links += 1;
+        if links > 255 {
+            return "EvalSymlinks: too many links".into();
+        }
+        let target = match std::fs::read_link(&resolved) {
+            Ok(target) => target.to_string_lossy().into_owned(),
+            Err(e) => return format!("readlink {resolved}: {}", super::go_os_reason(&e)),
+        };
+        rest = format!("{target}{}", &rest[name_end..]);
+        start = 0;
+        if target.starts_with('/') {
+            root = "/";
+            resolved = "/".into();
+        } else {
+            match resolved.rfind('/').filter(|&at| at >= root.len()) {
+                Some(at) => resolved.truncate(at),
+                None => resolved.truncate(root.len()),
+            }
+        }
+    }
+    // Every name resolved after all (the path changed meanwhile): the system's reason.
+    std::fs::canonicalize(path).err().map_or_else(String::new, |e| super::go_os_reason(&e))
 }
 
 /// A walk through a chart directory in Helm's order (sorted names, symbolic links
@@ -422,19 +493,11 @@ impl Walk<'_> {
 
     /// Where a symbolic link leads, with Helm's warning (and a word when it leaves the chart).
     fn resolve_link(&mut self, path: &Path) -> Result<PathBuf, ChartLoadError> {
-        let resolved = std::fs::canonicalize(path).map_err(|e| {
-            // Go names the path it could not find: the link's target.
-            let target = std::fs::read_link(path)
-                .map(|t| path.parent().map(|p| p.join(&t)).unwrap_or(t))
-                .unwrap_or_else(|_| path.to_path_buf());
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                _ => e.to_string(),
-            };
+        let resolved = std::fs::canonicalize(path).map_err(|_| {
             ChartLoadError::Io(format!(
-                "error evaluating symlink {}: lstat {}: {reason}",
+                "error evaluating symlink {}: {}",
                 path.display(),
-                target.display()
+                why_links_fail(path)
             ))
         })?;
         let outside = if resolved.starts_with(&self.root) { "" } else { " (outside the chart)" };

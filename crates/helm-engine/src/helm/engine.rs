@@ -69,6 +69,9 @@ pub struct RenderOptions {
     /// freed piece by piece, which on a large chart costs about a twentieth of the render.
     /// Leave it `false` in a process that renders again: each render would keep its memory.
     pub process_exits_after: bool,
+    /// Where the warnings helm logs while rendering go: a schema at a `urn:` address, which
+    /// helm reads as one that accepts anything. `None`: nowhere.
+    pub warn: Option<fn(&str)>,
 }
 
 impl Default for RenderOptions {
@@ -87,6 +90,7 @@ impl Default for RenderOptions {
             now: None,
             time_zone: None,
             process_exits_after: false,
+            warn: None,
         }
     }
 }
@@ -508,10 +512,11 @@ fn render_in_thread(
     let leave_to_exit = opts.process_exits_after;
     let schema_beside = !opts.skip_schema_validation && super::schema::any_schema(&chart);
     let schema_here = (!opts.skip_schema_validation && !schema_beside)
-        .then(|| super::schema::chart_problems(&chart, &values, leave_to_exit));
+        .then(|| super::schema::chart_problems(&chart, &values, leave_to_exit, opts.warn));
     let schema_checked = std::sync::OnceLock::new();
     let check_schema = || {
-        schema_checked.get_or_init(|| super::schema::chart_problems(&chart, &values, leave_to_exit));
+        schema_checked
+            .get_or_init(|| super::schema::chart_problems(&chart, &values, leave_to_exit, opts.warn));
     };
     let rendered = std::thread::scope(|scope| {
         (!incompatible).then(|| {

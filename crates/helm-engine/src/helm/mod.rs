@@ -15,14 +15,24 @@ pub(crate) mod ignore;
 pub(crate) mod objects;
 pub(crate) mod output;
 pub(crate) mod schema;
+pub(crate) mod schema_refs;
 mod schema_report;
-pub(crate) mod schema_web;
 pub(crate) mod strvals;
 pub(crate) mod values;
 pub(crate) mod verdict;
 
 use crate::strconv::format_float_g;
 use crate::value::Value;
+
+/// Go's words for the reason of an operating system error (`no such file or directory`,
+/// `is a directory`): the system's message without Rust's ` (os error N)`, starting in lower
+/// case.
+pub(crate) fn go_os_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let reason = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = reason.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
 
 /// What Go's `encoding/json` calls a value's kind in its unmarshalling errors.
 fn json_kind(v: &Value) -> &'static str {

@@ -12,25 +12,37 @@ use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
+use super::schema_refs::{OWN_ADDRESS, ReferredSchemas};
 use super::schema_report::problem_lines;
-use super::schema_web::WebSchemas;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// The problems of `chart` and its subcharts, in Helm's layout (see [`validate_chart`]);
 /// empty when the values are valid.
-pub(crate) fn chart_problems(chart: &Chart, values: &Map, leave_to_exit: bool) -> String {
+/// Helm's warnings go to `warn`.
+pub(crate) fn chart_problems(
+    chart: &Chart,
+    values: &Map,
+    leave_to_exit: bool,
+    warn: Option<fn(&str)>,
+) -> String {
     let mut problems = String::new();
-    validate_chart(chart, values, leave_to_exit, &mut problems);
+    validate_chart(chart, values, &Checking { leave_to_exit, warn }, &mut problems);
     problems
+}
+
+/// How the schemas are checked.
+struct Checking {
+    /// See [`super::RenderOptions::process_exits_after`]: the schemas read are not freed.
+    leave_to_exit: bool,
+    /// See [`super::RenderOptions::warn`].
+    warn: Option<fn(&str)>,
 }
 
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
 /// `<chart>:\n- at '<pointer>': <message>\n`.
-/// With `leave_to_exit` (see [`super::RenderOptions::process_exits_after`]) the schemas read
-/// are not freed.
-pub(crate) fn validate_chart(chart: &Chart, values: &Map, leave_to_exit: bool, out: &mut String) {
+fn validate_chart(chart: &Chart, values: &Map, checking: &Checking, out: &mut String) {
     if let Some(schema) = &chart.schema {
-        let problems = validate_one(schema, values, leave_to_exit);
+        let problems = validate_one(schema, values, checking);
         if !problems.is_empty() {
             out.push_str(&format!("{}:\n", chart.name()));
             out.push_str(&problems);
@@ -39,7 +51,7 @@ pub(crate) fn validate_chart(chart: &Chart, values: &Map, leave_to_exit: bool, o
     for sub in &chart.dependencies {
         match values.get(sub.name()) {
             None | Some(Value::Null) => {}
-            Some(Value::Map(m)) => validate_chart(sub, m, leave_to_exit, out),
+            Some(Value::Map(m)) => validate_chart(sub, m, checking, out),
             Some(other) => out.push_str(&format!(
                 "{}:\ninvalid type for values: expected object (map), got {}\n",
                 sub.name(),
@@ -60,7 +72,7 @@ pub(crate) fn any_schema(chart: &Chart) -> bool {
     chart.schema.is_some() || chart.dependencies.iter().any(any_schema)
 }
 
-fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
+fn validate_one(schema: &[u8], values: &Map, checking: &Checking) -> String {
     let schema: serde_json::Value = match serde_json::from_slice(schema) {
         Ok(s) => s,
         Err(e) => return format!("{e}\n"),
@@ -69,13 +81,13 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
     let values = Value::Map(values.clone());
     // Valid values, the common case, need no compiled validator.
     if JsonSchema::new(&schema, draft).is_some_and(|quick| verdict(&quick, &values) == Verdict::Valid) {
-        if leave_to_exit {
+        if checking.leave_to_exit {
             std::mem::forget(schema);
             std::mem::forget(values);
         }
         return String::new();
     }
-    let validator = match compile(&schema, draft) {
+    let validator = match compile(&schema, draft, checking.warn) {
         Ok(v) => v,
         Err(message) => return message,
     };
@@ -87,12 +99,18 @@ fn validate_one(schema: &[u8], values: &Map, leave_to_exit: bool) -> String {
 }
 
 /// The validator of `schema`, or why there is none: the first schema referred to that cannot
-/// be fetched (helm's `failing loading "<url>": ...`), or the compiler's message.
-fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Validator, String> {
-    let web = WebSchemas::default();
-    let options = || jsonschema::options().with_draft(draft).with_retriever(web.clone());
+/// be loaded (helm's `failing loading "<url>": ...`), or the compiler's message.
+fn compile(
+    schema: &Json,
+    draft: jsonschema::Draft,
+    warn: Option<fn(&str)>,
+) -> Result<jsonschema::Validator, String> {
+    let referred = ReferredSchemas::new(warn);
+    let options = || {
+        jsonschema::options().with_draft(draft).with_base_uri(OWN_ADDRESS).with_retriever(referred.clone())
+    };
     let failing_loading = |uri: &str, source: &dyn std::fmt::Display| {
-        let why = web.failure(uri).unwrap_or_else(|| source.to_string());
+        let why = referred.failure(uri).unwrap_or_else(|| source.to_string());
         format!("failing loading {}: {why}\n", strconv::quote(uri))
     };
     let unretrievable = |e: &ValidationError<'_>| match e.kind() {
@@ -101,13 +119,15 @@ fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Valida
         }
         _ => None,
     };
-    let failed = |e: ValidationError<'_>| unretrievable(&e).unwrap_or_else(|| format!("{e}\n"));
+    let failed = |e: ValidationError<'_>| {
+        unretrievable(&e).or_else(|| missing_target(schema, &e)).unwrap_or_else(|| format!("{e}\n"))
+    };
     let first = options().build(schema);
-    // A `$ref` the validator did not follow while gathering the documents leads to one on
-    // the web it never asked for: gather every one referred to, then compile again.
+    // A `$ref` the validator did not follow while gathering the documents leads to one it
+    // never asked for: gather every one referred to, then compile again.
     let never_asked_for = |e: &ValidationError<'_>| match e.kind() {
         ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, .. }) => {
-            uri.starts_with("http") && web.failure(uri).is_none()
+            referred.failure(uri).is_none()
         }
         _ => false,
     };
@@ -116,14 +136,52 @@ fn compile(schema: &Json, draft: jsonschema::Draft) -> Result<jsonschema::Valida
         first => return first.map_err(failed),
     }
     let registry = jsonschema::Registry::new()
-        .retriever(web.clone())
-        .extend(web.referred_documents(schema))
+        .retriever(referred.clone())
+        .extend(referred.referred_documents(schema))
         .and_then(jsonschema::RegistryBuilder::prepare)
         .map_err(|e| match e {
             jsonschema::ReferencingError::Unretrievable { uri, source } => failing_loading(&uri, &source),
             other => format!("{other}\n"),
         })?;
     options().with_registry(&registry).build(schema).map_err(failed)
+}
+
+/// Helm's words for a `$ref` whose target its document does not hold, when the `$ref` is
+/// in the chart's schema: `json-pointer in "<document>#<pointer>" not found`, or for an
+/// anchor `anchor in "<document>#<anchor>" not found in schema "<document>"`. The document is
+/// named by the address it was loaded from (the chart's own is `file:///values.schema.json`
+/// whatever its `$id`).
+fn missing_target(schema: &Json, error: &ValidationError<'_>) -> Option<String> {
+    use jsonschema::ReferencingError::{InvalidArrayIndex, NoSuchAnchor, PointerToNowhere};
+    let ValidationErrorKind::Referencing(referencing) = error.kind() else { return None };
+    let (fragment, anchor) = match referencing {
+        PointerToNowhere { pointer } | InvalidArrayIndex { pointer, .. } => (pointer.as_str(), false),
+        NoSuchAnchor { anchor } => (anchor.as_str(), true),
+        _ => return None,
+    };
+    let mut references = Vec::new();
+    super::schema_refs::collect_references(schema, &mut references);
+    let own = jsonschema::uri::from_str(OWN_ADDRESS).ok()?;
+    let base = match schema.get("$id").and_then(Json::as_str) {
+        Some(id) => jsonschema::uri::resolve_against(&own.borrow(), id).unwrap_or(own),
+        None => own,
+    };
+    let document = references.into_iter().find_map(|reference| {
+        let (address, named) = reference.split_once('#')?;
+        if named != fragment {
+            return None;
+        }
+        if address.is_empty() {
+            return Some(OWN_ADDRESS.to_string());
+        }
+        Some(jsonschema::uri::resolve_against(&base.borrow(), address).ok()?.as_str().to_string())
+    })?;
+    let target = strconv::quote(&format!("{document}#{fragment}"));
+    Some(if anchor {
+        format!("anchor in {target} not found in schema {}\n", strconv::quote(&document))
+    } else {
+        format!("json-pointer in {target} not found\n")
+    })
 }
 
 /// The message of one violation, as helm 4's validator (santhosh-tekuri/jsonschema v6,
@@ -388,24 +446,26 @@ fn draft_of(schema: &serde_json::Value) -> jsonschema::Draft {
 mod tests {
     use super::*;
 
+    const PLAIN: Checking = Checking { leave_to_exit: false, warn: None };
+
     #[test]
     fn a_schema_on_the_web_is_fetched() {
-        let address = super::super::schema_web::tests::serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
+        let address = super::super::schema_refs::tests::serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/s.json"}}}}}}"#);
         let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
-        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), false), "");
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), &PLAIN), "");
         assert_eq!(
-            validate_one(schema.as_bytes(), &values(Value::String("a".into())), false),
+            validate_one(schema.as_bytes(), &values(Value::String("a".into())), &PLAIN),
             "- at '/x': got string, want integer\n"
         );
     }
 
     #[test]
     fn a_schema_that_cannot_be_fetched_is_named() {
-        let address = super::super::schema_web::tests::serve(&[("/s.json", 200, "{}")]);
+        let address = super::super::schema_refs::tests::serve(&[("/s.json", 200, "{}")]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/gone.json"}}}}}}"#);
         assert_eq!(
-            validate_one(schema.as_bytes(), &Map::default(), false),
+            validate_one(schema.as_bytes(), &Map::default(), &PLAIN),
             format!(
                 "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)\n"
             )
@@ -416,7 +476,7 @@ mod tests {
     fn refs_into_named_definitions_of_documents_on_the_web_are_followed() {
         // Definitions at the top level of documents that refer to one another relatively,
         // as bjw-s' common library keeps its schemas (the output is helm 4's).
-        let address = super::super::schema_web::tests::serve(&[
+        let address = super::super::schema_refs::tests::serve(&[
             (
                 "/lib/values.schema.json",
                 200,
@@ -430,19 +490,66 @@ mod tests {
             r#"{{"$schema": "http://json-schema.org/draft-07/schema", "$ref": "{address}/lib/values.schema.json"}}"#
         );
         let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
-        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(2)), false), "");
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(2)), &PLAIN), "");
         assert_eq!(
-            validate_one(schema.as_bytes(), &values(Value::Int(0)), false),
+            validate_one(schema.as_bytes(), &values(Value::Int(0)), &PLAIN),
             "- at '/x': 'allOf' failed\n  - at '/x': 'oneOf' failed, none matched\n    - at '/x': minimum: got 0, want 1\n"
         );
     }
 
     #[test]
-    fn a_schema_elsewhere_is_named_not_read() {
-        let schema = br#"{"properties": {"x": {"$ref": "urn:example:s"}}}"#;
+    fn schemas_in_files_are_read_from_the_root_of_the_file_system_as_in_helm() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("small.json"), r#"{"type": "integer", "maximum": 3}"#).unwrap();
+        let at = dir.path().display().to_string();
+        let values = Map::from_iter([("x".to_string(), Value::Int(5))]);
+        let check = |reference: &str| {
+            let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{reference}"}}}}}}"#);
+            validate_one(schema.as_bytes(), &values, &PLAIN)
+        };
+        for reference in [
+            format!("file://{at}/small.json"),
+            format!("file://localhost{at}/small.json"),
+            format!("..{at}/./small.json"),
+        ] {
+            assert_eq!(check(&reference), "- at '/x': maximum: got 5, want 3\n", "{reference}");
+        }
+        // Relative to `file:///values.schema.json`, whatever the chart's folder.
         assert_eq!(
-            validate_one(schema, &Map::default(), false),
-            "failing loading \"urn:example:s\": schemas outside the chart are not read (--skip-schema-validation renders without the check)\n"
+            check("file://../no-such-schema.json"),
+            "failing loading \"file://../no-such-schema.json\": open /no-such-schema.json: no such file or directory\n"
+        );
+        assert_eq!(
+            check(&format!("file://{at}")),
+            format!("failing loading \"file://{at}\": read {at}: is a directory\n")
+        );
+        std::fs::write(dir.path().join("empty.json"), " \n").unwrap();
+        assert_eq!(
+            check(&format!("file://{at}/empty.json")),
+            format!("failing loading \"file://{at}/empty.json\": EOF\n")
+        );
+        // The chart's own schema is not read from the disk.
+        assert_eq!(
+            validate_one(br##"{"$defs": {"small": {"maximum": 3}}, "properties": {"x": {"$ref": "values.schema.json#/$defs/small"}}}"##, &values, &PLAIN),
+            "- at '/x': maximum: got 5, want 3\n"
+        );
+    }
+
+    #[test]
+    fn a_urn_accepts_anything_with_a_warning_and_other_schemes_are_refused() {
+        static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        let checking =
+            Checking { leave_to_exit: false, warn: Some(|w| WARNED.lock().unwrap().push(w.to_string())) };
+        let values = Map::from_iter([("x".to_string(), Value::Int(5))]);
+        let schema = br#"{"properties": {"x": {"$ref": "urn:example:s"}, "y": {"$ref": "urn:example:s"}}}"#;
+        assert_eq!(validate_one(schema, &values, &checking), "");
+        assert_eq!(
+            *WARNED.lock().unwrap(),
+            ["unresolved URN reference ignored; using permissive schema: urn:example:s"]
+        );
+        assert_eq!(
+            validate_one(br#"{"properties": {"x": {"$ref": "ftp://example.org/s.json"}}}"#, &values, &PLAIN),
+            "failing loading \"ftp://example.org/s.json\": no URLLoader registered for \"ftp://example.org/s.json\"\n"
         );
     }
 

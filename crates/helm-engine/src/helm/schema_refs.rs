@@ -1,8 +1,17 @@
-//! Schemas a `values.schema.json` refers to by an `http://` or `https://` address, fetched
-//! as helm 4 fetches them: a GET with a 15-second limit, proxies from the environment, the
-//! system's certificate authorities, redirects followed, anything but `200 OK` refused, the
-//! body read as JSON. Nothing is kept between runs. Other addresses (`file:`, `urn:`, a
-//! relative `$ref` that leaves the document) are not read.
+//! The other documents a `values.schema.json` refers to, loaded as helm 4's validator loads
+//! them. Helm gives the chart's schema the address `file:///values.schema.json`, so a
+//! relative `$ref` (`other.json`) names a file at the root of this machine's file system
+//! (`/other.json`), as in helm.
+//!
+//! - `http://`, `https://`: a GET with a 15-second limit, proxies from the environment, the
+//!   system's certificate authorities, redirects followed, anything but `200 OK` refused.
+//! - `file:`: the file at the address's path (its host, if any, ignored).
+//! - `urn:`: no document; helm accepts anything there (the schema `true`) and warns, once
+//!   per address.
+//! - Any other scheme: refused (`no URLLoader registered for "<address>"`).
+//!
+//! A document read is one JSON value, read as Go's JSON decoder reads a stream. Nothing is
+//! kept between runs.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -11,49 +20,75 @@ use std::time::Duration;
 use jsonschema::{Resource, Retrieve, Uri};
 use serde_json::Value as Json;
 
-/// How long helm's loader waits for a schema, connection to last byte.
+use crate::strconv::quote;
+
+/// The address helm gives the chart's own schema: relative references resolve against it.
+pub(crate) const OWN_ADDRESS: &str = "file:///values.schema.json";
+
+/// How long helm's loader waits for a schema on the web, connection to last byte.
 const TIME_LIMIT: Duration = Duration::from_secs(15);
 
-/// Why a schema is not read: the address is neither `http` nor `https`.
-pub(crate) const NOT_READ: &str =
-    "schemas outside the chart are not read (--skip-schema-validation renders without the check)";
+/// Helm's warning for a `urn:` address, which it reads as the schema `true`.
+const URN_IGNORED: &str = "unresolved URN reference ignored; using permissive schema";
 
 /// The retriever handed to the validator, for the checks of one `values.schema.json`: each
-/// address is fetched once, however often it is asked for.
-#[derive(Clone, Default)]
-pub(crate) struct WebSchemas {
-    fetched: Arc<Mutex<BTreeMap<String, Result<Json, String>>>>,
+/// address is loaded once, however often it is asked for.
+#[derive(Clone)]
+pub(crate) struct ReferredSchemas {
+    loaded: Arc<Mutex<BTreeMap<String, Result<Json, String>>>>,
+    /// Where helm's warnings go (see [`super::RenderOptions::warn`]).
+    warn: Option<fn(&str)>,
 }
 
-impl WebSchemas {
-    /// The document at `url` (`http` or `https`), fetched or from an earlier fetch.
-    fn document(&self, url: &str, loopback: bool) -> Result<Json, String> {
-        if let Some(known) = self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url) {
+impl ReferredSchemas {
+    pub(crate) fn new(warn: Option<fn(&str)>) -> Self {
+        ReferredSchemas { loaded: Arc::default(), warn }
+    }
+
+    /// The document at `url` (without a fragment), loaded now or earlier.
+    fn document(&self, url: &str) -> Result<Json, String> {
+        if let Some(known) = self.loaded.lock().unwrap_or_else(PoisonError::into_inner).get(url) {
             return known.clone();
         }
-        let result = fetch(url, loopback);
-        self.fetched.lock().unwrap_or_else(PoisonError::into_inner).insert(url.to_string(), result.clone());
+        let result = self.load(url);
+        self.loaded.lock().unwrap_or_else(PoisonError::into_inner).insert(url.to_string(), result.clone());
         result
     }
 
-    /// Why the document at `url` could not be fetched, if it was asked for and could not.
+    fn load(&self, url: &str) -> Result<Json, String> {
+        let uri = jsonschema::uri::from_str(url).map_err(|e| e.to_string())?;
+        match uri.scheme().as_str().to_ascii_lowercase().as_str() {
+            "http" | "https" => fetch(url, is_loopback_uri(&uri)),
+            "file" => read_file(url),
+            "urn" => {
+                if let Some(warn) = self.warn {
+                    warn(&format!("{URN_IGNORED}: {url}"));
+                }
+                Ok(Json::Bool(true))
+            }
+            _ => Err(format!("no URLLoader registered for {}", quote(url))),
+        }
+    }
+
+    /// Why the document at `url` could not be loaded, if it was asked for and could not.
     pub(crate) fn failure(&self, url: &str) -> Option<String> {
-        match self.fetched.lock().unwrap_or_else(PoisonError::into_inner).get(url)? {
+        match self.loaded.lock().unwrap_or_else(PoisonError::into_inner).get(url)? {
             Err(why) => Some(why.clone()),
             Ok(_) => None,
         }
     }
 
-    /// Every document on the web that `schema` refers to, directly or through another such
+    /// Every other document that `schema` refers to, directly or through another such
     /// document, with its address. The validator gathers the documents before it compiles,
     /// and can miss one that only a chain of `$ref`s through other documents' definitions
     /// leads to (bjw-s' `common` library); helm's loads each when its compiler reaches it.
     /// Here every `$ref` anywhere counts, resolved against its document's address (or
     /// top-level `$id`).
     pub(crate) fn referred_documents(&self, schema: &Json) -> Vec<(String, Resource)> {
+        let own = base_of(schema, jsonschema::uri::from_str(OWN_ADDRESS).ok().as_ref());
         let mut documents = Vec::new();
-        let mut waiting = VecDeque::from([(base_of(schema, None), schema.clone())]);
-        let mut seen = BTreeSet::new();
+        let mut waiting = VecDeque::from([(own.clone(), schema.clone())]);
+        let mut seen: BTreeSet<String> = own.iter().map(|own| own.as_str().to_string()).collect();
         while let Some((base, document)) = waiting.pop_front() {
             let mut references = Vec::new();
             collect_references(&document, &mut references);
@@ -66,10 +101,10 @@ impl WebSchemas {
                 };
                 let url = url.as_str().split('#').next().unwrap_or_default().to_string();
                 let Ok(uri) = jsonschema::uri::from_str(&url) else { continue };
-                if !is_web(&uri) || !seen.insert(url.clone()) {
+                if !seen.insert(url.clone()) {
                     continue;
                 }
-                if let Ok(found) = self.document(&url, is_loopback_uri(&uri)) {
+                if let Ok(found) = self.document(&url) {
                     waiting.push_back((base_of(&found, Some(&uri)), found.clone()));
                     documents.push((url, Resource::from_contents(found)));
                 }
@@ -79,18 +114,29 @@ impl WebSchemas {
     }
 }
 
-impl Retrieve for WebSchemas {
+impl Retrieve for ReferredSchemas {
     fn retrieve(&self, uri: &Uri<String>) -> Result<Json, Box<dyn std::error::Error + Send + Sync>> {
-        if !is_web(uri) {
-            return Err(NOT_READ.into());
-        }
-        self.document(uri.as_str(), is_loopback_uri(uri)).map_err(Into::into)
+        self.document(uri.as_str()).map_err(Into::into)
     }
 }
 
-fn is_web(uri: &Uri<String>) -> bool {
-    let scheme = uri.scheme().as_str();
-    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+/// The file a `file:` address names, read as one JSON document; Go's words when it cannot
+/// be (`open /other.json: no such file or directory`).
+fn read_file(url: &str) -> Result<Json, String> {
+    let url = crate::gourl::parse(url)?;
+    let path = String::from_utf8_lossy(&url.path).into_owned();
+    let mut file =
+        std::fs::File::open(&path).map_err(|e| format!("open {path}: {}", super::go_os_reason(&e)))?;
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut body)
+        .map_err(|e| format!("read {path}: {}", super::go_os_reason(&e)))?;
+    json_document(&crate::strconv::go_string_of(&body))
+}
+
+/// `text` as one JSON document, with Go's words when it is not one.
+fn json_document(text: &str) -> Result<Json, String> {
+    crate::funcs::json::decode_document(text)?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 fn is_loopback_uri(uri: &Uri<String>) -> bool {
@@ -98,8 +144,7 @@ fn is_loopback_uri(uri: &Uri<String>) -> bool {
 }
 
 /// The address relative references in `document` resolve against: its top-level `$id`
-/// resolved against where it was fetched from, else that place (none for the chart's own
-/// schema without an absolute `$id`).
+/// resolved against where it was loaded from, else that place.
 fn base_of(document: &Json, fetched_from: Option<&Uri<String>>) -> Option<Uri<String>> {
     let id = document.get("$id").and_then(Json::as_str);
     match (id, fetched_from) {
@@ -110,7 +155,7 @@ fn base_of(document: &Json, fetched_from: Option<&Uri<String>>) -> Option<Uri<St
 }
 
 /// Every `$ref` text in `value`, in document order.
-fn collect_references<'a>(value: &'a Json, out: &mut Vec<&'a str>) {
+pub(crate) fn collect_references<'a>(value: &'a Json, out: &mut Vec<&'a str>) {
     match value {
         Json::Object(members) => {
             if let Some(Json::String(reference)) = members.get("$ref") {
@@ -149,10 +194,7 @@ fn fetch(url: &str, loopback: bool) -> Result<Json, String> {
     }
     let body =
         response.body_mut().read_to_string().map_err(|e| format!("HTTP request failed for {url}: {e}"))?;
-    // Go's words for a body that is not JSON; the value itself from serde_json, as the
-    // chart's own schema is read.
-    crate::funcs::json::decode(&body)?;
-    serde_json::from_str(&body).map_err(|e| e.to_string())
+    json_document(&body)
 }
 
 /// Whether `host` names this machine: `localhost` or a loopback address.
@@ -257,7 +299,7 @@ pub(crate) mod tests {
             ("/lib/a.json", 200, r#"{"$id": "sub/a.json", "named": {"anywhere": {"$ref": "b.json"}}}"#),
             ("/lib/sub/b.json", 200, r#"{"list": [{"$ref": "../a.json"}, {"$ref": "gone.json"}]}"#),
         ]);
-        let web = WebSchemas::default();
+        let web = ReferredSchemas::new(None);
         let schema =
             serde_json::json!({"properties": {"x": {"$ref": format!("{address}/lib/a.json#/named")}}});
         let documents: Vec<String> =
