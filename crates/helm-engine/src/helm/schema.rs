@@ -75,7 +75,12 @@ pub(crate) fn any_schema(chart: &Chart) -> bool {
 fn validate_one(schema: &[u8], values: &Map, checking: &Checking) -> String {
     let schema: serde_json::Value = match serde_json::from_slice(schema) {
         Ok(s) => s,
-        Err(e) => return format!("{e}\n"),
+        // Go's words, as helm's validator reads the schema.
+        Err(e) => {
+            return crate::funcs::json::decode_document(&strconv::go_string_of(schema))
+                .err()
+                .unwrap_or_else(|| e.to_string());
+        }
     };
     let draft = draft_of(&schema);
     let values = Value::Map(values.clone());
@@ -99,7 +104,9 @@ fn validate_one(schema: &[u8], values: &Map, checking: &Checking) -> String {
 }
 
 /// The validator of `schema`, or why there is none: the first schema referred to that cannot
-/// be loaded (helm's `failing loading "<url>": ...`), or the compiler's message.
+/// be loaded (helm's `failing loading "<url>": ...`), or the compiler's message. Unlike the
+/// violations, these end without a line break, as in helm (a subchart's name follows on the
+/// same line).
 fn compile(
     schema: &Json,
     draft: jsonschema::Draft,
@@ -111,7 +118,7 @@ fn compile(
     };
     let failing_loading = |uri: &str, source: &dyn std::fmt::Display| {
         let why = referred.failure(uri).unwrap_or_else(|| source.to_string());
-        format!("failing loading {}: {why}\n", strconv::quote(uri))
+        format!("failing loading {}: {why}", strconv::quote(uri))
     };
     let unretrievable = |e: &ValidationError<'_>| match e.kind() {
         ValidationErrorKind::Referencing(jsonschema::ReferencingError::Unretrievable { uri, source }) => {
@@ -120,7 +127,7 @@ fn compile(
         _ => None,
     };
     let failed = |e: ValidationError<'_>| {
-        unretrievable(&e).or_else(|| missing_target(schema, &e)).unwrap_or_else(|| format!("{e}\n"))
+        unretrievable(&e).or_else(|| missing_target(schema, &e)).unwrap_or_else(|| e.to_string())
     };
     let first = options().build(schema);
     // A `$ref` the validator did not follow while gathering the documents leads to one it
@@ -141,7 +148,7 @@ fn compile(
         .and_then(jsonschema::RegistryBuilder::prepare)
         .map_err(|e| match e {
             jsonschema::ReferencingError::Unretrievable { uri, source } => failing_loading(&uri, &source),
-            other => format!("{other}\n"),
+            other => other.to_string(),
         })?;
     options().with_registry(&registry).build(schema).map_err(failed)
 }
@@ -178,9 +185,9 @@ fn missing_target(schema: &Json, error: &ValidationError<'_>) -> Option<String> 
     })?;
     let target = strconv::quote(&format!("{document}#{fragment}"));
     Some(if anchor {
-        format!("anchor in {target} not found in schema {}\n", strconv::quote(&document))
+        format!("anchor in {target} not found in schema {}", strconv::quote(&document))
     } else {
-        format!("json-pointer in {target} not found\n")
+        format!("json-pointer in {target} not found")
     })
 }
 
@@ -467,7 +474,7 @@ mod tests {
         assert_eq!(
             validate_one(schema.as_bytes(), &Map::default(), &PLAIN),
             format!(
-                "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)\n"
+                "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)"
             )
         );
     }
@@ -517,16 +524,16 @@ mod tests {
         // Relative to `file:///values.schema.json`, whatever the chart's folder.
         assert_eq!(
             check("file://../no-such-schema.json"),
-            "failing loading \"file://../no-such-schema.json\": open /no-such-schema.json: no such file or directory\n"
+            "failing loading \"file://../no-such-schema.json\": open /no-such-schema.json: no such file or directory"
         );
         assert_eq!(
             check(&format!("file://{at}")),
-            format!("failing loading \"file://{at}\": read {at}: is a directory\n")
+            format!("failing loading \"file://{at}\": read {at}: is a directory")
         );
         std::fs::write(dir.path().join("empty.json"), " \n").unwrap();
         assert_eq!(
             check(&format!("file://{at}/empty.json")),
-            format!("failing loading \"file://{at}/empty.json\": EOF\n")
+            format!("failing loading \"file://{at}/empty.json\": EOF")
         );
         // The chart's own schema is not read from the disk.
         assert_eq!(
@@ -549,7 +556,7 @@ mod tests {
         );
         assert_eq!(
             validate_one(br#"{"properties": {"x": {"$ref": "ftp://example.org/s.json"}}}"#, &values, &PLAIN),
-            "failing loading \"ftp://example.org/s.json\": no URLLoader registered for \"ftp://example.org/s.json\"\n"
+            "failing loading \"ftp://example.org/s.json\": no URLLoader registered for \"ftp://example.org/s.json\""
         );
     }
 
