@@ -442,3 +442,47 @@ fn schemas_in_files_and_at_urns_are_read_as_helm_reads_them() {
         );
     }
 }
+
+#[test]
+fn values_files_given_by_url_are_fetched_as_helm_fetches_them() {
+    let address = serve(&[("/values.yaml", "size: 7\nname: from-the-web\n"), ("/note.txt", "fetched")]);
+    let Some(helm) = common::Oracle::Helm4.find() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let chart = common::write_chart(
+        dir.path(),
+        "c",
+        &[(
+            "templates/t.yaml",
+            "size: {{ .Values.size }}\nname: {{ .Values.name }}\nnote: {{ .Values.note }}\n",
+        )],
+    )
+    .display()
+    .to_string();
+    let values = format!("{address}/values.yaml");
+    let note = format!("note={address}/note.txt");
+    let gone = format!("{address}/gone.yaml");
+    // Fetched, fetched beside a --set-file URL, and a file the server does not have.
+    let cases: [&[&str]; 3] = [&["-f", &values], &["-f", &values, "--set-file", &note], &["-f", &gone]];
+    for args in cases {
+        let args = [&["demo", chart.as_str()], args].concat();
+        let out = ours(&args);
+        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
+        assert_eq!(out.status.success(), theirs.status.success(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1),
+            String::from_utf8_lossy(&theirs.stderr),
+            "{args:?}"
+        );
+    }
+    let rendered = ours(&["demo", &chart, "-f", &values, "--set-file", &note]);
+    assert!(
+        String::from_utf8_lossy(&rendered.stdout).contains("size: 7\nname: from-the-web\nnote: fetched\n")
+    );
+    // The input size limit holds for what is fetched too.
+    let too_large = ours(&["demo", &chart, "-f", &values, "--max-input-size", "8"]);
+    assert_eq!(too_large.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&too_large.stderr).contains("is larger than 8 bytes"));
+}

@@ -5,13 +5,14 @@ use std::io::Read;
 use clap::Args;
 
 use super::CliError;
-use helm_engine::{UserValues, ValueInputs};
+use helm_engine::{UserValues, ValueInputs, ValuesFetchError};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
 /// --set-file, --set-literal.
 #[derive(Debug, Clone, Args)]
 pub struct ValuesArgs {
-    /// Values file; repeat or separate with commas, later files win; `-` reads standard input.
+    /// Values file; repeat or separate with commas, later files win; `-` reads standard input,
+    /// an http:// or https:// URL is fetched.
     #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
     pub values: Vec<String>,
     /// Set a value (`a.b=v`, `list[0]=v`, `{a,b}` lists); integers, true/false and null are typed.
@@ -23,7 +24,7 @@ pub struct ValuesArgs {
     /// Set a value written as JSON (key=JSON), or merge a whole JSON object.
     #[arg(long = "set-json", value_name = "KEY=JSON")]
     pub set_json: Vec<String>,
-    /// Set a value to the contents of a file (key=PATH).
+    /// Set a value to the contents of a file (key=PATH; a URL is fetched).
     #[arg(long = "set-file", value_name = "KEY=PATH")]
     pub set_file: Vec<String>,
     /// Set a value to the literal text after the first `=` (no escapes, no lists).
@@ -186,6 +187,13 @@ fn read_input(name: &str, limit: u64, stdin_used: &mut bool) -> Result<Vec<u8>, 
             return Err(too_large("standard input"));
         }
         return Ok(bytes);
+    }
+    // An http:// or https:// URL is fetched, as helm fetches it.
+    if let Some(fetched) = helm_engine::fetch_values_file(name, limit) {
+        return fetched.map_err(|e| match e {
+            ValuesFetchError::Refused(message) => CliError::failure(message),
+            ValuesFetchError::TooLarge => too_large(name),
+        });
     }
     let cannot_read =
         |e: std::io::Error| CliError::failure(format!("cannot read {name}: {}", describe_io(&e)));

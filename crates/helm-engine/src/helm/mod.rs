@@ -20,6 +20,7 @@ mod schema_report;
 pub(crate) mod strvals;
 pub(crate) mod values;
 pub(crate) mod verdict;
+pub(crate) mod web;
 
 use crate::strconv::format_float_g;
 use crate::value::Value;

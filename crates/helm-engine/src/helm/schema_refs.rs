@@ -20,6 +20,7 @@ use std::time::Duration;
 use jsonschema::{Resource, Retrieve, Uri};
 use serde_json::Value as Json;
 
+use super::web;
 use crate::strconv::quote;
 
 /// The address helm gives the chart's own schema: relative references resolve against it.
@@ -27,6 +28,9 @@ pub(crate) const OWN_ADDRESS: &str = "file:///values.schema.json";
 
 /// How long helm's loader waits for a schema on the web, connection to last byte.
 const TIME_LIMIT: Duration = Duration::from_secs(15);
+
+/// The largest schema read from the web: far above any real one.
+const MAX_DOCUMENT_BYTES: u64 = 10 << 20;
 
 /// Helm's warning for a `urn:` address, which it reads as the schema `true`.
 const URN_IGNORED: &str = "unresolved URN reference ignored; using permissive schema";
@@ -58,7 +62,7 @@ impl ReferredSchemas {
     fn load(&self, url: &str) -> Result<Json, String> {
         let uri = jsonschema::uri::from_str(url).map_err(|e| e.to_string())?;
         match uri.scheme().as_str().to_ascii_lowercase().as_str() {
-            "http" | "https" => fetch(url, is_loopback_uri(&uri)),
+            "http" | "https" => fetch(url),
             "file" => read_file(url),
             "urn" => {
                 if let Some(warn) = self.warn {
@@ -139,10 +143,6 @@ fn json_document(text: &str) -> Result<Json, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
-fn is_loopback_uri(uri: &Uri<String>) -> bool {
-    uri.authority().is_some_and(|authority| is_loopback(authority.host()))
-}
-
 /// The address relative references in `document` resolve against: its top-level `$id`
 /// resolved against where it was loaded from, else that place.
 fn base_of(document: &Json, fetched_from: Option<&Uri<String>>) -> Option<Uri<String>> {
@@ -168,51 +168,21 @@ pub(crate) fn collect_references<'a>(value: &'a Json, out: &mut Vec<&'a str>) {
     }
 }
 
-/// The JSON document at `url`, or helm's words for why there is none. As Go's HTTP client
-/// does, a request to this machine bypasses any proxy.
-fn fetch(url: &str, loopback: bool) -> Result<Json, String> {
-    let mut config = ureq::Agent::config_builder()
-        .timeout_global(Some(TIME_LIMIT))
-        .http_status_as_error(false)
-        .user_agent(concat!("helm-engine/", env!("CARGO_PKG_VERSION")))
-        // The system's certificate authorities, as Go's client trusts them.
-        .tls_config(
-            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build(),
-        );
-    if loopback {
-        config = config.proxy(None);
-    }
-    let agent: ureq::Agent = config.build().into();
-    let mut response = agent.get(url).call().map_err(|e| format!("HTTP request failed for {url}: {e}"))?;
-    let status = response.status();
-    if status != ureq::http::StatusCode::OK {
+/// The JSON document at `url`, or helm's words for why there is none.
+fn fetch(url: &str) -> Result<Json, String> {
+    let failed = |reason: String| format!("HTTP request failed for {url}: {reason}");
+    let answer = web::get(url, Some(TIME_LIMIT), MAX_DOCUMENT_BYTES).map_err(|e| match e {
+        web::GetError::Failed(reason) => failed(reason),
+        web::GetError::TooLarge => failed(format!("the document is larger than {MAX_DOCUMENT_BYTES} bytes")),
+    })?;
+    if answer.status != 200 {
         return Err(format!(
             "HTTP request to {url} returned status {} ({})",
-            status.as_u16(),
-            go_status_text(status)
+            answer.status,
+            web::go_status_text(answer.status)
         ));
     }
-    let body =
-        response.body_mut().read_to_string().map_err(|e| format!("HTTP request failed for {url}: {e}"))?;
-    json_document(&body)
-}
-
-/// Whether `host` names this machine: `localhost` or a loopback address.
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Go's `http.StatusText`: the registered reason phrases, three in their older wording,
-/// and nothing for a code Go does not know.
-fn go_status_text(status: ureq::http::StatusCode) -> &'static str {
-    match status.as_u16() {
-        413 => "Request Entity Too Large",
-        414 => "Request URI Too Long",
-        416 => "Requested Range Not Satisfiable",
-        _ => status.canonical_reason().unwrap_or(""),
-    }
+    json_document(&crate::strconv::go_string_of(&answer.body))
 }
 
 #[cfg(test)]
@@ -256,21 +226,18 @@ pub(crate) mod tests {
     #[test]
     fn a_schema_is_fetched() {
         let address = serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
-        assert_eq!(
-            fetch(&format!("{address}/s.json"), true).unwrap(),
-            serde_json::json!({"type": "integer"})
-        );
+        assert_eq!(fetch(&format!("{address}/s.json")).unwrap(), serde_json::json!({"type": "integer"}));
     }
 
     #[test]
     fn an_answer_other_than_ok_is_refused_in_gos_words() {
         let address = serve(&[("/s.json", 413, "")]);
         assert_eq!(
-            fetch(&format!("{address}/s.json"), true).unwrap_err(),
+            fetch(&format!("{address}/s.json")).unwrap_err(),
             format!("HTTP request to {address}/s.json returned status 413 (Request Entity Too Large)")
         );
         assert_eq!(
-            fetch(&format!("{address}/other.json"), true).unwrap_err(),
+            fetch(&format!("{address}/other.json")).unwrap_err(),
             format!("HTTP request to {address}/other.json returned status 404 (Not Found)")
         );
     }
@@ -279,7 +246,7 @@ pub(crate) mod tests {
     fn a_body_that_is_not_json_is_refused_in_gos_words() {
         let address = serve(&[("/s.json", 200, "<html>")]);
         assert_eq!(
-            fetch(&format!("{address}/s.json"), true).unwrap_err(),
+            fetch(&format!("{address}/s.json")).unwrap_err(),
             "invalid character '<' looking for beginning of value"
         );
     }
@@ -289,7 +256,7 @@ pub(crate) mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/s.json", listener.local_addr().unwrap());
         drop(listener);
-        let err = fetch(&url, true).unwrap_err();
+        let err = fetch(&url).unwrap_err();
         assert!(err.starts_with(&format!("HTTP request failed for {url}: ")), "{err}");
     }
 
@@ -311,15 +278,5 @@ pub(crate) mod tests {
             web.failure(&format!("{address}/lib/sub/gone.json")),
             Some(format!("HTTP request to {address}/lib/sub/gone.json returned status 404 (Not Found)"))
         );
-    }
-
-    #[test]
-    fn this_machine_is_told_apart() {
-        for host in ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
-            assert!(is_loopback(host), "{host}");
-        }
-        for host in ["example.com", "10.0.0.1", "[2001:db8::1]"] {
-            assert!(!is_loopback(host), "{host}");
-        }
     }
 }

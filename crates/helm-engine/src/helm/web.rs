@@ -1,0 +1,125 @@
+//! GET requests as helm makes them with Go's HTTP client: proxies from the environment
+//! (none for this machine's own addresses), the system's certificate authorities, redirects
+//! followed. Used for the schemas a `values.schema.json` refers to on the web and for values
+//! files given by URL.
+
+use std::time::Duration;
+
+/// What a request answered.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Why a request has no answer.
+pub(crate) enum GetError {
+    /// No answer: the HTTP client's reason.
+    Failed(String),
+    /// The body is longer than the limit given.
+    TooLarge,
+}
+
+/// A GET of `url`, waiting at most `time_limit` (none: as long as it takes), reading at
+/// most `max_bytes` of the body.
+pub(crate) fn get(url: &str, time_limit: Option<Duration>, max_bytes: u64) -> Result<Answer, GetError> {
+    let uri: Option<ureq::http::Uri> = url.parse().ok();
+    let loopback = uri.as_ref().and_then(|uri| uri.host()).is_some_and(is_loopback);
+    let mut config = ureq::Agent::config_builder()
+        .timeout_global(time_limit)
+        .http_status_as_error(false)
+        .user_agent(concat!("helm-engine/", env!("CARGO_PKG_VERSION")))
+        // The system's certificate authorities, as Go's client trusts them.
+        .tls_config(
+            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build(),
+        );
+    if loopback {
+        // As Go's client does, a request to this machine bypasses any proxy.
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
+    let mut response = agent.get(url).call().map_err(|e| GetError::Failed(e.to_string()))?;
+    let status = response.status().as_u16();
+    let body = response.body_mut().with_config().limit(max_bytes).read_to_vec().map_err(|e| match e {
+        ureq::Error::BodyExceedsLimit(_) => GetError::TooLarge,
+        other => GetError::Failed(other.to_string()),
+    })?;
+    Ok(Answer { status, body })
+}
+
+/// Whether `host` names this machine: `localhost` or a loopback address.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Go's `http.StatusText`: the registered reason phrases, three in their older wording,
+/// and nothing for a code Go does not know.
+pub(crate) fn go_status_text(status: u16) -> &'static str {
+    match status {
+        413 => "Request Entity Too Large",
+        414 => "Request URI Too Long",
+        416 => "Requested Range Not Satisfiable",
+        _ => ureq::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or(""),
+    }
+}
+
+/// The body of a values file at `name`, when helm would fetch it rather than read a file:
+/// an `http://` or `https://` URL, fetched as helm's HTTP getter fetches it (no time limit,
+/// anything but `200 OK` refused in helm's words: `failed to fetch <url> : 404 Not Found`).
+/// `None` for anything else, which is a path. At most `max_bytes` are read.
+pub fn fetch_values_file(name: &str, max_bytes: u64) -> Option<Result<Vec<u8>, ValuesFetchError>> {
+    let url = crate::gourl::parse(name).ok()?;
+    if url.scheme != b"http" && url.scheme != b"https" {
+        return None;
+    }
+    Some(match get(name, None, max_bytes) {
+        Ok(Answer { status: 200, body }) => Ok(body),
+        Ok(Answer { status, .. }) => Err(ValuesFetchError::Refused(format!(
+            "failed to fetch {name} : {status} {}",
+            go_status_text(status)
+        ))),
+        Err(GetError::Failed(reason)) => {
+            Err(ValuesFetchError::Refused(format!("Get {}: {reason}", crate::strconv::quote(name))))
+        }
+        Err(GetError::TooLarge) => Err(ValuesFetchError::TooLarge),
+    })
+}
+
+/// Why a values file given by URL was not fetched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValuesFetchError {
+    /// Helm's message: the server's status, or why there was no answer.
+    Refused(String),
+    /// The body is longer than the limit given.
+    TooLarge,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_machine_is_told_apart() {
+        for host in ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["example.com", "10.0.0.1", "[2001:db8::1]"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn only_web_addresses_are_fetched_as_values_files() {
+        for name in [
+            "values.yaml",
+            "/etc/values.yaml",
+            "-",
+            "ftp://example.org/v.yaml",
+            "file:///v.yaml",
+            "my%zz.yaml",
+        ] {
+            assert!(fetch_values_file(name, 10).is_none(), "{name}");
+        }
+    }
+}
