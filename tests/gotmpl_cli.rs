@@ -119,6 +119,28 @@ fn same_as_helm(args: &[&str], helm_args: &[&str]) {
     }
 }
 
+/// `mailu-chart template ARGS` and helm 4's `helm template ARGS` agree on the exit status,
+/// standard output and standard error: our `error: ` is helm's `Error: `, and a warning helm
+/// logs (`level=WARN msg="<message>" urn=<address>`) is our `warning: <message>: <address>`.
+fn same_as_helm_4_even_in_errors(helm: &Path, args: &[&str]) {
+    let out = ours(args);
+    let theirs = common::command(helm).arg("template").args(args).output().unwrap();
+    assert_eq!(out.status.success(), theirs.status.success(), "{args:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+    let their_stderr: String = String::from_utf8_lossy(&theirs.stderr)
+        .lines()
+        .map(|line| match line.strip_prefix("level=WARN msg=\"").and_then(|l| l.split_once("\" urn=")) {
+            Some((message, urn)) => format!("warning: {message}: {urn}\n"),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1).trim_end(),
+        their_stderr.trim_end(),
+        "{args:?}"
+    );
+}
+
 const HOOKS_CHART: &str = "crates/helm-engine/tests/conformance/out-hooks/chart";
 /// A chart that prints `.Release.Name`, so the name given shows in the output.
 const NAME_CHART: &str = "crates/helm-engine/tests/conformance/obj-release-defaults/chart";
@@ -378,16 +400,8 @@ fn schemas_on_the_web_are_fetched_as_helm_fetches_them() {
         .display()
         .to_string();
         let args = [&["demo", chart.as_str()], args].concat();
-        let out = ours(&args);
-        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
-        assert_eq!(theirs.status.success(), renders, "helm 4 {args:?}");
-        assert_eq!(out.status.success(), renders, "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1).trim_end(),
-            String::from_utf8_lossy(&theirs.stderr).trim_end(),
-            "{args:?}"
-        );
+        assert_eq!(ours(&args).status.success(), renders, "{args:?}");
+        same_as_helm_4_even_in_errors(&helm, &args);
     }
 }
 
@@ -423,23 +437,7 @@ fn schemas_in_files_and_at_urns_are_read_as_helm_reads_them() {
         .display()
         .to_string();
         let args = [&["demo", chart.as_str()], *args].concat();
-        let out = ours(&args);
-        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
-        assert_eq!(out.status.success(), theirs.status.success(), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
-        // Helm logs its warning as `level=WARN msg="<message>" urn=<address>`.
-        let their_stderr: String = String::from_utf8_lossy(&theirs.stderr)
-            .lines()
-            .map(|line| match line.strip_prefix("level=WARN msg=\"").and_then(|l| l.split_once("\" urn=")) {
-                Some((message, urn)) => format!("warning: {message}: {urn}\n"),
-                None => format!("{line}\n"),
-            })
-            .collect();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1).trim_end(),
-            their_stderr.trim_end(),
-            "{args:?}"
-        );
+        same_as_helm_4_even_in_errors(&helm, &args);
     }
 }
 
@@ -467,15 +465,7 @@ fn values_files_given_by_url_are_fetched_as_helm_fetches_them() {
     let cases: [&[&str]; 3] = [&["-f", &values], &["-f", &values, "--set-file", &note], &["-f", &gone]];
     for args in cases {
         let args = [&["demo", chart.as_str()], args].concat();
-        let out = ours(&args);
-        let theirs = common::command(&helm).arg("template").args(&args).output().unwrap();
-        assert_eq!(out.status.success(), theirs.status.success(), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr).replacen("error: ", "Error: ", 1),
-            String::from_utf8_lossy(&theirs.stderr),
-            "{args:?}"
-        );
+        same_as_helm_4_even_in_errors(&helm, &args);
     }
     let rendered = ours(&["demo", &chart, "-f", &values, "--set-file", &note]);
     assert!(
