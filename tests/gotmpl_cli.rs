@@ -368,6 +368,18 @@ fn serve(files: &'static [(&'static str, &'static str)]) -> String {
     address
 }
 
+/// A chart in `dir` whose schema checks the value `a` against the schema at `reference`,
+/// with `values` as its values.yaml and `a` printed by its template; its path.
+fn chart_referring_to(dir: &Path, reference: &str, values: &str) -> String {
+    let schema = format!(r#"{{"properties": {{"a": {{"$ref": "{reference}"}}}}}}"#);
+    let files = [
+        ("values.yaml", values),
+        ("values.schema.json", &schema),
+        ("templates/t.yaml", "a: {{ .Values.a }}\n"),
+    ];
+    common::write_chart(dir, "c", &files).display().to_string()
+}
+
 #[test]
 fn schemas_on_the_web_are_fetched_as_helm_fetches_them() {
     let address = serve(&[(
@@ -387,18 +399,11 @@ fn schemas_on_the_web_are_fetched_as_helm_fetches_them() {
         ("gone.json", &[], false),
     ];
     for (at, (schema, args, renders)) in cases.into_iter().enumerate() {
-        let schema = format!(r#"{{"properties": {{"a": {{"$ref": "{address}/{schema}"}}}}}}"#);
-        let chart = common::write_chart(
+        let chart = chart_referring_to(
             &dir.path().join(at.to_string()),
-            "c",
-            &[
-                ("values.yaml", "a:\n  size: 5\n"),
-                ("values.schema.json", &schema),
-                ("templates/t.yaml", "size: {{ .Values.a.size }}\n"),
-            ],
-        )
-        .display()
-        .to_string();
+            &format!("{address}/{schema}"),
+            "a:\n  size: 5\n",
+        );
         let args = [&["demo", chart.as_str()], args].concat();
         assert_eq!(ours(&args).status.success(), renders, "{args:?}");
         same_as_helm_4_even_in_errors(&helm, &args);
@@ -424,18 +429,7 @@ fn schemas_in_files_and_at_urns_are_read_as_helm_reads_them() {
         ("urn:example:size".to_string(), &[]),
     ];
     for (at, (reference, args)) in cases.iter().enumerate() {
-        let schema = format!(r#"{{"properties": {{"a": {{"$ref": "{reference}"}}}}}}"#);
-        let chart = common::write_chart(
-            &dir.path().join(at.to_string()),
-            "c",
-            &[
-                ("values.yaml", "a: 5\n"),
-                ("values.schema.json", &schema),
-                ("templates/t.yaml", "a: {{ .Values.a }}\n"),
-            ],
-        )
-        .display()
-        .to_string();
+        let chart = chart_referring_to(&dir.path().join(at.to_string()), reference, "a: 5\n");
         let args = [&["demo", chart.as_str()], *args].concat();
         same_as_helm_4_even_in_errors(&helm, &args);
     }
