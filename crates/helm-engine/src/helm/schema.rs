@@ -12,13 +12,13 @@ use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
-use super::schema_refs::{OWN_ADDRESS, ReferredSchemas};
+use super::schema_refs::{OWN_ADDRESS, ReferredSchemas, Warnings};
 use super::schema_report::problem_lines;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
 /// The problems of `chart` and its subcharts, in Helm's layout (see [`validate_chart`]);
 /// empty when the values are valid.
-/// Helm's warnings go to `warn`.
+/// Helm's warnings go to `warn`, each once, after the checks.
 pub(crate) fn chart_problems(
     chart: &Chart,
     values: &Map,
@@ -26,7 +26,16 @@ pub(crate) fn chart_problems(
     warn: Option<fn(&str)>,
 ) -> String {
     let mut problems = String::new();
-    validate_chart(chart, values, &Checking { leave_to_exit, warn }, &mut problems);
+    let checking = Checking { leave_to_exit, warnings: Warnings::default() };
+    validate_chart(chart, values, &checking, &mut problems);
+    if let Some(warn) = warn {
+        checking
+            .warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .for_each(|w| warn(w));
+    }
     problems
 }
 
@@ -34,8 +43,8 @@ pub(crate) fn chart_problems(
 struct Checking {
     /// See [`super::RenderOptions::process_exits_after`]: the schemas read are not freed.
     leave_to_exit: bool,
-    /// See [`super::RenderOptions::warn`].
-    warn: Option<fn(&str)>,
+    /// Helm's warnings (see [`super::RenderOptions::warn`]).
+    warnings: Warnings,
 }
 
 /// Appends the problems of `chart` and its subcharts to `out`, in Helm's layout:
@@ -92,7 +101,7 @@ fn validate_one(schema: &[u8], values: &Map, checking: &Checking) -> String {
         }
         return String::new();
     }
-    let validator = match compile(&schema, draft, checking.warn) {
+    let validator = match compile(&schema, draft, &checking.warnings) {
         Ok(v) => v,
         Err(message) => return message,
     };
@@ -110,9 +119,9 @@ fn validate_one(schema: &[u8], values: &Map, checking: &Checking) -> String {
 fn compile(
     schema: &Json,
     draft: jsonschema::Draft,
-    warn: Option<fn(&str)>,
+    warnings: &Warnings,
 ) -> Result<jsonschema::Validator, String> {
-    let referred = ReferredSchemas::new(warn);
+    let referred = ReferredSchemas::new(warnings.clone());
     let options = || {
         jsonschema::options().with_draft(draft).with_base_uri(OWN_ADDRESS).with_retriever(referred.clone())
     };
@@ -453,16 +462,18 @@ fn draft_of(schema: &serde_json::Value) -> jsonschema::Draft {
 mod tests {
     use super::*;
 
-    const PLAIN: Checking = Checking { leave_to_exit: false, warn: None };
+    fn plain() -> Checking {
+        Checking { leave_to_exit: false, warnings: Warnings::default() }
+    }
 
     #[test]
     fn a_schema_on_the_web_is_fetched() {
         let address = super::super::schema_refs::tests::serve(&[("/s.json", 200, r#"{"type": "integer"}"#)]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/s.json"}}}}}}"#);
         let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
-        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), &PLAIN), "");
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(1)), &plain()), "");
         assert_eq!(
-            validate_one(schema.as_bytes(), &values(Value::String("a".into())), &PLAIN),
+            validate_one(schema.as_bytes(), &values(Value::String("a".into())), &plain()),
             "- at '/x': got string, want integer\n"
         );
     }
@@ -472,7 +483,7 @@ mod tests {
         let address = super::super::schema_refs::tests::serve(&[("/s.json", 200, "{}")]);
         let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{address}/gone.json"}}}}}}"#);
         assert_eq!(
-            validate_one(schema.as_bytes(), &Map::default(), &PLAIN),
+            validate_one(schema.as_bytes(), &Map::default(), &plain()),
             format!(
                 "failing loading \"{address}/gone.json\": HTTP request to {address}/gone.json returned status 404 (Not Found)"
             )
@@ -497,9 +508,9 @@ mod tests {
             r#"{{"$schema": "http://json-schema.org/draft-07/schema", "$ref": "{address}/lib/values.schema.json"}}"#
         );
         let values = |x: Value| Map::from_iter([("x".to_string(), x)]);
-        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(2)), &PLAIN), "");
+        assert_eq!(validate_one(schema.as_bytes(), &values(Value::Int(2)), &plain()), "");
         assert_eq!(
-            validate_one(schema.as_bytes(), &values(Value::Int(0)), &PLAIN),
+            validate_one(schema.as_bytes(), &values(Value::Int(0)), &plain()),
             "- at '/x': 'allOf' failed\n  - at '/x': 'oneOf' failed, none matched\n    - at '/x': minimum: got 0, want 1\n"
         );
     }
@@ -512,7 +523,7 @@ mod tests {
         let values = Map::from_iter([("x".to_string(), Value::Int(5))]);
         let check = |reference: &str| {
             let schema = format!(r#"{{"properties": {{"x": {{"$ref": "{reference}"}}}}}}"#);
-            validate_one(schema.as_bytes(), &values, &PLAIN)
+            validate_one(schema.as_bytes(), &values, &plain())
         };
         for reference in [
             format!("file://{at}/small.json"),
@@ -537,25 +548,28 @@ mod tests {
         );
         // The chart's own schema is not read from the disk.
         assert_eq!(
-            validate_one(br##"{"$defs": {"small": {"maximum": 3}}, "properties": {"x": {"$ref": "values.schema.json#/$defs/small"}}}"##, &values, &PLAIN),
+            validate_one(br##"{"$defs": {"small": {"maximum": 3}}, "properties": {"x": {"$ref": "values.schema.json#/$defs/small"}}}"##, &values, &plain()),
             "- at '/x': maximum: got 5, want 3\n"
         );
     }
 
     #[test]
     fn a_urn_accepts_anything_with_a_warning_and_other_schemes_are_refused() {
-        static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-        let checking =
-            Checking { leave_to_exit: false, warn: Some(|w| WARNED.lock().unwrap().push(w.to_string())) };
+        let checking = plain();
         let values = Map::from_iter([("x".to_string(), Value::Int(5))]);
         let schema = br#"{"properties": {"x": {"$ref": "urn:example:s"}, "y": {"$ref": "urn:example:s"}}}"#;
         assert_eq!(validate_one(schema, &values, &checking), "");
+        assert_eq!(validate_one(schema, &values, &checking), "", "a second schema of the rendering");
         assert_eq!(
-            *WARNED.lock().unwrap(),
+            *checking.warnings.lock().unwrap(),
             ["unresolved URN reference ignored; using permissive schema: urn:example:s"]
         );
         assert_eq!(
-            validate_one(br#"{"properties": {"x": {"$ref": "ftp://example.org/s.json"}}}"#, &values, &PLAIN),
+            validate_one(
+                br#"{"properties": {"x": {"$ref": "ftp://example.org/s.json"}}}"#,
+                &values,
+                &plain()
+            ),
             "failing loading \"ftp://example.org/s.json\": no URLLoader registered for \"ftp://example.org/s.json\""
         );
     }

@@ -7,7 +7,7 @@
 //!   system's certificate authorities, redirects followed, anything but `200 OK` refused.
 //! - `file:`: the file at the address's path (its host, if any, ignored).
 //! - `urn:`: no document; helm accepts anything there (the schema `true`) and warns, once
-//!   per address.
+//!   per address in a rendering.
 //! - Any other scheme: refused (`no URLLoader registered for "<address>"`).
 //!
 //! A document read is one JSON value, read as Go's JSON decoder reads a stream. Nothing is
@@ -40,13 +40,16 @@ const URN_IGNORED: &str = "unresolved URN reference ignored; using permissive sc
 #[derive(Clone)]
 pub(crate) struct ReferredSchemas {
     loaded: Arc<Mutex<BTreeMap<String, Result<Json, String>>>>,
-    /// Where helm's warnings go (see [`super::RenderOptions::warn`]).
-    warn: Option<fn(&str)>,
+    /// Helm's warnings, each once (shared by the checks of one rendering).
+    warnings: Warnings,
 }
 
+/// Warnings gathered while the schemas are checked, each once, in the order they came.
+pub(crate) type Warnings = Arc<Mutex<Vec<String>>>;
+
 impl ReferredSchemas {
-    pub(crate) fn new(warn: Option<fn(&str)>) -> Self {
-        ReferredSchemas { loaded: Arc::default(), warn }
+    pub(crate) fn new(warnings: Warnings) -> Self {
+        ReferredSchemas { loaded: Arc::default(), warnings }
     }
 
     /// The document at `url` (without a fragment), loaded now or earlier.
@@ -65,8 +68,10 @@ impl ReferredSchemas {
             "http" | "https" => fetch(url),
             "file" => read_file(url),
             "urn" => {
-                if let Some(warn) = self.warn {
-                    warn(&format!("{URN_IGNORED}: {url}"));
+                let warning = format!("{URN_IGNORED}: {url}");
+                let mut warnings = self.warnings.lock().unwrap_or_else(PoisonError::into_inner);
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
                 }
                 Ok(Json::Bool(true))
             }
@@ -266,7 +271,7 @@ pub(crate) mod tests {
             ("/lib/a.json", 200, r#"{"$id": "sub/a.json", "named": {"anywhere": {"$ref": "b.json"}}}"#),
             ("/lib/sub/b.json", 200, r#"{"list": [{"$ref": "../a.json"}, {"$ref": "gone.json"}]}"#),
         ]);
-        let web = ReferredSchemas::new(None);
+        let web = ReferredSchemas::new(Warnings::default());
         let schema =
             serde_json::json!({"properties": {"x": {"$ref": format!("{address}/lib/a.json#/named")}}});
         let documents: Vec<String> =
