@@ -1,7 +1,7 @@
 //! URLs as Go's `net/url` reads and writes them: `Parse` splits a text into its parts (the
 //! path and the fragment decoded, the query kept as written), `String` joins parts back with
 //! Go's escaping. Sprig's `urlParse` and `urlJoin` are these two; a chart schema's `file:`
-//! addresses are read by the same rules. Go strings are bytes, so the parts are too (see
+//! addresses, and which values files helm fetches rather than reads, follow the same rules. Go strings are bytes, so the parts are too (see
 //! [`crate::strconv::go_string_of`] for turning them into the engine's strings).
 
 use crate::strconv::{go_bytes, go_string_of, quote};
