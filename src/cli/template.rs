@@ -79,6 +79,10 @@ pub struct TemplateArgs {
     /// Do not check the values against `values.schema.json`.
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
+    /// Let `getHostByName` look names up with the system's resolver (without it, it gives an
+    /// empty string, as in helm).
+    #[arg(long = "enable-dns")]
+    pub enable_dns: bool,
     /// The release's description; accepted as helm accepts it, not part of the output.
     #[arg(long = "description", value_name = "TEXT")]
     pub description: Option<String>,
@@ -225,6 +229,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         kube_version: args.kube_version.clone(),
         api_versions: args.api_versions.clone(),
         skip_schema_validation: args.skip_schema_validation,
+        enable_dns: args.enable_dns,
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
         show_only: args.show_only.clone(),

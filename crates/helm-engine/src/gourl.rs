@@ -290,6 +290,12 @@ fn parse_host(host: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Whether `text` is an IP address as Go's `netip.ParseAddr` reads them (with an IPv6 zone
+/// after `%`).
+pub(crate) fn is_ip_address(text: &str) -> bool {
+    check_ip_address(text.as_bytes()).is_ok()
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum IpKind {
     V4,

@@ -59,6 +59,7 @@ fn render_case_here(dir: &Path) -> Result<String, String> {
             "--skip-tests" => opts.skip_tests = true,
             "--include-crds" => opts.include_crds = true,
             "--skip-schema-validation" => opts.skip_schema_validation = true,
+            "--enable-dns" => opts.enable_dns = true,
             other => return Err(format!("the harness does not know the argument {other}")),
         }
     }

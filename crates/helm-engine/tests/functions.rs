@@ -418,3 +418,11 @@ fn helms_certificates_have_the_same_fields_as_ours() {
     assert_eq!(tl, ol);
     assert_eq!(theirs[12], ours[12]);
 }
+
+#[test]
+fn get_host_by_name_asks_the_resolver_only_with_enable_dns() {
+    let dns = RenderOptions { enable_dns: true, ..Default::default() };
+    let address = render(r#"{{ getHostByName "localhost" }}"#, &dns);
+    assert!(["127.0.0.1", "::1"].contains(&address.as_str()), "{address}");
+    assert_eq!(render(r#"{{ getHostByName "localhost" }}"#, &RenderOptions::default()), "");
+}

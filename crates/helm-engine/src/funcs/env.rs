@@ -65,6 +65,8 @@ pub(crate) struct FuncEnv {
     rng: RefCell<Source>,
     now: Option<Timestamp>,
     local: TimeZone,
+    /// Whether `getHostByName` may ask the resolver (`--enable-dns`).
+    pub(crate) dns: bool,
 }
 
 /// Where the monotonic readings Go prints after a time (`m=+0.001`) count from.
@@ -77,7 +79,13 @@ impl FuncEnv {
     /// The real generator, clock and zone, as helm has them.
     pub(crate) fn system() -> FuncEnv {
         process_start();
-        FuncEnv { seed: None, rng: RefCell::new(Source::System(OsRng)), now: None, local: TimeZone::system() }
+        FuncEnv {
+            seed: None,
+            rng: RefCell::new(Source::System(OsRng)),
+            now: None,
+            local: TimeZone::system(),
+            dns: false,
+        }
     }
 
     /// An environment with any of the three fixed. `time_zone` is an IANA name (or `UTC`).
@@ -104,6 +112,11 @@ impl FuncEnv {
             };
         }
         Ok(env)
+    }
+
+    /// This environment, with `getHostByName` asking the resolver or not.
+    pub(crate) fn with_dns(self, dns: bool) -> FuncEnv {
+        FuncEnv { dns, ..self }
     }
 
     /// The environment handed to the functions of a template set ([`super::helm_functions`]

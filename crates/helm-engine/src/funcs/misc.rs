@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::funcs::env::FuncEnv;
 use crate::gourl;
 use crate::strconv::{go_bytes, go_string_of};
 use crate::template::error::GoError;
@@ -65,7 +66,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     for name in ["isAbs", "osIsAbs"] {
         t.add(name, s, |_, a| Ok(Val::Bool(arg_str(a, 0).starts_with('/'))));
     }
-    t.add("getHostByName", s, |_, _| Ok(Val::str("")));
+    t.add("getHostByName", s, |ctx, a| get_host_by_name(FuncEnv::of(ctx), arg_str(a, 0)));
     t.add("urlParse", s, |_, a| url_parse(arg_str(a, 0)));
     t.add("urlJoin", Sig::fixed(&[Ty::IfaceMap]), |_, a| url_join(&arg(a, 0)).map(Val::str));
 }
@@ -132,6 +133,32 @@ pub(crate) fn path_clean(p: &str) -> String {
     } else {
         joined
     }
+}
+
+/// Sprig's `getHostByName`: one of the addresses the resolver gives for `name`, picked at
+/// random, when the rendering may ask it (`--enable-dns`); `""` otherwise, as helm replaces
+/// the function. A name without addresses leaves Go's random pick nothing to pick from.
+fn get_host_by_name(env: &FuncEnv, name: &str) -> Result<Val, GoError> {
+    if !env.dns {
+        return Ok(Val::str(""));
+    }
+    // Go answers an address with itself, as written.
+    if gourl::is_ip_address(name) {
+        return Ok(Val::str(name));
+    }
+    let mut addresses: Vec<String> = Vec::new();
+    // The port is the resolver's business only; any will do.
+    for address in std::net::ToSocketAddrs::to_socket_addrs(&(name, 0)).into_iter().flatten() {
+        let ip = address.ip().to_string();
+        if !addresses.contains(&ip) {
+            addresses.push(ip);
+        }
+    }
+    if addresses.is_empty() {
+        return Err(GoError::msg("invalid argument to Intn"));
+    }
+    let pick = env.below(addresses.len() as u64) as usize;
+    Ok(Val::str(addresses.swap_remove(pick)))
 }
 
 /// Sprig's `urlParse`: Go's parts of the URL, its errors as Sprig's panics.

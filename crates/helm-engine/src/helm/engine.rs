@@ -46,6 +46,9 @@ pub struct RenderOptions {
     pub api_versions: Vec<String>,
     /// `--skip-schema-validation`.
     pub skip_schema_validation: bool,
+    /// `--enable-dns`: `getHostByName` asks the system's resolver (otherwise it returns
+    /// `""`, as in helm).
+    pub enable_dns: bool,
     /// `--include-crds`.
     pub include_crds: bool,
     /// `--skip-tests`.
@@ -83,6 +86,7 @@ impl Default for RenderOptions {
             kube_version: None,
             api_versions: Vec::new(),
             skip_schema_validation: false,
+            enable_dns: false,
             include_crds: false,
             skip_tests: false,
             show_only: Vec::new(),
@@ -651,8 +655,9 @@ impl World {
         );
         let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
         all_templates(chart, &top, true, "", &mut templates);
-        let env =
-            FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref()).map_err(ChartRenderError::Clock);
+        let env = FuncEnv::new(opts.seed, opts.now, opts.time_zone.as_deref())
+            .map(|env| env.with_dns(opts.enable_dns))
+            .map_err(ChartRenderError::Clock);
         World { top, templates, funcs: env.map(crate::funcs::helm_functions), maps: build.finish() }
     }
 }
