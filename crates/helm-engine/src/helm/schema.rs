@@ -12,7 +12,7 @@ use crate::strconv;
 use crate::value::{Map, Value};
 
 use super::chart::Chart;
-use super::schema_refs::{OWN_ADDRESS, ReferredSchemas, Warnings};
+use super::schema_refs::{OWN_ADDRESS, ReferredSchemas, Warnings, own_base};
 use super::schema_report::problem_lines;
 use super::verdict::{JsonSchema, Verdict, verdict};
 
@@ -177,11 +177,7 @@ fn missing_target(schema: &Json, error: &ValidationError<'_>) -> Option<String> 
     };
     let mut references = Vec::new();
     super::schema_refs::collect_references(schema, &mut references);
-    let own = jsonschema::uri::from_str(OWN_ADDRESS).ok()?;
-    let base = match schema.get("$id").and_then(Json::as_str) {
-        Some(id) => jsonschema::uri::resolve_against(&own.borrow(), id).unwrap_or(own),
-        None => own,
-    };
+    let base = own_base(schema).or_else(|| jsonschema::uri::from_str(OWN_ADDRESS).ok())?;
     let document = references.into_iter().find_map(|reference| {
         let (address, named) = reference.split_once('#')?;
         if named != fragment {

@@ -94,7 +94,7 @@ impl ReferredSchemas {
     /// Here every `$ref` anywhere counts, resolved against its document's address (or
     /// top-level `$id`).
     pub(crate) fn referred_documents(&self, schema: &Json) -> Vec<(String, Resource)> {
-        let own = base_of(schema, jsonschema::uri::from_str(OWN_ADDRESS).ok().as_ref());
+        let own = own_base(schema);
         let mut documents = Vec::new();
         let mut waiting = VecDeque::from([(own.clone(), schema.clone())]);
         let mut seen: BTreeSet<String> = own.iter().map(|own| own.as_str().to_string()).collect();
@@ -144,8 +144,14 @@ fn read_file(url: &str) -> Result<Json, String> {
 
 /// `text` as one JSON document, with Go's words when it is not one.
 fn json_document(text: &str) -> Result<Json, String> {
-    crate::funcs::json::decode_document(text)?;
-    serde_json::from_str(text).map_err(|e| e.to_string())
+    serde_json::from_str(text)
+        .map_err(|e| crate::funcs::json::decode_document(text).err().unwrap_or_else(|| e.to_string()))
+}
+
+/// The address relative references in the chart's own schema resolve against: its `$id`
+/// resolved against [`OWN_ADDRESS`], else that address.
+pub(crate) fn own_base(schema: &Json) -> Option<Uri<String>> {
+    base_of(schema, jsonschema::uri::from_str(OWN_ADDRESS).ok().as_ref())
 }
 
 /// The address relative references in `document` resolve against: its top-level `$id`
