@@ -39,7 +39,7 @@ pub enum Command {
     /// Render directly and through the chart, and show every difference (exit 1 if any).
     Diff(diff::DiffArgs),
     /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
-    Template(template::TemplateArgs),
+    Template(Box<template::TemplateArgs>),
     /// Check values against the model; print every problem with its key and location.
     Validate(validate::ValidateArgs),
     /// Print values.schema.json (JSON Schema draft-07) generated from the values model.
@@ -134,7 +134,7 @@ struct TemplateOnly {
 
 #[derive(Subcommand)]
 enum TemplateCommand {
-    Template(template::TemplateArgs),
+    Template(Box<template::TemplateArgs>),
 }
 
 /// The stack of the thread that does a command's work.

@@ -1,17 +1,19 @@
 //! `mailu-chart template [NAME] CHART`: render a chart like `helm template`, with our own
-//! renderer (no helm binary needed). The chart is a directory or a chart archive (`.tgz`);
-//! charts from repositories and registries are not fetched.
+//! renderer (no helm binary needed). The chart is a directory, a chart archive (`.tgz`), an
+//! archive's address, or a chart of a repository (`repo/chart`, or `--repo URL`), found
+//! as helm finds it; charts in OCI registries are not fetched.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
-    ChartRenderError, RenderOptions, debug_dump, load_chart, parse_time,
-    render_owned_chart_on_current_thread, render_text, seed_from_text,
+    ChartRenderError, ChartRequest, LocatedChart, RenderOptions, RepositoryPaths, debug_dump, load_chart,
+    load_chart_file, locate_chart, parse_time, render_owned_chart_on_current_thread, render_text,
+    seed_from_text,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -21,15 +23,20 @@ use helm_engine::{
 #[derive(Debug, Args)]
 #[command(
     override_usage = "mailu-chart template [OPTIONS] [NAME] <CHART>",
+    // `--version` is the chart's version, as in `helm template`.
+    disable_version_flag = true,
     after_help = "\
 Examples:
   mailu-chart template mailu ./chart-out -f my-values.yaml -n mailu
-  mailu-chart template ./any-chart.tgz --set image.tag=1.2 -s templates/deployment.yaml"
+  mailu-chart template ./any-chart.tgz --set image.tag=1.2 -s templates/deployment.yaml
+  mailu-chart template cache redis --repo https://charts.example.org --version '^20'
+  mailu-chart template cache bitnami/redis   # a repository added with `helm repo add`"
 )]
 pub struct TemplateArgs {
     /// `[NAME] CHART`: the release name (`release-name` when left out, as in `helm
-    /// template`; `render` defaults to mailu), then the chart, a directory or a chart archive
-    /// (.tgz).
+    /// template`; `render` defaults to mailu), then the chart: a directory, a chart archive
+    /// (.tgz), an archive's http(s) address, `repo/chart` of a repository helm knows, or
+    /// with --repo the chart's name.
     #[arg(value_name = "CHART", num_args = 1.., required = true)]
     pub names: Vec<String>,
     /// Use the release name in the --output-dir path. Given a value (`--release-name NAME`),
@@ -95,6 +102,34 @@ pub struct TemplateArgs {
     /// here by name).
     #[arg(long = "debug")]
     pub debug: bool,
+    /// The address of the chart repository to find CHART in (its `index.yaml` is read).
+    #[arg(long = "repo", value_name = "URL")]
+    pub repo: Option<String>,
+    /// The version of a chart from a repository: exact, or a constraint such as `^1.2`
+    /// (the newest release by default).
+    #[arg(long = "version", value_name = "VERSION")]
+    pub version: Option<String>,
+    /// Consider pre-release versions too (when --version is not given).
+    #[arg(long = "devel")]
+    pub devel: bool,
+    /// The user name for the chart repository.
+    #[arg(long = "username", value_name = "NAME")]
+    pub username: Option<String>,
+    /// The password for the chart repository.
+    #[arg(long = "password", value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// Send the repository's credentials to every host a chart is downloaded from, not only
+    /// the repository's own.
+    #[arg(long = "pass-credentials")]
+    pub pass_credentials: bool,
+    /// Helm's list of repositories (default as helm's: $HELM_REPOSITORY_CONFIG, else
+    /// repositories.yaml in helm's configuration folder).
+    #[arg(long = "repository-config", value_name = "FILE")]
+    pub repository_config: Option<PathBuf>,
+    /// The folder of repository indexes helm downloaded (default as helm's:
+    /// $HELM_REPOSITORY_CACHE, else repository/ in helm's cache folder).
+    #[arg(long = "repository-cache", value_name = "DIR")]
+    pub repository_cache: Option<PathBuf>,
     /// Not in helm: draw every random value (randAlphaNum, uuidv4, keys, certificates,
     /// bcrypt salts) from a generator seeded with this text, so that the same chart, values
     /// and seed give the same output. A seeded secret is only as secret as the seed.
@@ -190,22 +225,39 @@ fn check_labels(labels: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Helm's `LocateChart` for a local chart: a path that does not exist is refused before
-/// anything is read. Helm would look a bare name up in its repositories; this command
-/// reads only local charts.
-fn locate_chart(chart: &str) -> Result<PathBuf, CliError> {
-    let path = Path::new(chart.trim());
-    if path.exists() {
-        return Ok(path.to_path_buf());
+/// Helm's `LocateChart`: a local chart's path, or a remote chart downloaded.
+fn locate(args: &TemplateArgs, chart: &str) -> Result<LocatedChart, CliError> {
+    let mut repositories = RepositoryPaths::from_env(|name| std::env::var(name).ok());
+    if let Some(config) = &args.repository_config {
+        repositories.config.clone_from(config);
     }
-    let looks_like_path = path.is_absolute() || chart.trim().starts_with('.');
-    Err(CliError::failure(if looks_like_path {
-        format!("path {chart:?} not found")
-    } else {
-        format!(
-            "path {chart:?} not found (charts from repositories and registries are not fetched: give a chart directory or archive)"
-        )
-    }))
+    if let Some(cache) = &args.repository_cache {
+        repositories.cache.clone_from(cache);
+    }
+    let version = match (&args.version, args.devel) {
+        (Some(version), _) if !version.is_empty() => version.as_str(),
+        (_, true) => ">0.0.0-0",
+        _ => "",
+    };
+    let request = ChartRequest {
+        name: chart,
+        repo_url: args.repo.as_deref(),
+        version,
+        username: args.username.as_deref().unwrap_or_default(),
+        password: args.password.as_deref().unwrap_or_default(),
+        pass_credentials_all: args.pass_credentials,
+        repositories: &repositories,
+    };
+    locate_chart(&request).map_err(|e| CliError::failure(e.to_string()))
+}
+
+/// The chart found, loaded.
+fn load(located: &LocatedChart) -> Result<helm_engine::Chart, CliError> {
+    let loaded = match located {
+        LocatedChart::Local(path) => load_chart(path),
+        LocatedChart::Downloaded { url, archive } => load_chart_file(url, archive),
+    };
+    loaded.map_err(|e| CliError::failure(e.to_string()))
 }
 
 /// Runs `template`.
@@ -216,9 +268,11 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         None => None,
     };
     let target = args.target()?;
-    let chart_path = locate_chart(&target.chart)?;
+    // In helm's order: the chart found (downloaded), the values read, the chart loaded.
+    let located = locate(args, &target.chart)?;
     let user = args.values.read()?;
-    let chart = load_chart(&chart_path).map_err(|e| CliError::failure(e.to_string()))?;
+    let chart = load(&located)?;
+    drop(located);
     for warning in chart.warnings() {
         super::note(&format!("warning: {warning}"));
     }

@@ -492,6 +492,54 @@ impl Url {
         escape(&self.fragment, Part::Fragment)
     }
 
+    /// Go's `URL.IsAbs`: the URL has a scheme.
+    pub(crate) fn is_abs(&self) -> bool {
+        !self.scheme.is_empty()
+    }
+
+    /// Go's `URL.setPath`: `escaped` decoded, kept as written when that is not the default
+    /// escaping. The text comes from a valid URL, so it decodes.
+    fn set_path(&mut self, escaped: &[u8]) {
+        self.path = unescape(escaped, Part::Path).unwrap_or_else(|_| escaped.to_vec());
+        self.raw_path = if escape(&self.path, Part::Path) == escaped { Vec::new() } else { escaped.to_vec() };
+    }
+
+    /// Go's `URL.ResolveReference` (RFC 3986, 5.2): `reference` read against this URL.
+    pub(crate) fn resolve_reference(&self, reference: &Url) -> Url {
+        let mut url = reference.clone();
+        if reference.scheme.is_empty() {
+            url.scheme.clone_from(&self.scheme);
+        }
+        if !reference.scheme.is_empty() || !reference.host.is_empty() || reference.user.is_some() {
+            url.set_path(&resolve_path(&reference.escaped_path(), b""));
+            return url;
+        }
+        if !reference.opaque.is_empty() {
+            url.user = None;
+            url.host.clear();
+            url.path.clear();
+            return url;
+        }
+        if reference.path.is_empty() && !reference.force_query && reference.raw_query.is_empty() {
+            url.raw_query.clone_from(&self.raw_query);
+            if reference.fragment.is_empty() {
+                url.fragment.clone_from(&self.fragment);
+                url.raw_fragment.clone_from(&self.raw_fragment);
+            }
+        }
+        if reference.path.is_empty() && !self.opaque.is_empty() {
+            url.opaque.clone_from(&self.opaque);
+            url.user = None;
+            url.host.clear();
+            url.path.clear();
+            return url;
+        }
+        url.host.clone_from(&self.host);
+        url.user.clone_from(&self.user);
+        url.set_path(&resolve_path(&self.escaped_path(), &reference.escaped_path()));
+        url
+    }
+
     /// Go's `URL.String`.
     pub(crate) fn to_go_string(&self) -> String {
         let mut out = Vec::new();
@@ -536,6 +584,55 @@ impl Url {
     }
 }
 
+/// Go's `resolvePath`: `reference` read against the path `base` (both escaped), with the
+/// `.` and `..` segments worked out; always absolute.
+fn resolve_path(base: &[u8], reference: &[u8]) -> Vec<u8> {
+    let full: Vec<u8> = if reference.is_empty() {
+        base.to_vec()
+    } else if reference[0] != b'/' {
+        let keep = base.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+        [&base[..keep], reference].concat()
+    } else {
+        reference.to_vec()
+    };
+    if full.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![b'/'];
+    let mut first = true;
+    let mut last: &[u8] = b"";
+    for segment in full.split(|&c| c == b'/') {
+        last = segment;
+        match segment {
+            b"." => first = false,
+            b".." => {
+                let written = &out[1..];
+                match written.iter().rposition(|&c| c == b'/') {
+                    None => {
+                        out.truncate(1);
+                        first = true;
+                    }
+                    Some(at) => out.truncate(at + 1),
+                }
+            }
+            _ => {
+                if !first {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(segment);
+                first = false;
+            }
+        }
+    }
+    if last == b"." || last == b".." {
+        out.push(b'/');
+    }
+    if out.len() > 1 && out[1] == b'/' {
+        out.remove(0);
+    }
+    out
+}
+
 /// Whether `text` is a valid escaped path or fragment: nothing in it needs escaping but
 /// the sub-delimiters, `:`, `@`, brackets and `%`.
 fn valid_encoded(text: &[u8], part: Part) -> bool {
@@ -545,6 +642,46 @@ fn valid_encoded(text: &[u8], part: Part) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_resolved_as_rfc_3986_resolves_them() {
+        // RFC 3986, 5.4: its normal and abnormal examples.
+        let base = parse("http://a/b/c/d;p?q").unwrap();
+        let cases = [
+            ("g:h", "g:h"),
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q#s"),
+            ("g#s", "http://a/b/c/g#s"),
+            (";x", "http://a/b/c/;x"),
+            ("", "http://a/b/c/d;p?q"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../g", "http://a/g"),
+            ("../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("/../g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            ("..g", "http://a/b/c/..g"),
+            ("./../g", "http://a/b/g"),
+            ("./g/.", "http://a/b/c/g/"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+            ("g;x=1/../y", "http://a/b/c/y"),
+        ];
+        for (reference, want) in cases {
+            let resolved = base.resolve_reference(&parse(reference).unwrap());
+            assert_eq!(resolved.to_go_string(), want, "{reference}");
+        }
+    }
 
     fn parts(text: &str) -> Url {
         parse(text).unwrap()

@@ -57,16 +57,18 @@ mod value;
 mod yaml;
 
 pub use funcs::{TimeParseError, parse_time, seed_from_text};
-pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive};
+pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive, load_chart_file};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::engine::{
     ChartRenderError, RENDER_STACK_SIZE, RenderOptions, Rendered, helm_template, render_chart,
     render_owned_chart, render_owned_chart_on_current_thread, render_text,
 };
+pub use helm::locate::{ChartRequest, LocateError, LocatedChart, locate_chart};
 pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, debug_dump, frame_document, push_framed_document,
     show_only, sort_in_install_order, write_output_dir,
 };
+pub use helm::repository::RepositoryPaths;
 pub use helm::schema::json_schema_equal;
 pub use helm::strvals::{FileReader, SetError, SetKind, parse_set};
 pub use helm::values::{Origin, UserValues, ValueInputs, ValuesInputError};

@@ -158,18 +158,35 @@ fn damaged(e: std::io::Error) -> ArchiveError {
 /// mistake: `template values.yaml chart`) or anything else is refused with Helm's message,
 /// naming the content type Go's `http.DetectContentType` would give.
 pub(crate) fn ensure_archive(display_name: &str, data: &[u8]) -> Result<(), String> {
-    // Go sniffs a 512-byte buffer, zero-padded when the file is shorter.
-    let mut head = [0u8; 512];
-    let n = data.len().min(512);
-    head[..n].copy_from_slice(&data[..n]);
-    let content_type = detect_content_type(&head);
-    if content_type == "application/x-gzip" || head.starts_with(b"\x1f\x8b\x08") {
+    let content_type = sniffed_type(data);
+    if content_type.is_none() {
         return Ok(());
     }
     if display_name.ends_with(".yml") || display_name.ends_with(".yaml") {
         return Err(format!("file '{display_name}' seems to be a YAML file, but expected a gzipped archive"));
     }
-    Err(format!("file '{display_name}' does not appear to be a gzipped archive; got '{content_type}'"))
+    ensure_downloaded_archive(display_name, data)
+}
+
+/// [`ensure_archive`] for a chart downloaded from `url`: helm checks the file it saved the
+/// download in, whose name says nothing, so only the content counts.
+pub(crate) fn ensure_downloaded_archive(url: &str, data: &[u8]) -> Result<(), String> {
+    match sniffed_type(data) {
+        None => Ok(()),
+        Some(content_type) => {
+            Err(format!("file '{url}' does not appear to be a gzipped archive; got '{content_type}'"))
+        }
+    }
+}
+
+/// What Go's content sniffing calls `data`, when it is not a gzip archive.
+fn sniffed_type(data: &[u8]) -> Option<&'static str> {
+    // Go sniffs a 512-byte buffer, zero-padded when the file is shorter.
+    let mut head = [0u8; 512];
+    let n = data.len().min(512);
+    head[..n].copy_from_slice(&data[..n]);
+    let content_type = detect_content_type(&head);
+    (content_type != "application/x-gzip" && !head.starts_with(b"\x1f\x8b\x08")).then_some(content_type)
 }
 
 /// The common cases of Go's `http.DetectContentType`: well-known signatures, then text or

@@ -225,14 +225,22 @@ pub enum ChartLoadError {
 pub fn load_chart(path: &Path) -> Result<Chart, ChartLoadError> {
     let meta = std::fs::metadata(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut chart = if meta.is_dir() {
-        load_directory(&absolute)?
-    } else {
+    if !meta.is_dir() {
         let data = std::fs::read(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
-        super::archive::ensure_archive(&absolute.display().to_string(), &data)
-            .map_err(ChartLoadError::NotAnArchive)?;
-        load_chart_archive(&data)?
-    };
+        return load_chart_file(&absolute.display().to_string(), &data);
+    }
+    let mut chart = load_directory(&absolute)?;
+    if chart.metadata.deprecated {
+        chart.warnings.push("this chart is deprecated".into());
+    }
+    Ok(chart)
+}
+
+/// Loads a chart archive read from `name` (a path or an address, named in the error when
+/// the bytes are not an archive), as [`load_chart`] loads a chart archive.
+pub fn load_chart_file(name: &str, data: &[u8]) -> Result<Chart, ChartLoadError> {
+    super::archive::ensure_archive(name, data).map_err(ChartLoadError::NotAnArchive)?;
+    let mut chart = load_chart_archive(data)?;
     if chart.metadata.deprecated {
         chart.warnings.push("this chart is deprecated".into());
     }
@@ -744,6 +752,11 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
         Value::Null => Map::default(),
         other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
     };
+    metadata_from_map(&map)
+}
+
+/// A chart's metadata from the fields of a `Chart.yaml` or of a repository index entry.
+fn metadata_from_map(map: &Map) -> Result<Metadata, ChartLoadError> {
     let mut md = Metadata::default();
     // Go's error names the field by its YAML key.
     let get_str = |field: &str| -> Result<String, ChartLoadError> {
@@ -856,6 +869,21 @@ fn sanitize(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Whether a chart repository's index entry is one helm keeps: its metadata (with
+/// `apiVersion` v1 when it has none) passes the checks a `Chart.yaml` passes, all but the
+/// one on repeated dependency names, which some repositories' indexes fail. The reason
+/// when it is not.
+pub(crate) fn check_index_entry(entry: &Map) -> Result<(), String> {
+    let mut md = metadata_from_map(entry).map_err(|e| e.to_string())?;
+    if md.api_version.is_empty() {
+        md.api_version = "v1".into();
+    }
+    match validate_metadata(&mut md) {
+        Err(ChartLoadError::Validation(reason)) if reason.starts_with("more than one dependency") => Ok(()),
+        other => other.map_err(|e| e.to_string()),
+    }
 }
 
 fn validate_metadata(md: &mut Metadata) -> Result<(), ChartLoadError> {

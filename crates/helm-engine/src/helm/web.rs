@@ -22,11 +22,29 @@ pub(crate) enum GetError {
 /// A GET of `url`, waiting at most `time_limit` (none: as long as it takes), reading at
 /// most `max_bytes` of the body.
 pub(crate) fn get(url: &str, time_limit: Option<Duration>, max_bytes: u64) -> Result<Answer, GetError> {
+    get_with(url, &Extras { time_limit, ..Extras::default() }, max_bytes)
+}
+
+/// What a request carries beside its address.
+#[derive(Default)]
+pub(crate) struct Extras<'a> {
+    /// How long to wait at most; none: as long as it takes.
+    pub(crate) time_limit: Option<Duration>,
+    /// The `Accept` header.
+    pub(crate) accept: Option<&'a str>,
+    /// A user name and password sent as HTTP basic authentication.
+    pub(crate) basic_auth: Option<(&'a str, &'a str)>,
+}
+
+/// A GET of `url` with `extras`, reading at most `max_bytes` of the body. Redirects are
+/// followed; credentials go along only to the same host, as Go's client sends them.
+pub(crate) fn get_with(url: &str, extras: &Extras<'_>, max_bytes: u64) -> Result<Answer, GetError> {
     let uri: Option<ureq::http::Uri> = url.parse().ok();
     let loopback = uri.as_ref().and_then(|uri| uri.host()).is_some_and(is_loopback);
     let mut config = ureq::Agent::config_builder()
-        .timeout_global(time_limit)
+        .timeout_global(extras.time_limit)
         .http_status_as_error(false)
+        .redirect_auth_headers(ureq::config::RedirectAuthHeaders::SameHost)
         .user_agent(concat!("helm-engine/", env!("CARGO_PKG_VERSION")))
         // The system's certificate authorities, as Go's client trusts them.
         .tls_config(
@@ -37,7 +55,15 @@ pub(crate) fn get(url: &str, time_limit: Option<Duration>, max_bytes: u64) -> Re
         config = config.proxy(None);
     }
     let agent: ureq::Agent = config.build().into();
-    let mut response = agent.get(url).call().map_err(|e| GetError::Failed(e.to_string()))?;
+    let mut request = agent.get(url);
+    if let Some(accept) = extras.accept {
+        request = request.header("Accept", accept);
+    }
+    if let Some((user, password)) = extras.basic_auth {
+        let token = crate::base64::base64_encode(format!("{user}:{password}").as_bytes());
+        request = request.header("Authorization", format!("Basic {token}"));
+    }
+    let mut response = request.call().map_err(|e| GetError::Failed(e.to_string()))?;
     let status = response.status().as_u16();
     let body = response.body_mut().with_config().limit(max_bytes).read_to_vec().map_err(|e| match e {
         ureq::Error::BodyExceedsLimit(_) => GetError::TooLarge,

@@ -1,0 +1,353 @@
+//! `mailu-chart template` with charts that are not on this machine: an archive's address,
+//! `--repo URL NAME` with `--version` and `--devel`, `repo/chart` from helm's list of
+//! repositories and its downloaded indexes, and credentials sent only where helm sends them.
+//! Each is compared with the real helm 4 (and helm 3) against the same repository, served
+//! here on this machine's loopback address.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Each request a server got: its path and `Authorization` header.
+type RequestLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
+/// A repository of helm's list: name, address, its downloaded index (none: not
+/// downloaded) and credentials.
+type Listed<'a> = (&'a str, &'a str, Option<&'a str>, Option<(&'a str, &'a str)>);
+
+/// A chart repository served over HTTP on loopback: its files, the credentials it asks for
+/// (if any), and every request it got (path and `Authorization` header).
+struct Server {
+    address: String,
+    requests: RequestLog,
+}
+
+impl Server {
+    fn start(files: HashMap<String, Vec<u8>>, required_auth: Option<&str>) -> Server {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        let required = required_auth.map(|auth| format!("Basic {}", base64(auth.as_bytes())));
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut lines = BufReader::new(&stream).lines().map_while(Result::ok);
+                let first = lines.next().unwrap_or_default();
+                let auth = lines.take_while(|line| !line.is_empty()).find_map(|line| {
+                    let (name, value) = line.split_once(": ")?;
+                    name.eq_ignore_ascii_case("authorization").then(|| value.to_string())
+                });
+                let path = first.split_whitespace().nth(1).unwrap_or_default().to_string();
+                log.lock().unwrap().push((path.clone(), auth.clone()));
+                let (status, body): (&str, &[u8]) = match files.get(&path) {
+                    _ if required.is_some() && auth != required => ("401 Unauthorized", b"401"),
+                    Some(body) => ("200 OK", body),
+                    None => ("404 Not Found", b"404 page not found"),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+            }
+        });
+        Server { address, requests }
+    }
+
+    /// The requests for `path`, by their `Authorization` header.
+    fn auth_sent_for(&self, path: &str) -> Vec<Option<String>> {
+        let requests = self.requests.lock().unwrap();
+        requests.iter().filter(|(p, _)| p == path).map(|(_, auth)| auth.clone()).collect()
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// The archive of chart `web` at `version`: a ConfigMap naming the release and the version.
+fn chart_archive(version: &str) -> Vec<u8> {
+    let files = [
+        ("web/Chart.yaml", format!("apiVersion: v2\nname: web\nversion: {version}\n")),
+        (
+            "web/templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  version: {{ .Chart.Version | quote }}\n".to_string(),
+        ),
+    ];
+    let mut tar =
+        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
+    for (name, text) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, text.as_bytes()).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+const VERSIONS: [&str; 4] = ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1"];
+
+/// An index listing chart `web` at [`VERSIONS`], each at `prefix` + its archive's name.
+fn index(prefix: &str) -> String {
+    let mut text = String::from("apiVersion: v1\nentries:\n  web:\n");
+    for version in VERSIONS {
+        text += &format!(
+            "  - apiVersion: v2\n    name: web\n    version: {version}\n    urls:\n    - {prefix}web-{version}.tgz\n"
+        );
+    }
+    text
+}
+
+/// A repository's files: the index (archives listed relative to it) and the archives.
+fn repository_files(prefix: &str) -> HashMap<String, Vec<u8>> {
+    let mut files: HashMap<String, Vec<u8>> =
+        VERSIONS.iter().map(|v| (format!("/charts/web-{v}.tgz"), chart_archive(v))).collect();
+    files.insert("/charts/index.yaml".into(), index(prefix).into_bytes());
+    files
+}
+
+/// Helm's list of repositories and its downloaded indexes, in a folder of their own.
+struct HelmHome {
+    dir: tempfile::TempDir,
+}
+
+impl HelmHome {
+    fn new(repositories: &[Listed<'_>]) -> HelmHome {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let mut list = String::from("apiVersion: \"\"\nrepositories:\n");
+        for (name, url, index, credentials) in repositories {
+            list += &format!("- name: {name}\n  url: {url}\n");
+            if let Some((user, password)) = credentials {
+                list += &format!("  username: {user}\n  password: {password}\n");
+            }
+            if let Some(index) = index {
+                std::fs::write(cache.join(format!("{name}-index.yaml")), index).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("repositories.yaml"), list).unwrap();
+        HelmHome { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("repositories.yaml")
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+}
+
+/// `template` of `program` with helm's repositories at `home`: exit code, standard output,
+/// and the error line without its `Error: ` or `error: ` label.
+fn run(program: &Path, home: &HelmHome, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = common::command(program)
+        .arg("template")
+        .args(args)
+        .env("HELM_REPOSITORY_CONFIG", home.config())
+        .env("HELM_REPOSITORY_CACHE", home.cache())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let error = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("Error: ").or_else(|| line.strip_prefix("error: ")))
+        .unwrap_or_default()
+        .to_string();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+}
+
+fn ours() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("mailu-chart")
+}
+
+/// Ours and each helm give the same exit code, output and error for `args`; ours is
+/// returned.
+fn same_as_helm(home: &HelmHome, args: &[&str]) -> (Option<i32>, String, String) {
+    let mine = run(&ours(), home, args);
+    for (name, helm) in common::helms() {
+        assert_eq!(run(&helm, home, args), mine, "{name}: {args:?}");
+    }
+    mine
+}
+
+fn rendered(version: &str) -> String {
+    format!(
+        "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\ndata:\n  version: \"{version}\"\n"
+    )
+}
+
+#[test]
+fn a_repository_given_by_address_serves_the_version_asked_for() {
+    let server = Server::start(repository_files(""), None);
+    let repo = format!("{}/charts", server.address);
+    let home = HelmHome::new(&[]);
+    let success = |version: &str| (Some(0), rendered(version), String::new());
+    assert_eq!(same_as_helm(&home, &["demo", "web", "--repo", &repo]), success("1.10.0"));
+    assert_eq!(same_as_helm(&home, &["demo", "web", "--repo", &repo, "--version", "~1.0"]), success("1.0.0"));
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web", "--repo", &repo, "--version", "1.2.0"]),
+        success("1.2.0")
+    );
+    assert_eq!(same_as_helm(&home, &["demo", "web", "--repo", &repo, "--devel"]), success("2.0.0-rc.1"));
+    let failure = |message: String| (Some(1), String::new(), message);
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web", "--repo", &repo, "--version", "3"]),
+        failure(format!("chart \"web\" version \"3\" not found in {repo} repository"))
+    );
+    assert_eq!(
+        same_as_helm(&home, &["demo", "nope", "--repo", &repo]),
+        failure(format!("chart \"nope\" not found in {repo} repository"))
+    );
+    let elsewhere = format!("{}/elsewhere", server.address);
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web", "--repo", &elsewhere]),
+        failure(format!(
+            "looks like \"{elsewhere}\" is not a valid chart repository or cannot be reached: failed to fetch {elsewhere}/index.yaml : 404 Not Found"
+        ))
+    );
+}
+
+#[test]
+fn an_archive_is_downloaded_from_its_address() {
+    let server = Server::start(repository_files(""), None);
+    let home = HelmHome::new(&[]);
+    let archive = format!("{}/charts/web-1.2.0.tgz", server.address);
+    assert_eq!(same_as_helm(&home, &["demo", &archive]), (Some(0), rendered("1.2.0"), String::new()));
+    let missing = format!("{}/charts/web-9.tgz", server.address);
+    assert_eq!(
+        same_as_helm(&home, &["demo", &missing]),
+        (Some(1), String::new(), format!("failed to fetch {missing} : 404 Not Found"))
+    );
+    // Helm names the file it saved the download in (helm 3 by the address' last name, so a
+    // `.yaml` there is called a YAML file); the address is named here.
+    let not_an_archive = format!("{}/charts/index.yaml", server.address);
+    let (code, _, error) = run(&ours(), &home, &["demo", &not_an_archive]);
+    assert_eq!(code, Some(1));
+    let named = format!("file '{not_an_archive}' does not appear to be a gzipped archive; got '");
+    let sniffed = error.strip_prefix(&named).unwrap_or_else(|| panic!("{error}"));
+    for (name, helm) in common::helms() {
+        let (_, _, theirs) = run(&helm, &home, &["demo", &not_an_archive]);
+        let expected = match name {
+            "helm 3" => "seems to be a YAML file, but expected a gzipped archive".to_string(),
+            _ => format!("does not appear to be a gzipped archive; got '{sniffed}"),
+        };
+        assert!(theirs.ends_with(&expected), "{name}: {theirs}");
+    }
+}
+
+#[test]
+fn repositories_helm_knows_are_read_from_its_list_and_downloaded_indexes() {
+    let server = Server::start(repository_files(""), None);
+    let repo = format!("{}/charts", server.address);
+    let index = index(&format!("{repo}/"));
+    let home = HelmHome::new(&[("local", &repo, Some(&index), None), ("stale", &repo, None, None)]);
+    let success = |version: &str| (Some(0), rendered(version), String::new());
+    let failure = |message: &str| (Some(1), String::new(), message.to_string());
+    assert_eq!(same_as_helm(&home, &["demo", "local/web"]), success("1.10.0"));
+    assert_eq!(same_as_helm(&home, &["demo", "local/web", "--version", "<1.2"]), success("1.0.0"));
+    assert_eq!(same_as_helm(&home, &["demo", "local/web", "--devel"]), success("2.0.0-rc.1"));
+    assert_eq!(
+        same_as_helm(&home, &["demo", "local/web", "--version", "7"]),
+        failure(
+            "chart \"web\" matching 7 not found in local index. (try 'helm repo update'): no chart version found for web-7"
+        )
+    );
+    assert_eq!(
+        same_as_helm(&home, &["demo", "local/nope"]),
+        failure(
+            "chart \"nope\" matching  not found in local index. (try 'helm repo update'): no chart name found"
+        )
+    );
+    assert_eq!(same_as_helm(&home, &["demo", "missing/web"]), failure("repo missing not found"));
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web"]),
+        failure("non-absolute URLs should be in form of repo_name/path_to_chart, got: web")
+    );
+    let stale_index = home.cache().join("stale-index.yaml");
+    assert_eq!(
+        same_as_helm(&home, &["demo", "stale/web"]),
+        failure(&format!(
+            "no cached repo found. (try 'helm repo update'): open {}: no such file or directory",
+            stale_index.display()
+        ))
+    );
+    // A chart's address is looked up in the indexes (for its repository's credentials):
+    // found in the first, the second is not read; found in none, each is read, and the one
+    // missing fails the command.
+    let archive = format!("{repo}/web-1.0.0.tgz");
+    assert_eq!(same_as_helm(&home, &["demo", &archive]), success("1.0.0"));
+    let unlisted = format!("{repo}/./web-1.0.0.tgz?unlisted");
+    assert_eq!(same_as_helm(&home, &["demo", &unlisted]).2, same_as_helm(&home, &["demo", "stale/web"]).2);
+}
+
+#[test]
+fn credentials_go_to_the_repositorys_server_only_unless_told_otherwise() {
+    // The archives on a second server: the index lists them by their full address.
+    let archives = Server::start(repository_files(""), None);
+    let mut index_only = HashMap::new();
+    index_only.insert(
+        "/charts/index.yaml".to_string(),
+        index(&format!("{}/charts/", archives.address)).into_bytes(),
+    );
+    let repository = Server::start(index_only, Some("user:secret"));
+    let repo = format!("{}/charts", repository.address);
+    let home = HelmHome::new(&[]);
+    let credentials = ["--username", "user", "--password", "secret"];
+    let sent = Some(format!("Basic {}", base64(b"user:secret")));
+
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web", "--repo", &repo]),
+        (
+            Some(1),
+            String::new(),
+            format!(
+                "looks like \"{repo}\" is not a valid chart repository or cannot be reached: failed to fetch {repo}/index.yaml : 401 Unauthorized"
+            )
+        )
+    );
+
+    let args = [&["demo", "web", "--repo", &repo][..], &credentials].concat();
+    assert_eq!(same_as_helm(&home, &args), (Some(0), rendered("1.10.0"), String::new()));
+    assert!(archives.auth_sent_for("/charts/web-1.10.0.tgz").iter().all(Option::is_none));
+
+    let args =
+        [&["demo", "web", "--repo", &repo, "--pass-credentials", "--version", "1.2.0"][..], &credentials]
+            .concat();
+    assert_eq!(same_as_helm(&home, &args), (Some(0), rendered("1.2.0"), String::new()));
+    let to_archives = archives.auth_sent_for("/charts/web-1.2.0.tgz");
+    assert!(!to_archives.is_empty() && to_archives.iter().all(|auth| *auth == sent), "{to_archives:?}");
+
+    // A repository of helm's list sends its own credentials to its own server.
+    let same_server = Server::start(repository_files(""), Some("user:secret"));
+    let repo = format!("{}/charts", same_server.address);
+    let index = index("");
+    let home = HelmHome::new(&[("private", &repo, Some(&index), Some(("user", "secret")))]);
+    assert_eq!(same_as_helm(&home, &["demo", "private/web"]), (Some(0), rendered("1.10.0"), String::new()));
+    assert!(same_server.auth_sent_for("/charts/web-1.10.0.tgz").iter().all(|auth| *auth == sent));
+}
+
+#[test]
+fn charts_in_oci_registries_are_refused_with_a_way_forward() {
+    let home = HelmHome::new(&[]);
+    let (code, _, error) = run(&ours(), &home, &["demo", "oci://registry.example/charts/web"]);
+    assert_eq!(code, Some(1));
+    assert!(error.contains("`helm pull oci://registry.example/charts/web`"), "{error}");
+}
