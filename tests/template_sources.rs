@@ -1,8 +1,8 @@
 //! `mailu-chart template` with charts that are not on this machine: an archive's address,
 //! `--repo URL NAME` with `--version` and `--devel`, `repo/chart` from helm's list of
-//! repositories and its downloaded indexes, and credentials sent only where helm sends them.
-//! Each is compared with the real helm 4 (and helm 3) against the same repository, served
-//! here on this machine's loopback address.
+//! repositories and its downloaded indexes, `oci://` charts from a registry, and credentials
+//! sent only where helm sends them. Each is compared with the real helm 4 (and helm 3)
+//! against the same repository or registry, served here on this machine's loopback address.
 
 mod common;
 
@@ -25,13 +25,24 @@ struct Server {
     requests: RequestLog,
 }
 
+/// What a server asks of its clients before it answers.
+#[derive(Clone, Copy)]
+enum Guard {
+    /// Nothing.
+    Open,
+    /// HTTP basic credentials, `user:password`.
+    Basic(&'static str),
+    /// A bearer token, which its `/token` gives anyone (as public registries do).
+    AnonymousToken,
+}
+
 impl Server {
-    fn start(files: HashMap<String, Vec<u8>>, required_auth: Option<&str>) -> Server {
+    fn start(files: HashMap<String, Vec<u8>>, guard: Guard) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&requests);
-        let required = required_auth.map(|auth| format!("Basic {}", base64(auth.as_bytes())));
+        let token_realm = format!("{address}/token");
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
                 let mut lines = BufReader::new(&stream).lines().map_while(Result::ok);
@@ -42,16 +53,44 @@ impl Server {
                 });
                 let path = first.split_whitespace().nth(1).unwrap_or_default().to_string();
                 log.lock().unwrap().push((path.clone(), auth.clone()));
-                let (status, body): (&str, &[u8]) = match files.get(&path) {
-                    _ if required.is_some() && auth != required => ("401 Unauthorized", b"401"),
-                    Some(body) => ("200 OK", body),
-                    None => ("404 Not Found", b"404 page not found"),
+                let (allowed, challenge) = match guard {
+                    Guard::Open => (true, String::new()),
+                    Guard::Basic(credentials) => (
+                        auth == Some(format!("Basic {}", base64(credentials.as_bytes()))),
+                        "Basic realm=\"test\"".to_string(),
+                    ),
+                    Guard::AnonymousToken => (
+                        path.starts_with("/token") || auth.as_deref() == Some("Bearer T0K"),
+                        format!(
+                            "Bearer realm=\"{token_realm}\",service=\"test\",scope=\"repository:charts/web:pull\""
+                        ),
+                    ),
+                };
+                let token = br#"{"token":"T0K"}"#.to_vec();
+                let (status, body, extra) = match files.get(&path) {
+                    _ if !allowed => ("401 Unauthorized", br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#.to_vec(), format!("WWW-Authenticate: {challenge}\r\n")),
+                    _ if path.starts_with("/token") => ("200 OK", token, String::new()),
+                    Some(body) if path.contains("/manifests/") => (
+                        "200 OK",
+                        body.clone(),
+                        format!(
+                            "Content-Type: application/vnd.oci.image.manifest.v1+json\r\nDocker-Content-Digest: {}\r\n",
+                            sha256(body)
+                        ),
+                    ),
+                    Some(body) => ("200 OK", body.clone(), String::new()),
+                    None if path.starts_with("/v2/") && !path.starts_with("/v2/charts/web/") => (
+                        "404 Not Found",
+                        br#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}"#.to_vec(),
+                        String::new(),
+                    ),
+                    None => ("404 Not Found", b"404 page not found".to_vec(), String::new()),
                 };
                 let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
-                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
             }
         });
         Server { address, requests }
@@ -153,16 +192,24 @@ impl HelmHome {
     fn cache(&self) -> PathBuf {
         self.dir.path().join("cache")
     }
+
+    fn registry_config(&self) -> PathBuf {
+        self.dir.path().join("registry.json")
+    }
 }
 
-/// `template` of `program` with helm's repositories at `home`: exit code, standard output,
-/// and the error line without its `Error: ` or `error: ` label.
-fn run(program: &Path, home: &HelmHome, args: &[&str]) -> (Option<i32>, String, String) {
+/// What a run of `template` shows: exit code, standard output, the error line without its
+/// `Error: ` or `error: ` label, and the lines that report a chart pulled from a registry.
+type Outcome = (Option<i32>, String, String, Vec<String>);
+
+/// `template` of `program` with helm's repositories at `home`.
+fn run(program: &Path, home: &HelmHome, args: &[&str]) -> Outcome {
     let out = common::command(program)
         .arg("template")
         .args(args)
         .env("HELM_REPOSITORY_CONFIG", home.config())
         .env("HELM_REPOSITORY_CACHE", home.cache())
+        .env("HELM_REGISTRY_CONFIG", home.registry_config())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -171,21 +218,32 @@ fn run(program: &Path, home: &HelmHome, args: &[&str]) -> (Option<i32>, String, 
         .find_map(|line| line.strip_prefix("Error: ").or_else(|| line.strip_prefix("error: ")))
         .unwrap_or_default()
         .to_string();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+    let pulled = stderr
+        .lines()
+        .filter(|line| line.starts_with("Pulled: ") || line.starts_with("Digest: "))
+        .map(str::to_string)
+        .collect();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error, pulled)
 }
 
 fn ours() -> PathBuf {
     assert_cmd::cargo::cargo_bin("mailu-chart")
 }
 
-/// Ours and each helm give the same exit code, output and error for `args`; ours is
-/// returned.
+/// Ours and each helm give the same exit code, output, error and report of what was pulled
+/// for `args`; ours is returned, without the report. For `oci://` charts only helm 4 is
+/// asked: helm 3's registry client words its failures its own way and, given a tag and a
+/// digest, pulls the tag.
 fn same_as_helm(home: &HelmHome, args: &[&str]) -> (Option<i32>, String, String) {
     let mine = run(&ours(), home, args);
+    let from_registry = args.iter().any(|arg| arg.starts_with("oci://"));
     for (name, helm) in common::helms() {
+        if name == "helm 3" && from_registry {
+            continue;
+        }
         assert_eq!(run(&helm, home, args), mine, "{name}: {args:?}");
     }
-    mine
+    (mine.0, mine.1, mine.2)
 }
 
 fn rendered(version: &str) -> String {
@@ -196,7 +254,7 @@ fn rendered(version: &str) -> String {
 
 #[test]
 fn a_repository_given_by_address_serves_the_version_asked_for() {
-    let server = Server::start(repository_files(""), None);
+    let server = Server::start(repository_files(""), Guard::Open);
     let repo = format!("{}/charts", server.address);
     let home = HelmHome::new(&[]);
     let success = |version: &str| (Some(0), rendered(version), String::new());
@@ -227,7 +285,7 @@ fn a_repository_given_by_address_serves_the_version_asked_for() {
 
 #[test]
 fn an_archive_is_downloaded_from_its_address() {
-    let server = Server::start(repository_files(""), None);
+    let server = Server::start(repository_files(""), Guard::Open);
     let home = HelmHome::new(&[]);
     let archive = format!("{}/charts/web-1.2.0.tgz", server.address);
     assert_eq!(same_as_helm(&home, &["demo", &archive]), (Some(0), rendered("1.2.0"), String::new()));
@@ -239,12 +297,12 @@ fn an_archive_is_downloaded_from_its_address() {
     // Helm names the file it saved the download in (helm 3 by the address' last name, so a
     // `.yaml` there is called a YAML file); the address is named here.
     let not_an_archive = format!("{}/charts/index.yaml", server.address);
-    let (code, _, error) = run(&ours(), &home, &["demo", &not_an_archive]);
+    let (code, _, error, _) = run(&ours(), &home, &["demo", &not_an_archive]);
     assert_eq!(code, Some(1));
     let named = format!("file '{not_an_archive}' does not appear to be a gzipped archive; got '");
     let sniffed = error.strip_prefix(&named).unwrap_or_else(|| panic!("{error}"));
     for (name, helm) in common::helms() {
-        let (_, _, theirs) = run(&helm, &home, &["demo", &not_an_archive]);
+        let (_, _, theirs, _) = run(&helm, &home, &["demo", &not_an_archive]);
         let expected = match name {
             "helm 3" => "seems to be a YAML file, but expected a gzipped archive".to_string(),
             _ => format!("does not appear to be a gzipped archive; got '{sniffed}"),
@@ -255,7 +313,7 @@ fn an_archive_is_downloaded_from_its_address() {
 
 #[test]
 fn repositories_helm_knows_are_read_from_its_list_and_downloaded_indexes() {
-    let server = Server::start(repository_files(""), None);
+    let server = Server::start(repository_files(""), Guard::Open);
     let repo = format!("{}/charts", server.address);
     let index = index(&format!("{repo}/"));
     let home = HelmHome::new(&[("local", &repo, Some(&index), None), ("stale", &repo, None, None)]);
@@ -301,13 +359,13 @@ fn repositories_helm_knows_are_read_from_its_list_and_downloaded_indexes() {
 #[test]
 fn credentials_go_to_the_repositorys_server_only_unless_told_otherwise() {
     // The archives on a second server: the index lists them by their full address.
-    let archives = Server::start(repository_files(""), None);
+    let archives = Server::start(repository_files(""), Guard::Open);
     let mut index_only = HashMap::new();
     index_only.insert(
         "/charts/index.yaml".to_string(),
         index(&format!("{}/charts/", archives.address)).into_bytes(),
     );
-    let repository = Server::start(index_only, Some("user:secret"));
+    let repository = Server::start(index_only, Guard::Basic("user:secret"));
     let repo = format!("{}/charts", repository.address);
     let home = HelmHome::new(&[]);
     let credentials = ["--username", "user", "--password", "secret"];
@@ -336,7 +394,7 @@ fn credentials_go_to_the_repositorys_server_only_unless_told_otherwise() {
     assert!(!to_archives.is_empty() && to_archives.iter().all(|auth| *auth == sent), "{to_archives:?}");
 
     // A repository of helm's list sends its own credentials to its own server.
-    let same_server = Server::start(repository_files(""), Some("user:secret"));
+    let same_server = Server::start(repository_files(""), Guard::Basic("user:secret"));
     let repo = format!("{}/charts", same_server.address);
     let index = index("");
     let home = HelmHome::new(&[("private", &repo, Some(&index), Some(("user", "secret")))]);
@@ -344,10 +402,103 @@ fn credentials_go_to_the_repositorys_server_only_unless_told_otherwise() {
     assert!(same_server.auth_sent_for("/charts/web-1.10.0.tgz").iter().all(|auth| *auth == sent));
 }
 
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("sha256:{:x}", sha2::Sha256::digest(bytes))
+}
+
+/// A registry's files holding chart `charts/web` at [`VERSIONS`] and `1.3.0+build.1` (tag
+/// `1.3.0_build.1`): each version's manifest (by tag and by digest), config and archive, and
+/// the tag list. The manifests' digests by version come with it.
+fn registry_files() -> (HashMap<String, Vec<u8>>, HashMap<&'static str, String>) {
+    let mut files = HashMap::new();
+    let mut digests = HashMap::new();
+    let mut tags = Vec::new();
+    for version in VERSIONS.into_iter().chain(["1.3.0+build.1"]) {
+        let archive = chart_archive(version);
+        let config = format!(r#"{{"apiVersion":"v2","name":"web","version":"{version}"}}"#).into_bytes();
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"{}","size":{}}},"layers":[{{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip","digest":"{}","size":{}}}]}}"#,
+            sha256(&config),
+            config.len(),
+            sha256(&archive),
+            archive.len()
+        )
+        .into_bytes();
+        let tag = version.replace('+', "_");
+        files.insert(format!("/v2/charts/web/blobs/{}", sha256(&config)), config);
+        files.insert(format!("/v2/charts/web/blobs/{}", sha256(&archive)), archive);
+        files.insert(format!("/v2/charts/web/manifests/{tag}"), manifest.clone());
+        files.insert(format!("/v2/charts/web/manifests/{}", sha256(&manifest)), manifest.clone());
+        digests.insert(version, sha256(&manifest));
+        tags.push(format!("\"{tag}\""));
+    }
+    tags.push("\"latest\"".into());
+    let list = format!(r#"{{"name":"charts/web","tags":[{}]}}"#, tags.join(","));
+    files.insert("/v2/charts/web/tags/list".into(), list.into_bytes());
+    (files, digests)
+}
+
 #[test]
-fn charts_in_oci_registries_are_refused_with_a_way_forward() {
+fn charts_in_oci_registries_are_pulled_as_helm_pulls_them() {
+    let (files, digests) = registry_files();
+    let server = Server::start(files, Guard::Open);
+    let chart = format!("oci://{}/charts/web", server.address.trim_start_matches("http://"));
     let home = HelmHome::new(&[]);
-    let (code, _, error) = run(&ours(), &home, &["demo", "oci://registry.example/charts/web"]);
+    let template = |args: &[&str]| same_as_helm(&home, &[&["demo"][..], args, &["--plain-http"]].concat());
+    let success = |version: &str| (Some(0), rendered(version), String::new());
+    assert_eq!(template(&[&chart]), success("1.10.0"));
+    assert_eq!(template(&[&format!("{chart}:1.0.0")]), success("1.0.0"));
+    assert_eq!(template(&[&chart, "--version", "~1.2"]), success("1.2.0"));
+    assert_eq!(template(&[&chart, "--version", "1.3.0+build.1"]), success("1.3.0+build.1"));
+    assert_eq!(template(&[&chart, "--devel"]), success("2.0.0-rc.1"));
+    assert_eq!(template(&[&format!("{chart}@{}", digests["1.2.0"])]), success("1.2.0"));
+    let failure = |message: String| (Some(1), String::new(), message);
+    let host = server.address.trim_start_matches("http://");
+    assert_eq!(
+        template(&[&format!("{chart}:9.9.9")]),
+        failure(format!(
+            "failed to perform \"FetchReference\" on source: {host}/charts/web:9.9.9: not found"
+        ))
+    );
+    assert_eq!(template(&[&format!("{chart}:latest")]), failure("improper constraint: latest".into()));
+    assert_eq!(
+        template(&[&format!("{chart}:1.0.0"), "--version", "1.2.0"]),
+        failure("chart reference and version mismatch: 1.2.0 is not 1.0.0".into())
+    );
+    assert_eq!(
+        template(&[&format!("{chart}:1.0.0@{}", digests["1.2.0"])]),
+        failure(format!("chart reference digest mismatch: {} is not {}", digests["1.0.0"], digests["1.2.0"]))
+    );
+    assert_eq!(
+        template(&[&format!("oci://{host}/charts/nope")]),
+        failure(format!(
+            "GET \"{}/v2/charts/nope/tags/list\": response status code 404: name unknown: repository name not known to registry",
+            server.address
+        ))
+    );
+}
+
+#[test]
+fn registries_are_asked_for_tokens_and_given_credentials_as_helm_gives_them() {
+    let (files, _) = registry_files();
+    let public = Server::start(files.clone(), Guard::AnonymousToken);
+    let home = HelmHome::new(&[]);
+    let chart =
+        |server: &Server| format!("oci://{}/charts/web:1.2.0", server.address.trim_start_matches("http://"));
+    let success = (Some(0), rendered("1.2.0"), String::new());
+    assert_eq!(same_as_helm(&home, &["demo", &chart(&public), "--plain-http"]), success);
+    assert!(public.auth_sent_for("/v2/charts/web/manifests/1.2.0").contains(&Some("Bearer T0K".into())));
+
+    let private = Server::start(files, Guard::Basic("user:secret"));
+    let (code, _, error) = same_as_helm(&home, &["demo", &chart(&private), "--plain-http"]);
     assert_eq!(code, Some(1));
-    assert!(error.contains("`helm pull oci://registry.example/charts/web`"), "{error}");
+    assert!(error.ends_with("/v2/charts/web/manifests/1.2.0\": basic credential not found"), "{error}");
+    let given = ["demo", &chart(&private), "--plain-http", "--username", "user", "--password", "secret"];
+    assert_eq!(same_as_helm(&home, &given), success);
+    // The credentials `helm registry login` stores.
+    let host = private.address.trim_start_matches("http://");
+    let stored = format!(r#"{{"auths":{{"{host}":{{"auth":"{}"}}}}}}"#, base64(b"user:secret"));
+    std::fs::write(home.registry_config(), stored).unwrap();
+    assert_eq!(same_as_helm(&home, &["demo", &chart(&private), "--plain-http"]), success);
 }

@@ -1,7 +1,7 @@
 //! `mailu-chart template [NAME] CHART`: render a chart like `helm template`, with our own
 //! renderer (no helm binary needed). The chart is a directory, a chart archive (`.tgz`), an
-//! archive's address, or a chart of a repository (`repo/chart`, or `--repo URL`), found
-//! as helm finds it; charts in OCI registries are not fetched.
+//! archive's address, a chart of a repository (`repo/chart`, or `--repo URL`) or of an OCI
+//! registry (`oci://`), found as helm finds it.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -30,13 +30,14 @@ Examples:
   mailu-chart template mailu ./chart-out -f my-values.yaml -n mailu
   mailu-chart template ./any-chart.tgz --set image.tag=1.2 -s templates/deployment.yaml
   mailu-chart template cache redis --repo https://charts.example.org --version '^20'
-  mailu-chart template cache bitnami/redis   # a repository added with `helm repo add`"
+  mailu-chart template cache bitnami/redis   # a repository added with `helm repo add`
+  mailu-chart template cache oci://registry-1.docker.io/bitnamicharts/redis --version 20.1.0"
 )]
 pub struct TemplateArgs {
     /// `[NAME] CHART`: the release name (`release-name` when left out, as in `helm
     /// template`; `render` defaults to mailu), then the chart: a directory, a chart archive
-    /// (.tgz), an archive's http(s) address, `repo/chart` of a repository helm knows, or
-    /// with --repo the chart's name.
+    /// (.tgz), an archive's http(s) address, `repo/chart` of a repository helm knows, an
+    /// `oci://` reference, or with --repo the chart's name.
     #[arg(value_name = "CHART", num_args = 1.., required = true)]
     pub names: Vec<String>,
     /// Use the release name in the --output-dir path. Given a value (`--release-name NAME`),
@@ -105,8 +106,8 @@ pub struct TemplateArgs {
     /// The address of the chart repository to find CHART in (its `index.yaml` is read).
     #[arg(long = "repo", value_name = "URL")]
     pub repo: Option<String>,
-    /// The version of a chart from a repository: exact, or a constraint such as `^1.2`
-    /// (the newest release by default).
+    /// The version of a chart from a repository or registry: exact, or a constraint such
+    /// as `^1.2` (the newest release by default).
     #[arg(long = "version", value_name = "VERSION")]
     pub version: Option<String>,
     /// Consider pre-release versions too (when --version is not given).
@@ -122,6 +123,9 @@ pub struct TemplateArgs {
     /// the repository's own.
     #[arg(long = "pass-credentials")]
     pub pass_credentials: bool,
+    /// Reach OCI registries over HTTP instead of HTTPS.
+    #[arg(long = "plain-http")]
+    pub plain_http: bool,
     /// Helm's list of repositories (default as helm's: $HELM_REPOSITORY_CONFIG, else
     /// repositories.yaml in helm's configuration folder).
     #[arg(long = "repository-config", value_name = "FILE")]
@@ -246,16 +250,23 @@ fn locate(args: &TemplateArgs, chart: &str) -> Result<LocatedChart, CliError> {
         username: args.username.as_deref().unwrap_or_default(),
         password: args.password.as_deref().unwrap_or_default(),
         pass_credentials_all: args.pass_credentials,
+        plain_http: args.plain_http,
         repositories: &repositories,
     };
-    locate_chart(&request).map_err(|e| CliError::failure(e.to_string()))
+    let located = locate_chart(&request).map_err(|e| CliError::failure(e.to_string()))?;
+    if let LocatedChart::Downloaded { messages, .. } = &located {
+        for message in messages {
+            super::note(message);
+        }
+    }
+    Ok(located)
 }
 
 /// The chart found, loaded.
 fn load(located: &LocatedChart) -> Result<helm_engine::Chart, CliError> {
     let loaded = match located {
         LocatedChart::Local(path) => load_chart(path),
-        LocatedChart::Downloaded { url, archive } => load_chart_file(url, archive),
+        LocatedChart::Downloaded { url, archive, .. } => load_chart_file(url, archive),
     };
     loaded.map_err(|e| CliError::failure(e.to_string()))
 }

@@ -1,11 +1,12 @@
 //! Helm's `LocateChart`: the chart `helm template` is given, as a folder or archive on this
 //! machine, the address of an archive, a chart of a repository helm knows (`repo/chart`,
-//! read from the index `helm repo update` downloaded) or a chart of a repository given by
-//! its address (`--repo`). Charts are downloaded as helm downloads them, into memory:
+//! read from the index `helm repo update` downloaded), a chart of a repository given by
+//! its address (`--repo`), or a chart in an OCI registry (`oci://`, see [`super::oci`]). Charts are downloaded as helm downloads them, into memory:
 //! nothing is written to helm's cache.
 
 use std::path::PathBuf;
 
+use super::oci::RegistryAccess;
 use super::repository::{Index, Repository, RepositoryPaths, read_index, read_repositories};
 use super::web::{self, Answer, Extras, GetError};
 use crate::gourl::{self, Url};
@@ -26,6 +27,8 @@ pub struct ChartRequest<'a> {
     pub password: &'a str,
     /// `--pass-credentials`: send the credentials to every host, not only the repository's.
     pub pass_credentials_all: bool,
+    /// `--plain-http`: reach OCI registries over HTTP instead of HTTPS.
+    pub plain_http: bool,
     /// Where helm keeps its repositories and their indexes.
     pub repositories: &'a RepositoryPaths,
 }
@@ -41,6 +44,9 @@ pub enum LocatedChart {
         url: String,
         /// The archive's bytes.
         archive: Vec<u8>,
+        /// What helm reports on standard error about the download (the reference and
+        /// digest of a chart pulled from a registry), a line each.
+        messages: Vec<String>,
     },
 }
 
@@ -79,10 +85,20 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
             return Err(format!("path {name:?} not found"));
         }
     }
-    if name.starts_with("oci://") {
-        return Err(format!(
-            "charts in OCI registries are not fetched: pull it first (`helm pull {name}`) and give the archive"
-        ));
+    if request.repo_url.is_none() && name.starts_with("oci://") {
+        let access = RegistryAccess {
+            plain_http: request.plain_http,
+            username: request.username,
+            password: request.password,
+            credentials_file: &request.repositories.registry_config,
+        };
+        let pulled = super::oci::pull(name, version, &access)?;
+        super::archive::ensure_downloaded_archive(name, &pulled.archive)?;
+        return Ok(LocatedChart::Downloaded {
+            url: name.to_string(),
+            archive: pulled.archive,
+            messages: pulled.messages,
+        });
     }
     let mut credentials = Credentials {
         url: String::new(),
@@ -104,7 +120,7 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
     };
     let url = resolve_chart_version(&reference, version, request.repositories, &mut credentials)?;
     let archive = download(&url, &credentials)?;
-    Ok(LocatedChart::Downloaded { url, archive })
+    Ok(LocatedChart::Downloaded { url, archive, messages: Vec::new() })
 }
 
 /// Helm's `FindChartInRepoURL`: the address of chart `name` at `version` in the repository
@@ -250,6 +266,12 @@ fn resolve_reference_url(base: &str, reference: &str) -> Result<String, String> 
     Ok(resolved.to_go_string())
 }
 
+/// `reference` read against the address `base` (a page's link against the page).
+pub(crate) fn resolve_against(base: &str, reference: &str) -> Result<String, String> {
+    let base = gourl::parse(base)?;
+    Ok(base.resolve_reference(&gourl::parse(reference)?).to_go_string())
+}
+
 /// Helm's `urlutil.Equal`: the same address once each path is cleaned.
 fn same_address(a: &str, b: &str) -> bool {
     let Ok(mut a_url) = gourl::parse(a) else {
@@ -300,12 +322,12 @@ fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec
         && !credentials.password.is_empty();
     let extras = Extras {
         accept,
-        basic_auth: send_credentials
-            .then_some((credentials.username.as_str(), credentials.password.as_str())),
+        authorization: send_credentials
+            .then(|| web::basic_authorization(&credentials.username, &credentials.password)),
         ..Extras::default()
     };
     match web::get_with(url, &extras, MAX_ARCHIVE_BYTES) {
-        Ok(Answer { status: 200, body }) => Ok(body),
+        Ok(Answer { status: 200, body, .. }) => Ok(body),
         Ok(Answer { status, .. }) => {
             Err(format!("failed to fetch {url} : {status} {}", web::go_status_text(status)))
         }

@@ -14,6 +14,7 @@ pub(crate) mod halves;
 pub(crate) mod ignore;
 pub(crate) mod locate;
 pub(crate) mod objects;
+pub(crate) mod oci;
 pub(crate) mod output;
 pub(crate) mod repository;
 pub(crate) mod schema;

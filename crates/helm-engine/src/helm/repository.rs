@@ -10,18 +10,21 @@ use std::path::{Path, PathBuf};
 use crate::funcs::semver::{Constraints, Version};
 use crate::value::{Map, Value};
 
-/// Where helm keeps the repositories it knows and their indexes.
+/// Where helm keeps the repositories it knows, their indexes, and registry credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepositoryPaths {
     /// The list of repositories (`repositories.yaml`).
     pub config: PathBuf,
     /// The folder of downloaded indexes (`<name>-index.yaml`).
     pub cache: PathBuf,
+    /// The credentials for OCI registries (`helm registry login` writes them).
+    pub registry_config: PathBuf,
 }
 
 impl RepositoryPaths {
-    /// Helm's places, from the environment `var` reads: `HELM_REPOSITORY_CONFIG` and
-    /// `HELM_REPOSITORY_CACHE`, else under `HELM_CONFIG_HOME` and `HELM_CACHE_HOME`, else
+    /// Helm's places, from the environment `var` reads: `HELM_REPOSITORY_CONFIG`,
+    /// `HELM_REPOSITORY_CACHE` and `HELM_REGISTRY_CONFIG`, else under `HELM_CONFIG_HOME` and
+    /// `HELM_CACHE_HOME`, else
     /// under `helm` in the XDG folders, else the system's defaults for those
     /// (`~/.config` and `~/.cache`; on macOS `~/Library/Preferences` and `~/Library/Caches`).
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> RepositoryPaths {
@@ -42,6 +45,9 @@ impl RepositoryPaths {
             }),
             cache: set("HELM_REPOSITORY_CACHE").unwrap_or_else(|| {
                 helm_path("HELM_CACHE_HOME", "XDG_CACHE_HOME", &cache_default, "repository")
+            }),
+            registry_config: set("HELM_REGISTRY_CONFIG").unwrap_or_else(|| {
+                helm_path("HELM_CONFIG_HOME", "XDG_CONFIG_HOME", &config_default, "registry/config.json")
             }),
         }
     }
@@ -289,5 +295,12 @@ entries:
             paths(&[("HELM_REPOSITORY_CONFIG", "/r.yaml"), ("HELM_REPOSITORY_CACHE", "/cache")]),
             ("/r.yaml".into(), "/cache".into())
         );
+        let registry = |vars: &[(&str, &str)]| {
+            let vars: HashMap<String, String> =
+                vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            RepositoryPaths::from_env(|name| vars.get(name).cloned()).registry_config.display().to_string()
+        };
+        assert_eq!(registry(&[("HELM_CONFIG_HOME", "/c")]), "/c/registry/config.json");
+        assert_eq!(registry(&[("HELM_REGISTRY_CONFIG", "/r.json"), ("HELM_CONFIG_HOME", "/c")]), "/r.json");
     }
 }

@@ -9,6 +9,10 @@ use std::time::Duration;
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// The `WWW-Authenticate` header: how the server asks for credentials.
+    pub(crate) www_authenticate: Option<String>,
+    /// The `Link` header: where the next page of a list is.
+    pub(crate) link: Option<String>,
 }
 
 /// Why a request has no answer.
@@ -32,8 +36,13 @@ pub(crate) struct Extras<'a> {
     pub(crate) time_limit: Option<Duration>,
     /// The `Accept` header.
     pub(crate) accept: Option<&'a str>,
-    /// A user name and password sent as HTTP basic authentication.
-    pub(crate) basic_auth: Option<(&'a str, &'a str)>,
+    /// The `Authorization` header.
+    pub(crate) authorization: Option<String>,
+}
+
+/// The `Authorization` header of HTTP basic authentication.
+pub(crate) fn basic_authorization(user: &str, password: &str) -> String {
+    format!("Basic {}", crate::base64::base64_encode(format!("{user}:{password}").as_bytes()))
 }
 
 /// A GET of `url` with `extras`, reading at most `max_bytes` of the body. Redirects are
@@ -59,17 +68,19 @@ pub(crate) fn get_with(url: &str, extras: &Extras<'_>, max_bytes: u64) -> Result
     if let Some(accept) = extras.accept {
         request = request.header("Accept", accept);
     }
-    if let Some((user, password)) = extras.basic_auth {
-        let token = crate::base64::base64_encode(format!("{user}:{password}").as_bytes());
-        request = request.header("Authorization", format!("Basic {token}"));
+    if let Some(authorization) = &extras.authorization {
+        request = request.header("Authorization", authorization);
     }
     let mut response = request.call().map_err(|e| GetError::Failed(e.to_string()))?;
     let status = response.status().as_u16();
+    let header =
+        |name: &str| response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string);
+    let (www_authenticate, link) = (header("www-authenticate"), header("link"));
     let body = response.body_mut().with_config().limit(max_bytes).read_to_vec().map_err(|e| match e {
         ureq::Error::BodyExceedsLimit(_) => GetError::TooLarge,
         other => GetError::Failed(other.to_string()),
     })?;
-    Ok(Answer { status, body })
+    Ok(Answer { status, body, www_authenticate, link })
 }
 
 /// Whether `host` names this machine: `localhost` or a loopback address.
@@ -100,7 +111,7 @@ pub fn fetch_values_file(name: &str, max_bytes: u64) -> Option<Result<Vec<u8>, V
         return None;
     }
     Some(match get(name, None, max_bytes) {
-        Ok(Answer { status: 200, body }) => Ok(body),
+        Ok(Answer { status: 200, body, .. }) => Ok(body),
         Ok(Answer { status, .. }) => Err(ValuesFetchError::Refused(format!(
             "failed to fetch {name} : {status} {}",
             go_status_text(status)
