@@ -1,8 +1,9 @@
 //! Helm's `LocateChart`: the chart `helm template` is given, as a folder or archive on this
 //! machine, the address of an archive, a chart of a repository helm knows (`repo/chart`,
 //! read from the index `helm repo update` downloaded), a chart of a repository given by
-//! its address (`--repo`), or a chart in an OCI registry (`oci://`, see [`super::oci`]). Charts are downloaded as helm downloads them, into memory:
-//! nothing is written to helm's cache.
+//! its address (`--repo`), or a chart in an OCI registry (`oci://`, see [`super::oci`]).
+//! Charts are downloaded as helm downloads them, into memory: nothing is written to helm's
+//! cache.
 
 use std::path::PathBuf;
 
@@ -10,7 +11,7 @@ use super::oci::RegistryAccess;
 use super::repository::{Index, Repository, RepositoryPaths, read_index, read_repositories};
 use super::web::{self, Answer, Extras, GetError};
 use crate::gourl::{self, Url};
-use crate::strconv::go_string_of;
+use crate::strconv::{go_string_of, quote};
 
 /// The chart to find, and how, as the flags of `helm template` give it.
 #[derive(Clone, Debug)]
@@ -82,7 +83,7 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
             return Ok(LocatedChart::Local(path.to_path_buf()));
         }
         if path.is_absolute() || name.starts_with('.') {
-            return Err(format!("path {name:?} not found"));
+            return Err(format!("path {} not found", quote(name)));
         }
     }
     if request.repo_url.is_none() && name.starts_with("oci://") {
@@ -133,7 +134,7 @@ fn find_chart_in_repository(
 ) -> Result<String, String> {
     check_repository_address(repo_url)?;
     let unreachable = |e: String| {
-        format!("looks like {repo_url:?} is not a valid chart repository or cannot be reached: {e}")
+        format!("looks like {} is not a valid chart repository or cannot be reached: {e}", quote(repo_url))
     };
     let index_url = resolve_reference_url(repo_url, "index.yaml").map_err(unreachable)?;
     let credentials = Credentials {
@@ -145,8 +146,8 @@ fn find_chart_in_repository(
     let body = get(&index_url, None, &credentials).map_err(unreachable)?;
     let index = read_index(&body).map_err(unreachable)?;
     let what = match version {
-        "" => format!("chart {name:?}"),
-        _ => format!("chart {name:?} version {version:?}"),
+        "" => format!("chart {}", quote(name)),
+        _ => format!("chart {} version {}", quote(name), quote(version)),
     };
     let found = index.get(name, version).map_err(|_| format!("{what} not found in {repo_url} repository"))?;
     let first = found.urls.first().ok_or_else(|| format!("{what} has no downloadable URLs"))?;
@@ -192,11 +193,13 @@ fn resolve_chart_version(
     let index = cached_index(paths, repository)?;
     let found = index.get(chart_name, version).map_err(|e| {
         format!(
-            "chart {chart_name:?} matching {version} not found in {} index. (try 'helm repo update'): {e}",
+            "chart {} matching {version} not found in {} index. (try 'helm repo update'): {e}",
+            quote(chart_name),
             repository.name
         )
     })?;
-    let first = found.urls.first().ok_or_else(|| format!("chart {reference:?} has no downloadable URLs"))?;
+    let first =
+        found.urls.first().ok_or_else(|| format!("chart {} has no downloadable URLs", quote(reference)))?;
     resolve_reference_url(&repository.url, first).map_err(|_| invalid())
 }
 
@@ -331,7 +334,7 @@ fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec
         Ok(Answer { status, .. }) => {
             Err(format!("failed to fetch {url} : {status} {}", web::go_status_text(status)))
         }
-        Err(GetError::Failed(reason)) => Err(format!("Get {}: {reason}", crate::strconv::quote(url))),
+        Err(GetError::Failed(reason)) => Err(format!("Get {}: {reason}", quote(url))),
         Err(GetError::TooLarge) => {
             Err(format!("{url} is larger than the largest chart helm accepts ({MAX_ARCHIVE_BYTES} bytes)"))
         }
@@ -342,7 +345,7 @@ fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec
 fn download(url: &str, credentials: &Credentials) -> Result<Vec<u8>, String> {
     let scheme = gourl::parse(url).map(|u| u.scheme).unwrap_or_default();
     if scheme != b"http" && scheme != b"https" {
-        return Err(format!("scheme {:?} not supported", go_string_of(&scheme)));
+        return Err(format!("scheme {} not supported", quote(&go_string_of(&scheme))));
     }
     let archive = get(url, Some("application/gzip,application/octet-stream"), credentials)?;
     super::archive::ensure_downloaded_archive(url, &archive)?;

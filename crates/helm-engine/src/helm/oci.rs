@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::web::{self, Answer, Extras, GetError};
 use crate::funcs::semver::{Constraints, Version};
+use crate::strconv::quote;
 
 /// The media type of a Helm chart's config (its metadata).
 const CONFIG_MEDIA_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
@@ -137,16 +138,16 @@ fn parse_reference(name: &str) -> Result<Reference, String> {
     let registry_ok = crate::gourl::parse(&format!("dummy://{registry}"))
         .is_ok_and(|url| !url.host.is_empty() && url.host == registry.as_bytes());
     if !registry_ok {
-        return Err(invalid(format!("invalid registry {registry:?}")));
+        return Err(invalid(format!("invalid registry {}", quote(registry))));
     }
     if !regexes().repository.is_match(repository) {
-        return Err(invalid(format!("invalid repository {repository:?}")));
+        return Err(invalid(format!("invalid repository {}", quote(repository))));
     }
     if !tag.is_empty() && !regexes().tag.is_match(tag) {
-        return Err(invalid(format!("invalid tag {tag:?}")));
+        return Err(invalid(format!("invalid tag {}", quote(tag))));
     }
     if !digest.is_empty() && !regexes().digest.is_match(&digest) {
-        return Err(invalid(format!("invalid digest {digest:?}")));
+        return Err(invalid(format!("invalid digest {}", quote(&digest))));
     }
     Ok(Reference { registry: registry.into(), repository: repository.into(), tag: tag.into(), digest })
 }
@@ -284,7 +285,7 @@ impl Client {
         loop {
             let extras = Extras { accept, authorization: self.authorization.clone(), ..Extras::default() };
             let answer = web::get_with(url, &extras, max_bytes).map_err(|e| match e {
-                GetError::Failed(reason) => format!("Get {}: {reason}", crate::strconv::quote(url)),
+                GetError::Failed(reason) => format!("Get {}: {reason}", quote(url)),
                 GetError::TooLarge => format!("{url}: the answer is larger than {max_bytes} bytes"),
             })?;
             if answer.status != 401 || asked {
@@ -299,10 +300,7 @@ impl Client {
                 Some((scheme, _)) if scheme.eq_ignore_ascii_case("basic") => match &self.credentials {
                     Some((user, password)) => Some(web::basic_authorization(user, password)),
                     None => {
-                        return Err(format!(
-                            "GET {}: basic credential not found",
-                            crate::strconv::quote(url)
-                        ));
+                        return Err(format!("GET {}: basic credential not found", quote(url)));
                     }
                 },
                 _ => return Ok(answer),
@@ -331,7 +329,7 @@ impl Client {
             self.credentials.as_ref().map(|(user, password)| web::basic_authorization(user, password));
         let extras = Extras { authorization, ..Extras::default() };
         let answer = web::get_with(&url, &extras, MAX_DOCUMENT_BYTES).map_err(|e| match e {
-            GetError::Failed(reason) => format!("Get {}: {reason}", crate::strconv::quote(&url)),
+            GetError::Failed(reason) => format!("Get {}: {reason}", quote(&url)),
             GetError::TooLarge => format!("{url}: the answer is larger than {MAX_DOCUMENT_BYTES} bytes"),
         })?;
         if answer.status != 200 {
@@ -436,7 +434,7 @@ fn response_error(url: &str, answer: &Answer) -> String {
         .collect();
     let reason =
         if errors.is_empty() { web::go_status_text(answer.status).to_string() } else { errors.join("; ") };
-    format!("GET {}: response status code {}: {reason}", crate::strconv::quote(url), answer.status)
+    format!("GET {}: response status code {}: {reason}", quote(url), answer.status)
 }
 
 /// The parameters of a `WWW-Authenticate` challenge: `realm="...",service="..."`.

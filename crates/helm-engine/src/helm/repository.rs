@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::funcs::semver::{Constraints, Version};
+use crate::strconv::quote;
 use crate::value::{Map, Value};
 
 /// Where helm keeps the repositories it knows, their indexes, and registry credentials.
@@ -136,7 +137,7 @@ pub(crate) fn read_index(data: &[u8]) -> Result<Index, String> {
             let mut kept = Vec::new();
             for entry in versions.as_list().map(Vec::as_slice).unwrap_or_default() {
                 let Some(entry) = entry.as_map() else {
-                    index.skipped.push(format!("chart {name:?}: empty entry"));
+                    index.skipped.push(format!("chart {}: empty entry", quote(name)));
                     continue;
                 };
                 match super::chart::check_index_entry(entry) {
@@ -147,9 +148,11 @@ pub(crate) fn read_index(data: &[u8]) -> Result<Index, String> {
                             _ => Vec::new(),
                         },
                     }),
-                    Err(reason) => index
-                        .skipped
-                        .push(format!("chart {name:?} version {:?}: {reason}", text(entry, "version"))),
+                    Err(reason) => index.skipped.push(format!(
+                        "chart {} version {}: {reason}",
+                        quote(name),
+                        quote(&text(entry, "version"))
+                    )),
                 }
             }
             kept.sort_by(newest_first);
