@@ -502,3 +502,110 @@ fn registries_are_asked_for_tokens_and_given_credentials_as_helm_gives_them() {
     std::fs::write(home.registry_config(), stored).unwrap();
     assert_eq!(same_as_helm(&home, &["demo", &chart(&private), "--plain-http"]), success);
 }
+
+/// A copy of a parent chart folder whose Chart.yaml lists `dependencies`, beside a chart
+/// folder `sub` (version 0.1.0) that `file://../sub` names; the parent's folder is returned.
+fn parent_chart(dir: &Path, copy: &str, dependencies: &str) -> PathBuf {
+    let sub = common::write_chart(
+        dir,
+        "sub",
+        &[(
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-sub\n",
+        )],
+    );
+    std::fs::write(sub.join("Chart.yaml"), "apiVersion: v2\nname: sub\nversion: 0.1.0\n").unwrap();
+    let parent = common::write_chart(
+        dir,
+        copy,
+        &[(
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-parent\n",
+        )],
+    );
+    std::fs::write(
+        parent.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n{dependencies}"),
+    )
+    .unwrap();
+    parent
+}
+
+/// Helm's standard output without the report of its dependency update before the manifests.
+fn manifests_only(outcome: Outcome) -> (Option<i32>, String, String) {
+    let manifests = outcome.1.find("---\n").map_or(String::new(), |at| outcome.1[at..].to_string());
+    (outcome.0, manifests, outcome.2)
+}
+
+#[test]
+fn missing_dependencies_are_fetched_as_helm_fetches_them_without_writing_to_the_chart() {
+    let server = Server::start(repository_files(""), Guard::Open);
+    let (files, _) = registry_files();
+    let registry = Server::start(files, Guard::Open);
+    let repo = format!("{}/charts", server.address);
+    let index = index("");
+    let home = HelmHome::new(&[("known", &repo, Some(&index), None)]);
+    let registry_charts = format!("oci://{}/charts", registry.address.trim_start_matches("http://"));
+    // Helm keys the repositories of dependencies by chart name: charts of one name from a
+    // repository and a registry would meet in one chart, so the registry has its own.
+    let from_repositories = format!(
+        "- name: sub\n  version: 0.1.x\n  repository: file://../sub\n- name: web\n  version: ~1.2\n  repository: {repo}\n- name: web\n  alias: named\n  version: 1.0.0\n  repository: '@known'\n"
+    );
+    let from_registry = format!("- name: web\n  version: '>=1.10'\n  repository: {registry_charts}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let args = |chart: &Path| {
+        ["demo".to_string(), chart.display().to_string(), "--dependency-update".into(), "--plain-http".into()]
+    };
+    for (case, dependencies, expected) in [
+        (
+            "repositories",
+            &from_repositories,
+            &["demo-parent", "demo-sub", "version: \"1.2.0\"", "version: \"1.0.0\""][..],
+        ),
+        ("registry", &from_registry, &["demo-parent", "version: \"1.10.0\""][..]),
+    ] {
+        let ours_chart = parent_chart(dir.path(), &format!("{case}-ours"), dependencies);
+        let mine = run(&ours(), &home, &args(&ours_chart).iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(mine.0, Some(0), "{case}: {}", mine.2);
+        for text in expected {
+            assert!(mine.1.contains(text), "{case}: {text}: {}", mine.1);
+        }
+        // Nothing written: no charts/, no Chart.lock.
+        let entries: Vec<_> =
+            std::fs::read_dir(&ours_chart).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(entries.len(), 2, "{case}: {entries:?}");
+        for (name, helm) in common::helms() {
+            if name == "helm 3" && case == "registry" {
+                continue;
+            }
+            let theirs_chart = parent_chart(dir.path(), &format!("{case}-{name}"), dependencies);
+            let theirs =
+                run(&helm, &home, &args(&theirs_chart).iter().map(String::as_str).collect::<Vec<_>>());
+            assert_eq!(manifests_only(theirs), (mine.0, mine.1.clone(), mine.2.clone()), "{case}: {name}");
+        }
+    }
+    // A constraint nothing meets.
+    let unmet = format!(
+        "- name: web\n  version: ~9\n  repository: {repo}\n- name: sub\n  version: 0.2.x\n  repository: file://../sub\n"
+    );
+    let mine = run(
+        &ours(),
+        &home,
+        &[
+            "demo",
+            &parent_chart(dir.path(), "unmet-ours", &unmet).display().to_string(),
+            "--dependency-update",
+        ],
+    );
+    assert_eq!(
+        mine.2,
+        format!(
+            "can't get a valid version for 2 subchart(s): \"web\" (repository \"{repo}\", version \"~9\"), \"sub\" (repository \"file://../sub\", version \"0.2.x\"). Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml"
+        )
+    );
+    for (name, helm) in common::helms() {
+        let theirs_chart = parent_chart(dir.path(), &format!("unmet-{name}"), &unmet);
+        let theirs = run(&helm, &home, &["demo", &theirs_chart.display().to_string(), "--dependency-update"]);
+        assert_eq!(manifests_only(theirs), (mine.0, mine.1.clone(), mine.2.clone()), "{name}");
+    }
+}

@@ -11,9 +11,9 @@ use clap::Args;
 
 use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
-    ChartRenderError, ChartRequest, LocatedChart, RenderOptions, RepositoryPaths, debug_dump, load_chart,
-    load_chart_file, locate_chart, parse_time, render_owned_chart_on_current_thread, render_text,
-    seed_from_text,
+    ChartRenderError, ChartRequest, DependencySources, LocatedChart, RenderOptions, RepositoryPaths,
+    debug_dump, load_chart, load_chart_file, load_chart_updating_dependencies, locate_chart, parse_time,
+    render_owned_chart_on_current_thread, render_text, seed_from_text,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -123,6 +123,10 @@ pub struct TemplateArgs {
     /// the repository's own.
     #[arg(long = "pass-credentials")]
     pub pass_credentials: bool,
+    /// When the chart folder's charts/ lacks dependencies its Chart.yaml lists, fetch them
+    /// all as `helm dependency update` would, into memory (the folder is not changed).
+    #[arg(long = "dependency-update")]
+    pub dependency_update: bool,
     /// Reach OCI registries over HTTP instead of HTTPS.
     #[arg(long = "plain-http")]
     pub plain_http: bool,
@@ -231,13 +235,7 @@ fn check_labels(labels: &[String]) -> Result<(), CliError> {
 
 /// Helm's `LocateChart`: a local chart's path, or a remote chart downloaded.
 fn locate(args: &TemplateArgs, chart: &str) -> Result<LocatedChart, CliError> {
-    let mut repositories = RepositoryPaths::from_env(|name| std::env::var(name).ok());
-    if let Some(config) = &args.repository_config {
-        repositories.config.clone_from(config);
-    }
-    if let Some(cache) = &args.repository_cache {
-        repositories.cache.clone_from(cache);
-    }
+    let repositories = repository_paths(args);
     let version = match (&args.version, args.devel) {
         (Some(version), _) if !version.is_empty() => version.as_str(),
         (_, true) => ">0.0.0-0",
@@ -262,13 +260,37 @@ fn locate(args: &TemplateArgs, chart: &str) -> Result<LocatedChart, CliError> {
     Ok(located)
 }
 
-/// The chart found, loaded.
-fn load(located: &LocatedChart) -> Result<helm_engine::Chart, CliError> {
-    let loaded = match located {
-        LocatedChart::Local(path) => load_chart(path),
-        LocatedChart::Downloaded { url, archive, .. } => load_chart_file(url, archive),
-    };
-    loaded.map_err(|e| CliError::failure(e.to_string()))
+/// The chart found, loaded; with --dependency-update, a folder's missing dependencies
+/// fetched.
+fn load(args: &TemplateArgs, located: &LocatedChart) -> Result<helm_engine::Chart, CliError> {
+    let failure = |e: &dyn std::fmt::Display| CliError::failure(e.to_string());
+    match located {
+        LocatedChart::Local(path) if args.dependency_update => {
+            let repositories = repository_paths(args);
+            let sources = DependencySources { repositories: &repositories, plain_http: args.plain_http };
+            let updated = load_chart_updating_dependencies(path, &sources).map_err(|e| failure(&e))?;
+            for message in &updated.messages {
+                super::note(message);
+            }
+            Ok(updated.chart)
+        }
+        LocatedChart::Local(path) => load_chart(path).map_err(|e| failure(&e)),
+        LocatedChart::Downloaded { url, archive, .. } => {
+            load_chart_file(url, archive).map_err(|e| failure(&e))
+        }
+    }
+}
+
+/// Where helm keeps its repositories, from the environment and the flags.
+fn repository_paths(args: &TemplateArgs) -> RepositoryPaths {
+    let mut repositories = RepositoryPaths::from_env(|name| std::env::var(name).ok());
+    if let Some(config) = &args.repository_config {
+        repositories.config.clone_from(config);
+    }
+    if let Some(cache) = &args.repository_cache {
+        repositories.cache.clone_from(cache);
+    }
+    repositories
 }
 
 /// Runs `template`.
@@ -282,7 +304,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     // In helm's order: the chart found (downloaded), the values read, the chart loaded.
     let located = locate(args, &target.chart)?;
     let user = args.values.read()?;
-    let chart = load(&located)?;
+    let chart = load(args, &located)?;
     drop(located);
     for warning in chart.warnings() {
         super::note(&format!("warning: {warning}"));

@@ -59,6 +59,9 @@ mod yaml;
 pub use funcs::{TimeParseError, parse_time, seed_from_text};
 pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive, load_chart_file};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
+pub use helm::dependency_update::{
+    DependencySources, DependencyUpdateError, UpdatedChart, load_chart_updating_dependencies,
+};
 pub use helm::engine::{
     ChartRenderError, RENDER_STACK_SIZE, RenderOptions, Rendered, helm_template, render_chart,
     render_owned_chart, render_owned_chart_on_current_thread, render_text,

@@ -268,6 +268,16 @@ fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartLoadError> {
 }
 
 fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
+    load_directory_with(dir, None)
+}
+
+/// [`load_directory`], with the chart archives directly under `charts/` replaced by
+/// `subcharts` (files named `charts/...`) when given: the folder as `helm dependency update`
+/// would leave it, without writing to it.
+pub(crate) fn load_directory_with(
+    dir: &Path,
+    subcharts: Option<Vec<LoadedChartFile>>,
+) -> Result<Chart, ChartLoadError> {
     let chart_yaml = dir.join("Chart.yaml");
     match std::fs::read(&chart_yaml) {
         Ok(data) => check_api_version(&data)?,
@@ -295,11 +305,45 @@ fn load_directory(dir: &Path) -> Result<Chart, ChartLoadError> {
     }
     let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead: &ahead };
     walk.dir(dir, &root, "")?;
-    let Walk { files, warnings, .. } = walk;
+    let Walk { mut files, warnings, .. } = walk;
+    if let Some(subcharts) = subcharts {
+        files.retain(|f| {
+            let archive_in_charts = f
+                .name
+                .strip_prefix("charts/")
+                .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".tgz"));
+            !archive_in_charts
+        });
+        files.extend(subcharts);
+    }
     let mut chart = load_files_with(files, &ahead)?;
     chart.warnings = warnings;
     chart.ahead = Some(ahead.clone());
     Ok(chart)
+}
+
+/// The files of the chart folder `dir` as a chart loads them (`.helmignore` applied), with
+/// `prefix` before each name.
+pub(crate) fn directory_files(dir: &Path, prefix: &str) -> Result<Vec<LoadedChartFile>, ChartLoadError> {
+    let chart_yaml = dir.join("Chart.yaml");
+    if !chart_yaml.exists() {
+        return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
+    }
+    let rules = match std::fs::read(dir.join(".helmignore")) {
+        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
+        Err(_) => IgnoreRules::default(),
+    }
+    .with_defaults();
+    let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
+    let ahead = Ahead::default();
+    let _closing = Closing(&ahead);
+    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead: &ahead };
+    walk.dir(dir, &root, "")?;
+    let mut files = walk.files;
+    for file in &mut files {
+        file.name.insert_str(0, prefix);
+    }
+    Ok(files)
 }
 
 /// Closes an [`Ahead`] when the load is over, however it ends.

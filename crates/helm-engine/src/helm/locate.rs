@@ -62,11 +62,21 @@ const MAX_ARCHIVE_BYTES: u64 = super::archive::MAX_CHART_SIZE;
 /// Who gets credentials when a chart is downloaded: helm sends them to the host of `url`
 /// (the repository's), or to every host.
 #[derive(Clone, Debug, Default)]
-struct Credentials {
-    url: String,
-    username: String,
-    password: String,
-    pass_all: bool,
+pub(crate) struct Credentials {
+    pub(crate) url: String,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) pass_all: bool,
+}
+
+impl Credentials {
+    /// The credentials of `repository` (none when it has no user name or no password),
+    /// for its own server.
+    pub(crate) fn of(repository: &Repository) -> Credentials {
+        let mut credentials = Credentials::default();
+        lend_credentials(repository, &mut credentials);
+        credentials
+    }
 }
 
 /// Finds the chart `request` names, as `helm template` finds it.
@@ -242,7 +252,7 @@ fn cached_index(paths: &RepositoryPaths, repository: &Repository) -> Result<Inde
 
 /// Helm's check of a repository's address: it parses, and helm has a getter for its
 /// scheme.
-fn check_repository_address(address: &str) -> Result<(), String> {
+pub(crate) fn check_repository_address(address: &str) -> Result<(), String> {
     let url = gourl::parse(address).map_err(|_| format!("invalid chart URL format: {address}"))?;
     match &url.scheme[..] {
         b"http" | b"https" | b"oci" => Ok(()),
@@ -252,7 +262,7 @@ fn check_repository_address(address: &str) -> Result<(), String> {
 
 /// Helm's `ResolveReferenceURL`: `reference` read against the repository's address as a
 /// folder, keeping the repository's query (a token, say).
-fn resolve_reference_url(base: &str, reference: &str) -> Result<String, String> {
+pub(crate) fn resolve_reference_url(base: &str, reference: &str) -> Result<String, String> {
     let parsed_reference =
         gourl::parse(reference).map_err(|e| format!("failed to parse {reference} as URL: {e}"))?;
     if parsed_reference.is_abs() {
@@ -276,7 +286,7 @@ pub(crate) fn resolve_against(base: &str, reference: &str) -> Result<String, Str
 }
 
 /// Helm's `urlutil.Equal`: the same address once each path is cleaned.
-fn same_address(a: &str, b: &str) -> bool {
+pub(crate) fn same_address(a: &str, b: &str) -> bool {
     let Ok(mut a_url) = gourl::parse(a) else {
         return crate::funcs::misc::path_clean(a) == crate::funcs::misc::path_clean(b);
     };
@@ -316,7 +326,7 @@ fn port_of(url: &Url) -> &[u8] {
 
 /// Helm's HTTP getter: a GET of `url`, with the credentials when they belong to its
 /// server, anything but `200 OK` refused in helm's words.
-fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec<u8>, String> {
+pub(crate) fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec<u8>, String> {
     let target = gourl::parse(url).map_err(|e| format!("unable to parse URL getting from: {e}"))?;
     let owner = gourl::parse(&credentials.url).map_err(|e| format!("unable to parse getter URL: {e}"))?;
     let send_credentials = (credentials.pass_all
@@ -342,7 +352,7 @@ fn get(url: &str, accept: Option<&str>, credentials: &Credentials) -> Result<Vec
 }
 
 /// The chart archive at `url`, downloaded as helm downloads it.
-fn download(url: &str, credentials: &Credentials) -> Result<Vec<u8>, String> {
+pub(crate) fn download(url: &str, credentials: &Credentials) -> Result<Vec<u8>, String> {
     let scheme = gourl::parse(url).map(|u| u.scheme).unwrap_or_default();
     if scheme != b"http" && scheme != b"https" {
         return Err(format!("scheme {} not supported", quote(&go_string_of(&scheme))));

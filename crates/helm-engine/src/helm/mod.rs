@@ -8,6 +8,7 @@ pub(crate) mod chart;
 pub(crate) mod coalesce;
 pub(crate) mod contents;
 pub(crate) mod dependencies;
+pub(crate) mod dependency_update;
 pub(crate) mod engine;
 pub(crate) mod glob;
 pub(crate) mod halves;

@@ -42,6 +42,8 @@ pub(crate) struct RegistryAccess<'a> {
 pub(crate) struct Pulled {
     /// The chart's archive.
     pub(crate) archive: Vec<u8>,
+    /// The tag (with `_` for `+`) or digest pulled.
+    pub(crate) target: String,
     /// What helm reports on standard error: the reference pulled and the manifest's digest.
     pub(crate) messages: Vec<String>,
 }
@@ -110,7 +112,7 @@ pub(crate) fn pull(name: &str, version: &str, access: &RegistryAccess<'_>) -> Re
     let archive = client.blob(&reference.repository, &layers.chart)?;
     messages.push(format!("Pulled: {shown}"));
     messages.push(format!("Digest: {manifest_digest}"));
-    Ok(Pulled { archive, messages })
+    Ok(Pulled { archive, target, messages })
 }
 
 /// Helm's reading of `oci://registry/repository[:tag][@digest]`: a `+` in the tag is

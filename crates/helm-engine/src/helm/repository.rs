@@ -174,6 +174,19 @@ fn newest_first(a: &ChartVersion, b: &ChartVersion) -> Ordering {
 }
 
 impl Index {
+    /// The newest version of chart `name` that `constraint` allows and that has a download
+    /// address (helm's resolver of dependencies).
+    pub(crate) fn newest_allowed(&self, name: &str, constraint: &Constraints) -> Option<&ChartVersion> {
+        self.entries.get(name)?.iter().find(|v| {
+            !v.urls.is_empty() && Version::parse(&v.version).is_ok_and(|parsed| constraint.check(&parsed))
+        })
+    }
+
+    /// Whether the index lists chart `name`.
+    pub(crate) fn has_chart(&self, name: &str) -> bool {
+        self.entries.contains_key(name)
+    }
+
     /// Every chart download address the index lists, as written.
     pub(crate) fn download_urls(&self) -> impl Iterator<Item = &str> {
         self.entries.values().flatten().flat_map(|v| v.urls.iter().map(String::as_str))
