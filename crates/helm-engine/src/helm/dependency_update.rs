@@ -220,3 +220,53 @@ fn add_archive(files: &mut Vec<LoadedChartFile>, file: &str, archive: Vec<u8>) {
         files.push(LoadedChartFile { name, data: FileData::read(archive) });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dependency(name: &str, repository: &str) -> Dependency {
+        Dependency {
+            name: name.into(),
+            version: "1.x".into(),
+            repository: repository.into(),
+            ..Dependency::default()
+        }
+    }
+
+    #[test]
+    fn repositories_are_read_as_helm_reads_them() {
+        let known = Repository {
+            name: "known".into(),
+            url: "https://charts.example/stable".into(),
+            ..Repository::default()
+        };
+        let listed = std::slice::from_ref(&known);
+        let source =
+            |repository: &str| source_of(Path::new("/nowhere"), &dependency("web", repository), listed);
+        assert!(matches!(source(""), Ok(Source::InCharts)));
+        for by_name in
+            ["@known", "alias:known", "https://charts.example/stable/", "https://charts.example/stable"]
+        {
+            assert!(
+                matches!(source(by_name), Ok(Source::Repository(url, _)) if url == "https://charts.example/stable"),
+                "{by_name}"
+            );
+        }
+        assert!(
+            matches!(source("https://other.example/charts"), Ok(Source::Repository(url, _)) if url == "https://other.example/charts")
+        );
+        assert!(
+            matches!(source("oci://r.example/charts/"), Ok(Source::Registry(reference)) if reference == "oci://r.example/charts/web")
+        );
+        assert_eq!(
+            source("@unknown").err().as_deref(),
+            Some("no repository definition for @unknown. Please add them via 'helm repo add'")
+        );
+        assert_eq!(
+            source("stable").err().as_deref(),
+            Some("no repository definition for stable. Please add them via 'helm repo add'")
+        );
+        assert_eq!(source("file://../sub").err().as_deref(), Some("directory /nowhere/../sub not found"));
+    }
+}
