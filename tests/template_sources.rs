@@ -609,3 +609,92 @@ fn missing_dependencies_are_fetched_as_helm_fetches_them_without_writing_to_the_
         assert_eq!(manifests_only(theirs), (mine.0, mine.1.clone(), mine.2.clone()), "{name}");
     }
 }
+
+/// A certificate authority and a certificate it signed for 127.0.0.1, made with the
+/// engine's own `genCA` and `genSignedCert`: (authority, certificate, key), in PEM.
+fn authority_and_certificate() -> (String, String, String) {
+    let template = r#"{{ $ca := genCA "test-authority" 30 }}{{ $cert := genSignedCert "127.0.0.1" (list "127.0.0.1") (list "localhost") 30 $ca }}{{ $ca.Cert }}@{{ $cert.Cert }}@{{ $cert.Key }}"#;
+    let text = helm_engine::render_text("pem", template, &helm_engine::Map::default()).unwrap();
+    let parts: Vec<&str> = text.split('@').collect();
+    (parts[0].to_string(), parts[1].to_string(), parts[2].to_string())
+}
+
+/// A chart repository over HTTPS on loopback with `certificate` and `key`: its address.
+fn serve_tls(files: HashMap<String, Vec<u8>>, certificate: &str, key: &str) -> String {
+    use rustls::pki_types::pem::PemObject;
+    let chain = vec![rustls::pki_types::CertificateDer::from_pem_slice(certificate.as_bytes()).unwrap()];
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    // The crypto provider is the one the crate's features name (ring, as ureq's).
+    let config = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("https://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let Ok(connection) = rustls::ServerConnection::new(Arc::clone(&config)) else { continue };
+            let mut tls = rustls::StreamOwned::new(connection, stream);
+            let mut request = Vec::new();
+            let mut byte = [0u8; 1];
+            while !request.ends_with(b"\r\n\r\n") {
+                match std::io::Read::read(&mut tls, &mut byte) {
+                    Ok(1) => request.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let text = String::from_utf8_lossy(&request);
+            let path = text.split_whitespace().nth(1).unwrap_or_default();
+            let (status, body): (&str, &[u8]) = match files.get(path) {
+                Some(body) => ("200 OK", body),
+                None => ("404 Not Found", b"404 page not found"),
+            };
+            let head =
+                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = tls.write_all(head.as_bytes()).and_then(|()| tls.write_all(body));
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    address
+}
+
+#[test]
+fn servers_with_their_own_certificate_authority_are_trusted_when_told() {
+    let (authority, certificate, key) = authority_and_certificate();
+    let address = serve_tls(repository_files(""), &certificate, &key);
+    let repo = format!("{address}/charts");
+    let home = HelmHome::new(&[]);
+    let ca_file = home.dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &authority).unwrap();
+    let ca = ca_file.display().to_string();
+    let success = (Some(0), rendered("1.10.0"), String::new());
+    assert_eq!(same_as_helm(&home, &["demo", "web", "--repo", &repo, "--ca-file", &ca]), success);
+    assert_eq!(same_as_helm(&home, &["demo", "web", "--repo", &repo, "--insecure-skip-tls-verify"]), success);
+    // Without either, the server's certificate is refused (each client in its own words).
+    let mine = run(&ours(), &home, &["demo", "web", "--repo", &repo]);
+    assert_eq!(mine.0, Some(1));
+    assert!(
+        mine.2.starts_with(&format!(
+            "looks like {:?} is not a valid chart repository or cannot be reached: ",
+            repo
+        )),
+        "{}",
+        mine.2
+    );
+    for (name, helm) in common::helms() {
+        assert_eq!(run(&helm, &home, &["demo", "web", "--repo", &repo]).0, Some(1), "{name}");
+    }
+    // A CA file that is not there, or holds no certificate.
+    let missing = home.dir.path().join("missing.pem").display().to_string();
+    let mine = run(&ours(), &home, &["demo", "web", "--repo", &repo, "--ca-file", &missing]);
+    assert_eq!(
+        mine.2,
+        format!(
+            "can't create TLS config for client: can't read CA file: \"{missing}\": open {missing}: no such file or directory"
+        )
+    );
+    let empty = home.dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let mine =
+        run(&ours(), &home, &["demo", "web", "--repo", &repo, "--ca-file", &empty.display().to_string()]);
+    assert_eq!(mine.2, "can't create TLS config for client: failed to append certificates from pem block");
+}

@@ -12,8 +12,8 @@ use clap::Args;
 use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
     ChartRenderError, ChartRequest, DependencySources, LocatedChart, RenderOptions, RepositoryPaths,
-    debug_dump, load_chart, load_chart_file, load_chart_updating_dependencies, locate_chart, parse_time,
-    render_owned_chart_on_current_thread, render_text, seed_from_text,
+    TlsFiles, debug_dump, load_chart, load_chart_file, load_chart_updating_dependencies, locate_chart,
+    parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -130,6 +130,18 @@ pub struct TemplateArgs {
     /// Reach OCI registries over HTTP instead of HTTPS.
     #[arg(long = "plain-http")]
     pub plain_http: bool,
+    /// Trust only the certificate authorities in this PEM file when downloading charts.
+    #[arg(long = "ca-file", value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Identify to chart servers with the certificate in this PEM file.
+    #[arg(long = "cert-file", value_name = "FILE")]
+    pub cert_file: Option<PathBuf>,
+    /// The private key of --cert-file.
+    #[arg(long = "key-file", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Do not check the certificates of chart servers.
+    #[arg(long = "insecure-skip-tls-verify")]
+    pub insecure_skip_tls_verify: bool,
     /// Helm's list of repositories (default as helm's: $HELM_REPOSITORY_CONFIG, else
     /// repositories.yaml in helm's configuration folder).
     #[arg(long = "repository-config", value_name = "FILE")]
@@ -249,6 +261,7 @@ fn locate(args: &TemplateArgs, chart: &str) -> Result<LocatedChart, CliError> {
         password: args.password.as_deref().unwrap_or_default(),
         pass_credentials_all: args.pass_credentials,
         plain_http: args.plain_http,
+        tls: &tls_files(args),
         repositories: &repositories,
     };
     let located = locate_chart(&request).map_err(|e| CliError::failure(e.to_string()))?;
@@ -267,7 +280,9 @@ fn load(args: &TemplateArgs, located: &LocatedChart) -> Result<helm_engine::Char
     match located {
         LocatedChart::Local(path) if args.dependency_update => {
             let repositories = repository_paths(args);
-            let sources = DependencySources { repositories: &repositories, plain_http: args.plain_http };
+            let tls = tls_files(args);
+            let sources =
+                DependencySources { repositories: &repositories, plain_http: args.plain_http, tls: &tls };
             let updated = load_chart_updating_dependencies(path, &sources).map_err(|e| failure(&e))?;
             for message in &updated.messages {
                 super::note(message);
@@ -278,6 +293,16 @@ fn load(args: &TemplateArgs, located: &LocatedChart) -> Result<helm_engine::Char
         LocatedChart::Downloaded { url, archive, .. } => {
             load_chart_file(url, archive).map_err(|e| failure(&e))
         }
+    }
+}
+
+/// The TLS files and choice the flags give.
+fn tls_files(args: &TemplateArgs) -> TlsFiles {
+    TlsFiles {
+        ca_file: args.ca_file.clone(),
+        cert_file: args.cert_file.clone(),
+        key_file: args.key_file.clone(),
+        insecure_skip_verify: args.insecure_skip_tls_verify,
     }
 }
 

@@ -14,6 +14,7 @@ use super::contents::FileData;
 use super::locate::{Credentials, check_repository_address, download, resolve_reference_url, same_address};
 use super::oci::RegistryAccess;
 use super::repository::{Repository, RepositoryPaths, read_index, read_repositories};
+use super::web::TlsFiles;
 use crate::funcs::semver::{Constraints, Version};
 use crate::strconv::quote;
 
@@ -24,6 +25,8 @@ pub struct DependencySources<'a> {
     pub repositories: &'a RepositoryPaths,
     /// `--plain-http`: reach OCI registries over HTTP.
     pub plain_http: bool,
+    /// TLS settings for OCI registries (repositories use those of helm's list).
+    pub tls: &'a TlsFiles,
 }
 
 /// A chart folder loaded with its dependencies fetched, when some were missing.
@@ -121,6 +124,7 @@ fn fetch_all(
                     username: "",
                     password: "",
                     credentials_file: &sources.repositories.registry_config,
+                    tls: sources.tls,
                 };
                 let pulled = super::oci::pull(&reference, &dependency.version, &access)
                     .map_err(|e| format!("could not download {reference}: {e}"))?;

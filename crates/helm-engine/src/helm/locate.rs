@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use super::oci::RegistryAccess;
 use super::repository::{Index, Repository, RepositoryPaths, read_index, read_repositories};
-use super::web::{self, Answer, Extras, GetError};
+use super::web::{self, Answer, Extras, GetError, TlsFiles};
 use crate::gourl::{self, Url};
 use crate::strconv::{go_string_of, quote};
 
@@ -30,6 +30,8 @@ pub struct ChartRequest<'a> {
     pub pass_credentials_all: bool,
     /// `--plain-http`: reach OCI registries over HTTP instead of HTTPS.
     pub plain_http: bool,
+    /// `--ca-file`, `--cert-file`, `--key-file`, `--insecure-skip-tls-verify`.
+    pub tls: &'a TlsFiles,
     /// Where helm keeps its repositories and their indexes.
     pub repositories: &'a RepositoryPaths,
 }
@@ -67,6 +69,8 @@ pub(crate) struct Credentials {
     pub(crate) username: String,
     pub(crate) password: String,
     pub(crate) pass_all: bool,
+    /// TLS settings beside the system's trust.
+    pub(crate) tls: TlsFiles,
 }
 
 impl Credentials {
@@ -85,6 +89,7 @@ pub fn locate_chart(request: &ChartRequest<'_>) -> Result<LocatedChart, LocateEr
 }
 
 fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
+    web::tls_config(request.tls)?;
     let name = request.name.trim();
     let version = request.version.trim();
     if request.repo_url.is_none() {
@@ -102,6 +107,7 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
             username: request.username,
             password: request.password,
             credentials_file: &request.repositories.registry_config,
+            tls: request.tls,
         };
         let pulled = super::oci::pull(name, version, &access)?;
         super::archive::ensure_downloaded_archive(name, &pulled.archive)?;
@@ -116,6 +122,7 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
         username: request.username.to_string(),
         password: request.password.to_string(),
         pass_all: request.pass_credentials_all,
+        tls: request.tls.clone(),
     };
     let reference = match request.repo_url {
         Some(repo_url) => {
@@ -152,6 +159,7 @@ fn find_chart_in_repository(
         username: request.username.to_string(),
         password: request.password.to_string(),
         pass_all: request.pass_credentials_all,
+        tls: request.tls.clone(),
     };
     let body = get(&index_url, None, &credentials).map_err(unreachable)?;
     let index = read_index(&body).map_err(unreachable)?;
@@ -213,9 +221,17 @@ fn resolve_chart_version(
     resolve_reference_url(&repository.url, first).map_err(|_| invalid())
 }
 
-/// The repository's address, and its credentials when it has both a name and a password.
+/// The repository's address, its credentials when it has both a name and a password, and
+/// its TLS files when it names any.
 fn lend_credentials(repository: &Repository, credentials: &mut Credentials) {
     credentials.url.clone_from(&repository.url);
+    let own = &repository.tls;
+    if own.ca_file.is_some() || own.cert_file.is_some() || own.key_file.is_some() {
+        credentials.tls.ca_file.clone_from(&own.ca_file);
+        credentials.tls.cert_file.clone_from(&own.cert_file);
+        credentials.tls.key_file.clone_from(&own.key_file);
+    }
+    credentials.tls.insecure_skip_verify |= own.insecure_skip_verify;
     if !repository.username.is_empty() && !repository.password.is_empty() {
         credentials.username.clone_from(&repository.username);
         credentials.password.clone_from(&repository.password);
@@ -335,6 +351,7 @@ pub(crate) fn get(url: &str, accept: Option<&str>, credentials: &Credentials) ->
         && !credentials.password.is_empty();
     let extras = Extras {
         accept,
+        tls: Some(&credentials.tls),
         authorization: send_credentials
             .then(|| web::basic_authorization(&credentials.username, &credentials.password)),
         ..Extras::default()

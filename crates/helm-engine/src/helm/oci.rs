@@ -35,6 +35,8 @@ pub(crate) struct RegistryAccess<'a> {
     pub(crate) password: &'a str,
     /// The credentials `helm registry login` stores.
     pub(crate) credentials_file: &'a Path,
+    /// TLS settings beside the system's trust.
+    pub(crate) tls: &'a super::web::TlsFiles,
 }
 
 /// A chart pulled from a registry.
@@ -261,6 +263,7 @@ struct Client {
     base: String,
     credentials: Option<(String, String)>,
     authorization: Option<String>,
+    tls: super::web::TlsFiles,
 }
 
 impl Client {
@@ -271,7 +274,12 @@ impl Client {
             stored_credentials(access.credentials_file, registry)?
         };
         let scheme = if access.plain_http { "http" } else { "https" };
-        Ok(Client { base: format!("{scheme}://{registry}"), credentials, authorization: None })
+        Ok(Client {
+            base: format!("{scheme}://{registry}"),
+            credentials,
+            authorization: None,
+            tls: access.tls.clone(),
+        })
     }
 
     /// A GET of `url`; when the registry asks for credentials, a token or the credentials,
@@ -285,7 +293,12 @@ impl Client {
     ) -> Result<Answer, String> {
         let mut asked = false;
         loop {
-            let extras = Extras { accept, authorization: self.authorization.clone(), ..Extras::default() };
+            let extras = Extras {
+                accept,
+                authorization: self.authorization.clone(),
+                tls: Some(&self.tls),
+                ..Extras::default()
+            };
             let answer = web::get_with(url, &extras, max_bytes).map_err(|e| match e {
                 GetError::Failed(reason) => format!("Get {}: {reason}", quote(url)),
                 GetError::TooLarge => format!("{url}: the answer is larger than {max_bytes} bytes"),
@@ -329,7 +342,7 @@ impl Client {
         let url = format!("{realm}{separator}{}", query.join("&"));
         let authorization =
             self.credentials.as_ref().map(|(user, password)| web::basic_authorization(user, password));
-        let extras = Extras { authorization, ..Extras::default() };
+        let extras = Extras { authorization, tls: Some(&self.tls), ..Extras::default() };
         let answer = web::get_with(&url, &extras, MAX_DOCUMENT_BYTES).map_err(|e| match e {
             GetError::Failed(reason) => format!("Get {}: {reason}", quote(&url)),
             GetError::TooLarge => format!("{url}: the answer is larger than {MAX_DOCUMENT_BYTES} bytes"),

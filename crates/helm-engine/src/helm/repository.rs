@@ -68,6 +68,8 @@ pub(crate) struct Repository {
     pub(crate) password: String,
     /// Send the credentials to every host the repository's charts are on, not only its own.
     pub(crate) pass_credentials_all: bool,
+    /// `caFile`, `certFile`, `keyFile`, `insecure_skip_tls_verify`.
+    pub(crate) tls: super::web::TlsFiles,
 }
 
 /// The repositories listed in the file at `path`; none when there is no such file, as
@@ -98,6 +100,15 @@ pub(crate) fn read_repositories(path: &Path) -> Result<Vec<Repository>, String> 
             username: text(entry, "username"),
             password: text(entry, "password"),
             pass_credentials_all: matches!(entry.get("pass_credentials_all"), Some(Value::Bool(true))),
+            tls: super::web::TlsFiles {
+                ca_file: Some(text(entry, "caFile")).filter(|f| !f.is_empty()).map(PathBuf::from),
+                cert_file: Some(text(entry, "certFile")).filter(|f| !f.is_empty()).map(PathBuf::from),
+                key_file: Some(text(entry, "keyFile")).filter(|f| !f.is_empty()).map(PathBuf::from),
+                insecure_skip_verify: matches!(
+                    entry.get("insecure_skip_tls_verify"),
+                    Some(Value::Bool(true))
+                ),
+            },
         })
         .collect())
 }

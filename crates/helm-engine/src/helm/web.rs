@@ -3,7 +3,10 @@
 //! followed. Used for the schemas a `values.schema.json` refers to on the web and for values
 //! files given by URL.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use ureq::tls::{Certificate, ClientCert, PemItem, RootCerts, TlsConfig, parse_pem};
 
 /// What a request answered.
 pub(crate) struct Answer {
@@ -29,6 +32,88 @@ pub(crate) fn get(url: &str, time_limit: Option<Duration>, max_bytes: u64) -> Re
     get_with(url, &Extras { time_limit, ..Extras::default() }, max_bytes)
 }
 
+/// TLS settings of downloads beside the system's trust, as helm's `--ca-file`,
+/// `--cert-file`, `--key-file` and `--insecure-skip-tls-verify` give them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// Trust only the certificate authorities in this PEM file.
+    pub ca_file: Option<PathBuf>,
+    /// Identify with the certificate in this PEM file (with `key_file`).
+    pub cert_file: Option<PathBuf>,
+    /// The private key of `cert_file`.
+    pub key_file: Option<PathBuf>,
+    /// Do not check the server's certificate.
+    pub insecure_skip_verify: bool,
+}
+
+impl TlsFiles {
+    /// Whether anything differs from the system's trust.
+    fn is_set(&self) -> bool {
+        self.ca_file.is_some()
+            || self.cert_file.is_some()
+            || self.key_file.is_some()
+            || self.insecure_skip_verify
+    }
+}
+
+/// The TLS configuration `files` give, or helm's words for why it cannot be made.
+pub(crate) fn tls_config(files: &TlsFiles) -> Result<TlsConfig, String> {
+    let platform = TlsConfig::builder().root_certs(RootCerts::PlatformVerifier);
+    if !files.is_set() {
+        return Ok(platform.build());
+    }
+    let failed = |reason: String| format!("can't create TLS config for client: {reason}");
+    let read = |what: &str, path: &Path| {
+        std::fs::read(path).map_err(|e| {
+            failed(format!(
+                "{what}: {}: open {}: {}",
+                crate::strconv::quote(&path.display().to_string()),
+                path.display(),
+                super::go_os_reason(&e)
+            ))
+        })
+    };
+    let mut builder = platform.disable_verification(files.insecure_skip_verify);
+    if files.cert_file.is_some() || files.key_file.is_some() {
+        let none = PathBuf::new();
+        let chain = read("unable to read cert file", files.cert_file.as_ref().unwrap_or(&none))?;
+        let key = read("unable to read key file", files.key_file.as_ref().unwrap_or(&none))?;
+        let certificates: Vec<Certificate<'static>> = certificates_in(&chain);
+        let key = parse_pem(&key).find_map(|item| match item {
+            Ok(PemItem::PrivateKey(key)) => Some(key),
+            _ => None,
+        });
+        match (certificates.is_empty(), key) {
+            (false, Some(key)) => {
+                builder = builder.client_cert(Some(ClientCert::new_with_certs(&certificates, key)))
+            }
+            _ => {
+                return Err(failed(
+                    "unable to load cert from key pair: no certificate and private key in PEM form".into(),
+                ));
+            }
+        }
+    }
+    if let Some(ca_file) = &files.ca_file {
+        let authorities = certificates_in(&read("can't read CA file", ca_file)?);
+        if authorities.is_empty() {
+            return Err(failed("failed to append certificates from pem block".into()));
+        }
+        builder = builder.root_certs(RootCerts::new_with_certs(&authorities));
+    }
+    Ok(builder.build())
+}
+
+/// The certificates of a PEM text.
+fn certificates_in(pem: &[u8]) -> Vec<Certificate<'static>> {
+    parse_pem(pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(certificate)) => Some(certificate),
+            _ => None,
+        })
+        .collect()
+}
+
 /// What a request carries beside its address.
 #[derive(Default)]
 pub(crate) struct Extras<'a> {
@@ -38,6 +123,8 @@ pub(crate) struct Extras<'a> {
     pub(crate) accept: Option<&'a str>,
     /// The `Authorization` header.
     pub(crate) authorization: Option<String>,
+    /// TLS settings beside the system's trust.
+    pub(crate) tls: Option<&'a TlsFiles>,
 }
 
 /// The `Authorization` header of HTTP basic authentication.
@@ -55,10 +142,9 @@ pub(crate) fn get_with(url: &str, extras: &Extras<'_>, max_bytes: u64) -> Result
         .http_status_as_error(false)
         .redirect_auth_headers(ureq::config::RedirectAuthHeaders::SameHost)
         .user_agent(concat!("helm-engine/", env!("CARGO_PKG_VERSION")))
-        // The system's certificate authorities, as Go's client trusts them.
-        .tls_config(
-            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build(),
-        );
+        // The system's certificate authorities, as Go's client trusts them, unless told
+        // otherwise.
+        .tls_config(tls_config(extras.tls.unwrap_or(&TlsFiles::default())).map_err(GetError::Failed)?);
     if loopback {
         // As Go's client does, a request to this machine bypasses any proxy.
         config = config.proxy(None);
