@@ -281,8 +281,13 @@ fn load(args: &TemplateArgs, located: &LocatedChart) -> Result<helm_engine::Char
         LocatedChart::Local(path) if args.dependency_update => {
             let repositories = repository_paths(args);
             let tls = tls_files(args);
-            let sources =
-                DependencySources { repositories: &repositories, plain_http: args.plain_http, tls: &tls };
+            let sources = DependencySources {
+                repositories: &repositories,
+                plain_http: args.plain_http,
+                tls: &tls,
+                registry_username: args.username.as_deref().unwrap_or_default(),
+                registry_password: args.password.as_deref().unwrap_or_default(),
+            };
             let updated = load_chart_updating_dependencies(path, &sources).map_err(|e| failure(&e))?;
             for message in &updated.messages {
                 super::note(message);

@@ -27,6 +27,11 @@ pub struct DependencySources<'a> {
     pub plain_http: bool,
     /// TLS settings for OCI registries (repositories use those of helm's list).
     pub tls: &'a TlsFiles,
+    /// `--username` and `--password`: credentials for OCI registries, as helm's registry
+    /// client has them (repositories use those of helm's list).
+    pub registry_username: &'a str,
+    /// See `registry_username`.
+    pub registry_password: &'a str,
 }
 
 /// A chart folder loaded with its dependencies fetched, when some were missing.
@@ -121,8 +126,8 @@ fn fetch_all(
             Source::Registry(reference) => {
                 let access = RegistryAccess {
                     plain_http: sources.plain_http,
-                    username: "",
-                    password: "",
+                    username: sources.registry_username,
+                    password: sources.registry_password,
                     credentials_file: &sources.repositories.registry_config,
                     tls: sources.tls,
                 };
