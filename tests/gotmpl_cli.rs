@@ -470,3 +470,64 @@ fn values_files_given_by_url_are_fetched_as_helm_fetches_them() {
     assert_eq!(too_large.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&too_large.stderr).contains("is larger than 8 bytes"));
 }
+
+#[test]
+fn flags_for_helm_install_or_a_cluster_are_accepted_as_helm_accepts_them() {
+    let args = [
+        "demo",
+        NAME_CHART,
+        "--wait",
+        "--timeout",
+        "5m",
+        "--timeout",
+        "90s",
+        "--create-namespace",
+        "--hide-notes",
+        "--render-subchart-notes",
+        "--dry-run=client",
+        "--server-side=false",
+        "--force-conflicts",
+        "--replace",
+        "--rollback-on-failure",
+        "--take-ownership",
+        "--wait-for-jobs",
+        "--disable-openapi-validation",
+        "--kube-context",
+        "nowhere",
+        "--kubeconfig",
+        "/nonexistent",
+        "--kube-as-group",
+        "a",
+        "--kube-as-group",
+        "b",
+        "--qps",
+        "5",
+        "--burst-limit",
+        "3",
+        "--color",
+        "never",
+        "--colour",
+        "auto",
+        "--content-cache",
+        "/nonexistent",
+        "-n",
+        "first",
+        "-n",
+        "apps",
+    ];
+    if let Some(helm) = common::Oracle::Helm4.find() {
+        same_as_helm_4_even_in_errors(&helm, &args);
+    }
+    let out = ours(&args);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("apps"), "{out:?}");
+    // Values helm refuses are refused.
+    for (flag, value, reason) in [
+        ("--timeout", "soon", "time: invalid duration \"soon\""),
+        ("--dry-run", "sometimes", "invalid dry-run value (\"sometimes\"). Must be \"server\" or \"client\""),
+        ("--dry-run", "server", "--dry-run=server needs a cluster: this command renders without one"),
+    ] {
+        let out = ours(&[NAME_CHART, &format!("{flag}={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{flag}: {out:?}");
+    }
+}

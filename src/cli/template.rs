@@ -25,13 +25,19 @@ use helm_engine::{
     override_usage = "mailu-chart template [OPTIONS] [NAME] <CHART>",
     // `--version` is the chart's version, as in `helm template`.
     disable_version_flag = true,
+    // A flag given twice takes its last value, as in helm.
+    args_override_self = true,
     after_help = "\
 Examples:
   mailu-chart template mailu ./chart-out -f my-values.yaml -n mailu
   mailu-chart template ./any-chart.tgz --set image.tag=1.2 -s templates/deployment.yaml
   mailu-chart template cache redis --repo https://charts.example.org --version '^20'
   mailu-chart template cache bitnami/redis   # a repository added with `helm repo add`
-  mailu-chart template cache oci://registry-1.docker.io/bitnamicharts/redis --version 20.1.0"
+  mailu-chart template cache oci://registry-1.docker.io/bitnamicharts/redis --version 20.1.0
+
+Flags helm template accepts for helm install or a cluster (--wait, --timeout, --dry-run=client,
+--create-namespace, --kube-context, --kubeconfig, ...) are accepted and checked as helm checks
+them, and change nothing here either."
 )]
 pub struct TemplateArgs {
     /// `[NAME] CHART`: the release name (`release-name` when left out, as in `helm
@@ -150,6 +156,10 @@ pub struct TemplateArgs {
     /// $HELM_REPOSITORY_CACHE, else repository/ in helm's cache folder).
     #[arg(long = "repository-cache", value_name = "DIR")]
     pub repository_cache: Option<PathBuf>,
+    /// The credentials `helm registry login` stores for OCI registries (default as helm's:
+    /// $HELM_REGISTRY_CONFIG, else registry/config.json in helm's configuration folder).
+    #[arg(long = "registry-config", value_name = "FILE")]
+    pub registry_config: Option<PathBuf>,
     /// Not in helm: draw every random value (randAlphaNum, uuidv4, keys, certificates,
     /// bcrypt salts) from a generator seeded with this text, so that the same chart, values
     /// and seed give the same output. A seeded secret is only as secret as the seed.
@@ -163,6 +173,90 @@ pub struct TemplateArgs {
     /// or UTC; by default the system's.
     #[arg(long = "time-zone", value_name = "ZONE")]
     pub time_zone: Option<String>,
+    #[command(flatten)]
+    pub helm_only: HelmOnlyFlags,
+}
+
+/// Flags `helm template` accepts that change nothing in its output (they are for `helm
+/// install` or for reaching a cluster): accepted and checked as helm checks them, so that a
+/// command line written for helm runs unchanged.
+#[derive(Debug, Args)]
+pub struct HelmOnlyFlags {
+    /// `client` (or no value) as in helm; `server` needs a cluster and is refused.
+    #[arg(hide = true, long = "dry-run", value_name = "MODE", num_args = 0..=1, default_missing_value = "unset", value_parser = dry_run_mode)]
+    pub dry_run: Option<String>,
+    /// A Go duration such as 5m0s.
+    #[arg(hide = true, long = "timeout", value_name = "DURATION", value_parser = go_duration)]
+    pub timeout: Option<String>,
+    /// watcher (the value when none is given), hookOnly or legacy.
+    #[arg(hide = true, long = "wait", value_name = "STRATEGY", num_args = 0..=1, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy"])]
+    pub wait: Option<String>,
+    #[arg(hide = true, long = "wait-for-jobs")]
+    pub wait_for_jobs: bool,
+    #[arg(hide = true, long = "create-namespace")]
+    pub create_namespace: bool,
+    #[arg(hide = true, long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
+    #[arg(hide = true, long = "force-conflicts")]
+    pub force_conflicts: bool,
+    #[arg(hide = true, long = "force-replace")]
+    pub force_replace: bool,
+    #[arg(hide = true, long = "hide-notes")]
+    pub hide_notes: bool,
+    #[arg(hide = true, long = "render-subchart-notes")]
+    pub render_subchart_notes: bool,
+    #[arg(hide = true, long = "replace")]
+    pub replace: bool,
+    #[arg(hide = true, long = "rollback-on-failure")]
+    pub rollback_on_failure: bool,
+    #[arg(hide = true, long = "server-side", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = clap::value_parser!(bool))]
+    pub server_side: Option<bool>,
+    #[arg(hide = true, long = "take-ownership")]
+    pub take_ownership: bool,
+    #[arg(hide = true, long = "kubeconfig", value_name = "FILE")]
+    pub kubeconfig: Option<String>,
+    #[arg(hide = true, long = "kube-context", value_name = "NAME")]
+    pub kube_context: Option<String>,
+    #[arg(hide = true, long = "kube-apiserver", value_name = "ADDRESS")]
+    pub kube_apiserver: Option<String>,
+    #[arg(hide = true, long = "kube-token", value_name = "TOKEN")]
+    pub kube_token: Option<String>,
+    #[arg(hide = true, long = "kube-as-user", value_name = "USER")]
+    pub kube_as_user: Option<String>,
+    #[arg(hide = true, long = "kube-as-group", value_name = "GROUP")]
+    pub kube_as_group: Vec<String>,
+    #[arg(hide = true, long = "kube-ca-file", value_name = "FILE")]
+    pub kube_ca_file: Option<String>,
+    #[arg(hide = true, long = "kube-tls-server-name", value_name = "NAME")]
+    pub kube_tls_server_name: Option<String>,
+    #[arg(hide = true, long = "kube-insecure-skip-tls-verify")]
+    pub kube_insecure_skip_tls_verify: bool,
+    #[arg(hide = true, long = "burst-limit", value_name = "N", value_parser = clap::value_parser!(i64))]
+    pub burst_limit: Option<i64>,
+    #[arg(hide = true, long = "qps", value_name = "N", value_parser = clap::value_parser!(f32))]
+    pub qps: Option<f32>,
+    #[arg(hide = true, long = "color", value_name = "WHEN", value_parser = ["never", "auto", "always"])]
+    pub color: Option<String>,
+    #[arg(hide = true, long = "colour", value_name = "WHEN", value_parser = ["never", "auto", "always"])]
+    pub colour: Option<String>,
+    /// Helm's cache of downloads; nothing is cached here.
+    #[arg(hide = true, long = "content-cache", value_name = "DIR")]
+    pub content_cache: Option<PathBuf>,
+}
+
+/// Helm's check of `--dry-run` for `template`: `server` needs a cluster, which this command
+/// never reaches.
+fn dry_run_mode(mode: &str) -> Result<String, String> {
+    match mode {
+        "unset" | "client" | "true" => Ok(mode.to_string()),
+        "server" => Err("--dry-run=server needs a cluster: this command renders without one".into()),
+        other => Err(format!("invalid dry-run value ({other:?}). Must be \"server\" or \"client\"")),
+    }
+}
+
+/// A Go duration (`5m0s`), refused in Go's words otherwise.
+fn go_duration(text: &str) -> Result<String, String> {
+    helm_engine::parse_go_duration(text).map(|_| text.to_string())
 }
 
 /// The release name and the chart, decided from the arguments as `helm template` decides.
@@ -319,6 +413,9 @@ fn repository_paths(args: &TemplateArgs) -> RepositoryPaths {
     }
     if let Some(cache) = &args.repository_cache {
         repositories.cache.clone_from(cache);
+    }
+    if let Some(registry_config) = &args.registry_config {
+        repositories.registry_config.clone_from(registry_config);
     }
     repositories
 }

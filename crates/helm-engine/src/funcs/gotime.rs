@@ -1076,8 +1076,8 @@ fn fraction(v: u64, scale: u64) -> String {
     format!("{whole}.{}", digits.trim_end_matches('0'))
 }
 
-/// Go's `time.ParseDuration`, with its error messages.
-pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
+/// Go's `time.ParseDuration`, with its error messages: the duration in nanoseconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {}", crate::strconv::quote(text));
     let mut s = text;
     let mut neg = false;

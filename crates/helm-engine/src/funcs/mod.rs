@@ -25,6 +25,7 @@ pub(crate) mod word_case;
 
 pub(crate) use env::FuncEnv;
 pub use env::{TimeParseError, parse_time, seed_from_text};
+pub use gotime::parse_duration as parse_go_duration;
 
 use std::sync::OnceLock;
 
