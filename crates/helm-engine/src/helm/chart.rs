@@ -278,34 +278,19 @@ pub(crate) fn load_directory_with(
     dir: &Path,
     subcharts: Option<Vec<LoadedChartFile>>,
 ) -> Result<Chart, ChartLoadError> {
-    let chart_yaml = dir.join("Chart.yaml");
-    match std::fs::read(&chart_yaml) {
-        Ok(data) => check_api_version(&data)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
-        }
-        Err(e) => return Err(ChartLoadError::Io(io_text(&chart_yaml, &e))),
-    }
-    let rules = match std::fs::read(dir.join(".helmignore")) {
-        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
-        Err(_) => IgnoreRules::default(),
-    }
-    .with_defaults();
-    let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
     let ahead = Ahead::default();
     let _closing = Closing(&ahead);
-    // The walk goes in name order and meets `values.yaml` last, though reading it is most
-    // of the work of loading a large chart: a large one is read first, for the helper to
-    // parse while the walk goes on. The walk still reads it as Helm does, and takes the
-    // helper's values when it finds the same bytes.
-    if !rules.ignore("values.yaml", false)
-        && let Some(data) = read_large_file(&dir.join("values.yaml"))
-    {
-        ahead.offer_values(Contents::of(&data));
-    }
-    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead: &ahead };
-    walk.dir(dir, &root, "")?;
-    let Walk { mut files, warnings, .. } = walk;
+    let (mut files, warnings) = walk_folder(dir, &ahead, |rules| {
+        // The walk goes in name order and meets `values.yaml` last, though reading it is
+        // most of the work of loading a large chart: a large one is read first, for the
+        // helper to parse while the walk goes on. The walk still reads it as Helm does, and
+        // takes the helper's values when it finds the same bytes.
+        if !rules.ignore("values.yaml", false)
+            && let Some(data) = read_large_file(&dir.join("values.yaml"))
+        {
+            ahead.offer_values(Contents::of(&data));
+        }
+    })?;
     if let Some(subcharts) = subcharts {
         files.retain(|f| {
             let archive_in_charts = f
@@ -325,9 +310,30 @@ pub(crate) fn load_directory_with(
 /// The files of the chart folder `dir` as a chart loads them (`.helmignore` applied), with
 /// `prefix` before each name.
 pub(crate) fn directory_files(dir: &Path, prefix: &str) -> Result<Vec<LoadedChartFile>, ChartLoadError> {
+    let ahead = Ahead::default();
+    let _closing = Closing(&ahead);
+    let (mut files, _) = walk_folder(dir, &ahead, |_| {})?;
+    for file in &mut files {
+        file.name.insert_str(0, prefix);
+    }
+    Ok(files)
+}
+
+/// The files of the chart folder `dir` and what the walk noticed (symbolic links), its
+/// Chart.yaml checked first and its `.helmignore` applied; `before_walk` sees the ignore
+/// rules before the walk starts.
+fn walk_folder(
+    dir: &Path,
+    ahead: &Ahead,
+    before_walk: impl FnOnce(&IgnoreRules),
+) -> Result<(Vec<LoadedChartFile>, Vec<String>), ChartLoadError> {
     let chart_yaml = dir.join("Chart.yaml");
-    if !chart_yaml.exists() {
-        return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
+    match std::fs::read(&chart_yaml) {
+        Ok(data) => check_api_version(&data)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
+        }
+        Err(e) => return Err(ChartLoadError::Io(io_text(&chart_yaml, &e))),
     }
     let rules = match std::fs::read(dir.join(".helmignore")) {
         Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
@@ -335,15 +341,10 @@ pub(crate) fn directory_files(dir: &Path, prefix: &str) -> Result<Vec<LoadedChar
     }
     .with_defaults();
     let root = std::fs::canonicalize(dir).map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?;
-    let ahead = Ahead::default();
-    let _closing = Closing(&ahead);
-    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead: &ahead };
+    before_walk(&rules);
+    let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead };
     walk.dir(dir, &root, "")?;
-    let mut files = walk.files;
-    for file in &mut files {
-        file.name.insert_str(0, prefix);
-    }
-    Ok(files)
+    Ok((walk.files, walk.warnings))
 }
 
 /// Closes an [`Ahead`] when the load is over, however it ends.
