@@ -698,3 +698,33 @@ fn servers_with_their_own_certificate_authority_are_trusted_when_told() {
         run(&ours(), &home, &["demo", "web", "--repo", &repo, "--ca-file", &empty.display().to_string()]);
     assert_eq!(mine.2, "can't create TLS config for client: failed to append certificates from pem block");
 }
+
+#[test]
+fn index_entries_helm_would_refuse_are_left_out_with_a_warning() {
+    let mut files = repository_files("");
+    let index = format!(
+        "{}  - apiVersion: v2\n    name: ../web\n    version: 9.0.0\n    urls:\n    - web-1.0.0.tgz\n",
+        index("")
+    );
+    files.insert("/charts/index.yaml".into(), index.into_bytes());
+    let server = Server::start(files, Guard::Open);
+    let repo = format!("{}/charts", server.address);
+    let home = HelmHome::new(&[]);
+    // Version 9.0.0 is not offered: the newest valid one is chosen, as by helm.
+    assert_eq!(
+        same_as_helm(&home, &["demo", "web", "--repo", &repo]),
+        (Some(0), rendered("1.10.0"), String::new())
+    );
+    let out = common::command(&ours())
+        .args(["template", "demo", "web", "--repo", &repo])
+        .env("HELM_REPOSITORY_CONFIG", home.config())
+        .env("HELM_REPOSITORY_CACHE", home.cache())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "warning: {repo}/index.yaml: skipping chart \"web\" version \"9.0.0\": validation: chart.metadata.name \"../web\" is invalid\n"
+        )
+    );
+}

@@ -147,6 +147,7 @@ fn fetch_all(
                         quote(&address)
                     )
                 })?;
+                messages.extend(super::locate::skipped_entries(&index_url, &index));
                 if !index.has_chart(&dependency.name) {
                     return Err(format!("{} chart not found in repo {address}", dependency.name));
                 }

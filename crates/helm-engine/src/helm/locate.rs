@@ -48,7 +48,7 @@ pub enum LocatedChart {
         /// The archive's bytes.
         archive: Vec<u8>,
         /// What helm reports on standard error about the download (the reference and
-        /// digest of a chart pulled from a registry), a line each.
+        /// digest of a chart pulled from a registry, index entries left out), a line each.
         messages: Vec<String>,
     },
 }
@@ -124,9 +124,10 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
         pass_all: request.pass_credentials_all,
         tls: request.tls.clone(),
     };
+    let mut messages = Vec::new();
     let reference = match request.repo_url {
         Some(repo_url) => {
-            let chart_url = find_chart_in_repository(repo_url, name, version, request)?;
+            let chart_url = find_chart_in_repository(repo_url, name, version, request, &mut messages)?;
             // The repository's credentials go to its own host only, unless told otherwise.
             if !request.pass_credentials_all && !same_server(repo_url, &chart_url)? {
                 credentials.username.clear();
@@ -136,9 +137,10 @@ fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
         }
         None => name.to_string(),
     };
-    let url = resolve_chart_version(&reference, version, request.repositories, &mut credentials)?;
+    let url =
+        resolve_chart_version(&reference, version, request.repositories, &mut credentials, &mut messages)?;
     let archive = download(&url, &credentials)?;
-    Ok(LocatedChart::Downloaded { url, archive, messages: Vec::new() })
+    Ok(LocatedChart::Downloaded { url, archive, messages })
 }
 
 /// Helm's `FindChartInRepoURL`: the address of chart `name` at `version` in the repository
@@ -148,6 +150,7 @@ fn find_chart_in_repository(
     name: &str,
     version: &str,
     request: &ChartRequest<'_>,
+    messages: &mut Vec<String>,
 ) -> Result<String, String> {
     check_repository_address(repo_url)?;
     let unreachable = |e: String| {
@@ -163,6 +166,7 @@ fn find_chart_in_repository(
     };
     let body = get(&index_url, None, &credentials).map_err(unreachable)?;
     let index = read_index(&body).map_err(unreachable)?;
+    messages.extend(skipped_entries(&index_url, &index));
     let what = match version {
         "" => format!("chart {}", quote(name)),
         _ => format!("chart {} version {}", quote(name), quote(version)),
@@ -180,6 +184,7 @@ fn resolve_chart_version(
     version: &str,
     paths: &RepositoryPaths,
     credentials: &mut Credentials,
+    messages: &mut Vec<String>,
 ) -> Result<String, String> {
     let invalid = || format!("invalid chart URL format: {reference}");
     let url = gourl::parse(reference).map_err(|_| invalid())?;
@@ -209,6 +214,7 @@ fn resolve_chart_version(
     check_repository_address(&repository.url)?;
     lend_credentials(repository, credentials);
     let index = cached_index(paths, repository)?;
+    messages.extend(skipped_entries(&paths.index_of(&repository.name).display().to_string(), &index));
     let found = index.get(chart_name, version).map_err(|e| {
         format!(
             "chart {} matching {version} not found in {} index. (try 'helm repo update'): {e}",
@@ -219,6 +225,12 @@ fn resolve_chart_version(
     let first =
         found.urls.first().ok_or_else(|| format!("chart {} has no downloadable URLs", quote(reference)))?;
     resolve_reference_url(&repository.url, first).map_err(|_| invalid())
+}
+
+/// A warning for each entry of the index read from `source` that helm would leave out, as
+/// helm warns of them.
+pub(crate) fn skipped_entries(source: &str, index: &Index) -> Vec<String> {
+    index.skipped.iter().map(|entry| format!("warning: {source}: skipping {entry}")).collect()
 }
 
 /// The repository's address, its credentials when it has both a name and a password, and
