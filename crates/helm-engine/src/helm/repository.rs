@@ -137,11 +137,20 @@ pub(crate) fn read_index(data: &[u8]) -> Result<Index, String> {
         return Err("empty index.yaml file".into());
     }
     let root = read_yaml(data)?;
+    let unmarshal = |reason: String| format!("error unmarshaling JSON: while decoding JSON: json: {reason}");
     let map = match root {
         Some(Value::Map(map)) => map,
         None | Some(Value::Null) => Map::default(),
-        Some(_) => return Err("error unmarshaling JSON: the index is not a mapping".into()),
+        Some(other) => {
+            return Err(unmarshal(format!(
+                "cannot unmarshal {} into Go value of type repo.IndexFile",
+                super::json_kind(&other)
+            )));
+        }
     };
+    // Helm reads a YAML index strictly (a field it does not know is an error), JSON not.
+    let strict = serde_json::from_slice::<serde::de::IgnoredAny>(data).is_err();
+    check_shape(&map, strict).map_err(unmarshal)?;
     let mut index = Index::default();
     if let Some(Value::Map(entries)) = map.get("entries") {
         for (name, versions) in entries {
@@ -174,6 +183,90 @@ pub(crate) fn read_index(data: &[u8]) -> Result<Index, String> {
         return Err("no API version specified".into());
     }
     Ok(index)
+}
+
+/// The fields helm's index has, and those of one chart version in it (its metadata and
+/// where to download it).
+const INDEX_FIELDS: &[&str] =
+    &["serverInfo", "apiVersion", "generated", "entries", "publicKeys", "annotations"];
+const VERSION_FIELDS: &[&str] = &[
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "apiVersion",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+    "urls",
+    "created",
+    "removed",
+    "digest",
+    "checksum",
+    "engine",
+    "tillerVersion",
+    "url",
+];
+const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
+const DEPENDENCY_FIELDS: &[&str] =
+    &["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
+
+/// Go's decoding of an index into helm's types, as far as its errors go: `entries` a
+/// mapping of lists, and with `strict` no field helm does not know. The first problem in
+/// the document's order, in Go's words.
+fn check_shape(index: &Map, strict: bool) -> Result<(), String> {
+    let unknown = |map: &Map, known: &[&str]| -> Result<(), String> {
+        match map.keys().find(|key| strict && !known.contains(&key.as_str())) {
+            Some(key) => Err(format!("unknown field {}", quote(key))),
+            None => Ok(()),
+        }
+    };
+    let fields_of = |item: &Value, known: &[&str]| match item {
+        Value::Map(map) => unknown(map, known),
+        _ => Ok(()),
+    };
+    unknown(index, INDEX_FIELDS)?;
+    let entries = match index.get("entries") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Map(entries)) => entries,
+        Some(other) => {
+            return Err(format!(
+                "cannot unmarshal {} into Go struct field IndexFile.entries of type map[string]repo.ChartVersions",
+                super::json_kind(other)
+            ));
+        }
+    };
+    for versions in entries.values() {
+        let versions = match versions {
+            Value::Null => continue,
+            Value::List(versions) => versions,
+            other => {
+                return Err(format!(
+                    "cannot unmarshal {} into Go struct field IndexFile.entries of type repo.ChartVersions",
+                    super::json_kind(other)
+                ));
+            }
+        };
+        for version in versions {
+            fields_of(version, VERSION_FIELDS)?;
+            let Value::Map(version) = version else { continue };
+            for (list, known) in [("maintainers", MAINTAINER_FIELDS), ("dependencies", DEPENDENCY_FIELDS)] {
+                if let Some(Value::List(items)) = version.get(list) {
+                    items.iter().try_for_each(|item| fields_of(item, known))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Newest version first (every version kept is a semantic version).
@@ -294,6 +387,35 @@ entries:
                 .starts_with("error converting YAML to JSON: yaml: ")
         );
         assert!(read_index(br#"{"apiVersion": "v1", "entries": {}}"#).is_ok());
+    }
+
+    #[test]
+    fn a_yaml_index_is_read_as_strictly_as_helm_reads_it() {
+        let refusal = |text: &str| read_index(text.as_bytes()).unwrap_err();
+        let go = "error unmarshaling JSON: while decoding JSON: json: ";
+        assert_eq!(
+            refusal("- a\n"),
+            format!("{go}cannot unmarshal array into Go value of type repo.IndexFile")
+        );
+        assert_eq!(
+            refusal("apiVersion: v1\nentries:\n  web: 5\n"),
+            format!(
+                "{go}cannot unmarshal number into Go struct field IndexFile.entries of type repo.ChartVersions"
+            )
+        );
+        assert_eq!(
+            refusal("apiVersion: v1\nentries:\n  web:\n  - {name: web, version: 1.0.0, bogus: 1}\n"),
+            format!("{go}unknown field \"bogus\"")
+        );
+        assert_eq!(
+            refusal(
+                "apiVersion: v1\nentries:\n  web:\n  - {name: web, version: 1.0.0, maintainers: [{nick: x}]}\n"
+            ),
+            format!("{go}unknown field \"nick\"")
+        );
+        // JSON is read as Go's plain decoder reads it: fields it does not know are ignored.
+        assert!(read_index(br#"{"apiVersion": "v1", "entries": {"web": [{"name": "web", "version": "1.0.0", "bogus": 1}]}, "extra": 1}"#).is_ok());
+        assert!(read_index(b"apiVersion: v1\nserverInfo: {contextPath: /x}\nentries: {}\ngenerated: 2024-01-01T00:00:00Z\n").is_ok());
     }
 
     #[test]
