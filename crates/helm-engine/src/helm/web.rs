@@ -1,7 +1,8 @@
 //! GET requests as helm makes them with Go's HTTP client: proxies from the environment
-//! (none for this machine's own addresses), the system's certificate authorities, redirects
-//! followed. Used for the schemas a `values.schema.json` refers to on the web and for values
-//! files given by URL.
+//! (none for this machine's own addresses), the system's certificate authorities unless
+//! helm's TLS options say otherwise, redirects followed (credentials only to the same host).
+//! Used for the schemas a `values.schema.json` refers to on the web, values files given by
+//! URL, repository indexes, chart archives and registries.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
