@@ -689,14 +689,24 @@ fn servers_with_their_own_certificate_authority_are_trusted_when_told() {
     assert_eq!(
         mine.2,
         format!(
-            "can't create TLS config for client: can't read CA file: \"{missing}\": open {missing}: no such file or directory"
+            "missing registry client: can't create TLS config for client: can't read CA file: \"{missing}\": open {missing}: no such file or directory"
         )
     );
     let empty = home.dir.path().join("empty.pem");
     std::fs::write(&empty, "not a certificate\n").unwrap();
     let mine =
         run(&ours(), &home, &["demo", "web", "--repo", &repo, "--ca-file", &empty.display().to_string()]);
-    assert_eq!(mine.2, "can't create TLS config for client: failed to append certificates from pem block");
+    assert_eq!(
+        mine.2,
+        "missing registry client: can't create TLS config for client: failed to append certificates from pem block"
+    );
+    // Helm refuses them before it looks for the chart, even one on this machine (helm 3
+    // names the file without Go's reason).
+    for (name, helm) in common::helms().into_iter().filter(|(name, _)| *name == "helm 4") {
+        let local = common::root().join("crates/helm-engine/tests/conformance/obj-release-defaults/chart");
+        let args = ["demo", local.to_str().unwrap(), "--ca-file", &missing];
+        assert_eq!(run(&helm, &home, &args).2, run(&ours(), &home, &args).2, "{name}");
+    }
 }
 
 #[test]

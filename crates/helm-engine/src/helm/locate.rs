@@ -89,7 +89,8 @@ pub fn locate_chart(request: &ChartRequest<'_>) -> Result<LocatedChart, LocateEr
 }
 
 fn locate(request: &ChartRequest<'_>) -> Result<LocatedChart, String> {
-    web::tls_config(request.tls)?;
+    // Helm builds its registry client, with the TLS files, before it looks for any chart.
+    web::tls_config(request.tls).map_err(|e| format!("missing registry client: {e}"))?;
     let name = request.name.trim();
     let version = request.version.trim();
     if request.repo_url.is_none() {
