@@ -720,6 +720,17 @@ fn index_entries_helm_would_refuse_are_left_out_with_a_warning() {
     let server = Server::start(files, Guard::Open);
     let repo = format!("{}/charts", server.address);
     let home = HelmHome::new(&[]);
+    // A version chosen by a constraint is named, as helm names it.
+    let out = common::command(&ours())
+        .args(["template", "demo", "web", "--repo", &repo, "--version", "~1.2"])
+        .env("HELM_REPOSITORY_CONFIG", home.config())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("warning: chart \"web\" has no version written \"~1.2\"; using 1.2.0\n"),
+        "{out:?}"
+    );
     // Version 9.0.0 is not offered: the newest valid one is chosen, as by helm.
     assert_eq!(
         same_as_helm(&home, &["demo", "web", "--repo", &repo]),

@@ -173,6 +173,7 @@ fn find_chart_in_repository(
         _ => format!("chart {} version {}", quote(name), quote(version)),
     };
     let found = index.get(name, version).map_err(|_| format!("{what} not found in {repo_url} repository"))?;
+    messages.extend(fallback_warning(name, version, &found.version));
     let first = found.urls.first().ok_or_else(|| format!("{what} has no downloadable URLs"))?;
     resolve_reference_url(repo_url, first).map_err(|e| format!("failed to make chart URL absolute: {e}"))
 }
@@ -223,9 +224,18 @@ fn resolve_chart_version(
             repository.name
         )
     })?;
+    messages.extend(fallback_warning(chart_name, version, &found.version));
     let first =
         found.urls.first().ok_or_else(|| format!("chart {} has no downloadable URLs", quote(reference)))?;
     resolve_reference_url(&repository.url, first).map_err(|_| invalid())
+}
+
+/// Helm's warning when the version asked for is not one written in the index and a
+/// constraint chose `chosen` instead (`--version ~1.2`, `--devel`).
+fn fallback_warning(name: &str, version: &str, chosen: &str) -> Option<String> {
+    (!version.is_empty() && chosen != version).then(|| {
+        format!("warning: chart {} has no version written {}; using {chosen}", quote(name), quote(version))
+    })
 }
 
 /// A warning for each entry of the index read from `source` that helm would leave out, as
