@@ -454,18 +454,28 @@ impl UserInfo {
 }
 
 impl Url {
+    /// Go's `splitHostPort`: the host and the port after its last colon, when that is a
+    /// valid (possibly empty) port.
+    fn split_host_port(&self) -> (&[u8], &[u8]) {
+        let host = &self.host[..];
+        match host.iter().rposition(|&c| c == b':') {
+            Some(colon) if valid_optional_port(&host[colon..]) => (&host[..colon], &host[colon + 1..]),
+            _ => (host, b""),
+        }
+    }
+
     /// Go's `URL.Hostname`: the host without a valid port and without IPv6 brackets.
     pub(crate) fn hostname(&self) -> &[u8] {
-        let mut host = &self.host[..];
-        if let Some(colon) = host.iter().rposition(|&c| c == b':')
-            && valid_optional_port(&host[colon..])
-        {
-            host = &host[..colon];
-        }
+        let host = self.split_host_port().0;
         match host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
             Some(inner) => inner,
             None => host,
         }
+    }
+
+    /// Go's `URL.Port`: the port written after the host, or nothing.
+    pub(crate) fn port(&self) -> &[u8] {
+        self.split_host_port().1
     }
 
     /// The path as written when that is a valid escaping of it, else Go's escaping.

@@ -344,23 +344,12 @@ pub(crate) fn same_address(a: &str, b: &str) -> bool {
 fn same_server(a: &str, b: &str) -> Result<bool, String> {
     let a = gourl::parse(a)?;
     let b = gourl::parse(b)?;
-    let port = |url: &Url| match port_of(url) {
+    let port = |url: &Url| match url.port() {
         [] if url.scheme == b"http" => b"80".to_vec(),
         [] if url.scheme == b"https" => b"443".to_vec(),
         written => written.to_vec(),
     };
     Ok(a.scheme == b.scheme && a.hostname() == b.hostname() && port(&a) == port(&b))
-}
-
-/// Go's `URL.Port`: the digits after the host's last colon, outside IPv6 brackets.
-fn port_of(url: &Url) -> &[u8] {
-    let host = &url.host[..];
-    match host.iter().rposition(|&c| c == b':') {
-        Some(colon) if !host[colon..].contains(&b']') && host[colon + 1..].iter().all(u8::is_ascii_digit) => {
-            &host[colon + 1..]
-        }
-        _ => &[],
-    }
 }
 
 /// Helm's HTTP getter: a GET of `url`, with the credentials when they belong to its

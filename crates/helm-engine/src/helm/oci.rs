@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::web::{self, Answer, Extras, GetError};
 use crate::funcs::semver::{Constraints, Version};
 use crate::strconv::quote;
+use crate::template::builtins::query_escape;
 
 /// The media type of a Helm chart's config (its metadata).
 const CONFIG_MEDIA_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
@@ -481,17 +482,6 @@ fn next_page(link: &str) -> Option<String> {
         let end = part.find('>')?;
         Some(part[start..end].to_string())
     })
-}
-
-/// Go's `url.QueryEscape`.
-fn query_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The credentials `helm registry login` stored for `registry` (a Docker-style
