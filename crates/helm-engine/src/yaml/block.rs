@@ -602,7 +602,10 @@ impl<'t> Reader<'t, '_> {
             let spaces = self.indent();
             let blank = self.line_start + spaces == end;
             if blank && spaces <= indent {
-                breaks += 1;
+                // A last line without a line break adds none.
+                if end < self.bytes.len() {
+                    breaks += 1;
+                }
             } else if !blank && spaces < indent {
                 break;
             } else {
