@@ -310,6 +310,8 @@ pub fn values_schema() -> Json {
         object_at(&mut schema, &format!("{component}.enabled")).insert("const".into(), json!(true));
     }
     refuse_trust_variables(&mut schema);
+    close_kubernetes_definitions(&mut schema);
+    bound_integers(&mut schema);
     if let Some(root) = schema.as_object_mut() {
         root.insert("title".into(), json!("mailu-chart values"));
     }
@@ -413,6 +415,49 @@ fn refuse_trust_variables(schema: &mut Json) {
         .and_then(Json::as_object_mut)
         .expect("extraEnv entries are Kubernetes EnvVars");
     name.insert("not".into(), json!({ "pattern": trust::trust_variables_pattern() }));
+}
+
+/// Kubernetes' own objects (affinity, tolerations, `EnvVar`s) take no keys but their fields:
+/// the rendering would drop a misspelt one where helm keeps it, and the API server refuses
+/// unknown fields (kubectl's strict field validation).
+fn close_kubernetes_definitions(schema: &mut Json) {
+    let Some(definitions) = schema.get_mut("definitions").and_then(Json::as_object_mut) else {
+        return;
+    };
+    for (name, definition) in definitions.iter_mut() {
+        if let Some(definition) = definition.as_object_mut()
+            && name.starts_with("io.k8s.")
+            && definition.contains_key("properties")
+        {
+            definition.insert("additionalProperties".into(), json!(false));
+        }
+    }
+}
+
+/// Every whole number within the range of the type it is read into, as its `format` names
+/// it: a larger one would otherwise pass the schema (and helm) and fail only when read.
+fn bound_integers(schema: &mut Json) {
+    match schema {
+        Json::Object(node) => {
+            let range = match node.get("format").and_then(Json::as_str) {
+                Some("uint8") => Some((0, i64::from(u8::MAX))),
+                Some("uint16") => Some((0, i64::from(u16::MAX))),
+                Some("uint32") => Some((0, i64::from(u32::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                Some("int64") => Some((i64::MIN, i64::MAX)),
+                _ => None,
+            };
+            if let Some((least, most)) = range
+                && node.get("type").and_then(Json::as_str) == Some("integer")
+            {
+                node.entry("minimum").or_insert(json!(least));
+                node.entry("maximum").or_insert(json!(most));
+            }
+            node.values_mut().for_each(bound_integers);
+        }
+        Json::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }
 
 /// Where the schema of a Kubernetes `EnvVar` (`extraEnv` entries) is defined.

@@ -276,19 +276,25 @@ pub(crate) fn closest(key: &str, allowed: &[String]) -> Option<String> {
         .map(|(_, c)| c.clone())
 }
 
+/// Edits from `a` to `b`: insertions, deletions, substitutions, and swaps of two neighbouring
+/// characters (`valeu` is one edit from `value`), none of them applied twice to one place.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+    let mut before: Vec<usize> = Vec::new();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            row[j] = substitution.min(row[j - 1] + 1).min(previous[j] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut previous, row);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 fn expected_type(kind: &TypeKind) -> String {
@@ -335,7 +341,10 @@ mod tests {
     }
 
     #[test]
-    fn edit_distances_count_insertions_deletions_and_substitutions() {
+    fn edit_distances_count_insertions_deletions_substitutions_and_swaps() {
+        assert_eq!(edit_distance("valeu", "value"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("ca", "abc"), 3);
         assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
