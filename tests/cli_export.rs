@@ -28,11 +28,48 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
     for file in &files {
         assert_eq!(std::fs::read_to_string(chart.join(&file.path)).unwrap(), file.content, "{}", file.path);
     }
-    // A previous export is replaced without --force, and nothing is left beside it.
-    std::fs::write(chart.join("templates/stale.yaml"), "old").unwrap();
+    // A previous export is replaced without --force, keeping the directory's permissions,
+    // and nothing is left beside it.
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        files.iter().find(|f| f.path == "Chart.yaml").unwrap().content.replace("0.1.0", "0.0.9"),
+    )
+    .unwrap();
+    std::fs::remove_file(chart.join("values.schema.json")).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&chart, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     mailu_chart().arg("export").arg(&chart).assert().success();
-    assert!(!chart.join("templates/stale.yaml").exists());
+    for file in &files {
+        assert_eq!(std::fs::read_to_string(chart.join(&file.path)).unwrap(), file.content, "{}", file.path);
+    }
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&chart.metadata().unwrap().permissions()) & 0o777,
+        0o700
+    );
     assert_eq!(entries(dir.path()), ["chart"]);
+}
+
+#[test]
+fn export_keeps_what_it_did_not_write_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    mailu_chart().arg("export").arg(&chart).assert().success();
+    std::fs::write(chart.join("templates/mine.yaml"), "kind: ConfigMap").unwrap();
+    std::fs::write(chart.join("notes.txt"), "keep me").unwrap();
+    std::fs::create_dir_all(chart.join(".git/objects")).unwrap();
+    std::fs::create_dir_all(chart.join("templates/extra")).unwrap();
+    mailu_chart().arg("export").arg(&chart).assert().code(1).stderr(contains(format!(
+        "{} holds a chart exported by mailu-chart and files this export does not write: \
+         .git/, notes.txt, templates/extra/, templates/mine.yaml; move them away, or use --force \
+         to replace the directory and everything in it",
+        chart.display()
+    )));
+    assert_eq!(std::fs::read_to_string(chart.join("notes.txt")).unwrap(), "keep me");
+    assert!(chart.join("templates/mine.yaml").exists() && chart.join(".git/objects").is_dir());
+    mailu_chart().arg("export").arg(&chart).arg("--force").assert().success();
+    assert!(!chart.join("notes.txt").exists() && !chart.join(".git").exists());
+    assert!(!chart.join("templates/mine.yaml").exists());
 }
 
 #[test]
@@ -143,16 +180,16 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
             std::process::Command::new(&binary).arg("export").arg(&target).stderr(Stdio::null()).status();
         assert!(status.unwrap().success());
     };
-    // The known export, and the previous chart: the same with one file more.
+    // The known export, and the previous chart: the same with one file written otherwise.
     let new: std::collections::BTreeMap<String, Vec<u8>> = mailu_chart::chart::chart_files()
         .unwrap()
         .into_iter()
         .map(|f| (f.path, f.content.into_bytes()))
         .collect();
-    let extra = "templates/from-the-previous-export.yaml";
-    let make_old = || std::fs::write(target.join(extra), "# the previous export\n").unwrap();
+    let changed = "templates/NOTES.txt";
+    let make_old = || std::fs::write(target.join(changed), "# the previous export\n").unwrap();
     let mut old = new.clone();
-    old.insert(extra.to_string(), b"# the previous export\n".to_vec());
+    old.insert(changed.to_string(), b"# the previous export\n".to_vec());
 
     // How long a whole run takes, so that the kills fall anywhere from the start to the end.
     let mut longest = Duration::ZERO;

@@ -1,5 +1,6 @@
 //! `mailu-chart export DIR`: write the Helm chart, all at once or not at all.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -18,7 +19,8 @@ pub struct ExportArgs {
     /// The directory to write the chart into (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Replace a directory that holds something other than a previous export.
+    /// Replace a directory that holds something other than a previous export (everything in
+    /// it is removed).
     #[arg(long)]
     pub force: bool,
 }
@@ -30,14 +32,27 @@ pub(super) fn run(args: &ExportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Whether `dir` is missing, empty, or a previous export (its Chart.yaml carries our marker).
-/// A link is refused: the export replaces a directory of its own, never what a link names.
-fn may_replace(dir: &Path) -> Result<bool, CliError> {
+/// What stands at the target.
+enum Target {
+    /// Nothing, or an empty directory: the export may go there.
+    Free,
+    /// A previous export holding only files this export writes: it may be replaced.
+    OwnExport,
+    /// A previous export beside which stand these entries this export does not write (a
+    /// folder named once for all it holds).
+    OwnExportWith(Vec<String>),
+    /// A directory that is not an export.
+    Other,
+}
+
+/// What `dir` holds. A link is refused: the export replaces a directory of its own, never
+/// what a link names.
+fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
     let io =
         |e: std::io::Error| CliError::failure(format!("cannot read {}: {}", dir.display(), describe_io(&e)));
     let metadata = match dir.symlink_metadata() {
         Ok(metadata) => metadata,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Free),
         Err(e) => return Err(io(e)),
     };
     if metadata.file_type().is_symlink() {
@@ -50,10 +65,42 @@ fn may_replace(dir: &Path) -> Result<bool, CliError> {
         return Err(CliError::failure(format!("{} exists and is not a directory", dir.display())));
     }
     if std::fs::read_dir(dir).map_err(io)?.next().is_none() {
-        return Ok(true);
+        return Ok(Target::Free);
     }
     let chart_yaml = std::fs::read_to_string(dir.join("Chart.yaml")).unwrap_or_default();
-    Ok(chart_yaml.contains(&format!("{GENERATOR_ANNOTATION}:")))
+    if !chart_yaml.contains(&format!("{GENERATOR_ANNOTATION}:")) {
+        return Ok(Target::Other);
+    }
+    let written: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let folders: BTreeSet<&str> =
+        written.iter().flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at])).collect();
+    let mut foreign = Vec::new();
+    let mut pending = vec![String::new()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(dir.join(&folder)).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+            let kind = entry.file_type().map_err(io)?;
+            if kind.is_dir() && folders.contains(relative.as_str()) {
+                pending.push(relative);
+            } else if !(kind.is_file() && written.contains(relative.as_str())) {
+                foreign.push(if kind.is_dir() { format!("{relative}/") } else { relative });
+            }
+        }
+    }
+    foreign.sort();
+    Ok(if foreign.is_empty() { Target::OwnExport } else { Target::OwnExportWith(foreign) })
+}
+
+/// The first few of `entries`, and how many more there are.
+fn some_of(entries: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = entries.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if entries.len() > SHOWN {
+        text.push_str(&format!(" and {} more", entries.len() - SHOWN));
+    }
+    text
 }
 
 /// Writes every file into a fresh staging directory beside `dir`, then swaps it in, so that
@@ -66,11 +113,22 @@ fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(),
             dir.display()
         )));
     }
-    if !may_replace(dir)? && !force {
-        return Err(CliError::failure(format!(
-            "{} is not empty and does not hold a chart exported by mailu-chart; use --force to replace it",
-            dir.display()
-        )));
+    match inspect(dir, files)? {
+        Target::Free | Target::OwnExport => {}
+        _ if force => {}
+        Target::Other => {
+            return Err(CliError::failure(format!(
+                "{} is not empty and does not hold a chart exported by mailu-chart; use --force to replace it",
+                dir.display()
+            )));
+        }
+        Target::OwnExportWith(foreign) => {
+            return Err(CliError::failure(format!(
+                "{} holds a chart exported by mailu-chart and files this export does not write: {}; move them away, or use --force to replace the directory and everything in it",
+                dir.display(),
+                some_of(&foreign)
+            )));
+        }
     }
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| {
@@ -84,5 +142,6 @@ fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(),
     for file in files {
         staging.write(&file.path, file.content.as_bytes()).map_err(failure)?;
     }
+    staging.keep_permissions().map_err(failure)?;
     staging.swap_into_place().map_err(failure)
 }

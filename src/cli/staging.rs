@@ -76,6 +76,16 @@ impl Staging {
         file.write_all(content).map_err(failed("write", &path))
     }
 
+    /// Gives the staging directory the permissions of the directory it replaces, if any, so
+    /// that a directory kept private stays private.
+    pub(crate) fn keep_permissions(&self) -> Result<(), StagingError> {
+        match self.target.symlink_metadata() {
+            Ok(old) if old.is_dir() => std::fs::set_permissions(self.dir.path(), old.permissions())
+                .map_err(failed("set the permissions of", self.dir.path())),
+            _ => Ok(()),
+        }
+    }
+
     /// Puts the staging directory in the target's place in one step; the old tree, if any, is
     /// then removed.
     pub(crate) fn swap_into_place(self) -> Result<(), StagingError> {
