@@ -78,6 +78,24 @@ fn release_name_and_namespace_shape_every_object() {
 }
 
 #[test]
+fn every_command_that_names_the_release_refuses_names_kubernetes_would() {
+    for command in ["render", "dns", "graph"] {
+        mailu_chart()
+            .args([command, "-f", "values-examples/minimal.yaml", "--release-name", "X Y"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains("release name \"X Y\" is invalid"));
+        mailu_chart()
+            .args([command, "-f", "values-examples/minimal.yaml", "-n", "Bad NS"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains("namespace \"Bad NS\" is invalid"));
+    }
+}
+
+#[test]
 fn invalid_release_names_and_values_are_errors() {
     mailu_chart()
         .args(["render", "-f", "values-examples/minimal.yaml", "--release-name", "Bad_Name"])

@@ -44,6 +44,7 @@ pub(super) fn run(args: &DnsArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let release = args.release.release();
     let tree = values_tree(&values);
     let ctx = Ctx::new(&tree, &release.name, &release.namespace);
+    crate::render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
     let text = match args.format {
         DnsFormat::Zone => dns::zone(&ctx),
         DnsFormat::Json => {

@@ -39,7 +39,9 @@ pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<(), CliError>
     let values = args.values.resolve()?;
     let release = args.release.release();
     let tree = values_tree(&values);
-    let graph = graph::build(&Ctx::new(&tree, &release.name, &release.namespace));
+    let ctx = Ctx::new(&tree, &release.name, &release.namespace);
+    crate::render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
+    let graph = graph::build(&ctx);
     let text = match args.format {
         GraphFormat::Mermaid => graph::mermaid(&graph),
         GraphFormat::Dot => graph::dot(&graph),

@@ -86,6 +86,17 @@ pub fn render_documents(values: &Values, release: &Release) -> Result<Vec<Docume
     Ok(documents)
 }
 
+/// The checks the chart makes before it renders anything (a release name or namespace
+/// Kubernetes would refuse), for the commands that print what the release would be named.
+pub fn check_release(ctx: &Ctx) -> Result<(), InvalidRelease> {
+    for object in objects::all() {
+        if let Some(check) = object.checks.iter().find(|c| !c.holds.eval(ctx)) {
+            return Err(InvalidRelease(check.message.eval(ctx)));
+        }
+    }
+    Ok(())
+}
+
 /// Evaluates every object the values ask for, in chart template order, and hands each with
 /// its template path to `each`.
 fn render_each(
@@ -95,14 +106,9 @@ fn render_each(
 ) -> Result<(), InvalidRelease> {
     let tree = values_tree(values);
     let ctx = Ctx::new(&tree, &release.name, &release.namespace);
-    let all = objects::all();
-    for object in all {
-        if let Some(check) = object.checks.iter().find(|c| !c.holds.eval(&ctx)) {
-            return Err(InvalidRelease(check.message.eval(&ctx)));
-        }
-    }
+    check_release(&ctx)?;
     let evaluation = Evaluation::default();
-    for object in all.iter().filter(|o| o.when.eval(&ctx)) {
+    for object in objects::all().iter().filter(|o| o.when.eval(&ctx)) {
         each(object.path.to_string(), evaluation.evaluate(&object.body, &ctx));
     }
     Ok(())
