@@ -13,7 +13,7 @@ use crate::render::{self, Release, output};
 #[command(after_help = "\
 Examples:
   mailu-chart render -f my-values.yaml | kubectl apply -n mailu -f -
-  mailu-chart render -f my-values.yaml -s templates/admin/deployment.yaml -s 'templates/traefik/*'
+  mailu-chart render -f my-values.yaml -s templates/admin/deployment.yaml -s 'templates/front/*'
   mailu-chart render -f my-values.yaml --release-name mail -n mail --output-dir rendered/")]
 pub struct RenderArgs {
     #[command(flatten)]

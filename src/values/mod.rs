@@ -91,12 +91,12 @@ pub fn resolve(user: &UserValues) -> Result<Values, InvalidValues> {
         problems: problems
             .into_iter()
             .map(|p| LocatedProblem {
-                // A conditional requirement points at the condition's key when the user set
-                // it, and otherwise at the key it is about.
+                // A conditional requirement points at a condition's key the user set, and
+                // otherwise at the key it is about.
                 origin: p
-                    .cause
-                    .as_ref()
-                    .and_then(|cause| user.set_at(cause, false))
+                    .causes
+                    .iter()
+                    .find_map(|cause| user.set_at(cause, false))
                     .unwrap_or_else(|| user.origin(&p.path, p.about_key)),
                 path: p.path,
                 message: p.message,

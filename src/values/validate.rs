@@ -23,14 +23,14 @@ pub struct Problem {
     pub message: String,
     /// Whether the problem is with the key itself (unknown key) rather than its value.
     pub about_key: bool,
-    /// The key whose value caused the problem when it is another one (the condition of a
-    /// conditional requirement); its origin is the one to show.
-    pub cause: Option<KeyPath>,
+    /// The keys whose values caused the problem when it is about another one (the conditions
+    /// of a conditional requirement); the origin of the first the user set is the one to show.
+    pub causes: Vec<KeyPath>,
 }
 
 impl Problem {
     fn new(path: KeyPath, message: String) -> Self {
-        Problem { path, message, about_key: false, cause: None }
+        Problem { path, message, about_key: false, causes: Vec::new() }
     }
 }
 
@@ -89,9 +89,9 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
     if let Some(rule) = rule_for(&schema_path) {
         let found = describe_json(instance);
         // A format rule is about the key's own value: that is the location to show.
-        let cause = match rule.then {
-            super::schema::Then::Matches { .. } | super::schema::Then::EachMatches { .. } => None,
-            _ => rule.causes().next().map(KeyPath::from_dotted),
+        let causes = match rule.then {
+            super::schema::Then::Matches { .. } | super::schema::Then::EachMatches { .. } => Vec::new(),
+            _ => rule.causes().map(KeyPath::from_dotted).collect(),
         };
         let requirement = match &rule.then {
             super::schema::Then::OneOf(values) => format!(
@@ -108,7 +108,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             }
         };
         return vec![Problem {
-            cause,
+            causes,
             ..problem(path, format!("{requirement} when {}: {}", rule.condition(), rule.reason))
         }];
     }
@@ -166,7 +166,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         }
         ValidationErrorKind::MinLength { .. } => match requirement_for(&schema_path) {
             Some(requirement) => vec![Problem {
-                cause: Some(KeyPath::from_dotted(&format!("{}.{}", requirement.at, requirement.when_key))),
+                causes: vec![KeyPath::from_dotted(&format!("{}.{}", requirement.at, requirement.when_key))],
                 ..problem(path, format!("is required when {}", requirement.condition()))
             }],
             None => vec![problem(path, "must not be empty".into())],
