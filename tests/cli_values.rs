@@ -355,6 +355,37 @@ fn schema_prints_the_generated_draft07_schema() {
 }
 
 #[test]
+fn the_editor_schema_takes_any_part_of_valid_values_and_refuses_what_is_wrong_in_it() {
+    let output = mailu_chart().args(["schema", "--for-editor"]).output().unwrap();
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let yaml = |text: &str| -> serde_json::Value {
+        let tree = helm_engine::load_yaml_documents(text).unwrap().remove(0).root.unwrap();
+        tree.to_json()
+    };
+    for example in common::files_in("values-examples", "yaml") {
+        let values = yaml(&std::fs::read_to_string(&example).unwrap());
+        let errors: Vec<String> = validator.iter_errors(&values).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", example.display());
+    }
+    // A file with a part of the values; a condition the file sets applies, one it leaves to
+    // the defaults does not.
+    for valid in ["front: {replicas: 2}", "expose: {web: ingress}", "tls: {source: none}"] {
+        assert!(validator.is_valid(&yaml(valid)), "{valid}");
+    }
+    for invalid in [
+        "fornt: {replicas: 2}",
+        "logLevel: info",
+        "tls: {source: none}\nexpose: {mail: loadBalancer}",
+        "front: {extraEnv: [{value: x}]}",
+        "front: {tolerations: [{operater: Exists}]}",
+    ] {
+        assert!(!validator.is_valid(&yaml(invalid)), "{invalid}");
+    }
+}
+
+#[test]
 fn version_and_help_exit_zero() {
     mailu_chart().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
     mailu_chart().arg("--help").assert().success().stdout(contains("validate").and(contains("schema")));

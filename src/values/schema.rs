@@ -318,9 +318,53 @@ pub fn values_schema() -> Json {
     schema
 }
 
+/// The schema of one values file as written, for editors: helm checks the values merged
+/// over the chart's defaults, where every key is there; a file of yours holds only some.
+/// Keys are no longer required (Kubernetes objects keep their own required fields), and a
+/// conditional requirement applies only where the file sets its conditions, so that the
+/// editor flags nothing the file does not say; `validate` still checks the whole.
+pub fn editor_schema() -> Json {
+    fn loosen(node: &mut Json, in_condition: bool) {
+        match node {
+            Json::Object(object) => {
+                if in_condition {
+                    let keys: Vec<Json> = object
+                        .get("properties")
+                        .and_then(Json::as_object)
+                        .map(|p| p.keys().map(|k| json!(k)).collect())
+                        .unwrap_or_default();
+                    if !keys.is_empty() {
+                        object.insert("required".into(), Json::Array(keys));
+                    }
+                } else {
+                    object.remove("required");
+                }
+                for (key, child) in object.iter_mut() {
+                    if key != "definitions" {
+                        loosen(child, in_condition || key == "if");
+                    }
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(|item| loosen(item, in_condition)),
+            _ => {}
+        }
+    }
+    let mut schema = values_schema();
+    loosen(&mut schema, false);
+    if let Some(root) = schema.as_object_mut() {
+        root.insert("title".into(), json!("mailu-chart values (one file, for editors)"));
+    }
+    schema
+}
+
 /// The schema as the text of `values.schema.json`.
 pub fn values_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&values_schema()).expect("schema serializes");
+    schema_text(&values_schema())
+}
+
+/// A schema as pretty JSON with a final line break.
+pub fn schema_text(schema: &Json) -> String {
+    let mut text = serde_json::to_string_pretty(schema).expect("schema serializes");
     text.push('\n');
     text
 }
