@@ -50,6 +50,17 @@ fn component(stateful: bool) -> impl Strategy<Value = serde_json::Value> {
         any::<bool>(),
     )
         .prop_map(move |(enabled, rc, rm, lc, lm, tag, size, class, claim, extras)| {
+            // Kubernetes refuses a request above its limit (and so does validate): a limit
+            // below the request given, or below the default one, becomes the request too.
+            let within = |request: String, limit: &str| {
+                let amount = mailu_chart::values::text::quantity_amount;
+                match (amount(&request), amount(limit)) {
+                    (Some(asked), Some(most)) if asked > most => limit.to_string(),
+                    (None, Some(_)) => limit.to_string(),
+                    _ => request,
+                }
+            };
+            let (rc, rm) = (within(rc, &lc), within(rm, &lm));
             let mut block = json!({
                 "enabled": enabled,
                 "resources": {"requests": {"cpu": rc, "memory": rm}, "limits": {"cpu": lc, "memory": lm}},

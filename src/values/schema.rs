@@ -5,6 +5,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map as JsonMap, Value as Json, json};
 
 use super::model::Values;
+use super::text::{CONFIG_FILE_NAME, LABEL_KEY, LABEL_VALUE};
 
 /// A key that becomes required when a sibling key has a given value.
 pub struct Requirement {
@@ -312,6 +313,7 @@ pub fn values_schema() -> Json {
     refuse_trust_variables(&mut schema);
     close_kubernetes_definitions(&mut schema);
     bound_integers(&mut schema);
+    check_map_keys(&mut schema);
     if let Some(root) = schema.as_object_mut() {
         root.insert("title".into(), json!("mailu-chart values"));
     }
@@ -476,6 +478,59 @@ fn close_kubernetes_definitions(schema: &mut Json) {
             definition.insert("additionalProperties".into(), json!(false));
         }
     }
+}
+
+/// The maps whose keys and values Kubernetes checks, found by their names: labels (and
+/// label selectors, `nodeSelector`) take label keys and values, annotations label keys, and
+/// `overrides` files the ConfigMap keys they are written under. The API server would refuse
+/// the objects otherwise, after some of a release had been applied.
+fn check_map_keys(schema: &mut Json) {
+    fn format(format: &super::text::Format) -> Json {
+        let mut schema = json!({ "pattern": format.pattern });
+        if let Some(max) = format.max_length {
+            schema["maxLength"] = json!(max);
+        }
+        schema
+    }
+    fn walk(node: &mut Json) {
+        match node {
+            Json::Object(object) => {
+                if let Some(properties) = object.get_mut("properties").and_then(Json::as_object_mut) {
+                    for (name, property) in properties.iter_mut() {
+                        let is_string_map = property.get("type") == Some(&json!("object"))
+                            && property.pointer("/additionalProperties/type") == Some(&json!("string"));
+                        let (keys, values) = match name.as_str() {
+                            _ if !is_string_map => (None, None),
+                            "labels" | "nodeSelector" => (Some(&LABEL_KEY), Some(&LABEL_VALUE)),
+                            name if name.ends_with("Labels") => (Some(&LABEL_KEY), Some(&LABEL_VALUE)),
+                            name if name == "annotations" || name.ends_with("Annotations") => {
+                                (Some(&LABEL_KEY), None)
+                            }
+                            "overrides" => (Some(&CONFIG_FILE_NAME), None),
+                            _ => (None, None),
+                        };
+                        if let Some(keys) = keys {
+                            merge_json(
+                                property
+                                    .as_object_mut()
+                                    .expect("a map")
+                                    .entry("propertyNames")
+                                    .or_insert(json!({})),
+                                format(keys),
+                            );
+                        }
+                        if let Some(values) = values {
+                            merge_json(&mut property["additionalProperties"], format(values));
+                        }
+                    }
+                }
+                object.values_mut().for_each(walk);
+            }
+            Json::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(schema);
 }
 
 /// Every whole number within the range of the type it is read into, as its `format` names

@@ -148,6 +148,24 @@ formats! {
         max: Some(45),
         meaning: "empty or an IPv4 or IPv6 address, like 203.0.113.25"
     };
+    LABEL_KEY = {
+        name: "LabelKey",
+        pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+        max: Some(317),
+        meaning: "a label or annotation key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit, like example.com/team"
+    };
+    LABEL_VALUE = {
+        name: "LabelValue",
+        pattern: "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$",
+        max: None,
+        meaning: "a label value: empty, or at most 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit"
+    };
+    CONFIG_FILE_NAME = {
+        name: "ConfigFileName",
+        pattern: "^[-._a-zA-Z0-9]{1,253}$",
+        max: None,
+        meaning: "a file name of letters, digits, '-', '_' and '.' (a key of the ConfigMap that holds it)"
+    };
     OPTIONAL_QUALIFIED_NAME = {
         name: "OptionalQualifiedName",
         pattern: "^(([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$",
@@ -422,6 +440,42 @@ formatted_string!(
     OptionalQualifiedName => OPTIONAL_QUALIFIED_NAME
 );
 
+/// The amount a Kubernetes quantity stands for (`100m` is 0.1, `1Gi` 1,073,741,824), near
+/// enough to compare two; `None` when the text is not a quantity.
+pub fn quantity_amount(text: &str) -> Option<f64> {
+    const SUFFIXES: &[(&str, f64)] = &[
+        ("Ki", 1024.0),
+        ("Mi", 1_048_576.0),
+        ("Gi", 1_073_741_824.0),
+        ("Ti", 1_099_511_627_776.0),
+        ("Pi", 1_125_899_906_842_624.0),
+        ("Ei", 1_152_921_504_606_846_976.0),
+        ("n", 1e-9),
+        ("u", 1e-6),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (number, scale) = SUFFIXES
+        .iter()
+        .find_map(|(suffix, scale)| text.strip_suffix(suffix).map(|number| (number, *scale)))
+        .unwrap_or((text, 1.0));
+    let digits_only =
+        number.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if number.is_empty()
+        || !digits_only
+        || !number.as_bytes()[0].is_ascii_digit() && number.as_bytes()[0] != b'.'
+    {
+        return None;
+    }
+    number.parse::<f64>().ok().map(|n| n * scale)
+}
+
 /// Why a CIDR is unusable although it matches the pattern: host bits set. `None` when fine
 /// (or when the text is not a CIDR at all, which the pattern reports).
 pub fn cidr_host_bits_problem(text: &str) -> Option<String> {
@@ -445,6 +499,29 @@ pub fn cidr_host_bits_problem(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_are_read_with_their_suffixes() {
+        for (text, amount) in [
+            ("100m", 0.1),
+            ("0.5", 0.5),
+            ("2", 2.0),
+            ("+1", 1.0),
+            ("1Gi", 1_073_741_824.0),
+            ("256Mi", 268_435_456.0),
+            ("1G", 1e9),
+            ("1.5k", 1500.0),
+            ("1e3", 1000.0),
+            (".5", 0.5),
+        ] {
+            assert_eq!(quantity_amount(text), Some(amount), "{text}");
+        }
+        for text in ["", "Gi", "abc", "1Gb", "-1"] {
+            assert_eq!(quantity_amount(text), None, "{text}");
+        }
+        assert!(quantity_amount("1Gi") > quantity_amount("1000Mi"));
+        assert!(quantity_amount("1G") < quantity_amount("1Gi"));
+    }
 
     #[test]
     fn every_pattern_compiles_and_lengths_hold() {

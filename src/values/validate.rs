@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::model::Values;
 use super::schema::{ALWAYS_ON, ENV_VAR_DEFINITION, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
-use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern};
+use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern, quantity_amount};
 use super::trust::extra_env_problem;
 use helm_engine::{KeyPath, Value};
 
@@ -35,7 +35,10 @@ impl Problem {
 }
 
 /// The rules JSON Schema cannot express, listed for the README and `--help`.
-pub const RULES_BEYOND_SCHEMA: &[&str] = &["subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)"];
+pub const RULES_BEYOND_SCHEMA: &[&str] = &[
+    "subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)",
+    "<component>.resources: no request above its limit",
+];
 
 static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
 
@@ -78,6 +81,35 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     {
         problems.push(Problem::new(KeyPath::from_dotted("subnet"), message));
     }
+    problems.extend(requests_above_limits(tree));
+    problems
+}
+
+/// A request above its limit, in any component's `resources`: the API server refuses such a
+/// pod, and the rest of the release would be applied without it.
+fn requests_above_limits(tree: &Value) -> Vec<Problem> {
+    let Value::Map(top) = tree else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (component, settings) in top {
+        for resource in ["cpu", "memory"] {
+            let quantity = |kind: &str| match settings.get_dotted(&format!("resources.{kind}.{resource}")) {
+                Some(Value::String(text)) => quantity_amount(text).map(|amount| (text.clone(), amount)),
+                _ => None,
+            };
+            if let (Some((request, asked)), Some((limit, most))) = (quantity("requests"), quantity("limits"))
+                && asked > most
+            {
+                problems.push(Problem::new(
+                    KeyPath::from_dotted(&format!("{component}.resources.requests.{resource}")),
+                    format!(
+                        "must not be above {component}.resources.limits.{resource}, found {request} above {limit}: Kubernetes refuses the pod"
+                    ),
+                ));
+            }
+        }
+    }
     problems
 }
 
@@ -116,6 +148,18 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         // A key the release sets itself, refused by `propertyNames`: the problem is the key.
         ValidationErrorKind::PropertyNames { error } => {
             let key = error.instance().as_str().unwrap_or_default();
+            let key_format = match error.kind() {
+                ValidationErrorKind::Pattern { pattern } => format_for_pattern(pattern),
+                ValidationErrorKind::MaxLength { .. } => {
+                    let pattern = error.schema_path().as_str().replace("/maxLength", "/pattern");
+                    SCHEMA.pointer(&pattern).and_then(Json::as_str).and_then(format_for_pattern)
+                }
+                _ => None,
+            };
+            if let Some(format) = key_format {
+                let message = format!("is not {}", format.meaning);
+                return vec![Problem { about_key: true, ..problem(path.child_key(key), message) }];
+            }
             let message = if refuses_by_pattern(error) {
                 "is the release's own annotation (a checksum of a configuration, which restarts the pods \
                  when it changes); choose another key"
