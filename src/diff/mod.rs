@@ -68,20 +68,29 @@ pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError
         let from = if index == 0 { 1 } else { starts[index] };
         let source = source_of(&lines, from, next_start);
         let Some(value) = document.root.filter(|v| !matches!(v, Value::Null)) else { continue };
-        let not_an_object =
-            |missing| StreamError::NotAnObject { origin: origin.into(), index: index + 1, missing };
-        let key = ObjectKey {
-            api_version: text_at(&value, "apiVersion")
-                .ok_or_else(|| not_an_object("apiVersion"))?
-                .to_string(),
-            kind: text_at(&value, "kind").ok_or_else(|| not_an_object("kind"))?.to_string(),
-            namespace: text_at(&value, "metadata.namespace").unwrap_or_default().to_string(),
-            name: text_at(&value, "metadata.name").ok_or_else(|| not_an_object("metadata.name"))?.to_string(),
+        // A `kind: List` (what `kubectl get -o yaml` writes) stands for its items.
+        let values = match (text_at(&value, "kind"), value.get_dotted("items")) {
+            (Some("List"), Some(Value::List(items))) => items.clone(),
+            _ => vec![value],
         };
-        if objects.iter().any(|o| o.key == key) {
-            return Err(StreamError::Duplicate { origin: origin.into(), key });
+        for value in values {
+            let not_an_object =
+                |missing| StreamError::NotAnObject { origin: origin.into(), index: index + 1, missing };
+            let key = ObjectKey {
+                api_version: text_at(&value, "apiVersion")
+                    .ok_or_else(|| not_an_object("apiVersion"))?
+                    .to_string(),
+                kind: text_at(&value, "kind").ok_or_else(|| not_an_object("kind"))?.to_string(),
+                namespace: text_at(&value, "metadata.namespace").unwrap_or_default().to_string(),
+                name: text_at(&value, "metadata.name")
+                    .ok_or_else(|| not_an_object("metadata.name"))?
+                    .to_string(),
+            };
+            if objects.iter().any(|o| o.key == key) {
+                return Err(StreamError::Duplicate { origin: origin.into(), key });
+            }
+            objects.push(Object { key, value, source: source.clone() });
         }
-        objects.push(Object { key, value, source });
     }
     Ok(objects)
 }
@@ -288,6 +297,15 @@ mod tests {
         let report = compare(&objects, &objects[..1]);
         assert_eq!(report.only_left.len(), 1);
         assert_eq!(report.equal, 1);
+    }
+
+    #[test]
+    fn a_list_stands_for_its_items() {
+        let text = "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: \"\"}\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a, namespace: n}}\n- {apiVersion: apps/v1, kind: Deployment, metadata: {name: a, namespace: n}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+        let keys: Vec<String> = parse_stream(text, "x").unwrap().iter().map(|o| o.key.to_string()).collect();
+        assert_eq!(keys, ["Service a (v1)", "Deployment a (apps/v1)", "ConfigMap c (v1)"]);
+        let not_an_object = "apiVersion: v1\nkind: List\nitems:\n- {kind: Service}\n";
+        assert!(parse_stream(not_an_object, "x").is_err());
     }
 
     #[test]
