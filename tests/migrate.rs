@@ -159,6 +159,37 @@ fn the_values_go_to_standard_output_and_the_report_to_standard_error() {
 }
 
 #[test]
+fn no_input_is_overwritten_and_the_report_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("old.yaml");
+    std::fs::copy(fixture("getting-started"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let migrate = |args: &[&std::ffi::OsStr]| {
+        let mut command = mailu_chart();
+        command.current_dir(dir.path()).arg("migrate").arg("old.yaml").args(args);
+        command.assert()
+    };
+    migrate(&["-o".as_ref(), input.as_os_str()])
+        .code(1)
+        .stderr(contains("is one of the values files read (old.yaml); write the migrated values"));
+    migrate(&["--report".as_ref(), "./old.yaml".as_ref()])
+        .code(1)
+        .stderr(contains("is one of the values files read"));
+    migrate(&["-o".as_ref(), "same.txt".as_ref(), "--report".as_ref(), "./same.txt".as_ref()])
+        .code(1)
+        .stderr(contains("-o and --report name the same file"));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    assert!(!dir.path().join("same.txt").exists());
+    migrate(&["-o".as_ref(), "new.yaml".as_ref(), "--report".as_ref(), "report.txt".as_ref()]).success();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("report.txt")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the report holds passwords: {mode:o}");
+    }
+}
+
+#[test]
 fn no_password_of_the_official_values_reaches_the_values_file() {
     let secrets = [
         ("getting-started", &["a-secret-key-of-the-old-chart", "first-admin-pw"][..]),

@@ -2,7 +2,7 @@
 //! report of what became of every setting.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -38,6 +38,7 @@ pub struct MigrateArgs {
 }
 
 pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    refuse_overwriting_inputs(args)?;
     let values_args = ValuesArgs { values: args.files.clone(), ..ValuesArgs::default() };
     let user = values_args.read()?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
@@ -56,7 +57,7 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
     let values = migration.values_yaml(&sources);
     let report = migration.report(&sources, &args.namespace);
     match &args.report {
-        Some(path) => write_file(path, &report)?,
+        Some(path) => write_private_file(path, &report)?,
         None => {
             for line in report.lines() {
                 super::note(line);
@@ -73,7 +74,61 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
     }
 }
 
-fn write_file(path: &std::path::Path, text: &str) -> Result<(), CliError> {
-    std::fs::write(path, text)
-        .map_err(|e| CliError::failure(format!("cannot write {}: {}", path.display(), describe_io(&e))))
+fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    std::fs::write(path, text).map_err(|e| cannot_write(path, &e))
+}
+
+/// Writes the report, which holds passwords, readable by its owner alone (a file that
+/// exists keeps its permissions).
+fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| cannot_write(path, &e))?;
+    file.write_all(text.as_bytes()).map_err(|e| cannot_write(path, &e))
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::failure(format!("cannot write {}: {}", path.display(), describe_io(e)))
+}
+
+/// The values and the report go to files of their own: neither may be an input, nor both
+/// the same file.
+fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
+    let inputs = args.files.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
+    if let (Some(output), Some(report)) = (&args.output, &args.report)
+        && same_file(output, report)
+    {
+        return Err(CliError::failure(format!(
+            "-o and --report name the same file, {}: give each its own",
+            output.display()
+        )));
+    }
+    for written in args.output.iter().chain(&args.report) {
+        if let Some(input) = inputs.clone().find(|input| same_file(written, input)) {
+            return Err(CliError::failure(format!(
+                "{} is one of the values files read ({}); write the migrated values and the report elsewhere",
+                written.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same file once links are followed, or, for a file
+/// not there yet, the same name in the same folder.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolved = |path: &Path| {
+        path.canonicalize().ok().or_else(|| {
+            let name = path.file_name()?;
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            Some(folder.canonicalize().ok()?.join(name))
+        })
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
 }
