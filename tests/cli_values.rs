@@ -413,6 +413,10 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
             ],
             &["trust.allowPublicProxyAuthNetworks is true", "203.0.113.7/32", "log in as any user"],
         ),
+        (
+            &["--set", "clamav.enabled=true,clamav.replicas=2,clamav.persistence.size=20Gi"],
+            &["clamav.persistence has no effect with clamav.replicas 2"],
+        ),
     ];
     for (flags, expected) in cases {
         for command in ["validate", "render"] {
@@ -435,6 +439,8 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
         &[],
         &["--set", "authentication.proxy.trustedNetworks={10.42.0.0/16}"],
         &["--set", "trust.allowPublicProxyAuthNetworks=true"],
+        &["--set", "clamav.enabled=true,clamav.replicas=2"],
+        &["--set", "clamav.enabled=true,clamav.persistence.size=20Gi"],
     ];
     for flags in safe {
         let output = mailu_chart()

@@ -622,7 +622,8 @@ component!(
 component!(
     /// ClamAV.
     ClamavComponent(FullImage) {
-        /// Pods of ClamAV; each keeps its own copy of the signatures.
+        /// Pods of ClamAV; each keeps its own copy of the signatures (with more than one, each
+        /// in a volume of its own, an emptyDir, and `persistence` is not used).
         #[schemars(range(min = 1))]
         replicas: u32,
         /// The signatures' volume (with one pod).

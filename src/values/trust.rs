@@ -180,7 +180,7 @@ guess passwords without rate limits on front's webmail ports (10143, 10025, 1419
 Tika (9998), oletools (11343) and the metrics of dovecot (9900) and rspamd (11334) where they run. Keep \
 NetworkPolicies on unless the cluster enforces the same isolation another way.";
 
-/// Settings that are valid but dangerous, each as one warning.
+/// Settings that are valid but dangerous, or that have no effect, each as one warning.
 pub fn warnings(values: &Values) -> Vec<String> {
     let mut warnings = Vec::new();
     if !values.network_policy.enabled {
@@ -200,6 +200,14 @@ pub fn warnings(values: &Values) -> Vec<String> {
              by naming them in the {} header",
             networks.join(", "),
             &*values.authentication.proxy.header
+        ));
+    }
+    let clamav = &values.clamav;
+    if clamav.enabled && clamav.replicas > 1 && clamav.persistence != Values::default().clamav.persistence {
+        warnings.push(format!(
+            "clamav.persistence has no effect with clamav.replicas {}: each pod keeps the signatures in a volume of \
+             its own (emptyDir), as one claim cannot be shared",
+            clamav.replicas
         ));
     }
     warnings
