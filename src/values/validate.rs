@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::model::Values;
 use super::schema::{ALWAYS_ON, ENV_VAR_DEFINITION, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
-use super::text::{CIDR, cidr_host_bits_problem, format_for_pattern, quantity_amount};
+use super::text::{CIDR, TIMEZONE, cidr_host_bits_problem, format_for_pattern, quantity_amount};
 use super::trust::extra_env_problem;
 use helm_engine::{KeyPath, Value};
 
@@ -38,6 +38,7 @@ impl Problem {
 pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)",
     "<component>.resources: no request above its limit",
+    "timezone: a zone of the IANA database, spelt as it lists it",
 ];
 
 static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
@@ -81,8 +82,34 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     {
         problems.push(Problem::new(KeyPath::from_dotted("subnet"), message));
     }
+    if let Some(Value::String(zone)) = tree.get_dotted("timezone")
+        && TIMEZONE.matches(zone)
+        && let Some(message) = unknown_time_zone(zone)
+    {
+        problems.push(Problem::new(KeyPath::from_dotted("timezone"), message));
+    }
     problems.extend(requests_above_limits(tree));
     problems
+}
+
+/// Why `zone` is no zone of the IANA database, as the images' `TZ` needs one (spelt exactly:
+/// their C libraries look the name up as a file); `None` when it is one.
+fn unknown_time_zone(zone: &str) -> Option<String> {
+    let database = jiff::tz::TimeZoneDatabase::bundled();
+    let mut names = database.available();
+    if names.any(|name| name.as_str() == zone) {
+        return None;
+    }
+    let spelt_otherwise = database.available().find(|name| name.as_str().eq_ignore_ascii_case(zone));
+    Some(match spelt_otherwise {
+        Some(name) => format!(
+            "is not a time zone of the IANA database, found \"{zone}\" (did you mean \"{}\"?)",
+            name.as_str()
+        ),
+        None => {
+            format!("is not a time zone of the IANA database, like UTC or Europe/Berlin, found \"{zone}\"")
+        }
+    })
 }
 
 /// A request above its limit, in any component's `resources`: the API server refuses such a
