@@ -323,7 +323,11 @@ fn r11_resources_are_the_documented_defaults() {
     assert_eq!(resources(&manifests, "mailu-postfix").1, "512Mi");
     assert_eq!(resources(&manifests, "mailu-dovecot").1, "1Gi");
     // The submission relay has its own, small resources, not a copy of dovecot's.
-    let dovecot_big = render(&["webmail.enabled=true", "dovecot.resources.requests.memory=8Gi"]);
+    let dovecot_big = render(&[
+        "webmail.enabled=true",
+        "dovecot.resources.requests.memory=8Gi",
+        "dovecot.resources.limits.memory=8Gi",
+    ]);
     assert_eq!(resources(&dovecot_big, "mailu-dovecot-submission").1, "64Mi");
     let total_cpu_millis: i64 = manifests
         .iter()

@@ -57,7 +57,7 @@ pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
         }
     }
     helm_engine::from_value(tree)
-        .map_err(|e| vec![Problem::new(KeyPath::root(), format!("values do not fit the model: {e}"))])
+        .map_err(|e| vec![Problem::new(e.path(), format!("does not fit the model: {e}"))])
 }
 
 /// Whether the full validator finds the values valid against the schema alone.

@@ -11,15 +11,45 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
 
-use super::{Map, Value};
+use super::{KeyPath, Map, Segment, Value};
 
-/// Why a conversion failed.
+/// Why a conversion failed, and, from a tree, where in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypedError(String);
+pub struct TypedError {
+    message: String,
+    /// The keys and indexes from the value that failed up to the root (innermost first).
+    inside: Vec<Segment>,
+}
+
+impl TypedError {
+    fn new(message: String) -> Self {
+        TypedError { message, inside: Vec::new() }
+    }
+
+    /// The error as it stands one level further out, under `segment`.
+    fn under(mut self, segment: Segment) -> Self {
+        self.inside.push(segment);
+        self
+    }
+
+    /// Where in the tree the value stands that could not be converted (the root when the
+    /// error is not about one value).
+    pub fn path(&self) -> KeyPath {
+        self.inside.iter().rev().fold(KeyPath::root(), |path, segment| match segment {
+            Segment::Key(key) => path.child_key(key),
+            Segment::Index(index) => path.child_index(*index),
+        })
+    }
+
+    /// What went wrong, without where.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
 
 impl fmt::Display for TypedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -27,13 +57,13 @@ impl std::error::Error for TypedError {}
 
 impl ser::Error for TypedError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        TypedError(msg.to_string())
+        TypedError::new(msg.to_string())
     }
 }
 
 impl de::Error for TypedError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        TypedError(msg.to_string())
+        TypedError::new(msg.to_string())
     }
 }
 
@@ -227,7 +257,7 @@ impl ser::SerializeMap for MapBuilder {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
-        let key = self.key.take().ok_or_else(|| TypedError("a map value without a key".into()))?;
+        let key = self.key.take().ok_or_else(|| TypedError::new("a map value without a key".into()))?;
         self.map.insert(key, value.serialize(ValueSerializer)?);
         Ok(())
     }
@@ -298,7 +328,7 @@ impl ser::SerializeStructVariant for VariantBuilder<MapBuilder> {
 struct KeySerializer;
 
 fn key_refused() -> TypedError {
-    TypedError("map keys must be strings, numbers or booleans".into())
+    TypedError::new("map keys must be strings, numbers or booleans".into())
 }
 
 /// Key serializer methods for scalars JSON spells as they are, in quotes.
@@ -428,7 +458,7 @@ impl<'de> de::Deserializer<'de> for &'de Value {
             Value::Float(f) => visitor.visit_f64(*f),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::List(items) => {
-                let mut access = Items { items: items.iter() };
+                let mut access = Items { items: items.iter().enumerate() };
                 let result = visitor.visit_seq(&mut access)?;
                 match access.items.len() {
                     0 => Ok(result),
@@ -436,7 +466,7 @@ impl<'de> de::Deserializer<'de> for &'de Value {
                 }
             }
             Value::Map(map) => {
-                let mut access = Entries { entries: map.iter(), value: None };
+                let mut access = Entries { entries: map.iter(), entry: None };
                 let result = visitor.visit_map(&mut access)?;
                 match access.entries.len() {
                     0 => Ok(result),
@@ -472,7 +502,9 @@ impl<'de> de::Deserializer<'de> for &'de Value {
             Value::String(variant) => visitor.visit_enum(variant.as_str().into_deserializer()),
             Value::Map(map) if map.len() == 1 => {
                 let (variant, value) = map.get_index(0).expect("one entry");
-                visitor.visit_enum(Variant { variant, value })
+                visitor
+                    .visit_enum(Variant { variant, value })
+                    .map_err(|e| e.under(Segment::Key(variant.clone())))
             }
             other => Err(de::Error::invalid_type(unexpected(other), &"a string or a map of one key")),
         }
@@ -497,7 +529,7 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
 }
 
 struct Items<'de> {
-    items: std::slice::Iter<'de, Value>,
+    items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
 }
 
 impl<'de> SeqAccess<'de> for Items<'de> {
@@ -506,7 +538,10 @@ impl<'de> SeqAccess<'de> for Items<'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, TypedError> {
-        self.items.next().map(|item| seed.deserialize(item)).transpose()
+        self.items
+            .next()
+            .map(|(index, item)| seed.deserialize(item).map_err(|e| e.under(Segment::Index(index))))
+            .transpose()
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.items.len())
@@ -515,7 +550,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 
 struct Entries<'de> {
     entries: indexmap::map::Iter<'de, String, Value>,
-    value: Option<&'de Value>,
+    entry: Option<(&'de String, &'de Value)>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -523,15 +558,16 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, TypedError> {
         match self.entries.next() {
             Some((key, value)) => {
-                self.value = Some(value);
-                seed.deserialize(Key(key)).map(Some)
+                self.entry = Some((key, value));
+                seed.deserialize(Key(key)).map(Some).map_err(|e| e.under(Segment::Key(key.clone())))
             }
             None => Ok(None),
         }
     }
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, TypedError> {
-        let value = self.value.take().ok_or_else(|| TypedError("a map value without a key".into()))?;
-        seed.deserialize(value)
+        let (key, value) =
+            self.entry.take().ok_or_else(|| TypedError::new("a map value without a key".into()))?;
+        seed.deserialize(value).map_err(|e| e.under(Segment::Key(key.clone())))
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
@@ -742,6 +778,36 @@ mod tests {
             let through_json = serde_json::from_value::<Sample>(broken.to_json()).unwrap_err().to_string();
             assert_eq!(direct, through_json, "{key}");
         }
+    }
+
+    #[test]
+    fn an_error_names_where_the_value_stands() {
+        let mut data = sample();
+        (data.big, data.not_a_number) = (1 << 60, 0.5);
+        let tree = to_value(&data).unwrap();
+        assert_eq!(from_value::<Sample>(&tree).unwrap(), data);
+        let at = |pointer: &str, bad: Value| {
+            let mut broken = tree.clone();
+            let mut node = &mut broken;
+            for segment in pointer.split('/').skip(1) {
+                node = match node {
+                    Value::Map(map) => map.get_mut(segment).unwrap(),
+                    Value::List(list) => &mut list[segment.parse::<usize>().unwrap()],
+                    _ => unreachable!(),
+                };
+            }
+            *node = bad;
+            let error = from_value::<Sample>(&broken).unwrap_err();
+            (error.path().to_string(), error.message().to_string())
+        };
+        assert_eq!(at("/port", Value::Int(70_000)).0, "port");
+        assert_eq!(at("/list/3/shaped/width", Value::Int(-1)).0, "list[3].shaped.width");
+        assert_eq!(at("/byNumber/10", Value::Int(1)).0, "byNumber[\"10\"]");
+        let (path, message) = at("/wrapped", Value::Bool(true));
+        assert_eq!(path, "wrapped");
+        assert!(message.contains("expected a string"), "{message}");
+        // Not about one value: the root.
+        assert_eq!(from_value::<Sample>(&Value::Int(1)).unwrap_err().path(), KeyPath::root());
     }
 
     #[test]
