@@ -130,6 +130,13 @@ fn manual_pages() {
         assert!(text.contains(&format!(".TH mailu-chart-{command} 1")), "{}", file.display());
     }
     assert!(dir.path().join("mailu-chart.1").is_file());
+    let file = dir.path().join("mailu-chart.1");
+    mailu_chart()
+        .args(["man", "--output-dir"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(contains(format!("{} exists and is not a directory", file.display())));
 }
 
 #[test]

@@ -36,11 +36,23 @@ fn the_verdict_agrees_with_the_full_validator_on_every_values_file() {
     for path in every_values_file() {
         let Some(tree) = merged(&path) else { continue };
         let full = validate::schema_accepts(&tree.to_json());
-        assert_eq!(verdict::satisfies(&tree), full, "{}", common::short(&path));
+        // The quick verdict leaves whole numbers beyond what a float holds exactly to the
+        // validator (it answers "valid" only when sure).
+        let unsure = full && holds_a_number_beyond_exact_floats(&tree);
+        assert_eq!(verdict::satisfies(&tree) || unsure, full, "{}", common::short(&path));
         if full { accepted += 1 } else { refused += 1 }
     }
     // Both answers occur, so neither side can pass by always giving the same one.
     assert!(accepted >= 10 && refused >= 30, "accepted {accepted}, refused {refused}");
+}
+
+fn holds_a_number_beyond_exact_floats(value: &Value) -> bool {
+    match value {
+        Value::Float(f) => f.fract() == 0.0 && f.abs() > 2f64.powi(53),
+        Value::Map(map) => map.values().any(holds_a_number_beyond_exact_floats),
+        Value::List(items) => items.iter().any(holds_a_number_beyond_exact_floats),
+        _ => false,
+    }
 }
 
 /// Every key path of a tree, maps and lists alike.

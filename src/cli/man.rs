@@ -35,6 +35,9 @@ pub(super) fn run(args: &ManArgs, out: &mut dyn Write) -> Result<(), CliError> {
             let fail = |e: std::io::Error| {
                 CliError::failure(format!("cannot write into {}: {}", dir.display(), describe_io(&e)))
             };
+            if dir.exists() && !dir.is_dir() {
+                return Err(CliError::failure(format!("{} exists and is not a directory", dir.display())));
+            }
             std::fs::create_dir_all(dir).map_err(fail)?;
             clap_mangen::generate_to(command, dir).map_err(fail)?;
             super::note(&format!("wrote the manual pages to {}", dir.display()));

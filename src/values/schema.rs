@@ -486,11 +486,7 @@ fn close_kubernetes_definitions(schema: &mut Json) {
 /// the objects otherwise, after some of a release had been applied.
 fn check_map_keys(schema: &mut Json) {
     fn format(format: &super::text::Format) -> Json {
-        let mut schema = json!({ "pattern": format.pattern });
-        if let Some(max) = format.max_length {
-            schema["maxLength"] = json!(max);
-        }
-        schema
+        format.schema().to_value()
     }
     fn walk(node: &mut Json) {
         match node {

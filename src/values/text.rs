@@ -256,7 +256,8 @@ pub fn format_for_pattern(pattern: &str) -> Option<&'static Format> {
 }
 
 impl Format {
-    fn schema(&self) -> Schema {
+    /// A string of this format, as a schema.
+    pub(crate) fn schema(&self) -> Schema {
         let mut schema = json_schema!({
             "type": "string",
             "pattern": self.pattern,

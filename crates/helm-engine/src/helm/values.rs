@@ -115,11 +115,20 @@ pub enum Origin {
     Default,
 }
 
+/// The longest flag an origin shows whole.
+const SHOWN_FLAG_CHARACTERS: usize = 100;
+
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Origin::File { name, pos: Some(pos) } => write!(f, "{name}:{pos}"),
             Origin::File { name, pos: None } => f.write_str(name),
+            // A flag is shown as given, up to a length that fits a line; a longer one (a
+            // `--set-file` of a whole document, say) by its start and its length.
+            Origin::Flag(flag) if flag.chars().count() > SHOWN_FLAG_CHARACTERS => {
+                let start: String = flag.chars().take(SHOWN_FLAG_CHARACTERS - 20).collect();
+                write!(f, "{start}... ({} characters)", flag.chars().count())
+            }
             Origin::Flag(flag) => f.write_str(flag),
             Origin::Default => f.write_str("default values"),
         }
@@ -389,6 +398,9 @@ mod tests {
             Origin::File { name: "a.yaml".into(), pos: Some(Pos { line: 2, col: 1 }) }
         );
         assert_eq!(user.origin(&KeyPath::from_dotted("subnet"), false), Origin::Default);
+        let long = Origin::Flag(format!("--set hostnames[0]={}", "é".repeat(200)));
+        assert_eq!(long.to_string(), format!("--set hostnames[0]={}... (219 characters)", "é".repeat(61)));
+        assert_eq!(Origin::Flag("--set a=b".into()).to_string(), "--set a=b");
     }
 
     #[test]
