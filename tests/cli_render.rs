@@ -79,19 +79,19 @@ fn release_name_and_namespace_shape_every_object() {
 
 #[test]
 fn every_command_that_names_the_release_refuses_names_kubernetes_would() {
+    let bad = [
+        ("--release-name", "X Y", "release name \"X Y\" is invalid"),
+        ("-n", "Bad NS", "namespace \"Bad NS\" is invalid"),
+    ];
     for command in ["render", "dns", "graph"] {
-        mailu_chart()
-            .args([command, "-f", "values-examples/minimal.yaml", "--release-name", "X Y"])
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(contains("release name \"X Y\" is invalid"));
-        mailu_chart()
-            .args([command, "-f", "values-examples/minimal.yaml", "-n", "Bad NS"])
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(contains("namespace \"Bad NS\" is invalid"));
+        for (flag, name, message) in bad {
+            mailu_chart()
+                .args([command, "-f", "values-examples/minimal.yaml", flag, name])
+                .assert()
+                .code(1)
+                .stdout("")
+                .stderr(contains(message));
+        }
     }
 }
 
