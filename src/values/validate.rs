@@ -183,8 +183,14 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
                 }
                 _ => None,
             };
-            if let Some(format) = key_format {
-                let message = format!("is not {}", format.meaning);
+            let message = match (key_format, error.kind()) {
+                (Some(format), _) => Some(format!("is not {}", format.meaning)),
+                (None, ValidationErrorKind::MaxLength { limit }) => {
+                    Some(format!("is longer than {limit} characters, too long for a key"))
+                }
+                _ => None,
+            };
+            if let Some(message) = message {
                 return vec![Problem { about_key: true, ..problem(path.child_key(key), message) }];
             }
             let message = if refuses_by_pattern(error) {
