@@ -190,6 +190,14 @@ fn no_input_is_overwritten_and_the_report_is_private() {
 }
 
 #[test]
+fn values_of_this_chart_are_refused_with_the_reason() {
+    mailu_chart().args(["migrate", "values-examples/traefik.yaml"]).assert().code(1).stdout("").stderr(contains(
+        "these are values of this chart already, valid as they are (expose, tls.source, tls.secretName and 4 more: \
+         not settings of Mailu's official chart)",
+    ));
+}
+
+#[test]
 fn no_password_of_the_official_values_reaches_the_values_file() {
     let secrets = [
         ("getting-started", &["a-secret-key-of-the-old-chart", "first-admin-pw"][..]),

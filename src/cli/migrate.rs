@@ -43,6 +43,7 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
     let user = values_args.read()?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
     let migration = migrate::migrate(&user.values, &options);
+    refuse_values_of_this_chart(&migration, &user)?;
     if let Err(problems) = migration.check() {
         return Err(CliError::failure(format!(
             "the migrated values break this chart's rules, which is a fault of the migration (please report it):\n  {}",
@@ -72,6 +73,30 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
         }
         None => write_stdout(out, &values),
     }
+}
+
+/// Values already written for this chart (settings the official chart does not know, and
+/// valid here as they are) need no migration: what `migrate` would make of them is nonsense.
+fn refuse_values_of_this_chart(
+    migration: &migrate::Migration,
+    user: &helm_engine::UserValues,
+) -> Result<(), CliError> {
+    let unknown: Vec<&str> = migration
+        .findings
+        .iter()
+        .filter(|(_, outcome)| matches!(outcome, migrate::Outcome::Unknown { .. }))
+        .map(|(key, _)| key.as_str())
+        .collect();
+    if unknown.is_empty() || crate::values::resolve(user).is_err() {
+        return Ok(());
+    }
+    let mut keys = unknown.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    if unknown.len() > 3 {
+        keys.push_str(&format!(" and {} more", unknown.len() - 3));
+    }
+    Err(CliError::failure(format!(
+        "these are values of this chart already, valid as they are ({keys}: not settings of Mailu's official chart); use them as they are, as in mailu-chart validate -f FILE"
+    )))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
