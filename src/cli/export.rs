@@ -93,16 +93,6 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
     Ok(if foreign.is_empty() { Target::OwnExport } else { Target::OwnExportWith(foreign) })
 }
 
-/// The first few of `entries`, and how many more there are.
-fn some_of(entries: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut text = entries.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
-    if entries.len() > SHOWN {
-        text.push_str(&format!(" and {} more", entries.len() - SHOWN));
-    }
-    text
-}
-
 /// Writes every file into a fresh staging directory beside `dir`, then swaps it in, so that
 /// `dir` is at every moment either the previous chart or the new one, complete (see
 /// [`Staging`]); on an error nothing is left behind.
@@ -126,7 +116,7 @@ fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(),
             return Err(CliError::failure(format!(
                 "{} holds a chart exported by mailu-chart and files this export does not write: {}; move them away, or use --force to replace the directory and everything in it",
                 dir.display(),
-                some_of(&foreign)
+                super::first_few(&foreign, 5)
             )));
         }
     }

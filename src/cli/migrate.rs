@@ -90,10 +90,7 @@ fn refuse_values_of_this_chart(
     if unknown.is_empty() || crate::values::resolve(user).is_err() {
         return Ok(());
     }
-    let mut keys = unknown.iter().take(3).copied().collect::<Vec<_>>().join(", ");
-    if unknown.len() > 3 {
-        keys.push_str(&format!(" and {} more", unknown.len() - 3));
-    }
+    let keys = super::first_few(&unknown, 3);
     Err(CliError::failure(format!(
         "these are values of this chart already, valid as they are ({keys}: not settings of Mailu's official chart); use them as they are, as in mailu-chart validate -f FILE"
     )))

@@ -172,6 +172,15 @@ pub(crate) fn warn_about(values: &crate::values::Values) {
     }
 }
 
+/// The first `shown` of `items`, joined with commas, and how many more there are.
+pub(crate) fn first_few(items: &[impl AsRef<str>], shown: usize) -> String {
+    let mut text = items.iter().take(shown).map(AsRef::as_ref).collect::<Vec<_>>().join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}
+
 /// Writes to standard output. A reader that stopped reading (`| head`) is not an error: the
 /// rest of the output is dropped quietly and the exit code is the command's own.
 pub(crate) fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), CliError> {

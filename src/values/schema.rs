@@ -485,9 +485,6 @@ fn close_kubernetes_definitions(schema: &mut Json) {
 /// `overrides` files the ConfigMap keys they are written under. The API server would refuse
 /// the objects otherwise, after some of a release had been applied.
 fn check_map_keys(schema: &mut Json) {
-    fn format(format: &super::text::Format) -> Json {
-        format.schema().to_value()
-    }
     fn walk(node: &mut Json) {
         match node {
             Json::Object(object) => {
@@ -512,11 +509,11 @@ fn check_map_keys(schema: &mut Json) {
                                     .expect("a map")
                                     .entry("propertyNames")
                                     .or_insert(json!({})),
-                                format(keys),
+                                keys.schema().to_value(),
                             );
                         }
                         if let Some(values) = values {
-                            merge_json(&mut property["additionalProperties"], format(values));
+                            merge_json(&mut property["additionalProperties"], values.schema().to_value());
                         }
                     }
                 }

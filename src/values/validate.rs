@@ -93,23 +93,19 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
 }
 
 /// Why `zone` is no zone of the IANA database, as the images' `TZ` needs one (spelt exactly:
-/// their C libraries look the name up as a file); `None` when it is one.
+/// their C libraries look the name up as a file); `None` when it is one. The database finds
+/// names whatever their case and answers with the name as it lists it.
 fn unknown_time_zone(zone: &str) -> Option<String> {
-    let database = jiff::tz::TimeZoneDatabase::bundled();
-    let mut names = database.available();
-    if names.any(|name| name.as_str() == zone) {
-        return None;
+    let listed = jiff::tz::TimeZoneDatabase::bundled().get(zone).ok();
+    match listed.as_ref().and_then(jiff::tz::TimeZone::iana_name) {
+        Some(name) if name == zone => None,
+        Some(name) => Some(format!(
+            "is not a time zone of the IANA database, found \"{zone}\" (did you mean \"{name}\"?)"
+        )),
+        None => Some(format!(
+            "is not a time zone of the IANA database, like UTC or Europe/Berlin, found \"{zone}\""
+        )),
     }
-    let spelt_otherwise = database.available().find(|name| name.as_str().eq_ignore_ascii_case(zone));
-    Some(match spelt_otherwise {
-        Some(name) => format!(
-            "is not a time zone of the IANA database, found \"{zone}\" (did you mean \"{}\"?)",
-            name.as_str()
-        ),
-        None => {
-            format!("is not a time zone of the IANA database, like UTC or Europe/Berlin, found \"{zone}\"")
-        }
-    })
 }
 
 /// A request above its limit, in any component's `resources`: the API server refuses such a
@@ -406,6 +402,16 @@ fn describe_json(value: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_are_the_databases_as_it_spells_them() {
+        for zone in ["UTC", "Etc/UTC", "Europe/Berlin", "US/Eastern", "America/Argentina/Buenos_Aires"] {
+            assert_eq!(unknown_time_zone(zone), None, "{zone}");
+        }
+        let wrong_case = unknown_time_zone("europe/berlin").unwrap();
+        assert!(wrong_case.ends_with("(did you mean \"Europe/Berlin\"?)"), "{wrong_case}");
+        assert!(unknown_time_zone("Mars/Phobos").unwrap().contains("like UTC or Europe/Berlin"));
+    }
 
     #[test]
     fn typos_get_a_suggestion() {
