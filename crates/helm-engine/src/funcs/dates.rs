@@ -2,18 +2,20 @@
 //! `duration`, ...) and the `time.Time` values they pass around, with the methods templates
 //! call on them (`.Year`, `.Format`, `.Unix`, ...).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
 use super::env::FuncEnv;
 use super::gotime::{
-    GoTime, LONG_DAYS, LONG_MONTHS, Loc, duration_string, parse, parse_duration, round_to_second,
+    GoTime, LONG_DAYS, LONG_MONTHS, Loc, LocalZone, duration_string, parse, parse_duration, round_to_second,
 };
 use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
-use crate::template::sig::{Sig, Ty};
+use crate::template::sig::{DURATION, LOCATION, Sig, Ty};
 use crate::template::value::{GoObject, Val, YamlView};
 
 /// Go's name of the time type.
@@ -103,7 +105,7 @@ pub(crate) fn register(t: &mut FuncTable) {
 
 /// A `time.Time` value for templates.
 fn time_val(time: GoTime, env: &FuncEnv) -> Val {
-    Val::Obj(Rc::new(TimeObj { time, local: env.local().clone() }))
+    Val::Obj(Rc::new(TimeObj { time, local: env.local_zone().clone() }))
 }
 
 /// The time inside a checked `time.Time` argument.
@@ -185,12 +187,12 @@ fn duration_round(d: i64) -> String {
 pub(crate) struct TimeObj {
     /// The time.
     pub time: GoTime,
-    local: TimeZone,
+    local: LocalZone,
 }
 
 impl TimeObj {
     /// A time whose `.Local` method shows it in `local`.
-    pub(crate) fn new(time: GoTime, local: TimeZone) -> TimeObj {
+    pub(crate) fn new(time: GoTime, local: LocalZone) -> TimeObj {
         TimeObj { time, local }
     }
 
@@ -234,6 +236,14 @@ impl GoObject for NamedNumber {
         YamlView::As(Val::Int(self.value))
     }
 
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        (name == "String").then_some(Sig::fixed(&[]))
+    }
+
+    fn call_method(&self, _name: &str, _args: &[Val]) -> Result<Val, String> {
+        Ok(Val::str(self.name))
+    }
+
     fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
         self.name.to_string()
     }
@@ -245,7 +255,7 @@ struct Duration(i64);
 
 impl GoObject for Duration {
     fn type_name(&self) -> &'static str {
-        "time.Duration"
+        DURATION
     }
 
     fn kind_name(&self) -> &'static str {
@@ -270,10 +280,15 @@ impl GoObject for Duration {
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {
-        matches!(name, "Hours" | "Minutes" | "Seconds" | "Milliseconds" | "String").then_some(Sig::fixed(&[]))
+        Some(match name {
+            "Round" | "Truncate" => Sig::fixed(&[Ty::Duration]),
+            "Abs" | "Hours" | "Minutes" | "Seconds" | "Milliseconds" | "Microseconds" | "Nanoseconds"
+            | "String" => Sig::fixed(&[]),
+            _ => return None,
+        })
     }
 
-    fn call_method(&self, name: &str, _args: &[Val]) -> Result<Val, String> {
+    fn call_method(&self, name: &str, args: &[Val]) -> Result<Val, String> {
         let d = self.0;
         // Go divides the whole units and the rest separately, which rounds differently from
         // one division.
@@ -283,6 +298,15 @@ impl GoObject for Duration {
             "Minutes" => Val::Float(split(60_000_000_000)),
             "Seconds" => Val::Float(split(1_000_000_000)),
             "Milliseconds" => Val::Int64(d / 1_000_000),
+            "Microseconds" => Val::Int64(d / 1_000),
+            "Nanoseconds" => Val::Int64(d),
+            // The smallest duration has no positive counterpart; Go gives the largest.
+            "Abs" => duration_val(if d == i64::MIN { i64::MAX } else { d.abs() }),
+            "Round" => duration_val(round_duration(d, duration_arg(args))),
+            "Truncate" => {
+                let m = duration_arg(args);
+                duration_val(if m <= 0 { d } else { d - d % m })
+            }
             _ => Val::str(duration_string(d)),
         })
     }
@@ -321,10 +345,30 @@ impl GoObject for TimeObj {
         Some(match name {
             "Format" => Sig::fixed(&[Ty::Str]),
             "AddDate" => Sig::fixed(&[Ty::Int, Ty::Int, Ty::Int]),
-            "Before" | "After" | "Equal" | "Sub" => Sig::fixed(&[TIME_TY]),
+            "Before" | "After" | "Equal" | "Sub" | "Compare" => Sig::fixed(&[TIME_TY]),
+            "Add" | "Round" | "Truncate" => Sig::fixed(&[Ty::Duration]),
+            "In" => Sig::fixed(&[Ty::Location]),
+            "AppendFormat" => Sig::fixed(&[Ty::Bytes, Ty::Str]),
+            "AppendText" | "AppendBinary" => Sig::fixed(&[Ty::Bytes]),
             "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second" | "Nanosecond" | "YearDay"
             | "Weekday" | "Unix" | "UnixMilli" | "UnixMicro" | "UnixNano" | "UTC" | "Local" | "IsZero"
-            | "String" => Sig::fixed(&[]),
+            | "String" | "GoString" | "Location" | "IsDST" | "MarshalJSON" | "MarshalText"
+            | "MarshalBinary" | "GobEncode" => Sig::fixed(&[]),
+            // Go finds these but templates cannot call them (their results).
+            "Clock" => Sig::unusable(&[], "function Clock has 3 return values; should be 1 or 2"),
+            "Date" => Sig::unusable(&[], "function Date has 3 return values; should be 1 or 2"),
+            "ISOWeek" => Sig::unusable(
+                &[],
+                "invalid function signature for ISOWeek: second return value should be error; is int",
+            ),
+            "Zone" => Sig::unusable(
+                &[],
+                "invalid function signature for Zone: second return value should be error; is int",
+            ),
+            "ZoneBounds" => Sig::unusable(
+                &[],
+                "invalid function signature for ZoneBounds: second return value should be error; is time.Time",
+            ),
             _ => return None,
         })
     }
@@ -334,6 +378,7 @@ impl GoObject for TimeObj {
         let c = t.civil();
         let nanos = t.ts.as_nanosecond();
         let other = || time_arg(&arg(args, 0));
+        let out_of_range = || "the date is out of range for helm-engine".to_string();
         Ok(match name {
             "Format" => Val::str(t.format(arg_str(args, 0))),
             "Year" => Val::Int(c.year),
@@ -358,31 +403,260 @@ impl GoObject for TimeObj {
             "UnixMicro" => Val::Int64((nanos / 1_000) as i64),
             "UnixNano" => Val::Int64(nanos as i64),
             "UTC" => self.with(t.in_loc(Loc::Utc)),
-            "Local" => self.with(t.in_loc(Loc::Local(self.local.clone()))),
+            "Local" => self.with(t.in_loc(Loc::Local(self.local.tz.clone()))),
             "IsZero" => Val::Bool(t.ts == GoTime::zero().ts),
             "String" => Val::str(t.to_go_string()),
+            "GoString" => Val::str(go_string(t)),
             "Before" => Val::Bool(t.ts < other().ts),
             "After" => Val::Bool(t.ts > other().ts),
             "Equal" => Val::Bool(t.ts == other().ts),
+            "Compare" => Val::Int(t.ts.cmp(&other().ts) as i64),
             "Sub" => {
                 let d = t.ts.duration_since(other().ts);
-                Val::Obj(Rc::new(Duration(i64::try_from(d.as_nanos()).unwrap_or(if d.is_negative() {
+                duration_val(i64::try_from(d.as_nanos()).unwrap_or(if d.is_negative() {
                     i64::MIN
                 } else {
                     i64::MAX
-                }))))
+                }))
             }
             "AddDate" => {
                 let moved = add_date(t, arg_int(args, 0), arg_int(args, 1), arg_int(args, 2))
-                    .ok_or_else(|| "the date is out of range for helm-engine".to_string())?;
+                    .ok_or_else(out_of_range)?;
                 self.with(moved)
             }
+            "Add" => self.with(t.add(duration_arg(args)).ok_or_else(out_of_range)?),
+            "Round" | "Truncate" => {
+                let d = duration_arg(args);
+                let unmarked = GoTime { mono: None, ..t.clone() };
+                if d <= 0 {
+                    return Ok(self.with(unmarked));
+                }
+                // Go counts multiples of d from its zero time (January 1 of year 1), not from
+                // the Unix epoch: the two differ for durations that do not divide a day.
+                let r = i64::try_from((nanos + ZERO_TIME_UNIX_NANOS).rem_euclid(i128::from(d)))
+                    .expect("a remainder below an i64 duration");
+                let down = name == "Truncate" || (r as u64) + (r as u64) < d as u64;
+                let step = if down { -r } else { d - r };
+                self.with(unmarked.add(step).ok_or_else(out_of_range)?)
+            }
+            "In" => match &arg(args, 0) {
+                Val::Obj(o) => match o.downcast_ref::<LocationObj>() {
+                    Some(l) => self.with(t.in_loc(l.loc.clone())),
+                    None => return Err(MISSING_LOCATION.into()),
+                },
+                // Go panics, and the template reports the panic as the call's error.
+                _ => return Err(MISSING_LOCATION.into()),
+            },
+            "Location" => Val::Obj(Rc::new(LocationObj { loc: t.loc.clone(), local: self.local.clone() })),
+            "IsDST" => Val::Bool(match &t.loc {
+                Loc::Local(tz) | Loc::Named(_, tz) => tz.to_offset_info(t.ts).dst().is_dst(),
+                Loc::Utc | Loc::Fixed(..) => false,
+            }),
+            "MarshalJSON" => {
+                let text = strict_rfc3339(t).map_err(|e| format!("Time.MarshalJSON: {e}"))?;
+                Val::Bytes(Arc::new(format!("\"{text}\"").into_bytes()))
+            }
+            "MarshalText" => {
+                let text = strict_rfc3339(t).map_err(|e| format!("Time.MarshalText: {e}"))?;
+                Val::Bytes(Arc::new(text.into_bytes()))
+            }
+            "AppendText" => {
+                let text = strict_rfc3339(t).map_err(|e| format!("Time.AppendText: {e}"))?;
+                appended(args, text.as_bytes())
+            }
+            "MarshalBinary" | "GobEncode" => Val::Bytes(Arc::new(binary(t)?)),
+            "AppendBinary" => appended(args, &binary(t)?),
+            "AppendFormat" => appended(args, t.format(arg_str(args, 1)).as_bytes()),
             _ => return Err(format!("method {name} not found")),
         })
     }
 
     fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
         self.time.to_go_string()
+    }
+}
+
+/// Go's zero time (January 1 of year 1, UTC) is this many nanoseconds before the Unix epoch.
+const ZERO_TIME_UNIX_NANOS: i128 = 62_135_596_800 * 1_000_000_000;
+
+/// What Go's `Time.In` panics with for a nil location.
+const MISSING_LOCATION: &str = "time: missing Location in call to Time.In";
+
+fn duration_val(d: i64) -> Val {
+    Val::Obj(Rc::new(Duration(d)))
+}
+
+/// A checked `time.Duration` argument: a duration, or an integer literal.
+fn duration_arg(args: &[Val]) -> i64 {
+    match arg(args, 0) {
+        Val::Int64(n) => n,
+        Val::Obj(o) => o.downcast_ref::<Duration>().map_or(0, |d| d.0),
+        _ => 0,
+    }
+}
+
+/// Go's `Duration.Round`: halves away from zero, saturating instead of overflowing.
+fn round_duration(d: i64, m: i64) -> i64 {
+    if m <= 0 {
+        return d;
+    }
+    let r = (d % m).abs();
+    let less_than_half = (r as u64) + (r as u64) < m as u64;
+    if d < 0 {
+        if less_than_half {
+            return d + r;
+        }
+        d.checked_sub(m - r).unwrap_or(i64::MIN)
+    } else {
+        if less_than_half {
+            return d - r;
+        }
+        d.checked_add(m - r).unwrap_or(i64::MAX)
+    }
+}
+
+/// Go's `Time.GoString`: `time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)`.
+fn go_string(t: &GoTime) -> String {
+    let c = t.civil();
+    let loc = match &t.loc {
+        Loc::Utc => "time.UTC".to_string(),
+        Loc::Local(_) => "time.Local".to_string(),
+        Loc::Named(name, _) | Loc::Fixed(name, _) => format!("time.Location({})", go_time_quote(name)),
+    };
+    format!(
+        "time.Date({}, time.{}, {}, {}, {}, {}, {}, {loc})",
+        c.year,
+        LONG_MONTHS[c.month - 1],
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.nanos
+    )
+}
+
+/// The `time` package's own quoting: `"` and `\` escaped, other bytes that are not
+/// printable ASCII written as `\xNN`.
+fn go_time_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if c.is_ascii() && c >= ' ' {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// RFC 3339 with nanoseconds, refused where it would not be valid RFC 3339 (Go's
+/// `MarshalJSON` and `MarshalText`).
+fn strict_rfc3339(t: &GoTime) -> Result<String, &'static str> {
+    let c = t.civil();
+    if !(0..=9999).contains(&c.year) {
+        return Err("year outside of range [0,9999]");
+    }
+    if c.offset.unsigned_abs() / 3600 >= 24 {
+        return Err("timezone hour outside of range [0,23]");
+    }
+    Ok(t.to_json_string())
+}
+
+/// Go's `MarshalBinary`: a version byte, the seconds since year 1, the nanoseconds and the
+/// zone offset in minutes (-1 for UTC itself), then the offset's seconds where it has some.
+fn binary(t: &GoTime) -> Result<Vec<u8>, String> {
+    let (offset_min, offset_sec) = match &t.loc {
+        Loc::Utc => (-1i16, None),
+        loc => {
+            let offset = loc.at(t.ts).0;
+            let secs = offset % 60;
+            match i16::try_from(offset / 60) {
+                Ok(minutes) if minutes != -1 => (minutes, (secs != 0).then_some(secs as i8)),
+                _ => return Err("Time.MarshalBinary: unexpected zone offset".into()),
+            }
+        }
+    };
+    let total = t.ts.as_nanosecond() + ZERO_TIME_UNIX_NANOS;
+    let sec = total.div_euclid(1_000_000_000) as i64;
+    let nsec = total.rem_euclid(1_000_000_000) as i32;
+    let mut out = vec![if offset_sec.is_some() { 2 } else { 1 }];
+    out.extend_from_slice(&sec.to_be_bytes());
+    out.extend_from_slice(&nsec.to_be_bytes());
+    out.extend_from_slice(&offset_min.to_be_bytes());
+    out.extend(offset_sec.map(|s| s as u8));
+    Ok(out)
+}
+
+/// The `[]byte` argument with `more` after it (Go's `Append...` methods).
+fn appended(args: &[Val], more: &[u8]) -> Val {
+    let mut out = match arg(args, 0) {
+        Val::Bytes(b) => b.as_ref().clone(),
+        _ => Vec::new(),
+    };
+    out.extend_from_slice(more);
+    Val::Bytes(Arc::new(out))
+}
+
+/// A `*time.Location` (what `Time.Location` returns), printed as its name.
+#[derive(Debug)]
+struct LocationObj {
+    loc: Loc,
+    local: LocalZone,
+}
+
+impl LocationObj {
+    fn name(&self) -> &str {
+        match &self.loc {
+            Loc::Utc => "UTC",
+            Loc::Local(_) => &self.local.name,
+            Loc::Named(name, _) | Loc::Fixed(name, _) => name,
+        }
+    }
+}
+
+impl GoObject for LocationObj {
+    fn type_name(&self) -> &'static str {
+        LOCATION
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
+
+    fn truth(&self) -> bool {
+        true
+    }
+
+    fn same(&self, other: &dyn GoObject) -> bool {
+        other.downcast_ref::<LocationObj>().is_some_and(|o| o.loc.same(&self.loc))
+    }
+
+    // A location has no exported fields.
+    fn to_json_val(&self) -> Val {
+        Val::map(BTreeMap::new())
+    }
+
+    fn yaml_view(&self) -> YamlView {
+        YamlView::As(Val::map(BTreeMap::new()))
+    }
+
+    fn method_sig(&self, name: &str) -> Option<Sig> {
+        (name == "String").then_some(Sig::fixed(&[]))
+    }
+
+    fn call_method(&self, _name: &str, _args: &[Val]) -> Result<Val, String> {
+        Ok(Val::str(self.name()))
+    }
+
+    fn fmt_v(&self, _plus: bool, _depth: usize) -> String {
+        self.name().to_string()
     }
 }
 
@@ -425,6 +699,39 @@ mod tests {
         assert_eq!(load_location("europe/berlin", &local).name(), "UTC");
         assert_eq!(load_location("Nowhere/City", &local).name(), "UTC");
         assert_eq!(load_location("Local", &local).name(), "Local");
+    }
+
+    #[test]
+    fn durations_round_half_away_from_zero_and_saturate() {
+        assert_eq!(round_duration(90, 60), 120);
+        assert_eq!(round_duration(-90, 60), -120);
+        assert_eq!(round_duration(89, 60), 60);
+        assert_eq!(round_duration(-89, 60), -60);
+        assert_eq!(round_duration(7, 0), 7);
+        assert_eq!(round_duration(i64::MAX - 1, 1 << 62), i64::MAX);
+        assert_eq!(round_duration(i64::MIN + 1, 1 << 62), i64::MIN);
+    }
+
+    #[test]
+    fn binary_form_keeps_offsets_that_are_not_whole_minutes() {
+        // Amsterdam's mean time, +00:19:32, needs the second version of the format.
+        let t = GoTime {
+            ts: "2024-07-04T09:00:00Z".parse().unwrap(),
+            loc: Loc::Fixed("LMT".into(), 19 * 60 + 32),
+            mono: None,
+        };
+        let b = binary(&t).unwrap();
+        assert_eq!(b[0], 2);
+        assert_eq!(&b[13..], &[0, 19, 32]);
+        let odd = GoTime { loc: Loc::Fixed(String::new(), -90), ..t };
+        assert_eq!(binary(&odd).unwrap_err(), "Time.MarshalBinary: unexpected zone offset");
+    }
+
+    #[test]
+    fn go_string_quotes_zone_names_as_the_time_package_does() {
+        assert_eq!(go_time_quote("Europe/Berlin"), "\"Europe/Berlin\"");
+        assert_eq!(go_time_quote("a\"b\\"), "\"a\\\"b\\\\\"");
+        assert_eq!(go_time_quote("\u{e9}\t"), "\"\\xc3\\xa9\\x09\"");
     }
 
     #[test]

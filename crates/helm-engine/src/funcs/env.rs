@@ -18,6 +18,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{CryptoRng, OsRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use super::gotime::LocalZone;
 use crate::template::exec::CallCtx;
 
 /// The random source: the system's, or a seeded ChaCha20 stream.
@@ -64,7 +65,7 @@ pub(crate) struct FuncEnv {
     seed: Option<[u8; 32]>,
     rng: RefCell<Source>,
     now: Option<Timestamp>,
-    local: TimeZone,
+    local: LocalZone,
     /// Whether `getHostByName` may ask the resolver (`--enable-dns`).
     pub(crate) dns: bool,
 }
@@ -83,7 +84,7 @@ impl FuncEnv {
             seed: None,
             rng: RefCell::new(Source::System(OsRng)),
             now: None,
-            local: TimeZone::system(),
+            local: LocalZone::system(),
             dns: false,
         }
     }
@@ -105,11 +106,7 @@ impl FuncEnv {
             );
         }
         if let Some(name) = time_zone {
-            env.local = if name == "UTC" || name.is_empty() {
-                TimeZone::UTC
-            } else {
-                TimeZone::get(name).map_err(|_| format!("unknown time zone {name:?}"))?
-            };
+            env.local = LocalZone::named(name)?;
         }
         Ok(env)
     }
@@ -175,6 +172,11 @@ impl FuncEnv {
 
     /// Go's `time.Local`.
     pub(crate) fn local(&self) -> &TimeZone {
+        &self.local.tz
+    }
+
+    /// Go's `time.Local` with its name.
+    pub(crate) fn local_zone(&self) -> &LocalZone {
         &self.local
     }
 }

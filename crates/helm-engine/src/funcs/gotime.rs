@@ -3,8 +3,60 @@
 //! `time.Duration`'s spelling and parsing (`1h30m`). Zones come from the IANA database
 //! embedded in the `jiff` crate.
 
+use std::sync::Arc;
+
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
+
+/// Go's `time.Local`: the zone's rules, and the name its `Location.String` gives.
+#[derive(Clone, Debug)]
+pub(crate) struct LocalZone {
+    /// The rules.
+    pub tz: TimeZone,
+    /// `Local` for the system's `/etc/localtime`, else the zone `TZ` names (`UTC` when
+    /// none is found), as Go names it.
+    pub name: Arc<str>,
+}
+
+impl LocalZone {
+    /// The zone Go takes for `Local` from `TZ` and `/etc/localtime`, named as Go names it.
+    pub(crate) fn system() -> LocalZone {
+        let name = go_local_name(std::env::var("TZ").ok().as_deref());
+        // Where Go finds no zone it takes UTC, even if the database would find one.
+        let tz = if name == "UTC" { TimeZone::UTC } else { TimeZone::system() };
+        LocalZone { tz, name: name.into() }
+    }
+
+    /// `Local` set to a zone named in the IANA database, or UTC (as `TZ=UTC` sets it).
+    pub(crate) fn named(name: &str) -> Result<LocalZone, String> {
+        if name == "UTC" || name.is_empty() {
+            return Ok(LocalZone { tz: TimeZone::UTC, name: "UTC".into() });
+        }
+        let tz = TimeZone::get(name).map_err(|_| format!("unknown time zone {name:?}"))?;
+        Ok(LocalZone { tz, name: name.into() })
+    }
+}
+
+/// The name Go's `initLocal` gives `Local` for a value of `TZ` (None: unset).
+fn go_local_name(tz: Option<&str>) -> String {
+    let fallback = "UTC".to_string();
+    let Some(tz) = tz else {
+        return if std::path::Path::new("/etc/localtime").exists() { "Local".into() } else { fallback };
+    };
+    let tz = tz.strip_prefix(':').unwrap_or(tz);
+    if tz.starts_with('/') {
+        if !std::path::Path::new(tz).is_file() {
+            return fallback;
+        }
+        return if tz == "/etc/localtime" { "Local".into() } else { tz.into() };
+    }
+    // Go reads the zone from a file of that name: the database's case-insensitive lookup
+    // would find names Go does not.
+    match TimeZone::get(tz) {
+        Ok(zone) if tz != "UTC" && zone.iana_name() == Some(tz) => tz.into(),
+        _ => fallback,
+    }
+}
 
 /// Where a time is shown: Go's `*time.Location` of a `time.Time`.
 #[derive(Clone, Debug)]
@@ -42,7 +94,7 @@ impl Loc {
         }
     }
 
-    fn same(&self, other: &Loc) -> bool {
+    pub(crate) fn same(&self, other: &Loc) -> bool {
         match (self, other) {
             (Loc::Utc, Loc::Utc) | (Loc::Local(_), Loc::Local(_)) => true,
             (Loc::Named(a, _), Loc::Named(b, _)) => a == b,
@@ -1207,6 +1259,19 @@ pub(crate) fn round_to_second(d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_is_named_as_go_names_it() {
+        assert_eq!(go_local_name(Some("Europe/Berlin")), "Europe/Berlin");
+        assert_eq!(go_local_name(Some(":Europe/Berlin")), "Europe/Berlin");
+        // Go looks the name up as a file: a name in another case is not found.
+        assert_eq!(go_local_name(Some("europe/berlin")), "UTC");
+        assert_eq!(go_local_name(Some("UTC")), "UTC");
+        assert_eq!(go_local_name(Some("")), "UTC");
+        assert_eq!(go_local_name(Some("/nowhere/zone")), "UTC");
+        assert_eq!(LocalZone::named("Asia/Tokyo").unwrap().name.as_ref(), "Asia/Tokyo");
+        assert_eq!(LocalZone::named("").unwrap().name.as_ref(), "UTC");
+    }
 
     fn t(text: &str) -> GoTime {
         GoTime { ts: text.parse().unwrap(), loc: Loc::Utc, mono: None }

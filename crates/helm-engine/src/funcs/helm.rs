@@ -56,7 +56,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("fromToml", Sig::fixed(&[Ty::Str]), |c, a| {
         let env = super::FuncEnv::of(c);
         let offset = env.local().to_offset_info(env.now()).offset().seconds();
-        Ok(super::toml::from_toml(arg_str(a, 0), offset, env.local()))
+        Ok(super::toml::from_toml(arg_str(a, 0), offset, env.local_zone()))
     });
 }
 

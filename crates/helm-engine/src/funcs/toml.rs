@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::dates::TimeObj;
-use super::gotime::{GoTime, Loc};
+use super::gotime::{GoTime, Loc, LocalZone};
 use crate::strconv::format_float_g;
 use crate::template::value::{SliceKind, Val};
 
@@ -260,7 +260,7 @@ fn key_string(key: &[String]) -> String {
 
 /// `fromToml`: the document as a map (integers `int64`, floats `float64`, dates and times
 /// `time.Time`), or a map holding the parse error under `Error`.
-pub(crate) fn from_toml(text: &str, local_offset: i32, local: &jiff::tz::TimeZone) -> Val {
+pub(crate) fn from_toml(text: &str, local_offset: i32, local: &LocalZone) -> Val {
     match text.parse::<toml::Table>() {
         Ok(table) => table_val(&table, local_offset, local),
         Err(e) => {
@@ -274,11 +274,11 @@ pub(crate) fn from_toml(text: &str, local_offset: i32, local: &jiff::tz::TimeZon
     }
 }
 
-fn table_val(t: &toml::Table, off: i32, local: &jiff::tz::TimeZone) -> Val {
+fn table_val(t: &toml::Table, off: i32, local: &LocalZone) -> Val {
     Val::map(t.iter().map(|(k, v)| (k.clone(), toml_val(v, off, local))).collect())
 }
 
-fn toml_val(v: &toml::Value, off: i32, local: &jiff::tz::TimeZone) -> Val {
+fn toml_val(v: &toml::Value, off: i32, local: &LocalZone) -> Val {
     match v {
         toml::Value::String(s) => Val::str(s),
         toml::Value::Integer(i) => Val::Int64(*i),
@@ -297,7 +297,7 @@ fn toml_val(v: &toml::Value, off: i32, local: &jiff::tz::TimeZone) -> Val {
 /// A TOML date or time as BurntSushi's decoder makes it: offset date-times in their offset,
 /// local ones in fixed zones named `datetime-local`, `date-local` and `time-local` that
 /// carry the local offset.
-fn datetime_val(dt: &toml::value::Datetime, off: i32, local: &jiff::tz::TimeZone) -> Option<Val> {
+fn datetime_val(dt: &toml::value::Datetime, off: i32, local: &LocalZone) -> Option<Val> {
     let date = match dt.date {
         Some(d) => (i16::try_from(d.year).ok()?, d.month as i8, d.day as i8),
         None => (0, 1, 1),
@@ -360,11 +360,11 @@ mod tests {
 
     #[test]
     fn decodes_with_go_types() {
-        let v = from_toml("a = 1\nb = 1.5\n[t]\nc = [\"x\"]\n", 0, &jiff::tz::TimeZone::UTC);
+        let v = from_toml("a = 1\nb = 1.5\n[t]\nc = [\"x\"]\n", 0, &LocalZone::named("UTC").unwrap());
         let m = v.map_entries().unwrap();
         assert!(matches!(m["a"], Val::Int64(1)));
         assert!(matches!(m["b"], Val::Float(f) if f == 1.5));
-        let bad = from_toml("a = ", 0, &jiff::tz::TimeZone::UTC);
+        let bad = from_toml("a = ", 0, &LocalZone::named("UTC").unwrap());
         assert!(bad.map_entries().unwrap()["Error"].as_str().unwrap().starts_with("toml: line 1: "));
     }
 }

@@ -803,6 +803,9 @@ impl<'a> State<'a> {
             return Err(self
                 .errorf(format!("wrong number of args for {name}: want {} got {num_in}", sig.params.len())));
         }
+        if let Some(why) = sig.unusable {
+            return Err(self.errorf(why.to_string()));
+        }
         let is_builtin = matches!(&callee, Callee::Func(def) if def.builtin);
         if is_builtin && (name == "and" || name == "or") {
             let mut v = Ev::Invalid;
@@ -866,6 +869,9 @@ impl<'a> State<'a> {
                 }
             };
         }
+        // Go's functions here return `interface {}`; the objects' methods return their own
+        // (concrete) types, which later field lookups and errors name.
+        let concrete = matches!(&callee, Callee::Method(Val::Obj(_) | Val::List(_), _));
         let result = match &callee {
             Callee::Func(def) => {
                 let ctx = CallCtx { rt: self.rt, set: &self.set };
@@ -892,6 +898,7 @@ impl<'a> State<'a> {
             Callee::Method(..) => Err(GoError::msg(format!("method {name} not found"))),
         };
         match result {
+            Ok(v) if concrete => Ok(Ev::Val(v)),
             Ok(v) => Ok(Ev::Iface(v)),
             Err(e) => {
                 self.at(node);
@@ -991,6 +998,11 @@ impl<'a> State<'a> {
             },
             Ty::Int => match arg {
                 Arg::Number { num, .. } if num.is_int => Ok(Ev::Val(Val::Int(num.int))),
+                _ => Err(self.errorf(format!("expected integer; found {arg}"))),
+            },
+            // A named integer type: the method receiving it reads the number.
+            Ty::Duration => match arg {
+                Arg::Number { num, .. } if num.is_int => Ok(Ev::Val(Val::Int64(num.int))),
                 _ => Err(self.errorf(format!("expected integer; found {arg}"))),
             },
             Ty::Str => match arg {

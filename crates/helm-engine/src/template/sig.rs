@@ -31,6 +31,12 @@ pub(crate) enum Ty {
     /// A named struct type of a library (`time.Time`, `sprig.certificate`): accepts the
     /// objects whose Go type name is this.
     Named(&'static str),
+    /// `time.Duration`: an integer literal (passed on as an `int64`) or a duration.
+    Duration,
+    /// `*time.Location`: a location, or nil.
+    Location,
+    /// `[]uint8`
+    Bytes,
 }
 
 impl Ty {
@@ -47,12 +53,15 @@ impl Ty {
             Ty::IfaceSlice => "[]interface {}",
             Ty::Uint32 => "uint32",
             Ty::Named(name) => name,
+            Ty::Duration => DURATION,
+            Ty::Location => LOCATION,
+            Ty::Bytes => "[]uint8",
         }
     }
 
     /// Whether Go's `nil` is a value of this type.
     pub(crate) fn can_be_nil(self) -> bool {
-        matches!(self, Ty::Any | Ty::RValue | Ty::IfaceMap | Ty::IfaceSlice)
+        matches!(self, Ty::Any | Ty::RValue | Ty::IfaceMap | Ty::IfaceSlice | Ty::Location | Ty::Bytes)
     }
 
     /// The zero value of a type that can be nil (what an absent value becomes).
@@ -60,6 +69,7 @@ impl Ty {
         match self {
             Ty::IfaceMap => Val::map(Default::default()),
             Ty::IfaceSlice => Val::list(Vec::new()),
+            Ty::Bytes => Val::Bytes(Default::default()),
             _ => Val::Nil,
         }
     }
@@ -76,10 +86,18 @@ impl Ty {
             (Ty::IfaceMap, Val::Map(m)) => matches!(m.borrow().kind, MapKind::Iface | MapKind::Values),
             (Ty::IfaceSlice, Val::List(l)) => l.kind == SliceKind::Iface,
             (Ty::Named(name), Val::Obj(o)) => o.type_name() == name,
+            (Ty::Duration, Val::Obj(o)) => o.type_name() == DURATION,
+            (Ty::Location, Val::Obj(o)) => o.type_name() == LOCATION,
+            (Ty::Bytes, Val::Bytes(_)) => true,
             _ => false,
         }
     }
 }
+
+/// Go's name of the duration type.
+pub(crate) const DURATION: &str = "time.Duration";
+/// Go's name of the location type (a pointer: templates only ever hold `*time.Location`).
+pub(crate) const LOCATION: &str = "*time.Location";
 
 /// A Go function signature: fixed parameters, then optionally a variadic one.
 #[derive(Clone, Copy, Debug)]
@@ -88,17 +106,26 @@ pub(crate) struct Sig {
     pub params: &'static [Ty],
     /// The element type of the variadic parameter, if any.
     pub variadic: Option<Ty>,
+    /// Why templates cannot call a method with these results (Go's `goodFunc`), for methods
+    /// with three results or a second one that is not an error.
+    pub unusable: Option<&'static str>,
 }
 
 impl Sig {
     /// A signature with fixed parameters only.
     pub(crate) const fn fixed(params: &'static [Ty]) -> Sig {
-        Sig { params, variadic: None }
+        Sig { params, variadic: None, unusable: None }
+    }
+
+    /// A method templates find but cannot call, refused with `why` once its arguments
+    /// are counted.
+    pub(crate) const fn unusable(params: &'static [Ty], why: &'static str) -> Sig {
+        Sig { params, variadic: None, unusable: Some(why) }
     }
 
     /// A signature with fixed parameters and a variadic tail.
     pub(crate) const fn variadic(params: &'static [Ty], rest: Ty) -> Sig {
-        Sig { params, variadic: Some(rest) }
+        Sig { params, variadic: Some(rest), unusable: None }
     }
 
     /// The type expected at argument position `i`.
