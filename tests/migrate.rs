@@ -662,3 +662,42 @@ fn bad_input_is_refused_with_exit_code_1() {
         .stderr(contains("cannot read no-such-file.yaml: no such file"));
     mailu_chart().arg("migrate").assert().code(2);
 }
+
+#[test]
+fn settings_that_would_break_the_new_setup_are_left_out_with_the_reason() {
+    let m = migrated("cloud-proxies");
+    // The load balancer must stop sending PROXY headers: front here expects none from it.
+    assert_eq!(
+        at(&m, "expose.loadBalancer.annotations"),
+        Some(Value::Map(
+            [("load-balancer.hetzner.cloud/location".to_string(), Value::String("fsn1".into()))]
+                .into_iter()
+                .collect()
+        ))
+    );
+    assert!(
+        changed(&m, "front.externalService.annotations")
+            .1
+            .contains("but for load-balancer.hetzner.cloud/uses-proxyprotocol")
+    );
+    assert!(m.notes.iter().any(|n| n.contains("PROXY protocol header on 25, 993")), "{:?}", m.notes);
+    // The Ingress reaches front's plain HTTP port here.
+    let annotations = at(&m, "expose.ingress.annotations").unwrap();
+    assert!(annotations.get_dotted("traefik.ingress.kubernetes.io/service.serversscheme").is_none());
+    assert!(
+        m.notes.iter().any(|n| n.contains("traefik.ingress.kubernetes.io/service.serversscheme left out"))
+    );
+    // front opens its IPv6 sockets behind the dual-stack LoadBalancer.
+    assert_eq!(at(&m, "expose.loadBalancer.ipFamilyPolicy"), text("RequireDualStack"));
+    // The one claim's size goes to the mail.
+    assert_eq!(at(&m, "dovecot.persistence.size"), text("500Gi"));
+    assert_eq!(changed(&m, "persistence.size").0, "dovecot.persistence.size");
+    // `false` did nothing there (the chart wrote the variable only when true).
+    assert_eq!(at(&m, "tls.deferOnError"), None);
+    assert!(not_carried(&m, "tls.deferOnError").contains("Mailu kept deferring"));
+    // Numbers went into the Secrets as helm printed them.
+    let key = m.secrets.iter().find(|s| s.name == "mailu-secret-key").unwrap().command("mailu");
+    assert!(key.ends_with("--from-literal=secret-key='1.234567890123456e+15'"), "{key}");
+    let account = m.secrets.iter().find(|s| s.name == "mailu-admin-password").map(|s| s.command("mailu"));
+    assert!(account.as_deref().is_some_and(|c| c.contains("'1.234567e+06'")), "{account:?}");
+}

@@ -251,7 +251,20 @@ pub fn component() -> Component {
         service_port("proxy-smtp", PROXY_SMTP_PORT).when(traefik.clone()),
     ]);
     c.service.retain(|s| !s.when.is_never());
-    c.env = vec![Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always }];
+    c.env = vec![
+        Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
+        // Mailu's front opens its IPv6 sockets only when SUBNET6 is set, and reads it for
+        // nothing else (core/nginx/conf/nginx.conf, core/nginx/dovecot/proxy.conf). Behind a
+        // dual-stack LoadBalancer IPv6 clients arrive on the pod's IPv6 address; the loopback
+        // range opens the sockets without trusting anyone new.
+        Env {
+            name: "SUBNET6",
+            value: EnvValue::Text(Expr::lit("::1/128")),
+            when: mail_via("loadBalancer")
+                .and(Cond::negate(Cond::equals("expose.loadBalancer.ipFamilyPolicy", "SingleStack")))
+                .and(Cond::negate(Cond::Contains("subnet".into(), ":"))),
+        },
+    ];
     c.configs = vec![
         // nginx configuration of the values, included in front's web server.
         ConfigFile {

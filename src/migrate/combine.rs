@@ -9,6 +9,30 @@ use super::secrets::{SecretPlan, Source};
 use super::table::{ALL, Conv};
 use super::{Builder, Outcome, REQUIRED};
 
+/// What must be decided before the defaults are compared: a key set here is not a default
+/// that differs.
+pub(super) fn before_defaults(b: &mut Builder) {
+    shared_claim_size(b);
+}
+
+/// With one claim for everything there, its size becomes dovecot's.
+fn shared_claim_size(b: &mut Builder) {
+    if b.input.flag("persistence.single_pvc")
+        && let Some(size) = b.input.set("persistence.size").cloned()
+        && b.input.set("dovecot.persistence.size").is_none()
+        && let Ok(size) = convert::text(&size)
+    {
+        b.put_from("dovecot.persistence.size", Value::String(size), "persistence.size");
+        b.settle(
+            "persistence.size",
+            Outcome::Changed {
+                to: "dovecot.persistence.size".into(),
+                how: "the one claim held every component's data, mail nearly all of it: dovecot's claim gets its size, the others keep theirs".into(),
+            },
+        );
+    }
+}
+
 pub(super) fn all(b: &mut Builder) {
     required(b);
     images(b);
@@ -18,6 +42,7 @@ pub(super) fn all(b: &mut Builder) {
     relay(b);
     let web = exposure(b);
     certificate(b, web);
+    defer_on_tls_error(b);
     web_decided(b);
     network_policy_peers(b, web);
     database(b);
@@ -162,7 +187,7 @@ fn secret_key(b: &mut Builder) {
         return;
     }
     let source = match b.input.set("secretKey") {
-        Some(value) => Source::Literal(convert::text(value).unwrap_or_default()),
+        Some(value) => Source::Literal(convert::rendered(value)),
         None => {
             let from = format!("{}-secret", fullname(b));
             b.note(format!("secrets.secretKey: the official chart generated Mailu's secret key into the Secret {from}; it is copied"));
@@ -218,7 +243,7 @@ fn credential(b: &mut Builder, c: Credential<'_>) {
         return;
     }
     let source = match b.input.set(c.value) {
-        Some(value) => Source::Literal(convert::text(value).unwrap_or_default()),
+        Some(value) => Source::Literal(convert::rendered(value)),
         None => {
             let key = match b.input.text(c.existing_key) {
                 k if k.is_empty() => c.default_key.to_string(),
@@ -335,7 +360,7 @@ fn relay(b: &mut Builder) {
     }
     let generated = format!("{}-external-relay", fullname(b));
     let source = |value: Option<Value>, key: &str| match value {
-        Some(v) => Source::Literal(convert::text(&v).unwrap_or_default()),
+        Some(v) => Source::Literal(convert::rendered(&v)),
         None => Source::Copy { secret: generated.clone(), key: key.to_string() },
     };
     let entries = vec![
@@ -413,14 +438,50 @@ fn exposure(b: &mut Builder) -> &'static str {
                 b.put("expose.loadBalancer.ipFamilyPolicy", Value::String(policy));
             }
         }
-        if let Some(annotations) = b.input.set("front.externalService.annotations").cloned()
-            && let Ok(converted) = convert(Conv::TextMap, &annotations)
-        {
+        let mut annotations =
+            match b.input.set("front.externalService.annotations").map(|a| convert(Conv::TextMap, a)) {
+                Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
+                _ => Map::default(),
+            };
+        let proxied: Vec<String> =
+            annotations.keys().filter(|k| turns_on_proxy_protocol(k)).cloned().collect();
+        for key in &proxied {
+            annotations.shift_remove(key);
+        }
+        if !proxied.is_empty() {
+            b.settle(
+                "front.externalService.annotations",
+                Outcome::Changed {
+                    to: "expose.loadBalancer.annotations".into(),
+                    how: format!(
+                        "carried but for {}: front takes no PROXY protocol header from a LoadBalancer here, so the load balancer must not send one",
+                        proxied.join(", ")
+                    ),
+                },
+            );
+        }
+        if !annotations.is_empty() {
             b.put_from(
                 "expose.loadBalancer.annotations",
-                converted.value,
+                Value::Map(annotations),
                 "front.externalService.annotations",
             );
+        }
+        let proxy_ports: Vec<&str> = PROXY_PROTOCOL_PORTS
+            .iter()
+            .filter(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")))
+            .map(|(_, port)| *port)
+            .collect();
+        if !proxy_ports.is_empty() {
+            let dropped = if proxied.is_empty() {
+                "turn it off where the load balancer is configured".to_string()
+            } else {
+                format!("the annotations that turned it on ({}) are left out", proxied.join(", "))
+            };
+            b.note(format!(
+                "expose.loadBalancer: the official front expected a PROXY protocol header on {}; front here expects none from a LoadBalancer, so the load balancer must send none: {dropped}; this chart's LoadBalancer keeps the clients' addresses with `externalTrafficPolicy: Local`",
+                proxy_ports.join(", ")
+            ));
         }
     } else {
         for key in [
@@ -440,6 +501,13 @@ fn exposure(b: &mut Builder) -> &'static str {
             _ => Map::default(),
         };
         let mut how = vec!["carried into `expose.ingress.annotations`".to_string()];
+        if b.input
+            .set("ingress.annotations")
+            .and_then(Value::as_map)
+            .is_some_and(|a| a.iter().any(|(k, v)| speaks_tls_to_backend(k, v)))
+        {
+            how[0].push_str(", but for those telling the controller to speak TLS to front (see the notes)");
+        }
         if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer")) {
             how.push("the cert-manager issuer becomes `tls.source: certManager` (a Certificate of this chart's own)".into());
         }
@@ -449,6 +517,17 @@ fn exposure(b: &mut Builder) -> &'static str {
         b.decided(&["ingress.annotations"], "expose.ingress", &how.join("; "));
         for issuer in ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"] {
             annotations.shift_remove(issuer);
+        }
+        let backend_tls: Vec<String> =
+            annotations.iter().filter(|(k, v)| speaks_tls_to_backend(k, v)).map(|(k, _)| k.clone()).collect();
+        for key in &backend_tls {
+            annotations.shift_remove(key);
+        }
+        if !backend_tls.is_empty() {
+            b.note(format!(
+                "expose.ingress.annotations: {} left out: the official Ingress sent the web to front's HTTPS port; here it goes to front's plain HTTP port (TLS ends in the controller), which a controller told to speak TLS to it cannot reach",
+                backend_tls.join(", ")
+            ));
         }
         let class = annotations.shift_remove("kubernetes.io/ingress.class");
         if b.got("expose.ingress.className").is_none()
@@ -468,27 +547,32 @@ fn exposure(b: &mut Builder) -> &'static str {
     web
 }
 
-/// The optional mail ports front really listened on. The official chart opened a port only
-/// when it named it among Mailu's `PORTS`: 4190 with host ports, and the ports of its
-/// Service; 25, 465 and 993 always.
+/// The optional mail ports clients really reached. The official chart opened a port only
+/// when it named it among Mailu's `PORTS` (the ports of its Service; 4190 with host ports;
+/// 25, 465 and 993 always), and published host ports for the mail ports but 4190.
 fn mail_ports(b: &mut Builder, host_port: bool, service: bool) {
     let port =
         |b: &Builder, name: &str| service && b.input.flag(&format!("front.externalService.ports.{name}"));
+    let not_listening =
+        "front did not listen on it with the official values (it was not among Mailu's PORTS)";
+    let sieve_why = if host_port {
+        "the official chart published no host port for it (front listened, but only inside the cluster)"
+    } else {
+        not_listening
+    };
     let ports = [
-        ("submission", port(b, "submission"), "587"),
-        ("pop3s", port(b, "pop3s"), "995"),
-        ("sieve", host_port || port(b, "manageSieve"), "4190"),
-        ("imap", port(b, "imap"), "143"),
-        ("pop3", port(b, "pop3"), "110"),
+        ("submission", port(b, "submission"), "587", not_listening),
+        ("pop3s", port(b, "pop3s"), "995", not_listening),
+        ("sieve", port(b, "manageSieve"), "4190", sieve_why),
+        ("imap", port(b, "imap"), "143", not_listening),
+        ("pop3", port(b, "pop3"), "110", not_listening),
     ];
-    for (name, open, number) in ports {
+    for (name, open, number, why) in ports {
         let key = format!("expose.ports.{name}");
         if b.ours(&key) != Value::Bool(open) {
             b.put(&key, Value::Bool(open));
             if !open {
-                b.defaults.push(format!(
-                    "{key}: false — front did not listen on {number} with the official values (it was not among Mailu's PORTS); set it to true to offer it"
-                ));
+                b.defaults.push(format!("{key}: false — port {number}: {why}; set it to true to offer it"));
             }
         }
     }
@@ -802,7 +886,7 @@ fn database(b: &mut Builder) {
             let (chart, key) =
                 if kind == "mysql" { ("mariadb", "mariadb-password") } else { ("postgresql", "password") };
             match b.input.set(&format!("{chart}.auth.password")) {
-                Some(v) => Source::Literal(convert::text(v).unwrap_or_default()),
+                Some(v) => Source::Literal(convert::rendered(v)),
                 None => {
                     let from = match b.input.set(&format!("{chart}.auth.existingSecret")) {
                         Some(v) => secret_name(v).unwrap_or_default(),
@@ -813,7 +897,7 @@ fn database(b: &mut Builder) {
             }
         } else {
             match b.input.set("externalDatabase.password") {
-                Some(v) => Source::Literal(convert::text(v).unwrap_or_default()),
+                Some(v) => Source::Literal(convert::rendered(v)),
                 None => Source::Copy {
                     secret: format!("{}-externaldb", fullname(b)),
                     key: b.input.text("externalDatabase.existingSecretPasswordKey"),
@@ -862,7 +946,7 @@ fn webmail_database(b: &mut Builder) {
         "database.postgresql.roundcubePassword",
     ]
     .iter()
-    .find_map(|key| b.input.set(key).map(|v| convert::text(v).unwrap_or_default()));
+    .find_map(|key| b.input.set(key).map(convert::rendered));
     let password = match (given, b.input.set("global.database.roundcube.existingSecret").cloned()) {
         (_, Some(existing)) => {
             let key = match b.input.text("global.database.roundcube.existingSecretPasswordKey") {
@@ -921,6 +1005,53 @@ fn redis(b: &mut Builder) {
     resources(b, "redis.master.resources", "redis.resources");
 }
 
+/// The official `ingress.proxyProtocol` keys and the ports they covered.
+const PROXY_PROTOCOL_PORTS: &[(&str, &str)] = &[
+    ("smtp", "25"),
+    ("smtps", "465"),
+    ("submission", "587"),
+    ("imap", "143"),
+    ("imaps", "993"),
+    ("pop3", "110"),
+    ("pop3s", "995"),
+    ("manageSieve", "4190"),
+];
+
+/// Whether a Service annotation turns on the PROXY protocol at a cloud load balancer (AWS,
+/// DigitalOcean, Hetzner, Linode, Scaleway, OVHcloud, ...: their keys name it).
+fn turns_on_proxy_protocol(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("proxy-protocol") || key.contains("proxyprotocol")
+}
+
+/// Whether an Ingress annotation tells the controller to reach its backend over TLS
+/// (ingress-nginx, Traefik, HAProxy, AWS's controller).
+fn speaks_tls_to_backend(key: &str, value: &Value) -> bool {
+    let value = convert::text(value).unwrap_or_default().to_ascii_lowercase();
+    let name = key.rsplit('/').next().unwrap_or(key);
+    match name {
+        "backend-protocol" => matches!(value.as_str(), "https" | "grpcs"),
+        "service.serversscheme" => value == "https",
+        "secure-backends" | "server-ssl" => value == "true",
+        "protocol" => key.starts_with("ingress.kubernetes.io/") && value == "https",
+        _ => false,
+    }
+}
+
+/// `tls.deferOnError: false` did nothing there: the official chart wrote the variable only
+/// when it was true, and Mailu defers by default.
+fn defer_on_tls_error(b: &mut Builder) {
+    if b.input.set("tls.deferOnError") == Some(&Value::Bool(false)) {
+        b.unput("tls.deferOnError");
+        b.settle(
+            "tls.deferOnError",
+            Outcome::NotCarried {
+                why: "the official chart wrote DEFER_ON_TLS_ERROR only when it was true, so Mailu kept deferring; so does this chart's default (`tls.deferOnError: false` here would stop it)".into(),
+            },
+        );
+    }
+}
+
 /// The claims: one per component here; the data moves.
 fn storage(b: &mut Builder) {
     let clamav_class =
@@ -944,7 +1075,17 @@ fn storage(b: &mut Builder) {
             b.settle(&key, Outcome::Changed { to: key.clone(), how });
         }
     }
-    if b.input.flag("persistence.single_pvc") {
+    let single = b.input.flag("persistence.single_pvc");
+    if !single && b.input.set("persistence.storageClass").is_some() {
+        b.settle(
+            "persistence.storageClass",
+            Outcome::Changed {
+                to: "storage.storageClass".into(),
+                how: "the official chart ignored it with `persistence.single_pvc: false` (each claim took `<component>.persistence.storageClass` or the cluster's default); here it is the class of every claim".into(),
+            },
+        );
+    }
+    if single {
         let claim = match b.input.text("persistence.existingClaim") {
             c if c.is_empty() => format!("{}-storage", fullname(b)),
             c => c,

@@ -152,6 +152,16 @@ pub(super) fn text(value: &Value) -> Result<String, String> {
     }
 }
 
+/// A value as the official chart's templates wrote it into a Secret: helm reads every number
+/// in values as a float and prints it as Go does (`1234567` becomes `1.234567e+06`).
+pub(super) fn rendered(value: &Value) -> String {
+    match normalize(value) {
+        Value::Int(i) => helm_engine::format_float_g(i as f64, 64),
+        Value::Float(f) => helm_engine::format_float_g(f, 64),
+        other => text(&other).unwrap_or_default(),
+    }
+}
+
 /// A Secret's name: the official helpers accept a text or a map with `name`.
 pub(super) fn secret_name(value: &Value) -> Result<String, String> {
     match value {

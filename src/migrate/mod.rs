@@ -76,6 +76,7 @@ pub fn migrate(official: &Map, options: &Options) -> Migration {
     for leaf in &found {
         builder.apply(leaf);
     }
+    combine::before_defaults(&mut builder);
     builder.apply_defaults();
     combine::all(&mut builder);
     builder.take_out_invalid();

@@ -331,7 +331,7 @@ pub const RULES: &[Rule] = &[
     secret("externalDatabase.username", "database.<type>.existingSecret", "goes into a Secret with the password; the values name it"),
     secret("externalDatabase.password", "database.<type>.existingSecret", "goes into a Secret with the user name; the values name it"),
     combined("externalDatabase.existingSecret", "database.<type>.existingSecret.name", "the Secret the user name and password are read from"),
-    dropped("externalDatabase.existingSecretDatabaseKey", "the database's name is a value here (`database.<type>.name`), not read from the Secret"),
+    dropped("externalDatabase.existingSecretDatabaseKey", "the database's name is a value here (`database.<type>.name`), not read from the Secret: check that `database.<type>.name` names the database that key held"),
     combined("externalDatabase.existingSecretUsernameKey", "database.<type>.existingSecret.usernameKey", "the key of the user name in that Secret"),
     combined("externalDatabase.existingSecretPasswordKey", "database.<type>.existingSecret.passwordKey", "the key of the password in that Secret"),
     dropped("externalDatabase.appendix", "Mailu 2024.06 does not read DB_APPENDIX"),

@@ -241,7 +241,7 @@ fn underscores_ok(s: &str) -> bool {
 /// Go's `strconv.FormatFloat(f, 'g', -1, bits)` (also `fmt`'s `%v`): the shortest digits that
 /// read back as the same number (as a float32 when `bits` is 32), in scientific notation when
 /// the decimal exponent is below -4 or at least 6.
-pub(crate) fn format_float_g(f: f64, bits: u32) -> String {
+pub fn format_float_g(f: f64, bits: u32) -> String {
     if let Some(special) = special(f) {
         return special;
     }
