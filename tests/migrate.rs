@@ -680,7 +680,11 @@ fn settings_that_would_break_the_new_setup_are_left_out_with_the_reason() {
             .1
             .contains("but for load-balancer.hetzner.cloud/uses-proxyprotocol")
     );
-    assert!(m.notes.iter().any(|n| n.contains("PROXY protocol header on 25, 993")), "{:?}", m.notes);
+    assert!(
+        m.notes.iter().any(|n| n.contains("expected a header on 25, 993") && n.contains("are left out")),
+        "{:?}",
+        m.notes
+    );
     // The Ingress reaches front's plain HTTP port here.
     let annotations = at(&m, "expose.ingress.annotations").unwrap();
     assert!(annotations.get_dotted("traefik.ingress.kubernetes.io/service.serversscheme").is_none());

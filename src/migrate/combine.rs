@@ -467,22 +467,7 @@ fn exposure(b: &mut Builder) -> &'static str {
                 "front.externalService.annotations",
             );
         }
-        let proxy_ports: Vec<&str> = PROXY_PROTOCOL_PORTS
-            .iter()
-            .filter(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")))
-            .map(|(_, port)| *port)
-            .collect();
-        if !proxy_ports.is_empty() {
-            let dropped = if proxied.is_empty() {
-                "turn it off where the load balancer is configured".to_string()
-            } else {
-                format!("the annotations that turned it on ({}) are left out", proxied.join(", "))
-            };
-            b.note(format!(
-                "expose.loadBalancer: the official front expected a PROXY protocol header on {}; front here expects none from a LoadBalancer, so the load balancer must send none: {dropped}; this chart's LoadBalancer keeps the clients' addresses with `externalTrafficPolicy: Local`",
-                proxy_ports.join(", ")
-            ));
-        }
+        proxy_protocol_note(b, "the load balancer", &proxied);
     } else {
         for key in [
             "front.externalService.ipFamilyPolicy",
@@ -492,6 +477,9 @@ fn exposure(b: &mut Builder) -> &'static str {
             b.settle(key, Outcome::NotCarried { why: "there is no LoadBalancer here".into() });
         }
         b.unput("expose.loadBalancer");
+        if mail == "hostPort" {
+            proxy_protocol_note(b, "whatever forwards to the host ports", &[]);
+        }
     }
     let web = if b.input.flag("ingress.enabled") { "ingress" } else { "none" };
     b.put("expose.web", s(web));
@@ -1016,6 +1004,28 @@ const PROXY_PROTOCOL_PORTS: &[(&str, &str)] = &[
     ("pop3s", "995"),
     ("manageSieve", "4190"),
 ];
+
+/// Tells that front here expects no PROXY protocol header where the official values had it
+/// expect one: whatever sent it must stop.
+fn proxy_protocol_note(b: &mut Builder, sender: &str, dropped_annotations: &[String]) {
+    let ports: Vec<&str> = PROXY_PROTOCOL_PORTS
+        .iter()
+        .filter(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")))
+        .map(|(_, port)| *port)
+        .collect();
+    if ports.is_empty() {
+        return;
+    }
+    let what = if dropped_annotations.is_empty() {
+        format!("turn it off where {sender} is configured")
+    } else {
+        format!("the annotations that turned it on ({}) are left out", dropped_annotations.join(", "))
+    };
+    b.note(format!(
+        "PROXY protocol: the official front expected a header on {}; front here expects none (but behind Traefik), so {sender} must send none: {what}",
+        ports.join(", ")
+    ));
+}
 
 /// Whether a Service annotation turns on the PROXY protocol at a cloud load balancer (AWS,
 /// DigitalOcean, Hetzner, Linode, Scaleway, OVHcloud, ...: their keys name it).
