@@ -58,7 +58,7 @@ pub fn coverage() -> Coverage {
 
 fn default_cell(leaf: &super::official::Leaf) -> String {
     match &leaf.default {
-        None => "(a script)".into(),
+        None => "(a script, known by its fingerprint)".into(),
         Some(value) => {
             let json = serde_json::to_string(&super::convert::normalize(value).to_json()).unwrap_or_default();
             if json.chars().count() > 40 {

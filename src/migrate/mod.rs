@@ -196,10 +196,7 @@ impl Input {
     /// The value the user set, unless it repeats the official default.
     pub(crate) fn set(&self, key: &str) -> Option<&Value> {
         let value = self.tree.get_dotted(key).filter(|v| **v != Value::Null)?;
-        match official::DEFAULTS.get(key) {
-            Some(default) if convert::normalize(default).semantic_eq(&convert::normalize(value)) => None,
-            _ => Some(value),
-        }
+        (!official::is_default(key, value)).then_some(value)
     }
 
     /// The value in effect there: the user's, else the official default.

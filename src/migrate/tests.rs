@@ -206,3 +206,17 @@ fn the_official_sizes_of_the_claims_are_told_only_where_they_matter() {
         Some(&Outcome::NotCarried { why: "Redis is external".into() })
     );
 }
+
+#[test]
+fn fingerprints_ignore_key_order_and_tell_values_apart() {
+    use sha2::{Digest, Sha256};
+    let read = |json: &str| Value::from_json(&serde_json::from_str(json).unwrap(), false);
+    let expected: String = Sha256::digest(br#"{"a":[1,"x"],"b":{"c":true,"d":null}}"#)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(official::fingerprint(&read(r#"{"b":{"d":null,"c":true},"a":[1,"x"]}"#)), expected);
+    assert_ne!(official::fingerprint(&read(r#"{"b":{"d":null,"c":false},"a":[1,"x"]}"#)), expected);
+    // The scripts the list knows by fingerprint only: any other value is set by the user.
+    assert!(!official::is_default("mariadb.initdbScripts", &read(r#"{"x.sh":"echo"}"#)));
+}
