@@ -406,3 +406,49 @@ fn the_documented_resource_needs_are_the_rendered_ones() {
         assert!(doc.lines().any(|l| l == row), "docs/deployment.md lacks the row\n{row}");
     }
 }
+
+#[test]
+fn m16_front_listens_on_ipv6_behind_a_dual_stack_load_balancer() {
+    // core/nginx/conf/nginx.conf and core/nginx/dovecot/proxy.conf open IPv6 sockets only when
+    // SUBNET6 is set; front reads it for nothing else. The other components trust SUBNET6, so
+    // only front's own environment gets it, and only when IPv6 clients can arrive.
+    let dual = render(
+        "minimal",
+        &["expose.mail=loadBalancer", "expose.loadBalancer.ipFamilyPolicy=PreferDualStack"],
+    );
+    let front = find(&dual, "Deployment", "mailu-front");
+    let subnet6: Vec<&Value> =
+        list(container(front), "env").iter().filter(|e| text(e, "name") == "SUBNET6").collect();
+    assert_eq!(subnet6.len(), 1, "{front:?}");
+    assert_eq!(text(subnet6[0], "value"), "::1/128");
+    assert_eq!(shared_env(&dual, "SUBNET6"), "");
+    assert_ne!(shared_env(&dual, "SUBNET"), "");
+    for set in [
+        &["expose.mail=loadBalancer"][..],
+        &[
+            "expose.mail=loadBalancer",
+            "expose.loadBalancer.ipFamilyPolicy=RequireDualStack",
+            "subnet=fd00:10:42::/56",
+        ],
+    ] {
+        let manifests = render("minimal", set);
+        let front = find(&manifests, "Deployment", "mailu-front");
+        assert!(!list(container(front), "env").iter().any(|e| text(e, "name") == "SUBNET6"), "{set:?}");
+    }
+}
+
+#[test]
+fn m17_postfix_reaches_a_relay_on_port_2525() {
+    // core/postfix/conf/main.cf: relayhost = RELAYHOST, any port; the NetworkPolicy opens the
+    // relay's own port when it is the relay services' alternative port.
+    let egress_to_anywhere = |manifests: &[Manifest], port: i64| {
+        let policy = find(manifests, "NetworkPolicy", "mailu-postfix");
+        list(policy, "spec.egress").iter().any(|rule| {
+            list(rule, "to").iter().any(|peer| text(peer, "ipBlock.cidr") == "0.0.0.0/0")
+                && list(rule, "ports").iter().any(|p| number(p, "port") == port)
+        })
+    };
+    assert!(egress_to_anywhere(&render("minimal", &["relay.host=[smtp.example.net]:2525"]), 2525));
+    assert!(!egress_to_anywhere(&render("minimal", &["relay.host=[smtp.example.net]:587"]), 2525));
+    assert!(!egress_to_anywhere(&render("minimal", &[]), 2525));
+}

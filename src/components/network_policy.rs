@@ -100,7 +100,19 @@ pub fn flows() -> Vec<Flow> {
         flow(C("postfix"), C("dovecot"), &[2525], "LMTP delivery"),
         flow(C("postfix"), C("rspamd"), &[11332], "milter"),
         flow(C("postfix"), C("admin"), &[8080], "domain, alias and mailbox lookups"),
-        flow(C("postfix"), Anywhere, &[25, 465, 587], "delivery to other mail servers and relays"),
+        Flow {
+            from: C("postfix"),
+            to: Anywhere,
+            ports: vec![
+                Fixed(25),
+                Fixed(465),
+                Fixed(587),
+                // The relay services' alternative submission port, for a relay that names it.
+                FlowPort::When(2525, Cond::Contains("relay.host".into(), ":2525")),
+            ],
+            purpose: "delivery to other mail servers and relays",
+            when: Cond::Always,
+        },
         // postfix's MTA-STS resolver fetches each receiving domain's policy over HTTPS
         // (core/postfix/start.py, smtp_tls_policy_maps in core/postfix/conf/main.cf).
         flow(C("postfix"), Anywhere, &[443], "MTA-STS policies of receiving domains"),

@@ -1053,8 +1053,8 @@ pub struct MessageLimits {
 #[schemars(inline)]
 pub struct Relay {
     /// The relay in postfix's notation, like `[smtp.example.com]:587` (brackets: no MX
-    /// lookup); empty: deliver directly. Port 25, 465 or 587: the ports the NetworkPolicy lets
-    /// postfix reach (relay services that also offer 2525 offer 587).
+    /// lookup); empty: deliver directly. Port 25, 465, 587 or 2525 (relay services'
+    /// alternative port): the NetworkPolicy lets postfix reach the relay's.
     pub host: RelayHost,
     /// The Secret with the relay's user name and password; empty name: no authentication.
     pub credentials_secret: CredentialsSecret,
