@@ -251,7 +251,7 @@ pub const RULES: &[Rule] = &[
     carried("domain", "domain", Conv::Text),
     carried("subnet", "subnet", Conv::Text)
         .kept("there it defaults to 10.42.0.0/16 (k3s' pod network); here it is required, so the migrated values state it: check that it is the cluster's pod network"),
-    dropped("subnet6", "one pod network here (`subnet`, IPv4 or IPv6): Mailu trusts it without passwords, so a second range has no key"),
+    dropped("subnet6", "one pod network here (`subnet`, IPv4 or IPv6): Mailu trusts it without passwords, so a second range has no key; front still listens on IPv6 behind a dual-stack LoadBalancer (`expose.loadBalancer.ipFamilyPolicy`)"),
     carried("timezone", "timezone", Conv::Text).quiet(),
     carried("postmaster", "postmaster", Conv::Text),
     carried("recipientDelimiter", "recipientDelimiter", Conv::Text),
