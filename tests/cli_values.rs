@@ -515,3 +515,21 @@ fn bounds_end_with_a_message_exit_one_and_nothing_on_standard_output() {
         assert!(stderr.len() < 200_000, "{args:?}: the message is {} bytes long", stderr.len());
     }
 }
+
+#[test]
+fn places_set_fills_with_nulls_are_not_repeated_entries() {
+    // helm fills hostnames[1] and [2] with nulls for `hostnames[3]=...`: each gets its own
+    // problem, and they are not "the same entry twice".
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "hostnames[3]=x.example.com"])
+        .assert()
+        .code(1)
+        .stderr(contains("the values are invalid (2 problems)"))
+        .stderr(contains("hostnames[1]: must be a string, found null"))
+        .stderr(contains("twice").not());
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "hostnames[1]=mail.example.com"])
+        .assert()
+        .code(1)
+        .stderr(contains("hostnames: must not list the same entry twice"));
+}

@@ -260,7 +260,15 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             vec![problem(path, format!("cannot be turned off: {reason}"))]
         }
         ValidationErrorKind::UniqueItems => {
-            vec![problem(path, "must not list the same entry twice".into())]
+            // `--set list[5]=x` fills the places before it with nulls, which have a problem of
+            // their own: only entries that are there count as repeated.
+            let items: Vec<&serde_json::Value> =
+                instance.as_array().into_iter().flatten().filter(|item| !item.is_null()).collect();
+            if items.iter().enumerate().any(|(i, item)| items[..i].contains(item)) {
+                vec![problem(path, "must not list the same entry twice".into())]
+            } else {
+                Vec::new()
+            }
         }
         ValidationErrorKind::Minimum { limit } => {
             vec![problem(path, format!("must be at least {limit}, found {}", describe_json(instance)))]
