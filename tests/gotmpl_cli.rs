@@ -8,13 +8,22 @@ use std::path::Path;
 use assert_cmd::Command;
 
 fn ours(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("mailu-chart")
-        .unwrap()
+    ours_with_env(args, &[])
+}
+
+/// `mailu-chart template ARGS` with no kubeconfig and no namespace from the environment (as
+/// helm runs in these tests), but for the variables given.
+fn ours_with_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::cargo_bin("mailu-chart").unwrap();
+    command
         .current_dir(common::root())
-        .arg("template")
-        .args(args)
-        .output()
-        .unwrap()
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .env_remove("HELM_NAMESPACE")
+        .env_remove("HELM_KUBECONTEXT");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.arg("template").args(args).output().unwrap()
 }
 
 #[test]
@@ -165,8 +174,102 @@ fn the_chart_alone_renders_as_release_name_like_helm() {
 
 #[test]
 fn the_old_release_name_form_is_still_accepted() {
-    same_as_helm(&[NAME_CHART, "--release-name", "demo"], &["demo", NAME_CHART]);
-    same_as_helm(&["--release-name", "demo", NAME_CHART], &["demo", NAME_CHART]);
+    // `--release-name` is helm's switch: the name after it is the first positional argument.
+    let args = ["--release-name", "demo", NAME_CHART];
+    same_as_helm(&args, &args);
+    let out = String::from_utf8(ours(&args).stdout).unwrap();
+    assert!(out.contains("demo"), "{out}");
+}
+
+#[test]
+fn switches_take_true_and_false_as_in_helm() {
+    let args = [
+        "demo",
+        HOOKS_CHART,
+        "--no-hooks=true",
+        "--skip-tests=false",
+        "--include-crds=1",
+        "--release-name=F",
+    ];
+    same_as_helm(&args, &args);
+    let hooks = |args: &[&str]| String::from_utf8(ours(args).stdout).unwrap().matches("helm.sh/hook").count();
+    assert_eq!(hooks(&["demo", HOOKS_CHART, "--no-hooks=true"]), 0);
+    assert!(hooks(&["demo", HOOKS_CHART, "--no-hooks=false"]) > 0);
+    // Deprecated in helm 4, accepted with helm's warning.
+    let out =
+        ours(&["demo", HOOKS_CHART, "--atomic", "--force", "--keyring", "k", "--post-renderer-args", "x"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Flag --atomic has been deprecated, use --rollback-on-failure instead"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_namespace_comes_from_the_environment_and_the_kubeconfig_as_in_helm() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts:\n\
+         - {name: a, context: {cluster: c, namespace: from-context}}\n\
+         - {name: b, context: {cluster: c, namespace: from-b}}\n\
+         clusters:\n- {name: c, cluster: {server: 'https://127.0.0.1:1'}}\n",
+    )
+    .unwrap();
+    let kubeconfig = kubeconfig.display().to_string();
+    let namespace_of = |args: &[&str], env: &[(&str, &str)]| {
+        let out = ours_with_env(&[&["demo", NAME_CHART], args].concat(), env);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        ["from-context", "from-b", "from-env", "given", "default"]
+            .into_iter()
+            .find(|ns| text.contains(&format!("# demo {ns} ")))
+            .map(str::to_string)
+            .unwrap_or(text)
+    };
+    assert_eq!(namespace_of(&[], &[]), "default");
+    assert_eq!(namespace_of(&[], &[("HELM_NAMESPACE", "from-env")]), "from-env");
+    assert_eq!(namespace_of(&["-n", "given"], &[("HELM_NAMESPACE", "from-env")]), "given");
+    assert_eq!(namespace_of(&[], &[("KUBECONFIG", &kubeconfig)]), "from-context");
+    assert_eq!(namespace_of(&["--kubeconfig", &kubeconfig, "--kube-context", "b"], &[]), "from-b");
+    assert_eq!(
+        namespace_of(&["-n", ""], &[("KUBECONFIG", &kubeconfig), ("HELM_KUBECONTEXT", "b")]),
+        "from-b"
+    );
+    for (name, helm) in common::helms() {
+        for (args, env) in [
+            (vec!["--kubeconfig", kubeconfig.as_str(), "--kube-context", "b"], vec![]),
+            (vec![], vec![("HELM_NAMESPACE", "from-env")]),
+        ] {
+            let mut command = common::command(&helm);
+            command.args(["template", "demo", NAME_CHART]).args(&args).current_dir(common::root());
+            for (k, v) in &env {
+                command.env(k, v);
+            }
+            let theirs = command.output().unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(
+                    &ours_with_env(&[&["demo", NAME_CHART], &args[..]].concat(), &env).stdout
+                ),
+                String::from_utf8_lossy(&theirs.stdout),
+                "{name} {args:?} {env:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn show_only_with_an_output_dir_fails_after_writing_as_in_helm() {
+    let Some(helm) = common::Oracle::Helm4.find() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let chart = "crates/helm-engine/tests/conformance/out-kind-order/chart";
+    same_as_helm_4_even_in_errors(&helm, &["demo", chart, "--output-dir", &out, "-s", "templates/a.yaml"]);
+    assert!(dir.path().join("c/templates/a.yaml").is_file());
 }
 
 #[test]

@@ -281,6 +281,14 @@ const REFUSED_SETS: &[(&str, &str)] = &[
     ("--set", "a[0]bc=1"),
     ("--set-string", "x[0]=1,x"),
     ("--set-literal", "a"),
+    // A path through a value that is not a map or a list: Go's failed type assertion.
+    ("--set", "a=x,a.b=1"),
+    ("--set", "a=null,a.b=1"),
+    ("--set", "a=true,a.b=1"),
+    ("--set", "a={1},a.b=1"),
+    ("--set", "a=1,a[0]=2"),
+    ("--set", "a[0]=x,a[0][0]=1"),
+    ("--set-string", "a=1,a.b=1"),
 ];
 
 /// A scratch directory holding the chart that prints its merged values, and the chart's path.

@@ -115,6 +115,11 @@ fn parse_and_run() -> u8 {
 /// spent on its command line. Anything but a successful read (help, version, a mistake) is
 /// read again by the full parser, whose messages know every subcommand.
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let args = if args.get(1).is_some_and(|arg| arg == "template") {
+        template::switches_as_given(args)
+    } else {
+        args
+    };
     if args.get(1).is_some_and(|arg| arg == "template")
         && let Ok(TemplateOnly { command: TemplateCommand::Template(template) }) =
             TemplateOnly::try_parse_from(&args)

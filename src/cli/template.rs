@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -46,10 +46,10 @@ pub struct TemplateArgs {
     /// `oci://` reference, or with --repo the chart's name.
     #[arg(value_name = "CHART", num_args = 1.., required = true)]
     pub names: Vec<String>,
-    /// Use the release name in the --output-dir path. Given a value (`--release-name NAME`),
-    /// it is the release name, the form earlier versions of this command took.
-    #[arg(long = "release-name", value_name = "NAME", num_args = 0..=1)]
-    pub release_name: Option<Option<String>>,
+    /// Use the release name in the --output-dir path. The form earlier versions of this
+    /// command took, `--release-name NAME CHART`, still names the release, as in helm.
+    #[arg(long = "release-name")]
+    pub release_name: bool,
     /// Do not ask for a release name: the chart alone is given (`helm template` then names
     /// the release `release-name`).
     #[arg(short = 'g', long = "generate-name")]
@@ -57,10 +57,10 @@ pub struct TemplateArgs {
     /// A template (Go template with the Sprig functions) whose output is the release name.
     #[arg(long = "name-template", value_name = "TEMPLATE")]
     pub name_template: Option<String>,
-    /// The namespace (`.Release.Namespace`). The default, default, is `helm template`'s
-    /// (`render` defaults to mailu).
-    #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "default")]
-    pub namespace: String,
+    /// The namespace (`.Release.Namespace`). As in helm, the default is `HELM_NAMESPACE`, else
+    /// the namespace of the kubeconfig's context, else default (`render` defaults to mailu).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub values: ValuesArgs,
     /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.35.0, as helm 4.1.4).
@@ -242,6 +242,143 @@ pub struct HelmOnlyFlags {
     /// Helm's cache of downloads; nothing is cached here.
     #[arg(hide = true, long = "content-cache", value_name = "DIR")]
     pub content_cache: Option<PathBuf>,
+    /// Deprecated in helm 4 for --rollback-on-failure; helm warns.
+    #[arg(hide = true, long = "atomic")]
+    pub atomic: bool,
+    /// Deprecated in helm 4 for --force-replace; helm warns.
+    #[arg(hide = true, long = "force")]
+    pub force: bool,
+    /// Keys for --verify, which is not offered.
+    #[arg(hide = true, long = "keyring", value_name = "FILE")]
+    pub keyring: Option<String>,
+    /// Arguments of --post-renderer, which is not offered.
+    #[arg(hide = true, long = "post-renderer-args", value_name = "ARG")]
+    pub post_renderer_args: Vec<String>,
+}
+
+impl HelmOnlyFlags {
+    /// helm's warnings for the deprecated flags given.
+    pub(crate) fn warnings(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.atomic {
+            out.push("Flag --atomic has been deprecated, use --rollback-on-failure instead");
+        }
+        if self.force {
+            out.push("Flag --force has been deprecated, use --force-replace instead");
+        }
+        out
+    }
+}
+
+/// The switches of `template` (flags without a value). helm's flag parser also reads them as
+/// `--flag=true` and `--flag=false`; [`switches_as_given`] turns those into what clap reads.
+pub(crate) const SWITCHES: &[&str] = &[
+    "release-name",
+    "generate-name",
+    "g",
+    "is-upgrade",
+    "skip-tests",
+    "no-hooks",
+    "include-crds",
+    "skip-crds",
+    "skip-schema-validation",
+    "enable-dns",
+    "debug",
+    "devel",
+    "pass-credentials",
+    "dependency-update",
+    "plain-http",
+    "insecure-skip-tls-verify",
+    "wait-for-jobs",
+    "create-namespace",
+    "disable-openapi-validation",
+    "force-conflicts",
+    "force-replace",
+    "hide-notes",
+    "render-subchart-notes",
+    "replace",
+    "rollback-on-failure",
+    "take-ownership",
+    "kube-insecure-skip-tls-verify",
+    "atomic",
+    "force",
+];
+
+/// `template`'s arguments with `--switch=true` written `--switch` and `--switch=false` left
+/// out, as helm reads them (Go's `strconv.ParseBool` spellings). Other values stay, for clap
+/// to refuse.
+pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = false;
+    for arg in args {
+        let switch = (!rest).then(|| arg.to_str()).flatten().and_then(|text| {
+            let (name, value) =
+                text.strip_prefix("--").or_else(|| text.strip_prefix('-'))?.split_once('=')?;
+            SWITCHES.contains(&name).then_some((text.len() - name.len() - value.len() - 1, name, value))
+        });
+        match switch.map(|(dashes, name, value)| (dashes, name, go_bool(value))) {
+            Some((dashes, name, Some(true))) => out.push(format!("{}{name}", "-".repeat(dashes)).into()),
+            Some((_, _, Some(false))) => {}
+            _ => {
+                rest |= arg == "--";
+                out.push(arg);
+            }
+        }
+    }
+    out
+}
+
+/// The release's namespace as helm finds it: `-n` (or `HELM_NAMESPACE`), else the namespace
+/// of the kubeconfig's context (`--kube-context` or `HELM_KUBECONTEXT`, else the current one;
+/// the files of `--kubeconfig`, `KUBECONFIG` or `~/.kube/config`), else `default`.
+fn namespace(args: &TemplateArgs) -> String {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(given) = args.namespace.clone().or_else(|| env("HELM_NAMESPACE")).filter(|n| !n.is_empty()) {
+        return given;
+    }
+    let files: Vec<PathBuf> = match (&args.helm_only.kubeconfig, env("KUBECONFIG")) {
+        (Some(file), _) => vec![PathBuf::from(file)],
+        (None, Some(list)) => std::env::split_paths(&list).filter(|p| !p.as_os_str().is_empty()).collect(),
+        (None, None) => {
+            env("HOME").map(|home| vec![Path::new(&home).join(".kube/config")]).unwrap_or_default()
+        }
+    };
+    let texts: Vec<String> = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect();
+    let context = args.helm_only.kube_context.clone().or_else(|| env("HELM_KUBECONTEXT"));
+    context_namespace(&texts, context.as_deref()).unwrap_or_else(|| "default".into())
+}
+
+/// The namespace of a context in kubeconfig files merged as kubectl merges them (the first
+/// file to set a value wins): the named context, else the current one.
+fn context_namespace(files: &[String], context: Option<&str>) -> Option<String> {
+    let documents: Vec<helm_engine::Value> = files
+        .iter()
+        .filter_map(|text| helm_engine::load_first_yaml_document(text).ok().flatten()?.root)
+        .collect();
+    let text_at = |v: &helm_engine::Value, path: &str| {
+        v.get_dotted(path).and_then(helm_engine::Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+    };
+    let name = match context {
+        Some(name) => name.to_string(),
+        None => documents.iter().find_map(|d| text_at(d, "current-context"))?,
+    };
+    let entry = documents.iter().find_map(|d| {
+        d.get_dotted("contexts")?
+            .as_list()?
+            .iter()
+            .find(|c| text_at(c, "name").as_deref() == Some(&name))
+            .cloned()
+    })?;
+    text_at(&entry, "context.namespace")
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
 }
 
 /// Helm's check of `--dry-run` for `template`: `server` needs a cluster, which this command
@@ -267,15 +404,9 @@ struct Target {
 }
 
 impl TemplateArgs {
-    /// Helm's `NameAndChart`, with `helm template`'s default name. A value given to
-    /// `--release-name` is read as the first positional argument, which is what both the
-    /// old `--release-name NAME CHART` form and helm's `--release-name NAME CHART` mean.
+    /// Helm's `NameAndChart`, with `helm template`'s default name.
     fn target(&self) -> Result<Target, CliError> {
-        let mut names: Vec<&str> = Vec::new();
-        if let Some(Some(name)) = &self.release_name {
-            names.push(name);
-        }
-        names.extend(self.names.iter().map(String::as_str));
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let usage = |message: String| CliError { code: 2, message };
         match names.as_slice() {
             [name, chart] => {
@@ -423,6 +554,9 @@ fn repository_paths(args: &TemplateArgs) -> RepositoryPaths {
 /// Runs `template`.
 pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     check_labels(&args.labels)?;
+    for warning in args.helm_only.warnings() {
+        super::note(warning);
+    }
     let now = match &args.now {
         Some(text) => Some(parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}")))?),
         None => None,
@@ -438,10 +572,11 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     }
     let opts = RenderOptions {
         release_name: target.release_name.clone(),
-        namespace: args.namespace.clone(),
+        namespace: namespace(args),
         is_upgrade: args.is_upgrade,
-        kube_version: args.kube_version.clone(),
-        api_versions: args.api_versions.clone(),
+        // helm takes an empty --kube-version as none and leaves out empty API versions.
+        kube_version: args.kube_version.clone().filter(|v| !v.is_empty()),
+        api_versions: args.api_versions.iter().filter(|v| !v.is_empty()).cloned().collect(),
         skip_schema_validation: args.skip_schema_validation,
         enable_dns: args.enable_dns,
         include_crds: args.include_crds,
@@ -489,15 +624,19 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
             write_stdout(out, &text)
         }
         Some(dir) => {
-            let dir = match args.release_name {
-                Some(_) => dir.join(&target.release_name),
-                None => dir.clone(),
-            };
+            let dir = if args.release_name { dir.join(&target.release_name) } else { dir.clone() };
             let files =
                 rendered.write_output_dir(&dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
-            // helm reports every document it writes, then an empty line.
             let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
-            write_stdout(out, &format!("{report}\n"))
+            match args.show_only.first() {
+                // helm writes every file whatever --show-only names, then finds none of the
+                // names among the manifests it kept (none: they went to the files).
+                Some(first) => write_stdout(out, &report).and_then(|()| {
+                    Err(CliError::failure(format!("could not find template {first} in chart")))
+                }),
+                // helm reports every document it writes, then an empty line.
+                None => write_stdout(out, &format!("{report}\n")),
+            }
         }
     };
     // The process exits next: its memory goes back at once, without freeing each value.
@@ -516,6 +655,51 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         args: TemplateArgs,
+    }
+
+    #[test]
+    fn every_switch_takes_true_and_false() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        let mut switches: Vec<String> = command
+            .get_arguments()
+            .filter(|a| matches!(a.get_action(), clap::ArgAction::SetTrue))
+            .flat_map(|a| a.get_long().map(str::to_string).into_iter().chain(a.get_short().map(String::from)))
+            .collect();
+        switches.sort();
+        let mut listed: Vec<String> = SWITCHES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(switches, listed);
+        let given = |args: &[&str]| -> Vec<String> {
+            switches_as_given(args.iter().map(std::ffi::OsString::from).collect())
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(
+            given(&[
+                "x",
+                "template",
+                "--no-hooks=true",
+                "--debug=F",
+                "-g=1",
+                "--set=a=true",
+                "--skip-tests=maybe"
+            ]),
+            ["x", "template", "--no-hooks", "-g", "--set=a=true", "--skip-tests=maybe"]
+        );
+        assert_eq!(given(&["template", "--", "--debug=true"]), ["template", "--", "--debug=true"]);
+    }
+
+    #[test]
+    fn the_namespace_is_the_contexts_as_kubectl_merges_its_files() {
+        let first = "current-context: a\ncontexts:\n- {name: a, context: {namespace: one}}\n".to_string();
+        let second = "current-context: b\ncontexts:\n- {name: a, context: {namespace: two}}\n- {name: b, context: {namespace: three}}\n".to_string();
+        let files = [first, second];
+        assert_eq!(context_namespace(&files, None).as_deref(), Some("one"));
+        assert_eq!(context_namespace(&files, Some("b")).as_deref(), Some("three"));
+        assert_eq!(context_namespace(&files, Some("none")), None);
+        assert_eq!(context_namespace(&["not: [yaml".to_string()], None), None);
     }
 
     fn target(args: &[&str]) -> Result<Target, String> {
@@ -538,8 +722,10 @@ mod tests {
     #[test]
     fn the_old_release_name_flag_still_names_the_release() {
         assert_eq!(target(&["--release-name", "demo", "./chart"]), named("demo", "./chart"));
-        assert_eq!(target(&["./chart", "--release-name", "demo"]), named("demo", "./chart"));
         assert_eq!(target(&["demo", "./chart", "--release-name"]), named("demo", "./chart"));
+        // A switch, as in helm: what follows it is a positional argument.
+        assert_eq!(target(&["--release-name", "./chart"]), named("release-name", "./chart"));
+        assert_eq!(target(&["./chart", "--release-name", "demo"]), named("./chart", "demo"));
     }
 
     #[test]

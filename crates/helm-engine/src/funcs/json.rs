@@ -119,27 +119,41 @@ fn write_value(
         }
         Val::Map(m) => {
             let entries = m.try_borrow().map(|d| d.entries.clone()).unwrap_or_default();
-            if entries.is_empty() {
-                out.push_str("{}");
-                return Ok(());
-            }
-            out.push('{');
-            for (i, (k, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, indent, depth + 1);
-                write_string(out, k, html);
-                out.push(':');
-                if indent.is_some() {
-                    out.push(' ');
-                }
-                write_value(out, item, html, indent, depth + 1)?;
-            }
-            newline(out, indent, depth);
-            out.push('}');
+            write_object(out, entries.iter().map(|(k, v)| (k.as_str(), v)), html, indent, depth)?;
         }
-        Val::Obj(o) => write_value(out, &o.to_json_val(), html, indent, depth + 1)?,
+        Val::Obj(o) => match o.json_fields() {
+            Some(fields) => write_object(out, fields.iter().map(|(k, v)| (*k, v)), html, indent, depth)?,
+            None => write_value(out, &o.to_json_val(), html, indent, depth)?,
+        },
+    }
+    Ok(())
+}
+
+/// A JSON object with these members, in this order.
+fn write_object<'a>(
+    out: &mut String,
+    members: impl Iterator<Item = (&'a str, &'a Val)>,
+    html: bool,
+    indent: Option<&str>,
+    depth: usize,
+) -> Result<(), GoError> {
+    let mut empty = true;
+    for (i, (k, item)) in members.enumerate() {
+        out.push(if i == 0 { '{' } else { ',' });
+        empty = false;
+        newline(out, indent, depth + 1);
+        write_string(out, k, html);
+        out.push(':');
+        if indent.is_some() {
+            out.push(' ');
+        }
+        write_value(out, item, html, indent, depth + 1)?;
+    }
+    if empty {
+        out.push_str("{}");
+    } else {
+        newline(out, indent, depth);
+        out.push('}');
     }
     Ok(())
 }

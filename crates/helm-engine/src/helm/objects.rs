@@ -103,6 +103,14 @@ impl GoObject for Capabilities {
         ]))
     }
 
+    fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
+        Some(vec![
+            ("KubeVersion", Val::Obj(Rc::new(self.kube_version.clone()))),
+            ("APIVersions", Val::str_list(&self.api_versions)),
+            ("HelmVersion", Val::Obj(Rc::new(self.helm_version.clone()))),
+        ])
+    }
+
     fn yaml_view(&self) -> YamlView {
         YamlView::Struct(vec![
             ("kubeversion", Val::Obj(Rc::new(self.kube_version.clone()))),
@@ -164,6 +172,14 @@ impl GoObject for KubeVersion {
             ("Minor".to_string(), Val::str(&self.minor)),
             ("Version".to_string(), Val::str(&self.version)),
         ]))
+    }
+
+    fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
+        Some(vec![
+            ("Version", Val::str(&self.version)),
+            ("Major", Val::str(&self.major)),
+            ("Minor", Val::str(&self.minor)),
+        ])
     }
 
     fn yaml_view(&self) -> YamlView {
@@ -238,20 +254,24 @@ impl GoObject for BuildInfo {
     }
 
     fn to_json_val(&self) -> Val {
-        let mut m = BTreeMap::new();
+        let fields = self.json_fields().unwrap_or_default();
+        Val::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
         // The JSON tags carry `omitempty`, except the client-go version's.
-        for (key, value) in [
+        let mut fields: Vec<(&'static str, Val)> = [
             ("version", &self.version),
             ("git_commit", &self.git_commit),
             ("git_tree_state", &self.git_tree_state),
             ("go_version", &self.go_version),
-        ] {
-            if !value.is_empty() {
-                m.insert(key.to_string(), Val::str(value));
-            }
-        }
-        m.insert("kube_client_version".to_string(), Val::str(&self.kube_client_version));
-        Val::map(m)
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| (key, Val::str(value)))
+        .collect();
+        fields.push(("kube_client_version", Val::str(&self.kube_client_version)));
+        Some(fields)
     }
 
     fn yaml_view(&self) -> YamlView {

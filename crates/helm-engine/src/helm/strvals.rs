@@ -144,7 +144,7 @@ impl SetParser<'_, '_> {
                 let mut list = match data.get(&key) {
                     None => Vec::new(),
                     Some(Value::List(l)) => l.clone(),
-                    Some(other) => return Err(not_a(&key, "list", other)),
+                    Some(other) => return Err(not_a("list", other)),
                 };
                 let result = self.list_item(&mut list, index, nesting);
                 set(data, &key, Value::List(list));
@@ -192,7 +192,7 @@ impl SetParser<'_, '_> {
                 let mut inner = match data.get(&key) {
                     None => Map::default(),
                     Some(Value::Map(m)) => m.clone(),
-                    Some(other) => return Err(not_a(&key, "map", other)),
+                    Some(other) => return Err(not_a("map", other)),
                 };
                 let result = self.key(&mut inner, nesting + 1);
                 if result.is_ok() && inner.is_empty() {
@@ -253,7 +253,7 @@ impl SetParser<'_, '_> {
                 let mut inner = match list.get(index as usize) {
                     None | Some(Value::Null) => Vec::new(),
                     Some(Value::List(l)) => l.clone(),
-                    Some(other) => return Err(not_a(&format!("[{index}]"), "list", other)),
+                    Some(other) => return Err(not_a("list", other)),
                 };
                 self.list_item(&mut inner, next_index, nesting)?;
                 set_index(list, index, Value::List(inner))
@@ -342,8 +342,20 @@ enum ValueList {
     List(Vec<Value>),
 }
 
-fn not_a(key: &str, wanted: &str, found: &Value) -> Stop {
-    Stop::Fail(format!("unable to parse key: {key} is a {}, not a {wanted}", found.type_name()))
+/// Helm's message when a key's value is not the map or list a `--set` path goes through:
+/// Go's type assertion fails, and helm reports the runtime's words.
+fn not_a(wanted: &str, found: &Value) -> Stop {
+    let wanted = if wanted == "map" { "map[string]interface {}" } else { "[]interface {}" };
+    let found = match found {
+        Value::Null => "nil",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int64",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+    };
+    Stop::Fail(format!("unable to parse key: interface conversion: interface {{}} is {found}, not {wanted}"))
 }
 
 fn set(data: &mut Map, key: &str, value: Value) {
@@ -492,6 +504,9 @@ mod tests {
         assert_eq!(Value::Map(map.clone()).to_json(), serde_json::json!({"a": {"x": 1, "y": 2}}));
         let err =
             parse_set("a.x.z=1", SetKind::Typed, &mut map, &mut |_: &str| Err("no".into())).unwrap_err();
-        assert!(err.0.contains("not a map"), "{err}");
+        assert_eq!(
+            err.0,
+            "unable to parse key: interface conversion: interface {} is int64, not map[string]interface {}"
+        );
     }
 }

@@ -312,6 +312,12 @@ pub(crate) trait GoObject: Debug + Any {
     /// The object as `encoding/json` sees it (exported fields, JSON tags).
     fn to_json_val(&self) -> Val;
 
+    /// For a struct, its fields as `encoding/json` writes them, in the struct's order (the map
+    /// of [`GoObject::to_json_val`] has Go's sorted map order); `None` for other objects.
+    fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
+        None
+    }
+
     /// The object as go-yaml v3's encoder sees it (Helm's `toYamlPretty`).
     fn yaml_view(&self) -> YamlView;
 
