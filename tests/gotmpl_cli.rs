@@ -177,6 +177,7 @@ fn the_old_release_name_form_is_still_accepted() {
     // `--release-name` is helm's switch: the name after it is the first positional argument.
     let args = ["--release-name", "demo", NAME_CHART];
     same_as_helm(&args, &args);
+    same_as_helm(&[NAME_CHART, "--release-name", "demo"], &["demo", NAME_CHART]);
     let out = String::from_utf8(ours(&args).stdout).unwrap();
     assert!(out.contains("demo"), "{out}");
 }

@@ -44,12 +44,13 @@ pub struct TemplateArgs {
     /// template`; `render` defaults to mailu), then the chart: a directory, a chart archive
     /// (.tgz), an archive's http(s) address, `repo/chart` of a repository helm knows, an
     /// `oci://` reference, or with --repo the chart's name.
-    #[arg(value_name = "CHART", num_args = 1.., required = true)]
+    #[arg(value_name = "CHART", num_args = 0..)]
     pub names: Vec<String>,
-    /// Use the release name in the --output-dir path. The form earlier versions of this
-    /// command took, `--release-name NAME CHART`, still names the release, as in helm.
-    #[arg(long = "release-name")]
-    pub release_name: bool,
+    /// Use the release name in the --output-dir path (helm's switch; `=true` and `=false`
+    /// too). Given a name (`--release-name NAME`, the form earlier versions of this command
+    /// took), it is the release name.
+    #[arg(long = "release-name", value_name = "NAME", num_args = 0..=1)]
+    pub release_name: Option<Option<String>>,
     /// Do not ask for a release name: the chart alone is given (`helm template` then names
     /// the release `release-name`).
     #[arg(short = 'g', long = "generate-name")]
@@ -273,7 +274,6 @@ impl HelmOnlyFlags {
 /// The switches of `template` (flags without a value). helm's flag parser also reads them as
 /// `--flag=true` and `--flag=false`; [`switches_as_given`] turns those into what clap reads.
 pub(crate) const SWITCHES: &[&str] = &[
-    "release-name",
     "generate-name",
     "g",
     "is-upgrade",
@@ -404,9 +404,33 @@ struct Target {
 }
 
 impl TemplateArgs {
-    /// Helm's `NameAndChart`, with `helm template`'s default name.
+    /// Whether `--release-name` is on: given, without a value, with a name, or with a value
+    /// Go reads as true.
+    fn release_name_switch(&self) -> bool {
+        match &self.release_name {
+            None => false,
+            Some(None) => true,
+            Some(Some(value)) => go_bool(value).unwrap_or(true),
+        }
+    }
+
+    /// Helm's `NameAndChart`, with `helm template`'s default name. A word after
+    /// `--release-name` is, for helm, the next positional argument, and for earlier versions
+    /// of this command the release name: `--release-name NAME CHART` means the same to both.
+    /// After the chart (`CHART --release-name NAME`) it is the release name, unless only the
+    /// word names a path on this machine (`NAME --release-name CHART`, helm's reading).
     fn target(&self) -> Result<Target, CliError> {
-        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        if let Some(Some(word)) = &self.release_name
+            && go_bool(word).is_none()
+        {
+            let exists = |p: &str| Path::new(p).exists();
+            if names.is_empty() || (names.len() == 1 && exists(word) && !exists(names[0])) {
+                names.push(word);
+            } else {
+                names.insert(0, word);
+            }
+        }
         let usage = |message: String| CliError { code: 2, message };
         match names.as_slice() {
             [name, chart] => {
@@ -429,7 +453,7 @@ impl TemplateArgs {
                 "expected at most two arguments, unexpected arguments: {}",
                 rest.join(", ")
             ))),
-            [] => Err(usage("a chart is required".into())),
+            [] => Err(usage("a chart is required: mailu-chart template [NAME] CHART".into())),
         }
     }
 }
@@ -624,7 +648,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
             write_stdout(out, &text)
         }
         Some(dir) => {
-            let dir = if args.release_name { dir.join(&target.release_name) } else { dir.clone() };
+            let dir = if args.release_name_switch() { dir.join(&target.release_name) } else { dir.clone() };
             let files =
                 rendered.write_output_dir(&dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
             let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
@@ -722,10 +746,13 @@ mod tests {
     #[test]
     fn the_old_release_name_flag_still_names_the_release() {
         assert_eq!(target(&["--release-name", "demo", "./chart"]), named("demo", "./chart"));
+        assert_eq!(target(&["./chart", "--release-name", "demo"]), named("demo", "./chart"));
         assert_eq!(target(&["demo", "./chart", "--release-name"]), named("demo", "./chart"));
-        // A switch, as in helm: what follows it is a positional argument.
+        assert_eq!(target(&["--release-name=false", "./chart"]), named("release-name", "./chart"));
+        // helm's readings: the word after the switch is the chart.
         assert_eq!(target(&["--release-name", "./chart"]), named("release-name", "./chart"));
-        assert_eq!(target(&["./chart", "--release-name", "demo"]), named("./chart", "demo"));
+        let chart = env!("CARGO_MANIFEST_DIR");
+        assert_eq!(target(&["demo", "--release-name", chart]), named("demo", chart));
     }
 
     #[test]
