@@ -443,6 +443,21 @@ fn debug_prints_the_rendered_files_before_a_yaml_error_as_helm_does() {
         };
         assert_eq!(sorted(&debug.stdout), sorted(&theirs.stdout), "{name}");
         assert!(String::from_utf8_lossy(&theirs.stderr).contains(message), "{name}");
+        // --show-only selects among them; a pattern that selects nothing is the error.
+        for pattern in ["templates/a.yaml", "templates/z.yaml"] {
+            let args = ["template", &chart, "--debug", "-s", pattern];
+            let ours = ours(&args[1..]);
+            let theirs = common::command(&helm).args(args).output().unwrap();
+            assert_eq!(ours.status.code(), Some(1));
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&theirs.stdout),
+                "{name}"
+            );
+            let error = String::from_utf8_lossy(&ours.stderr).into_owned();
+            let error = error.strip_prefix("error: ").unwrap_or(&error).trim_end().to_string();
+            assert!(String::from_utf8_lossy(&theirs.stderr).contains(&error), "{name} {pattern}: {error}");
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
     ChartRenderError, ChartRequest, DependencySources, LocatedChart, RenderOptions, RepositoryPaths,
     TlsFiles, debug_dump, load_chart, load_chart_file, load_chart_updating_dependencies, locate_chart,
-    parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text,
+    parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text, show_only_in_output,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -634,7 +634,15 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
                 ChartRenderError::Yaml { files, .. } => files,
                 _ => BTreeMap::new(),
             };
-            write_stdout(out, &debug_dump(&files))?;
+            let dump = debug_dump(&files);
+            // helm selects among what it would print, and a pattern that selects nothing
+            // replaces the error (it always does when nothing was rendered).
+            let shown = if args.show_only.is_empty() {
+                dump
+            } else {
+                show_only_in_output(&dump, &args.show_only).map_err(|e| CliError::failure(e.to_string()))?
+            };
+            write_stdout(out, &shown)?;
             return Err(CliError::failure(message));
         }
         Err(e) => return Err(CliError::failure(e.to_string())),

@@ -69,7 +69,7 @@ pub use helm::engine::{
 pub use helm::locate::{ChartRequest, LocateError, LocatedChart, locate_chart};
 pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, debug_dump, frame_document, push_framed_document,
-    show_only, sort_in_install_order, write_output_dir,
+    show_only, show_only_in_output, sort_in_install_order, write_output_dir,
 };
 pub use helm::repository::RepositoryPaths;
 pub use helm::schema::json_schema_equal;

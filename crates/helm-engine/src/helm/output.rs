@@ -590,7 +590,7 @@ pub fn show_only<T: Clone>(
 /// `--show-only` applied, as Helm applies it, to the whole printed output: the output is
 /// split into documents again and each is matched by the path in its `# Source:` line
 /// (without the chart's name).
-pub(crate) fn show_only_in_output(output: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
+pub fn show_only_in_output(output: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
     static SOURCE: OnceLock<Regex> = OnceLock::new();
     let source = SOURCE.get_or_init(|| Regex::new(r"# Source: [^/]+/(.+)").expect("a valid pattern"));
     let docs = split_manifests(output);
