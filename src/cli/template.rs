@@ -443,7 +443,8 @@ impl TemplateArgs {
                 Ok(Target { release_name: name.to_string(), chart: chart.to_string() })
             }
             [chart] => {
-                let release_name = match &self.name_template {
+                // helm renders an empty template to no name, and falls back to its default.
+                let release_name = match self.name_template.as_deref().filter(|t| !t.is_empty()) {
                     Some(template) => name_from_template(template)?,
                     None => "release-name".to_string(),
                 };
@@ -782,6 +783,7 @@ mod tests {
     #[test]
     fn a_name_template_names_the_release() {
         assert_eq!(target(&["--name-template", "{{ \"ab\" | upper | lower }}-x", "c"]), named("ab-x", "c"));
+        assert_eq!(target(&["--name-template", "", "c"]), named("release-name", "c"));
     }
 
     #[test]
