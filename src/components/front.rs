@@ -262,7 +262,7 @@ pub fn component() -> Component {
             value: EnvValue::Text(Expr::lit("::1/128")),
             when: mail_via("loadBalancer")
                 .and(Cond::negate(Cond::equals("expose.loadBalancer.ipFamilyPolicy", "SingleStack")))
-                .and(Cond::negate(Cond::Contains("subnet".into(), ":"))),
+                .and(Cond::negate(super::shared_env::ipv6_subnet())),
         },
     ];
     c.configs = vec![

@@ -25,9 +25,14 @@ fn flag(key: &'static str, on: &'static str, off: &'static str) -> Expr {
     Expr::choose(Cond::flag(key), Expr::lit(on), Expr::lit(off))
 }
 
+/// Whether the pod network (`subnet`) is an IPv6 one: Mailu then takes it as SUBNET6.
+pub fn ipv6_subnet() -> Cond {
+    Cond::Contains("subnet".into(), ":")
+}
+
 /// The variables, in the order they appear in the ConfigMap.
 pub fn vars() -> Vec<SharedVar> {
-    let ipv6 = Cond::Contains("subnet".into(), ":");
+    let ipv6 = ipv6_subnet();
     vec![
         var("DOMAIN", Expr::key("domain")),
         var("HOSTNAMES", Expr::Join("hostnames".into(), ",")),

@@ -488,13 +488,17 @@ fn exposure(b: &mut Builder) -> &'static str {
             Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
             _ => Map::default(),
         };
+        // The official Ingress sent the web to front's HTTPS port; here it goes to the plain
+        // HTTP port, which a controller told to speak TLS to it cannot reach.
+        let backend_tls: Vec<String> =
+            annotations.iter().filter(|(k, v)| speaks_tls_to_backend(k, v)).map(|(k, _)| k.clone()).collect();
         let mut how = vec!["carried into `expose.ingress.annotations`".to_string()];
-        if b.input
-            .set("ingress.annotations")
-            .and_then(Value::as_map)
-            .is_some_and(|a| a.iter().any(|(k, v)| speaks_tls_to_backend(k, v)))
-        {
+        if !backend_tls.is_empty() {
             how[0].push_str(", but for those telling the controller to speak TLS to front (see the notes)");
+            b.note(format!(
+                "expose.ingress.annotations: {} left out: the official Ingress sent the web to front's HTTPS port; here it goes to front's plain HTTP port (TLS ends in the controller), which a controller told to speak TLS to it cannot reach",
+                backend_tls.join(", ")
+            ));
         }
         if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer")) {
             how.push("the cert-manager issuer becomes `tls.source: certManager` (a Certificate of this chart's own)".into());
@@ -503,19 +507,12 @@ fn exposure(b: &mut Builder) -> &'static str {
             how.push("`kubernetes.io/ingress.class` becomes `expose.ingress.className`".into());
         }
         b.decided(&["ingress.annotations"], "expose.ingress", &how.join("; "));
-        for issuer in ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"] {
-            annotations.shift_remove(issuer);
-        }
-        let backend_tls: Vec<String> =
-            annotations.iter().filter(|(k, v)| speaks_tls_to_backend(k, v)).map(|(k, _)| k.clone()).collect();
-        for key in &backend_tls {
+        for key in backend_tls
+            .iter()
+            .map(String::as_str)
+            .chain(["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"])
+        {
             annotations.shift_remove(key);
-        }
-        if !backend_tls.is_empty() {
-            b.note(format!(
-                "expose.ingress.annotations: {} left out: the official Ingress sent the web to front's HTTPS port; here it goes to front's plain HTTP port (TLS ends in the controller), which a controller told to speak TLS to it cannot reach",
-                backend_tls.join(", ")
-            ));
         }
         let class = annotations.shift_remove("kubernetes.io/ingress.class");
         if b.got("expose.ingress.className").is_none()

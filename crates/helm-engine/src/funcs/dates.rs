@@ -140,7 +140,12 @@ fn now(env: &FuncEnv) -> GoTime {
 
 /// `time.Since(t)` in nanoseconds (saturating).
 fn since(env: &FuncEnv, t: &GoTime) -> i64 {
-    let d = env.now().duration_since(t.ts);
+    nanos_between(env.now(), t.ts)
+}
+
+/// Go's `a.Sub(b)`: nanoseconds, saturating at the ends of a `time.Duration`.
+fn nanos_between(a: jiff::Timestamp, b: jiff::Timestamp) -> i64 {
+    let d = a.duration_since(b);
     i64::try_from(d.as_nanos()).unwrap_or(if d.is_negative() { i64::MIN } else { i64::MAX })
 }
 
@@ -411,14 +416,7 @@ impl GoObject for TimeObj {
             "After" => Val::Bool(t.ts > other().ts),
             "Equal" => Val::Bool(t.ts == other().ts),
             "Compare" => Val::Int(t.ts.cmp(&other().ts) as i64),
-            "Sub" => {
-                let d = t.ts.duration_since(other().ts);
-                duration_val(i64::try_from(d.as_nanos()).unwrap_or(if d.is_negative() {
-                    i64::MIN
-                } else {
-                    i64::MAX
-                }))
-            }
+            "Sub" => duration_val(nanos_between(t.ts, other().ts)),
             "AddDate" => {
                 let moved = add_date(t, arg_int(args, 0), arg_int(args, 1), arg_int(args, 2))
                     .ok_or_else(out_of_range)?;

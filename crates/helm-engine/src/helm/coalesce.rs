@@ -258,8 +258,8 @@ fn coalesce_globals(dest: &mut Map, parent_global: Option<&Value>) {
     dest.insert(GLOBAL.to_string(), Value::Map(globals));
 }
 
-/// Go's type name of a value read from YAML, for Helm's type mismatch message.
-fn go_type(v: &Value) -> &'static str {
+/// Go's type name of a value read from YAML (`%T`), for Helm's type mismatch message.
+pub(crate) fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "<nil>",
         Value::Bool(_) => "bool",

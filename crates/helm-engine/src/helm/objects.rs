@@ -96,11 +96,7 @@ impl GoObject for Capabilities {
     }
 
     fn to_json_val(&self) -> Val {
-        Val::map(BTreeMap::from([
-            ("APIVersions".to_string(), Val::str_list(&self.api_versions)),
-            ("HelmVersion".to_string(), self.helm_version.to_json_val()),
-            ("KubeVersion".to_string(), self.kube_version.to_json_val()),
-        ]))
+        struct_json(self)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
@@ -167,11 +163,7 @@ impl GoObject for KubeVersion {
     }
 
     fn to_json_val(&self) -> Val {
-        Val::map(BTreeMap::from([
-            ("Major".to_string(), Val::str(&self.major)),
-            ("Minor".to_string(), Val::str(&self.minor)),
-            ("Version".to_string(), Val::str(&self.version)),
-        ]))
+        struct_json(self)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
@@ -239,6 +231,12 @@ impl KubeVersion {
     }
 }
 
+/// A struct's JSON as a map (Go's sorted map order), from its fields.
+fn struct_json(object: &dyn GoObject) -> Val {
+    let fields = object.json_fields().unwrap_or_default();
+    Val::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 /// Helm's `version.BuildInfo`: a struct.
 impl GoObject for BuildInfo {
     fn type_name(&self) -> &'static str {
@@ -254,8 +252,7 @@ impl GoObject for BuildInfo {
     }
 
     fn to_json_val(&self) -> Val {
-        let fields = self.json_fields().unwrap_or_default();
-        Val::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        struct_json(self)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {

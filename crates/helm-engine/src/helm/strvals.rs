@@ -346,15 +346,8 @@ enum ValueList {
 /// Go's type assertion fails, and helm reports the runtime's words.
 fn not_a(wanted: &str, found: &Value) -> Stop {
     let wanted = if wanted == "map" { "map[string]interface {}" } else { "[]interface {}" };
-    let found = match found {
-        Value::Null => "nil",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int64",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::List(_) => "[]interface {}",
-        Value::Map(_) => "map[string]interface {}",
-    };
+    // The runtime names a nil interface `nil` where `%T` writes `<nil>`.
+    let found = if *found == Value::Null { "nil" } else { super::coalesce::go_type(found) };
     Stop::Fail(format!("unable to parse key: interface conversion: interface {{}} is {found}, not {wanted}"))
 }
 
