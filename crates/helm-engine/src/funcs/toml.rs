@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::dates::TimeObj;
 use super::gotime::{GoTime, Loc, LocalZone};
 use crate::strconv::format_float_g;
-use crate::template::value::{SliceKind, Val};
+use crate::template::value::{SliceKind, TomlView, Val};
 
 /// What the encoder reports for values TOML cannot hold.
 const NIL_ELEMENT: &str = "toml: cannot encode array with nil element";
@@ -26,19 +26,44 @@ enum Kind {
     Plain,
 }
 
-/// The value seen through its JSON form for objects other than times (structs become
-/// tables of their exported fields).
+/// The value as the encoder sees it: objects other than times and structs through their
+/// [`TomlView`] (a struct stays itself, a table of its exported fields).
 fn resolve(v: &Val) -> Val {
     match v {
-        Val::Obj(o) if o.downcast_ref::<TimeObj>().is_none() => o.to_json_val(),
+        Val::Obj(o) if o.downcast_ref::<TimeObj>().is_none() => match o.toml_view() {
+            TomlView::As(v) => v,
+            TomlView::Struct(_) => v.clone(),
+        },
         other => other.clone(),
     }
+}
+
+/// A table's entries in the encoder's order (a map's sorted, a struct's declared), each with,
+/// for a struct, its position among all the struct's fields; and the number of exported fields.
+fn table_entries(v: &Val) -> (Vec<(String, Val, Option<usize>)>, usize) {
+    if let Val::Obj(o) = v
+        && let TomlView::Struct(fields) = o.toml_view()
+    {
+        let exported = fields.iter().flatten().count();
+        let entries = fields
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, field)| field.map(|(name, value)| (name.to_string(), value, Some(index))))
+            .collect();
+        return (entries, exported);
+    }
+    let entries: Vec<_> =
+        v.map_entries().unwrap_or_default().into_iter().map(|(k, v)| (k, v, None)).collect();
+    let n = entries.len();
+    (entries, n)
 }
 
 fn kind(v: &Val) -> Result<Option<Kind>, &'static str> {
     Ok(Some(match resolve(v) {
         Val::Nil => return Ok(None),
         Val::Map(_) => Kind::Table,
+        // What `resolve` leaves as an object is a time or a struct.
+        Val::Obj(o) if o.downcast_ref::<TimeObj>().is_none() => Kind::Table,
         Val::List(l) => {
             if l.items.is_empty() {
                 Kind::Plain
@@ -128,12 +153,12 @@ impl Encoder {
     }
 
     fn map(&mut self, key: &[String], v: &Val, inline: bool) -> Result<(), &'static str> {
-        let entries = v.map_entries().unwrap_or_default();
+        let (entries, exported) = table_entries(v);
         let (mut direct, mut sub) = (Vec::new(), Vec::new());
-        for (k, item) in &entries {
-            match kind(item)? {
-                Some(Kind::Table | Kind::TableArray) => sub.push((k, item)),
-                _ => direct.push((k, item)),
+        for entry in &entries {
+            match kind(&entry.1)? {
+                Some(Kind::Table | Kind::TableArray) => sub.push(entry),
+                _ => direct.push(entry),
             }
         }
         if inline {
@@ -142,13 +167,20 @@ impl Encoder {
         let has_sub = !sub.is_empty();
         for (group, trailing) in [(direct, has_sub), (sub, false)] {
             let n = group.len();
-            for (i, (k, item)) in group.into_iter().enumerate() {
+            for (i, (k, item, struct_index)) in group.into_iter().enumerate() {
                 if resolve(item).is_nil() {
                     continue;
                 }
                 if inline {
                     self.key_value(std::slice::from_ref(k), item, true)?;
-                    if trailing || i != n - 1 {
+                    // A struct's comma goes after every field but the one whose position
+                    // in the struct equals the count of exported fields less one (so
+                    // unexported fields shift it), as BurntSushi's encoder writes it.
+                    let comma = match struct_index {
+                        Some(index) => *index + 1 != exported,
+                        None => trailing || i != n - 1,
+                    };
+                    if comma {
                         self.write(", ");
                     }
                 } else {
@@ -216,7 +248,8 @@ impl Encoder {
                 self.write("]");
             }
             m @ Val::Map(_) => self.map(&[], &m, true)?,
-            Val::Nil | Val::Obj(_) => {}
+            Val::Nil => {}
+            o @ Val::Obj(_) => self.map(&[], &o, true)?,
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use super::glob::Glob;
 use crate::base64::base64_encode;
 use crate::template::fmt::format_value;
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, SliceKind, Val, YamlView};
+use crate::template::value::{GoObject, SliceKind, TomlView, Val, YamlView};
 
 /// Helm's `.Capabilities`.
 #[derive(Clone, Debug)]
@@ -107,6 +107,14 @@ impl GoObject for Capabilities {
         ])
     }
 
+    fn toml_view(&self) -> TomlView {
+        TomlView::Struct(vec![
+            Some(("KubeVersion", Val::Obj(Rc::new(self.kube_version.clone())))),
+            Some(("APIVersions", Val::str_list(&self.api_versions))),
+            Some(("HelmVersion", Val::Obj(Rc::new(self.helm_version.clone())))),
+        ])
+    }
+
     fn yaml_view(&self) -> YamlView {
         YamlView::Struct(vec![
             ("kubeversion", Val::Obj(Rc::new(self.kube_version.clone()))),
@@ -171,6 +179,15 @@ impl GoObject for KubeVersion {
             ("Version", Val::str(&self.version)),
             ("Major", Val::str(&self.major)),
             ("Minor", Val::str(&self.minor)),
+        ])
+    }
+
+    fn toml_view(&self) -> TomlView {
+        TomlView::Struct(vec![
+            Some(("Version", Val::str(&self.version))),
+            None,
+            Some(("Major", Val::str(&self.major))),
+            Some(("Minor", Val::str(&self.minor))),
         ])
     }
 
@@ -271,6 +288,16 @@ impl GoObject for BuildInfo {
         Some(fields)
     }
 
+    fn toml_view(&self) -> TomlView {
+        TomlView::Struct(vec![
+            Some(("Version", Val::str(&self.version))),
+            Some(("GitCommit", Val::str(&self.git_commit))),
+            Some(("GitTreeState", Val::str(&self.git_tree_state))),
+            Some(("GoVersion", Val::str(&self.go_version))),
+            Some(("KubeClientVersion", Val::str(&self.kube_client_version))),
+        ])
+    }
+
     fn yaml_view(&self) -> YamlView {
         YamlView::Struct(vec![
             ("version", Val::str(&self.version)),
@@ -333,9 +360,11 @@ impl GoObject for Files {
     }
 
     fn yaml_view(&self) -> YamlView {
-        YamlView::As(Val::map(
-            self.entries.iter().map(|(k, v)| (k.clone(), Val::Bytes(v.contents()))).collect(),
-        ))
+        YamlView::As(self.byte_map())
+    }
+
+    fn toml_view(&self) -> TomlView {
+        TomlView::As(self.byte_map())
     }
 
     fn field(&self, key: &str) -> Option<Val> {
@@ -384,6 +413,11 @@ impl GoObject for Files {
 }
 
 impl Files {
+    /// The `map[string][]byte` itself, as encoders that do not use JSON see it.
+    fn byte_map(&self) -> Val {
+        Val::map(self.entries.iter().map(|(k, v)| (k.clone(), Val::Bytes(v.contents()))).collect())
+    }
+
     /// The files whose path matches a gobwas-style glob (`*` stays within a directory, `**`
     /// crosses them); a pattern that does not compile matches everything, as in Helm.
     pub(crate) fn glob(&self, pattern: &str) -> Files {

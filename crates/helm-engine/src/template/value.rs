@@ -321,6 +321,11 @@ pub(crate) trait GoObject: Debug + Any {
     /// The object as go-yaml v3's encoder sees it (Helm's `toYamlPretty`).
     fn yaml_view(&self) -> YamlView;
 
+    /// The object as BurntSushi's TOML encoder sees it (Helm's `toToml`).
+    fn toml_view(&self) -> TomlView {
+        TomlView::As(self.to_json_val())
+    }
+
     /// A struct field or map entry (not a method).
     fn field(&self, _name: &str) -> Option<Val> {
         None
@@ -367,6 +372,16 @@ pub(crate) enum YamlView {
     As(Val),
     /// A `time.Time`: its RFC 3339 text with nanoseconds, written plain.
     Time(String),
+}
+
+/// What BurntSushi's TOML encoder makes of an object.
+pub(crate) enum TomlView {
+    /// A struct: every field in declaration order, exported ones with their Go name and value,
+    /// unexported ones as `None` (the encoder leaves them out, but their positions decide where
+    /// it writes commas in an inline table).
+    Struct(Vec<Option<(&'static str, Val)>>),
+    /// Encoded as this value.
+    As(Val),
 }
 
 impl dyn GoObject {
