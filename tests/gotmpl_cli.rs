@@ -173,6 +173,52 @@ fn the_chart_alone_renders_as_release_name_like_helm() {
 }
 
 #[test]
+fn name_templates_run_with_sprig_alone_and_no_data_as_in_helm() {
+    // helm runs --name-template with Sprig's functions (`env` and `expandenv` included, Helm's
+    // own left out) and nil data; what it prints, or the last line of its error, is compared.
+    let env = [("NAME_PART", "from-env"), ("ODD", "a b")];
+    let templates = [
+        "{{ env \"NAME_PART\" }}",
+        "{{ expandenv \"x-$NAME_PART-${NAME_PART}\" }}",
+        "{{ expandenv \"$1$*$-x ${?} 5$ and $ alone ${} gone ${ODD} ${unclosed $é\" | sha1sum | trunc 8 }}a",
+        "{{ .Release.Name }}",
+        "{{ mustToJson . }}",
+        "{{ fromJson \"[1\" | toString | sha1sum | trunc 6 }}a",
+        "{{ include \"x\" . }}",
+        "{{ toYaml 1 }}",
+        "{{ fail \"stop\" }}",
+        "{{ index . 1 }}",
+        "{{ len . }}",
+        "{{ define \"x\" }}a{{ end }}b{{ template \"x\" }}",
+    ];
+    let shown = |out: &std::process::Output| {
+        if out.status.success() {
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        } else {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let last = stderr.lines().last().unwrap_or_default();
+            last.replacen("error: ", "", 1).replacen("Error: ", "", 1).replacen(
+                "release name check failed: ",
+                "",
+                1,
+            )
+        }
+    };
+    for template in templates {
+        let args = ["--name-template", template, NAME_CHART];
+        let out = shown(&ours_with_env(&args, &env));
+        for (name, helm) in common::helms() {
+            let mut command = common::command(&helm);
+            command.arg("template").args(args).current_dir(common::root());
+            for (variable, value) in env {
+                command.env(variable, value);
+            }
+            assert_eq!(out, shown(&command.output().unwrap()), "{name} {template}");
+        }
+    }
+}
+
+#[test]
 fn the_old_release_name_form_is_still_accepted() {
     // `--release-name` is helm's switch: the name after it is the first positional argument.
     let args = ["--release-name", "demo", NAME_CHART];

@@ -13,7 +13,8 @@ use super::{CliError, ValuesArgs, write_stdout};
 use helm_engine::{
     ChartRenderError, ChartRequest, DependencySources, LocatedChart, RenderOptions, RepositoryPaths,
     TlsFiles, debug_dump, load_chart, load_chart_file, load_chart_updating_dependencies, locate_chart,
-    parse_time, render_owned_chart_on_current_thread, render_text, seed_from_text, show_only_in_output,
+    parse_time, render_name_template, render_owned_chart_on_current_thread, seed_from_text,
+    show_only_in_output,
 };
 
 /// Arguments of `template`, named and spelled as `helm template` names them. Flags of helm
@@ -36,8 +37,9 @@ Examples:
   mailu-chart template cache oci://registry-1.docker.io/bitnamicharts/redis --version 20.1.0
 
 Flags helm template accepts for helm install or a cluster (--wait, --timeout, --dry-run=client,
---create-namespace, --kube-context, --kubeconfig, ...) are accepted and checked as helm checks
-them, and change nothing here either."
+--create-namespace, ...) are accepted and checked as helm checks them, and change nothing here
+either. --kubeconfig and --kube-context choose the context whose namespace is the default of -n,
+as in helm."
 )]
 pub struct TemplateArgs {
     /// `[NAME] CHART`: the release name (`release-name` when left out, as in `helm
@@ -445,7 +447,7 @@ impl TemplateArgs {
             [chart] => {
                 // helm renders an empty template to no name, and falls back to its default.
                 let release_name = match self.name_template.as_deref().filter(|t| !t.is_empty()) {
-                    Some(template) => name_from_template(template)?,
+                    Some(template) => self.name_from_template(template)?,
                     None => "release-name".to_string(),
                 };
                 Ok(Target { release_name, chart: chart.to_string() })
@@ -457,18 +459,22 @@ impl TemplateArgs {
             [] => Err(usage("a chart is required: mailu-chart template [NAME] CHART".into())),
         }
     }
-}
 
-/// Helm's `TemplateName`: the template's output is the name.
-fn name_from_template(template: &str) -> Result<String, CliError> {
-    render_text("name-template", template, &helm_engine::Map::default()).map_err(|e| {
-        CliError::failure(match e {
-            helm_engine::ChartRenderError::Parse { file, line, message } => {
-                format!("template: {file}:{line}: {message}")
-            }
-            other => other.to_string(),
-        })
-    })
+    /// Helm's `TemplateName`: the template's output is the name (seeded and clocked as the
+    /// rendering is).
+    fn name_from_template(&self, template: &str) -> Result<String, CliError> {
+        let now = match &self.now {
+            Some(text) => Some(parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}")))?),
+            None => None,
+        };
+        let opts = RenderOptions {
+            seed: self.random_seed.as_deref().map(seed_from_text),
+            now,
+            time_zone: self.time_zone.clone(),
+            ..RenderOptions::default()
+        };
+        render_name_template(template, &opts).map_err(CliError::failure)
+    }
 }
 
 /// Helm's check of `--labels`: key=value pairs, none of the names Helm keeps for itself.

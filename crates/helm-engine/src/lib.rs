@@ -67,6 +67,7 @@ pub use helm::engine::{
     render_owned_chart, render_owned_chart_on_current_thread, render_text,
 };
 pub use helm::locate::{ChartRequest, LocateError, LocatedChart, locate_chart};
+pub use helm::name_template::render_name_template;
 pub use helm::output::{
     OutputDirError, RenderedDocument, ShowOnlyError, debug_dump, frame_document, push_framed_document,
     show_only, show_only_in_output, sort_in_install_order, write_output_dir,

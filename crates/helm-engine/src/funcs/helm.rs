@@ -36,9 +36,11 @@ pub(crate) fn register(t: &mut FuncTable) {
         }
         Ok(val)
     });
+    // Helm marks the messages of `required` and `fail` so that it can report them alone.
     t.add("fail", Sig::fixed(&[Ty::Str]), |_, a| {
         Err(GoError::msg(format!("{WARN_START}{}{WARN_END}", arg_str(a, 0))))
     });
+    super::json::register_helm(t);
     t.add("lookup", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str, Ty::Str]), |_, _| Ok(Val::map(BTreeMap::new())));
     values_methods(t);
     t.add("toYaml", Sig::fixed(&[Ty::Any]), |_, a| Ok(Val::str(to_yaml_text(&arg(a, 0)))));

@@ -19,7 +19,17 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("mustToPrettyJson", any, |_, a| encode(&arg(a, 0), true, Some("  ")).map(Val::str));
     t.add("toRawJson", any, |_, a| encode(&arg(a, 0), false, None).map(Val::str));
     t.add("mustToRawJson", any, |_, a| encode(&arg(a, 0), false, None).map(Val::str));
-    // Helm's fromJson: a map, with any error under the key "Error".
+    // Sprig's fromJson: any JSON value, nil when the text is not JSON.
+    t.add("fromJson", s, |_, a| Ok(decode(arg_str(a, 0)).unwrap_or_default()));
+    // Sprig's mustFromJson: any JSON value.
+    t.add("mustFromJson", s, |_, a| decode(arg_str(a, 0)).map_err(GoError::msg));
+}
+
+/// Helm's `fromJson` (in place of Sprig's) and `fromJsonArray`: a map or a list, with any
+/// error inside it.
+pub(crate) fn register_helm(t: &mut FuncTable) {
+    let s = Sig::fixed(&[Ty::Str]);
+    // A map, with any error under the key "Error".
     t.add("fromJson", s, |_, a| {
         let mut m = BTreeMap::new();
         match decode(arg_str(a, 0)) {
@@ -42,8 +52,6 @@ pub(crate) fn register(t: &mut FuncTable) {
             Err(e) => Val::list(vec![Val::str(e)]),
         })
     });
-    // Sprig's mustFromJson: any JSON value.
-    t.add("mustFromJson", s, |_, a| decode(arg_str(a, 0)).map_err(GoError::msg));
 }
 
 fn type_error(v: &Val, target: &str) -> String {

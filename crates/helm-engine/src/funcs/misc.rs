@@ -19,6 +19,7 @@ pub(crate) fn register(t: &mut FuncTable) {
     let any1 = Sig::fixed(&[Ty::Any]);
     let s = Sig::fixed(&[Ty::Str]);
     t.add("hello", Sig::fixed(&[]), |_, _| Ok(Val::str("Hello!")));
+    t.add("fail", s, |_, a| Err(GoError::msg(arg_str(a, 0))));
     t.add("default", Sig::variadic(&[Ty::Any], Ty::Any), |_, a| {
         let given = &a[1.min(a.len())..];
         match given.first() {
@@ -135,6 +136,73 @@ pub(crate) fn path_clean(p: &str) -> String {
     }
 }
 
+/// Sprig's `env` and `expandenv`, which Helm keeps from templates but not from
+/// `--name-template`.
+pub(crate) fn register_os(t: &mut FuncTable) {
+    let s = Sig::fixed(&[Ty::Str]);
+    t.add("env", s, |_, a| Ok(Val::str(env_var(arg_str(a, 0)))));
+    t.add("expandenv", s, |_, a| Ok(Val::str(expand_env(arg_str(a, 0), env_var))));
+}
+
+/// Go's `os.Getenv`: the variable's value, empty when it is not set.
+fn env_var(name: &str) -> String {
+    // The name cannot be one the system accepts when it is empty or holds `=` or NUL.
+    if name.is_empty() || name.contains(['=', '\0']) {
+        return String::new();
+    }
+    std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Go's `os.Expand`: `$name` and `${name}` replaced by `lookup(name)`, where a name is a run
+/// of ASCII letters, digits and `_`, or one of the shell's special characters (`$1`, `$*`);
+/// `${}` and an unclosed `${` are dropped; a `$` before anything else stays.
+fn expand_env(text: &str, lookup: impl Fn(&str) -> String) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied_to = 0;
+    let mut j = 0;
+    while j < bytes.len() {
+        if bytes[j] == b'$' && j + 1 < bytes.len() {
+            out.push_str(&text[copied_to..j]);
+            let (name, width) = shell_name(&text[j + 1..]);
+            match name {
+                Some(name) => out.push_str(&lookup(name)),
+                // Valid syntax, but no name: the `$` stays.
+                None if width == 0 => out.push('$'),
+                // Invalid syntax: what was read is dropped.
+                None => {}
+            }
+            j += width;
+            copied_to = j + 1;
+        }
+        j += 1;
+    }
+    out.push_str(&text[copied_to.min(text.len())..]);
+    out
+}
+
+/// Go's `getShellName`: the name at the start of `s` (which follows a `$`), if any, and how
+/// many bytes it takes.
+fn shell_name(s: &str) -> (Option<&str>, usize) {
+    let bytes = s.as_bytes();
+    let special = |b: u8| matches!(b, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-' | b'0'..=b'9');
+    if bytes[0] == b'{' {
+        if bytes.len() > 2 && special(bytes[1]) && bytes[2] == b'}' {
+            return (Some(&s[1..2]), 3);
+        }
+        return match s[1..].find('}') {
+            Some(0) => (None, 2),
+            Some(end) => (Some(&s[1..end + 1]), end + 2),
+            None => (None, 1),
+        };
+    }
+    if special(bytes[0]) {
+        return (Some(&s[..1]), 1);
+    }
+    let end = bytes.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).unwrap_or(bytes.len());
+    if end == 0 { (None, 0) } else { (Some(&s[..end]), end) }
+}
+
 /// Sprig's `getHostByName`: one of the addresses the resolver gives for `name`, picked at
 /// random, when the rendering may ask it (`--enable-dns`); `""` otherwise, as helm replaces
 /// the function. A name without addresses leaves Go's random pick nothing to pick from.
@@ -226,5 +294,20 @@ mod tests {
         assert_eq!(path_dir("a/b/c"), "a/b");
         assert_eq!(path_dir("c"), ".");
         assert_eq!(path_ext("a/b.tar.gz"), ".gz");
+    }
+
+    #[test]
+    fn expands_like_go_os_expand() {
+        let lookup = |name: &str| format!("<{name}>");
+        for (text, expanded) in [
+            ("a $HOME_1/b ${X.Y}c", "a <HOME_1>/b <X.Y>c"),
+            ("$1$*$-x ${?}", "<1><*><->x <?>"),
+            ("cost: 5$ and $ alone, $é", "cost: 5$ and $ alone, $é"),
+            ("${} gone, ${unclosed", " gone, unclosed"),
+            ("end$", "end$"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(expand_env(text, lookup), expanded, "{text}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The function library templates call: Sprig as Helm ships it (without `env` and
-//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...). Functions are written
+//! `expandenv`), and Helm's own (`include`, `tpl`, `toYaml`, ...); and Sprig alone, as Helm
+//! gives it to `--name-template`. Functions are written
 //! against the template language (`crate::template`) and the YAML layer; they know nothing
 //! of charts.
 
@@ -53,6 +54,36 @@ fn definitions() -> &'static FuncDefs {
 }
 
 fn function_table() -> FuncTable {
+    let mut t = sprig_shared();
+    // Helm's own, and Helm's versions of Sprig's `fail` and `fromJson`.
+    helm::register(&mut t);
+    t
+}
+
+/// Sprig's functions alone, with `env` and `expandenv` (Helm's `--name-template`), drawing
+/// randomness and time from `env`; `getHostByName` asks the resolver, as Sprig's does.
+pub(crate) fn sprig_functions(env: FuncEnv) -> FuncTable {
+    let mut t = FuncTable::sharing(sprig_definitions());
+    t.set_host(env.with_dns(true));
+    t
+}
+
+/// Whether Sprig alone has a function called `name` (see [`sprig_functions`]).
+pub(crate) fn is_sprig_function(name: &str) -> bool {
+    sprig_definitions().contains(name)
+}
+
+fn sprig_definitions() -> &'static FuncDefs {
+    static DEFINITIONS: OnceLock<FuncDefs> = OnceLock::new();
+    DEFINITIONS.get_or_init(|| {
+        let mut t = sprig_shared();
+        misc::register_os(&mut t);
+        t.into_defs()
+    })
+}
+
+/// Go's builtins and the Sprig functions Helm keeps.
+fn sprig_shared() -> FuncTable {
     let mut t = FuncTable::go_builtins();
     strings::register(&mut t);
     conv::register(&mut t);
@@ -67,6 +98,5 @@ fn function_table() -> FuncTable {
     random::register(&mut t);
     crypto::register(&mut t);
     dates::register(&mut t);
-    helm::register(&mut t);
     t
 }

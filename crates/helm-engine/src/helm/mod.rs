@@ -14,6 +14,7 @@ pub(crate) mod glob;
 pub(crate) mod halves;
 pub(crate) mod ignore;
 pub(crate) mod locate;
+pub(crate) mod name_template;
 pub(crate) mod objects;
 pub(crate) mod oci;
 pub(crate) mod output;

@@ -825,9 +825,13 @@ impl<'a> State<'a> {
             return Ok(v);
         }
         let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        // Whether the first argument is no value at all (Go's zero reflect.Value), which
+        // `len` cannot take apart from a nil interface.
+        let mut first_invalid = false;
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             let v = self.eval_arg(dot, Some(sig.param(i)), &args[i])?;
+            first_invalid |= i == 0 && matches!(v, Ev::Invalid);
             argv.push(v.into_val());
             i += 1;
         }
@@ -849,7 +853,16 @@ impl<'a> State<'a> {
                 }
                 None => sig.params.last().copied().unwrap_or(Ty::Any),
             };
-            argv.push(self.validate_type(f, Some(t))?.into_val());
+            let v = self.validate_type(f, Some(t))?;
+            first_invalid |= argv.is_empty() && matches!(v, Ev::Invalid);
+            argv.push(v.into_val());
+        }
+        if is_builtin && name == "len" && first_invalid {
+            // Go's `len` asks the type of the zero reflect.Value, which panics; the template
+            // package reports the panic as the call's error.
+            let e = GoError::msg("reflect: call of reflect.Value.Type on zero Value");
+            self.at(node);
+            return Err(self.error_with(format!("error calling len: {e}"), Some(e)));
         }
         if is_builtin && name == "call" {
             // Go names the callee in this error; there are no function values to call.
