@@ -17,7 +17,7 @@ for example in minimal full; do
     -n "mailu-chart render ($example)" "$bin render -f $values" \
     -n "mailu-chart template chart-out ($example)" "$bin template chart-out --release-name mailu -n mailu -f $values" \
     -n "helm 4 template chart-out ($example)" "$MAILU_CHART_HELM4 template mailu chart-out -n mailu -f $values" \
-    -n "helm 3 template chart-out ($example)" "$MAILU_CHART_HELM3 template mailu chart-out -n mailu -f $values --kube-version 1.33.0" \
+    -n "helm 3 template chart-out ($example)" "$MAILU_CHART_HELM3 template mailu chart-out -n mailu -f $values" \
     >/dev/null
   cat "$tables/$example.md"
 done

@@ -55,19 +55,12 @@ fn the_schema_in_the_chart_is_the_schema_command_output() {
     assert_eq!(on_disk, values::schema::values_schema_text());
 }
 
-/// helm's `--kube-version` for a helm binary: helm 3.17 would otherwise assume Kubernetes
-/// 1.32, below the chart's kubeVersion.
-fn kube_version_args(name: &str) -> Vec<String> {
-    if name == "helm 3" { vec!["--kube-version".into(), "1.33.0".into()] } else { Vec::new() }
-}
-
 #[test]
 fn helm_lint_strict_passes_for_every_example() {
     for (name, helm) in common::helms() {
         for example in common::examples() {
             let mut args = vec!["lint".to_string(), "--strict".into(), chart_out().display().to_string()];
             args.extend(["-f".to_string(), example.display().to_string()]);
-            args.extend(kube_version_args(name));
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = common::run(&helm, &refs);
             let text =
@@ -230,7 +223,6 @@ fn helm_case(name: &str, helm: &Path, case: &Case) -> Result<Vec<diff::Object>, 
     for s in case.set_json {
         args.extend(["--set-json".to_string(), s.to_string()]);
     }
-    args.extend(kube_version_args(name));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = common::run(helm, &refs);
     if !out.status.success() {
@@ -318,7 +310,6 @@ fn helm_refuses_the_bad_values_through_the_chart_schema() {
         for bad in common::files_in("tests/values/bad", "yaml") {
             let mut args = vec!["template".to_string(), "mailu".into(), chart_out().display().to_string()];
             args.extend(["-f".to_string(), bad.display().to_string()]);
-            args.extend(kube_version_args(name));
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = common::run(&helm, &refs);
             let stderr = String::from_utf8_lossy(&out.stderr);

@@ -301,9 +301,6 @@ fn sample_against_helm() {
             let mut args = vec!["template", &name, "chart-out", "-n", &namespace, "-f"];
             let path = file.display().to_string();
             args.push(&path);
-            if *helm_name == "helm 3" {
-                args.extend(["--kube-version", "1.33.0"]);
-            }
             let output = common::command(helm).args(&args).current_dir(common::root()).output().unwrap();
             assert!(output.status.success(), "{helm_name}: {}", String::from_utf8_lossy(&output.stderr));
             let theirs = diff::parse_stream(&String::from_utf8(output.stdout).unwrap(), helm_name).unwrap();

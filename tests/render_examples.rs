@@ -95,7 +95,7 @@ fn built_in_objects_pass_kubernetes_validate_strict() {
         kinds.extend(built_in.iter().map(|m| m.kind().to_string()));
         let file = dir.path().join(format!("{index}.yaml"));
         std::fs::write(&file, output::stream(&built_in)).unwrap();
-        for version in ["1.33.0", "1.37.0"] {
+        for version in ["1.29.0", "1.33.0", "1.37.0"] {
             let out =
                 common::run(&validator, &["--strict", "--quiet", "-k", version, &file.display().to_string()]);
             let report =

@@ -12,25 +12,14 @@ fn template_of_chart_out_is_byte_identical_to_helm() {
         let ours = Command::cargo_bin("mailu-chart")
             .unwrap()
             .current_dir(common::root())
-            .args([
-                "template",
-                "chart-out",
-                "--release-name",
-                "mailu",
-                "-n",
-                "mailu",
-                "--kube-version",
-                "1.33.0",
-                "-f",
-            ])
+            .args(["template", "chart-out", "--release-name", "mailu", "-n", "mailu", "-f"])
             .arg(&example)
             .output()
             .unwrap();
         assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
         for (name, helm) in &helms {
             let path = example.display().to_string();
-            let args =
-                ["template", "mailu", "chart-out", "-n", "mailu", "--kube-version", "1.33.0", "-f", &path];
+            let args = ["template", "mailu", "chart-out", "-n", "mailu", "-f", &path];
             let theirs = common::command(helm).args(args).current_dir(common::root()).output().unwrap();
             assert!(theirs.status.success(), "{name}: {}", String::from_utf8_lossy(&theirs.stderr));
             if ours.stdout != theirs.stdout {

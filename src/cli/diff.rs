@@ -184,10 +184,6 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
         args.release.namespace.clone(),
     ];
     command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path())));
-    if version.starts_with("v3.") {
-        // helm 3 assumes an older Kubernetes than the chart's kubeVersion allows.
-        command.extend(["--kube-version".to_string(), "1.33.0".to_string()]);
-    }
     let output = run(&command)?;
     if !output.status.success() {
         return Err(error(format!(

@@ -11,7 +11,7 @@ mod workload;
 use std::borrow::Cow;
 
 use crate::components::expr::{Cond, Expr, KeyPath, List, Shared};
-use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map, values};
+use crate::components::tree::{Check, Content, DataBlock, DataEntry, Node, Object, Part, entry, map};
 use crate::components::{self, resolver, shared_env};
 use crate::patterns::wiring;
 
@@ -177,10 +177,20 @@ pub(crate) fn object(
     Object { path: path.into(), when, about: about.into(), checks: List::Borrowed(&[]), body }
 }
 
+/// The annotation whose `keep` makes `helm uninstall` leave an object in place: the release's
+/// claims and Namespace carry it, so `commonAnnotations` may not.
+pub const RESOURCE_POLICY: &str = "helm.sh/resource-policy";
+
 fn namespace() -> Object {
     let mut labels = vec![common_labels(), Part::Splice("commonLabels".into())];
     // Mailu's images start as root and drop privileges themselves: baseline, not restricted.
-    for mode in ["enforce", "audit", "warn"] {
+    // Baseline forbids host ports, so with them the namespace only audits and warns.
+    let host_ports = components::front::mail_via("hostPort");
+    labels.push(entry(
+        "pod-security.kubernetes.io/enforce",
+        Expr::choose(host_ports, Expr::lit("privileged"), Expr::lit("baseline")),
+    ));
+    for mode in ["audit", "warn"] {
         labels.push(entry(format!("pod-security.kubernetes.io/{mode}"), "baseline"));
     }
     object(
@@ -195,7 +205,11 @@ fn namespace() -> Object {
                 map([
                     entry("name", Expr::Namespace),
                     entry("labels", map(labels)),
-                    entry("annotations", values("commonAnnotations")).if_not_empty(),
+                    // `helm uninstall` keeps it: deleting it would delete every claim in it.
+                    entry(
+                        "annotations",
+                        map([entry(RESOURCE_POLICY, "keep"), Part::Splice("commonAnnotations".into())]),
+                    ),
                 ]),
             ),
         ]),

@@ -70,7 +70,7 @@ fn claim(c: &Component) -> Object {
     let meta = metadata_annotated(
         Expr::object_name(c.name),
         Some(c.name),
-        vec![entry("helm.sh/resource-policy", "keep")],
+        vec![entry(super::RESOURCE_POLICY, "keep")],
     );
     object(
         format!("templates/{}/pvc.yaml", c.name),

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Affinity, EnvVar, Toleration};
+use k8s_openapi::api::core::v1::{
+    Affinity, EnvVar, HostAlias, PodSecurityContext, SecurityContext, Toleration, TopologySpreadConstraint,
+    VolumeMount,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +53,9 @@ pub struct Values {
     /// Labels added to every object (they cannot replace the labels the release selects by).
     #[schemars(extend("propertyNames" = { "not": { "enum": ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"] } }))]
     pub common_labels: BTreeMap<String, String>,
-    /// Annotations added to every object.
+    /// Annotations added to every object (but the one that keeps the claims and the Namespace
+    /// on `helm uninstall`, which they carry already).
+    #[schemars(extend("propertyNames" = { "not": { "enum": [crate::objects::RESOURCE_POLICY] } }))]
     pub common_annotations: BTreeMap<String, String>,
     /// Where the Mailu images come from.
     pub images: Images,
@@ -125,6 +130,9 @@ pub struct Values {
     pub credential_rounds: u32,
     /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
     pub network_policy: NetworkPolicy,
+    /// Helm's global values, shared by every chart of a release. Accepted so that this chart
+    /// can be a dependency of another; nothing here reads them.
+    pub global: KubernetesObject,
 }
 
 /// Mailu's log levels.
@@ -145,7 +153,10 @@ pub enum LogLevel {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct NamespaceValues {
-    /// Also emit the Namespace object (with Pod Security labels).
+    /// Also emit the Namespace object, with Pod Security labels (`baseline`; with
+    /// `expose.mail: hostPort`, which `baseline` forbids, it is only audited and warned of).
+    /// `helm uninstall` keeps it. helm needs the namespace before it creates anything, so
+    /// install with `--take-ownership` (helm 3.17 or later) to let the release adopt it.
     pub create: bool,
 }
 
@@ -473,7 +484,7 @@ macro_rules! component {
             pub affinity: Affinity,
             /// How the pods spread over nodes and zones (Kubernetes
             /// `TopologySpreadConstraint`s).
-            pub topology_spread_constraints: Vec<KubernetesObject>,
+            pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
             /// PriorityClass of the pod; empty means the cluster's default priority.
             pub priority_class_name: OptionalObjectName,
             /// Extra labels of the pod (they cannot replace the labels its Service and
@@ -487,13 +498,13 @@ macro_rules! component {
             pub service_annotations: BTreeMap<String, String>,
             /// The pod's security context, replacing the default (the container runtime's
             /// default seccomp profile) when not empty (a Kubernetes `PodSecurityContext`).
-            pub pod_security_context: KubernetesObject,
+            pub pod_security_context: PodSecurityContext,
             /// The container's security context, replacing the default (no privilege
             /// escalation, every capability dropped but those the image needs) when not empty (a
             /// Kubernetes `SecurityContext`).
-            pub container_security_context: KubernetesObject,
+            pub container_security_context: SecurityContext,
             /// Entries of the pod's `/etc/hosts` (Kubernetes `HostAlias`es).
-            pub host_aliases: Vec<KubernetesObject>,
+            pub host_aliases: Vec<HostAlias>,
             /// Seconds the pod has to shut down; 0 means Kubernetes' default (30).
             pub termination_grace_period_seconds: u32,
             /// Old ReplicaSets kept for rollbacks.
@@ -503,7 +514,7 @@ macro_rules! component {
             /// Extra volumes of the pod (Kubernetes `Volume`s).
             pub extra_volumes: Vec<KubernetesObject>,
             /// Extra mounts of the main container (Kubernetes `VolumeMount`s).
-            pub extra_volume_mounts: Vec<KubernetesObject>,
+            pub extra_volume_mounts: Vec<VolumeMount>,
             /// Containers run to completion before the main one (Kubernetes `Container`s).
             pub init_containers: Vec<KubernetesObject>,
             /// Containers beside the main one (Kubernetes `Container`s).
@@ -1213,8 +1224,8 @@ macro_rules! block {
             pod_labels: BTreeMap::new(),
             pod_annotations: BTreeMap::new(),
             service_annotations: BTreeMap::new(),
-            pod_security_context: KubernetesObject::new(),
-            container_security_context: KubernetesObject::new(),
+            pod_security_context: PodSecurityContext::default(),
+            container_security_context: SecurityContext::default(),
             host_aliases: Vec::new(),
             termination_grace_period_seconds: 0,
             revision_history_limit: 10,
@@ -1563,6 +1574,7 @@ impl Default for Values {
                 },
                 monitoring: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
             },
+            global: KubernetesObject::new(),
         }
     }
 }

@@ -192,6 +192,9 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             let message = if refuses_by_pattern(error) {
                 "is the release's own annotation (a checksum of a configuration, which restarts the pods \
                  when it changes); choose another key"
+            } else if key == crate::objects::RESOURCE_POLICY {
+                "is the release's own annotation (`keep` on its claims and its Namespace, which helm \
+                 uninstall then leaves in place); choose another key"
             } else {
                 "is one of the release's own labels, which its Services and NetworkPolicies select pods \
                  by; choose another key"
