@@ -463,17 +463,21 @@ impl TemplateArgs {
     /// Helm's `TemplateName`: the template's output is the name (seeded and clocked as the
     /// rendering is).
     fn name_from_template(&self, template: &str) -> Result<String, CliError> {
-        let now = match &self.now {
-            Some(text) => Some(parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}")))?),
-            None => None,
-        };
         let opts = RenderOptions {
             seed: self.random_seed.as_deref().map(seed_from_text),
-            now,
+            now: self.fixed_clock()?,
             time_zone: self.time_zone.clone(),
             ..RenderOptions::default()
         };
         render_name_template(template, &opts).map_err(CliError::failure)
+    }
+
+    /// The time `--now` gives, if any.
+    fn fixed_clock(&self) -> Result<Option<std::time::SystemTime>, CliError> {
+        self.now
+            .as_deref()
+            .map(|text| parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}"))))
+            .transpose()
     }
 }
 
@@ -588,10 +592,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     for warning in args.helm_only.warnings() {
         super::note(warning);
     }
-    let now = match &args.now {
-        Some(text) => Some(parse_time(text).map_err(|e| CliError::failure(format!("--now: {e}")))?),
-        None => None,
-    };
+    let now = args.fixed_clock()?;
     let target = args.target()?;
     // In helm's order: the chart found (downloaded), the values read, the chart loaded.
     let located = locate(args, &target.chart)?;
