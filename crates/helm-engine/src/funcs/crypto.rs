@@ -31,8 +31,9 @@ use crate::base64::base64_encode;
 use crate::template::error::GoError;
 use crate::template::exec::CallCtx;
 use crate::template::funcs::{FuncTable, arg, arg_int, arg_str};
+use crate::template::go_struct::{self, Field};
 use crate::template::sig::{Sig, Ty};
-use crate::template::value::{GoObject, Val, YamlView};
+use crate::template::value::{GoObject, TomlView, Val, YamlView};
 
 /// The Go type of Sprig's certificate results.
 pub(crate) const CERTIFICATE: &str = "sprig.certificate";
@@ -576,6 +577,10 @@ pub(crate) struct CertificatePair {
     key: String,
 }
 
+/// Sprig's `certificate` fields (no JSON tags).
+const CERTIFICATE_FIELDS: &[Field<CertificatePair>] =
+    &[Field::new("Cert", |pair| Val::str(&pair.cert)), Field::new("Key", |pair| Val::str(&pair.key))];
+
 impl GoObject for CertificatePair {
     fn type_name(&self) -> &'static str {
         CERTIFICATE
@@ -594,31 +599,23 @@ impl GoObject for CertificatePair {
     }
 
     fn to_json_val(&self) -> Val {
-        Val::map(
-            [("Cert".to_string(), Val::str(&self.cert)), ("Key".to_string(), Val::str(&self.key))]
-                .into_iter()
-                .collect(),
-        )
+        go_struct::json_map(self, CERTIFICATE_FIELDS)
     }
 
     fn yaml_view(&self) -> YamlView {
-        YamlView::Struct(vec![("cert", Val::str(&self.cert)), ("key", Val::str(&self.key))])
+        go_struct::yaml_view(self, CERTIFICATE_FIELDS)
+    }
+
+    fn toml_view(&self) -> TomlView {
+        go_struct::toml_view(self, CERTIFICATE_FIELDS)
     }
 
     fn field(&self, name: &str) -> Option<Val> {
-        match name {
-            "Cert" => Some(Val::str(&self.cert)),
-            "Key" => Some(Val::str(&self.key)),
-            _ => None,
-        }
+        go_struct::field(self, CERTIFICATE_FIELDS, name)
     }
 
-    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
-        if plus {
-            format!("{{Cert:{} Key:{}}}", self.cert, self.key)
-        } else {
-            format!("{{{} {}}}", self.cert, self.key)
-        }
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        go_struct::fmt_v(self, CERTIFICATE_FIELDS, plus, depth)
     }
 }
 

@@ -187,7 +187,7 @@ fn pretty_node(v: &Val, depth: usize) -> Option<PrettyNode> {
             YamlView::Struct(fields) => PrettyNode::Map(
                 fields
                     .into_iter()
-                    .map(|(name, value)| Some((PrettyNode::Str(name.to_string()), nested(&value)?)))
+                    .map(|(name, value)| Some((PrettyNode::Str(name), nested(&value)?)))
                     .collect::<Option<_>>()?,
             ),
             YamlView::As(value) => nested(&value)?,

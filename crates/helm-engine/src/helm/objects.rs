@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::glob::Glob;
 use crate::base64::base64_encode;
 use crate::template::fmt::format_value;
+use crate::template::go_struct::{self, Field, JsonName};
 use crate::template::sig::{Sig, Ty};
 use crate::template::value::{GoObject, SliceKind, TomlView, Val, YamlView};
 
@@ -74,10 +75,14 @@ pub(crate) struct Files {
 const SIG_NONE: Sig = Sig::fixed(&[]);
 const SIG_STR: Sig = Sig::fixed(&[Ty::Str]);
 
-/// `field:value` for `%+v`, the value alone for `%v`.
-fn field(plus: bool, name: &str, value: &str) -> String {
-    if plus { format!("{name}:{value}") } else { value.to_string() }
-}
+/// `common.Capabilities`' fields.
+const CAPABILITIES_FIELDS: &[Field<Capabilities>] = &[
+    Field::new("KubeVersion", |caps| Val::Obj(Rc::new(caps.kube_version.clone()))),
+    Field::new("APIVersions", |caps| {
+        Val::typed_list(SliceKind::VersionSet, caps.api_versions.iter().map(Val::str).collect())
+    }),
+    Field::new("HelmVersion", |caps| Val::Obj(Rc::new(caps.helm_version.clone()))),
+];
 
 /// Helm's `*common.Capabilities`: a pointer to a struct.
 impl GoObject for Capabilities {
@@ -96,65 +101,47 @@ impl GoObject for Capabilities {
     }
 
     fn to_json_val(&self) -> Val {
-        struct_json(self)
+        go_struct::json_map(self, CAPABILITIES_FIELDS)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
-        Some(vec![
-            ("KubeVersion", Val::Obj(Rc::new(self.kube_version.clone()))),
-            ("APIVersions", Val::str_list(&self.api_versions)),
-            ("HelmVersion", Val::Obj(Rc::new(self.helm_version.clone()))),
-        ])
+        Some(go_struct::json_fields(self, CAPABILITIES_FIELDS))
     }
 
     fn toml_view(&self) -> TomlView {
-        TomlView::Struct(vec![
-            Some(("KubeVersion", Val::Obj(Rc::new(self.kube_version.clone())))),
-            Some(("APIVersions", Val::str_list(&self.api_versions))),
-            Some(("HelmVersion", Val::Obj(Rc::new(self.helm_version.clone())))),
-        ])
+        go_struct::toml_view(self, CAPABILITIES_FIELDS)
     }
 
     fn yaml_view(&self) -> YamlView {
-        YamlView::Struct(vec![
-            ("kubeversion", Val::Obj(Rc::new(self.kube_version.clone()))),
-            ("apiversions", Val::str_list(&self.api_versions)),
-            ("helmversion", Val::Obj(Rc::new(self.helm_version.clone()))),
-        ])
+        go_struct::yaml_view(self, CAPABILITIES_FIELDS)
     }
 
     fn field(&self, name: &str) -> Option<Val> {
-        match name {
-            "KubeVersion" => Some(Val::Obj(Rc::new(self.kube_version.clone()))),
-            "APIVersions" => {
-                Some(Val::typed_list(SliceKind::VersionSet, self.api_versions.iter().map(Val::str).collect()))
-            }
-            "HelmVersion" => Some(Val::Obj(Rc::new(self.helm_version.clone()))),
-            _ => None,
-        }
+        go_struct::field(self, CAPABILITIES_FIELDS, name)
     }
 
     fn fmt_v(&self, plus: bool, depth: usize) -> String {
-        let inner = format!(
-            "{{{} {} {}}}",
-            field(plus, "KubeVersion", &self.kube_version.fmt_v(plus, depth + 1)),
-            field(
-                plus,
-                "APIVersions",
-                &format_value(&Val::str_list(&self.api_versions), 'v', plus, depth + 1)
-            ),
-            field(plus, "HelmVersion", &self.helm_version.fmt_v(plus, depth + 1)),
-        );
         // fmt prints a pointer to a struct as &{...} at the top and as an address below.
-        if depth == 0 { format!("&{inner}") } else { "0xc000010000".to_string() }
+        if depth == 0 {
+            format!("&{}", go_struct::fmt_v(self, CAPABILITIES_FIELDS, plus, depth))
+        } else {
+            "0xc000010000".to_string()
+        }
     }
 
     fn print_top(&self) -> String {
         // A template action follows the pointer.
-        let text = self.fmt_v(false, 0);
-        text.strip_prefix('&').map(str::to_string).unwrap_or(text)
+        go_struct::fmt_v(self, CAPABILITIES_FIELDS, false, 0)
     }
 }
+
+/// `common.KubeVersion`'s fields (no JSON tags).
+const KUBE_VERSION_FIELDS: &[Field<KubeVersion>] = &[
+    Field::new("Version", |kube| Val::str(&kube.version)),
+    Field::new("normalizedVersion", |kube| Val::str(&kube.normalized)),
+    Field::new("Major", |kube| Val::str(&kube.major)),
+    Field::new("Minor", |kube| Val::str(&kube.minor)),
+];
 
 /// Helm's `common.KubeVersion`: a struct with a `String` method on its pointer.
 impl GoObject for KubeVersion {
@@ -171,46 +158,27 @@ impl GoObject for KubeVersion {
     }
 
     fn to_json_val(&self) -> Val {
-        struct_json(self)
+        go_struct::json_map(self, KUBE_VERSION_FIELDS)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
-        Some(vec![
-            ("Version", Val::str(&self.version)),
-            ("Major", Val::str(&self.major)),
-            ("Minor", Val::str(&self.minor)),
-        ])
+        Some(go_struct::json_fields(self, KUBE_VERSION_FIELDS))
     }
 
     fn toml_view(&self) -> TomlView {
-        TomlView::Struct(vec![
-            Some(("Version", Val::str(&self.version))),
-            None,
-            Some(("Major", Val::str(&self.major))),
-            Some(("Minor", Val::str(&self.minor))),
-        ])
+        go_struct::toml_view(self, KUBE_VERSION_FIELDS)
     }
 
     fn yaml_view(&self) -> YamlView {
-        // The normalised version is an unexported field, which go-yaml leaves out.
-        YamlView::Struct(vec![
-            ("version", Val::str(&self.version)),
-            ("major", Val::str(&self.major)),
-            ("minor", Val::str(&self.minor)),
-        ])
+        go_struct::yaml_view(self, KUBE_VERSION_FIELDS)
     }
 
     fn field(&self, name: &str) -> Option<Val> {
-        match name {
-            "Version" => Some(Val::str(&self.version)),
-            "Major" => Some(Val::str(&self.major)),
-            "Minor" => Some(Val::str(&self.minor)),
-            _ => None,
-        }
+        go_struct::field(self, KUBE_VERSION_FIELDS, name)
     }
 
     fn unexported_field(&self, name: &str) -> bool {
-        name == "normalizedVersion"
+        go_struct::unexported_field(KUBE_VERSION_FIELDS, name)
     }
 
     fn method_sig(&self, name: &str) -> Option<Sig> {
@@ -225,14 +193,8 @@ impl GoObject for KubeVersion {
         }
     }
 
-    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
-        format!(
-            "{{{} {} {} {}}}",
-            field(plus, "Version", &self.version),
-            field(plus, "normalizedVersion", &self.normalized),
-            field(plus, "Major", &self.major),
-            field(plus, "Minor", &self.minor)
-        )
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        go_struct::fmt_v(self, KUBE_VERSION_FIELDS, plus, depth)
     }
 
     fn print_top(&self) -> String {
@@ -248,11 +210,30 @@ impl KubeVersion {
     }
 }
 
-/// A struct's JSON as a map (Go's sorted map order), from its fields.
-fn struct_json(object: &dyn GoObject) -> Val {
-    let fields = object.json_fields().unwrap_or_default();
-    Val::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
+/// `version.BuildInfo`'s fields: JSON tags with `omitempty`, but the client-go version's.
+const BUILD_INFO_FIELDS: &[Field<BuildInfo>] = &[
+    Field { name: "Version", json: JsonName::TagOmitEmpty("version"), value: |info| Val::str(&info.version) },
+    Field {
+        name: "GitCommit",
+        json: JsonName::TagOmitEmpty("git_commit"),
+        value: |info| Val::str(&info.git_commit),
+    },
+    Field {
+        name: "GitTreeState",
+        json: JsonName::TagOmitEmpty("git_tree_state"),
+        value: |info| Val::str(&info.git_tree_state),
+    },
+    Field {
+        name: "GoVersion",
+        json: JsonName::TagOmitEmpty("go_version"),
+        value: |info| Val::str(&info.go_version),
+    },
+    Field {
+        name: "KubeClientVersion",
+        json: JsonName::Tag("kube_client_version"),
+        value: |info| Val::str(&info.kube_client_version),
+    },
+];
 
 /// Helm's `version.BuildInfo`: a struct.
 impl GoObject for BuildInfo {
@@ -269,66 +250,27 @@ impl GoObject for BuildInfo {
     }
 
     fn to_json_val(&self) -> Val {
-        struct_json(self)
+        go_struct::json_map(self, BUILD_INFO_FIELDS)
     }
 
     fn json_fields(&self) -> Option<Vec<(&'static str, Val)>> {
-        // The JSON tags carry `omitempty`, except the client-go version's.
-        let mut fields: Vec<(&'static str, Val)> = [
-            ("version", &self.version),
-            ("git_commit", &self.git_commit),
-            ("git_tree_state", &self.git_tree_state),
-            ("go_version", &self.go_version),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| (key, Val::str(value)))
-        .collect();
-        fields.push(("kube_client_version", Val::str(&self.kube_client_version)));
-        Some(fields)
+        Some(go_struct::json_fields(self, BUILD_INFO_FIELDS))
     }
 
     fn toml_view(&self) -> TomlView {
-        TomlView::Struct(vec![
-            Some(("Version", Val::str(&self.version))),
-            Some(("GitCommit", Val::str(&self.git_commit))),
-            Some(("GitTreeState", Val::str(&self.git_tree_state))),
-            Some(("GoVersion", Val::str(&self.go_version))),
-            Some(("KubeClientVersion", Val::str(&self.kube_client_version))),
-        ])
+        go_struct::toml_view(self, BUILD_INFO_FIELDS)
     }
 
     fn yaml_view(&self) -> YamlView {
-        YamlView::Struct(vec![
-            ("version", Val::str(&self.version)),
-            ("gitcommit", Val::str(&self.git_commit)),
-            ("gittreestate", Val::str(&self.git_tree_state)),
-            ("goversion", Val::str(&self.go_version)),
-            ("kubeclientversion", Val::str(&self.kube_client_version)),
-        ])
+        go_struct::yaml_view(self, BUILD_INFO_FIELDS)
     }
 
     fn field(&self, name: &str) -> Option<Val> {
-        let value = match name {
-            "Version" => &self.version,
-            "GitCommit" => &self.git_commit,
-            "GitTreeState" => &self.git_tree_state,
-            "GoVersion" => &self.go_version,
-            "KubeClientVersion" => &self.kube_client_version,
-            _ => return None,
-        };
-        Some(Val::str(value))
+        go_struct::field(self, BUILD_INFO_FIELDS, name)
     }
 
-    fn fmt_v(&self, plus: bool, _depth: usize) -> String {
-        format!(
-            "{{{} {} {} {} {}}}",
-            field(plus, "Version", &self.version),
-            field(plus, "GitCommit", &self.git_commit),
-            field(plus, "GitTreeState", &self.git_tree_state),
-            field(plus, "GoVersion", &self.go_version),
-            field(plus, "KubeClientVersion", &self.kube_client_version)
-        )
+    fn fmt_v(&self, plus: bool, depth: usize) -> String {
+        go_struct::fmt_v(self, BUILD_INFO_FIELDS, plus, depth)
     }
 }
 

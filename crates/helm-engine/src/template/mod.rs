@@ -11,6 +11,7 @@ pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod fmt;
 pub(crate) mod funcs;
+pub(crate) mod go_struct;
 pub(crate) mod lexer;
 pub(crate) mod parser;
 pub(crate) mod sig;

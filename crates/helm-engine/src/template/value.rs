@@ -366,7 +366,7 @@ pub(crate) trait GoObject: Debug + Any {
 pub(crate) enum YamlView {
     /// A struct: its exported fields in declaration order, under the names go-yaml gives them
     /// (without `yaml` tags, the field's name in lower case).
-    Struct(Vec<(&'static str, Val)>),
+    Struct(Vec<(String, Val)>),
     /// Marshalled as this value: a `TextMarshaler`'s text, a `time.Duration`'s string, a
     /// named integer type's number, a named map type's entries.
     As(Val),
