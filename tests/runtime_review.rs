@@ -449,6 +449,142 @@ fn m17_postfix_reaches_a_relay_on_port_2525() {
         })
     };
     assert!(egress_to_anywhere(&render("minimal", &["relay.host=[smtp.example.net]:2525"]), 2525));
+    // Not 465: postfix would speak STARTTLS to a relay that expects TLS at once (main.cf sets
+    // no smtp_tls_wrappermode), so the values refuse such a relay and nothing needs the port.
+    assert!(!egress_to_anywhere(&render("minimal", &[]), 465));
     assert!(!egress_to_anywhere(&render("minimal", &["relay.host=[smtp.example.net]:587"]), 2525));
     assert!(!egress_to_anywhere(&render("minimal", &[]), 2525));
+}
+
+#[test]
+fn m18_front_may_fetch_its_own_challenge_and_reach_acme_with_lets_encrypt() {
+    // core/nginx/letsencrypt.py fetches http://<first host name>/.well-known/acme-challenge/
+    // testing (front itself, through its public address) before each certbot run, and
+    // certbot asks the ACME server over HTTPS; without them no certificate ever comes.
+    let to_anywhere = |manifests: &[Manifest]| -> Vec<i64> {
+        let policy = find(manifests, "NetworkPolicy", "mailu-front");
+        list(policy, "spec.egress")
+            .iter()
+            .filter(|rule| list(rule, "to").iter().any(|peer| text(peer, "ipBlock.cidr") == "0.0.0.0/0"))
+            .flat_map(|rule| list(rule, "ports").iter().map(|p| number(p, "port")))
+            .collect()
+    };
+    assert_eq!(to_anywhere(&render("letsencrypt", &[])), [80, 443]);
+    assert!(to_anywhere(&render("minimal", &[])).is_empty());
+}
+
+#[test]
+fn m19_webmail_sends_for_every_address_mailu_allows() {
+    // Mailu's addresses may hold characters dovecot refuses in user names by default
+    // (core/admin/mailu/ui/forms.py); its own dovecot configurations clear the list
+    // (core/nginx/dovecot/proxy.conf, core/dovecot/conf/dovecot.conf).
+    let manifests = render("full", &[]);
+    let config = config_file(&manifests, "mailu-dovecot-submission", "dovecot.conf");
+    assert!(config.lines().any(|l| l == "auth_username_chars ="), "{config}");
+}
+
+#[test]
+fn m20_an_ipv6_pod_network_gives_mailus_templates_every_variable_they_read() {
+    // Mailu's templates read SUBNET unconditionally (core/rspamd/conf/options.inc writes
+    // `local_networks = [SUBNET, SUBNET6]`, core/postfix/conf/main.cf, webmails' nginx
+    // configuration) and add SUBNET6 when set; its dovecot listens on `::` and its unbound
+    // asks IPv6 servers only with SUBNET6 (core/nginx/dovecot/proxy.conf,
+    // optional/unbound/unbound.conf).
+    let v6 = render("full", &["subnet=fd00:10:42::/56"]);
+    assert_eq!(shared_env(&v6, "SUBNET"), "127.0.0.1/32");
+    assert_eq!(shared_env(&v6, "SUBNET6"), "fd00:10:42::/56");
+    let listen = |manifests: &[Manifest]| {
+        let config = config_file(manifests, "mailu-dovecot-submission", "dovecot.conf");
+        config.lines().find_map(|l| l.strip_prefix("listen = ")).unwrap_or_default().to_string()
+    };
+    assert_eq!(listen(&v6), "*, ::");
+    let v4 = render("full", &[]);
+    assert_eq!(shared_env(&v4, "SUBNET"), "10.42.0.0/16");
+    assert_eq!(shared_env(&v4, "SUBNET6"), "");
+    assert_eq!(listen(&v4), "*");
+    let unbound = |manifests: &[Manifest]| {
+        let data = find(manifests, "ConfigMap", "mailu-resolver").get_dotted("data").and_then(Value::as_map);
+        let text = data.and_then(|d| d.values().next()).and_then(Value::as_str).unwrap_or_default();
+        text.lines().find_map(|l| l.trim().strip_prefix("do-ip6: ")).unwrap_or_default().to_string()
+    };
+    assert_eq!(unbound(&v4), "no");
+    assert_eq!(unbound(&v6), "yes");
+    // webmail's entry point, which needs SUBNET, starts on either.
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("nginx-webmail.conf");
+    std::fs::write(&template, "    set_real_ip_from {{ FRONT_ADDRESS or \"front\" }};\n").unwrap();
+    let start = fake_start(dir.path(), "true");
+    let paths = [("/conf/nginx-webmail.conf", template.as_path()), ("/start.py", start.as_path())];
+    let env = [("SUBNET", shared_env(&v6, "SUBNET")), ("SUBNET6", shared_env(&v6, "SUBNET6"))];
+    let (ok, stderr) = run_entrypoint("webmail-entrypoint.py", &paths, &env);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn m21_admin_serves_several_requests_at_once() {
+    // core/admin/start.py runs gunicorn with `--threads CPU_COUNT`: one thread is gunicorn's
+    // synchronous worker, one request at a time, and front asks admin before every web
+    // request and login (core/nginx/conf/nginx.conf, auth_request).
+    let manifests = render("minimal", &[]);
+    let admin = find(&manifests, "Deployment", "mailu-admin");
+    let threads = list(container(admin), "env")
+        .iter()
+        .find(|e| text(e, "name") == "CPU_COUNT")
+        .map(|e| text(e, "value").parse::<u32>().unwrap())
+        .expect("admin's CPU_COUNT");
+    assert!(threads > 1, "{threads}");
+}
+
+#[test]
+fn m22_port_25_through_the_proxy_is_a_copy_of_mailus_own_port_25_server() {
+    // core/nginx/conf/nginx.conf: the port-25 server offers STARTTLS and, with TLS_PERMISSIVE
+    // (Mailu's default), older protocols for old senders. The listener for the proxy must
+    // offer the same: it is that server, listening on 20025 with the PROXY protocol.
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("nginx.conf");
+    let port_25 = "    server {\n      listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};\n\
+                   {% if SUBNET6 %}\n      listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};\n\
+                   {% endif %}\n      {% if TLS_PERMISSIVE %}\n      ssl_protocols TLSv1.2 TLSv1.3;\n\
+                   {% endif %}\n      starttls on;\n      protocol smtp;\n    }\n";
+    let mailus =
+        format!("http {{\n}}\n\nmail {{\n    server {{\n      listen 465 ssl;\n    }}\n{port_25}}}\n");
+    std::fs::write(&template, &mailus).unwrap();
+    let start = fake_start(dir.path(), "true");
+    let paths = [("/conf/nginx.conf", template.as_path()), ("/start.py", start.as_path())];
+    for _ in 0..2 {
+        let (ok, stderr) = run_entrypoint("front-entrypoint.py", &paths, &[("REAL_IP_FROM", "10.42.0.0/16")]);
+        assert!(ok, "{stderr}");
+    }
+    let patched = std::fs::read_to_string(&template).unwrap();
+    assert!(patched.starts_with(mailus.trim_end().strip_suffix('}').unwrap()), "{patched}");
+    let copy = &patched[patched.find("# mailu-chart").expect("the listener")..];
+    assert_eq!(patched.matches("# mailu-chart").count(), 1, "{patched}");
+    for line in [
+        "listen 20025 proxy_protocol;",
+        "set_real_ip_from {{ from_ip }};",
+        "listen [::]:20025 proxy_protocol;",
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "starttls on;",
+    ] {
+        assert!(copy.contains(line), "{line}: {copy}");
+    }
+    assert!(!copy.contains("listen 25") && patched.ends_with("    }\n}\n"), "{patched}");
+    // An image whose template has no such server is refused, not half patched.
+    std::fs::write(&template, "mail {\n    server {\n      listen 465 ssl;\n    }\n}\n").unwrap();
+    let (ok, stderr) = run_entrypoint("front-entrypoint.py", &paths, &[("REAL_IP_FROM", "10.42.0.0/16")]);
+    assert!(!ok && stderr.contains("not supported"), "{stderr}");
+}
+
+#[test]
+fn m23_rspamd_may_ask_the_public_fuzzy_servers() {
+    // core/rspamd/conf/fuzzy_check.conf is written to local.d (core/rspamd/start.py), which
+    // adds its local rule to rspamd's own rules; those ask rspamd.com's fuzzy servers on UDP
+    // port 11335, and every message waits for their timeout when the packets are dropped.
+    let manifests = render("minimal", &[]);
+    let policy = find(&manifests, "NetworkPolicy", "mailu-rspamd");
+    let udp_anywhere = list(policy, "spec.egress").iter().any(|rule| {
+        list(rule, "to").iter().any(|peer| text(peer, "ipBlock.cidr") == "0.0.0.0/0")
+            && list(rule, "ports").iter().any(|p| text(p, "protocol") == "UDP" && number(p, "port") == 11335)
+    });
+    assert!(udp_anywhere, "{policy:?}");
 }

@@ -37,9 +37,12 @@ submission_host = {{ printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Name
 # accepts the webmail session's user without a password and relays to postfix's
 # submission port, which checks the sender against that user.
 protocols = submission
-listen = *
+listen = {{ ternary "*, ::" "*" (contains ":" $.Values.subnet) }}
 ssl = no
 disable_plaintext_auth = no
+# Any character Mailu allows in an address (core/nginx/dovecot/proxy.conf clears
+# dovecot's default list too).
+auth_username_chars =
 auth_mechanisms = plain login
 log_path = /dev/stderr
 mail_location = maildir:/tmp/%u
@@ -77,7 +80,7 @@ service submission-login {
 {{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
 {{- $_ := set $data "TZ" $.Values.timezone -}}
 {{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
-{{- if not (contains ":" $.Values.subnet) }}{{ $_ := set $data "SUBNET" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
 {{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
 {{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
 {{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
@@ -209,6 +212,7 @@ server:
   hide-identity: yes
   hide-version: yes
   cache-min-ttl: 300
+  do-ip6: {{ ternary "yes" "no" (contains ":" $.Values.subnet) }}
   domain-insecure: "{{ $.Values.clusterDomain }}."
 forward-zone:
   name: "{{ $.Values.clusterDomain }}."

@@ -5,6 +5,9 @@ use super::database;
 use super::expr::{Cond, Expr};
 use super::wiring::*;
 
+/// How many requests admin serves at once (gunicorn threads of its one worker).
+const ADMIN_THREADS: &str = "4";
+
 pub fn component() -> Component {
     let mut c = Component::new(
         "admin",
@@ -32,7 +35,11 @@ pub fn component() -> Component {
         .when(initial_account),
         secret_env("API_TOKEN", "api.tokenSecret.name", "api.tokenSecret.key")
             .when(Cond::flag("api.enabled")),
-        Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
+        // gunicorn's threads (core/admin/start.py passes CPU_COUNT as --threads). front asks
+        // admin before every web request and login, postfix and dovecot for every lookup:
+        // with the CPU limit's whole cores (one, below a core) they would queue behind each
+        // other and behind the probes. The threads mostly wait on the database and Redis.
+        env("CPU_COUNT", Expr::lit(ADMIN_THREADS)),
     ];
     c.env.extend(database_credentials);
     c.persistent = Cond::Always;

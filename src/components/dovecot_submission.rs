@@ -39,9 +39,18 @@ fn config() -> Expr {
              # accepts the webmail session's user without a password and relays to postfix's\n\
              # submission port, which checks the sender against that user.\n\
              protocols = submission\n\
-             listen = *\n\
+             listen = ",
+        ),
+        // IPv4 alone unless the pod network is IPv6 (as Mailu's own dovecot listens with
+        // SUBNET6): opening `::` fails where the pods have no IPv6.
+        Expr::choose(super::shared_env::ipv6_subnet(), Expr::lit("*, ::"), Expr::lit("*")),
+        Expr::lit(
+            "\n\
              ssl = no\n\
              disable_plaintext_auth = no\n\
+             # Any character Mailu allows in an address (core/nginx/dovecot/proxy.conf clears\n\
+             # dovecot's default list too).\n\
+             auth_username_chars =\n\
              auth_mechanisms = plain login\n\
              log_path = /dev/stderr\n\
              mail_location = maildir:/tmp/%u\n\

@@ -18,10 +18,12 @@ pub enum Peer {
     Anywhere,
 }
 
-/// A TCP port of a flow.
+/// A port of a flow: TCP unless it says UDP.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FlowPort {
     Fixed(i32),
+    /// A UDP port.
+    Udp(i32),
     /// A port number from a values key (external databases).
     Key(&'static str),
     /// A port that is part of the flow only when the condition holds (a published port).
@@ -29,10 +31,18 @@ pub enum FlowPort {
 }
 
 impl FlowPort {
+    /// The protocol, as a NetworkPolicy names it.
+    pub fn protocol(&self) -> &'static str {
+        match self {
+            FlowPort::Udp(_) => "UDP",
+            FlowPort::Fixed(_) | FlowPort::Key(_) | FlowPort::When(..) => "TCP",
+        }
+    }
+
     /// When the port is part of its flow.
     pub fn when(&self) -> Cond {
         match self {
-            FlowPort::Fixed(_) | FlowPort::Key(_) => Cond::Always,
+            FlowPort::Fixed(_) | FlowPort::Udp(_) | FlowPort::Key(_) => Cond::Always,
             FlowPort::When(_, cond) => cond.clone(),
         }
     }
@@ -91,6 +101,16 @@ pub fn flows() -> Vec<Flow> {
             purpose: "mail (with the PROXY protocol) and web from the proxy in front",
             when: front::behind_proxy(),
         },
+        Flow {
+            from: C("front"),
+            to: Anywhere,
+            ports: vec![Fixed(80), Fixed(443)],
+            // Before each certbot run, core/nginx/letsencrypt.py fetches a test file from the
+            // first host name on port 80 (front itself, through the public address), then
+            // certbot talks to the ACME server over HTTPS.
+            purpose: "Let's Encrypt: the challenge's self-test on the public name, and the ACME server",
+            when: front::letsencrypt(),
+        },
         flow(C("front"), C("admin"), &[8080], "authentication, admin UI, SSO"),
         flow(C("front"), C("postfix"), &[25, 10025], "incoming mail and authenticated submission"),
         flow(C("front"), C("dovecot"), &[143, 110, 4190, 2525], "IMAP, POP3, sieve and LMTP proxying"),
@@ -103,9 +123,11 @@ pub fn flows() -> Vec<Flow> {
         Flow {
             from: C("postfix"),
             to: Anywhere,
+            // No 465: Mailu's postfix speaks STARTTLS to other servers (it sets no
+            // smtp_tls_wrappermode, core/postfix/conf/main.cf), so a relay on 465 is refused
+            // by the values.
             ports: vec![
                 Fixed(25),
-                Fixed(465),
                 Fixed(587),
                 // The relay services' alternative submission port, for a relay that names it.
                 FlowPort::When(2525, Cond::Contains("relay.host".into(), ":2525")),
@@ -183,6 +205,15 @@ pub fn flows() -> Vec<Flow> {
         },
         flow(C("rspamd"), C("clamav"), &[3310], "virus scanning"),
         flow(C("rspamd"), Anywhere, &[80, 443], "map and rule updates"),
+        Flow {
+            from: C("rspamd"),
+            to: Anywhere,
+            // Mailu's fuzzy_check.conf goes to local.d, so it adds its local rule to rspamd's
+            // own, which asks rspamd.com's public fuzzy servers over UDP.
+            ports: vec![FlowPort::Udp(11335)],
+            purpose: "rspamd.com's public fuzzy hashes",
+            when: Cond::Always,
+        },
         flow(
             C("webmail"),
             C("front"),

@@ -33,8 +33,11 @@ pub fn configuration() -> Expr {
             "server:\n  verbosity: 1\n  interface: 127.0.0.1\n  access-control: 127.0.0.0/8 allow\n  \
              do-daemonize: no\n  logfile: \"\"\n  directory: \"/etc/unbound\"\n  username: unbound\n  \
              auto-trust-anchor-file: trusted-key.key\n  root-hints: \"/etc/unbound/root.hints\"\n  \
-             hide-identity: yes\n  hide-version: yes\n  cache-min-ttl: 300\n  domain-insecure: \"",
+             hide-identity: yes\n  hide-version: yes\n  cache-min-ttl: 300\n  do-ip6: ",
         ),
+        // As Mailu's own unbound.conf: servers are asked over IPv6 only where the pods have it.
+        Expr::choose(super::shared_env::ipv6_subnet(), Expr::lit("yes"), Expr::lit("no")),
+        Expr::lit("\n  domain-insecure: \""),
         Expr::key("clusterDomain"),
         Expr::lit(".\"\nforward-zone:\n  name: \""),
         Expr::key("clusterDomain"),

@@ -40,7 +40,10 @@ pub fn vars() -> Vec<SharedVar> {
         var("TZ", Expr::key("timezone")),
         var("LOG_LEVEL", Expr::key("logLevel")),
         // Mailu trusts these networks (relaying, XCLIENT, dovecot logins): the pod network.
-        var_when("SUBNET", Expr::key("subnet"), Cond::negate(ipv6.clone())),
+        // Mailu's templates take SUBNET to be there (rspamd's `local_networks = [SUBNET, ...]`
+        // would start with an empty item); with an IPv6 pod network it is the loopback,
+        // which they trust already.
+        var("SUBNET", Expr::choose(ipv6.clone(), Expr::lit("127.0.0.1/32"), Expr::key("subnet"))),
         var_when("SUBNET6", Expr::key("subnet"), ipv6),
         var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb".into(), 1_048_576)),
         // TLS ends in front; admin also reads the flavor (secure cookies, client settings).

@@ -263,7 +263,7 @@ fn flow_ports(flow: &Flow, ctx: &Ctx<'_>) -> Vec<i64> {
         .iter()
         .filter(|p| p.when().eval(ctx))
         .map(|p| match p {
-            FlowPort::Fixed(n) | FlowPort::When(n, _) => i64::from(*n),
+            FlowPort::Fixed(n) | FlowPort::Udp(n) | FlowPort::When(n, _) => i64::from(*n),
             FlowPort::Key(key) => ctx.int(key),
         })
         .collect()

@@ -53,7 +53,11 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                                 entry(peer_key, peers(peer)),
                                 entry(
                                     "ports",
-                                    list(flow.ports.iter().map(|p| port("TCP", flow_port(p)).when(p.when()))),
+                                    list(
+                                        flow.ports
+                                            .iter()
+                                            .map(|p| port(p.protocol(), flow_port(p)).when(p.when())),
+                                    ),
                                 ),
                             ]))
                             .when(deployed(components, peer).and(flow.when.clone()).and(some_port)),
@@ -117,7 +121,7 @@ fn deployed(components: &[Component], peer: Peer) -> Cond {
 
 fn flow_port(port: &FlowPort) -> Node {
     match port {
-        FlowPort::Fixed(n) | FlowPort::When(n, _) => (*n).into(),
+        FlowPort::Fixed(n) | FlowPort::Udp(n) | FlowPort::When(n, _) => (*n).into(),
         FlowPort::Key(key) => Node::Number((*key).into()),
     }
 }

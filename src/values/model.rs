@@ -1064,8 +1064,10 @@ pub struct MessageLimits {
 #[schemars(inline)]
 pub struct Relay {
     /// The relay in postfix's notation, like `[smtp.example.com]:587` (brackets: no MX
-    /// lookup); empty: deliver directly. Port 25, 465, 587 or 2525 (relay services'
-    /// alternative port): the NetworkPolicy lets postfix reach the relay's.
+    /// lookup); empty: deliver directly. Port 25, 587 or 2525 (relay services' alternative
+    /// port): the NetworkPolicy lets postfix reach the relay's. Not 465: Mailu's postfix
+    /// starts TLS with STARTTLS (it has no `smtp_tls_wrappermode`), and a relay on 465 expects
+    /// TLS from the first byte, so every message would wait in the queue.
     pub host: RelayHost,
     /// The Secret with the relay's user name and password; empty name: no authentication.
     pub credentials_secret: CredentialsSecret,

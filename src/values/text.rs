@@ -192,9 +192,9 @@ formats! {
     };
     RELAY_HOST = {
         name: "RelayHost",
-        pattern: "^(\\[?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?\\]?(:(25|465|587|2525))?)?$",
+        pattern: "^(\\[?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?\\]?(:(25|587|2525))?)?$",
         max: Some(260),
-        meaning: "empty or a host in postfix's notation on port 25, 465, 587 or 2525, like [smtp.example.com]:587"
+        meaning: "empty or a host in postfix's notation on port 25, 587 or 2525 (not 465: Mailu's postfix starts TLS with STARTTLS, which a relay on 465 does not answer), like [smtp.example.com]:587"
     };
     HEADER_NAME = {
         name: "HeaderName",

@@ -2,12 +2,14 @@
 """Starts Mailu's front with one more SMTP listener, for mail that arrives through a proxy.
 
 Traefik forwards port 25 here with a PROXY protocol header that carries the sender's real
-address. nginx believes that header only from REAL_IP_FROM, offers STARTTLS as on port 25 when
-front has a certificate, and hands the address to postfix through XCLIENT. Mailu's own port 25
-stays as it is, for senders inside the cluster (fetchmail) that send no such header.
+address. The listener is a copy of Mailu's own port-25 server (the same STARTTLS, the same
+protocols and ciphers for old senders when TLS_PERMISSIVE is on, the same certificates) that
+listens on PORT with the PROXY protocol and believes the header only from REAL_IP_FROM; nginx
+hands the address to postfix through XCLIENT. Mailu's own port 25 stays as it is, for senders
+inside the cluster (fetchmail) that send no such header.
 
-Nothing else of the image changes: the listener is added to the image's own nginx template, so
-it survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
+Nothing else of the image changes: the copy is added to the image's own nginx template, so it
+survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
 """
 import os
 import sys
@@ -16,20 +18,43 @@ TEMPLATE = "/conf/nginx.conf"
 MARKER = "# mailu-chart: port 25 through the proxy"
 PORT = 20025
 
-LISTENER = (
-    "    " + MARKER + "\n"
-    "    server {\n"
-    f"      listen {PORT} proxy_protocol;\n"
-    "      {% if SUBNET6 %}listen [::]:" + str(PORT) + " proxy_protocol;{% endif %}\n"
-    "      {% for from_ip in REAL_IP_FROM.split(',') %}set_real_ip_from {{ from_ip }};\n"
-    "      {% endfor %}"
-    "{% if TLS and not TLS_ERROR %}starttls on;{% endif %}\n"
-    "      protocol smtp;\n"
-    "      smtp_auth none;\n"
-    "      auth_http_header Auth-Port 25;\n"
-    "      auth_http_header Client-Port $remote_port;\n"
-    "    }\n"
-)
+# How Mailu's port-25 server listens, and how the copy listens instead.
+LISTEN = {
+    "listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};": (
+        f"listen {PORT} proxy_protocol;\n"
+        "      {% for from_ip in REAL_IP_FROM.split(',') %}set_real_ip_from {{ from_ip }};\n"
+        "      {% endfor %}"
+    ),
+    "listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};": (
+        f"listen [::]:{PORT} proxy_protocol;"
+    ),
+}
+SERVER_START = "    server {\n"
+SERVER_END = "\n    }\n"
+
+
+def unsupported(reason):
+    sys.exit(f"{TEMPLATE}: {reason}; this image is not supported")
+
+
+def port_25_server(template):
+    """Mailu's port-25 server block, from `server {` to its closing brace."""
+    listen = template.find(next(iter(LISTEN)))
+    if listen < 0:
+        unsupported("no port-25 server")
+    start = template.rfind(SERVER_START, 0, listen)
+    end = template.find(SERVER_END, listen)
+    if start < 0 or end < 0 or "server {" in template[start + len(SERVER_START):listen]:
+        unsupported("the port-25 server has another shape")
+    return template[start:end + len(SERVER_END)]
+
+
+def proxied_copy(server):
+    for mailus, ours in LISTEN.items():
+        server = server.replace(mailus, ours)
+    if f"listen {PORT} proxy_protocol;" not in server:
+        unsupported("the port-25 server listens another way")
+    return "    " + MARKER + "\n" + server
 
 
 def add_listener():
@@ -40,9 +65,10 @@ def add_listener():
     body = template.rstrip()
     # The mail block is the last block of Mailu's nginx template.
     if "\nmail {" not in body or not body.endswith("}"):
-        sys.exit(f"{TEMPLATE} does not end with the mail block; this image is not supported")
+        unsupported("the template does not end with the mail block")
+    copy = proxied_copy(port_25_server(template))
     with open(TEMPLATE, "w") as handle:
-        handle.write(body[:-1] + LISTENER + "}\n")
+        handle.write(body[:-1] + copy + "}\n")
 
 
 if not os.environ.get("REAL_IP_FROM"):
