@@ -101,13 +101,17 @@ fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
 }
 
 /// Writes the report, which holds passwords, readable by its owner alone (a file that
-/// exists keeps its permissions).
+/// exists too: its permissions are narrowed before anything is written).
 fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| cannot_write(path, &e))?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| cannot_write(path, &e))?;
+    file.set_len(0).map_err(|e| cannot_write(path, &e))?;
     file.write_all(text.as_bytes()).map_err(|e| cannot_write(path, &e))
 }
 

@@ -48,6 +48,7 @@ pub(super) fn all(b: &mut Builder) {
     database(b);
     redis(b);
     storage(b);
+    full_text_search(b);
     for component in ALL {
         resources(b, &format!("{component}.resources"), &format!("{component}.resources"));
         security_context(b, component, "podSecurityContext", &[("fsGroup", "fsGroup")]);
@@ -149,6 +150,13 @@ fn images(b: &mut Builder) {
     if let Some((_, first)) = policies.first() {
         if policies.iter().all(|(_, p)| p == first) {
             b.put("images.pullPolicy", s(first));
+            let how = format!(
+                "one pull policy for every container here: {first} applies to all of them, not only to the component{} the official values set it for",
+                if policies.len() == 1 { "" } else { "s" }
+            );
+            for (key, _) in &policies {
+                b.settle(key, Outcome::Changed { to: "images.pullPolicy".into(), how: how.clone() });
+            }
         } else {
             let all: Vec<String> = policies.iter().map(|(k, p)| format!("{k} {p}")).collect();
             let why = format!(
@@ -159,6 +167,9 @@ fn images(b: &mut Builder) {
                 b.settle(key, Outcome::NotCarried { why: why.clone() });
             }
         }
+    }
+    if b.input.set("imageRegistry").is_some() {
+        b.note("images.registry: only Mailu's own images come from it; the built-in Redis (`redis.image.repository`) and dovecot's submission relay (`dovecotSubmission.image.repository`) are pulled from docker.io unless you name a mirror for them, as ClamAV's and Tika's were there too");
     }
     let mut names: Vec<Value> =
         b.got("images.pullSecrets").and_then(Value::as_list).cloned().unwrap_or_default();
@@ -263,6 +274,38 @@ fn credential(b: &mut Builder, c: Credential<'_>) {
 }
 
 fn initial_account(b: &mut Builder) {
+    // Mailu creates the account only when it has a user name, a domain and a password
+    // (core/admin/start.py); the official chart wrote the first two only when set.
+    let missing: Vec<&str> = ["initialAccount.username", "initialAccount.domain"]
+        .into_iter()
+        .filter(|k| b.input.text(k).is_empty())
+        .collect();
+    if b.input.flag("initialAccount.enabled") && !missing.is_empty() {
+        let missing = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
+        b.unput("initialAccount");
+        b.settle(
+            "initialAccount.enabled",
+            Outcome::Changed {
+                to: "initialAccount.enabled".into(),
+                how: format!("false: without {missing} the official chart created no account (Mailu needs a user name and a domain); here it would create one and reset its password at every start"),
+            },
+        );
+        for key in [
+            "initialAccount.username",
+            "initialAccount.domain",
+            "initialAccount.mode",
+            "initialAccount.password",
+            "initialAccount.existingSecret",
+            "initialAccount.existingSecretPasswordKey",
+        ] {
+            b.settle(
+                key,
+                Outcome::NotCarried { why: "not used: the official chart created no initial account".into() },
+            );
+        }
+        b.note(format!("initialAccount.enabled: false — the official values turned the initial account on without {missing}, so Mailu created none; set both (and `initialAccount.enabled: true`) to have one created"));
+        return;
+    }
     credential(
         b,
         Credential {
@@ -399,7 +442,27 @@ fn exposure(b: &mut Builder) -> &'static str {
             },
         );
     }
-    if service && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort") && mail == "none" {
+    let proxied_ports =
+        PROXY_PROTOCOL_PORTS.iter().any(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")));
+    if service
+        && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort")
+        && mail == "none"
+        && proxied_ports
+    {
+        // A proxy inside the cluster (Traefik, say) forwarded mail to this Service with the
+        // PROXY protocol: this chart's equivalent is its Traefik exposure.
+        let how = format!(
+            "a {service_type} Service with the PROXY protocol on: a TCP proxy inside the cluster forwarded mail to it; `expose.mail: none` until you choose (see the notes and \"add or correct\")"
+        );
+        for key in ["front.externalService.enabled", "front.externalService.type"] {
+            b.settle(key, Outcome::Changed { to: "expose.mail".into(), how: how.clone() });
+        }
+        b.need(
+            "expose.mail",
+            "the official values had a proxy inside the cluster forward mail to front with the PROXY protocol; with Traefik, `expose.mail: traefik` does it here (TCP routes on the entry points of `expose.traefik.entryPoints`); with another proxy, `expose.mail: none` and point it at front's Service without the PROXY protocol",
+        );
+        proxy_protocol_note(b, "the proxy that forwarded to the Service", &[]);
+    } else if service && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort") && mail == "none" {
         b.settle(
             "front.externalService.type",
             Outcome::Changed {
@@ -500,18 +563,20 @@ fn exposure(b: &mut Builder) -> &'static str {
                 backend_tls.join(", ")
             ));
         }
-        if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer")) {
+        if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer"))
+            || acme_annotation(&Value::Map(annotations.clone()))
+        {
             how.push("the cert-manager issuer becomes `tls.source: certManager` (a Certificate of this chart's own)".into());
         }
         if annotations.contains_key("kubernetes.io/ingress.class") {
             how.push("`kubernetes.io/ingress.class` becomes `expose.ingress.className`".into());
         }
         b.decided(&["ingress.annotations"], "expose.ingress", &how.join("; "));
-        for key in backend_tls
-            .iter()
-            .map(String::as_str)
-            .chain(["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"])
-        {
+        for key in backend_tls.iter().map(String::as_str).chain([
+            "cert-manager.io/cluster-issuer",
+            "cert-manager.io/issuer",
+            "kubernetes.io/tls-acme",
+        ]) {
             annotations.shift_remove(key);
         }
         let class = annotations.shift_remove("kubernetes.io/ingress.class");
@@ -632,10 +697,25 @@ fn certificate_source(b: &mut Builder, web: &str) {
             if b.got("expose.hostPort.kind") == Some(&s("DaemonSet")) {
                 b.put("expose.hostPort.kind", s("Deployment"));
                 b.note("expose.hostPort.kind: Deployment — with Let's Encrypt, one front asks for the certificate");
+                b.settle(
+                    "front.kind",
+                    Outcome::Changed {
+                        to: "expose.hostPort.kind".into(),
+                        how: "`expose.hostPort.kind: Deployment`: with Let's Encrypt, one front asks for the certificate".into(),
+                    },
+                );
             }
             if convert::int(&b.ours("front.replicas")).unwrap_or(1) > 1 {
                 b.put("front.replicas", Value::Int(1));
                 b.note("front.replicas: 1 — Mailu's Let's Encrypt client keeps its certificate on one front's volume");
+                b.settle(
+                    "front.replicaCount",
+                    Outcome::Changed {
+                        to: "front.replicas".into(),
+                        how: "1: Mailu's Let's Encrypt client keeps its certificate on one front's volume"
+                            .into(),
+                    },
+                );
             }
             return;
         }
@@ -671,10 +751,16 @@ fn certificate_source(b: &mut Builder, web: &str) {
         b.put("tls.source", s("certManager"));
         b.put_from("tls.certManager.issuer", Value::String(issuer), "ingress.annotations");
         b.put("tls.certManager.issuerKind", s(kind));
-        if let Some(existing) = existing {
-            b.put_from("tls.secretName", Value::String(existing), "ingress.existingSecret");
-        }
-        b.note("tls.source: certManager — a Certificate of this chart's own replaces the one cert-manager made from the Ingress's annotations");
+        cert_manager_secret(b, existing, &fullname);
+    } else if acme_annotation(&annotations) {
+        // cert-manager's default issuer (its `--default-issuer-name`) answered this
+        // annotation; the values cannot say which it is.
+        b.put("tls.source", s("certManager"));
+        b.need(
+            "tls.certManager.issuer",
+            "the issuer cert-manager used for the Ingress's `kubernetes.io/tls-acme` annotation (cert-manager's default issuer, its `--default-issuer-name`; with `tls.certManager.issuerKind` for its kind)",
+        );
+        cert_manager_secret(b, existing, &fullname);
     } else if let Some(name) = existing.filter(|n| !chart_made.contains(n)) {
         b.put_from("tls.secretName", Value::String(name), "ingress.existingSecret");
     } else {
@@ -708,6 +794,27 @@ fn certificate_source(b: &mut Builder, web: &str) {
             others.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
+}
+
+/// Whether the Ingress's annotations asked cert-manager for a certificate from its default
+/// issuer (the official chart counted it as cert-manager too).
+fn acme_annotation(annotations: &Value) -> bool {
+    annotations
+        .as_map()
+        .and_then(|a| a.get("kubernetes.io/tls-acme"))
+        .is_some_and(|v| convert::text(v).unwrap_or_default() == "true")
+}
+
+/// The Secret a cert-manager certificate goes into: the one cert-manager filled for the
+/// official Ingress, so that front finds the current certificate at once and cert-manager
+/// renews it instead of waiting for a first issuance.
+fn cert_manager_secret(b: &mut Builder, existing: Option<String>, fullname: &str) {
+    match existing {
+        Some(existing) => b.put_from("tls.secretName", Value::String(existing), "ingress.existingSecret"),
+        None => b.put("tls.secretName", Value::String(format!("{fullname}-certificates"))),
+    }
+    let secret = convert::text(&b.ours("tls.secretName")).unwrap_or_default();
+    b.note(format!("tls.source: certManager — a Certificate of this chart's own replaces the one cert-manager made from the Ingress's annotations; it keeps the Secret {secret}, which holds the current certificate"));
 }
 
 /// The peers the NetworkPolicies let in: the ingress controller with an Ingress, Prometheus
@@ -746,11 +853,24 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
                 b.need(&to, &format!("the labels of {what} (the NetworkPolicies let only them in)"));
             }
         }
-        if !from_defaults.is_empty() {
+        if from_defaults.is_empty() {
+            continue;
+        }
+        if b.input.flag("networkPolicy.enabled") {
             b.defaults.push(format!(
                 "networkPolicy.{ours}: from the official defaults of {} — check that they select {what}",
                 from_defaults.join(" and ")
             ));
+        } else {
+            // The official NetworkPolicies were off: nothing ever checked these defaults
+            // (ingress-nginx's) against the cluster, and a wrong guess locks the peer out.
+            for key in &from_defaults {
+                let target = if key.ends_with(".namespace") { "namespaceLabels" } else { "podLabels" };
+                b.need(
+                    &format!("networkPolicy.{ours}.{target}"),
+                    &format!("guessed from the official default of {key}, which nothing used (the official NetworkPolicies were off): the NetworkPolicies here let only {what} in, so name their labels (on k3s, Traefik runs in kube-system, with `app.kubernetes.io/name: traefik`)"),
+                );
+            }
         }
     }
 }
@@ -798,10 +918,13 @@ fn database(b: &mut Builder) {
     b.put("database.type", s(kind));
     let (host, port, name, username) = if embedded {
         let chart = if kind == "mysql" { "mariadb" } else { "postgresql" };
-        let mut host = subchart_name(b, chart);
-        if b.input.text(&format!("{chart}.architecture")) == "replication" {
-            host.push_str("-primary");
-        }
+        let release = subchart_name(b, chart);
+        // With replication, the sub-chart's primary has a Service of its own.
+        let host = if b.input.text(&format!("{chart}.architecture")) == "replication" {
+            format!("{release}-primary")
+        } else {
+            release.clone()
+        };
         let (name, username) = if kind == "mysql" {
             (b.input.text("mariadb.auth.database"), b.input.text("mariadb.auth.username"))
         } else {
@@ -814,8 +937,10 @@ fn database(b: &mut Builder) {
                 or("global.postgresql.auth.username", "postgresql.auth.username"),
             )
         };
+        let service =
+            if host == release { String::new() } else { format!("; its primary's Service is {host}") };
         b.note(format!(
-            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {host} (it keeps its volume, see docs/migrate.md) or point `{server}.host` at your server",
+            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {release} (it keeps its volume, see docs/migrate.md{service}) or point `{server}.host` at your server",
             if kind == "mysql" { "MariaDB" } else { "PostgreSQL" }
         ));
         let port = if kind == "mysql" { 3306 } else { 5432 };
@@ -866,19 +991,30 @@ fn database(b: &mut Builder) {
             Value::String(b.input.text("externalDatabase.existingSecretPasswordKey")),
         );
         b.note(format!("{server}.existingSecret: check that {existing} holds the user name under {username_key} too (the official chart fell back to `externalDatabase.username` when it did not)"));
+        let database_key = match b.input.text("externalDatabase.existingSecretDatabaseKey") {
+            k if k.is_empty() => "database".to_string(),
+            k => k,
+        };
+        b.note(format!("{server}.name: the official chart read the database's name from {existing} under {database_key} when that key was there (else from `externalDatabase.database`); here it is `{server}.name`, so check that it names the same database"));
     } else {
         let password = if embedded {
             let (chart, key) =
                 if kind == "mysql" { ("mariadb", "mariadb-password") } else { ("postgresql", "password") };
-            match b.input.set(&format!("{chart}.auth.password")) {
-                Some(v) => Source::Literal(convert::rendered(v)),
-                None => {
-                    let from = match b.input.set(&format!("{chart}.auth.existingSecret")) {
-                        Some(v) => secret_name(v).unwrap_or_default(),
-                        None => subchart_name(b, chart),
-                    };
-                    Source::Copy { secret: from, key: key.into() }
+            // Bitnami's PostgreSQL reads the global settings before its own; an existing
+            // Secret wins over a password (the sub-chart then makes no Secret of its own, and
+            // Mailu read the password from it).
+            let keys = |field: &str| {
+                let own = format!("{chart}.auth.{field}");
+                if kind == "mysql" { vec![own] } else { vec![format!("global.postgresql.auth.{field}"), own] }
+            };
+            let first =
+                |b: &Builder, field: &str| keys(field).into_iter().find_map(|k| b.input.set(&k).cloned());
+            match (first(b, "existingSecret"), first(b, "password")) {
+                (Some(existing), _) => {
+                    Source::Copy { secret: secret_name(&existing).unwrap_or_default(), key: key.into() }
                 }
+                (None, Some(v)) => Source::Literal(convert::rendered(&v)),
+                (None, None) => Source::Copy { secret: subchart_name(b, chart), key: key.into() },
             }
         } else {
             match b.input.set("externalDatabase.password") {
@@ -1059,6 +1195,21 @@ fn defer_on_tls_error(b: &mut Builder) {
     }
 }
 
+/// Without Tika the official chart left FULL_TEXT_SEARCH out, and Mailu's dovecot indexed in
+/// English whatever `tika.languages` said.
+fn full_text_search(b: &mut Builder) {
+    if b.input.flag("tika.enabled") || b.input.set("tika.languages").is_none() {
+        return;
+    }
+    b.unput("dovecot.fullTextSearch.languages");
+    b.settle(
+        "tika.languages",
+        Outcome::NotCarried {
+            why: "not used: with Tika off the official chart left FULL_TEXT_SEARCH out, and dovecot indexed mail in English (`en`), as it does here by default".into(),
+        },
+    );
+}
+
 /// The claims: one per component here; the data moves.
 fn storage(b: &mut Builder) {
     let clamav_class =
@@ -1073,8 +1224,20 @@ fn storage(b: &mut Builder) {
             "clamav.persistence.storageClass",
         );
     }
+    let single = b.input.flag("persistence.single_pvc");
     for (component, there, here) in super::table::LAYOUT {
         let key = format!("{component}.persistence.existingClaim");
+        // `persistence.single_pvc` wins there: every component but ClamAV used the one claim.
+        if single && *component != "clamav" && b.input.set(&key).is_some() {
+            b.unput(&key);
+            b.settle(
+                &key,
+                Outcome::NotCarried {
+                    why: "the official chart ignored it: with `persistence.single_pvc` on, every component used the one claim".into(),
+                },
+            );
+            continue;
+        }
         if b.input.set(&key).is_some() && b.got(&key).is_some() {
             let how = format!(
                 "carried; move its data first: the official chart kept it in {there}, this chart reads it from {here}"
@@ -1082,7 +1245,9 @@ fn storage(b: &mut Builder) {
             b.settle(&key, Outcome::Changed { to: key.clone(), how });
         }
     }
-    let single = b.input.flag("persistence.single_pvc");
+    if !single {
+        claims_named_like_ours(b);
+    }
     if !single && b.input.set("persistence.storageClass").is_some() {
         b.settle(
             "persistence.storageClass",
@@ -1100,6 +1265,46 @@ fn storage(b: &mut Builder) {
         b.note(format!("the data: the official chart kept it on one claim ({claim}); here each component has its own. Copy it as docs/migrate.md shows before starting Mailu"));
     } else {
         b.note("the data: the official chart's claims keep each component's data in sub-directories; copy it as docs/migrate.md shows before starting Mailu");
+    }
+}
+
+/// With one claim per component there, the old claims may carry the very names this chart
+/// gives its own (`<release>-<component>`), with the data in sub-directories this chart does
+/// not read: installing would take such a claim over (or fail, its size differing) and start
+/// the component empty. The operator must choose which claim each component uses.
+fn claims_named_like_ours(b: &mut Builder) {
+    let fullname = fullname(b);
+    for component in super::table::CLAIMED {
+        let used_there = matches!(*component, "admin" | "postfix" | "dovecot")
+            || b.input.flag(&format!("{component}.enabled"));
+        let key = format!("{component}.persistence.existingClaim");
+        if !used_there
+            || b.got(&key).is_some()
+            || b.ours(&format!("{component}.enabled")) == Value::Bool(false)
+        {
+            continue;
+        }
+        let old = [
+            format!("{component}.persistence.existingClaim"),
+            format!("{component}.persistence.claimNameOverride"),
+        ]
+        .iter()
+        .map(|k| b.input.text(k))
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("{fullname}-{component}"));
+        let ours = format!("{}-{component}", b.options.release_name);
+        if old != ours {
+            continue;
+        }
+        let (there, here) = super::table::LAYOUT
+            .iter()
+            .find(|(c, _, _)| c == component)
+            .map(|(_, there, here)| (*there, *here))
+            .unwrap_or_default();
+        b.need(
+            &key,
+            &format!("the old release's claim {old} has the name this chart gives {component}'s claim, but holds the data in {there} (read here from {here}): installed as they are, this chart takes it over (or fails on its size) and {component} starts empty. Move the data inside it and name {old} here, or copy the data to a claim of another name and name that one (docs/migrate.md, step 5)"),
+        );
     }
 }
 

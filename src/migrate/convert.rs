@@ -83,6 +83,10 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
                 .collect();
             if plugins == MAILU_PLUGINS {
                 Converted::plain(Value::List(Vec::new()))
+            } else if plugins.is_empty() && !list.is_empty() {
+                // Mailu's plugin alone: Mailu runs it alone; an empty list here would be
+                // Mailu's whole default list.
+                Converted::plain(Value::List(vec![Value::String("mailu".into())]))
             } else {
                 Converted::plain(Value::List(plugins.into_iter().map(Value::String).collect()))
             }
@@ -330,6 +334,7 @@ mod tests {
             list(&["archive", "zipdownload", "markasjunk", "managesieve", "enigma", "carddav", "mailu"]);
         assert_eq!(convert(Conv::Plugins, &official).unwrap().value, list(&[]));
         assert_eq!(convert(Conv::Plugins, &list(&["archive", "mailu"])).unwrap().value, list(&["archive"]));
+        assert_eq!(convert(Conv::Plugins, &list(&["mailu"])).unwrap().value, list(&["mailu"]));
     }
 
     #[test]

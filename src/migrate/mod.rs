@@ -105,6 +105,14 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         for (path, component) in rule.expand() {
             let key = path.strip_suffix("[]").unwrap_or(&path).to_string();
             if let Some(prefix) = key.strip_suffix(".**") {
+                // The walk looks below known keys only: the maps these patterns cover are
+                // known keys too (`certmanager`, `mail`: removed keys with nothing listed).
+                let mut parent = prefix;
+                index.parents.insert(parent.to_string());
+                while let Some((up, _)) = parent.rsplit_once('.') {
+                    index.parents.insert(up.to_string());
+                    parent = up;
+                }
                 index.patterns.push((prefix.to_string(), true, rule, component));
             } else if let Some(prefix) = key.strip_suffix(".*") {
                 index.patterns.push((prefix.to_string(), false, rule, component));
@@ -368,6 +376,10 @@ impl Builder {
             self.repeated_defaults += 1;
             return;
         }
+        if let Some(why) = left_out_when_empty(&leaf.key, &leaf.value) {
+            self.findings.insert(leaf.key.clone(), Outcome::NotCarried { why });
+            return;
+        }
         let component = leaf.component.unwrap_or_default();
         let fill = |text: &str| text.replace("{c}", component);
         let outcome = match leaf.rule.fate {
@@ -475,6 +487,66 @@ impl Builder {
             to_add: self.to_add,
         }
     }
+}
+
+/// The official settings its templates write with `{{ with }}`: an empty text or a zero
+/// leaves the variable out, and Mailu's own default applies. (Booleans aside: false there
+/// means what Mailu's default means; `subnet` and the initial account have stories of their
+/// own; an empty `recipientDelimiter` is Mailu's default, carried.)
+const WRITTEN_WITH: &[&str] = &[
+    "rspamd.antivirusAction",
+    "limits.authRatelimit.exemptionLength",
+    "limits.authRatelimit.exemption",
+    "limits.authRatelimit.ipv4Mask",
+    "limits.authRatelimit.ipv6Mask",
+    "limits.authRatelimit.ip",
+    "limits.authRatelimit.user",
+    "dovecot.compressionLevel",
+    "dovecot.compression",
+    "credentialRounds",
+    "dmarc.rua",
+    "dmarc.ruf",
+    "fetchmail.delay",
+    "logLevel",
+    "customization.logoBackground",
+    "customization.logoUrl",
+    "limits.messageRatelimit.exemption",
+    "limits.messageRatelimit.value",
+    "tls.outboundLevel",
+    "permanentSessionLifetime",
+    "postmaster",
+    "proxyAuth.header",
+    "proxyAuth.whitelist",
+    "sessionTimeout",
+    "customization.siteName",
+    "timezone",
+    "customization.website",
+    "welcomeMessage.body",
+    "welcomeMessage.subject",
+    "webmail.type",
+];
+
+/// Why an empty official value is not carried, when the official chart left it out.
+fn left_out_when_empty(key: &str, value: &Value) -> Option<String> {
+    let empty = match convert::normalize(value) {
+        Value::String(s) => s.is_empty(),
+        Value::Int(i) => i == 0,
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    };
+    if !empty || !WRITTEN_WITH.contains(&key) {
+        return None;
+    }
+    // Where this chart's default is not Mailu's, say which applies.
+    let ours = match key {
+        "logLevel" => "this chart's default (WARNING) applies here",
+        "welcomeMessage.body" | "welcomeMessage.subject" => "this chart's own text applies here",
+        _ => "this chart's default is the same",
+    };
+    Some(format!(
+        "empty: the official chart then left its variable out and Mailu's own default applied; {ours}"
+    ))
 }
 
 /// Our defaults, as a tree.

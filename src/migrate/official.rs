@@ -93,6 +93,8 @@ pub const EXTRA_KEYS: &[(&str, &str)] = &[
     ("global.defaultStorageClass", "the last fallback storage class of ClamAV's volume"),
     ("global.postgresql.auth.database", "the database name with the embedded PostgreSQL"),
     ("global.postgresql.auth.username", "the user name with the embedded PostgreSQL"),
+    ("global.postgresql.auth.password", "the password with the embedded PostgreSQL"),
+    ("global.postgresql.auth.existingSecret", "the Secret of the password with the embedded PostgreSQL"),
     ("{c}.image.pullSecrets", "image pull secrets of one component's pod"),
     ("webdav.persistence.existingClaim", "an existing claim for webdav"),
     ("fetchmail.persistence.existingClaim", "an existing claim for fetchmail"),

@@ -44,36 +44,53 @@ impl SecretPlan {
         }
     }
 
-    /// The command that creates it, in the given namespace (lines joined with `\`).
+    /// The command that creates it, in the given namespace (lines joined with `\`). A value
+    /// copied from the cluster is read into a variable first, and the command stops before
+    /// creating anything when it is empty: a missing Secret or key would otherwise give a
+    /// Secret with an empty password.
     pub fn command(&self, namespace: &str) -> String {
-        let read = |secret: &str, key: &str| {
-            format!(
-                "kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}' | base64 -d",
-                key.replace('.', "\\.")
-            )
-        };
-        let value = |source: &Source| match source {
+        let mut reads = Vec::new();
+        let mut source = |source: &Source| match source {
             Source::Literal(text) => shell_quote(text),
-            Source::Copy { secret, key } => format!("\"$({})\"", read(secret, key)),
+            Source::Copy { secret, key } => {
+                let var = format!("v{}", reads.len() + 1);
+                reads.push(format!(
+                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}' | base64 -d)\"",
+                    key.replace('.', "\\.")
+                ));
+                let missing =
+                    shell_quote(&format!("{namespace}/{secret} has no value under {key}: nothing created"));
+                reads.push(format!("[ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}"));
+                format!("\"${var}\"")
+            }
         };
-        let mut lines = Vec::new();
+        let mut create = Vec::new();
         if self.tls {
-            lines.push(format!("kubectl -n {namespace} create secret tls {}", self.name));
-            for (key, source) in &self.entries {
+            create.push(format!("kubectl -n {namespace} create secret tls {}", self.name));
+            for (key, entry) in &self.entries {
                 let flag = if key == "tls.crt" { "cert" } else { "key" };
-                let file = match source {
+                let file = match entry {
                     Source::Literal(_) => format!("{}.{flag}", self.name),
-                    Source::Copy { secret, key } => format!("<({})", read(secret, key)),
+                    copy => format!("<(printf '%s\\n' {})", source(copy)),
                 };
-                lines.push(format!("  --{flag}={file}"));
+                create.push(format!("  --{flag}={file}"));
             }
         } else {
-            lines.push(format!("kubectl -n {namespace} create secret generic {}", self.name));
-            for (key, source) in &self.entries {
-                lines.push(format!("  --from-literal={key}={}", value(source)));
+            create.push(format!("kubectl -n {namespace} create secret generic {}", self.name));
+            for (key, entry) in &self.entries {
+                create.push(format!("  --from-literal={key}={}", source(entry)));
             }
         }
-        lines.join(" \\\n")
+        let create = create.join(" \\\n");
+        if reads.is_empty() {
+            return create;
+        }
+        // A subshell, so that `exit` stops this command and not the operator's shell.
+        let mut lines = vec!["(".to_string()];
+        lines.extend(reads.iter().map(|r| format!("  {r}")));
+        lines.extend(create.lines().map(|l| format!("  {l}")));
+        lines.push(")".to_string());
+        lines.join("\n")
     }
 }
 
@@ -100,8 +117,50 @@ mod tests {
         let plan = SecretPlan::tls_copy("mailu-tls", "mailu-certificates", "");
         let command = plan.command("mail");
         assert!(
-            command.contains("--cert=<(kubectl -n mail get secret mailu-certificates -o jsonpath='{.data.tls\\.crt}' | base64 -d)"),
+            command.contains("v1=\"$(kubectl -n mail get secret mailu-certificates -o jsonpath='{.data.tls\\.crt}' | base64 -d)\""),
             "{command}"
         );
+        assert!(command.contains("--cert=<(printf '%s\\n' \"$v1\")"), "{command}");
+    }
+
+    #[cfg(unix)]
+    /// Runs a command with a `kubectl` that answers `get` with `value` (base64) and records
+    /// what `create` was given; returns the exit status and the record.
+    fn run_with_kubectl(command: &str, value: &str) -> (bool, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let stub = dir.path().join("kubectl");
+        let record = dir.path().join("created");
+        std::fs::write(
+            &stub,
+            format!(
+                "#!/bin/sh\ncase \"$3\" in get) printf '%s' '{value}' ;; create) printf '%s ' \"$@\" > '{}' ;; esac\n",
+                record.display()
+            ),
+        )
+        .unwrap();
+        let mut permissions = std::fs::metadata(&stub).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&stub, permissions).unwrap();
+        let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+        let status =
+            std::process::Command::new("bash").arg("-c").arg(command).env("PATH", path).status().unwrap();
+        (status.success(), std::fs::read_to_string(&record).unwrap_or_default())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_of_a_missing_value_creates_nothing_and_fails() {
+        let plan = SecretPlan::generic(
+            "s",
+            "",
+            vec![("password", Source::Copy { secret: "old".into(), key: "password".into() })],
+        );
+        let command = plan.command("mailu");
+        let (ok, created) = run_with_kubectl(&command, "");
+        assert!(!ok && created.is_empty(), "{command}\n{created}");
+        // "it's $x", in base64: the value reaches kubectl as one argument, unexpanded.
+        let (ok, created) = run_with_kubectl(&command, "aXQncyAkeA==");
+        assert!(ok, "{command}");
+        assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=password=it's $x");
     }
 }

@@ -33,7 +33,8 @@ const REQUIRED: &[&str] = &["admin", "dovecot"];
 const STORING: &[&str] =
     &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail", "clamav"];
 /// The components whose claims the official chart names and annotates (not clamav's template).
-const CLAIMED: &[&str] = &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail"];
+pub(crate) const CLAIMED: &[&str] =
+    &["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail"];
 /// The components with configuration overrides, there and here.
 const OVERRIDDEN: &[&str] = &["front", "postfix", "dovecot", "rspamd"];
 /// The components with a metrics endpoint and a ServiceMonitor, there and here.
@@ -213,6 +214,7 @@ const STRATEGY: &str = "chosen per component here: `Recreate` for those that wri
 const ENV_FROM: &str = "no `envFrom` here: name each variable in `{c}.extraEnv` (with `valueFrom` for a ConfigMap or Secret key)";
 const SUCCESS_THRESHOLD: &str =
     "always 1 here (Kubernetes allows nothing else for liveness and startup probes)";
+const READINESS_SUCCESS: &str = "always 1 here: one successful check makes a pod ready";
 const ACCESS_MODES: &str = "claims are `ReadWriteOnce` here: one pod writes each volume";
 const CLAIM_ANNOTATIONS: &str = "no annotations for claims here";
 const CLAIM_NAME: &str = "claims are named after the release and the component here; to keep a claim, name it in `{c}.persistence.existingClaim`";
@@ -344,6 +346,8 @@ pub const RULES: &[Rule] = &[
     secret("database.postgresql.roundcubePassword", "webmail.database.existingSecret", "the older place of Roundcube's password; goes into a Secret"),
     combined("global.postgresql.auth.database", "database.postgresql.name", "the database's name with the embedded PostgreSQL"),
     secret("global.postgresql.auth.username", "database.postgresql.existingSecret", "the user name with the embedded PostgreSQL; goes into a Secret"),
+    secret("global.postgresql.auth.password", "database.postgresql.existingSecret", "the password with the embedded PostgreSQL (before `postgresql.auth.password`); goes into a Secret"),
+    combined("global.postgresql.auth.existingSecret", "database.postgresql.existingSecret", "the Secret the embedded PostgreSQL's password was read from (before `postgresql.auth.existingSecret`); its `password` is copied into a Secret that also holds the user name"),
     combined("mariadb.enabled", "database.type, database.mysql", "the embedded MariaDB is not part of this chart: keep it running as a release of its own (its volume holds the data) and `database.mysql` points at its Service"),
     dropped("mariadb.architecture", SUBCHART_DB),
     dropped("mariadb.image.repository", SUBCHART_DB),
@@ -424,8 +428,10 @@ pub const RULES: &[Rule] = &[
     changed("persistence.storageClass", "storage.storageClass", Conv::StorageClass, "the class of every claim here"),
     dropped("persistence.claimNameOverride", "claims are named after the release and the component here"),
     changed("{c}.persistence.size", "{c}.persistence.size", Conv::Text, "carried (the official chart used it only with `persistence.single_pvc: false`)")
-        .each(STORING)
+        .each(CLAIMED)
         .told(SIZE_TOLD),
+    carried("clamav.persistence.size", "clamav.persistence.size", Conv::Text)
+        .told("the size of ClamAV's claim (its own claim there too)"),
     changed("{c}.persistence.storageClass", "{c}.persistence.storageClass", Conv::StorageClass, "carried (the official chart used it only with `persistence.single_pvc: false`)").each(STORING),
     dropped("{c}.persistence.accessModes[]", ACCESS_MODES).each(STORING),
     dropped("{c}.persistence.annotations", CLAIM_ANNOTATIONS).each(STORING),
@@ -504,12 +510,12 @@ pub const RULES: &[Rule] = &[
     dropped("admin.dnsPolicy", "the pods use the cluster's DNS, or the validating resolver of `resolver.enabled` that Mailu's admin needs"),
     dropped("admin.dnsConfig", "the pods use the cluster's DNS, or the validating resolver of `resolver.enabled` that Mailu's admin needs"),
     carried("webmail.type", "webmail.type", Conv::Text),
-    changed("webmail.roundcubePlugins[]", "webmail.roundcubePlugins", Conv::Plugins, "without `mailu`, which is always added here; the official default list is Mailu's choice (empty here)"),
+    changed("webmail.roundcubePlugins[]", "webmail.roundcubePlugins", Conv::Plugins, "without `mailu`, which is always added here (but for a list of `mailu` alone, which Mailu runs alone); the official default list is Mailu's choice (empty here)"),
     carried("dovecot.compression", "dovecot.compression", Conv::Text),
     carried("dovecot.compressionLevel", "dovecot.compressionLevel", Conv::Int),
     carried("rspamd.antivirusAction", "rspamd.antivirusAction", Conv::Text),
     carried("fetchmail.delay", "fetchmail.delaySeconds", Conv::Int),
-    changed("tika.languages[]", "dovecot.fullTextSearch.languages", Conv::Copy, "a setting of dovecot's full-text search here"),
+    changed("tika.languages[]", "dovecot.fullTextSearch.languages", Conv::Copy, "a setting of dovecot's full-text search here; not carried with Tika off (the official chart then left it out, and dovecot indexed in English)"),
     carried("clamav.replicaCount", "clamav.replicas", Conv::Int),
     carried("{c}.serviceMonitor.enabled", "{c}.serviceMonitor.enabled", Conv::Bool).each(MONITORED),
     carried("{c}.serviceMonitor.annotations", "{c}.serviceMonitor.annotations", Conv::TextMap).each(MONITORED),
@@ -571,7 +577,7 @@ pub const RULES: &[Rule] = &[
     changed("{c}.readinessProbe.initialDelaySeconds", "{c}.probes.readiness.initialDelaySeconds", Conv::Int, PROBE_TIMING).each(ALL).quiet(),
     changed("{c}.readinessProbe.periodSeconds", "{c}.probes.readiness.periodSeconds", Conv::Int, PROBE_TIMING).each(ALL).quiet(),
     changed("{c}.readinessProbe.timeoutSeconds", "{c}.probes.readiness.timeoutSeconds", Conv::Int, PROBE_TIMING).each(ALL).quiet(),
-    dropped("{c}.readinessProbe.successThreshold", SUCCESS_THRESHOLD).each(ALL),
+    dropped("{c}.readinessProbe.successThreshold", READINESS_SUCCESS).each(ALL),
     dropped("{c}.readinessProbe.*", PROBE_CHECK).each(ALL),
     carried("{c}.startupProbe.enabled", "{c}.probes.startup.enabled", Conv::Bool).each(ALL).quiet(),
     changed("{c}.startupProbe.failureThreshold", "{c}.probes.startup.failureThreshold", Conv::Int, PROBE_TIMING).each(ALL).quiet(),

@@ -127,7 +127,17 @@ fn migrated(yaml: &str) -> Migration {
 fn an_empty_file_keeps_the_official_behaviour_and_asks_for_the_domain() {
     let m = migrated("{}");
     assert_eq!(m.values.get("subnet"), Some(&Value::String("10.42.0.0/16".into())));
-    assert_eq!(m.to_add.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["domain", "hostnames"]);
+    // The ingress controller's labels are the official defaults' guess (ingress-nginx), which
+    // nothing checked there: the official NetworkPolicies were off.
+    assert_eq!(
+        m.to_add.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        [
+            "domain",
+            "hostnames",
+            "networkPolicy.ingressController.namespaceLabels",
+            "networkPolicy.ingressController.podLabels"
+        ]
+    );
     assert!(m.check().is_ok(), "{:?}", m.check());
 }
 
@@ -219,4 +229,223 @@ fn fingerprints_ignore_key_order_and_tell_values_apart() {
     assert_ne!(official::fingerprint(&read(r#"{"b":{"d":null,"c":false},"a":[1,"x"]}"#)), expected);
     // The scripts the list knows by fingerprint only: any other value is set by the user.
     assert!(!official::is_default("mariadb.initdbScripts", &read(r#"{"x.sh":"echo"}"#)));
+}
+
+const BASE: &str = "domain: example.com\nhostnames: [mail.example.com]\n";
+
+fn outcome_of<'a>(m: &'a Migration, key: &str) -> &'a Outcome {
+    m.findings.get(key).unwrap_or_else(|| panic!("{key} not found: {:?}", m.findings))
+}
+
+fn value_at(m: &Migration, key: &str) -> Option<Value> {
+    Value::Map(m.values.clone()).get_dotted(key).cloned()
+}
+
+fn needs(m: &Migration, key: &str) -> Option<String> {
+    m.to_add.iter().find(|(k, _)| k == key).map(|(_, what)| what.clone())
+}
+
+#[test]
+fn old_claims_named_like_ours_must_be_chosen_before_installing() {
+    let m = migrated(&format!(
+        "{BASE}persistence:\n  single_pvc: false\nwebmail:\n  persistence:\n    claimNameOverride: old-webmail\n"
+    ));
+    for component in ["admin", "postfix", "dovecot", "rspamd"] {
+        let what = needs(&m, &format!("{component}.persistence.existingClaim"))
+            .unwrap_or_else(|| panic!("{component}: {:?}", m.to_add));
+        assert!(what.contains(&format!("mailu-{component}")), "{what}");
+    }
+    assert!(needs(&m, "admin.persistence.existingClaim").unwrap().contains("`admin/`"));
+    // Another name there, or another release name here: no clash.
+    assert_eq!(needs(&m, "webmail.persistence.existingClaim"), None);
+    let other = migrate(
+        &official(&format!("{BASE}persistence:\n  single_pvc: false\n")),
+        &Options { release_name: "mail".into(), namespace: "mail".into() },
+    );
+    assert_eq!(needs(&other, "admin.persistence.existingClaim"), None, "{:?}", other.to_add);
+    // One shared claim: its name is not one of ours.
+    assert_eq!(needs(&migrated(BASE), "admin.persistence.existingClaim"), None);
+}
+
+#[test]
+fn an_initial_account_without_user_name_or_domain_stays_off() {
+    let m = migrated(&format!("{BASE}initialAccount:\n  enabled: true\n  username: admin\n"));
+    assert_eq!(value_at(&m, "initialAccount"), None);
+    assert!(m.secrets.iter().all(|s| s.name != "mailu-admin-password"), "{:?}", m.secrets);
+    match outcome_of(&m, "initialAccount.enabled") {
+        Outcome::Changed { how, .. } => assert!(how.contains("`initialAccount.domain`"), "{how}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(m.notes.iter().any(|n| n.starts_with("initialAccount.enabled: false")), "{:?}", m.notes);
+    let m = migrated(&format!(
+        "{BASE}initialAccount:\n  enabled: true\n  username: admin\n  domain: example.com\n"
+    ));
+    assert_eq!(value_at(&m, "initialAccount.enabled"), Some(Value::Bool(true)));
+}
+
+#[test]
+fn the_global_postgresql_password_and_secret_are_read_first() {
+    let yaml = format!(
+        "{BASE}postgresql:\n  enabled: true\n  auth:\n    password: own\nglobal:\n  postgresql:\n    auth:\n      username: mu\n      password: global-pw\n"
+    );
+    let m = migrated(&yaml);
+    assert!(matches!(outcome_of(&m, "global.postgresql.auth.password"), Outcome::Changed { .. }));
+    let plan = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap();
+    assert_eq!(plan.entries[1], ("password".to_string(), Source::Literal("global-pw".into())));
+    let m = migrated(&format!("{yaml}      existingSecret: pg-auth\n"));
+    assert!(matches!(outcome_of(&m, "global.postgresql.auth.existingSecret"), Outcome::Changed { .. }));
+    let plan = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap();
+    assert_eq!(
+        plan.entries[1],
+        ("password".to_string(), Source::Copy { secret: "pg-auth".into(), key: "password".into() })
+    );
+}
+
+#[test]
+fn the_database_name_in_an_existing_secret_is_told() {
+    let m = migrated(&format!(
+        "{BASE}externalDatabase:\n  enabled: true\n  type: mysql\n  host: db\n  existingSecret: db-auth\n"
+    ));
+    assert!(
+        m.notes.iter().any(|n| n.starts_with("database.mysql.name:") && n.contains("db-auth under database")),
+        "{:?}",
+        m.notes
+    );
+}
+
+#[test]
+fn mailus_plugin_alone_stays_alone() {
+    let m = migrated(&format!("{BASE}webmail:\n  roundcubePlugins: [mailu]\n"));
+    assert_eq!(
+        value_at(&m, "webmail.roundcubePlugins"),
+        Some(Value::List(vec![Value::String("mailu".into())]))
+    );
+    assert!(m.check().is_ok(), "{:?}", m.check());
+}
+
+#[test]
+fn tika_languages_without_tika_are_not_carried() {
+    let m = migrated(&format!("{BASE}tika:\n  enabled: false\n  languages: [de, fr]\n"));
+    assert_eq!(value_at(&m, "dovecot.fullTextSearch.languages"), None);
+    assert!(matches!(outcome_of(&m, "tika.languages"), Outcome::NotCarried { .. }));
+    let m = migrated(&format!("{BASE}tika:\n  languages: [de, fr]\n"));
+    assert!(value_at(&m, "dovecot.fullTextSearch.languages").is_some());
+}
+
+#[test]
+fn empty_values_the_official_chart_left_out_are_not_carried() {
+    let m = migrated(&format!(
+        "{BASE}limits:\n  authRatelimit:\n    exemptionLength: 0\n    ip: \"\"\ncustomization:\n  siteName: \"\"\n  website: \"\"\nsessionTimeout: 0\npostmaster: \"\"\nfetchmail:\n  enabled: true\n  delay: 0\nrecipientDelimiter: \"\"\n"
+    ));
+    for key in [
+        "limits.authRatelimit.exemptionLength",
+        "limits.authRatelimit.ip",
+        "customization.siteName",
+        "customization.website",
+        "sessionTimeout",
+        "postmaster",
+        "fetchmail.delay",
+    ] {
+        match outcome_of(&m, key) {
+            Outcome::NotCarried { why } => assert!(why.starts_with("empty:"), "{key}: {why}"),
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+    for key in [
+        "limits.authentication.exemptionSeconds",
+        "limits.authentication.perNetwork",
+        "customization",
+        "sessions",
+        "postmaster",
+        "fetchmail.delaySeconds",
+    ] {
+        assert_eq!(value_at(&m, key), None, "{key}");
+    }
+    assert!(m.to_add.iter().all(|(k, _)| !k.starts_with("limits")), "{:?}", m.to_add);
+    // Mailu's default delimiter is empty, and ours is not: it is carried.
+    assert_eq!(value_at(&m, "recipientDelimiter"), Some(Value::String(String::new())));
+}
+
+#[test]
+fn a_cluster_ip_service_behind_a_proxy_points_to_traefik() {
+    let m = migrated(&format!(
+        "{BASE}front:\n  hostPort:\n    enabled: false\n  externalService:\n    enabled: true\n    type: ClusterIP\ningress:\n  proxyProtocol:\n    smtp: true\n    imaps: true\n"
+    ));
+    assert!(needs(&m, "expose.mail").is_some_and(|w| w.contains("`expose.mail: traefik`")), "{:?}", m.to_add);
+    assert!(
+        m.notes.iter().any(|n| n.starts_with("PROXY protocol:") && n.contains("25, 993")),
+        "{:?}",
+        m.notes
+    );
+    match outcome_of(&m, "front.externalService.enabled") {
+        Outcome::Changed { how, .. } => assert!(how.contains("PROXY protocol on"), "{how}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_replicated_mariadb_runs_under_its_own_name() {
+    let m = migrated(&format!("{BASE}mariadb:\n  enabled: true\n  architecture: replication\n"));
+    assert_eq!(value_at(&m, "database.mysql.host"), Some(Value::String("mailu-mariadb-primary".into())));
+    assert!(
+        m.notes.iter().any(|n| n.contains("under the name mailu-mariadb (")
+            && n.contains("Service is mailu-mariadb-primary")),
+        "{:?}",
+        m.notes
+    );
+}
+
+#[test]
+fn cert_manager_keeps_the_secret_of_the_official_ingress() {
+    let m = migrated(&format!("{BASE}ingress:\n  annotations:\n    cert-manager.io/cluster-issuer: le\n"));
+    assert_eq!(value_at(&m, "tls.secretName"), Some(Value::String("mailu-certificates".into())));
+    let m = migrated(&format!("{BASE}ingress:\n  annotations:\n    kubernetes.io/tls-acme: \"true\"\n"));
+    assert_eq!(value_at(&m, "tls.source"), Some(Value::String("certManager".into())));
+    assert_eq!(value_at(&m, "tls.secretName"), Some(Value::String("mailu-certificates".into())));
+    assert!(needs(&m, "tls.certManager.issuer").is_some(), "{:?}", m.to_add);
+    assert_eq!(value_at(&m, "expose.ingress.annotations"), None);
+    assert!(m.check().is_ok(), "{:?}", m.check());
+}
+
+#[test]
+fn removed_maps_are_reported_as_removed() {
+    let m = migrated(&format!("{BASE}certmanager:\n  enabled: true\nmail:\n  authRatelimit: 10/hour\n"));
+    for key in ["certmanager.enabled", "mail.authRatelimit"] {
+        match outcome_of(&m, key) {
+            Outcome::NotCarried { why } => {
+                assert!(why.starts_with("removed from the official chart"), "{why}")
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn images_outside_the_registry_and_one_pull_policy_are_told() {
+    let m = migrated(&format!(
+        "{BASE}imageRegistry: registry.local:5000\nadmin:\n  image:\n    pullPolicy: Always\n"
+    ));
+    assert!(
+        m.notes.iter().any(|n| n.starts_with("images.registry:") && n.contains("redis.image.repository"))
+    );
+    match outcome_of(&m, "admin.image.pullPolicy") {
+        Outcome::Changed { how, .. } => assert!(how.contains("Always applies to all of them"), "{how}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn lets_encrypt_tells_what_became_of_front_kind_and_replicas() {
+    let m = migrated(&format!(
+        "{BASE}ingress:\n  enabled: false\n  tlsFlavorOverride: letsencrypt\nfront:\n  kind: DaemonSet\n  replicaCount: 3\n"
+    ));
+    assert_eq!(value_at(&m, "expose.hostPort.kind"), Some(Value::String("Deployment".into())));
+    match outcome_of(&m, "front.kind") {
+        Outcome::Changed { how, .. } => assert!(how.contains("Deployment"), "{how}"),
+        other => panic!("{other:?}"),
+    }
+    match outcome_of(&m, "front.replicaCount") {
+        Outcome::Changed { how, .. } => assert!(how.starts_with("1:"), "{how}"),
+        other => panic!("{other:?}"),
+    }
 }
