@@ -326,3 +326,26 @@ fn helm_refuses_the_bad_values_through_the_chart_schema() {
         }
     }
 }
+
+#[test]
+fn helm_names_the_keys_that_have_no_default() {
+    // values.yaml leaves domain, hostnames and subnet out, so that helm reports them missing
+    // by name rather than as the regular expression an empty default fails.
+    let values = std::fs::read_to_string(chart_out().join("values.yaml")).unwrap();
+    for key in ["domain", "hostnames", "subnet"] {
+        assert!(!values.lines().any(|l| l.starts_with(&format!("{key}:"))), "{key} has a default");
+        assert!(values.lines().any(|l| l.starts_with(&format!("# {key}:"))), "{key} is not shown");
+    }
+    for (name, helm) in common::helms() {
+        let out = common::run(&helm, &["template", "mailu", &chart_out().display().to_string()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} rendered without the required values");
+        for key in ["domain", "hostnames", "subnet"] {
+            assert!(
+                stderr.contains(&format!("'{key}'")) || stderr.contains(&format!("{key} is required")),
+                "{name}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains("pattern"), "{name}: {stderr}");
+    }
+}

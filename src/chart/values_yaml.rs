@@ -3,24 +3,39 @@
 
 use serde_json::Value as Json;
 
+use std::collections::BTreeSet;
+
 use crate::values::schema::values_schema;
 use helm_engine::Value;
-use helm_engine::{KeyOrder, to_yaml};
+use helm_engine::{KeyOrder, KeyPath, Segment, to_yaml};
 
 /// The commented YAML body (without the file header).
 pub fn values_yaml_body() -> String {
     let schema = values_schema();
     let defaults = Value::Map(crate::values::defaults_tree());
     let mut out = String::new();
-    write_object(&schema, &defaults, 0, &mut out);
+    write_object(&schema, &defaults, &keys_without_default(&defaults), 0, &mut out);
     out.trim_end().to_string()
 }
 
-fn write_object(schema: &Json, defaults: &Value, indent: usize, out: &mut String) {
+/// The top-level keys whose defaults the schema refuses: the user must set them. values.yaml
+/// leaves them out (as comments), so that helm reports them as missing rather than as the
+/// pattern an empty default fails.
+fn keys_without_default(defaults: &Value) -> BTreeSet<String> {
+    let problems = crate::values::validate::parse_values(defaults).err().unwrap_or_default();
+    problems
+        .iter()
+        .filter_map(|problem| match problem.path.segments() {
+            [Segment::Key(key)] => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn write_object(schema: &Json, defaults: &Value, unset: &BTreeSet<String>, indent: usize, out: &mut String) {
     let Some(properties) = schema.get("properties").and_then(Json::as_object) else { return };
     for (key, property) in properties {
-        let default =
-            defaults.get_path(&helm_engine::KeyPath::root().child_key(key)).cloned().unwrap_or_default();
+        let default = defaults.get_path(&KeyPath::root().child_key(key)).cloned().unwrap_or_default();
         if indent == 0 && !out.is_empty() {
             out.push('\n');
         }
@@ -34,9 +49,13 @@ fn write_object(schema: &Json, defaults: &Value, indent: usize, out: &mut String
             }
         }
         let key_text = scalar_text(&Value::String(key.clone()));
+        if unset.contains(key) {
+            out.push_str(&format!("{pad}# {key_text}: {}\n", scalar_text(&default)));
+            continue;
+        }
         if property.get("properties").is_some() {
             out.push_str(&format!("{pad}{key_text}:\n"));
-            write_object(property, &default, indent + 2, out);
+            write_object(property, &default, &BTreeSet::new(), indent + 2, out);
             continue;
         }
         match &default {
