@@ -588,3 +588,21 @@ fn m23_rspamd_may_ask_the_public_fuzzy_servers() {
     });
     assert!(udp_anywhere, "{policy:?}");
 }
+
+#[test]
+fn m24_postfix_and_dovecot_are_probed_without_filling_their_logs() {
+    // Each connection to postfix's port 25 or dovecot's IMAP port writes log lines (connect,
+    // lost connection, disconnect; a login process's disconnection), every few seconds for a
+    // probe. Their images' own health checks ask whether the master process runs
+    // (core/postfix/Dockerfile: `master -t`; core/dovecot/Dockerfile: its pid file).
+    let manifests = render("minimal", &[]);
+    for (name, check) in
+        [("mailu-postfix", "postfix/master -t"), ("mailu-dovecot", "/run/dovecot/master.pid")]
+    {
+        let workload = find(&manifests, "Deployment", name);
+        for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
+            let command = strings(container(workload), &format!("{probe}.exec.command")).join(" ");
+            assert!(command.contains(check), "{name} {probe}: {command}");
+        }
+    }
+}

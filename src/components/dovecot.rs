@@ -34,7 +34,10 @@ pub fn component() -> Component {
         volume("overrides", VolumeSource::ConfigMap { suffix: "dovecot-overrides", mode: None }),
     ];
     c.mounts = vec![mount("mail", "/mail"), mount("overrides", "/overrides").read_only()];
-    c.probes = Probes::all(ProbeAction::tcp("imap"));
+    // The image's own health check (core/dovecot/Dockerfile): the master process, which
+    // holds the listening sockets, is alive. A connection to the IMAP port every few seconds
+    // would log a login process's disconnection each time.
+    c.probes = Probes::all(ProbeAction::exec(&["sh", "-c", "kill -0 \"$(cat /run/dovecot/master.pid)\""]));
     c
 }
 
