@@ -4,7 +4,7 @@
 //! `NOTES.txt` as Go template text, so that both always list the same records.
 //!
 //! The records follow what Mailu's admin shows on a domain's DNS page (MX, SPF, DKIM, DMARC,
-//! the client autoconfiguration SRV and CNAME records), decided here by what is actually
+//! the client autoconfiguration SRV records), decided here by what is actually
 //! published: a service whose port is not reachable from outside gets the "not offered" SRV
 //! record (`0 0 0 .`). Addresses and the DKIM key are not known when rendering: they are
 //! placeholders, with a comment that says where to find them.
@@ -56,7 +56,6 @@ pub struct Record {
 pub enum RecordType {
     A,
     Aaaa,
-    Cname,
     Mx,
     Srv,
     Txt,
@@ -67,7 +66,6 @@ impl RecordType {
         match self {
             RecordType::A => "A",
             RecordType::Aaaa => "AAAA",
-            RecordType::Cname => "CNAME",
             RecordType::Mx => "MX",
             RecordType::Srv => "SRV",
             RecordType::Txt => "TXT",
@@ -134,11 +132,6 @@ fn kubectl() -> Expr {
     cat([lit("kubectl -n "), Expr::Namespace, lit(" ")])
 }
 
-/// The names Thunderbird's autoconfig and Outlook's autodiscover ask for.
-fn autoconfig_names() -> [Expr; 2] {
-    [in_domain("autoconfig"), in_domain("autodiscover")]
-}
-
 /// The values key of the relay host postfix may send all outgoing mail through.
 const RELAY_HOST_KEY: &str = "relay.host";
 
@@ -159,6 +152,10 @@ fn header() -> Section {
         comments: vec![
             comment(cat([lit("; DNS records for "), domain(), lit(", as Mailu expects them.")])),
             comment(lit("; Replace each <placeholder> as the comment above it says.")),
+            comment(lit(
+                "; Every other mail domain (added in the admin UI) needs its own MX, SPF, DKIM and DMARC records:",
+            )),
+            comment(lit("; the admin UI lists them on the domain's details page.")),
         ],
         records: Vec::new(),
     }
@@ -177,9 +174,8 @@ fn addresses() -> Section {
     let web_proxy = web_via("ingress").or(web_via("httpRoute"));
     let front_public = Expr::object_name("front-public");
     let ingress = Expr::object_name("web");
-    let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host(autoconfig_names().to_vec());
-    let aaaa =
-        |value: Expr| record(Expr::Item, RecordType::Aaaa, value).per_host(autoconfig_names().to_vec());
+    let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host(Vec::new());
+    let aaaa = |value: Expr| record(Expr::Item, RecordType::Aaaa, value).per_host(Vec::new());
     let ipv4_placeholder = lit("<IPv4 address>");
     let ipv6_placeholder = lit("<IPv6 address>");
     let gateway_ref = Seq::key("expose.httpRoute.parentRefs");
@@ -195,11 +191,17 @@ fn addresses() -> Section {
                 kubectl(),
                 lit("get service "),
                 front_public,
-                lit(" -o jsonpath='{.status.loadBalancer.ingress[*].ip}'"),
+                lit(" -o jsonpath='{.status.loadBalancer.ingress[*].ip}{.status.loadBalancer.ingress[*].hostname}'"),
             ]))
             .when(load_balancer.clone()),
-            comment(lit("; The public address of each node that runs front (one record per node):"))
-                .when(mail_via("hostPort")),
+            comment(lit(
+                "; A load balancer known by a host name: use its addresses (or an ALIAS record): an MX may not point at a CNAME.",
+            ))
+            .when(load_balancer.clone()),
+            comment(lit(
+                "; The public address of each node that runs front (one record per node): the nodes (NODE) of",
+            ))
+            .when(mail_via("hostPort")),
             comment(cat([
                 lit(";   "),
                 kubectl(),
@@ -208,6 +210,7 @@ fn addresses() -> Section {
                 lit(",app.kubernetes.io/component=front"),
             ]))
             .when(mail_via("hostPort")),
+            comment(lit(";   and their EXTERNAL-IP in: kubectl get nodes -o wide")).when(mail_via("hostPort")),
             comment(lit(
                 "; Traefik's public address (of its Service): kubectl get services -A --field-selector spec.type=LoadBalancer",
             ))
@@ -245,8 +248,16 @@ fn addresses() -> Section {
                     cat([lit("the Ingress "), ingress.clone()]),
                     cat([lit("the HTTPRoute "), ingress, lit("'s Gateway")]),
                 ),
-                lit("; where its address differs, point the names browsers use there."),
+                lit(", at its own address: HTTPS to these names goes there, mail to front."),
             ]))
+            .when(Cond::negate(mail_none.clone()).and(web_proxy.clone())),
+            comment(lit(
+                "; Either give the proxy and this Service one shared address, or point the names only browsers",
+            ))
+            .when(Cond::negate(mail_none.clone()).and(web_proxy.clone())),
+            comment(lit(
+                "; use at the proxy (the primary host name stays here for mail; clients then find no settings on 443).",
+            ))
             .when(Cond::negate(mail_none).and(web_proxy)),
         ],
         records: vec![
@@ -288,6 +299,14 @@ fn spf() -> Section {
             .when(Cond::is_set(RELAY_HOST_KEY)),
         );
     }
+    comments.push(comment(lit(
+        "; Mail to other servers leaves from the node's address (or the cluster's NAT), not front's: if",
+    )));
+    comments.push(comment(cat([
+        lit("; `mx` does not cover it, add it (ip4:... or ip6:...), and give it a reverse (PTR) record naming "),
+        primary_host(),
+        lit("."),
+    ])));
     Section {
         id: "spf",
         when: Cond::Always,
@@ -328,6 +347,9 @@ fn dkim() -> Section {
                 admin,
                 lit(" -- flask mailu config-export domain.name domain.dns_dkim"),
             ])),
+            comment(lit(
+                ";   (one string there: a 2048-bit key needs several, of at most 255 characters each: \"...\" \"...\")",
+            )),
         ],
         records: vec![
             record(in_domain("dkim._domainkey"), RecordType::Txt, lit("v=DKIM1; k=rsa; p=<public key>"))
@@ -394,7 +416,7 @@ fn client_services() -> Vec<ClientService> {
 
 fn client_autoconfiguration() -> Section {
     let web = Cond::negate(web_via("none"));
-    let mut records: Vec<Record> = client_services()
+    let records: Vec<Record> = client_services()
         .into_iter()
         .map(|s| {
             let name = cat([Expr::owned(format!("_{}._tcp.", s.service)), domain()]);
@@ -403,9 +425,6 @@ fn client_autoconfiguration() -> Section {
             record(name, RecordType::Srv, Expr::choose(s.published, target, lit("0 0 0 .")))
         })
         .collect();
-    for name in autoconfig_names() {
-        records.push(record(name, RecordType::Cname, cat([primary_host(), lit(".")])).when(web.clone()));
-    }
     Section {
         id: "autoconfiguration",
         when: Cond::Always,
@@ -413,10 +432,18 @@ fn client_autoconfiguration() -> Section {
             comment(lit(
                 "; Mail client autoconfiguration: SRV records (RFC 6186; 0 0 0 . means not offered)",
             )),
-            comment(lit("; and the names Thunderbird and Outlook ask front for their settings."))
-                .when(web.clone()),
-            comment(lit("; For HTTPS on those names, add them to hostnames (the certificate's names)."))
-                .when(web),
+            comment(cat([
+                lit("; Thunderbird and Outlook also ask "),
+                in_domain("autoconfig"),
+                lit(" and "),
+                in_domain("autodiscover"),
+                lit(" over HTTPS:"),
+            ]))
+            .when(web.clone()),
+            comment(lit(
+                "; to serve them, add both to hostnames (which gives them addresses above and the certificate's names).",
+            ))
+            .when(web),
         ],
         records,
     }

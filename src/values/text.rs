@@ -217,11 +217,13 @@ formats! {
 }
 
 // The composite patterns are spelled out once here; `concat!` cannot take constants.
+// The last label begins with a letter (as every top-level domain does), so that an IPv4
+// address is not taken for a name.
 const fn const_format_dns() -> &'static str {
-    "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+    "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
 }
 const fn const_format_optional_dns() -> &'static str {
-    "^(([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$"
+    "^(([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?)?$"
 }
 const fn const_format_subdomain() -> &'static str {
     "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"
