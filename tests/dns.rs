@@ -38,7 +38,7 @@ fn cases() -> Vec<Case> {
     let web_only = |web: &'static str, more: &[&'static str]| {
         [&["expose.mail=none", web][..], more, &PROXY_LABELS].concat()
     };
-    let variants: [(&str, Vec<&'static str>); 6] = [
+    let variants: [(&str, Vec<&'static str>); 8] = [
         ("autoconfig among the host names", vec!["hostnames={mail.example.com,autoconfig.example.com}"]),
         ("nothing exposed", vec!["expose.mail=none", "expose.web=none"]),
         ("the web through an Ingress only", web_only("expose.web=ingress", &[])),
@@ -54,6 +54,11 @@ fn cases() -> Vec<Case> {
         ),
         ("an IPv6 LoadBalancer address", vec!["expose.loadBalancer.ip=2001:db8::25"]),
         ("host ports with IMAP", vec!["expose.mail=hostPort", "expose.ports.imap=true"]),
+        (
+            "an IPv6 pod network",
+            vec!["subnet=fd00:42::/56", "expose.loadBalancer.ipFamilyPolicy=SingleStack"],
+        ),
+        ("host ports on an IPv6 pod network", vec!["expose.mail=hostPort", "subnet=fd00:42::/56"]),
     ];
     for (name, set) in variants {
         cases.push(Case { name: format!("minimal.yaml with {name}"), file: minimal.clone(), set });
@@ -149,6 +154,19 @@ fn the_records_follow_the_values_and_what_is_published() {
         // certificate hold the host names).
         for host in &hosts {
             assert!(has_address(host), "{name}: {host} in\n{zone}");
+        }
+        // Without an address given, the family is the pod network's (a single-stack Service,
+        // a node's address).
+        use mailu_chart::values::model::{IpFamilyPolicy, MailExposure};
+        let single_stack = values.expose.mail != MailExposure::LoadBalancer
+            || values.expose.load_balancer.ip_family_policy == IpFamilyPolicy::SingleStack;
+        if values.subnet.to_string().contains(':')
+            && values.expose.load_balancer.ip.to_string().is_empty()
+            && single_stack
+        {
+            let starts = |prefix: String| zone.lines().any(|l| l.starts_with(&prefix));
+            assert!(!starts(format!("{primary}. 600 IN A ")), "{name}: an IPv4 address in\n{zone}");
+            assert!(starts(format!("{primary}. 600 IN AAAA ")), "{name}: no IPv6 address in\n{zone}");
         }
         let ip = values.expose.load_balancer.ip.to_string();
         if !ip.is_empty() && values.expose.mail == mailu_chart::values::model::MailExposure::LoadBalancer {

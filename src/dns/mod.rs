@@ -169,7 +169,12 @@ fn addresses() -> Section {
     let ipv6 = Cond::Contains(ip.into(), ":");
     let dual_stack = Cond::negate(Cond::equals("expose.loadBalancer.ipFamilyPolicy", "SingleStack"));
     let known_ipv4 = ip_set.clone().and(Cond::negate(ipv6.clone()));
-    let known_ipv6 = ip_set.and(ipv6.clone());
+    let known_ipv6 = ip_set.clone().and(ipv6.clone());
+    // Without an address given, a single-stack Service (and a node's or Traefik's address)
+    // has the pod network's family.
+    let ipv6_pods = crate::components::shared_env::ipv6_subnet();
+    let ipv6_by_default = Cond::negate(ip_set).and(ipv6_pods.clone());
+    let ipv6_only = known_ipv6.clone().or(ipv6_by_default.clone()).and(Cond::negate(dual_stack.clone()));
     let mail_none = mail_via("none");
     let web_proxy = web_via("ingress").or(web_via("httpRoute"));
     let front_public = Expr::object_name("front-public");
@@ -263,11 +268,14 @@ fn addresses() -> Section {
         records: vec![
             a(Expr::choose(known_ipv4.clone(), Expr::key(ip), ipv4_placeholder.clone()))
                 .placeholder(Cond::negate(known_ipv4))
-                .when(load_balancer.clone().and(Cond::negate(known_ipv6.clone().and(Cond::negate(dual_stack.clone()))))),
-            aaaa(Expr::choose(known_ipv6.clone(), Expr::key(ip), ipv6_placeholder))
+                .when(load_balancer.clone().and(Cond::negate(ipv6_only))),
+            aaaa(Expr::choose(known_ipv6.clone(), Expr::key(ip), ipv6_placeholder.clone()))
                 .placeholder(Cond::negate(known_ipv6.clone()))
-                .when(load_balancer.clone().and(known_ipv6.or(dual_stack))),
-            a(ipv4_placeholder).placeholder(Cond::Always).when(Cond::negate(load_balancer)),
+                .when(load_balancer.clone().and(known_ipv6.or(dual_stack).or(ipv6_by_default))),
+            a(ipv4_placeholder)
+                .placeholder(Cond::Always)
+                .when(Cond::negate(load_balancer.clone()).and(Cond::negate(ipv6_pods.clone()))),
+            aaaa(ipv6_placeholder).placeholder(Cond::Always).when(Cond::negate(load_balancer).and(ipv6_pods)),
         ],
     }
 }
