@@ -353,8 +353,8 @@ fn release_name_puts_the_output_dir_under_the_release_like_helm() {
 #[test]
 fn bad_names_are_refused_with_helms_messages() {
     let cases: [(&[&str], &str, i32); 4] = [
-        (&["a", "b", "c"], "expected at most two arguments, unexpected arguments: c", 2),
-        (&["-g", "demo", HOOKS_CHART], "cannot set --generate-name and also specify a name", 2),
+        (&["a", "b", "c"], "expected at most two arguments, unexpected arguments: c", 1),
+        (&["-g", "demo", HOOKS_CHART], "cannot set --generate-name and also specify a name", 1),
         (
             &["Bad_Name", HOOKS_CHART],
             "release name check failed: release name \"Bad_Name\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
@@ -688,11 +688,116 @@ fn flags_for_helm_install_or_a_cluster_are_accepted_as_helm_accepts_them() {
     // Values helm refuses are refused.
     for (flag, value, reason) in [
         ("--timeout", "soon", "time: invalid duration \"soon\""),
-        ("--dry-run", "sometimes", "invalid dry-run value (\"sometimes\"). Must be \"server\" or \"client\""),
+        (
+            "--dry-run",
+            "sometimes",
+            "invalid dry-run value (\"sometimes\"). Must be \"none\", \"server\", or \"client\"",
+        ),
+        ("--dry-run", "none", "invalid dry-run value (\"none\"). Must be \"server\" or \"client\""),
         ("--dry-run", "server", "--dry-run=server needs a cluster: this command renders without one"),
     ] {
         let out = ours(&[NAME_CHART, &format!("{flag}={value}")]);
-        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert_eq!(out.status.code(), Some(1), "{flag}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{flag}: {out:?}");
     }
+}
+
+/// `mailu-chart template ARGS` and helm 4's `helm template ARGS` agree on the exit code and
+/// the standard output (helm 3 lacks some of the flags).
+fn same_code_and_output_as_helm(args: &[&str]) {
+    let out = ours(args);
+    if let Some(helm) = common::Oracle::Helm4.find() {
+        let name = "helm 4";
+        let theirs =
+            common::command(&helm).arg("template").args(args).current_dir(common::root()).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            theirs.status.code(),
+            "{name} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{name} {args:?}"
+        );
+    }
+}
+
+#[test]
+fn command_lines_are_read_as_helm_reads_them() {
+    let chart = |more: &[&'static str]| [&["demo", HOOKS_CHART][..], more].concat();
+    for args in [
+        // The last spelling of a switch decides.
+        vec!["demo", NAME_CHART, "--is-upgrade", "--is-upgrade=false"],
+        chart(&["--no-hooks", "--no-hooks=0", "--skip-tests", "--skip-tests=F"]),
+        // A flag whose value may be left out takes one only after `=`.
+        vec!["demo", "--dry-run", HOOKS_CHART],
+        vec!["demo", "--wait", HOOKS_CHART],
+        chart(&["--dry-run", "client"]),
+        chart(&["--server-side", "false"]),
+        // Go's spellings of booleans and whole numbers.
+        chart(&["--dry-run=1", "--server-side=T", "--burst-limit", "0x10"]),
+        chart(&["--dry-run=none"]),
+        // An empty value is no value.
+        chart(&["-f", "", "--output-dir", "", "--ca-file", "", "--kube-version="]),
+        // A certificate without its key asks for no TLS.
+        chart(&["--cert-file", "/nonexistent"]),
+        // One `=` makes one label, commas and all.
+        chart(&["-l", "a=b,c"]),
+        chart(&["-l", "a=b,c=d,e"]),
+    ] {
+        same_code_and_output_as_helm(&args);
+    }
+}
+
+#[test]
+fn output_dir_paths_are_printed_and_placed_as_helm_places_them() {
+    let chart = "crates/helm-engine/tests/conformance/out-crds-included/chart";
+    assert!(common::root().join(chart).join("crds").is_dir(), "the chart has CRDs");
+    for (name, helm) in common::helms() {
+        let dir = tempfile::tempdir().unwrap();
+        // A trailing slash stays in the printed paths; --release-name cleans the path, and
+        // leaves the CRDs outside the release's folder.
+        for extra in [&[][..], &["--release-name"][..]] {
+            let given = format!("{}/./out/", dir.path().display());
+            let mut args = vec!["demo", chart, "--include-crds", "--output-dir", &given];
+            args.extend(extra);
+            let theirs = common::command(&helm)
+                .arg("template")
+                .args(&args)
+                .current_dir(common::root())
+                .output()
+                .unwrap();
+            assert!(theirs.status.success(), "{name} {extra:?}");
+            let listing = |root: &Path| {
+                let mut files: Vec<String> = walk(root)
+                    .into_iter()
+                    .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+                    .collect();
+                files.sort();
+                files
+            };
+            let helm_files = listing(dir.path());
+            std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+            let out = ours(&args);
+            assert!(out.status.success(), "{extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&theirs.stdout),
+                "{name} {extra:?}"
+            );
+            assert_eq!(listing(dir.path()), helm_files, "{name} {extra:?}");
+            std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+        }
+    }
+}
+
+fn walk(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
 }

@@ -38,7 +38,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Render directly and through the chart, and show every difference (exit 1 if any).
     Diff(diff::DiffArgs),
-    /// Render a chart directory like `helm template`, with mailu-chart's own renderer.
+    /// Render any chart like `helm template` (a folder, an archive, from a repository or a
+    /// registry), with mailu-chart's own renderer.
     Template(Box<template::TemplateArgs>),
     /// Check values against the model; print every problem with its key and location.
     Validate(validate::ValidateArgs),
@@ -91,11 +92,15 @@ pub fn main() -> ExitCode {
 
 /// The command's exit code.
 fn parse_and_run() -> u8 {
-    let cli = match parse(std::env::args_os().collect()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `template` stands in for `helm template`, which exits 1 for a mistake on its command
+    // line too; the other commands follow clap's custom of 2.
+    let usage_error = if args.get(1).is_some_and(|arg| arg == "template") { 1 } else { 2 };
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            return if e.use_stderr() { usage_error } else { 0 };
         }
     };
     match run(cli) {

@@ -82,7 +82,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
             buffered.flush()
         }),
         Some(dir) => {
-            let files = output::write_output_dir(&documents, dir).map_err(|e| {
+            let files = output::write_output_dir(&documents, &dir.to_string_lossy()).map_err(|e| {
                 CliError::failure(format!(
                     "cannot write {}: {}",
                     e.file().display(),
@@ -90,7 +90,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
                 ))
             })?;
             for file in files {
-                super::note(&format!("wrote {}", file.display()));
+                super::note(&format!("wrote {file}"));
             }
             Ok(())
         }

@@ -77,7 +77,7 @@ pub struct TemplateArgs {
     pub show_only: Vec<String>,
     /// Write the manifests into files under this directory instead of standard output.
     #[arg(long = "output-dir", value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
+    pub output_dir: Option<String>,
     /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
     #[arg(long = "is-upgrade")]
     pub is_upgrade: bool,
@@ -185,14 +185,16 @@ pub struct TemplateArgs {
 /// command line written for helm runs unchanged.
 #[derive(Debug, Args)]
 pub struct HelmOnlyFlags {
-    /// `client` (or no value) as in helm; `server` needs a cluster and is refused.
-    #[arg(hide = true, long = "dry-run", value_name = "MODE", num_args = 0..=1, default_missing_value = "unset", value_parser = dry_run_mode)]
+    /// `client` (or no value) as in helm; `server` needs a cluster and is refused. A value
+    /// only with `=`, as pflag reads a flag whose value may be left out.
+    #[arg(hide = true, long = "dry-run", value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "unset", value_parser = dry_run_mode)]
     pub dry_run: Option<String>,
     /// A Go duration such as 5m0s.
     #[arg(hide = true, long = "timeout", value_name = "DURATION", value_parser = go_duration)]
     pub timeout: Option<String>,
-    /// watcher (the value when none is given), hookOnly or legacy.
-    #[arg(hide = true, long = "wait", value_name = "STRATEGY", num_args = 0..=1, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy"])]
+    /// watcher (the value when none is given), hookOnly or legacy (or, deprecated, true and
+    /// false); a value only with `=`.
+    #[arg(hide = true, long = "wait", value_name = "STRATEGY", num_args = 0..=1, require_equals = true, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy", "true", "false"])]
     pub wait: Option<String>,
     #[arg(hide = true, long = "wait-for-jobs")]
     pub wait_for_jobs: bool,
@@ -212,8 +214,8 @@ pub struct HelmOnlyFlags {
     pub replace: bool,
     #[arg(hide = true, long = "rollback-on-failure")]
     pub rollback_on_failure: bool,
-    #[arg(hide = true, long = "server-side", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", value_parser = clap::value_parser!(bool))]
-    pub server_side: Option<bool>,
+    #[arg(hide = true, long = "server-side")]
+    pub server_side: bool,
     #[arg(hide = true, long = "take-ownership")]
     pub take_ownership: bool,
     #[arg(hide = true, long = "kubeconfig", value_name = "FILE")]
@@ -234,7 +236,7 @@ pub struct HelmOnlyFlags {
     pub kube_tls_server_name: Option<String>,
     #[arg(hide = true, long = "kube-insecure-skip-tls-verify")]
     pub kube_insecure_skip_tls_verify: bool,
-    #[arg(hide = true, long = "burst-limit", value_name = "N", value_parser = clap::value_parser!(i64))]
+    #[arg(hide = true, long = "burst-limit", value_name = "N", value_parser = go_int)]
     pub burst_limit: Option<i64>,
     #[arg(hide = true, long = "qps", value_name = "N", value_parser = clap::value_parser!(f32))]
     pub qps: Option<f32>,
@@ -301,33 +303,93 @@ pub(crate) const SWITCHES: &[&str] = &[
     "replace",
     "rollback-on-failure",
     "take-ownership",
+    "server-side",
     "kube-insecure-skip-tls-verify",
     "atomic",
     "force",
 ];
 
-/// `template`'s arguments with `--switch=true` written `--switch` and `--switch=false` left
-/// out, as helm reads them (Go's `strconv.ParseBool` spellings). Other values stay, for clap
-/// to refuse.
+/// Flags whose empty value helm reads as not given (`--output-dir ''`, `-f ''`).
+const EMPTY_IS_UNSET: &[&str] = &[
+    "output-dir",
+    "ca-file",
+    "cert-file",
+    "key-file",
+    "repository-config",
+    "repository-cache",
+    "registry-config",
+    "content-cache",
+    "kubeconfig",
+    "kube-context",
+    "kube-version",
+    "repo",
+    "values",
+    "f",
+    "api-versions",
+    "a",
+];
+
+/// `template`'s arguments as helm reads them, for clap: a switch's last spelling decides
+/// (`--is-upgrade --is-upgrade=false` is off), `--switch=true` written `--switch` and
+/// `--switch=false` left out (Go's `strconv.ParseBool` spellings; other values stay, for
+/// clap to refuse), and a flag of [`EMPTY_IS_UNSET`] given an empty value left out.
 pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let mut out = Vec::with_capacity(args.len());
+    // `None` marks a switch a later spelling turned off.
+    let mut out: Vec<Option<std::ffi::OsString>> = Vec::with_capacity(args.len());
+    let mut switch_at: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
     let mut rest = false;
-    for arg in args {
-        let switch = (!rest).then(|| arg.to_str()).flatten().and_then(|text| {
-            let (name, value) =
-                text.strip_prefix("--").or_else(|| text.strip_prefix('-'))?.split_once('=')?;
-            SWITCHES.contains(&name).then_some((text.len() - name.len() - value.len() - 1, name, value))
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        if rest || arg == "--" {
+            rest = true;
+            out.push(Some(arg));
+            continue;
+        }
+        let flag = arg.to_str().and_then(|text| {
+            let named = text.strip_prefix("--").or_else(|| text.strip_prefix('-'))?;
+            let (name, value) = match named.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (named, None),
+            };
+            Some((text.len() - named.len(), name.to_string(), value.map(str::to_string)))
         });
-        match switch.map(|(dashes, name, value)| (dashes, name, go_bool(value))) {
-            Some((dashes, name, Some(true))) => out.push(format!("{}{name}", "-".repeat(dashes)).into()),
-            Some((_, _, Some(false))) => {}
-            _ => {
-                rest |= arg == "--";
-                out.push(arg);
+        let Some((dashes, name, value)) = flag else {
+            out.push(Some(arg));
+            continue;
+        };
+        if EMPTY_IS_UNSET.contains(&name.as_str()) {
+            match value.as_deref() {
+                Some("") => continue,
+                None if args.peek().is_some_and(|next| next.is_empty()) => {
+                    args.next();
+                    continue;
+                }
+                _ => {}
             }
         }
+        if !SWITCHES.contains(&name.as_str()) {
+            out.push(Some(arg));
+            continue;
+        }
+        let on = match value.as_deref() {
+            None => Some(true),
+            Some(text) => go_bool(text),
+        };
+        let earlier = switch_at.entry(name.clone()).or_default();
+        match on {
+            Some(true) => {
+                earlier.push(out.len());
+                out.push(Some(format!("{}{name}", "-".repeat(dashes)).into()));
+            }
+            Some(false) => {
+                for at in earlier.drain(..) {
+                    out[at] = None;
+                }
+            }
+            None => out.push(Some(arg)),
+        }
     }
-    out
+    out.into_iter().flatten().collect()
 }
 
 /// The release's namespace as helm finds it: `-n` (or `HELM_NAMESPACE`), else the namespace
@@ -383,14 +445,51 @@ fn go_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// Helm's check of `--dry-run` for `template`: `server` needs a cluster, which this command
-/// never reaches.
+/// Helm's check of `--dry-run` for `template`: `client`, no value, or (deprecated) a Go
+/// boolean that is true; `server` needs a cluster, which this command never reaches.
 fn dry_run_mode(mode: &str) -> Result<String, String> {
-    match mode {
-        "unset" | "client" | "true" => Ok(mode.to_string()),
-        "server" => Err("--dry-run=server needs a cluster: this command renders without one".into()),
-        other => Err(format!("invalid dry-run value ({other:?}). Must be \"server\" or \"client\"")),
+    let for_template =
+        |mode: &str| format!("invalid dry-run value ({mode:?}). Must be \"server\" or \"client\"");
+    match (mode, go_bool(mode)) {
+        ("unset" | "client", _) | (_, Some(true)) => Ok(mode.to_string()),
+        ("server", _) => Err("--dry-run=server needs a cluster: this command renders without one".into()),
+        ("none", _) | (_, Some(false)) => Err(for_template(mode)),
+        (other, None) => {
+            Err(format!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""))
+        }
     }
+}
+
+/// A whole number as Go's `strconv.ParseInt(text, 0, 64)` reads it: a sign, then decimal,
+/// `0x` hexadecimal, `0o` or `0` octal, `0b` binary, with `_` between digits.
+fn go_int(text: &str) -> Result<i64, String> {
+    let invalid = || format!("strconv.ParseInt: parsing {text:?}: invalid syntax");
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    // Underscores only between digits (or after the base prefix), as Go allows them.
+    let prefixed = radix != 10;
+    let well_placed = !body.starts_with('_') || prefixed;
+    if body.is_empty() || body.ends_with('_') || body.contains("__") || !well_placed {
+        return Err(invalid());
+    }
+    let magnitude = u64::from_str_radix(&body.replace('_', ""), radix).map_err(|_| invalid())?;
+    let value = if negative { 0i128 - i128::from(magnitude) } else { i128::from(magnitude) };
+    i64::try_from(value).map_err(|_| format!("strconv.ParseInt: parsing {text:?}: value out of range"))
 }
 
 /// A Go duration (`5m0s`), refused in Go's words otherwise.
@@ -433,7 +532,7 @@ impl TemplateArgs {
                 names.insert(0, word);
             }
         }
-        let usage = |message: String| CliError { code: 2, message };
+        let usage = CliError::failure;
         match names.as_slice() {
             [name, chart] => {
                 if self.generate_name {
@@ -485,14 +584,17 @@ impl TemplateArgs {
 fn check_labels(labels: &[String]) -> Result<(), CliError> {
     const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
     for given in labels {
-        for pair in given.split(',') {
+        // pflag's string-to-string flag: one `=` makes the whole text one pair (commas and
+        // all), several split it at commas.
+        let pairs: Vec<&str> = match given.matches('=').count() {
+            1 => vec![given.trim_matches('"')],
+            _ => given.split(',').collect(),
+        };
+        for pair in pairs {
             let Some((key, _)) = pair.split_once('=') else {
-                return Err(CliError {
-                    code: 2,
-                    message: format!(
-                        "invalid argument {given:?} for \"-l, --labels\" flag: {pair} must be formatted as key=value"
-                    ),
-                });
+                return Err(CliError::failure(format!(
+                    "invalid argument {given:?} for \"-l, --labels\" flag: {pair} must be formatted as key=value"
+                )));
             };
             if SYSTEM_LABELS.contains(&key) {
                 return Err(CliError::failure(format!(
@@ -633,7 +735,10 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
             | ChartRenderError::IncompatibleKube { .. }),
         ) => {
             let message = e.to_string();
-            if !args.debug {
+            // helm's --debug, or its environment's HELM_DEBUG (a Go boolean).
+            let debug =
+                args.debug || std::env::var("HELM_DEBUG").ok().and_then(|v| go_bool(&v)) == Some(true);
+            if !debug {
                 return Err(CliError::failure(format!(
                     "{message}\n\nUse --debug flag to render out invalid YAML"
                 )));
@@ -664,10 +769,11 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
             write_stdout(out, &text)
         }
         Some(dir) => {
-            let dir = if args.release_name_switch() { dir.join(&target.release_name) } else { dir.clone() };
-            let files =
-                rendered.write_output_dir(&dir, &opts).map_err(|e| CliError::failure(e.to_string()))?;
-            let report: String = files.iter().map(|file| format!("wrote {}\n", file.display())).collect();
+            let release = args.release_name_switch().then_some(target.release_name.as_str());
+            let files = rendered
+                .write_output_dir(dir, release, &opts)
+                .map_err(|e| CliError::failure(e.to_string()))?;
+            let report: String = files.iter().map(|file| format!("wrote {file}\n")).collect();
             match args.show_only.first() {
                 // helm writes every file whatever --show-only names, then finds none of the
                 // names among the manifests it kept (none: they went to the files).
@@ -729,6 +835,28 @@ mod tests {
             ["x", "template", "--no-hooks", "-g", "--set=a=true", "--skip-tests=maybe"]
         );
         assert_eq!(given(&["template", "--", "--debug=true"]), ["template", "--", "--debug=true"]);
+        // The last spelling decides; an empty value is no value.
+        assert_eq!(given(&["template", "--debug", "c", "--debug=false", "-g=t"]), ["template", "c", "-g"]);
+        assert_eq!(given(&["template", "--debug=0", "--debug"]), ["template", "--debug"]);
+        assert_eq!(
+            given(&["template", "c", "-f", "", "--output-dir=", "-f", "v.yaml"]),
+            ["template", "c", "-f", "v.yaml"]
+        );
+    }
+
+    #[test]
+    fn whole_numbers_are_read_as_go_reads_them() {
+        assert_eq!(go_int("0x10"), Ok(16));
+        assert_eq!(go_int("-0b101"), Ok(-5));
+        assert_eq!(go_int("017"), Ok(15));
+        assert_eq!(go_int("0o17"), Ok(15));
+        assert_eq!(go_int("1_000"), Ok(1000));
+        assert_eq!(go_int("_1"), Err("strconv.ParseInt: parsing \"_1\": invalid syntax".into()));
+        assert_eq!(go_int("0x_1f"), Ok(31));
+        assert_eq!(go_int("0"), Ok(0));
+        assert!(go_int("08").is_err() && go_int("").is_err() && go_int("1__0").is_err());
+        assert_eq!(go_int("-9223372036854775808"), Ok(i64::MIN));
+        assert!(go_int("9223372036854775808").unwrap_err().contains("out of range"));
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! that `render` and the built-in renderer follow one implementation.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use helm_engine::{KeyOrder, OutputDirError, ShowOnlyError, Value, push_framed_document, push_yaml};
 
@@ -93,10 +92,10 @@ pub fn show_only<T: Placed + Clone>(objects: &[T], patterns: &[String]) -> Resul
 }
 
 /// Writes the documents under `dir` as `helm template --output-dir` does (documents of one
-/// template in one file); returns each file written, once, in order.
-pub fn write_output_dir(documents: &[Document], dir: &Path) -> Result<Vec<PathBuf>, OutputDirError> {
-    let documents = documents.iter().map(|d| (source_path(d), d.yaml.as_str()));
-    let mut files = helm_engine::write_output_dir(dir, documents)?;
+/// template in one file); returns each file written, once, in order, as helm prints it.
+pub fn write_output_dir(documents: &[Document], dir: &str) -> Result<Vec<String>, OutputDirError> {
+    let documents = documents.iter().map(|d| (dir, source_path(d), d.yaml.as_str()));
+    let mut files = helm_engine::write_output_dir(documents)?;
     let mut seen = std::collections::HashSet::new();
     files.retain(|file| seen.insert(file.clone()));
     Ok(files)

@@ -7,7 +7,6 @@
 //! (`include` allows 1000 levels per name) cannot overflow the caller's stack.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -233,10 +232,28 @@ impl Rendered {
     }
 
     /// What `helm template --output-dir DIR` writes: every document into the file of its
-    /// template under `dir`. Returns the file written for each document, as helm reports it.
-    pub fn write_output_dir(&self, dir: &Path, opts: &RenderOptions) -> Result<Vec<PathBuf>, OutputDirError> {
+    /// template, the CRDs under `dir` and the rest under `dir/<release>` when `release` is
+    /// given (`--release-name`; the path cleaned as Go's `filepath.Join` cleans it), else
+    /// under `dir` as given. Returns the file written for each document, as helm prints it.
+    pub fn write_output_dir(
+        &self,
+        dir: &str,
+        release: Option<&str>,
+        opts: &RenderOptions,
+    ) -> Result<Vec<String>, OutputDirError> {
         let (body, hooks) = self.documents(opts);
-        write_output_dir(dir, body.chain(hooks))
+        let release_dir = match release {
+            Some(release) if dir.is_empty() => crate::funcs::misc::path_clean(release),
+            Some(release) => crate::funcs::misc::path_clean(&format!("{dir}/{release}")),
+            None => dir.to_string(),
+        };
+        // The CRDs come first, and only with --include-crds.
+        let crds = self.crds.len();
+        let documents = body.chain(hooks).enumerate().map(|(i, (source, content))| {
+            let folder = if i < crds { dir } else { release_dir.as_str() };
+            (folder, source, content)
+        });
+        write_output_dir(documents)
     }
 
     /// The (source, content) documents in output order: the CRDs and manifests, and apart

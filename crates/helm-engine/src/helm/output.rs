@@ -637,32 +637,33 @@ impl OutputDirError {
     }
 }
 
-/// `--output-dir`: writes each (source, content) document, framed, into `dir/<source>`; the
-/// first document of a source creates (or empties) its file, later ones are appended, as
-/// Helm does. Returns the file written for each document, in order (helm reports every
-/// write, so a file can appear more than once).
+/// `--output-dir`: writes each (directory, source, content) document, framed, into
+/// `<directory>/<source>`, the two joined as text as Helm joins them (so `out/` gives
+/// `out//chart/...`); the first document of a file creates (or empties) it, later ones are
+/// appended, as Helm does. Returns the file written for each document, in order, as Helm
+/// prints it (helm reports every write, so a file can appear more than once).
 ///
 /// All or nothing, unlike Helm: every file is written in full beside its target first and
 /// only then renamed into place, so an error (a file in the way of a folder, a full disk, no
 /// permission) leaves the directory as it was, without the folders this call created.
-pub fn write_output_dir<S: AsRef<str>, C: AsRef<str>>(
-    dir: &Path,
-    documents: impl IntoIterator<Item = (S, C)>,
-) -> Result<Vec<PathBuf>, OutputDirError> {
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
+    documents: impl IntoIterator<Item = (D, S, C)>,
+) -> Result<Vec<String>, OutputDirError> {
+    let mut files: Vec<(String, String)> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut written = Vec::new();
-    for (source, content) in documents {
+    for (dir, source, content) in documents {
         let (source, content) = (source.as_ref(), content.as_ref());
-        let at = *index.entry(source.to_string()).or_insert_with(|| {
-            files.push((dir.join(source), String::new()));
+        let path = format!("{}/{source}", dir.as_ref());
+        let at = *index.entry(path.clone()).or_insert_with(|| {
+            files.push((path, String::new()));
             files.len() - 1
         });
         files[at].1.push_str(&frame_document(source, content));
         written.push(files[at].0.clone());
     }
     let mut staged = StagedFiles::default();
-    let result = files.iter().try_for_each(|(file, content)| staged.stage(file, content));
+    let result = files.iter().try_for_each(|(file, content)| staged.stage(Path::new(file), content));
     match result {
         Ok(()) => staged.commit().map(|()| written),
         Err(error) => {
@@ -839,8 +840,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let docs =
             [("c/templates/a.yaml", "x: 1"), ("c/templates/b.yaml", "y: 2"), ("c/templates/a.yaml", "z: 3")];
-        let written = write_output_dir(dir.path(), docs).unwrap();
+        let out = dir.path().display().to_string();
+        let docs = docs.map(|(source, content)| (out.as_str(), source, content));
+        let written = write_output_dir(docs).unwrap();
         assert_eq!(written.len(), 3);
+        assert_eq!(written[0], format!("{out}/c/templates/a.yaml"));
         let a = std::fs::read_to_string(dir.path().join("c/templates/a.yaml")).unwrap();
         assert_eq!(a, "---\n# Source: c/templates/a.yaml\nx: 1\n---\n# Source: c/templates/a.yaml\nz: 3\n");
     }

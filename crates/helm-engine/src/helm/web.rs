@@ -50,9 +50,10 @@ pub struct TlsFiles {
 impl TlsFiles {
     /// Whether anything differs from the system's trust.
     fn is_set(&self) -> bool {
+        // As helm decides (its registry client and HTTP getter): a certificate without its
+        // key, or a key alone, is not read unless a CA file or insecure mode asks for TLS.
         self.ca_file.is_some()
-            || self.cert_file.is_some()
-            || self.key_file.is_some()
+            || (self.cert_file.is_some() && self.key_file.is_some())
             || self.insecure_skip_verify
     }
 }
