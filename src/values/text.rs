@@ -90,7 +90,7 @@ formats! {
     };
     LOCAL_PART = {
         name: "LocalPart",
-        pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9_+-]*(\\.[A-Za-z0-9_+-]+)*$",
         max: Some(64),
         meaning: "the local part of an e-mail address (before the @), like postmaster"
     };
@@ -180,13 +180,13 @@ formats! {
     };
     EMAIL = {
         name: "EmailAddress",
-        pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*@([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9_+-]*(\\.[A-Za-z0-9_+-]+)*@([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
         max: Some(254),
         meaning: "an e-mail address, like admin@example.com"
     };
     OPTIONAL_LOCAL_PART = {
         name: "OptionalLocalPart",
-        pattern: "^([A-Za-z0-9][A-Za-z0-9._+-]*)?$",
+        pattern: "^([A-Za-z0-9][A-Za-z0-9_+-]*(\\.[A-Za-z0-9_+-]+)*)?$",
         max: Some(64),
         meaning: "empty or the local part of an e-mail address, like dmarc-reports"
     };
