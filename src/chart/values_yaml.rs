@@ -1,9 +1,9 @@
 //! The chart's `values.yaml`: every key of the model with its default, documented with the
 //! model's doc comments, in the model's order.
 
-use serde_json::Value as Json;
-
 use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
 
 use crate::values::schema::values_schema;
 use helm_engine::Value;
