@@ -36,19 +36,9 @@ fn print_group(group: &[Line], out: &mut String) {
         out.push_str(&format!("{{{{- if {} }}}}\n", unparen(&first.when.to_go())));
         close += 1;
     }
-    if let Some((seq, except)) = &first.each {
+    if let Some(seq) = &first.each {
         out.push_str(&format!("{{{{- range {} }}}}\n", unparen(&seq.to_go())));
         close += 1;
-        if !except.is_empty() {
-            let tests: Vec<String> = except.iter().map(|e| format!("(ne . {})", e.to_go())).collect();
-            let test = if tests.len() == 1 {
-                unparen(&tests[0]).to_string()
-            } else {
-                format!("and {}", tests.join(" "))
-            };
-            out.push_str(&format!("{{{{- if {test} }}}}\n"));
-            close += 1;
-        }
     }
     for line in group {
         if line.text == Expr::lit("") {

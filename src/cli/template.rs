@@ -236,7 +236,7 @@ pub struct HelmOnlyFlags {
     pub kube_tls_server_name: Option<String>,
     #[arg(hide = true, long = "kube-insecure-skip-tls-verify")]
     pub kube_insecure_skip_tls_verify: bool,
-    #[arg(hide = true, long = "burst-limit", value_name = "N", value_parser = go_int)]
+    #[arg(hide = true, long = "burst-limit", value_name = "N", value_parser = helm_engine::parse_go_int)]
     pub burst_limit: Option<i64>,
     #[arg(hide = true, long = "qps", value_name = "N", value_parser = clap::value_parser!(f32))]
     pub qps: Option<f32>,
@@ -458,38 +458,6 @@ fn dry_run_mode(mode: &str) -> Result<String, String> {
             Err(format!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""))
         }
     }
-}
-
-/// A whole number as Go's `strconv.ParseInt(text, 0, 64)` reads it: a sign, then decimal,
-/// `0x` hexadecimal, `0o` or `0` octal, `0b` binary, with `_` between digits.
-fn go_int(text: &str) -> Result<i64, String> {
-    let invalid = || format!("strconv.ParseInt: parsing {text:?}: invalid syntax");
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let lower = digits.to_ascii_lowercase();
-    let (radix, body) = if let Some(rest) = lower.strip_prefix("0x") {
-        (16, rest)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (8, rest)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (2, rest)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    // Underscores only between digits (or after the base prefix), as Go allows them.
-    let prefixed = radix != 10;
-    let well_placed = !body.starts_with('_') || prefixed;
-    if body.is_empty() || body.ends_with('_') || body.contains("__") || !well_placed {
-        return Err(invalid());
-    }
-    let magnitude = u64::from_str_radix(&body.replace('_', ""), radix).map_err(|_| invalid())?;
-    let value = if negative { 0i128 - i128::from(magnitude) } else { i128::from(magnitude) };
-    i64::try_from(value).map_err(|_| format!("strconv.ParseInt: parsing {text:?}: value out of range"))
 }
 
 /// A Go duration (`5m0s`), refused in Go's words otherwise.
@@ -842,21 +810,6 @@ mod tests {
             given(&["template", "c", "-f", "", "--output-dir=", "-f", "v.yaml"]),
             ["template", "c", "-f", "v.yaml"]
         );
-    }
-
-    #[test]
-    fn whole_numbers_are_read_as_go_reads_them() {
-        assert_eq!(go_int("0x10"), Ok(16));
-        assert_eq!(go_int("-0b101"), Ok(-5));
-        assert_eq!(go_int("017"), Ok(15));
-        assert_eq!(go_int("0o17"), Ok(15));
-        assert_eq!(go_int("1_000"), Ok(1000));
-        assert_eq!(go_int("_1"), Err("strconv.ParseInt: parsing \"_1\": invalid syntax".into()));
-        assert_eq!(go_int("0x_1f"), Ok(31));
-        assert_eq!(go_int("0"), Ok(0));
-        assert!(go_int("08").is_err() && go_int("").is_err() && go_int("1__0").is_err());
-        assert_eq!(go_int("-9223372036854775808"), Ok(i64::MIN));
-        assert!(go_int("9223372036854775808").unwrap_err().contains("out of range"));
     }
 
     #[test]

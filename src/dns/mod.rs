@@ -48,8 +48,8 @@ pub struct Record {
     /// When the value is a placeholder to replace (an address, the DKIM key).
     pub placeholder: Cond,
     pub when: Cond,
-    /// Repeated for every host name (read with `Expr::Item`), except the ones equal to these.
-    pub per_host: Option<Vec<Expr>>,
+    /// Repeated for every host name (read with `Expr::Item`).
+    pub per_host: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,7 +93,7 @@ impl Comment {
 }
 
 fn record(name: Expr, kind: RecordType, value: Expr) -> Record {
-    Record { name, kind, value, placeholder: Cond::Never, when: Cond::Always, per_host: None }
+    Record { name, kind, value, placeholder: Cond::Never, when: Cond::Always, per_host: false }
 }
 
 impl Record {
@@ -107,8 +107,8 @@ impl Record {
         self
     }
 
-    fn per_host(mut self, except: Vec<Expr>) -> Record {
-        self.per_host = Some(except);
+    fn per_host(mut self) -> Record {
+        self.per_host = true;
         self
     }
 }
@@ -179,8 +179,8 @@ fn addresses() -> Section {
     let web_proxy = web_via("ingress").or(web_via("httpRoute"));
     let front_public = Expr::object_name("front-public");
     let ingress = Expr::object_name("web");
-    let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host(Vec::new());
-    let aaaa = |value: Expr| record(Expr::Item, RecordType::Aaaa, value).per_host(Vec::new());
+    let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host();
+    let aaaa = |value: Expr| record(Expr::Item, RecordType::Aaaa, value).per_host();
     let ipv4_placeholder = lit("<IPv4 address>");
     let ipv6_placeholder = lit("<IPv6 address>");
     let gateway_ref = Seq::key("expose.httpRoute.parentRefs");
@@ -462,8 +462,8 @@ fn client_autoconfiguration() -> Section {
 pub struct Line {
     pub text: Expr,
     pub when: Cond,
-    /// Repeated for each element of the list, except those equal to the expressions.
-    pub each: Option<(Seq, Vec<Expr>)>,
+    /// Repeated for each element of the list.
+    pub each: Option<Seq>,
 }
 
 /// The host names, once each.
@@ -490,44 +490,32 @@ pub fn lines(sections: &[Section]) -> Vec<Line> {
             lines.push(line(Expr::lit(""), Cond::Always, None));
         }
         for c in &section.comments {
-            lines.push(line(c.text.clone(), c.when.clone(), c.each.clone().map(|seq| (seq, Vec::new()))));
+            lines.push(line(c.text.clone(), c.when.clone(), c.each.clone()));
         }
         for r in &section.records {
-            lines.push(line(
-                zone_text(r),
-                r.when.clone(),
-                r.per_host.clone().map(|except| (host_names(), except)),
-            ));
+            lines.push(line(zone_text(r), r.when.clone(), r.per_host.then(host_names)));
         }
     }
     lines
 }
 
 /// The elements a line is written for: none when its condition fails, one (`None`: no
-/// element) when it is not repeated, else each element of its list not excepted.
-fn occurrences(when: &Cond, each: Option<&(Seq, Vec<Expr>)>, ctx: &Ctx<'_>) -> Vec<Option<Value>> {
+/// element) when it is not repeated, else each element of its list.
+fn occurrences(when: &Cond, each: Option<&Seq>, ctx: &Ctx<'_>) -> Vec<Option<Value>> {
     if !when.eval(ctx) {
         return Vec::new();
     }
-    let Some((seq, except)) = each else {
-        return vec![None];
-    };
-    seq.eval(ctx)
-        .into_iter()
-        .filter(|item| {
-            let at = ctx.at(item);
-            let this = Expr::Item.eval(&at);
-            except.iter().all(|e| e.eval(&at) != this)
-        })
-        .map(Some)
-        .collect()
+    match each {
+        None => vec![None],
+        Some(seq) => seq.eval(ctx).into_iter().map(Some).collect(),
+    }
 }
 
 /// Evaluates an expression for each occurrence.
 fn eval_each(
     expr_of: impl Fn(&Ctx<'_>) -> String,
     when: &Cond,
-    each: Option<&(Seq, Vec<Expr>)>,
+    each: Option<&Seq>,
     ctx: &Ctx<'_>,
 ) -> Vec<String> {
     occurrences(when, each, ctx)
@@ -577,14 +565,13 @@ pub fn evaluate(ctx: &Ctx<'_>) -> Vec<SectionValue> {
     for section in sections().iter().filter(|s| s.when.eval(ctx)) {
         let mut notes = Vec::new();
         for c in &section.comments {
-            let each = c.each.clone().map(|seq| (seq, Vec::new()));
-            for text in eval_each(|at| c.text.eval(at), &c.when, each.as_ref(), ctx) {
+            for text in eval_each(|at| c.text.eval(at), &c.when, c.each.as_ref(), ctx) {
                 notes.push(text.trim_start_matches(';').trim_start().to_string());
             }
         }
         let mut records = Vec::new();
         for r in &section.records {
-            let each = r.per_host.clone().map(|except| (host_names(), except));
+            let each = r.per_host.then(host_names);
             for item in occurrences(&r.when, each.as_ref(), ctx) {
                 let at = match &item {
                     Some(item) => ctx.at(item),

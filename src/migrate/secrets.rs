@@ -54,13 +54,14 @@ impl SecretPlan {
             Source::Literal(text) => shell_quote(text),
             Source::Copy { secret, key } => {
                 let var = format!("v{}", reads.len() + 1);
-                reads.push(format!(
-                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}' | base64 -d)\"",
-                    key.replace('.', "\\.")
-                ));
                 let missing =
                     shell_quote(&format!("{namespace}/{secret} has no value under {key}: nothing created"));
-                reads.push(format!("[ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}"));
+                // Two lines a copy: the read, then the check (indented as the subshell's).
+                reads.push(format!(
+                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}' | base64 -d)\"\n  \
+                     [ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}",
+                    key.replace('.', "\\.")
+                ));
                 format!("\"${var}\"")
             }
         };

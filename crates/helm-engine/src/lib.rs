@@ -80,7 +80,7 @@ pub use helm::verdict::{
     Additional, Applicator, Bounds, Condition, Counts, Schema, Types, Verdict, exact_number, verdict,
 };
 pub use helm::web::{TlsFiles, ValuesFetchError, fetch_values_file};
-pub use strconv::{format_float_g, format_float_json, quote as go_quote};
+pub use strconv::{format_float_g, format_float_json, parse_go_int, quote as go_quote};
 pub use value::{KeyPath, Map, Segment, TypedError, Value, from_value, to_value};
 #[doc(hidden)]
 pub use yaml::check_fast_readers;

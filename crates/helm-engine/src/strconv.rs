@@ -30,6 +30,18 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
     go_parse_int(s, base).ok()
 }
 
+/// Go's `strconv.ParseInt(s, 0, 64)`, as flags of Go programs read whole numbers (`0x10`,
+/// `017`, `1_000`), with Go's error text.
+pub fn parse_go_int(s: &str) -> Result<i64, String> {
+    go_parse_int(s, 0).map_err(|e| {
+        let why = match e {
+            IntError::Syntax => "invalid syntax",
+            IntError::Range(_) => "value out of range",
+        };
+        format!("strconv.ParseInt: parsing {}: {why}", quote(s))
+    })
+}
+
 /// `strconv.Atoi` with its error ignored, as Sprig's `atoi` calls it: the number, the
 /// nearest int64 when it is too large, 0 when it is not a number.
 pub(crate) fn atoi_lossy(s: &str) -> i64 {
@@ -744,6 +756,21 @@ pub(crate) fn go_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_read_as_go_reads_them() {
+        assert_eq!(parse_go_int("0x10"), Ok(16));
+        assert_eq!(parse_go_int("-0b101"), Ok(-5));
+        assert_eq!(parse_go_int("017"), Ok(15));
+        assert_eq!(parse_go_int("0o17"), Ok(15));
+        assert_eq!(parse_go_int("1_000"), Ok(1000));
+        assert_eq!(parse_go_int("_1"), Err("strconv.ParseInt: parsing \"_1\": invalid syntax".into()));
+        assert_eq!(parse_go_int("0x_1f"), Ok(31));
+        assert_eq!(parse_go_int("0"), Ok(0));
+        assert!(parse_go_int("08").is_err() && parse_go_int("").is_err() && parse_go_int("1__0").is_err());
+        assert_eq!(parse_go_int("-9223372036854775808"), Ok(i64::MIN));
+        assert!(parse_go_int("9223372036854775808").unwrap_err().contains("out of range"));
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config {
