@@ -751,6 +751,70 @@ fn command_lines_are_read_as_helm_reads_them() {
     }
 }
 
+/// `-f`, `-a` and the several-pairs form of `-l` are each one record of comma-separated
+/// values: double quotes keep a comma in a name, a quote out of place is refused (with the
+/// message helm gives), an empty value names nothing.
+#[test]
+fn list_flags_are_read_as_comma_separated_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("templates/t.yaml"),
+        "values: {{ toJson .Values }}\napis: {{ .Capabilities.APIVersions.Has \"x/v1\" }} \
+         {{ .Capabilities.APIVersions.Has \"y,z/v1\" }} {{ .Capabilities.APIVersions.Has \"\" }}\n",
+    )
+    .unwrap();
+    for (name, text) in [("a.yaml", "a: 1"), ("b.yaml", "b: 2"), ("x,y.yaml", "xy: 3"), ("q\"t.yaml", "q: 4")]
+    {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (a, b, x_y, quote) = (path("a.yaml"), path("b.yaml"), path("x,y.yaml"), path("q\"t.yaml"));
+    let chart = chart.display().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["-f".into(), format!("{a},{b}")],
+        vec!["-f".into(), format!("\"{x_y}\",{a}")],
+        vec!["-f".into(), format!("\"{}\"", quote.replace('"', "\"\""))],
+        vec!["-f".into(), "".into(), "-f".into(), a.clone()],
+        vec!["-f".into(), format!("{a}\n{b}")],
+        vec!["-f".into(), format!("\"{a}")],
+        vec!["-f".into(), quote.clone()],
+        vec!["-f".into(), format!("\"{a}\"x")],
+        vec!["-f".into(), format!("\"{a}\n{b}")],
+        vec!["-f".into(), "\n".into()],
+        vec!["-a".into(), "x/v1,\"y,z/v1\"".into()],
+        vec!["-a".into(), "x/v1,\"y".into()],
+        vec!["-a".into(), "x/v1,,w/v1".into()],
+        vec!["-a".into(), "".into()],
+        vec!["-l".into(), "a=1,\"b=2,3\"".into()],
+        vec!["-l".into(), "a=1,b\"=2".into()],
+    ];
+    let helm = common::Oracle::Helm4.find();
+    for case in cases {
+        let mut args: Vec<&str> = vec!["demo", &chart];
+        args.extend(case.iter().map(String::as_str));
+        let out = ours(&args);
+        let Some(helm) = &helm else { continue };
+        let theirs = common::command(helm).arg("template").args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            theirs.status.code(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+        let message = |stderr: &[u8]| {
+            let text = String::from_utf8_lossy(stderr).to_string();
+            text.trim().trim_start_matches("Error: ").trim_start_matches("error: ").to_string()
+        };
+        if message(&theirs.stderr).starts_with("invalid argument") {
+            assert_eq!(message(&out.stderr), message(&theirs.stderr), "{args:?}");
+        }
+    }
+}
+
 #[test]
 fn output_dir_paths_are_printed_and_placed_as_helm_places_them() {
     let chart = "crates/helm-engine/tests/conformance/out-crds-included/chart";

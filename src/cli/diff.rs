@@ -183,7 +183,7 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
         "-n".to_string(),
         args.release.namespace.clone(),
     ];
-    command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path())));
+    command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path()))?);
     let output = run(&command)?;
     if !output.status.success() {
         return Err(error(format!(

@@ -39,8 +39,7 @@ pub struct MigrateArgs {
 
 pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     refuse_overwriting_inputs(args)?;
-    let values_args = ValuesArgs { values: args.files.clone(), ..ValuesArgs::default() };
-    let user = values_args.read()?;
+    let (user, _) = ValuesArgs::default().read_files(args.files.clone())?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
     let migration = migrate::migrate(&user.values, &options);
     refuse_values_of_this_chart(&migration, &user)?;

@@ -8,6 +8,7 @@ mod export;
 mod graph;
 mod man;
 mod migrate;
+mod pflag;
 mod render;
 mod schema;
 mod staging;

@@ -69,8 +69,9 @@ pub struct TemplateArgs {
     /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.35.0, as helm 4.1.4).
     #[arg(long = "kube-version", value_name = "VERSION")]
     pub kube_version: Option<String>,
-    /// Extra API versions for `.Capabilities.APIVersions` (group/version or group/version/kind).
-    #[arg(short = 'a', long = "api-versions", value_name = "G/V", value_delimiter = ',')]
+    /// Extra API versions for `.Capabilities.APIVersions` (group/version or group/version/kind;
+    /// repeat or separate with commas).
+    #[arg(short = 'a', long = "api-versions", value_name = "G/V")]
     pub api_versions: Vec<String>,
     /// Only show manifests rendered from these templates (paths relative to the chart, globs allowed).
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
@@ -553,16 +554,16 @@ fn check_labels(labels: &[String]) -> Result<(), CliError> {
     const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
     for given in labels {
         // pflag's string-to-string flag: one `=` makes the whole text one pair (commas and
-        // all), several split it at commas.
-        let pairs: Vec<&str> = match given.matches('=').count() {
-            1 => vec![given.trim_matches('"')],
-            _ => given.split(',').collect(),
+        // all), several are one record of comma-separated values.
+        let pairs: Vec<String> = match given.matches('=').count() {
+            1 => vec![given.trim_matches('"').to_string()],
+            _ => super::pflag::csv_record(given)
+                .map_err(|reason| super::pflag::invalid_argument("-l, --labels", given, &reason))?,
         };
         for pair in pairs {
             let Some((key, _)) = pair.split_once('=') else {
-                return Err(CliError::failure(format!(
-                    "invalid argument {given:?} for \"-l, --labels\" flag: {pair} must be formatted as key=value"
-                )));
+                let reason = format!("{pair} must be formatted as key=value");
+                return Err(super::pflag::invalid_argument("-l, --labels", given, &reason));
             };
             if SYSTEM_LABELS.contains(&key) {
                 return Err(CliError::failure(format!(
@@ -658,7 +659,10 @@ fn repository_paths(args: &TemplateArgs) -> RepositoryPaths {
 
 /// Runs `template`.
 pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    // Flag values are read before anything else is done, as helm's flag library reads them.
     check_labels(&args.labels)?;
+    let api_versions = super::pflag::string_slice("-a, --api-versions", &args.api_versions)?;
+    args.values.files()?;
     for warning in args.helm_only.warnings() {
         super::note(warning);
     }
@@ -676,9 +680,9 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
         release_name: target.release_name.clone(),
         namespace: namespace(args),
         is_upgrade: args.is_upgrade,
-        // helm takes an empty --kube-version as none and leaves out empty API versions.
+        // helm takes an empty --kube-version as none.
         kube_version: args.kube_version.clone().filter(|v| !v.is_empty()),
-        api_versions: args.api_versions.iter().filter(|v| !v.is_empty()).cloned().collect(),
+        api_versions,
         skip_schema_validation: args.skip_schema_validation,
         enable_dns: args.enable_dns,
         include_crds: args.include_crds,

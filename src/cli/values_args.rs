@@ -11,9 +11,10 @@ use helm_engine::{UserValues, ValueInputs, ValuesFetchError};
 /// --set-file, --set-literal.
 #[derive(Debug, Clone, Args)]
 pub struct ValuesArgs {
-    /// Values file; repeat or separate with commas, later files win; `-` reads standard input,
-    /// an http:// or https:// URL is fetched.
-    #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
+    /// Values file; repeat or separate with commas (a name holding one in double quotes, as
+    /// helm reads it), later files win; `-` reads standard input, an http:// or https:// URL is
+    /// fetched.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
     pub values: Vec<String>,
     /// Set a value (`a.b=v`, `list[0]=v`, `{a,b}` lists); integers, true/false and null are typed.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -78,6 +79,11 @@ fn show_size(bytes: u64) -> String {
 }
 
 impl ValuesArgs {
+    /// The values files named, in order: each `-f` read as helm reads it.
+    pub fn files(&self) -> Result<Vec<String>, CliError> {
+        super::pflag::string_slice("-f, --values", &self.values)
+    }
+
     /// Reads every file named and merges all inputs; warnings go to standard error.
     pub fn read(&self) -> Result<UserValues, CliError> {
         self.read_keeping_stdin().map(|(user, _)| user)
@@ -85,14 +91,14 @@ impl ValuesArgs {
 
     /// The same flags for a real helm: `-f -` becomes the given file holding what standard
     /// input held.
-    pub fn helm_args(&self, stdin_file: Option<&std::path::Path>) -> Vec<String> {
+    pub fn helm_args(&self, stdin_file: Option<&std::path::Path>) -> Result<Vec<String>, CliError> {
         let mut args = Vec::new();
-        for name in &self.values {
+        for name in self.files()? {
             let path = match (name.trim() == "-", stdin_file) {
                 (true, Some(file)) => file.display().to_string(),
-                _ => name.clone(),
+                _ => name,
             };
-            args.extend(["-f".to_string(), path]);
+            args.extend(["-f".to_string(), super::pflag::csv_field(&path)]);
         }
         for (flag, texts) in [
             ("--set", &self.set),
@@ -105,7 +111,7 @@ impl ValuesArgs {
                 args.extend([flag.to_string(), text.clone()]);
             }
         }
-        args
+        Ok(args)
     }
 
     /// Reads every input and checks the merged values against the model.
@@ -116,8 +122,9 @@ impl ValuesArgs {
     /// Checks values read from these flags. The problems come in the order the inputs were
     /// given; without any input, a hint says how to pass a values file.
     pub fn resolve_read(&self, user: &UserValues) -> Result<crate::values::Values, CliError> {
+        let files = self.files()?;
         crate::values::resolve(user).map_err(|invalid| {
-            let mut message = invalid.in_input_order(&self.values).to_string();
+            let mut message = invalid.in_input_order(&files).to_string();
             if self.is_empty() {
                 message.push_str(
                     "hint: no values were given; pass your values file with -f FILE \
@@ -137,11 +144,18 @@ impl ValuesArgs {
 
     /// Like [`ValuesArgs::read`], also returning what standard input held, if it was read.
     pub fn read_keeping_stdin(&self) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
+        self.read_files(self.files()?)
+    }
+
+    /// Reads the files named (as they are, each one file) and merges them with the other
+    /// inputs of these flags.
+    pub fn read_files(&self, names: Vec<String>) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;
         let mut files = Vec::new();
         let limit = self.max_input_size;
-        for name in &self.values {
-            files.push((name.clone(), read_input(name, limit, &mut stdin_used)?));
+        for name in names {
+            let bytes = read_input(&name, limit, &mut stdin_used)?;
+            files.push((name, bytes));
         }
         let inputs = ValueInputs {
             files,
@@ -160,7 +174,7 @@ impl ValuesArgs {
         for warning in &user.warnings {
             super::note(&format!("warning: {warning}"));
         }
-        let stdin = self.values.iter().position(|name| name.trim() == "-").map(|i| inputs.files[i].1.clone());
+        let stdin = inputs.files.iter().find(|(name, _)| name.trim() == "-").map(|(_, bytes)| bytes.clone());
         Ok((user, stdin))
     }
 }
