@@ -21,7 +21,9 @@ fn peer_name(peer: Peer) -> String {
         Peer::Component(name) => name.to_string(),
         Peer::IngressController => "ingress controller".to_string(),
         Peer::Monitoring => "monitoring".to_string(),
-        Peer::Anywhere => "anywhere".to_string(),
+        // Address blocks with or without the pod network: which pods they admit is
+        // tests/exposure.rs' question.
+        Peer::Anywhere | Peer::Internet => "anywhere".to_string(),
     }
 }
 

@@ -15,8 +15,8 @@ use common::reach::{Actor, Cluster};
 
 /// Who of the release may reach each port of the release, when both ends are deployed: every
 /// other pair is denied. front's published ports are open to anyone, the release's own pods
-/// included (postfix delivering to its own domain through the public address); they are
-/// checked in tests/exposure.rs, mode by mode.
+/// included, but port 25 to no pod (postfix would relay for it); they are checked in
+/// tests/exposure.rs, mode by mode.
 const ALLOWED: &[(&str, i64, &[&str])] = &[
     ("admin", 8080, &["dovecot", "fetchmail", "front", "postfix", "rspamd"]),
     ("clamav", 3310, &["rspamd"]),

@@ -16,6 +16,8 @@ pub enum Peer {
     Monitoring,
     /// Anything: the internet and every namespace of the cluster.
     Anywhere,
+    /// Outside the cluster: any address but the pod network's, which Mailu trusts.
+    Internet,
 }
 
 /// A port of a flow: TCP unless it says UDP.
@@ -61,7 +63,7 @@ pub struct Flow {
 }
 
 use FlowPort::Fixed;
-use Peer::{Anywhere, Component as C, IngressController, Monitoring};
+use Peer::{Anywhere, Component as C, IngressController, Internet, Monitoring};
 
 fn flow(from: Peer, to: Peer, ports: &[i32], purpose: &'static str) -> Flow {
     Flow { from, to, ports: ports.iter().map(|p| Fixed(*p)).collect(), purpose, when: Cond::Always }
@@ -89,9 +91,24 @@ pub fn flows() -> Vec<Flow> {
             to: C("front"),
             ports: front::PUBLIC_PORTS
                 .iter()
+                .filter(|p| p.number != 25)
                 .map(|p| FlowPort::When(p.number, front::published_directly(p)))
                 .collect(),
             purpose: "mail and web from the internet, on the LoadBalancer or the host ports",
+            when: front::faces_the_world(),
+        },
+        // Port 25 takes mail without a password, and postfix relays anywhere for the trusted
+        // pod network (`mynetworks` and `permit_mynetworks` in core/postfix/conf/main.cf):
+        // from another pod, front would hand postfix a trusted sender address.
+        Flow {
+            from: Internet,
+            to: C("front"),
+            ports: front::PUBLIC_PORTS
+                .iter()
+                .filter(|p| p.number == 25)
+                .map(|p| FlowPort::When(p.number, front::published_directly(p)))
+                .collect(),
+            purpose: "mail from other servers, from outside the pod network",
             when: front::faces_the_world(),
         },
         Flow {

@@ -253,7 +253,7 @@ fn add_ways_in(graph: &mut Graph, ctx: &Ctx<'_>) {
 fn deployed(peer: Peer, deployed: &[Component]) -> bool {
     match peer {
         Peer::Component(name) => deployed.iter().any(|c| c.name == name),
-        Peer::IngressController | Peer::Monitoring | Peer::Anywhere => true,
+        Peer::IngressController | Peer::Monitoring | Peer::Anywhere | Peer::Internet => true,
     }
 }
 
@@ -282,7 +282,7 @@ fn add_flow(graph: &mut Graph, flow: &Flow, components: &[Component], ctx: &Ctx<
     }
     let edges: Vec<(String, String, Vec<i64>)> = match (flow.from, flow.to) {
         (Peer::Component(from), Peer::Component(to)) => vec![(component_id(from), component_id(to), ports)],
-        (Peer::Anywhere, Peer::Component(to)) => {
+        (Peer::Anywhere | Peer::Internet, Peer::Component(to)) => {
             let entry =
                 if ctx.text("expose.mail") == "hostPort" { ids::HOST_PORTS } else { ids::LOAD_BALANCER };
             vec![(entry.to_string(), component_id(to), ports)]

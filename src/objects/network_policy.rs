@@ -5,6 +5,7 @@
 use crate::components::Component;
 use crate::components::expr::{Cond, Expr};
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
+use crate::components::shared_env::ipv6_subnet;
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
 
 use super::{metadata, object, release_pods, selector_labels};
@@ -115,7 +116,7 @@ fn deployed(components: &[Component], peer: Peer) -> Cond {
         Peer::Component(name) => {
             components.iter().find(|c| c.name == name).map_or(Cond::Always, |c| c.when.clone())
         }
-        Peer::IngressController | Peer::Monitoring | Peer::Anywhere => Cond::Always,
+        Peer::IngressController | Peer::Monitoring | Peer::Anywhere | Peer::Internet => Cond::Always,
     }
 }
 
@@ -154,5 +155,16 @@ fn peers(peer: Peer) -> Node {
             // In-cluster services in other namespaces (ipBlock need not match pod addresses).
             item(map([entry("namespaceSelector", map([]))])),
         ]),
+        Peer::Internet => {
+            let ipv6 = ipv6_subnet();
+            let except_pods = |family: Cond| entry("except", list([item(Expr::key("subnet"))])).when(family);
+            list([
+                item(map([entry(
+                    "ipBlock",
+                    map([entry("cidr", "0.0.0.0/0"), except_pods(Cond::negate(ipv6.clone()))]),
+                )])),
+                item(map([entry("ipBlock", map([entry("cidr", "::/0"), except_pods(ipv6)]))])),
+            ])
+        }
     }
 }

@@ -12,7 +12,10 @@
 //!   empty selector matches everything;
 //! - `ipBlock` is meant for addresses outside the cluster; whether it also matches pod
 //!   addresses depends on the network plugin, so it is taken to match pods too (the answer
-//!   that grants more, which is the safe one for "nobody else can reach").
+//!   that grants more, which is the safe one for "nobody else can reach"), unless its `except`
+//!   leaves out the pod network (the `subnet` of the values) or it is of the other address
+//!   family: a pod is taken to connect from its address in the pod network Mailu trusts (a
+//!   dual-stack pod's other address is trusted by nothing).
 
 use std::collections::BTreeMap;
 
@@ -78,6 +81,9 @@ pub(crate) struct ReleasePod {
 pub(crate) struct Cluster {
     pub(crate) pods: Vec<ReleasePod>,
     policies: Vec<Value>,
+    /// The pod network Mailu trusts (SUBNET6 on an IPv6 one, else SUBNET), as the shared
+    /// ConfigMap gives it.
+    pod_network: String,
 }
 
 fn strings(value: Option<&Value>) -> BTreeMap<String, String> {
@@ -147,7 +153,14 @@ impl Cluster {
             .collect();
         let policies =
             manifests.iter().filter(|m| m.kind() == "NetworkPolicy").map(|m| m.object.clone()).collect();
-        Cluster { pods, policies }
+        let shared = |name: &str| {
+            manifests
+                .iter()
+                .filter(|m| m.kind() == "ConfigMap")
+                .find_map(|m| m.object.get_dotted(&format!("data.{name}"))?.as_str().map(str::to_string))
+        };
+        let pod_network = shared("SUBNET6").or_else(|| shared("SUBNET")).expect("the shared environment");
+        Cluster { pods, policies, pod_network }
     }
 
     /// The release pod of a component.
@@ -176,9 +189,14 @@ impl Cluster {
     }
 
     fn peer_matches(&self, peer: &Value, policy_namespace: &str, actor: &Actor) -> bool {
-        if peer.get_dotted("ipBlock").is_some() {
-            // Taken to match anything (see the module documentation).
-            return true;
+        if let Some(block) = peer.get_dotted("ipBlock") {
+            // Taken to match anything but the pods left out (see the module documentation).
+            let cidr = block.get_dotted("cidr").and_then(Value::as_str).unwrap_or_default();
+            let other_family = cidr.contains(':') != self.pod_network.contains(':');
+            let pods_left_out = list(block.get_dotted("except"))
+                .iter()
+                .any(|cidr| cidr.as_str() == Some(self.pod_network.as_str()));
+            return actor.pod.is_none() || !(other_family || pods_left_out);
         }
         let Some(pod) = &actor.pod else { return false };
         let namespace_ok = match peer.get_dotted("namespaceSelector") {
