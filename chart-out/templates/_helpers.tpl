@@ -128,7 +128,7 @@ service submission-login {
 {{- $_ := set $data "CREDENTIAL_ROUNDS" (toString (int $.Values.credentialRounds)) -}}
 {{- $_ := set $data "SESSION_TIMEOUT" (toString (int $.Values.sessions.timeoutSeconds)) -}}
 {{- $_ := set $data "PERMANENT_SESSION_LIFETIME" (toString (int $.Values.sessions.lifetimeSeconds)) -}}
-{{- $_ := set $data "SESSION_COOKIE_SECURE" (ternary "false" "true" (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "SESSION_COOKIE_SECURE" (ternary "false" "true" (and (eq $.Values.tls.source "none") (not (eq $.Values.expose.web "httpRoute")))) -}}
 {{- $_ := set $data "AUTH_REQUIRE_TOKENS" (ternary "true" "false" $.Values.authentication.requireTokens) -}}
 {{- if not (empty $.Values.authentication.proxy.trustedNetworks) }}{{ $_ := set $data "PROXY_AUTH_WHITELIST" (join "," $.Values.authentication.proxy.trustedNetworks) }}{{ end -}}
 {{- $_ := set $data "PROXY_AUTH_HEADER" $.Values.authentication.proxy.header -}}

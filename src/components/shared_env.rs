@@ -129,10 +129,15 @@ pub fn vars() -> Vec<SharedVar> {
         var("SESSION_TIMEOUT", Expr::num("sessions.timeoutSeconds")),
         // Also webmail's session lifetime (webmails/roundcube/config/config.inc.php).
         var("PERMANENT_SESSION_LIFETIME", Expr::num("sessions.lifetimeSeconds")),
-        // Every mode but tls.source none serves the web over HTTPS.
+        // Browsers reach the web over HTTPS in every mode but tls.source none without a
+        // Gateway in front (then only from inside the cluster, over plain HTTP).
         var(
             "SESSION_COOKIE_SECURE",
-            Expr::choose(Cond::equals("tls.source", "none"), Expr::lit("false"), Expr::lit("true")),
+            Expr::choose(
+                Cond::equals("tls.source", "none").and(Cond::negate(Cond::equals("expose.web", "httpRoute"))),
+                Expr::lit("false"),
+                Expr::lit("true"),
+            ),
         ),
         var("AUTH_REQUIRE_TOKENS", flag("authentication.requireTokens", "true", "false")),
         var_when(

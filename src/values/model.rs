@@ -946,7 +946,9 @@ pub struct Tls {
     /// Where the certificate comes from: `certManager` (a Certificate for every host name,
     /// written to `secretName`), `secret` (an existing `kubernetes.io/tls` Secret named
     /// `secretName`), `letsencrypt` (Mailu obtains it itself; needs `expose.web: front` so
-    /// that port 80 reaches front) or `none` (no TLS at all; only with `expose.mail: none`).
+    /// that port 80 reaches front) or `none` (no certificate in Mailu; only with `expose.mail:
+    /// none`, and the web either not published or behind an HTTPRoute whose Gateway ends TLS
+    /// with a certificate of its own).
     pub source: TlsSource,
     /// The `kubernetes.io/tls` Secret front mounts (and the Ingress uses).
     pub secret_name: ObjectName,

@@ -211,6 +211,12 @@ pub const RULES: &[Rule] = &[
         reason: "without TLS, passwords and mail would cross the network in clear",
     },
     Rule {
+        when: &[("tls.source", &[WhenValue::Str("none")])],
+        key: "expose.web",
+        then: Then::OneOf(&["none", "httpRoute"]),
+        reason: "the Ingress would have no certificate and serve the sign-in page over plain HTTP (behind an HTTPRoute, the Gateway's listener holds its own)",
+    },
+    Rule {
         when: &[("tls.source", &[WhenValue::Str("letsencrypt")])],
         key: "expose.web",
         then: Then::OneOf(&["front"]),

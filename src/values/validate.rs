@@ -39,6 +39,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)",
     "<component>.resources: no request above its limit",
     "timezone: a zone of the IANA database, spelt as it lists it",
+    "expose.traefik.entryPoints: an entry point of its own for each routed port",
 ];
 
 static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
@@ -89,6 +90,37 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
         problems.push(Problem::new(KeyPath::from_dotted("timezone"), message));
     }
     problems.extend(requests_above_limits(tree));
+    problems.extend(shared_entry_points(tree));
+    problems
+}
+
+/// Two routed mail ports on one Traefik entry point: a TCP router matching every host name
+/// (`HostSNI(*)`) takes every connection of its entry point, so only one of them would get
+/// any; and an entry point that also serves the web would lose its HTTP routers to it.
+fn shared_entry_points(tree: &Value) -> Vec<Problem> {
+    let ctx = crate::eval::Ctx::new(tree, "", "");
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut problems = Vec::new();
+    for port in crate::components::front::PUBLIC_PORTS.iter() {
+        let Some(key) = port.entry_point else { continue };
+        let path = format!("expose.traefik.entryPoints.{key}");
+        let Some(Value::String(name)) = tree.get_dotted(&path) else { continue };
+        if !crate::components::front::routed_by_traefik(port).eval(&ctx) {
+            continue;
+        }
+        if let Some((earlier, _)) = seen.iter().find(|(_, other)| *other == name.as_str()) {
+            problems.push(Problem::new(
+                KeyPath::from_dotted(&path),
+                format!(
+                    "must differ from expose.traefik.entryPoints.{earlier}, found \"{name}\" for both: \
+                     a route for every host name takes every connection of its entry point, so each \
+                     port needs one of its own"
+                ),
+            ));
+        } else {
+            seen.push((key, name));
+        }
+    }
     problems
 }
 
