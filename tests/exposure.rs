@@ -344,3 +344,31 @@ fn only_front_and_the_webmail_relay_reach_the_mail_ports_of_postfix_and_dovecot(
         }
     }
 }
+
+/// ingress-nginx takes bodies of 1 MiB unless told: the Ingress says the message size limit,
+/// unless the values name a limit of their own.
+#[test]
+fn the_ingress_lets_uploads_as_large_as_a_message_through() {
+    let full = common::root().join("values-examples/full.yaml");
+    let limit = |set: &[&str]| {
+        let manifests = common::render(&[&full], set);
+        let ingress = manifests.iter().find(|m| m.kind() == "Ingress").expect("an Ingress");
+        ingress
+            .object
+            .get_dotted("metadata.annotations")
+            .and_then(|a| a.as_map())
+            .and_then(|a| a.get("nginx.ingress.kubernetes.io/proxy-body-size"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    assert_eq!(limit(&["messageSizeLimitMb=75"]).as_deref(), Some("75m"));
+    assert_eq!(
+        limit(&["expose.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=1g"])
+            .as_deref(),
+        Some("1g")
+    );
+    assert_eq!(
+        limit(&["commonAnnotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=2g"]).as_deref(),
+        Some("2g")
+    );
+}

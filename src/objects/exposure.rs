@@ -8,7 +8,7 @@
 //! - `ingress` / `httpRoute`: the web interface for every host name, to front's port 80;
 //! - `tls.source: certManager`: a Certificate for every host name.
 
-use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::expr::{Cond, Expr, Seq, Shared};
 use crate::components::front::{
     PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, mail_via, published_directly,
     routed_by_traefik, web_via,
@@ -26,6 +26,22 @@ fn name_ref(suffix: &'static str) -> Node {
 /// `metadata` with the annotations of a values map.
 fn metadata_with_annotations(suffix: &'static str, annotations: &'static str) -> Node {
     metadata_annotated(Expr::object_name(suffix), Some("front"), vec![Part::Splice(annotations.into())])
+}
+
+/// ingress-nginx's annotation for the largest request body.
+const BODY_SIZE_ANNOTATION: &str = "nginx.ingress.kubernetes.io/proxy-body-size";
+
+/// ingress-nginx refuses request bodies above 1 MiB unless told otherwise, so webmail's
+/// attachments would fail long before the message size limit: the limit follows
+/// `messageSizeLimitMb` (an upload that large already makes a message above it, attachments
+/// growing by a third in base64). Other controllers ignore the annotation; one of that name
+/// in the values wins.
+fn request_body_limit() -> Part {
+    let given = |annotations: &'static str| {
+        Cond::NotEmpty(Shared::new(Expr::Entry(annotations.into(), BODY_SIZE_ANNOTATION)))
+    };
+    entry(BODY_SIZE_ANNOTATION, Expr::concat(vec![Expr::num("messageSizeLimitMb"), Expr::lit("m")]))
+        .when(Cond::negate(given("commonAnnotations").or(given("expose.ingress.annotations"))))
 }
 
 /// An object of a custom resource of the release, labelled as front's.
@@ -97,7 +113,14 @@ fn ingress() -> Object {
         map([
             entry("apiVersion", "networking.k8s.io/v1"),
             entry("kind", "Ingress"),
-            entry("metadata", metadata_with_annotations("web", "expose.ingress.annotations")),
+            entry(
+                "metadata",
+                metadata_annotated(
+                    Expr::object_name("web"),
+                    Some("front"),
+                    vec![request_body_limit(), Part::Splice("expose.ingress.annotations".into())],
+                ),
+            ),
             entry(
                 "spec",
                 map([

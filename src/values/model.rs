@@ -43,7 +43,8 @@ pub struct Values {
     /// Local part of the postmaster address (`<postmaster>@<domain>`).
     pub postmaster: LocalPart,
     /// Largest accepted message in MiB. Applies to Mailu (`MESSAGE_SIZE_LIMIT`), to the
-    /// webmail submission relay and to the web upload limit.
+    /// webmail submission relay, to the web upload limit and to the Ingress's
+    /// (`nginx.ingress.kubernetes.io/proxy-body-size`).
     #[schemars(range(min = 1))]
     pub message_size_limit_mb: u32,
     /// The cluster's DNS domain, used in every in-cluster service address.
@@ -907,7 +908,8 @@ pub struct EntryPoints {
 pub struct IngressSettings {
     /// `ingressClassName`; empty means the cluster's default class.
     pub class_name: OptionalObjectName,
-    /// Annotations of the Ingress (for the controller: body size, redirects, ...).
+    /// Annotations of the Ingress (for the controller: redirects, timeouts, ...). The request
+    /// body limit of ingress-nginx follows `messageSizeLimitMb` unless given here.
     pub annotations: BTreeMap<String, String>,
 }
 
