@@ -362,6 +362,8 @@ fn the_ingress_lets_uploads_as_large_as_a_message_through() {
             .map(str::to_string)
     };
     assert_eq!(limit(&["messageSizeLimitMb=75"]).as_deref(), Some("75m"));
+    assert_eq!(limit(&["expose.ingress.className="]).as_deref(), Some("100m"));
+    assert_eq!(limit(&["expose.ingress.className=traefik"]), None);
     assert_eq!(
         limit(&["expose.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=1g"])
             .as_deref(),

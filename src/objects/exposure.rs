@@ -34,14 +34,18 @@ const BODY_SIZE_ANNOTATION: &str = "nginx.ingress.kubernetes.io/proxy-body-size"
 /// ingress-nginx refuses request bodies above 1 MiB unless told otherwise, so webmail's
 /// attachments would fail long before the message size limit: the limit follows
 /// `messageSizeLimitMb` (an upload that large already makes a message above it, attachments
-/// growing by a third in base64). Other controllers ignore the annotation; one of that name
-/// in the values wins.
+/// growing by a third in base64). Written for the cluster's default class and for classes
+/// whose name says nginx (other controllers ignore it, but it would only puzzle their
+/// readers); one of that name in the values wins.
 fn request_body_limit() -> Part {
     let given = |annotations: &'static str| {
         Cond::NotEmpty(Shared::new(Expr::Entry(annotations.into(), BODY_SIZE_ANNOTATION)))
     };
-    entry(BODY_SIZE_ANNOTATION, Expr::concat(vec![Expr::num("messageSizeLimitMb"), Expr::lit("m")]))
-        .when(Cond::negate(given("commonAnnotations").or(given("expose.ingress.annotations"))))
+    let class = "expose.ingress.className";
+    let maybe_nginx = Cond::negate(Cond::is_set(class)).or(Cond::Contains(class.into(), "nginx"));
+    entry(BODY_SIZE_ANNOTATION, Expr::concat(vec![Expr::num("messageSizeLimitMb"), Expr::lit("m")])).when(
+        maybe_nginx.and(Cond::negate(given("commonAnnotations").or(given("expose.ingress.annotations")))),
+    )
 }
 
 /// An object of a custom resource of the release, labelled as front's.

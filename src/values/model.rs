@@ -909,7 +909,8 @@ pub struct IngressSettings {
     /// `ingressClassName`; empty means the cluster's default class.
     pub class_name: OptionalObjectName,
     /// Annotations of the Ingress (for the controller: redirects, timeouts, ...). The request
-    /// body limit of ingress-nginx follows `messageSizeLimitMb` unless given here.
+    /// body limit of ingress-nginx follows `messageSizeLimitMb` unless given here (with the
+    /// default class or a class whose name holds `nginx`).
     pub annotations: BTreeMap<String, String>,
 }
 
