@@ -255,8 +255,11 @@ fn proxy_of(mode: &Mode) -> Actor {
         "full" => Actor::pod("proxy", "ingress-nginx", &[("app.kubernetes.io/name", "ingress-nginx")]),
         "gateway-api" => Actor::pod(
             "proxy",
-            "gateway-system",
-            &[("gateway.envoyproxy.io/owning-gateway-name", "shared-gateway")],
+            "envoy-gateway-system",
+            &[
+                ("gateway.envoyproxy.io/owning-gateway-name", "shared-gateway"),
+                ("gateway.envoyproxy.io/owning-gateway-namespace", "gateway-system"),
+            ],
         ),
         _ => proxy(),
     }
