@@ -484,7 +484,46 @@ fn close_kubernetes_definitions(schema: &mut Json) {
             definition.insert("additionalProperties".into(), json!(false));
         }
     }
+    for (definition, property, allowed) in KUBERNETES_ENUMS {
+        let schema = definitions
+            .get_mut(&format!("io.k8s.{definition}"))
+            .and_then(|d| d.pointer_mut(&format!("/properties/{property}")))
+            .and_then(Json::as_object_mut);
+        if let Some(schema) = schema {
+            schema.insert("enum".into(), json!(allowed));
+        }
+    }
 }
+
+/// The texts the API server accepts in fields of the Kubernetes objects the values hold, which
+/// their OpenAPI definitions type as any string (Kubernetes 1.35's validation): a misspelt
+/// `Exist` would otherwise pass every check here and fail only when the release is applied.
+const KUBERNETES_ENUMS: &[(&str, &str, &[&str])] = &[
+    // An empty operator means Equal, an empty effect every effect.
+    ("api.core.v1.Toleration", "operator", &["", "Equal", "Exists"]),
+    ("api.core.v1.Toleration", "effect", &["", "NoSchedule", "PreferNoSchedule", "NoExecute"]),
+    (
+        "api.core.v1.NodeSelectorRequirement",
+        "operator",
+        &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"],
+    ),
+    (
+        "apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
+        "operator",
+        &["In", "NotIn", "Exists", "DoesNotExist"],
+    ),
+    ("api.core.v1.TopologySpreadConstraint", "whenUnsatisfiable", &["DoNotSchedule", "ScheduleAnyway"]),
+    ("api.core.v1.TopologySpreadConstraint", "nodeAffinityPolicy", &["Honor", "Ignore"]),
+    ("api.core.v1.TopologySpreadConstraint", "nodeTaintsPolicy", &["Honor", "Ignore"]),
+    ("api.core.v1.PodSecurityContext", "fsGroupChangePolicy", &["OnRootMismatch", "Always"]),
+    ("api.core.v1.PodSecurityContext", "seLinuxChangePolicy", &["Recursive", "MountOption"]),
+    ("api.core.v1.PodSecurityContext", "supplementalGroupsPolicy", &["Merge", "Strict"]),
+    ("api.core.v1.SeccompProfile", "type", &["RuntimeDefault", "Unconfined", "Localhost"]),
+    ("api.core.v1.AppArmorProfile", "type", &["RuntimeDefault", "Unconfined", "Localhost"]),
+    ("api.core.v1.SecurityContext", "procMount", &["Default", "Unmasked"]),
+    ("api.core.v1.VolumeMount", "mountPropagation", &["None", "HostToContainer", "Bidirectional"]),
+    ("api.core.v1.VolumeMount", "recursiveReadOnly", &["Disabled", "IfPossible", "Enabled"]),
+];
 
 /// The maps whose keys and values Kubernetes checks, found by their names: labels (and
 /// label selectors, `nodeSelector`) take label keys and values, annotations label keys, and

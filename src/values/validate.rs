@@ -254,7 +254,15 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
         ValidationErrorKind::Enum { options } => {
             let choices: Vec<String> = options
                 .as_array()
-                .map(|o| o.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+                .map(|o| {
+                    o.iter()
+                        .map(|v| match v.as_str() {
+                            Some("") => "\"\" (empty)".to_string(),
+                            Some(text) => text.to_string(),
+                            None => v.to_string(),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             vec![problem(
                 path,
