@@ -49,6 +49,25 @@ fn every_example_is_clean_with_real_helm_on_chart_out() {
     }
 }
 
+/// Quantities written as numbers (from a file helm reads them as float64, from --set as
+/// int64) come out of the chart as they come out of render.
+#[test]
+fn quantities_written_as_numbers_render_alike_with_real_helm() {
+    let values = common::root().join("tests/values/good/quantities-as-numbers.yaml");
+    for (name, helm) in common::helms() {
+        let assert = mailu_chart()
+            .args(["diff", "--engine", "helm", "--chart", "chart-out", "--helm"])
+            .arg(&helm)
+            .arg("-f")
+            .arg(&values)
+            .args(["--set", "front.resources.limits.cpu=3", "--set", "front.resources.requests.cpu=0.125"])
+            .assert();
+        let output = assert.get_output();
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stdout));
+    }
+    mailu_chart().args(["diff", "-f"]).arg(&values).assert().success();
+}
+
 /// A copy of chart-out with one edit applied.
 fn mutated(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -118,8 +118,8 @@ service submission-login {
 {{- $_ := set $data "MAILU_HELM_CHART" "true" -}}
 {{- $_ := set $data "SITENAME" $.Values.customization.siteName -}}
 {{- $_ := set $data "WEBSITE" $.Values.customization.website -}}
-{{- if ne $.Values.customization.logoUrl "" }}{{ $_ := set $data "LOGO_URL" $.Values.customization.logoUrl }}{{ end -}}
-{{- if ne $.Values.customization.logoBackground "" }}{{ $_ := set $data "LOGO_BACKGROUND" $.Values.customization.logoBackground }}{{ end -}}
+{{- if not (empty $.Values.customization.logoUrl) }}{{ $_ := set $data "LOGO_URL" $.Values.customization.logoUrl }}{{ end -}}
+{{- if not (empty $.Values.customization.logoBackground) }}{{ $_ := set $data "LOGO_BACKGROUND" $.Values.customization.logoBackground }}{{ end -}}
 {{- $_ := set $data "WELCOME" (ternary "true" "false" $.Values.welcomeMessage.enabled) -}}
 {{- $_ := set $data "WELCOME_SUBJECT" $.Values.welcomeMessage.subject -}}
 {{- $_ := set $data "WELCOME_BODY" $.Values.welcomeMessage.body -}}
@@ -133,7 +133,7 @@ service submission-login {
 {{- if not (empty $.Values.authentication.proxy.trustedNetworks) }}{{ $_ := set $data "PROXY_AUTH_WHITELIST" (join "," $.Values.authentication.proxy.trustedNetworks) }}{{ end -}}
 {{- $_ := set $data "PROXY_AUTH_HEADER" $.Values.authentication.proxy.header -}}
 {{- $_ := set $data "PROXY_AUTH_CREATE" (ternary "true" "false" $.Values.authentication.proxy.createUsers) -}}
-{{- if ne $.Values.authentication.proxy.logoutUrl "" }}{{ $_ := set $data "PROXY_AUTH_LOGOUT_URL" $.Values.authentication.proxy.logoutUrl }}{{ end -}}
+{{- if not (empty $.Values.authentication.proxy.logoutUrl) }}{{ $_ := set $data "PROXY_AUTH_LOGOUT_URL" $.Values.authentication.proxy.logoutUrl }}{{ end -}}
 {{- $_ := set $data "AUTH_RATELIMIT_IP" $.Values.limits.authentication.perNetwork -}}
 {{- $_ := set $data "AUTH_RATELIMIT_IP_V4_MASK" (toString (int $.Values.limits.authentication.ipv4Prefix)) -}}
 {{- $_ := set $data "AUTH_RATELIMIT_IP_V6_MASK" (toString (int $.Values.limits.authentication.ipv6Prefix)) -}}
@@ -142,15 +142,15 @@ service submission-login {
 {{- $_ := set $data "AUTH_RATELIMIT_EXEMPTION_LENGTH" (toString (int $.Values.limits.authentication.exemptionSeconds)) -}}
 {{- $_ := set $data "MESSAGE_RATELIMIT" $.Values.limits.messages.perUser -}}
 {{- $_ := set $data "MESSAGE_RATELIMIT_EXEMPTION" (join "," $.Values.limits.messages.exemptSenders) -}}
-{{- if ne $.Values.relay.host "" }}{{ $_ := set $data "RELAYHOST" $.Values.relay.host }}{{ end -}}
-{{- if ne $.Values.dmarc.rua "" }}{{ $_ := set $data "DMARC_RUA" $.Values.dmarc.rua }}{{ end -}}
-{{- if ne $.Values.dmarc.ruf "" }}{{ $_ := set $data "DMARC_RUF" $.Values.dmarc.ruf }}{{ end -}}
-{{- if ne $.Values.tls.outboundLevel "" }}{{ $_ := set $data "OUTBOUND_TLS_LEVEL" $.Values.tls.outboundLevel }}{{ end -}}
+{{- if not (empty $.Values.relay.host) }}{{ $_ := set $data "RELAYHOST" $.Values.relay.host }}{{ end -}}
+{{- if not (empty $.Values.dmarc.rua) }}{{ $_ := set $data "DMARC_RUA" $.Values.dmarc.rua }}{{ end -}}
+{{- if not (empty $.Values.dmarc.ruf) }}{{ $_ := set $data "DMARC_RUF" $.Values.dmarc.ruf }}{{ end -}}
+{{- if not (empty $.Values.tls.outboundLevel) }}{{ $_ := set $data "OUTBOUND_TLS_LEVEL" $.Values.tls.outboundLevel }}{{ end -}}
 {{- $_ := set $data "INBOUND_TLS_ENFORCE" (ternary "true" "false" $.Values.tls.inboundEnforce) -}}
 {{- if not $.Values.tls.deferOnError }}{{ $_ := set $data "DEFER_ON_TLS_ERROR" "" }}{{ end -}}
 {{- if $.Values.tls.letsencryptShortchain }}{{ $_ := set $data "LETSENCRYPT_SHORTCHAIN" "true" }}{{ end -}}
 {{- $_ := set $data "COMPRESSION" $.Values.dovecot.compression -}}
-{{- if ne $.Values.dovecot.compression "" }}{{ $_ := set $data "COMPRESSION_LEVEL" (toString (int $.Values.dovecot.compressionLevel)) }}{{ end -}}
+{{- if not (empty $.Values.dovecot.compression) }}{{ $_ := set $data "COMPRESSION_LEVEL" (toString (int $.Values.dovecot.compressionLevel)) }}{{ end -}}
 {{- $_ := set $data "ANTIVIRUS_ACTION" $.Values.rspamd.antivirusAction -}}
 {{- if not (empty $.Values.webmail.roundcubePlugins) }}{{ $_ := set $data "ROUNDCUBE_PLUGINS" (join "," $.Values.webmail.roundcubePlugins) }}{{ end -}}
 {{- toYaml $data -}}

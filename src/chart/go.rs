@@ -57,7 +57,12 @@ impl Cond {
             Cond::Never => "false".to_string(),
             Cond::Flag(path) => format!("$.Values.{path}"),
             Cond::Equals(path, text) => format!("(eq $.Values.{path} {})", quote(text)),
-            Cond::NotEmpty(expr) => format!("(ne {} \"\")", expr.to_go()),
+            // A key may hold a number where the model takes one as text (a quantity): `empty`
+            // reads both, where `ne` would fail comparing a number with text.
+            Cond::NotEmpty(expr) => match &**expr {
+                Expr::Key(path) => format!("(not (empty $.Values.{path}))"),
+                other => format!("(ne {} \"\")", other.to_go()),
+            },
             Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", quote(text)),
             Cond::Present(path) => format!("(not (empty $.Values.{path}))"),
             Cond::HasItems(seq) => format!("(not (empty {}))", seq.to_go()),

@@ -58,6 +58,14 @@ fn kind_of(root: &Json, schema: &Json) -> String {
     if let Some([single]) = schema.get("allOf").and_then(Json::as_array).map(Vec::as_slice) {
         return kind_of(root, single);
     }
+    // One kind or another, each with its own checks (`if` kind `then` checks).
+    if let Some(branches) = schema.get("allOf").and_then(Json::as_array)
+        && branches.iter().all(|branch| branch.get("if").is_some())
+    {
+        let kinds: Vec<String> =
+            branches.iter().filter_map(|branch| branch.get("then")).map(|then| kind_of(root, then)).collect();
+        return kinds.join(" or ");
+    }
     if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
         let target = root.pointer(reference.trim_start_matches('#'));
         if let Some(options) = target.and_then(|t| t.get("enum")).and_then(Json::as_array) {

@@ -279,11 +279,11 @@ impl Format {
     }
 }
 
-/// Declares a string newtype checked against a [`Format`].
-macro_rules! formatted_string {
+/// Declares a string newtype of a [`Format`], but for how it is read and described.
+macro_rules! string_newtype {
     ($(#[$meta:meta])* $name:ident => $format:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -313,6 +313,19 @@ macro_rules! formatted_string {
         impl From<&str> for $name {
             fn from(text: &str) -> Self {
                 $name(text.to_string())
+            }
+        }
+    };
+}
+
+/// Declares a string newtype checked against a [`Format`].
+macro_rules! formatted_string {
+    ($(#[$meta:meta])* $name:ident => $format:ident) => {
+        string_newtype!($(#[$meta])* $name => $format);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map($name)
             }
         }
 
@@ -358,10 +371,36 @@ formatted_string!(
     /// An IPv4 or IPv6 network in CIDR notation.
     Cidr => CIDR
 );
-formatted_string!(
-    /// Empty (not set), or a Kubernetes quantity.
+string_newtype!(
+    /// Empty (not set), or a Kubernetes quantity. The values may write it as a number too
+    /// (`cpu: 1`, `--set ...cpu=2`), as Kubernetes takes it; the model holds the text helm
+    /// prints for the number (`quantities_as_text` in validate.rs).
     OptionalQuantity => OPTIONAL_QUANTITY
 );
+
+impl<'de> Deserialize<'de> for OptionalQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(OptionalQuantity)
+    }
+}
+
+impl JsonSchema for OptionalQuantity {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed(OPTIONAL_QUANTITY.name)
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let text = OPTIONAL_QUANTITY.schema().to_value();
+        json_schema!({
+            "allOf": [
+                {"if": {"type": "string"}, "then": text},
+                {"if": {"not": {"type": "string"}}, "then": {"type": "number", "minimum": 0}},
+            ]
+        })
+    }
+}
 formatted_string!(
     /// A storage size greater than zero.
     StorageSize => STORAGE_SIZE

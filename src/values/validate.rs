@@ -49,6 +49,8 @@ static VALIDATOR: LazyLock<Validator> =
 
 /// Checks merged values and returns the typed model, or every problem found.
 pub fn parse_values(tree: &Value) -> Result<Values, Vec<Problem>> {
+    let as_text = quantities_as_text(tree);
+    let tree = as_text.as_ref().unwrap_or(tree);
     // Valid values, the common case, need only the quick verdict; the full validator runs to
     // explain a refusal.
     if !super::verdict::satisfies(tree) || !rules_beyond_schema(tree).is_empty() {
@@ -73,6 +75,47 @@ fn check_json(tree: &Value, json: &Json) -> Vec<Problem> {
     problems.sort();
     problems.dedup();
     problems
+}
+
+/// The values with the quantities written as numbers (`cpu: 1`, `--set ...cpu=2`) made the
+/// text helm prints for them, `{{ . }}`, which is what the chart writes: a number of a values
+/// file is a float64 there (Go's shortest form: `0.5`, `4.294967296e+09`), one of `--set` an
+/// int64. Zero is no quantity, as `{{ with }}` skips it. `None` when there is none.
+fn quantities_as_text(tree: &Value) -> Option<Value> {
+    let Value::Map(top) = tree else { return None };
+    let numbers: Vec<(&String, &str, &str)> = top
+        .iter()
+        .flat_map(|(component, settings)| {
+            ["requests", "limits"].into_iter().flat_map(move |kind| {
+                ["cpu", "memory"].into_iter().map(move |resource| (component, kind, resource)).filter(
+                    move |(_, kind, resource)| {
+                        matches!(
+                            settings.get_dotted(&format!("resources.{kind}.{resource}")),
+                            Some(Value::Int(_) | Value::Float(_))
+                        )
+                    },
+                )
+            })
+        })
+        .collect();
+    if numbers.is_empty() {
+        return None;
+    }
+    let mut tree = tree.clone();
+    for (component, kind, resource) in numbers {
+        let mut leaf = Some(&mut tree);
+        for key in [component.as_str(), "resources", kind, resource] {
+            leaf = leaf.and_then(Value::as_map_mut).and_then(|map| map.get_mut(key));
+        }
+        let leaf = leaf.expect("found above");
+        *leaf = Value::String(match *leaf {
+            Value::Int(0) | Value::Float(0.0) => String::new(),
+            Value::Int(n) => n.to_string(),
+            Value::Float(n) => helm_engine::format_float_g(n, 64),
+            _ => unreachable!("a number"),
+        });
+    }
+    Some(tree)
 }
 
 fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
@@ -149,6 +192,7 @@ fn requests_above_limits(tree: &Value) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (component, settings) in top {
         for resource in ["cpu", "memory"] {
+            // Numbers are text by now (`quantities_as_text`).
             let quantity = |kind: &str| match settings.get_dotted(&format!("resources.{kind}.{resource}")) {
                 Some(Value::String(text)) => quantity_amount(text).map(|amount| (text.clone(), amount)),
                 _ => None,
@@ -453,6 +497,33 @@ fn describe_json(value: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_written_as_numbers_become_the_text_helm_prints() {
+        let tree = |quantity: Value| {
+            let mut tree =
+                Value::from_json(&serde_json::json!({"admin": {"resources": {"limits": {}}}}), true);
+            let mut limits = tree.as_map_mut();
+            for key in ["admin", "resources", "limits"] {
+                limits = limits.and_then(|map| map.get_mut(key)).and_then(Value::as_map_mut);
+            }
+            limits.expect("built above").insert("cpu".into(), quantity);
+            tree
+        };
+        let text = |quantity: Value| {
+            quantities_as_text(&tree(quantity))
+                .and_then(|t| t.get_dotted("admin.resources.limits.cpu").cloned())
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        assert_eq!(text(Value::Float(0.5)).as_deref(), Some("0.5"));
+        assert_eq!(text(Value::Float(2.0)).as_deref(), Some("2"));
+        assert_eq!(text(Value::Float(4_294_967_296.0)).as_deref(), Some("4.294967296e+09"));
+        assert_eq!(text(Value::Int(4_294_967_296)).as_deref(), Some("4294967296"));
+        assert_eq!(text(Value::Int(0)).as_deref(), Some(""));
+        assert_eq!(text(Value::Float(0.0)).as_deref(), Some(""));
+        assert_eq!(text(Value::Int(-1)).as_deref(), Some("-1"));
+        assert!(quantities_as_text(&tree(Value::String("250m".into()))).is_none(), "text stays as it is");
+    }
 
     #[test]
     fn time_zones_are_the_databases_as_it_spells_them() {
