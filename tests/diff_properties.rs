@@ -24,6 +24,7 @@ fn quantity() -> impl Strategy<Value = String> {
         (1u32..64).prop_map(|g| format!("{g}Gi")),
         (64u32..4096).prop_map(|m| format!("{m}Mi")),
         (1u32..4).prop_map(|c| c.to_string()),
+        (1u32..8).prop_map(|quarters| (f64::from(quarters) / 4.0).to_string()),
     ]
 }
 
@@ -48,8 +49,9 @@ fn component(stateful: bool) -> impl Strategy<Value = serde_json::Value> {
         prop::option::of(label()),
         prop::option::of(label()),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(move |(enabled, rc, rm, lc, lm, tag, size, class, claim, extras)| {
+        .prop_map(move |(enabled, rc, rm, lc, lm, tag, size, class, claim, extras, numbers)| {
             // Kubernetes refuses a request above its limit (and so does validate): a limit
             // below the request given, or below the default one, becomes the request too.
             let within = |request: String, limit: &str| {
@@ -61,6 +63,12 @@ fn component(stateful: bool) -> impl Strategy<Value = serde_json::Value> {
                 }
             };
             let (rc, rm) = (within(rc, &lc), within(rm, &lm));
+            // Plain numbers may be written as numbers, as Kubernetes takes them.
+            let written = |text: String| match text.parse::<f64>() {
+                Ok(number) if numbers => json!(number),
+                _ => json!(text),
+            };
+            let (rc, rm, lc, lm) = (written(rc), written(rm), written(lc), written(lm));
             let mut block = json!({
                 "enabled": enabled,
                 "resources": {"requests": {"cpu": rc, "memory": rm}, "limits": {"cpu": lc, "memory": lm}},
@@ -114,7 +122,8 @@ prop_compose! {
             Just(("hostPort", "none", "secret")),
             Just(("traefik", "ingress", "certManager")),
             Just(("traefik", "httpRoute", "secret")),
-            Just(("none", "ingress", "none")),
+            Just(("none", "ingress", "secret")),
+            Just(("none", "httpRoute", "none")),
             Just(("none", "none", "none")),
         ],
         ports in (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),

@@ -44,6 +44,10 @@ pub(crate) fn build() -> Vec<Object> {
     objects
 }
 
+/// The kinds of seccomp and AppArmor profile Kubernetes knows, the container runtime's own
+/// first: every pod of the release runs with it.
+pub const PROFILE_TYPES: [&str; 3] = ["RuntimeDefault", "Unconfined", "Localhost"];
+
 /// The checks every release must pass: object names are `<release>-<component>` and must be
 /// valid Kubernetes names.
 pub fn release_checks() -> Vec<Check> {

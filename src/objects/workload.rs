@@ -281,7 +281,8 @@ fn pod_spec(c: &Component) -> Node {
         // Service links would add variables such as MAILU_ADMIN_PORT to every pod.
         entry("enableServiceLinks", false),
     ];
-    let default_security = map([entry("seccompProfile", map([entry("type", "RuntimeDefault")]))]);
+    let runtime_default = super::PROFILE_TYPES[0];
+    let default_security = map([entry("seccompProfile", map([entry("type", runtime_default)]))]);
     if c.pod_settings {
         spec.extend(setting_or(c, "securityContext", "podSecurityContext", default_security));
     } else {

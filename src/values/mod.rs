@@ -98,9 +98,22 @@ pub fn resolve(user: &UserValues) -> Result<Values, InvalidValues> {
                     .iter()
                     .find_map(|cause| user.set_at(cause, false))
                     .unwrap_or_else(|| user.origin(&p.path, p.about_key)),
+                message: removed_by_null(user, &p.path, p.message),
                 path: p.path,
-                message: p.message,
             })
             .collect(),
     })
+}
+
+/// A required key the user set to null is missing because null removes a key, as in helm:
+/// the message says so, and how to leave a text empty instead.
+fn removed_by_null(user: &UserValues, path: &KeyPath, message: String) -> String {
+    if message != "is missing" || Value::Map(user.values.clone()).get_path(path) != Some(&Value::Null) {
+        return message;
+    }
+    let text_by_default = matches!(Value::Map(defaults_tree()).get_path(path), Some(Value::String(_)));
+    format!(
+        "is required, and null removes a key{}",
+        if text_by_default { " (for no value, write \"\")" } else { "" }
+    )
 }

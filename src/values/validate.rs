@@ -138,8 +138,9 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
 }
 
 /// Two routed mail ports on one Traefik entry point: a TCP router matching every host name
-/// (`HostSNI(*)`) takes every connection of its entry point, so only one of them would get
-/// any; and an entry point that also serves the web would lose its HTTP routers to it.
+/// (front's routes, see exposure.rs) takes every connection of its entry point, so only one
+/// of them would get any; and an entry point that also serves the web would lose its HTTP
+/// routers to it.
 fn shared_entry_points(tree: &Value) -> Vec<Problem> {
     let ctx = crate::eval::Ctx::new(tree, "", "");
     let mut seen: Vec<(&str, &str)> = Vec::new();
@@ -418,11 +419,59 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
     // The allowed keys are the siblings in the schema object whose `additionalProperties`
     // refused the key.
     let allowed = allowed_keys(schema_path);
-    match closest(key, &allowed) {
-        Some(suggestion) => format!("unknown key (did you mean \"{suggestion}\"?)"),
-        None => "unknown key".into(),
+    if let Some(suggestion) = closest(key, &allowed) {
+        return format!("unknown key (did you mean \"{suggestion}\"?)");
+    }
+    // Helm's customary names for keys this model names otherwise.
+    if let Some((_, ours)) = CUSTOMARY_NAMES
+        .iter()
+        .find(|(customary, ours)| *customary == key && allowed.iter().any(|a| a == ours))
+    {
+        return format!("unknown key (this chart calls it \"{ours}\")");
+    }
+    // A key of the model elsewhere: one written at the wrong level.
+    if schema_path.contains("/definitions/") {
+        return "unknown key".into();
+    }
+    let mut elsewhere: Vec<&str> = MODEL_KEYS
+        .iter()
+        .filter(|path| path.rsplit('.').next().is_some_and(|leaf| leaf.eq_ignore_ascii_case(key)))
+        .map(String::as_str)
+        .collect();
+    // The shallowest first: `storage.storageClass` before each component's own.
+    let depth = |path: &str| path.matches('.').count();
+    elsewhere.sort_by_key(|path| (depth(path), *path));
+    match elsewhere.as_slice() {
+        [] => "unknown key".into(),
+        [one] => format!("unknown key here (did you mean {one}?)"),
+        [first, second, ..] if depth(first) < depth(second) => {
+            format!("unknown key here (did you mean {first}?)")
+        }
+        few if few.len() <= 3 => format!("unknown key here (did you mean one of {}?)", few.join(", ")),
+        many => {
+            format!("unknown key here (it is at {} and {} more places)", many[..3].join(", "), many.len() - 3)
+        }
     }
 }
+
+/// Names other charts give keys, with the model's name at the same place.
+const CUSTOMARY_NAMES: &[(&str, &str)] = &[("replicaCount", "replicas")];
+
+/// Every key path of the model (not inside Kubernetes' own objects), dotted.
+static MODEL_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    fn walk(schema: &Json, at: &str, into: &mut Vec<String>) {
+        let Some(properties) = schema.get("properties").and_then(Json::as_object) else { return };
+        for (name, child) in properties {
+            let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+            walk(child, &path, into);
+            into.push(path);
+        }
+    }
+    let mut keys = Vec::new();
+    walk(&SCHEMA, "", &mut keys);
+    keys.sort();
+    keys
+});
 
 fn allowed_keys(schema_path: &str) -> Vec<String> {
     let object_pointer = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
