@@ -278,3 +278,94 @@ fn export_never_writes_through_a_link_beside_or_at_the_target() {
         .stderr(contains("is a symbolic link"));
     assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
 }
+
+/// A mount point cannot be swapped for the new chart: it is refused, with what to do instead,
+/// before anything is written. `/proc` is one on every Linux system; the checks for mounts a
+/// test cannot make unprivileged (a tmpfs, a bind mount) are unit tests of `staging`.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_mount_point_is_refused_before_anything_is_written() {
+    let staged =
+        || entries(std::path::Path::new("/")).into_iter().filter(|n| n.starts_with(".proc.")).count();
+    mailu_chart().arg("export").arg("/proc").arg("--force").assert().code(1).stderr(
+        "error: /proc is a mount point: the export puts the new chart in place by swapping whole \
+         directories, so that it is never half written, and a mount point cannot be swapped; export \
+         into a folder inside it, such as /proc/mailu\n",
+    );
+    assert_eq!(staged(), 0);
+}
+
+/// The new directory, and everything in it, belongs to whom the directory it replaces belonged.
+/// Giving files to another user takes root: as another user, the test checks only that a
+/// directory of one's own stays one's own.
+#[test]
+#[cfg(unix)]
+fn export_keeps_the_owner_and_group_of_the_directory_it_replaces() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir(&chart).unwrap();
+    let owners = |path: &std::path::Path| {
+        let mut found = std::collections::BTreeSet::new();
+        let mut pending = vec![path.to_path_buf()];
+        while let Some(next) = pending.pop() {
+            let metadata = next.symlink_metadata().unwrap();
+            found.insert((metadata.uid(), metadata.gid()));
+            if metadata.is_dir() {
+                pending.extend(std::fs::read_dir(&next).unwrap().map(|e| e.unwrap().path()));
+            }
+        }
+        found.into_iter().collect::<Vec<_>>()
+    };
+    let mine = chart.metadata().unwrap();
+    if mine.uid() != 0 {
+        mailu_chart().arg("export").arg(&chart).assert().success();
+        assert_eq!(owners(&chart), [(mine.uid(), mine.gid())]);
+        eprintln!("note: giving the chart to another user takes root; run this test as root to check it");
+        return;
+    }
+    let (user, group) = (4321, 4322);
+    std::os::unix::fs::chown(&chart, Some(user), Some(group)).unwrap();
+    mailu_chart().arg("export").arg(&chart).assert().success();
+    assert_eq!(owners(&chart), [(user, group)]);
+    assert_eq!(entries(dir.path()), ["chart"]);
+
+    // Unprivileged runs: the owner may export again; another user, or the owner outside the
+    // group, is refused, and nothing changes.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let export_as = |uid: u32, gid: u32| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("mailu-chart"))
+            .uid(uid)
+            .gid(gid)
+            .arg("export")
+            .arg(&chart)
+            .output()
+            .unwrap()
+    };
+    let own = export_as(user, group);
+    assert!(own.status.success(), "{own:?}");
+    assert_eq!(owners(&chart), [(user, group)]);
+    let before = tree(&chart);
+    for ((uid, gid), message) in [
+        (
+            (4323, 4323),
+            "belongs to user 4321 (group 4322), and only root may give the new chart to another user; export as that user or as root",
+        ),
+        (
+            (user, user),
+            "belongs to group 4322, which this user is not a member of, so the new chart cannot keep it; export as a member of the group or as root",
+        ),
+    ] {
+        let refused = export_as(uid, gid);
+        assert_eq!(refused.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&refused.stderr),
+            format!("error: {0} {message}, or remove {0} first\n", chart.display())
+        );
+        assert_eq!(tree(&chart), before);
+        assert_eq!(owners(&chart), [(user, group)]);
+        assert_eq!(entries(dir.path()), ["chart"]);
+    }
+}

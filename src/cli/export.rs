@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-use super::staging::{Staging, StagingError};
+use super::staging::{self, Staging, StagingError};
 use super::values_args::describe_io;
 use crate::chart::{self, ExportFile, GENERATOR_ANNOTATION};
 
@@ -93,16 +93,20 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
     Ok(if foreign.is_empty() { Target::OwnExport } else { Target::OwnExportWith(foreign) })
 }
 
-/// Writes every file into a fresh staging directory beside `dir`, then swaps it in, so that
-/// `dir` is at every moment either the previous chart or the new one, complete (see
-/// [`Staging`]); on an error nothing is left behind.
+/// Writes every file into a fresh staging directory beside `dir`, gives it the owner, group and
+/// permissions of the directory it replaces, then swaps it in, so that `dir` is at every
+/// moment either the previous chart or the new one, complete (see [`Staging`]); on an error
+/// nothing is left behind. A mount point, which cannot be swapped, is refused first.
 fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(), CliError> {
+    let failure = |e: StagingError| CliError::failure(e.to_string());
     if dir.file_name().is_none() {
         return Err(CliError::failure(format!(
             "{} does not name a directory the export can replace; give it by name, like ../chart",
             dir.display()
         )));
     }
+    // Before anything else: no flag could make a mount point movable.
+    staging::refuse_mount_point(dir).map_err(failure)?;
     match inspect(dir, files)? {
         Target::Free | Target::OwnExport => {}
         _ if force => {}
@@ -125,13 +129,11 @@ fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(),
             CliError::failure(format!("cannot create {}: {}", parent.display(), describe_io(&e)))
         })?;
     }
-    let failure = |e: StagingError| {
-        CliError::failure(format!("cannot {} {}: {}", e.action, e.path.display(), describe_io(&e.source)))
-    };
     let staging = Staging::create(dir).map_err(failure)?;
     for file in files {
         staging.write(&file.path, file.content.as_bytes()).map_err(failure)?;
     }
+    staging.keep_owner().map_err(failure)?;
     staging.keep_permissions().map_err(failure)?;
     staging.swap_into_place().map_err(failure)
 }
