@@ -11,6 +11,7 @@ use assert_cmd::Command;
 use helm_engine::Value;
 use mailu_chart::migrate::{self, Migration, Options, Outcome};
 use mailu_chart::render::{Manifest, output};
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 fn mailu_chart() -> Command {
@@ -729,4 +730,93 @@ fn an_existing_report_file_is_made_private() {
         .success();
     assert_eq!(std::fs::metadata(&report).unwrap().permissions().mode() & 0o777, 0o600);
     assert!(!std::fs::read_to_string(&report).unwrap().contains("older and longer"));
+}
+
+/// The files in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_values_and_the_report_are_written_both_or_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a-folder")).unwrap();
+    let migrate = |output: &str, report: &str| {
+        let mut command = mailu_chart();
+        command.current_dir(dir.path()).arg("migrate").arg(fixture("getting-started"));
+        command.args(["-o", output, "--report", report]).assert()
+    };
+    // Values that cannot be written (no such folder, a folder at their name): no report.
+    for values in ["missing/new.yaml", "a-folder"] {
+        migrate(values, "report.txt").code(1).stderr(contains(format!("cannot write {values}: ")));
+        assert_eq!(names_in(dir.path()), ["a-folder"], "-o {values}");
+    }
+    // A report that cannot be written: no values, and nothing left beside either.
+    migrate("new.yaml", "missing/report.txt").code(1).stderr(contains("cannot write missing/report.txt: "));
+    assert_eq!(names_in(dir.path()), ["a-folder"]);
+    // Both: an existing values file keeps its permissions, the report is its owner's alone.
+    std::fs::write(dir.path().join("new.yaml"), "old").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        dir.path().join("new.yaml"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o640),
+    )
+    .unwrap();
+    migrate("new.yaml", "report.txt").success();
+    assert_eq!(names_in(dir.path()), ["a-folder", "new.yaml", "report.txt"]);
+    assert!(
+        std::fs::read_to_string(dir.path().join("new.yaml")).unwrap().contains("domain: mail.example.org")
+    );
+    assert!(std::fs::read_to_string(dir.path().join("report.txt")).unwrap().contains("Carried ("));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode("new.yaml"), mode("report.txt")), (0o640, 0o600));
+    }
+}
+
+#[test]
+fn the_report_reaches_standard_error_only_once_the_values_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let report_printed = || contains("Carried (").or(contains("kubectl"));
+    mailu_chart()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .arg(fixture("getting-started"))
+        .args(["-o", "missing/new.yaml"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot write missing/new.yaml: no such file").and(report_printed().not()));
+    // Standard output that cannot take the values (a full disk).
+    #[cfg(target_os = "linux")]
+    {
+        use assert_cmd::assert::OutputAssertExt;
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("mailu-chart"))
+            .arg("migrate")
+            .arg(fixture("getting-started"))
+            .stdout(full)
+            .output()
+            .unwrap()
+            .assert()
+            .code(1)
+            .stderr(contains("cannot write the output").and(report_printed().not()));
+    }
+    // Written: the report follows, then the line that says where the values went.
+    let done = mailu_chart()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .arg(fixture("getting-started"))
+        .args(["-o", "new.yaml"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(stderr.contains("Carried (") && stderr.ends_with("wrote new.yaml\n"), "{stderr}");
 }

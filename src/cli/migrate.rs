@@ -56,22 +56,29 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
         .collect();
     let values = migration.values_yaml(&sources);
     let report = migration.report(&sources, &args.namespace);
-    match &args.report {
-        Some(path) => write_private_file(path, &report)?,
+    // Both files are written in full under temporary names beside their targets before either
+    // takes its name, so that a file that cannot be written leaves the other as it was. The
+    // report, with its passwords, reaches standard error only once the values are out.
+    let values_file =
+        args.output.as_deref().map(|path| Pending::write(path, &values, Access::Kept)).transpose()?;
+    let report_file =
+        args.report.as_deref().map(|path| Pending::write(path, &report, Access::Private)).transpose()?;
+    match values_file {
+        Some(file) => file.put_in_place()?,
+        None => write_stdout(out, &values)?,
+    }
+    match report_file {
+        Some(file) => file.put_in_place()?,
         None => {
             for line in report.lines() {
                 super::note(line);
             }
         }
     }
-    match &args.output {
-        Some(path) => {
-            write_file(path, &values)?;
-            super::note(&format!("wrote {}", path.display()));
-            Ok(())
-        }
-        None => write_stdout(out, &values),
+    if let Some(path) = &args.output {
+        super::note(&format!("wrote {}", path.display()));
     }
+    Ok(())
 }
 
 /// Values already written for this chart (settings the official chart does not know, and
@@ -95,23 +102,62 @@ fn refuse_values_of_this_chart(
     )))
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
-    std::fs::write(path, text).map_err(|e| cannot_write(path, &e))
+/// Who may read a file written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// The permissions of the file replaced, or those a new file gets.
+    Kept,
+    /// Its owner alone: the report holds passwords (a file replaced is narrowed too).
+    Private,
 }
 
-/// Writes the report, which holds passwords, readable by its owner alone (a file that
-/// exists too: its permissions are narrowed before anything is written).
-fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| cannot_write(path, &e))?;
-    #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .map_err(|e| cannot_write(path, &e))?;
-    file.set_len(0).map_err(|e| cannot_write(path, &e))?;
-    file.write_all(text.as_bytes()).map_err(|e| cannot_write(path, &e))
+/// A file written in full under a temporary name in its target's folder, which takes the
+/// target's name in one step; dropped before that, it is removed.
+struct Pending {
+    file: tempfile::NamedTempFile,
+    /// Where it goes: the target, or the file a link there names (written through, as
+    /// writing in place would).
+    target: PathBuf,
+    /// The target as given, for messages.
+    given: PathBuf,
+}
+
+impl Pending {
+    fn write(given: &Path, text: &str, access: Access) -> Result<Pending, CliError> {
+        let failed = |e: std::io::Error| cannot_write(given, &e);
+        let target = match given.symlink_metadata() {
+            Ok(found) if found.file_type().is_symlink() => {
+                given.canonicalize().unwrap_or_else(|_| given.into())
+            }
+            _ => given.to_path_buf(),
+        };
+        let existing = target.metadata().ok();
+        if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            return Err(failed(std::io::ErrorKind::IsADirectory.into()));
+        }
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A new file as `create` makes it (the umask applies); the report for its owner alone.
+        #[cfg(unix)]
+        if access == Access::Kept {
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        }
+        let mut file = builder.tempfile_in(folder).map_err(failed)?;
+        if let (Access::Kept, Some(existing)) = (access, &existing) {
+            file.as_file().set_permissions(existing.permissions()).map_err(failed)?;
+        }
+        // On the disk before it takes the name: a crash then leaves the old file or the new one.
+        file.write_all(text.as_bytes()).and_then(|()| file.as_file().sync_all()).map_err(failed)?;
+        Ok(Pending { file, target, given: given.to_path_buf() })
+    }
+
+    fn put_in_place(self) -> Result<(), CliError> {
+        let Pending { file, target, given } = self;
+        file.persist(&target).map(drop).map_err(|e| cannot_write(&given, &e.error))
+    }
 }
 
 fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
