@@ -203,6 +203,71 @@ fn against_an_earlier_render_previews_an_upgrade() {
         );
 }
 
+/// What `kubectl get ... -o yaml` prints of the objects `render` wrote, once applied: a `List`
+/// whose objects carry what the server and `kubectl apply` set on every object, and `defaults`
+/// merged into each Service's `spec`, as the server fills them in.
+fn as_read_from_a_cluster(rendered: &[u8], defaults: serde_json::Value) -> String {
+    let rendered = String::from_utf8_lossy(rendered);
+    let objects = mailu_chart::diff::parse_stream(&rendered, "render").unwrap();
+    let items: Vec<serde_json::Value> = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, object)| {
+            let mut json = object.value.to_json();
+            let applied = json.to_string();
+            let metadata = json["metadata"].as_object_mut().unwrap();
+            metadata.insert("uid".into(), format!("00000000-0000-0000-0000-{i:012}").into());
+            metadata.insert("resourceVersion".into(), (1000 + i).to_string().into());
+            metadata.insert("creationTimestamp".into(), "2026-01-01T00:00:00Z".into());
+            metadata.insert("generation".into(), 1.into());
+            metadata.insert(
+                "managedFields".into(),
+                serde_json::json!([{"manager": "kubectl", "operation": "Update"}]),
+            );
+            let annotations = metadata.entry("annotations").or_insert_with(|| serde_json::json!({}));
+            annotations["kubectl.kubernetes.io/last-applied-configuration"] = applied.into();
+            json["status"] = serde_json::json!({});
+            if json["kind"] == "Service" {
+                for (key, value) in defaults.as_object().unwrap() {
+                    json["spec"][key] = value.clone();
+                }
+            }
+            json
+        })
+        .collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}});
+    helm_engine::to_yaml(&helm_engine::Value::from_json(&list, true), helm_engine::KeyOrder::Sorted)
+}
+
+#[test]
+fn against_objects_read_from_a_cluster_what_the_server_sets_on_every_object_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.yaml");
+    let rendered = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
+    std::fs::write(&live, as_read_from_a_cluster(&rendered.stdout, serde_json::json!({}))).unwrap();
+    let diff = |set: &[&str]| {
+        let mut command = mailu_chart();
+        command.args(["diff", "-f", "values-examples/minimal.yaml", "--output", "brief"]).args(set);
+        command.arg("--against").arg(&live).assert()
+    };
+    diff(&[]).success().stderr(contains(format!(
+        "note: {} holds objects read from a cluster; what the API server sets on every object is left out, \
+         but the defaults it fills in still differ (compare with `helm get manifest` for an exact preview)",
+        live.display()
+    )));
+    // A change of the values still shows, and nothing the server wrote.
+    diff(&["--set", "timezone=Europe/Berlin"])
+        .code(1)
+        .stdout(contains("changed: ConfigMap mailu/mailu-env (v1)").and(contains("Service").not()));
+    // The defaults the server fills in remain differences, as the note says.
+    std::fs::write(
+        &live,
+        as_read_from_a_cluster(&rendered.stdout, serde_json::json!({"clusterIP": "10.0.0.1"})),
+    )
+    .unwrap();
+    diff(&[]).code(1).stdout(contains("changed: Service mailu/mailu-admin (v1)"));
+}
+
 #[test]
 fn json_and_brief_reports() {
     let chart = mutated(|d| std::fs::remove_file(d.join("templates/redis/service.yaml")).unwrap());

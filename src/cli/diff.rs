@@ -84,8 +84,14 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
             let text = std::fs::read_to_string(file).map_err(|e| {
                 error(format!("cannot read {}: {}", file.display(), super::values_args::describe_io(&e)))
             })?;
-            let earlier =
+            let mut earlier =
                 diff::parse_stream(&text, &file.display().to_string()).map_err(|e| error(e.to_string()))?;
+            if diff::drop_server_fields(&mut earlier) > 0 {
+                super::note(&format!(
+                    "note: {} holds objects read from a cluster; what the API server sets on every object is left out, but the defaults it fills in still differ (compare with `helm get manifest` for an exact preview)",
+                    file.display()
+                ));
+            }
             (earlier, rendered, (file.display().to_string(), "render".to_string()))
         }
         None => {

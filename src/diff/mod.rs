@@ -95,6 +95,41 @@ pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError
     Ok(objects)
 }
 
+/// What the API server writes into the metadata of every object it stores; no manifest holds
+/// it.
+const SERVER_METADATA: [&str; 6] =
+    ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"];
+
+/// The copy of the applied manifest that `kubectl apply` keeps on each object.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Leaves out of objects read back from a cluster (`kubectl get -o yaml`) what the server and
+/// `kubectl apply` set on every object: the metadata above, the last-applied annotation (and
+/// `annotations` left empty by it) and `status`. Returns how many objects held any of it.
+/// The defaults the server fills in (a Service's `clusterIP`, a container's
+/// `imagePullPolicy`, ...) stay: they cannot be told from values a manifest sets.
+pub fn drop_server_fields(objects: &mut [Object]) -> usize {
+    objects.iter_mut().map(|object| drop_from(&mut object.value)).filter(|&dropped| dropped).count()
+}
+
+fn drop_from(object: &mut Value) -> bool {
+    let Some(fields) = object.as_map_mut() else { return false };
+    let mut dropped = fields.shift_remove("status").is_some();
+    let Some(metadata) = fields.get_mut("metadata").and_then(Value::as_map_mut) else { return dropped };
+    for key in SERVER_METADATA {
+        dropped |= metadata.shift_remove(key).is_some();
+    }
+    if let Some(annotations) = metadata.get_mut("annotations").and_then(Value::as_map_mut)
+        && annotations.shift_remove(LAST_APPLIED).is_some()
+    {
+        dropped = true;
+        if annotations.is_empty() {
+            metadata.shift_remove("annotations");
+        }
+    }
+    dropped
+}
+
 /// The `# Source:` path written in a document's lines, if any.
 fn source_of(lines: &[&str], from: usize, to: usize) -> Option<String> {
     lines
@@ -342,5 +377,20 @@ mod tests {
         ));
         let twice = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: A\nmetadata: {name: a}\n";
         assert!(matches!(parse_stream(twice, "x"), Err(StreamError::Duplicate { .. })));
+    }
+
+    #[test]
+    fn what_the_server_sets_on_every_object_is_left_out() {
+        let live = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    namespace: n\n    uid: 0b6c\n    resourceVersion: \"42\"\n    creationTimestamp: \"2026-01-01T00:00:00Z\"\n    generation: 3\n    selfLink: /api/v1/namespaces/n/configmaps/a\n    managedFields:\n    - manager: kubectl\n    annotations:\n      kubectl.kubernetes.io/last-applied-configuration: '{}'\n  data: {x: \"1\"}\n  status: {phase: Active}\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: b\n    annotations: {kept: \"yes\", kubectl.kubernetes.io/last-applied-configuration: '{}'}\n";
+        let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata: {x: \"1\"}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b, annotations: {kept: \"yes\"}}\n";
+        let mut objects = parse_stream(live, "live").unwrap();
+        assert!(!compare(&objects, &parse_stream(manifest, "m").unwrap()).is_equivalent());
+        assert_eq!(drop_server_fields(&mut objects), 2);
+        let report = compare(&objects, &parse_stream(manifest, "m").unwrap());
+        assert!(report.is_equivalent(), "{report:?}");
+        // A manifest holds none of it: nothing to leave out, and nothing else is touched.
+        let mut written = parse_stream(manifest, "m").unwrap();
+        assert_eq!(drop_server_fields(&mut written), 0);
+        assert_eq!(written, parse_stream(manifest, "m").unwrap());
     }
 }
