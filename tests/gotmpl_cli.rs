@@ -700,6 +700,14 @@ fn flags_for_helm_install_or_a_cluster_are_accepted_as_helm_accepts_them() {
         assert_eq!(out.status.code(), Some(1), "{flag}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{flag}: {out:?}");
     }
+    // Flags that need a program of the caller's or a cluster are not offered: a usage error,
+    // which exits 1 here as in helm.
+    for flag in [&["--post-renderer", "./x"][..], &["--verify"], &["--validate"], &["--hide-secret"]] {
+        let out = ours(&[&[NAME_CHART], flag].concat());
+        assert_eq!(out.status.code(), Some(1), "{flag:?}");
+        let expected = format!("error: unexpected argument '{}' found", flag[0]);
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with(&expected), "{flag:?}: {out:?}");
+    }
 }
 
 /// `mailu-chart template ARGS` and helm 4's `helm template ARGS` agree on the exit code and
