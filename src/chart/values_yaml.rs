@@ -7,29 +7,15 @@ use serde_json::Value as Json;
 
 use crate::values::schema::values_schema;
 use helm_engine::Value;
-use helm_engine::{KeyOrder, KeyPath, Segment, to_yaml};
+use helm_engine::{KeyOrder, KeyPath, to_yaml};
 
 /// The commented YAML body (without the file header).
 pub fn values_yaml_body() -> String {
     let schema = values_schema();
     let defaults = Value::Map(crate::values::defaults_tree());
     let mut out = String::new();
-    write_object(&schema, &defaults, &keys_without_default(&defaults), 0, &mut out);
+    write_object(&schema, &defaults, &crate::values::keys_to_set(), 0, &mut out);
     out.trim_end().to_string()
-}
-
-/// The top-level keys whose defaults the schema refuses: the user must set them. values.yaml
-/// leaves them out (as comments), so that helm reports them as missing rather than as the
-/// pattern an empty default fails.
-fn keys_without_default(defaults: &Value) -> BTreeSet<String> {
-    let problems = crate::values::validate::parse_values(defaults).err().unwrap_or_default();
-    problems
-        .iter()
-        .filter_map(|problem| match problem.path.segments() {
-            [Segment::Key(key)] => Some(key.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn write_object(schema: &Json, defaults: &Value, unset: &BTreeSet<String>, indent: usize, out: &mut String) {
@@ -108,7 +94,7 @@ mod tests {
         let text = values_yaml_body();
         let read = load_yaml_documents(&text).unwrap().remove(0).root.unwrap();
         let mut defaults = crate::values::defaults_tree();
-        let unset = keys_without_default(&Value::Map(defaults.clone()));
+        let unset = crate::values::keys_to_set();
         assert_eq!(unset.iter().map(String::as_str).collect::<Vec<_>>(), ["domain", "hostnames", "subnet"]);
         defaults.retain(|key, _| !unset.contains(key));
         assert!(read.semantic_eq(&Value::Map(defaults)), "values.yaml does not hold the defaults:\n{text}");

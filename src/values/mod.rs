@@ -24,6 +24,20 @@ pub fn defaults_tree() -> Map {
     }
 }
 
+/// The top-level keys whose defaults the schema refuses: the user must set them. The chart's
+/// values.yaml leaves them out (as comments), so that helm reports them as missing rather than
+/// as the pattern an empty default fails, and the reference gives them no default.
+pub fn keys_to_set() -> std::collections::BTreeSet<String> {
+    let problems = validate::parse_values(&Value::Map(defaults_tree())).err().unwrap_or_default();
+    problems
+        .iter()
+        .filter_map(|problem| match problem.path.segments() {
+            [helm_engine::Segment::Key(key)] => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A problem together with where the offending value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocatedProblem {

@@ -24,6 +24,11 @@ pub fn key_docs() -> Vec<KeyDoc> {
     let schema = values_schema();
     let mut docs = Vec::new();
     walk(&schema, &schema, "", &mut docs);
+    // The keys to set have no default worth naming: the chart's values.yaml leaves them out.
+    let to_set = super::keys_to_set();
+    for doc in docs.iter_mut().filter(|doc| to_set.contains(&doc.key)) {
+        doc.default.clear();
+    }
     docs
 }
 
