@@ -10,15 +10,6 @@ fn mailu_chart() -> Command {
     Command::cargo_bin("mailu-chart").unwrap()
 }
 
-fn entries(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn export_writes_the_chart_and_may_replace_its_own_export() {
     let dir = tempfile::tempdir().unwrap();
@@ -47,7 +38,7 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
         std::os::unix::fs::PermissionsExt::mode(&chart.metadata().unwrap().permissions()) & 0o777,
         0o700
     );
-    assert_eq!(entries(dir.path()), ["chart"]);
+    assert_eq!(common::names_in(dir.path()), ["chart"]);
 }
 
 #[test]
@@ -99,7 +90,7 @@ fn a_failed_export_leaves_nothing_behind() {
     let message = format!("cannot read {}", under_a_file.display());
     mailu_chart().arg("export").arg(&under_a_file).assert().code(1).stderr(contains(message));
     mailu_chart().arg("export").arg(&file).assert().code(1).stderr(contains("is not a directory"));
-    assert_eq!(entries(dir.path()), ["a-file"]);
+    assert_eq!(common::names_in(dir.path()), ["a-file"]);
 }
 
 #[test]
@@ -108,7 +99,7 @@ fn export_creates_missing_parent_folders() {
     let chart = dir.path().join("new/deeper/chart");
     mailu_chart().arg("export").arg(&chart).assert().success();
     assert!(chart.join("Chart.yaml").is_file());
-    assert_eq!(entries(&dir.path().join("new/deeper")), ["chart"]);
+    assert_eq!(common::names_in(&dir.path().join("new/deeper")), ["chart"]);
 }
 
 #[test]
@@ -120,7 +111,7 @@ fn a_bare_name_is_exported_in_the_working_directory_and_its_left_overs_removed()
     std::fs::write(leftover.join("Chart.yaml"), "half").unwrap();
     mailu_chart().current_dir(dir.path()).arg("export").arg("chart").assert().success();
     assert!(dir.path().join("chart/Chart.yaml").is_file());
-    assert_eq!(entries(dir.path()), ["chart"]);
+    assert_eq!(common::names_in(dir.path()), ["chart"]);
 }
 
 /// Every file under `dir` with its bytes; links are reported, never followed.
@@ -226,7 +217,8 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
                 "run {run} (seed {seed}, killed after {delay:?}): the target is neither chart: {listing:?}"
             );
         }
-        let leftovers: Vec<String> = entries(parent.path()).into_iter().filter(|n| n != "chart").collect();
+        let leftovers: Vec<String> =
+            common::names_in(parent.path()).into_iter().filter(|n| n != "chart").collect();
         assert!(
             leftovers.len() <= 1 && leftovers.iter().all(|n| n.starts_with(".chart.mailu-chart-export-")),
             "run {run} (seed {seed}): {leftovers:?}"
@@ -237,7 +229,7 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
     assert!(still_old > 0 && replaced > 0, "{still_old} / {replaced}");
     // A run that is not killed cleans up after the killed ones.
     export();
-    assert_eq!(entries(parent.path()), ["chart"]);
+    assert_eq!(common::names_in(parent.path()), ["chart"]);
     assert_eq!(tree(&target).as_ref(), Some(&new));
 }
 
@@ -264,7 +256,11 @@ fn export_never_writes_through_a_link_beside_or_at_the_target() {
     )
     .unwrap();
     mailu_chart().arg("export").arg(&target).assert().success();
-    assert_eq!(entries(elsewhere.path()), Vec::<String>::new(), "something was written through a link");
+    assert_eq!(
+        common::names_in(elsewhere.path()),
+        Vec::<String>::new(),
+        "something was written through a link"
+    );
     assert!(target.join("Chart.yaml").is_file());
     // The target itself a link: refused, and nothing written where it points.
     let link = parent.path().join("linked");
@@ -276,7 +272,7 @@ fn export_never_writes_through_a_link_beside_or_at_the_target() {
         .assert()
         .code(1)
         .stderr(contains("is a symbolic link"));
-    assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
+    assert_eq!(common::names_in(elsewhere.path()), Vec::<String>::new());
 }
 
 /// A mount point cannot be swapped for the new chart: it is refused, with what to do instead,
@@ -285,8 +281,9 @@ fn export_never_writes_through_a_link_beside_or_at_the_target() {
 #[test]
 #[cfg(target_os = "linux")]
 fn a_mount_point_is_refused_before_anything_is_written() {
-    let staged =
-        || entries(std::path::Path::new("/")).into_iter().filter(|n| n.starts_with(".proc.")).count();
+    let staged = || {
+        common::names_in(std::path::Path::new("/")).into_iter().filter(|n| n.starts_with(".proc.")).count()
+    };
     mailu_chart().arg("export").arg("/proc").arg("--force").assert().code(1).stderr(
         "error: /proc is a mount point: the export puts the new chart in place by swapping whole \
          directories, so that it is never half written, and a mount point cannot be swapped; export \
@@ -330,7 +327,7 @@ fn export_keeps_the_owner_and_group_of_the_directory_it_replaces() {
     std::os::unix::fs::chown(&chart, Some(user), Some(group)).unwrap();
     mailu_chart().arg("export").arg(&chart).assert().success();
     assert_eq!(owners(&chart), [(user, group)]);
-    assert_eq!(entries(dir.path()), ["chart"]);
+    assert_eq!(common::names_in(dir.path()), ["chart"]);
 
     // Unprivileged runs: the owner may export again; another user, or the owner outside the
     // group, is refused, and nothing changes.
@@ -366,6 +363,6 @@ fn export_keeps_the_owner_and_group_of_the_directory_it_replaces() {
         );
         assert_eq!(tree(&chart), before);
         assert_eq!(owners(&chart), [(user, group)]);
-        assert_eq!(entries(dir.path()), ["chart"]);
+        assert_eq!(common::names_in(dir.path()), ["chart"]);
     }
 }

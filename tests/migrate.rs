@@ -732,16 +732,6 @@ fn an_existing_report_file_is_made_private() {
     assert!(!std::fs::read_to_string(&report).unwrap().contains("older and longer"));
 }
 
-/// The files in a folder, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn the_values_and_the_report_are_written_both_or_neither() {
     let dir = tempfile::tempdir().unwrap();
@@ -754,11 +744,11 @@ fn the_values_and_the_report_are_written_both_or_neither() {
     // Values that cannot be written (no such folder, a folder at their name): no report.
     for values in ["missing/new.yaml", "a-folder"] {
         migrate(values, "report.txt").code(1).stderr(contains(format!("cannot write {values}: ")));
-        assert_eq!(names_in(dir.path()), ["a-folder"], "-o {values}");
+        assert_eq!(common::names_in(dir.path()), ["a-folder"], "-o {values}");
     }
     // A report that cannot be written: no values, and nothing left beside either.
     migrate("new.yaml", "missing/report.txt").code(1).stderr(contains("cannot write missing/report.txt: "));
-    assert_eq!(names_in(dir.path()), ["a-folder"]);
+    assert_eq!(common::names_in(dir.path()), ["a-folder"]);
     // Both: an existing values file keeps its permissions, the report is its owner's alone.
     std::fs::write(dir.path().join("new.yaml"), "old").unwrap();
     #[cfg(unix)]
@@ -768,7 +758,7 @@ fn the_values_and_the_report_are_written_both_or_neither() {
     )
     .unwrap();
     migrate("new.yaml", "report.txt").success();
-    assert_eq!(names_in(dir.path()), ["a-folder", "new.yaml", "report.txt"]);
+    assert_eq!(common::names_in(dir.path()), ["a-folder", "new.yaml", "report.txt"]);
     assert!(
         std::fs::read_to_string(dir.path().join("new.yaml")).unwrap().contains("domain: mail.example.org")
     );
