@@ -332,14 +332,14 @@ fn export_keeps_the_owner_and_group_of_the_directory_it_replaces() {
     // Unprivileged runs: the owner may export again; another user, or the owner outside the
     // group, is refused, and nothing changes.
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    // A copy of the program the other users may run: the build's folder may be closed to them.
+    let program_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(program_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let program = program_dir.path().join("mailu-chart");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("mailu-chart"), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
     let export_as = |uid: u32, gid: u32| {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("mailu-chart"))
-            .uid(uid)
-            .gid(gid)
-            .arg("export")
-            .arg(&chart)
-            .output()
-            .unwrap()
+        std::process::Command::new(&program).uid(uid).gid(gid).arg("export").arg(&chart).output().unwrap()
     };
     let own = export_as(user, group);
     assert!(own.status.success(), "{own:?}");
