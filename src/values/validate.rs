@@ -294,7 +294,15 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             vec![problem(path.child_key(key), "is missing".into())]
         }
         ValidationErrorKind::Type { kind } => {
-            vec![problem(path, format!("must be {}, found {}", expected_type(kind), describe_json(instance)))]
+            // The `then` of "if not text" (a quantity): text was allowed too.
+            let or_text = schema_path.ends_with("/then/type")
+                && SCHEMA
+                    .pointer(schema_path.trim_end_matches("/then/type"))
+                    .and_then(|branch| branch.pointer("/if/not/type"))
+                    .is_some_and(|t| t == "string");
+            let expected =
+                if or_text { format!("a string or {}", expected_type(kind)) } else { expected_type(kind) };
+            vec![problem(path, format!("must be {expected}, found {}", describe_json(instance)))]
         }
         ValidationErrorKind::Enum { options } => {
             let choices: Vec<String> = options
