@@ -349,3 +349,26 @@ fn helm_names_the_keys_that_have_no_default() {
         assert!(!stderr.contains("pattern"), "{name}: {stderr}");
     }
 }
+
+/// `helm upgrade` prints the notes too: they say what happened, and ask only for the Secrets
+/// not there yet.
+#[test]
+fn the_notes_say_whether_the_release_was_installed_or_upgraded() {
+    let chart = helm_engine::load_chart(&chart_out()).unwrap();
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    let user = common::user_values(&[&minimal], &[]);
+    for (is_upgrade, done) in [(false, "installed"), (true, "upgraded")] {
+        let options = helm_engine::RenderOptions {
+            release_name: "mailu".into(),
+            namespace: "mailu".into(),
+            is_upgrade,
+            ..Default::default()
+        };
+        let notes = helm_engine::render_chart(&chart, &user.values, &options).unwrap().notes;
+        assert!(
+            notes.starts_with(&format!("Mailu is {done} as release mailu in namespace mailu.\n")),
+            "{notes}"
+        );
+        assert!(notes.contains("those that do not exist yet"), "{notes}");
+    }
+}
