@@ -810,3 +810,24 @@ fn the_report_reaches_standard_error_only_once_the_values_are_written() {
     let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
     assert!(stderr.contains("Carried (") && stderr.ends_with("wrote new.yaml\n"), "{stderr}");
 }
+
+/// A target that is no file (`/dev/stdout`) is written to as it is: staging a file beside it
+/// and renaming it over the target would replace the link (or device) with a file.
+#[test]
+#[cfg(target_os = "linux")]
+fn values_written_to_a_device_go_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    std::fs::write(&old, "domain: example.com\nhostnames: [mail.example.com]\n").unwrap();
+    let out = mailu_chart()
+        .arg("migrate")
+        .arg(&old)
+        .args(["-o", "/dev/stdout", "--report"])
+        .arg(dir.path().join("report.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("domain: example.com"));
+    assert!(std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_symlink());
+    assert_eq!(common::names_in(dir.path()), ["old.yaml", "report.txt"]);
+}

@@ -112,19 +112,30 @@ enum Access {
 }
 
 /// A file written in full under a temporary name in its target's folder, which takes the
-/// target's name in one step; dropped before that, it is removed.
-struct Pending {
-    file: tempfile::NamedTempFile,
-    /// Where it goes: the target, or the file a link there names (written through, as
-    /// writing in place would).
-    target: PathBuf,
-    /// The target as given, for messages.
-    given: PathBuf,
+/// target's name in one step; dropped before that, it is removed. A target that is no file
+/// (`/dev/stdout`, a pipe) is written to as it is, when its turn comes: it has no folder to
+/// stage in, and renaming over it would replace the device or the link with a file.
+enum Pending {
+    Staged {
+        file: tempfile::NamedTempFile,
+        /// Where it goes: the target, or the file a link there names (written through, as
+        /// writing in place would).
+        target: PathBuf,
+        /// The target as given, for messages.
+        given: PathBuf,
+    },
+    Stream {
+        given: PathBuf,
+        text: String,
+    },
 }
 
 impl Pending {
     fn write(given: &Path, text: &str, access: Access) -> Result<Pending, CliError> {
         let failed = |e: std::io::Error| cannot_write(given, &e);
+        if given.metadata().is_ok_and(|found| !found.is_file() && !found.is_dir()) {
+            return Ok(Pending::Stream { given: given.to_path_buf(), text: text.to_string() });
+        }
         let target = match given.symlink_metadata() {
             Ok(found) if found.file_type().is_symlink() => {
                 given.canonicalize().unwrap_or_else(|_| given.into())
@@ -151,12 +162,18 @@ impl Pending {
         }
         // On the disk before it takes the name: a crash then leaves the old file or the new one.
         file.write_all(text.as_bytes()).and_then(|()| file.as_file().sync_all()).map_err(failed)?;
-        Ok(Pending { file, target, given: given.to_path_buf() })
+        Ok(Pending::Staged { file, target, given: given.to_path_buf() })
     }
 
     fn put_in_place(self) -> Result<(), CliError> {
-        let Pending { file, target, given } = self;
-        file.persist(&target).map(drop).map_err(|e| cannot_write(&given, &e.error))
+        match self {
+            Pending::Staged { file, target, given } => {
+                file.persist(&target).map(drop).map_err(|e| cannot_write(&given, &e.error))
+            }
+            Pending::Stream { given, text } => {
+                std::fs::write(&given, text).map_err(|e| cannot_write(&given, &e))
+            }
+        }
     }
 }
 
