@@ -70,9 +70,14 @@ fn listed_paths(stderr: &str) -> Vec<String> {
         .filter_map(|l| l.strip_prefix("  "))
         .map(|l| {
             let before_message = l.split(": ").collect::<Vec<_>>();
-            // `file:line:col: path: message`, `--set text: path: message` or `path: message`.
+            // `file:line:col: path: message`, `file: path: message` (a key nobody set, with one
+            // file), `--set text: path: message` or `path: message`.
             match before_message.as_slice() {
-                [origin, path, ..] if origin.contains(".yaml:") || origin.starts_with("--set") => {
+                [origin, path, ..]
+                    if origin.contains(".yaml:")
+                        || origin.ends_with(".yaml")
+                        || origin.starts_with("--set") =>
+                {
                     path.to_string()
                 }
                 [path, ..] => path.to_string(),
@@ -237,7 +242,8 @@ fn a_document_that_is_not_a_map_is_refused() {
 fn an_empty_file_is_no_values() {
     let (code, stderr) = validate_bytes(b"");
     assert_eq!(code, 1);
-    assert!(stderr.contains("domain: is required"), "{stderr}");
+    // The one values file is where the missing keys go.
+    assert!(stderr.contains("values.yaml: domain: is required"), "{stderr}");
     let (code, _) = validate_bytes(b"# only a comment\n");
     assert_eq!(code, 1);
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use clap::Args;
 
 use super::CliError;
-use helm_engine::{UserValues, ValueInputs, ValuesFetchError};
+use helm_engine::{Origin, UserValues, ValueInputs, ValuesFetchError};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
 /// --set-file, --set-literal.
@@ -124,7 +124,15 @@ impl ValuesArgs {
     pub fn resolve_read(&self, user: &UserValues) -> Result<crate::values::Values, CliError> {
         let files = self.files()?;
         crate::values::resolve(user).map_err(|invalid| {
-            let mut message = invalid.in_input_order(&files).to_string();
+            let mut invalid = invalid.in_input_order(&files);
+            // A key nobody set belongs in the values file, when there is one (still listed
+            // last).
+            if let [file] = files.as_slice() {
+                for problem in invalid.problems.iter_mut().filter(|p| p.origin == Origin::Default) {
+                    problem.origin = Origin::File { name: file.clone(), pos: None };
+                }
+            }
+            let mut message = invalid.to_string();
             if self.is_empty() {
                 message.push_str(
                     "hint: no values were given; pass your values file with -f FILE \
