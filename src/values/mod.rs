@@ -122,7 +122,7 @@ pub fn resolve(user: &UserValues) -> Result<Values, InvalidValues> {
 /// A required key the user set to null is missing because null removes a key, as in helm:
 /// the message says so, and how to leave a text empty instead.
 fn removed_by_null(user: &UserValues, path: &KeyPath, message: String) -> String {
-    if message != "is missing" || Value::Map(user.values.clone()).get_path(path) != Some(&Value::Null) {
+    if message != validate::MISSING || Value::Map(user.values.clone()).get_path(path) != Some(&Value::Null) {
         return message;
     }
     let text_by_default = matches!(Value::Map(defaults_tree()).get_path(path), Some(Value::String(_)));

@@ -279,11 +279,11 @@ impl Format {
     }
 }
 
-/// Declares a string newtype of a [`Format`], but for how it is read and described.
+/// Declares a string newtype of a [`Format`], but for how its schema describes it.
 macro_rules! string_newtype {
     ($(#[$meta:meta])* $name:ident => $format:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -322,12 +322,6 @@ macro_rules! string_newtype {
 macro_rules! formatted_string {
     ($(#[$meta:meta])* $name:ident => $format:ident) => {
         string_newtype!($(#[$meta])* $name => $format);
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map($name)
-            }
-        }
 
         impl JsonSchema for $name {
             fn inline_schema() -> bool {
@@ -377,12 +371,6 @@ string_newtype!(
     /// prints for the number (`quantities_as_text` in validate.rs).
     OptionalQuantity => OPTIONAL_QUANTITY
 );
-
-impl<'de> Deserialize<'de> for OptionalQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(OptionalQuantity)
-    }
-}
 
 impl JsonSchema for OptionalQuantity {
     fn inline_schema() -> bool {

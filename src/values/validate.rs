@@ -34,6 +34,9 @@ impl Problem {
     }
 }
 
+/// What a required key nobody gave is told.
+pub(crate) const MISSING: &str = "is missing";
+
 /// The rules JSON Schema cannot express, listed for the README and `--help`.
 pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)",
@@ -86,16 +89,12 @@ fn quantities_as_text(tree: &Value) -> Option<Value> {
     let numbers: Vec<(&String, &str, &str)> = top
         .iter()
         .flat_map(|(component, settings)| {
-            ["requests", "limits"].into_iter().flat_map(move |kind| {
-                ["cpu", "memory"].into_iter().map(move |resource| (component, kind, resource)).filter(
-                    move |(_, kind, resource)| {
-                        matches!(
-                            settings.get_dotted(&format!("resources.{kind}.{resource}")),
-                            Some(Value::Int(_) | Value::Float(_))
-                        )
-                    },
-                )
-            })
+            QUANTITIES
+                .into_iter()
+                .filter(|(kind, resource)| {
+                    matches!(quantity(settings, kind, resource), Some(Value::Int(_) | Value::Float(_)))
+                })
+                .map(move |(kind, resource)| (component, kind, resource))
         })
         .collect();
     if numbers.is_empty() {
@@ -116,6 +115,15 @@ fn quantities_as_text(tree: &Value) -> Option<Value> {
         });
     }
     Some(tree)
+}
+
+/// The quantities a component's `resources` hold: (`requests` or `limits`, `cpu` or `memory`).
+const QUANTITIES: [(&str, &str); 4] =
+    [("requests", "cpu"), ("requests", "memory"), ("limits", "cpu"), ("limits", "memory")];
+
+/// A component's `resources.<kind>.<resource>`, if it is there.
+fn quantity<'a>(settings: &'a Value, kind: &str, resource: &str) -> Option<&'a Value> {
+    settings.as_map()?.get("resources")?.as_map()?.get(kind)?.as_map()?.get(resource)
 }
 
 fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
@@ -194,11 +202,11 @@ fn requests_above_limits(tree: &Value) -> Vec<Problem> {
     for (component, settings) in top {
         for resource in ["cpu", "memory"] {
             // Numbers are text by now (`quantities_as_text`).
-            let quantity = |kind: &str| match settings.get_dotted(&format!("resources.{kind}.{resource}")) {
+            let amount = |kind: &str| match quantity(settings, kind, resource) {
                 Some(Value::String(text)) => quantity_amount(text).map(|amount| (text.clone(), amount)),
                 _ => None,
             };
-            if let (Some((request, asked)), Some((limit, most))) = (quantity("requests"), quantity("limits"))
+            if let (Some((request, asked)), Some((limit, most))) = (amount("requests"), amount("limits"))
                 && asked > most
             {
                 problems.push(Problem::new(
@@ -291,7 +299,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             .collect(),
         ValidationErrorKind::Required { property } => {
             let key = property.as_str().unwrap_or_default();
-            vec![problem(path.child_key(key), "is missing".into())]
+            vec![problem(path.child_key(key), MISSING.into())]
         }
         ValidationErrorKind::Type { kind } => {
             // The `then` of "if not text" (a quantity): text was allowed too.
