@@ -91,6 +91,7 @@ impl Compiler {
                 "minLength" => format!("min_length: Some({})", count(value, &here)),
                 "maxLength" => format!("max_length: Some({})", count(value, &here)),
                 "minItems" => format!("min_items: Some({})", count(value, &here)),
+                "maxItems" => format!("max_items: Some({})", count(value, &here)),
                 "minProperties" => format!("min_properties: Some({})", count(value, &here)),
                 "uniqueItems" => {
                     format!("unique_items: {}", value.as_bool().unwrap_or_else(|| panic!("{here}")))

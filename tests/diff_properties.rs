@@ -199,7 +199,15 @@ prop_compose! {
             "httpRoute": {"parentRefs": [{"name": "gateway", "namespace": if ingress_ns { "gateways" } else { "" }}]},
         });
         values["tls"] = json!({"source": source});
-        if ingress_ns || mail == "traefik" || web == "ingress" || web == "httpRoute" {
+        let proxy = mail == "traefik" || web == "ingress" || web == "httpRoute";
+        // A proxy outside the pod network, in some of the values: named by its networks, with
+        // or without labels of pods besides.
+        let outside = if proxy { redis_port % 3 } else { 0 };
+        if outside > 0 {
+            let networks: &[&str] = if outside == 1 { &["192.168.1.0/24"] } else { &["172.16.5.0/24", "fd00:99::/64"] };
+            values["expose"]["trustedProxies"] = json!(networks);
+        }
+        if (ingress_ns || proxy) && outside != 2 {
             values["networkPolicy"]["ingressController"] = json!({
                 "namespaceLabels": {"kubernetes.io/metadata.name": "proxy"},
                 "podLabels": {"app.kubernetes.io/name": "proxy"},

@@ -377,3 +377,62 @@ fn the_ingress_lets_uploads_as_large_as_a_message_through() {
         Some("2g")
     );
 }
+
+/// A proxy outside the pod network (ingress-nginx or Traefik on the host network, a cloud load
+/// balancer that sends to pod addresses) is named by its addresses: front believes what they
+/// report and its policy admits them on the proxy's ports, and no one else.
+#[test]
+fn a_proxy_outside_the_pod_network_is_believed_and_admitted_by_its_addresses() {
+    let node = Actor::host("a node of the host-network proxy", "192.168.1.20");
+    let other_node = Actor::host("a machine of another network", "192.168.2.20");
+    let labelled_proxy = proxy();
+    let path = common::root().join("values-examples/minimal.yaml");
+    let exposures: [(&[&str], &[i64]); 2] = [
+        (&["expose.web=ingress"], &[80]),
+        (
+            &["expose.mail=traefik", "expose.web=httpRoute", "expose.httpRoute.parentRefs[0].name=gw"],
+            &[80, 20025, 465, 587, 993, 995, 4190],
+        ),
+    ];
+    for (exposure, proxied_ports) in exposures {
+        for labels in [true, false] {
+            let mut set = exposure.to_vec();
+            set.push("expose.trustedProxies={192.168.1.0/24}");
+            if labels {
+                set.extend([
+                    "networkPolicy.ingressController.namespaceLabels.kubernetes\\.io/metadata\\.name=traefik",
+                    "networkPolicy.ingressController.podLabels.app\\.kubernetes\\.io/name=traefik",
+                ]);
+            }
+            let manifests = common::render(&[&path], &set);
+            let what = format!("{exposure:?}, labels {labels}");
+            assert_eq!(env(&manifests)["REAL_IP_FROM"], "10.42.0.0/16,192.168.1.0/24", "{what}");
+            let cluster = Cluster::new(&manifests, "mailu");
+            let stranger = Actor::pod("a pod elsewhere", "default", &[("app", "other")]);
+            for (name, port) in &cluster.pod("front").ports {
+                let proxied = proxied_ports.contains(port);
+                // The mail ports a LoadBalancer publishes are everyone's.
+                let public = cluster.reaches(&Actor::internet(), "front", *port);
+                assert!(!(proxied && public), "{what}: internet -> front {name}");
+                assert_eq!(
+                    cluster.reaches(&node, "front", *port),
+                    proxied || public,
+                    "{what}: node -> front {name}"
+                );
+                assert_eq!(
+                    cluster.reaches(&other_node, "front", *port),
+                    public,
+                    "{what}: other -> front {name}"
+                );
+                assert_eq!(
+                    cluster.reaches(&labelled_proxy, "front", *port),
+                    (proxied && labels) || (public && *port != 25),
+                    "{what}: labelled proxy -> front {name}"
+                );
+                if proxied {
+                    assert!(!cluster.reaches(&stranger, "front", *port), "{what}: stranger -> front {name}");
+                }
+            }
+        }
+    }
+}

@@ -343,7 +343,9 @@ fn the_mail_ports_arrive_the_same_way() {
         not_carried(&m, "front.externalService.externalTrafficPolicy").starts_with("always `Local` here")
     );
     assert!(not_carried(&m, "ingress.proxyProtocol.smtp").contains("only behind Traefik"));
-    assert!(not_carried(&m, "ingress.realIpFrom").contains("Mailu's trust rests on it"));
+    // Wider than the pod network: every pod would pass as the proxy.
+    assert_eq!(at(&m, "expose.trustedProxies"), None);
+    assert!(changed(&m, "ingress.realIpFrom").1.contains("left out: 10.0.0.0/8 ("));
 
     let m = migrated("nodeport");
     assert_eq!(at(&m, "expose.mail"), text("hostPort"));

@@ -124,6 +124,23 @@ pub fn behind_proxy() -> Cond {
     mail_via("traefik").or(web_via("ingress")).or(web_via("httpRoute"))
 }
 
+/// The networks a proxy in front connects from, comma-separated (`REAL_IP_FROM`): the pod
+/// network and `expose.trustedProxies`.
+pub fn proxy_networks() -> Expr {
+    let outside = Expr::Join(TRUSTED_PROXIES.into(), ",");
+    Expr::concat(vec![
+        Expr::key("subnet"),
+        Expr::choose(
+            Cond::Present(TRUSTED_PROXIES.into()),
+            Expr::concat(vec![Expr::lit(","), outside]),
+            Expr::lit(""),
+        ),
+    ])
+}
+
+/// The values key of the networks of a proxy outside the pod network.
+pub const TRUSTED_PROXIES: &str = "expose.trustedProxies";
+
 /// When the web reaches front through an HTTP proxy (which sends `X-Forwarded-For`).
 pub fn web_behind_proxy() -> Cond {
     web_via("ingress").or(web_via("httpRoute"))

@@ -10,7 +10,8 @@ use super::front;
 pub enum Peer {
     /// The pods of a component of this release.
     Component(&'static str),
-    /// The ingress controller's pods (selected by `networkPolicy.ingressController`).
+    /// The proxy in front: its pods (selected by `networkPolicy.ingressController`) and the
+    /// networks of `expose.trustedProxies`.
     IngressController,
     /// Prometheus' pods (selected by `networkPolicy.monitoring`).
     Monitoring,

@@ -52,8 +52,9 @@ pub fn vars() -> Vec<SharedVar> {
         var("PORTS", front::ports()),
         var("PROXY_PROTOCOL", front::proxy_protocol()),
         // A proxy's pods are in the pod network: front believes the client address they
-        // report (PROXY protocol for mail, X-Forwarded-For for the web), and nobody else's.
-        var_when("REAL_IP_FROM", Expr::key("subnet"), front::behind_proxy()),
+        // report (PROXY protocol for mail, X-Forwarded-For for the web), and nobody else's
+        // but the networks of a proxy outside it.
+        var_when("REAL_IP_FROM", front::proxy_networks(), front::behind_proxy()),
         var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()),
         var("ADMIN", flag("admin.enabled", "true", "false")),
         var("WEB_ADMIN", Expr::lit("/admin")),

@@ -8,6 +8,7 @@ use super::convert::{self, Converted, convert, normalize, secret_name};
 use super::secrets::{SecretPlan, Source};
 use super::table::{ALL, Conv};
 use super::{Builder, Outcome, REQUIRED};
+use crate::values::{text, trust};
 
 /// What must be decided before the defaults are compared: a key set here is not a default
 /// that differs.
@@ -44,6 +45,7 @@ pub(super) fn all(b: &mut Builder) {
     certificate(b, web);
     defer_on_tls_error(b);
     web_decided(b);
+    trusted_proxies(b);
     network_policy_peers(b, web);
     database(b);
     redis(b);
@@ -842,6 +844,11 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
         ] {
             let key = format!("networkPolicy.{official}.{field}");
             let to = format!("networkPolicy.{ours}.{target}");
+            // A proxy known by its networks needs no labels: none are guessed or asked for.
+            let by_networks = ours == "ingressController" && b.got("expose.trustedProxies").is_some();
+            if by_networks && b.input.set(&key).is_none() {
+                continue;
+            }
             if b.got(&to).is_none()
                 && let Ok(converted) = convert(conv, &b.input.get(&key))
                 && converted.value.as_map().is_some_and(|m| !m.is_empty())
@@ -849,7 +856,7 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
                 b.put(&to, converted.value);
                 from_defaults.push(key);
             }
-            if b.got(&to).is_none_or(|v| v.as_map().is_some_and(Map::is_empty)) {
+            if !by_networks && b.got(&to).is_none_or(|v| v.as_map().is_some_and(Map::is_empty)) {
                 b.need(&to, &format!("the labels of {what} (the NetworkPolicies let only them in)"));
             }
         }
@@ -873,6 +880,64 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
             }
         }
     }
+}
+
+/// The official `ingress.realIpFrom` (front's `REAL_IP_FROM`): here the pod network is
+/// believed already, behind a proxy, and other networks go in `expose.trustedProxies`, if
+/// private.
+fn trusted_proxies(b: &mut Builder) {
+    const KEY: &str = "ingress.realIpFrom";
+    if b.input.set(KEY).is_none() {
+        return;
+    }
+    let mail = convert::text(&b.ours("expose.mail")).unwrap_or_default();
+    let web = convert::text(&b.ours("expose.web")).unwrap_or_default();
+    if mail != "traefik" && !matches!(web.as_str(), "ingress" | "httpRoute") {
+        b.settle(
+            KEY,
+            Outcome::NotCarried {
+                why: format!(
+                    "front faces the world itself here (`expose.mail: {mail}`, `expose.web: {web}`): no proxy's word on the client's address is believed"
+                ),
+            },
+        );
+        return;
+    }
+    let subnet = convert::text(&b.ours("subnet")).unwrap_or_default();
+    let (mut kept, mut left) = (Vec::new(), Vec::new());
+    for entry in b.input.text(KEY).split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let cidr = match entry.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => format!("{entry}/32"),
+            Ok(std::net::IpAddr::V6(_)) => format!("{entry}/128"),
+            Err(_) => entry.to_string(),
+        };
+        if text::cidr_within(&cidr, &subnet) {
+            continue;
+        }
+        let usable = text::CIDR.matches(&cidr)
+            && text::cidr_host_bits_problem(&cidr).is_none()
+            && !text::cidrs_overlap(&cidr, &subnet)
+            && crate::patterns::is_match(trust::PRIVATE_SUBNET_PATTERN, &cidr) == Some(true);
+        if usable {
+            kept.push(Value::String(cidr));
+        } else {
+            left.push(entry.to_string());
+        }
+    }
+    let mut how = "the pod network (`subnet`) is believed without it".to_string();
+    if !kept.is_empty() {
+        how = format!(
+            "{how}; the other networks are `expose.trustedProxies`, which the NetworkPolicy also admits"
+        );
+        b.put_from("expose.trustedProxies", Value::List(kept), KEY);
+    }
+    if !left.is_empty() {
+        how = format!(
+            "{how}; left out: {} (only private networks outside the pod network, host bits zero: whoever connects from them can claim any address; see `trust.allowPublicTrustedProxies`)",
+            left.join(", ")
+        );
+    }
+    b.settle(KEY, Outcome::Changed { to: "expose.trustedProxies".into(), how });
 }
 
 /// The database: an existing server here, whatever the official values ran.

@@ -457,7 +457,7 @@ pub const RULES: &[Rule] = &[
     combined("ingress.secrets[]", "tls.secretName", "certificates written into the values: the one front uses is copied into a Secret; the others are not carried"),
     dropped("ingress.extraRules[]", "the Ingress serves the `hostnames` here; other routes belong in an Ingress of your own"),
     dropped("ingress.realIpHeader", "whose word front believes for the client's address follows `expose` here; Mailu's trust rests on it"),
-    dropped("ingress.realIpFrom", "whose word front believes for the client's address follows `expose` here; Mailu's trust rests on it"),
+    combined("ingress.realIpFrom", "expose.trustedProxies", "behind a proxy, the pod network is believed without it; other private networks go in `expose.trustedProxies`"),
     combined("ingress.tlsFlavorOverride", "tls.source", "Mailu's TLS flavor follows `tls.source` and `expose` here"),
     dropped("ingress.tlsFlavor", "removed from the official chart (it refuses to render with it)"),
     dropped("ingress.externalIngress", "removed from the official chart (it refuses to render with it)"),

@@ -449,3 +449,37 @@ fn lets_encrypt_tells_what_became_of_front_kind_and_replicas() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn real_ip_networks_beyond_the_pod_network_become_trusted_proxies_if_private() {
+    // The official subnet default is 10.42.0.0/16; the Ingress is on by default.
+    let m = migrated(&format!(
+        "{BASE}ingress:\n  realIpFrom: \"10.42.0.0/16, 10.42.3.0/24,192.168.1.7, fd00:1::/64,203.0.113.0/24,10.1.0.1/8\"\n"
+    ));
+    assert_eq!(
+        value_at(&m, "expose.trustedProxies"),
+        Some(Value::List(vec![Value::String("192.168.1.7/32".into()), Value::String("fd00:1::/64".into())]))
+    );
+    match outcome_of(&m, "ingress.realIpFrom") {
+        Outcome::Changed { to, how } => {
+            assert_eq!(to, "expose.trustedProxies");
+            assert!(how.contains("left out: 203.0.113.0/24, 10.1.0.1/8 ("), "{how}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Known by its networks, the proxy needs no labels.
+    assert_eq!(needs(&m, "networkPolicy.ingressController.podLabels"), None, "{:?}", m.to_add);
+
+    // Inside the pod network only: nothing to add.
+    let m = migrated(&format!("{BASE}ingress:\n  realIpFrom: 10.42.0.0/16\n"));
+    assert_eq!(value_at(&m, "expose.trustedProxies"), None);
+    assert!(matches!(outcome_of(&m, "ingress.realIpFrom"), Outcome::Changed { .. }));
+
+    // Without a proxy in front, there is nobody to believe.
+    let m = migrated(&format!("{BASE}ingress:\n  enabled: false\n  realIpFrom: 192.168.1.0/24\n"));
+    assert_eq!(value_at(&m, "expose.trustedProxies"), None);
+    match outcome_of(&m, "ingress.realIpFrom") {
+        Outcome::NotCarried { why } => assert!(why.starts_with("front faces the world itself"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}

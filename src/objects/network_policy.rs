@@ -3,7 +3,8 @@
 //! (ingress) or start (egress) at it, each rule present when the other end is deployed.
 
 use crate::components::Component;
-use crate::components::expr::{Cond, Expr};
+use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::front::TRUSTED_PROXIES;
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use crate::components::shared_env::ipv6_subnet;
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
@@ -141,10 +142,23 @@ fn peers(peer: Peer) -> Node {
         Peer::Component(name) => {
             list([item(map([entry("podSelector", map([entry("matchLabels", selector_labels(name))]))]))])
         }
-        Peer::IngressController => list([item(map([
-            entry("namespaceSelector", label_selector("networkPolicy.ingressController.namespaceLabels")),
-            entry("podSelector", label_selector("networkPolicy.ingressController.podLabels")),
-        ]))]),
+        Peer::IngressController => {
+            let namespaces = "networkPolicy.ingressController.namespaceLabels";
+            let pods = "networkPolicy.ingressController.podLabels";
+            // Without labels, only the networks: an empty selector would admit every pod.
+            let labelled = Cond::Present(namespaces.into()).or(Cond::Present(pods.into()));
+            list([
+                item(map([
+                    entry("namespaceSelector", label_selector(namespaces)),
+                    entry("podSelector", label_selector(pods)),
+                ]))
+                .when(labelled),
+                Part::Each(
+                    Seq::key(TRUSTED_PROXIES),
+                    map([entry("ipBlock", map([entry("cidr", Expr::Item)]))]),
+                ),
+            ])
+        }
         Peer::Monitoring => list([item(map([
             entry("namespaceSelector", label_selector("networkPolicy.monitoring.namespaceLabels")),
             entry("podSelector", label_selector("networkPolicy.monitoring.podLabels")),

@@ -775,6 +775,13 @@ pub struct Expose {
     pub ingress: IngressSettings,
     /// The HTTPRoute with `web: httpRoute`.
     pub http_route: HttpRoute,
+    /// Networks outside the pod network that the proxy in front (`mail: traefik`, `web:
+    /// ingress` or `httpRoute`) connects to front from: the nodes of a proxy on the host
+    /// network, a cloud load balancer that sends to pod addresses. front believes the client
+    /// address they pass on (X-Forwarded-For, the PROXY protocol), and the NetworkPolicy
+    /// admits them where it admits the proxy's pods. Whoever connects from them can claim
+    /// any address, one in the trusted pod network too: list the proxy's own addresses only.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// How mail reaches front.
@@ -1515,6 +1522,7 @@ impl Default for Values {
                 },
                 ingress: IngressSettings { class_name: "".into(), annotations: BTreeMap::new() },
                 http_route: HttpRoute { parent_refs: Vec::new(), annotations: BTreeMap::new() },
+                trusted_proxies: Vec::new(),
             },
             tls: Tls {
                 source: TlsSource::Secret,

@@ -23,6 +23,8 @@ pub struct Requirement {
 pub enum WhenValue {
     Bool(bool),
     Str(&'static str),
+    /// A list with no items (alone in its condition).
+    EmptyList,
 }
 
 impl WhenValue {
@@ -30,6 +32,7 @@ impl WhenValue {
         match self {
             WhenValue::Bool(b) => Json::Bool(*b),
             WhenValue::Str(s) => Json::String((*s).to_string()),
+            WhenValue::EmptyList => Json::Array(Vec::new()),
         }
     }
 
@@ -37,7 +40,17 @@ impl WhenValue {
         match self {
             WhenValue::Bool(b) => b.to_string(),
             WhenValue::Str(s) => format!("\"{s}\""),
+            WhenValue::EmptyList => "empty".to_string(),
         }
+    }
+
+    /// The schema a key's value satisfies when it is one of `values`.
+    fn condition(values: &[WhenValue]) -> Json {
+        if let [WhenValue::EmptyList] = values {
+            // The quick verdict compares texts, numbers and booleans only.
+            return json!({ "maxItems": 0 });
+        }
+        json!({ "enum": values.iter().map(WhenValue::to_json).collect::<Vec<_>>() })
     }
 }
 
@@ -45,11 +58,7 @@ impl Requirement {
     /// The condition in words: `database.type is "postgresql"`.
     pub fn condition(&self) -> String {
         let key = format!("{}.{}", self.at, self.when_key);
-        match self.when_value {
-            WhenValue::Bool(true) => format!("{key} is true"),
-            WhenValue::Bool(false) => format!("{key} is false"),
-            WhenValue::Str(s) => format!("{key} is \"{s}\""),
-        }
+        format!("{key} is {}", self.when_value.describe())
     }
 }
 
@@ -111,6 +120,8 @@ pub enum Then {
     OneOf(&'static [&'static str]),
     /// A non-empty list.
     NotEmptyList,
+    /// A list with no items.
+    EmptyList,
     /// A non-empty map.
     NotEmptyMap,
     /// A number no greater than this.
@@ -144,8 +155,12 @@ const MONITORING_LABELS_REASON: &str =
     "only Prometheus' own pods, in its own namespace, may scrape the metrics";
 use super::trust;
 
-const PROXY_LABELS_REASON: &str =
-    "only the proxy's own pods, in its own namespace, may reach front's PROXY protocol and web listeners";
+const PROXY_LABELS_REASON: &str = "only the proxy's own pods, in its own namespace, may reach front's PROXY \
+     protocol and web listeners (a proxy outside the pod network is admitted by expose.trustedProxies instead)";
+
+/// The conditions of a rule about the proxy's labels, besides the exposure that puts a proxy
+/// in front.
+const NO_PROXY_NETWORKS: (&str, &[WhenValue]) = ("expose.trustedProxies", &[WhenValue::EmptyList]);
 
 /// Every rule across blocks: combinations that cannot work, or that would open Mailu to the
 /// internet, are refused.
@@ -205,6 +220,27 @@ pub const RULES: &[Rule] = &[
         reason: trust::PROXY_AUTH_NETWORKS_REASON,
     },
     Rule {
+        when: &[("trust.allowPublicTrustedProxies", &[WhenValue::Bool(false)])],
+        key: "expose.trustedProxies",
+        then: Then::EachMatches {
+            pattern: trust::PRIVATE_SUBNET_PATTERN,
+            meaning: trust::PRIVATE_SUBNET_MEANING,
+        },
+        reason: trust::TRUSTED_PROXIES_REASON,
+    },
+    Rule {
+        when: &[
+            (
+                "expose.mail",
+                &[WhenValue::Str("loadBalancer"), WhenValue::Str("hostPort"), WhenValue::Str("none")],
+            ),
+            ("expose.web", &[WhenValue::Str("front"), WhenValue::Str("none")]),
+        ],
+        key: "expose.trustedProxies",
+        then: Then::EmptyList,
+        reason: "no proxy stands in front of front, whose word on the client's address it could believe",
+    },
+    Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],
         key: "expose.mail",
         then: Then::OneOf(&["none"]),
@@ -259,6 +295,7 @@ pub const RULES: &[Rule] = &[
         when: &[
             ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
             ("expose.mail", &[WhenValue::Str("traefik")]),
+            NO_PROXY_NETWORKS,
         ],
         key: "networkPolicy.ingressController.namespaceLabels",
         then: Then::NotEmptyMap,
@@ -268,6 +305,7 @@ pub const RULES: &[Rule] = &[
         when: &[
             ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
             ("expose.mail", &[WhenValue::Str("traefik")]),
+            NO_PROXY_NETWORKS,
         ],
         key: "networkPolicy.ingressController.podLabels",
         then: Then::NotEmptyMap,
@@ -277,6 +315,7 @@ pub const RULES: &[Rule] = &[
         when: &[
             ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
             ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+            NO_PROXY_NETWORKS,
         ],
         key: "networkPolicy.ingressController.namespaceLabels",
         then: Then::NotEmptyMap,
@@ -286,6 +325,7 @@ pub const RULES: &[Rule] = &[
         when: &[
             ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
             ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+            NO_PROXY_NETWORKS,
         ],
         key: "networkPolicy.ingressController.podLabels",
         then: Then::NotEmptyMap,
@@ -438,15 +478,15 @@ fn add_requirement(schema: &mut Json, requirement: &Requirement) {
 fn add_rule(schema: &mut Json, rule: &Rule) {
     let mut condition = json!({});
     for (key, values) in rule.when {
-        let values: Vec<Json> = values.iter().map(WhenValue::to_json).collect();
         // Keys the user left out take their defaults, which the schema also states.
         object_at(schema, key);
-        merge_json(&mut condition, nested(key, json!({ "enum": values })));
+        merge_json(&mut condition, nested(key, WhenValue::condition(values)));
     }
     object_at(schema, rule.key);
     let constraint = match rule.then {
         Then::OneOf(values) => json!({ "enum": values }),
         Then::NotEmptyList => json!({ "minItems": 1 }),
+        Then::EmptyList => json!({ "maxItems": 0 }),
         Then::NotEmptyMap => json!({ "minProperties": 1 }),
         Then::AtMost(limit) => json!({ "maximum": limit }),
         Then::Matches { pattern, .. } => json!({ "pattern": pattern }),

@@ -506,6 +506,35 @@ pub fn quantity_amount(text: &str) -> Option<f64> {
     number.parse::<f64>().ok().map(|n| n * scale)
 }
 
+/// A CIDR's first address (as a number, left-aligned in 128 bits), its family's width and its
+/// prefix length; `None` when the text is no CIDR.
+fn cidr_parts(cidr: &str) -> Option<(u128, u32, u32)> {
+    let (address, prefix) = cidr.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok()?;
+    let (bits, width) = match address.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32),
+        std::net::IpAddr::V6(v6) => (u128::from(v6), 128),
+    };
+    (prefix <= width).then_some((bits, width, prefix))
+}
+
+/// Whether every address of the CIDR `inner` lies in the CIDR `outer` (false when either is
+/// no CIDR, or they are of different families).
+pub fn cidr_within(inner: &str, outer: &str) -> bool {
+    let (Some((inner, width, inner_prefix)), Some((outer, outer_width, outer_prefix))) =
+        (cidr_parts(inner), cidr_parts(outer))
+    else {
+        return false;
+    };
+    let mask = if outer_prefix == 0 { 0 } else { u128::MAX << (128 - outer_prefix) };
+    width == outer_width && inner_prefix >= outer_prefix && inner & mask == outer & mask
+}
+
+/// Whether two CIDRs share an address: the wider one holds the other.
+pub fn cidrs_overlap(a: &str, b: &str) -> bool {
+    cidr_within(a, b) || cidr_within(b, a)
+}
+
 /// Why a CIDR is unusable although it matches the pattern: host bits set. `None` when fine
 /// (or when the text is not a CIDR at all, which the pattern reports).
 pub fn cidr_host_bits_problem(text: &str) -> Option<String> {
@@ -529,6 +558,23 @@ pub fn cidr_host_bits_problem(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cidrs_are_compared_by_their_addresses() {
+        assert!(cidr_within("10.42.3.0/24", "10.42.0.0/16"));
+        assert!(cidr_within("10.42.0.0/16", "10.42.0.0/16"));
+        assert!(!cidr_within("10.0.0.0/8", "10.42.0.0/16"));
+        assert!(!cidr_within("10.43.0.0/24", "10.42.0.0/16"));
+        assert!(cidr_within("192.168.1.7/32", "0.0.0.0/0"));
+        assert!(cidr_within("fd00:42::/64", "fd00:42::/56"));
+        assert!(!cidr_within("fd00:43::/64", "fd00:42::/56"));
+        // Different families never hold each other, whatever the bits.
+        assert!(!cidr_within("0.0.0.0/8", "::/0"));
+        assert!(!cidr_within("10.42.0.0/16", "not a cidr"));
+        assert!(cidrs_overlap("10.0.0.0/8", "10.42.0.0/16"));
+        assert!(cidrs_overlap("10.42.0.0/16", "10.42.7.0/24"));
+        assert!(!cidrs_overlap("192.168.1.0/24", "10.42.0.0/16"));
+    }
 
     #[test]
     fn quantities_are_read_with_their_suffixes() {

@@ -2,10 +2,10 @@
 //!
 //! Mailu trusts its pod network (`subnet`) without passwords: postfix relays mail from it to
 //! anywhere and accepts XCLIENT logins from it, dovecot logs anyone in from it, rspamd's
-//! controller obeys it, and front believes the client address a proxy in it reports. So the
-//! subnet must be a private range, the variables that say whom Mailu trusts come from the
-//! values' own keys only (never from a component's `extraEnv`), and turning the
-//! NetworkPolicies off is said out loud. SECURITY.md describes the whole model.
+//! controller obeys it, and front believes the client address a proxy in it (or in
+//! `expose.trustedProxies`) reports. So those networks must be private ranges, the variables
+//! that say whom Mailu trusts come from the values' own keys only (never from a component's
+//! `extraEnv`), and turning the NetworkPolicies off is said out loud. SECURITY.md describes the whole model.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,12 @@ pub struct Trust {
     /// who can reach front log in as any user. Only for a proxy that really has a public
     /// address, with exactly that address (a /32 or /128) listed.
     pub allow_public_proxy_auth_networks: bool,
+    /// DANGEROUS. Accept `expose.trustedProxies` outside the private ranges. front believes
+    /// the client address these networks report, so anyone on a public range could claim an
+    /// address of the pod network and have postfix relay their mail anywhere. Only for a
+    /// proxy with public addresses (a host-network proxy on nodes with public addresses),
+    /// with exactly those addresses (a /32 or /128 each) listed.
+    pub allow_public_trusted_proxies: bool,
 }
 
 /// The networks a pod network may lie in without the override: ranges never routed on the
@@ -78,6 +84,12 @@ pub const PROXY_AUTH_NETWORKS_REASON: &str = "admin logs in whichever user a req
      network, or, only if the proxy really has a public address, set trust.allowPublicProxyAuthNetworks: true \
      (dangerous)";
 
+/// Why, for the error message about `expose.trustedProxies`.
+pub const TRUSTED_PROXIES_REASON: &str = "front believes the client address these networks report, so anyone \
+     there could claim an address of the pod network, which postfix relays for without a password; list only \
+     the proxy's own addresses, or, only if the proxy really has public addresses, list exactly those and set \
+     trust.allowPublicTrustedProxies: true (dangerous)";
+
 /// One environment variable Mailu's trust rests on: what it decides, and which values key
 /// sets it instead.
 pub struct TrustVariable {
@@ -103,6 +115,7 @@ const TRUSTED_NETWORK: &str = "the network Mailu trusts without passwords";
 const SET_SUBNET: &str = "set `subnet` to the pod network";
 const CLIENT_ADDRESS: &str = "whose word front believes for a client's address";
 const FOLLOWS_EXPOSURE: &str = "it follows `expose.mail` and `expose.web`";
+const SET_TRUSTED_PROXIES: &str = "it follows `expose.mail` and `expose.web`; a proxy outside the pod network goes in `expose.trustedProxies`";
 const TLS_ENDS: &str = "where TLS is required and how it ends";
 const FOLLOWS_TLS: &str = "it follows `tls.source` and the exposure";
 const HEADER_LOGIN: &str = "which addresses may log in as any user by naming them in a header";
@@ -123,7 +136,7 @@ pub const TRUST_VARIABLES: &[TrustVariable] = &[
         "the networks postfix relays mail for without authentication",
         "no values key sets it: relaying is for authenticated users, through front's submission ports",
     ),
-    var("REAL_IP_FROM", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
+    var("REAL_IP_FROM", CLIENT_ADDRESS, SET_TRUSTED_PROXIES),
     var("REAL_IP_HEADER", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
     var("PROXY_PROTOCOL", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),
     per_port("PROXY_PROTOCOL_", CLIENT_ADDRESS, FOLLOWS_EXPOSURE),

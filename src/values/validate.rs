@@ -10,7 +10,9 @@ use serde_json::Value as Json;
 
 use super::model::Values;
 use super::schema::{ALWAYS_ON, ENV_VAR_DEFINITION, REQUIREMENTS, RULES, Requirement, Rule, values_schema};
-use super::text::{CIDR, TIMEZONE, cidr_host_bits_problem, format_for_pattern, quantity_amount};
+use super::text::{
+    CIDR, TIMEZONE, cidr_host_bits_problem, cidrs_overlap, format_for_pattern, quantity_amount,
+};
 use super::trust::extra_env_problem;
 use helm_engine::{KeyPath, Value};
 
@@ -43,6 +45,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "<component>.resources: no request above its limit",
     "timezone: a zone of the IANA database, spelt as it lists it",
     "expose.traefik.entryPoints: an entry point of its own for each routed port",
+    "expose.trustedProxies: networks outside the pod network, host bits zero",
 ];
 
 static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
@@ -142,7 +145,40 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     }
     problems.extend(requests_above_limits(tree));
     problems.extend(shared_entry_points(tree));
+    problems.extend(trusted_proxies_in_the_pod_network(tree));
     problems
+}
+
+/// A proxy network that holds pod addresses (or lies in the pod network): the pod network is
+/// believed already, and the NetworkPolicy's `ipBlock` would let every pod in as the proxy,
+/// to claim any client address (one of the pod network too, which postfix relays for).
+fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
+    let (Some(Value::List(networks)), Some(Value::String(subnet))) =
+        (tree.get_dotted("expose.trustedProxies"), tree.get_dotted("subnet"))
+    else {
+        return Vec::new();
+    };
+    let path = KeyPath::from_dotted("expose.trustedProxies");
+    networks
+        .iter()
+        .enumerate()
+        .filter_map(|(index, network)| {
+            let Value::String(network) = network else { return None };
+            if !CIDR.matches(network) {
+                return None;
+            }
+            let message = cidr_host_bits_problem(network).or_else(|| {
+                cidrs_overlap(network, subnet).then(|| {
+                    format!(
+                        "must lie outside the pod network (subnet {subnet}), found \"{network}\": the pod \
+                         network is believed already, and a range holding pod addresses would let every pod \
+                         through the NetworkPolicy as the proxy"
+                    )
+                })
+            })?;
+            Some(Problem::new(path.child_index(index), message))
+        })
+        .collect()
 }
 
 /// Two routed mail ports on one Traefik entry point: a TCP router matching every host name
@@ -241,6 +277,7 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             super::schema::Then::NotEmptyList | super::schema::Then::NotEmptyMap => {
                 "must not be empty".to_string()
             }
+            super::schema::Then::EmptyList => "must be empty".to_string(),
             super::schema::Then::AtMost(limit) => format!("must be at most {limit}, found {found},"),
             super::schema::Then::Matches { meaning, .. }
             | super::schema::Then::EachMatches { meaning, .. } => {

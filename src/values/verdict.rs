@@ -28,6 +28,7 @@ pub const KEYWORDS: &[&str] = &[
     "enum",
     "if",
     "items",
+    "maxItems",
     "maxLength",
     "maximum",
     "minItems",
@@ -63,6 +64,7 @@ struct Node {
     max_length: Option<usize>,
     items: Option<usize>,
     min_items: Option<usize>,
+    max_items: Option<usize>,
     unique_items: bool,
     min_properties: Option<usize>,
     property_names: Option<usize>,
@@ -89,6 +91,7 @@ impl Node {
         max_length: None,
         items: None,
         min_items: None,
+        max_items: None,
         unique_items: false,
         min_properties: None,
         property_names: None,
@@ -226,7 +229,8 @@ impl Schema for Compiled<'_> {
     }
 
     fn item_counts(&self, node: usize) -> Counts {
-        Counts { min: self.node(node).min_items.map(|n| n as u64), max: None }
+        let node = self.node(node);
+        Counts { min: node.min_items.map(|n| n as u64), max: node.max_items.map(|n| n as u64) }
     }
 
     fn unique_items(&self, node: usize) -> bool {

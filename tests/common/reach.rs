@@ -12,12 +12,14 @@
 //!   empty selector matches everything;
 //! - `ipBlock` is meant for addresses outside the cluster; whether it also matches pod
 //!   addresses depends on the network plugin, so it is taken to match pods too (the answer
-//!   that grants more, which is the safe one for "nobody else can reach"), unless its `except`
-//!   leaves out the pod network (the `subnet` of the values) or it is of the other address
-//!   family: a pod is taken to connect from its address in the pod network Mailu trusts (a
-//!   dual-stack pod's other address is trusted by nothing).
+//!   that grants more, which is the safe one for "nobody else can reach") when its range
+//!   overlaps the pod network (the `subnet` of the values) and its `except` does not leave the
+//!   pod network out: a pod is taken to connect from its address in the pod network Mailu
+//!   trusts (a dual-stack pod's other address is trusted by nothing). Something outside the
+//!   cluster connects from its own address, which the range must contain and no `except`.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use helm_engine::Value;
 use mailu_chart::render::Manifest;
@@ -28,6 +30,8 @@ pub(crate) struct Actor {
     pub(crate) name: String,
     /// `None` for a client outside the cluster.
     pub(crate) pod: Option<PodIdentity>,
+    /// The address a client outside the cluster connects from.
+    pub(crate) address: Option<IpAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -40,7 +44,13 @@ pub(crate) struct PodIdentity {
 impl Actor {
     /// A client on the internet.
     pub(crate) fn internet() -> Actor {
-        Actor { name: "the internet".into(), pod: None }
+        // An address of TEST-NET-3 (RFC 5737), far from any private range.
+        Actor::host("the internet", "203.0.113.7")
+    }
+
+    /// A machine outside the pod network (a node, a cloud load balancer) with its address.
+    pub(crate) fn host(name: &str, address: &str) -> Actor {
+        Actor { name: name.into(), pod: None, address: Some(address.parse().expect("an address")) }
     }
 
     /// A pod of another application, in the namespace given.
@@ -65,6 +75,7 @@ impl Actor {
                 namespace_labels: ns_labels,
                 labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             }),
+            address: None,
         }
     }
 }
@@ -190,13 +201,17 @@ impl Cluster {
 
     fn peer_matches(&self, peer: &Value, policy_namespace: &str, actor: &Actor) -> bool {
         if let Some(block) = peer.get_dotted("ipBlock") {
-            // Taken to match anything but the pods left out (see the module documentation).
-            let cidr = block.get_dotted("cidr").and_then(Value::as_str).unwrap_or_default();
-            let other_family = cidr.contains(':') != self.pod_network.contains(':');
-            let pods_left_out = list(block.get_dotted("except"))
-                .iter()
-                .any(|cidr| cidr.as_str() == Some(self.pod_network.as_str()));
-            return actor.pod.is_none() || !(other_family || pods_left_out);
+            // See the module documentation.
+            let range = Cidr::parse(block.get_dotted("cidr").and_then(Value::as_str).unwrap_or_default());
+            let except: Vec<Cidr> =
+                list(block.get_dotted("except")).iter().filter_map(Value::as_str).map(Cidr::parse).collect();
+            return match actor.address {
+                Some(address) => range.contains(address) && !except.iter().any(|e| e.contains(address)),
+                None => {
+                    let pods = Cidr::parse(&self.pod_network);
+                    range.overlaps(&pods) && !except.iter().any(|e| e.contains(pods.base))
+                }
+            };
         }
         let Some(pod) = &actor.pod else { return false };
         let namespace_ok = match peer.get_dotted("namespaceSelector") {
@@ -264,5 +279,38 @@ impl Cluster {
             .collect();
         names.sort();
         names
+    }
+}
+
+/// An address range, as an `ipBlock` gives it.
+struct Cidr {
+    base: IpAddr,
+    prefix: u32,
+}
+
+impl Cidr {
+    fn parse(text: &str) -> Cidr {
+        let (base, prefix) = text.split_once('/').unwrap_or_else(|| panic!("{text}: not a CIDR"));
+        Cidr { base: base.parse().expect("an address"), prefix: prefix.parse().expect("a prefix length") }
+    }
+
+    /// The address as a number, left-aligned in 128 bits, and its family's width.
+    fn bits(address: IpAddr) -> (u128, u32) {
+        match address {
+            IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32),
+            IpAddr::V6(v6) => (u128::from(v6), 128),
+        }
+    }
+
+    fn contains(&self, address: IpAddr) -> bool {
+        let (base, width) = Cidr::bits(self.base);
+        let (other, other_width) = Cidr::bits(address);
+        let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
+        width == other_width && base & mask == other & mask
+    }
+
+    /// Whether the ranges share an address: the wider one holds the other's base.
+    fn overlaps(&self, other: &Cidr) -> bool {
+        if self.prefix <= other.prefix { self.contains(other.base) } else { other.contains(self.base) }
     }
 }
