@@ -199,15 +199,21 @@ prop_compose! {
             "httpRoute": {"parentRefs": [{"name": "gateway", "namespace": if ingress_ns { "gateways" } else { "" }}]},
         });
         values["tls"] = json!({"source": source});
-        let proxy = mail == "traefik" || web == "ingress" || web == "httpRoute";
+        // A load balancer speaking the PROXY protocol, where Mailu's Let's Encrypt client is not.
+        let load_balancer_proxy = mail == "loadBalancer" && source != "letsencrypt" && pg_port % 4 == 0;
+        if load_balancer_proxy {
+            values["expose"]["loadBalancer"]["proxyProtocol"] = json!(true);
+        }
+        let proxy = mail == "traefik" || web == "ingress" || web == "httpRoute" || load_balancer_proxy;
         // A proxy outside the pod network, in some of the values: named by its networks, with
         // or without labels of pods besides.
-        let outside = if proxy { redis_port % 3 } else { 0 };
+        let outside = if load_balancer_proxy { 1 + redis_port % 2 } else if proxy { redis_port % 3 } else { 0 };
         if outside > 0 {
             let networks: &[&str] = if outside == 1 { &["192.168.1.0/24"] } else { &["172.16.5.0/24", "fd00:99::/64"] };
             values["expose"]["trustedProxies"] = json!(networks);
         }
-        if (ingress_ns || proxy) && outside != 2 {
+        let labelled_proxy = mail == "traefik" || web == "ingress" || web == "httpRoute";
+        if (ingress_ns || labelled_proxy) && outside != 2 {
             values["networkPolicy"]["ingressController"] = json!({
                 "namespaceLabels": {"kubernetes.io/metadata.name": "proxy"},
                 "podLabels": {"app.kubernetes.io/name": "proxy"},

@@ -436,3 +436,35 @@ fn a_proxy_outside_the_pod_network_is_believed_and_admitted_by_its_addresses() {
         }
     }
 }
+
+/// A load balancer that opens connections of its own passes the client's address in a PROXY
+/// protocol header on every port: front expects it on each published port (port 25 on a
+/// listener of its own, so that in-cluster senders keep Mailu's port 25), believes it only
+/// from the load balancer's addresses, and takes port 25 only from outside the pod network.
+#[test]
+fn a_load_balancer_speaking_the_proxy_protocol_is_believed_on_every_port() {
+    let path = common::root().join("values-examples/minimal.yaml");
+    let set = ["expose.loadBalancer.proxyProtocol=true", "expose.trustedProxies={192.168.1.0/24}"];
+    let manifests = common::render(&[&path], &set);
+    let shared = env(&manifests);
+    assert_eq!(shared["PROXY_PROTOCOL"], "465,587,993,995,4190,80,443");
+    assert_eq!(shared["REAL_IP_FROM"], "10.42.0.0/16,192.168.1.0/24");
+    let service = find(&manifests, "Service", "mailu-front-public").expect("the LoadBalancer");
+    let smtp = list(service, "spec.ports").iter().find(|p| number(p, "port") == 25).unwrap();
+    assert_eq!(text(smtp, "targetPort"), "proxy-smtp");
+    let cluster = Cluster::new(&manifests, "mailu");
+    assert_eq!(cluster.pod("front").ports.get("proxy-smtp"), Some(&20025));
+    let node = Actor::host("the load balancer", "192.168.1.20");
+    let pod = Actor::pod("a pod elsewhere", "default", &[("app", "other")]);
+    assert!(cluster.reaches(&node, "front", 20025));
+    assert!(cluster.reaches(&Actor::internet(), "front", 20025));
+    assert!(!cluster.reaches(&pod, "front", 20025));
+    assert!(!cluster.reaches(&Actor::internet(), "front", 25));
+    // The front patch adds the listener.
+    let command = list(container(front(&manifests)), "command");
+    assert!(command.iter().any(|c| c.as_str() == Some("/mailu-chart/front-entrypoint.py")), "{command:?}");
+    // Without the header, nothing changes.
+    let plain = env(&common::render(&[&path], &[]));
+    assert_eq!(plain["PROXY_PROTOCOL"], "");
+    assert!(!plain.contains_key("REAL_IP_FROM"));
+}

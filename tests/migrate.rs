@@ -342,7 +342,7 @@ fn the_mail_ports_arrive_the_same_way() {
     assert!(
         not_carried(&m, "front.externalService.externalTrafficPolicy").starts_with("always `Local` here")
     );
-    assert!(not_carried(&m, "ingress.proxyProtocol.smtp").contains("only behind Traefik"));
+    assert!(not_carried(&m, "ingress.proxyProtocol.smtp").contains("`expose.loadBalancer.proxyProtocol`"));
     // Wider than the pod network: every pod would pass as the proxy.
     assert_eq!(at(&m, "expose.trustedProxies"), None);
     assert!(changed(&m, "ingress.realIpFrom").1.contains("left out: 10.0.0.0/8 ("));
@@ -669,22 +669,20 @@ fn bad_input_is_refused_with_exit_code_1() {
 #[test]
 fn settings_that_would_break_the_new_setup_are_left_out_with_the_reason() {
     let m = migrated("cloud-proxies");
-    // The load balancer must stop sending PROXY headers: front here expects none from it.
-    assert_eq!(
-        at(&m, "expose.loadBalancer.annotations"),
-        Some(Value::Map(
-            [("load-balancer.hetzner.cloud/location".to_string(), Value::String("fsn1".into()))]
-                .into_iter()
-                .collect()
-        ))
-    );
+    // The load balancer keeps sending PROXY headers, on every port: front expects them, from
+    // the load balancer's address (the official REAL_IP_FROM).
+    let annotations = at(&m, "expose.loadBalancer.annotations").unwrap();
+    let annotations = annotations.as_map().unwrap();
+    assert_eq!(annotations.get("load-balancer.hetzner.cloud/location"), Some(&Value::String("fsn1".into())));
+    assert!(annotations.contains_key("load-balancer.hetzner.cloud/uses-proxyprotocol"));
+    assert_eq!(at(&m, "expose.loadBalancer.proxyProtocol"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "expose.trustedProxies"), Some(Value::List(vec![Value::String("10.0.1.5/32".into())])));
+    assert_eq!(changed(&m, "ingress.proxyProtocol.smtp").0, "expose.loadBalancer.proxyProtocol");
     assert!(
-        changed(&m, "front.externalService.annotations")
-            .1
-            .contains("but for load-balancer.hetzner.cloud/uses-proxyprotocol")
-    );
-    assert!(
-        m.notes.iter().any(|n| n.contains("expected a header on 25, 993") && n.contains("are left out")),
+        m.notes
+            .iter()
+            .any(|n| n.contains("(load-balancer.hetzner.cloud/uses-proxyprotocol)")
+                && n.contains("on every port")),
         "{:?}",
         m.notes
     );

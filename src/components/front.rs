@@ -118,10 +118,24 @@ pub fn web_via(mode: &'static str) -> Cond {
     Cond::equals("expose.web", mode)
 }
 
-/// When a proxy (Traefik, an ingress controller, a Gateway) stands between the clients and
-/// front, so that front must believe the client address it reports.
+/// When a proxy (Traefik, an ingress controller, a Gateway, a load balancer speaking the PROXY
+/// protocol) stands between the clients and front, so that front must believe the client
+/// address it reports.
 pub fn behind_proxy() -> Cond {
-    mail_via("traefik").or(web_via("ingress")).or(web_via("httpRoute"))
+    mail_via("traefik").or(web_via("ingress")).or(web_via("httpRoute")).or(load_balancer_proxy())
+}
+
+/// When the LoadBalancer sends a PROXY protocol header on every connection.
+pub fn load_balancer_proxy() -> Cond {
+    mail_via("loadBalancer").and(Cond::flag(LOAD_BALANCER_PROXY_PROTOCOL))
+}
+
+/// The values key that says the LoadBalancer sends a PROXY protocol header.
+pub const LOAD_BALANCER_PROXY_PROTOCOL: &str = "expose.loadBalancer.proxyProtocol";
+
+/// When port 25 arrives with a PROXY protocol header, on [`PROXY_SMTP_PORT`].
+pub fn smtp_through_proxy() -> Cond {
+    mail_via("traefik").or(load_balancer_proxy())
 }
 
 /// The networks a proxy in front connects from, comma-separated (`REAL_IP_FROM`): the pod
@@ -218,16 +232,17 @@ pub fn ports() -> Expr {
     )
 }
 
-/// Mailu's `PROXY_PROTOCOL`: the mail ports Traefik forwards with a PROXY protocol header.
-/// Port 25 is not among them (see [`PROXY_SMTP_PORT`]).
+/// Mailu's `PROXY_PROTOCOL`: the ports that receive a PROXY protocol header, from Traefik (the
+/// mail ports) or from the LoadBalancer (every port it publishes). Port 25 is not among them
+/// (see [`PROXY_SMTP_PORT`]).
 pub fn proxy_protocol() -> Expr {
     let ports: Vec<(i32, Cond)> = PUBLIC_PORTS
         .iter()
         .filter(|p| p.number != 25)
-        .map(|p| (p.number, routed_by_traefik(p)))
-        .filter(|(_, cond)| !cond.is_never())
+        .map(|p| (p.number, routed_by_traefik(p).or(load_balancer_proxy().and((p.published)()))))
         .collect();
-    // 465 comes first and is always routed with Traefik, so the list never starts with a comma.
+    // 465 comes first and is always there when any port is, so the list never starts with a
+    // comma.
     port_list(&[], &ports)
 }
 
@@ -240,6 +255,7 @@ pub fn component() -> Component {
         "front.enabled",
     );
     let traefik = mail_via("traefik");
+    let proxied_smtp = smtp_through_proxy();
     c.ports = PUBLIC_PORTS
         .iter()
         .map(|p| port(p.name, p.number).on_host(mail_via("hostPort").and((p.published)())))
@@ -249,7 +265,7 @@ pub fn component() -> Component {
         port("webmail-imap", 10143),
         port("webmail-smtp", 10025),
         port("webmail-sieve", 14190),
-        port("proxy-smtp", PROXY_SMTP_PORT).when(traefik.clone()),
+        port("proxy-smtp", PROXY_SMTP_PORT).when(proxied_smtp.clone()),
     ]);
     // The in-cluster Service: what webmail and fetchmail use, what the Ingress, HTTPRoute and
     // Traefik routes point at.
@@ -325,7 +341,8 @@ pub fn component() -> Component {
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));
     c.scalable = true;
-    // Port 25 from Traefik arrives on a listener of our own (see front-entrypoint.py).
-    c.entrypoint("/mailu-chart/front-entrypoint.py", include_str!("files/front-entrypoint.py"), traefik);
+    // Port 25 from Traefik or the LoadBalancer arrives on a listener of our own (see
+    // front-entrypoint.py).
+    c.entrypoint("/mailu-chart/front-entrypoint.py", include_str!("files/front-entrypoint.py"), proxied_smtp);
     c
 }

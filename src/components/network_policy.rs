@@ -107,7 +107,16 @@ pub fn flows() -> Vec<Flow> {
             ports: front::PUBLIC_PORTS
                 .iter()
                 .filter(|p| p.number == 25)
-                .map(|p| FlowPort::When(p.number, front::published_directly(p)))
+                .flat_map(|p| {
+                    let proxied = front::load_balancer_proxy();
+                    [
+                        FlowPort::When(
+                            p.number,
+                            front::published_directly(p).and(Cond::negate(proxied.clone())),
+                        ),
+                        FlowPort::When(front::PROXY_SMTP_PORT, proxied),
+                    ]
+                })
                 .collect(),
             purpose: "mail from other servers, from outside the pod network",
             when: front::faces_the_world(),

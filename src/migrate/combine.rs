@@ -8,6 +8,7 @@ use super::convert::{self, Converted, convert, normalize, secret_name};
 use super::secrets::{SecretPlan, Source};
 use super::table::{ALL, Conv};
 use super::{Builder, Outcome, REQUIRED};
+use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
 use crate::values::{text, trust};
 
 /// What must be decided before the defaults are compared: a key set here is not a default
@@ -463,7 +464,7 @@ fn exposure(b: &mut Builder) -> &'static str {
             "expose.mail",
             "the official values had a proxy inside the cluster forward mail to front with the PROXY protocol; with Traefik, `expose.mail: traefik` does it here (TCP routes on the entry points of `expose.traefik.entryPoints`); with another proxy, `expose.mail: none` and point it at front's Service without the PROXY protocol",
         );
-        proxy_protocol_note(b, "the proxy that forwarded to the Service", &[]);
+        proxy_protocol_note(b, "the proxy that forwarded to the Service");
     } else if service && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort") && mail == "none" {
         b.settle(
             "front.externalService.type",
@@ -503,28 +504,13 @@ fn exposure(b: &mut Builder) -> &'static str {
                 b.put("expose.loadBalancer.ipFamilyPolicy", Value::String(policy));
             }
         }
-        let mut annotations =
+        let annotations =
             match b.input.set("front.externalService.annotations").map(|a| convert(Conv::TextMap, a)) {
                 Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
                 _ => Map::default(),
             };
         let proxied: Vec<String> =
             annotations.keys().filter(|k| turns_on_proxy_protocol(k)).cloned().collect();
-        for key in &proxied {
-            annotations.shift_remove(key);
-        }
-        if !proxied.is_empty() {
-            b.settle(
-                "front.externalService.annotations",
-                Outcome::Changed {
-                    to: "expose.loadBalancer.annotations".into(),
-                    how: format!(
-                        "carried but for {}: front takes no PROXY protocol header from a LoadBalancer here, so the load balancer must not send one",
-                        proxied.join(", ")
-                    ),
-                },
-            );
-        }
         if !annotations.is_empty() {
             b.put_from(
                 "expose.loadBalancer.annotations",
@@ -532,7 +518,24 @@ fn exposure(b: &mut Builder) -> &'static str {
                 "front.externalService.annotations",
             );
         }
-        proxy_protocol_note(b, "the load balancer", &proxied);
+        if proxied.is_empty() {
+            proxy_protocol_note(b, "the load balancer");
+        } else {
+            // The load balancer sends the header on every port: so does front expect it here.
+            b.put(LOAD_BALANCER_PROXY_PROTOCOL, Value::Bool(true));
+            let keys: Vec<String> =
+                PROXY_PROTOCOL_PORTS.iter().map(|(key, _)| format!("ingress.proxyProtocol.{key}")).collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            b.decided(
+                &keys,
+                LOAD_BALANCER_PROXY_PROTOCOL,
+                "on every port of the LoadBalancer, as its annotation asks",
+            );
+            b.note(format!(
+                "PROXY protocol: the load balancer sends a header ({}), so front expects one on every port of the LoadBalancer (`expose.loadBalancer.proxyProtocol: true`) and believes it only from `expose.trustedProxies`; in-cluster clients must use the Services, not the load balancer's address",
+                proxied.join(", ")
+            ));
+        }
     } else {
         for key in [
             "front.externalService.ipFamilyPolicy",
@@ -543,7 +546,7 @@ fn exposure(b: &mut Builder) -> &'static str {
         }
         b.unput("expose.loadBalancer");
         if mail == "hostPort" {
-            proxy_protocol_note(b, "whatever forwards to the host ports", &[]);
+            proxy_protocol_note(b, "whatever forwards to the host ports");
         }
     }
     let web = if b.input.flag("ingress.enabled") { "ingress" } else { "none" };
@@ -887,12 +890,19 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
 /// private.
 fn trusted_proxies(b: &mut Builder) {
     const KEY: &str = "ingress.realIpFrom";
+    let mail = convert::text(&b.ours("expose.mail")).unwrap_or_default();
+    let web = convert::text(&b.ours("expose.web")).unwrap_or_default();
+    let load_balancer_proxy = b.ours(LOAD_BALANCER_PROXY_PROTOCOL) == Value::Bool(true);
+    if load_balancer_proxy && b.input.set(KEY).is_none() {
+        b.need(
+            "expose.trustedProxies",
+            "the load balancer's own addresses: front believes its PROXY protocol header only from them",
+        );
+    }
     if b.input.set(KEY).is_none() {
         return;
     }
-    let mail = convert::text(&b.ours("expose.mail")).unwrap_or_default();
-    let web = convert::text(&b.ours("expose.web")).unwrap_or_default();
-    if mail != "traefik" && !matches!(web.as_str(), "ingress" | "httpRoute") {
+    if mail != "traefik" && !matches!(web.as_str(), "ingress" | "httpRoute") && !load_balancer_proxy {
         b.settle(
             KEY,
             Outcome::NotCarried {
@@ -930,6 +940,11 @@ fn trusted_proxies(b: &mut Builder) {
             "{how}; the other networks are `expose.trustedProxies`, which the NetworkPolicy also admits"
         );
         b.put_from("expose.trustedProxies", Value::List(kept), KEY);
+    } else if load_balancer_proxy {
+        b.need(
+            "expose.trustedProxies",
+            "the load balancer's own addresses: front believes its PROXY protocol header only from them",
+        );
     }
     if !left.is_empty() {
         how = format!(
@@ -1205,7 +1220,7 @@ const PROXY_PROTOCOL_PORTS: &[(&str, &str)] = &[
 
 /// Tells that front here expects no PROXY protocol header where the official values had it
 /// expect one: whatever sent it must stop.
-fn proxy_protocol_note(b: &mut Builder, sender: &str, dropped_annotations: &[String]) {
+fn proxy_protocol_note(b: &mut Builder, sender: &str) {
     let ports: Vec<&str> = PROXY_PROTOCOL_PORTS
         .iter()
         .filter(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")))
@@ -1214,13 +1229,8 @@ fn proxy_protocol_note(b: &mut Builder, sender: &str, dropped_annotations: &[Str
     if ports.is_empty() {
         return;
     }
-    let what = if dropped_annotations.is_empty() {
-        format!("turn it off where {sender} is configured")
-    } else {
-        format!("the annotations that turned it on ({}) are left out", dropped_annotations.join(", "))
-    };
     b.note(format!(
-        "PROXY protocol: the official front expected a header on {}; front here expects none (but behind Traefik), so {sender} must send none: {what}",
+        "PROXY protocol: the official front expected a header on {}; front here expects none (but behind Traefik, or from a LoadBalancer on every port with `expose.loadBalancer.proxyProtocol`), so {sender} must send none: turn it off where {sender} is configured",
         ports.join(", ")
     ));
 }

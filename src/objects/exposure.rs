@@ -1,7 +1,8 @@
 //! How traffic from outside reaches front, one object family per mode of `expose.mail` and
 //! `expose.web`, and the certificate front ends TLS with:
 //! - `loadBalancer`: a Service of type LoadBalancer with `externalTrafficPolicy: Local`, so the
-//!   client's address reaches front unchanged;
+//!   client's address reaches front unchanged (or, from a load balancer that opens connections
+//!   of its own, in a PROXY protocol header when the values say it sends one);
 //! - `hostPort`: nothing here, the ports are on front's pod (see the wiring);
 //! - `traefik`: one IngressRouteTCP per mail port, passing the bytes (TLS included) through to
 //!   front with a PROXY protocol header, and a per-client connection limit on port 25;
@@ -10,8 +11,8 @@
 
 use crate::components::expr::{Cond, Expr, Seq, Shared};
 use crate::components::front::{
-    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, mail_via, published_directly,
-    routed_by_traefik, web_via,
+    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, load_balancer_proxy, mail_via,
+    published_directly, routed_by_traefik, web_via,
 };
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
 
@@ -98,10 +99,17 @@ fn load_balancer() -> Object {
 }
 
 fn public_port(port: &PublicPort) -> Part {
+    // Port 25 with a PROXY protocol header goes to a listener of its own, so that Mailu's
+    // port 25 keeps taking in-cluster senders without one.
+    let target = if port.number == 25 {
+        Expr::choose(load_balancer_proxy(), Expr::lit("proxy-smtp"), Expr::lit(port.name))
+    } else {
+        Expr::lit(port.name)
+    };
     item(map([
         entry("name", port.name),
         entry("port", port.number),
-        entry("targetPort", port.name),
+        entry("targetPort", target),
         entry("protocol", "TCP"),
     ]))
     .when(published_directly(port))

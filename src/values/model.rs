@@ -842,6 +842,13 @@ pub struct LoadBalancer {
     /// Client networks allowed through the load balancer (`loadBalancerSourceRanges`); empty
     /// allows everyone, as a mail server must for port 25.
     pub source_ranges: Vec<Cidr>,
+    /// The load balancer sends a PROXY protocol header on every connection (turned on by its
+    /// own annotation, which differs by provider): for load balancers that open connections of
+    /// their own and so hide the client's address. front reads the address from the header,
+    /// believing it only from `expose.trustedProxies`, which must hold the load balancer's
+    /// addresses. A connection without the header fails: from inside the cluster, use the
+    /// Services, not the load balancer's address.
+    pub proxy_protocol: bool,
 }
 
 /// Kubernetes IP family policies.
@@ -1505,6 +1512,7 @@ impl Default for Values {
                     annotations: BTreeMap::new(),
                     ip_family_policy: IpFamilyPolicy::SingleStack,
                     source_ranges: Vec::new(),
+                    proxy_protocol: false,
                 },
                 host_port: HostPort { kind: HostPortKind::DaemonSet },
                 traefik: TraefikRoutes {

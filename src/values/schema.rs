@@ -154,6 +154,7 @@ impl Rule {
 const MONITORING_LABELS_REASON: &str =
     "only Prometheus' own pods, in its own namespace, may scrape the metrics";
 use super::trust;
+use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
 
 const PROXY_LABELS_REASON: &str = "only the proxy's own pods, in its own namespace, may reach front's PROXY \
      protocol and web listeners (a proxy outside the pod network is admitted by expose.trustedProxies instead)";
@@ -235,10 +236,32 @@ pub const RULES: &[Rule] = &[
                 &[WhenValue::Str("loadBalancer"), WhenValue::Str("hostPort"), WhenValue::Str("none")],
             ),
             ("expose.web", &[WhenValue::Str("front"), WhenValue::Str("none")]),
+            (LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(false)]),
         ],
         key: "expose.trustedProxies",
         then: Then::EmptyList,
         reason: "no proxy stands in front of front, whose word on the client's address it could believe",
+    },
+    Rule {
+        when: &[(LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(true)])],
+        key: "expose.mail",
+        then: Then::OneOf(&["loadBalancer"]),
+        reason: "the header comes from the LoadBalancer",
+    },
+    Rule {
+        when: &[(LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(true)])],
+        key: "expose.trustedProxies",
+        then: Then::NotEmptyList,
+        reason: "front believes the header only from the load balancer's own addresses, listed here (anyone \
+                 else reaching the Service's node ports could claim any address)",
+    },
+    Rule {
+        when: &[(LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(true)])],
+        key: "tls.source",
+        then: Then::OneOf(&["secret", "certManager"]),
+        reason: "Mailu's Let's Encrypt client first fetches a test file from its own public name, and from \
+                 inside the cluster a connection to the load balancer's address usually skips it (kube-proxy \
+                 takes it straight to front), without the header front then requires",
     },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],

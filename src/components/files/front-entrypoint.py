@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Starts Mailu's front with one more SMTP listener, for mail that arrives through a proxy.
 
-Traefik forwards port 25 here with a PROXY protocol header that carries the sender's real
-address. The listener is a copy of Mailu's own port-25 server (the same STARTTLS, the same
-protocols and ciphers for old senders when TLS_PERMISSIVE is on, the same certificates) that
-listens on PORT with the PROXY protocol and believes the header only from REAL_IP_FROM; nginx
-hands the address to postfix through XCLIENT. Mailu's own port 25 stays as it is, for senders
+The proxy in front (Traefik, or a load balancer that speaks the PROXY protocol) forwards port
+25 here with a PROXY protocol header that carries the sender's real address. The listener is a
+copy of Mailu's own port-25 server (the same STARTTLS, the same protocols and ciphers for old
+senders when TLS_PERMISSIVE is on, the same certificates) that listens on PORT with the PROXY
+protocol and believes the header only from REAL_IP_FROM; nginx hands the address to postfix
+through XCLIENT. Mailu's own port 25 stays as it is, for senders
 inside the cluster (fetchmail) that send no such header.
 
 Nothing else of the image changes: the copy is added to the image's own nginx template, so it
