@@ -195,6 +195,7 @@ impl Baker {
             Cond::Matches(expr, pattern) => {
                 format!("Cond::Matches({}, {pattern:?})", self.shared("Expr", &**expr, Baker::expr))
             }
+            Cond::SameText(a, b) => format!("Cond::SameText({}, {})", text(a), text(b)),
             Cond::Not(inner) => format!("Cond::Not({})", self.shared("Cond", &**inner, Baker::cond)),
             Cond::All(conds) => format!("Cond::All({})", self.list("Cond", conds, Baker::cond)),
             Cond::Any(conds) => format!("Cond::Any({})", self.list("Cond", conds, Baker::cond)),

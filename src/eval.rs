@@ -145,6 +145,7 @@ impl Cond {
             Cond::Matches(expr, pattern) => {
                 crate::patterns::is_match(pattern, &expr.eval(ctx)).expect("wiring patterns are valid")
             }
+            Cond::SameText(a, b) => ctx.text(a) == ctx.text(b),
             Cond::Not(c) => !c.eval(ctx),
             Cond::All(cs) => cs.iter().all(|c| c.eval(ctx)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(ctx)),

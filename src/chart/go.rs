@@ -68,6 +68,7 @@ impl Cond {
             Cond::HasItems(seq) => format!("(not (empty {}))", seq.to_go()),
             Cond::AtLeast(path, number) => format!("(ge (int $.Values.{path}) {number})"),
             Cond::Matches(expr, pattern) => format!("(regexMatch {} {})", quote(pattern), expr.to_go()),
+            Cond::SameText(a, b) => format!("(eq $.Values.{a} $.Values.{b})"),
             Cond::Not(c) => format!("(not {})", c.to_go()),
             Cond::All(cs) => format!("(and {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),
             Cond::Any(cs) => format!("(or {})", cs.iter().map(Cond::to_go).collect::<Vec<_>>().join(" ")),

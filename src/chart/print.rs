@@ -58,7 +58,11 @@ impl Printer {
     pub fn object(&mut self, object: &Object) -> String {
         let mut out = String::new();
         for check in object.checks.iter() {
-            line(&mut out, 0, &format!("{{{{- if not {} }}}}", check.holds.to_go()));
+            let fails = match &check.holds {
+                Cond::Not(failing) => condition(failing),
+                holds => format!("not {}", holds.to_go()),
+            };
+            line(&mut out, 0, &format!("{{{{- if {fails} }}}}"));
             line(&mut out, 0, &format!("{{{{- fail {} }}}}", check.message.to_go()));
             line(&mut out, 0, "{{- end }}");
         }

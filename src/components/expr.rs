@@ -188,6 +188,8 @@ pub enum Cond {
     AtLeast(KeyPath, i64),
     /// A text matches a regular expression (the syntax both Go and Rust accept).
     Matches(Shared<Expr>, &'static str),
+    /// Two string keys hold the same text.
+    SameText(KeyPath, KeyPath),
     Not(Shared<Cond>),
     All(List<Cond>),
     Any(List<Cond>),
@@ -281,6 +283,7 @@ impl Cond {
             | Cond::AtLeast(p, _) => into.push(p),
             Cond::NotEmpty(e) | Cond::Matches(e, _) => e.keys(into),
             Cond::HasItems(seq) => seq.keys(into),
+            Cond::SameText(a, b) => into.extend([&**a, &**b]),
             Cond::Not(c) => c.keys(into),
             Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.keys(into)),
             Cond::Always | Cond::Never => {}

@@ -7,7 +7,7 @@
 //! How the ports reach the outside is `expose.mail` and `expose.web`; where the certificate
 //! comes from is `tls.source` (see [`tls_flavor`]).
 
-use super::expr::{Cond, Expr};
+use super::expr::{Cond, Expr, Shared};
 use super::wiring::*;
 
 /// A port front serves to mail clients and servers, or to browsers.
@@ -176,6 +176,36 @@ pub fn routed_by_traefik(port: &PublicPort) -> Cond {
         return Cond::Never;
     }
     mail_via("traefik").and((port.published)())
+}
+
+/// Two routed mail ports on one Traefik entry point, for each pair that could share one: the
+/// later port's key, when the pair clashes, and why (to follow the key). A TCP router for every
+/// host name takes every connection of its entry point (see the routes in exposure.rs), so only
+/// one of the ports would get any, and an entry point that also serves the web would lose its
+/// HTTP routers to it.
+pub fn entry_point_clashes() -> Vec<(String, Cond, Expr)> {
+    let key =
+        |port: &PublicPort| format!("expose.traefik.entryPoints.{}", port.entry_point.unwrap_or_default());
+    let routed: Vec<&PublicPort> = PUBLIC_PORTS.iter().filter(|p| p.entry_point.is_some()).collect();
+    let mut clashes = Vec::new();
+    for (index, later) in routed.iter().enumerate() {
+        for earlier in &routed[..index] {
+            let clash = mail_via("traefik")
+                .and((earlier.published)())
+                .and((later.published)())
+                .and(Cond::SameText(key(earlier).into(), key(later).into()));
+            let why = Expr::concat(vec![
+                Expr::owned(format!("must differ from {}, found ", key(earlier))),
+                Expr::Quoted(Shared::new(Expr::key(key(later)))),
+                Expr::lit(
+                    " for both: a route for every host name takes every connection of its entry point, so each \
+                     port needs one of its own",
+                ),
+            ]);
+            clashes.push((key(later), clash, why));
+        }
+    }
+    clashes
 }
 
 /// When front mounts a certificate from a Secret.

@@ -11,10 +11,10 @@
 
 use crate::components::expr::{Cond, Expr, Seq, Shared};
 use crate::components::front::{
-    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, load_balancer_proxy, mail_via,
-    published_directly, routed_by_traefik, web_via,
+    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, entry_point_clashes,
+    load_balancer_proxy, mail_via, published_directly, routed_by_traefik, web_via,
 };
-use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
+use crate::components::tree::{Check, Node, Object, Part, entry, item, items, list, map, values};
 
 use super::{metadata, metadata_annotated, object, selector_labels};
 
@@ -242,21 +242,37 @@ fn certificate() -> Object {
     )
 }
 
+/// The limit on port 25's connections, and the checks on Traefik's entry points (which `validate`
+/// makes too: here they stop `helm install`).
 fn smtp_limit() -> Object {
-    object(
-        "templates/traefik/middlewaretcp.yaml",
-        Cond::flag("front.enabled").and(mail_via("traefik")),
-        "Simultaneous connections per client address on port 25.",
-        custom(
-            "traefik.io/v1alpha1",
-            "MiddlewareTCP",
-            metadata(Expr::object_name(SMTP_LIMIT), Some("front")),
-            map([entry(
-                "inFlightConn",
-                map([entry("amount", Node::Number("expose.traefik.smtpConnectionLimit".into()))]),
-            )]),
-        ),
-    )
+    let checks: Vec<Check> = entry_point_clashes()
+        .into_iter()
+        .map(|(key, clash, why)| {
+            let mut message = vec![Expr::owned(format!("{key}: "))];
+            match why {
+                Expr::Concat(parts) => message.extend(parts.iter().cloned()),
+                other => message.push(other),
+            }
+            Check { holds: Cond::negate(clash), message: Expr::concat(message) }
+        })
+        .collect();
+    Object {
+        checks: checks.into(),
+        ..object(
+            "templates/traefik/middlewaretcp.yaml",
+            Cond::flag("front.enabled").and(mail_via("traefik")),
+            "Simultaneous connections per client address on port 25.",
+            custom(
+                "traefik.io/v1alpha1",
+                "MiddlewareTCP",
+                metadata(Expr::object_name(SMTP_LIMIT), Some("front")),
+                map([entry(
+                    "inFlightConn",
+                    map([entry("amount", Node::Number("expose.traefik.smtpConnectionLimit".into()))]),
+                )]),
+            ),
+        )
+    }
 }
 
 /// A mail port through Traefik: the bytes pass through untouched (TLS and STARTTLS end in

@@ -44,7 +44,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "subnet: host bits must be zero (10.42.0.0/16, not 10.42.1.7/16)",
     "<component>.resources: no request above its limit",
     "timezone: a zone of the IANA database, spelt as it lists it",
-    "expose.traefik.entryPoints: an entry point of its own for each routed port",
+    "expose.traefik.entryPoints: an entry point of its own for each routed port (the chart's templates refuse it too)",
     "expose.trustedProxies: networks outside the pod network, host bits zero",
 ];
 
@@ -181,33 +181,23 @@ fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
         .collect()
 }
 
-/// Two routed mail ports on one Traefik entry point: a TCP router matching every host name
-/// (front's routes, see exposure.rs) takes every connection of its entry point, so only one
-/// of them would get any; and an entry point that also serves the web would lose its HTTP
-/// routers to it.
+/// Two routed mail ports on one Traefik entry point (see
+/// [`crate::components::front::entry_point_clashes`], which the chart checks too): each later
+/// port is told of the first earlier one it shares its entry point with.
 fn shared_entry_points(tree: &Value) -> Vec<Problem> {
     let ctx = crate::eval::Ctx::new(tree, "", "");
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    let mut problems = Vec::new();
-    for port in crate::components::front::PUBLIC_PORTS.iter() {
-        let Some(key) = port.entry_point else { continue };
-        let path = format!("expose.traefik.entryPoints.{key}");
-        let Some(Value::String(name)) = tree.get_dotted(&path) else { continue };
-        if !crate::components::front::routed_by_traefik(port).eval(&ctx) {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut reported: Vec<String> = Vec::new();
+    for (key, clash, why) in crate::components::front::entry_point_clashes() {
+        // A key of another type is the schema's to report.
+        if reported.contains(&key)
+            || !matches!(tree.get_dotted(&key), Some(Value::String(_)))
+            || !clash.eval(&ctx)
+        {
             continue;
         }
-        if let Some((earlier, _)) = seen.iter().find(|(_, other)| *other == name.as_str()) {
-            problems.push(Problem::new(
-                KeyPath::from_dotted(&path),
-                format!(
-                    "must differ from expose.traefik.entryPoints.{earlier}, found \"{name}\" for both: \
-                     a route for every host name takes every connection of its entry point, so each \
-                     port needs one of its own"
-                ),
-            ));
-        } else {
-            seen.push((key, name));
-        }
+        problems.push(Problem::new(KeyPath::from_dotted(&key), why.eval(&ctx)));
+        reported.push(key);
     }
     problems
 }
