@@ -213,7 +213,7 @@ prop_compose! {
             values["expose"]["trustedProxies"] = json!(networks);
         }
         let labelled_proxy = mail == "traefik" || web == "ingress" || web == "httpRoute";
-        if (ingress_ns || labelled_proxy) && outside != 2 {
+        if (ingress_ns || labelled_proxy) && (outside != 2 || load_balancer_proxy) {
             values["networkPolicy"]["ingressController"] = json!({
                 "namespaceLabels": {"kubernetes.io/metadata.name": "proxy"},
                 "podLabels": {"app.kubernetes.io/name": "proxy"},

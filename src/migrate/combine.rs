@@ -848,7 +848,7 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
             let key = format!("networkPolicy.{official}.{field}");
             let to = format!("networkPolicy.{ours}.{target}");
             // A proxy known by its networks needs no labels: none are guessed or asked for.
-            let by_networks = ours == "ingressController" && b.got("expose.trustedProxies").is_some();
+            let by_networks = ours == "ingressController" && proxy_outside_pod_network(b);
             if by_networks && b.input.set(&key).is_none() {
                 continue;
             }
@@ -885,6 +885,24 @@ fn network_policy_peers(b: &mut Builder, web: &str) {
     }
 }
 
+/// The entries of the official `ingress.realIpFrom`, each with its CIDR (an address alone is
+/// its own network).
+fn real_ip_networks(b: &Builder) -> Vec<(String, String)> {
+    let text = b.input.text("ingress.realIpFrom");
+    text.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let cidr = match entry.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(_)) => format!("{entry}/32"),
+                Ok(std::net::IpAddr::V6(_)) => format!("{entry}/128"),
+                Err(_) => entry.to_string(),
+            };
+            (entry.to_string(), cidr)
+        })
+        .collect()
+}
+
 /// The official `ingress.realIpFrom` (front's `REAL_IP_FROM`): here the pod network is
 /// believed already, behind a proxy, and other networks go in `expose.trustedProxies`, if
 /// private.
@@ -915,12 +933,7 @@ fn trusted_proxies(b: &mut Builder) {
     }
     let subnet = convert::text(&b.ours("subnet")).unwrap_or_default();
     let (mut kept, mut left) = (Vec::new(), Vec::new());
-    for entry in b.input.text(KEY).split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let cidr = match entry.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(_)) => format!("{entry}/32"),
-            Ok(std::net::IpAddr::V6(_)) => format!("{entry}/128"),
-            Err(_) => entry.to_string(),
-        };
+    for (entry, cidr) in real_ip_networks(b) {
         if text::cidr_within(&cidr, &subnet) {
             continue;
         }
@@ -953,6 +966,16 @@ fn trusted_proxies(b: &mut Builder) {
         );
     }
     b.settle(KEY, Outcome::Changed { to: "expose.trustedProxies".into(), how });
+}
+
+/// Whether the proxy in front is known by its networks alone: they are the web's proxy's (not
+/// a load balancer's), and the official `realIpFrom` did not name the pod network too (where
+/// the proxy's pods would be).
+fn proxy_outside_pod_network(b: &Builder) -> bool {
+    let subnet = convert::text(&b.ours("subnet")).unwrap_or_default();
+    b.got("expose.trustedProxies").is_some()
+        && b.ours(LOAD_BALANCER_PROXY_PROTOCOL) != Value::Bool(true)
+        && !real_ip_networks(b).iter().any(|(_, cidr)| text::cidrs_overlap(cidr, &subnet))
 }
 
 /// The database: an existing server here, whatever the official values ran.

@@ -467,8 +467,17 @@ fn real_ip_networks_beyond_the_pod_network_become_trusted_proxies_if_private() {
         }
         other => panic!("{other:?}"),
     }
-    // Known by its networks, the proxy needs no labels.
+    // The pod network was named too: the proxy's pods may be there, and need their labels.
+    assert!(needs(&m, "networkPolicy.ingressController.podLabels").is_some(), "{:?}", m.to_add);
+
+    // Known by networks outside the pod network alone, the proxy needs no labels.
+    let m = migrated(&format!("{BASE}ingress:\n  realIpFrom: 192.168.1.0/24\n"));
+    assert_eq!(
+        value_at(&m, "expose.trustedProxies"),
+        Some(Value::List(vec![Value::String("192.168.1.0/24".into())]))
+    );
     assert_eq!(needs(&m, "networkPolicy.ingressController.podLabels"), None, "{:?}", m.to_add);
+    assert_eq!(value_at(&m, "networkPolicy.ingressController"), None);
 
     // Inside the pod network only: nothing to add.
     let m = migrated(&format!("{BASE}ingress:\n  realIpFrom: 10.42.0.0/16\n"));

@@ -776,11 +776,12 @@ pub struct Expose {
     /// The HTTPRoute with `web: httpRoute`.
     pub http_route: HttpRoute,
     /// Networks outside the pod network that the proxy in front (`mail: traefik`, `web:
-    /// ingress` or `httpRoute`) connects to front from: the nodes of a proxy on the host
-    /// network, a cloud load balancer that sends to pod addresses. front believes the client
-    /// address they pass on (X-Forwarded-For, the PROXY protocol), and the NetworkPolicy
-    /// admits them where it admits the proxy's pods. Whoever connects from them can claim
-    /// any address, one in the trusted pod network too: list the proxy's own addresses only.
+    /// ingress` or `httpRoute`, a LoadBalancer with `proxyProtocol`) connects to front from:
+    /// the nodes of a proxy on the host network, a cloud load balancer that sends to pod
+    /// addresses or speaks the PROXY protocol. front believes the client address they pass on
+    /// (X-Forwarded-For, the PROXY protocol), and the NetworkPolicy admits them on the ports of
+    /// the proxy in front. Whoever connects from them can claim any address, one in the
+    /// trusted pod network too: list the proxy's own addresses only.
     pub trusted_proxies: Vec<Cidr>,
 }
 
@@ -845,9 +846,10 @@ pub struct LoadBalancer {
     /// The load balancer sends a PROXY protocol header on every connection (turned on by its
     /// own annotation, which differs by provider): for load balancers that open connections of
     /// their own and so hide the client's address. front reads the address from the header,
-    /// believing it only from `expose.trustedProxies`, which must hold the load balancer's
-    /// addresses. A connection without the header fails: from inside the cluster, use the
-    /// Services, not the load balancer's address.
+    /// believing it only from `expose.trustedProxies`, which must hold the addresses the load
+    /// balancer connects from. A connection without the header fails, on every published port
+    /// but 25: mail clients inside the cluster must go through the load balancer too (its
+    /// provider's host name annotation keeps kube-proxy from taking them straight to front).
     pub proxy_protocol: bool,
 }
 

@@ -159,6 +159,9 @@ use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
 const PROXY_LABELS_REASON: &str = "only the proxy's own pods, in its own namespace, may reach front's PROXY \
      protocol and web listeners (a proxy outside the pod network is admitted by expose.trustedProxies instead)";
 
+const WEB_PROXY_LABELS_REASON: &str = "only the web proxy's own pods, in its own namespace, may reach front's web \
+     listener (expose.trustedProxies holds the load balancer's addresses, not the web proxy's)";
+
 /// The conditions of a rule about the proxy's labels, besides the exposure that puts a proxy
 /// in front.
 const NO_PROXY_NETWORKS: (&str, &[WhenValue]) = ("expose.trustedProxies", &[WhenValue::EmptyList]);
@@ -353,6 +356,28 @@ pub const RULES: &[Rule] = &[
         key: "networkPolicy.ingressController.podLabels",
         then: Then::NotEmptyMap,
         reason: PROXY_LABELS_REASON,
+    },
+    // With a load balancer speaking the PROXY protocol, the networks are the load balancer's:
+    // they do not stand for the web's proxy.
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+            (LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.ingressController.namespaceLabels",
+        then: Then::NotEmptyMap,
+        reason: WEB_PROXY_LABELS_REASON,
+    },
+    Rule {
+        when: &[
+            ("networkPolicy.enabled", &[WhenValue::Bool(true)]),
+            ("expose.web", &[WhenValue::Str("ingress"), WhenValue::Str("httpRoute")]),
+            (LOAD_BALANCER_PROXY_PROTOCOL, &[WhenValue::Bool(true)]),
+        ],
+        key: "networkPolicy.ingressController.podLabels",
+        then: Then::NotEmptyMap,
+        reason: WEB_PROXY_LABELS_REASON,
     },
 ];
 
