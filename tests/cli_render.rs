@@ -77,6 +77,36 @@ fn release_name_and_namespace_shape_every_object() {
         );
 }
 
+/// `helm template NAME CHART` habits: the release name may come first, as in helm, for every
+/// command that names the release, but not twice.
+#[test]
+fn the_release_name_may_be_given_where_helm_takes_it() {
+    let flagged = mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--release-name", "mx"])
+        .assert()
+        .success();
+    let positional =
+        mailu_chart().args(["render", "mx", "-f", "values-examples/minimal.yaml"]).assert().success();
+    assert_eq!(positional.get_output().stdout, flagged.get_output().stdout);
+    for command in ["dns", "graph"] {
+        mailu_chart()
+            .args([command, "mx", "-f", "values-examples/minimal.yaml"])
+            .assert()
+            .success()
+            .stdout(contains("mx-front"));
+    }
+    mailu_chart()
+        .args(["diff", "mx", "-f", "values-examples/minimal.yaml"])
+        .assert()
+        .success()
+        .stdout(contains("equivalent"));
+    mailu_chart()
+        .args(["render", "mx", "--release-name", "my", "-f", "values-examples/minimal.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with '--release-name <NAME>'"));
+}
+
 #[test]
 fn every_command_that_names_the_release_refuses_names_kubernetes_would() {
     let bad = [

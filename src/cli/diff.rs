@@ -182,12 +182,13 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
         }
         None => None,
     };
+    let release = args.release.release();
     let mut command = vec![
         "template".to_string(),
-        args.release.name.clone(),
+        release.name,
         chart.display().to_string(),
         "-n".to_string(),
-        args.release.namespace.clone(),
+        release.namespace,
     ];
     command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path()))?);
     let output = run(&command)?;

@@ -14,7 +14,7 @@ use crate::render::{self, Release, output};
 Examples:
   mailu-chart render -f my-values.yaml | kubectl apply -n mailu -f -
   mailu-chart render -f my-values.yaml -s templates/admin/deployment.yaml -s 'templates/front/*'
-  mailu-chart render -f my-values.yaml --release-name mail -n mail --output-dir rendered/")]
+  mailu-chart render mail -f my-values.yaml -n mail --output-dir rendered/")]
 pub struct RenderArgs {
     #[command(flatten)]
     pub values: ValuesArgs,
@@ -33,6 +33,9 @@ pub struct RenderArgs {
 /// The release name and namespace, spelled as Helm spells them.
 #[derive(Debug, Clone, Args)]
 pub struct ReleaseArgs {
+    /// Release name, where `helm template` takes it (the same as --release-name).
+    #[arg(value_name = "NAME", conflicts_with = "name")]
+    pub positional_name: Option<String>,
     /// Release name: every object is named <release>-<component>. The default, mailu, is the
     /// name the chart's instructions install it under (`template` defaults to release-name, as
     /// `helm template` does).
@@ -46,7 +49,8 @@ pub struct ReleaseArgs {
 
 impl ReleaseArgs {
     pub fn release(&self) -> Release {
-        Release { name: self.name.clone(), namespace: self.namespace.clone() }
+        let name = self.positional_name.as_ref().unwrap_or(&self.name);
+        Release { name: name.clone(), namespace: self.namespace.clone() }
     }
 }
 
