@@ -532,7 +532,7 @@ fn exposure(b: &mut Builder) -> &'static str {
                 "on every port of the LoadBalancer, as its annotation asks",
             );
             b.note(format!(
-                "PROXY protocol: the load balancer sends a header ({}), so front expects one on every port of the LoadBalancer (`expose.loadBalancer.proxyProtocol: true`) and believes it only from `expose.trustedProxies`; in-cluster clients must use the Services, not the load balancer's address",
+                "PROXY protocol: the load balancer sends a header ({}), so front expects one on every port of the LoadBalancer (`expose.loadBalancer.proxyProtocol: true`) and believes it only from `expose.trustedProxies`; mail clients inside the cluster must reach front through the load balancer's host name (docs/deployment.md says how)",
                 proxied.join(", ")
             ));
         }
@@ -911,13 +911,16 @@ fn trusted_proxies(b: &mut Builder) {
     let mail = convert::text(&b.ours("expose.mail")).unwrap_or_default();
     let web = convert::text(&b.ours("expose.web")).unwrap_or_default();
     let load_balancer_proxy = b.ours(LOAD_BALANCER_PROXY_PROTOCOL) == Value::Bool(true);
-    if load_balancer_proxy && b.input.set(KEY).is_none() {
-        b.need(
-            "expose.trustedProxies",
-            "the load balancer's own addresses: front believes its PROXY protocol header only from them",
-        );
-    }
+    let ask_for_addresses = |b: &mut Builder| {
+        if load_balancer_proxy {
+            b.need(
+                "expose.trustedProxies",
+                "the load balancer's own addresses: front believes its PROXY protocol header only from them",
+            );
+        }
+    };
     if b.input.set(KEY).is_none() {
+        ask_for_addresses(b);
         return;
     }
     if mail != "traefik" && !matches!(web.as_str(), "ingress" | "httpRoute") && !load_balancer_proxy {
@@ -953,11 +956,8 @@ fn trusted_proxies(b: &mut Builder) {
             "{how}; the other networks are `expose.trustedProxies`, which the NetworkPolicy also admits"
         );
         b.put_from("expose.trustedProxies", Value::List(kept), KEY);
-    } else if load_balancer_proxy {
-        b.need(
-            "expose.trustedProxies",
-            "the load balancer's own addresses: front believes its PROXY protocol header only from them",
-        );
+    } else {
+        ask_for_addresses(b);
     }
     if !left.is_empty() {
         how = format!(

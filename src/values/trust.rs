@@ -5,7 +5,8 @@
 //! controller obeys it, and front believes the client address a proxy in it (or in
 //! `expose.trustedProxies`) reports. So those networks must be private ranges, the variables
 //! that say whom Mailu trusts come from the values' own keys only (never from a component's
-//! `extraEnv`), and turning the NetworkPolicies off is said out loud. SECURITY.md describes the whole model.
+//! `extraEnv`), and turning the NetworkPolicies off is said out loud. SECURITY.md describes
+//! the whole model.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
