@@ -19,13 +19,16 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
     for file in &files {
         assert_eq!(std::fs::read_to_string(chart.join(&file.path)).unwrap(), file.content, "{}", file.path);
     }
-    // A previous export is replaced without --force, keeping the directory's permissions,
-    // and nothing is left beside it.
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        files.iter().find(|f| f.path == "Chart.yaml").unwrap().content.replace("0.1.0", "0.0.9"),
-    )
-    .unwrap();
+    // A previous export (here one older than the digest) is replaced without --force, keeping
+    // the directory's permissions, and nothing is left beside it.
+    let chart_yaml = &files.iter().find(|f| f.path == "Chart.yaml").unwrap().content;
+    let older: String = chart_yaml
+        .replace("0.1.0", "0.0.9")
+        .lines()
+        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(chart.join("Chart.yaml"), older).unwrap();
     std::fs::remove_file(chart.join("values.schema.json")).unwrap();
     #[cfg(unix)]
     std::fs::set_permissions(&chart, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
@@ -39,6 +42,68 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
         0o700
     );
     assert_eq!(common::names_in(dir.path()), ["chart"]);
+}
+
+/// An export edited by hand is not overwritten without --force; an export as another version
+/// wrote it (its own digest) is.
+#[test]
+fn export_refuses_to_overwrite_a_chart_edited_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    mailu_chart().arg("export").arg(&chart).assert().success();
+    let template = chart.join("templates/admin/deployment.yaml");
+    let edited = format!("{}# tuned by hand\n", std::fs::read_to_string(&template).unwrap());
+    std::fs::write(&template, &edited).unwrap();
+    mailu_chart().arg("export").arg(&chart).assert().code(1).stderr(contains(format!(
+        "{} holds a chart exported by mailu-chart and changed since (its files no longer match the digest in its Chart.yaml)",
+        chart.display()
+    )));
+    assert_eq!(std::fs::read_to_string(&template).unwrap(), edited, "nothing was replaced");
+    mailu_chart().args(["export", "--force"]).arg(&chart).assert().success();
+    assert!(!std::fs::read_to_string(&template).unwrap().contains("tuned by hand"));
+
+    // A digest line in another form (as `helm package` rewrites Chart.yaml: unquoted) is no
+    // export older than the digest: the chart counts as edited.
+    let chart_yaml = std::fs::read_to_string(chart.join("Chart.yaml")).unwrap();
+    let unquoted: String = chart_yaml
+        .lines()
+        .map(|l| {
+            if l.contains(mailu_chart::chart::DIGEST_ANNOTATION) { l.replace('"', "") } else { l.to_string() }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(chart.join("Chart.yaml"), unquoted).unwrap();
+    std::fs::write(&template, &edited).unwrap();
+    mailu_chart().arg("export").arg(&chart).assert().code(1).stderr(contains("changed since"));
+    mailu_chart().args(["export", "--force"]).arg(&chart).assert().success();
+
+    // Another version's export, with the digest of its own files: replaced.
+    let mut files: Vec<(String, Vec<u8>)> = mailu_chart::chart::chart_files()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.content.into_bytes()))
+        .collect();
+    let chart_yaml = files.iter_mut().find(|(p, _)| p == "Chart.yaml").unwrap();
+    chart_yaml.1 = String::from_utf8(chart_yaml.1.clone())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .into_bytes();
+    let template_path = "templates/admin/deployment.yaml";
+    files.iter_mut().find(|(p, _)| p == template_path).unwrap().1.extend_from_slice(b"# another version\n");
+    let digest = mailu_chart::chart::digest(files.iter().map(|(p, c)| (p.as_str(), c.as_slice())));
+    for (path, content) in &mut files {
+        if path == "Chart.yaml" {
+            content.extend_from_slice(
+                format!("  {}: \"{digest}\"\n", mailu_chart::chart::DIGEST_ANNOTATION).as_bytes(),
+            );
+        }
+        std::fs::write(chart.join(path.as_str()), content).unwrap();
+    }
+    mailu_chart().arg("export").arg(&chart).assert().success();
+    assert!(!std::fs::read_to_string(&template).unwrap().contains("another version"));
 }
 
 #[test]
@@ -177,10 +242,22 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
         .into_iter()
         .map(|f| (f.path, f.content.into_bytes()))
         .collect();
+    // The previous export: another NOTES.txt, from a version older than the digest.
     let changed = "templates/NOTES.txt";
-    let make_old = || std::fs::write(target.join(changed), "# the previous export\n").unwrap();
+    let old_chart_yaml: Vec<u8> = String::from_utf8(new["Chart.yaml"].clone())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .into_bytes();
+    let make_old = || {
+        std::fs::write(target.join(changed), "# the previous export\n").unwrap();
+        std::fs::write(target.join("Chart.yaml"), &old_chart_yaml).unwrap();
+    };
     let mut old = new.clone();
     old.insert(changed.to_string(), b"# the previous export\n".to_vec());
+    old.insert("Chart.yaml".to_string(), old_chart_yaml.clone());
 
     // How long a whole run takes, so that the kills fall anywhere from the start to the end.
     let mut longest = Duration::ZERO;

@@ -105,6 +105,14 @@ fn the_release_name_may_be_given_where_helm_takes_it() {
         .assert()
         .code(2)
         .stderr(contains("cannot be used with '--release-name <NAME>'"));
+    // A second values file without its -f is not taken for a release name.
+    mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "values-examples/full.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "\"values-examples/full.yaml\" looks like a values file, not a release name: give values files with -f",
+        ));
 }
 
 #[test]

@@ -126,13 +126,17 @@ fn in_every_example_only_front_faces_the_outside() {
         let proxy = proxy(&values);
         let outsiders: Vec<Actor> =
             strangers().into_iter().chain([proxy.clone(), Actor::internet()]).collect();
+        // A load balancer speaking the PROXY protocol brings port 25 from outside to 20025.
+        let proxied_smtp_from_outside = values.expose.load_balancer.proxy_protocol;
         for pod in &cluster.pods {
             for port in pod.ports.values() {
                 for outsider in &outsiders {
                     let reaches = cluster.reaches(outsider, &pod.component, *port);
                     let open = pod.component == "front"
                         && !FRONT_INTERNAL.contains(port)
-                        && (*port != FRONT_PROXY_SMTP || outsider.name == proxy.name);
+                        && (*port != FRONT_PROXY_SMTP
+                            || outsider.name == proxy.name
+                            || (proxied_smtp_from_outside && outsider.pod.is_none()));
                     if !open {
                         assert!(!reaches, "{name}: {} reaches {} port {port}", outsider.name, pod.component);
                     }

@@ -117,7 +117,53 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         files.push(ExportFile { path: format!("files/{name}"), content: content.clone() });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let digest = digest(files.iter().map(|f| (f.path.as_str(), f.content.as_bytes())));
+    if let Some(chart) = files.iter_mut().find(|f| f.path == "Chart.yaml") {
+        chart.content.push_str(&format!("  {DIGEST_ANNOTATION}: \"{digest}\"\n"));
+    }
     Ok(files)
+}
+
+/// The annotation of `Chart.yaml` that holds the digest of the exported files (`Chart.yaml`
+/// without this line included), so that a new export notices a chart edited since.
+pub const DIGEST_ANNOTATION: &str = "mailu-chart/digest";
+
+/// The SHA-256 of a chart's files, by path in byte order: each path, its content's length and
+/// the content.
+pub fn digest<'f>(files: impl IntoIterator<Item = (&'f str, &'f [u8])>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (path, content) in files {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update((content.len() as u64).to_be_bytes());
+        hasher.update(content);
+    }
+    let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Whether the files of an export (`Chart.yaml` holding its digest line) are as it wrote them;
+/// `None` when `Chart.yaml` has no digest (an export older than the digest). A digest line in
+/// another form than the export writes (reformatted by hand or by `helm package`) means an
+/// edited chart.
+pub fn unedited(files: &[(String, Vec<u8>)]) -> Option<bool> {
+    let chart = files.iter().find(|(path, _)| path == "Chart.yaml")?;
+    let text = String::from_utf8_lossy(&chart.1);
+    let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{DIGEST_ANNOTATION}:")))?;
+    let prefix = format!("  {DIGEST_ANNOTATION}: \"");
+    let Some(recorded) = line.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix('"')) else {
+        return Some(false);
+    };
+    let without = text.replacen(&format!("{line}\n"), "", 1);
+    let mut sorted: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(path, content)| {
+            (path.as_str(), if path == "Chart.yaml" { without.as_bytes() } else { content.as_slice() })
+        })
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    Some(digest(sorted) == recorded)
 }
 
 /// Words into lines of at most `width` characters, each after `indent` but the first.

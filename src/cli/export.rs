@@ -19,8 +19,9 @@ pub struct ExportArgs {
     /// The directory to write the chart into (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Replace a directory that holds something other than a previous export (everything in
-    /// it is removed).
+    /// Replace a directory that holds something other than a previous export as it was
+    /// written: another directory, an export with files added or edited (everything in it is
+    /// removed).
     #[arg(long)]
     pub force: bool,
 }
@@ -41,6 +42,8 @@ enum Target {
     /// A previous export beside which stand these entries this export does not write (a
     /// folder named once for all it holds).
     OwnExportWith(Vec<String>),
+    /// A previous export whose files were changed since (they no longer match its digest).
+    EditedExport,
     /// A directory that is not an export.
     Other,
 }
@@ -75,6 +78,7 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
     let folders: BTreeSet<&str> =
         written.iter().flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at])).collect();
     let mut foreign = Vec::new();
+    let mut own = Vec::new();
     let mut pending = vec![String::new()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(dir.join(&folder)).map_err(io)? {
@@ -84,13 +88,28 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
             let kind = entry.file_type().map_err(io)?;
             if kind.is_dir() && folders.contains(relative.as_str()) {
                 pending.push(relative);
-            } else if !(kind.is_file() && written.contains(relative.as_str())) {
+            } else if kind.is_file() && written.contains(relative.as_str()) {
+                own.push(relative);
+            } else {
                 foreign.push(if kind.is_dir() { format!("{relative}/") } else { relative });
             }
         }
     }
     foreign.sort();
-    Ok(if foreign.is_empty() { Target::OwnExport } else { Target::OwnExportWith(foreign) })
+    if !foreign.is_empty() {
+        return Ok(Target::OwnExportWith(foreign));
+    }
+    let contents = own
+        .into_iter()
+        .map(|path| {
+            let file = dir.join(&path);
+            std::fs::read(&file).map(|content| (path, content)).map_err(|e| {
+                CliError::failure(format!("cannot read {}: {}", file.display(), describe_io(&e)))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // An export older than the digest cannot tell, and is taken as it was written.
+    Ok(if chart::unedited(&contents) == Some(false) { Target::EditedExport } else { Target::OwnExport })
 }
 
 /// Writes every file into a fresh staging directory beside `dir`, gives it the owner, group and
@@ -113,6 +132,12 @@ fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(),
         Target::Other => {
             return Err(CliError::failure(format!(
                 "{} is not empty and does not hold a chart exported by mailu-chart; use --force to replace it",
+                dir.display()
+            )));
+        }
+        Target::EditedExport => {
+            return Err(CliError::failure(format!(
+                "{} holds a chart exported by mailu-chart and changed since (its files no longer match the digest in its Chart.yaml): a new export would lose those changes; keep them in values or a chart of your own, or use --force to replace the directory",
                 dir.display()
             )));
         }

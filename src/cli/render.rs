@@ -34,7 +34,7 @@ pub struct RenderArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ReleaseArgs {
     /// Release name, where `helm template` takes it (the same as --release-name).
-    #[arg(value_name = "NAME", conflicts_with = "name")]
+    #[arg(value_name = "NAME", conflicts_with = "name", value_parser = not_a_file_name)]
     pub positional_name: Option<String>,
     /// Release name: every object is named <release>-<component>. The default, mailu, is the
     /// name the chart's instructions install it under (`template` defaults to release-name, as
@@ -45,6 +45,16 @@ pub struct ReleaseArgs {
     /// (`template` defaults to default, as `helm template` does).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "mailu")]
     pub namespace: String,
+}
+
+/// A release name that looks like a file is a values file given without `-f`.
+fn not_a_file_name(name: &str) -> Result<String, String> {
+    if name.contains('/') || name.ends_with(".yaml") || name.ends_with(".yml") || name == "-" {
+        return Err(format!(
+            "{name:?} looks like a values file, not a release name: give values files with -f"
+        ));
+    }
+    Ok(name.to_string())
 }
 
 impl ReleaseArgs {
