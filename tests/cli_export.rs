@@ -22,13 +22,7 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
     // A previous export (here one older than the digest) is replaced without --force, keeping
     // the directory's permissions, and nothing is left beside it.
     let chart_yaml = &files.iter().find(|f| f.path == "Chart.yaml").unwrap().content;
-    let older: String = chart_yaml
-        .replace("0.1.0", "0.0.9")
-        .lines()
-        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(chart.join("Chart.yaml"), older).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), without_digest(&chart_yaml.replace("0.1.0", "0.0.9"))).unwrap();
     std::fs::remove_file(chart.join("values.schema.json")).unwrap();
     #[cfg(unix)]
     std::fs::set_permissions(&chart, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
@@ -42,6 +36,15 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
         0o700
     );
     assert_eq!(common::names_in(dir.path()), ["chart"]);
+}
+
+/// A `Chart.yaml` as exports older than the digest wrote it.
+fn without_digest(chart_yaml: &str) -> String {
+    chart_yaml
+        .lines()
+        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// An export edited by hand is not overwritten without --force; an export as another version
@@ -84,13 +87,7 @@ fn export_refuses_to_overwrite_a_chart_edited_since() {
         .map(|f| (f.path, f.content.into_bytes()))
         .collect();
     let chart_yaml = files.iter_mut().find(|(p, _)| p == "Chart.yaml").unwrap();
-    chart_yaml.1 = String::from_utf8(chart_yaml.1.clone())
-        .unwrap()
-        .lines()
-        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
-        .map(|l| format!("{l}\n"))
-        .collect::<String>()
-        .into_bytes();
+    chart_yaml.1 = without_digest(&String::from_utf8(chart_yaml.1.clone()).unwrap()).into_bytes();
     let template_path = "templates/admin/deployment.yaml";
     files.iter_mut().find(|(p, _)| p == template_path).unwrap().1.extend_from_slice(b"# another version\n");
     let digest = mailu_chart::chart::digest(files.iter().map(|(p, c)| (p.as_str(), c.as_slice())));
@@ -244,13 +241,7 @@ fn export_killed_at_any_moment_leaves_the_old_chart_or_the_new_one() {
         .collect();
     // The previous export: another NOTES.txt, from a version older than the digest.
     let changed = "templates/NOTES.txt";
-    let old_chart_yaml: Vec<u8> = String::from_utf8(new["Chart.yaml"].clone())
-        .unwrap()
-        .lines()
-        .filter(|l| !l.contains(mailu_chart::chart::DIGEST_ANNOTATION))
-        .map(|l| format!("{l}\n"))
-        .collect::<String>()
-        .into_bytes();
+    let old_chart_yaml = without_digest(&String::from_utf8(new["Chart.yaml"].clone()).unwrap()).into_bytes();
     let make_old = || {
         std::fs::write(target.join(changed), "# the previous export\n").unwrap();
         std::fs::write(target.join("Chart.yaml"), &old_chart_yaml).unwrap();
