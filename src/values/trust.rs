@@ -34,8 +34,9 @@ pub struct Trust {
     /// DANGEROUS. Accept `expose.trustedProxies` outside the private ranges. front believes
     /// the client address these networks report, so anyone on a public range could claim an
     /// address of the pod network and have postfix relay their mail anywhere. Only for a
-    /// proxy with public addresses (a host-network proxy on nodes with public addresses),
-    /// with exactly those addresses (a /32 or /128 each) listed.
+    /// proxy with public addresses (a host-network proxy on nodes with public addresses, a
+    /// load balancer that connects from its public address), with exactly those addresses (a
+    /// /32 or /128 each) listed.
     pub allow_public_trusted_proxies: bool,
 }
 
