@@ -186,6 +186,11 @@ fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
 /// port is told of the first earlier one it shares its entry point with.
 fn shared_entry_points(tree: &Value) -> Vec<Problem> {
     let ctx = crate::eval::Ctx::new(tree, "", "");
+    // Every clash needs Traefik: the pairs, built on each call, are left alone without it
+    // (this runs on every render).
+    if !crate::components::front::mail_via("traefik").eval(&ctx) {
+        return Vec::new();
+    }
     let mut problems: Vec<Problem> = Vec::new();
     let mut reported: Vec<String> = Vec::new();
     for (key, clash, why) in crate::components::front::entry_point_clashes() {

@@ -23,6 +23,7 @@ use std::net::IpAddr;
 
 use helm_engine::Value;
 use mailu_chart::render::Manifest;
+use mailu_chart::values::text::{cidr_within, cidrs_overlap};
 
 /// Something that opens connections.
 #[derive(Clone, Debug)]
@@ -202,14 +203,20 @@ impl Cluster {
     fn peer_matches(&self, peer: &Value, policy_namespace: &str, actor: &Actor) -> bool {
         if let Some(block) = peer.get_dotted("ipBlock") {
             // See the module documentation.
-            let range = Cidr::parse(block.get_dotted("cidr").and_then(Value::as_str).unwrap_or_default());
-            let except: Vec<Cidr> =
-                list(block.get_dotted("except")).iter().filter_map(Value::as_str).map(Cidr::parse).collect();
+            let range = block.get_dotted("cidr").and_then(Value::as_str).unwrap_or_default();
+            let except: Vec<&str> =
+                list(block.get_dotted("except")).iter().filter_map(Value::as_str).collect();
             return match actor.address {
-                Some(address) => range.contains(address) && !except.iter().any(|e| e.contains(address)),
+                Some(address) => {
+                    let single = match address {
+                        IpAddr::V4(_) => format!("{address}/32"),
+                        IpAddr::V6(_) => format!("{address}/128"),
+                    };
+                    cidr_within(&single, range) && !except.iter().any(|e| cidr_within(&single, e))
+                }
                 None => {
-                    let pods = Cidr::parse(&self.pod_network);
-                    range.overlaps(&pods) && !except.iter().any(|e| e.contains(pods.base))
+                    cidrs_overlap(range, &self.pod_network)
+                        && !except.iter().any(|e| cidr_within(&self.pod_network, e))
                 }
             };
         }
@@ -279,38 +286,5 @@ impl Cluster {
             .collect();
         names.sort();
         names
-    }
-}
-
-/// An address range, as an `ipBlock` gives it.
-struct Cidr {
-    base: IpAddr,
-    prefix: u32,
-}
-
-impl Cidr {
-    fn parse(text: &str) -> Cidr {
-        let (base, prefix) = text.split_once('/').unwrap_or_else(|| panic!("{text}: not a CIDR"));
-        Cidr { base: base.parse().expect("an address"), prefix: prefix.parse().expect("a prefix length") }
-    }
-
-    /// The address as a number, left-aligned in 128 bits, and its family's width.
-    fn bits(address: IpAddr) -> (u128, u32) {
-        match address {
-            IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32),
-            IpAddr::V6(v6) => (u128::from(v6), 128),
-        }
-    }
-
-    fn contains(&self, address: IpAddr) -> bool {
-        let (base, width) = Cidr::bits(self.base);
-        let (other, other_width) = Cidr::bits(address);
-        let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
-        width == other_width && base & mask == other & mask
-    }
-
-    /// Whether the ranges share an address: the wider one holds the other's base.
-    fn overlaps(&self, other: &Cidr) -> bool {
-        if self.prefix <= other.prefix { self.contains(other.base) } else { other.contains(self.base) }
     }
 }
