@@ -440,7 +440,9 @@ fn a_proxy_outside_the_pod_network_is_believed_and_admitted_by_its_addresses() {
 /// A load balancer that opens connections of its own passes the client's address in a PROXY
 /// protocol header on every port: front expects it on each published port (port 25 on a
 /// listener of its own, so that in-cluster senders keep Mailu's port 25), believes it only
-/// from the load balancer's addresses, and takes port 25 only from outside the pod network.
+/// from the load balancer's addresses, and takes the ports that carry it only from outside the
+/// pod network: a pod connecting straight to front could claim any address in a header of its
+/// own.
 #[test]
 fn a_load_balancer_speaking_the_proxy_protocol_is_believed_on_every_port() {
     let path = common::root().join("values-examples/minimal.yaml");
@@ -448,7 +450,7 @@ fn a_load_balancer_speaking_the_proxy_protocol_is_believed_on_every_port() {
     let manifests = common::render(&[&path], &set);
     let shared = env(&manifests);
     assert_eq!(shared["PROXY_PROTOCOL"], "465,587,993,995,4190,80,443");
-    assert_eq!(shared["REAL_IP_FROM"], "10.42.0.0/16,192.168.1.0/24");
+    assert_eq!(shared["REAL_IP_FROM"], "192.168.1.0/24");
     let service = find(&manifests, "Service", "mailu-front-public").expect("the LoadBalancer");
     let smtp = list(service, "spec.ports").iter().find(|p| number(p, "port") == 25).unwrap();
     assert_eq!(text(smtp, "targetPort"), "proxy-smtp");
@@ -460,6 +462,33 @@ fn a_load_balancer_speaking_the_proxy_protocol_is_believed_on_every_port() {
     assert!(cluster.reaches(&Actor::internet(), "front", 20025));
     assert!(!cluster.reaches(&pod, "front", 20025));
     assert!(!cluster.reaches(&Actor::internet(), "front", 25));
+    for port in [465, 587, 993, 995, 4190, 80, 443] {
+        assert!(cluster.reaches(&node, "front", port), "{port}");
+        assert!(!cluster.reaches(&pod, "front", port), "{port}");
+    }
+    // Behind an ingress controller as well, its pods are believed on port 80 only.
+    let ingress = [
+        &set[..],
+        &[
+            "expose.web=ingress",
+            "networkPolicy.ingressController.namespaceLabels.name=ingress",
+            "networkPolicy.ingressController.podLabels.app=ingress",
+        ],
+    ]
+    .concat();
+    let manifests = common::render(&[&path], &ingress);
+    assert_eq!(env(&manifests)["REAL_IP_FROM"], "10.42.0.0/16,192.168.1.0/24");
+    let cluster = Cluster::new(&manifests, "mailu");
+    let controller = Actor::pod_with_namespace_labels(
+        "the ingress controller",
+        "ingress",
+        &[("name", "ingress")],
+        &[("app", "ingress")],
+    );
+    assert!(cluster.reaches(&controller, "front", 80));
+    for port in [465, 993, 20025] {
+        assert!(!cluster.reaches(&controller, "front", port), "{port}");
+    }
     // The front patch adds the listener.
     let command = list(container(front(&manifests)), "command");
     assert!(command.iter().any(|c| c.as_str() == Some("/mailu-chart/front-entrypoint.py")), "{command:?}");

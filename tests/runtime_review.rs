@@ -546,8 +546,8 @@ fn m22_port_25_through_the_proxy_is_a_copy_of_mailus_own_port_25_server() {
                    {% if SUBNET6 %}\n      listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};\n\
                    {% endif %}\n      {% if TLS_PERMISSIVE %}\n      ssl_protocols TLSv1.2 TLSv1.3;\n\
                    {% endif %}\n      starttls on;\n      protocol smtp;\n    }\n";
-    let mailus =
-        format!("http {{\n}}\n\nmail {{\n    server {{\n      listen 465 ssl;\n    }}\n{port_25}}}\n");
+    let http = "http {\n    server {\n      listen 127.0.0.1:8000;\n    }\n}\n";
+    let mailus = format!("{http}\nmail {{\n    server {{\n      listen 465 ssl;\n    }}\n{port_25}}}\n");
     std::fs::write(&template, &mailus).unwrap();
     let start = fake_start(dir.path(), "true");
     let paths = [("/conf/nginx.conf", template.as_path()), ("/start.py", start.as_path())];
@@ -556,10 +556,31 @@ fn m22_port_25_through_the_proxy_is_a_copy_of_mailus_own_port_25_server() {
         assert!(ok, "{stderr}");
     }
     let patched = std::fs::read_to_string(&template).unwrap();
-    assert!(patched.starts_with(mailus.trim_end().strip_suffix('}').unwrap()), "{patched}");
-    let copy = &patched[patched.find("# mailu-chart").expect("the listener")..];
-    assert_eq!(patched.matches("# mailu-chart").count(), 1, "{patched}");
+    let sender_check = patched.find("    # mailu-chart: the senders").expect("the sender check");
+    let http_end = mailus.find("}\n\nmail {").unwrap();
+    assert_eq!(patched[..sender_check], mailus[..http_end], "{patched}");
+    let copy_start = patched.find("    # mailu-chart: port 25").expect("the listener");
+    assert!(
+        patched[..copy_start].ends_with(mailus[http_end..].trim_end().strip_suffix('}').unwrap()),
+        "{patched}"
+    );
+    let copy = &patched[copy_start..];
+    assert_eq!(patched.matches("# mailu-chart").count(), 2, "{patched}");
+    // postfix relays for the pod network: a sender the proxy places there is refused before
+    // postfix sees it, by a server of its own inside the http block.
+    let check = &patched[sender_check..copy_start];
     for line in [
+        "geo $http_client_ip $mailu_chart_sender_in_pod_network {",
+        "{{ SUBNET }} 1;",
+        "{% if SUBNET6 %}{{ SUBNET6 }} 1;{% endif %}",
+        "listen 127.0.0.1:8025;",
+        "add_header Auth-Error-Code \"451 4.7.1\" always;",
+        "proxy_pass http://127.0.0.1:8000;",
+    ] {
+        assert!(check.contains(line), "{line}: {check}");
+    }
+    for line in [
+        "auth_http http://127.0.0.1:8025/auth/email;",
         "listen 20025 proxy_protocol;",
         "set_real_ip_from {{ from_ip }};",
         "listen [::]:20025 proxy_protocol;",

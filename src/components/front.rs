@@ -139,17 +139,28 @@ pub fn smtp_through_proxy() -> Cond {
 }
 
 /// The networks a proxy in front connects from, comma-separated (`REAL_IP_FROM`): the pod
-/// network and `expose.trustedProxies`.
+/// network when the proxy runs in pods, and `expose.trustedProxies`. Behind a load balancer
+/// alone, the pod network is left out: a pod connecting to front could otherwise claim any
+/// address in a header of its own.
 pub fn proxy_networks() -> Expr {
     let outside = Expr::Join(TRUSTED_PROXIES.into(), ",");
-    Expr::concat(vec![
-        Expr::key("subnet"),
-        Expr::choose(
-            Cond::Present(TRUSTED_PROXIES.into()),
-            Expr::concat(vec![Expr::lit(","), outside]),
-            Expr::lit(""),
-        ),
-    ])
+    Expr::choose(
+        proxy_in_pods(),
+        Expr::concat(vec![
+            Expr::key("subnet"),
+            Expr::choose(
+                Cond::Present(TRUSTED_PROXIES.into()),
+                Expr::concat(vec![Expr::lit(","), outside.clone()]),
+                Expr::lit(""),
+            ),
+        ]),
+        outside,
+    )
+}
+
+/// When the proxy in front may run in pods: Traefik, an ingress controller, a Gateway.
+pub fn proxy_in_pods() -> Cond {
+    mail_via("traefik").or(web_behind_proxy())
 }
 
 /// The values key of the networks of a proxy outside the pod network.

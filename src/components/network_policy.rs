@@ -86,17 +86,31 @@ pub fn flows() -> Vec<Flow> {
             .chain(std::iter::once(FlowPort::When(80, front::web_behind_proxy())))
             .filter(|p| !p.when().is_never())
             .collect();
+    let proxied = front::load_balancer_proxy();
+    let published_except_25 = |with_header: bool| -> Vec<FlowPort> {
+        let header = if with_header { proxied.clone() } else { Cond::negate(proxied.clone()) };
+        front::PUBLIC_PORTS
+            .iter()
+            .filter(|p| p.number != 25)
+            .map(|p| FlowPort::When(p.number, front::published_directly(p).and(header.clone())))
+            .collect()
+    };
     vec![
         Flow {
             from: Anywhere,
             to: C("front"),
-            ports: front::PUBLIC_PORTS
-                .iter()
-                .filter(|p| p.number != 25)
-                .map(|p| FlowPort::When(p.number, front::published_directly(p)))
-                .collect(),
+            ports: published_except_25(false),
             purpose: "mail and web from the internet, on the LoadBalancer or the host ports",
             when: front::faces_the_world(),
+        },
+        // front believes the PROXY protocol header from the load balancer's networks, so a pod
+        // connecting straight to these ports must not get there: it could claim any address.
+        Flow {
+            from: Internet,
+            to: C("front"),
+            ports: published_except_25(true),
+            purpose: "mail and web through the load balancer, with the PROXY protocol",
+            when: proxied.clone(),
         },
         // Port 25 takes mail without a password, and postfix relays anywhere for the trusted
         // pod network (`mynetworks` and `permit_mynetworks` in core/postfix/conf/main.cf):
@@ -108,13 +122,12 @@ pub fn flows() -> Vec<Flow> {
                 .iter()
                 .filter(|p| p.number == 25)
                 .flat_map(|p| {
-                    let proxied = front::load_balancer_proxy();
                     [
                         FlowPort::When(
                             p.number,
                             front::published_directly(p).and(Cond::negate(proxied.clone())),
                         ),
-                        FlowPort::When(front::PROXY_SMTP_PORT, proxied),
+                        FlowPort::When(front::PROXY_SMTP_PORT, proxied.clone()),
                     ]
                 })
                 .collect(),

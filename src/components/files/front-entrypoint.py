@@ -9,6 +9,13 @@ protocol and believes the header only from REAL_IP_FROM; nginx hands the address
 through XCLIENT. Mailu's own port 25 stays as it is, for senders
 inside the cluster (fetchmail) that send no such header.
 
+postfix relays anywhere for the pod network (SUBNET, SUBNET6), so a sender the header places
+there is refused with a temporary error before postfix sees it: a pod that connects through the
+proxy, or every sender when the proxy's own Service hides their addresses behind the nodes'
+tunnel addresses. The copy asks a small server of its own (AUTH_PORT, on loopback) whether to
+accept a sender; that server answers for such addresses itself and hands every other question
+to Mailu's own authentication server.
+
 Nothing else of the image changes: the copy is added to the image's own nginx template, so it
 survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
 """
@@ -18,11 +25,13 @@ import sys
 TEMPLATE = "/conf/nginx.conf"
 MARKER = "# mailu-chart: port 25 through the proxy"
 PORT = 20025
+AUTH_PORT = 8025
 
 # How Mailu's port-25 server listens, and how the copy listens instead.
 LISTEN = {
     "listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};": (
         f"listen {PORT} proxy_protocol;\n"
+        f"      auth_http http://127.0.0.1:{AUTH_PORT}/auth/email;\n"
         "      {% for from_ip in REAL_IP_FROM.split(',') %}set_real_ip_from {{ from_ip }};\n"
         "      {% endfor %}"
     ),
@@ -30,6 +39,27 @@ LISTEN = {
         f"listen [::]:{PORT} proxy_protocol;"
     ),
 }
+# The server the copy asks, inside the http block. nginx's mail module sends the sender's
+# address as Client-IP; an answer other than OK refuses the sender with Auth-Error-Code.
+SENDER_CHECK = (
+    "    # mailu-chart: the senders port 25 through the proxy accepts\n"
+    "    geo $http_client_ip $mailu_chart_sender_in_pod_network {\n"
+    "      default 0;\n"
+    "      {{ SUBNET }} 1;\n"
+    "      {% if SUBNET6 %}{{ SUBNET6 }} 1;{% endif %}\n"
+    "    }\n"
+    "    server {\n"
+    f"      listen 127.0.0.1:{AUTH_PORT};\n"
+    "      location / {\n"
+    "        if ($mailu_chart_sender_in_pod_network) {\n"
+    "          add_header Auth-Status \"sender inside the pod network, refused through the proxy\" always;\n"
+    "          add_header Auth-Error-Code \"451 4.7.1\" always;\n"
+    "          return 200;\n"
+    "        }\n"
+    "        proxy_pass http://127.0.0.1:8000;\n"
+    "      }\n"
+    "    }\n"
+)
 SERVER_START = "    server {\n"
 SERVER_END = "\n    }\n"
 
@@ -64,12 +94,16 @@ def add_listener():
     if MARKER in template:
         return
     body = template.rstrip()
-    # The mail block is the last block of Mailu's nginx template.
-    if "\nmail {" not in body or not body.endswith("}"):
+    # The mail block is the last block of Mailu's nginx template, right after the http block.
+    mail = body.find("\nmail {")
+    if mail < 0 or not body.endswith("}"):
         unsupported("the template does not end with the mail block")
+    http_end = body.rfind("}", 0, mail)
+    if http_end < 0 or "http {" not in body[:http_end]:
+        unsupported("no http block before the mail block")
     copy = proxied_copy(port_25_server(template))
     with open(TEMPLATE, "w") as handle:
-        handle.write(body[:-1] + copy + "}\n")
+        handle.write(body[:http_end] + SENDER_CHECK + body[http_end:-1] + copy + "}\n")
 
 
 if not os.environ.get("REAL_IP_FROM"):
