@@ -439,6 +439,21 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
             assert!(!String::from_utf8_lossy(&output.stdout).contains("warning"), "{command} {flags:?}");
         }
     }
+    // Header sign-in behind an ingress controller or Gateway trusts whatever the proxy forwards.
+    for (network, warned) in [("10.42.7.0/24", true), ("192.168.7.0/24", false)] {
+        let output = mailu_chart()
+            .args(["validate", "-f", "values-examples/gateway-api.yaml", "--set"])
+            .arg(format!("authentication.proxy.trustedNetworks={{{network}}}"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{network}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.contains("must set the X-Auth-Email header on every request"),
+            warned,
+            "{network}: {stderr}"
+        );
+    }
     // Safe values draw no warning: header logins from private networks only, or an override
     // that nothing uses.
     let safe: &[&[&str]] = &[

@@ -207,10 +207,17 @@ fn http_route() -> Object {
                 entry("hostnames", list([Part::Each(host_names(), Expr::Item.into())])),
                 entry(
                     "rules",
-                    list([item(map([entry(
-                        "backendRefs",
-                        list([item(map([entry("name", Expr::object_name("front")), entry("port", 80)]))]),
-                    )]))]),
+                    list([item(map([
+                        entry(
+                            "backendRefs",
+                            list([item(map([entry("name", Expr::object_name("front")), entry("port", 80)]))]),
+                        ),
+                        entry(
+                            "filters",
+                            Node::List(vec![Part::Splice("expose.httpRoute.filters".into())].into()),
+                        )
+                        .if_not_empty(),
+                    ]))]),
                 ),
             ]),
         ),

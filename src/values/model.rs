@@ -940,6 +940,11 @@ pub struct HttpRoute {
     pub parent_refs: Vec<ParentRef>,
     /// Annotations of the HTTPRoute.
     pub annotations: BTreeMap<String, String>,
+    /// Filters of the route's rule (Gateway API `HTTPRouteFilter`s, passed on as given): an
+    /// `ExtensionRef` to the Gateway's authentication (Traefik's ForwardAuth middleware, for
+    /// one), headers to set or remove. With `authentication.proxy`, the filter that sets the
+    /// sign-in header on every request, replacing what clients send.
+    pub filters: Vec<KubernetesObject>,
 }
 
 /// A Gateway the HTTPRoute attaches to.
@@ -1531,7 +1536,11 @@ impl Default for Values {
                     smtp_connection_limit: 15,
                 },
                 ingress: IngressSettings { class_name: "".into(), annotations: BTreeMap::new() },
-                http_route: HttpRoute { parent_refs: Vec::new(), annotations: BTreeMap::new() },
+                http_route: HttpRoute {
+                    parent_refs: Vec::new(),
+                    annotations: BTreeMap::new(),
+                    filters: Vec::new(),
+                },
                 trusted_proxies: Vec::new(),
             },
             tls: Tls {

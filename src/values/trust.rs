@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::model::Values;
+use super::model::{Values, WebExposure};
 
 /// Overrides of the trust rules, for the rare cluster that needs one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -214,6 +214,16 @@ pub fn warnings(values: &Values) -> Vec<String> {
             "trust.allowPublicProxyAuthNetworks is true: whoever connects to front from {} may log in as any user \
              by naming them in the {} header",
             networks.join(", "),
+            &*values.authentication.proxy.header
+        ));
+    }
+    let web_proxy = matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute);
+    if web_proxy && proxy_networks.iter().any(|n| super::text::cidrs_overlap(n, &values.subnet)) {
+        warnings.push(format!(
+            "authentication.proxy.trustedNetworks holds pod addresses, and the ingress controller or Gateway \
+             forwards every request from one: it must set the {} header on every request, replacing what the \
+             client sent (ingress-nginx's auth-response-headers, a filter in expose.httpRoute.filters), or anyone \
+             can sign in as any user",
             &*values.authentication.proxy.header
         ));
     }
