@@ -831,3 +831,23 @@ fn values_written_to_a_device_go_through_it() {
     assert!(std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_symlink());
     assert_eq!(common::names_in(dir.path()), ["old.yaml", "report.txt"]);
 }
+
+/// The official chart tests its switches with `if`, where any text but the empty one is true
+/// (`"no"` and `"false"` too), and hands Mailu's own booleans to its environment, where Mailu
+/// reads `yes` and `no` as well (core/admin/mailu/configuration.py).
+#[test]
+fn quoted_booleans_are_read_as_the_official_chart_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quoted.yaml");
+    let values = "domain: acme.org\nhostnames: [mail.acme.org]\npersistence: {single_pvc: \"no\"}\n\
+                  initialAccount: {enabled: \"false\", username: a, domain: acme.org, password: x}\n\
+                  authRequireTokens: \"yes\"\ntls: {inboundEnforce: \"Yes\"}\n";
+    std::fs::write(&path, values).unwrap();
+    let user = common::user_values(&[&path], &[]);
+    let m = migrate::migrate(&user.values, &Options::default());
+    assert_eq!(at(&m, "initialAccount.enabled"), Some(Value::Bool(true)));
+    assert!(changed(&m, "initialAccount.enabled").1.contains("templates take as true"));
+    assert!(m.notes.iter().any(|n| n.contains("one claim (mailu-storage)")), "{:?}", m.notes);
+    assert_eq!(at(&m, "authentication.requireTokens"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "tls.inboundEnforce"), Some(Value::Bool(true)));
+}

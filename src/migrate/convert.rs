@@ -24,7 +24,17 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
     Ok(match conv {
         Conv::Copy => Converted::plain(normalize(value)),
         Conv::Int => Converted::plain(Value::Int(int(value)?)),
-        Conv::Bool => Converted::plain(Value::Bool(boolean(value)?)),
+        Conv::Bool => {
+            let remarks = match value {
+                Value::String(s) if !s.is_empty() && !s.eq_ignore_ascii_case("true") => vec![format!(
+                    "{} is a text, which the official chart's templates take as true (any text but the empty one)",
+                    describe(value)
+                )],
+                _ => Vec::new(),
+            };
+            Converted { value: Value::Bool(truth(value)), remarks }
+        }
+        Conv::MailuBool => Converted::plain(Value::Bool(boolean(value)?)),
         Conv::Text => Converted::plain(Value::String(text(value)?)),
         Conv::Upper => Converted::plain(Value::String(text(value)?.to_uppercase())),
         Conv::TextMap => text_map(value)?,
@@ -99,7 +109,7 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
             Converted::plain(Value::String(class))
         }
         Conv::AlwaysOn => {
-            if !boolean(value)? {
+            if !truth(value) {
                 return Err("it cannot be turned off here: Mailu does not work without it".into());
             }
             Converted::plain(Value::Bool(true))
@@ -136,12 +146,32 @@ pub(super) fn int(value: &Value) -> Result<i64, String> {
     }
 }
 
+/// A boolean as Mailu reads its environment (core/admin/mailu/configuration.py): `true` and
+/// `yes`, `false` and `no`, in any case; empty is not set.
 pub(super) fn boolean(value: &Value) -> Result<bool, String> {
     match value {
         Value::Bool(b) => Ok(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") || s.is_empty() => Ok(false),
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes") => Ok(true),
+        Value::String(s)
+            if s.eq_ignore_ascii_case("false") || s.eq_ignore_ascii_case("no") || s.is_empty() =>
+        {
+            Ok(false)
+        }
         other => Err(format!("must be true or false, found {}", describe(other))),
+    }
+}
+
+/// Whether a value is true as Go's templates test it (`if`, `and`, `not`): false, zero, null
+/// and empty texts, lists and maps are false, everything else true.
+pub(super) fn truth(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::Null => false,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::String(s) => !s.is_empty(),
+        Value::List(items) => !items.is_empty(),
+        Value::Map(map) => !map.is_empty(),
     }
 }
 

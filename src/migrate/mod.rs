@@ -212,8 +212,10 @@ impl Input {
         self.set(key).cloned().or_else(|| official::DEFAULTS.get(key).cloned()).unwrap_or(Value::Null)
     }
 
+    /// A switch as the official chart's templates test it (`if`): any text but the empty one
+    /// is true there.
     pub(crate) fn flag(&self, key: &str) -> bool {
-        convert::boolean(&self.get(key)).unwrap_or(false)
+        convert::truth(&self.get(key))
     }
 
     pub(crate) fn text(&self, key: &str) -> String {

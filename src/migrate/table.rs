@@ -72,8 +72,12 @@ pub enum Conv {
     Copy,
     /// A whole number.
     Int,
-    /// A boolean; also the texts `true` and `false`.
+    /// A switch the official chart's templates test (`if`, `and`): true as Go's templates
+    /// count truth, so any text but the empty one, `"false"` and `"no"` too.
     Bool,
+    /// A boolean the official chart hands to Mailu's environment: the texts `true`, `yes`,
+    /// `false` and `no` as Mailu reads them.
+    MailuBool,
     /// A text (numbers written as text).
     Text,
     /// Upper case text (log levels).
@@ -303,15 +307,15 @@ pub const RULES: &[Rule] = &[
     dropped("externalRelay.networks[]", "networks postfix relays for without a password (RELAYNETS) have no key here: Mailu's trust rests on it; clients send through the submission ports with a password"),
     carried("credentialRounds", "credentialRounds", Conv::Int),
     dropped("sessionCookieSecure", "follows TLS here: cookies are secure whenever the web is served over HTTPS"),
-    carried("authRequireTokens", "authentication.requireTokens", Conv::Bool),
+    carried("authRequireTokens", "authentication.requireTokens", Conv::MailuBool),
     carried("sessionTimeout", "sessions.timeoutSeconds", Conv::Int),
     carried("permanentSessionLifetime", "sessions.lifetimeSeconds", Conv::Int),
-    carried("letsencryptShortchain", "tls.letsencryptShortchain", Conv::Bool),
+    carried("letsencryptShortchain", "tls.letsencryptShortchain", Conv::MailuBool),
     carried("customization.siteName", "customization.siteName", Conv::Text),
     carried("customization.website", "customization.website", Conv::Text),
     carried("customization.logoUrl", "customization.logoUrl", Conv::Text),
     carried("customization.logoBackground", "customization.logoBackground", Conv::Text),
-    carried("welcomeMessage.enabled", "welcomeMessage.enabled", Conv::Bool)
+    carried("welcomeMessage.enabled", "welcomeMessage.enabled", Conv::MailuBool)
         .kept("the official chart sends a welcome message by default, this chart does not"),
     carried("welcomeMessage.subject", "welcomeMessage.subject", Conv::Text)
         .told("the official chart's own subject and text of the welcome message differ from ours (set them to keep the old ones)"),
@@ -319,11 +323,11 @@ pub const RULES: &[Rule] = &[
         .told("the official chart's own subject and text of the welcome message differ from ours (set them to keep the old ones)"),
     carried("wildcardSenders[]", "wildcardSenders", Conv::Copy),
     carried("tls.outboundLevel", "tls.outboundLevel", Conv::Text),
-    carried("tls.deferOnError", "tls.deferOnError", Conv::Bool).quiet(),
-    carried("tls.inboundEnforce", "tls.inboundEnforce", Conv::Bool).quiet(),
+    carried("tls.deferOnError", "tls.deferOnError", Conv::MailuBool).quiet(),
+    carried("tls.inboundEnforce", "tls.inboundEnforce", Conv::MailuBool).quiet(),
     changed("proxyAuth.whitelist", "authentication.proxy.trustedNetworks", Conv::CommaList, "a list here"),
     carried("proxyAuth.header", "authentication.proxy.header", Conv::Text),
-    carried("proxyAuth.create", "authentication.proxy.createUsers", Conv::Bool),
+    carried("proxyAuth.create", "authentication.proxy.createUsers", Conv::MailuBool),
     // The database.
     combined("externalDatabase.enabled", "database.type", "an existing server: `database.type` names it"),
     combined("externalDatabase.type", "database.type", "`mysql` or `postgresql`, the same here"),
