@@ -56,7 +56,9 @@ fn output_dir_writes_one_file_per_template() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout("");
+        .stderr("")
+        .stdout(contains(format!("wrote {}/mailu/templates/admin/deployment.yaml\n", dir.path().display())))
+        .stdout(predicates::str::ends_with(".yaml\n\n"));
     let deployment =
         std::fs::read_to_string(dir.path().join("mailu/templates/admin/deployment.yaml")).unwrap();
     assert!(

@@ -103,10 +103,10 @@ pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError
                     super::values_args::describe_io(e.io_error())
                 ))
             })?;
-            for file in files {
-                super::note(&format!("wrote {file}"));
-            }
-            Ok(())
+            // As helm template reports it: a line for each file on standard output, then an
+            // empty line.
+            let report: String = files.iter().map(|file| format!("wrote {file}\n")).collect();
+            write_output(out, |out| out.write_all(format!("{report}\n").as_bytes()))
         }
     };
     std::mem::forget(documents);

@@ -500,9 +500,9 @@ macro_rules! component {
             /// The pod's security context, replacing the default (the container runtime's
             /// default seccomp profile) when not empty (a Kubernetes `PodSecurityContext`).
             pub pod_security_context: PodSecurityContext,
-            /// The container's security context, replacing the default (no privilege
-            /// escalation, every capability dropped but those the image needs) when not empty (a
-            /// Kubernetes `SecurityContext`).
+            /// The container's security context, replacing the default (`NET_RAW` dropped, no
+            /// privilege escalation but for postfix, whose setgid programs need it) when not
+            /// empty (a Kubernetes `SecurityContext`).
             pub container_security_context: SecurityContext,
             /// Entries of the pod's `/etc/hosts` (Kubernetes `HostAlias`es).
             pub host_aliases: Vec<HostAlias>,
