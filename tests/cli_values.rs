@@ -554,3 +554,25 @@ fn places_set_fills_with_nulls_are_not_repeated_entries() {
         .code(1)
         .stderr(contains("hostnames: must not list the same entry twice"));
 }
+
+/// A key that is wrong in itself is reported alone: the rules that read it (or that are about
+/// it) would only repeat the problem in other words, as JSON Schema's conditions hold for a
+/// key that is missing.
+#[test]
+fn a_key_wrong_in_itself_is_reported_alone() {
+    for (set, says) in [
+        ("tls=null", "tls: is required, and null removes a key"),
+        ("expose=null", "expose: is required, and null removes a key"),
+        ("webmail=null", "webmail: is required, and null removes a key"),
+        ("expose.mail=loadbalancer", "expose.mail: must be one of none, loadBalancer, hostPort, traefik"),
+    ] {
+        let output = mailu_chart()
+            .args(["validate", "-f", "values-examples/minimal.yaml", "--set", set])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{set}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("error: the values are invalid (1 problem):\n"), "{set}: {stderr}");
+        assert!(stderr.contains(says), "{set}: {stderr}");
+    }
+}

@@ -76,7 +76,22 @@ pub fn schema_accepts(json: &Json) -> bool {
 
 /// Every problem with merged values (`json` is `tree` as JSON), sorted by key path.
 fn check_json(tree: &Value, json: &Json) -> Vec<Problem> {
-    let mut problems: Vec<Problem> = VALIDATOR.iter_errors(json).flat_map(|e| describe(&e, tree)).collect();
+    let mut own = Vec::new();
+    let mut conditional = Vec::new();
+    for error in VALIDATOR.iter_errors(json) {
+        let into = if rule_for(error.schema_path().as_str()).is_some() { &mut conditional } else { &mut own };
+        into.extend(describe(&error, tree));
+    }
+    // A rule about a key that is wrong in itself, or that follows from one (a key set to
+    // null, a typo in a choice), would only repeat the problem in other words: the key's own
+    // problem stands alone, and the rule is checked again once it is fixed.
+    let wrong: Vec<&[helm_engine::Segment]> = own.iter().map(|p| p.path.segments()).collect();
+    let related = |path: &KeyPath| {
+        wrong.iter().any(|w| path.segments().starts_with(w) || w.starts_with(path.segments()))
+    };
+    conditional.retain(|p| !related(&p.path) && !p.causes.iter().any(related));
+    let mut problems = own;
+    problems.extend(conditional);
     problems.extend(rules_beyond_schema(tree));
     problems.sort();
     problems.dedup();
