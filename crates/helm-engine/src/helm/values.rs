@@ -450,6 +450,14 @@ mod tests {
         assert_eq!(Value::Map(map).to_json(), serde_json::json!({"a": 1, "b": 3}));
         assert_eq!(positions.value(&KeyPath::from_dotted("b")), Some(Pos { line: 6, col: 4 }));
         assert_eq!(warnings, ["v.yaml:6:1: key b is given twice; the last one wins"]);
+        // A key after a `<<` merge overrides the merged one, as it is meant to; given twice
+        // after it, it is a duplicate again.
+        let mut warnings = Vec::new();
+        let text = "base: &b {p: 1, q: 2}\nother: &o {q: 3}\nm:\n  <<: [*b, *o]\n  q: 4\n  p: 5\n  p: 6\n";
+        let (map, _) = load_values_file("v.yaml", text.as_bytes(), &mut warnings).unwrap();
+        assert_eq!(Value::Map(map).to_json()["m"], serde_json::json!({"p": 6, "q": 4}));
+        assert_eq!(warnings, ["v.yaml:7:3: key m.p is given twice; the last one wins"]);
+        let mut warnings = Vec::new();
         let err = load_values_file("v.yaml", b"a: 1\n---\nb: [\n", &mut warnings).unwrap_err();
         assert!(
             matches!(err, ValuesInputError::Yaml { pos: Pos { line: 4, .. }, document_line: 3, .. }),

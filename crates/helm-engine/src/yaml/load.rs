@@ -696,8 +696,20 @@ fn quoted_scalar_continuation(offsets: &mut ByteOffsets<'_>, index: usize, line:
 }
 
 enum Frame {
-    Map { map: Map, node: u32, anchor: usize, key: Option<PendingKey> },
-    List { list: Vec<Value>, node: u32, anchor: usize },
+    /// `merged`: the keys a `<<` merge set and no key of the mapping has set since (a key
+    /// given after a merge overrides it, as it is meant to, and is no duplicate).
+    Map {
+        map: Map,
+        node: u32,
+        anchor: usize,
+        key: Option<PendingKey>,
+        merged: Vec<String>,
+    },
+    List {
+        list: Vec<Value>,
+        node: u32,
+        anchor: usize,
+    },
 }
 
 struct PendingKey {
@@ -862,7 +874,18 @@ impl Builder {
                         .map_err(|message| YamlError { pos, message })?;
                     let merge = style == ScalarStyle::Plain && text == "<<";
                     let name = key_string(scalar).map_err(|message| YamlError { pos, message })?;
-                    let duplicate = matches!(self.stack.last(), Some(Frame::Map { map, .. }) if !merge && map.contains_key(&name));
+                    let mut duplicate = false;
+                    if let Some(Frame::Map { map, merged, .. }) = self.stack.last_mut()
+                        && !merge
+                        && map.contains_key(&name)
+                    {
+                        match merged.iter().position(|k| *k == name) {
+                            Some(at) => {
+                                merged.swap_remove(at);
+                            }
+                            None => duplicate = true,
+                        }
+                    }
                     if duplicate {
                         let path = self.path_here().child_key(&name);
                         self.duplicate_keys.push((path, pos));
@@ -901,7 +924,13 @@ impl Builder {
             }
             Event::MappingStart(anchor, _) => {
                 let node = self.open(pos)?;
-                self.stack.push(Frame::Map { map: Map::default(), node, anchor, key: None });
+                self.stack.push(Frame::Map {
+                    map: Map::default(),
+                    node,
+                    anchor,
+                    key: None,
+                    merged: Vec::new(),
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match self.stack.pop() {
@@ -985,7 +1014,7 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(value),
             Some(Frame::List { list, .. }) => list.push(value),
-            Some(Frame::Map { map, key, .. }) => {
+            Some(Frame::Map { map, key, merged, .. }) => {
                 let Some(pending) = key.take() else {
                     // A mapping or list where a key stands: read whole, and refused as
                     // go-yaml's decoder refuses it, after the document has parsed; its value
@@ -999,6 +1028,19 @@ impl Builder {
                     return Ok(());
                 };
                 if pending.merge {
+                    let sources = match &value {
+                        Value::List(items) => items.as_slice(),
+                        single => std::slice::from_ref(single),
+                    };
+                    for source in sources {
+                        if let Value::Map(source) = source {
+                            for name in source.keys() {
+                                if !map.contains_key(name) && !merged.contains(name) {
+                                    merged.push(name.clone());
+                                }
+                            }
+                        }
+                    }
                     merge_into(map, value).map_err(|message| YamlError { pos, message })?;
                 } else {
                     map.insert(pending.name, value);
