@@ -423,6 +423,17 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
             &["--set", "clamav.enabled=true,clamav.replicas=2,clamav.persistence.size=20Gi"],
             &["clamav.persistence has no effect with clamav.replicas 2"],
         ),
+        (
+            &["--set", "rspamd.enabled=false,clamav.enabled=true,oletools.enabled=true"],
+            &[
+                "clamav.enabled has no effect with rspamd.enabled false",
+                "oletools.enabled has no effect with rspamd.enabled false",
+            ],
+        ),
+        (
+            &["--set", "expose.mail=hostPort,front.replicas=2"],
+            &["front.replicas has no effect with expose.hostPort.kind DaemonSet"],
+        ),
     ];
     for (flags, expected) in cases {
         for command in ["validate", "render"] {
@@ -462,6 +473,7 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
         &["--set", "trust.allowPublicProxyAuthNetworks=true"],
         &["--set", "clamav.enabled=true,clamav.replicas=2"],
         &["--set", "clamav.enabled=true,clamav.persistence.size=20Gi"],
+        &["--set", "expose.mail=hostPort,expose.hostPort.kind=Deployment,front.replicas=2"],
     ];
     for flags in safe {
         let output = mailu_chart()

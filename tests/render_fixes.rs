@@ -503,3 +503,14 @@ fn r20_cosmetic_defects_are_gone() {
     assert!(!exists(&traefik(&["expose.mail=none"]), "MiddlewareTCP", "mailu-smtp-limit"));
     assert!(exists(&traefik(&["expose.mail=none"]), "Ingress", "mailu-web"));
 }
+
+/// A DaemonSet runs one front pod on each node whatever `front.replicas` says, and node drains
+/// pass its pods by: no disruption budget for it, as for a Deployment of several.
+#[test]
+fn front_as_a_daemon_set_has_no_disruption_budget() {
+    let daemon_set = render(&["expose.mail=hostPort", "front.replicas=3"]);
+    assert!(exists(&daemon_set, "DaemonSet", "mailu-front"));
+    assert!(!exists(&daemon_set, "PodDisruptionBudget", "mailu-front"));
+    let deployment = render(&["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "front.replicas=3"]);
+    assert!(exists(&deployment, "PodDisruptionBudget", "mailu-front"));
+}

@@ -142,9 +142,14 @@ fn replicas(c: &Component) -> Part {
     if c.scalable { entry("replicas", Node::Number(c.key("replicas"))) } else { entry("replicas", 1) }
 }
 
-/// When a component runs more than one pod.
+/// When a component runs more than one pod as a Deployment (a DaemonSet runs one on each node,
+/// whatever `replicas` says, and node drains pass its pods by).
 pub(super) fn several(c: &Component) -> Cond {
-    if c.scalable { Cond::at_least(c.key("replicas"), 2) } else { Cond::Never }
+    if c.scalable {
+        Cond::at_least(c.key("replicas"), 2).and(Cond::negate(c.daemon_set_when.clone()))
+    } else {
+        Cond::Never
+    }
 }
 
 /// How many old revisions Kubernetes keeps for rollbacks.

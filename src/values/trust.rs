@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Values, WebExposure};
+use super::model::{HostPortKind, MailExposure, Values, WebExposure};
 
 /// Overrides of the trust rules, for the rare cluster that needs one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -225,6 +225,27 @@ pub fn warnings(values: &Values) -> Vec<String> {
              client sent (ingress-nginx's auth-response-headers, a filter in expose.httpRoute.filters), or anyone \
              can sign in as any user",
             &*values.authentication.proxy.header
+        ));
+    }
+    let helpers = [
+        ("clamav", values.clamav.enabled, "rspamd", values.rspamd.enabled, "hands mail to ClamAV"),
+        ("oletools", values.oletools.enabled, "rspamd", values.rspamd.enabled, "asks oletools about macros"),
+    ];
+    for (helper, on, user, user_on, what) in helpers {
+        if on && !user_on {
+            warnings.push(format!(
+                "{helper}.enabled has no effect with {user}.enabled false: only {user} {what}; {helper} runs for nothing"
+            ));
+        }
+    }
+    if values.expose.mail == MailExposure::HostPort
+        && values.expose.host_port.kind == HostPortKind::DaemonSet
+        && values.front.replicas != 1
+    {
+        warnings.push(format!(
+            "front.replicas has no effect with expose.hostPort.kind DaemonSet: one front pod runs on each node \
+             that may run it, not {}",
+            values.front.replicas
         ));
     }
     let clamav = &values.clamav;
