@@ -201,6 +201,16 @@ fn against_an_earlier_render_previews_an_upgrade() {
             contains("changed: ConfigMap mailu/mailu-env (v1)")
                 .and(contains("data.TZ: \"UTC\" -> \"Europe/Berlin\"")),
         );
+    // Nothing deployed yet: every object is new, and the note says the file held none.
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "").unwrap();
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--output", "brief", "--against"])
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(contains("empty.yaml holds no objects: everything rendered is new"))
+        .stdout(contains("only in render: Deployment mailu/mailu-admin (apps/v1)"));
 }
 
 /// What `kubectl get ... -o yaml` prints of the objects `render` wrote, once applied: a `List`

@@ -86,6 +86,12 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
             })?;
             let mut earlier =
                 diff::parse_stream(&text, &file.display().to_string()).map_err(|e| error(e.to_string()))?;
+            if earlier.is_empty() {
+                super::note(&format!(
+                    "note: {} holds no objects: everything rendered is new",
+                    file.display()
+                ));
+            }
             if diff::drop_server_fields(&mut earlier) > 0 {
                 super::note(&format!(
                     "note: {} holds objects read from a cluster; what the API server sets on every object is left out, but the defaults it fills in still differ (compare with `helm get manifest` for an exact preview)",
