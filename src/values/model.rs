@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Affinity, EnvVar, HostAlias, PodSecurityContext, SecurityContext, Toleration, TopologySpreadConstraint,
-    VolumeMount,
+    Affinity, Container, EnvVar, HostAlias, PodSecurityContext, SecurityContext, Toleration,
+    TopologySpreadConstraint, Volume, VolumeMount,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -513,12 +513,15 @@ macro_rules! component {
             /// Extra environment variables of the main container (Kubernetes `EnvVar`s).
             pub extra_env: Vec<EnvVar>,
             /// Extra volumes of the pod (Kubernetes `Volume`s).
+            #[schemars(with = "Vec<Volume>")]
             pub extra_volumes: Vec<KubernetesObject>,
             /// Extra mounts of the main container (Kubernetes `VolumeMount`s).
             pub extra_volume_mounts: Vec<VolumeMount>,
             /// Containers run to completion before the main one (Kubernetes `Container`s).
+            #[schemars(with = "Vec<Container>")]
             pub init_containers: Vec<KubernetesObject>,
             /// Containers beside the main one (Kubernetes `Container`s).
+            #[schemars(with = "Vec<Container>")]
             pub extra_containers: Vec<KubernetesObject>,
         }
     };

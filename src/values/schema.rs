@@ -565,8 +565,13 @@ fn close_kubernetes_definitions(schema: &mut Json) {
         return;
     };
     for (name, definition) in definitions.iter_mut() {
+        if !name.starts_with("io.k8s.") {
+            continue;
+        }
+        // Kubernetes documents its own fields (`kubectl explain`); their texts would make up
+        // most of the schema.
+        drop_descriptions(definition);
         if let Some(definition) = definition.as_object_mut()
-            && name.starts_with("io.k8s.")
             && definition.contains_key("properties")
         {
             definition.insert("additionalProperties".into(), json!(false));
@@ -580,6 +585,24 @@ fn close_kubernetes_definitions(schema: &mut Json) {
         if let Some(schema) = schema {
             schema.insert("enum".into(), json!(allowed));
         }
+    }
+}
+
+/// Takes the descriptions out of a schema and the schemas inside it (a field called
+/// `description` stays).
+fn drop_descriptions(schema: &mut Json) {
+    match schema {
+        Json::Object(map) => {
+            map.remove("description");
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("properties", Json::Object(fields)) => fields.values_mut().for_each(drop_descriptions),
+                    (_, value) => drop_descriptions(value),
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(drop_descriptions),
+        _ => {}
     }
 }
 

@@ -46,6 +46,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "timezone: a zone of the IANA database, spelt as it lists it",
     "expose.traefik.entryPoints: an entry point of its own for each routed port (the chart's templates refuse it too)",
     "expose.trustedProxies: networks outside the pod network, host bits zero",
+    "<component>.extraVolumeMounts: each names a volume the pod has (its own or one of extraVolumes)",
 ];
 
 static SCHEMA: LazyLock<Json> = LazyLock::new(values_schema);
@@ -161,6 +162,60 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     problems.extend(requests_above_limits(tree));
     problems.extend(shared_entry_points(tree));
     problems.extend(trusted_proxies_in_the_pod_network(tree));
+    problems.extend(mounts_of_missing_volumes(tree));
+    problems
+}
+
+/// An `extraVolumeMounts` entry naming a volume the pod does not have (its own, as the values
+/// shape it, or one of `extraVolumes`): the API server refuses the pod.
+fn mounts_of_missing_volumes(tree: &Value) -> Vec<Problem> {
+    let Value::Map(top) = tree else {
+        return Vec::new();
+    };
+    let mounts_of = |settings: &Value| match settings.as_map().and_then(|m| m.get("extraVolumeMounts")) {
+        Some(Value::List(mounts)) if !mounts.is_empty() => Some(mounts.clone()),
+        _ => None,
+    };
+    // The components, built on each call, only when some mount asks (this runs on every render).
+    if !top.values().any(|settings| mounts_of(settings).is_some()) {
+        return Vec::new();
+    }
+    let ctx = crate::eval::Ctx::new(tree, "", "");
+    let mut problems = Vec::new();
+    for c in crate::components::all() {
+        let Some(mounts) = tree.get_dotted(c.values_key).and_then(mounts_of) else {
+            continue;
+        };
+        if !c.when.eval(&ctx) {
+            continue;
+        }
+        let mut volumes: Vec<String> =
+            c.volumes.iter().filter(|v| c.volume_present(v).eval(&ctx)).map(|v| v.name.to_string()).collect();
+        if c.validating_dns && crate::components::resolver::enabled().eval(&ctx) {
+            volumes.push("resolver".into());
+        }
+        if let Some(Value::List(extra)) = tree.get_dotted(&c.key("extraVolumes")) {
+            volumes
+                .extend(extra.iter().filter_map(|v| v.as_map()?.get("name")?.as_str()).map(str::to_string));
+        }
+        volumes.dedup();
+        for (index, mount) in mounts.iter().enumerate() {
+            let Some(name) = mount.as_map().and_then(|m| m.get("name")).and_then(Value::as_str) else {
+                continue;
+            };
+            if !volumes.iter().any(|v| v == name) {
+                problems.push(Problem::new(
+                    KeyPath::from_dotted(&c.key("extraVolumeMounts")).child_index(index).child_key("name"),
+                    format!(
+                        "must name a volume of the pod ({}), found \"{name}\": Kubernetes refuses a mount of \
+                         a volume the pod does not have; add it to {}.extraVolumes",
+                        volumes.join(", "),
+                        c.values_key
+                    ),
+                ));
+            }
+        }
+    }
     problems
 }
 
