@@ -627,3 +627,267 @@ fn m24_postfix_and_dovecot_are_probed_without_filling_their_logs() {
         }
     }
 }
+
+/// The part of Mailu's nginx template (core/nginx/conf/nginx.conf) that the front patch works
+/// on and this run needs: the authentication server in the http block, and the mail block
+/// with its port-25 server. What differs from Mailu's is for the sandbox: one process, the
+/// paths, and the fake admin's port where Mailu names admin's address.
+const MAILU_SHAPED_TEMPLATE: &str = r#"load_module {{ MAIL_MODULE }};
+master_process off;
+pid {{ DIR }}/nginx.pid;
+error_log {{ DIR }}/error.log info;
+events {
+}
+
+http {
+    client_body_temp_path {{ DIR }}/body;
+    proxy_temp_path {{ DIR }}/proxy;
+    fastcgi_temp_path {{ DIR }}/fastcgi;
+    uwsgi_temp_path {{ DIR }}/uwsgi;
+    scgi_temp_path {{ DIR }}/scgi;
+    access_log off;
+
+    # Forwarding authentication server
+    server {
+      listen 127.0.0.1:8000;
+
+      location / {
+        proxy_pass http://127.0.0.1:{{ ADMIN_PORT }}/internal$request_uri;
+      }
+    }
+}
+
+mail {
+    server_name mail.example.com;
+    auth_http http://127.0.0.1:8000/auth/email;
+    proxy_pass_error_message on;
+
+    # SMTP is always enabled, to avoid losing emails when TLS is failing
+    server {
+      listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};
+{% if SUBNET6 %}
+      listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};
+{% endif %}
+      protocol smtp;
+      smtp_auth none;
+      auth_http_header Auth-Port 25;
+    }
+}
+"#;
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Answers every question of nginx's mail module as Mailu's admin answers an SMTP sender
+/// (core/admin/mailu/internal/nginx.py): accepted, to be handed to postfix at `postfix`.
+fn fake_admin(listener: std::net::TcpListener, postfix: u16, asked: std::sync::mpsc::Sender<String>) {
+    use std::io::{BufRead, Write};
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut client = String::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                if let Some(value) = line.strip_prefix("Client-IP: ") {
+                    client = value.trim().to_string();
+                }
+                line.clear();
+            }
+            let _ = asked.send(client);
+            let _ = write!(
+                stream,
+                "HTTP/1.0 200 OK\r\nAuth-Status: OK\r\nAuth-Server: 127.0.0.1\r\nAuth-Port: {postfix}\r\n\
+                 Content-Length: 0\r\n\r\n"
+            );
+        }
+    });
+}
+
+/// Speaks just enough SMTP for nginx's proxy, and passes on each XCLIENT command it hears.
+fn fake_postfix(listener: std::net::TcpListener, heard: std::sync::mpsc::Sender<String>) {
+    use std::io::{BufRead, Write};
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let heard = heard.clone();
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let _ = stream.write_all(b"220 postfix ESMTP\r\n");
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    let command = line.to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-postfix\r\n250-XCLIENT ADDR NAME LOGIN HELO PROTO\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("XCLIENT") {
+                        let _ = heard.send(line.trim().to_string());
+                        b"220 postfix ESMTP\r\n"
+                    } else if command.starts_with("QUIT") {
+                        let _ = stream.write_all(b"221 bye\r\n");
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if stream.write_all(reply).is_err() {
+                        return;
+                    }
+                    line.clear();
+                }
+            });
+        }
+    });
+}
+
+/// Sends one message to the proxied port as the proxy would, with a PROXY protocol header
+/// naming `sender`: the reply to each command, until the first refusal.
+fn send_through_the_proxy(port: u16, sender: &str) -> Vec<String> {
+    use std::io::{BufRead, Write};
+    let family = if sender.contains(':') { "TCP6" } else { "TCP4" };
+    let server = if sender.contains(':') { "fd00::1" } else { "10.0.0.1" };
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    let mut reply = || {
+        let mut last = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                last.push_str(line.trim_end());
+                return last;
+            }
+        }
+    };
+    // In one write, as a proxy sends it: nginx reads the header from the first packet.
+    stream.write_all(format!("PROXY {family} {sender} {server} 40000 25\r\n").as_bytes()).unwrap();
+    let mut replies = vec![reply()];
+    for command in
+        ["EHLO sender.example", "MAIL FROM:<a@sender.example>", "RCPT TO:<b@elsewhere.example>", "QUIT"]
+    {
+        stream.write_all(format!("{command}\r\n").as_bytes()).unwrap();
+        let answer = reply();
+        let refused = answer.starts_with('4') || answer.starts_with('5');
+        replies.push(answer);
+        if refused {
+            break;
+        }
+    }
+    replies
+}
+
+#[test]
+fn m25_port_25_through_the_proxy_refuses_senders_inside_the_pod_network() {
+    // postfix relays anywhere for the pod network (mynetworks, core/postfix/conf/main.cf) and
+    // takes the sender's address from front's XCLIENT: the proxy passes on the address it saw,
+    // a pod's when a pod sends through it, or, behind a Service that hides clients, a tunnel
+    // address of the pod network for everyone. Run for real: Debian's nginx with the
+    // configuration the front patch leaves and Jinja renders, a fake admin and a fake postfix.
+    let (Some(nginx), Some(python)) = (common::Oracle::Nginx.find(), common::Oracle::JinjaPython.find())
+    else {
+        return;
+    };
+    let module = nginx.parent().unwrap().join("../lib/nginx/modules/ngx_mail_module.so");
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("nginx.conf.j2");
+    std::fs::write(&template, MAILU_SHAPED_TEMPLATE).unwrap();
+    let start = fake_start(dir.path(), "true");
+    let paths = [("/conf/nginx.conf", template.as_path()), ("/start.py", start.as_path())];
+    // The proxy connects from loopback here.
+    let (ok, stderr) = run_entrypoint("front-entrypoint.py", &paths, &[("REAL_IP_FROM", "127.0.0.1/32")]);
+    assert!(ok, "{stderr}");
+
+    let admin = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let postfix = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (admin_port, postfix_port) =
+        (admin.local_addr().unwrap().port(), postfix.local_addr().unwrap().port());
+    let config = dir.path().join("nginx.conf");
+    let render = Command::new(&python)
+        .args([
+            "-c",
+            "import jinja2, os, sys; print(jinja2.Template(open(sys.argv[1]).read()).render(**os.environ))",
+        ])
+        .arg(&template)
+        .env("DIR", dir.path())
+        .env("MAIL_MODULE", &module)
+        .env("ADMIN_PORT", admin_port.to_string())
+        .env("SUBNET", "10.42.0.0/16")
+        .env("SUBNET6", "fd00:42::/56")
+        .env("REAL_IP_FROM", "127.0.0.1/32")
+        .output()
+        .unwrap();
+    assert!(render.status.success(), "{}", String::from_utf8_lossy(&render.stderr));
+    // The sandbox's ports for Mailu's fixed ones; IPv6 sockets are not needed (the header
+    // carries the sender's family).
+    let ports = [25, 8000, 8025, 20025].map(|fixed| (fixed, free_port()));
+    let mut text = String::from_utf8(render.stdout).unwrap();
+    text = text.lines().filter(|line| !line.contains("listen [::]")).collect::<Vec<_>>().join("\n");
+    for (fixed, free) in ports {
+        text = text
+            .replace(&format!("listen {fixed}"), &format!("listen 127.0.0.1:{free}"))
+            .replace(&format!("127.0.0.1:{fixed};"), &format!("127.0.0.1:{free};"))
+            .replace(&format!("127.0.0.1:{fixed}/"), &format!("127.0.0.1:{free}/"));
+    }
+    std::fs::write(&config, &text).unwrap();
+
+    let (asked_tx, asked) = std::sync::mpsc::channel();
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    fake_admin(admin, postfix_port, asked_tx);
+    fake_postfix(postfix, heard_tx);
+    let mut server = Command::new(&nginx)
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(&config)
+        .args(["-e", "stderr", "-g", "daemon off;"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let proxied = ports[3].1;
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", proxied)).is_err() {
+        if let Ok(Some(status)) = server.try_wait() {
+            let log = std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+            panic!("nginx stopped ({status}):\n{log}\n{text}");
+        }
+        assert!(started.elapsed().as_secs() < 20, "nginx did not listen on {proxied}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _server = Stop(server);
+
+    let log = || std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+    let timeout = std::time::Duration::from_secs(10);
+    for sender in ["10.42.7.9", "fd00:42::17"] {
+        let replies = send_through_the_proxy(proxied, sender);
+        let last = replies.last().unwrap();
+        assert!(
+            last.starts_with("451 4.7.1 sender inside the pod network"),
+            "{sender}: {replies:?}\n{}",
+            log()
+        );
+        assert!(heard.try_recv().is_err(), "{sender} reached postfix");
+    }
+    for sender in ["203.0.113.7", "2001:db8::5"] {
+        let replies = send_through_the_proxy(proxied, sender);
+        assert_eq!(replies.last().map(String::as_str), Some("221 bye"), "{sender}: {replies:?}\n{}", log());
+        assert_eq!(asked.recv_timeout(timeout).unwrap(), sender);
+        let xclient = heard.recv_timeout(timeout).unwrap();
+        assert!(
+            xclient.starts_with(&format!(
+                "XCLIENT ADDR={}",
+                if sender.contains(':') { format!("IPV6:{sender}") } else { sender.to_string() }
+            )),
+            "{xclient}"
+        );
+    }
+}

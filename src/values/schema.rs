@@ -570,7 +570,7 @@ fn close_kubernetes_definitions(schema: &mut Json) {
         }
         // Kubernetes documents its own fields (`kubectl explain`); their texts would make up
         // most of the schema.
-        drop_descriptions(definition);
+        trim_kubernetes_definition(definition);
         if let Some(definition) = definition.as_object_mut()
             && definition.contains_key("properties")
         {
@@ -589,19 +589,25 @@ fn close_kubernetes_definitions(schema: &mut Json) {
 }
 
 /// Takes the descriptions out of a schema and the schemas inside it (a field called
-/// `description` stays).
-fn drop_descriptions(schema: &mut Json) {
+/// `description` stays), and the formats other than number widths: the timestamps of object
+/// metadata (`date-time`), which no values file sets, are the API server's to check.
+fn trim_kubernetes_definition(schema: &mut Json) {
     match schema {
         Json::Object(map) => {
             map.remove("description");
+            if map.get("format").and_then(Json::as_str).is_some_and(|f| !f.starts_with("int")) {
+                map.remove("format");
+            }
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
-                    ("properties", Json::Object(fields)) => fields.values_mut().for_each(drop_descriptions),
-                    (_, value) => drop_descriptions(value),
+                    ("properties", Json::Object(fields)) => {
+                        fields.values_mut().for_each(trim_kubernetes_definition)
+                    }
+                    (_, value) => trim_kubernetes_definition(value),
                 }
             }
         }
-        Json::Array(items) => items.iter_mut().for_each(drop_descriptions),
+        Json::Array(items) => items.iter_mut().for_each(trim_kubernetes_definition),
         _ => {}
     }
 }

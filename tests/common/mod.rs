@@ -25,6 +25,10 @@ pub(crate) enum Oracle {
     Helm4,
     Helm3,
     KubernetesValidate,
+    /// Debian's nginx; its mail module lies in `../lib/nginx/modules` from it.
+    Nginx,
+    /// A Python with Jinja, which Mailu's images render their templates with.
+    JinjaPython,
 }
 
 impl Oracle {
@@ -33,6 +37,8 @@ impl Oracle {
             Oracle::Helm4 => "MAILU_CHART_HELM4",
             Oracle::Helm3 => "MAILU_CHART_HELM3",
             Oracle::KubernetesValidate => "MAILU_CHART_KUBERNETES_VALIDATE",
+            Oracle::Nginx => "MAILU_CHART_NGINX",
+            Oracle::JinjaPython => "MAILU_CHART_JINJA_PYTHON",
         }
     }
 
