@@ -891,3 +891,35 @@ fn m25_port_25_through_the_proxy_refuses_senders_inside_the_pod_network() {
         );
     }
 }
+
+#[test]
+fn m26_roundcube_reads_front_without_tls_when_front_has_none() {
+    // With tls.source none (Mailu's notls) front's dovecot proxy sets `ssl = no`
+    // (core/nginx/dovecot/proxy.conf), and Roundcube asks for STARTTLS on front's webmail ports
+    // (`tls://` in webmails/roundcube/config/config.inc.php): no login would work.
+    let base = ["tls.source=none", "expose.mail=none", "expose.loadBalancer.ip="];
+    let patch = |set: &[&str]| {
+        let manifests = render("gateway-api", &[&base[..], set].concat());
+        manifests
+            .iter()
+            .find(|m| m.kind() == "ConfigMap" && m.name() == "mailu-webmail-overrides")
+            .and_then(|m| m.object.get_dotted("data")?.as_map()?.get("mailu-chart.inc.php")?.as_str())
+            .map(str::to_string)
+    };
+    let front = "mailu-front.mailu.svc.cluster.local";
+    let plain = patch(&[]).expect("the Roundcube patch");
+    for line in [
+        format!("$config['imap_host'] = '{front}:10143';"),
+        format!("$config['managesieve_host'] = '{front}:14190';"),
+        "$config['smtp_host'] = 'mailu-dovecot-submission.mailu.svc.cluster.local:10025';".to_string(),
+    ] {
+        assert!(plain.contains(&line), "{line}\n{plain}");
+    }
+    let without_submission = patch(&["dovecotSubmission.enabled=false"]).expect("the Roundcube patch");
+    assert!(
+        without_submission.contains(&format!("$config['smtp_host'] = '{front}:10025';")),
+        "{without_submission}"
+    );
+    // SnappyMail connects without TLS already (webmails/snappymail/defaults/default.json).
+    assert_eq!(patch(&["webmail.type=snappymail"]), None);
+}

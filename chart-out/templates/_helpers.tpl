@@ -236,16 +236,14 @@ app.kubernetes.io/instance: {{ $.Release.Name | quote }}
 {{- define "mailu.webmail-overrides.data" -}}
 {{- $data := dict -}}
 {{- range $name, $content := $.Values.webmail.overrides }}{{ $_ := set $data $name $content }}{{ end -}}
-{{- if and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") $.Values.dovecotSubmission.enabled }}{{ $_ := set $data "mailu-chart.inc.php" (include "mailu.webmail-overrides.mailu-chart.inc.php" $) }}{{ end -}}
+{{- if or (and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") $.Values.dovecotSubmission.enabled) (and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") (eq $.Values.tls.source "none")) }}{{ $_ := set $data "mailu-chart.inc.php" (include "mailu.webmail-overrides.mailu-chart.inc.php" $) }}{{ end -}}
 {{- toYaml $data -}}
 {{- end -}}
 
 {{/* mailu-chart.inc.php of <release>-webmail-overrides. */}}
 {{- define "mailu.webmail-overrides.mailu-chart.inc.php" -}}
 <?php
-// Send through the relay-only submission service, which only webmail can reach.
-$config['smtp_host'] = '{{ printf "%s-dovecot-submission.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain }}:10025';
-{{ end -}}
+{{ ternary (print "// Send through the relay-only submission service, which only webmail can reach.\n$config['smtp_host'] = '" (printf "%s-dovecot-submission.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":10025';\n") "" (and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") $.Values.dovecotSubmission.enabled) }}{{ ternary (print "// front's webmail ports speak no TLS (tls.source: none).\n$config['imap_host'] = '" (printf "%s-front.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":10143';\n$config['managesieve_host'] = '" (printf "%s-front.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":14190';\n" (ternary "" (print "$config['smtp_host'] = '" (printf "%s-front.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":10025';\n") (and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") $.Values.dovecotSubmission.enabled))) "" (and $.Values.webmail.enabled (eq $.Values.webmail.type "roundcube") (eq $.Values.tls.source "none")) }}{{ end -}}
 
 {{/* The data of <release>-webmail. */}}
 {{- define "mailu.webmail.data" -}}

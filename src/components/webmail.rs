@@ -14,6 +14,15 @@ pub fn patched() -> Cond {
         .and(Cond::flag("dovecotSubmission.enabled"))
 }
 
+/// When Roundcube reads front's webmail ports without TLS: with `tls.source: none` (Mailu's
+/// `notls`) front's dovecot proxy speaks none, and Roundcube's own configuration asks for
+/// STARTTLS there (`tls://` in webmails/roundcube/config/config.inc.php), so no login works.
+pub fn plain_front() -> Cond {
+    Cond::flag("webmail.enabled")
+        .and(Cond::equals("webmail.type", "roundcube"))
+        .and(Cond::equals("tls.source", "none"))
+}
+
 pub fn component() -> Component {
     let mut c = Component::new(
         "webmail",
@@ -54,11 +63,11 @@ pub fn component() -> Component {
     c.persistent = Cond::Always;
     c.configs = vec![ConfigFile {
         suffix: "webmail-overrides",
-        when: patched().or(Cond::present("webmail.overrides")),
+        when: patched().or(plain_front()).or(Cond::present("webmail.overrides")),
         files: vec![File {
             name: "mailu-chart.inc.php",
             content: Content::File(roundcube_patch()),
-            when: patched(),
+            when: patched().or(plain_front()),
         }],
         user_files: Some("webmail.overrides".into()),
     }];
@@ -81,13 +90,43 @@ pub fn component() -> Component {
 
 /// Included at the end of Roundcube's configuration by Mailu (`/overrides/*.inc.php`).
 fn roundcube_patch() -> Expr {
+    let front = || Expr::ServiceFqdn("front");
     Expr::concat(vec![
-        Expr::lit(
-            "<?php\n\
-             // Send through the relay-only submission service, which only webmail can reach.\n\
-             $config['smtp_host'] = '",
+        Expr::lit("<?php\n"),
+        Expr::choose(
+            patched(),
+            Expr::concat(vec![
+                Expr::lit(
+                    "// Send through the relay-only submission service, which only webmail can reach.\n\
+                     $config['smtp_host'] = '",
+                ),
+                Expr::ServiceFqdn("dovecot-submission"),
+                Expr::lit(":10025';\n"),
+            ]),
+            Expr::lit(""),
         ),
-        Expr::ServiceFqdn("dovecot-submission"),
-        Expr::lit(":10025';\n"),
+        Expr::choose(
+            plain_front(),
+            Expr::concat(vec![
+                Expr::lit(
+                    "// front's webmail ports speak no TLS (tls.source: none).\n\
+                     $config['imap_host'] = '",
+                ),
+                front(),
+                Expr::lit(":10143';\n$config['managesieve_host'] = '"),
+                front(),
+                Expr::lit(":14190';\n"),
+                Expr::choose(
+                    patched(),
+                    Expr::lit(""),
+                    Expr::concat(vec![
+                        Expr::lit("$config['smtp_host'] = '"),
+                        front(),
+                        Expr::lit(":10025';\n"),
+                    ]),
+                ),
+            ]),
+            Expr::lit(""),
+        ),
     ])
 }
