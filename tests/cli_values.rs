@@ -465,6 +465,15 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
             "{network}: {stderr}"
         );
     }
+    // A route with a filter of its own (the Gateway's authentication) is taken to set it.
+    let output = mailu_chart()
+        .args(["validate", "-f", "values-examples/gateway-api.yaml"])
+        .args(["--set", "authentication.proxy.trustedNetworks={10.42.7.0/24}", "--set-json"])
+        .arg(r#"expose.httpRoute.filters=[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","kind":"Middleware","name":"sso"}}]"#)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "the values are valid\n");
     // Safe values draw no warning: header logins from private networks only, or an override
     // that nothing uses.
     let safe: &[&[&str]] = &[

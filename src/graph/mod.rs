@@ -12,6 +12,7 @@ use crate::components::front::{self, PUBLIC_PORTS};
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use crate::components::{self, Component};
 use crate::eval::Ctx;
+use helm_engine::Value;
 
 pub use dot::dot;
 pub use mermaid::mermaid;
@@ -85,6 +86,7 @@ mod ids {
     pub(super) const RELAY: &str = "relay_host";
     pub(super) const INTERNET: &str = "internet";
     pub(super) const MONITORING: &str = "monitoring";
+    pub(super) const EXTRA_EGRESS: &str = "extra_egress";
 }
 
 /// A component's node identifier.
@@ -111,6 +113,9 @@ pub fn build(ctx: &Ctx<'_>) -> Graph {
     }
     for flow in flows() {
         add_flow(&mut graph, &flow, &deployed, ctx);
+    }
+    for c in deployed.iter().filter(|c| c.pod_settings) {
+        add_extra_egress(&mut graph, c, ctx);
     }
     // Nodes outside the release that no edge reaches are left out (the internet with every
     // component that goes out turned off, for example).
@@ -322,6 +327,52 @@ fn add_flow(graph: &mut Graph, flow: &Flow, components: &[Component], ctx: &Ctx<
             flow: Some((flow.from, flow.to)),
         });
     }
+}
+
+/// What `<component>.extraEgress` lets a component reach: one edge to a node of their own, with
+/// the port numbers the rules name (a rule of named ports or of none cannot be drawn as ports).
+fn add_extra_egress(graph: &mut Graph, c: &Component, ctx: &Ctx<'_>) {
+    let Value::List(rules) = ctx.lookup(&c.key("extraEgress")) else {
+        return;
+    };
+    let field = |value: &'_ Value, key: &str| value.as_map().and_then(|m| m.get(key)).cloned();
+    let mut ports: Vec<i64> = Vec::new();
+    let mut destinations: Vec<String> = Vec::new();
+    for rule in rules {
+        if let Some(Value::List(list)) = field(rule, "ports") {
+            ports.extend(list.iter().filter_map(|p| match field(p, "port")? {
+                Value::Int(n) => Some(n),
+                Value::Float(n) => Some(n as i64),
+                _ => None,
+            }));
+        }
+        if let Some(Value::List(peers)) = field(rule, "to") {
+            destinations.extend(peers.iter().filter_map(|peer| {
+                field(&field(peer, "ipBlock")?, "cidr").and_then(|c| c.as_str().map(str::to_string))
+            }));
+        }
+    }
+    ports.sort_unstable();
+    ports.dedup();
+    if ports.is_empty() {
+        return;
+    }
+    match graph.nodes.iter_mut().find(|n| n.id == ids::EXTRA_EGRESS) {
+        Some(node) => node.details.extend(destinations),
+        None => graph.nodes.push(Node {
+            id: ids::EXTRA_EGRESS.to_string(),
+            label: "extraEgress".to_string(),
+            details: destinations,
+            kind: NodeKind::External,
+        }),
+    }
+    graph.edges.push(Edge {
+        from: component_id(c.name),
+        to: ids::EXTRA_EGRESS.to_string(),
+        ports,
+        purpose: "extraEgress of the values".to_string(),
+        flow: Some((Peer::Component(c.name), Peer::Anywhere)),
+    });
 }
 
 /// The node outside the cluster a flow to anywhere goes to, added on first use: the service a

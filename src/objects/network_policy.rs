@@ -44,7 +44,7 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
         let me = Peer::Component(c.name);
         let rules =
             |direction: &'static str, peer_key: &'static str, other: &dyn Fn(&Flow) -> Option<Peer>| {
-                let rules: Vec<Part> = all
+                let mut rules: Vec<Part> = all
                     .iter()
                     .filter_map(|flow| {
                         let peer = other(flow)?;
@@ -66,6 +66,9 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                         )
                     })
                     .collect();
+                if direction == "egress" && c.pod_settings {
+                    rules.push(Part::Splice(c.key("extraEgress")));
+                }
                 entry(direction, Node::List(rules.into())).if_not_empty()
             };
         objects.push(object(

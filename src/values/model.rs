@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{
     Affinity, Container, EnvVar, HostAlias, PodSecurityContext, SecurityContext, Toleration,
     TopologySpreadConstraint, Volume, VolumeMount,
 };
+use k8s_openapi::api::networking::v1::NetworkPolicyEgressRule;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -523,6 +524,10 @@ macro_rules! component {
             /// Containers beside the main one (Kubernetes `Container`s).
             #[schemars(with = "Vec<Container>")]
             pub extra_containers: Vec<KubernetesObject>,
+            /// More that the pod may reach, added to its NetworkPolicy (Kubernetes
+            /// `NetworkPolicyEgressRule`s): what extra containers talk to, a backup target, say.
+            #[schemars(with = "Vec<NetworkPolicyEgressRule>")]
+            pub extra_egress: Vec<KubernetesObject>,
         }
     };
 }
@@ -1265,6 +1270,7 @@ macro_rules! block {
             extra_volume_mounts: Vec::new(),
             init_containers: Vec::new(),
             extra_containers: Vec::new(),
+                extra_egress: Vec::new(),
         }
     };
 }

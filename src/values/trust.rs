@@ -217,7 +217,12 @@ pub fn warnings(values: &Values) -> Vec<String> {
             &*values.authentication.proxy.header
         ));
     }
-    let web_proxy = matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute);
+    // A route with filters of its own is taken to set the header (the example's ForwardAuth).
+    let web_proxy = match values.expose.web {
+        WebExposure::Ingress => true,
+        WebExposure::HttpRoute => values.expose.http_route.filters.is_empty(),
+        _ => false,
+    };
     if web_proxy && proxy_networks.iter().any(|n| super::text::cidrs_overlap(n, &values.subnet)) {
         warnings.push(format!(
             "authentication.proxy.trustedNetworks holds pod addresses, and the ingress controller or Gateway \
