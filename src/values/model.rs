@@ -1270,7 +1270,7 @@ macro_rules! block {
             extra_volume_mounts: Vec::new(),
             init_containers: Vec::new(),
             extra_containers: Vec::new(),
-                extra_egress: Vec::new(),
+            extra_egress: Vec::new(),
         }
     };
 }

@@ -172,10 +172,12 @@ fn mounts_of_missing_volumes(tree: &Value) -> Vec<Problem> {
     let Value::Map(top) = tree else {
         return Vec::new();
     };
-    let mounts_of = |settings: &Value| match settings.as_map().and_then(|m| m.get("extraVolumeMounts")) {
-        Some(Value::List(mounts)) if !mounts.is_empty() => Some(mounts.clone()),
-        _ => None,
-    };
+    fn mounts_of(settings: &Value) -> Option<&[Value]> {
+        match settings.as_map()?.get("extraVolumeMounts")? {
+            Value::List(mounts) if !mounts.is_empty() => Some(mounts),
+            _ => None,
+        }
+    }
     // The components, built on each call, only when some mount asks (this runs on every render).
     if !top.values().any(|settings| mounts_of(settings).is_some()) {
         return Vec::new();
