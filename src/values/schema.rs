@@ -577,6 +577,15 @@ fn close_kubernetes_definitions(schema: &mut Json) {
             definition.insert("additionalProperties".into(), json!(false));
         }
     }
+    for (definition, property, least) in KUBERNETES_MINIMUMS {
+        let schema = definitions
+            .get_mut(&format!("io.k8s.{definition}"))
+            .and_then(|d| d.pointer_mut(&format!("/properties/{property}")))
+            .and_then(Json::as_object_mut);
+        if let Some(schema) = schema {
+            schema.insert("minimum".into(), json!(least));
+        }
+    }
     for (definition, property, allowed) in KUBERNETES_ENUMS {
         let schema = definitions
             .get_mut(&format!("io.k8s.{definition}"))
@@ -611,6 +620,22 @@ fn trim_kubernetes_definition(schema: &mut Json) {
         _ => {}
     }
 }
+
+/// The least numbers the API server accepts in fields of the Kubernetes objects the values
+/// hold, which their OpenAPI definitions leave unbounded.
+const KUBERNETES_MINIMUMS: &[(&str, &str, i64)] = &[
+    ("api.core.v1.TopologySpreadConstraint", "maxSkew", 1),
+    ("api.core.v1.TopologySpreadConstraint", "minDomains", 1),
+    ("api.core.v1.PodSecurityContext", "runAsUser", 0),
+    ("api.core.v1.PodSecurityContext", "runAsGroup", 0),
+    ("api.core.v1.PodSecurityContext", "fsGroup", 0),
+    ("api.core.v1.SecurityContext", "runAsUser", 0),
+    ("api.core.v1.SecurityContext", "runAsGroup", 0),
+    ("api.core.v1.ContainerPort", "containerPort", 1),
+    // Zero takes the default.
+    ("api.core.v1.Probe", "periodSeconds", 0),
+    ("api.core.v1.Probe", "failureThreshold", 0),
+];
 
 /// The texts the API server accepts in fields of the Kubernetes objects the values hold, which
 /// their OpenAPI definitions type as any string (Kubernetes 1.35's validation): a misspelt
