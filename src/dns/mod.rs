@@ -177,6 +177,10 @@ fn addresses() -> Section {
     let ipv6_only = known_ipv6.clone().or(ipv6_by_default.clone()).and(Cond::negate(dual_stack.clone()));
     let mail_none = mail_via("none");
     let web_proxy = web_via("ingress").or(web_via("httpRoute"));
+    // Mail routed by Traefik and the web through an Ingress Traefik serves: one address.
+    let one_traefik =
+        mail_via("traefik").and(web_via("ingress")).and(Cond::equals("expose.ingress.className", "traefik"));
+    let web_apart = Cond::negate(mail_none.clone()).and(web_proxy).and(Cond::negate(one_traefik.clone()));
     let front_public = Expr::object_name("front-public");
     let ingress = Expr::object_name("web");
     let a = |value: Expr| record(Expr::Item, RecordType::A, value).per_host();
@@ -246,6 +250,10 @@ fn addresses() -> Section {
                 "; Nothing is exposed (expose.mail and expose.web are none): the address of whatever you put in front.",
             ))
             .when(mail_none.clone().and(web_via("none"))),
+            comment(lit(
+                "; Traefik serves the web too (the Ingress of class traefik): one address for browsers and mail.",
+            ))
+            .when(one_traefik.clone()),
             comment(cat([
                 lit("; Browsers reach the web through "),
                 Expr::choose(
@@ -255,15 +263,15 @@ fn addresses() -> Section {
                 ),
                 lit(", at its own address: HTTPS to these names goes there, mail to front."),
             ]))
-            .when(Cond::negate(mail_none.clone()).and(web_proxy.clone())),
+            .when(web_apart.clone()),
             comment(lit(
                 "; Either give the proxy and this Service one shared address, or point the names only browsers",
             ))
-            .when(Cond::negate(mail_none.clone()).and(web_proxy.clone())),
+            .when(web_apart.clone()),
             comment(lit(
                 "; use at the proxy (the primary host name stays here for mail; clients then find no settings on 443).",
             ))
-            .when(Cond::negate(mail_none).and(web_proxy)),
+            .when(web_apart),
         ],
         records: vec![
             a(Expr::choose(known_ipv4.clone(), Expr::key(ip), ipv4_placeholder.clone()))
