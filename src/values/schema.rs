@@ -577,23 +577,20 @@ fn close_kubernetes_definitions(schema: &mut Json) {
             definition.insert("additionalProperties".into(), json!(false));
         }
     }
-    for (definition, property, least) in KUBERNETES_MINIMUMS {
+    let mut restrict = |definition: &str, property: &str, keyword: &str, value: Json| {
         let schema = definitions
             .get_mut(&format!("io.k8s.{definition}"))
             .and_then(|d| d.pointer_mut(&format!("/properties/{property}")))
             .and_then(Json::as_object_mut);
         if let Some(schema) = schema {
-            schema.insert("minimum".into(), json!(least));
+            schema.insert(keyword.into(), value);
         }
+    };
+    for (definition, property, least) in KUBERNETES_MINIMUMS {
+        restrict(definition, property, "minimum", json!(least));
     }
     for (definition, property, allowed) in KUBERNETES_ENUMS {
-        let schema = definitions
-            .get_mut(&format!("io.k8s.{definition}"))
-            .and_then(|d| d.pointer_mut(&format!("/properties/{property}")))
-            .and_then(Json::as_object_mut);
-        if let Some(schema) = schema {
-            schema.insert("enum".into(), json!(allowed));
-        }
+        restrict(definition, property, "enum", json!(allowed));
     }
 }
 
