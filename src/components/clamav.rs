@@ -14,8 +14,13 @@ pub fn component() -> Component {
     c.scalable = true;
     let several = Cond::at_least("clamav.replicas", 2);
     c.persistent = Cond::negate(several.clone());
-    c.volumes =
-        vec![volume("data", VolumeSource::Claim), volume("data", VolumeSource::EmptyDir).when(several)];
+    c.volumes = vec![
+        volume("data", VolumeSource::Claim),
+        volume("data", VolumeSource::EmptyDir).when(several.clone()),
+    ];
+    // Several pods, each with its own signatures, replace one another: the others keep
+    // scanning while a new one downloads.
+    c.strategy = Strategy::RecreateWhen(Cond::negate(several));
     c.mounts = vec![mount("data", "/var/lib/clamav")];
     // The image's own health check: clamd answers PING with PONG.
     c.probes = Probes::all(ProbeAction::exec(&["clamdcheck.sh"]));

@@ -17,13 +17,20 @@ pub(super) fn before_defaults(b: &mut Builder) {
     shared_claim_size(b);
 }
 
-/// With one claim for everything there, its size becomes dovecot's.
+/// With one claim for everything there, its size, the official default too, becomes dovecot's:
+/// the mail must fit on the new claim. (An existing claim's size is not in the values.)
 fn shared_claim_size(b: &mut Builder) {
     if b.input.flag("persistence.single_pvc")
-        && let Some(size) = b.input.set("persistence.size").cloned()
+        && b.input.set("persistence.existingClaim").is_none()
+        && let size = b.input.get("persistence.size")
         && b.input.set("dovecot.persistence.size").is_none()
         && let Ok(size) = convert::text(&size)
     {
+        if b.input.set("persistence.size").is_none() {
+            b.notes.push(format!(
+                "dovecot.persistence.size: {size}, the official default of persistence.size: the one claim there held every component's data, mail nearly all of it"
+            ));
+        }
         b.put_from("dovecot.persistence.size", Value::String(size), "persistence.size");
         b.settle(
             "persistence.size",
@@ -200,10 +207,10 @@ fn secret_key(b: &mut Builder) {
         }
         return;
     }
+    let from = format!("{}-secret", fullname(b));
     let source = match b.input.set("secretKey") {
-        Some(value) => Source::Literal(convert::rendered(value)),
+        Some(value) => kept(from, "secret-key", value),
         None => {
-            let from = format!("{}-secret", fullname(b));
             b.note(format!("secrets.secretKey: the official chart generated Mailu's secret key into the Secret {from}; it is copied"));
             Source::Copy { secret: from, key: "secret-key".into() }
         }
@@ -215,6 +222,12 @@ fn secret_key(b: &mut Builder) {
         "Mailu's secret key",
         vec![(convert::text(&key).unwrap_or_default().as_str(), source)],
     ));
+}
+
+/// A value the official values gave for a key of a Secret the official chart (or a Bitnami
+/// sub-chart) made: the Secret's, which it kept, if there is one.
+fn kept(secret: String, key: &str, given: &Value) -> Source {
+    Source::Kept { secret, key: key.to_string(), given: convert::rendered(given) }
 }
 
 /// A password or token that goes into a Secret: the existing Secret named there, the value
@@ -256,14 +269,14 @@ fn credential(b: &mut Builder, c: Credential<'_>) {
         }
         return;
     }
+    let key = match b.input.text(c.existing_key) {
+        k if k.is_empty() => c.default_key.to_string(),
+        k => k,
+    };
+    let from = format!("{}-{}", fullname(b), c.generated);
     let source = match b.input.set(c.value) {
-        Some(value) => Source::Literal(convert::rendered(value)),
+        Some(value) => kept(from, &key, value),
         None => {
-            let key = match b.input.text(c.existing_key) {
-                k if k.is_empty() => c.default_key.to_string(),
-                k => k,
-            };
-            let from = format!("{}-{}", fullname(b), c.generated);
             b.note(format!(
                 "{}: the official chart generated the {} into the Secret {from}; it is copied",
                 c.target, c.purpose
@@ -406,7 +419,7 @@ fn relay(b: &mut Builder) {
     }
     let generated = format!("{}-external-relay", fullname(b));
     let source = |value: Option<Value>, key: &str| match value {
-        Some(v) => Source::Literal(convert::rendered(&v)),
+        Some(v) => kept(generated.clone(), key, &v),
         None => Source::Copy { secret: generated.clone(), key: key.to_string() },
     };
     let entries = vec![
@@ -1116,7 +1129,9 @@ fn database(b: &mut Builder) {
                 (Some(existing), _) => {
                     Source::Copy { secret: secret_name(&existing).unwrap_or_default(), key: key.into() }
                 }
-                (None, Some(v)) => Source::Literal(convert::rendered(&v)),
+                // Mailu read the password from the sub-chart's Secret (which, in some of
+                // Bitnami's versions, keeps the password it holds over the values').
+                (None, Some(v)) => kept(subchart_name(b, chart), key, &v),
                 (None, None) => Source::Copy { secret: subchart_name(b, chart), key: key.into() },
             }
         } else {
@@ -1179,7 +1194,11 @@ fn webmail_database(b: &mut Builder) {
             };
             Source::Copy { secret: secret_name(&existing).unwrap_or_default(), key }
         }
-        (Some(password), None) => Source::Literal(password),
+        (Some(password), None) => Source::Kept {
+            secret: "mailu-roundcube".into(),
+            key: "roundcube-db-password".into(),
+            given: password,
+        },
         (None, None) => {
             Source::Copy { secret: "mailu-roundcube".into(), key: "roundcube-db-password".into() }
         }

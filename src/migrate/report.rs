@@ -72,9 +72,9 @@ pub(super) fn text(m: &Migration, sources: &[String], namespace: &str) -> String
     section(&mut out, "Notes", m.notes.clone());
     if !m.secrets.is_empty() {
         out.push_str(&format!(
-            "\nSecrets to create before installing ({}). The commands hold the passwords of the official values, or copy\n\
-             those the official chart generated from its Secrets (run them before removing the old release; `<(...)`\n\
-             needs bash). Run them; do not keep them in a file.\n",
+            "\nSecrets to create before installing ({}). The commands copy the passwords from the old release's Secrets\n\
+             (which the official chart kept over the values), or take those of the official values where it made no\n\
+             Secret. Run them before removing the old release (`<(...)` needs bash); do not keep them in a file.\n",
             m.secrets.len()
         ));
         for plan in &m.secrets {

@@ -10,6 +10,10 @@ pub enum Source {
     /// The value of a key of a Secret in the cluster (one the official chart or its
     /// sub-charts created), copied before the old release is removed.
     Copy { secret: String, key: String },
+    /// The value of a key of a Secret the official chart made, else the text the values held:
+    /// that chart looked its Secret up first and kept what it found, so a value changed in the
+    /// values after the first install never reached Mailu.
+    Kept { secret: String, key: String, given: String },
 }
 
 /// A Secret to create.
@@ -50,20 +54,39 @@ impl SecretPlan {
     /// Secret with an empty password.
     pub fn command(&self, namespace: &str) -> String {
         let mut reads = Vec::new();
-        let mut source = |source: &Source| match source {
-            Source::Literal(text) => shell_quote(text),
-            Source::Copy { secret, key } => {
-                let var = format!("v{}", reads.len() + 1);
-                let missing =
-                    shell_quote(&format!("{namespace}/{secret} has no value under {key}: nothing created"));
-                // Two lines a copy: the read, then the check (indented as the subshell's).
-                reads.push(format!(
-                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}' | base64 -d)\"\n  \
-                     [ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}",
+        let mut source = |source: &Source| {
+            let var = format!("v{}", reads.len() + 1);
+            let read = |secret: &str, key: &str, errors: &str| {
+                format!(
+                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}'{errors} | base64 -d)\"",
                     key.replace('.', "\\.")
-                ));
-                format!("\"${var}\"")
+                )
+            };
+            match source {
+                Source::Literal(text) => return shell_quote(text),
+                Source::Copy { secret, key } => {
+                    let missing = shell_quote(&format!(
+                        "{namespace}/{secret} has no value under {key}: nothing created"
+                    ));
+                    // Two lines a copy: the read, then the check (indented as the subshell's).
+                    reads.push(format!(
+                        "{}\n  [ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}",
+                        read(secret, key, "")
+                    ));
+                }
+                Source::Kept { secret, key, given } => {
+                    let given = shell_quote(given);
+                    let differs = shell_quote(&format!(
+                        "note: {namespace}/{secret} holds another value under {key} than the official values; \
+                         it is the one Mailu used, and it is kept"
+                    ));
+                    reads.push(format!(
+                        "{}\n  if [ -z \"${var}\" ]; then {var}={given}; elif [ \"${var}\" != {given} ]; then echo {differs} >&2; fi",
+                        read(secret, key, " 2>/dev/null")
+                    ));
+                }
             }
+            format!("\"${var}\"")
         };
         let mut create = Vec::new();
         if self.tls {
@@ -146,6 +169,27 @@ mod tests {
         let status =
             std::process::Command::new("bash").arg("-c").arg(command).env("PATH", path).status().unwrap();
         (status.success(), std::fs::read_to_string(&record).unwrap_or_default())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_value_is_the_secret_s_when_there_is_one_else_the_given_one() {
+        let plan = SecretPlan::generic(
+            "s",
+            "",
+            vec![(
+                "key",
+                Source::Kept { secret: "old".into(), key: "secret-key".into(), given: "it's".into() },
+            )],
+        );
+        let command = plan.command("mailu");
+        let (ok, created) = run_with_kubectl(&command, "");
+        assert!(ok, "{command}");
+        assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=key=it's");
+        // "other", in base64.
+        let (ok, created) = run_with_kubectl(&command, "b3RoZXI=");
+        assert!(ok, "{command}");
+        assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=key=other");
     }
 
     #[cfg(unix)]

@@ -77,15 +77,26 @@ pub fn release_checks() -> Vec<Check> {
 // The release name pattern's bound is [`MAX_RELEASE_NAME`] less the first and the last character.
 const _: () = assert!(MAX_RELEASE_NAME == 42 + 2);
 
+/// The labels the release sets itself, which the values' labels may not repeat (a key given
+/// twice in one mapping is invalid YAML to strict readers).
+pub const OWN_LABELS: [&str; 5] = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL, PART_OF_LABEL, VERSION_LABEL];
+/// The labels that select pods.
+pub const SELECTOR_LABELS: [&str; 3] = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL];
+const NAME_LABEL: &str = "app.kubernetes.io/name";
+const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
+const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
+const PART_OF_LABEL: &str = "app.kubernetes.io/part-of";
+const VERSION_LABEL: &str = "app.kubernetes.io/version";
+
 /// The labels of every object of the release, shared by all of them.
 fn common_labels() -> Part {
     Part::Include(
         "mailu.labels",
         Shared::new(map([
-            entry("app.kubernetes.io/name", CHART_NAME),
-            entry("app.kubernetes.io/instance", Expr::Release),
-            entry("app.kubernetes.io/part-of", "mailu"),
-            entry("app.kubernetes.io/version", Expr::key("images.tag")),
+            entry(NAME_LABEL, CHART_NAME),
+            entry(INSTANCE_LABEL, Expr::Release),
+            entry(PART_OF_LABEL, "mailu"),
+            entry(VERSION_LABEL, Expr::key("images.tag")),
         ])),
     )
 }
@@ -94,15 +105,12 @@ fn common_labels() -> Part {
 fn release_selector() -> Part {
     Part::Include(
         "mailu.selectorLabels",
-        Shared::new(map([
-            entry("app.kubernetes.io/name", CHART_NAME),
-            entry("app.kubernetes.io/instance", Expr::Release),
-        ])),
+        Shared::new(map([entry(NAME_LABEL, CHART_NAME), entry(INSTANCE_LABEL, Expr::Release)])),
     )
 }
 
 fn component_label(component: &'static str) -> Part {
-    entry("app.kubernetes.io/component", component)
+    entry(COMPONENT_LABEL, component)
 }
 
 /// Labels of an object (`component` for a component's objects), with the values'

@@ -52,8 +52,9 @@ pub struct Values {
     pub cluster_domain: DomainSuffix,
     /// The target namespace.
     pub namespace: NamespaceValues,
-    /// Labels added to every object (they cannot replace the labels the release selects by).
-    #[schemars(extend("propertyNames" = { "not": { "enum": ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"] } }))]
+    /// Labels added to every object (they cannot replace the `app.kubernetes.io/` labels the
+    /// release sets itself).
+    #[schemars(extend("propertyNames" = { "not": { "enum": crate::objects::OWN_LABELS } }))]
     pub common_labels: BTreeMap<String, String>,
     /// Annotations added to every object (but the one that keeps the claims and the Namespace
     /// on `helm uninstall`, which they carry already).
@@ -489,9 +490,9 @@ macro_rules! component {
             pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
             /// PriorityClass of the pod; empty means the cluster's default priority.
             pub priority_class_name: OptionalObjectName,
-            /// Extra labels of the pod (they cannot replace the labels its Service and
-            /// policies select it by).
-            #[schemars(extend("propertyNames" = { "not": { "enum": ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"] } }))]
+            /// Extra labels of the pod (they cannot replace the `app.kubernetes.io/` labels the
+            /// release sets itself).
+            #[schemars(extend("propertyNames" = { "not": { "enum": crate::objects::OWN_LABELS } }))]
             pub pod_labels: BTreeMap<String, String>,
             /// Extra annotations of the pod (`checksum/` ones are the release's own).
             #[schemars(extend("propertyNames" = { "not": { "pattern": "^checksum/" } }))]

@@ -384,9 +384,11 @@ fn describe(error: &jsonschema::ValidationError<'_>, tree: &Value) -> Vec<Proble
             } else if key == crate::objects::RESOURCE_POLICY {
                 "is the release's own annotation (`keep` on its claims and its Namespace, which helm \
                  uninstall then leaves in place); choose another key"
-            } else {
+            } else if crate::objects::SELECTOR_LABELS.contains(&key) {
                 "is one of the release's own labels, which its Services and NetworkPolicies select pods \
                  by; choose another key"
+            } else {
+                "is one of the release's own labels, which it sets on every object; choose another key"
             };
             vec![Problem { about_key: true, ..problem(path.child_key(key), message.into()) }]
         }
