@@ -194,6 +194,55 @@ fn m5_front_probes_cover_the_dovecot_proxy() {
     }
 }
 
+/// Runs front's probe command with `curl` answering as given, the certificates' directory in a
+/// temporary one, and nothing listening on the dovecot proxy's port.
+fn front_probe_passes(flavor: &str, certificates: &[&str], nginx_up: bool) -> bool {
+    let manifests = render("minimal", &[]);
+    let front = find(&manifests, "Deployment", "mailu-front");
+    let command = strings(container(front), "readinessProbe.exec.command");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let curl = bin.join("curl");
+    std::fs::write(&curl, format!("#!/bin/sh\nexit {}\n", if nginx_up { 0 } else { 7 })).unwrap();
+    let mut permissions = std::fs::metadata(&curl).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&curl, permissions).unwrap();
+    for chain in certificates {
+        let live = dir.path().join("certs/letsencrypt/live").join(chain);
+        std::fs::create_dir_all(&live).unwrap();
+        std::fs::write(live.join("nginx-chain.pem"), "").unwrap();
+    }
+    let script = command[2].replace("/certs/", &format!("{}/certs/", dir.path().display()));
+    // A port nothing listens on here, as the dead proxy's.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let script = script.replace("10143", &free.to_string());
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    Command::new(&command[0])
+        .args([&command[1], &script])
+        .env("PATH", path)
+        .env("TLS_FLAVOR", flavor)
+        .status()
+        .expect("sh runs the probe")
+        .success()
+}
+
+#[test]
+fn m27_lets_encrypt_certificates_can_arrive_before_the_dovecot_proxy_runs() {
+    // core/nginx/config.py names the Let's Encrypt files in the proxy's configuration even
+    // when they are missing, so the proxy cannot start before certbot has run; certbot runs
+    // only once http://<hostname>/.well-known/acme-challenge/ reaches the pod
+    // (core/nginx/letsencrypt.py), which a Service routes to ready pods only.
+    assert!(front_probe_passes("letsencrypt", &[], true), "waiting for the certificates");
+    assert!(front_probe_passes("mail-letsencrypt", &["mailu"], true), "one certificate of two");
+    assert!(!front_probe_passes("letsencrypt", &[], false), "nginx down");
+    // Both there: the proxy must run, and restarting the container starts it.
+    assert!(!front_probe_passes("letsencrypt", &["mailu", "mailu-ecdsa"], true));
+    // Other flavors never wait: the proxy's check always counts.
+    assert!(!front_probe_passes("cert", &[], true));
+    assert!(!front_probe_passes("notls", &[], true));
+}
+
 #[test]
 fn m6_public_imap_and_pop3_reach_dovecot_through_mailus_login_proxy() {
     // Mailu's dovecot proxy (core/nginx/dovecot/proxy.conf) forwards the client's address to

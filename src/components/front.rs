@@ -372,10 +372,17 @@ pub fn component() -> Component {
     // the dovecot login proxy (which front starts once and never restarts) accepts connections.
     // The image checks dovecot's pid file, but Mailu deletes every pid file when it reloads a
     // renewed certificate, so here a connection to the webmail IMAP port stands in for it.
+    // With Let's Encrypt, the proxy cannot start before both certificates exist (its
+    // configuration names their files, core/nginx/config.py), and they come only once the pod
+    // is ready and reachable: until then nginx alone counts. Once they exist the proxy, still
+    // down, fails the check, and the restarted container starts it with them.
     let healthy = [
         "sh",
         "-c",
-        "curl -m3 -fsS -o /dev/null http://127.0.0.1:10204/health && python3 -c \"import socket; socket.create_connection(('127.0.0.1', 10143), 3)\"",
+        "curl -m3 -fsS -o /dev/null http://127.0.0.1:10204/health || exit 1; \
+         case \"$TLS_FLAVOR\" in *letsencrypt) for chain in mailu mailu-ecdsa; do \
+         [ -e /certs/letsencrypt/live/$chain/nginx-chain.pem ] || exit 0; done;; esac; \
+         exec python3 -c \"import socket; socket.create_connection(('127.0.0.1', 10143), 3)\"",
     ];
     c.probes = Probes::all(ProbeAction::exec(&healthy));
     // Host ports cannot be held by two pods on one node, nor can a ReadWriteOnce claim.
