@@ -244,6 +244,17 @@ fn m27_lets_encrypt_certificates_can_arrive_before_the_dovecot_proxy_runs() {
 }
 
 #[test]
+fn m28_admin_has_started_only_once_its_tables_answer() {
+    // core/admin/start.py runs `flask db upgrade` with os.system and starts gunicorn whatever
+    // it returned; /ping (the image's check) touches no database.
+    let manifests = render("postgresql-external-redis", &[]);
+    let admin = find(&manifests, "Deployment", "mailu-admin");
+    assert_eq!(text(container(admin), "startupProbe.httpGet.path"), "/internal/rspamd/local_domains");
+    // Once started, a database outage does not restart admin over and over.
+    assert_eq!(text(container(admin), "livenessProbe.httpGet.path"), "/ping");
+}
+
+#[test]
 fn m6_public_imap_and_pop3_reach_dovecot_through_mailus_login_proxy() {
     // Mailu's dovecot proxy (core/nginx/dovecot/proxy.conf) forwards the client's address to
     // dovecot, whose per-address connection cap (core/dovecot/conf/dovecot.conf,

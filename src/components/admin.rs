@@ -48,7 +48,15 @@ pub fn component() -> Component {
     // One claim holds both the database (and instance id) and the DKIM private keys, which
     // exist nowhere else.
     c.mounts = vec![mount("data", "/data").sub_path("data"), mount("data", "/dkim").sub_path("dkim")];
-    c.probes = Probes::all(ProbeAction::http("/ping", "http"));
+    // Mailu's start script upgrades the database's schema and starts admin whether that
+    // worked or not (`os.system`, core/admin/start.py), and `/ping` touches no database: a
+    // database unreachable at that moment would leave admin up without its tables. So admin
+    // has started once a query of them answers (rspamd waits on the same page,
+    // core/rspamd/start.py); until then the restarts run the upgrade again.
+    c.probes = Probes {
+        started: ProbeAction::http("/internal/rspamd/local_domains", "http"),
+        ..Probes::all(ProbeAction::http("/ping", "http"))
+    };
     // An initial password with quotes survives Mailu's account command (see
     // admin-entrypoint.py).
     c.entrypoint(

@@ -19,6 +19,7 @@ pub fn component() -> Component {
     c.persistent = Cond::Always;
     c.volumes = vec![volume("data", VolumeSource::Claim)];
     c.mounts = vec![mount("data", "/data")];
-    c.probes = Probes { alive: ProbeAction::tcp("redis"), ready: ProbeAction::exec(&["redis-cli", "ping"]) };
+    c.probes =
+        Probes { ready: ProbeAction::exec(&["redis-cli", "ping"]), ..Probes::all(ProbeAction::tcp("redis")) };
     c
 }

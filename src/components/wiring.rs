@@ -131,7 +131,9 @@ pub struct Mount {
 /// What the container's probes check; their timing is `<values_key>.probes` in the values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Probes {
-    /// The check of the startup and liveness probes.
+    /// The check of the startup probe.
+    pub started: ProbeAction,
+    /// The check of the liveness probe.
     pub alive: ProbeAction,
     /// The check of the readiness probe.
     pub ready: ProbeAction,
@@ -140,7 +142,7 @@ pub struct Probes {
 impl Probes {
     /// The same check for every probe.
     pub fn all(check: ProbeAction) -> Probes {
-        Probes { alive: check.clone(), ready: check }
+        Probes { started: check.clone(), alive: check.clone(), ready: check }
     }
 }
 

@@ -453,7 +453,7 @@ fn container(c: &Component) -> Node {
     parts.push(entry("env", Node::List(env.into())).if_not_empty());
     parts.push(entry("resources", resources(c)).if_not_empty());
     for (key, kind, check) in [
-        ("startupProbe", "startup", &c.probes.alive),
+        ("startupProbe", "startup", &c.probes.started),
         ("livenessProbe", "liveness", &c.probes.alive),
         ("readinessProbe", "readiness", &c.probes.ready),
     ] {
