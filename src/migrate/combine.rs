@@ -6,7 +6,7 @@ use helm_engine::{Map, Value};
 
 use super::convert::{self, Converted, convert, normalize, secret_name};
 use super::secrets::{SecretPlan, Source};
-use super::table::{ALL, Conv};
+use super::table::{ALL, CLAIMED, Conv};
 use super::{Builder, Outcome, REQUIRED};
 use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
 use crate::values::{text, trust};
@@ -478,6 +478,24 @@ fn exposure(b: &mut Builder) -> &'static str {
             "the official values had a proxy inside the cluster forward mail to front with the PROXY protocol; with Traefik, `expose.mail: traefik` does it here (TCP routes on the entry points of `expose.traefik.entryPoints`); with another proxy, `expose.mail: none` and point it at front's Service without the PROXY protocol",
         );
         proxy_protocol_note(b, "the proxy that forwarded to the Service");
+    } else if service
+        && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort")
+        && mail == "none"
+        && b.input.get("front.externalService.externalIPs").as_list().is_some_and(|ips| !ips.is_empty())
+    {
+        b.settle(
+            "front.externalService.type",
+            Outcome::Changed {
+                to: "expose.mail".into(),
+                how: format!(
+                    "a {service_type} Service with external IPs: `expose.mail: none` until you choose"
+                ),
+            },
+        );
+        b.need(
+            "expose.mail",
+            "the official values published the mail ports on the Service's `externalIPs`, which this chart has no equivalent of: mail from outside stops unless you choose `loadBalancer` (MetalLB or your cloud's, with `expose.loadBalancer.ip` set to that address) or `hostPort` (on the node that holds it)",
+        );
     } else if service && !matches!(service_type.as_str(), "LoadBalancer" | "NodePort") && mail == "none" {
         b.settle(
             "front.externalService.type",
@@ -1055,8 +1073,14 @@ fn database(b: &mut Builder) {
         };
         let service =
             if host == release { String::new() } else { format!("; its primary's Service is {host}") };
+        let secret = match subchart_passwords(b, chart, &release) {
+            Some(name) => format!(
+                ", with `auth.existingSecret: {name}`: the passwords its data was made with, which `helm uninstall` deletes with the old release"
+            ),
+            None => String::new(),
+        };
         b.note(format!(
-            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {release} (it keeps its volume, see docs/migrate.md{service}) or point `{server}.host` at your server",
+            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {release}{secret} (it keeps its volume, see docs/migrate.md{service}) or point `{server}.host` at your server",
             if kind == "mysql" { "MariaDB" } else { "PostgreSQL" }
         ));
         let port = if kind == "mysql" { 3306 } else { 5432 };
@@ -1156,6 +1180,49 @@ fn database(b: &mut Builder) {
         }
     }
     webmail_database(b);
+}
+
+/// The passwords of a database sub-chart that made its own Secret (`<release>-mariadb` or
+/// `-postgresql`), copied to a Secret the database's own release can name: its data holds them
+/// (its probes log in as root with MariaDB's), and the old Secret goes with the old release.
+/// Returns the new Secret's name.
+fn subchart_passwords(b: &mut Builder, chart: &str, release: &str) -> Option<String> {
+    let given = |b: &Builder, key: &str| {
+        b.input.set(key).is_some_and(|v| !convert::text(v).unwrap_or_default().is_empty())
+    };
+    if given(b, &format!("{chart}.auth.existingSecret"))
+        || (chart == "postgresql" && given(b, "global.postgresql.auth.existingSecret"))
+    {
+        return None;
+    }
+    let replication = b.input.text(&format!("{chart}.architecture")) == "replication";
+    let user = !b.input.text(&format!("{chart}.auth.username")).is_empty()
+        || (chart == "postgresql" && !b.input.text("global.postgresql.auth.username").is_empty());
+    let keys: Vec<&str> = if chart == "mariadb" {
+        [
+            (true, "mariadb-root-password"),
+            (user, "mariadb-password"),
+            (replication, "mariadb-replication-password"),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, key)| wanted.then_some(key))
+        .collect()
+    } else {
+        let superuser = b.input.set("postgresql.auth.enablePostgresUser") != Some(&Value::Bool(false));
+        [(superuser, "postgres-password"), (user, "password"), (replication, "replication-password")]
+            .into_iter()
+            .filter_map(|(wanted, key)| wanted.then_some(key))
+            .collect()
+    };
+    let name = format!("{release}-auth");
+    b.secrets.push(SecretPlan::generic(
+        &name,
+        "the database's passwords, for the release it moves to",
+        keys.into_iter()
+            .map(|key| (key, Source::Copy { secret: release.to_string(), key: key.to_string() }))
+            .collect(),
+    ));
+    Some(name)
 }
 
 const ROUNDCUBE_KEYS: [&str; 7] = [
@@ -1360,6 +1427,7 @@ fn storage(b: &mut Builder) {
                 "carried; move its data first: the official chart kept it in {there}, this chart reads it from {here}"
             );
             b.settle(&key, Outcome::Changed { to: key.clone(), how });
+            b.need(&key, &format!("{component} would start empty on this claim: move its data inside it first, from {there} to {here} (docs/migrate.md, step 5)"));
         }
     }
     if !single {
@@ -1383,6 +1451,40 @@ fn storage(b: &mut Builder) {
     } else {
         b.note("the data: the official chart's claims keep each component's data in sub-directories; copy it as docs/migrate.md shows before starting Mailu");
     }
+    keep_old_claims(b, single);
+}
+
+/// `helm uninstall` deletes the claims the old release made unless the release itself (not
+/// the live claim: helm reads the annotation from the manifest it stored) says to keep them.
+fn keep_old_claims(b: &mut Builder, single: bool) {
+    let keys: Vec<String> = if single {
+        if b.input.set("persistence.existingClaim").is_some() {
+            return;
+        }
+        vec!["persistence".into()]
+    } else {
+        CLAIMED
+            .iter()
+            .filter(|c| {
+                matches!(**c, "admin" | "postfix" | "dovecot") || b.input.flag(&format!("{c}.enabled"))
+            })
+            .filter(|c| b.input.set(&format!("{c}.persistence.existingClaim")).is_none())
+            .map(|c| format!("{c}.persistence"))
+            .collect()
+    };
+    if keys.is_empty() {
+        return;
+    }
+    let flags: Vec<String> = keys
+        .iter()
+        .map(|k| format!("--set-string '{k}.annotations.helm\\.sh/resource-policy=keep'"))
+        .collect();
+    b.note(format!(
+        "the old claims: `helm uninstall` deletes them (a `kubectl annotate` of the live claims does not stop it). Keep them first, through the old release: helm upgrade {release} mailu/mailu -n {namespace} --version <the installed chart version> --reuse-values {flags}",
+        release = b.options.release_name,
+        namespace = b.options.namespace,
+        flags = flags.join(" "),
+    ));
 }
 
 /// With one claim per component there, the old claims may carry the very names this chart

@@ -49,7 +49,11 @@ pub const LAYOUT: &[(&str, &str, &str)] = &[
     ("admin", "`admin/`, `dkim/`", "`data/` (from `admin/`), `dkim/`"),
     ("postfix", "`mailqueue/`", "the top of the claim"),
     ("dovecot", "`dovecotmail/` (and `dovecotdata/`, which Mailu does not use)", "the top of the claim"),
-    ("rspamd", "`rspamd/` (and `rspamd-local.d-maps.d/`)", "the top of the claim (from `rspamd/`)"),
+    (
+        "rspamd",
+        "`rspamd/` (and `rspamd-local.d-maps.d/`, mounted at `/etc/rspamd/local.d/maps.d`)",
+        "the top of the claim (from `rspamd/`); maps go into `rspamd.overrides`, which land in `/etc/rspamd/local.d`: name them there in the settings that use them",
+    ),
     ("webmail", "`webmail/`", "the top of the claim"),
     ("webdav", "`webdav/`", "the top of the claim"),
     (
@@ -436,7 +440,8 @@ pub const RULES: &[Rule] = &[
         .told(SIZE_TOLD),
     carried("clamav.persistence.size", "clamav.persistence.size", Conv::Text)
         .told("the size of ClamAV's claim (its own claim there too)"),
-    changed("{c}.persistence.storageClass", "{c}.persistence.storageClass", Conv::StorageClass, "carried (the official chart used it only with `persistence.single_pvc: false`)").each(STORING),
+    changed("{c}.persistence.storageClass", "{c}.persistence.storageClass", Conv::StorageClass, "carried (the official chart used it only with `persistence.single_pvc: false`)").each(CLAIMED),
+    changed("clamav.persistence.storageClass", "clamav.persistence.storageClass", Conv::StorageClass, "carried (ClamAV's own claim, there as here)"),
     dropped("{c}.persistence.accessModes[]", ACCESS_MODES).each(STORING),
     dropped("{c}.persistence.annotations", CLAIM_ANNOTATIONS).each(STORING),
     dropped("{c}.persistence.claimNameOverride", CLAIM_NAME).each(CLAIMED),

@@ -291,7 +291,17 @@ fn the_global_postgresql_password_and_secret_are_read_first() {
     let m = migrated(&yaml);
     assert!(matches!(outcome_of(&m, "global.postgresql.auth.password"), Outcome::Changed { .. }));
     let plan = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap();
-    assert_eq!(plan.entries[1], ("password".to_string(), Source::Literal("global-pw".into())));
+    assert_eq!(
+        plan.entries[1],
+        (
+            "password".to_string(),
+            Source::Kept {
+                secret: "mailu-postgresql".into(),
+                key: "password".into(),
+                given: "global-pw".into()
+            }
+        )
+    );
     let m = migrated(&format!("{yaml}      existingSecret: pg-auth\n"));
     assert!(matches!(outcome_of(&m, "global.postgresql.auth.existingSecret"), Outcome::Changed { .. }));
     let plan = m.secrets.iter().find(|s| s.name == "mailu-database").unwrap();
@@ -384,15 +394,41 @@ fn a_cluster_ip_service_behind_a_proxy_points_to_traefik() {
 }
 
 #[test]
+fn a_cluster_ip_service_with_external_ips_asks_for_a_way_in() {
+    let m = migrated(&format!(
+        "{BASE}front:\n  hostPort:\n    enabled: false\n  externalService:\n    enabled: true\n    type: ClusterIP\n    externalIPs: [203.0.113.5]\n"
+    ));
+    assert_eq!(value_at(&m, "expose.mail"), Some(Value::String("none".into())));
+    assert!(needs(&m, "expose.mail").is_some_and(|w| w.contains("`externalIPs`")), "{:?}", m.to_add);
+}
+
+#[test]
 fn a_replicated_mariadb_runs_under_its_own_name() {
     let m = migrated(&format!("{BASE}mariadb:\n  enabled: true\n  architecture: replication\n"));
     assert_eq!(value_at(&m, "database.mysql.host"), Some(Value::String("mailu-mariadb-primary".into())));
     assert!(
-        m.notes.iter().any(|n| n.contains("under the name mailu-mariadb (")
+        m.notes.iter().any(|n| n
+            .contains("under the name mailu-mariadb, with `auth.existingSecret: mailu-mariadb-auth`")
             && n.contains("Service is mailu-mariadb-primary")),
         "{:?}",
         m.notes
     );
+    // The passwords the data holds outlive the old release's Secret.
+    let auth = m
+        .secrets
+        .iter()
+        .find(|p| p.name == "mailu-mariadb-auth")
+        .expect("a copy of the sub-chart's passwords");
+    let keys: Vec<&str> = auth.entries.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["mariadb-root-password", "mariadb-password", "mariadb-replication-password"]);
+    assert!(
+        auth.entries
+            .iter()
+            .all(|(k, source)| *source == Source::Copy { secret: "mailu-mariadb".into(), key: k.clone() })
+    );
+    // A Secret of the operator's own stays where it is.
+    let m = migrated(&format!("{BASE}mariadb:\n  enabled: true\n  auth:\n    existingSecret: mine\n"));
+    assert!(m.secrets.iter().all(|p| p.name != "mailu-mariadb-auth"), "{:?}", m.secrets);
 }
 
 #[test]
