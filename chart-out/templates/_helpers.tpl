@@ -124,6 +124,7 @@ service submission-login {
 {{- $_ := set $data "WELCOME_SUBJECT" $.Values.welcomeMessage.subject -}}
 {{- $_ := set $data "WELCOME_BODY" $.Values.welcomeMessage.body -}}
 {{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "REJECT_UNLISTED_RECIPIENT" (ternary "yes" "no" $.Values.rejectUnlistedRecipient) -}}
 {{- $_ := set $data "WILDCARD_SENDERS" (join "," $.Values.wildcardSenders) -}}
 {{- $_ := set $data "CREDENTIAL_ROUNDS" (toString (int $.Values.credentialRounds)) -}}
 {{- $_ := set $data "SESSION_TIMEOUT" (toString (int $.Values.sessions.timeoutSeconds)) -}}

@@ -125,6 +125,8 @@ pub fn vars() -> Vec<SharedVar> {
         var("WELCOME_BODY", Expr::key("welcomeMessage.body")),
         // Read by postfix and dovecot too (core/postfix/conf/main.cf, core/dovecot/conf/dovecot.conf).
         var("RECIPIENT_DELIMITER", Expr::key("recipientDelimiter")),
+        // postfix's submission service (10025 in core/postfix/conf/master.cf).
+        var("REJECT_UNLISTED_RECIPIENT", flag("rejectUnlistedRecipient", "yes", "no")),
         var("WILDCARD_SENDERS", Expr::Join("wildcardSenders".into(), ",")),
         var("CREDENTIAL_ROUNDS", Expr::num("credentialRounds")),
         var("SESSION_TIMEOUT", Expr::num("sessions.timeoutSeconds")),

@@ -59,6 +59,7 @@ pub(super) fn all(b: &mut Builder) {
     redis(b);
     storage(b);
     full_text_search(b);
+    reject_unlisted_recipient(b);
     for component in ALL {
         resources(b, &format!("{component}.resources"), &format!("{component}.resources"));
         security_context(b, component, "podSecurityContext", &[("fsGroup", "fsGroup")]);
@@ -1377,6 +1378,13 @@ fn defer_on_tls_error(b: &mut Builder) {
             },
         );
     }
+}
+
+/// The official chart set REJECT_UNLISTED_RECIPIENT to `yes` whatever its values said
+/// (templates/envvars-configmap.yaml); Mailu's default, and ours, is `no`.
+fn reject_unlisted_recipient(b: &mut Builder) {
+    b.put("rejectUnlistedRecipient", Value::Bool(true));
+    b.note("rejectUnlistedRecipient: true — the official chart always set REJECT_UNLISTED_RECIPIENT=yes (users' mail to addresses of Mailu's domains that do not exist is refused when they send it, not bounced later); kept, though Mailu's default, and this chart's, is no");
 }
 
 /// Without Tika the official chart left FULL_TEXT_SEARCH out, and Mailu's dovecot indexed in

@@ -126,6 +126,10 @@ pub struct Values {
     /// empty: none.
     #[schemars(regex(pattern = r"^[^@\t\n\x0B\f\r ]{0,8}$"))]
     pub recipient_delimiter: String,
+    /// Refuse mail that users send (submission and webmail) to an address of Mailu's own
+    /// domains that does not exist, rather than accept it and bounce it afterwards
+    /// (`REJECT_UNLISTED_RECIPIENT`). Mail arriving on port 25 is refused either way.
+    pub reject_unlisted_recipient: bool,
     /// Users who may send as any address (e-mail addresses).
     pub wildcard_senders: Vec<EmailAddress>,
     /// The bcrypt cost of stored passwords (each step doubles the work of checking one).
@@ -1607,6 +1611,7 @@ impl Default for Values {
             },
             dmarc: Dmarc { rua: "".into(), ruf: "".into() },
             recipient_delimiter: "+".into(),
+            reject_unlisted_recipient: false,
             wildcard_senders: Vec::new(),
             credential_rounds: 12,
             network_policy: NetworkPolicy {
