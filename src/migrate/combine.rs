@@ -60,8 +60,13 @@ pub(super) fn all(b: &mut Builder) {
     storage(b);
     full_text_search(b);
     reject_unlisted_recipient(b);
+    let mut default_resources = Vec::new();
     for component in ALL {
-        resources(b, &format!("{component}.resources"), &format!("{component}.resources"));
+        if !resources(b, &format!("{component}.resources"), &format!("{component}.resources"))
+            && b.ours(&format!("{component}.enabled")) != Value::Bool(false)
+        {
+            default_resources.push(our_resources(b, component));
+        }
         security_context(b, component, "podSecurityContext", &[("fsGroup", "fsGroup")]);
         security_context(
             b,
@@ -70,6 +75,26 @@ pub(super) fn all(b: &mut Builder) {
             &[("runAsUser", "runAsUser"), ("runAsNonRoot", "runAsNonRoot")],
         );
     }
+    if !default_resources.is_empty() {
+        b.defaults.push(format!(
+            "resources: the official chart set none; here each component has requests and limits (docs/deployment.md says why; on a small node lower them in `<component>.resources`, or set them empty): {}",
+            default_resources.join("; ")
+        ));
+    }
+}
+
+/// A component's requests and limits here, shortly: `admin 100m/256Mi, limits -/512Mi`.
+fn our_resources(b: &Builder, component: &str) -> String {
+    let pair = |kind: &str| {
+        let q = |resource: &str| match convert::text(
+            &b.ours(&format!("{component}.resources.{kind}.{resource}")),
+        ) {
+            Ok(q) if !q.is_empty() => q,
+            _ => "-".to_string(),
+        };
+        format!("{}/{}", q("cpu"), q("memory"))
+    };
+    format!("{component} {}, limits {}", pair("requests"), pair("limits"))
 }
 
 fn s(text: &str) -> Value {
@@ -1536,12 +1561,12 @@ fn claims_named_like_ours(b: &mut Builder) {
 }
 
 /// A component's resources: exactly the CPU and memory the official values gave (nothing
-/// where they gave nothing), when they gave any.
-fn resources(b: &mut Builder, official: &str, ours: &str) {
+/// where they gave nothing), when they gave any. Says whether they did.
+fn resources(b: &mut Builder, official: &str, ours: &str) -> bool {
     let requests = b.input.set(&format!("{official}.requests")).cloned();
     let limits = b.input.set(&format!("{official}.limits")).cloned();
     if requests.is_none() && limits.is_none() {
-        return;
+        return false;
     }
     for (kind, given) in [("requests", requests), ("limits", limits)] {
         let key = format!("{official}.{kind}");
@@ -1563,6 +1588,7 @@ fn resources(b: &mut Builder, official: &str, ours: &str) {
             );
         }
     }
+    true
 }
 
 /// A security context the official chart set when its `enabled` was true: the map without
