@@ -98,6 +98,13 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         values_table => crate::values::reference::markdown_table().trim_end().to_string(),
         network_policy_off => wrap(&format!("WARNING: {}", crate::values::trust::NETWORK_POLICY_OFF), 92, "   "),
         dns_records => notes::dns_records(),
+        rules_beyond_schema => crate::values::validate::RULES_BEYOND_SCHEMA
+            .iter()
+            .map(|rule| match rule.split_once(": ") {
+                Some((key, what)) => format!("`{key}`: {what}"),
+                None => rule.to_string(),
+            })
+            .collect::<Vec<_>>(),
     };
     for (source, path) in [
         ("chart/Chart.yaml", "Chart.yaml"),
@@ -113,6 +120,11 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         path: "values.schema.json".into(),
         content: crate::values::schema::values_schema_text(),
     });
+    // Values for chart-testing (`ct lint`, `helm lint -f`): the chart requires keys that have
+    // no default, so it does not lint on its defaults alone.
+    for (name, content) in CI_VALUES {
+        files.push(ExportFile { path: format!("ci/{name}-values.yaml"), content: content.to_string() });
+    }
     for (name, content) in printer.files() {
         files.push(ExportFile { path: format!("files/{name}"), content: content.clone() });
     }
@@ -123,6 +135,13 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
     }
     Ok(files)
 }
+
+/// The example values the chart carries in `ci/`: the smallest and the one with every
+/// feature on.
+const CI_VALUES: [(&str, &str); 2] = [
+    ("minimal", include_str!("../../values-examples/minimal.yaml")),
+    ("full", include_str!("../../values-examples/full.yaml")),
+];
 
 /// The annotation of `Chart.yaml` that holds the digest of the exported files (`Chart.yaml`
 /// without this line included), so that a new export notices a chart edited since.
