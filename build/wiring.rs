@@ -178,6 +178,9 @@ impl Baker {
                 self.shared("Expr", &**otherwise, Baker::expr)
             ),
             Expr::Quoted(inner) => format!("Expr::Quoted({})", self.shared("Expr", &**inner, Baker::expr)),
+            Expr::WithoutRegistry(inner) => {
+                format!("Expr::WithoutRegistry({})", self.shared("Expr", &**inner, Baker::expr))
+            }
         }
     }
 
@@ -211,6 +214,11 @@ impl Baker {
                 self.shared("Expr", &**last, Baker::expr)
             ),
             Seq::Unique(seq) => format!("Seq::Unique({})", self.shared("Seq", &**seq, Baker::seq)),
+            Seq::Concat(a, b) => format!(
+                "Seq::Concat({}, {})",
+                self.shared("Seq", &**a, Baker::seq),
+                self.shared("Seq", &**b, Baker::seq)
+            ),
         }
     }
 }

@@ -118,6 +118,15 @@ impl Expr {
                 }
             }
             Expr::Quoted(inner) => quote(&inner.eval(ctx)),
+            Expr::WithoutRegistry(inner) => {
+                let repository = inner.eval(ctx);
+                match repository.split_once('/') {
+                    Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => {
+                        rest.to_string()
+                    }
+                    _ => repository,
+                }
+            }
         }
     }
 }
@@ -161,6 +170,11 @@ impl Seq {
             Seq::Append(seq, last) => {
                 let mut items = seq.eval(ctx);
                 items.push(Value::String(last.eval(ctx)));
+                items
+            }
+            Seq::Concat(a, b) => {
+                let mut items = a.eval(ctx);
+                items.extend(b.eval(ctx));
                 items
             }
             Seq::Unique(seq) => {

@@ -103,6 +103,19 @@ const CASES: &[Case] = &[
     case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
     case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),
+    // Helm's global registry replaces each image's own (Mailu's, third-party and a digest-
+    // pinned one), and the global pull secrets join the chart's without repeats.
+    case(
+        &["values-examples/everything.yaml"],
+        &[
+            "global.imageRegistry=registry.local:5000",
+            "global.imagePullSecrets={regcred,other}",
+            "images.pullSecrets={regcred}",
+            "redis.image.repository=localhost/redis",
+            "tika.image.repository=apache/tika",
+            "clamav.image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ],
+    ),
     case(MINIMAL, &["webmail.enabled=true", "webmail.type=snappymail"]),
     case(MINIMAL, &["webmail.enabled=true", "dovecotSubmission.enabled=false"]),
     case(

@@ -35,6 +35,9 @@ impl Expr {
                 format!("(ternary {} {} {})", then.to_go(), otherwise.to_go(), cond.to_go())
             }
             Expr::Quoted(inner) => format!("(printf \"%q\" {})", inner.to_go()),
+            Expr::WithoutRegistry(inner) => {
+                format!("(regexReplaceAll {} {} \"\")", quote(REGISTRY_PREFIX), inner.to_go())
+            }
         }
     }
 
@@ -82,9 +85,14 @@ impl Seq {
             Seq::Key(path) => format!("$.Values.{path}"),
             Seq::Append(seq, last) => format!("(append {} {})", seq.to_go(), last.to_go()),
             Seq::Unique(seq) => format!("(uniq {})", seq.to_go()),
+            Seq::Concat(a, b) => format!("(concat {} {})", a.to_go(), b.to_go()),
         }
     }
 }
+
+/// The registry at the head of an image repository, as Docker tells it from a path: a first
+/// part with a dot or a colon, or `localhost`.
+const REGISTRY_PREFIX: &str = "^([^/]*[.:][^/]*|localhost)/";
 
 /// A Go operand without the parentheses around it, for the head of a pipeline.
 pub(super) fn unparen(go: &str) -> &str {

@@ -101,6 +101,9 @@ pub enum Expr {
     Choose(Shared<Cond>, Shared<Expr>, Shared<Expr>),
     /// The text in Go's double-quoted form (`%q`), for messages.
     Quoted(Shared<Expr>),
+    /// An image repository without the registry it names first, if it names one (a first
+    /// part with a dot or a colon, or `localhost`): `ghcr.io/mailu/admin` gives `mailu/admin`.
+    WithoutRegistry(Shared<Expr>),
 }
 
 impl Expr {
@@ -136,6 +139,10 @@ impl Expr {
         Expr::OrElse(Shared::new(first), Shared::new(fallback))
     }
 
+    pub fn without_registry(repository: Expr) -> Expr {
+        Expr::WithoutRegistry(Shared::new(repository))
+    }
+
     /// Every values key the expression reads, for checking them against the model.
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
@@ -156,7 +163,7 @@ impl Expr {
                 a.keys(into);
                 b.keys(into);
             }
-            Expr::Quoted(inner) => inner.keys(into),
+            Expr::Quoted(inner) | Expr::WithoutRegistry(inner) => inner.keys(into),
             Expr::Lit(_)
             | Expr::Release
             | Expr::ObjectName(_)
@@ -305,6 +312,8 @@ pub enum Seq {
     Append(Shared<Seq>, Shared<Expr>),
     /// A list without repeated texts (the first of each kept).
     Unique(Shared<Seq>),
+    /// The items of one list, then those of another.
+    Concat(Shared<Seq>, Shared<Seq>),
 }
 
 impl Seq {
@@ -320,6 +329,10 @@ impl Seq {
         Seq::Unique(Shared::new(self))
     }
 
+    pub fn then(self, more: Seq) -> Seq {
+        Seq::Concat(Shared::new(self), Shared::new(more))
+    }
+
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
             Seq::Key(p) => into.push(p),
@@ -328,6 +341,10 @@ impl Seq {
                 last.keys(into);
             }
             Seq::Unique(seq) => seq.keys(into),
+            Seq::Concat(a, b) => {
+                a.keys(into);
+                b.keys(into);
+            }
         }
     }
 }

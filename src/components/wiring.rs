@@ -297,6 +297,13 @@ impl Component {
                 (Expr::key(self.key("image.repository")), Expr::key(self.key("image.tag")))
             }
         };
+        // Helm's global registry (Bitnami's convention) replaces the one the repository names.
+        let global = "global.imageRegistry";
+        let repository = Expr::choose(
+            Cond::is_set(global),
+            Expr::concat(vec![Expr::key(global), Expr::lit("/"), Expr::without_registry(repository.clone())]),
+            repository,
+        );
         let digest = self.key("image.digest");
         Expr::concat(vec![
             repository,

@@ -296,7 +296,10 @@ fn pod_spec(c: &Component) -> Node {
     spec.push(
         entry(
             "imagePullSecrets",
-            list([Part::Each(Seq::key("images.pullSecrets"), map([entry("name", Expr::Item)]))]),
+            list([Part::Each(
+                Seq::key("images.pullSecrets").then(Seq::key("global.imagePullSecrets")).unique(),
+                map([entry("name", Expr::Item)]),
+            )]),
         )
         .if_not_empty(),
     );

@@ -137,9 +137,27 @@ pub struct Values {
     pub credential_rounds: u32,
     /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
     pub network_policy: NetworkPolicy,
-    /// Helm's global values, shared by every chart of a release. Accepted so that this chart
-    /// can be a dependency of another; nothing here reads them.
-    pub global: KubernetesObject,
+    /// Helm's global values, shared by every chart of a release: this chart can be a
+    /// dependency of another. It reads the two Bitnami charts read for images; any other key is
+    /// accepted and not read.
+    pub global: Global,
+}
+
+/// Helm's global values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(inline)]
+pub struct Global {
+    /// Registry of every image, Mailu's and the others': it takes the place of the registry
+    /// each image's repository names (`ghcr.io/mailu/admin` is pulled as
+    /// `<imageRegistry>/mailu/admin`, `docker.io/library/redis` as
+    /// `<imageRegistry>/library/redis`); empty: each image's own.
+    pub image_registry: OptionalRepository,
+    /// Secrets with registry credentials for every pod, by name, besides `images.pullSecrets`.
+    pub image_pull_secrets: Vec<ObjectName>,
+    /// Global values of other charts, not read here.
+    #[serde(flatten)]
+    pub others: KubernetesObject,
 }
 
 /// Mailu's log levels.
@@ -1623,7 +1641,11 @@ impl Default for Values {
                 },
                 monitoring: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
             },
-            global: KubernetesObject::new(),
+            global: Global {
+                image_registry: OptionalRepository::default(),
+                image_pull_secrets: Vec::new(),
+                others: KubernetesObject::new(),
+            },
         }
     }
 }
