@@ -254,6 +254,40 @@ fn m28_admin_has_started_only_once_its_tables_answer() {
     assert_eq!(text(container(admin), "livenessProbe.httpGet.path"), "/ping");
 }
 
+/// The components whose pods a change of the values restarts through the shared
+/// environment's checksum.
+fn restarted_by_env(set: &str) -> Vec<String> {
+    let checksums = |manifests: &[Manifest]| -> Vec<(String, String)> {
+        manifests
+            .iter()
+            .filter_map(|m| {
+                let sum = m.object.get_dotted("spec.template.metadata.annotations")?.as_map()?.get("checksum/env")?;
+                Some((m.name().to_string(), sum.as_str()?.to_string()))
+            })
+            .collect()
+    };
+    let before = checksums(&render("full", &[]));
+    let after = checksums(&render("full", &[set]));
+    assert_eq!(before.len(), after.len());
+    before.iter().zip(&after).filter(|(b, a)| b != a).map(|(b, _)| b.0.clone()).collect()
+}
+
+#[test]
+fn m29_a_setting_restarts_only_the_pods_that_read_it() {
+    // core/admin/mailu/configuration.py is the only reader of the welcome message and the
+    // branding; core/postfix/conf/main.cf the only one of the relay host.
+    assert_eq!(restarted_by_env("welcomeMessage.subject=Hello"), ["mailu-admin"]);
+    assert_eq!(restarted_by_env("customization.siteName=Mail"), ["mailu-admin"]);
+    assert_eq!(restarted_by_env("relay.host=[smtp.example.net]:587"), ["mailu-postfix"]);
+    // Roundcube's session lifetime follows admin's (webmails/roundcube/config/config.inc.php).
+    assert_eq!(restarted_by_env("sessions.lifetimeSeconds=7200"), ["mailu-admin", "mailu-webmail"]);
+    // What every component reads restarts every one that has the environment.
+    let all = restarted_by_env("domain=example.org");
+    for pod in ["mailu-admin", "mailu-front", "mailu-postfix", "mailu-dovecot", "mailu-rspamd", "mailu-webmail"] {
+        assert!(all.iter().any(|p| p == pod), "{pod} in {all:?}");
+    }
+}
+
 #[test]
 fn m6_public_imap_and_pop3_reach_dovecot_through_mailus_login_proxy() {
     // Mailu's dovecot proxy (core/nginx/dovecot/proxy.conf) forwards the client's address to

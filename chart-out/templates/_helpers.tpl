@@ -72,6 +72,316 @@ service submission-login {
 }
 {{ end -}}
 
+{{/* The data of <release>-env-admin. */}}
+{{- define "mailu.env-admin.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "FETCHMAIL_ENABLED" (ternary "true" "false" $.Values.fetchmail.enabled) -}}
+{{- $_ := set $data "DB_FLAVOR" $.Values.database.type -}}
+{{- if or (eq $.Values.database.type "postgresql") (eq $.Values.database.type "mysql") }}{{ $_ := set $data "DB_HOST" (ternary (print $.Values.database.postgresql.host ":" (toString (int $.Values.database.postgresql.port))) (ternary (print $.Values.database.mysql.host ":" (toString (int $.Values.database.mysql.port))) "" (eq $.Values.database.type "mysql")) (eq $.Values.database.type "postgresql")) }}{{ end -}}
+{{- if or (eq $.Values.database.type "postgresql") (eq $.Values.database.type "mysql") }}{{ $_ := set $data "DB_NAME" (ternary $.Values.database.postgresql.name (ternary $.Values.database.mysql.name "" (eq $.Values.database.type "mysql")) (eq $.Values.database.type "postgresql")) }}{{ end -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "MAILU_HELM_CHART" "true" -}}
+{{- $_ := set $data "SITENAME" $.Values.customization.siteName -}}
+{{- $_ := set $data "WEBSITE" $.Values.customization.website -}}
+{{- if not (empty $.Values.customization.logoUrl) }}{{ $_ := set $data "LOGO_URL" $.Values.customization.logoUrl }}{{ end -}}
+{{- if not (empty $.Values.customization.logoBackground) }}{{ $_ := set $data "LOGO_BACKGROUND" $.Values.customization.logoBackground }}{{ end -}}
+{{- $_ := set $data "WELCOME" (ternary "true" "false" $.Values.welcomeMessage.enabled) -}}
+{{- $_ := set $data "WELCOME_SUBJECT" $.Values.welcomeMessage.subject -}}
+{{- $_ := set $data "WELCOME_BODY" $.Values.welcomeMessage.body -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "WILDCARD_SENDERS" (join "," $.Values.wildcardSenders) -}}
+{{- $_ := set $data "CREDENTIAL_ROUNDS" (toString (int $.Values.credentialRounds)) -}}
+{{- $_ := set $data "SESSION_TIMEOUT" (toString (int $.Values.sessions.timeoutSeconds)) -}}
+{{- $_ := set $data "PERMANENT_SESSION_LIFETIME" (toString (int $.Values.sessions.lifetimeSeconds)) -}}
+{{- $_ := set $data "SESSION_COOKIE_SECURE" (ternary "false" "true" (and (eq $.Values.tls.source "none") (not (eq $.Values.expose.web "httpRoute")))) -}}
+{{- $_ := set $data "AUTH_REQUIRE_TOKENS" (ternary "true" "false" $.Values.authentication.requireTokens) -}}
+{{- if not (empty $.Values.authentication.proxy.trustedNetworks) }}{{ $_ := set $data "PROXY_AUTH_WHITELIST" (join "," $.Values.authentication.proxy.trustedNetworks) }}{{ end -}}
+{{- $_ := set $data "PROXY_AUTH_HEADER" $.Values.authentication.proxy.header -}}
+{{- $_ := set $data "PROXY_AUTH_CREATE" (ternary "true" "false" $.Values.authentication.proxy.createUsers) -}}
+{{- if not (empty $.Values.authentication.proxy.logoutUrl) }}{{ $_ := set $data "PROXY_AUTH_LOGOUT_URL" $.Values.authentication.proxy.logoutUrl }}{{ end -}}
+{{- $_ := set $data "AUTH_RATELIMIT_IP" $.Values.limits.authentication.perNetwork -}}
+{{- $_ := set $data "AUTH_RATELIMIT_IP_V4_MASK" (toString (int $.Values.limits.authentication.ipv4Prefix)) -}}
+{{- $_ := set $data "AUTH_RATELIMIT_IP_V6_MASK" (toString (int $.Values.limits.authentication.ipv6Prefix)) -}}
+{{- $_ := set $data "AUTH_RATELIMIT_USER" $.Values.limits.authentication.perUser -}}
+{{- $_ := set $data "AUTH_RATELIMIT_EXEMPTION" (join "," $.Values.limits.authentication.exemptNetworks) -}}
+{{- $_ := set $data "AUTH_RATELIMIT_EXEMPTION_LENGTH" (toString (int $.Values.limits.authentication.exemptionSeconds)) -}}
+{{- $_ := set $data "MESSAGE_RATELIMIT" $.Values.limits.messages.perUser -}}
+{{- $_ := set $data "MESSAGE_RATELIMIT_EXEMPTION" (join "," $.Values.limits.messages.exemptSenders) -}}
+{{- if not (empty $.Values.dmarc.rua) }}{{ $_ := set $data "DMARC_RUA" $.Values.dmarc.rua }}{{ end -}}
+{{- if not (empty $.Values.dmarc.ruf) }}{{ $_ := set $data "DMARC_RUF" $.Values.dmarc.ruf }}{{ end -}}
+{{- $_ := set $data "INBOUND_TLS_ENFORCE" (ternary "true" "false" $.Values.tls.inboundEnforce) -}}
+{{- if not $.Values.tls.deferOnError }}{{ $_ := set $data "DEFER_ON_TLS_ERROR" "" }}{{ end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-dovecot. */}}
+{{- define "mailu.env-dovecot.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "COMPRESSION" $.Values.dovecot.compression -}}
+{{- if not (empty $.Values.dovecot.compression) }}{{ $_ := set $data "COMPRESSION_LEVEL" (toString (int $.Values.dovecot.compressionLevel)) }}{{ end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-fetchmail. */}}
+{{- define "mailu.env-fetchmail.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "FETCHMAIL_ENABLED" (ternary "true" "false" $.Values.fetchmail.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-front. */}}
+{{- define "mailu.env-front.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- if or (eq $.Values.expose.mail "traefik") (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol) }}{{ $_ := set $data "REAL_IP_FROM" (ternary (print $.Values.subnet (ternary (print "," (join "," $.Values.expose.trustedProxies)) "" (not (empty $.Values.expose.trustedProxies)))) (join "," $.Values.expose.trustedProxies) (or (eq $.Values.expose.mail "traefik") (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute"))) }}{{ end -}}
+{{- if or (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute") }}{{ $_ := set $data "REAL_IP_HEADER" "X-Forwarded-For" }}{{ end -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBROOT_REDIRECT" (ternary "/webmail" "/admin" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "WEBDAV" (ternary "radicale" "none" $.Values.webdav.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- if $.Values.tls.letsencryptShortchain }}{{ $_ := set $data "LETSENCRYPT_SHORTCHAIN" "true" }}{{ end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-postfix. */}}
+{{- define "mailu.env-postfix.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "REJECT_UNLISTED_RECIPIENT" (ternary "yes" "no" $.Values.rejectUnlistedRecipient) -}}
+{{- if not (empty $.Values.relay.host) }}{{ $_ := set $data "RELAYHOST" $.Values.relay.host }}{{ end -}}
+{{- if not (empty $.Values.tls.outboundLevel) }}{{ $_ := set $data "OUTBOUND_TLS_LEVEL" $.Values.tls.outboundLevel }}{{ end -}}
+{{- if not $.Values.tls.deferOnError }}{{ $_ := set $data "DEFER_ON_TLS_ERROR" "" }}{{ end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-rspamd. */}}
+{{- define "mailu.env-rspamd.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "ANTIVIRUS" (ternary "clamav" "none" $.Values.clamav.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "SCAN_MACROS" "true" }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "ANTIVIRUS_ACTION" $.Values.rspamd.antivirusAction -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* The data of <release>-env-webmail. */}}
+{{- define "mailu.env-webmail.data" -}}
+{{- $data := dict -}}
+{{- $_ := set $data "DOMAIN" $.Values.domain -}}
+{{- $_ := set $data "HOSTNAMES" (join "," $.Values.hostnames) -}}
+{{- $_ := set $data "POSTMASTER" $.Values.postmaster -}}
+{{- $_ := set $data "TZ" $.Values.timezone -}}
+{{- $_ := set $data "LOG_LEVEL" $.Values.logLevel -}}
+{{- $_ := set $data "SUBNET" (ternary "127.0.0.1/32" $.Values.subnet (contains ":" $.Values.subnet)) -}}
+{{- if contains ":" $.Values.subnet }}{{ $_ := set $data "SUBNET6" $.Values.subnet }}{{ end -}}
+{{- $_ := set $data "MESSAGE_SIZE_LIMIT" (toString (mul (int $.Values.messageSizeLimitMb) 1048576)) -}}
+{{- $_ := set $data "TLS_FLAVOR" (ternary "notls" (ternary "letsencrypt" (ternary "cert" "mail" (eq $.Values.expose.web "front")) (eq $.Values.tls.source "letsencrypt")) (eq $.Values.tls.source "none")) -}}
+{{- $_ := set $data "PORTS" (print "25,80,443,465,993,4190" (ternary ",587" "" $.Values.expose.ports.submission) (ternary ",995" "" $.Values.expose.ports.pop3s) (ternary ",143" "" $.Values.expose.ports.imap) (ternary ",110" "" $.Values.expose.ports.pop3)) -}}
+{{- $_ := set $data "PROXY_PROTOCOL" (print "" (ternary "465" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",587" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.submission) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.submission))) (ternary ",993" "" (or (eq $.Values.expose.mail "traefik") (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol))) (ternary ",995" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3s) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3s))) (ternary ",4190" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.sieve) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.sieve))) (ternary ",143" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.imap) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.imap))) (ternary ",110" "" (or (and (eq $.Values.expose.mail "traefik") $.Values.expose.ports.pop3) (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol $.Values.expose.ports.pop3))) (ternary ",80" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front"))) (ternary ",443" "" (and (eq $.Values.expose.mail "loadBalancer") $.Values.expose.loadBalancer.proxyProtocol (eq $.Values.expose.web "front")))) -}}
+{{- $_ := set $data "ADMIN" (ternary "true" "false" $.Values.admin.enabled) -}}
+{{- $_ := set $data "WEB_ADMIN" "/admin" -}}
+{{- $_ := set $data "WEB_WEBMAIL" "/webmail" -}}
+{{- $_ := set $data "WEB_API" "/api" -}}
+{{- $_ := set $data "WEBMAIL" (ternary $.Values.webmail.type "none" $.Values.webmail.enabled) -}}
+{{- $_ := set $data "API" (ternary "true" "false" $.Values.api.enabled) -}}
+{{- $_ := set $data "REDIS_ADDRESS" (ternary (print (printf "%s-redis.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) ":6379") (print $.Values.redis.host ":" (toString (int $.Values.redis.port))) $.Values.redis.builtin) -}}
+{{- $_ := set $data "ADMIN_ADDRESS" (printf "%s-admin.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "FRONT_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "IMAP_ADDRESS" (printf "%s-dovecot.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $_ := set $data "SMTP_ADDRESS" (printf "%s-postfix.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- if $.Values.rspamd.enabled }}{{ $_ := set $data "ANTISPAM_ADDRESS" (printf "%s-rspamd.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.clamav.enabled }}{{ $_ := set $data "ANTIVIRUS_ADDRESS" (printf "%s-clamav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webmail.enabled }}{{ $_ := set $data "WEBMAIL_ADDRESS" (printf "%s-webmail.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.webdav.enabled }}{{ $_ := set $data "WEBDAV_ADDRESS" (printf "%s-webdav.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "FULL_TEXT_SEARCH" (ternary (join "," $.Values.dovecot.fullTextSearch.languages) "off" $.Values.dovecot.fullTextSearch.enabled) -}}
+{{- if and $.Values.tika.enabled $.Values.dovecot.fullTextSearch.enabled }}{{ $_ := set $data "FULL_TEXT_SEARCH_ATTACHMENTS" "true" }}{{ end -}}
+{{- if $.Values.tika.enabled }}{{ $_ := set $data "FTS_ATTACHMENTS_ADDRESS" (printf "%s-tika.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- if $.Values.oletools.enabled }}{{ $_ := set $data "OLETOOLS_ADDRESS" (printf "%s-oletools.%s.svc.%s" $.Release.Name $.Release.Namespace $.Values.clusterDomain) }}{{ end -}}
+{{- $_ := set $data "RECIPIENT_DELIMITER" $.Values.recipientDelimiter -}}
+{{- $_ := set $data "PERMANENT_SESSION_LIFETIME" (toString (int $.Values.sessions.lifetimeSeconds)) -}}
+{{- if not (empty $.Values.webmail.roundcubePlugins) }}{{ $_ := set $data "ROUNDCUBE_PLUGINS" (join "," $.Values.webmail.roundcubePlugins) }}{{ end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
 {{/* The data of <release>-env. */}}
 {{- define "mailu.env.data" -}}
 {{- $data := dict -}}

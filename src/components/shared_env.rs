@@ -11,15 +11,40 @@ pub struct SharedVar {
     pub name: &'static str,
     pub value: Expr,
     pub when: Cond,
+    /// The components whose processes read it; empty: every one that has the environment
+    /// (or one not known for sure: a pod that reads it must restart when it changes).
+    pub readers: &'static [&'static str],
+}
+
+impl SharedVar {
+    /// Whether a component's processes read it.
+    pub fn read_by(&self, component: &str) -> bool {
+        self.readers.is_empty() || self.readers.contains(&component)
+    }
+
+    fn only(self, readers: &'static [&'static str]) -> SharedVar {
+        SharedVar { readers, ..self }
+    }
 }
 
 fn var(name: &'static str, value: Expr) -> SharedVar {
-    SharedVar { name, value, when: Cond::Always }
+    SharedVar { name, value, when: Cond::Always, readers: &[] }
 }
 
 fn var_when(name: &'static str, value: Expr, when: Cond) -> SharedVar {
-    SharedVar { name, value, when }
+    SharedVar { name, value, when, readers: &[] }
 }
+
+// The readers named below are those whose sources at Mailu 2024.06 name the variable (start
+// scripts, configuration templates, core/admin/mailu/configuration.py), checked against the
+// derived variables core/base/libs/socrate builds (PROXY_PROTOCOL_*, PORT_*), which every
+// component's templates see: those stay read by every component.
+const ADMIN: &[&str] = &["admin"];
+const POSTFIX: &[&str] = &["postfix"];
+const DOVECOT: &[&str] = &["dovecot"];
+const RSPAMD: &[&str] = &["rspamd"];
+const FRONT: &[&str] = &["front"];
+const WEBMAIL: &[&str] = &["webmail"];
 
 fn flag(key: &'static str, on: &'static str, off: &'static str) -> Expr {
     Expr::choose(Cond::flag(key), Expr::lit(on), Expr::lit(off))
@@ -54,24 +79,24 @@ pub fn vars() -> Vec<SharedVar> {
         // A proxy's pods are in the pod network: front believes the client address they
         // report (PROXY protocol for mail, X-Forwarded-For for the web), and nobody else's
         // but the networks of a proxy outside it.
-        var_when("REAL_IP_FROM", front::proxy_networks(), front::behind_proxy()),
-        var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()),
+        var_when("REAL_IP_FROM", front::proxy_networks(), front::behind_proxy()).only(FRONT),
+        var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()).only(FRONT),
         var("ADMIN", flag("admin.enabled", "true", "false")),
         var("WEB_ADMIN", Expr::lit("/admin")),
         var("WEB_WEBMAIL", Expr::lit("/webmail")),
         var("WEB_API", Expr::lit("/api")),
-        var("WEBROOT_REDIRECT", flag("webmail.enabled", "/webmail", "/admin")),
+        var("WEBROOT_REDIRECT", flag("webmail.enabled", "/webmail", "/admin")).only(FRONT),
         var(
             "WEBMAIL",
             Expr::choose(Cond::flag("webmail.enabled"), Expr::key("webmail.type"), Expr::lit("none")),
         ),
-        var("WEBDAV", flag("webdav.enabled", "radicale", "none")),
+        var("WEBDAV", flag("webdav.enabled", "radicale", "none")).only(FRONT),
         var("API", flag("api.enabled", "true", "false")),
-        var("ANTIVIRUS", flag("clamav.enabled", "clamav", "none")),
-        var("FETCHMAIL_ENABLED", flag("fetchmail.enabled", "true", "false")),
-        var("DB_FLAVOR", Expr::key("database.type")),
-        var_when("DB_HOST", database::host_and_port(), database::on_a_server()),
-        var_when("DB_NAME", database::field("name"), database::on_a_server()),
+        var("ANTIVIRUS", flag("clamav.enabled", "clamav", "none")).only(RSPAMD),
+        var("FETCHMAIL_ENABLED", flag("fetchmail.enabled", "true", "false")).only(&["admin", "fetchmail"]),
+        var("DB_FLAVOR", Expr::key("database.type")).only(ADMIN),
+        var_when("DB_HOST", database::host_and_port(), database::on_a_server()).only(ADMIN),
+        var_when("DB_NAME", database::field("name"), database::on_a_server()).only(ADMIN),
         var(
             "REDIS_ADDRESS",
             Expr::choose(
@@ -107,31 +132,33 @@ pub fn vars() -> Vec<SharedVar> {
         ),
         var_when("FTS_ATTACHMENTS_ADDRESS", Expr::ServiceFqdn("tika"), Cond::flag("tika.enabled")),
         // rspamd's macro scanning (core/rspamd/conf/external_services.conf).
-        var_when("SCAN_MACROS", Expr::lit("true"), Cond::flag("oletools.enabled")),
+        var_when("SCAN_MACROS", Expr::lit("true"), Cond::flag("oletools.enabled")).only(RSPAMD),
         var_when("OLETOOLS_ADDRESS", Expr::ServiceFqdn("oletools"), Cond::flag("oletools.enabled")),
         // Mailu's admin refuses to start outside Docker unless told it is deployed by a chart.
-        var("MAILU_HELM_CHART", Expr::lit("true")),
+        var("MAILU_HELM_CHART", Expr::lit("true")).only(ADMIN),
         // Mailu's settings (core/admin/mailu/configuration.py unless noted).
-        var("SITENAME", Expr::key("customization.siteName")),
-        var("WEBSITE", Expr::key("customization.website")),
-        var_when("LOGO_URL", Expr::key("customization.logoUrl"), Cond::is_set("customization.logoUrl")),
+        var("SITENAME", Expr::key("customization.siteName")).only(ADMIN),
+        var("WEBSITE", Expr::key("customization.website")).only(ADMIN),
+        var_when("LOGO_URL", Expr::key("customization.logoUrl"), Cond::is_set("customization.logoUrl"))
+            .only(ADMIN),
         var_when(
             "LOGO_BACKGROUND",
             Expr::key("customization.logoBackground"),
             Cond::is_set("customization.logoBackground"),
-        ),
-        var("WELCOME", flag("welcomeMessage.enabled", "true", "false")),
-        var("WELCOME_SUBJECT", Expr::key("welcomeMessage.subject")),
-        var("WELCOME_BODY", Expr::key("welcomeMessage.body")),
+        )
+        .only(ADMIN),
+        var("WELCOME", flag("welcomeMessage.enabled", "true", "false")).only(ADMIN),
+        var("WELCOME_SUBJECT", Expr::key("welcomeMessage.subject")).only(ADMIN),
+        var("WELCOME_BODY", Expr::key("welcomeMessage.body")).only(ADMIN),
         // Read by postfix and dovecot too (core/postfix/conf/main.cf, core/dovecot/conf/dovecot.conf).
         var("RECIPIENT_DELIMITER", Expr::key("recipientDelimiter")),
         // postfix's submission service (10025 in core/postfix/conf/master.cf).
-        var("REJECT_UNLISTED_RECIPIENT", flag("rejectUnlistedRecipient", "yes", "no")),
-        var("WILDCARD_SENDERS", Expr::Join("wildcardSenders".into(), ",")),
-        var("CREDENTIAL_ROUNDS", Expr::num("credentialRounds")),
-        var("SESSION_TIMEOUT", Expr::num("sessions.timeoutSeconds")),
+        var("REJECT_UNLISTED_RECIPIENT", flag("rejectUnlistedRecipient", "yes", "no")).only(POSTFIX),
+        var("WILDCARD_SENDERS", Expr::Join("wildcardSenders".into(), ",")).only(ADMIN),
+        var("CREDENTIAL_ROUNDS", Expr::num("credentialRounds")).only(ADMIN),
+        var("SESSION_TIMEOUT", Expr::num("sessions.timeoutSeconds")).only(ADMIN),
         // Also webmail's session lifetime (webmails/roundcube/config/config.inc.php).
-        var("PERMANENT_SESSION_LIFETIME", Expr::num("sessions.lifetimeSeconds")),
+        var("PERMANENT_SESSION_LIFETIME", Expr::num("sessions.lifetimeSeconds")).only(&["admin", "webmail"]),
         // Browsers reach the web over HTTPS in every mode but tls.source none without a
         // Gateway in front (then only from inside the cluster, over plain HTTP).
         var(
@@ -141,53 +168,64 @@ pub fn vars() -> Vec<SharedVar> {
                 Expr::lit("false"),
                 Expr::lit("true"),
             ),
-        ),
-        var("AUTH_REQUIRE_TOKENS", flag("authentication.requireTokens", "true", "false")),
+        )
+        .only(ADMIN),
+        var("AUTH_REQUIRE_TOKENS", flag("authentication.requireTokens", "true", "false")).only(ADMIN),
         var_when(
             "PROXY_AUTH_WHITELIST",
             Expr::Join("authentication.proxy.trustedNetworks".into(), ","),
             Cond::present("authentication.proxy.trustedNetworks"),
-        ),
-        var("PROXY_AUTH_HEADER", Expr::key("authentication.proxy.header")),
-        var("PROXY_AUTH_CREATE", flag("authentication.proxy.createUsers", "true", "false")),
+        )
+        .only(ADMIN),
+        var("PROXY_AUTH_HEADER", Expr::key("authentication.proxy.header")).only(ADMIN),
+        var("PROXY_AUTH_CREATE", flag("authentication.proxy.createUsers", "true", "false")).only(ADMIN),
         var_when(
             "PROXY_AUTH_LOGOUT_URL",
             Expr::key("authentication.proxy.logoutUrl"),
             Cond::is_set("authentication.proxy.logoutUrl"),
-        ),
+        )
+        .only(ADMIN),
         // Limits admin enforces on every login front passes on (core/admin/mailu/limiter.py)
         // and on every message postfix accepts (core/admin/mailu/internal/views/postfix.py).
-        var("AUTH_RATELIMIT_IP", Expr::key("limits.authentication.perNetwork")),
-        var("AUTH_RATELIMIT_IP_V4_MASK", Expr::num("limits.authentication.ipv4Prefix")),
-        var("AUTH_RATELIMIT_IP_V6_MASK", Expr::num("limits.authentication.ipv6Prefix")),
-        var("AUTH_RATELIMIT_USER", Expr::key("limits.authentication.perUser")),
-        var("AUTH_RATELIMIT_EXEMPTION", Expr::Join("limits.authentication.exemptNetworks".into(), ",")),
-        var("AUTH_RATELIMIT_EXEMPTION_LENGTH", Expr::num("limits.authentication.exemptionSeconds")),
-        var("MESSAGE_RATELIMIT", Expr::key("limits.messages.perUser")),
-        var("MESSAGE_RATELIMIT_EXEMPTION", Expr::Join("limits.messages.exemptSenders".into(), ",")),
+        var("AUTH_RATELIMIT_IP", Expr::key("limits.authentication.perNetwork")).only(ADMIN),
+        var("AUTH_RATELIMIT_IP_V4_MASK", Expr::num("limits.authentication.ipv4Prefix")).only(ADMIN),
+        var("AUTH_RATELIMIT_IP_V6_MASK", Expr::num("limits.authentication.ipv6Prefix")).only(ADMIN),
+        var("AUTH_RATELIMIT_USER", Expr::key("limits.authentication.perUser")).only(ADMIN),
+        var("AUTH_RATELIMIT_EXEMPTION", Expr::Join("limits.authentication.exemptNetworks".into(), ","))
+            .only(ADMIN),
+        var("AUTH_RATELIMIT_EXEMPTION_LENGTH", Expr::num("limits.authentication.exemptionSeconds"))
+            .only(ADMIN),
+        var("MESSAGE_RATELIMIT", Expr::key("limits.messages.perUser")).only(ADMIN),
+        var("MESSAGE_RATELIMIT_EXEMPTION", Expr::Join("limits.messages.exemptSenders".into(), ","))
+            .only(ADMIN),
         // postfix's relay host (core/postfix/conf/main.cf).
-        var_when("RELAYHOST", Expr::key("relay.host"), Cond::is_set("relay.host")),
-        var_when("DMARC_RUA", Expr::key("dmarc.rua"), Cond::is_set("dmarc.rua")),
-        var_when("DMARC_RUF", Expr::key("dmarc.ruf"), Cond::is_set("dmarc.ruf")),
+        var_when("RELAYHOST", Expr::key("relay.host"), Cond::is_set("relay.host")).only(POSTFIX),
+        var_when("DMARC_RUA", Expr::key("dmarc.rua"), Cond::is_set("dmarc.rua")).only(ADMIN),
+        var_when("DMARC_RUF", Expr::key("dmarc.ruf"), Cond::is_set("dmarc.ruf")).only(ADMIN),
         // postfix reads it as raw text (core/postfix/conf/main.cf).
-        var_when("OUTBOUND_TLS_LEVEL", Expr::key("tls.outboundLevel"), Cond::is_set("tls.outboundLevel")),
-        var("INBOUND_TLS_ENFORCE", flag("tls.inboundEnforce", "true", "false")),
+        var_when("OUTBOUND_TLS_LEVEL", Expr::key("tls.outboundLevel"), Cond::is_set("tls.outboundLevel"))
+            .only(POSTFIX),
+        var("INBOUND_TLS_ENFORCE", flag("tls.inboundEnforce", "true", "false")).only(ADMIN),
         // Absent means on; postfix reads the raw text, where only an empty one is false
         // (core/postfix/start.py, core/postfix/conf/main.cf).
-        var_when("DEFER_ON_TLS_ERROR", Expr::lit(""), Cond::negate(Cond::flag("tls.deferOnError"))),
-        var_when("LETSENCRYPT_SHORTCHAIN", Expr::lit("true"), Cond::flag("tls.letsencryptShortchain")),
+        var_when("DEFER_ON_TLS_ERROR", Expr::lit(""), Cond::negate(Cond::flag("tls.deferOnError")))
+            .only(&["admin", "postfix"]),
+        var_when("LETSENCRYPT_SHORTCHAIN", Expr::lit("true"), Cond::flag("tls.letsencryptShortchain"))
+            .only(FRONT),
         // dovecot reads them as raw text: empty means no compression (core/dovecot/conf/dovecot.conf).
-        var("COMPRESSION", Expr::key("dovecot.compression")),
+        var("COMPRESSION", Expr::key("dovecot.compression")).only(DOVECOT),
         var_when(
             "COMPRESSION_LEVEL",
             Expr::num("dovecot.compressionLevel"),
             Cond::is_set("dovecot.compression"),
-        ),
-        var("ANTIVIRUS_ACTION", Expr::key("rspamd.antivirusAction")),
+        )
+        .only(DOVECOT),
+        var("ANTIVIRUS_ACTION", Expr::key("rspamd.antivirusAction")).only(RSPAMD),
         var_when(
             "ROUNDCUBE_PLUGINS",
             Expr::Join("webmail.roundcubePlugins".into(), ","),
             Cond::present("webmail.roundcubePlugins"),
-        ),
+        )
+        .only(WEBMAIL),
     ]
 }

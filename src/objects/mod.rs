@@ -242,6 +242,20 @@ pub(crate) fn env_block() -> Shared<DataBlock> {
     })
 }
 
+/// The part of the shared environment a component's processes read, for the checksum that
+/// restarts its pods: a welcome text changed restarts admin, not postfix.
+pub(crate) fn env_block_read_by(component: &'static str) -> Shared<DataBlock> {
+    Shared::new(DataBlock {
+        name: format!("env-{component}").into(),
+        extra: None,
+        entries: shared_env::vars()
+            .into_iter()
+            .filter(|v| v.read_by(component))
+            .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
+            .collect(),
+    })
+}
+
 fn env_config_map() -> Object {
     Object {
         checks: release_checks().into(),

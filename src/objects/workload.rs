@@ -6,7 +6,7 @@ use crate::components::tree::{
 };
 use crate::components::wiring::{Component, ConfigFile, EnvValue, ProbeAction, Strategy, VolumeSource};
 
-use super::{env_block, metadata, metadata_annotated, object, pod_labels, resolver_block, selector_labels};
+use super::{env_block_read_by, metadata, metadata_annotated, object, pod_labels, resolver_block, selector_labels};
 use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.
@@ -196,7 +196,7 @@ fn workload(c: &Component, kind: Kind) -> Object {
     }
     // Pods restart when a ConfigMap they read changes.
     if c.shared_env {
-        annotations.push(entry("checksum/env", Node::Checksum(env_block())));
+        annotations.push(entry("checksum/env", Node::Checksum(env_block_read_by(c.name))));
     }
     for config in &c.configs {
         annotations.push(
