@@ -261,7 +261,11 @@ fn restarted_by_env(set: &str) -> Vec<String> {
         manifests
             .iter()
             .filter_map(|m| {
-                let sum = m.object.get_dotted("spec.template.metadata.annotations")?.as_map()?.get("checksum/env")?;
+                let sum = m
+                    .object
+                    .get_dotted("spec.template.metadata.annotations")?
+                    .as_map()?
+                    .get("checksum/env")?;
                 Some((m.name().to_string(), sum.as_str()?.to_string()))
             })
             .collect()
@@ -283,7 +287,9 @@ fn m29_a_setting_restarts_only_the_pods_that_read_it() {
     assert_eq!(restarted_by_env("sessions.lifetimeSeconds=7200"), ["mailu-admin", "mailu-webmail"]);
     // What every component reads restarts every one that has the environment.
     let all = restarted_by_env("domain=example.org");
-    for pod in ["mailu-admin", "mailu-front", "mailu-postfix", "mailu-dovecot", "mailu-rspamd", "mailu-webmail"] {
+    for pod in
+        ["mailu-admin", "mailu-front", "mailu-postfix", "mailu-dovecot", "mailu-rspamd", "mailu-webmail"]
+    {
         assert!(all.iter().any(|p| p == pod), "{pod} in {all:?}");
     }
 }

@@ -6,7 +6,9 @@ use crate::components::tree::{
 };
 use crate::components::wiring::{Component, ConfigFile, EnvValue, ProbeAction, Strategy, VolumeSource};
 
-use super::{env_block_read_by, metadata, metadata_annotated, object, pod_labels, resolver_block, selector_labels};
+use super::{
+    env_block_read_by, metadata, metadata_annotated, object, pod_labels, resolver_block, selector_labels,
+};
 use crate::components::resolver;
 
 /// The objects of one component, each present when the component is deployed.

@@ -637,7 +637,9 @@ component!(
     RspamdComponent(ImageOverride) {
         /// rspamd's data (statistics, DKIM keys cache).
         persistence: Persistence,
-        /// rspamd configuration files, merged into Mailu's own of the same name in `local.d`.
+        /// rspamd configuration files: one named like a file of Mailu's `local.d` is merged
+        /// into it (but for the worker, logging, options and Redis settings, which Mailu keeps
+        /// as they are), any other is added to `local.d`.
         overrides: Overrides,
         /// What happens to mail ClamAV finds infected: `discard` (accepted, then dropped) or
         /// `reject` (refused while the sender is still connected).

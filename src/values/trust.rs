@@ -253,6 +253,7 @@ pub fn warnings(values: &Values) -> Vec<String> {
             values.front.replicas
         ));
     }
+    warnings.extend(unread_overrides(values));
     let clamav = &values.clamav;
     if clamav.enabled && clamav.replicas > 1 && clamav.persistence != Values::default().clamav.persistence {
         warnings.push(format!(
@@ -264,10 +265,121 @@ pub fn warnings(values: &Values) -> Vec<String> {
     warnings
 }
 
+/// rspamd's configuration files that Mailu writes into `local.d` and that include no file of
+/// `/overrides`: core/rspamd/start.py copies no override named like one of them, so an
+/// override of that name is never read (every other file of core/rspamd/conf includes its
+/// namesake from `/overrides`, `forbidden_file_extension.map` is replaced by it).
+const RSPAMD_UNMERGED: [&str; 8] = [
+    "local_subnet.map",
+    "logging.inc",
+    "options.inc",
+    "redis.conf",
+    "worker-controller.inc",
+    "worker-fuzzy.inc",
+    "worker-normal.inc",
+    "worker-proxy.inc",
+];
+
+/// Override files Mailu does not read, by the names each component reads (Mailu 2024.06),
+/// unless another override of the component names them (an include of its own).
+fn unread_overrides(values: &Values) -> Vec<String> {
+    let roundcube = values.webmail.kind == super::model::WebmailType::Roundcube;
+    let components: [(&str, bool, &super::model::Overrides, &dyn Fn(&str) -> bool, &str); 5] = [
+        (
+            "front",
+            values.front.enabled,
+            &values.front.overrides,
+            &|n| n.ends_with(".conf"),
+            "nginx includes /overrides/*.conf only (core/nginx/conf/nginx.conf)",
+        ),
+        (
+            "postfix",
+            values.postfix.enabled,
+            &values.postfix.overrides,
+            &|n| {
+                ["postfix.cf", "postfix.master", "mta-sts-daemon.yml", "logrotate.conf"].contains(&n)
+                    || n.ends_with(".map")
+            },
+            "Mailu reads postfix.cf, postfix.master, *.map, mta-sts-daemon.yml and logrotate.conf only (core/postfix/start.py)",
+        ),
+        (
+            "dovecot",
+            values.dovecot.enabled,
+            &values.dovecot.overrides,
+            &|n| n == "dovecot.conf",
+            "Mailu includes dovecot.conf only (core/dovecot/conf/dovecot.conf)",
+        ),
+        (
+            "rspamd",
+            values.rspamd.enabled,
+            &values.rspamd.overrides,
+            &|n| !RSPAMD_UNMERGED.contains(&n),
+            "Mailu keeps its own file of that name, which includes none from /overrides (core/rspamd/start.py)",
+        ),
+        (
+            "webmail",
+            values.webmail.enabled,
+            &values.webmail.overrides,
+            &|n| roundcube && (n.ends_with(".inc") || n.ends_with(".inc.php")),
+            "Roundcube includes *.inc and *.inc.php only, SnappyMail none (webmails/start.py, \
+             webmails/roundcube/config/config.inc.php)",
+        ),
+    ];
+    let mut warnings = Vec::new();
+    for (component, enabled, overrides, read, why) in components {
+        if !enabled {
+            continue;
+        }
+        for name in overrides.keys() {
+            let named_elsewhere =
+                overrides.iter().any(|(other, text)| other != name && text.contains(name.as_str()));
+            if !read(name) && !named_elsewhere {
+                warnings.push(format!(
+                    "{component}.overrides[\"{name}\"] has no effect: {why}, and no other override of {component} names it"
+                ));
+            }
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::IpAddr;
+
+    #[test]
+    fn overrides_mailu_never_reads_are_warned_about() {
+        let mut values = Values::default();
+        let files =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        values.rspamd.overrides = files(&[
+            ("options.inc", "dns { timeout = 2s; }"),
+            ("multimap.conf", "X { map = \"/overrides/mine.map\"; }"),
+            ("mine.map", "a"),
+            ("worker-normal.inc", "x"),
+            ("extra.conf", ".include \"/overrides/worker-normal.inc\""),
+        ]);
+        values.dovecot.overrides = files(&[
+            ("quota.conf", "x"),
+            ("dovecot.conf", "!include /overrides/extra.conf"),
+            ("extra.conf", "y"),
+        ]);
+        values.front.overrides = files(&[("snippet.inc", "z"), ("site.conf", "")]);
+        let unread = unread_overrides(&values);
+        let named: Vec<&str> = unread.iter().map(|w| w.split(" has no effect").next().unwrap()).collect();
+        assert_eq!(
+            named,
+            [
+                "front.overrides[\"snippet.inc\"]",
+                "dovecot.overrides[\"quota.conf\"]",
+                "rspamd.overrides[\"options.inc\"]"
+            ]
+        );
+        // Off, a component reads nothing anyway: no warning about its files.
+        values.dovecot.enabled = false;
+        assert_eq!(unread_overrides(&values).len(), 2);
+    }
 
     /// The oracle: whether `cidr` lies inside `range`, by arithmetic.
     fn inside(cidr: &str, range: &str) -> bool {
