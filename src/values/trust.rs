@@ -284,7 +284,9 @@ const RSPAMD_UNMERGED: [&str; 8] = [
 /// unless another override of the component names them (an include of its own).
 fn unread_overrides(values: &Values) -> Vec<String> {
     let roundcube = values.webmail.kind == super::model::WebmailType::Roundcube;
-    let components: [(&str, bool, &super::model::Overrides, &dyn Fn(&str) -> bool, &str); 5] = [
+    // Each component: whether it runs, its overrides, the names it reads, and why.
+    type Reads<'a> = &'a dyn Fn(&str) -> bool;
+    let components: [(&str, bool, &super::model::Overrides, Reads, &str); 5] = [
         (
             "front",
             values.front.enabled,
