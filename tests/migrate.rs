@@ -157,6 +157,9 @@ fn the_values_go_to_standard_output_and_the_report_to_standard_error() {
     let again = mailu_chart().arg("migrate").arg(common::short(&path)).output().unwrap();
     assert_eq!(output.stdout, again.stdout, "the output is deterministic");
     assert_eq!(output.stderr, again.stderr, "the report is deterministic");
+    // helm's way of naming a values file works too.
+    let with_flag = mailu_chart().args(["migrate", "-f"]).arg(common::short(&path)).output().unwrap();
+    assert_eq!(output.stdout, with_flag.stdout);
 }
 
 #[test]

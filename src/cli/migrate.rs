@@ -19,8 +19,12 @@ Examples:
 pub struct MigrateArgs {
     /// Values files written for the official chart (Mailu/helm-charts, chart mailu 2.x); several
     /// are merged as helm merges them, later ones win; `-` reads standard input.
-    #[arg(value_name = "OFFICIAL_VALUES", required = true)]
+    #[arg(value_name = "OFFICIAL_VALUES", required_unless_present = "values")]
     pub files: Vec<String>,
+    /// The same files given as helm takes them (`-f FILE`, repeatable); they come before the
+    /// ones given without `-f`.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<String>,
     /// Write the migrated values to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -37,9 +41,16 @@ pub struct MigrateArgs {
     pub namespace: String,
 }
 
+impl MigrateArgs {
+    /// Every input file, in the order they are merged.
+    fn inputs(&self) -> Vec<String> {
+        self.values.iter().chain(&self.files).cloned().collect()
+    }
+}
+
 pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     refuse_overwriting_inputs(args)?;
-    let (user, _) = ValuesArgs::default().read_files(args.files.clone())?;
+    let (user, _) = ValuesArgs::default().read_files(args.inputs())?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
     let migration = migrate::migrate(&user.values, &options);
     refuse_values_of_this_chart(&migration, &user)?;
@@ -50,7 +61,7 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
         )));
     }
     let sources: Vec<String> = args
-        .files
+        .inputs()
         .iter()
         .map(|f| if f.trim() == "-" { "standard input".into() } else { f.clone() })
         .collect();
@@ -184,7 +195,8 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
 /// The values and the report go to files of their own: neither may be an input, nor both
 /// the same file.
 fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
-    let inputs = args.files.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
+    let inputs = args.inputs();
+    let inputs = inputs.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
     if let (Some(output), Some(report)) = (&args.output, &args.report)
         && same_file(output, report)
     {
