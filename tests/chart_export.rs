@@ -103,6 +103,14 @@ const CASES: &[Case] = &[
     case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
     case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),
+    // A resource whose name is no Go template field name, given as text and as a number.
+    case(
+        MINIMAL,
+        &[
+            "admin.resources.limits.ephemeral-storage=2Gi",
+            "admin.resources.requests.ephemeral-storage=1073741824",
+        ],
+    ),
     // Helm's global registry replaces each image's own (Mailu's, third-party and a digest-
     // pinned one), and the global pull secrets join the chart's without repeats.
     case(

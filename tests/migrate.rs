@@ -553,7 +553,7 @@ fn resources_are_exactly_those_given() {
     // No limits there: none here.
     assert_eq!(at(&m, "postfix.resources.limits.memory"), text(""));
     assert_eq!(at(&m, "dovecot.resources.requests.cpu"), text(""));
-    assert!(changed(&m, "postfix.resources.requests").1.contains("ephemeral-storage left out"));
+    assert_eq!(at(&m, "postfix.resources.requests.ephemeral-storage"), text("1Gi"));
     let m = migrated("complete");
     assert_eq!(at(&m, "redis.resources.limits.cpu"), text("1"));
 }

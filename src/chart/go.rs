@@ -64,6 +64,7 @@ impl Cond {
             // reads both, where `ne` would fail comparing a number with text.
             Cond::NotEmpty(expr) => match &**expr {
                 Expr::Key(path) => format!("(not (empty $.Values.{path}))"),
+                Expr::Entry(path, name) => format!("(not (empty (index $.Values.{path} {})))", quote(name)),
                 other => format!("(ne {} \"\")", other.to_go()),
             },
             Cond::Contains(path, text) => format!("(contains {} $.Values.{path})", quote(text)),

@@ -170,6 +170,9 @@ impl ProbeAction {
     }
 }
 
+/// The names of the resources a component's `resources` may request and limit.
+pub const RESOURCE_NAMES: [&str; 3] = ["cpu", "memory", "ephemeral-storage"];
+
 /// How a Deployment replaces its pod.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Strategy {

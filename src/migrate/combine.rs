@@ -9,6 +9,7 @@ use super::secrets::{SecretPlan, Source};
 use super::table::{ALL, CLAIMED, Conv};
 use super::{Builder, Outcome, REQUIRED};
 use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
+use crate::components::wiring::RESOURCE_NAMES;
 use crate::values::{text, trust};
 
 /// What must be decided before the defaults are compared: a key set here is not a default
@@ -1560,7 +1561,7 @@ fn claims_named_like_ours(b: &mut Builder) {
     }
 }
 
-/// A component's resources: exactly the CPU and memory the official values gave (nothing
+/// A component's resources: exactly the quantities the official values gave (nothing
 /// where they gave nothing), when they gave any. Says whether they did.
 fn resources(b: &mut Builder, official: &str, ours: &str) -> bool {
     let requests = b.input.set(&format!("{official}.requests")).cloned();
@@ -1572,18 +1573,21 @@ fn resources(b: &mut Builder, official: &str, ours: &str) -> bool {
         let key = format!("{official}.{kind}");
         let map = given.as_ref().and_then(Value::as_map).cloned().unwrap_or_default();
         let mut left_out = Vec::new();
-        for resource in ["cpu", "memory"] {
+        for resource in RESOURCE_NAMES {
             let quantity =
                 map.get(resource).map(|q| convert::text(q).unwrap_or_default()).unwrap_or_default();
             b.put_from(&format!("{ours}.{kind}.{resource}"), Value::String(quantity), &key);
         }
-        left_out.extend(map.keys().filter(|k| !["cpu", "memory"].contains(&k.as_str())).cloned());
+        left_out.extend(map.keys().filter(|k| !RESOURCE_NAMES.contains(&k.as_str())).cloned());
         if given.is_some() && !left_out.is_empty() {
             b.settle(
                 &key,
                 Outcome::Changed {
                     to: format!("{ours}.{kind}"),
-                    how: format!("CPU and memory only here; {} left out", left_out.join(", ")),
+                    how: format!(
+                        "CPU, memory and ephemeral storage only here; {} left out",
+                        left_out.join(", ")
+                    ),
                 },
             );
         }

@@ -228,7 +228,8 @@ const CLAIM_ANNOTATIONS: &str = "no annotations for claims here";
 const CLAIM_NAME: &str = "claims are named after the release and the component here; to keep a claim, name it in `{c}.persistence.existingClaim`";
 const SIZE_TOLD: &str = "the size of each component's claim here (the official chart's sizes per component applied only with `persistence.single_pvc: false`)";
 const SECURITY_ENABLED: &str = "when enabled, the rest of the map is the security context, replacing this chart's; off (the official default), this chart's restricted default applies (no privilege escalation, only the capabilities the image needs)";
-const RESOURCES: &str = "CPU and memory, exactly as given there (no request or limit where none was given)";
+const RESOURCES: &str =
+    "CPU, memory and ephemeral storage, exactly as given there (no request or limit where none was given)";
 const PROBE_TIMING: &str = "the timings are carried; the check itself is ours";
 const PROBE_CHECK: &str = "the check itself is ours here; only the timings are carried";
 const EXISTING_CLAIM: &str = "the official chart keeps this component's data in sub-directories of the claim; move them as `docs/migrate.md` shows before pointing this chart at it";

@@ -564,8 +564,14 @@ fn resources(c: &Component) -> Node {
     map(["requests", "limits"].map(|kind| {
         entry(
             kind,
-            map(["cpu", "memory"].map(|resource| {
-                entry(resource, Expr::key(c.key(&format!("resources.{kind}.{resource}")))).if_not_empty()
+            map(crate::components::wiring::RESOURCE_NAMES.map(|resource| {
+                // A name with a dash is no field name in a Go template: read by index.
+                let quantity = if resource.contains('-') {
+                    Expr::Entry(c.key(&format!("resources.{kind}")), resource)
+                } else {
+                    Expr::key(c.key(&format!("resources.{kind}.{resource}")))
+                };
+                entry(resource, quantity).if_not_empty()
             })),
         )
         .if_not_empty()

@@ -410,26 +410,31 @@ pub struct ImageOverride {
     pub digest: OptionalDigest,
 }
 
-/// CPU and memory requests and limits; an empty string leaves that value unset.
+/// CPU, memory and ephemeral storage requests and limits; an empty string leaves that value
+/// unset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct Resources {
     /// What the scheduler reserves for the container.
-    pub requests: CpuMemory,
+    pub requests: Quantities,
     /// The most the container may use.
-    pub limits: CpuMemory,
+    pub limits: Quantities,
 }
 
-/// A CPU and a memory quantity.
+/// The resources of a container Kubernetes counts (`RESOURCE_NAMES` of the wiring).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
-pub struct CpuMemory {
+pub struct Quantities {
     /// CPU, like `100m` or `0.5`.
     pub cpu: OptionalQuantity,
     /// Memory, like `256Mi` or `1Gi`.
     pub memory: OptionalQuantity,
+    /// Local scratch space (the container's writable layer, logs, emptyDir volumes), like
+    /// `1Gi`; clusters with quotas on it may require it.
+    #[serde(rename = "ephemeral-storage")]
+    pub ephemeral_storage: OptionalQuantity,
 }
 
 /// A persistent volume claim.
@@ -1255,8 +1260,8 @@ pub struct PodPeer {
 
 fn resources(req_cpu: &str, req_mem: &str, lim_cpu: &str, lim_mem: &str) -> Resources {
     Resources {
-        requests: CpuMemory { cpu: req_cpu.into(), memory: req_mem.into() },
-        limits: CpuMemory { cpu: lim_cpu.into(), memory: lim_mem.into() },
+        requests: Quantities { cpu: req_cpu.into(), memory: req_mem.into(), ephemeral_storage: "".into() },
+        limits: Quantities { cpu: lim_cpu.into(), memory: lim_mem.into(), ephemeral_storage: "".into() },
     }
 }
 

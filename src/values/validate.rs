@@ -137,8 +137,17 @@ fn quantities_as_text(tree: &Value) -> Option<Value> {
 }
 
 /// The quantities a component's `resources` hold: (`requests` or `limits`, `cpu` or `memory`).
-const QUANTITIES: [(&str, &str); 4] =
-    [("requests", "cpu"), ("requests", "memory"), ("limits", "cpu"), ("limits", "memory")];
+const QUANTITIES: [(&str, &str); 6] = {
+    let [cpu, memory, storage] = crate::components::wiring::RESOURCE_NAMES;
+    [
+        ("requests", cpu),
+        ("requests", memory),
+        ("requests", storage),
+        ("limits", cpu),
+        ("limits", memory),
+        ("limits", storage),
+    ]
+};
 
 /// A component's `resources.<kind>.<resource>`, if it is there.
 fn quantity<'a>(settings: &'a Value, kind: &str, resource: &str) -> Option<&'a Value> {
@@ -303,7 +312,7 @@ fn requests_above_limits(tree: &Value) -> Vec<Problem> {
     };
     let mut problems = Vec::new();
     for (component, settings) in top {
-        for resource in ["cpu", "memory"] {
+        for resource in crate::components::wiring::RESOURCE_NAMES {
             // Numbers are text by now (`quantities_as_text`).
             let amount = |kind: &str| match quantity(settings, kind, resource) {
                 Some(Value::String(text)) => quantity_amount(text).map(|amount| (text.clone(), amount)),
