@@ -157,6 +157,9 @@ impl Baker {
             Expr::Num(path) => format!("Expr::Num({})", text(path)),
             Expr::Product(path, factor) => format!("Expr::Product({}, {factor})", text(path)),
             Expr::Join(path, separator) => format!("Expr::Join({}, {separator:?})", text(path)),
+            Expr::JoinBy(path, separator) => {
+                format!("Expr::JoinBy({}, {})", text(path), self.shared("Expr", &**separator, Baker::expr))
+            }
             Expr::First(path) => format!("Expr::First({})", text(path)),
             Expr::Entry(path, name) => format!("Expr::Entry({}, {name:?})", text(path)),
             Expr::Release => "Expr::Release".to_string(),

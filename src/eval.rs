@@ -87,6 +87,12 @@ impl Expr {
                 Value::List(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(separator),
                 _ => String::new(),
             },
+            Expr::JoinBy(path, separator) => match ctx.lookup(path) {
+                Value::List(items) => {
+                    items.iter().map(scalar_text).collect::<Vec<_>>().join(&separator.eval(ctx))
+                }
+                _ => String::new(),
+            },
             Expr::First(path) => match ctx.lookup(path) {
                 Value::List(items) => items.first().map(scalar_text).unwrap_or_default(),
                 _ => String::new(),

@@ -295,6 +295,23 @@ fn m29_a_setting_restarts_only_the_pods_that_read_it() {
 }
 
 #[test]
+fn m30_private_zones_are_asked_of_the_cluster_dns() {
+    // Names outside the forwarded zones go to the root servers (root-hints): a host in a
+    // zone only the cluster's DNS serves must be forwarded like the cluster's domain.
+    let manifests = render("full", &["resolver.forwardZones={corp.internal,db.example}"]);
+    let conf = config_file(&manifests, "mailu-resolver", "unbound.conf");
+    for zone in ["cluster.local", "corp.internal", "db.example"] {
+        assert!(conf.contains(&format!("domain-insecure: \"{zone}.\"\n")), "{conf}");
+        assert!(
+            conf.contains(&format!("forward-zone:\n  name: \"{zone}.\"\n  forward-addr: 10.43.0.10\n")),
+            "{conf}"
+        );
+    }
+    let without = config_file(&render("full", &[]), "mailu-resolver", "unbound.conf").to_string();
+    assert_eq!(without.matches("forward-zone:").count(), 1, "{without}");
+}
+
+#[test]
 fn m6_public_imap_and_pop3_reach_dovecot_through_mailus_login_proxy() {
     // Mailu's dovecot proxy (core/nginx/dovecot/proxy.conf) forwards the client's address to
     // dovecot, whose per-address connection cap (core/dovecot/conf/dovecot.conf,

@@ -524,9 +524,9 @@ server:
   hide-version: yes
   cache-min-ttl: 300
   do-ip6: {{ ternary "yes" "no" (contains ":" $.Values.subnet) }}
-  domain-insecure: "{{ $.Values.clusterDomain }}."
+  domain-insecure: "{{ $.Values.clusterDomain }}{{ ternary (print ".\"\n  domain-insecure: \"" (join ".\"\n  domain-insecure: \"" $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."
 forward-zone:
-  name: "{{ $.Values.clusterDomain }}."
+  name: "{{ $.Values.clusterDomain }}{{ ternary (print (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") (join (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."
   forward-addr: {{ $.Values.resolver.clusterDnsAddress }}
 {{ end -}}
 

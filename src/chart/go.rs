@@ -16,6 +16,7 @@ impl Expr {
             Expr::Num(path) => format!("(toString (int $.Values.{path}))"),
             Expr::Product(path, factor) => format!("(toString (mul (int $.Values.{path}) {factor}))"),
             Expr::Join(path, separator) => format!("(join {} $.Values.{path})", quote(separator)),
+            Expr::JoinBy(path, separator) => format!("(join {} $.Values.{path})", separator.to_go()),
             Expr::First(path) => format!("(first $.Values.{path})"),
             Expr::Entry(path, name) => format!("(default \"\" (index $.Values.{path} {}))", quote(name)),
             Expr::Release => "$.Release.Name".to_string(),

@@ -76,6 +76,8 @@ pub enum Expr {
     Product(KeyPath, i64),
     /// The items of a list key joined with a separator.
     Join(KeyPath, &'static str),
+    /// The items of a list key joined by a separator that is itself an expression.
+    JoinBy(KeyPath, Shared<Expr>),
     /// The first item of a list key.
     First(KeyPath),
     /// The entry of a map key under a name that may hold dots (a file name); empty when
@@ -164,6 +166,10 @@ impl Expr {
                 b.keys(into);
             }
             Expr::Quoted(inner) | Expr::WithoutRegistry(inner) => inner.keys(into),
+            Expr::JoinBy(p, separator) => {
+                into.push(p);
+                separator.keys(into);
+            }
             Expr::Lit(_)
             | Expr::Release
             | Expr::ObjectName(_)

@@ -5,7 +5,7 @@
 //! loopback address, so it needs no Service and no fixed cluster address; the cluster's own
 //! names are forwarded to the cluster DNS.
 
-use super::expr::{Cond, Expr};
+use super::expr::{Cond, Expr, Shared};
 use super::wiring::{Component, ImageSource};
 
 /// When the resolver runs.
@@ -39,10 +39,39 @@ pub fn configuration() -> Expr {
         Expr::choose(super::shared_env::ipv6_subnet(), Expr::lit("yes"), Expr::lit("no")),
         Expr::lit("\n  domain-insecure: \""),
         Expr::key("clusterDomain"),
+        Expr::choose(
+            Cond::present(FORWARD_ZONES),
+            Expr::concat(vec![
+                Expr::lit(".\"\n  domain-insecure: \""),
+                Expr::Join(FORWARD_ZONES.into(), ".\"\n  domain-insecure: \""),
+            ]),
+            Expr::lit(""),
+        ),
         Expr::lit(".\"\nforward-zone:\n  name: \""),
         Expr::key("clusterDomain"),
+        // One zone after another, each forwarded to the cluster DNS.
+        Expr::choose(
+            Cond::present(FORWARD_ZONES),
+            Expr::concat(vec![
+                zone_separator(),
+                Expr::JoinBy(FORWARD_ZONES.into(), Shared::new(zone_separator())),
+            ]),
+            Expr::lit(""),
+        ),
         Expr::lit(".\"\n  forward-addr: "),
         Expr::key("resolver.clusterDnsAddress"),
         Expr::lit("\n"),
+    ])
+}
+
+const FORWARD_ZONES: &str = "resolver.forwardZones";
+
+/// What stands between two forwarded zones' names: the end of one `forward-zone` clause and
+/// the start of the next.
+fn zone_separator() -> Expr {
+    Expr::concat(vec![
+        Expr::lit(".\"\n  forward-addr: "),
+        Expr::key("resolver.clusterDnsAddress"),
+        Expr::lit("\nforward-zone:\n  name: \""),
     ])
 }

@@ -780,9 +780,14 @@ pub struct Resolver {
     /// The address of the cluster DNS (`kubectl -n kube-system get service kube-dns`), which
     /// answers for the cluster's names. Required when enabled.
     pub cluster_dns_address: OptionalIp,
+    /// More DNS zones only the cluster DNS answers for (a private zone, a CoreDNS stub
+    /// domain), like `corp.internal`: asked of it as the cluster's domain is, without
+    /// validation. Every other name is looked up in the public DNS, so a database, Redis or
+    /// relay host named in such a zone must be listed here.
+    pub forward_zones: Vec<DomainSuffix>,
     /// Image; empty fields fall back to `images` (Mailu's unbound).
     pub image: ImageOverride,
-    /// CPU and memory of each resolver container.
+    /// Resources of each resolver container.
     pub resources: Resources,
 }
 
@@ -1545,6 +1550,7 @@ impl Default for Values {
             resolver: Resolver {
                 enabled: false,
                 cluster_dns_address: "".into(),
+                forward_zones: Vec::new(),
                 image: no_image_override(),
                 resources: resources("20m", "32Mi", "200m", "128Mi"),
             },
