@@ -103,7 +103,10 @@ const CASES: &[Case] = &[
     case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
     case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),
-    case(FULL, &["resolver.forwardZones={corp.internal,db.example}"]),
+    case(
+        FULL,
+        &["resolver.forwardZones={corp.internal,db.example}", "dovecot.serviceAccountName=mail-backup"],
+    ),
     // A resource whose name is no Go template field name, given as text and as a number.
     case(
         MINIMAL,

@@ -498,9 +498,9 @@ fn every_pod_setting_of_the_values_reaches_the_pod() {
                     "Service annotation",
                 );
             }
-            let priority = at("priorityClassName").and_then(Value::as_str).unwrap_or_default();
-            if !priority.is_empty() {
-                assert_eq!(spec.get_dotted("priorityClassName").and_then(Value::as_str), Some(priority));
+            for key in ["priorityClassName", "serviceAccountName"] {
+                let wanted = at(key).and_then(Value::as_str).filter(|name| !name.is_empty());
+                assert_eq!(spec.get_dotted(key).and_then(Value::as_str), wanted, "{name} {component}: {key}");
             }
             let grace = at("terminationGracePeriodSeconds").and_then(Value::as_f64).unwrap_or_default();
             if grace > 0.0 {

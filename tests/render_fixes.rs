@@ -372,7 +372,6 @@ fn r13_single_pods_on_readwriteonce_claims_are_recreated() {
         "mailu-dovecot",
         "mailu-rspamd",
         "mailu-webmail",
-        "mailu-clamav",
         "mailu-webdav",
     ] {
         assert_eq!(
@@ -380,6 +379,12 @@ fn r13_single_pods_on_readwriteonce_claims_are_recreated() {
             "Recreate",
             "{deployment}"
         );
+    }
+    // ClamAV's one pod keeps its signatures on a claim; several have a volume each of their
+    // own, and roll one at a time so that the others keep scanning.
+    for (replicas, strategy) in [("1", "Recreate"), ("2", "RollingUpdate")] {
+        let manifests = full(&[&format!("clamav.replicas={replicas}")]);
+        assert_eq!(text(find(&manifests, "Deployment", "mailu-clamav"), "spec.strategy.type"), strategy);
     }
 }
 

@@ -328,6 +328,7 @@ fn pod_spec(c: &Component) -> Node {
             .when(Cond::negate(spread).and(several(c))),
         );
         spec.push(entry("priorityClassName", Expr::key(c.key("priorityClassName"))).if_not_empty());
+        spec.push(entry("serviceAccountName", Expr::key(c.key("serviceAccountName"))).if_not_empty());
         spec.push(
             entry("terminationGracePeriodSeconds", Node::Number(c.key("terminationGracePeriodSeconds")))
                 .if_not_empty(),

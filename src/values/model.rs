@@ -190,7 +190,8 @@ pub struct NamespaceValues {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(inline)]
 pub struct Images {
-    /// Registry and path of the Mailu images; each image is `<registry>/<name>:<tag>`.
+    /// Registry and path of the Mailu images; each image is `<registry>/<name>:<tag>`. To
+    /// pull every image, the others' too, from one mirror, set `global.imageRegistry`.
     pub registry: Registry,
     /// Tag of the Mailu images (a component's `image.tag` overrides it).
     pub tag: ImageTag,
@@ -517,6 +518,10 @@ macro_rules! component {
             pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
             /// PriorityClass of the pod; empty means the cluster's default priority.
             pub priority_class_name: OptionalObjectName,
+            /// ServiceAccount the pod runs as (one a cloud identity or a security policy is
+            /// bound to, like an OpenShift SCC); empty: the namespace's `default`. Its
+            /// Kubernetes API token is not mounted either way.
+            pub service_account_name: OptionalObjectName,
             /// Extra labels of the pod (they cannot replace the `app.kubernetes.io/` labels the
             /// release sets itself).
             #[schemars(extend("propertyNames" = { "not": { "enum": crate::objects::OWN_LABELS } }))]
@@ -1292,6 +1297,7 @@ macro_rules! block {
             affinity: Affinity::default(),
             topology_spread_constraints: Vec::new(),
             priority_class_name: "".into(),
+            service_account_name: "".into(),
             pod_labels: BTreeMap::new(),
             pod_annotations: BTreeMap::new(),
             service_annotations: BTreeMap::new(),
