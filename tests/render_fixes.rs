@@ -366,14 +366,9 @@ fn r12_slow_starters_get_enough_time() {
 #[test]
 fn r13_single_pods_on_readwriteonce_claims_are_recreated() {
     let manifests = full(&[]);
-    for deployment in [
-        "mailu-admin",
-        "mailu-postfix",
-        "mailu-dovecot",
-        "mailu-rspamd",
-        "mailu-webmail",
-        "mailu-webdav",
-    ] {
+    for deployment in
+        ["mailu-admin", "mailu-postfix", "mailu-dovecot", "mailu-rspamd", "mailu-webmail", "mailu-webdav"]
+    {
         assert_eq!(
             text(find(&manifests, "Deployment", deployment), "spec.strategy.type"),
             "Recreate",
