@@ -217,6 +217,7 @@ impl Baker {
                 self.shared("Expr", &**last, Baker::expr)
             ),
             Seq::Unique(seq) => format!("Seq::Unique({})", self.shared("Seq", &**seq, Baker::seq)),
+            Seq::Names(seq) => format!("Seq::Names({})", self.shared("Seq", &**seq, Baker::seq)),
             Seq::Concat(a, b) => format!(
                 "Seq::Concat({}, {})",
                 self.shared("Seq", &**a, Baker::seq),

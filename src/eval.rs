@@ -178,6 +178,20 @@ impl Seq {
                 items.push(Value::String(last.eval(ctx)));
                 items
             }
+            Seq::Names(seq) => {
+                let mut names: Vec<Value> = Vec::new();
+                for item in seq.eval(ctx) {
+                    let name = match &item {
+                        Value::Map(map) => map.get("name").map(scalar_text).unwrap_or_default(),
+                        other => scalar_text(other),
+                    };
+                    let name = Value::String(name);
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                names
+            }
             Seq::Concat(a, b) => {
                 let mut items = a.eval(ctx);
                 items.extend(b.eval(ctx));

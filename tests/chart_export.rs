@@ -193,6 +193,9 @@ const CASES: &[Case] = &[
             r#"postfix.tolerations=[{"key":"mail","operator":"Exists","effect":"NoSchedule"}]"#,
             r#"webmail.podAnnotations={"example.com/team":"mail"}"#,
             r#"clamav.podAnnotations={"a":"b"}"#,
+            // Pull secrets by name and as maps, the same one twice: named once.
+            r#"images.pullSecrets=["a","b"]"#,
+            r#"global.imagePullSecrets=["b",{"name":"c"},{"name":"a"}]"#,
             r#"rspamd.affinity={"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["amd64"]}]}]}}}"#,
             r#"networkPolicy.ingressController={"namespaceLabels":{"kubernetes.io/metadata.name":"traefik"},"podLabels":{}}"#,
             r#"expose.loadBalancer={"class":"example.com/lb","sourceRanges":["192.0.2.0/24"],"ipFamilyPolicy":"RequireDualStack"}"#,

@@ -237,7 +237,7 @@ fn identity_and_the_secrets_of_a_first_installation() {
     // The official chart kept the key its Secret held over the values' (it looked it up first).
     let command = plan.command("mailu");
     assert!(
-        command.contains("v1=\"$(kubectl -n mailu get secret mailu-secret -o jsonpath='{.data.secret-key}' 2>/dev/null | base64 -d)\"")
+        command.contains("v1=\"$(kubectl -n mailu get secret mailu-secret --ignore-not-found -o jsonpath='{.data.secret-key}')\" || exit 1")
             && command.contains("if [ -z \"$v1\" ]; then v1='a-secret-key-of-the-old-chart';")
             && command.ends_with("--from-literal=secret-key=\"$v1\"\n)"),
         "{command}"
@@ -269,7 +269,10 @@ fn generated_secrets_are_copied_from_the_old_release() {
     let command = m.secrets[0].command(&options.namespace);
     assert_eq!(
         command,
-        "(\n  v1=\"$(kubectl -n mail-ns get secret mail-mailu-secret -o jsonpath='{.data.secret-key}' | base64 -d)\"\n  [ -n \"$v1\" ] || { echo 'mail-ns/mail-mailu-secret has no value under secret-key: nothing created' >&2; exit 1; }\n  kubectl -n mail-ns create secret generic mailu-secret-key \\\n    --from-literal=secret-key=\"$v1\"\n)"
+        "(\n  v1=\"$(kubectl -n mail-ns get secret mail-mailu-secret -o jsonpath='{.data.secret-key}')\" || exit 1\n  \
+         v1=\"$(printf '%s' \"$v1\" | base64 -d; echo .)\"; v1=\"${v1%.}\"\n  \
+         [ -n \"$v1\" ] || { echo 'mail-ns/mail-mailu-secret has no value under secret-key: nothing created' >&2; exit 1; }\n  \
+         kubectl -n mail-ns create secret generic mailu-secret-key \\\n    --from-literal=secret-key=\"$v1\"\n)"
     );
 }
 
@@ -284,7 +287,8 @@ fn embedded_databases_become_servers_of_their_own() {
     let command = database.command("mailu");
     assert!(command.contains("--from-literal=username='mailuser'"), "{command}");
     assert!(
-        command.contains("get secret mariadb-credentials -o jsonpath='{.data.mariadb-password}'"),
+        command
+            .contains("get secret mariadb-credentials -o jsonpath='{.data.mariadb-password}')\" || exit 1"),
         "{command}"
     );
     // Roundcube's database stays on that server.
@@ -292,7 +296,9 @@ fn embedded_databases_become_servers_of_their_own() {
     let roundcube = m.secrets.iter().find(|s| s.name == "mailu-webmail-database").unwrap().command("mailu");
     assert!(
         roundcube.contains("username='rcuser'")
-            && roundcube.contains("get secret mailu-roundcube -o jsonpath='{.data.roundcube-db-password}'")
+            && roundcube.contains(
+                "get secret mailu-roundcube --ignore-not-found -o jsonpath='{.data.roundcube-db-password}'"
+            )
             && roundcube.contains("then v1='roundcube-pw';"),
         "{roundcube}"
     );
@@ -306,7 +312,8 @@ fn embedded_databases_become_servers_of_their_own() {
     // Mailu read the password from the sub-chart's Secret: it wins where it is there.
     assert!(
         command.contains("username='mail'")
-            && command.contains("get secret mailu-postgresql -o jsonpath='{.data.password}'")
+            && command
+                .contains("get secret mailu-postgresql --ignore-not-found -o jsonpath='{.data.password}'")
             && command.contains("then v1='pg-user-pw';"),
         "{command}"
     );

@@ -524,7 +524,7 @@ server:
   hide-version: yes
   cache-min-ttl: 300
   do-ip6: {{ ternary "yes" "no" (contains ":" $.Values.subnet) }}
-  domain-insecure: "{{ $.Values.clusterDomain }}{{ ternary (print ".\"\n  domain-insecure: \"" (join ".\"\n  domain-insecure: \"" $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."
+  domain-insecure: "{{ $.Values.clusterDomain }}{{ ternary (print ".\"\n  domain-insecure: \"" (join ".\"\n  domain-insecure: \"" $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."{{ ternary (print "\n  local-zone: \"" (join ".\" nodefault\n  local-zone: \"" $.Values.resolver.forwardZones) ".\" nodefault") "" (not (empty $.Values.resolver.forwardZones)) }}
 forward-zone:
   name: "{{ $.Values.clusterDomain }}{{ ternary (print (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") (join (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."
   forward-addr: {{ $.Values.resolver.clusterDnsAddress }}
@@ -561,4 +561,14 @@ app.kubernetes.io/instance: {{ $.Release.Name | quote }}
 {{- $data := dict -}}
 {{- $_ := set $data "webmail-entrypoint.py" ($.Files.Get "files/webmail-entrypoint.py") -}}
 {{- toYaml $data -}}
+{{- end -}}
+
+{{/* The names of references given as names or as maps with a name, each once, as JSON
+(`ternary` evaluates both of its operands, so the map is made either way and read by `dig`). */}}
+{{- define "mailu.names" -}}
+{{- $names := list -}}
+{{- range . -}}
+{{- $names = append $names (dig "name" "" (ternary . (dict "name" .) (kindIs "map" .))) -}}
+{{- end -}}
+{{- toJson (uniq $names) -}}
 {{- end -}}

@@ -88,6 +88,7 @@ impl Seq {
             Seq::Append(seq, last) => format!("(append {} {})", seq.to_go(), last.to_go()),
             Seq::Unique(seq) => format!("(uniq {})", seq.to_go()),
             Seq::Concat(a, b) => format!("(concat {} {})", a.to_go(), b.to_go()),
+            Seq::Names(seq) => format!("(fromJsonArray (include \"mailu.names\" {}))", seq.to_go()),
         }
     }
 }

@@ -320,6 +320,9 @@ pub enum Seq {
     Unique(Shared<Seq>),
     /// The items of one list, then those of another.
     Concat(Shared<Seq>, Shared<Seq>),
+    /// The names of references given as names or as maps with a `name` (`regcred`,
+    /// `{name: regcred}`), each once; the chart's helper `mailu.names` makes them.
+    Names(Shared<Seq>),
 }
 
 impl Seq {
@@ -339,6 +342,10 @@ impl Seq {
         Seq::Concat(Shared::new(self), Shared::new(more))
     }
 
+    pub fn names(self) -> Seq {
+        Seq::Names(Shared::new(self))
+    }
+
     pub fn keys<'e>(&'e self, into: &mut Vec<&'e str>) {
         match self {
             Seq::Key(p) => into.push(p),
@@ -346,7 +353,7 @@ impl Seq {
                 seq.keys(into);
                 last.keys(into);
             }
-            Seq::Unique(seq) => seq.keys(into),
+            Seq::Unique(seq) | Seq::Names(seq) => seq.keys(into),
             Seq::Concat(a, b) => {
                 a.keys(into);
                 b.keys(into);

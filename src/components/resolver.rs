@@ -47,7 +47,19 @@ pub fn configuration() -> Expr {
             ]),
             Expr::lit(""),
         ),
-        Expr::lit(".\"\nforward-zone:\n  name: \""),
+        Expr::lit(".\""),
+        // unbound answers some zones itself (the private networks' reverse zones, `home.arpa`,
+        // `test`), before any forwarding: not those that are forwarded here.
+        Expr::choose(
+            Cond::present(FORWARD_ZONES),
+            Expr::concat(vec![
+                Expr::lit("\n  local-zone: \""),
+                Expr::Join(FORWARD_ZONES.into(), ".\" nodefault\n  local-zone: \""),
+                Expr::lit(".\" nodefault"),
+            ]),
+            Expr::lit(""),
+        ),
+        Expr::lit("\nforward-zone:\n  name: \""),
         Expr::key("clusterDomain"),
         // One zone after another, each forwarded to the cluster DNS.
         Expr::choose(

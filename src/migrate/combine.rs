@@ -1186,19 +1186,30 @@ fn database(b: &mut Builder) {
                 (None, None) => Source::Copy { secret: subchart_name(b, chart), key: key.into() },
             }
         } else {
+            // The official chart's Secret for the external database held what its values gave
+            // only at the first install: it looked the Secret up first (mailu.secrets.lookup).
+            let secret = format!("{}-externaldb", fullname(b));
+            let key = b.input.text("externalDatabase.existingSecretPasswordKey");
             match b.input.set("externalDatabase.password") {
-                Some(v) => Source::Literal(convert::rendered(v)),
-                None => Source::Copy {
-                    secret: format!("{}-externaldb", fullname(b)),
-                    key: b.input.text("externalDatabase.existingSecretPasswordKey"),
-                },
+                Some(v) => kept(secret, &key, v),
+                None => Source::Copy { secret, key },
             }
+        };
+        let username = if embedded {
+            Source::Literal(username)
+        } else {
+            let secret = format!("{}-externaldb", fullname(b));
+            kept(
+                secret,
+                &b.input.text("externalDatabase.existingSecretUsernameKey"),
+                &Value::String(username),
+            )
         };
         b.put(&format!("{server}.existingSecret.name"), s("mailu-database"));
         b.secrets.push(SecretPlan::generic(
             "mailu-database",
             "the user name and password of Mailu's database",
-            vec![("username", Source::Literal(username)), ("password", password)],
+            vec![("username", username), ("password", password)],
         ));
     }
     for outcome in b.findings.values_mut() {
@@ -1461,7 +1472,7 @@ fn storage(b: &mut Builder) {
                 "carried; move its data first: the official chart kept it in {there}, this chart reads it from {here}"
             );
             b.settle(&key, Outcome::Changed { to: key.clone(), how });
-            b.need(&key, &format!("{component} would start empty on this claim: move its data inside it first, from {there} to {here} (docs/migrate.md, step 5)"));
+            b.need(&key, &format!("{component} would start empty on this claim: move its data inside it first, from {there} to {here} (docs/migrate.md, section 5)"));
         }
     }
     if !single {
@@ -1556,7 +1567,7 @@ fn claims_named_like_ours(b: &mut Builder) {
             .unwrap_or_default();
         b.need(
             &key,
-            &format!("the old release's claim {old} has the name this chart gives {component}'s claim, but holds the data in {there} (read here from {here}): installed as they are, this chart takes it over (or fails on its size) and {component} starts empty. Move the data inside it and name {old} here, or copy the data to a claim of another name and name that one (docs/migrate.md, step 5)"),
+            &format!("the old release's claim {old} has the name this chart gives {component}'s claim, but holds the data in {there} (read here from {here}): installed as they are, this chart takes it over (or fails on its size) and {component} starts empty. Move the data inside it and name {old} here, or copy the data to a claim of another name and name that one (docs/migrate.md, section 5)"),
         );
     }
 }

@@ -50,15 +50,19 @@ impl SecretPlan {
 
     /// The command that creates it, in the given namespace (lines joined with `\`). A value
     /// copied from the cluster is read into a variable first, and the command stops before
-    /// creating anything when it is empty: a missing Secret or key would otherwise give a
-    /// Secret with an empty password.
+    /// creating anything when it is empty (a missing Secret or key would otherwise give a
+    /// Secret with an empty password) or when kubectl fails (no access, no cluster), with
+    /// kubectl's own message.
     pub fn command(&self, namespace: &str) -> String {
         let mut reads = Vec::new();
         let mut source = |source: &Source| {
             let var = format!("v{}", reads.len() + 1);
-            let read = |secret: &str, key: &str, errors: &str| {
+            // Two steps, so that a failing kubectl stops the command, and a sentinel, so that
+            // the value keeps its final line breaks (`$(...)` drops them).
+            let read = |secret: &str, key: &str, absent: &str| {
                 format!(
-                    "{var}=\"$(kubectl -n {namespace} get secret {secret} -o jsonpath='{{.data.{}}}'{errors} | base64 -d)\"",
+                    "{var}=\"$(kubectl -n {namespace} get secret {secret}{absent} -o jsonpath='{{.data.{}}}')\" || exit 1\n  \
+                     {var}=\"$(printf '%s' \"${var}\" | base64 -d; echo .)\"; {var}=\"${{{var}%.}}\"",
                     key.replace('.', "\\.")
                 )
             };
@@ -68,7 +72,7 @@ impl SecretPlan {
                     let missing = shell_quote(&format!(
                         "{namespace}/{secret} has no value under {key}: nothing created"
                     ));
-                    // Two lines a copy: the read, then the check (indented as the subshell's).
+                    // The read, then the check (indented as the subshell's lines).
                     reads.push(format!(
                         "{}\n  [ -n \"${var}\" ] || {{ echo {missing} >&2; exit 1; }}",
                         read(secret, key, "")
@@ -80,9 +84,10 @@ impl SecretPlan {
                         "note: {namespace}/{secret} holds another value under {key} than the official values; \
                          it is the one Mailu used, and it is kept"
                     ));
+                    // A Secret that is not there is no error: the values' text is then the one.
                     reads.push(format!(
                         "{}\n  if [ -z \"${var}\" ]; then {var}={given}; elif [ \"${var}\" != {given} ]; then echo {differs} >&2; fi",
-                        read(secret, key, " 2>/dev/null")
+                        read(secret, key, " --ignore-not-found")
                     ));
                 }
             }
@@ -118,9 +123,28 @@ impl SecretPlan {
     }
 }
 
-/// A text quoted for a POSIX shell.
+/// A text quoted for the shell: between single quotes, or, when it holds a line break or
+/// another control character, in bash's `$'...'` with escapes, so that the command keeps to
+/// its lines and the report's indentation cannot reach into the text.
 pub(super) fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
+    if !text.chars().any(char::is_control) {
+        return format!("'{}'", text.replace('\'', "'\\''"));
+    }
+    let mut quoted = String::from("$'");
+    for c in text.chars() {
+        match c {
+            '\\' => quoted.push_str("\\\\"),
+            '\'' => quoted.push_str("\\'"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if c.is_control() && (c as u32) < 0x80 => quoted.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    quoted
 }
 
 #[cfg(test)]
@@ -141,23 +165,28 @@ mod tests {
         let plan = SecretPlan::tls_copy("mailu-tls", "mailu-certificates", "");
         let command = plan.command("mail");
         assert!(
-            command.contains("v1=\"$(kubectl -n mail get secret mailu-certificates -o jsonpath='{.data.tls\\.crt}' | base64 -d)\""),
+            command.contains("v1=\"$(kubectl -n mail get secret mailu-certificates -o jsonpath='{.data.tls\\.crt}')\" || exit 1"),
             "{command}"
         );
         assert!(command.contains("--cert=<(printf '%s\\n' \"$v1\")"), "{command}");
     }
 
     #[cfg(unix)]
-    /// Runs a command with a `kubectl` that answers `get` with `value` (base64) and records
-    /// what `create` was given; returns the exit status and the record.
-    fn run_with_kubectl(command: &str, value: &str) -> (bool, String) {
+    /// Runs a command with a `kubectl` that answers `get` with `value` (base64), or fails for
+    /// `None`, and records what `create` was given; returns the exit status and the arguments
+    /// of `create`, joined by spaces.
+    fn run_with_kubectl(command: &str, value: Option<&str>) -> (bool, String) {
         let dir = tempfile::tempdir().unwrap();
         let stub = dir.path().join("kubectl");
         let record = dir.path().join("created");
+        let get = match value {
+            Some(value) => format!("printf '%s' '{value}'"),
+            None => "echo 'error: secrets is forbidden' >&2; exit 1".to_string(),
+        };
         std::fs::write(
             &stub,
             format!(
-                "#!/bin/sh\ncase \"$3\" in get) printf '%s' '{value}' ;; create) printf '%s ' \"$@\" > '{}' ;; esac\n",
+                "#!/bin/sh\ncase \"$3\" in get) {get} ;; create) printf '%s\\0' \"$@\" > '{}' ;; esac\n",
                 record.display()
             ),
         )
@@ -168,7 +197,42 @@ mod tests {
         let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
         let status =
             std::process::Command::new("bash").arg("-c").arg(command).env("PATH", path).status().unwrap();
-        (status.success(), std::fs::read_to_string(&record).unwrap_or_default())
+        let created = std::fs::read_to_string(&record).unwrap_or_default();
+        (status.success(), created.trim_end_matches('\0').replace('\0', " "))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn values_keep_their_line_breaks_and_a_failing_kubectl_stops_the_command() {
+        let plan = SecretPlan::generic(
+            "s",
+            "",
+            vec![
+                ("given", Source::Literal("two\nlines\n".into())),
+                ("copied", Source::Copy { secret: "old".into(), key: "k".into() }),
+            ],
+        );
+        // The report indents every line: the text must not span lines of the command.
+        let command = plan.command("mailu");
+        assert!(command.contains("--from-literal=given=$'two\\nlines\\n'"), "{command}");
+        let indented: String = command.lines().map(|l| format!("  {l}\n")).collect();
+        // "pw\n", in base64.
+        let (ok, created) = run_with_kubectl(&indented, Some("cHcK"));
+        assert!(ok, "{indented}");
+        assert_eq!(
+            created,
+            "-n mailu create secret generic s --from-literal=given=two\nlines\n --from-literal=copied=pw\n"
+        );
+        let (ok, created) = run_with_kubectl(&indented, None);
+        assert!(!ok && created.is_empty(), "{created}");
+        // A kept value whose Secret cannot be read is no value to fall back from.
+        let kept = SecretPlan::generic(
+            "s",
+            "",
+            vec![("k", Source::Kept { secret: "old".into(), key: "k".into(), given: "v".into() })],
+        );
+        let (ok, created) = run_with_kubectl(&kept.command("mailu"), None);
+        assert!(!ok && created.is_empty(), "{created}");
     }
 
     #[cfg(unix)]
@@ -183,11 +247,11 @@ mod tests {
             )],
         );
         let command = plan.command("mailu");
-        let (ok, created) = run_with_kubectl(&command, "");
+        let (ok, created) = run_with_kubectl(&command, Some(""));
         assert!(ok, "{command}");
         assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=key=it's");
         // "other", in base64.
-        let (ok, created) = run_with_kubectl(&command, "b3RoZXI=");
+        let (ok, created) = run_with_kubectl(&command, Some("b3RoZXI="));
         assert!(ok, "{command}");
         assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=key=other");
     }
@@ -201,10 +265,10 @@ mod tests {
             vec![("password", Source::Copy { secret: "old".into(), key: "password".into() })],
         );
         let command = plan.command("mailu");
-        let (ok, created) = run_with_kubectl(&command, "");
+        let (ok, created) = run_with_kubectl(&command, Some(""));
         assert!(!ok && created.is_empty(), "{command}\n{created}");
         // "it's $x", in base64: the value reaches kubectl as one argument, unexpanded.
-        let (ok, created) = run_with_kubectl(&command, "aXQncyAkeA==");
+        let (ok, created) = run_with_kubectl(&command, Some("aXQncyAkeA=="));
         assert!(ok, "{command}");
         assert_eq!(created.trim(), "-n mailu create secret generic s --from-literal=password=it's $x");
     }

@@ -299,7 +299,7 @@ fn pod_spec(c: &Component) -> Node {
         entry(
             "imagePullSecrets",
             list([Part::Each(
-                Seq::key("images.pullSecrets").then(Seq::key("global.imagePullSecrets")).unique(),
+                Seq::key("images.pullSecrets").then(Seq::key("global.imagePullSecrets")).names(),
                 map([entry("name", Expr::Item)]),
             )]),
         )

@@ -153,8 +153,10 @@ pub struct Global {
     /// `<imageRegistry>/mailu/admin`, `docker.io/library/redis` as
     /// `<imageRegistry>/library/redis`); empty: each image's own.
     pub image_registry: OptionalRepository,
-    /// Secrets with registry credentials for every pod, by name, besides `images.pullSecrets`.
-    pub image_pull_secrets: Vec<ObjectName>,
+    /// Secrets with registry credentials for every pod, besides `images.pullSecrets`: by name,
+    /// or as `{name: ...}`.
+    #[schemars(with = "Vec<super::text::PullSecretReference>")]
+    pub image_pull_secrets: Vec<serde_json::Value>,
     /// Global values of other charts, not read here.
     #[serde(flatten)]
     pub others: KubernetesObject,

@@ -357,6 +357,31 @@ formatted_string!(
     /// Empty, or the name of a Kubernetes object.
     OptionalObjectName => OPTIONAL_OBJECT_NAME
 );
+/// A Secret named by itself or by a map with its name, as charts' global values give them
+/// (only its schema is used: the values are read as they are).
+pub struct PullSecretReference;
+
+impl JsonSchema for PullSecretReference {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("PullSecretReference")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let name = OBJECT_NAME.schema().to_value();
+        json_schema!({
+            "allOf": [
+                {"if": {"type": "string"}, "then": name.clone()},
+                {
+                    "if": {"not": {"type": "string"}},
+                    "then": {"type": "object", "properties": {"name": name}, "required": ["name"]}
+                },
+            ]
+        })
+    }
+}
+
 formatted_string!(
     /// A key inside a Secret's data.
     SecretDataKey => SECRET_DATA_KEY
