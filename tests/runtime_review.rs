@@ -307,6 +307,11 @@ fn m30_private_zones_are_asked_of_the_cluster_dns() {
             "{conf}"
         );
     }
+    // unbound would answer a private reverse zone itself (NXDOMAIN) but for a local zone that
+    // lets its queries through.
+    for zone in ["corp.internal", "db.example"] {
+        assert!(conf.contains(&format!("local-zone: \"{zone}.\" typetransparent\n")), "{conf}");
+    }
     let without = config_file(&render("full", &[]), "mailu-resolver", "unbound.conf").to_string();
     assert_eq!(without.matches("forward-zone:").count(), 1, "{without}");
 }

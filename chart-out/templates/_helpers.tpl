@@ -524,7 +524,7 @@ server:
   hide-version: yes
   cache-min-ttl: 300
   do-ip6: {{ ternary "yes" "no" (contains ":" $.Values.subnet) }}
-  domain-insecure: "{{ $.Values.clusterDomain }}{{ ternary (print ".\"\n  domain-insecure: \"" (join ".\"\n  domain-insecure: \"" $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."{{ ternary (print "\n  local-zone: \"" (join ".\" nodefault\n  local-zone: \"" $.Values.resolver.forwardZones) ".\" nodefault") "" (not (empty $.Values.resolver.forwardZones)) }}
+  domain-insecure: "{{ $.Values.clusterDomain }}{{ ternary (print ".\"\n  domain-insecure: \"" (join ".\"\n  domain-insecure: \"" $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."{{ ternary (print "\n  local-zone: \"" (join ".\" typetransparent\n  local-zone: \"" $.Values.resolver.forwardZones) ".\" typetransparent") "" (not (empty $.Values.resolver.forwardZones)) }}
 forward-zone:
   name: "{{ $.Values.clusterDomain }}{{ ternary (print (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") (join (print ".\"\n  forward-addr: " $.Values.resolver.clusterDnsAddress "\nforward-zone:\n  name: \"") $.Values.resolver.forwardZones)) "" (not (empty $.Values.resolver.forwardZones)) }}."
   forward-addr: {{ $.Values.resolver.clusterDnsAddress }}

@@ -49,13 +49,15 @@ pub fn configuration() -> Expr {
         ),
         Expr::lit(".\""),
         // unbound answers some zones itself (the private networks' reverse zones, `home.arpa`,
-        // `test`), before any forwarding: not those that are forwarded here.
+        // `test`), before any forwarding: a transparent local zone of the forwarded one's name,
+        // more specific than those (a zone inside one of them) or in their place, lets its
+        // queries through to the forwarder.
         Expr::choose(
             Cond::present(FORWARD_ZONES),
             Expr::concat(vec![
                 Expr::lit("\n  local-zone: \""),
-                Expr::Join(FORWARD_ZONES.into(), ".\" nodefault\n  local-zone: \""),
-                Expr::lit(".\" nodefault"),
+                Expr::Join(FORWARD_ZONES.into(), ".\" typetransparent\n  local-zone: \""),
+                Expr::lit(".\" typetransparent"),
             ]),
             Expr::lit(""),
         ),
