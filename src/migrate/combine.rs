@@ -128,6 +128,12 @@ fn subchart_name(b: &Builder, chart: &str) -> String {
     if release.contains(chart) { trim63(release) } else { trim63(&format!("{release}-{chart}")) }
 }
 
+/// The name of a Secret the official chart made: `<fullname>-<suffix>`, cut to 63 characters
+/// as it cut it (`mailu.secrets.name`).
+fn generated_secret(b: &Builder, suffix: &str) -> String {
+    trim63(&format!("{}-{suffix}", fullname(b)))
+}
+
 fn trim63(name: &str) -> String {
     name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
 }
@@ -234,7 +240,7 @@ fn secret_key(b: &mut Builder) {
         }
         return;
     }
-    let from = format!("{}-secret", fullname(b));
+    let from = generated_secret(b, "secret");
     let source = match b.input.set("secretKey") {
         Some(value) => kept(from, "secret-key", value),
         None => {
@@ -300,7 +306,7 @@ fn credential(b: &mut Builder, c: Credential<'_>) {
         k if k.is_empty() => c.default_key.to_string(),
         k => k,
     };
-    let from = format!("{}-{}", fullname(b), c.generated);
+    let from = generated_secret(b, c.generated);
     let source = match b.input.set(c.value) {
         Some(value) => kept(from, &key, value),
         None => {
@@ -444,7 +450,7 @@ fn relay(b: &mut Builder) {
         b.note("relay: the official chart gave the relay a random user name and password when the values named none; no credentials here (set `relay.credentialsSecret` if the relay needs them)");
         return;
     }
-    let generated = format!("{}-external-relay", fullname(b));
+    let generated = generated_secret(b, "external-relay");
     let source = |value: Option<Value>, key: &str| match value {
         Some(v) => kept(generated.clone(), key, &v),
         None => Source::Copy { secret: generated.clone(), key: key.to_string() },
@@ -1188,7 +1194,7 @@ fn database(b: &mut Builder) {
         } else {
             // The official chart's Secret for the external database held what its values gave
             // only at the first install: it looked the Secret up first (mailu.secrets.lookup).
-            let secret = format!("{}-externaldb", fullname(b));
+            let secret = generated_secret(b, "externaldb");
             let key = b.input.text("externalDatabase.existingSecretPasswordKey");
             match b.input.set("externalDatabase.password") {
                 Some(v) => kept(secret, &key, v),
@@ -1198,7 +1204,8 @@ fn database(b: &mut Builder) {
         let username = if embedded {
             Source::Literal(username)
         } else {
-            let secret = format!("{}-externaldb", fullname(b));
+            let secret = generated_secret(b, "externaldb");
+            b.note(format!("{server}.name: the official chart read the database's name from its Secret {secret} (under `{}`) before `externalDatabase.database`, once it existed; check that `{server}.name` names the database Mailu used", b.input.text("externalDatabase.existingSecretDatabaseKey")));
             kept(
                 secret,
                 &b.input.text("externalDatabase.existingSecretUsernameKey"),

@@ -74,7 +74,7 @@ pub(super) fn text(m: &Migration, sources: &[String], namespace: &str) -> String
         out.push_str(&format!(
             "\nSecrets to create before installing ({}). The commands copy the passwords from the old release's Secrets\n\
              (which the official chart kept over the values), or take those of the official values where it made no\n\
-             Secret. Run them before removing the old release (`<(...)` needs bash); do not keep them in a file.\n",
+             Secret. Run them with bash before removing the old release; do not keep them in a file.\n",
             m.secrets.len()
         ));
         for plan in &m.secrets {

@@ -84,9 +84,13 @@ impl SecretPlan {
                         "note: {namespace}/{secret} holds another value under {key} than the official values; \
                          it is the one Mailu used, and it is kept"
                     ));
+                    let absent = shell_quote(&format!(
+                        "note: {namespace}/{secret} has no value under {key}: the official values' text is used"
+                    ));
                     // A Secret that is not there is no error: the values' text is then the one.
                     reads.push(format!(
-                        "{}\n  if [ -z \"${var}\" ]; then {var}={given}; elif [ \"${var}\" != {given} ]; then echo {differs} >&2; fi",
+                        "{}\n  if [ -z \"${var}\" ]; then echo {absent} >&2; {var}={given}; \
+                         elif [ \"${var}\" != {given} ]; then echo {differs} >&2; fi",
                         read(secret, key, " --ignore-not-found")
                     ));
                 }
@@ -124,8 +128,9 @@ impl SecretPlan {
 }
 
 /// A text quoted for the shell: between single quotes, or, when it holds a line break or
-/// another control character, in bash's `$'...'` with escapes, so that the command keeps to
-/// its lines and the report's indentation cannot reach into the text.
+/// another control character, in bash's `$'...'` with escapes (bytes, which need no UTF-8
+/// locale), so that the command keeps to its lines and the report's indentation cannot reach
+/// into the text.
 pub(super) fn shell_quote(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return format!("'{}'", text.replace('\'', "'\\''"));
@@ -138,8 +143,12 @@ pub(super) fn shell_quote(text: &str) -> String {
             '\n' => quoted.push_str("\\n"),
             '\t' => quoted.push_str("\\t"),
             '\r' => quoted.push_str("\\r"),
-            c if c.is_control() && (c as u32) < 0x80 => quoted.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() => {
+                let mut bytes = [0; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    quoted.push_str(&format!("\\x{byte:02x}"));
+                }
+            }
             c => quoted.push(c),
         }
     }
@@ -158,6 +167,13 @@ mod tests {
             plan.command("mailu"),
             "kubectl -n mailu create secret generic s \\\n  --from-literal=password='it'\\''s $x'"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_as_bytes() {
+        // A C1 control character in UTF-8: `\u` escapes would need a UTF-8 locale.
+        assert_eq!(shell_quote("sk\u{85}x\ty'\\"), r"$'sk\xc2\x85x\ty\'\\'");
+        assert_eq!(shell_quote("plain 'text'"), r"'plain '\''text'\'''");
     }
 
     #[test]

@@ -790,7 +790,10 @@ pub struct Resolver {
     /// More DNS zones only the cluster DNS answers for (a private zone, a CoreDNS stub
     /// domain), like `corp.internal`: asked of it as the cluster's domain is, without
     /// validation. Every other name is looked up in the public DNS, so a database, Redis or
-    /// relay host named in such a zone must be listed here.
+    /// relay host named in such a zone must be listed here. A private network's reverse zone
+    /// is named as unbound knows it, or below (`10.in-addr.arpa`, `16.172.in-addr.arpa`,
+    /// `168.192.in-addr.arpa`): above it (`172.in-addr.arpa`), unbound still answers it itself.
+    #[schemars(extend("uniqueItems" = true))]
     pub forward_zones: Vec<DomainSuffix>,
     /// Image; empty fields fall back to `images` (Mailu's unbound).
     pub image: ImageOverride,
