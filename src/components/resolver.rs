@@ -39,39 +39,24 @@ pub fn configuration() -> Expr {
         Expr::choose(super::shared_env::ipv6_subnet(), Expr::lit("yes"), Expr::lit("no")),
         Expr::lit("\n  domain-insecure: \""),
         Expr::key("clusterDomain"),
-        Expr::choose(
-            Cond::present(FORWARD_ZONES),
-            Expr::concat(vec![
-                Expr::lit(".\"\n  domain-insecure: \""),
-                Expr::Join(FORWARD_ZONES.into(), ".\"\n  domain-insecure: \""),
-            ]),
-            Expr::lit(""),
-        ),
+        with_zones(vec![
+            Expr::lit(".\"\n  domain-insecure: \""),
+            Expr::Join(FORWARD_ZONES.into(), ".\"\n  domain-insecure: \""),
+        ]),
         Expr::lit(".\""),
         // unbound answers some zones itself (the private networks' reverse zones, `home.arpa`,
         // `test`), before any forwarding: a transparent local zone of the forwarded one's name,
         // more specific than those (a zone inside one of them) or in their place, lets its
         // queries through to the forwarder.
-        Expr::choose(
-            Cond::present(FORWARD_ZONES),
-            Expr::concat(vec![
-                Expr::lit("\n  local-zone: \""),
-                Expr::Join(FORWARD_ZONES.into(), ".\" typetransparent\n  local-zone: \""),
-                Expr::lit(".\" typetransparent"),
-            ]),
-            Expr::lit(""),
-        ),
+        with_zones(vec![
+            Expr::lit("\n  local-zone: \""),
+            Expr::Join(FORWARD_ZONES.into(), ".\" typetransparent\n  local-zone: \""),
+            Expr::lit(".\" typetransparent"),
+        ]),
         Expr::lit("\nforward-zone:\n  name: \""),
         Expr::key("clusterDomain"),
         // One zone after another, each forwarded to the cluster DNS.
-        Expr::choose(
-            Cond::present(FORWARD_ZONES),
-            Expr::concat(vec![
-                zone_separator(),
-                Expr::JoinBy(FORWARD_ZONES.into(), Shared::new(zone_separator())),
-            ]),
-            Expr::lit(""),
-        ),
+        with_zones(vec![zone_separator(), Expr::JoinBy(FORWARD_ZONES.into(), Shared::new(zone_separator()))]),
         Expr::lit(".\"\n  forward-addr: "),
         Expr::key("resolver.clusterDnsAddress"),
         Expr::lit("\n"),
@@ -79,6 +64,11 @@ pub fn configuration() -> Expr {
 }
 
 const FORWARD_ZONES: &str = "resolver.forwardZones";
+
+/// The parts, when there are zones to forward besides the cluster's; nothing otherwise.
+fn with_zones(parts: Vec<Expr>) -> Expr {
+    Expr::choose(Cond::present(FORWARD_ZONES), Expr::concat(parts), Expr::lit(""))
+}
 
 /// What stands between two forwarded zones' names: the end of one `forward-zone` clause and
 /// the start of the next.
