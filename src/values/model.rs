@@ -138,8 +138,8 @@ pub struct Values {
     /// NetworkPolicies: deny everything, then allow exactly the flows Mailu needs.
     pub network_policy: NetworkPolicy,
     /// Helm's global values, shared by every chart of a release: this chart can be a
-    /// dependency of another. It reads the two Bitnami charts read for images; any other key is
-    /// accepted and not read.
+    /// dependency of another. It reads the two keys of Bitnami's charts for images; any other
+    /// key is accepted and not read.
     pub global: Global,
 }
 
