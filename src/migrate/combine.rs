@@ -1170,6 +1170,7 @@ fn database(b: &mut Builder) {
         };
         b.note(format!("{server}.name: the official chart read the database's name from {existing} under {database_key} when that key was there (else from `externalDatabase.database`); here it is `{server}.name`, so check that it names the same database"));
     } else {
+        let external_secret = generated_secret(b, "externaldb");
         let password = if embedded {
             let (chart, key) =
                 if kind == "mysql" { ("mariadb", "mariadb-password") } else { ("postgresql", "password") };
@@ -1194,17 +1195,16 @@ fn database(b: &mut Builder) {
         } else {
             // The official chart's Secret for the external database held what its values gave
             // only at the first install: it looked the Secret up first (mailu.secrets.lookup).
-            let secret = generated_secret(b, "externaldb");
             let key = b.input.text("externalDatabase.existingSecretPasswordKey");
             match b.input.set("externalDatabase.password") {
-                Some(v) => kept(secret, &key, v),
-                None => Source::Copy { secret, key },
+                Some(v) => kept(external_secret.clone(), &key, v),
+                None => Source::Copy { secret: external_secret.clone(), key },
             }
         };
         let username = if embedded {
             Source::Literal(username)
         } else {
-            let secret = generated_secret(b, "externaldb");
+            let secret = external_secret;
             b.note(format!("{server}.name: the official chart read the database's name from its Secret {secret} (under `{}`) before `externalDatabase.database`, once it existed; check that `{server}.name` names the database Mailu used", b.input.text("externalDatabase.existingSecretDatabaseKey")));
             kept(
                 secret,
@@ -1243,22 +1243,18 @@ fn subchart_passwords(b: &mut Builder, chart: &str, release: &str) -> Option<Str
     let replication = b.input.text(&format!("{chart}.architecture")) == "replication";
     let user = !b.input.text(&format!("{chart}.auth.username")).is_empty()
         || (chart == "postgresql" && !b.input.text("global.postgresql.auth.username").is_empty());
-    let keys: Vec<&str> = if chart == "mariadb" {
+    // Each key the sub-chart's Secret holds, and whether it holds it.
+    let candidates = if chart == "mariadb" {
         [
             (true, "mariadb-root-password"),
             (user, "mariadb-password"),
             (replication, "mariadb-replication-password"),
         ]
-        .into_iter()
-        .filter_map(|(wanted, key)| wanted.then_some(key))
-        .collect()
     } else {
         let superuser = b.input.set("postgresql.auth.enablePostgresUser") != Some(&Value::Bool(false));
         [(superuser, "postgres-password"), (user, "password"), (replication, "replication-password")]
-            .into_iter()
-            .filter_map(|(wanted, key)| wanted.then_some(key))
-            .collect()
     };
+    let keys: Vec<&str> = candidates.into_iter().filter_map(|(wanted, key)| wanted.then_some(key)).collect();
     let name = format!("{release}-auth");
     b.secrets.push(SecretPlan::generic(
         &name,

@@ -232,25 +232,25 @@ fn namespace() -> Object {
 /// and the checksum annotation of every pod that reads it (the program holds it once: equal
 /// parts of the wiring are stored once, see `build/wiring.rs`).
 pub(crate) fn env_block() -> Shared<DataBlock> {
-    Shared::new(DataBlock {
-        name: "env".into(),
-        extra: None,
-        entries: shared_env::vars()
-            .into_iter()
-            .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
-            .collect(),
-    })
+    shared_env_block("env".into(), |_| true)
 }
 
 /// The part of the shared environment a component's processes read, for the checksum that
 /// restarts its pods: a welcome text changed restarts admin, not postfix.
 pub(crate) fn env_block_read_by(component: &'static str) -> Shared<DataBlock> {
+    shared_env_block(format!("env-{component}").into(), |v| v.read_by(component))
+}
+
+fn shared_env_block(
+    name: Cow<'static, str>,
+    keep: impl Fn(&shared_env::SharedVar) -> bool,
+) -> Shared<DataBlock> {
     Shared::new(DataBlock {
-        name: format!("env-{component}").into(),
+        name,
         extra: None,
         entries: shared_env::vars()
             .into_iter()
-            .filter(|v| v.read_by(component))
+            .filter(|v| keep(v))
             .map(|v| DataEntry { key: v.name.into(), content: Content::Value(v.value), when: v.when })
             .collect(),
     })
