@@ -10,7 +10,7 @@ pub mod report;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use helm_engine::{Map, Value, YamlError, load_yaml_documents_keeping_integers};
+use helm_engine::{KeyPath, Map, Pos, Value, YamlError, load_yaml_documents_keeping_integers};
 
 /// What identifies an object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,6 +49,10 @@ pub enum StreamError {
     NotAnObject { origin: String, index: usize, missing: &'static str },
     #[error("{origin}: {key} appears twice")]
     Duplicate { origin: String, key: ObjectKey },
+    /// A mapping that repeats a key: parsers keep one of the two (which one varies), and
+    /// `kubectl apply`'s strict field validation refuses the object.
+    #[error("{origin}:{pos}: key {path} is given twice in one mapping")]
+    DuplicateKey { origin: String, pos: Pos, path: KeyPath },
 }
 
 fn text_at<'a>(value: &'a Value, path: &str) -> Option<&'a str> {
@@ -67,6 +71,9 @@ pub fn parse_stream(text: &str, origin: &str) -> Result<Vec<Object>, StreamError
         let next_start = starts.get(index + 1).copied().unwrap_or(lines.len() + 1);
         let from = if index == 0 { 1 } else { starts[index] };
         let source = source_of(&lines, from, next_start);
+        if let Some((path, pos)) = document.duplicate_keys.first() {
+            return Err(StreamError::DuplicateKey { origin: origin.into(), pos: *pos, path: path.clone() });
+        }
         let Some(value) = document.root.filter(|v| !matches!(v, Value::Null)) else { continue };
         // A `kind: List` (what `kubectl get -o yaml` writes) stands for its items.
         let values = match (text_at(&value, "kind"), value.get_dotted("items")) {
@@ -377,6 +384,10 @@ mod tests {
         ));
         let twice = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: A\nmetadata: {name: a}\n";
         assert!(matches!(parse_stream(twice, "x"), Err(StreamError::Duplicate { .. })));
+        let key_twice =
+            "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels:\n    x: \"1\"\n    x: \"2\"\n";
+        let error = parse_stream(key_twice, "x").unwrap_err();
+        assert_eq!(error.to_string(), "x:7:5: key metadata.labels.x is given twice in one mapping");
     }
 
     #[test]
