@@ -226,24 +226,28 @@ fn workload(c: &Component, kind: Kind) -> Object {
     let selector = entry("selector", map([entry("matchLabels", selector_labels(c.name))]));
     let (kind_name, file, when, spec) = match kind {
         Kind::Deployment => {
-            let strategy: Node = match &c.strategy {
-                Strategy::Recreate => "Recreate".into(),
-                Strategy::RollingUpdate => "RollingUpdate".into(),
-                Strategy::RecreateWhen(cond) => {
-                    Expr::choose(cond.clone(), Expr::lit("Recreate"), Expr::lit("RollingUpdate")).into()
-                }
+            let (kind, recreate): (Node, Cond) = match &c.strategy {
+                Strategy::Recreate => ("Recreate".into(), Cond::Always),
+                Strategy::RollingUpdate => ("RollingUpdate".into(), Cond::Never),
+                Strategy::RecreateWhen(cond) => (
+                    Expr::choose(cond.clone(), Expr::lit("Recreate"), Expr::lit("RollingUpdate")).into(),
+                    cond.clone(),
+                ),
             };
+            // The rolling update's parameters are Kubernetes' defaults, written out so that
+            // the release owns them: a live Deployment keeps parameters the server filled in
+            // when its type later turns to Recreate, and the API server refuses Recreate with
+            // them (server-side apply removes only the fields its manager applied before).
+            let mut strategy = vec![entry("type", kind)];
+            if !recreate.is_always() {
+                let parameters = map([entry("maxSurge", "25%"), entry("maxUnavailable", "25%")]);
+                strategy.push(entry("rollingUpdate", parameters).when(Cond::negate(recreate)));
+            }
             (
                 "Deployment",
                 "deployment",
                 c.when.clone().and(Cond::negate(c.daemon_set_when.clone())),
-                vec![
-                    replicas(c),
-                    history(c),
-                    selector,
-                    entry("strategy", map([entry("type", strategy)])),
-                    template,
-                ],
+                vec![replicas(c), history(c), selector, entry("strategy", map(strategy)), template],
             )
         }
         Kind::DaemonSet => (

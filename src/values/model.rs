@@ -680,7 +680,8 @@ component!(
     /// ClamAV.
     ClamavComponent(FullImage) {
         /// Pods of ClamAV; each keeps its own copy of the signatures (with more than one, each
-        /// in a volume of its own, an emptyDir, and `persistence` is not used).
+        /// in a volume of its own, an emptyDir, and `persistence` is not used). While none
+        /// answers, rspamd defers mail with attachments; two keep one answering through updates.
         #[schemars(range(min = 1))]
         replicas: u32,
         /// The signatures' volume (with one pod).
