@@ -478,7 +478,7 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
     // that nothing uses.
     let safe: &[&[&str]] = &[
         &[],
-        &["--set", "authentication.proxy.trustedNetworks={10.42.0.0/16}"],
+        &["--set", "authentication.proxy.trustedNetworks={192.168.7.5/32}"],
         &["--set", "trust.allowPublicProxyAuthNetworks=true"],
         &["--set", "clamav.enabled=true,clamav.replicas=2"],
         &["--set", "clamav.enabled=true,clamav.persistence.size=20Gi"],

@@ -1186,6 +1186,8 @@ pub struct Authentication {
 pub struct ProxyAuthentication {
     /// The networks of the proxies whose header is believed (`PROXY_AUTH_WHITELIST`); empty:
     /// off. They must also be where front believes client addresses from (a proxy in front).
+    /// With `expose.web: front`, every pod reaches front's web ports, so pod addresses are
+    /// refused here.
     pub trusted_networks: Vec<Cidr>,
     /// The header that carries the user's e-mail address.
     pub header: HeaderName,

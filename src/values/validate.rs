@@ -46,6 +46,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "timezone: a zone of the IANA database, spelt as it lists it",
     "expose.traefik.entryPoints: an entry point of its own for each routed port (the chart's templates refuse it too)",
     "expose.trustedProxies: networks outside the pod network, host bits zero",
+    "authentication.proxy.trustedNetworks: outside the pod network while expose.web is front",
     "<component>.extraVolumeMounts: each names a volume the pod has (its own or one of extraVolumes)",
 ];
 
@@ -171,6 +172,7 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     problems.extend(requests_above_limits(tree));
     problems.extend(shared_entry_points(tree));
     problems.extend(trusted_proxies_in_the_pod_network(tree));
+    problems.extend(sign_in_networks_open_to_pods(tree));
     problems.extend(mounts_of_missing_volumes(tree));
     problems
 }
@@ -258,6 +260,43 @@ fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
                 })
             })?;
             Some(Problem::new(path.child_index(index), message))
+        })
+        .collect()
+}
+
+/// Header sign-in trusting pod addresses while front serves the web itself: every pod of the
+/// cluster reaches front's web ports (its NetworkPolicy admits them, as browsers), and front
+/// reports the connecting pod as the proxy (`X-Forwarded-By`, core/nginx/conf/proxy.conf), so
+/// admin would sign in whichever user any pod names (core/admin/mailu/sso/views/base.py).
+fn sign_in_networks_open_to_pods(tree: &Value) -> Vec<Problem> {
+    let (Some(Value::List(networks)), Some(Value::String(subnet)), Some(Value::String(web))) = (
+        tree.get_dotted("authentication.proxy.trustedNetworks"),
+        tree.get_dotted("subnet"),
+        tree.get_dotted("expose.web"),
+    ) else {
+        return Vec::new();
+    };
+    if web != "front" {
+        return Vec::new();
+    }
+    let header = tree.get_dotted("authentication.proxy.header").and_then(Value::as_str).unwrap_or_default();
+    let path = KeyPath::from_dotted("authentication.proxy.trustedNetworks");
+    networks
+        .iter()
+        .enumerate()
+        .filter_map(|(index, network)| {
+            let Value::String(network) = network else { return None };
+            (CIDR.matches(network) && cidrs_overlap(network, subnet)).then(|| {
+                Problem::new(
+                    path.child_index(index),
+                    format!(
+                        "must lie outside the pod network (subnet {subnet}) while expose.web is front, found \
+                         \"{network}\": every pod of the cluster reaches front's web ports, and admin would sign \
+                         in whichever user such a pod names in the {header} header; put the proxy in front of \
+                         Mailu with expose.web: ingress or httpRoute, or list only a proxy outside the cluster"
+                    ),
+                )
+            })
         })
         .collect()
 }
