@@ -19,7 +19,7 @@ use mailu_chart::render::{Manifest, Release, values_tree};
 fn peer_name(peer: Peer) -> String {
     match peer {
         Peer::Component(name) => name.to_string(),
-        Peer::IngressController => "ingress controller".to_string(),
+        Peer::IngressController | Peer::WebProxy => "ingress controller".to_string(),
         Peer::Monitoring => "monitoring".to_string(),
         // Address blocks with or without the pod network: which pods they admit is
         // tests/exposure.rs' question.

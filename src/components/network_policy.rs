@@ -13,6 +13,9 @@ pub enum Peer {
     /// The proxy in front: its pods (selected by `networkPolicy.ingressController`) and the
     /// networks of `expose.trustedProxies`.
     IngressController,
+    /// The web's proxy: the pods `networkPolicy.webProxy` selects when it names some, else the
+    /// proxy in front; and the networks of `expose.trustedProxies`.
+    WebProxy,
     /// Prometheus' pods (selected by `networkPolicy.monitoring`).
     Monitoring,
     /// Anything: the internet and every namespace of the cluster.
@@ -64,7 +67,7 @@ pub struct Flow {
 }
 
 use FlowPort::Fixed;
-use Peer::{Anywhere, Component as C, IngressController, Internet, Monitoring};
+use Peer::{Anywhere, Component as C, IngressController, Internet, Monitoring, WebProxy};
 
 fn flow(from: Peer, to: Peer, ports: &[i32], purpose: &'static str) -> Flow {
     Flow { from, to, ports: ports.iter().map(|p| Fixed(*p)).collect(), purpose, when: Cond::Always }
@@ -83,7 +86,6 @@ pub fn flows() -> Vec<Flow> {
                     .filter(|p| p.number != 25)
                     .map(|p| FlowPort::When(p.number, front::routed_by_traefik(p))),
             )
-            .chain(std::iter::once(FlowPort::When(80, front::web_behind_proxy())))
             .filter(|p| !p.when().is_never())
             .collect();
     let proxied = front::load_balancer_proxy();
@@ -138,8 +140,15 @@ pub fn flows() -> Vec<Flow> {
             from: IngressController,
             to: C("front"),
             ports: from_proxy,
-            purpose: "mail (with the PROXY protocol) and web from the proxy in front",
-            when: front::behind_proxy(),
+            purpose: "mail (with the PROXY protocol) from the proxy in front",
+            when: front::mail_via("traefik"),
+        },
+        Flow {
+            from: WebProxy,
+            to: C("front"),
+            ports: vec![Fixed(80)],
+            purpose: "web from the proxy in front",
+            when: front::web_behind_proxy(),
         },
         Flow {
             from: C("front"),

@@ -258,7 +258,7 @@ fn add_ways_in(graph: &mut Graph, ctx: &Ctx<'_>) {
 fn deployed(peer: Peer, deployed: &[Component]) -> bool {
     match peer {
         Peer::Component(name) => deployed.iter().any(|c| c.name == name),
-        Peer::IngressController | Peer::Monitoring | Peer::Anywhere | Peer::Internet => true,
+        Peer::IngressController | Peer::WebProxy | Peer::Monitoring | Peer::Anywhere | Peer::Internet => true,
     }
 }
 
@@ -293,14 +293,11 @@ fn add_flow(graph: &mut Graph, flow: &Flow, components: &[Component], ctx: &Ctx<
             vec![(entry.to_string(), component_id(to), ports)]
         }
         (Peer::IngressController, Peer::Component(to)) => {
-            // front's plain HTTP port is the web proxy's; every other port is Traefik's mail.
-            let http = components::by_name("front").and_then(|c| c.port("http").map(|p| i64::from(p.number)));
-            let (web, mail): (Vec<i64>, Vec<i64>) = ports.into_iter().partition(|p| Some(*p) == http);
+            vec![(ids::TRAEFIK.to_string(), component_id(to), ports)]
+        }
+        (Peer::WebProxy, Peer::Component(to)) => {
             let web_proxy = if ctx.text("expose.web") == "httpRoute" { ids::GATEWAY } else { ids::INGRESS };
-            vec![
-                (ids::TRAEFIK.to_string(), component_id(to), mail),
-                (web_proxy.to_string(), component_id(to), web),
-            ]
+            vec![(web_proxy.to_string(), component_id(to), ports)]
         }
         (Peer::Monitoring, Peer::Component(to)) => {
             if graph.node(ids::MONITORING).is_none() {

@@ -120,7 +120,9 @@ fn deployed(components: &[Component], peer: Peer) -> Cond {
         Peer::Component(name) => {
             components.iter().find(|c| c.name == name).map_or(Cond::Always, |c| c.when.clone())
         }
-        Peer::IngressController | Peer::Monitoring | Peer::Anywhere | Peer::Internet => Cond::Always,
+        Peer::IngressController | Peer::WebProxy | Peer::Monitoring | Peer::Anywhere | Peer::Internet => {
+            Cond::Always
+        }
     }
 }
 
@@ -140,28 +142,46 @@ fn label_selector(path: &'static str) -> Node {
     map([entry("matchLabels", values(path)).if_not_empty()])
 }
 
+/// The labels that select a proxy's pods: of their namespaces, and of the pods.
+type ProxyLabels = (&'static str, &'static str);
+
+const INGRESS_CONTROLLER: ProxyLabels =
+    ("networkPolicy.ingressController.namespaceLabels", "networkPolicy.ingressController.podLabels");
+const WEB_PROXY: ProxyLabels = ("networkPolicy.webProxy.namespaceLabels", "networkPolicy.webProxy.podLabels");
+
+/// Whether the values name a proxy's pods.
+fn names_pods((namespaces, pods): ProxyLabels) -> Cond {
+    Cond::Present(namespaces.into()).or(Cond::Present(pods.into()))
+}
+
+/// The pods a proxy's labels select, when the values name some and `when` holds. Without
+/// labels, none: an empty selector would admit every pod.
+fn proxy_pods(labels: ProxyLabels, when: Cond) -> Part {
+    item(map([
+        entry("namespaceSelector", label_selector(labels.0)),
+        entry("podSelector", label_selector(labels.1)),
+    ]))
+    .when(when.and(names_pods(labels)))
+}
+
+/// The networks of the proxies outside the cluster.
+fn trusted_proxy_networks() -> Part {
+    Part::Each(Seq::key(TRUSTED_PROXIES), map([entry("ipBlock", map([entry("cidr", Expr::Item)]))]))
+}
+
 fn peers(peer: Peer) -> Node {
     match peer {
         Peer::Component(name) => {
             list([item(map([entry("podSelector", map([entry("matchLabels", selector_labels(name))]))]))])
         }
         Peer::IngressController => {
-            let namespaces = "networkPolicy.ingressController.namespaceLabels";
-            let pods = "networkPolicy.ingressController.podLabels";
-            // Without labels, only the networks: an empty selector would admit every pod.
-            let labelled = Cond::Present(namespaces.into()).or(Cond::Present(pods.into()));
-            list([
-                item(map([
-                    entry("namespaceSelector", label_selector(namespaces)),
-                    entry("podSelector", label_selector(pods)),
-                ]))
-                .when(labelled),
-                Part::Each(
-                    Seq::key(TRUSTED_PROXIES),
-                    map([entry("ipBlock", map([entry("cidr", Expr::Item)]))]),
-                ),
-            ])
+            list([proxy_pods(INGRESS_CONTROLLER, Cond::Always), trusted_proxy_networks()])
         }
+        Peer::WebProxy => list([
+            proxy_pods(WEB_PROXY, Cond::Always),
+            proxy_pods(INGRESS_CONTROLLER, Cond::negate(names_pods(WEB_PROXY))),
+            trusted_proxy_networks(),
+        ]),
         Peer::Monitoring => list([item(map([
             entry("namespaceSelector", label_selector("networkPolicy.monitoring.namespaceLabels")),
             entry("podSelector", label_selector("networkPolicy.monitoring.podLabels")),

@@ -1260,6 +1260,10 @@ pub struct NetworkPolicy {
     /// proxy), which alone may reach front's web port and its PROXY protocol listeners. Both the
     /// namespace and the pod labels are required when a proxy is in front.
     pub ingress_controller: PodPeer,
+    /// The pods of the web's proxy, when it is not the one above (mail through Traefik, the
+    /// web through another ingress controller or a Gateway): they alone may reach front's web
+    /// port. Give both labels; empty: the proxy above.
+    pub web_proxy: PodPeer,
     /// The pods of Prometheus, which alone may scrape the metrics (required with a
     /// ServiceMonitor).
     pub monitoring: PodPeer,
@@ -1666,6 +1670,7 @@ impl Default for Values {
                     namespace_labels: BTreeMap::new(),
                     pod_labels: BTreeMap::new(),
                 },
+                web_proxy: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
                 monitoring: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
             },
             global: Global {

@@ -280,13 +280,19 @@ fn sign_in_networks_open_to_pods(tree: &Value) -> Vec<Problem> {
         return Vec::new();
     }
     let header = tree.get_dotted("authentication.proxy.header").and_then(Value::as_str).unwrap_or_default();
+    // A public network is refused by the schema already, unless the override allows it.
+    let allow_public =
+        matches!(tree.get_dotted("trust.allowPublicProxyAuthNetworks"), Some(Value::Bool(true)));
+    let checked = |network: &str| {
+        allow_public || crate::patterns::is_match(super::trust::PRIVATE_SUBNET_PATTERN, network) == Some(true)
+    };
     let path = KeyPath::from_dotted("authentication.proxy.trustedNetworks");
     networks
         .iter()
         .enumerate()
         .filter_map(|(index, network)| {
             let Value::String(network) = network else { return None };
-            (CIDR.matches(network) && cidrs_overlap(network, subnet)).then(|| {
+            (CIDR.matches(network) && checked(network) && cidrs_overlap(network, subnet)).then(|| {
                 Problem::new(
                     path.child_index(index),
                     format!(
