@@ -68,6 +68,21 @@ fn quantities_written_as_numbers_render_alike_with_real_helm() {
     mailu_chart().args(["diff", "-f"]).arg(&values).assert().success();
 }
 
+/// Standard input read by `--set-file KEY=-` reaches a real helm too, through a file.
+#[test]
+fn a_file_set_from_standard_input_reaches_real_helm() {
+    for (name, helm) in common::helms() {
+        let assert = mailu_chart()
+            .args(["diff", "--engine", "helm", "--chart", "chart-out", "--helm"])
+            .arg(&helm)
+            .args(["-f", "values-examples/minimal.yaml", "--set-file", "welcomeMessage.body=-"])
+            .write_stdin("first line\nsecond line\n")
+            .assert();
+        let output = assert.get_output();
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stdout));
+    }
+}
+
 /// A copy of chart-out with one edit applied.
 fn mutated(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -217,6 +232,20 @@ fn against_an_earlier_render_previews_an_upgrade() {
         .code(1)
         .stderr(contains("empty.yaml holds no objects: everything rendered is new"))
         .stdout(contains("only in render: Deployment mailu/mailu-admin (apps/v1)"));
+    // `-` reads the earlier manifests from standard input (`helm get manifest ... |`), which
+    // the values cannot read as well.
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--against", "-"])
+        .write_stdin(rendered.stdout.clone())
+        .assert()
+        .success()
+        .stdout(contains("standard input and render are equivalent"));
+    mailu_chart()
+        .args(["diff", "-f", "-", "--against", "-"])
+        .write_stdin(std::fs::read("values-examples/minimal.yaml").unwrap())
+        .assert()
+        .code(2)
+        .stderr(contains("standard input is read once"));
 }
 
 /// What `kubectl get ... -o yaml` prints of the objects `render` wrote, once applied: a `List`

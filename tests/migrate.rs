@@ -686,6 +686,19 @@ fn bad_input_is_refused_with_exit_code_1() {
         .code(1)
         .stderr(contains("cannot read no-such-file.yaml: no such file"));
     mailu_chart().arg("migrate").assert().code(2);
+    // The release and namespace end up in Secret names and in the report's shell commands.
+    for (flag, value, says) in [
+        ("--release-name", "Mail", "release name \"Mail\": invalid release name"),
+        ("--release-name", "", "release name \"\": no name provided"),
+        ("-n", "ns$(id)", "namespace \"ns$(id)\" is invalid"),
+    ] {
+        mailu_chart()
+            .args(["migrate", "tests/migrate/complete.yaml", flag, value])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains(says));
+    }
 }
 
 #[test]

@@ -32,7 +32,8 @@ pub struct DiffArgs {
     /// The helm binary for `--engine helm` (default: `helm` on PATH).
     #[arg(long, value_name = "PATH")]
     pub helm: Option<PathBuf>,
-    /// Compare today's render with a manifest file rendered earlier (an upgrade preview).
+    /// Compare today's render with a manifest file rendered earlier (an upgrade preview); `-`
+    /// reads it from standard input (`helm get manifest mailu | mailu-chart diff --against -`).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["chart", "helm"])]
     pub against: Option<PathBuf>,
     /// diff: changed fields and a unified diff per object; brief: one line per object;
@@ -81,24 +82,31 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
 
     let (left, right, names): (Vec<Object>, Vec<Object>, (String, String)) = match &args.against {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| {
-                error(format!("cannot read {}: {}", file.display(), super::values_args::describe_io(&e)))
-            })?;
-            let mut earlier =
-                diff::parse_stream(&text, &file.display().to_string()).map_err(|e| error(e.to_string()))?;
+            let from_stdin = file.as_os_str() == "-";
+            let origin = if from_stdin { "standard input".to_string() } else { file.display().to_string() };
+            let text = if from_stdin {
+                if stdin.is_some() {
+                    return Err(error(
+                        "standard input is read once: --against - cannot share it with -f - or --set-file KEY=-",
+                    ));
+                }
+                String::from_utf8(args.values.read_stdin().map_err(as_error)?)
+                    .map_err(|_| error("standard input: not valid UTF-8 text"))?
+            } else {
+                std::fs::read_to_string(file).map_err(|e| {
+                    error(format!("cannot read {}: {}", file.display(), super::values_args::describe_io(&e)))
+                })?
+            };
+            let mut earlier = diff::parse_stream(&text, &origin).map_err(|e| error(e.to_string()))?;
             if earlier.is_empty() {
-                super::note(&format!(
-                    "note: {} holds no objects: everything rendered is new",
-                    file.display()
-                ));
+                super::note(&format!("note: {origin} holds no objects: everything rendered is new"));
             }
             if diff::drop_server_fields(&mut earlier) > 0 {
                 super::note(&format!(
-                    "note: {} holds objects read from a cluster; what the API server sets on every object is left out, but the defaults it fills in still differ (compare with `helm get manifest` for an exact preview)",
-                    file.display()
+                    "note: {origin} holds objects read from a cluster; what the API server sets on every object is left out, but the defaults it fills in still differ (compare with `helm get manifest` for an exact preview)"
                 ));
             }
-            (earlier, rendered, (file.display().to_string(), "render".to_string()))
+            (earlier, rendered, (origin, "render".to_string()))
         }
         None => {
             let exported;

@@ -41,6 +41,21 @@ pub struct MigrateArgs {
     pub namespace: String,
 }
 
+/// The old release's name as helm takes it, and a namespace Kubernetes takes (both end up in
+/// Secret names and in the report's commands).
+fn check_release(args: &MigrateArgs) -> Result<(), CliError> {
+    if let Some(reason) = helm_engine::release_name_problem(&args.release_name) {
+        return Err(CliError::failure(format!("release name \"{}\": {reason}", args.release_name)));
+    }
+    if crate::patterns::is_match(crate::patterns::wiring::NAMESPACE, &args.namespace) != Some(true) {
+        return Err(CliError::failure(format!(
+            "namespace \"{}\" is invalid: use lower-case letters, digits and '-', at most 63 characters",
+            args.namespace
+        )));
+    }
+    Ok(())
+}
+
 impl MigrateArgs {
     /// Every input file, in the order they are merged.
     fn inputs(&self) -> Vec<String> {
@@ -49,6 +64,7 @@ impl MigrateArgs {
 }
 
 pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    check_release(args)?;
     refuse_overwriting_inputs(args)?;
     let (user, _) = ValuesArgs::default().read_files(args.inputs())?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };

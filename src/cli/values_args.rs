@@ -89,8 +89,8 @@ impl ValuesArgs {
         self.read_keeping_stdin().map(|(user, _)| user)
     }
 
-    /// The same flags for a real helm: `-f -` becomes the given file holding what standard
-    /// input held.
+    /// The same flags for a real helm: `-f -` and `--set-file KEY=-` name the given file
+    /// holding what standard input held.
     pub fn helm_args(&self, stdin_file: Option<&std::path::Path>) -> Result<Vec<String>, CliError> {
         let mut args = Vec::new();
         for name in self.files()? {
@@ -108,7 +108,18 @@ impl ValuesArgs {
             ("--set-literal", &self.set_literal),
         ] {
             for text in texts {
-                args.extend([flag.to_string(), text.clone()]);
+                let text = match stdin_file {
+                    Some(file) if flag == "--set-file" => text
+                        .split(',')
+                        .map(|pair| match pair.split_once('=') {
+                            Some((key, path)) if path.trim() == "-" => format!("{key}={}", file.display()),
+                            _ => pair.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    _ => text.clone(),
+                };
+                args.extend([flag.to_string(), text]);
             }
         }
         Ok(args)
@@ -150,6 +161,11 @@ impl ValuesArgs {
             .all(|list| list.is_empty())
     }
 
+    /// Standard input, for an input besides the values (within the same size limit).
+    pub fn read_stdin(&self) -> Result<Vec<u8>, CliError> {
+        read_input("-", self.max_input_size, &mut false)
+    }
+
     /// Like [`ValuesArgs::read`], also returning what standard input held, if it was read.
     pub fn read_keeping_stdin(&self) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         self.read_files(self.files()?)
@@ -173,8 +189,13 @@ impl ValuesArgs {
             set_file: self.set_file.clone(),
             set_literal: self.set_literal.clone(),
         };
+        let mut stdin =
+            inputs.files.iter().find(|(name, _)| name.trim() == "-").map(|(_, bytes)| bytes.clone());
         let mut read_set_file = |path: &str| {
             let bytes = read_input(path, limit, &mut stdin_used).map_err(|e| e.message)?;
+            if path.trim() == "-" && stdin.is_none() {
+                stdin = Some(bytes.clone());
+            }
             String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
         };
         let user =
@@ -182,7 +203,6 @@ impl ValuesArgs {
         for warning in &user.warnings {
             super::note(&format!("warning: {warning}"));
         }
-        let stdin = inputs.files.iter().find(|(name, _)| name.trim() == "-").map(|(_, bytes)| bytes.clone());
         Ok((user, stdin))
     }
 }

@@ -424,6 +424,14 @@ pub(crate) const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
+/// Why helm refuses a release name (`ValidateReleaseName`), or `None` for a name it takes.
+pub fn release_name_problem(name: &str) -> Option<String> {
+    match check_release_name(name) {
+        Err(ChartRenderError::ReleaseName { reason, .. }) => Some(reason),
+        _ => None,
+    }
+}
+
 /// Helm's `ValidateReleaseName`: a DNS subdomain of at most 53 characters.
 fn check_release_name(name: &str) -> Result<(), ChartRenderError> {
     const PATTERN: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
