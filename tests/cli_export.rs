@@ -36,6 +36,9 @@ fn export_writes_the_chart_and_may_replace_its_own_export() {
         0o700
     );
     assert_eq!(common::names_in(dir.path()), ["chart"]);
+    // `chart/.` names the same directory.
+    mailu_chart().arg("export").arg(chart.join(".")).assert().success();
+    assert_eq!(common::names_in(dir.path()), ["chart"]);
 }
 
 /// A `Chart.yaml` as exports older than the digest wrote it.

@@ -191,6 +191,12 @@ fn no_input_is_overwritten_and_the_report_is_private() {
         let mode = std::fs::metadata(dir.path().join("report.txt")).unwrap().permissions().mode();
         assert_eq!(mode & 0o077, 0, "the report holds passwords: {mode:o}");
     }
+    // `-` names the standard streams, as everywhere else; no file called `-` appears.
+    migrate(&["-o".as_ref(), "-".as_ref(), "--report".as_ref(), "-".as_ref()])
+        .success()
+        .stdout(contains("# mailu-chart values, written by `mailu-chart migrate`"))
+        .stderr(contains("Read ").and(contains("wrote").not()));
+    assert!(!dir.path().join("-").exists());
 }
 
 #[test]

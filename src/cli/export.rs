@@ -118,6 +118,9 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
 /// nothing is left behind. A mount point, which cannot be swapped, is refused first.
 fn write_atomically(dir: &Path, files: &[ExportFile], force: bool) -> Result<(), CliError> {
     let failure = |e: StagingError| CliError::failure(e.to_string());
+    // The directory as its components name it: `chart/.` is `chart` (renaming onto a path
+    // that ends in `.` fails).
+    let dir = &dir.components().collect::<std::path::PathBuf>();
     if dir.file_name().is_none() {
         return Err(CliError::failure(format!(
             "{} does not name a directory the export can replace; give it by name, like ../chart",

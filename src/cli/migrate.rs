@@ -25,10 +25,10 @@ pub struct MigrateArgs {
     /// ones given without `-f`.
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     pub values: Vec<String>,
-    /// Write the migrated values to FILE instead of standard output.
+    /// Write the migrated values to FILE instead of standard output (`-`).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write the report to FILE instead of standard error. It holds the commands that create
+    /// Write the report to FILE instead of standard error (`-`). It holds the commands that create
     /// the Secrets, with the passwords the official values held.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -57,6 +57,16 @@ fn check_release(args: &MigrateArgs) -> Result<(), CliError> {
 }
 
 impl MigrateArgs {
+    /// The file for the migrated values; `-` is standard output, as without `-o`.
+    fn output_file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|path| path.as_os_str() != "-")
+    }
+
+    /// The file for the report; `-` is standard error, as without `--report`.
+    fn report_file(&self) -> Option<&Path> {
+        self.report.as_deref().filter(|path| path.as_os_str() != "-")
+    }
+
     /// Every input file, in the order they are merged.
     fn inputs(&self) -> Vec<String> {
         self.values.iter().chain(&self.files).cloned().collect()
@@ -87,9 +97,9 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
     // takes its name, so that a file that cannot be written leaves the other as it was. The
     // report, with its passwords, reaches standard error only once the values are out.
     let values_file =
-        args.output.as_deref().map(|path| Pending::write(path, &values, Access::Kept)).transpose()?;
+        args.output_file().map(|path| Pending::write(path, &values, Access::Kept)).transpose()?;
     let report_file =
-        args.report.as_deref().map(|path| Pending::write(path, &report, Access::Private)).transpose()?;
+        args.report_file().map(|path| Pending::write(path, &report, Access::Private)).transpose()?;
     match values_file {
         Some(file) => file.put_in_place()?,
         None => write_stdout(out, &values)?,
@@ -102,7 +112,7 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
             }
         }
     }
-    if let Some(path) = &args.output {
+    if let Some(path) = args.output_file() {
         super::note(&format!("wrote {}", path.display()));
     }
     Ok(())
@@ -213,7 +223,7 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
 fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
     let inputs = args.inputs();
     let inputs = inputs.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
-    if let (Some(output), Some(report)) = (&args.output, &args.report)
+    if let (Some(output), Some(report)) = (args.output_file(), args.report_file())
         && same_file(output, report)
     {
         return Err(CliError::failure(format!(
@@ -221,7 +231,7 @@ fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
             output.display()
         )));
     }
-    for written in args.output.iter().chain(&args.report) {
+    for written in args.output_file().into_iter().chain(args.report_file()) {
         if let Some(input) = inputs.clone().find(|input| same_file(written, input)) {
             return Err(CliError::failure(format!(
                 "{} is one of the values files read ({}); write the migrated values and the report elsewhere",

@@ -276,7 +276,7 @@ pub const RULES: &[Rule] = &[
         when: &[("tls.source", &[WhenValue::Str("none")])],
         key: "expose.web",
         then: Then::OneOf(&["none", "httpRoute"]),
-        reason: "the Ingress would have no certificate and serve the sign-in page over plain HTTP (behind an HTTPRoute, the Gateway's listener holds its own)",
+        reason: "front or the Ingress would have no certificate and serve the sign-in page over plain HTTP (behind an HTTPRoute, the Gateway's listener holds its own)",
     },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("letsencrypt")])],
