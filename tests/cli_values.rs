@@ -420,6 +420,10 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
             &["trust.allowPublicProxyAuthNetworks is true", "203.0.113.7/32", "log in as any user"],
         ),
         (
+            &["--set", "fetchmail.enabled=true,tls.inboundEnforce=true"],
+            &["fetchmail.enabled with tls.inboundEnforce true", "turn scanning off for those accounts"],
+        ),
+        (
             &["--set", "clamav.enabled=true,clamav.replicas=2,clamav.persistence.size=20Gi"],
             &["clamav.persistence has no effect with clamav.replicas 2"],
         ),

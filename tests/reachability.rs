@@ -199,3 +199,23 @@ fn without_network_policies_every_port_is_open_to_every_pod_and_the_docs_say_whi
         "docs/security.md is stale; run MAILU_CHART_UPDATE_DOCS=1 cargo test --test reachability"
     );
 }
+
+/// Webmail's address books (Roundcube's carddav plugin, SnappyMail's contact sync) are this
+/// Mailu's webdav, reached through front's web port, also where only the proxy may reach it
+/// otherwise; without webdav, webmail has no business there.
+#[test]
+fn webmail_reaches_the_address_books_through_front_only_with_webdav() {
+    let example = common::root().join("values-examples/everything.yaml");
+    for (webdav, expected) in [("true", true), ("false", false)] {
+        let set = format!("webdav.enabled={webdav}");
+        let cluster = Cluster::new(&common::render(&[&example], &[&set]), "mailu");
+        for port in [80, 443] {
+            let reaching = cluster.components_reaching("front", port);
+            assert_eq!(
+                reaching.iter().any(|c| c == "webmail"),
+                expected,
+                "webdav {webdav}, port {port}: {reaching:?}"
+            );
+        }
+    }
+}

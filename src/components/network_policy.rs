@@ -269,6 +269,15 @@ pub fn flows() -> Vec<Flow> {
             &[10143, 10025, 14190],
             "IMAP, submission and sieve with the SSO token",
         ),
+        // Roundcube's carddav plugin (in Mailu's default plugins, webmails/start.py) and
+        // SnappyMail's contact sync reach this Mailu's own /webdav through front.
+        Flow {
+            from: C("webmail"),
+            to: C("front"),
+            ports: vec![Fixed(80), Fixed(443)],
+            purpose: "address books of webdav (CardDAV)",
+            when: Cond::flag("webdav.enabled"),
+        },
         flow(C("webmail"), C("dovecot-submission"), &[10025], "sending mail"),
         flow(C("dovecot-submission"), C("postfix"), &[10025], "relaying webmail's mail"),
         flow(C("fetchmail"), C("admin"), &[8080], "the accounts to fetch"),

@@ -253,6 +253,17 @@ pub fn warnings(values: &Values) -> Vec<String> {
             values.front.replicas
         ));
     }
+    // optional/fetchmail/fetchmail.py hands the mail of accounts set to scan to front's port 25
+    // over plain SMTP; core/admin/mailu/internal/nginx.py refuses plain SMTP there when the
+    // TLS of incoming mail is enforced.
+    if values.fetchmail.enabled && values.tls.inbound_enforce {
+        warnings.push(
+            "fetchmail.enabled with tls.inboundEnforce true: fetchmail delivers the mail of accounts set to \
+             scan over plain SMTP to front's port 25, which then refuses it, so that mail stays on the remote \
+             server; turn scanning off for those accounts, or leave tls.inboundEnforce false"
+                .to_string(),
+        );
+    }
     warnings.extend(unread_overrides(values));
     let clamav = &values.clamav;
     if clamav.enabled && clamav.replicas > 1 && clamav.persistence != Values::default().clamav.persistence {
