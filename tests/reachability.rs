@@ -219,3 +219,27 @@ fn webmail_reaches_the_address_books_through_front_only_with_webdav() {
         }
     }
 }
+
+/// What reads mail from strangers or fetches from the internet (rspamd, ClamAV, fetchmail)
+/// reaches the internet on its ports, but no pod of the cluster and no cloud metadata service
+/// (node credentials); postfix may still reach a relay inside the cluster.
+#[test]
+fn what_fetches_from_the_internet_reaches_nothing_else() {
+    let example = common::root().join("values-examples/everything.yaml");
+    let cluster = Cluster::new(&common::render(&[&example], &[]), "mailu");
+    let metadata = Actor::host("the cloud's metadata service", "169.254.169.254");
+    let metadata6 = Actor::host("AWS's IPv6 metadata service", "fd00:ec2::254");
+    let neighbour = Actor::pod("a pod in another namespace", "default", &[("app", "other")]);
+    for (component, port) in
+        [("rspamd", 443), ("rspamd", 80), ("clamav", 443), ("fetchmail", 993), ("postfix", 443)]
+    {
+        assert!(
+            cluster.sends_to(component, &Actor::internet(), port),
+            "{component} to the internet on {port}"
+        );
+        for target in [&metadata, &metadata6, &neighbour] {
+            assert!(!cluster.sends_to(component, target, port), "{component} to {} on {port}", target.name);
+        }
+    }
+    assert!(cluster.sends_to("postfix", &neighbour, 25), "a relay inside the cluster");
+}

@@ -20,7 +20,8 @@ pub enum Peer {
     Monitoring,
     /// Anything: the internet and every namespace of the cluster.
     Anywhere,
-    /// Outside the cluster: any address but the pod network's, which Mailu trusts.
+    /// Outside the cluster: any address but the pod network's, which Mailu trusts, and the
+    /// link-local range of the clouds' metadata services (node credentials).
     Internet,
 }
 
@@ -186,7 +187,7 @@ pub fn flows() -> Vec<Flow> {
         },
         // postfix's MTA-STS resolver fetches each receiving domain's policy over HTTPS
         // (core/postfix/start.py, smtp_tls_policy_maps in core/postfix/conf/main.cf).
-        flow(C("postfix"), Anywhere, &[443], "MTA-STS policies of receiving domains"),
+        flow(C("postfix"), Internet, &[443], "MTA-STS policies of receiving domains"),
         flow(C("dovecot"), C("admin"), &[8080], "user lookups and quota"),
         flow(C("dovecot"), C("rspamd"), &[11334], "learning spam and ham"),
         flow(C("dovecot"), C("postfix"), &[25], "sieve redirects and vacation replies"),
@@ -253,10 +254,12 @@ pub fn flows() -> Vec<Flow> {
             when: external_redis,
         },
         flow(C("rspamd"), C("clamav"), &[3310], "virus scanning"),
-        flow(C("rspamd"), Anywhere, &[80, 443], "map and rule updates"),
+        // The components that fetch from the internet, and parse what strangers send (rspamd,
+        // ClamAV, fetchmail), reach nothing of the cluster's there.
+        flow(C("rspamd"), Internet, &[80, 443], "map and rule updates"),
         Flow {
             from: C("rspamd"),
-            to: Anywhere,
+            to: Internet,
             // Mailu's fuzzy_check.conf goes to local.d, so it adds its local rule to rspamd's
             // own, which asks rspamd.com's public fuzzy servers over UDP.
             ports: vec![FlowPort::Udp(11335)],
@@ -282,7 +285,7 @@ pub fn flows() -> Vec<Flow> {
         flow(C("dovecot-submission"), C("postfix"), &[10025], "relaying webmail's mail"),
         flow(C("fetchmail"), C("admin"), &[8080], "the accounts to fetch"),
         flow(C("fetchmail"), C("front"), &[25, 2525], "delivering fetched mail"),
-        flow(C("fetchmail"), Anywhere, &[110, 143, 993, 995], "the external mail accounts"),
-        flow(C("clamav"), Anywhere, &[80, 443], "signature updates"),
+        flow(C("fetchmail"), Internet, &[110, 143, 993, 995], "the external mail accounts"),
+        flow(C("clamav"), Internet, &[80, 443], "signature updates"),
     ]
 }

@@ -310,7 +310,7 @@ fn add_flow(graph: &mut Graph, flow: &Flow, components: &[Component], ctx: &Ctx<
             }
             vec![(ids::MONITORING.to_string(), component_id(to), ports)]
         }
-        (Peer::Component(from), Peer::Anywhere) => {
+        (Peer::Component(from), Peer::Anywhere | Peer::Internet) => {
             vec![(component_id(from), outside_node(graph, flow, ctx), ports)]
         }
         (from, to) => unreachable!("no flow runs from {from:?} to {to:?}"),

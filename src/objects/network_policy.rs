@@ -142,6 +142,11 @@ fn label_selector(path: &'static str) -> Node {
     map([entry("matchLabels", values(path)).if_not_empty()])
 }
 
+/// The link-local range where clouds serve instance metadata (169.254.169.254 on AWS, Azure,
+/// Google Cloud and others), node credentials among it; and AWS's IPv6 address of it.
+const IPV4_METADATA: &str = "169.254.0.0/16";
+const IPV6_METADATA: &str = "fd00:ec2::254/128";
+
 /// The labels that select a proxy's pods: of their namespaces, and of the pods.
 type ProxyLabels = (&'static str, &'static str);
 
@@ -194,13 +199,16 @@ fn peers(peer: Peer) -> Node {
         ]),
         Peer::Internet => {
             let ipv6 = ipv6_subnet();
-            let except_pods = |family: Cond| entry("except", list([item(Expr::key("subnet"))])).when(family);
+            // The pod network when it is of the family, and the family's metadata service.
+            let except = |family: Cond, metadata: &'static str| {
+                entry("except", list([item(Expr::key("subnet")).when(family), item(metadata)]))
+            };
             list([
                 item(map([entry(
                     "ipBlock",
-                    map([entry("cidr", "0.0.0.0/0"), except_pods(Cond::negate(ipv6.clone()))]),
+                    map([entry("cidr", "0.0.0.0/0"), except(Cond::negate(ipv6.clone()), IPV4_METADATA)]),
                 )])),
-                item(map([entry("ipBlock", map([entry("cidr", "::/0"), except_pods(ipv6)]))])),
+                item(map([entry("ipBlock", map([entry("cidr", "::/0"), except(ipv6, IPV6_METADATA)]))])),
             ])
         }
     }

@@ -256,24 +256,38 @@ impl Cluster {
             });
         let sent = match &actor.pod {
             None => true,
-            Some(source) => {
-                let egress: Vec<&Value> = self.isolating(source, "Egress").collect();
-                egress.is_empty()
-                    || egress.iter().any(|policy| {
-                        let namespace = policy
-                            .get_dotted("metadata.namespace")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default();
-                        list(policy.get_dotted("spec.egress")).iter().any(|rule| {
-                            let peers = list(rule.get_dotted("to"));
-                            (peers.is_empty()
-                                || peers.iter().any(|p| self.peer_matches(p, namespace, &target.actor)))
-                                && Self::port_matches(rule, port, &target.ports)
-                        })
-                    })
-            }
+            Some(source) => self.egress_allows(source, &target.actor, port, &target.ports),
         };
         admitted && sent
+    }
+
+    /// Whether the policies let `source` open a TCP connection to `port` of `target` (whose
+    /// named ports are `named`), as far as the sender's side goes.
+    fn egress_allows(
+        &self,
+        source: &PodIdentity,
+        target: &Actor,
+        port: i64,
+        named: &BTreeMap<String, i64>,
+    ) -> bool {
+        let egress: Vec<&Value> = self.isolating(source, "Egress").collect();
+        egress.is_empty()
+            || egress.iter().any(|policy| {
+                let namespace =
+                    policy.get_dotted("metadata.namespace").and_then(Value::as_str).unwrap_or_default();
+                list(policy.get_dotted("spec.egress")).iter().any(|rule| {
+                    let peers = list(rule.get_dotted("to"));
+                    (peers.is_empty() || peers.iter().any(|p| self.peer_matches(p, namespace, target)))
+                        && Self::port_matches(rule, port, named)
+                })
+            })
+    }
+
+    /// Whether the component's pod may open a TCP connection to `port` of something that is
+    /// not of the release (a pod of another application, an address outside the cluster).
+    pub(crate) fn sends_to(&self, component: &str, target: &Actor, port: i64) -> bool {
+        let source = self.pod(component).actor.pod.as_ref().unwrap();
+        self.egress_allows(source, target, port, &BTreeMap::new())
     }
 
     /// The release components whose pods reach the port, by name.
