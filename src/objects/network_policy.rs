@@ -29,11 +29,18 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                 None,
                 release_pods(),
                 &["Egress"],
+                // Policies see the port of the pod behind a Service: OpenShift's DNS pods
+                // answer the Service's port 53 on 5353.
                 vec![entry(
                     "egress",
                     list([item(map([entry(
                         "ports",
-                        list([port("UDP", 53.into()), port("TCP", 53.into())]),
+                        list([
+                            port("UDP", 53.into()),
+                            port("TCP", 53.into()),
+                            port("UDP", 5353.into()),
+                            port("TCP", 5353.into()),
+                        ]),
                     )]))]),
                 )],
             ),
