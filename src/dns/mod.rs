@@ -265,13 +265,18 @@ fn addresses() -> Section {
             ]))
             .when(web_apart.clone()),
             comment(lit(
-                "; Either give the proxy and this Service one shared address, or point the names only browsers",
+                "; Point the names only browsers use at the proxy (the primary host name stays here for mail;",
             ))
             .when(web_apart.clone()),
             comment(lit(
-                "; use at the proxy (the primary host name stays here for mail; clients then find no settings on 443).",
+                "; clients then find no settings on 443), or give the proxy and this Service one shared address",
             ))
-            .when(web_apart),
+            .when(web_apart.clone()),
+            comment(lit(
+                "; where the load balancer allows it (MetalLB shares one between Services with the Local traffic",
+            ))
+            .when(web_apart.clone()),
+            comment(lit("; policy only when they select the same pods, which these do not).")).when(web_apart),
         ],
         records: vec![
             a(Expr::choose(known_ipv4.clone(), Expr::key(ip), ipv4_placeholder.clone()))
