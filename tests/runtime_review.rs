@@ -1045,3 +1045,91 @@ fn m26_roundcube_reads_front_without_tls_when_front_has_none() {
     // SnappyMail connects without TLS already (webmails/snappymail/defaults/default.json).
     assert_eq!(patch(&["webmail.type=snappymail"]), None);
 }
+
+#[test]
+fn m31_behind_a_proxy_plain_http_goes_to_https() {
+    // Behind an Ingress or a Gateway front runs the `mail` flavor, which Mailu's own redirect
+    // on X-Forwarded-Proto leaves out (core/nginx/conf/nginx.conf): an HTTP listener of the
+    // proxy (an HTTPRoute without sectionName attaches to every listener) would serve the
+    // sign-in page in clear. The override file of ours, in front's web server as Mailu
+    // includes /overrides/*.conf, run with Debian's nginx.
+    let values = ["expose.mail=traefik", "expose.web=ingress"];
+    let manifests = common::render(&[&common::root().join("values-examples/traefik.yaml")], &values);
+    let overrides = manifests.iter().find(|m| m.kind() == "ConfigMap" && m.name() == "mailu-front-overrides");
+    let redirect = overrides
+        .and_then(|m| m.object.get_dotted("data"))
+        .and_then(|data| data.as_map()?.get("mailu-chart-https.conf"))
+        .and_then(Value::as_str)
+        .expect("front's overrides hold the redirect behind a proxy")
+        .to_string();
+    let direct = common::render(&[&common::root().join("values-examples/minimal.yaml")], &[]);
+    assert!(
+        !direct.iter().any(|m| m.kind() == "ConfigMap" && m.name() == "mailu-front-overrides"),
+        "front ends TLS itself: Mailu redirects"
+    );
+    let Some(nginx) = common::Oracle::Nginx.find() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("overrides")).unwrap();
+    std::fs::write(dir.path().join("overrides/mailu-chart-https.conf"), redirect).unwrap();
+    let port = free_port();
+    let config = format!(
+        "error_log {dir}/error.log;\npid {dir}/nginx.pid;\nevents {{}}\nhttp {{\n  access_log off;\n  \
+         client_body_temp_path {dir}/body;\n  proxy_temp_path {dir}/proxy;\n  fastcgi_temp_path {dir}/fastcgi;\n  \
+         uwsgi_temp_path {dir}/uwsgi;\n  scgi_temp_path {dir}/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    \
+         include {dir}/overrides/*.conf;\n    location / {{ return 200 \"the page\\n\"; }}\n  }}\n}}\n",
+        dir = dir.path().display()
+    );
+    std::fs::write(dir.path().join("nginx.conf"), config).unwrap();
+    let server = Command::new(&nginx)
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .args(["-e", "stderr", "-g", "daemon off;"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Stop(server);
+    let ask = |forwarded: &str| -> String {
+        use std::io::{Read, Write};
+        let started = std::time::Instant::now();
+        let mut stream = loop {
+            match std::net::TcpStream::connect(("127.0.0.1", port)) {
+                Ok(stream) => break stream,
+                Err(_) if started.elapsed().as_secs() < 20 => {
+                    std::thread::sleep(std::time::Duration::from_millis(50))
+                }
+                Err(e) => panic!("nginx did not listen: {e}"),
+            }
+        };
+        let header =
+            if forwarded.is_empty() { String::new() } else { format!("X-Forwarded-Proto: {forwarded}\r\n") };
+        write!(
+            stream,
+            "GET /admin/ui?x=1 HTTP/1.1\r\nHost: mail.example.com\r\n{header}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let plain = ask("http");
+    assert!(plain.starts_with("HTTP/1.1 301"), "{plain}");
+    assert!(plain.contains("Location: https://mail.example.com/admin/ui?x=1\r\n"), "{plain}");
+    for forwarded in ["https", ""] {
+        let answer = ask(forwarded);
+        assert!(
+            answer.starts_with("HTTP/1.1 200") && answer.ends_with("the page\n"),
+            "{forwarded:?}: {answer}"
+        );
+    }
+}

@@ -108,6 +108,9 @@ pub const PUBLIC_PORTS: [PublicPort; 10] = [
 /// port 25 must keep accepting in-cluster senders (fetchmail) without one.
 pub const PROXY_SMTP_PORT: i32 = 20025;
 
+/// The override file of ours that sends plain HTTP to HTTPS behind a proxy.
+pub const HTTPS_REDIRECT: &str = "mailu-chart-https.conf";
+
 /// `expose.mail` is the given mode.
 pub fn mail_via(mode: &'static str) -> Cond {
     Cond::equals("expose.mail", mode)
@@ -340,11 +343,20 @@ pub fn component() -> Component {
         },
     ];
     c.configs = vec![
-        // nginx configuration of the values, included in front's web server.
+        // nginx configuration of the values, included in front's web server; behind a proxy,
+        // a redirect of plain HTTP to HTTPS (core/nginx/conf/nginx.conf redirects on
+        // X-Forwarded-Proto only for flavors other than `mail`, the one used there).
         ConfigFile {
             suffix: "front-overrides",
-            when: Cond::present("front.overrides"),
-            files: Vec::new(),
+            when: Cond::present("front.overrides").or(web_behind_proxy()),
+            files: vec![File {
+                name: HTTPS_REDIRECT,
+                content: Content::Static {
+                    file: HTTPS_REDIRECT,
+                    text: include_str!("files/front-https.conf"),
+                },
+                when: web_behind_proxy(),
+            }],
             user_files: Some("front.overrides".into()),
         },
     ];
