@@ -1133,3 +1133,34 @@ fn m31_behind_a_proxy_plain_http_goes_to_https() {
         );
     }
 }
+
+#[test]
+fn m32_a_busy_webmail_stays_alive_and_ready() {
+    // php-fpm runs at most five workers (pm.max_children, webmails/php-webmail.conf) and one
+    // answers /ping: five slow requests would fail a /ping probe. Liveness and readiness ask
+    // whether nginx and php-fpm take connections; a request waits in the socket's queue.
+    let manifests = render("full", &[]);
+    let webmail = find(&manifests, "Deployment", "mailu-webmail");
+    assert!(strings(container(webmail), "startupProbe.exec.command").join(" ").contains("/ping"));
+    for probe in ["livenessProbe", "readinessProbe"] {
+        let command = strings(container(webmail), &format!("{probe}.exec.command"));
+        assert!(!command.join(" ").contains("/ping"), "{probe}: {command:?}");
+        // Run with a socket and a port of the sandbox for php-fpm's and nginx's, no worker
+        // ever accepting (all busy), then with php-fpm gone.
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("php-fpm.sock");
+        let php = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let nginx = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = nginx.local_addr().unwrap().port();
+        let script = command[2]
+            .replace("/var/run/php8-fpm.sock", &socket.display().to_string())
+            .replace("('127.0.0.1', 80)", &format!("('127.0.0.1', {port})"));
+        assert_ne!(script, command[2]);
+        let passes =
+            || Command::new("python3").args([&command[1], &script]).output().unwrap().status.success();
+        assert!(passes(), "{probe} with every worker busy");
+        drop(php);
+        assert!(!passes(), "{probe} with php-fpm gone");
+        drop(nginx);
+    }
+}

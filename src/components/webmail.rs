@@ -76,9 +76,23 @@ pub fn component() -> Component {
         volume("overrides", VolumeSource::ConfigMap { suffix: "webmail-overrides", mode: None }),
     ];
     c.mounts = vec![mount("data", "/data"), mount("overrides", "/overrides").read_only()];
-    // Webmail's /ping answers only requests from localhost.
+    // Webmail's /ping answers only requests from localhost, and takes one of php-fpm's five
+    // workers (pm.max_children in webmails/php-webmail.conf): it shows the first start done.
+    // Afterwards, five slow requests would fail it, restart a busy webmail and take it out of
+    // front's reach; whether nginx and php-fpm still take connections (a request waits in
+    // the socket's queue until a worker is free) says what the kubelet needs to know.
     let ping = ["curl", "-m3", "-fsS", "-o", "/dev/null", "http://localhost/ping"];
-    c.probes = Probes::all(ProbeAction::exec(&ping));
+    let listening = [
+        "python3",
+        "-c",
+        "import socket; php = socket.socket(socket.AF_UNIX); php.settimeout(3); \
+         php.connect('/var/run/php8-fpm.sock'); socket.create_connection(('127.0.0.1', 80), 3)",
+    ];
+    c.probes = Probes {
+        started: ProbeAction::exec(&ping),
+        alive: ProbeAction::exec(&listening),
+        ready: ProbeAction::exec(&listening),
+    };
     // Front's client address believed from front's pods (see webmail-entrypoint.py).
     c.entrypoint(
         "/mailu-chart/webmail-entrypoint.py",
