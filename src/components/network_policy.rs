@@ -266,12 +266,18 @@ pub fn flows() -> Vec<Flow> {
             purpose: "rspamd.com's public fuzzy hashes",
             when: Cond::Always,
         },
-        flow(
-            C("webmail"),
-            C("front"),
-            &[10143, 10025, 14190],
-            "IMAP, submission and sieve with the SSO token",
-        ),
+        Flow {
+            from: C("webmail"),
+            to: C("front"),
+            // Roundcube sends through dovecot-submission when it runs (see its component).
+            ports: vec![
+                Fixed(10143),
+                FlowPort::When(10025, Cond::negate(super::webmail::patched())),
+                Fixed(14190),
+            ],
+            purpose: "IMAP, submission and sieve with the SSO token",
+            when: Cond::Always,
+        },
         // Roundcube's carddav plugin (in Mailu's default plugins, webmails/start.py) and
         // SnappyMail's contact sync reach this Mailu's own /webdav through front.
         Flow {
