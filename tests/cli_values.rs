@@ -61,6 +61,17 @@ fn set_flags_are_named_as_the_origin() {
         .args(["validate", "-f", "values-examples/minimal.yaml", "--set-json", "redis.port=6380"])
         .assert()
         .success();
+    // Setting a later item of a list keeps the file's earlier items, and their origin.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.yaml");
+    std::fs::write(&file, "domain: example.com\nsubnet: 10.42.0.0/16\nhostnames: [Bad.example.com]\n")
+        .unwrap();
+    mailu_chart()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "f.yaml", "--set", "hostnames[1]=b.example.com"])
+        .assert()
+        .code(1)
+        .stderr(contains("f.yaml:3:13: hostnames[0]: must be a lower-case DNS name"));
 }
 
 /// The paths of the problems `validate` lists, in the order it lists them.

@@ -237,7 +237,10 @@ fn collect_paths(value: &Value, path: KeyPath, into: &mut HashSet<KeyPath>) {
             }
         }
         Value::List(l) => {
-            for (i, v) in l.iter().enumerate() {
+            // An item left null is the padding that setting a later index puts before it
+            // (`list[1]=x` into an empty map): the flag did not set it, whatever the list held
+            // there keeps its origin.
+            for (i, v) in l.iter().enumerate().filter(|(_, v)| !matches!(v, Value::Null)) {
                 collect_paths(v, path.child_index(i), into);
             }
         }
