@@ -119,6 +119,16 @@ fn problems_are_listed_in_the_order_the_inputs_were_given() {
     // Files in the order given, then flags, then keys nobody set (`domain`).
     assert_eq!(listed_paths(&stderr), ["logLevel", "postmaster", "webmail.type", "domain"], "{stderr}");
 
+    // Flags in the order they were merged (helm's: --set-json, --set, --set-string, ...),
+    // not by key.
+    let output = mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set", "loglevel=z", "--set", "Domain=x"])
+        .args(["--set-string", "front.Replicas=2", "--set-json", "zz=1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(listed_paths(&stderr), ["zz", "loglevel", "Domain", "front.Replicas"], "{stderr}");
+
     // Without files: the flags' problems still come before the keys nobody set.
     let output = mailu_chart().args(["validate", "--set", "webmail.type=rainloop"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

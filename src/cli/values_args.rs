@@ -135,7 +135,7 @@ impl ValuesArgs {
     pub fn resolve_read(&self, user: &UserValues) -> Result<crate::values::Values, CliError> {
         let files = self.files()?;
         crate::values::resolve(user).map_err(|invalid| {
-            let mut invalid = invalid.in_input_order(&files);
+            let mut invalid = invalid.in_input_order(&user.input_labels());
             // A key nobody set belongs in the values file, when there is one (still listed
             // last).
             if let [file] = files.as_slice() {

@@ -62,19 +62,20 @@ pub struct InvalidValues {
 }
 
 impl InvalidValues {
-    /// The problems in the order the user wrote the values: by values file (in the order
-    /// `files` names them), line and column; then those from `--set` flags; then keys nobody
+    /// The problems in the order the user gave the values: by input (`inputs`, the values
+    /// files then the `--set` flags, as they were merged), line and column; then keys nobody
     /// set. The key path breaks ties.
-    pub fn in_input_order(mut self, files: &[String]) -> Self {
+    pub fn in_input_order(mut self, inputs: &[String]) -> Self {
+        let rank = |label: &str| inputs.iter().position(|input| input == label).unwrap_or(inputs.len());
         self.problems.sort_by_cached_key(|p| {
             let (rank, line, column) = match &p.origin {
                 Origin::File { name, pos } => (
-                    files.iter().position(|f| f == name).unwrap_or(files.len()),
+                    rank(name),
                     pos.as_ref().map_or(0, |pos| pos.line),
                     pos.as_ref().map_or(0, |pos| pos.col),
                 ),
-                Origin::Flag(_) => (files.len() + 1, 0, 0),
-                Origin::Default => (files.len() + 2, 0, 0),
+                Origin::Flag(label) => (rank(label), 0, 0),
+                Origin::Default => (inputs.len() + 1, 0, 0),
             };
             (rank, line, column, p.path.clone())
         });

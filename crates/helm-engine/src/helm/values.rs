@@ -201,6 +201,12 @@ impl UserValues {
         Ok(UserValues { values, sources, warnings })
     }
 
+    /// The inputs in the order they were merged: each values file's name as given, then each
+    /// flag as [`Origin::Flag`] names it.
+    pub fn input_labels(&self) -> Vec<String> {
+        self.sources.iter().map(|s| s.label.clone()).collect()
+    }
+
     /// Where the user set exactly `path` (the key itself when `about_key`), if anywhere:
     /// unlike [`UserValues::origin`], no enclosing key stands in for it.
     pub fn set_at(&self, path: &KeyPath, about_key: bool) -> Option<Origin> {
