@@ -152,7 +152,7 @@ fn a_failed_export_leaves_nothing_behind() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     let under_a_file = file.join("chart");
-    let message = format!("cannot read {}", under_a_file.display());
+    let message = format!("cannot export to {}: a folder on its path is a file", under_a_file.display());
     mailu_chart().arg("export").arg(&under_a_file).assert().code(1).stderr(contains(message));
     mailu_chart().arg("export").arg(&file).assert().code(1).stderr(contains("is not a directory"));
     assert_eq!(common::names_in(dir.path()), ["a-file"]);

@@ -56,6 +56,12 @@ fn inspect(dir: &Path, files: &[ExportFile]) -> Result<Target, CliError> {
     let metadata = match dir.symlink_metadata() {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Free),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(CliError::failure(format!(
+                "cannot export to {}: a folder on its path is a file",
+                dir.display()
+            )));
+        }
         Err(e) => return Err(io(e)),
     };
     if metadata.file_type().is_symlink() {

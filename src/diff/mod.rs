@@ -43,7 +43,7 @@ pub struct Object {
 /// A manifest stream that cannot be compared.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StreamError {
-    #[error("{origin}: invalid YAML at {error}")]
+    #[error("{origin}:{}: invalid YAML: {}", error.pos, error.message)]
     Yaml { origin: String, error: YamlError },
     #[error("{origin}: document {index} is not a Kubernetes object (it has no {missing})")]
     NotAnObject { origin: String, index: usize, missing: &'static str },

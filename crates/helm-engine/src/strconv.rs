@@ -42,6 +42,14 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
     })
 }
 
+/// `strconv.Atoi`: the number, or why it is none, in Go's words.
+pub(crate) fn atoi(s: &str) -> Result<i64, &'static str> {
+    go_parse_int(s, 10).map_err(|e| match e {
+        IntError::Syntax => "invalid syntax",
+        IntError::Range(_) => "value out of range",
+    })
+}
+
 /// `strconv.Atoi` with its error ignored, as Sprig's `atoi` calls it: the number, the
 /// nearest int64 when it is too large, 0 when it is not a number.
 pub(crate) fn atoi_lossy(s: &str) -> i64 {

@@ -602,7 +602,7 @@ pub fn show_only_in_output(output: &str, patterns: &[String]) -> Result<String, 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputDirError {
     /// The directory of `file` could not be created.
-    #[error("cannot create {}: {source}", dir.display())]
+    #[error("cannot create {}: {}", dir.display(), super::go_os_reason(source))]
     CreateDir {
         /// The directory.
         dir: PathBuf,
@@ -612,7 +612,7 @@ pub enum OutputDirError {
         source: std::io::Error,
     },
     /// The file could not be written.
-    #[error("cannot write {}: {source}", file.display())]
+    #[error("cannot write {}: {}", file.display(), super::go_os_reason(source))]
     Write {
         /// The file.
         file: PathBuf,

@@ -211,9 +211,8 @@ impl SetParser<'_, '_> {
         if last.is_none() {
             return Err(Stop::End);
         }
-        parse_int(&text, 10).ok_or_else(|| {
-            Stop::Fail(format!("error parsing index: strconv.Atoi: parsing {text:?}: invalid syntax"))
-        })
+        crate::strconv::atoi(&text)
+            .map_err(|why| Stop::Fail(format!("error parsing index: strconv.Atoi: parsing {text:?}: {why}")))
     }
 
     fn list_item(&mut self, list: &mut Vec<Value>, index: i64, nesting: usize) -> Result<(), Stop> {
@@ -452,7 +451,14 @@ mod tests {
         assert_eq!(parse("a,b=1").unwrap_err().0, "key \"a\" has no value (cannot end with ,)");
         assert_eq!(parse("a={x,y").unwrap_err().0, "list must terminate with '}'");
         assert_eq!(parse("a[-1]=x").unwrap_err().0, "negative -1 index not allowed");
-        assert!(parse("a[x]=1").unwrap_err().0.starts_with("error parsing index"));
+        assert_eq!(
+            parse("a[x]=1").unwrap_err().0,
+            "error parsing index: strconv.Atoi: parsing \"x\": invalid syntax"
+        );
+        assert_eq!(
+            parse("a[99999999999999999999]=1").unwrap_err().0,
+            "error parsing index: strconv.Atoi: parsing \"99999999999999999999\": value out of range"
+        );
         assert!(parse("a[70000]=1").unwrap_err().0.contains("maximum supported index"));
         let deep = (0..32).map(|i| format!("k{i}")).collect::<Vec<_>>().join(".") + "=1";
         assert!(parse(&deep).unwrap_err().0.contains("nested level"));
