@@ -72,6 +72,13 @@ fn set_flags_are_named_as_the_origin() {
         .assert()
         .code(1)
         .stderr(contains("f.yaml:3:13: hostnames[0]: must be a lower-case DNS name"));
+    // The padding beyond the file's items is the flag's.
+    mailu_chart()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "f.yaml", "--set", "hostnames[2]=b.example.com"])
+        .assert()
+        .code(1)
+        .stderr(contains("--set hostnames[2]=b.example.com: hostnames[1]: must be a string, found null"));
 }
 
 /// The paths of the problems `validate` lists, in the order it lists them.
@@ -439,6 +446,10 @@ fn dangerous_settings_are_warned_about_on_standard_error() {
                 "trust.allowPublicProxyAuthNetworks=true",
             ],
             &["trust.allowPublicProxyAuthNetworks is true", "203.0.113.7/32", "log in as any user"],
+        ),
+        (
+            &["--set", "networkPolicy.webProxy.podLabels.a=b,networkPolicy.webProxy.namespaceLabels.c=d"],
+            &["networkPolicy.webProxy has no effect without expose.web ingress or httpRoute"],
         ),
         (
             &["--set", "fetchmail.enabled=true,tls.inboundEnforce=true"],

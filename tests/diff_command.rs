@@ -80,6 +80,15 @@ fn a_file_set_from_standard_input_reaches_real_helm() {
             .assert();
         let output = assert.get_output();
         assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stdout));
+        // After `-f -` has read it, `--set-file KEY=-` reads nothing, in both renderers.
+        let assert = mailu_chart()
+            .args(["diff", "--engine", "helm", "--chart", "chart-out", "--helm"])
+            .arg(&helm)
+            .args(["-f", "-", "--set", "welcomeMessage.enabled=true", "--set-file", "welcomeMessage.body=-"])
+            .write_stdin(std::fs::read("values-examples/minimal.yaml").unwrap())
+            .assert();
+        let output = assert.get_output();
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stdout));
     }
 }
 

@@ -213,45 +213,99 @@ fn without_network_policies_every_port_is_open_to_every_pod_and_the_docs_say_whi
 }
 
 /// Webmail's address books (Roundcube's carddav plugin, SnappyMail's contact sync) are this
-/// Mailu's webdav, reached through front's web port, also where only the proxy may reach it
-/// otherwise; without webdav, webmail has no business there.
+/// Mailu's webdav, reached at front's public HTTPS where front ends TLS itself (every pod may
+/// reach that port there). Behind a proxy front's web port believes what the pods it admits
+/// say of the client, and with header sign-in trusting the pod network, whom they sign in:
+/// webmail stays out of it.
 #[test]
-fn webmail_reaches_the_address_books_through_front_only_with_webdav() {
-    let example = common::root().join("values-examples/everything.yaml");
-    for (webdav, expected) in [("true", true), ("false", false)] {
-        let set = format!("webdav.enabled={webdav}");
-        let cluster = Cluster::new(&common::render(&[&example], &[&set]), "mailu");
-        for port in [80, 443] {
-            let reaching = cluster.components_reaching("front", port);
-            assert_eq!(
-                reaching.iter().any(|c| c == "webmail"),
-                expected,
-                "webdav {webdav}, port {port}: {reaching:?}"
-            );
+fn webmail_reaches_the_address_books_only_where_front_ends_tls() {
+    let examples = [("minimal", true), ("everything", false), ("traefik", false), ("hetzner", false)];
+    for (example, front_ends_tls) in examples {
+        let file = common::root().join(format!("values-examples/{example}.yaml"));
+        for webdav in [true, false] {
+            let set = [format!("webdav.enabled={webdav}"), "webmail.enabled=true".to_string()];
+            let set: Vec<&str> = set.iter().map(String::as_str).collect();
+            let cluster = Cluster::new(&common::render(&[&file], &set), "mailu");
+            for port in [80, 443] {
+                let reaching = cluster.components_reaching("front", port).iter().any(|c| c == "webmail");
+                let expected = webdav && front_ends_tls && port == 443;
+                assert_eq!(reaching, expected, "{example}, webdav {webdav}, port {port}");
+            }
         }
     }
 }
 
 /// What reads mail from strangers or fetches from the internet (rspamd, ClamAV, fetchmail)
-/// reaches the internet on its ports, but no pod of the cluster and no cloud metadata service
-/// (node credentials); postfix may still reach a relay inside the cluster.
+/// reaches the internet on its ports, but no pod of the pod network and no cloud metadata
+/// service (node credentials); postfix may still reach a relay inside the cluster. On an IPv4
+/// pod network and on an IPv6 one.
 #[test]
 fn what_fetches_from_the_internet_reaches_nothing_else() {
-    let example = common::root().join("values-examples/everything.yaml");
-    let cluster = Cluster::new(&common::render(&[&example], &[]), "mailu");
-    let metadata = Actor::host("the cloud's metadata service", "169.254.169.254");
-    let metadata6 = Actor::host("AWS's IPv6 metadata service", "fd00:ec2::254");
+    let metadata = [
+        Actor::host("the clouds' metadata service", "169.254.169.254"),
+        Actor::host("Azure's WireServer", "168.63.129.16"),
+        Actor::host("Alibaba Cloud's metadata service", "100.100.100.200"),
+        Actor::host("AWS's IPv6 metadata service", "fd00:ec2::254"),
+    ];
     let neighbour = Actor::pod("a pod in another namespace", "default", &[("app", "other")]);
-    for (component, port) in
-        [("rspamd", 443), ("rspamd", 80), ("clamav", 443), ("fetchmail", 993), ("postfix", 443)]
-    {
-        assert!(
-            cluster.sends_to(component, &Actor::internet(), port),
-            "{component} to the internet on {port}"
-        );
-        for target in [&metadata, &metadata6, &neighbour] {
-            assert!(!cluster.sends_to(component, target, port), "{component} to {} on {port}", target.name);
+    let example = common::root().join("values-examples/minimal.yaml");
+    let on = "clamav.enabled=true,fetchmail.enabled=true,rspamd.enabled=true";
+    for subnet in ["10.42.0.0/16", "fd42:10::/56"] {
+        let set = format!("subnet={subnet}");
+        let cluster = Cluster::new(&common::render(&[&example], &[on, &set]), "mailu");
+        let internet = [Actor::internet(), Actor::host("the IPv6 internet", "2001:db8::7")];
+        for (component, port) in
+            [("rspamd", 443), ("rspamd", 80), ("clamav", 443), ("fetchmail", 993), ("postfix", 443)]
+        {
+            for target in &internet {
+                assert!(
+                    cluster.sends_to(component, target, port),
+                    "{subnet}: {component} to {} on {port}",
+                    target.name
+                );
+            }
+            for target in metadata.iter().chain([&neighbour]) {
+                assert!(
+                    !cluster.sends_to(component, target, port),
+                    "{subnet}: {component} to {} on {port}",
+                    target.name
+                );
+            }
         }
+        assert!(cluster.sends_to("postfix", &neighbour, 25), "{subnet}: a relay inside the cluster");
     }
-    assert!(cluster.sends_to("postfix", &neighbour, 25), "a relay inside the cluster");
+}
+
+/// Mail through Traefik and the web through another proxy: each proxy's pods reach only their
+/// own ports of front, and without `networkPolicy.webProxy` the one proxy serves both.
+#[test]
+fn each_proxy_reaches_only_its_own_ports() {
+    let traefik =
+        Actor::pod_with_namespace_labels("Traefik", "traefik", &[], &[("app.kubernetes.io/name", "traefik")]);
+    let nginx = Actor::pod_with_namespace_labels(
+        "ingress-nginx",
+        "ingress-nginx",
+        &[],
+        &[("app.kubernetes.io/name", "ingress-nginx")],
+    );
+    let file = common::root().join("values-examples/traefik.yaml");
+    let mixed = [
+        "expose.web=ingress",
+        "expose.ingress.className=nginx",
+        "networkPolicy.ingressController.namespaceLabels.kubernetes\\.io/metadata\\.name=traefik",
+        "networkPolicy.ingressController.podLabels.app\\.kubernetes\\.io/name=traefik",
+        "networkPolicy.webProxy.namespaceLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+        "networkPolicy.webProxy.podLabels.app\\.kubernetes\\.io/name=ingress-nginx",
+    ];
+    let cluster = Cluster::new(&common::render(&[&file], &mixed), "mailu");
+    assert!(cluster.reaches(&nginx, "front", 80));
+    assert!(!cluster.reaches(&traefik, "front", 80));
+    for port in [465, 993, FRONT_PROXY_SMTP] {
+        assert!(cluster.reaches(&traefik, "front", port), "Traefik to {port}");
+        assert!(!cluster.reaches(&nginx, "front", port), "ingress-nginx to {port}");
+    }
+    // One proxy for both: the web's port is Traefik's too.
+    let one = Cluster::new(&common::render(&[&file], &mixed[..4]), "mailu");
+    assert!(one.reaches(&traefik, "front", 80));
+    assert!(!one.reaches(&nginx, "front", 80));
 }

@@ -1067,6 +1067,10 @@ fn m31_behind_a_proxy_plain_http_goes_to_https() {
         !direct.iter().any(|m| m.kind() == "ConfigMap" && m.name() == "mailu-front-overrides"),
         "front ends TLS itself: Mailu redirects"
     );
+    // Off, for a proxy that takes plain HTTP from a load balancer ending TLS (a loop).
+    let off = [values[0], values[1], "expose.httpsRedirect=false"];
+    let off = common::render(&[&common::root().join("values-examples/traefik.yaml")], &off);
+    assert!(!off.iter().any(|m| m.kind() == "ConfigMap" && m.name() == "mailu-front-overrides"));
     let Some(nginx) = common::Oracle::Nginx.find() else { return };
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("overrides")).unwrap();
@@ -1159,8 +1163,11 @@ fn m32_a_busy_webmail_stays_alive_and_ready() {
         let passes =
             || Command::new("python3").args([&command[1], &script]).output().unwrap().status.success();
         assert!(passes(), "{probe} with every worker busy");
+        drop(nginx);
+        assert!(!passes(), "{probe} with nginx gone");
+        let _nginx = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        assert!(passes(), "{probe} with nginx back");
         drop(php);
         assert!(!passes(), "{probe} with php-fpm gone");
-        drop(nginx);
     }
 }

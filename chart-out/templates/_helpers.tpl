@@ -471,7 +471,7 @@ service submission-login {
 {{- define "mailu.front-overrides.data" -}}
 {{- $data := dict -}}
 {{- range $name, $content := $.Values.front.overrides }}{{ $_ := set $data $name $content }}{{ end -}}
-{{- if or (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute") }}{{ $_ := set $data "mailu-chart-https.conf" ($.Files.Get "files/mailu-chart-https.conf") }}{{ end -}}
+{{- if and (or (eq $.Values.expose.web "ingress") (eq $.Values.expose.web "httpRoute")) $.Values.expose.httpsRedirect }}{{ $_ := set $data "mailu-chart-https.conf" ($.Files.Get "files/mailu-chart-https.conf") }}{{ end -}}
 {{- toYaml $data -}}
 {{- end -}}
 

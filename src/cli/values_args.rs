@@ -90,10 +90,16 @@ impl ValuesArgs {
     }
 
     /// The same flags for a real helm: `-f -` and `--set-file KEY=-` name the given file
-    /// holding what standard input held.
+    /// holding what standard input held (standard input is read once: after `-f -`,
+    /// `--set-file KEY=-` reads nothing, as in helm).
     pub fn helm_args(&self, stdin_file: Option<&std::path::Path>) -> Result<Vec<String>, CliError> {
         let mut args = Vec::new();
-        for name in self.files()? {
+        let files = self.files()?;
+        let set_file_stdin = match stdin_file {
+            _ if files.iter().any(|name| name.trim() == "-") => Some(std::path::Path::new("/dev/null")),
+            other => other,
+        };
+        for name in files {
             let path = match (name.trim() == "-", stdin_file) {
                 (true, Some(file)) => file.display().to_string(),
                 _ => name,
@@ -108,7 +114,7 @@ impl ValuesArgs {
             ("--set-literal", &self.set_literal),
         ] {
             for text in texts {
-                let text = match stdin_file {
+                let text = match set_file_stdin {
                     Some(file) if flag == "--set-file" => text
                         .split(',')
                         .map(|pair| match pair.split_once('=') {

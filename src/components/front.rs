@@ -111,6 +111,11 @@ pub const PROXY_SMTP_PORT: i32 = 20025;
 /// The override file of ours that sends plain HTTP to HTTPS behind a proxy.
 pub const HTTPS_REDIRECT: &str = "mailu-chart-https.conf";
 
+/// When front redirects plain HTTP the proxy took to HTTPS.
+fn https_redirect() -> Cond {
+    web_behind_proxy().and(Cond::flag("expose.httpsRedirect"))
+}
+
 /// `expose.mail` is the given mode.
 pub fn mail_via(mode: &'static str) -> Cond {
     Cond::equals("expose.mail", mode)
@@ -348,14 +353,14 @@ pub fn component() -> Component {
         // X-Forwarded-Proto only for flavors other than `mail`, the one used there).
         ConfigFile {
             suffix: "front-overrides",
-            when: Cond::present("front.overrides").or(web_behind_proxy()),
+            when: Cond::present("front.overrides").or(https_redirect()),
             files: vec![File {
                 name: HTTPS_REDIRECT,
                 content: Content::Static {
                     file: HTTPS_REDIRECT,
                     text: include_str!("files/front-https.conf"),
                 },
-                when: web_behind_proxy(),
+                when: https_redirect(),
             }],
             user_files: Some("front.overrides".into()),
         },

@@ -279,13 +279,19 @@ pub fn flows() -> Vec<Flow> {
             when: Cond::Always,
         },
         // Roundcube's carddav plugin (in Mailu's default plugins, webmails/start.py) and
-        // SnappyMail's contact sync reach this Mailu's own /webdav through front.
+        // SnappyMail's contact sync reach this Mailu's own /webdav at front's public HTTPS,
+        // where front ends TLS itself and every pod may reach it already. Not behind a proxy:
+        // front's web port believes the forwarded client address (and, with header sign-in,
+        // the sender as the proxy) of every pod it admits; nor where a PROXY protocol header
+        // is expected on 443.
         Flow {
             from: C("webmail"),
             to: C("front"),
-            ports: vec![Fixed(80), Fixed(443)],
+            ports: vec![Fixed(443)],
             purpose: "address books of webdav (CardDAV)",
-            when: Cond::flag("webdav.enabled"),
+            when: Cond::flag("webdav.enabled")
+                .and(front::web_via("front"))
+                .and(Cond::negate(front::load_balancer_proxy())),
         },
         flow(C("webmail"), C("dovecot-submission"), &[10025], "sending mail"),
         flow(C("dovecot-submission"), C("postfix"), &[10025], "relaying webmail's mail"),

@@ -149,10 +149,11 @@ fn label_selector(path: &'static str) -> Node {
     map([entry("matchLabels", values(path)).if_not_empty()])
 }
 
-/// The link-local range where clouds serve instance metadata (169.254.169.254 on AWS, Azure,
-/// Google Cloud and others), node credentials among it; and AWS's IPv6 address of it.
-const IPV4_METADATA: &str = "169.254.0.0/16";
-const IPV6_METADATA: &str = "fd00:ec2::254/128";
+/// Where clouds serve what a node knows of itself, credentials among it: the link-local range
+/// of the instance metadata services (169.254.169.254 on AWS, Azure, Google Cloud and others),
+/// Azure's WireServer and Alibaba Cloud's metadata address; AWS's IPv6 address of its own.
+const IPV4_METADATA: [&str; 3] = ["169.254.0.0/16", "168.63.129.16/32", "100.100.100.200/32"];
+const IPV6_METADATA: [&str; 1] = ["fd00:ec2::254/128"];
 
 /// The labels that select a proxy's pods: of their namespaces, and of the pods.
 type ProxyLabels = (&'static str, &'static str);
@@ -189,11 +190,16 @@ fn peers(peer: Peer) -> Node {
         Peer::IngressController => {
             list([proxy_pods(INGRESS_CONTROLLER, Cond::Always), trusted_proxy_networks()])
         }
-        Peer::WebProxy => list([
-            proxy_pods(WEB_PROXY, Cond::Always),
-            proxy_pods(INGRESS_CONTROLLER, Cond::negate(names_pods(WEB_PROXY))),
-            trusted_proxy_networks(),
-        ]),
+        Peer::WebProxy => {
+            // Only with both labels (`validate` refuses one alone; an empty namespace selector
+            // would admit pods of that name in every namespace).
+            let own = Cond::Present(WEB_PROXY.0.into()).and(Cond::Present(WEB_PROXY.1.into()));
+            list([
+                proxy_pods(WEB_PROXY, own.clone()),
+                proxy_pods(INGRESS_CONTROLLER, Cond::negate(own)),
+                trusted_proxy_networks(),
+            ])
+        }
         Peer::Monitoring => list([item(map([
             entry("namespaceSelector", label_selector("networkPolicy.monitoring.namespaceLabels")),
             entry("podSelector", label_selector("networkPolicy.monitoring.podLabels")),
@@ -206,16 +212,17 @@ fn peers(peer: Peer) -> Node {
         ]),
         Peer::Internet => {
             let ipv6 = ipv6_subnet();
-            // The pod network when it is of the family, and the family's metadata service.
-            let except = |family: Cond, metadata: &'static str| {
-                entry("except", list([item(Expr::key("subnet")).when(family), item(metadata)]))
+            // The pod network when it is of the family, and the family's metadata services.
+            let except = |family: Cond, metadata: &[&'static str]| {
+                let pods = item(Expr::key("subnet")).when(family);
+                entry("except", list(std::iter::once(pods).chain(metadata.iter().map(|m| item(*m)))))
             };
             list([
                 item(map([entry(
                     "ipBlock",
-                    map([entry("cidr", "0.0.0.0/0"), except(Cond::negate(ipv6.clone()), IPV4_METADATA)]),
+                    map([entry("cidr", "0.0.0.0/0"), except(Cond::negate(ipv6.clone()), &IPV4_METADATA)]),
                 )])),
-                item(map([entry("ipBlock", map([entry("cidr", "::/0"), except(ipv6, IPV6_METADATA)]))])),
+                item(map([entry("ipBlock", map([entry("cidr", "::/0"), except(ipv6, &IPV6_METADATA)]))])),
             ])
         }
     }

@@ -837,6 +837,11 @@ pub struct Expose {
     /// the proxy in front. Whoever connects from them can claim any address, one in the
     /// trusted pod network too: list the proxy's own addresses only.
     pub trusted_proxies: Vec<Cidr>,
+    /// With `web: ingress` or `httpRoute`, send a request the proxy took in plain HTTP
+    /// (`X-Forwarded-Proto: http`) to HTTPS, which Mailu does not for front behind a proxy.
+    /// Turn it off where the proxy itself takes plain HTTP from a load balancer that ends TLS,
+    /// which would redirect in a loop.
+    pub https_redirect: bool,
 }
 
 /// How mail reaches front.
@@ -1605,6 +1610,7 @@ impl Default for Values {
                     filters: Vec::new(),
                 },
                 trusted_proxies: Vec::new(),
+                https_redirect: true,
             },
             tls: Tls {
                 source: TlsSource::Secret,

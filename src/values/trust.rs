@@ -266,6 +266,25 @@ pub fn warnings(values: &Values) -> Vec<String> {
                 .to_string(),
         );
     }
+    let web_proxy_named = {
+        let peer = &values.network_policy.web_proxy;
+        !peer.namespace_labels.is_empty() || !peer.pod_labels.is_empty()
+    };
+    if web_proxy_named && !matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute) {
+        warnings.push(
+            "networkPolicy.webProxy has no effect without expose.web ingress or httpRoute: no proxy serves the web"
+                .to_string(),
+        );
+    }
+    let redirects = values.expose.https_redirect
+        && matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute);
+    if redirects && values.front.overrides.contains_key(crate::components::front::HTTPS_REDIRECT) {
+        warnings.push(format!(
+            "front.overrides[\"{}\"] is replaced by the chart's own file of that name (the redirect to HTTPS \
+             behind a proxy); name yours otherwise, or set expose.httpsRedirect false",
+            crate::components::front::HTTPS_REDIRECT
+        ));
+    }
     warnings.extend(unread_overrides(values));
     let clamav = &values.clamav;
     if clamav.enabled && clamav.replicas > 1 && clamav.persistence != Values::default().clamav.persistence {

@@ -1,7 +1,7 @@
 //! User values from `-f` files and `--set*` flags, merged in Helm's order, remembering which
 //! input set each key so that errors can point at a file, line and column or at a flag.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::coalesce::merge_maps;
 use super::strvals::{FileReader, SetKind, parse_set};
@@ -189,12 +189,26 @@ impl UserValues {
                 text: text.clone(),
                 message: e.0,
             };
-            parse_set(text, kind, &mut values, read_file).map_err(set_error)?;
-            // Parsing once more into an empty map tells exactly which keys this flag set.
+            // Parsing into an empty map tells exactly which keys this flag sets, against the
+            // values as they stand before it. A file is read once for both parses (standard
+            // input cannot be read twice).
+            let mut read: HashMap<String, String> = HashMap::new();
+            let mut read_once = |path: &str| -> Result<String, String> {
+                if let Some(text) = read.get(path) {
+                    return Ok(text.clone());
+                }
+                let text = read_file(path)?;
+                read.insert(path.to_string(), text.clone());
+                Ok(text)
+            };
             let mut own = Map::default();
-            parse_set(text, kind, &mut own, read_file).map_err(set_error)?;
+            parse_set(text, kind, &mut own, &mut read_once).map_err(set_error)?;
             let mut paths = HashSet::new();
-            collect_paths(&Value::Map(own), KeyPath::root(), &mut paths);
+            let before = Value::Map(std::mem::take(&mut values));
+            collect_paths(&Value::Map(own), Some(&before), KeyPath::root(), &mut paths);
+            let Value::Map(before) = before else { unreachable!("a map was put there") };
+            values = before;
+            parse_set(text, kind, &mut values, &mut read_once).map_err(set_error)?;
             sources
                 .push(Source { label: format!("{} {text}", kind.flag()), paths: SourcePaths::Flag(paths) });
         }
@@ -235,19 +249,27 @@ impl UserValues {
     }
 }
 
-fn collect_paths(value: &Value, path: KeyPath, into: &mut HashSet<KeyPath>) {
+/// The paths a flag's own values (`value`) set, over what the values held before it
+/// (`before`, at the same place).
+fn collect_paths(value: &Value, before: Option<&Value>, path: KeyPath, into: &mut HashSet<KeyPath>) {
     match value {
         Value::Map(m) => {
+            let before = before.and_then(Value::as_map);
             for (k, v) in m {
-                collect_paths(v, path.child_key(k), into);
+                collect_paths(v, before.and_then(|b| b.get(k)), path.child_key(k), into);
             }
         }
         Value::List(l) => {
-            // An item left null is the padding that setting a later index puts before it
-            // (`list[1]=x` into an empty map): the flag did not set it, whatever the list held
-            // there keeps its origin.
-            for (i, v) in l.iter().enumerate().filter(|(_, v)| !matches!(v, Value::Null)) {
-                collect_paths(v, path.child_index(i), into);
+            let before = before.and_then(Value::as_list);
+            for (i, v) in l.iter().enumerate() {
+                let earlier = before.and_then(|b| b.get(i));
+                // A null item where the list already had one is the padding that setting a
+                // later index puts before it (`list[1]=x`): the earlier item stays, and so does
+                // its origin. Padding beyond the earlier list is the flag's doing.
+                if matches!(v, Value::Null) && earlier.is_some() {
+                    continue;
+                }
+                collect_paths(v, earlier, path.child_index(i), into);
             }
         }
         _ => {}
