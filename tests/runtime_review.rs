@@ -862,6 +862,32 @@ fn fake_postfix(listener: std::net::TcpListener, heard: std::sync::mpsc::Sender<
     });
 }
 
+/// Debian's nginx in the foreground, with `config` and `dir` as its prefix; stopped when
+/// dropped.
+struct RunningNginx(std::process::Child);
+
+impl Drop for RunningNginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_nginx(nginx: &Path, dir: &Path, config: &Path) -> RunningNginx {
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(config)
+        .args(["-e", "stderr", "-g", "daemon off;"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    RunningNginx(child)
+}
+
 /// Sends one message to the proxied port as the proxy would, with a PROXY protocol header
 /// naming `sender`: the reply to each command, until the first refusal.
 fn send_through_the_proxy(port: u16, sender: &str) -> Vec<String> {
@@ -957,35 +983,17 @@ fn m25_port_25_through_the_proxy_refuses_senders_inside_the_pod_network() {
     let (heard_tx, heard) = std::sync::mpsc::channel();
     fake_admin(admin, postfix_port, asked_tx);
     fake_postfix(postfix, heard_tx);
-    let mut server = Command::new(&nginx)
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(&config)
-        .args(["-e", "stderr", "-g", "daemon off;"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Stop(std::process::Child);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    let mut server = start_nginx(&nginx, dir.path(), &config);
     let proxied = ports[3].1;
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", proxied)).is_err() {
-        if let Ok(Some(status)) = server.try_wait() {
+        if let Ok(Some(status)) = server.0.try_wait() {
             let log = std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
             panic!("nginx stopped ({status}):\n{log}\n{text}");
         }
         assert!(started.elapsed().as_secs() < 20, "nginx did not listen on {proxied}");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let _server = Stop(server);
 
     let log = || std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
     let timeout = std::time::Duration::from_secs(10);
@@ -1084,25 +1092,7 @@ fn m31_behind_a_proxy_plain_http_goes_to_https() {
         dir = dir.path().display()
     );
     std::fs::write(dir.path().join("nginx.conf"), config).unwrap();
-    let server = Command::new(&nginx)
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(dir.path().join("nginx.conf"))
-        .args(["-e", "stderr", "-g", "daemon off;"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Stop(std::process::Child);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _server = Stop(server);
+    let _server = start_nginx(&nginx, dir.path(), &dir.path().join("nginx.conf"));
     let ask = |forwarded: &str| -> String {
         use std::io::{Read, Write};
         let started = std::time::Instant::now();
