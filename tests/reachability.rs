@@ -309,3 +309,33 @@ fn each_proxy_reaches_only_its_own_ports() {
     assert!(one.reaches(&traefik, "front", 80));
     assert!(!one.reaches(&nginx, "front", 80));
 }
+
+/// Where the values say where the cluster's DNS answers, every pod asks it alone; the resolver
+/// beside admin, postfix and rspamd still asks the internet's name servers. Without it, any
+/// address on port 53.
+#[test]
+fn pods_ask_only_the_cluster_dns_where_the_values_name_it() {
+    let dns = Actor::pod("CoreDNS", "kube-system", &[("k8s-app", "kube-dns")]);
+    let node_cache = Actor::host("NodeLocal DNSCache", "169.254.20.10");
+    let name_server = Actor::host("a root name server", "198.41.0.4");
+    let example = common::root().join("values-examples/minimal.yaml");
+    let resolver = "resolver.enabled=true,resolver.clusterDnsAddress=10.43.0.10";
+    let open = Cluster::new(&common::render(&[&example], &[resolver]), "mailu");
+    for component in ["front", "postfix"] {
+        assert!(open.sends_to(component, &name_server, 53), "{component}, DNS not named");
+    }
+    let named = [
+        resolver,
+        "networkPolicy.dns.namespaceLabels.kubernetes\\.io/metadata\\.name=kube-system",
+        "networkPolicy.dns.podLabels.k8s-app=kube-dns",
+        "networkPolicy.dns.networks={169.254.20.10/32}",
+    ];
+    let cluster = Cluster::new(&common::render(&[&example], &named), "mailu");
+    for component in ["front", "dovecot", "admin", "postfix", "rspamd"] {
+        assert!(cluster.sends_to(component, &dns, 53), "{component} to the cluster's DNS");
+        assert!(cluster.sends_to(component, &node_cache, 53), "{component} to the node's cache");
+        let resolves = ["admin", "postfix", "rspamd"].contains(&component);
+        assert_eq!(cluster.sends_to(component, &name_server, 53), resolves, "{component} to a name server");
+    }
+    assert!(!cluster.sends_to("front", &Actor::pod("other", "default", &[("app", "x")]), 53));
+}

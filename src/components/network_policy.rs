@@ -67,11 +67,34 @@ pub struct Flow {
     pub when: Cond,
 }
 
+/// Where the values say the cluster's DNS answers (`networkPolicy.dns`).
+pub const DNS_NAMESPACE_LABELS: &str = "networkPolicy.dns.namespaceLabels";
+pub const DNS_POD_LABELS: &str = "networkPolicy.dns.podLabels";
+pub const DNS_NETWORKS: &str = "networkPolicy.dns.networks";
+
+/// When the values say where the cluster's DNS answers: every pod may ask it alone.
+pub fn dns_named() -> Cond {
+    Cond::Present(DNS_NAMESPACE_LABELS.into())
+        .or(Cond::Present(DNS_POD_LABELS.into()))
+        .or(Cond::Present(DNS_NETWORKS.into()))
+}
+
 use FlowPort::Fixed;
 use Peer::{Anywhere, Component as C, IngressController, Internet, Monitoring, WebProxy};
 
 fn flow(from: Peer, to: Peer, ports: &[i32], purpose: &'static str) -> Flow {
     Flow { from, to, ports: ports.iter().map(|p| Fixed(*p)).collect(), purpose, when: Cond::Always }
+}
+
+/// The resolver beside a component asking the internet's name servers.
+fn resolver_recursion(component: &'static str) -> Flow {
+    Flow {
+        from: C(component),
+        to: Internet,
+        ports: vec![FlowPort::Udp(53), Fixed(53)],
+        purpose: "the resolver's questions to the internet's name servers",
+        when: super::resolver::enabled().and(dns_named()),
+    }
 }
 
 /// Every flow of the architecture.
@@ -254,6 +277,11 @@ pub fn flows() -> Vec<Flow> {
             when: external_redis,
         },
         flow(C("rspamd"), C("clamav"), &[3310], "virus scanning"),
+        // The resolver (a container beside admin, postfix and rspamd) asks the internet's name
+        // servers itself; where every pod may ask only the cluster's DNS, these may still.
+        resolver_recursion("admin"),
+        resolver_recursion("postfix"),
+        resolver_recursion("rspamd"),
         // The components that fetch from the internet, and parse what strangers send (rspamd,
         // ClamAV, fetchmail), reach nothing of the cluster's there.
         flow(C("rspamd"), Internet, &[80, 443], "map and rule updates"),

@@ -5,6 +5,7 @@
 use crate::components::Component;
 use crate::components::expr::{Cond, Expr, Seq};
 use crate::components::front::TRUSTED_PROXIES;
+use crate::components::network_policy::{DNS_NAMESPACE_LABELS, DNS_NETWORKS, DNS_POD_LABELS, dns_named};
 use crate::components::network_policy::{Flow, FlowPort, Peer, flows};
 use crate::components::shared_env::ipv6_subnet;
 use crate::components::tree::{Node, Object, Part, entry, item, items, list, map, values};
@@ -30,18 +31,32 @@ pub(super) fn objects(components: &[Component]) -> Vec<Object> {
                 release_pods(),
                 &["Egress"],
                 // Policies see the port of the pod behind a Service: OpenShift's DNS pods
-                // answer the Service's port 53 on 5353.
+                // answer the Service's port 53 on 5353. Any address unless the values say
+                // where the cluster's DNS answers.
                 vec![entry(
                     "egress",
-                    list([item(map([entry(
-                        "ports",
-                        list([
-                            port("UDP", 53.into()),
-                            port("TCP", 53.into()),
-                            port("UDP", 5353.into()),
-                            port("TCP", 5353.into()),
-                        ]),
-                    )]))]),
+                    list([item(map([
+                        entry(
+                            "to",
+                            list([
+                                proxy_pods(DNS, Cond::Always),
+                                Part::Each(
+                                    Seq::key(DNS_NETWORKS),
+                                    map([entry("ipBlock", map([entry("cidr", Expr::Item)]))]),
+                                ),
+                            ]),
+                        )
+                        .when(dns_named()),
+                        entry(
+                            "ports",
+                            list([
+                                port("UDP", 53.into()),
+                                port("TCP", 53.into()),
+                                port("UDP", 5353.into()),
+                                port("TCP", 5353.into()),
+                            ]),
+                        ),
+                    ]))]),
                 )],
             ),
         ),
@@ -161,6 +176,9 @@ type ProxyLabels = (&'static str, &'static str);
 const INGRESS_CONTROLLER: ProxyLabels =
     ("networkPolicy.ingressController.namespaceLabels", "networkPolicy.ingressController.podLabels");
 const WEB_PROXY: ProxyLabels = ("networkPolicy.webProxy.namespaceLabels", "networkPolicy.webProxy.podLabels");
+
+/// The labels that select the cluster's DNS pods.
+const DNS: ProxyLabels = (DNS_NAMESPACE_LABELS, DNS_POD_LABELS);
 
 /// Whether the values name a proxy's pods.
 fn names_pods((namespaces, pods): ProxyLabels) -> Cond {

@@ -1269,9 +1269,28 @@ pub struct NetworkPolicy {
     /// web through another ingress controller or a Gateway): they alone may reach front's web
     /// port. Give both labels; empty: the proxy above.
     pub web_proxy: PodPeer,
+    /// Where the cluster's DNS answers, so that Mailu's pods may ask it alone. Empty: any
+    /// address, on ports 53 and 5353.
+    pub dns: DnsPeer,
     /// The pods of Prometheus, which alone may scrape the metrics (required with a
     /// ServiceMonitor).
     pub monitoring: PodPeer,
+}
+
+/// The cluster's DNS: its pods, by labels (both maps or neither), and networks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(inline)]
+pub struct DnsPeer {
+    /// Labels of the DNS pods' namespace (`kubernetes.io/metadata.name: kube-system` on most
+    /// clusters, `openshift-dns` on OpenShift).
+    pub namespace_labels: BTreeMap<String, String>,
+    /// Labels of the DNS pods (`k8s-app: kube-dns` on most clusters, CoreDNS included;
+    /// `dns.operator.openshift.io/daemonset-dns: default` on OpenShift).
+    pub pod_labels: BTreeMap<String, String>,
+    /// Networks of a DNS on the nodes' network: NodeLocal DNSCache's `169.254.20.10/32`, a
+    /// resolver outside the cluster.
+    pub networks: Vec<Cidr>,
 }
 
 /// Pods selected by labels, in namespaces selected by labels.
@@ -1677,6 +1696,7 @@ impl Default for Values {
                     pod_labels: BTreeMap::new(),
                 },
                 web_proxy: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
+                dns: DnsPeer::default(),
                 monitoring: PodPeer { namespace_labels: BTreeMap::new(), pod_labels: BTreeMap::new() },
             },
             global: Global {

@@ -47,7 +47,7 @@ pub const RULES_BEYOND_SCHEMA: &[&str] = &[
     "expose.traefik.entryPoints: an entry point of its own for each routed port (the chart's templates refuse it too)",
     "expose.trustedProxies: networks outside the pod network, host bits zero",
     "authentication.proxy.trustedNetworks: outside the pod network while expose.web is front",
-    "networkPolicy.webProxy: both namespaceLabels and podLabels, or neither",
+    "networkPolicy.webProxy, networkPolicy.dns: both namespaceLabels and podLabels, or neither",
     "<component>.extraVolumeMounts: each names a volume the pod has (its own or one of extraVolumes)",
 ];
 
@@ -174,7 +174,8 @@ fn rules_beyond_schema(tree: &Value) -> Vec<Problem> {
     problems.extend(shared_entry_points(tree));
     problems.extend(trusted_proxies_in_the_pod_network(tree));
     problems.extend(sign_in_networks_open_to_pods(tree));
-    problems.extend(half_a_web_proxy(tree));
+    problems.extend(half_a_selector(tree, "networkPolicy.webProxy", "the web's proxy"));
+    problems.extend(half_a_selector(tree, "networkPolicy.dns", "the cluster's DNS"));
     problems.extend(mounts_of_missing_volumes(tree));
     problems
 }
@@ -266,21 +267,23 @@ fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
         .collect()
 }
 
-/// The web's proxy named by one of its two label maps: its pods' namespace labels without pod
-/// labels would admit every pod of those namespaces, pod labels alone pods of that name in
-/// every namespace (the chart then falls back to `networkPolicy.ingressController`).
-fn half_a_web_proxy(tree: &Value) -> Vec<Problem> {
-    let given = |leaf: &str| matches!(tree.get_dotted(&format!("networkPolicy.webProxy.{leaf}")), Some(Value::Map(m)) if !m.is_empty());
+/// Pods named by one of their two label maps under `prefix`: namespace labels without pod
+/// labels would select every pod of those namespaces, pod labels alone pods of that name in
+/// every namespace (for the web's proxy, the chart then falls back to
+/// `networkPolicy.ingressController`).
+fn half_a_selector(tree: &Value, prefix: &str, what: &str) -> Vec<Problem> {
+    let given = |leaf: &str| matches!(tree.get_dotted(&format!("{prefix}.{leaf}")), Some(Value::Map(m)) if !m.is_empty());
     let (namespaces, pods) = (given("namespaceLabels"), given("podLabels"));
     if namespaces == pods {
         return Vec::new();
     }
     let missing = if namespaces { "podLabels" } else { "namespaceLabels" };
     vec![Problem::new(
-        KeyPath::from_dotted(&format!("networkPolicy.webProxy.{missing}")),
-        "is required beside the other label map of networkPolicy.webProxy: the web's proxy is selected by \
-         the labels of its namespace and of its pods together"
-            .to_string(),
+        KeyPath::from_dotted(&format!("{prefix}.{missing}")),
+        format!(
+            "is required beside the other label map of {prefix}: {what} is selected by the labels of its \
+             namespace and of its pods together"
+        ),
     )]
 }
 
