@@ -264,19 +264,22 @@ fn deployed(peer: Peer, deployed: &[Component]) -> bool {
 
 /// The port numbers of a flow that are part of it for these values.
 fn flow_ports(flow: &Flow, ctx: &Ctx<'_>) -> Vec<i64> {
-    flow.ports
-        .iter()
-        .filter(|p| p.when().eval(ctx))
-        .map(|p| match p {
+    let mut ports: Vec<i64> = Vec::new();
+    // A port over UDP and TCP (DNS) is drawn once.
+    for port in flow.ports.iter().filter(|p| p.when().eval(ctx)) {
+        let number = match port {
             FlowPort::Fixed(n) | FlowPort::Udp(n) | FlowPort::When(n, _) => i64::from(*n),
             FlowPort::Key(key) => ctx.int(key),
-        })
-        .collect()
+        };
+        if !ports.contains(&number) {
+            ports.push(number);
+        }
+    }
+    ports
 }
 
-/// The flow as edges: one, or one per entry point when a proxy in front carries both mail and
-/// the web (the policies see one peer, the ingress controller's pods; the picture shows which
-/// proxy carries which port).
+/// The flow as edges (the proxy in front for mail and the web's proxy each have edges of
+/// their own).
 fn add_flow(graph: &mut Graph, flow: &Flow, components: &[Component], ctx: &Ctx<'_>) {
     if !deployed(flow.from, components) || !deployed(flow.to, components) || !flow.when.eval(ctx) {
         return;
