@@ -21,7 +21,7 @@ pub enum Peer {
     /// Anything: the internet and every namespace of the cluster.
     Anywhere,
     /// Outside the cluster: any address but the pod network's, which Mailu trusts, and the
-    /// link-local range of the clouds' metadata services (node credentials).
+    /// clouds' metadata services (node credentials).
     Internet,
 }
 
