@@ -504,7 +504,12 @@ fn resource_row(name: &str) -> String {
         }
         let replicas =
             object.get_dotted("spec.replicas").map_or(1, |_| number(object, "spec.replicas")) as f64;
-        for container in list(object, "spec.template.spec.containers") {
+        // Sidecars (init containers that keep running) count as the pod's other containers do
+        // when it is scheduled.
+        let sidecars = list(object, "spec.template.spec.initContainers")
+            .iter()
+            .filter(|c| c.get_dotted("restartPolicy").and_then(Value::as_str) == Some("Always"));
+        for container in list(object, "spec.template.spec.containers").iter().chain(sidecars) {
             let resource = |path: &str| text(container, &format!("resources.{path}")).to_string();
             cpu_requested += replicas * cores(&resource("requests.cpu"));
             memory_requested += replicas * bytes(&resource("requests.memory")) as f64;
