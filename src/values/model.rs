@@ -866,6 +866,13 @@ pub enum WebExposure {
     HttpRoute,
 }
 
+impl WebExposure {
+    /// Whether a proxy of the cluster's (an ingress controller, a Gateway) serves the web.
+    pub fn behind_proxy(self) -> bool {
+        matches!(self, WebExposure::Ingress | WebExposure::HttpRoute)
+    }
+}
+
 /// The optional mail ports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -270,14 +270,13 @@ pub fn warnings(values: &Values) -> Vec<String> {
         let peer = &values.network_policy.web_proxy;
         !peer.namespace_labels.is_empty() || !peer.pod_labels.is_empty()
     };
-    if web_proxy_named && !matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute) {
+    if web_proxy_named && !values.expose.web.behind_proxy() {
         warnings.push(
             "networkPolicy.webProxy has no effect without expose.web ingress or httpRoute: no proxy serves the web"
                 .to_string(),
         );
     }
-    let redirects = values.expose.https_redirect
-        && matches!(values.expose.web, WebExposure::Ingress | WebExposure::HttpRoute);
+    let redirects = values.expose.https_redirect && values.expose.web.behind_proxy();
     if redirects && values.front.overrides.contains_key(crate::components::front::HTTPS_REDIRECT) {
         warnings.push(format!(
             "front.overrides[\"{}\"] is replaced by the chart's own file of that name (the redirect to HTTPS \

@@ -235,16 +235,15 @@ fn mounts_of_missing_volumes(tree: &Value) -> Vec<Problem> {
     problems
 }
 
-/// A proxy network that holds pod addresses (or lies in the pod network): the pod network is
-/// believed already, and the NetworkPolicy's `ipBlock` would let every pod in as the proxy,
-/// to claim any client address (one of the pod network too, which postfix relays for).
-fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
+/// The problems of the well-formed networks of the list at `key`: `problem` says, given one
+/// and the pod network (`subnet`), what is wrong with it, if anything.
+fn network_problems(tree: &Value, key: &str, problem: impl Fn(&str, &str) -> Option<String>) -> Vec<Problem> {
     let (Some(Value::List(networks)), Some(Value::String(subnet))) =
-        (tree.get_dotted("expose.trustedProxies"), tree.get_dotted("subnet"))
+        (tree.get_dotted(key), tree.get_dotted("subnet"))
     else {
         return Vec::new();
     };
-    let path = KeyPath::from_dotted("expose.trustedProxies");
+    let path = KeyPath::from_dotted(key);
     networks
         .iter()
         .enumerate()
@@ -253,18 +252,26 @@ fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
             if !CIDR.matches(network) {
                 return None;
             }
-            let message = cidr_host_bits_problem(network).or_else(|| {
-                cidrs_overlap(network, subnet).then(|| {
-                    format!(
-                        "must lie outside the pod network (subnet {subnet}), found \"{network}\": the pod \
-                         network is believed already, and a range holding pod addresses would let every pod \
-                         through the NetworkPolicy as the proxy"
-                    )
-                })
-            })?;
-            Some(Problem::new(path.child_index(index), message))
+            Some(Problem::new(path.child_index(index), problem(network, subnet)?))
         })
         .collect()
+}
+
+/// A proxy network that holds pod addresses (or lies in the pod network): the pod network is
+/// believed already, and the NetworkPolicy's `ipBlock` would let every pod in as the proxy,
+/// to claim any client address (one of the pod network too, which postfix relays for).
+fn trusted_proxies_in_the_pod_network(tree: &Value) -> Vec<Problem> {
+    network_problems(tree, "expose.trustedProxies", |network, subnet| {
+        cidr_host_bits_problem(network).or_else(|| {
+            cidrs_overlap(network, subnet).then(|| {
+                format!(
+                    "must lie outside the pod network (subnet {subnet}), found \"{network}\": the pod \
+                     network is believed already, and a range holding pod addresses would let every pod \
+                     through the NetworkPolicy as the proxy"
+                )
+            })
+        })
+    })
 }
 
 /// Pods named by one of their two label maps under `prefix`: namespace labels without pod
@@ -292,14 +299,7 @@ fn half_a_selector(tree: &Value, prefix: &str, what: &str) -> Vec<Problem> {
 /// reports the connecting pod as the proxy (`X-Forwarded-By`, core/nginx/conf/proxy.conf), so
 /// admin would sign in whichever user any pod names (core/admin/mailu/sso/views/base.py).
 fn sign_in_networks_open_to_pods(tree: &Value) -> Vec<Problem> {
-    let (Some(Value::List(networks)), Some(Value::String(subnet)), Some(Value::String(web))) = (
-        tree.get_dotted("authentication.proxy.trustedNetworks"),
-        tree.get_dotted("subnet"),
-        tree.get_dotted("expose.web"),
-    ) else {
-        return Vec::new();
-    };
-    if web != "front" {
+    if tree.get_dotted("expose.web").and_then(Value::as_str) != Some("front") {
         return Vec::new();
     }
     let header = tree.get_dotted("authentication.proxy.header").and_then(Value::as_str).unwrap_or_default();
@@ -309,25 +309,16 @@ fn sign_in_networks_open_to_pods(tree: &Value) -> Vec<Problem> {
     let checked = |network: &str| {
         allow_public || crate::patterns::is_match(super::trust::PRIVATE_SUBNET_PATTERN, network) == Some(true)
     };
-    let path = KeyPath::from_dotted("authentication.proxy.trustedNetworks");
-    networks
-        .iter()
-        .enumerate()
-        .filter_map(|(index, network)| {
-            let Value::String(network) = network else { return None };
-            (CIDR.matches(network) && checked(network) && cidrs_overlap(network, subnet)).then(|| {
-                Problem::new(
-                    path.child_index(index),
-                    format!(
-                        "must lie outside the pod network (subnet {subnet}) while expose.web is front, found \
-                         \"{network}\": every pod of the cluster reaches front's web ports, and admin would sign \
-                         in whichever user such a pod names in the {header} header; put the proxy in front of \
-                         Mailu with expose.web: ingress or httpRoute, or list only a proxy outside the cluster"
-                    ),
-                )
-            })
+    network_problems(tree, "authentication.proxy.trustedNetworks", |network, subnet| {
+        (checked(network) && cidrs_overlap(network, subnet)).then(|| {
+            format!(
+                "must lie outside the pod network (subnet {subnet}) while expose.web is front, found \
+                 \"{network}\": every pod of the cluster reaches front's web ports, and admin would sign \
+                 in whichever user such a pod names in the {header} header; put the proxy in front of \
+                 Mailu with expose.web: ingress or httpRoute, or list only a proxy outside the cluster"
+            )
         })
-        .collect()
+    })
 }
 
 /// Two routed mail ports on one Traefik entry point (see

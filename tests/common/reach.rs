@@ -239,55 +239,48 @@ impl Cluster {
             })
     }
 
-    /// Whether `actor` may open a TCP connection to `port` of the component's pod.
-    pub(crate) fn reaches(&self, actor: &Actor, component: &str, port: i64) -> bool {
-        let target = self.pod(component);
-        let target_identity = target.actor.pod.as_ref().unwrap();
-        let ingress: Vec<&Value> = self.isolating(target_identity, "Ingress").collect();
-        let admitted = ingress.is_empty()
-            || ingress.iter().any(|policy| {
-                let namespace =
-                    policy.get_dotted("metadata.namespace").and_then(Value::as_str).unwrap_or_default();
-                list(policy.get_dotted("spec.ingress")).iter().any(|rule| {
-                    let peers = list(rule.get_dotted("from"));
-                    (peers.is_empty() || peers.iter().any(|p| self.peer_matches(p, namespace, actor)))
-                        && Self::port_matches(rule, port, &target.ports)
-                })
-            });
-        let sent = match &actor.pod {
-            None => true,
-            Some(source) => self.egress_allows(source, &target.actor, port, &target.ports),
-        };
-        admitted && sent
-    }
-
-    /// Whether the policies let `source` open a TCP connection to `port` of `target` (whose
-    /// named ports are `named`), as far as the sender's side goes.
-    fn egress_allows(
+    /// Whether the policies that isolate `pod` in `direction` (`Ingress`, `Egress`) let it
+    /// take a connection from, or open one to, `other` on `port` (whose name is in `named`,
+    /// the ports of the side that listens); a pod no policy isolates takes and opens anything.
+    fn allows(
         &self,
-        source: &PodIdentity,
-        target: &Actor,
+        pod: &PodIdentity,
+        direction: &str,
+        other: &Actor,
         port: i64,
         named: &BTreeMap<String, i64>,
     ) -> bool {
-        let egress: Vec<&Value> = self.isolating(source, "Egress").collect();
-        egress.is_empty()
-            || egress.iter().any(|policy| {
+        let (rules_key, peers_key) =
+            if direction == "Ingress" { ("spec.ingress", "from") } else { ("spec.egress", "to") };
+        let policies: Vec<&Value> = self.isolating(pod, direction).collect();
+        policies.is_empty()
+            || policies.iter().any(|policy| {
                 let namespace =
                     policy.get_dotted("metadata.namespace").and_then(Value::as_str).unwrap_or_default();
-                list(policy.get_dotted("spec.egress")).iter().any(|rule| {
-                    let peers = list(rule.get_dotted("to"));
-                    (peers.is_empty() || peers.iter().any(|p| self.peer_matches(p, namespace, target)))
+                list(policy.get_dotted(rules_key)).iter().any(|rule| {
+                    let peers = list(rule.get_dotted(peers_key));
+                    (peers.is_empty() || peers.iter().any(|p| self.peer_matches(p, namespace, other)))
                         && Self::port_matches(rule, port, named)
                 })
             })
+    }
+
+    /// Whether `actor` may open a TCP connection to `port` of the component's pod.
+    pub(crate) fn reaches(&self, actor: &Actor, component: &str, port: i64) -> bool {
+        let target = self.pod(component);
+        let admitted = self.allows(target.actor.pod.as_ref().unwrap(), "Ingress", actor, port, &target.ports);
+        let sent = match &actor.pod {
+            None => true,
+            Some(source) => self.allows(source, "Egress", &target.actor, port, &target.ports),
+        };
+        admitted && sent
     }
 
     /// Whether the component's pod may open a TCP connection to `port` of something that is
     /// not of the release (a pod of another application, an address outside the cluster).
     pub(crate) fn sends_to(&self, component: &str, target: &Actor, port: i64) -> bool {
         let source = self.pod(component).actor.pod.as_ref().unwrap();
-        self.egress_allows(source, target, port, &BTreeMap::new())
+        self.allows(source, "Egress", target, port, &BTreeMap::new())
     }
 
     /// The release components whose pods reach the port, by name.

@@ -203,11 +203,10 @@ impl UserValues {
             };
             let mut own = Map::default();
             parse_set(text, kind, &mut own, &mut read_once).map_err(set_error)?;
-            let mut paths = HashSet::new();
-            let before = Value::Map(std::mem::take(&mut values));
-            collect_paths(&Value::Map(own), Some(&before), KeyPath::root(), &mut paths);
-            let Value::Map(before) = before else { unreachable!("a map was put there") };
-            values = before;
+            let mut paths = HashSet::from([KeyPath::root()]);
+            for (key, value) in &own {
+                collect_paths(value, values.get(key), KeyPath::root().child_key(key), &mut paths);
+            }
             parse_set(text, kind, &mut values, &mut read_once).map_err(set_error)?;
             sources
                 .push(Source { label: format!("{} {text}", kind.flag()), paths: SourcePaths::Flag(paths) });
