@@ -104,6 +104,39 @@ fn published(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
     ports
 }
 
+/// The ports of front's container where the published ports arrive: the LoadBalancer's
+/// target ports, the host ports' container ports, the ports Traefik's routes name.
+fn arrivals(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
+    let container_ports = list(container(front(manifests)), "ports");
+    let mut ports: Vec<i64> = if let Some(service) = find(manifests, "Service", "mailu-front-public") {
+        list(service, "spec.ports")
+            .iter()
+            .map(|p| {
+                let target = text(p, "targetPort");
+                let port = container_ports.iter().find(|c| text(c, "name") == target);
+                number(
+                    port.unwrap_or_else(|| panic!("{}: no container port {target}", mode.name)),
+                    "containerPort",
+                )
+            })
+            .collect()
+    } else if mode.name.starts_with("hostPort") {
+        container_ports
+            .iter()
+            .filter(|p| p.get_dotted("hostPort").is_some())
+            .map(|p| number(p, "containerPort"))
+            .collect()
+    } else {
+        manifests
+            .iter()
+            .filter(|m| m.kind() == "IngressRouteTCP")
+            .map(|m| number(&list(&list(&m.object, "spec.routes")[0], "services")[0], "port"))
+            .collect()
+    };
+    ports.sort();
+    ports
+}
+
 #[test]
 fn each_mode_publishes_its_ports_with_the_objects_its_users_expect() {
     for mode in MODES {
@@ -276,18 +309,21 @@ fn only_front_faces_the_outside() {
     for mode in MODES {
         let manifests = render(mode);
         let cluster = Cluster::new(&manifests, "mailu");
-        let public = published(&manifests, mode);
+        let arriving = arrivals(&manifests, mode);
         let facing = mode.name.starts_with("loadBalancer") || mode.name.starts_with("hostPort");
         let proxy = proxy_of(mode);
         let front = cluster.pod("front");
+        // Mailu's port 25 is never published: the public port 25 arrives on a listener of its
+        // own, 20025 with the PROXY protocol, 20026 without.
+        assert!(!arriving.contains(&25), "{}: {arriving:?}", mode.name);
         for (name, port) in &front.ports {
             let from_internet = cluster.reaches(&Actor::internet(), "front", *port);
-            let public_port = public.contains(port) && facing;
+            let public_port = arriving.contains(port) && facing;
             assert_eq!(from_internet, public_port, "{}: internet -> front {name} ({port})", mode.name);
+            let smtp = [25, 20025, 20026].contains(port);
             let from_proxy = cluster.reaches(&proxy, "front", *port);
-            let expected = (public_port && *port != 25)
-                || (mode.name.starts_with("traefik")
-                    && (*port == 20025 || (public.contains(port) && *port != 25)))
+            let expected = (public_port && !smtp)
+                || (mode.name.starts_with("traefik") && arriving.contains(port))
                 || (*port == 80 && (mode.name.contains("Ingress") || mode.name.contains("HTTPRoute")));
             assert_eq!(from_proxy, expected, "{}: proxy -> front {name} ({port})", mode.name);
             // Port 25 takes mail without a password and postfix relays for the pod network:
@@ -295,7 +331,7 @@ fn only_front_faces_the_outside() {
             for stranger in &strangers {
                 assert_eq!(
                     cluster.reaches(stranger, "front", *port),
-                    public_port && *port != 25,
+                    public_port && !smtp,
                     "{}: {} -> front {port}",
                     mode.name,
                     stranger.name
@@ -426,7 +462,7 @@ fn a_proxy_outside_the_pod_network_is_believed_and_admitted_by_its_addresses() {
                 );
                 assert_eq!(
                     cluster.reaches(&labelled_proxy, "front", *port),
-                    (proxied && labels) || (public && *port != 25),
+                    (proxied && labels) || (public && *port != 20026),
                     "{what}: labelled proxy -> front {name}"
                 );
                 if proxied {

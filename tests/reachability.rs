@@ -48,6 +48,9 @@ const FRONT_INTERNAL: &[i64] = &[2525, 10025, 10143, 14190];
 /// front's PROXY protocol listener for port 25: for the proxy alone.
 const FRONT_PROXY_SMTP: i64 = 20025;
 
+/// front's listener for port 25 from the LoadBalancer or the host port: for the internet alone.
+const FRONT_DIRECT_SMTP: i64 = 20026;
+
 fn strangers() -> Vec<Actor> {
     vec![
         Actor::pod("another app in the release namespace", "mailu", &[("app", "other")]),
@@ -148,7 +151,8 @@ fn in_every_example_only_front_faces_the_outside() {
                         && !FRONT_INTERNAL.contains(port)
                         && (*port != FRONT_PROXY_SMTP
                             || outsider.name == proxy.name
-                            || (proxied_smtp_from_outside && outsider.pod.is_none()));
+                            || (proxied_smtp_from_outside && outsider.pod.is_none()))
+                        && (*port != FRONT_DIRECT_SMTP || outsider.pod.is_none());
                     if !open {
                         assert!(!reaches, "{name}: {} reaches {} port {port}", outsider.name, pod.component);
                     }

@@ -113,16 +113,39 @@ fn r1_port_25_reaches_postfix_only_through_front_with_the_client_address() {
     // front trusts the PROXY header only from the pod network, and its listener exists.
     assert_eq!(shared_env(&manifests)["REAL_IP_FROM"], "10.42.0.0/16");
     let script = config_file(&manifests, "mailu-front", "front-entrypoint.py");
-    assert!(script.contains("PORT = 20025") && script.contains("proxy_protocol;"));
+    assert!(script.contains("listen 20025 proxy_protocol;"));
+    assert_eq!(
+        env_value(find(&manifests, "Deployment", "mailu-front"), "MAILU_CHART_PUBLIC_SMTP"),
+        "proxy-protocol"
+    );
     let from_proxy = admitted_from(&manifests, "mailu-front");
     let (_, proxy_ports) = from_proxy.iter().find(|(peer, _)| peer.is_empty()).expect("a rule for the proxy");
     assert!(proxy_ports.contains(&20025) && !proxy_ports.contains(&25), "{proxy_ports:?}");
-    // On a LoadBalancer the client connects to front's port 25 itself, its address kept.
+    // On a LoadBalancer the client connects to front itself, its address kept, on a listener
+    // that refuses senders inside the pod network: a load balancer that masquerades its
+    // clients (k3s's ServiceLB) gives them pod addresses, which postfix trusts.
     let direct = render(&[]);
     let public = find(&direct, "Service", "mailu-front-public");
     assert_eq!(text(public, "spec.externalTrafficPolicy"), "Local");
-    assert!(list(public, "spec.ports").iter().any(|p| text(p, "targetPort") == "smtp"));
+    let smtp =
+        list(public, "spec.ports").iter().find(|p| p.get_dotted("port") == Some(&Value::Int(25))).unwrap();
+    assert_eq!(text(smtp, "targetPort"), "direct-smtp");
     assert!(!shared_env(&direct).contains_key("REAL_IP_FROM"), "nothing to believe without a proxy");
+    assert_eq!(env_value(find(&direct, "Deployment", "mailu-front"), "MAILU_CHART_PUBLIC_SMTP"), "direct");
+    let script = config_file(&direct, "mailu-front", "front-entrypoint.py");
+    assert!(script.contains("listen 20026;"));
+    let (_, from_outside) =
+        admitted_from(&direct, "mailu-front").into_iter().find(|(_, ports)| ports.contains(&20026)).unwrap();
+    assert!(!from_outside.contains(&25), "{from_outside:?}");
+    // With host ports, the node's port 25 is the guarded listener's.
+    let host = render(&["expose.mail=hostPort"]);
+    let number = |port: &Value, key: &str| port.get_dotted(key).and_then(Value::as_f64).unwrap() as i64;
+    let on_host: Vec<(i64, i64)> = list(container(find(&host, "DaemonSet", "mailu-front")), "ports")
+        .iter()
+        .filter(|p| p.get_dotted("hostPort").is_some())
+        .map(|p| (number(p, "hostPort"), number(p, "containerPort")))
+        .collect();
+    assert!(on_host.contains(&(25, 20026)) && !on_host.iter().any(|(_, c)| *c == 25), "{on_host:?}");
     // postfix admits port 25 only from in-release components, never from a proxy.
     for manifests in [&manifests, &direct] {
         for (peer, ports) in admitted_from(manifests, "mailu-postfix") {

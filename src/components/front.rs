@@ -108,6 +108,11 @@ pub const PUBLIC_PORTS: [PublicPort; 10] = [
 /// port 25 must keep accepting in-cluster senders (fetchmail) without one.
 pub const PROXY_SMTP_PORT: i32 = 20025;
 
+/// The listener the LoadBalancer or the host port brings port 25 to, without a header. Like
+/// [`PROXY_SMTP_PORT`] it refuses senders inside the pod network, which Mailu's own port 25
+/// (for in-cluster senders) believes.
+pub const DIRECT_SMTP_PORT: i32 = 20026;
+
 /// The override file of ours that sends plain HTTP to HTTPS behind a proxy.
 pub const HTTPS_REDIRECT: &str = "mailu-chart-https.conf";
 
@@ -144,6 +149,23 @@ pub const LOAD_BALANCER_PROXY_PROTOCOL: &str = "expose.loadBalancer.proxyProtoco
 /// When port 25 arrives with a PROXY protocol header, on [`PROXY_SMTP_PORT`].
 pub fn smtp_through_proxy() -> Cond {
     mail_via("traefik").or(load_balancer_proxy())
+}
+
+/// When port 25 arrives from the LoadBalancer or the host port itself, on [`DIRECT_SMTP_PORT`].
+pub fn smtp_direct() -> Cond {
+    mail_via("hostPort")
+        .or(mail_via("loadBalancer").and(Cond::negate(Cond::flag(LOAD_BALANCER_PROXY_PROTOCOL))))
+}
+
+/// When port 25 is published at all, through a proxy or directly.
+pub fn public_smtp() -> Cond {
+    // The union of the two above.
+    mail_via("traefik").or(faces_the_world())
+}
+
+/// Where the public port 25 arrives in front's pod (the name of a container port).
+pub fn public_smtp_target() -> Expr {
+    Expr::choose(smtp_through_proxy(), Expr::lit("proxy-smtp"), Expr::lit("direct-smtp"))
 }
 
 /// The networks a proxy in front connects from, comma-separated (`REAL_IP_FROM`): the pod
@@ -305,9 +327,14 @@ pub fn component() -> Component {
     );
     let traefik = mail_via("traefik");
     let proxied_smtp = smtp_through_proxy();
+    let host_ports = mail_via("hostPort");
+    // The node's port 25 goes to the guarded listener; Mailu's own stays for the cluster.
     c.ports = PUBLIC_PORTS
         .iter()
-        .map(|p| port(p.name, p.number).on_host(mail_via("hostPort").and((p.published)())))
+        .map(|p| {
+            let on_host = if p.number == 25 { Cond::Never } else { host_ports.clone().and((p.published)()) };
+            port(p.name, p.number).on_host(on_host)
+        })
         .collect();
     c.ports.extend([
         port("lmtp", 2525),
@@ -315,6 +342,7 @@ pub fn component() -> Component {
         port("webmail-smtp", 10025),
         port("webmail-sieve", 14190),
         port("proxy-smtp", PROXY_SMTP_PORT).when(proxied_smtp.clone()),
+        port("direct-smtp", DIRECT_SMTP_PORT).when(smtp_direct()).on_host_as(25, host_ports),
     ]);
     // The in-cluster Service: what webmail and fetchmail use, what the Ingress, HTTPRoute and
     // Traefik routes point at.
@@ -335,6 +363,16 @@ pub fn component() -> Component {
     c.service.retain(|s| !s.when.is_never());
     c.env = vec![
         Env { name: "CPU_COUNT", value: EnvValue::CpuLimitCores, when: Cond::Always },
+        // Which listener the front patch adds for the public port 25 (front-entrypoint.py).
+        Env {
+            name: "MAILU_CHART_PUBLIC_SMTP",
+            value: EnvValue::Text(Expr::choose(
+                proxied_smtp.clone(),
+                Expr::lit("proxy-protocol"),
+                Expr::lit("direct"),
+            )),
+            when: public_smtp(),
+        },
         // Mailu's front opens its IPv6 sockets only when SUBNET6 is set, and reads it for
         // nothing else (core/nginx/conf/nginx.conf, core/nginx/dovecot/proxy.conf). Behind a
         // dual-stack LoadBalancer IPv6 clients arrive on the pod's IPv6 address; the loopback
@@ -406,8 +444,11 @@ pub fn component() -> Component {
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));
     c.scalable = true;
-    // Port 25 from Traefik or the LoadBalancer arrives on a listener of our own (see
-    // front-entrypoint.py).
-    c.entrypoint("/mailu-chart/front-entrypoint.py", include_str!("files/front-entrypoint.py"), proxied_smtp);
+    // The public port 25 arrives on a listener of our own (see front-entrypoint.py).
+    c.entrypoint(
+        "/mailu-chart/front-entrypoint.py",
+        include_str!("files/front-entrypoint.py"),
+        public_smtp(),
+    );
     c
 }

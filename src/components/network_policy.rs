@@ -140,23 +140,15 @@ pub fn flows() -> Vec<Flow> {
         },
         // Port 25 takes mail without a password, and postfix relays anywhere for the trusted
         // pod network (`mynetworks` and `permit_mynetworks` in core/postfix/conf/main.cf):
-        // from another pod, front would hand postfix a trusted sender address.
+        // from another pod, front would hand postfix a trusted sender address. Its listeners
+        // refuse such senders too (front-entrypoint.py); the policy keeps the pods away.
         Flow {
             from: Internet,
             to: C("front"),
-            ports: front::PUBLIC_PORTS
-                .iter()
-                .filter(|p| p.number == 25)
-                .flat_map(|p| {
-                    [
-                        FlowPort::When(
-                            p.number,
-                            front::published_directly(p).and(Cond::negate(proxied.clone())),
-                        ),
-                        FlowPort::When(front::PROXY_SMTP_PORT, proxied.clone()),
-                    ]
-                })
-                .collect(),
+            ports: vec![
+                FlowPort::When(front::DIRECT_SMTP_PORT, front::smtp_direct()),
+                FlowPort::When(front::PROXY_SMTP_PORT, proxied.clone()),
+            ],
             purpose: "mail from other servers, from outside the pod network",
             when: front::faces_the_world(),
         },

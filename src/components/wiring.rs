@@ -69,6 +69,8 @@ pub struct Port {
     pub when: Cond,
     /// When it is also bound on the node (`hostPort`).
     pub on_host: Cond,
+    /// The node's port number for it.
+    pub host_number: i32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -361,7 +363,7 @@ impl Component {
 
 /// Shorthands for building wirings.
 pub fn port(name: &'static str, number: i32) -> Port {
-    Port { name, number, when: Cond::Always, on_host: Cond::Never }
+    Port { name, number, when: Cond::Always, on_host: Cond::Never, host_number: number }
 }
 
 impl Port {
@@ -375,6 +377,12 @@ impl Port {
     pub fn on_host(mut self, cond: Cond) -> Port {
         self.on_host = cond;
         self
+    }
+
+    /// Also bound on the node, under another number, when the condition holds.
+    pub fn on_host_as(mut self, host_number: i32, cond: Cond) -> Port {
+        self.host_number = host_number;
+        self.on_host(cond)
     }
 }
 

@@ -11,8 +11,8 @@
 
 use crate::components::expr::{Cond, Expr, Seq, Shared};
 use crate::components::front::{
-    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, entry_point_clashes,
-    load_balancer_proxy, mail_via, published_directly, routed_by_traefik, web_via,
+    PROXY_SMTP_PORT, PUBLIC_PORTS, PublicPort, certificate_from_secret, entry_point_clashes, mail_via,
+    public_smtp_target, published_directly, routed_by_traefik, web_via,
 };
 use crate::components::tree::{Check, Node, Object, Part, entry, item, items, list, map, values};
 
@@ -99,13 +99,9 @@ fn load_balancer() -> Object {
 }
 
 fn public_port(port: &PublicPort) -> Part {
-    // Port 25 with a PROXY protocol header goes to a listener of its own, so that Mailu's
-    // port 25 keeps taking in-cluster senders without one.
-    let target = if port.number == 25 {
-        Expr::choose(load_balancer_proxy(), Expr::lit("proxy-smtp"), Expr::lit(port.name))
-    } else {
-        Expr::lit(port.name)
-    };
+    // Port 25 goes to a listener of its own that refuses senders inside the pod network, so
+    // that Mailu's port 25 keeps taking in-cluster senders.
+    let target = if port.number == 25 { public_smtp_target() } else { Expr::lit(port.name) };
     item(map([
         entry("name", port.name),
         entry("port", port.number),

@@ -440,7 +440,7 @@ fn container(c: &Component) -> Node {
                 list(c.ports.iter().map(|p| {
                     let mut port = vec![entry("name", p.name), entry("containerPort", p.number)];
                     if !p.on_host.is_never() {
-                        port.push(entry("hostPort", p.number).when(p.on_host.clone()));
+                        port.push(entry("hostPort", p.host_number).when(p.on_host.clone()));
                     }
                     port.push(entry("protocol", "TCP"));
                     item(Node::Map(port.into())).when(p.when.clone())

@@ -192,9 +192,7 @@ dovecot-submission's port 10025, read every mailbox through dovecot's IMAP (143)
 ports, deliver into any mailbox over LMTP (2525), command rspamd's controller (11334), query \
 admin's internal API (8080), read and write Redis (6379), act as any user towards webdav (5232), \
 guess passwords without rate limits on front's webmail ports (10143, 10025, 14190), and use ClamAV (3310), \
-Tika (9998), oletools (11343) and the metrics of dovecot (9900) and rspamd (11334) where they run. Behind \
-a load balancer that gives every client an address of the pod network (k3s's ServiceLB), anyone on the \
-internet can relay through port 25 as well. Keep NetworkPolicies on unless the cluster enforces the same \
+Tika (9998), oletools (11343) and the metrics of dovecot (9900) and rspamd (11334) where they run. Keep NetworkPolicies on unless the cluster enforces the same \
 isolation another way.";
 
 /// Settings that are valid but dangerous, or that have no effect, each as one warning.

@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Starts Mailu's front with one more SMTP listener, for mail that arrives through a proxy.
+"""Starts Mailu's front with one more SMTP listener, for mail from the internet.
 
-The proxy in front (Traefik, or a load balancer that speaks the PROXY protocol) forwards port
-25 here with a PROXY protocol header that carries the sender's real address. The listener is a
-copy of Mailu's own port-25 server (the same STARTTLS, the same protocols and ciphers for old
-senders when TLS_PERMISSIVE is on, the same certificates) that listens on PORT with the PROXY
-protocol and believes the header only from REAL_IP_FROM; nginx hands the address to postfix
-through XCLIENT. Mailu's own port 25 stays as it is, for senders
-inside the cluster (fetchmail) that send no such header.
+postfix relays anywhere for the pod network (SUBNET, SUBNET6) and takes the sender's address
+from the XCLIENT command nginx sends it. Mailu's own port 25 believes every connection, which
+is right for senders inside the cluster (fetchmail) and wrong for the public port: a sender
+that arrives with an address of the pod network would be an open relay. That happens behind a
+proxy (a pod sending through Traefik, or every sender when the proxy's own Service hides their
+addresses behind the nodes' tunnel addresses) and behind a load balancer that masquerades its
+clients (k3s's ServiceLB).
 
-postfix relays anywhere for the pod network (SUBNET, SUBNET6), so a sender the header places
-there is refused with a temporary error before postfix sees it: a pod that connects through the
-proxy, or every sender when the proxy's own Service hides their addresses behind the nodes'
-tunnel addresses. The copy asks a small server of its own (AUTH_PORT, on loopback) whether to
-accept a sender; that server answers for such addresses itself and hands every other question
-to Mailu's own authentication server.
+So the public port 25 arrives on a copy of Mailu's port-25 server instead (the same STARTTLS,
+the same protocols and ciphers for old senders when TLS_PERMISSIVE is on, the same
+certificates), on a port of its own, as MAILU_CHART_PUBLIC_SMTP says:
+
+- `proxy-protocol`: port 20025, where the proxy (Traefik, or a load balancer that speaks the
+  PROXY protocol) sends a header with the sender's real address, believed only from
+  REAL_IP_FROM;
+- `direct`: port 20026, where the LoadBalancer or the host port brings the connection itself.
+
+The copy asks a small server of its own (AUTH_PORT, on loopback) whether to accept a sender;
+that server refuses senders inside the pod network with a temporary error and hands every
+other question to Mailu's own authentication server.
 
 Nothing else of the image changes: the copy is added to the image's own nginx template, so it
 survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
@@ -23,26 +29,32 @@ import os
 import sys
 
 TEMPLATE = "/conf/nginx.conf"
-MARKER = "# mailu-chart: port 25 through the proxy"
-PORT = 20025
+MARKER = "# mailu-chart: the public port 25"
 AUTH_PORT = 8025
+AUTH = f"      auth_http http://127.0.0.1:{AUTH_PORT}/auth/email;\n"
+MAILUS_LISTEN = "listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};"
+MAILUS_LISTEN6 = "listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};"
 
-# How Mailu's port-25 server listens, and how the copy listens instead.
-LISTEN = {
-    "listen 25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};": (
-        f"listen {PORT} proxy_protocol;\n"
-        f"      auth_http http://127.0.0.1:{AUTH_PORT}/auth/email;\n"
-        "      {% for from_ip in REAL_IP_FROM.split(',') %}set_real_ip_from {{ from_ip }};\n"
-        "      {% endfor %}"
-    ),
-    "listen [::]:25{% if PROXY_PROTOCOL_25 %} proxy_protocol{% endif %};": (
-        f"listen [::]:{PORT} proxy_protocol;"
-    ),
+# How the copy listens instead of Mailu's port-25 server, for each way in.
+LISTENERS = {
+    "proxy-protocol": {
+        MAILUS_LISTEN: (
+            "listen 20025 proxy_protocol;\n"
+            + AUTH
+            + "      {% for from_ip in REAL_IP_FROM.split(',') %}set_real_ip_from {{ from_ip }};\n"
+            "      {% endfor %}"
+        ),
+        MAILUS_LISTEN6: "listen [::]:20025 proxy_protocol;",
+    },
+    "direct": {
+        MAILUS_LISTEN: "listen 20026;\n" + AUTH.rstrip("\n"),
+        MAILUS_LISTEN6: "listen [::]:20026;",
+    },
 }
 # The server the copy asks, inside the http block. nginx's mail module sends the sender's
 # address as Client-IP; an answer other than OK refuses the sender with Auth-Error-Code.
 SENDER_CHECK = (
-    "    # mailu-chart: the senders port 25 through the proxy accepts\n"
+    "    # mailu-chart: the senders the public port 25 accepts\n"
     "    geo $http_client_ip $mailu_chart_sender_in_pod_network {\n"
     "      default 0;\n"
     "      {{ SUBNET }} 1;\n"
@@ -52,7 +64,7 @@ SENDER_CHECK = (
     f"      listen 127.0.0.1:{AUTH_PORT};\n"
     "      location / {\n"
     "        if ($mailu_chart_sender_in_pod_network) {\n"
-    "          add_header Auth-Status \"sender inside the pod network, refused through the proxy\" always;\n"
+    "          add_header Auth-Status \"sender inside the pod network, refused on the public port\" always;\n"
     "          add_header Auth-Error-Code \"451 4.7.1\" always;\n"
     "          return 200;\n"
     "        }\n"
@@ -70,7 +82,7 @@ def unsupported(reason):
 
 def port_25_server(template):
     """Mailu's port-25 server block, from `server {` to its closing brace."""
-    listen = template.find(next(iter(LISTEN)))
+    listen = template.find(MAILUS_LISTEN)
     if listen < 0:
         unsupported("no port-25 server")
     start = template.rfind(SERVER_START, 0, listen)
@@ -80,15 +92,15 @@ def port_25_server(template):
     return template[start:end + len(SERVER_END)]
 
 
-def proxied_copy(server):
-    for mailus, ours in LISTEN.items():
+def public_copy(server, listeners):
+    for mailus, ours in listeners.items():
         server = server.replace(mailus, ours)
-    if f"listen {PORT} proxy_protocol;" not in server:
+    if AUTH not in server:
         unsupported("the port-25 server listens another way")
     return "    " + MARKER + "\n" + server
 
 
-def add_listener():
+def add_listener(listeners):
     with open(TEMPLATE) as handle:
         template = handle.read()
     if MARKER in template:
@@ -101,12 +113,15 @@ def add_listener():
     http_end = body.rfind("}", 0, mail)
     if http_end < 0 or "http {" not in body[:http_end]:
         unsupported("no http block before the mail block")
-    copy = proxied_copy(port_25_server(template))
+    copy = public_copy(port_25_server(template), listeners)
     with open(TEMPLATE, "w") as handle:
         handle.write(body[:http_end] + SENDER_CHECK + body[http_end:-1] + copy + "}\n")
 
 
-if not os.environ.get("REAL_IP_FROM"):
+way_in = os.environ.get("MAILU_CHART_PUBLIC_SMTP", "")
+if way_in not in LISTENERS:
+    sys.exit(f"MAILU_CHART_PUBLIC_SMTP must be one of {', '.join(LISTENERS)}, found {way_in!r}")
+if way_in == "proxy-protocol" and not os.environ.get("REAL_IP_FROM"):
     sys.exit("REAL_IP_FROM must name the networks the proxy connects from")
-add_listener()
+add_listener(LISTENERS[way_in])
 os.execv("/start.py", ["/start.py"])
