@@ -46,7 +46,7 @@ pub struct TemplateArgs {
     /// template`; `render` defaults to mailu), then the chart: a directory, a chart archive
     /// (.tgz), an archive's http(s) address, `repo/chart` of a repository helm knows, an
     /// `oci://` reference, or with --repo the chart's name.
-    #[arg(value_name = "CHART", num_args = 0..)]
+    #[arg(value_names = ["NAME", "CHART"], num_args = 0..)]
     pub names: Vec<String>,
     /// Use the release name in the --output-dir path (helm's switch; `=true` and `=false`
     /// too). Given a name (`--release-name NAME`, the form earlier versions of this command
