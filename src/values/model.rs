@@ -897,7 +897,10 @@ pub struct MailPorts {
 #[schemars(inline)]
 pub struct LoadBalancer {
     /// The address to ask for (`loadBalancerIP`; MetalLB and some clouds honour it); empty
-    /// lets the provider choose.
+    /// lets the provider choose. Kubernetes deprecated the field in 1.24: implementations that
+    /// read an annotation instead (MetalLB's `metallb.io/loadBalancerIPs`, Azure's
+    /// `service.beta.kubernetes.io/azure-load-balancer-ipv4`) take the address in
+    /// `annotations`, with this left empty.
     pub ip: OptionalIp,
     /// `loadBalancerClass`: which load balancer implementation serves the Service; empty means
     /// the cluster's default.
