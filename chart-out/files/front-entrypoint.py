@@ -19,8 +19,9 @@ certificates), on a port of its own, as MAILU_CHART_PUBLIC_SMTP says:
 - `direct`: port 20026, where the LoadBalancer or the host port brings the connection itself.
 
 The copy asks a small server of its own (AUTH_PORT, on loopback) whether to accept a sender;
-that server refuses senders inside the pod network with a temporary error and hands every
-other question to Mailu's own authentication server.
+that server refuses senders inside the pod network or on loopback (which postfix trusts as
+well) with a temporary error and hands every other question to Mailu's own authentication
+server.
 
 Nothing else of the image changes: the copy is added to the image's own nginx template, so it
 survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
@@ -53,10 +54,14 @@ LISTENERS = {
 }
 # The server the copy asks, inside the http block. nginx's mail module sends the sender's
 # address as Client-IP; an answer other than OK refuses the sender with Auth-Error-Code.
+# postfix trusts the loopback addresses too (mynetworks, core/postfix/conf/main.cf), which a
+# trusted proxy may pass on or claim.
 SENDER_CHECK = (
     "    # mailu-chart: the senders the public port 25 accepts\n"
     "    geo $http_client_ip $mailu_chart_sender_in_pod_network {\n"
     "      default 0;\n"
+    "      127.0.0.0/8 1;\n"
+    "      ::1/128 1;\n"
     "      {{ SUBNET }} 1;\n"
     "      {% if SUBNET6 %}{{ SUBNET6 }} 1;{% endif %}\n"
     "    }\n"

@@ -36,7 +36,8 @@ fn var_when(name: &'static str, value: Expr, when: Cond) -> SharedVar {
 }
 
 // The readers named below are those whose sources at Mailu 2024.06 name the variable (start
-// scripts, configuration templates, core/admin/mailu/configuration.py), checked against the
+// scripts, configuration templates, core/admin/mailu/configuration.py; admin copies every
+// *_ADDRESS into its settings but uses only those named), checked against the
 // derived variables core/base/libs/socrate builds (PROXY_PROTOCOL_*, PORT_*), which every
 // component's templates see: those stay read by every component.
 const ADMIN: &[&str] = &["admin"];
@@ -45,6 +46,8 @@ const DOVECOT: &[&str] = &["dovecot"];
 const RSPAMD: &[&str] = &["rspamd"];
 const FRONT: &[&str] = &["front"];
 const WEBMAIL: &[&str] = &["webmail"];
+/// The web's settings: admin's pages, front's routes, webmail's links.
+const WEB: &[&str] = &["admin", "front", "webmail"];
 
 fn flag(key: &'static str, on: &'static str, off: &'static str) -> Expr {
     Expr::choose(Cond::flag(key), Expr::lit(on), Expr::lit(off))
@@ -81,17 +84,18 @@ pub fn vars() -> Vec<SharedVar> {
         // but the networks of a proxy outside it.
         var_when("REAL_IP_FROM", front::proxy_networks(), front::behind_proxy()).only(FRONT),
         var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()).only(FRONT),
-        var("ADMIN", flag("admin.enabled", "true", "false")),
-        var("WEB_ADMIN", Expr::lit("/admin")),
-        var("WEB_WEBMAIL", Expr::lit("/webmail")),
-        var("WEB_API", Expr::lit("/api")),
+        var("ADMIN", flag("admin.enabled", "true", "false")).only(WEB),
+        var("WEB_ADMIN", Expr::lit("/admin")).only(WEB),
+        var("WEB_WEBMAIL", Expr::lit("/webmail")).only(WEB),
+        var("WEB_API", Expr::lit("/api")).only(&["admin", "front"]),
         var("WEBROOT_REDIRECT", flag("webmail.enabled", "/webmail", "/admin")).only(FRONT),
         var(
             "WEBMAIL",
             Expr::choose(Cond::flag("webmail.enabled"), Expr::key("webmail.type"), Expr::lit("none")),
-        ),
+        )
+        .only(WEB),
         var("WEBDAV", flag("webdav.enabled", "radicale", "none")).only(FRONT),
-        var("API", flag("api.enabled", "true", "false")),
+        var("API", flag("api.enabled", "true", "false")).only(&["admin", "front"]),
         var("ANTIVIRUS", flag("clamav.enabled", "clamav", "none")).only(RSPAMD),
         var("FETCHMAIL_ENABLED", flag("fetchmail.enabled", "true", "false")).only(&["admin", "fetchmail"]),
         var("DB_FLAVOR", Expr::key("database.type")).only(ADMIN),
@@ -104,17 +108,21 @@ pub fn vars() -> Vec<SharedVar> {
                 Expr::concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
                 Expr::concat(vec![Expr::key("redis.host"), Expr::lit(":"), Expr::num("redis.port")]),
             ),
-        ),
+        )
+        .only(&["admin", "rspamd"]),
         var("ADMIN_ADDRESS", Expr::ServiceFqdn("admin")),
         // Despite its name, FRONT_ADDRESS is where postfix and admin deliver over LMTP
         // (port 2525): dovecot. Webmail and fetchmail override it with front's address.
         var("FRONT_ADDRESS", Expr::ServiceFqdn("dovecot")),
-        var("IMAP_ADDRESS", Expr::ServiceFqdn("dovecot")),
-        var("SMTP_ADDRESS", Expr::ServiceFqdn("postfix")),
-        var_when("ANTISPAM_ADDRESS", Expr::ServiceFqdn("rspamd"), Cond::flag("rspamd.enabled")),
-        var_when("ANTIVIRUS_ADDRESS", Expr::ServiceFqdn("clamav"), Cond::flag("clamav.enabled")),
-        var_when("WEBMAIL_ADDRESS", Expr::ServiceFqdn("webmail"), Cond::flag("webmail.enabled")),
-        var_when("WEBDAV_ADDRESS", Expr::ServiceFqdn("webdav"), Cond::flag("webdav.enabled")),
+        // admin's authentication answers name the servers behind front
+        // (core/admin/mailu/internal/nginx.py); front's dovecot proxy submits to postfix.
+        var("IMAP_ADDRESS", Expr::ServiceFqdn("dovecot")).only(ADMIN),
+        var("SMTP_ADDRESS", Expr::ServiceFqdn("postfix")).only(&["admin", "front"]),
+        var_when("ANTISPAM_ADDRESS", Expr::ServiceFqdn("rspamd"), Cond::flag("rspamd.enabled"))
+            .only(&["postfix", "dovecot", "front"]),
+        var_when("ANTIVIRUS_ADDRESS", Expr::ServiceFqdn("clamav"), Cond::flag("clamav.enabled")).only(RSPAMD),
+        var_when("WEBMAIL_ADDRESS", Expr::ServiceFqdn("webmail"), Cond::flag("webmail.enabled")).only(FRONT),
+        var_when("WEBDAV_ADDRESS", Expr::ServiceFqdn("webdav"), Cond::flag("webdav.enabled")).only(FRONT),
         // dovecot's full-text search: off, or the languages of the mail; attachments through
         // tika (core/dovecot/conf/dovecot.conf reads both as raw text: only unset is off).
         var(
@@ -124,16 +132,20 @@ pub fn vars() -> Vec<SharedVar> {
                 Expr::Join("dovecot.fullTextSearch.languages".into(), ","),
                 Expr::lit("off"),
             ),
-        ),
+        )
+        .only(&["admin", "dovecot", "webmail"]),
         var_when(
             "FULL_TEXT_SEARCH_ATTACHMENTS",
             Expr::lit("true"),
             Cond::flag("tika.enabled").and(Cond::flag("dovecot.fullTextSearch.enabled")),
-        ),
-        var_when("FTS_ATTACHMENTS_ADDRESS", Expr::ServiceFqdn("tika"), Cond::flag("tika.enabled")),
+        )
+        .only(&["admin", "dovecot"]),
+        var_when("FTS_ATTACHMENTS_ADDRESS", Expr::ServiceFqdn("tika"), Cond::flag("tika.enabled"))
+            .only(DOVECOT),
         // rspamd's macro scanning (core/rspamd/conf/external_services.conf).
         var_when("SCAN_MACROS", Expr::lit("true"), Cond::flag("oletools.enabled")).only(RSPAMD),
-        var_when("OLETOOLS_ADDRESS", Expr::ServiceFqdn("oletools"), Cond::flag("oletools.enabled")),
+        var_when("OLETOOLS_ADDRESS", Expr::ServiceFqdn("oletools"), Cond::flag("oletools.enabled"))
+            .only(RSPAMD),
         // Mailu's admin refuses to start outside Docker unless told it is deployed by a chart.
         var("MAILU_HELM_CHART", Expr::lit("true")).only(ADMIN),
         // Mailu's settings (core/admin/mailu/configuration.py unless noted).
