@@ -618,7 +618,11 @@ fn exposure(b: &mut Builder) -> &'static str {
     if web == "ingress" {
         let mut annotations = match b.input.set("ingress.annotations").map(|a| convert(Conv::TextMap, a)) {
             Some(Ok(converted)) => converted.value.as_map().cloned().unwrap_or_default(),
-            _ => Map::default(),
+            Some(Err(why)) => {
+                b.settle("ingress.annotations", Outcome::NotCarried { why: format!("not carried: {why}") });
+                Map::default()
+            }
+            None => Map::default(),
         };
         // The official Ingress sent the web to front's HTTPS port; here it goes to the plain
         // HTTP port, which a controller told to speak TLS to it cannot reach.
@@ -1112,10 +1116,23 @@ fn database(b: &mut Builder) {
             ),
             None => String::new(),
         };
-        b.note(format!(
-            "database: the official chart ran {} as a sub-chart; run it as a release of its own under the name {release}{secret} (it keeps its volume, see docs/migrate.md{service}) or point `{server}.host` at your server",
-            if kind == "mysql" { "MariaDB" } else { "PostgreSQL" }
-        ));
+        let product = if kind == "mysql" { "MariaDB" } else { "PostgreSQL" };
+        // The official values leave the sub-chart's volume off: its data is then in the pod
+        // alone, and goes with it.
+        let persistent = format!("{chart}.primary.persistence.enabled");
+        if b.input.flag(&persistent) {
+            b.note(format!(
+                "database: the official chart ran {product} as a sub-chart; run it as a release of its own under the name {release}{secret} (it keeps its volume, see docs/migrate.md{service}) or point `{server}.host` at your server"
+            ));
+        } else {
+            let dump = if kind == "mysql" { "mysqldump --all-databases" } else { "pg_dumpall" };
+            b.need(
+                &format!("{server}.host"),
+                &format!(
+                    "a server that holds the data: the official chart ran {product} as a sub-chart without a volume (`{persistent}` is off, its default), so every domain, user and alias is in its pod alone, and stopping or uninstalling the old release deletes them. Dump it while it runs ({dump}, in the pod {host}-0), restore the dump into a server of your own, and point `{server}.host` there (docs/migrate.md, section 4)"
+                ),
+            );
+        }
         let port = if kind == "mysql" { 3306 } else { 5432 };
         (host, port, name, username)
     } else {
@@ -1491,11 +1508,20 @@ fn storage(b: &mut Builder) {
         );
     }
     if single {
-        let claim = match b.input.text("persistence.existingClaim") {
-            c if c.is_empty() => format!("{}-storage", fullname(b)),
-            c => c,
+        // The claim the pods mounted there (`mailu.claimName`): the release made
+        // `<fullname>-storage` whatever `claimNameOverride` said, and left it unused then.
+        let made = format!("{}-storage", fullname(b));
+        let claim = ["persistence.existingClaim", "persistence.claimNameOverride"]
+            .iter()
+            .map(|k| b.input.text(k))
+            .find(|c| !c.is_empty())
+            .unwrap_or_else(|| made.clone());
+        let unused = if b.input.text("persistence.existingClaim").is_empty() && claim != made {
+            format!(" (not {made}, which the old release made and never used: it is empty)")
+        } else {
+            String::new()
         };
-        b.note(format!("the data: the official chart kept it on one claim ({claim}); here each component has its own. Copy it as docs/migrate.md shows before starting Mailu"));
+        b.note(format!("the data: the official chart kept it on one claim ({claim}){unused}; here each component has its own. Copy it as docs/migrate.md shows before starting Mailu"));
     } else {
         b.note("the data: the official chart's claims keep each component's data in sub-directories; copy it as docs/migrate.md shows before starting Mailu");
     }
@@ -1506,7 +1532,10 @@ fn storage(b: &mut Builder) {
 /// the live claim: helm reads the annotation from the manifest it stored) says to keep them.
 fn keep_old_claims(b: &mut Builder, single: bool) {
     let keys: Vec<String> = if single {
-        if b.input.set("persistence.existingClaim").is_some() {
+        // The data's claim is then one the release did not make.
+        if b.input.set("persistence.existingClaim").is_some()
+            || b.input.set("persistence.claimNameOverride").is_some()
+        {
             return;
         }
         vec!["persistence".into()]
@@ -1516,7 +1545,13 @@ fn keep_old_claims(b: &mut Builder, single: bool) {
             .filter(|c| {
                 matches!(**c, "admin" | "postfix" | "dovecot") || b.input.flag(&format!("{c}.enabled"))
             })
-            .filter(|c| b.input.set(&format!("{c}.persistence.existingClaim")).is_none())
+            // Each claim is the release's unless its component's `existingClaim` is given;
+            // dovecot's asks postfix's instead (templates/dovecot/pvc.yaml there), and is then
+            // named after dovecot's own.
+            .filter(|c| {
+                let asks = if **c == "dovecot" { "postfix" } else { c };
+                b.input.set(&format!("{asks}.persistence.existingClaim")).is_none()
+            })
             .map(|c| format!("{c}.persistence"))
             .collect()
     };
@@ -1528,7 +1563,7 @@ fn keep_old_claims(b: &mut Builder, single: bool) {
         .map(|k| format!("--set-string '{k}.annotations.helm\\.sh/resource-policy=keep'"))
         .collect();
     b.note(format!(
-        "the old claims: `helm uninstall` deletes them (a `kubectl annotate` of the live claims does not stop it). Keep them first, through the old release: helm upgrade {release} mailu/mailu -n {namespace} --version <the installed chart version> --reuse-values {flags}",
+        "the old claims: `helm uninstall` deletes them (a `kubectl annotate` of the live claims does not stop it). Keep them first, through the old release, with the chart version it runs (`mailu/mailu`: the official repository added as `mailu`): helm upgrade {release} mailu/mailu -n {namespace} --version \"$(helm get metadata {release} -n {namespace} | sed -n 's/^VERSION: //p')\" --reuse-values {flags}",
         release = b.options.release_name,
         namespace = b.options.namespace,
         flags = flags.join(" "),

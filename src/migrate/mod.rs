@@ -297,7 +297,21 @@ impl Builder {
                     })
                     .max_by_key(|(ours, _)| ours.len())
                     .cloned();
-                let Some((ours, official)) = source else { continue };
+                let Some((ours, official)) = source else {
+                    // A value several official keys made (one pull policy from every
+                    // component's, a Secret name from `fullnameOverride`), or a required one
+                    // whose official value is not valid: left out, and asked for.
+                    let key = path.split('[').next().unwrap_or(&path).to_string();
+                    if self.got(&key).is_some() {
+                        self.unput(&key);
+                        taken = true;
+                    }
+                    self.need(
+                        &key,
+                        &format!("what the official values made of it is not valid here: {message}"),
+                    );
+                    continue;
+                };
                 self.unput(&ours);
                 self.origins.retain(|(o, _)| *o != ours);
                 self.settle(

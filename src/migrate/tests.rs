@@ -404,7 +404,9 @@ fn a_cluster_ip_service_with_external_ips_asks_for_a_way_in() {
 
 #[test]
 fn a_replicated_mariadb_runs_under_its_own_name() {
-    let m = migrated(&format!("{BASE}mariadb:\n  enabled: true\n  architecture: replication\n"));
+    let m = migrated(&format!(
+        "{BASE}mariadb:\n  enabled: true\n  architecture: replication\n  primary:\n    persistence:\n      enabled: true\n"
+    ));
     assert_eq!(value_at(&m, "database.mysql.host"), Some(Value::String("mailu-mariadb-primary".into())));
     assert!(
         m.notes.iter().any(|n| n
@@ -527,4 +529,84 @@ fn real_ip_networks_beyond_the_pod_network_become_trusted_proxies_if_private() {
         Outcome::NotCarried { why } => assert!(why.starts_with("front faces the world itself"), "{why}"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_database_sub_chart_without_a_volume_must_be_dumped_before_anything_stops_it() {
+    // The official values leave the sub-chart's volume off: the data is in the pod alone.
+    for (chart, server) in [("mariadb", "database.mysql"), ("postgresql", "database.postgresql")] {
+        let m = migrated(&format!("{BASE}{chart}:\n  enabled: true\n"));
+        let what = needs(&m, &format!("{server}.host")).unwrap_or_else(|| panic!("{chart}: {:?}", m.to_add));
+        assert!(what.contains(&format!("`{chart}.primary.persistence.enabled` is off")), "{what}");
+        assert!(what.contains(&format!("mailu-{chart}-0")), "{what}");
+        assert!(m.notes.iter().all(|n| !n.contains("it keeps its volume")), "{:?}", m.notes);
+        let replicated = migrated(&format!("{BASE}{chart}:\n  enabled: true\n  architecture: replication\n"));
+        let what = needs(&replicated, &format!("{server}.host")).unwrap();
+        assert!(what.contains(&format!("mailu-{chart}-primary-0")), "{what}");
+        // With a volume, the database moves as a release of its own.
+        let kept = migrated(&format!(
+            "{BASE}{chart}:\n  enabled: true\n  primary:\n    persistence:\n      enabled: true\n"
+        ));
+        assert_eq!(needs(&kept, &format!("{server}.host")), None, "{:?}", kept.to_add);
+        assert!(kept.notes.iter().any(|n| n.contains("it keeps its volume")), "{:?}", kept.notes);
+    }
+}
+
+/// The command that marks the old release's claims to be kept, from the notes.
+fn keep_command(m: &Migration) -> Option<&String> {
+    m.notes.iter().find(|n| n.starts_with("the old claims:"))
+}
+
+#[test]
+fn the_old_releases_claims_are_kept_as_the_official_chart_made_them() {
+    // templates/dovecot/pvc.yaml there asks postfix's existingClaim, not dovecot's: dovecot's
+    // claim, named after dovecot's existingClaim, is the release's and must be kept.
+    let m = migrated(&format!(
+        "{BASE}persistence:\n  single_pvc: false\ndovecot:\n  persistence:\n    existingClaim: old-mail\n"
+    ));
+    let command = keep_command(&m).expect("the keep command");
+    assert!(command.contains("'dovecot.persistence.annotations.helm"), "{command}");
+    let m = migrated(&format!(
+        "{BASE}persistence:\n  single_pvc: false\npostfix:\n  persistence:\n    existingClaim: old-queue\n"
+    ));
+    let command = keep_command(&m).expect("the keep command");
+    assert!(
+        !command.contains("'dovecot.persistence") && !command.contains("'postfix.persistence"),
+        "{command}"
+    );
+    // One claim named by claimNameOverride: the pods used that one, which the release did not
+    // make; the one it made is empty.
+    let m = migrated(&format!("{BASE}persistence:\n  claimNameOverride: my-mail-store\n"));
+    assert_eq!(keep_command(&m), None, "{:?}", m.notes);
+    let data = m.notes.iter().find(|n| n.starts_with("the data:")).unwrap();
+    assert!(data.contains("(my-mail-store) (not mailu-storage"), "{data}");
+    let m = migrated(BASE);
+    assert!(m.notes.iter().find(|n| n.starts_with("the data:")).unwrap().contains("(mailu-storage);"));
+    assert!(keep_command(&m).unwrap().contains("'persistence.annotations.helm"));
+}
+
+#[test]
+fn official_values_that_are_not_valid_here_are_asked_for_not_fatal() {
+    // Values several official keys make, and required ones of the wrong type: left out and
+    // listed under "add or correct", the migration itself still valid.
+    for (extra, key) in [
+        ("front:\n  image:\n    pullPolicy: always\n", "images.pullPolicy"),
+        ("fullnameOverride: Bad_Name\n", "tls.secretName"),
+        ("subnet:\n  x: 1\n", "subnet"),
+    ] {
+        let m = migrated(&format!("{BASE}{extra}"));
+        assert!(m.check().is_ok(), "{extra}: {:?}", m.check());
+        let what = needs(&m, key).unwrap_or_else(|| panic!("{extra}: {:?}", m.to_add));
+        assert!(what.starts_with("what the official values made of it is not valid here: "), "{what}");
+    }
+}
+
+#[test]
+fn ingress_annotations_that_are_no_map_are_not_carried() {
+    let m = migrated(&format!("{BASE}ingress:\n  annotations: x\n"));
+    match outcome_of(&m, "ingress.annotations") {
+        Outcome::NotCarried { why } => assert!(why.contains("must be a map"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(value_at(&m, "expose.ingress.annotations"), None);
 }
