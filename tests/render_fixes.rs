@@ -535,5 +535,9 @@ fn front_as_a_daemon_set_has_no_disruption_budget() {
     assert!(exists(&daemon_set, "DaemonSet", "mailu-front"));
     assert!(!exists(&daemon_set, "PodDisruptionBudget", "mailu-front"));
     let deployment = render(&["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "front.replicas=3"]);
-    assert!(exists(&deployment, "PodDisruptionBudget", "mailu-front"));
+    let budget = find(&deployment, "PodDisruptionBudget", "mailu-front");
+    // Pods that never become ready (more replicas than nodes for the host ports) must not
+    // block a drain.
+    assert_eq!(text(budget, "spec.unhealthyPodEvictionPolicy"), "AlwaysAllow");
+    assert_eq!(budget.get_dotted("spec.maxUnavailable"), Some(&Value::Int(1)));
 }

@@ -1275,3 +1275,58 @@ fn m32_a_busy_webmail_stays_alive_and_ready() {
         assert!(!passes(), "{probe} with php-fpm gone");
     }
 }
+
+#[test]
+fn m34_a_new_mailu_version_restarts_only_the_pods_of_mailus_images() {
+    // A pod restarts when its template changes. ClamAV's restart alone soft-rejects every
+    // message with an attachment until its signatures are loaded again
+    // (core/rspamd/conf/force_actions.conf): the pods of other images keep their templates.
+    let templates = |set: &[&str]| -> BTreeMap<String, Value> {
+        render("full", set)
+            .iter()
+            .filter_map(|m| Some((m.name().to_string(), m.object.get_dotted("spec.template")?.clone())))
+            .collect()
+    };
+    let before = templates(&[]);
+    let after = templates(&["images.tag=2024.06.58"]);
+    let restarted: Vec<&str> = before
+        .iter()
+        .filter(|(name, t)| after.get(*name) != Some(t))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    for other in ["mailu-clamav", "mailu-redis", "mailu-tika", "mailu-dovecot-submission"] {
+        assert!(before.contains_key(other) && !restarted.contains(&other), "{other}: {restarted:?}");
+    }
+    for mailu in ["mailu-admin", "mailu-front", "mailu-postfix", "mailu-dovecot", "mailu-rspamd"] {
+        assert!(restarted.contains(&mailu), "{mailu}: {restarted:?}");
+    }
+    // Each pod's version label is the tag of its own image.
+    let label = |name: &str| {
+        after[name]
+            .get_dotted("metadata.labels")
+            .and_then(|l| l.as_map()?.get("app.kubernetes.io/version").cloned())
+    };
+    assert_eq!(label("mailu-front"), Some(Value::String("2024.06.58".into())));
+    assert_ne!(label("mailu-clamav"), Some(Value::String("2024.06.58".into())));
+}
+
+#[test]
+fn m35_front_keeps_serving_while_the_load_balancer_lets_it_go() {
+    // Mailu's processes exit at once on SIGTERM (sigterm_handler in
+    // core/base/libs/socrate/socrate/system.py), which Kubernetes sends while the endpoints are
+    // still being removed: front waits first, within the default grace period of 30 seconds.
+    for set in [&[][..], &["expose.mail=hostPort"][..]] {
+        let manifests = render("minimal", set);
+        let front = manifests
+            .iter()
+            .find(|m| m.name() == "mailu-front" && matches!(m.kind(), "Deployment" | "DaemonSet"))
+            .unwrap();
+        let container =
+            &front.object.get_dotted("spec.template.spec.containers").unwrap().as_list().unwrap()[0];
+        let command =
+            container.get_dotted("lifecycle.preStop.exec.command").and_then(Value::as_list).unwrap();
+        assert_eq!(command[0].as_str(), Some("sleep"));
+        let seconds: u32 = command[1].as_str().unwrap().parse().unwrap();
+        assert!((5..30).contains(&seconds), "{seconds}");
+    }
+}

@@ -405,6 +405,13 @@ app.kubernetes.io/part-of: mailu
 app.kubernetes.io/version: {{ $.Values.images.tag | quote }}
 {{- end -}}
 
+{{/* Part of every object: mailu.podLabels. */}}
+{{- define "mailu.podLabels" -}}
+app.kubernetes.io/name: mailu
+app.kubernetes.io/instance: {{ $.Release.Name | quote }}
+app.kubernetes.io/part-of: mailu
+{{- end -}}
+
 {{/* The data of <release>-postfix-overrides. */}}
 {{- define "mailu.postfix-overrides.data" -}}
 {{- $data := dict -}}

@@ -440,6 +440,10 @@ pub fn component() -> Component {
          exec python3 -c \"import socket; socket.create_connection(('127.0.0.1', 10143), 3)\"",
     ];
     c.probes = Probes::all(ProbeAction::exec(&healthy));
+    // Mailu's processes exit at once on SIGTERM (core/base/libs/socrate/socrate/system.py):
+    // the pod keeps serving while the Services, kube-proxy and an external load balancer's
+    // health checks stop sending it new connections.
+    c.pre_stop = vec!["sleep", "10"];
     // Host ports cannot be held by two pods on one node, nor can a ReadWriteOnce claim.
     c.strategy = Strategy::RecreateWhen(mail_via("hostPort").or(letsencrypt()));
     c.daemon_set_when = mail_via("hostPort").and(Cond::equals("expose.hostPort.kind", "DaemonSet"));

@@ -48,6 +48,8 @@ pub struct Component {
     /// Whether the container can run with `allowPrivilegeEscalation: false`: the image needs no
     /// setuid or setgid program to gain privileges.
     pub no_new_privileges: bool,
+    /// What the container runs before it is told to stop (`lifecycle.preStop`); empty: none.
+    pub pre_stop: Vec<&'static str>,
 }
 
 /// Where the image comes from.
@@ -274,6 +276,7 @@ impl Component {
             configs: Vec::new(),
             pod_settings: true,
             no_new_privileges: true,
+            pre_stop: Vec::new(),
         }
     }
 
@@ -289,19 +292,23 @@ impl Component {
 
     /// The image reference: `<images.registry>/<name>:<images.tag>` for Mailu's images, unless
     /// the component's `image` block names a repository or tag; `@<digest>` when one is given.
+    /// The tag of the image the component runs.
+    pub fn image_tag(&self) -> Expr {
+        match self.image {
+            ImageSource::Mailu(_) => Expr::or_else(Expr::key(self.key("image.tag")), Expr::key("images.tag")),
+            ImageSource::Values => Expr::key(self.key("image.tag")),
+        }
+    }
+
     pub fn image(&self) -> Expr {
-        let (repository, tag) = match self.image {
-            ImageSource::Mailu(name) => (
-                Expr::or_else(
-                    Expr::key(self.key("image.repository")),
-                    Expr::concat(vec![Expr::key("images.registry"), Expr::owned(format!("/{name}"))]),
-                ),
-                Expr::or_else(Expr::key(self.key("image.tag")), Expr::key("images.tag")),
+        let repository = match self.image {
+            ImageSource::Mailu(name) => Expr::or_else(
+                Expr::key(self.key("image.repository")),
+                Expr::concat(vec![Expr::key("images.registry"), Expr::owned(format!("/{name}"))]),
             ),
-            ImageSource::Values => {
-                (Expr::key(self.key("image.repository")), Expr::key(self.key("image.tag")))
-            }
+            ImageSource::Values => Expr::key(self.key("image.repository")),
         };
+        let tag = self.image_tag();
         // Helm's global registry (Bitnami's convention) replaces the one the repository names.
         let global = "global.imageRegistry";
         let repository = Expr::choose(

@@ -122,9 +122,19 @@ pub(crate) fn labels(component: Option<&'static str>) -> Node {
 }
 
 /// Labels of a component's pods: those of its objects, with the values' labels for its pods
-/// (`pod_labels`, a key of the values) before the component's own.
-pub(crate) fn pod_labels(component: &'static str, pod_labels: Option<KeyPath>) -> Node {
-    map([common_labels(), Part::Splice("commonLabels".into())]
+/// (`pod_labels`, a key of the values) before the component's own. Their version is that of
+/// the image the pod runs (`version`), so that a new Mailu version restarts only the pods
+/// whose image changes.
+pub(crate) fn pod_labels(component: &'static str, pod_labels: Option<KeyPath>, version: Expr) -> Node {
+    let common = Part::Include(
+        "mailu.podLabels",
+        Shared::new(map([
+            entry(NAME_LABEL, CHART_NAME),
+            entry(INSTANCE_LABEL, Expr::Release),
+            entry(PART_OF_LABEL, "mailu"),
+        ])),
+    );
+    map([common, entry(VERSION_LABEL, version), Part::Splice("commonLabels".into())]
         .into_iter()
         .chain(pod_labels.map(Part::Splice))
         .chain([component_label(component)]))

@@ -163,7 +163,9 @@ fn history(c: &Component) -> Part {
     }
 }
 
-/// With several pods, voluntary disruptions (node drains, upgrades) take one at a time.
+/// With several pods, voluntary disruptions (node drains, upgrades) take one at a time. Pods
+/// that are not ready may always be evicted: otherwise pods that never become ready (a
+/// ClamAV without signatures, a front without its certificate) would block every drain.
 fn disruption_budget(c: &Component) -> Object {
     object(
         format!("templates/{}/poddisruptionbudget.yaml", c.name),
@@ -178,6 +180,7 @@ fn disruption_budget(c: &Component) -> Object {
                 map([
                     entry("maxUnavailable", 1),
                     entry("selector", map([entry("matchLabels", selector_labels(c.name))])),
+                    entry("unhealthyPodEvictionPolicy", "AlwaysAllow"),
                 ]),
             ),
         ]),
@@ -216,7 +219,10 @@ fn workload(c: &Component, kind: Kind) -> Object {
             entry(
                 "metadata",
                 map([
-                    entry("labels", pod_labels(c.name, c.pod_settings.then(|| c.key("podLabels")))),
+                    entry(
+                        "labels",
+                        pod_labels(c.name, c.pod_settings.then(|| c.key("podLabels")), c.image_tag()),
+                    ),
                     entry("annotations", Node::Map(annotations.into())).if_not_empty(),
                 ]),
             ),
@@ -462,6 +468,13 @@ fn container(c: &Component) -> Node {
     }
     parts.push(entry("env", Node::List(env.into())).if_not_empty());
     parts.push(entry("resources", resources(c)).if_not_empty());
+    if !c.pre_stop.is_empty() {
+        let command = items(c.pre_stop.iter().copied());
+        parts.push(entry(
+            "lifecycle",
+            map([entry("preStop", map([entry("exec", map([entry("command", command)]))]))]),
+        ));
+    }
     for (key, kind, check) in [
         ("startupProbe", "startup", &c.probes.started),
         ("livenessProbe", "liveness", &c.probes.alive),

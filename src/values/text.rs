@@ -118,17 +118,19 @@ formats! {
         max: Some(255),
         meaning: "empty or an image repository without tag, like ghcr.io/mailu/admin"
     };
+    // A tag is also the value of the pods' `app.kubernetes.io/version` label: at most 63
+    // characters, a letter or digit at either end.
     IMAGE_TAG = {
         name: "ImageTag",
-        pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        pattern: "^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$",
         max: None,
-        meaning: "an image tag, like 2024.06"
+        meaning: "an image tag of at most 63 characters (it is also a label value), like 2024.06"
     };
     OPTIONAL_IMAGE_TAG = {
         name: "OptionalImageTag",
-        pattern: "^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$",
+        pattern: "^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$",
         max: None,
-        meaning: "empty or an image tag, like 2024.06"
+        meaning: "empty or an image tag of at most 63 characters (it is also a label value), like 2024.06"
     };
     OPTIONAL_DIGEST = {
         name: "OptionalDigest",
