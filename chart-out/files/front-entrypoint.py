@@ -24,7 +24,9 @@ well) with a temporary error and hands every other question to Mailu's own authe
 server.
 
 Nothing else of the image changes: the copy is added to the image's own nginx template, so it
-survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs.
+survives Mailu's reconfiguration on certificate renewal, then the image's /start.py runs. Its
+filter of nginx's log, which hides the failed reverse lookups of senders on Mailu's mail ports,
+is told the copy's port too, where the image's filter has the expected shape.
 """
 import os
 import sys
@@ -105,6 +107,22 @@ def public_copy(server, listeners):
     return "    " + MARKER + "\n" + server
 
 
+START = "/start.py"
+# The ports whose failed reverse lookups Mailu's start script keeps out of the log.
+LOG_FILTER_PORTS = "(25|110|143|587|465|993|995)$"
+
+
+def quiet_log(port):
+    """Adds `port` to the start script's log filter; an image without it is left as it is."""
+    with open(START) as handle:
+        script = handle.read()
+    ours = LOG_FILTER_PORTS.replace(")$", f"|{port})$")
+    if ours in script or script.count(LOG_FILTER_PORTS) != 1:
+        return
+    with open(START, "w") as handle:
+        handle.write(script.replace(LOG_FILTER_PORTS, ours))
+
+
 def add_listener(listeners):
     with open(TEMPLATE) as handle:
         template = handle.read()
@@ -129,4 +147,5 @@ if way_in not in LISTENERS:
 if way_in == "proxy-protocol" and not os.environ.get("REAL_IP_FROM"):
     sys.exit("REAL_IP_FROM must name the networks the proxy connects from")
 add_listener(LISTENERS[way_in])
-os.execv("/start.py", ["/start.py"])
+quiet_log(20025 if way_in == "proxy-protocol" else 20026)
+os.execv(START, [START])
