@@ -937,7 +937,8 @@ pub enum IpFamilyPolicy {
 #[schemars(inline)]
 pub struct HostPort {
     /// `DaemonSet` runs front on every node `front.nodeSelector` selects; `Deployment` runs
-    /// one front, on one of them.
+    /// `front.replicas` pods (one by default), each on a node of its own among them: a node's
+    /// ports hold one pod, and a pod without a free node waits.
     pub kind: HostPortKind,
 }
 
