@@ -68,6 +68,41 @@ fn quantities_written_as_numbers_render_alike_with_real_helm() {
     mailu_chart().args(["diff", "-f"]).arg(&values).assert().success();
 }
 
+/// Common labels and annotations that share keys with a component's own are merged, the
+/// component's value winning, as in render: printed one after the other they would give a
+/// key twice in one mapping.
+#[test]
+fn overlapping_label_and_annotation_maps_merge_as_render_does() {
+    let values = common::root().join("values-examples/full.yaml");
+    let set = [
+        "commonAnnotations.shared=common",
+        "expose.ingress.annotations.shared=ingress",
+        "admin.serviceAnnotations.shared=service",
+        "admin.podAnnotations.shared=pod",
+        "commonLabels.shared=common",
+        "admin.podLabels.shared=pod",
+    ];
+    let args: Vec<&str> = set.iter().flat_map(|s| ["--set-string", *s]).collect();
+    let mut engines = vec![Vec::new()];
+    for (_, helm) in common::helms() {
+        engines.push(vec!["--engine".into(), "helm".into(), "--helm".into(), helm.display().to_string()]);
+    }
+    for engine in engines {
+        let assert = mailu_chart()
+            .args(["diff", "--chart", "chart-out"])
+            .args(&engine)
+            .arg("-f")
+            .arg(&values)
+            .args(&args)
+            .assert();
+        let output = assert.get_output();
+        assert!(output.status.success(), "{engine:?}: {}", String::from_utf8_lossy(&output.stdout));
+    }
+    let rendered = mailu_chart().arg("render").arg("-f").arg(&values).args(&args).assert().success();
+    let text = String::from_utf8_lossy(&rendered.get_output().stdout).into_owned();
+    assert!(text.contains("shared: ingress") && text.contains("shared: pod"), "the component's value wins");
+}
+
 /// Standard input read by `--set-file KEY=-` reaches a real helm too, through a file.
 #[test]
 fn a_file_set_from_standard_input_reaches_real_helm() {

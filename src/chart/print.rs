@@ -74,7 +74,7 @@ impl Printer {
             line(&mut out, 0, &format!("# {about}"));
         }
         match &object.body {
-            Node::Map(parts) => self.parts(parts, 0, &mut out),
+            Node::Map(parts) => self.parts(parts, true, 0, &mut out),
             other => panic!("{}: an object is a map, not {other:?}", object.path),
         }
         if conditional {
@@ -108,15 +108,37 @@ impl Printer {
     }
 
     /// The parts of a map or list; neighbours under the same condition share one `if`.
-    fn parts(&mut self, parts: &[Part], indent: usize, out: &mut String) {
+    fn parts(&mut self, parts: &[Part], is_map: bool, indent: usize, out: &mut String) {
         let condition_of = |part: &Part| match part {
             Part::Entry(_, _, Presence::When(cond)) | Part::Item(_, Presence::When(cond)) => {
                 Some(cond.clone())
             }
             _ => None,
         };
+        // Several maps of the values spliced into one map (common labels and a component's) may
+        // share keys: printed one after the other, a key would be there twice. They are merged
+        // where the first one stands, a later map's value winning, as `render` has it.
+        let spliced: Vec<&str> = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Splice(path) => Some(&**path),
+                _ => None,
+            })
+            .collect();
+        let merged = is_map && spliced.len() > 1;
         let mut rest = parts;
         while let Some(first) = rest.first() {
+            if merged && let Part::Splice(path) = first {
+                if **path == *spliced[0] {
+                    let maps: Vec<String> =
+                        spliced.iter().map(|p| format!("(default (dict) $.Values.{p})")).collect();
+                    line(out, indent, &format!("{{{{- with mergeOverwrite (dict) {} }}}}", maps.join(" ")));
+                    line(out, indent, &format!("{{{{- toYaml . | nindent {indent} }}}}"));
+                    line(out, indent, "{{- end }}");
+                }
+                rest = &rest[1..];
+                continue;
+            }
             let Some(cond) = condition_of(first) else {
                 self.part(first, indent, out);
                 rest = &rest[1..];
@@ -157,7 +179,7 @@ impl Printer {
                     panic!("{name}: a fragment is a map");
                 };
                 let mut body = String::new();
-                self.parts(fragment_parts, 0, &mut body);
+                self.parts(fragment_parts, true, 0, &mut body);
                 body.push_str("{{- end -}}");
                 self.define(name.to_string(), format!("Part of every object: {name}."), body);
                 line(out, indent, &format!("{{{{- include \"{name}\" $ | nindent {indent} }}}}"));
@@ -214,7 +236,7 @@ impl Printer {
                 if let Some(cond) = &guard {
                     line(out, indent + 2, &format!("{{{{- if {} }}}}", condition(cond)));
                 }
-                self.parts(parts, indent + 2, out);
+                self.parts(parts, is_map, indent + 2, out);
                 if guard.is_some() {
                     line(out, indent + 2, &format!("{{{{- else }}}} {}", if is_map { "{}" } else { "[]" }));
                     line(out, indent + 2, "{{- end }}");
@@ -246,7 +268,7 @@ impl Printer {
                 if let Some(cond) = &guard {
                     line(&mut body, inner, &format!("{{{{- if {} }}}}", condition(cond)));
                 }
-                self.parts(parts, inner, &mut body);
+                self.parts(parts, is_map, inner, &mut body);
                 if guard.is_some() {
                     line(&mut body, inner, &format!("{{{{- else }}}} {}", if is_map { "{}" } else { "[]" }));
                     line(&mut body, inner, "{{- end }}");

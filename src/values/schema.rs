@@ -503,6 +503,13 @@ fn nested(dotted: &str, leaf: Json) -> Json {
     dotted.rsplit('.').fold(leaf, |inner, key| json!({ "properties": { key: inner } }))
 }
 
+/// As [`nested`], each key also required: a condition on keys that are not there (a map the
+/// user set to null, which the schema reports already) does not hold, and adds no second,
+/// misleading error.
+fn nested_present(dotted: &str, leaf: Json) -> Json {
+    dotted.rsplit('.').fold(leaf, |inner, key| json!({ "properties": { key: inner }, "required": [key] }))
+}
+
 fn add_requirement(schema: &mut Json, requirement: &Requirement) {
     let mut then = json!({});
     for required in requirement.requires {
@@ -526,9 +533,8 @@ fn add_requirement(schema: &mut Json, requirement: &Requirement) {
 fn add_rule(schema: &mut Json, rule: &Rule) {
     let mut condition = json!({});
     for (key, values) in rule.when {
-        // Keys the user left out take their defaults, which the schema also states.
         object_at(schema, key);
-        merge_json(&mut condition, nested(key, WhenValue::condition(values)));
+        merge_json(&mut condition, nested_present(key, WhenValue::condition(values)));
     }
     object_at(schema, rule.key);
     let constraint = match rule.then {
@@ -752,6 +758,14 @@ fn merge_json(into: &mut Json, from: Json) {
                 }
             }
         }
+        // Lists of required keys join.
+        (Json::Array(a), Json::Array(b)) => {
+            for value in b {
+                if !a.contains(&value) {
+                    a.push(value);
+                }
+            }
+        }
         (slot, value) => *slot = value,
     }
 }
@@ -786,6 +800,23 @@ mod tests {
         let rules = &schema["properties"]["database"]["allOf"];
         assert_eq!(rules[0]["if"]["properties"]["type"]["const"], "postgresql");
         assert_eq!(rules[0]["then"]["properties"]["postgresql"]["properties"]["host"]["minLength"], 1);
+    }
+
+    #[test]
+    fn a_rule_holds_only_when_the_keys_it_tests_are_there() {
+        // A map set to null is reported missing; its rules must not add errors of their own.
+        let schema = values_schema();
+        for rule in schema["allOf"].as_array().unwrap() {
+            let mut condition = &rule["if"];
+            while let Some(properties) = condition.get("properties").and_then(Json::as_object) {
+                let required: Vec<&str> =
+                    condition["required"].as_array().unwrap().iter().filter_map(Json::as_str).collect();
+                for key in properties.keys() {
+                    assert!(required.contains(&key.as_str()), "{key} in {rule}");
+                }
+                condition = properties.values().next().unwrap();
+            }
+        }
     }
 
     #[test]
