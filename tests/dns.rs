@@ -289,3 +289,36 @@ fn the_chart_notes_show_the_same_records() {
         }
     }
 }
+
+/// The notes' other steps follow the values: every Secret they name, the way in, and an
+/// admin address that reaches the web's proxy.
+#[test]
+fn the_chart_notes_name_the_secrets_and_a_host_name_browsers_reach() {
+    let chart = load_chart(&common::root().join("chart-out")).unwrap();
+    let notes = |example: &str| {
+        let path = common::root().join(format!("values-examples/{example}.yaml"));
+        let user = common::user_values(&[&path], &[]);
+        let options =
+            RenderOptions { release_name: "mailu".into(), namespace: "mailu".into(), ..Default::default() };
+        render_chart(&chart, &user.values, &options).unwrap().notes
+    };
+    let everything = notes("everything");
+    for secret in [
+        "The Secret mailu-database must hold the PostgreSQL user",
+        "The Secret roundcube-database",
+        "The Secret mailu-relay",
+    ] {
+        assert!(everything.contains(secret), "{secret}:\n{everything}");
+    }
+    assert!(notes("minimal").contains("Mail and the web arrive on the LoadBalancer Service"));
+    // With the web behind a Gateway and mail on the LoadBalancer, the primary host name is
+    // mail's; browsers use the others.
+    let gateway = notes("gateway-api");
+    assert!(
+        gateway.contains("Mail arrives on the LoadBalancer")
+            && gateway.contains("https://webmail.example.com/admin"),
+        "{gateway}"
+    );
+    // Through Traefik, mail and web share its addresses: the primary host name serves both.
+    assert!(notes("traefik").contains("https://mail.example.net/admin"));
+}
