@@ -411,3 +411,26 @@ fn the_notes_say_whether_the_release_was_installed_or_upgraded() {
         assert!(notes.contains("those that do not exist yet"), "{notes}");
     }
 }
+
+/// `artifacthub.io/images` in Chart.yaml lists every image the default values run, the
+/// resolver sidecar's too.
+#[test]
+fn chart_yaml_lists_every_image_the_defaults_run() {
+    let chart = std::fs::read_to_string(chart_out().join("Chart.yaml")).unwrap();
+    let listed = chart.split("artifacthub.io/images: |\n").nth(1).unwrap();
+    let listed = &listed[..listed.find("\n  mailu-chart/").unwrap() + 1];
+    let mut defaults = values::Values::default();
+    defaults.resolver.enabled = true;
+    let manifests = mailu_chart::render::render(&defaults, &Release::default()).unwrap();
+    let mut seen = 0;
+    for manifest in &manifests {
+        for key in ["spec.template.spec.containers", "spec.template.spec.initContainers"] {
+            for container in manifest.object.get_dotted(key).and_then(|c| c.as_list()).into_iter().flatten() {
+                let image = container.get_dotted("image").and_then(|i| i.as_str()).unwrap();
+                assert!(listed.contains(&format!("image: {image}\n")), "{image} is not listed:\n{listed}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 5, "{seen}");
+}

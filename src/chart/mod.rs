@@ -220,24 +220,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_listed_images_are_every_image_the_defaults_run() {
-        // Every container of the default render, sidecars too, runs a listed image.
-        let listed: Vec<String> = default_images().into_iter().map(|(_, image)| image).collect();
-        let mut defaults = crate::values::Values::default();
-        defaults.resolver.enabled = true;
-        for manifest in crate::render::render(&defaults, &crate::render::Release::default()).unwrap() {
-            for key in ["spec.template.spec.containers", "spec.template.spec.initContainers"] {
-                for container in
-                    manifest.object.get_dotted(key).and_then(|c| c.as_list()).into_iter().flatten()
-                {
-                    let image = container.get_dotted("image").and_then(|i| i.as_str()).unwrap();
-                    assert!(listed.iter().any(|l| l == image), "{image} is not listed: {listed:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn every_source_renders() {
         let files = chart_files().unwrap();
         assert!(files.iter().any(|f| f.path == "templates/admin/deployment.yaml"));
