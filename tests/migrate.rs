@@ -373,7 +373,7 @@ fn the_mail_ports_arrive_the_same_way() {
     assert!(not_carried(&m, "ingress.proxyProtocol.smtp").contains("`expose.loadBalancer.proxyProtocol`"));
     // Wider than the pod network: every pod would pass as the proxy.
     assert_eq!(at(&m, "expose.trustedProxies"), None);
-    assert!(changed(&m, "ingress.realIpFrom").1.contains("left out: 10.0.0.0/8 ("));
+    assert!(changed(&m, "ingress.realIpFrom").1.contains("10.0.0.0/8 (it overlaps the pod network"));
 
     let m = migrated("nodeport");
     assert_eq!(at(&m, "expose.mail"), text("hostPort"));

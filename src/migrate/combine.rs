@@ -1008,14 +1008,20 @@ fn trusted_proxies(b: &mut Builder) {
         if text::cidr_within(&cidr, &subnet) {
             continue;
         }
-        let usable = text::CIDR.matches(&cidr)
-            && text::cidr_host_bits_problem(&cidr).is_none()
-            && !text::cidrs_overlap(&cidr, &subnet)
-            && crate::patterns::is_match(trust::PRIVATE_SUBNET_PATTERN, &cidr) == Some(true);
-        if usable {
-            kept.push(Value::String(cidr));
+        let why = if !text::CIDR.matches(&cidr) || text::cidr_host_bits_problem(&cidr).is_some() {
+            Some("not a network with its host bits zero")
+        } else if text::cidrs_overlap(&cidr, &subnet) {
+            // A wide range around the pod network (10.0.0.0/8 for nodes in 10.x): trusting it
+            // would trust every pod.
+            Some("it overlaps the pod network: name the proxy's own networks without it")
+        } else if crate::patterns::is_match(trust::PRIVATE_SUBNET_PATTERN, &cidr) != Some(true) {
+            Some("not a private network; see `trust.allowPublicTrustedProxies`")
         } else {
-            left.push(entry.to_string());
+            None
+        };
+        match why {
+            None => kept.push(Value::String(cidr)),
+            Some(why) => left.push(format!("{entry} ({why})")),
         }
     }
     let mut how = "the pod network (`subnet`) is believed without it".to_string();
@@ -1029,7 +1035,7 @@ fn trusted_proxies(b: &mut Builder) {
     }
     if !left.is_empty() {
         how = format!(
-            "{how}; left out: {} (only private networks outside the pod network, host bits zero: whoever connects from them can claim any address; see `trust.allowPublicTrustedProxies`)",
+            "{how}; left out, as whoever connects from them can claim any address: {}",
             left.join(", ")
         );
     }

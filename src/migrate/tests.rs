@@ -501,7 +501,13 @@ fn real_ip_networks_beyond_the_pod_network_become_trusted_proxies_if_private() {
     match outcome_of(&m, "ingress.realIpFrom") {
         Outcome::Changed { to, how } => {
             assert_eq!(to, "expose.trustedProxies");
-            assert!(how.contains("left out: 203.0.113.0/24, 10.1.0.1/8 ("), "{how}");
+            assert!(
+                how.contains(
+                    "can claim any address: 203.0.113.0/24 (not a private network; see \
+                     `trust.allowPublicTrustedProxies`), 10.1.0.1/8 (not a network with its host bits zero)"
+                ),
+                "{how}"
+            );
         }
         other => panic!("{other:?}"),
     }
