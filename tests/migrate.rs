@@ -162,6 +162,24 @@ fn the_values_go_to_standard_output_and_the_report_to_standard_error() {
     assert_eq!(output.stdout, with_flag.stdout);
 }
 
+/// Among several files, a setting the report leaves out says where it stands.
+#[test]
+fn settings_left_out_name_their_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra.yaml");
+    std::fs::write(&extra, "front:\n  replicaCount: two\nfornt:\n  x: 1\n").unwrap();
+    let path = fixture("getting-started");
+    let output = mailu_chart().arg("migrate").arg(common::short(&path)).arg(&extra).assert().success();
+    let report = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    let name = extra.display();
+    for line in [
+        format!("front.replicaCount: must be a whole number, found \"two\" ({name}:2:3)"),
+        format!("fornt: not a setting of the official chart 2.7.1 (did you mean front?) ({name}:3:1)"),
+    ] {
+        assert!(report.contains(&line), "{line}\n{report}");
+    }
+}
+
 #[test]
 fn no_input_is_overwritten_and_the_report_is_private() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::values_args::describe_io;
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::migrate::{self, Options};
+use crate::migrate::{self, Options, Outcome};
+use helm_engine::{KeyPath, Origin, UserValues};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -56,6 +57,19 @@ fn check_release(args: &MigrateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A setting the report leaves out (not carried, unknown) names the file and line it stands
+/// at, to be found among several files.
+fn name_where_left_out_settings_stand(migration: &mut migrate::Migration, user: &UserValues) {
+    for (key, outcome) in migration.findings.iter_mut() {
+        let (Outcome::NotCarried { why } | Outcome::Unknown { why }) = outcome else { continue };
+        let path = KeyPath::from_dotted(key.trim_end_matches("[]"));
+        if let Some(Origin::File { name, pos: Some(pos) }) = user.set_at(&path, true) {
+            let name = if name.trim() == "-" { "standard input".to_string() } else { name };
+            why.push_str(&format!(" ({name}:{}:{})", pos.line, pos.col));
+        }
+    }
+}
+
 impl MigrateArgs {
     /// The file for the migrated values; `-` is standard output, as without `-o`.
     fn output_file(&self) -> Option<&Path> {
@@ -78,8 +92,9 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
     refuse_overwriting_inputs(args)?;
     let (user, _) = ValuesArgs::default().read_files(args.inputs())?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
-    let migration = migrate::migrate(&user.values, &options);
+    let mut migration = migrate::migrate(&user.values, &options);
     refuse_values_of_this_chart(&migration, &user)?;
+    name_where_left_out_settings_stand(&mut migration, &user);
     if let Err(problems) = migration.check() {
         return Err(CliError::failure(format!(
             "the migrated values break this chart's rules, which is a fault of the migration (please report it):\n  {}",

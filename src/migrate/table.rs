@@ -212,7 +212,7 @@ impl Rule {
 }
 
 // Reasons shared by several rules.
-const SUBCHART_DB: &str = "a setting of the Bitnami database sub-chart, which is not part of this chart: run the database yourself (keeping its volume) and `database` points at it";
+const SUBCHART_DB: &str = "a setting of the Bitnami database sub-chart, which is not part of this chart: run the database yourself (keeping its data: docs/migrate.md, section 4) and `database` points at it";
 const SUBCHART_REDIS: &str =
     "a setting of the Bitnami Redis sub-chart; the Redis built in here (`redis.*`) has its own settings";
 const NOT_READ: &str = "the official chart documents it but never reads it";
