@@ -420,34 +420,37 @@ impl<'a> State<'a> {
             Ev::Invalid => None,
             Ev::Iface(v) | Ev::Val(v) => Some(v),
         };
-        // (index, element) pairs; elements of interface slices and maps are interfaces.
-        let items: Vec<(Ev, Ev)> = match &val {
-            None => Vec::new(),
+        // (index, element) pairs; elements of interface slices and maps are interfaces. The
+        // integers of `range N` are made one at a time, as Go does: a loop left by `break`
+        // may name a huge N.
+        let items: Box<dyn Iterator<Item = (Ev, Ev)>> = match &val {
+            None => Box::new(std::iter::empty()),
             Some(Val::List(l)) => {
                 let wrap = |v: &Val| {
                     if l.kind == SliceKind::Iface { Ev::Iface(v.clone()) } else { Ev::Val(v.clone()) }
                 };
-                l.items.iter().enumerate().map(|(i, v)| (Ev::Val(Val::Int(i as i64)), wrap(v))).collect()
+                let items: Vec<(Ev, Ev)> =
+                    l.items.iter().enumerate().map(|(i, v)| (Ev::Val(Val::Int(i as i64)), wrap(v))).collect();
+                Box::new(items.into_iter())
             }
-            Some(Val::Bytes(bytes)) => bytes
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Ev::Val(Val::Int(i as i64)), Ev::Val(Val::Byte(*v))))
-                .collect(),
+            Some(Val::Bytes(bytes)) => {
+                let items: Vec<(Ev, Ev)> = bytes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Ev::Val(Val::Int(i as i64)), Ev::Val(Val::Byte(*v))))
+                    .collect();
+                Box::new(items.into_iter())
+            }
             Some(Val::Map(m)) => {
                 let data = m.borrow().clone();
                 let iface = data.kind != MapKind::Str;
-                data.entries
-                    .into_iter()
-                    .map(|(k, v)| (Ev::Val(Val::str(&k)), if iface { Ev::Iface(v) } else { Ev::Val(v) }))
-                    .collect()
+                Box::new(data.entries.into_iter().map(move |(k, v)| {
+                    (Ev::Val(Val::str(&k)), if iface { Ev::Iface(v) } else { Ev::Val(v) })
+                }))
             }
-            Some(Val::Obj(o)) if o.range_entries().is_some() => o
-                .range_entries()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| (Ev::Val(k), Ev::Val(v)))
-                .collect(),
+            Some(Val::Obj(o)) if o.range_entries().is_some() => Box::new(
+                o.range_entries().unwrap_or_default().into_iter().map(|(k, v)| (Ev::Val(k), Ev::Val(v))),
+            ),
             Some(v @ (Val::Int(_) | Val::Int64(_) | Val::Byte(_))) => {
                 if b.pipe.decl.len() > 1 {
                     return Err(self.errorf(format!(
@@ -460,12 +463,17 @@ impl<'a> State<'a> {
                     Val::Byte(n) => i64::from(*n),
                     _ => 0,
                 };
-                let make = |i: i64| match v {
-                    Val::Int64(_) => Val::Int64(i),
-                    Val::Byte(_) => Val::Byte(i as u8),
-                    _ => Val::Int(i),
+                let (int64, byte) = (matches!(v, Val::Int64(_)), matches!(v, Val::Byte(_)));
+                let make = move |i: i64| {
+                    if int64 {
+                        Val::Int64(i)
+                    } else if byte {
+                        Val::Byte(i as u8)
+                    } else {
+                        Val::Int(i)
+                    }
                 };
-                (0..n.max(0)).map(|i| (Ev::Invalid, Ev::Val(make(i)))).collect()
+                Box::new((0..n.max(0)).map(move |i| (Ev::Invalid, Ev::Val(make(i)))))
             }
             Some(other) => {
                 return Err(
@@ -473,7 +481,8 @@ impl<'a> State<'a> {
                 );
             }
         };
-        if items.is_empty() {
+        let mut items = items.peekable();
+        if items.peek().is_none() {
             if let Some(else_list) = &b.else_list {
                 return self.walk_list(dot, else_list);
             }

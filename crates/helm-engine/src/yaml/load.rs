@@ -1214,25 +1214,28 @@ fn finite_when_plain(text: &str) -> bool {
     }
 }
 
-/// go-yaml v2's `<<` merge: the merged mapping's keys are set in order, each source in turn.
+/// go-yaml v2's `<<` merge: the merged mapping's keys are set where the `<<` stands. Of a
+/// sequence of mappings the earlier ones take precedence: go-yaml sets them from the last to
+/// the first.
 fn merge_into(map: &mut Map, value: Value) -> Result<(), String> {
+    const REFUSED: &str = "map merge requires map or sequence of maps as the value";
     match value {
         Value::Map(m) => {
             map.extend(m);
             Ok(())
         }
         Value::List(items) => {
-            for item in items {
-                match item {
-                    Value::Map(m) => map.extend(m),
-                    _ => {
-                        return Err("map merge requires map or sequence of maps as the value".into());
-                    }
+            if !items.iter().all(|item| matches!(item, Value::Map(_))) {
+                return Err(REFUSED.into());
+            }
+            for item in items.into_iter().rev() {
+                if let Value::Map(m) = item {
+                    map.extend(m);
                 }
             }
             Ok(())
         }
-        _ => Err("map merge requires map or sequence of maps as the value".into()),
+        _ => Err(REFUSED.into()),
     }
 }
 
@@ -1683,6 +1686,16 @@ mod tests {
         assert_eq!(v.get_dotted("other.p"), Some(&Value::Float(1.0)));
         assert_eq!(v.get_dotted("other.q"), Some(&Value::Float(3.0)));
         assert_eq!(v.get_dotted("copy.q"), Some(&Value::Float(2.0)));
+        // Of several merged mappings the earlier ones win, as in go-yaml v2.
+        let v = one("d: &d {r: 1, p: 80}
+o: &o {r: 3, p: 8080, x: 1}
+app:
+  <<: [*d, *o]
+  n: w
+");
+        assert_eq!(v.get_dotted("app.r"), Some(&Value::Float(1.0)));
+        assert_eq!(v.get_dotted("app.p"), Some(&Value::Float(80.0)));
+        assert_eq!(v.get_dotted("app.x"), Some(&Value::Float(1.0)));
     }
 
     #[test]
