@@ -154,6 +154,14 @@ const HOOKS_CHART: &str = "crates/helm-engine/tests/conformance/out-hooks/chart"
 /// A chart that prints `.Release.Name`, so the name given shows in the output.
 const NAME_CHART: &str = "crates/helm-engine/tests/conformance/obj-release-defaults/chart";
 
+/// helm's flags take the next argument as their value even when it starts with a dash.
+#[test]
+fn a_value_flag_takes_an_argument_that_starts_with_a_dash() {
+    let chart = "crates/helm-engine/tests/conformance/set-value-starting-with-dash/chart";
+    let args = ["x", chart, "--set", "-x=1", "--set-string", "-y=-2"];
+    same_as_helm(&args, &args);
+}
+
 #[test]
 fn the_release_name_is_the_first_argument_as_in_helm() {
     let args = ["demo", NAME_CHART, "-n", "apps"];

@@ -8,28 +8,29 @@ use super::CliError;
 use helm_engine::{Origin, UserValues, ValueInputs, ValuesFetchError};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
-/// --set-file, --set-literal.
+/// --set-file, --set-literal. Each flag takes the next argument as its value even when it
+/// starts with `-`, as helm's flags do.
 #[derive(Debug, Clone, Args)]
 pub struct ValuesArgs {
     /// Values file; repeat or separate with commas (a name holding one in double quotes, as
     /// helm reads it), later files win; `-` reads standard input, an http:// or https:// URL is
     /// fetched.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    #[arg(short = 'f', long = "values", value_name = "FILE", allow_hyphen_values = true)]
     pub values: Vec<String>,
     /// Set a value (`a.b=v`, `list[0]=v`, `{a,b}` lists); integers, true/false and null are typed.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub set: Vec<String>,
     /// Set a value that always stays a string.
-    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    #[arg(long = "set-string", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub set_string: Vec<String>,
     /// Set a value written as JSON (key=JSON), or merge a whole JSON object.
-    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    #[arg(long = "set-json", value_name = "KEY=JSON", allow_hyphen_values = true)]
     pub set_json: Vec<String>,
     /// Set a value to the contents of a file (key=PATH; a URL is fetched).
-    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    #[arg(long = "set-file", value_name = "KEY=PATH", allow_hyphen_values = true)]
     pub set_file: Vec<String>,
     /// Set a value to the literal text after the first `=` (no escapes, no lists).
-    #[arg(long = "set-literal", value_name = "KEY=VALUE")]
+    #[arg(long = "set-literal", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub set_literal: Vec<String>,
     /// The largest input read: each values file, standard input and each --set-file, in bytes
     /// or with a unit (Ki, Mi, Gi).

@@ -95,7 +95,13 @@ pub(crate) fn register(t: &mut FuncTable) {
         t.add(name, Sig::variadic(&[MAP], MAP), f);
     }
     for name in ["deepCopy", "mustDeepCopy"] {
-        t.add(name, Sig::fixed(&[Ty::Any]), |_, a| Ok(arg(a, 0).deep_copy()));
+        // copystructure reflects on its argument: nil has no type.
+        t.add(name, Sig::fixed(&[Ty::Any]), |_, a| {
+            if arg(a, 0).is_nil() {
+                return Err(GoError::msg("reflect: call of reflect.Value.Type on zero Value"));
+            }
+            Ok(arg(a, 0).deep_copy())
+        });
     }
     t.add("dig", Sig::variadic(&[], Ty::Any), dig);
 }

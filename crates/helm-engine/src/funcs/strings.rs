@@ -71,10 +71,13 @@ pub(crate) fn register(t: &mut FuncTable) {
             a.iter().filter(|v| !v.is_nil()).map(|v| format_value(v, 'v', false, 0)).collect();
         Ok(Val::str(parts.join(" ")))
     });
+    // Sprig pads with strings.Repeat, which panics on a negative count.
     t.add("indent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        padding(arg_int(a, 0))?;
         Ok(Val::str(indent(arg_int(a, 0), arg_str(a, 1))))
     });
     t.add("nindent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
+        padding(arg_int(a, 0))?;
         Ok(Val::str(format!("\n{}", indent(arg_int(a, 0), arg_str(a, 1)))))
     });
     t.add("replace", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str]), |_, a| {
@@ -233,6 +236,11 @@ pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
 }
 
 /// Sprig's `indent`: every line, empty ones included, gets the padding.
+/// `indent`'s count as strings.Repeat takes it.
+fn padding(spaces: i64) -> Result<(), GoError> {
+    if spaces < 0 { Err(GoError::msg("strings: negative Repeat count")) } else { Ok(()) }
+}
+
 pub(crate) fn indent(spaces: i64, s: &str) -> String {
     let pad = " ".repeat(spaces.max(0) as usize);
     format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
