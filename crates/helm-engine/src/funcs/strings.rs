@@ -122,15 +122,32 @@ pub(crate) fn go_trim_space(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
+/// Go's `unicode.ToUpper`: Unicode's simple mapping. Where the full mapping has several
+/// characters, the simple one is the character itself, but for the Greek letters with
+/// ypogegrammeni, which map to their prosgegrammeni forms.
 pub(crate) fn single_upper(c: char) -> char {
-    let mut it = c.to_uppercase();
-    match (it.next(), it.next()) {
-        (Some(u), None) => u,
-        _ => c,
+    match c {
+        '\u{1f80}'..='\u{1f87}' | '\u{1f90}'..='\u{1f97}' | '\u{1fa0}'..='\u{1fa7}' => {
+            char::from_u32(c as u32 + 8).unwrap_or(c)
+        }
+        '\u{1fb3}' => '\u{1fbc}',
+        '\u{1fc3}' => '\u{1fcc}',
+        '\u{1ff3}' => '\u{1ffc}',
+        _ => {
+            let mut it = c.to_uppercase();
+            match (it.next(), it.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        }
     }
 }
 
+/// Go's `unicode.ToLower`: Unicode's simple mapping (`İ` is `i`, its full mapping `i̇`).
 pub(crate) fn single_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(l), None) => l,
@@ -163,7 +180,7 @@ pub(crate) fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if is_separator(prev) { single_upper(c) } else { c };
+            let out = if is_separator(prev) { super::word_case::title(c) } else { c };
             prev = c;
             out
         })

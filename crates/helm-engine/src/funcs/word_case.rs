@@ -278,7 +278,7 @@ pub(crate) fn swap_case(text: &str) -> String {
 
 /// Go's `unicode.ToTitle` of a lower-case letter: its upper case, except for the letters whose
 /// title case differs (the digraphs `ǆ` → `ǅ`; Georgian letters, their own title case).
-fn title(c: char) -> char {
+pub(crate) fn title(c: char) -> char {
     match c {
         'Ǆ' | 'ǅ' | 'ǆ' => 'ǅ',
         'Ǉ' | 'ǈ' | 'ǉ' => 'ǈ',
