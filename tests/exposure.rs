@@ -81,58 +81,49 @@ fn container(workload: &Value) -> &Value {
 }
 
 /// The public mail and web ports a mode publishes, by number.
-fn published(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
-    let mut ports: Vec<i64> = if let Some(service) = find(manifests, "Service", "mailu-front-public") {
-        list(service, "spec.ports").iter().map(|p| number(p, "port")).collect()
-    } else if mode.name.starts_with("hostPort") {
-        list(container(front(manifests)), "ports")
-            .iter()
-            .filter(|p| p.get_dotted("hostPort").is_some())
-            .map(|p| number(p, "hostPort"))
-            .collect()
-    } else {
-        manifests
-            .iter()
-            .filter(|m| m.kind() == "IngressRouteTCP")
-            .map(|m| match m.name() {
-                "mailu-smtp" => 25,
-                _ => number(&list(&list(&m.object, "spec.routes")[0], "services")[0], "port"),
-            })
-            .collect()
-    };
-    ports.sort();
-    ports
-}
-
-/// The ports of front's container where the published ports arrive: the LoadBalancer's
-/// target ports, the host ports' container ports, the ports Traefik's routes name.
-fn arrivals(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
+/// Each published port with the port of front's container where it arrives: the
+/// LoadBalancer's ports and their targets, the host ports and their container ports, the ports
+/// of Traefik's routes (the SMTP route's entry point is port 25) and the ports they name.
+fn ways_in(manifests: &[Manifest], mode: &Mode) -> Vec<(i64, i64)> {
     let container_ports = list(container(front(manifests)), "ports");
-    let mut ports: Vec<i64> = if let Some(service) = find(manifests, "Service", "mailu-front-public") {
+    if let Some(service) = find(manifests, "Service", "mailu-front-public") {
         list(service, "spec.ports")
             .iter()
             .map(|p| {
                 let target = text(p, "targetPort");
                 let port = container_ports.iter().find(|c| text(c, "name") == target);
-                number(
-                    port.unwrap_or_else(|| panic!("{}: no container port {target}", mode.name)),
-                    "containerPort",
-                )
+                let port = port.unwrap_or_else(|| panic!("{}: no container port {target}", mode.name));
+                (number(p, "port"), number(port, "containerPort"))
             })
             .collect()
     } else if mode.name.starts_with("hostPort") {
         container_ports
             .iter()
             .filter(|p| p.get_dotted("hostPort").is_some())
-            .map(|p| number(p, "containerPort"))
+            .map(|p| (number(p, "hostPort"), number(p, "containerPort")))
             .collect()
     } else {
         manifests
             .iter()
             .filter(|m| m.kind() == "IngressRouteTCP")
-            .map(|m| number(&list(&list(&m.object, "spec.routes")[0], "services")[0], "port"))
+            .map(|m| {
+                let target = number(&list(&list(&m.object, "spec.routes")[0], "services")[0], "port");
+                (if m.name() == "mailu-smtp" { 25 } else { target }, target)
+            })
             .collect()
-    };
+    }
+}
+
+/// The published ports, in order.
+fn published(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
+    let mut ports: Vec<i64> = ways_in(manifests, mode).into_iter().map(|(public, _)| public).collect();
+    ports.sort();
+    ports
+}
+
+/// The ports of front's container where the published ports arrive, in order.
+fn arrivals(manifests: &[Manifest], mode: &Mode) -> Vec<i64> {
+    let mut ports: Vec<i64> = ways_in(manifests, mode).into_iter().map(|(_, arrival)| arrival).collect();
     ports.sort();
     ports
 }

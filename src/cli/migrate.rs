@@ -64,10 +64,14 @@ fn name_where_left_out_settings_stand(migration: &mut migrate::Migration, user: 
         let (Outcome::NotCarried { why } | Outcome::Unknown { why }) = outcome else { continue };
         let path = KeyPath::from_dotted(key.trim_end_matches("[]"));
         if let Some(Origin::File { name, pos: Some(pos) }) = user.set_at(&path, true) {
-            let name = if name.trim() == "-" { "standard input".to_string() } else { name };
-            why.push_str(&format!(" ({name}:{}:{})", pos.line, pos.col));
+            why.push_str(&format!(" ({}:{}:{})", input_label(&name), pos.line, pos.col));
         }
     }
+}
+
+/// How the report names an input file: `-` is standard input.
+fn input_label(name: &str) -> String {
+    if name.trim() == "-" { "standard input".into() } else { name.to_string() }
 }
 
 impl MigrateArgs {
@@ -101,11 +105,7 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
             problems.join("\n  ")
         )));
     }
-    let sources: Vec<String> = args
-        .inputs()
-        .iter()
-        .map(|f| if f.trim() == "-" { "standard input".into() } else { f.clone() })
-        .collect();
+    let sources: Vec<String> = args.inputs().iter().map(|f| input_label(f)).collect();
     let values = migration.values_yaml(&sources);
     let report = migration.report(&sources, &args.namespace);
     // Both files are written in full under temporary names beside their targets before either

@@ -88,17 +88,16 @@ const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 const PART_OF_LABEL: &str = "app.kubernetes.io/part-of";
 const VERSION_LABEL: &str = "app.kubernetes.io/version";
 
+/// The labels that name the release and its application.
+fn identity_labels() -> Vec<Part> {
+    vec![entry(NAME_LABEL, CHART_NAME), entry(INSTANCE_LABEL, Expr::Release), entry(PART_OF_LABEL, "mailu")]
+}
+
 /// The labels of every object of the release, shared by all of them.
 fn common_labels() -> Part {
-    Part::Include(
-        "mailu.labels",
-        Shared::new(map([
-            entry(NAME_LABEL, CHART_NAME),
-            entry(INSTANCE_LABEL, Expr::Release),
-            entry(PART_OF_LABEL, "mailu"),
-            entry(VERSION_LABEL, Expr::key("images.tag")),
-        ])),
-    )
+    let mut labels = identity_labels();
+    labels.push(entry(VERSION_LABEL, Expr::key("images.tag")));
+    Part::Include("mailu.labels", Shared::new(map(labels)))
 }
 
 /// The labels that select the release's pods: stable ones only.
@@ -126,14 +125,7 @@ pub(crate) fn labels(component: Option<&'static str>) -> Node {
 /// the image the pod runs (`version`), so that a new Mailu version restarts only the pods
 /// whose image changes.
 pub(crate) fn pod_labels(component: &'static str, pod_labels: Option<KeyPath>, version: Expr) -> Node {
-    let common = Part::Include(
-        "mailu.podLabels",
-        Shared::new(map([
-            entry(NAME_LABEL, CHART_NAME),
-            entry(INSTANCE_LABEL, Expr::Release),
-            entry(PART_OF_LABEL, "mailu"),
-        ])),
-    );
+    let common = Part::Include("mailu.podLabels", Shared::new(map(identity_labels())));
     map([common, entry(VERSION_LABEL, version), Part::Splice("commonLabels".into())]
         .into_iter()
         .chain(pod_labels.map(Part::Splice))
