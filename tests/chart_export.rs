@@ -434,3 +434,47 @@ fn chart_yaml_lists_every_image_the_defaults_run() {
     }
     assert!(seen > 5, "{seen}");
 }
+
+/// The chart as the dependency of an umbrella chart that switches it with the usual
+/// `condition: mailu.enabled`: on, helm renders exactly what `render` renders (the parent's
+/// global registry reaching every image); off, nothing of it. The built-in renderer agrees.
+#[test]
+fn an_umbrella_chart_switches_the_chart_with_its_condition() {
+    let dir = tempfile::tempdir().unwrap();
+    let umbrella = dir.path().join("umbrella");
+    for file in mailu_chart::chart::chart_files().unwrap() {
+        let path = umbrella.join("charts/mailu").join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &file.content).unwrap();
+    }
+    let chart_yaml = "apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: mailu\n    \
+                      version: 0.1.0\n    condition: mailu.enabled\n";
+    std::fs::write(umbrella.join("Chart.yaml"), chart_yaml).unwrap();
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    let mut values = String::from("global:\n  imageRegistry: mirror.local\nmailu:\n");
+    for line in std::fs::read_to_string(&minimal).unwrap().lines().filter(|l| !l.starts_with('#')) {
+        values.push_str(&format!("  {line}\n"));
+    }
+    std::fs::write(umbrella.join("values.yaml"), values).unwrap();
+    let expected = common::render(&[&minimal], &["global.imageRegistry=mirror.local"]);
+    let expected = diff::parse_stream(&output::stream(&expected), "render").unwrap();
+
+    let ours = PathBuf::from(env!("CARGO_BIN_EXE_mailu-chart"));
+    let mut renderers: Vec<(&str, PathBuf)> = common::helms();
+    renderers.push(("mailu-chart", ours));
+    let umbrella = umbrella.display().to_string();
+    for (name, program) in renderers {
+        for (enabled, objects) in [("true", expected.len()), ("false", 0)] {
+            let set = format!("mailu.enabled={enabled}");
+            let out = common::run(&program, &["template", "mailu", &umbrella, "-n", "mailu", "--set", &set]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{name} {set}: {}", String::from_utf8_lossy(&out.stderr));
+            let theirs = diff::parse_stream(&stdout, name).unwrap();
+            assert_eq!(theirs.len(), objects, "{name} {set}");
+            if objects > 0 {
+                let report = diff::compare(&theirs, &expected);
+                assert!(report.is_equivalent(), "{name} {set}:\n{}", explain(&report));
+            }
+        }
+    }
+}

@@ -141,6 +141,9 @@ pub struct Values {
     /// dependency of another. It reads the two keys of Bitnami's charts for images; any other
     /// key is accepted and not read.
     pub global: Global,
+    /// Read by a parent chart whose dependency on this one has `condition: <name>.enabled`
+    /// (the usual switch of an umbrella chart); this chart renders the same either way.
+    pub enabled: bool,
 }
 
 /// Helm's global values.
@@ -1715,6 +1718,7 @@ impl Default for Values {
                 image_pull_secrets: Vec::new(),
                 others: KubernetesObject::new(),
             },
+            enabled: true,
         }
     }
 }
