@@ -160,13 +160,13 @@ fn m2_rate_limits_are_mailus_own_not_postfix_anvil() {
 #[test]
 fn m3_redis_keeps_rspamds_learning_on_a_volume() {
     // rspamd keeps Bayes statistics, fuzzy hashes and history in Redis
-    // (core/rspamd/conf/statistic.conf, worker-fuzzy.inc, history_redis.conf).
+    // (core/rspamd/conf/redis.conf, classifier-bayes.conf, worker-fuzzy.inc,
+    // history_redis.conf).
     let manifests = render("minimal", &[]);
     let redis = find(&manifests, "Deployment", "mailu-redis");
     assert_eq!(text(volume_at(redis, "/data"), "persistentVolumeClaim.claimName"), "mailu-redis");
-    let command = strings(container(redis), "command");
-    assert!(command.windows(2).any(|w| w == ["--appendonly", "yes"]), "{command:?}");
-    assert_eq!(command[0], "docker-entrypoint.sh", "the image's entry point hands /data to redis");
+    let arguments = redis_arguments(&manifests, "512");
+    assert!(arguments.windows(2).any(|w| w == ["--appendonly", "yes"]), "{arguments:?}");
     let claim = find(&manifests, "PersistentVolumeClaim", "mailu-redis");
     assert_eq!(text(claim, "spec.resources.requests.storage"), "1Gi");
 }
@@ -1336,4 +1336,47 @@ fn m35_front_keeps_serving_while_the_load_balancer_lets_it_go() {
         let seconds: u32 = command[1].as_str().unwrap().parse().unwrap();
         assert!((5..30).contains(&seconds), "{seconds}");
     }
+}
+
+/// What the built-in Redis container's command hands the image's entry point (which gives
+/// /data to the redis user before it starts redis-server), run by a shell with the memory
+/// limit the downward API gives it, in MiB.
+fn redis_arguments(manifests: &[Manifest], limit_mib: &str) -> Vec<String> {
+    let redis = container(find(manifests, "Deployment", "mailu-redis"));
+    let env = list(redis, "env");
+    assert_eq!(env.len(), 1, "{env:?}");
+    let from = env[0].get_dotted("valueFrom.resourceFieldRef").expect("the limit from the downward API");
+    assert_eq!((text(from, "resource"), text(from, "divisor")), ("limits.memory", "1Mi"));
+    let dir = tempfile::tempdir().unwrap();
+    let entrypoint = fake_start(dir.path(), r#"printf '%s\n' "$@""#);
+    std::fs::rename(entrypoint, dir.path().join("docker-entrypoint.sh")).unwrap();
+    let command = strings(redis, "command");
+    let out = Command::new(&command[0])
+        .args(&command[1..])
+        .env("PATH", format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap()))
+        .env(text(&env[0], "name"), limit_mib)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn m36_redis_makes_room_instead_of_outgrowing_its_memory_limit() {
+    // rspamd's Bayes tokens carry no expiry: Mailu's core/rspamd/conf/classifier-bayes.conf
+    // sets none and neither does rspamd 3.8's own statistic.conf (the version Alpine 3.20,
+    // core/base/Dockerfile, ships). Unbounded, Redis grows until the kernel kills it, and
+    // replaying its append-only file can do so again. Bounded below the limit, with room
+    // for the fork that rewrites that file, it drops the least recently used keys instead.
+    let manifests = render("minimal", &[]);
+    let limit = text(container(find(&manifests, "Deployment", "mailu-redis")), "resources.limits.memory");
+    assert_eq!(limit, "512Mi");
+    let arguments = redis_arguments(&manifests, "512");
+    assert_eq!(arguments[0], "redis-server", "{arguments:?}");
+    let at = |flag: &str| arguments.iter().position(|a| a == flag).map(|i| arguments[i + 1].as_str());
+    assert_eq!(at("--maxmemory-policy"), Some("allkeys-lru"));
+    assert_eq!(at("--maxmemory"), Some("307mb"), "three fifths of 512 MiB, in Redis's MiB");
+    // The limit follows the values: 2 GiB of limit, 1228 MiB for the data.
+    let arguments = redis_arguments(&render("minimal", &["redis.resources.limits.memory=2Gi"]), "2048");
+    assert!(arguments.windows(2).any(|w| w == ["--maxmemory", "1228mb"]), "{arguments:?}");
 }

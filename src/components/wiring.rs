@@ -102,6 +102,9 @@ pub enum EnvValue {
     },
     /// The container's CPU limit rounded up to whole cores (Mailu sizes worker pools by it).
     CpuLimitCores,
+    /// The container's memory limit in MiB, rounded up (the node's allocatable memory
+    /// without a limit).
+    MemoryLimitMebibytes,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -566,15 +566,21 @@ fn env_var(c: &Component, name: &'static str, value: &EnvValue) -> Node {
                 map([entry("name", Expr::key(name.clone())), entry("key", Expr::key(key.clone()))]),
             )]),
         ),
-        EnvValue::CpuLimitCores => entry(
-            "valueFrom",
-            map([entry(
-                "resourceFieldRef",
-                map([entry("containerName", c.name), entry("resource", "limits.cpu"), entry("divisor", "1")]),
-            )]),
-        ),
+        EnvValue::CpuLimitCores => resource_field(c, "limits.cpu", "1"),
+        EnvValue::MemoryLimitMebibytes => resource_field(c, "limits.memory", "1Mi"),
     };
     map([entry("name", name), value])
+}
+
+/// A value of the container's own resources, in units of `divisor` (rounded up).
+fn resource_field(c: &Component, resource: &'static str, divisor: &'static str) -> Part {
+    entry(
+        "valueFrom",
+        map([entry(
+            "resourceFieldRef",
+            map([entry("containerName", c.name), entry("resource", resource), entry("divisor", divisor)]),
+        )]),
+    )
 }
 
 /// Requests and limits without the quantities left empty; nothing when all are empty.
