@@ -129,6 +129,9 @@ const CASES: &[Case] = &[
         ],
     ),
     case(MINIMAL, &["webmail.enabled=true", "webmail.type=snappymail"]),
+    // `-` is no class (an empty storageClassName), for every claim or for one.
+    case(MINIMAL, &["storage.storageClass=-", "dovecot.persistence.storageClass=fast"]),
+    case(MINIMAL, &["storage.storageClass=slow", "admin.persistence.storageClass=-"]),
     case(MINIMAL, &["webmail.enabled=true", "dovecotSubmission.enabled=false"]),
     case(
         MINIMAL,

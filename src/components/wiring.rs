@@ -344,7 +344,7 @@ impl Component {
     }
 
     /// The storage class of the claim: the component's own, else the default of every claim
-    /// (empty: the cluster's default class).
+    /// (empty: the cluster's default class; `-`: none).
     pub fn storage_class(&self) -> Expr {
         Expr::or_else(Expr::key(self.key("persistence.storageClass")), Expr::key("storage.storageClass"))
     }

@@ -1472,7 +1472,7 @@ fn storage(b: &mut Builder) {
             .iter()
             .map(|k| b.input.text(k))
             .find(|c| !c.is_empty());
-    if let Some(class) = clamav_class.filter(|c| c != "-") {
+    if let Some(class) = clamav_class {
         b.put_from(
             "clamav.persistence.storageClass",
             Value::String(class),

@@ -101,13 +101,6 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
                 Converted::plain(Value::List(plugins.into_iter().map(Value::String).collect()))
             }
         }
-        Conv::StorageClass => {
-            let class = text(value)?;
-            if class == "-" {
-                return Err("`-` (no storage class, for volumes made by hand) has no equivalent here; empty means the cluster's default class".into());
-            }
-            Converted::plain(Value::String(class))
-        }
         Conv::AlwaysOn => {
             if !truth(value) {
                 return Err("it cannot be turned off here: Mailu does not work without it".into());
@@ -365,11 +358,5 @@ mod tests {
         assert_eq!(convert(Conv::Plugins, &official).unwrap().value, list(&[]));
         assert_eq!(convert(Conv::Plugins, &list(&["archive", "mailu"])).unwrap().value, list(&["archive"]));
         assert_eq!(convert(Conv::Plugins, &list(&["mailu"])).unwrap().value, list(&["mailu"]));
-    }
-
-    #[test]
-    fn no_storage_class_has_no_equivalent() {
-        assert!(convert(Conv::StorageClass, &s("-")).is_err());
-        assert_eq!(convert(Conv::StorageClass, &s("fast")).unwrap().value, s("fast"));
     }
 }

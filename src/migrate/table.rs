@@ -105,8 +105,6 @@ pub enum Conv {
     SecretNames,
     /// Roundcube's plugins without Mailu's own (always added here).
     Plugins,
-    /// A storage class; `-` (no class) has no equivalent.
-    StorageClass,
     /// `enabled` of a component that is always on here.
     AlwaysOn,
     /// A Kubernetes `podSelector` written as YAML text: its `matchLabels`.
@@ -407,7 +405,7 @@ pub const RULES: &[Rule] = &[
     dropped("redis.master.persistence.enabled", "the built-in Redis always keeps its data on a claim here (`redis.persistence`), with Redis's append-only file"),
     carried("redis.master.persistence.size", "redis.persistence.size", Conv::Text)
         .told("the size of the built-in Redis's claim here"),
-    carried("redis.master.persistence.storageClass", "redis.persistence.storageClass", Conv::StorageClass),
+    carried("redis.master.persistence.storageClass", "redis.persistence.storageClass", Conv::Text),
     dropped("redis.master.persistence.accessModes[]", ACCESS_MODES),
     dropped("redis.master.persistence.existingClaim", "with the official chart it was the claim every component shared (with `subPath: redis`) or the Bitnami Redis's own; the built-in Redis starts on an empty claim of its own"),
     dropped("redis.master.persistence.subPath", "the built-in Redis keeps its files at the top of a claim of its own"),
@@ -434,15 +432,15 @@ pub const RULES: &[Rule] = &[
     dropped("persistence.annotations", CLAIM_ANNOTATIONS),
     dropped("persistence.hostPath", "no hostPath volumes here: a StorageClass (a local-path provisioner, for one) gives the same"),
     dropped("persistence.existingClaim", "one claim for all components has no equivalent here; move the data into the components' claims as `docs/migrate.md` shows"),
-    changed("persistence.storageClass", "storage.storageClass", Conv::StorageClass, "the class of every claim here"),
+    changed("persistence.storageClass", "storage.storageClass", Conv::Text, "the class of every claim here"),
     dropped("persistence.claimNameOverride", "claims are named after the release and the component here"),
     changed("{c}.persistence.size", "{c}.persistence.size", Conv::Text, "carried (the official chart used it only with `persistence.single_pvc: false`)")
         .each(CLAIMED)
         .told(SIZE_TOLD),
     carried("clamav.persistence.size", "clamav.persistence.size", Conv::Text)
         .told("the size of ClamAV's claim (its own claim there too)"),
-    changed("{c}.persistence.storageClass", "{c}.persistence.storageClass", Conv::StorageClass, "carried (the official chart used it only with `persistence.single_pvc: false`)").each(CLAIMED),
-    changed("clamav.persistence.storageClass", "clamav.persistence.storageClass", Conv::StorageClass, "carried (ClamAV's own claim, there as here)"),
+    changed("{c}.persistence.storageClass", "{c}.persistence.storageClass", Conv::Text, "carried (the official chart used it only with `persistence.single_pvc: false`)").each(CLAIMED),
+    changed("clamav.persistence.storageClass", "clamav.persistence.storageClass", Conv::Text, "carried (ClamAV's own claim, there as here)"),
     dropped("{c}.persistence.accessModes[]", ACCESS_MODES).each(STORING),
     dropped("{c}.persistence.annotations", CLAIM_ANNOTATIONS).each(STORING),
     dropped("{c}.persistence.claimNameOverride", CLAIM_NAME).each(CLAIMED),

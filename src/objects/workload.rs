@@ -86,7 +86,7 @@ fn claim(c: &Component) -> Object {
                 "spec",
                 map([
                     entry("accessModes", items(["ReadWriteOnce"])),
-                    entry("storageClassName", c.storage_class()).if_not_empty(),
+                    storage_class_name(c),
                     entry(
                         "resources",
                         map([entry(
@@ -570,6 +570,15 @@ fn env_var(c: &Component, name: &'static str, value: &EnvValue) -> Node {
         EnvValue::MemoryLimitMebibytes => resource_field(c, "limits.memory", "1Mi"),
     };
     map([entry("name", name), value])
+}
+
+/// The claim's class: left out when none is named (the cluster's default class); `-` asks
+/// for none at all, which Kubernetes reads from an empty name.
+fn storage_class_name(c: &Component) -> Part {
+    let class = c.storage_class();
+    let none = Cond::Matches(Shared::new(class.clone()), "^-$");
+    entry("storageClassName", Expr::choose(none, Expr::lit(""), class.clone()))
+        .when(Cond::NotEmpty(Shared::new(class)))
 }
 
 /// A value of the container's own resources, in units of `divisor` (rounded up).

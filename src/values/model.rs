@@ -399,8 +399,9 @@ pub struct FullImage {
 #[schemars(inline)]
 pub struct Storage {
     /// StorageClass of every claim that does not name its own; empty means the cluster's
-    /// default class.
-    pub storage_class: OptionalObjectName,
+    /// default class, `-` no class (`storageClassName: ""`: the claims bind only to volumes
+    /// made beforehand, without a class).
+    pub storage_class: StorageClass,
 }
 
 /// A per-component image override; empty fields fall back to `images`.
@@ -450,8 +451,9 @@ pub struct Quantities {
 pub struct Persistence {
     /// Requested size.
     pub size: StorageSize,
-    /// StorageClass; empty means `storage.storageClass`.
-    pub storage_class: OptionalObjectName,
+    /// StorageClass; empty means `storage.storageClass`, `-` no class (a volume made
+    /// beforehand, without a class).
+    pub storage_class: StorageClass,
     /// Use this existing claim instead of creating one.
     pub existing_claim: OptionalObjectName,
 }

@@ -58,6 +58,12 @@ formats! {
         max: Some(253),
         meaning: "empty or a Kubernetes object name (lower-case letters, digits, '-' and '.')"
     };
+    STORAGE_CLASS = {
+        name: "StorageClass",
+        pattern: "^(-|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$",
+        max: Some(253),
+        meaning: "empty, `-` (no class) or a StorageClass name (lower-case letters, digits, '-' and '.')"
+    };
     SECRET_DATA_KEY = {
         name: "SecretDataKey",
         pattern: "^[-._a-zA-Z0-9]+$",
@@ -358,6 +364,10 @@ formatted_string!(
 formatted_string!(
     /// Empty, or the name of a Kubernetes object.
     OptionalObjectName => OPTIONAL_OBJECT_NAME
+);
+formatted_string!(
+    /// Empty (a default), `-` (no class: volumes made beforehand) or a StorageClass's name.
+    StorageClass => STORAGE_CLASS
 );
 /// A Secret named by itself or by a map with its name, as charts' global values give them
 /// (only its schema is used: the values are read as they are).
