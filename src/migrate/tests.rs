@@ -190,7 +190,8 @@ fn fetchmail_and_redis_keep_their_claims_settings() {
         Some(Outcome::NotCarried { why }) if why.contains("fetchmail.persistence.existingClaim")
     ));
     assert_eq!(values.get_dotted("redis.persistence.size"), Some(&Value::String("2Gi".into())));
-    assert_eq!(values.get_dotted("redis.persistence.storageClass"), None, "no class has no equivalent");
+    // `-`, no class, as Bitnami's charts read it: the same here.
+    assert_eq!(values.get_dotted("redis.persistence.storageClass"), Some(&Value::String("-".into())));
     assert!(matches!(
         m.findings.get("redis.master.persistence.enabled"),
         Some(Outcome::NotCarried { why }) if why.contains("always keeps its data on a claim")
