@@ -73,3 +73,62 @@ fn the_migration_table_is_current() {
         &mailu_chart::migrate::docs::layout_markdown(),
     );
 }
+
+/// Whether a dotted key (`*` standing for any one key) is a key of the values: one of the
+/// defaults' keys, or inside a map the values leave free (labels, Kubernetes objects,
+/// `global`).
+fn names_a_values_key(tree: &helm_engine::Value, parts: &[&str]) -> bool {
+    use helm_engine::Value;
+    let Some((first, rest)) = parts.split_first() else { return true };
+    match tree {
+        Value::Map(map) if *first == "*" => map.values().any(|v| names_a_values_key(v, rest)),
+        Value::Map(map) => match map.get(*first) {
+            Some(v) => names_a_values_key(v, rest),
+            // An empty map by default is free-form: any key inside it is the user's.
+            None => map.is_empty(),
+        },
+        // Indexes into lists, and keys inside a list's entries.
+        Value::List(_) => true,
+        _ => false,
+    }
+}
+
+/// Every `a.b.c` in backquotes in the user documentation whose first key is a key of the
+/// values names one that exists (a renamed key left in a page sends readers to an error).
+#[test]
+fn the_documentation_names_only_keys_that_exist() {
+    let tree = helm_engine::Value::Map(mailu_chart::values::defaults_tree());
+    let helm_engine::Value::Map(top) = &tree else { unreachable!() };
+    let mut pages = vec![common::root().join("README.md"), common::root().join("SECURITY.md")];
+    // migrate.md names the official chart's keys too, engine.md other charts'.
+    pages.extend(
+        common::files_in("docs", "md")
+            .into_iter()
+            .filter(|p| !p.ends_with("migrate.md") && !p.ends_with("engine.md")),
+    );
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for (i, quoted) in line.split('`').enumerate() {
+                let is_key = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-' | '_');
+                if i % 2 == 0 || !quoted.contains('.') || !quoted.chars().all(is_key) {
+                    continue;
+                }
+                let parts: Vec<&str> = quoted.split('.').collect();
+                // Mailu's configuration files share names with components: `postfix.cf`.
+                let is_file = parts.len() == 2 && ["cf", "conf", "master"].contains(&parts[1]);
+                if !top.contains_key(parts[0]) || parts.iter().any(|p| p.is_empty()) || is_file {
+                    continue;
+                }
+                checked += 1;
+                if !names_a_values_key(&tree, &parts) {
+                    wrong.push(format!("{}:{}: `{quoted}`", common::short(&page), n + 1));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "keys that do not exist:\n{}", wrong.join("\n"));
+    assert!(checked > 100, "only {checked} keys checked");
+}
