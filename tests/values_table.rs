@@ -109,7 +109,7 @@ fn problems_point_at_the_file_line_and_column() {
     assert_eq!(
         invalid.problems[0].to_string(),
         "tests/values/bad/hostnames-second-invalid.yaml:4:31: hostnames[1]: must be a lower-case DNS name \
-         with at least two labels, like mail.example.com, found \"mail_2.example.com\""
+         with at least two labels, like example.com or mail.example.com, found \"mail_2.example.com\""
     );
 }
 

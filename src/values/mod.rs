@@ -126,9 +126,11 @@ fn removed_by_null(user: &UserValues, path: &KeyPath, message: String) -> String
     if message != validate::MISSING || Value::Map(user.values.clone()).get_path(path) != Some(&Value::Null) {
         return message;
     }
-    let text_by_default = matches!(Value::Map(defaults_tree()).get_path(path), Some(Value::String(_)));
-    format!(
-        "is required, and null removes a key{}",
-        if text_by_default { " (for no value, write \"\")" } else { "" }
-    )
+    let hint = match Value::Map(defaults_tree()).get_path(path) {
+        Some(Value::String(_)) => " (for no value, write \"\")",
+        // `front:` with its keys not indented under it reads as null.
+        Some(Value::Map(_)) => " (to change some of its keys, indent them under it)",
+        _ => "",
+    };
+    format!("is required, and null removes a key{hint}")
 }

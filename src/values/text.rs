@@ -32,13 +32,13 @@ formats! {
         name: "DnsName",
         pattern: const_format_dns(),
         max: Some(253),
-        meaning: "a lower-case DNS name with at least two labels, like mail.example.com"
+        meaning: "a lower-case DNS name with at least two labels, like example.com or mail.example.com"
     };
     OPTIONAL_FQDN = {
         name: "OptionalDnsName",
         pattern: const_format_optional_dns(),
         max: Some(253),
-        meaning: "empty or a lower-case DNS name with at least two labels, like mail.example.com"
+        meaning: "empty or a lower-case DNS name with at least two labels, like example.com or mail.example.com"
     };
     DOMAIN_SUFFIX = {
         name: "DomainSuffix",

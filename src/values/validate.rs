@@ -647,7 +647,8 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
 /// Names other charts give keys, with the model's name at the same place.
 const CUSTOMARY_NAMES: &[(&str, &str)] = &[("replicaCount", "replicas")];
 
-/// Every key path of the model (not inside Kubernetes' own objects), dotted.
+/// Every key path of the model (not inside Kubernetes' own objects), dotted, that a key
+/// written at the wrong level may have been meant for.
 static MODEL_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
     fn walk(schema: &Json, at: &str, into: &mut Vec<String>) {
         let Some(properties) = schema.get("properties").and_then(Json::as_object) else { return };
@@ -659,6 +660,8 @@ static MODEL_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
     }
     let mut keys = Vec::new();
     walk(&SCHEMA, "", &mut keys);
+    // Read only by a parent chart: no key written elsewhere was meant to go there.
+    keys.retain(|key| key != "enabled");
     keys.sort();
     keys
 });
