@@ -403,6 +403,23 @@ fn errors_exit_two() {
         .assert()
         .code(2);
     mailu_chart().args(["diff", "--bogus"]).assert().code(2);
+    // A chart folder that is not there is named as such, for either engine (helm would take
+    // the relative name for a repository's chart).
+    for engine in ["builtin", "helm"] {
+        mailu_chart()
+            .args([
+                "diff",
+                "-f",
+                "values-examples/minimal.yaml",
+                "--chart",
+                "no-such-chart",
+                "--engine",
+                engine,
+            ])
+            .assert()
+            .code(2)
+            .stderr(contains("--chart no-such-chart: no such directory"));
+    }
 }
 
 #[test]

@@ -33,7 +33,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "PATH")]
     pub helm: Option<PathBuf>,
     /// Compare today's render with a manifest file rendered earlier (an upgrade preview); `-`
-    /// reads it from standard input (`helm get manifest mailu | mailu-chart diff --against -`).
+    /// reads it from standard input (`helm get manifest mailu -n mailu | mailu-chart diff -f
+    /// my-values.yaml --against -`).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["chart", "helm"])]
     pub against: Option<PathBuf>,
     /// diff: changed fields and a unified diff per object; brief: one line per object;
@@ -111,6 +112,13 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
         None => {
             let exported;
             let chart_dir: &Path = match &args.chart {
+                // helm would read a relative path that is no directory as a repository's chart.
+                Some(dir) if !dir.is_dir() => {
+                    return Err(error(format!(
+                        "--chart {}: no such directory (write one with `mailu-chart export DIR`, or leave --chart out to compare with a fresh export)",
+                        dir.display()
+                    )));
+                }
                 Some(dir) => dir,
                 None => {
                     exported = export_to_temp()?;
