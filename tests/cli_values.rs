@@ -633,3 +633,28 @@ fn a_key_wrong_in_itself_is_reported_alone() {
         assert!(stderr.contains(says), "{set}: {stderr}");
     }
 }
+
+/// `validate` takes the release as `render` does, positional or flagged, and refuses a name or
+/// namespace that `render` would refuse: a render command line validates as it is.
+#[test]
+fn validate_checks_the_release_render_would_use() {
+    for args in [&["mail", "-n", "mail"][..], &["--release-name", "mail"][..], &[][..]] {
+        mailu_chart()
+            .args(["validate", "-f", "values-examples/minimal.yaml"])
+            .args(args)
+            .assert()
+            .success()
+            .stderr(predicates::str::contains("the values are valid"));
+    }
+    for (args, says) in [
+        (&["MAIL"][..], "release name \"MAIL\" is invalid"),
+        (&["-n", "Bad_NS"][..], "namespace \"Bad_NS\" is invalid"),
+    ] {
+        mailu_chart()
+            .args(["validate", "-f", "values-examples/minimal.yaml"])
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(says));
+    }
+}

@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use super::render::ReleaseArgs;
 use super::{CliError, ValuesArgs, write_stdout};
 use crate::dns;
-use crate::eval::Ctx;
 use crate::render::values_tree;
 
 #[derive(Debug, Args)]
@@ -41,10 +40,8 @@ struct DnsDocument {
 
 pub(super) fn run(args: &DnsArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let values = args.values.resolve()?;
-    let release = args.release.release();
     let tree = values_tree(&values);
-    let ctx = Ctx::new(&tree, &release.name, &release.namespace);
-    crate::render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
+    let ctx = args.release.context(&tree)?;
     let text = match args.format {
         DnsFormat::Zone => dns::zone(&ctx),
         DnsFormat::Json => {

@@ -7,7 +7,6 @@ use clap::{Args, ValueEnum};
 
 use super::render::ReleaseArgs;
 use super::{CliError, ValuesArgs, write_stdout};
-use crate::eval::Ctx;
 use crate::graph;
 use crate::render::values_tree;
 
@@ -37,10 +36,8 @@ pub enum GraphFormat {
 
 pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let values = args.values.resolve()?;
-    let release = args.release.release();
     let tree = values_tree(&values);
-    let ctx = Ctx::new(&tree, &release.name, &release.namespace);
-    crate::render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
+    let ctx = args.release.context(&tree)?;
     let graph = graph::build(&ctx);
     let text = match args.format {
         GraphFormat::Mermaid => graph::mermaid(&graph),

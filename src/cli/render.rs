@@ -62,6 +62,15 @@ impl ReleaseArgs {
         let name = self.positional_name.as_ref().unwrap_or(&self.name);
         Release { name: name.clone(), namespace: self.namespace.clone() }
     }
+
+    /// The evaluation context of these values in this release, once the checks the chart
+    /// makes before rendering anything (a name or namespace Kubernetes would refuse) hold.
+    pub fn context<'a>(&'a self, tree: &'a helm_engine::Value) -> Result<crate::eval::Ctx<'a>, CliError> {
+        let name = self.positional_name.as_ref().unwrap_or(&self.name);
+        let ctx = crate::eval::Ctx::new(tree, name, &self.namespace);
+        render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
+        Ok(ctx)
+    }
 }
 
 /// Reads, validates and renders: the documents in Helm's order.
