@@ -481,3 +481,42 @@ fn an_umbrella_chart_switches_the_chart_with_its_condition() {
         }
     }
 }
+
+/// `render --kube-version` refuses what `helm template --kube-version` of the chart refuses,
+/// in helm 4's words, and renders the same objects for every version it takes.
+#[test]
+fn render_takes_the_kube_versions_helm_takes_for_the_chart() {
+    let ours = PathBuf::from(env!("CARGO_BIN_EXE_mailu-chart"));
+    let minimal = common::root().join("values-examples/minimal.yaml").display().to_string();
+    let chart = chart_out().display().to_string();
+    for (name, helm) in common::helms() {
+        for version in ["1.28", "v1.28.15", "1.29", "1.29.0-eks-1", "v1.35.0", "bogus", "1"] {
+            let theirs = common::run(
+                &helm,
+                &["template", "mailu", &chart, "-n", "mailu", "-f", &minimal, "--kube-version", version],
+            );
+            let mine = common::run(&ours, &["render", "-f", &minimal, "--kube-version", version]);
+            let message = |out: &std::process::Output| {
+                let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+                stderr
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .replacen("Error: ", "", 1)
+                    .replacen("error: ", "", 1)
+            };
+            assert_eq!(
+                mine.status.success(),
+                theirs.status.success(),
+                "{name} {version}: {}",
+                message(&theirs)
+            );
+            if theirs.status.success() {
+                assert_eq!(mine.stdout, common::run(&ours, &["render", "-f", &minimal]).stdout, "{version}");
+            } else if name == "helm 4" {
+                // helm 3 writes the version it was given completed (`v1.28.0`).
+                assert_eq!(message(&mine), message(&theirs), "{name} {version}");
+            }
+        }
+    }
+}

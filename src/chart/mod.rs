@@ -92,6 +92,7 @@ pub fn chart_files() -> Result<Vec<ExportFile>, ExportError> {
         version => env!("CARGO_PKG_VERSION"),
         description => "Mailu, a complete mail server, on Kubernetes",
         app_version => crate::values::Values::default().images.tag.to_string(),
+        kube_version => crate::objects::KUBERNETES_VERSIONS,
         images => JinjaValue::from(minijinja::value::Serde(images)),
         helpers => printer.helpers(),
         body => values_yaml_body(),

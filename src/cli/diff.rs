@@ -75,6 +75,7 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
     let as_error = |e: CliError| error(e.message);
     let (user, stdin) = args.values.read_keeping_stdin().map_err(as_error)?;
     let values = args.values.resolve_read(&user).map_err(as_error)?;
+    args.release.check_kube_version().map_err(as_error)?;
     let release = args.release.release();
     let mut manifests = render::render(&values, &release).map_err(|e| error(e.to_string()))?;
     output::install_order(&mut manifests);

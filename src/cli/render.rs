@@ -38,13 +38,18 @@ pub struct ReleaseArgs {
     pub positional_name: Option<String>,
     /// Release name: every object is named <release>-<component>. The default, mailu, is the
     /// name the chart's instructions install it under (`template` defaults to release-name, as
-    /// `helm template` does).
+    /// `helm template` does, and takes --release-name as helm's switch for --output-dir paths).
     #[arg(long = "release-name", value_name = "NAME", default_value = "mailu")]
     pub name: String,
     /// Namespace of the objects. The default, mailu, is the one the chart's instructions use
     /// (`template` defaults to default, as `helm template` does).
     #[arg(short = 'n', long = "namespace", value_name = "NS", default_value = "mailu")]
     pub namespace: String,
+    /// The cluster's Kubernetes version, refused when the objects are not for it (as
+    /// `helm template --kube-version` refuses it with the chart's `kubeVersion`); the objects
+    /// are the same for every version they are for.
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
 }
 
 /// A release name that looks like a file is a values file given without `-f`.
@@ -63,9 +68,19 @@ impl ReleaseArgs {
         Release { name: name.clone(), namespace: self.namespace.clone() }
     }
 
+    /// Refuses a `--kube-version` the objects are not for, as helm refuses it.
+    pub fn check_kube_version(&self) -> Result<(), CliError> {
+        match self.kube_version.as_deref().filter(|v| !v.is_empty()) {
+            Some(given) => helm_engine::check_kube_version(crate::objects::KUBERNETES_VERSIONS, given)
+                .map_err(|e| CliError::failure(e.to_string())),
+            None => Ok(()),
+        }
+    }
+
     /// The evaluation context of these values in this release, once the checks the chart
     /// makes before rendering anything (a name or namespace Kubernetes would refuse) hold.
     pub fn context<'a>(&'a self, tree: &'a helm_engine::Value) -> Result<crate::eval::Ctx<'a>, CliError> {
+        self.check_kube_version()?;
         let name = self.positional_name.as_ref().unwrap_or(&self.name);
         let ctx = crate::eval::Ctx::new(tree, name, &self.namespace);
         render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
@@ -87,6 +102,7 @@ fn rendered(values_args: &ValuesArgs, release: &Release) -> Result<Vec<render::D
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    args.release.check_kube_version()?;
     let mut documents = rendered(&args.values, &args.release.release())?;
     if !args.show_only.is_empty() {
         documents = output::show_only(&documents, &args.show_only).map_err(|e| {

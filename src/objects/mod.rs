@@ -19,6 +19,11 @@ use crate::patterns::wiring;
 /// label.
 pub const CHART_NAME: &str = "mailu";
 
+/// The Kubernetes versions the objects are for (the chart's `kubeVersion`): the resolver
+/// runs as a sidecar, an init container with `restartPolicy: Always`, on by default since
+/// 1.29, and every API used is served by 1.29.
+pub const KUBERNETES_VERSIONS: &str = ">=1.29.0-0";
+
 /// The longest release name for which `<release>-dovecot-submission` is a valid Service name.
 pub const MAX_RELEASE_NAME: usize = 63 - "-dovecot-submission".len();
 

@@ -63,8 +63,9 @@ pub use helm::dependency_update::{
     DependencySources, DependencyUpdateError, UpdatedChart, load_chart_updating_dependencies,
 };
 pub use helm::engine::{
-    ChartRenderError, RENDER_STACK_SIZE, RenderOptions, Rendered, helm_template, release_name_problem,
-    render_chart, render_owned_chart, render_owned_chart_on_current_thread, render_text,
+    ChartRenderError, RENDER_STACK_SIZE, RenderOptions, Rendered, check_kube_version, helm_template,
+    release_name_problem, render_chart, render_owned_chart, render_owned_chart_on_current_thread,
+    render_text,
 };
 pub use helm::locate::{ChartRequest, LocateError, LocatedChart, locate_chart};
 pub use helm::name_template::render_name_template;

@@ -455,6 +455,17 @@ fn release_name_is_valid(name: &str) -> bool {
     })
 }
 
+/// Whether a chart whose Chart.yaml says `kubeVersion: constraint` renders for the
+/// Kubernetes version given as `--kube-version` takes it, refused in helm's words.
+pub fn check_kube_version(constraint: &str, given: &str) -> Result<(), ChartRenderError> {
+    let version = parse_kube_version(given)
+        .map_err(|reason| ChartRenderError::KubeVersion { given: given.to_string(), reason })?;
+    if constraint.is_empty() || is_compatible_range(constraint, &version.normalized) {
+        return Ok(());
+    }
+    Err(ChartRenderError::IncompatibleKube { required: constraint.to_string(), actual: version.version })
+}
+
 /// Kubernetes' `ParseGeneric` as Helm's `ParseKubeVersion` uses it.
 pub(crate) fn parse_kube_version(given: &str) -> Result<KubeVersion, String> {
     let trimmed = given.trim_start();
