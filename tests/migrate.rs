@@ -911,3 +911,45 @@ fn quoted_booleans_are_read_as_the_official_chart_reads_them() {
     assert_eq!(at(&m, "authentication.requireTokens"), Some(Value::Bool(true)));
     assert_eq!(at(&m, "tls.inboundEnforce"), Some(Value::Bool(true)));
 }
+
+/// The official chart's values given as they were given to helm, `--set` flags merged after
+/// the files, migrate to what the same settings written in a file migrate to; the values'
+/// header names the flags without their values (a password may be among them).
+#[test]
+fn set_flags_are_official_values_too() {
+    let from_flags = mailu_chart()
+        .args(["migrate", "-f", "tests/migrate/getting-started.yaml"])
+        .args([
+            "--set",
+            "domain=example.org,hostnames[0]=mx.example.org",
+            "--set-string",
+            "initialAccount.password=s3cret",
+        ])
+        .output()
+        .unwrap();
+    assert!(from_flags.status.success(), "{}", String::from_utf8_lossy(&from_flags.stderr));
+    let mut merged = std::fs::read_to_string(fixture("getting-started")).unwrap();
+    for (from, to) in [
+        ("domain: mail.example.org\n", "domain: example.org\n"),
+        ("  - mail.example.org\n", "  - mx.example.org\n"),
+        ("password: \"first-admin-pw\"", "password: \"s3cret\""),
+    ] {
+        assert!(merged.contains(from), "{from}");
+        merged = merged.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("merged.yaml");
+    std::fs::write(&file, merged).unwrap();
+    let from_file = mailu_chart().arg("migrate").arg(&file).output().unwrap();
+    let body = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&from_flags), body(&from_file));
+    let values = String::from_utf8_lossy(&from_flags.stdout);
+    assert!(values.contains("#   tests/migrate/getting-started.yaml, the --set flags\n"), "{values}");
+    assert!(!values.contains("s3cret"), "{values}");
+}

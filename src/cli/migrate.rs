@@ -20,12 +20,15 @@ Examples:
 pub struct MigrateArgs {
     /// Values files written for the official chart (Mailu/helm-charts, chart mailu 2.x); several
     /// are merged as helm merges them, later ones win; `-` reads standard input.
-    #[arg(value_name = "OFFICIAL_VALUES", required_unless_present = "values")]
+    #[arg(
+        value_name = "OFFICIAL_VALUES",
+        required_unless_present_any = ["values", "set", "set_string", "set_json", "set_file", "set_literal"]
+    )]
     pub files: Vec<String>,
-    /// The same files given as helm takes them (`-f FILE`, repeatable); they come before the
-    /// ones given without `-f`.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
-    pub values: Vec<String>,
+    /// The official chart's values as they were given to helm: `-f FILE` (before the files
+    /// given without `-f`) and the `--set` flags, merged after the files as helm merges them.
+    #[command(flatten)]
+    pub values: ValuesArgs,
     /// Write the migrated values to FILE instead of standard output (`-`).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -86,15 +89,15 @@ impl MigrateArgs {
     }
 
     /// Every input file, in the order they are merged.
-    fn inputs(&self) -> Vec<String> {
-        self.values.iter().chain(&self.files).cloned().collect()
+    fn inputs(&self) -> Result<Vec<String>, CliError> {
+        Ok(self.values.files()?.into_iter().chain(self.files.iter().cloned()).collect())
     }
 }
 
 pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     check_release(args)?;
     refuse_overwriting_inputs(args)?;
-    let (user, _) = ValuesArgs::default().read_files(args.inputs())?;
+    let (user, _) = args.values.read_files(args.inputs()?)?;
     let options = Options { release_name: args.release_name.clone(), namespace: args.namespace.clone() };
     let mut migration = migrate::migrate(&user.values, &options);
     refuse_values_of_this_chart(&migration, &user)?;
@@ -105,7 +108,11 @@ pub(super) fn run(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliErro
             problems.join("\n  ")
         )));
     }
-    let sources: Vec<String> = args.inputs().iter().map(|f| input_label(f)).collect();
+    let mut sources: Vec<String> = args.inputs()?.iter().map(|f| input_label(f)).collect();
+    // Not spelled out: a value given on the command line may be a password.
+    if args.values.set_texts().next().is_some() {
+        sources.push("the --set flags".into());
+    }
     let values = migration.values_yaml(&sources);
     let report = migration.report(&sources, &args.namespace);
     // Both files are written in full under temporary names beside their targets before either
@@ -236,7 +243,7 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
 /// The values and the report go to files of their own: neither may be an input, nor both
 /// the same file.
 fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
-    let inputs = args.inputs();
+    let inputs = args.inputs()?;
     let inputs = inputs.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
     if let (Some(output), Some(report)) = (args.output_file(), args.report_file())
         && same_file(output, report)

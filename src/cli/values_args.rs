@@ -161,6 +161,14 @@ impl ValuesArgs {
         })
     }
 
+    /// The texts of every `--set*` flag, in the order they are merged.
+    pub fn set_texts(&self) -> impl Iterator<Item = &str> {
+        [&self.set_json, &self.set, &self.set_string, &self.set_file, &self.set_literal]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
     /// Whether no values file and no `--set*` flag was given.
     fn is_empty(&self) -> bool {
         [&self.values, &self.set, &self.set_string, &self.set_json, &self.set_file, &self.set_literal]
