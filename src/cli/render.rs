@@ -63,9 +63,13 @@ fn not_a_file_name(name: &str) -> Result<String, String> {
 }
 
 impl ReleaseArgs {
+    /// The release name, given first or with `--release-name`.
+    fn name(&self) -> &str {
+        self.positional_name.as_ref().unwrap_or(&self.name)
+    }
+
     pub fn release(&self) -> Release {
-        let name = self.positional_name.as_ref().unwrap_or(&self.name);
-        Release { name: name.clone(), namespace: self.namespace.clone() }
+        Release { name: self.name().to_string(), namespace: self.namespace.clone() }
     }
 
     /// Refuses a `--kube-version` the objects are not for, as helm refuses it.
@@ -81,8 +85,7 @@ impl ReleaseArgs {
     /// makes before rendering anything (a name or namespace Kubernetes would refuse) hold.
     pub fn context<'a>(&'a self, tree: &'a helm_engine::Value) -> Result<crate::eval::Ctx<'a>, CliError> {
         self.check_kube_version()?;
-        let name = self.positional_name.as_ref().unwrap_or(&self.name);
-        let ctx = crate::eval::Ctx::new(tree, name, &self.namespace);
+        let ctx = crate::eval::Ctx::new(tree, self.name(), &self.namespace);
         render::check_release(&ctx).map_err(|e| CliError::failure(e.to_string()))?;
         Ok(ctx)
     }
