@@ -658,3 +658,19 @@ fn validate_checks_the_release_render_would_use() {
             .stderr(predicates::str::contains(says));
     }
 }
+
+/// `enabled: false` switches the chart off only for a parent chart: alone, everything is
+/// rendered, and the user is told so.
+#[test]
+fn enabled_false_is_read_by_a_parent_chart_only() {
+    let plain = mailu_chart().args(["render", "-f", "values-examples/minimal.yaml"]).output().unwrap();
+    let off = mailu_chart()
+        .args(["render", "-f", "values-examples/minimal.yaml", "--set", "enabled=false"])
+        .output()
+        .unwrap();
+    assert!(off.status.success());
+    assert_eq!(off.stdout, plain.stdout);
+    let stderr = String::from_utf8_lossy(&off.stderr);
+    assert!(stderr.contains("warning: enabled is false, which only a parent chart reads"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("enabled is false"));
+}

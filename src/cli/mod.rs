@@ -181,6 +181,12 @@ pub(crate) fn warn_about(values: &crate::values::Values) {
     for warning in crate::values::trust::warnings(values) {
         note(&format!("warning: {warning}"));
     }
+    if !values.enabled {
+        note(
+            "warning: enabled is false, which only a parent chart reads (`condition: <name>.enabled`): \
+             everything is rendered all the same",
+        );
+    }
 }
 
 /// The first `shown` of `items`, joined with commas, and how many more there are.
