@@ -450,8 +450,11 @@ fn an_umbrella_chart_switches_the_chart_with_its_condition() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &file.content).unwrap();
     }
-    let chart_yaml = "apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: mailu\n    \
-                      version: 0.1.0\n    condition: mailu.enabled\n";
+    let chart_yaml = format!(
+        "apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: mailu\n    version: {}\n    \
+         condition: mailu.enabled\n",
+        env!("CARGO_PKG_VERSION")
+    );
     std::fs::write(umbrella.join("Chart.yaml"), chart_yaml).unwrap();
     let minimal = common::root().join("values-examples/minimal.yaml");
     let mut values = String::from("global:\n  imageRegistry: mirror.local\nmailu:\n");
