@@ -1465,19 +1465,37 @@ fn full_text_search(b: &mut Builder) {
     );
 }
 
+/// The class ClamAV's claim and the Bitnami Redis's had there: the global class first, then
+/// their own, then the global default (the official `_storage.tpl` and Bitnami's
+/// `common.storage.class` read them alike). Returns the key that gave it.
+fn class_as_bitnami_reads_it<'k>(b: &Builder, own: &'k str) -> Option<(&'k str, String)> {
+    ["global.storageClass", own, "global.defaultStorageClass"]
+        .into_iter()
+        .map(|k| (k, b.input.text(k)))
+        .find(|(_, class)| !class.is_empty())
+}
+
 /// The claims: one per component here; the data moves.
 fn storage(b: &mut Builder) {
-    let clamav_class =
-        ["global.storageClass", "clamav.persistence.storageClass", "global.defaultStorageClass"]
-            .iter()
-            .map(|k| b.input.text(k))
-            .find(|c| !c.is_empty());
-    if let Some(class) = clamav_class {
+    if let Some((_, class)) = class_as_bitnami_reads_it(b, "clamav.persistence.storageClass") {
         b.put_from(
             "clamav.persistence.storageClass",
             Value::String(class),
             "clamav.persistence.storageClass",
         );
+    }
+    let redis = "redis.master.persistence.storageClass";
+    if b.ours("redis.builtin") == Value::Bool(true)
+        && let Some((from, class)) = class_as_bitnami_reads_it(b, redis)
+        && from != redis
+    {
+        b.put_from("redis.persistence.storageClass", Value::String(class), from);
+        if !b.input.text(redis).is_empty() {
+            b.settle(
+                redis,
+                Outcome::NotCarried { why: format!("`{from}` took precedence over it there, and does here") },
+            );
+        }
     }
     let single = b.input.flag("persistence.single_pvc");
     for (component, there, here) in super::table::LAYOUT {

@@ -239,8 +239,8 @@ pub const RULES: &[Rule] = &[
     // Names, images and the whole release.
     dropped("global.imageRegistry", "the registry of the Bitnami sub-chart images; there are no sub-charts here"),
     changed("global.imagePullSecrets[]", "images.pullSecrets", Conv::SecretNames, "names only; for every pod here"),
-    combined("global.storageClass", "clamav.persistence.storageClass", "the official chart gave it precedence for ClamAV's volume (and the sub-charts'); it becomes ClamAV's storage class"),
-    combined("global.defaultStorageClass", "clamav.persistence.storageClass", "the last fallback of ClamAV's storage class there; the same here"),
+    combined("global.storageClass", "clamav.persistence.storageClass", "the official chart gave it precedence for ClamAV's volume and the sub-charts' (the Redis among them); it becomes the storage class of ClamAV and of the built-in Redis"),
+    combined("global.defaultStorageClass", "clamav.persistence.storageClass", "the last fallback of the storage class of ClamAV and of the Redis sub-chart there; the same here for ClamAV and the built-in Redis"),
     dropped("kubeVersion", NOT_READ),
     dropped("nameOverride", "object names here are the release name and the component (`mailu-admin`): choose the release name instead"),
     dropped("fullnameOverride", "object names here are the release name and the component (`mailu-admin`): choose the release name instead"),

@@ -617,3 +617,28 @@ fn ingress_annotations_that_are_no_map_are_not_carried() {
     }
     assert_eq!(value_at(&m, "expose.ingress.annotations"), None);
 }
+
+#[test]
+fn the_global_storage_class_wins_for_the_redis_claim_as_bitnami_read_it() {
+    let m = migrated("global: {storageClass: fast}\nredis: {master: {persistence: {storageClass: \"-\"}}}\n");
+    let values = Value::Map(m.values.clone());
+    assert_eq!(values.get_dotted("redis.persistence.storageClass"), Some(&Value::String("fast".into())));
+    assert!(matches!(
+        m.findings.get("redis.master.persistence.storageClass"),
+        Some(Outcome::NotCarried { why }) if why.contains("`global.storageClass` took precedence")
+    ));
+    // The global default comes last: after the Redis's own class.
+    let m = migrated(
+        "global: {defaultStorageClass: slow}\nredis: {master: {persistence: {storageClass: standard}}}\n",
+    );
+    let values = Value::Map(m.values.clone());
+    assert_eq!(values.get_dotted("redis.persistence.storageClass"), Some(&Value::String("standard".into())));
+    let m = migrated("global: {defaultStorageClass: slow}\n");
+    let values = Value::Map(m.values.clone());
+    assert_eq!(values.get_dotted("redis.persistence.storageClass"), Some(&Value::String("slow".into())));
+    // An external Redis has no claim here.
+    let m = migrated(
+        "global: {storageClass: fast}\nexternalRedis: {enabled: true, host: redis.example.org, port: 6379}\n",
+    );
+    assert_eq!(Value::Map(m.values.clone()).get_dotted("redis.persistence"), None);
+}
