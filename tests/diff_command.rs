@@ -418,7 +418,7 @@ fn errors_exit_two() {
             ])
             .assert()
             .code(2)
-            .stderr(contains("--chart no-such-chart: no such directory"));
+            .stderr(contains("--chart no-such-chart: no such chart folder or archive"));
     }
 }
 
@@ -437,4 +437,79 @@ fn colour_follows_the_flag() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\x1b'));
+}
+
+/// `--chart` takes a packaged chart as helm does, not only a folder.
+#[test]
+fn a_chart_archive_is_compared_too() {
+    let mut tar =
+        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
+    for file in mailu_chart::chart::chart_files().unwrap() {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(file.content.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, format!("mailu/{}", file.path), file.content.as_bytes()).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("mailu-0.1.0.tgz");
+    std::fs::write(&archive, tar.into_inner().unwrap().finish().unwrap()).unwrap();
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--chart"])
+        .arg(&archive)
+        .assert()
+        .success()
+        .stdout(contains("equivalent"));
+}
+
+/// `--kube-version` reaches the renderer of the chart: helm is given it (a helm built without
+/// its version information assumes a Kubernetes the chart refuses), and the built-in renderer
+/// refuses what helm refuses.
+#[test]
+fn the_kube_version_reaches_the_chart_renderer() {
+    for (name, helm) in common::helms() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("args");
+        let wrapper = dir.path().join("helm");
+        std::fs::write(
+            &wrapper,
+            format!("#!/bin/sh\necho \"$@\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), helm.display()),
+        )
+        .unwrap();
+        let mut permissions = std::fs::metadata(&wrapper).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&wrapper, permissions).unwrap();
+        mailu_chart()
+            .args([
+                "diff",
+                "-f",
+                "values-examples/minimal.yaml",
+                "--engine",
+                "helm",
+                "--kube-version",
+                "1.31.2",
+            ])
+            .arg("--helm")
+            .arg(&wrapper)
+            .assert()
+            .success();
+        let calls = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            calls.lines().any(|l| l.starts_with("template ") && l.ends_with("--kube-version 1.31.2")),
+            "{name}: {calls}"
+        );
+    }
+    mailu_chart()
+        .args([
+            "diff",
+            "-f",
+            "values-examples/minimal.yaml",
+            "--chart",
+            "chart-out",
+            "--kube-version",
+            "1.28",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("incompatible with Kubernetes v1.28"));
 }

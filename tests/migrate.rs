@@ -200,6 +200,17 @@ fn no_input_is_overwritten_and_the_report_is_private() {
     migrate(&["-o".as_ref(), "same.txt".as_ref(), "--report".as_ref(), "./same.txt".as_ref()])
         .code(1)
         .stderr(contains("-o and --report name the same file"));
+    // A file read by --set-file is an input too.
+    std::fs::write(dir.path().join("pw.txt"), "s3cret\n").unwrap();
+    migrate(&[
+        "--set-file".as_ref(),
+        "secretKey=other.txt,initialAccount.password=pw.txt".as_ref(),
+        "-o".as_ref(),
+        "./pw.txt".as_ref(),
+    ])
+    .code(1)
+    .stderr(contains("is one of the values files read (pw.txt)"));
+    assert_eq!(std::fs::read_to_string(dir.path().join("pw.txt")).unwrap(), "s3cret\n");
     assert_eq!(std::fs::read(&input).unwrap(), before);
     assert!(!dir.path().join("same.txt").exists());
     migrate(&["-o".as_ref(), "new.yaml".as_ref(), "--report".as_ref(), "report.txt".as_ref()]).success();

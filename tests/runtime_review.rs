@@ -1375,8 +1375,12 @@ fn m36_redis_makes_room_instead_of_outgrowing_its_memory_limit() {
     assert_eq!(arguments[0], "redis-server", "{arguments:?}");
     let at = |flag: &str| arguments.iter().position(|a| a == flag).map(|i| arguments[i + 1].as_str());
     assert_eq!(at("--maxmemory-policy"), Some("allkeys-lru"));
-    assert_eq!(at("--maxmemory"), Some("307mb"), "three fifths of 512 MiB, in Redis's MiB");
-    // The limit follows the values: 2 GiB of limit, 1228 MiB for the data.
+    assert_eq!(at("--maxmemory"), Some("308mb"), "three fifths of 512 MiB, rounded up, in Redis's MiB");
+    // The limit follows the values: 2 GiB of limit, 1229 MiB for the data.
     let arguments = redis_arguments(&render("minimal", &["redis.resources.limits.memory=2Gi"]), "2048");
-    assert!(arguments.windows(2).any(|w| w == ["--maxmemory", "1228mb"]), "{arguments:?}");
+    assert!(arguments.windows(2).any(|w| w == ["--maxmemory", "1229mb"]), "{arguments:?}");
+    // The smallest limit still bounds it: Redis reads a bound of 0 as none.
+    let tiny = ["redis.resources.limits.memory=1Mi", "redis.resources.requests.memory=1Mi"];
+    let arguments = redis_arguments(&render("minimal", &tiny), "1");
+    assert!(arguments.windows(2).any(|w| w == ["--maxmemory", "1mb"]), "{arguments:?}");
 }

@@ -23,8 +23,9 @@ pub struct DiffArgs {
     pub values: ValuesArgs,
     #[command(flatten)]
     pub release: ReleaseArgs,
-    /// The chart to compare with (default: the chart `mailu-chart export` writes).
-    #[arg(long, value_name = "DIR")]
+    /// The chart to compare with, a folder or a packaged `.tgz` (default: the chart
+    /// `mailu-chart export` writes).
+    #[arg(long, value_name = "CHART")]
     pub chart: Option<PathBuf>,
     /// What renders the chart: the built-in Helm-compatible renderer, or a real helm.
     #[arg(long, value_enum, default_value_t = Engine::Builtin)]
@@ -113,10 +114,10 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
         None => {
             let exported;
             let chart_dir: &Path = match &args.chart {
-                // helm would read a relative path that is no directory as a repository's chart.
-                Some(dir) if !dir.is_dir() => {
+                // helm would read a relative path that is not there as a repository's chart.
+                Some(dir) if !dir.exists() => {
                     return Err(error(format!(
-                        "--chart {}: no such directory (write one with `mailu-chart export DIR`, or leave --chart out to compare with a fresh export)",
+                        "--chart {}: no such chart folder or archive (write one with `mailu-chart export DIR`, or leave --chart out to compare with a fresh export)",
                         dir.display()
                     )));
                 }
@@ -128,7 +129,9 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
             };
             let (text, name) = match args.engine {
                 Engine::Helm => helm_template(args, chart_dir, stdin.as_deref())?,
-                Engine::Builtin => builtin_template(chart_dir, &user.values, &release)?,
+                Engine::Builtin => {
+                    builtin_template(chart_dir, &user.values, &release, args.release.kube_version.as_deref())?
+                }
             };
             let through_chart = diff::parse_stream(&text, &name).map_err(|e| error(e.to_string()))?;
             (rendered, through_chart, ("render".to_string(), name))
@@ -176,10 +179,12 @@ fn builtin_template(
     chart: &Path,
     user_values: &helm_engine::Map,
     release: &render::Release,
+    kube_version: Option<&str>,
 ) -> Result<(String, String), CliError> {
     let options = helm_engine::RenderOptions {
         release_name: release.name.clone(),
         namespace: release.namespace.clone(),
+        kube_version: kube_version.filter(|v| !v.is_empty()).map(str::to_string),
         // The command renders once and exits.
         process_exits_after: true,
         ..Default::default()
@@ -214,6 +219,11 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
         release.namespace,
     ];
     command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path()))?);
+    // A helm built without its release's version information assumes an old Kubernetes,
+    // which the chart refuses.
+    if let Some(version) = args.release.kube_version.as_ref().filter(|v| !v.is_empty()) {
+        command.extend(["--kube-version".to_string(), version.clone()]);
+    }
     let output = run(&command)?;
     if !output.status.success() {
         return Err(error(format!(

@@ -243,7 +243,10 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
 /// The values and the report go to files of their own: neither may be an input, nor both
 /// the same file.
 fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
-    let inputs = args.inputs()?;
+    let mut inputs = args.inputs()?;
+    // `--set-file KEY=PATH[,KEY=PATH]` reads files too.
+    let set_files = args.values.set_file.iter().flat_map(|text| text.split(','));
+    inputs.extend(set_files.filter_map(|pair| pair.split_once('=')).map(|(_, path)| path.to_string()));
     let inputs = inputs.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
     if let (Some(output), Some(report)) = (args.output_file(), args.report_file())
         && same_file(output, report)

@@ -18,12 +18,13 @@ pub fn component() -> Component {
     // room: rspamd keeps Bayes tokens without an expiry (Mailu's classifier-bayes.conf sets
     // none, nor does rspamd 3.8's statistic.conf), so an unbounded Redis grows until it is
     // OOM-killed, and then again while it replays its append-only file. Two fifths are left
-    // for the copy-on-write pages of the fork that rewrites that file.
+    // for the copy-on-write pages of the fork that rewrites that file. Rounded up: a bound of
+    // 0 would mean none.
     c.command = vec![
         "sh",
         "-c",
         "exec docker-entrypoint.sh redis-server --appendonly yes \
-         --maxmemory \"$((MEMORY_LIMIT_MIB * 3 / 5))mb\" --maxmemory-policy allkeys-lru",
+         --maxmemory \"$(((MEMORY_LIMIT_MIB * 3 + 4) / 5))mb\" --maxmemory-policy allkeys-lru",
     ];
     c.command_when = Cond::Always;
     c.env = vec![Env { name: "MEMORY_LIMIT_MIB", value: EnvValue::MemoryLimitMebibytes, when: Cond::Always }];
