@@ -442,18 +442,14 @@ fn colour_follows_the_flag() {
 /// `--chart` takes a packaged chart as helm does, not only a folder.
 #[test]
 fn a_chart_archive_is_compared_too() {
-    let mut tar =
-        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
-    for file in mailu_chart::chart::chart_files().unwrap() {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(file.content.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, format!("mailu/{}", file.path), file.content.as_bytes()).unwrap();
-    }
+    let files = mailu_chart::chart::chart_files().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let archive = dir.path().join("mailu-0.1.0.tgz");
-    std::fs::write(&archive, tar.into_inner().unwrap().finish().unwrap()).unwrap();
+    let archive = dir.path().join("mailu.tgz");
+    std::fs::write(
+        &archive,
+        common::tar_gz(files.iter().map(|f| (format!("mailu/{}", f.path), f.content.as_str()))),
+    )
+    .unwrap();
     mailu_chart()
         .args(["diff", "-f", "values-examples/minimal.yaml", "--chart"])
         .arg(&archive)
@@ -471,14 +467,10 @@ fn the_kube_version_reaches_the_chart_renderer() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("args");
         let wrapper = dir.path().join("helm");
-        std::fs::write(
+        common::write_script(
             &wrapper,
-            format!("#!/bin/sh\necho \"$@\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), helm.display()),
-        )
-        .unwrap();
-        let mut permissions = std::fs::metadata(&wrapper).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(&wrapper, permissions).unwrap();
+            &format!("echo \"$@\" >> '{}'\nexec '{}' \"$@\"", log.display(), helm.display()),
+        );
         mailu_chart()
             .args([
                 "diff",

@@ -113,10 +113,7 @@ fn run_entrypoint(script: &str, replacements: &[(&str, &Path)], env: &[(&str, &s
 /// A stand-in for an image's /start.py: a shell script that writes what it is given.
 fn fake_start(dir: &Path, body: &str) -> PathBuf {
     let path = dir.join("start.sh");
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&path, permissions).unwrap();
+    common::write_script(&path, body);
     path
 }
 
@@ -204,11 +201,7 @@ fn front_probe_passes(flavor: &str, certificates: &[&str], nginx_up: bool) -> bo
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    let curl = bin.join("curl");
-    std::fs::write(&curl, format!("#!/bin/sh\nexit {}\n", if nginx_up { 0 } else { 7 })).unwrap();
-    let mut permissions = std::fs::metadata(&curl).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&curl, permissions).unwrap();
+    common::write_script(&bin.join("curl"), &format!("exit {}", if nginx_up { 0 } else { 7 }));
     for chain in certificates {
         let live = dir.path().join("certs/letsencrypt/live").join(chain);
         std::fs::create_dir_all(&live).unwrap();
@@ -1348,8 +1341,7 @@ fn redis_arguments(manifests: &[Manifest], limit_mib: &str) -> Vec<String> {
     let from = env[0].get_dotted("valueFrom.resourceFieldRef").expect("the limit from the downward API");
     assert_eq!((text(from, "resource"), text(from, "divisor")), ("limits.memory", "1Mi"));
     let dir = tempfile::tempdir().unwrap();
-    let entrypoint = fake_start(dir.path(), r#"printf '%s\n' "$@""#);
-    std::fs::rename(entrypoint, dir.path().join("docker-entrypoint.sh")).unwrap();
+    common::write_script(&dir.path().join("docker-entrypoint.sh"), r#"printf '%s\n' "$@""#);
     let command = strings(redis, "command");
     let out = Command::new(&command[0])
         .args(&command[1..])

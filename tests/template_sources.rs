@@ -128,16 +128,7 @@ fn chart_archive(version: &str) -> Vec<u8> {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  version: {{ .Chart.Version | quote }}\n".to_string(),
         ),
     ];
-    let mut tar =
-        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
-    for (name, text) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(text.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, name, text.as_bytes()).unwrap();
-    }
-    tar.into_inner().unwrap().finish().unwrap()
+    common::tar_gz(files.iter().map(|(name, text)| (name.to_string(), text.as_str())))
 }
 
 const VERSIONS: [&str; 4] = ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1"];

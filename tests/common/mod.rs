@@ -19,6 +19,29 @@ pub(crate) fn write_chart(dir: &Path, name: &str, files: &[(&str, &str)]) -> Pat
     chart
 }
 
+/// Writes an executable shell script (`#!/bin/sh` and `body`) to `path`: a stand-in for a
+/// program a test runs or has run.
+pub(crate) fn write_script(path: &Path, body: &str) {
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    let mut permissions = std::fs::metadata(path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(path, permissions).unwrap();
+}
+
+/// A gzipped tar archive of `(path, text)` files, as `helm package` writes charts.
+pub(crate) fn tar_gz<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Vec<u8> {
+    let mut tar =
+        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
+    for (name, text) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, text.as_bytes()).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
 /// An oracle the test setup installs (see scripts/install-oracles.sh).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Oracle {
