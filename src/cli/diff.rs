@@ -130,7 +130,7 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
             let (text, name) = match args.engine {
                 Engine::Helm => helm_template(args, chart_dir, stdin.as_deref())?,
                 Engine::Builtin => {
-                    builtin_template(chart_dir, &user.values, &release, args.release.kube_version.as_deref())?
+                    builtin_template(chart_dir, &user.values, &release, args.release.kube_version())?
                 }
             };
             let through_chart = diff::parse_stream(&text, &name).map_err(|e| error(e.to_string()))?;
@@ -184,7 +184,7 @@ fn builtin_template(
     let options = helm_engine::RenderOptions {
         release_name: release.name.clone(),
         namespace: release.namespace.clone(),
-        kube_version: kube_version.filter(|v| !v.is_empty()).map(str::to_string),
+        kube_version: kube_version.map(str::to_string),
         // The command renders once and exits.
         process_exits_after: true,
         ..Default::default()
@@ -221,8 +221,8 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
     command.extend(args.values.helm_args(stdin_file.as_ref().map(|f| f.path()))?);
     // A helm built without its release's version information assumes an old Kubernetes,
     // which the chart refuses.
-    if let Some(version) = args.release.kube_version.as_ref().filter(|v| !v.is_empty()) {
-        command.extend(["--kube-version".to_string(), version.clone()]);
+    if let Some(version) = args.release.kube_version() {
+        command.extend(["--kube-version".to_string(), version.to_string()]);
     }
     let output = run(&command)?;
     if !output.status.success() {

@@ -244,9 +244,7 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> CliError {
 /// the same file.
 fn refuse_overwriting_inputs(args: &MigrateArgs) -> Result<(), CliError> {
     let mut inputs = args.inputs()?;
-    // `--set-file KEY=PATH[,KEY=PATH]` reads files too.
-    let set_files = args.values.set_file.iter().flat_map(|text| text.split(','));
-    inputs.extend(set_files.filter_map(|pair| pair.split_once('=')).map(|(_, path)| path.to_string()));
+    inputs.extend(args.values.set_file_paths().map(str::to_string));
     let inputs = inputs.iter().filter(|f| f.trim() != "-" && !f.contains("://")).map(Path::new);
     if let (Some(output), Some(report)) = (args.output_file(), args.report_file())
         && same_file(output, report)

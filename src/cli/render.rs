@@ -49,7 +49,7 @@ pub struct ReleaseArgs {
     /// `helm template --kube-version` refuses it with the chart's `kubeVersion`); the objects
     /// are the same for every version they are for.
     #[arg(long = "kube-version", value_name = "VERSION")]
-    pub kube_version: Option<String>,
+    kube_version: Option<String>,
 }
 
 /// A release name that looks like a file is a values file given without `-f`.
@@ -72,9 +72,14 @@ impl ReleaseArgs {
         Release { name: self.name().to_string(), namespace: self.namespace.clone() }
     }
 
+    /// The `--kube-version` given, if one was (an empty one is none, as in helm).
+    pub fn kube_version(&self) -> Option<&str> {
+        self.kube_version.as_deref().filter(|v| !v.is_empty())
+    }
+
     /// Refuses a `--kube-version` the objects are not for, as helm refuses it.
     pub fn check_kube_version(&self) -> Result<(), CliError> {
-        match self.kube_version.as_deref().filter(|v| !v.is_empty()) {
+        match self.kube_version() {
             Some(given) => helm_engine::check_kube_version(crate::objects::KUBERNETES_VERSIONS, given)
                 .map_err(|e| CliError::failure(e.to_string())),
             None => Ok(()),

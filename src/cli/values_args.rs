@@ -169,11 +169,14 @@ impl ValuesArgs {
             .map(String::as_str)
     }
 
+    /// The files `--set-file KEY=PATH[,KEY=PATH]` reads.
+    pub fn set_file_paths(&self) -> impl Iterator<Item = &str> {
+        self.set_file.iter().flat_map(|text| text.split(',')).filter_map(|pair| Some(pair.split_once('=')?.1))
+    }
+
     /// Whether no values file and no `--set*` flag was given.
     fn is_empty(&self) -> bool {
-        [&self.values, &self.set, &self.set_string, &self.set_json, &self.set_file, &self.set_literal]
-            .iter()
-            .all(|list| list.is_empty())
+        self.values.is_empty() && self.set_texts().next().is_none()
     }
 
     /// Standard input, for an input besides the values (within the same size limit).

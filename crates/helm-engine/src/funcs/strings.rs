@@ -252,12 +252,12 @@ pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
     s.trim_matches(|c: char| cutset.contains(c)).to_string()
 }
 
-/// Sprig's `indent`: every line, empty ones included, gets the padding.
 /// `indent`'s count as strings.Repeat takes it.
 fn padding(spaces: i64) -> Result<(), GoError> {
     if spaces < 0 { Err(GoError::msg("strings: negative Repeat count")) } else { Ok(()) }
 }
 
+/// Sprig's `indent`: every line, empty ones included, gets the padding.
 pub(crate) fn indent(spaces: i64, s: &str) -> String {
     let pad = " ".repeat(spaces.max(0) as usize);
     format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
