@@ -216,6 +216,14 @@ fn set_file_reads_a_file() {
         .assert()
         .code(1)
         .stderr(contains("--set-file timezone=/nonexistent/tz: cannot read /nonexistent/tz: no such file"));
+    // The Mailu values are text (`template` of any chart takes any bytes, as helm does).
+    std::fs::write(&path, b"Europe/Par\xeds").unwrap();
+    mailu_chart()
+        .args(["validate", "-f", "values-examples/minimal.yaml", "--set-file"])
+        .arg(format!("timezone={}", path.display()))
+        .assert()
+        .code(1)
+        .stderr(contains(format!("{}: not valid UTF-8 text", path.display())));
 }
 
 #[test]

@@ -881,3 +881,27 @@ fn walk(root: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// `--set-file` takes any bytes, as helm does: a keystore or a DER certificate the chart
+/// encodes with `b64enc` arrives byte for byte, and `len` counts its bytes.
+#[test]
+fn set_file_takes_a_binary_file_as_helm_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: k\n\
+                    data:\n  keystore: {{ .Values.keystore | b64enc }}\n  \
+                    bytes: {{ .Values.keystore | len | quote }}\n";
+    let chart = common::write_chart(dir.path(), "bin", &[("templates/secret.yaml", template)]);
+    let keystore = dir.path().join("keystore.p12");
+    let bytes: Vec<u8> = (0..=255u8).rev().chain(*b"caf\xe9").collect();
+    std::fs::write(&keystore, &bytes).unwrap();
+    let chart = chart.display().to_string();
+    let set_file = format!("keystore={}", keystore.display());
+    let args = ["k", chart.as_str(), "--set-file", set_file.as_str()];
+    same_as_helm(&args, &args);
+    let out = ours(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let encoded = text.lines().find_map(|line| line.strip_prefix("  keystore: ")).unwrap();
+    let coreutils = std::process::Command::new("base64").args(["-w0"]).arg(&keystore).output().unwrap();
+    assert_eq!(encoded.as_bytes(), coreutils.stdout);
+    assert!(text.contains("bytes: \"260\""), "{text}");
+}

@@ -265,8 +265,8 @@ fn set_flag<'a>(inputs: &'a mut ValueInputs, flag: &str) -> &'a mut Vec<String> 
     }
 }
 
-fn read_file(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+fn read_file(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 /// `--set` texts helm refuses, and the reason it gives.

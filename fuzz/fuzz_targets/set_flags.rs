@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     };
     flag.push(text.to_string());
     // --set-file reads a file: the fuzzer's text stands for its contents too.
-    let mut read_file = |path: &str| Ok(format!("{path}\n{text}"));
+    let mut read_file = |path: &str| Ok(format!("{path}\n{text}").into_bytes());
     let Ok(user) = UserValues::collect(&inputs, &mut read_file) else {
         return;
     };

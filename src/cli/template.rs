@@ -670,7 +670,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     let target = args.target()?;
     // In helm's order: the chart found (downloaded), the values read, the chart loaded.
     let located = locate(args, &target.chart)?;
-    let user = args.values.read()?;
+    let user = args.values.read_for_any_chart()?;
     let chart = load(args, &located)?;
     drop(located);
     for warning in chart.warnings() {

@@ -90,6 +90,12 @@ impl ValuesArgs {
         self.read_keeping_stdin().map(|(user, _)| user)
     }
 
+    /// [`ValuesArgs::read`] for any chart, as helm reads its inputs: a `--set-file` may hold
+    /// any bytes (a keystore the chart encodes with `b64enc`), not only text.
+    pub fn read_for_any_chart(&self) -> Result<UserValues, CliError> {
+        self.read_inputs(self.files()?, SetFiles::AnyBytes).map(|(user, _)| user)
+    }
+
     /// The same flags for a real helm: `-f -` and `--set-file KEY=-` name the given file
     /// holding what standard input held (standard input is read once: after `-f -`,
     /// `--set-file KEY=-` reads nothing, as in helm).
@@ -190,8 +196,16 @@ impl ValuesArgs {
     }
 
     /// Reads the files named (as they are, each one file) and merges them with the other
-    /// inputs of these flags.
+    /// inputs of these flags; every `--set-file` must hold text.
     pub fn read_files(&self, names: Vec<String>) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
+        self.read_inputs(names, SetFiles::Text)
+    }
+
+    fn read_inputs(
+        &self,
+        names: Vec<String>,
+        set_files: SetFiles,
+    ) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;
         let mut files = Vec::new();
         let limit = self.max_input_size;
@@ -214,7 +228,12 @@ impl ValuesArgs {
             if path.trim() == "-" && stdin.is_none() {
                 stdin = Some(bytes.clone());
             }
-            String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
+            match set_files {
+                SetFiles::Text if std::str::from_utf8(&bytes).is_err() => {
+                    Err(format!("{path}: not valid UTF-8 text"))
+                }
+                _ => Ok(bytes),
+            }
         };
         let user =
             UserValues::collect(&inputs, &mut read_set_file).map_err(|e| CliError::failure(e.to_string()))?;
@@ -223,6 +242,15 @@ impl ValuesArgs {
         }
         Ok((user, stdin))
     }
+}
+
+/// What a `--set-file` may hold.
+#[derive(Clone, Copy)]
+enum SetFiles {
+    /// Text: the Mailu values are text, as are the official chart's.
+    Text,
+    /// Any bytes, as helm takes them.
+    AnyBytes,
 }
 
 /// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm), up

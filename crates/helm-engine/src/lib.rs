@@ -25,7 +25,7 @@
 //! use helm_engine::{RenderOptions, UserValues, ValueInputs, load_chart, render_chart};
 //!
 //! let inputs = ValueInputs { set: vec!["replicas=3".into()], ..Default::default() };
-//! let user = UserValues::collect(&inputs, &mut |path: &str| std::fs::read_to_string(path).map_err(|e| e.to_string()))?;
+//! let user = UserValues::collect(&inputs, &mut |path: &str| std::fs::read(path).map_err(|e| e.to_string()))?;
 //! let chart = load_chart(Path::new("./my-chart"))?;
 //! let options = RenderOptions { release_name: "demo".into(), ..Default::default() };
 //! let rendered = render_chart(&chart, &user.values, &options)?;

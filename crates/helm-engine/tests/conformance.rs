@@ -63,8 +63,7 @@ fn render_case_here(dir: &Path) -> Result<String, String> {
             other => return Err(format!("the harness does not know the argument {other}")),
         }
     }
-    let mut read_file =
-        |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"));
+    let mut read_file = |path: &str| std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"));
     let user = UserValues::collect(&inputs, &mut read_file).map_err(|e| e.to_string())?;
     let chart = load_chart(&dir.join("chart")).map_err(|e| e.to_string())?;
     let output = render_chart(&chart, &user.values, &opts).and_then(|r| r.template_output(&opts));

@@ -25,7 +25,7 @@ proptest! {
     fn set_parsing_never_panics(text in "([a-z]{1,3}|[=.,\\[\\]{}\\\\]|[0-9]{1,3}){0,40}") {
         for kind in [SetKind::Typed, SetKind::String, SetKind::Json, SetKind::Literal, SetKind::File] {
             let mut map = Map::default();
-            let _ = parse_set(&text, kind, &mut map, &mut |_: &str| Ok(String::new()));
+            let _ = parse_set(&text, kind, &mut map, &mut |_: &str| Ok(Vec::new()));
         }
     }
 
@@ -39,7 +39,7 @@ proptest! {
         path.extend(rest);
         let text = format!("{}={n}", set_path(&path));
         let mut map = Map::default();
-        parse_set(&text, SetKind::Typed, &mut map, &mut |_: &str| Ok(String::new())).unwrap();
+        parse_set(&text, SetKind::Typed, &mut map, &mut |_: &str| Ok(Vec::new())).unwrap();
         prop_assert_eq!(Value::Map(map), tree(&path, Value::Int(n)), "--set {}", text);
     }
 }

@@ -43,8 +43,9 @@ const MAX_NESTING: usize = 30;
 /// The largest list index Helm accepts.
 const MAX_INDEX: i64 = 65536;
 
-/// Reads the file named by a `--set-file` value.
-pub type FileReader<'a> = dyn FnMut(&str) -> Result<String, String> + 'a;
+/// Reads the file named by a `--set-file` value: its bytes, which become a string as Go's
+/// would (any bytes; see `strconv::go_string_of` for those that are not UTF-8).
+pub type FileReader<'a> = dyn FnMut(&str) -> Result<Vec<u8>, String> + 'a;
 
 /// Parses `text` into `data` as Helm's `strvals.ParseInto` (and its variants) would.
 pub fn parse_set(
@@ -127,7 +128,9 @@ impl SetParser<'_, '_> {
     fn typed(&mut self, text: String) -> Result<Value, Stop> {
         match self.kind {
             SetKind::String | SetKind::Literal => Ok(Value::String(text)),
-            SetKind::File => (self.read_file)(&text).map(Value::String).map_err(Stop::Fail),
+            SetKind::File => (self.read_file)(&text)
+                .map(|bytes| Value::String(crate::strconv::go_string_of(&bytes).into_owned()))
+                .map_err(Stop::Fail),
             SetKind::Typed | SetKind::Json => Ok(typed_value(&text)),
         }
     }
@@ -404,7 +407,7 @@ mod tests {
 
     fn parse_kind(text: &str, kind: SetKind) -> Result<Value, SetError> {
         let mut map = Map::default();
-        parse_set(text, kind, &mut map, &mut |path: &str| Ok(format!("<{path}>")))?;
+        parse_set(text, kind, &mut map, &mut |path: &str| Ok(format!("<{path}>").into_bytes()))?;
         Ok(Value::Map(map))
     }
 

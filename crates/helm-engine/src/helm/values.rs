@@ -192,8 +192,8 @@ impl UserValues {
             // Parsing into an empty map tells exactly which keys this flag sets, against the
             // values as they stand before it. A file is read once for both parses (standard
             // input cannot be read twice).
-            let mut read: HashMap<String, String> = HashMap::new();
-            let mut read_once = |path: &str| -> Result<String, String> {
+            let mut read: HashMap<String, Vec<u8>> = HashMap::new();
+            let mut read_once = |path: &str| -> Result<Vec<u8>, String> {
                 if let Some(text) = read.get(path) {
                     return Ok(text.clone());
                 }
