@@ -399,7 +399,7 @@ fn article(type_name: &'static str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn no_files(_: &str) -> Result<String, String> {
+    fn no_files(_: &str) -> Result<Vec<u8>, String> {
         Err("no files here".into())
     }
 
