@@ -405,3 +405,42 @@ fn a_large_values_yaml_is_read_as_helm_reads_it_unless_helmignore_leaves_it_out(
         }
     }
 }
+
+/// A chart of `apiVersion: v2` that still has v1's `requirements.yaml` and
+/// `requirements.lock` (here in a subchart) is read as helm reads it, with helm's warnings
+/// (helm 4 logs them as `level=INFO msg="Warning: ..."`).
+#[test]
+fn v1_dependency_files_in_a_v2_chart_are_read_with_helms_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    write(&chart.join("Chart.yaml"), CHART_YAML);
+    write(&chart.join("templates/cm.yaml"), TEMPLATE);
+    let sub = chart.join("charts/s");
+    write(&sub.join("Chart.yaml"), "apiVersion: v2\nname: s\nversion: 0.1.0\n");
+    write(&sub.join("requirements.yaml"), "description: from requirements.yaml\n");
+    write(&sub.join("requirements.lock"), "dependencies: []\n");
+    write(&sub.join("templates/cm.yaml"), "d: {{ .Chart.Description }}\n");
+
+    let loaded = load_chart(&chart).unwrap();
+    let warnings: Vec<&str> = loaded.warnings().iter().map(|w| w.split(" since ").next().unwrap()).collect();
+    // In the order of the files' names, as helm reads them.
+    assert_eq!(
+        warnings,
+        ["Dependency locking is handled in Chart.lock", "Dependencies are handled in Chart.yaml"]
+    );
+    let rendered = ours(&chart).unwrap();
+    assert!(rendered.contains("d: from requirements.yaml\n"), "{rendered}");
+    for (helm, result) in theirs(&chart) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+    for (name, helm) in support::helms() {
+        let out = support::run(&helm, &["template", "demo", &chart.display().to_string()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for warning in loaded.warnings() {
+            assert!(
+                stderr.contains(&warning.replace('"', "\\\"")) || stderr.contains(warning),
+                "{name}: {stderr}"
+            );
+        }
+    }
+}

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ahead::{Ahead, Contents};
+use super::chart_yaml::{self, RawMetadata};
 use super::contents::{FileData, without_bom};
 use super::ignore::IgnoreRules;
-use super::{go_string, json_kind};
 use crate::value::{Map, Value};
 
 /// A file of a chart.
@@ -94,6 +94,10 @@ pub(crate) struct Metadata {
     pub(crate) dependencies: Vec<Dependency>,
     /// `type`
     pub(crate) chart_type: String,
+    /// Whether `maintainers` held a `null` item (which the checks refuse).
+    pub(crate) null_maintainer: bool,
+    /// Where `dependencies` held its first `null` item (which the checks refuse).
+    pub(crate) null_dependency: Option<usize>,
 }
 
 /// A loaded chart: Chart.yaml, values, schema, templates, other files and subcharts, as
@@ -173,6 +177,14 @@ pub enum ChartLoadError {
     /// Chart.yaml cannot be read.
     #[error("cannot load Chart.yaml: {0}")]
     ChartYaml(String),
+    /// `requirements.yaml`, `Chart.lock` or `requirements.lock` cannot be read.
+    #[error("cannot load {file}: {reason}")]
+    OtherChartFile {
+        /// The file's name.
+        file: &'static str,
+        /// Why, in Helm's words.
+        reason: String,
+    },
     /// values.yaml cannot be read.
     #[error("cannot load values.yaml: {0}")]
     ValuesYaml(String),
@@ -260,8 +272,9 @@ pub fn load_chart_archive(data: &[u8]) -> Result<Chart, ChartLoadError> {
 
 /// Helm reads a chart's `apiVersion` before anything else, to choose its loader.
 fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartLoadError> {
-    let metadata = parse_metadata(chart_yaml)?;
-    match metadata.api_version.as_str() {
+    let mut metadata = RawMetadata::default();
+    metadata.decode(chart_yaml).map_err(ChartLoadError::ChartYaml)?;
+    match metadata.api_version() {
         "" | "v1" | "v2" | "v3" => Ok(()),
         _ => Err(ChartLoadError::UnsupportedApiVersion),
     }
@@ -302,7 +315,8 @@ pub(crate) fn load_directory_with(
         files.extend(subcharts);
     }
     let mut chart = load_files_with(files, &ahead)?;
-    chart.warnings = warnings;
+    // The walk's warnings come before those of reading the files, as in Helm.
+    chart.warnings.splice(0..0, warnings);
     chart.ahead = Some(ahead.clone());
     Ok(chart)
 }
@@ -670,26 +684,43 @@ fn classify_files(
     mut values_yaml: impl FnMut(Arc<Vec<u8>>),
 ) -> Result<Chart, ChartLoadError> {
     let mut chart = Chart::default();
-    let mut have_metadata = false;
+    // Helm reads every Chart.yaml first; requirements.yaml (and requirements.lock) may then
+    // change the metadata, or make it up when there is no Chart.yaml.
+    let mut metadata: Option<RawMetadata> = None;
     for f in &files {
         if f.name == "Chart.yaml" {
-            chart.metadata = parse_metadata(loaded(f)?)?;
-            if chart.metadata.api_version.is_empty() {
-                chart.metadata.api_version = "v1".into();
+            let md = metadata.get_or_insert_default();
+            md.decode(loaded(f)?).map_err(ChartLoadError::ChartYaml)?;
+            if md.api_version().is_empty() {
+                md.set_api_version("v1");
             }
-            have_metadata = true;
         }
     }
+    let other_file = |file: &'static str| move |reason| ChartLoadError::OtherChartFile { file, reason };
     let mut subcharts: BTreeMap<String, Vec<LoadedChartFile>> = BTreeMap::new();
     for f in files {
         match f.name.as_str() {
-            "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
+            "Chart.yaml" => {}
+            "Chart.lock" => chart_yaml::check_lock(loaded(&f)?).map_err(other_file("Chart.lock"))?,
             "values.yaml" => values_yaml(loaded(&f)?.clone()),
             "values.schema.json" => chart.schema = Some(loaded(&f)?.clone()),
             "requirements.yaml" => {
-                if chart.metadata.api_version == "v1" {
-                    let extra = parse_metadata(loaded(&f)?)?;
-                    chart.metadata.dependencies = extra.dependencies;
+                let md = metadata.get_or_insert_default();
+                if md.api_version() != "v1" {
+                    chart.warnings.push(REQUIREMENTS_YAML_IN_V2.into());
+                }
+                md.decode(loaded(&f)?).map_err(other_file("requirements.yaml"))?;
+                if md.api_version() == "v1" {
+                    chart.files.push(f);
+                }
+            }
+            "requirements.lock" => {
+                chart_yaml::check_lock(loaded(&f)?).map_err(other_file("requirements.lock"))?;
+                let md = metadata.get_or_insert_default();
+                if md.api_version() != "v1" {
+                    chart.warnings.push(REQUIREMENTS_LOCK_IN_V2.into());
+                }
+                if md.api_version() == "v1" {
                     chart.files.push(f);
                 }
             }
@@ -712,9 +743,8 @@ fn classify_files(
             _ => chart.files.push(f),
         }
     }
-    if !have_metadata {
-        return Err(ChartLoadError::MissingChartYaml);
-    }
+    let Some(metadata) = metadata else { return Err(ChartLoadError::MissingChartYaml) };
+    chart.metadata = metadata.finish();
     validate_metadata(&mut chart.metadata)?;
     for (name, files) in subcharts {
         if name.starts_with('_') || name.starts_with('.') {
@@ -725,7 +755,7 @@ fn classify_files(
             parent: chart.metadata.name.clone(),
             source: Box::new(source),
         };
-        let sub = if name.ends_with(".tgz") {
+        let mut sub = if name.ends_with(".tgz") {
             let [archive, ..] = files.as_slice() else { continue };
             if !archive.name.is_empty() {
                 return Err(ChartLoadError::SubchartArchiveName {
@@ -742,16 +772,10 @@ fn classify_files(
             let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
             load_files_with(files, ahead).map_err(wrap)?
         };
+        chart.warnings.append(&mut sub.warnings);
         chart.dependencies.push(sub);
     }
     Ok(chart)
-}
-
-fn type_error(field: &str, v: &Value, want: &str) -> ChartLoadError {
-    let what = json_kind(v);
-    ChartLoadError::ChartYaml(format!(
-        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into Go struct field {field} of type {want}"
-    ))
 }
 
 /// A chart's values.yaml that cannot be read, in helm's words (its messages name no
@@ -786,121 +810,6 @@ fn helm_values_error(error: super::values::ValuesInputError) -> String {
     }
 }
 
-fn parse_metadata(data: &[u8]) -> Result<Metadata, ChartLoadError> {
-    let text = String::from_utf8_lossy(data);
-    let first = crate::yaml::load_first_yaml_document(&text).map_err(|e| {
-        ChartLoadError::ChartYaml(format!("error converting YAML to JSON: {}", e.go_yaml_text()))
-    })?;
-    let root = first.and_then(|d| d.root).unwrap_or(Value::Null);
-    let map = match root {
-        Value::Map(m) => m,
-        Value::Null => Map::default(),
-        other => return Err(type_error("", &other, "v2.Metadata").with_struct_value()),
-    };
-    metadata_from_map(&map)
-}
-
-/// A chart's metadata from the fields of a `Chart.yaml` or of a repository index entry.
-fn metadata_from_map(map: &Map) -> Result<Metadata, ChartLoadError> {
-    let mut md = Metadata::default();
-    // Go's error names the field by its YAML key.
-    let get_str = |field: &str| -> Result<String, ChartLoadError> {
-        match map.get(field) {
-            None => Ok(String::new()),
-            Some(v) => go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")),
-        }
-    };
-    let get_list = |field: &str| -> Result<Vec<String>, ChartLoadError> {
-        match map.get(field) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::List(items)) => items
-                .iter()
-                .map(|v| go_string(v).ok_or_else(|| type_error(&format!("Metadata.{field}"), v, "string")))
-                .collect(),
-            Some(other) => Err(type_error(&format!("Metadata.{field}"), other, "[]string")),
-        }
-    };
-    md.name = get_str("name")?;
-    md.home = get_str("home")?;
-    md.sources = get_list("sources")?;
-    md.version = get_str("version")?;
-    md.description = get_str("description")?;
-    md.keywords = get_list("keywords")?;
-    md.icon = get_str("icon")?;
-    md.api_version = get_str("apiVersion")?;
-    md.condition = get_str("condition")?;
-    md.tags = get_str("tags")?;
-    md.app_version = get_str("appVersion")?;
-    md.kube_version = get_str("kubeVersion")?;
-    md.chart_type = get_str("type")?;
-    md.deprecated = match map.get("deprecated") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => return Err(type_error("Metadata.deprecated", other, "bool")),
-    };
-    if let Some(v) = map.get("annotations") {
-        match v {
-            Value::Null => {}
-            Value::Map(m) => {
-                let mut out = BTreeMap::new();
-                for (k, v) in m {
-                    let s = go_string(v).ok_or_else(|| type_error("Metadata.annotations", v, "string"))?;
-                    out.insert(k.clone(), s);
-                }
-                md.annotations = Some(out);
-            }
-            other => return Err(type_error("Metadata.annotations", other, "map[string]string")),
-        }
-    }
-    if let Some(Value::List(items)) = map.get("maintainers") {
-        for item in items {
-            let m = item.as_map().cloned().unwrap_or_default();
-            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
-            md.maintainers.push(Maintainer { name: s("name"), email: s("email"), url: s("url") });
-        }
-    }
-    if let Some(Value::List(items)) = map.get("dependencies") {
-        for item in items {
-            let m = item.as_map().cloned().unwrap_or_default();
-            let s = |k: &str| m.get(k).and_then(go_string).unwrap_or_default();
-            let tags = match m.get("tags") {
-                Some(Value::List(t)) => t.iter().filter_map(go_string).collect(),
-                _ => Vec::new(),
-            };
-            let import_values = match m.get("import-values") {
-                Some(Value::List(l)) => l.clone(),
-                _ => Vec::new(),
-            };
-            md.dependencies.push(Dependency {
-                name: s("name"),
-                version: s("version"),
-                repository: s("repository"),
-                condition: s("condition"),
-                tags,
-                enabled: matches!(m.get("enabled"), Some(Value::Bool(true))),
-                import_values,
-                alias: s("alias"),
-            });
-        }
-    }
-    Ok(md)
-}
-
-trait WithStructValue {
-    fn with_struct_value(self) -> Self;
-}
-
-impl WithStructValue for ChartLoadError {
-    fn with_struct_value(self) -> Self {
-        match self {
-            ChartLoadError::ChartYaml(text) => ChartLoadError::ChartYaml(
-                text.replace("Go struct field  of type v2.Metadata", "Go value of type v2.Metadata"),
-            ),
-            other => other,
-        }
-    }
-}
-
 /// Go's `unicode.IsSpace` to a space, non-printable characters dropped.
 fn sanitize(s: &str) -> String {
     s.chars()
@@ -921,10 +830,12 @@ fn sanitize(s: &str) -> String {
 /// one on repeated dependency names, which some repositories' indexes fail. The reason
 /// when it is not.
 pub(crate) fn check_index_entry(entry: &Map) -> Result<(), String> {
-    let mut md = metadata_from_map(entry).map_err(|e| e.to_string())?;
-    if md.api_version.is_empty() {
-        md.api_version = "v1".into();
+    let mut raw = RawMetadata::default();
+    raw.decode_map(entry).map_err(|reason| ChartLoadError::ChartYaml(reason).to_string())?;
+    if raw.api_version().is_empty() {
+        raw.set_api_version("v1");
     }
+    let mut md = raw.finish();
     match validate_metadata(&mut md) {
         Err(ChartLoadError::Validation(reason)) if reason.starts_with("more than one dependency") => Ok(()),
         other => other.map_err(|e| e.to_string()),
@@ -965,8 +876,14 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), ChartLoadError> {
     if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
         return v("chart.metadata.type must be application or library".into());
     }
+    if md.null_maintainer {
+        return v("maintainers must not contain empty or null nodes".into());
+    }
     let mut seen = std::collections::HashSet::new();
-    for d in &mut md.dependencies {
+    for (at, d) in md.dependencies.iter_mut().enumerate() {
+        if md.null_dependency == Some(at) {
+            return v(NULL_DEPENDENCY.into());
+        }
         d.name = sanitize(&d.name);
         d.version = sanitize(&d.version);
         d.repository = sanitize(&d.repository);
@@ -983,5 +900,14 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), ChartLoadError> {
             return v(format!("more than one dependency with name or alias {key:?}"));
         }
     }
+    if md.null_dependency.is_some_and(|at| at >= md.dependencies.len()) {
+        return v(NULL_DEPENDENCY.into());
+    }
     Ok(())
 }
+
+const NULL_DEPENDENCY: &str = "dependencies must not contain empty or null nodes";
+
+/// Helm's warnings when a chart of `apiVersion: v2` still has the files of v1.
+const REQUIREMENTS_YAML_IN_V2: &str = "Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.";
+const REQUIREMENTS_LOCK_IN_V2: &str = "Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.";

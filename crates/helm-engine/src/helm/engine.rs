@@ -127,6 +127,9 @@ pub enum ChartRenderError {
     /// The chart is a library chart (or of another type that cannot be installed).
     #[error("{0} charts are not installable")]
     NotInstallable(String),
+    /// The chart is of `apiVersion: v3`, which helm 4 loads but does not yet render.
+    #[error("invalid chart apiVersion")]
+    ApiVersionV3,
     /// The values cannot be coalesced with the chart's (a subchart's key is not a map).
     #[error("{0}")]
     Values(String),
@@ -518,6 +521,9 @@ fn render_in_thread(
     let missing = missing_dependencies(&chart);
     if !missing.is_empty() {
         return Err(ChartRenderError::MissingDependencies(missing));
+    }
+    if chart.metadata.api_version == "v3" {
+        return Err(ChartRenderError::ApiVersionV3);
     }
     check_release_name(&opts.release_name)?;
     process_dependencies(&mut chart, user).map_err(ChartRenderError::Dependencies)?;
