@@ -234,6 +234,11 @@ fn the_old_release_name_form_is_still_accepted() {
     same_as_helm(&[NAME_CHART, "--release-name", "demo"], &["demo", NAME_CHART]);
     let out = String::from_utf8(ours(&args).stdout).unwrap();
     assert!(out.contains("demo"), "{out}");
+    // A name Go would read as a boolean is still a name, and where both words name folders
+    // helm's reading wins (release `tests`, chart NAME_CHART).
+    for args in [["--release-name", "1", NAME_CHART], ["tests", "--release-name", NAME_CHART]] {
+        same_as_helm(&args, &args);
+    }
 }
 
 #[test]

@@ -53,6 +53,10 @@ pub struct TemplateArgs {
     /// took), it is the release name.
     #[arg(long = "release-name", value_name = "NAME", num_args = 0..=1)]
     pub release_name: Option<Option<String>>,
+    /// `--release-name=true` (any of Go's spellings), which [`switches_as_given`] renames so
+    /// that only a name reaches `--release-name`'s value.
+    #[arg(long = "release-name-switch", hide = true)]
+    pub release_name_on: bool,
     /// Do not ask for a release name: the chart alone is given (`helm template` then names
     /// the release `release-name`).
     #[arg(short = 'g', long = "generate-name")]
@@ -279,6 +283,7 @@ impl HelmOnlyFlags {
 /// The switches of `template` (flags without a value). helm's flag parser also reads them as
 /// `--flag=true` and `--flag=false`; [`switches_as_given`] turns those into what clap reads.
 pub(crate) const SWITCHES: &[&str] = &[
+    "release-name-switch",
     "generate-name",
     "g",
     "is-upgrade",
@@ -354,10 +359,17 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
             };
             Some((text.len() - named.len(), name.to_string(), value.map(str::to_string)))
         });
-        let Some((dashes, name, value)) = flag else {
+        let Some((dashes, mut name, value)) = flag else {
             out.push(Some(arg));
             continue;
         };
+        // helm's `--release-name` is a switch; here a word after it is also the release name
+        // (the form earlier versions took). Its switch spellings go to a flag of their own,
+        // so that `--release-name true` (a release named true) stays apart from
+        // `--release-name=true`.
+        if name == "release-name" && value.as_deref().and_then(go_bool).is_some() {
+            name = "release-name-switch".into();
+        }
         if EMPTY_IS_UNSET.contains(&name.as_str()) {
             match value.as_deref() {
                 Some("") => continue,
@@ -477,25 +489,18 @@ impl TemplateArgs {
     /// Whether `--release-name` is on: given, without a value, with a name, or with a value
     /// Go reads as true.
     fn release_name_switch(&self) -> bool {
-        match &self.release_name {
-            None => false,
-            Some(None) => true,
-            Some(Some(value)) => go_bool(value).unwrap_or(true),
-        }
+        self.release_name.is_some() || self.release_name_on
     }
 
     /// Helm's `NameAndChart`, with `helm template`'s default name. A word after
     /// `--release-name` is, for helm, the next positional argument, and for earlier versions
     /// of this command the release name: `--release-name NAME CHART` means the same to both.
-    /// After the chart (`CHART --release-name NAME`) it is the release name, unless only the
-    /// word names a path on this machine (`NAME --release-name CHART`, helm's reading).
+    /// After the chart (`CHART --release-name NAME`) it is the release name, unless the word
+    /// names a path on this machine (`NAME --release-name CHART`, helm's reading).
     fn target(&self) -> Result<Target, CliError> {
         let mut names: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        if let Some(Some(word)) = &self.release_name
-            && go_bool(word).is_none()
-        {
-            let exists = |p: &str| Path::new(p).exists();
-            if names.is_empty() || (names.len() == 1 && exists(word) && !exists(names[0])) {
+        if let Some(Some(word)) = &self.release_name {
+            if names.is_empty() || (names.len() == 1 && Path::new(word).exists()) {
                 names.push(word);
             } else {
                 names.insert(0, word);
@@ -828,8 +833,8 @@ mod tests {
     }
 
     fn target(args: &[&str]) -> Result<Target, String> {
-        let cli = Cli::try_parse_from(std::iter::once("template").chain(args.iter().copied()))
-            .map_err(|e| e.to_string())?;
+        let args = std::iter::once("template").chain(args.iter().copied()).map(Into::into).collect();
+        let cli = Cli::try_parse_from(switches_as_given(args)).map_err(|e| e.to_string())?;
         cli.args.target().map_err(|e| e.message)
     }
 
@@ -854,6 +859,14 @@ mod tests {
         assert_eq!(target(&["--release-name", "./chart"]), named("release-name", "./chart"));
         let chart = env!("CARGO_MANIFEST_DIR");
         assert_eq!(target(&["demo", "--release-name", chart]), named("demo", chart));
+        // Also when the release name names a path too.
+        assert_eq!(target(&["src", "--release-name", chart]), named("src", chart));
+        // A word after the switch is a name even when Go would read it as true or false.
+        for word in ["1", "0", "t", "F", "true", "false"] {
+            assert_eq!(target(&["--release-name", word, "./chart"]), named(word, "./chart"));
+        }
+        assert_eq!(target(&["--release-name=1", "demo", "./chart"]), named("demo", "./chart"));
+        assert_eq!(target(&["--release-name=F", "demo", "./chart"]), named("demo", "./chart"));
     }
 
     #[test]
