@@ -444,3 +444,38 @@ fn v1_dependency_files_in_a_v2_chart_are_read_with_helms_warnings() {
         }
     }
 }
+
+/// An archive that holds a template twice renders it once, from its last copy, as helm
+/// does (helm keeps its templates in a map by name).
+#[test]
+fn a_template_stored_twice_in_an_archive_renders_once_from_its_last_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let tgz = dir.path().join("c-0.1.0.tgz");
+    let mut entries = chart_entries("c");
+    entries.push(("c/templates/cm.yaml".into(), b"second: {{ .Chart.Name }}\n".to_vec()));
+    write_archive(&tgz, &entries);
+    let rendered = ours(&tgz).unwrap();
+    assert_eq!(rendered.matches("# Source: c/templates/cm.yaml").count(), 1, "{rendered}");
+    assert!(rendered.contains("second: c\n"), "{rendered}");
+    for (helm, result) in theirs(&tgz) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}
+
+/// A file whose name is not UTF-8 is read (under its own name) as helm reads it.
+#[cfg(unix)]
+#[test]
+fn a_file_named_in_bytes_that_are_not_utf8_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    write(&chart.join("Chart.yaml"), CHART_YAML);
+    write(&chart.join("templates/cm.yaml"), TEMPLATE);
+    write(&chart.join("files/a.txt"), "a");
+    let odd = chart.join(std::ffi::OsStr::from_bytes(b"files/caf\xe9.txt"));
+    std::fs::write(&odd, "odd").unwrap();
+    let rendered = ours(&chart).unwrap();
+    for (helm, result) in theirs(&chart) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}

@@ -478,12 +478,16 @@ impl Walk<'_> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| ChartLoadError::Io(io_text(dir, &e)))?
             .filter_map(Result::ok)
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e))
+            .map(|e| (e.file_name(), e))
             .collect();
+        // In the order of the names' bytes, as Go sorts them.
         entries.sort_by(|(a, _), (b, _)| a.cmp(b));
-        for (name, entry) in entries {
-            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-            let path = dir.join(&name);
+        for (file_name, entry) in entries {
+            // A name that is not UTF-8 is shown with U+FFFD in its place (Go keeps the
+            // bytes); the file is still read under its own name.
+            let name = file_name.to_string_lossy();
+            let rel = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
+            let path = dir.join(&file_name);
             // The directory listing tells an entry's type on most file systems, without a
             // call to the kernel per entry; the size of a file is read once it is open.
             let link_type = match entry.file_type() {
@@ -498,7 +502,7 @@ impl Walk<'_> {
                     std::fs::metadata(&resolved).map_err(|e| ChartLoadError::Io(io_text(&resolved, &e)))?;
                 (meta.file_type(), resolved)
             } else {
-                (link_type, real.join(&name))
+                (link_type, real.join(&file_name))
             };
             if file_type.is_dir() {
                 if self.rules.ignore(&rel, true) {
@@ -698,6 +702,7 @@ fn classify_files(
     }
     let other_file = |file: &'static str| move |reason| ChartLoadError::OtherChartFile { file, reason };
     let mut subcharts: BTreeMap<String, Vec<LoadedChartFile>> = BTreeMap::new();
+    let mut template_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for f in files {
         match f.name.as_str() {
             "Chart.yaml" => {}
@@ -724,7 +729,15 @@ fn classify_files(
                     chart.files.push(f);
                 }
             }
-            name if name.starts_with("templates/") => chart.templates.push(f),
+            // An archive may hold a template twice: Helm keeps the last one (its templates
+            // are a map by name).
+            name if name.starts_with("templates/") => match template_at.get(name) {
+                Some(&at) => chart.templates[at] = f,
+                None => {
+                    template_at.insert(f.name.clone(), chart.templates.len());
+                    chart.templates.push(f);
+                }
+            },
             name if name.starts_with("charts/") => {
                 if name.ends_with(".prov") {
                     chart.files.push(f);
