@@ -417,6 +417,14 @@ fn load_reindenting(
                 reindented = Some(spaced);
                 continue;
             }
+            // Each reading has a comment fewer; as many bytes of spaces keep every later
+            // position where it was.
+            Retry::CommentToBlanks(bytes) => {
+                let mut blanked = source.to_string();
+                blanked.replace_range(bytes.clone(), &" ".repeat(bytes.len()));
+                reindented = Some(blanked);
+                continue;
+            }
         };
         // Measured on the text as written: blocks start only on lines never re-indented.
         let widest = text.lines().take(lines.first - 1).map(|l| l.chars().count()).max().unwrap_or(0);
@@ -635,6 +643,9 @@ enum Retry {
     Reindent(Reindent),
     /// Blanks (bytes of the text) whose tabs are refused where go-yaml reads them as spaces.
     TabsAsSpaces(std::ops::Range<usize>),
+    /// A comment right after a token (`"x"#c`, `[1]#c`), which go-yaml reads as a comment and
+    /// the parser refuses: its bytes, up to the end of its line, to be blanked.
+    CommentToBlanks(std::ops::Range<usize>),
 }
 
 /// Lines `first` to `last` (counted from 1); the first one's content starts at column `col`
@@ -804,6 +815,11 @@ impl Builder {
                         // Each reading again has a tab fewer.
                         .filter(|blanks| text[blanks.clone()].contains('\t'))
                         .map(Retry::TabsAsSpaces),
+                    "comments must be separated from other tokens by whitespace" => offsets
+                        .of(e.marker().index())
+                        .filter(|&at| text[at..].starts_with('#'))
+                        .map(|at| at..at + text[at..].find(['\n', '\r']).unwrap_or(text.len() - at))
+                        .map(Retry::CommentToBlanks),
                     _ => None,
                 };
                 Refusal { error, retry }
