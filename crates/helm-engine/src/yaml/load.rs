@@ -686,6 +686,13 @@ fn indent_lines(text: &str, lines: &Reindent, extra: usize) -> String {
 /// The lines after the first of the quoted scalar that starts at character `index` of the
 /// text, on line `line`: those that go-yaml reads whatever their indentation.
 fn quoted_scalar_continuation(offsets: &mut ByteOffsets<'_>, index: usize, line: usize) -> Option<Reindent> {
+    let last = quoted_scalar_last_line(offsets, index, line)?;
+    (last > line).then_some(Reindent { first: line + 1, last, col: 0 })
+}
+
+/// The line on which the quoted scalar that starts at character `index` of the text (on
+/// line `line`) ends; `None` when it does not end.
+fn quoted_scalar_last_line(offsets: &mut ByteOffsets<'_>, index: usize, line: usize) -> Option<usize> {
     let text = offsets.text;
     let start = offsets.of(index)?;
     let quote = text[start..].chars().next()?;
@@ -698,12 +705,26 @@ fn quoted_scalar_continuation(offsets: &mut ByteOffsets<'_>, index: usize, line:
             ('\'', '\'') if rest.peek() == Some(&'\'') => {
                 rest.next();
             }
-            (q, c) if c == q && matches!(q, '"' | '\'') => break,
+            (q, c) if c == q && matches!(q, '"' | '\'') => return Some(last),
             (_, '\n') => last += 1,
             _ => {}
         }
     }
-    (last > line).then_some(Reindent { first: line + 1, last, col: 0 })
+}
+
+/// Where go-yaml stops in a quoted scalar that starts on line `line` and never ends: at the
+/// first later line that starts with a document marker (`---` or `...`), else at the end of
+/// the text (whatever the lines' indentation, which go-yaml does not look at there). The line
+/// (counted from 1) and go-yaml's words.
+fn unterminated_quoted_scalar(text: &str, line: usize) -> (usize, &'static str) {
+    let marker = text.split('\n').enumerate().skip(line).find(|(_, l)| {
+        (l.starts_with("---") || l.starts_with("..."))
+            && l[3..].chars().next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r'))
+    });
+    match marker {
+        Some((at, _)) => (at + 1, "found unexpected document indicator"),
+        None => (text.matches('\n').count() + 1, "found unexpected end of stream"),
+    }
 }
 
 enum Frame {
@@ -797,6 +818,19 @@ impl Builder {
                         error.message =
                             format!("unknown anchor '{}' referenced", go_yaml_name(&text[name..]));
                     }
+                }
+                let unterminated = match e.info() {
+                    "while scanning a quoted scalar, found unexpected end of stream"
+                    | "while scanning a quoted scalar, found unexpected document indicator" => true,
+                    "invalid indentation in quoted scalar" => {
+                        quoted_scalar_last_line(&mut offsets, e.marker().index(), line).is_none()
+                    }
+                    _ => false,
+                };
+                if unterminated {
+                    let (stop, message) = unterminated_quoted_scalar(text, line);
+                    let error = YamlError { pos: self.pos_at(stop, 0), message: message.to_string() };
+                    return Refusal { error, retry: None };
                 }
                 let retry = match e.info() {
                     "invalid indentation" | "invalid indentation in flow construct" => {
