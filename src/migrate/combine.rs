@@ -61,6 +61,7 @@ pub(super) fn all(b: &mut Builder) {
     storage(b);
     full_text_search(b);
     reject_unlisted_recipient(b);
+    admin_dns(b);
     let mut default_resources = Vec::new();
     for component in ALL {
         if !resources(b, &format!("{component}.resources"), &format!("{component}.resources"))
@@ -182,6 +183,29 @@ fn images(b: &mut Builder) {
                 b.put_from(&key("digest"), Value::String(digest), &key("tag"));
             }
         }
+    }
+    // The images not of Mailu (ClamAV, Tika) have versions of their own, which `images.tag`
+    // does not tell.
+    for component in ALL {
+        let key = format!("{component}.image.tag");
+        let Some(official) =
+            super::official::DEFAULTS.get(key.as_str()).map(|t| convert::text(t).unwrap_or_default())
+        else {
+            continue;
+        };
+        let ours = convert::text(&b.ours(&key)).unwrap_or_default();
+        let official_tag = official.split('@').next().unwrap_or_default();
+        if b.input.set(&key).is_some()
+            || official_tag.is_empty()
+            || official_tag == ours
+            || b.ours(&format!("{component}.enabled")) != Value::Bool(true)
+        {
+            continue;
+        }
+        let pinned = if official.contains('@') { ", pinned by digest" } else { "" };
+        b.defaults.push(format!(
+            "{key} {ours} (official {official_tag}{pinned}): the version this chart was checked with"
+        ));
     }
     let policies: Vec<(String, String)> = ALL
         .iter()
@@ -490,6 +514,10 @@ fn exposure(b: &mut Builder) -> &'static str {
                 how: "NodePort becomes host ports: NodePorts cannot be the standard mail ports, host ports are (on the nodes that run front)".into(),
             },
         );
+        b.need(
+            "expose.mail",
+            "the official values published the mail ports as NodePorts on every node; here they are the standard ports (25, 465, 587, 993, ...) as host ports on the node that runs front only: point whatever forwarded to the NodePorts (a router, an outside load balancer) at that node's standard ports and keep front there (`front.nodeSelector`), or choose `expose.mail: loadBalancer`",
+        );
     }
     let proxied_ports =
         PROXY_PROTOCOL_PORTS.iter().any(|(key, _)| b.input.flag(&format!("ingress.proxyProtocol.{key}")));
@@ -508,7 +536,7 @@ fn exposure(b: &mut Builder) -> &'static str {
         }
         b.need(
             "expose.mail",
-            "the official values had a proxy inside the cluster forward mail to front with the PROXY protocol; with Traefik, `expose.mail: traefik` does it here (TCP routes on the entry points of `expose.traefik.entryPoints`); with another proxy, `expose.mail: none` and point it at front's Service without the PROXY protocol",
+            "the official values had a proxy inside the cluster forward mail to front with the PROXY protocol; with Traefik, `expose.mail: traefik` does it here (TCP routes on the entry points of `expose.traefik.entryPoints`); another proxy (ingress-nginx's TCP services, say) has nothing to forward to here, as front's Service has no mail client ports: choose `loadBalancer` or `hostPort`; mail from outside stops until you choose",
         );
         proxy_protocol_note(b, "the proxy that forwarded to the Service");
     } else if service
@@ -535,9 +563,13 @@ fn exposure(b: &mut Builder) -> &'static str {
             Outcome::Changed {
                 to: "expose.mail".into(),
                 how: format!(
-                    "a {service_type} Service reaches nothing outside the cluster: `expose.mail: none`"
+                    "a {service_type} Service reaches nothing outside the cluster: `expose.mail: none` until you choose (see \"add or correct\")"
                 ),
             },
+        );
+        b.need(
+            "expose.mail",
+            &format!("the official values put the mail ports on a {service_type} Service (`<release>-front-ext`) for a proxy inside the cluster to forward to (a Traefik IngressRouteTCP, ingress-nginx's TCP services); this chart has no such Service, so mail from outside stops until you choose: with Traefik, `expose.mail: traefik` (its TCP routes, with the PROXY protocol, replace yours); otherwise `loadBalancer` or `hostPort`"),
         );
     }
     b.put("expose.mail", s(mail));
@@ -767,6 +799,15 @@ fn certificate_source(b: &mut Builder, web: &str) {
             b.put("tls.source", s("letsencrypt"));
             b.put("expose.web", s("front"));
             b.note("tls.source: letsencrypt — Mailu obtains the certificate itself, answering on port 80, so front serves the web itself too (`expose.web: front`)");
+            let where_ = if mail == "hostPort" {
+                "on the host ports of the nodes that run front"
+            } else {
+                "on the LoadBalancer"
+            };
+            b.need(
+                "expose.web",
+                &format!("with Let's Encrypt and no Ingress, ports 80 and 443 are published {where_} beside the mail ports (the official chart published neither): the web interface, the administration included, faces the world there, and on a node whose ingress controller already holds 80 and 443 front cannot start; to keep the web behind your ingress controller, set `ingress.enabled` in the official values (then `expose.web: ingress` and a certificate from `tls.source: certManager` or `secret`)"),
+            );
             if b.got("expose.hostPort.kind") == Some(&s("DaemonSet")) {
                 b.put("expose.hostPort.kind", s("Deployment"));
                 b.note("expose.hostPort.kind: Deployment — with Let's Encrypt, one front asks for the certificate");
@@ -1375,6 +1416,8 @@ fn redis(b: &mut Builder) {
     }
     if b.input.set("redis.enabled") == Some(&Value::Bool(false)) {
         b.note("redis.builtin: the official values turned the Redis sub-chart off without naming an external one (Mailu could not work); the built-in Redis is used here");
+    } else {
+        b.note("redis.builtin: the official chart's Redis (the Bitnami sub-chart) is not moved: the built-in Redis starts empty, so rspamd's Bayes training, fuzzy hashes and history start over (its claim, `redis-data-<release>-redis-master-0`, is left as it is)");
     }
     resources(b, "redis.master.resources", "redis.resources");
 }
@@ -1429,16 +1472,43 @@ fn speaks_tls_to_backend(key: &str, value: &Value) -> bool {
     }
 }
 
-/// `tls.deferOnError: false` did nothing there: the official chart wrote the variable only
-/// when it was true, and Mailu defers by default.
+/// A `tls.deferOnError` meant to be off did nothing there: the official chart wrote the
+/// variable only when it was not empty or false, and postfix reads any text but the empty
+/// one as true (`{{ 'dane' if DEFER_ON_TLS_ERROR else 'may' }}` over the raw environment,
+/// core/postfix/conf/main.cf and start.py), so postfix always deferred.
 fn defer_on_tls_error(b: &mut Builder) {
-    if b.input.set("tls.deferOnError") == Some(&Value::Bool(false)) {
-        b.unput("tls.deferOnError");
-        b.settle(
-            "tls.deferOnError",
-            Outcome::NotCarried {
-                why: "the official chart wrote DEFER_ON_TLS_ERROR only when it was true, so Mailu kept deferring; so does this chart's default (`tls.deferOnError: false` here would stop it)".into(),
-            },
+    let Some(given) = b.input.set("tls.deferOnError").cloned() else { return };
+    if convert::boolean(&given) != Ok(false) {
+        return;
+    }
+    b.unput("tls.deferOnError");
+    let how = match &given {
+        Value::String(text) if !text.is_empty() => format!(
+            "the official chart wrote DEFER_ON_TLS_ERROR={text:?}, which postfix's configuration reads as true (any text but the empty one), so postfix kept deferring"
+        ),
+        _ => "the official chart wrote DEFER_ON_TLS_ERROR only when it was set, so Mailu kept deferring"
+            .to_string(),
+    };
+    b.settle(
+        "tls.deferOnError",
+        Outcome::NotCarried {
+            why: format!(
+                "{how}; so does this chart's default (`tls.deferOnError: false` here would stop it)"
+            ),
+        },
+    );
+}
+
+/// A DNS server of admin's own (`dnsPolicy: None` with `dnsConfig`) was most likely the
+/// DNSSEC-validating resolver Mailu's admin needs; the pods use the cluster's DNS here
+/// unless the resolver is on.
+fn admin_dns(b: &mut Builder) {
+    let own_dns = b.input.text("admin.dnsPolicy") == "None"
+        || b.input.get("admin.dnsConfig.nameservers").as_list().is_some_and(|servers| !servers.is_empty());
+    if own_dns && b.ours("resolver.enabled") != Value::Bool(true) {
+        b.need(
+            "resolver.enabled",
+            "the official values gave admin a DNS server of its own (`admin.dnsPolicy`, `admin.dnsConfig`), most likely the DNSSEC-validating resolver Mailu's admin needs; here the pods use the cluster's DNS: set `resolver.enabled: true` with `resolver.clusterDnsAddress`, unless the cluster's DNS validates",
         );
     }
 }

@@ -4,7 +4,7 @@
 use helm_engine::{Map, Value};
 
 use super::table::Conv;
-use crate::values::trust::extra_env_problem;
+use crate::values::trust::trust_variable;
 
 /// A converted value and what the conversion left behind.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,8 +41,12 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
         Conv::Objects => objects(value, |_| None)?,
         Conv::Env => objects(value, |entry| {
             let name = entry.get("name").and_then(Value::as_str)?;
-            extra_env_problem(name)
-                .map(|_| format!("{name} is set by keys of its own here (Mailu's trust rests on it)"))
+            trust_variable(name).map(|variable| {
+                format!(
+                    "{name} decides {} and Mailu's trust rests on it, so no extra variable sets it: {}",
+                    variable.decides, variable.instead
+                )
+            })
         })?,
         Conv::CommaList => Converted::plain(Value::List(
             text(value)?

@@ -74,7 +74,10 @@ pub(super) fn text(m: &Migration, sources: &[String], namespace: &str) -> String
         out.push_str(&format!(
             "\nSecrets to create before installing ({}). The commands copy the passwords from the old release's Secrets\n\
              (which the official chart kept over the values), or take those of the official values where it made no\n\
-             Secret. Run them with bash before removing the old release; do not keep them in a file.\n",
+             Secret. Run them with bash before removing the old release; do not keep them in a file. A copy does not\n\
+             follow the Secret it was copied from: a password changed there later (by hand, or by what owns it,\n\
+             such as External Secrets or Sealed Secrets) does not reach Mailu; to keep such a Secret, give it the\n\
+             keys this chart reads and name it in the values instead.\n",
             m.secrets.len()
         ));
         for plan in &m.secrets {

@@ -642,3 +642,64 @@ fn the_global_storage_class_wins_for_the_redis_claim_as_bitnami_read_it() {
     );
     assert_eq!(Value::Map(m.values.clone()).get_dotted("redis.persistence"), None);
 }
+
+#[test]
+fn a_cluster_ip_service_for_an_in_cluster_proxy_asks_for_a_way_in() {
+    let m = migrated(&format!(
+        "{BASE}front:\n  hostPort:\n    enabled: false\n  externalService:\n    enabled: true\n    type: ClusterIP\n"
+    ));
+    assert_eq!(value_at(&m, "expose.mail"), Some(Value::String("none".into())));
+    let what = needs(&m, "expose.mail").unwrap_or_else(|| panic!("{:?}", m.to_add));
+    assert!(what.contains("mail from outside stops") && what.contains("`expose.mail: traefik`"), "{what}");
+}
+
+#[test]
+fn node_ports_becoming_host_ports_ask_to_repoint_the_forwarding() {
+    let m = migrated(&format!(
+        "{BASE}front:\n  hostPort:\n    enabled: false\n  externalService:\n    enabled: true\n    type: NodePort\n    nodePorts:\n      imaps: 30993\n"
+    ));
+    assert_eq!(value_at(&m, "expose.mail"), Some(Value::String("hostPort".into())));
+    assert!(needs(&m, "expose.mail").is_some_and(|w| w.contains("`front.nodeSelector`")), "{:?}", m.to_add);
+}
+
+#[test]
+fn admin_with_a_dns_server_of_its_own_asks_for_the_resolver() {
+    let m =
+        migrated(&format!("{BASE}admin:\n  dnsPolicy: None\n  dnsConfig:\n    nameservers: [10.43.0.53]\n"));
+    assert!(
+        needs(&m, "resolver.enabled").is_some_and(|w| w.contains("resolver.clusterDnsAddress")),
+        "{:?}",
+        m.to_add
+    );
+    assert_eq!(needs(&migrated(BASE), "resolver.enabled"), None);
+}
+
+#[test]
+fn lets_encrypt_without_an_ingress_says_the_web_ports_are_published() {
+    let m = migrated(&format!("{BASE}ingress:\n  enabled: false\n  tlsFlavorOverride: letsencrypt\n"));
+    assert_eq!(value_at(&m, "expose.web"), Some(Value::String("front".into())));
+    assert!(
+        needs(&m, "expose.web").is_some_and(|w| w.contains("ports 80 and 443 are published")),
+        "{:?}",
+        m.to_add
+    );
+}
+
+#[test]
+fn defer_on_tls_error_off_in_any_spelling_kept_postfix_deferring() {
+    for given in ["\"false\"", "\"no\"", "false"] {
+        let m = migrated(&format!("{BASE}tls:\n  deferOnError: {given}\n"));
+        assert_eq!(value_at(&m, "tls.deferOnError"), None, "{given}");
+        match outcome_of(&m, "tls.deferOnError") {
+            Outcome::NotCarried { why } => assert!(why.contains("kept deferring"), "{given}: {why}"),
+            other => panic!("{given}: {other:?}"),
+        }
+    }
+    let m = migrated(&format!("{BASE}tls:\n  deferOnError: \"false\"\n"));
+    assert!(
+        matches!(outcome_of(&m, "tls.deferOnError"), Outcome::NotCarried { why } if why.contains("reads as true"))
+    );
+    // On, it is this chart's default.
+    let m = migrated(&format!("{BASE}tls:\n  deferOnError: true\n"));
+    assert!(matches!(outcome_of(&m, "tls.deferOnError"), Outcome::Carried { .. }));
+}

@@ -176,11 +176,16 @@ pub fn trust_variables_pattern() -> String {
 
 /// Why an `extraEnv` entry of this name is refused; `None` when the name is fine.
 pub fn extra_env_problem(name: &str) -> Option<String> {
-    let variable = TRUST_VARIABLES.iter().find(|v| v.matches(name))?;
+    let variable = trust_variable(name)?;
     Some(format!(
         "sets {name}, which decides {}: Mailu's trust rests on it, so extraEnv may not set it; {}",
         variable.decides, variable.instead
     ))
+}
+
+/// The trust variable `name` is, if it is one.
+pub fn trust_variable(name: &str) -> Option<&'static TrustVariable> {
+    TRUST_VARIABLES.iter().find(|v| v.matches(name))
 }
 
 /// What an attacker inside the cluster can do when the NetworkPolicies are off, checked in
