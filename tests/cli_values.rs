@@ -285,6 +285,15 @@ fn an_empty_file_is_no_values() {
 }
 
 #[test]
+fn a_quote_never_closed_is_found_at_the_end_with_a_hint() {
+    let (code, stderr) = validate_bytes(b"domain: \"example.com\nhostnames: [mail.example.com]\n");
+    assert_eq!(code, 1);
+    // go-yaml's words and place (the end of the text), then what to look for.
+    assert!(stderr.contains("values.yaml:3:1: invalid YAML: found unexpected end of stream\n"), "{stderr}");
+    assert!(stderr.contains("hint: a quote opened earlier in the file is never closed"), "{stderr}");
+}
+
+#[test]
 fn non_utf8_bytes_are_refused() {
     let (code, stderr) = validate_bytes(b"domain: example.com\nhostnames: [\xff\xfe]\n");
     assert_eq!(code, 1);

@@ -5,7 +5,7 @@ use std::io::Read;
 use clap::Args;
 
 use super::CliError;
-use helm_engine::{Origin, UserValues, ValueInputs, ValuesFetchError};
+use helm_engine::{Origin, UserValues, ValueInputs, ValuesFetchError, ValuesInputError};
 
 /// Values input, merged in Helm's order: files, then --set-json, --set, --set-string,
 /// --set-file, --set-literal. Each flag takes the next argument as its value even when it
@@ -93,7 +93,7 @@ impl ValuesArgs {
     /// [`ValuesArgs::read`] for any chart, as helm reads its inputs: a `--set-file` may hold
     /// any bytes (a keystore the chart encodes with `b64enc`), not only text.
     pub fn read_for_any_chart(&self) -> Result<UserValues, CliError> {
-        self.read_inputs(self.files()?, SetFiles::AnyBytes).map(|(user, _)| user)
+        self.read_inputs(self.files()?, Reader::AnyChart).map(|(user, _)| user)
     }
 
     /// The same flags for a real helm: `-f -` and `--set-file KEY=-` name the given file
@@ -198,13 +198,13 @@ impl ValuesArgs {
     /// Reads the files named (as they are, each one file) and merges them with the other
     /// inputs of these flags; every `--set-file` must hold text.
     pub fn read_files(&self, names: Vec<String>) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
-        self.read_inputs(names, SetFiles::Text)
+        self.read_inputs(names, Reader::Mailu)
     }
 
     fn read_inputs(
         &self,
         names: Vec<String>,
-        set_files: SetFiles,
+        reader: Reader,
     ) -> Result<(UserValues, Option<Vec<u8>>), CliError> {
         let mut stdin_used = false;
         let mut files = Vec::new();
@@ -228,15 +228,24 @@ impl ValuesArgs {
             if path.trim() == "-" && stdin.is_none() {
                 stdin = Some(bytes.clone());
             }
-            match set_files {
-                SetFiles::Text if std::str::from_utf8(&bytes).is_err() => {
+            match reader {
+                Reader::Mailu if std::str::from_utf8(&bytes).is_err() => {
                     Err(format!("{path}: not valid UTF-8 text"))
                 }
                 _ => Ok(bytes),
             }
         };
-        let user =
-            UserValues::collect(&inputs, &mut read_set_file).map_err(|e| CliError::failure(e.to_string()))?;
+        let user = UserValues::collect(&inputs, &mut read_set_file).map_err(|e| {
+            let mut message = e.to_string();
+            // helm's words alone for `template`; a hint for the values of Mailu's charts.
+            if matches!(reader, Reader::Mailu)
+                && let ValuesInputError::Yaml { message: problem, .. } = &e
+                && problem == "found unexpected end of stream"
+            {
+                message.push_str("\nhint: a quote opened earlier in the file is never closed");
+            }
+            CliError::failure(message)
+        })?;
         for warning in &user.warnings {
             super::note(&format!("warning: {warning}"));
         }
@@ -244,13 +253,14 @@ impl ValuesArgs {
     }
 }
 
-/// What a `--set-file` may hold.
+/// Whose values are read.
 #[derive(Clone, Copy)]
-enum SetFiles {
-    /// Text: the Mailu values are text, as are the official chart's.
-    Text,
-    /// Any bytes, as helm takes them.
-    AnyBytes,
+enum Reader {
+    /// Mailu's: this chart's or the official chart's, text only (a `--set-file` too).
+    Mailu,
+    /// Any chart's, as helm reads them: a `--set-file` may hold any bytes, and errors are in
+    /// helm's words alone.
+    AnyChart,
 }
 
 /// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm), up
