@@ -250,10 +250,28 @@ fn r7_the_api_really_turns_on() {
     let manifests = full(&[]);
     assert_eq!(shared_env(&manifests)["API"], "true");
     let admin = find(&manifests, "Deployment", "mailu-admin");
-    assert_eq!(text(env(admin, "API_TOKEN").unwrap(), "valueFrom.secretKeyRef.key"), "api-token");
+    // The token reaches admin as a file (Mailu reads API_TOKEN_FILE), not in its environment.
+    assert!(env(admin, "API_TOKEN").is_none());
+    let file = text(env(admin, "API_TOKEN_FILE").unwrap(), "value");
+    assert_eq!(secret_file(admin, file), Some(("mailu-api-token".to_string(), "api-token".to_string())));
     let off = render(&[]);
     assert_eq!(shared_env(&off)["API"], "false");
-    assert!(env(find(&off, "Deployment", "mailu-admin"), "API_TOKEN").is_none());
+    let admin = find(&off, "Deployment", "mailu-admin");
+    assert!(env(admin, "API_TOKEN_FILE").is_none());
+    assert!(list(admin, "spec.template.spec.volumes").iter().all(|v| text(v, "name") != "api-token"));
+}
+
+/// The Secret and key behind a file a container reads: the volume mounted (read-only) over
+/// the file's folder, and its item for the file's name.
+fn secret_file(workload: &Value, file: &str) -> Option<(String, String)> {
+    let (folder, name) = file.rsplit_once('/')?;
+    let mount = list(container(workload), "volumeMounts").iter().find(|m| text(m, "mountPath") == folder)?;
+    assert_eq!(mount.get_dotted("readOnly"), Some(&Value::Bool(true)), "{mount:?}");
+    let volume = list(workload, "spec.template.spec.volumes")
+        .iter()
+        .find(|v| text(v, "name") == text(mount, "name"))?;
+    let item = list(volume, "secret.items").iter().find(|i| text(i, "path") == name)?;
+    Some((text(volume, "secret.secretName").to_string(), text(item, "key").to_string()))
 }
 
 #[test]
@@ -439,9 +457,15 @@ fn r15_no_dead_settings() {
         let c = container(&m.object);
         assert_eq!(text(c, "imagePullPolicy"), "Always");
         assert!(list(c, "env").iter().all(|e| !text(e, "name").starts_with("POSTFIX_")));
-        // Only admin uses the database.
-        if m.name() != "mailu-admin" {
-            assert!(list(c, "env").iter().all(|e| text(e, "name") != "DB_PW"), "{}", m.name());
+        // Only admin uses the database, and reads its password from a file.
+        assert!(list(c, "env").iter().all(|e| text(e, "name") != "DB_PW"), "{}", m.name());
+        if m.name() == "mailu-admin" {
+            let file =
+                list(c, "env").iter().find(|e| text(e, "name") == "DB_PW_FILE").map(|e| text(e, "value"));
+            let file = file.expect("admin reads the database password from a file");
+            assert_eq!(secret_file(&m.object, file), Some(("db".to_string(), "password".to_string())));
+        } else {
+            assert!(list(c, "env").iter().all(|e| text(e, "name") != "DB_PW_FILE"), "{}", m.name());
         }
     }
     // Limits are Mailu's own, which admin enforces for every login front passes on

@@ -8,6 +8,10 @@ use super::wiring::*;
 /// How many requests admin serves at once (gunicorn threads of its one worker).
 const ADMIN_THREADS: &str = "4";
 
+/// Where admin reads the API token and the database password.
+const API_TOKEN_FILE: &str = "/run/secrets/mailu-api/token";
+const DATABASE_PASSWORD_FILE: &str = "/run/secrets/mailu-database/password";
+
 pub fn component() -> Component {
     let mut c = Component::new(
         "admin",
@@ -19,8 +23,7 @@ pub fn component() -> Component {
     c.ports = vec![port("http", 8080)];
     c.service = vec![service_port("http", 8080)];
     let initial_account = Cond::flag("initialAccount.enabled");
-    let mut database_credentials = database::credential("DB_USER", "usernameKey");
-    database_credentials.extend(database::credential("DB_PW", "passwordKey"));
+    let api = Cond::flag("api.enabled");
     c.env = vec![
         secret_env("SECRET_KEY", "secrets.secretKey.name", "secrets.secretKey.key"),
         env("INITIAL_ADMIN_ACCOUNT", Expr::key("initialAccount.username")).when(initial_account.clone()),
@@ -33,21 +36,41 @@ pub fn component() -> Component {
             "initialAccount.passwordSecret.key",
         )
         .when(initial_account),
-        secret_env("API_TOKEN", "api.tokenSecret.name", "api.tokenSecret.key")
-            .when(Cond::flag("api.enabled")),
+        // The API token and the database password are read from files (Mailu's
+        // configuration reads `<NAME>_FILE` for each of its settings, `__get_env` in
+        // core/admin/mailu/configuration.py): they stay out of the environment, which every
+        // process admin starts inherits.
+        env("API_TOKEN_FILE", Expr::lit(API_TOKEN_FILE)).when(api.clone()),
         // gunicorn's threads (core/admin/start.py passes CPU_COUNT as --threads). front asks
         // admin before every web request and login, postfix and dovecot for every lookup:
         // with the CPU limit's whole cores (one, below a core) they would queue behind each
         // other and behind the probes. The threads mostly wait on the database and Redis.
         env("CPU_COUNT", Expr::lit(ADMIN_THREADS)),
     ];
-    c.env.extend(database_credentials);
+    c.env.extend(database::credential("DB_USER", "usernameKey"));
+    c.env.push(env("DB_PW_FILE", Expr::lit(DATABASE_PASSWORD_FILE)).when(database::on_a_server()));
     c.persistent = Cond::Always;
     c.validating_dns = true;
-    c.volumes = vec![volume("data", VolumeSource::Claim)];
+    c.volumes = vec![
+        volume("data", VolumeSource::Claim),
+        volume(
+            "api-token",
+            VolumeSource::Secret {
+                name: Expr::key("api.tokenSecret.name"),
+                items: vec![(Expr::key("api.tokenSecret.key"), "token")],
+            },
+        )
+        .when(api),
+    ];
+    c.volumes.extend(database::credential_volumes("database-password", "passwordKey", "password"));
     // One claim holds both the database (and instance id) and the DKIM private keys, which
     // exist nowhere else.
-    c.mounts = vec![mount("data", "/data").sub_path("data"), mount("data", "/dkim").sub_path("dkim")];
+    c.mounts = vec![
+        mount("data", "/data").sub_path("data"),
+        mount("data", "/dkim").sub_path("dkim"),
+        mount("api-token", "/run/secrets/mailu-api").read_only(),
+        mount("database-password", "/run/secrets/mailu-database").read_only(),
+    ];
     // Mailu's start script upgrades the database's schema and starts admin whether that
     // worked or not (`os.system`, core/admin/start.py), and `/ping` touches no database: a
     // database unreachable at that moment would leave admin up without its tables. So admin

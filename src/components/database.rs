@@ -3,7 +3,7 @@
 //! `database.type`.
 
 use super::expr::{Cond, Expr};
-use super::wiring::{Env, secret_env};
+use super::wiring::{Env, Volume, VolumeSource, secret_env, volume};
 
 /// The server types and their values blocks.
 pub const SERVERS: [(&str, &str); 2] = [("postgresql", "database.postgresql"), ("mysql", "database.mysql")];
@@ -34,6 +34,24 @@ pub fn host_and_port() -> Expr {
             otherwise,
         )
     })
+}
+
+/// A volume holding one key of the credentials Secret of the server in use as the file
+/// `file`: one entry per server type, under exclusive conditions.
+pub fn credential_volumes(name: &'static str, key: &'static str, file: &'static str) -> Vec<Volume> {
+    SERVERS
+        .iter()
+        .map(|(kind, block)| {
+            volume(
+                name,
+                VolumeSource::Secret {
+                    name: Expr::key(format!("{block}.existingSecret.name")),
+                    items: vec![(Expr::key(format!("{block}.existingSecret.{key}")), file)],
+                },
+            )
+            .when(Cond::equals("database.type", kind))
+        })
+        .collect()
 }
 
 /// An environment variable from the credentials Secret of the server in use: one entry per

@@ -411,7 +411,7 @@ pub fn component() -> Component {
             "certs",
             VolumeSource::Secret {
                 name: Expr::key("tls.secretName"),
-                items: vec![("tls.crt", "cert.pem"), ("tls.key", "key.pem")],
+                items: vec![(Expr::lit("tls.crt"), "cert.pem"), (Expr::lit("tls.key"), "key.pem")],
             },
         )
         .when(certificate_from_secret()),

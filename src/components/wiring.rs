@@ -124,7 +124,7 @@ pub enum VolumeSource {
     /// Scratch space that lives as long as the pod.
     EmptyDir,
     /// Keys of a Secret, as files: (key, file name).
-    Secret { name: Expr, items: Vec<(&'static str, &'static str)> },
+    Secret { name: Expr, items: Vec<(Expr, &'static str)> },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -383,37 +383,37 @@ fn pod_spec(c: &Component) -> Node {
         containers.push(Part::Splice(c.key("extraContainers")));
     }
     spec.push(entry("containers", Node::List(containers.into())));
-    let mut volumes: Vec<Part> =
-        c.volumes
-            .iter()
-            .map(|v| {
-                let source = match &v.source {
-                    VolumeSource::Claim => {
-                        entry("persistentVolumeClaim", map([entry("claimName", c.claim_name())]))
-                    }
-                    VolumeSource::ConfigMap { suffix, mode } => entry(
-                        "configMap",
-                        map([entry("name", Expr::object_name(*suffix))]
-                            .into_iter()
-                            .chain(mode.map(|m| entry("defaultMode", m)))),
-                    ),
-                    VolumeSource::EmptyDir => entry("emptyDir", map([])),
-                    VolumeSource::Secret { name, items } => entry(
-                        "secret",
-                        map([
-                            entry("secretName", name.clone()),
-                            entry(
-                                "items",
-                                list(items.iter().map(|(key, path)| {
-                                    item(map([entry("key", *key), entry("path", *path)]))
-                                })),
-                            ),
-                        ]),
-                    ),
-                };
-                item(map([entry("name", v.name), source])).when(c.volume_present(v))
-            })
-            .collect();
+    let mut volumes: Vec<Part> = c
+        .volumes
+        .iter()
+        .map(|v| {
+            let source = match &v.source {
+                VolumeSource::Claim => {
+                    entry("persistentVolumeClaim", map([entry("claimName", c.claim_name())]))
+                }
+                VolumeSource::ConfigMap { suffix, mode } => entry(
+                    "configMap",
+                    map([entry("name", Expr::object_name(*suffix))]
+                        .into_iter()
+                        .chain(mode.map(|m| entry("defaultMode", m)))),
+                ),
+                VolumeSource::EmptyDir => entry("emptyDir", map([])),
+                VolumeSource::Secret { name, items } => entry(
+                    "secret",
+                    map([
+                        entry("secretName", name.clone()),
+                        entry(
+                            "items",
+                            list(items.iter().map(|(key, path)| {
+                                item(map([entry("key", key.clone()), entry("path", *path)]))
+                            })),
+                        ),
+                    ]),
+                ),
+            };
+            item(map([entry("name", v.name), source])).when(c.volume_present(v))
+        })
+        .collect();
     if c.validating_dns {
         volumes.push(
             item(map([
