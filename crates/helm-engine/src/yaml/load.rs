@@ -273,6 +273,10 @@ const MAX_REINDENTS: usize = 100;
 /// gives up (see [`load_with_parser`]): a file written with a tab after every key's `:`.
 const MAX_TABS_AS_SPACES: usize = 1_000;
 
+/// How many comments right after a token (`"x"#c`) the reader blanks, one reading of the
+/// text each, before it gives up (see [`load_with_parser`]).
+const MAX_COMMENTS_BLANKED: usize = 1_000;
+
 /// Reads `text`. Where positions are not recorded, plain block YAML (most values files and
 /// rendered manifests) is read by a faster reader first; it hands anything else to the
 /// general parser.
@@ -393,7 +397,7 @@ fn load_reindenting(
 ) -> Result<Vec<YamlDocument>, YamlError> {
     let mut reindented: Option<String> = None;
     let mut padding: HashMap<usize, usize> = HashMap::default();
-    let (mut reindents, mut tab_runs) = (0, 0);
+    let (mut reindents, mut tab_runs, mut comments) = (0, 0, 0);
     loop {
         let source = reindented.as_deref().unwrap_or(text);
         let mut builder =
@@ -406,6 +410,7 @@ fn load_reindenting(
         let lines = match retry {
             Retry::Reindent(_) if reindents == MAX_REINDENTS => return Err(error),
             Retry::TabsAsSpaces(_) if tab_runs == MAX_TABS_AS_SPACES => return Err(error),
+            Retry::CommentToBlanks(_) if comments == MAX_COMMENTS_BLANKED => return Err(error),
             Retry::Reindent(lines) => {
                 reindents += 1;
                 lines
@@ -420,6 +425,7 @@ fn load_reindenting(
             // Each reading has a comment fewer; as many bytes of spaces keep every later
             // position where it was.
             Retry::CommentToBlanks(bytes) => {
+                comments += 1;
                 let mut blanked = source.to_string();
                 blanked.replace_range(bytes.clone(), &" ".repeat(bytes.len()));
                 reindented = Some(blanked);
@@ -691,25 +697,69 @@ fn quoted_scalar_continuation(offsets: &mut ByteOffsets<'_>, index: usize, line:
 }
 
 /// The line on which the quoted scalar that starts at character `index` of the text (on
-/// line `line`) ends; `None` when it does not end.
+/// line `line`) ends; `None` when it does not end, or when go-yaml stops in it first: at a
+/// later line that starts with a document marker.
 fn quoted_scalar_last_line(offsets: &mut ByteOffsets<'_>, index: usize, line: usize) -> Option<usize> {
     let text = offsets.text;
     let start = offsets.of(index)?;
     let quote = text[start..].chars().next()?;
-    let mut rest = text[start + 1..].chars().peekable();
+    let body = &text[start + quote.len_utf8()..];
+    let mut rest = body.char_indices().peekable();
     let mut last = line;
+    let breaks = |at: usize, c: char, last: &mut usize| -> Option<bool> {
+        // `\r\n` is one break; a line that starts with a marker ends go-yaml's reading.
+        if c == '\r' && body[at + 1..].starts_with('\n') {
+            return Some(false);
+        }
+        *last += 1;
+        (!starts_with_document_marker(&body[at + 1..])).then_some(true)
+    };
     loop {
-        match (quote, rest.next()?) {
+        let (at, c) = rest.next()?;
+        match (quote, c) {
             // An escaped character, perhaps an escaped line break.
-            ('"', '\\') => last += usize::from(rest.next()? == '\n'),
-            ('\'', '\'') if rest.peek() == Some(&'\'') => {
+            ('"', '\\') => {
+                let (at, escaped) = rest.next()?;
+                if matches!(escaped, '\n' | '\r') {
+                    breaks(at, escaped, &mut last)?;
+                }
+            }
+            ('\'', '\'') if rest.peek().map(|(_, c)| *c) == Some('\'') => {
                 rest.next();
             }
             (q, c) if c == q && matches!(q, '"' | '\'') => return Some(last),
-            (_, '\n') => last += 1,
+            (_, '\n' | '\r') => {
+                breaks(at, c, &mut last)?;
+            }
             _ => {}
         }
     }
+}
+
+/// Whether a line starts with a document marker (`---` or `...` and then a blank, a line
+/// break or the end).
+fn starts_with_document_marker(line: &str) -> bool {
+    (line.starts_with("---") || line.starts_with("..."))
+        && line[3..].chars().next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+/// The lines of a text as go-yaml breaks them: at `\n`, `\r\n` and `\r`.
+fn go_yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\n', '\r']) {
+            Some(at) => {
+                let width = if current[at..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&current[at + width..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 /// Where go-yaml stops in a quoted scalar that starts on line `line` and never ends: at the
@@ -717,14 +767,14 @@ fn quoted_scalar_last_line(offsets: &mut ByteOffsets<'_>, index: usize, line: us
 /// the text (whatever the lines' indentation, which go-yaml does not look at there). The line
 /// (counted from 1) and go-yaml's words.
 fn unterminated_quoted_scalar(text: &str, line: usize) -> (usize, &'static str) {
-    let marker = text.split('\n').enumerate().skip(line).find(|(_, l)| {
-        (l.starts_with("---") || l.starts_with("..."))
-            && l[3..].chars().next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r'))
-    });
-    match marker {
-        Some((at, _)) => (at + 1, "found unexpected document indicator"),
-        None => (text.matches('\n').count() + 1, "found unexpected end of stream"),
+    let mut count = 0;
+    for (at, l) in go_yaml_lines(text).enumerate() {
+        count = at + 1;
+        if at >= line && starts_with_document_marker(l) {
+            return (at + 1, "found unexpected document indicator");
+        }
     }
+    (count, "found unexpected end of stream")
 }
 
 enum Frame {
