@@ -53,10 +53,11 @@ pub struct TemplateArgs {
     /// took), it is the release name.
     #[arg(long = "release-name", value_name = "NAME", num_args = 0..=1)]
     pub release_name: Option<Option<String>>,
-    /// `--release-name=true` (any of Go's spellings), which [`switches_as_given`] renames so
-    /// that only a name reaches `--release-name`'s value.
-    #[arg(long = "release-name-switch", hide = true)]
-    pub release_name_on: bool,
+    /// Whether `--release-name` is on, when one of its spellings was `=true` or `=false` (any
+    /// of Go's spellings): [`switches_as_given`] takes those out of `--release-name`, so that
+    /// only a name reaches its value, and gives the last spelling's word here.
+    #[arg(long = "release-name-switch", hide = true, require_equals = true, value_name = "BOOL")]
+    pub release_name_on: Option<bool>,
     /// Do not ask for a release name: the chart alone is given (`helm template` then names
     /// the release `release-name`).
     #[arg(short = 'g', long = "generate-name")]
@@ -283,7 +284,6 @@ impl HelmOnlyFlags {
 /// The switches of `template` (flags without a value). helm's flag parser also reads them as
 /// `--flag=true` and `--flag=false`; [`switches_as_given`] turns those into what clap reads.
 pub(crate) const SWITCHES: &[&str] = &[
-    "release-name-switch",
     "generate-name",
     "g",
     "is-upgrade",
@@ -344,6 +344,7 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
     let mut out: Vec<Option<std::ffi::OsString>> = Vec::with_capacity(args.len());
     let mut switch_at: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
     let mut rest = false;
+    let (mut release_name, mut release_name_switch_at) = (None, None);
     let mut args = args.into_iter().peekable();
     while let Some(arg) = args.next() {
         if rest || arg == "--" {
@@ -359,16 +360,25 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
             };
             Some((text.len() - named.len(), name.to_string(), value.map(str::to_string)))
         });
-        let Some((dashes, mut name, value)) = flag else {
+        let Some((dashes, name, value)) = flag else {
             out.push(Some(arg));
             continue;
         };
         // helm's `--release-name` is a switch; here a word after it is also the release name
-        // (the form earlier versions took). Its switch spellings go to a flag of their own,
-        // so that `--release-name true` (a release named true) stays apart from
-        // `--release-name=true`.
-        if name == "release-name" && value.as_deref().and_then(go_bool).is_some() {
-            name = "release-name-switch".into();
+        // (the form earlier versions took). Its `=true`/`=false` spellings go to a flag of
+        // their own, so that `--release-name true` (a release named true) stays apart from
+        // `--release-name=true`, and the last spelling decides, as in helm.
+        if name == "release-name" {
+            match value.as_deref().map(go_bool) {
+                Some(Some(on)) => {
+                    release_name = Some(on);
+                    // Where the last such spelling stood, the flag with the final word.
+                    release_name_switch_at = Some(out.len());
+                    out.push(None);
+                    continue;
+                }
+                _ => release_name = Some(true),
+            }
         }
         if EMPTY_IS_UNSET.contains(&name.as_str()) {
             match value.as_deref() {
@@ -401,6 +411,9 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
             }
             None => out.push(Some(arg)),
         }
+    }
+    if let (Some(at), Some(on)) = (release_name_switch_at, release_name) {
+        out[at] = Some(format!("--release-name-switch={on}").into());
     }
     out.into_iter().flatten().collect()
 }
@@ -489,7 +502,7 @@ impl TemplateArgs {
     /// Whether `--release-name` is on: given, without a value, with a name, or with a value
     /// Go reads as true.
     fn release_name_switch(&self) -> bool {
-        self.release_name.is_some() || self.release_name_on
+        self.release_name_on.unwrap_or(self.release_name.is_some())
     }
 
     /// Helm's `NameAndChart`, with `helm template`'s default name. A word after
@@ -867,6 +880,26 @@ mod tests {
         }
         assert_eq!(target(&["--release-name=1", "demo", "./chart"]), named("demo", "./chart"));
         assert_eq!(target(&["--release-name=F", "demo", "./chart"]), named("demo", "./chart"));
+    }
+
+    /// The switch `--release-name` is, after every spelling of it: the last one decides.
+    fn switch(args: &[&str]) -> bool {
+        let args = std::iter::once("template").chain(args.iter().copied()).map(Into::into).collect();
+        Cli::try_parse_from(switches_as_given(args)).unwrap().args.release_name_switch()
+    }
+
+    #[test]
+    fn the_last_spelling_of_the_release_name_switch_decides() {
+        assert!(switch(&["demo", "./chart", "--release-name"]));
+        assert!(!switch(&["demo", "./chart", "--release-name", "--release-name=false"]));
+        assert!(!switch(&["--release-name", "demo", "./chart", "--release-name=false"]));
+        assert!(switch(&["--release-name=false", "--release-name", "demo", "./chart"]));
+        assert!(switch(&["--release-name=0", "demo", "./chart", "--release-name=t"]));
+        assert!(!switch(&["demo", "./chart"]));
+        assert_eq!(
+            target(&["--release-name", "demo", "./chart", "--release-name=false"]),
+            named("demo", "./chart")
+        );
     }
 
     #[test]

@@ -1472,31 +1472,42 @@ fn speaks_tls_to_backend(key: &str, value: &Value) -> bool {
     }
 }
 
-/// A `tls.deferOnError` meant to be off did nothing there: the official chart wrote the
-/// variable only when it was not empty or false, and postfix reads any text but the empty
-/// one as true (`{{ 'dane' if DEFER_ON_TLS_ERROR else 'may' }}` over the raw environment,
-/// core/postfix/conf/main.cf and start.py), so postfix always deferred.
+/// A `tls.deferOnError` meant to be off. Postfix reads DEFER_ON_TLS_ERROR from its raw
+/// environment and takes any text but the empty one for true (`{{ 'dane' if
+/// DEFER_ON_TLS_ERROR else 'may' }}`, core/postfix/conf/main.cf and start.py); admin reads
+/// `false` and `no` as false (`__coerce_value`, core/admin/mailu/configuration.py) when it
+/// answers postfix's DANE lookups (`has_dane_record`, core/admin/mailu/utils.py). The
+/// official chart wrote the variable only when it was neither empty nor `false`.
 fn defer_on_tls_error(b: &mut Builder) {
     let Some(given) = b.input.set("tls.deferOnError").cloned() else { return };
     if convert::boolean(&given) != Ok(false) {
         return;
     }
-    b.unput("tls.deferOnError");
-    let how = match &given {
-        Value::String(text) if !text.is_empty() => format!(
-            "the official chart wrote DEFER_ON_TLS_ERROR={text:?}, which postfix's configuration reads as true (any text but the empty one), so postfix kept deferring"
-        ),
-        _ => "the official chart wrote DEFER_ON_TLS_ERROR only when it was set, so Mailu kept deferring"
-            .to_string(),
-    };
-    b.settle(
-        "tls.deferOnError",
-        Outcome::NotCarried {
-            why: format!(
-                "{how}; so does this chart's default (`tls.deferOnError: false` here would stop it)"
-            ),
-        },
-    );
+    match &given {
+        // Written as a text: admin honoured it, postfix did not. Carried as meant.
+        Value::String(text) if !text.is_empty() => {
+            b.put("tls.deferOnError", Value::Bool(false));
+            b.settle(
+                "tls.deferOnError",
+                Outcome::Changed {
+                    to: "tls.deferOnError".into(),
+                    how: format!(
+                        "`false`, as meant: the official chart wrote DEFER_ON_TLS_ERROR={text:?}, which admin read as false (no DANE-only answer for a domain whose DNSSEC lookup fails) but postfix as true (any text but the empty one), so postfix kept deferring mail to MX hosts without valid DNSSEC and kept enforcing MTA-STS policies that are only in testing mode (core/postfix/conf/main.cf, mta-sts-daemon.yml); here neither defers"
+                    ),
+                },
+            );
+        }
+        // Not written at all: Mailu deferred everywhere, as this chart's default does.
+        _ => {
+            b.unput("tls.deferOnError");
+            b.settle(
+                "tls.deferOnError",
+                Outcome::NotCarried {
+                    why: "the official chart wrote DEFER_ON_TLS_ERROR only when it was set, so Mailu kept deferring; so does this chart's default (`tls.deferOnError: false` here would stop it)".into(),
+                },
+            );
+        }
+    }
 }
 
 /// A DNS server of admin's own (`dnsPolicy: None` with `dnsConfig`) was most likely the

@@ -686,19 +686,22 @@ fn lets_encrypt_without_an_ingress_says_the_web_ports_are_published() {
 }
 
 #[test]
-fn defer_on_tls_error_off_in_any_spelling_kept_postfix_deferring() {
-    for given in ["\"false\"", "\"no\"", "false"] {
+fn defer_on_tls_error_off_is_carried_only_where_it_was_written() {
+    // `false` was never written: Mailu deferred, as this chart does by default.
+    let m = migrated(&format!("{BASE}tls:\n  deferOnError: false\n"));
+    assert_eq!(value_at(&m, "tls.deferOnError"), None);
+    assert!(
+        matches!(outcome_of(&m, "tls.deferOnError"), Outcome::NotCarried { why } if why.contains("kept deferring"))
+    );
+    // A text was written, which admin read as false and postfix as true: carried as meant, told.
+    for given in ["\"false\"", "\"no\"", "\"False\""] {
         let m = migrated(&format!("{BASE}tls:\n  deferOnError: {given}\n"));
-        assert_eq!(value_at(&m, "tls.deferOnError"), None, "{given}");
+        assert_eq!(value_at(&m, "tls.deferOnError"), Some(Value::Bool(false)), "{given}");
         match outcome_of(&m, "tls.deferOnError") {
-            Outcome::NotCarried { why } => assert!(why.contains("kept deferring"), "{given}: {why}"),
+            Outcome::Changed { how, .. } => assert!(how.contains("postfix as true"), "{given}: {how}"),
             other => panic!("{given}: {other:?}"),
         }
     }
-    let m = migrated(&format!("{BASE}tls:\n  deferOnError: \"false\"\n"));
-    assert!(
-        matches!(outcome_of(&m, "tls.deferOnError"), Outcome::NotCarried { why } if why.contains("reads as true"))
-    );
     // On, it is this chart's default.
     let m = migrated(&format!("{BASE}tls:\n  deferOnError: true\n"));
     assert!(matches!(outcome_of(&m, "tls.deferOnError"), Outcome::Carried { .. }));

@@ -262,6 +262,8 @@ fn underscores_ok(s: &str) -> bool {
 /// read back as the same number (as a float32 when `bits` is 32), in scientific notation when
 /// the decimal exponent is below -4 or at least 6.
 pub fn format_float_g(f: f64, bits: u32) -> String {
+    // A float64 beyond float32's range is an infinity as a float32.
+    let f = if bits == 32 { f64::from(f as f32) } else { f };
     if let Some(special) = special(f) {
         return special;
     }

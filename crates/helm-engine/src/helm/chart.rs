@@ -122,6 +122,8 @@ pub struct Chart {
     /// The values files and templates of the chart and its subcharts parsed while it loaded
     /// (on the chart that was loaded, not on its subcharts).
     pub(crate) ahead: Option<Ahead>,
+    /// The loader its Chart.yaml chose.
+    pub(crate) loader: Loader,
 }
 
 impl Chart {
@@ -266,16 +268,26 @@ pub fn load_chart_archive(data: &[u8]) -> Result<Chart, ChartLoadError> {
         super::archive::load_archive_files(data).map_err(|e| ChartLoadError::Archive(e.to_string()))?;
     let chart_yaml =
         files.iter().find(|f| f.name == "Chart.yaml").ok_or(ChartLoadError::NoChartYamlInArchive)?;
-    check_api_version(loaded(chart_yaml)?)?;
-    load_files(files)
+    let loader = check_api_version(loaded(chart_yaml)?)?;
+    load_files(files, loader)
+}
+
+/// Which of Helm 4's loaders reads a chart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Loader {
+    /// Charts of `apiVersion` v1 and v2.
+    #[default]
+    V2,
+    /// Charts of `apiVersion` v3, which Helm 4 loads and then refuses to render; its loader
+    /// knows nothing of v1's `requirements.yaml` and `requirements.lock`.
+    V3,
 }
 
 /// Helm reads a chart's `apiVersion` before anything else, to choose its loader.
-fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartLoadError> {
-    let mut metadata = RawMetadata::default();
-    metadata.decode(chart_yaml).map_err(ChartLoadError::ChartYaml)?;
-    match metadata.api_version() {
-        "" | "v1" | "v2" | "v3" => Ok(()),
+fn check_api_version(chart_yaml: &[u8]) -> Result<Loader, ChartLoadError> {
+    match chart_yaml::api_version(chart_yaml).map_err(ChartLoadError::ChartYaml)?.as_str() {
+        "" | "v1" | "v2" => Ok(Loader::V2),
+        "v3" => Ok(Loader::V3),
         _ => Err(ChartLoadError::UnsupportedApiVersion),
     }
 }
@@ -293,7 +305,7 @@ pub(crate) fn load_directory_with(
 ) -> Result<Chart, ChartLoadError> {
     let ahead = Ahead::default();
     let _closing = Closing(&ahead);
-    let (mut files, warnings) = walk_folder(dir, &ahead, |rules| {
+    let (mut files, warnings, loader) = walk_folder(dir, &ahead, |rules| {
         // The walk goes in name order and meets `values.yaml` last, though reading it is
         // most of the work of loading a large chart: a large one is read first, for the
         // helper to parse while the walk goes on. The walk still reads it as Helm does, and
@@ -314,7 +326,7 @@ pub(crate) fn load_directory_with(
         });
         files.extend(subcharts);
     }
-    let mut chart = load_files_with(files, &ahead)?;
+    let mut chart = load_files_with(files, &ahead, loader)?;
     // The walk's warnings come before those of reading the files, as in Helm.
     chart.warnings.splice(0..0, warnings);
     chart.ahead = Some(ahead.clone());
@@ -326,7 +338,7 @@ pub(crate) fn load_directory_with(
 pub(crate) fn directory_files(dir: &Path, prefix: &str) -> Result<Vec<LoadedChartFile>, ChartLoadError> {
     let ahead = Ahead::default();
     let _closing = Closing(&ahead);
-    let (mut files, _) = walk_folder(dir, &ahead, |_| {})?;
+    let (mut files, _, _) = walk_folder(dir, &ahead, |_| {})?;
     for file in &mut files {
         file.name.insert_str(0, prefix);
     }
@@ -340,15 +352,15 @@ fn walk_folder(
     dir: &Path,
     ahead: &Ahead,
     before_walk: impl FnOnce(&IgnoreRules),
-) -> Result<(Vec<LoadedChartFile>, Vec<String>), ChartLoadError> {
+) -> Result<(Vec<LoadedChartFile>, Vec<String>, Loader), ChartLoadError> {
     let chart_yaml = dir.join("Chart.yaml");
-    match std::fs::read(&chart_yaml) {
+    let loader = match std::fs::read(&chart_yaml) {
         Ok(data) => check_api_version(&data)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
         }
         Err(e) => return Err(ChartLoadError::Io(io_text(&chart_yaml, &e))),
-    }
+    };
     let rules = match std::fs::read(dir.join(".helmignore")) {
         Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
         Err(_) => IgnoreRules::default(),
@@ -358,7 +370,7 @@ fn walk_folder(
     before_walk(&rules);
     let mut walk = Walk { rules, root: root.clone(), files: Vec::new(), warnings: Vec::new(), ahead };
     walk.dir(dir, &root, "")?;
-    Ok((walk.files, walk.warnings))
+    Ok((walk.files, walk.warnings, loader))
 }
 
 /// Closes an [`Ahead`] when the load is over, however it ends.
@@ -633,11 +645,11 @@ fn loaded(file: &LoadedChartFile) -> Result<&Arc<Vec<u8>>, ChartLoadError> {
 
 /// Classifies in-memory files into a chart (Helm's `LoadFiles`), their values files and
 /// templates parsed on a helper thread while they are classified (see [`Ahead`]).
-pub(crate) fn load_files(files: Vec<LoadedChartFile>) -> Result<Chart, ChartLoadError> {
+pub(crate) fn load_files(files: Vec<LoadedChartFile>, loader: Loader) -> Result<Chart, ChartLoadError> {
     let ahead = Ahead::default();
     let _closing = Closing(&ahead);
     offer_all(&files, &ahead);
-    let mut chart = load_files_with(files, &ahead)?;
+    let mut chart = load_files_with(files, &ahead, loader)?;
     chart.ahead = Some(ahead.clone());
     Ok(chart)
 }
@@ -652,11 +664,15 @@ fn offer_all(files: &[LoadedChartFile], ahead: &Ahead) {
 /// [`load_files`], with the values files and templates offered to `ahead` already. Errors
 /// come in the order of a load in sequence: once `values.yaml` has been met, its error
 /// comes before any later one.
-fn load_files_with(files: Vec<LoadedChartFile>, ahead: &Ahead) -> Result<Chart, ChartLoadError> {
+fn load_files_with(
+    files: Vec<LoadedChartFile>,
+    ahead: &Ahead,
+    loader: Loader,
+) -> Result<Chart, ChartLoadError> {
     let mut values: Option<Arc<Vec<u8>>> = None;
     // An archive may hold `values.yaml` twice: the first one's error comes first.
     let mut earlier_error = None;
-    let result = classify_files(files, ahead, |data| {
+    let result = classify_files(files, ahead, loader, |data| {
         if let Some(Err(e)) = values.replace(data).map(|earlier| ahead.values(Contents::of(&earlier))) {
             earlier_error.get_or_insert(e);
         }
@@ -685,9 +701,10 @@ pub(crate) fn read_chart_values(data: &[u8]) -> Result<Map, ChartLoadError> {
 fn classify_files(
     files: Vec<LoadedChartFile>,
     ahead: &Ahead,
+    loader: Loader,
     mut values_yaml: impl FnMut(Arc<Vec<u8>>),
 ) -> Result<Chart, ChartLoadError> {
-    let mut chart = Chart::default();
+    let mut chart = Chart { loader, ..Chart::default() };
     // Helm reads every Chart.yaml first; requirements.yaml (and requirements.lock) may then
     // change the metadata, or make it up when there is no Chart.yaml.
     let mut metadata: Option<RawMetadata> = None;
@@ -696,7 +713,7 @@ fn classify_files(
             let md = metadata.get_or_insert_default();
             md.decode(loaded(f)?).map_err(ChartLoadError::ChartYaml)?;
             if md.api_version().is_empty() {
-                md.set_api_version("v1");
+                md.set_api_version(if loader == Loader::V3 { "v3" } else { "v1" });
             }
         }
     }
@@ -709,6 +726,8 @@ fn classify_files(
             "Chart.lock" => chart_yaml::check_lock(loaded(&f)?).map_err(other_file("Chart.lock"))?,
             "values.yaml" => values_yaml(loaded(&f)?.clone()),
             "values.schema.json" => chart.schema = Some(loaded(&f)?.clone()),
+            // Helm 4's v3 loader has no use for v1's dependency files.
+            "requirements.yaml" | "requirements.lock" if loader == Loader::V3 => chart.files.push(f),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_default();
                 if md.api_version() != "v1" {
@@ -780,10 +799,10 @@ fn classify_files(
             let files = super::archive::load_archive_files(loaded(archive)?)
                 .map_err(|e| wrap(ChartLoadError::ArchiveContent(e.to_string())))?;
             offer_all(&files, ahead);
-            load_files_with(files, ahead).map_err(wrap)?
+            load_files_with(files, ahead, loader).map_err(wrap)?
         } else {
             let files: Vec<LoadedChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
-            load_files_with(files, ahead).map_err(wrap)?
+            load_files_with(files, ahead, loader).map_err(wrap)?
         };
         chart.warnings.append(&mut sub.warnings);
         chart.dependencies.push(sub);

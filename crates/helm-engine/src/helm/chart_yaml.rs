@@ -85,6 +85,21 @@ impl RawMetadata {
     }
 }
 
+/// A Chart.yaml's `apiVersion`, decoded alone as Helm 4 decodes it to choose its loader.
+pub(crate) fn api_version(data: &[u8]) -> Result<String, String> {
+    let mut version = String::new();
+    match root_of(data)? {
+        Value::Map(map) => {
+            for (_, value) in fields_in_decoding_order(&map, &["apiVersion"]) {
+                string_into(&mut version, value, "chartBase.apiVersion")?;
+            }
+        }
+        Value::Null => {}
+        other => return Err(value_type_error(&other, "loader.chartBase")),
+    }
+    Ok(version)
+}
+
 /// `Chart.lock` or `requirements.lock` decoded as Helm decodes them (Helm keeps them but
 /// `helm template` uses nothing in them): the error is the text after `cannot load <file>: `.
 pub(crate) fn check_lock(data: &[u8]) -> Result<(), String> {
@@ -94,15 +109,24 @@ pub(crate) fn check_lock(data: &[u8]) -> Result<(), String> {
         other => return Err(value_type_error(&other, "v2.Lock")),
     };
     let mut dependencies = Vec::new();
+    // Go keeps the first value of the wrong type and goes on; `time.Time`'s own error ends
+    // decoding at once, and wins.
+    let mut first_wrong_type = None;
     for (field, value) in fields_in_decoding_order(&map, LOCK_FIELDS) {
         let path = format!("Lock.{field}");
-        match field {
-            "generated" => check_time(value)?,
-            "digest" => string_into(&mut String::new(), value, &path)?,
-            _ => items_into(&mut dependencies, value, &path, "v2.Dependency", dependency_into)?,
+        let wrong_type = match field {
+            "generated" => {
+                check_time(value)?;
+                Ok(())
+            }
+            "digest" => string_into(&mut String::new(), value, &path),
+            _ => items_into(&mut dependencies, value, &path, "v2.Dependency", dependency_into),
+        };
+        if let Err(error) = wrong_type {
+            first_wrong_type.get_or_insert(error);
         }
     }
-    Ok(())
+    first_wrong_type.map_or(Ok(()), Err)
 }
 
 const METADATA_FIELDS: &[&str] = &[
@@ -149,10 +173,22 @@ fn fields_in_decoding_order<'m>(map: &'m Map, fields: &[&'static str]) -> Vec<(&
     keys.into_iter()
         .filter_map(|(key, value)| {
             let exact = fields.iter().find(|field| **field == key.as_str());
-            let field = exact.or_else(|| fields.iter().find(|field| field.eq_ignore_ascii_case(key)))?;
+            let field = exact.or_else(|| fields.iter().find(|field| same_when_folded(key, field)))?;
             Some((*field, value))
         })
         .collect()
+}
+
+/// Whether a key names an (ASCII) field as Go's JSON decoder folds case: letters in any case,
+/// and the two other characters whose case folds to an ASCII letter, the long s (`ſ`) and
+/// the Kelvin sign (`K`).
+fn same_when_folded(key: &str, field: &str) -> bool {
+    let folded = key.chars().map(|c| match c {
+        '\u{17f}' => 's',
+        '\u{212a}' => 'k',
+        c => c.to_ascii_lowercase(),
+    });
+    folded.eq(field.chars().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Go's words for a value of the wrong type in a struct's field.
@@ -343,6 +379,10 @@ mod tests {
         // Sorted, `NAME` comes before `Name`: the later one wins.
         assert_eq!(decoded(&["NAME: a\nName: b\n"]).unwrap().name, "b");
         assert_eq!(decoded(&["Name: b\nname: c\n"]).unwrap().name, "c");
+        // Go folds the long s and the Kelvin sign to `s` and `k`.
+        let md = decoded(&["de\u{17f}cription: longs\n\u{212a}eywords: [kelvin]\n"]).unwrap();
+        assert_eq!((md.description.as_str(), md.keywords.as_slice()), ("longs", &["kelvin".to_string()][..]));
+        assert_eq!(decoded(&["n\u{e1}me: x\n"]).unwrap().name, "");
     }
 
     #[test]
@@ -365,6 +405,11 @@ mod tests {
         assert!(err.ends_with("Time.UnmarshalJSON: input is not a JSON string"), "{err}");
         let err = check_lock(b"- a\n").unwrap_err();
         assert!(err.ends_with("cannot unmarshal array into Go value of type v2.Lock"), "{err}");
+        // A time that cannot be read wins over a value of the wrong type before it.
+        let err = check_lock(b"dependencies: 5\ngenerated: x\n").unwrap_err();
+        assert!(err.contains("parsing time"), "{err}");
+        let err = check_lock(b"dependencies: 5\ndigest: [1]\n").unwrap_err();
+        assert!(err.contains("Lock.dependencies"), "{err}");
         let err = check_lock(b"a: [\n").unwrap_err();
         assert!(err.starts_with("error converting YAML to JSON: yaml: line 1:"), "{err}");
     }

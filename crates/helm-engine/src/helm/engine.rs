@@ -522,7 +522,7 @@ fn render_in_thread(
     if !missing.is_empty() {
         return Err(ChartRenderError::MissingDependencies(missing));
     }
-    if chart.metadata.api_version == "v3" {
+    if chart.loader == super::chart::Loader::V3 {
         return Err(ChartRenderError::ApiVersionV3);
     }
     check_release_name(&opts.release_name)?;

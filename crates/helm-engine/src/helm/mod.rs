@@ -54,14 +54,17 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 /// The string a YAML scalar becomes when Helm reads it into a Go `string` field through
-/// sigs.k8s.io/yaml (numbers spelled as JSON spells them); `None` for a list or a map.
+/// sigs.k8s.io/yaml: an integer as written, a float as `strconv.FormatFloat(f, 'g', -1, 32)`
+/// (`1.1234568`, `+Inf` past float32's range). The YAML reader here keeps every number as a
+/// float: a whole one is taken for an integer (`1e6` gives `1000000`, where Go writes
+/// `1e+06`). `None` for a list or a map.
 fn go_string(v: &Value) -> Option<String> {
     Some(match v {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-        Value::Float(f) => format_float_g(*f, 64),
+        Value::Float(f) => format_float_g(*f, 32),
         Value::String(s) => s.clone(),
         Value::List(_) | Value::Map(_) => return None,
     })
