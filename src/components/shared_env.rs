@@ -73,7 +73,10 @@ pub fn vars() -> Vec<SharedVar> {
         // which they trust already.
         var("SUBNET", Expr::choose(ipv6.clone(), Expr::lit("127.0.0.1/32"), Expr::key("subnet"))),
         var_when("SUBNET6", Expr::key("subnet"), ipv6),
-        var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb".into(), 1_048_576)),
+        // front's nginx (HTTP body, SMTP SIZE, its submission proxy), postfix's main.cf and
+        // webmail (upload size); dovecot-submission's limit is in its own configuration.
+        var("MESSAGE_SIZE_LIMIT", Expr::Product("messageSizeLimitMb".into(), 1_048_576))
+            .only(&["front", "postfix", "webmail"]),
         // TLS ends in front; admin also reads the flavor (secure cookies, client settings).
         var("TLS_FLAVOR", front::tls_flavor()),
         // The ports front opens; admin shows them to users as the client ports.
