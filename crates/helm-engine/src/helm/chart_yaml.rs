@@ -129,7 +129,9 @@ pub(crate) fn check_lock(data: &[u8]) -> Result<(), String> {
     first_wrong_type.map_or(Ok(()), Err)
 }
 
-const METADATA_FIELDS: &[&str] = &[
+/// The fields of Helm's chart metadata (`Chart.yaml`), those of a lock file, a maintainer
+/// and a dependency.
+pub(crate) const METADATA_FIELDS: &[&str] = &[
     "name",
     "home",
     "sources",
@@ -151,9 +153,9 @@ const METADATA_FIELDS: &[&str] = &[
 
 const LOCK_FIELDS: &[&str] = &["generated", "digest", "dependencies"];
 
-const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
+pub(crate) const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
 
-const DEPENDENCY_FIELDS: &[&str] =
+pub(crate) const DEPENDENCY_FIELDS: &[&str] =
     &["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
 
 /// The document's root, or go-yaml's complaint. Bytes that are not UTF-8 are kept for the

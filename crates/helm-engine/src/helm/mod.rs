@@ -5,7 +5,7 @@
 pub(crate) mod ahead;
 pub(crate) mod archive;
 pub(crate) mod chart;
-mod chart_yaml;
+pub(crate) mod chart_yaml;
 pub(crate) mod coalesce;
 pub(crate) mod contents;
 pub(crate) mod dependencies;

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::chart_yaml::{DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS};
 use crate::funcs::semver::{Constraints, Version};
 use crate::strconv::quote;
 use crate::value::{Map, Value};
@@ -185,40 +186,12 @@ pub(crate) fn read_index(data: &[u8]) -> Result<Index, String> {
     Ok(index)
 }
 
-/// The fields helm's index has, and those of one chart version in it (its metadata and
-/// where to download it).
+/// The fields helm's index has.
 const INDEX_FIELDS: &[&str] =
     &["serverInfo", "apiVersion", "generated", "entries", "publicKeys", "annotations"];
-const VERSION_FIELDS: &[&str] = &[
-    "name",
-    "home",
-    "sources",
-    "version",
-    "description",
-    "keywords",
-    "maintainers",
-    "icon",
-    "apiVersion",
-    "condition",
-    "tags",
-    "appVersion",
-    "deprecated",
-    "annotations",
-    "kubeVersion",
-    "dependencies",
-    "type",
-    "urls",
-    "created",
-    "removed",
-    "digest",
-    "checksum",
-    "engine",
-    "tillerVersion",
-    "url",
-];
-const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
-const DEPENDENCY_FIELDS: &[&str] =
-    &["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
+/// A chart version's fields besides its metadata's (where to download it).
+const VERSION_ONLY_FIELDS: &[&str] =
+    &["urls", "created", "removed", "digest", "checksum", "engine", "tillerVersion", "url"];
 
 /// Go's decoding of an index into helm's types, as far as its errors go: `entries` a
 /// mapping of lists, and with `strict` no field helm does not know. The first problem in
@@ -230,6 +203,7 @@ fn check_shape(index: &Map, strict: bool) -> Result<(), String> {
             None => Ok(()),
         }
     };
+    let version_fields: Vec<&str> = METADATA_FIELDS.iter().chain(VERSION_ONLY_FIELDS).copied().collect();
     let fields_of = |item: &Value, known: &[&str]| match item {
         Value::Map(map) => unknown(map, known),
         _ => Ok(()),
@@ -257,7 +231,7 @@ fn check_shape(index: &Map, strict: bool) -> Result<(), String> {
             }
         };
         for version in versions {
-            fields_of(version, VERSION_FIELDS)?;
+            fields_of(version, &version_fields)?;
             let Value::Map(version) = version else { continue };
             for (list, known) in [("maintainers", MAINTAINER_FIELDS), ("dependencies", DEPENDENCY_FIELDS)] {
                 if let Some(Value::List(items)) = version.get(list) {
