@@ -82,6 +82,13 @@ fn theirs(chart: &Path) -> Vec<(&'static str, Result<String, String>)> {
         .collect()
 }
 
+/// Each installed helm renders `chart` as we rendered it.
+fn helm_renders_the_same(chart: &Path, rendered: &str) {
+    for (helm, result) in theirs(chart) {
+        assert_eq!(result.as_deref(), Ok(rendered), "{helm}");
+    }
+}
+
 #[test]
 fn a_chart_archive_renders_like_its_directory_and_like_helm() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,9 +96,7 @@ fn a_chart_archive_renders_like_its_directory_and_like_helm() {
     write_archive(&tgz, &chart_entries("c"));
     let rendered = ours(&tgz).unwrap();
     assert!(rendered.contains("name: demo-c\n") && rendered.contains("from the archive"), "{rendered}");
-    for (helm, result) in theirs(&tgz) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&tgz, &rendered);
 }
 
 #[test]
@@ -107,9 +112,7 @@ fn subchart_archives_are_loaded_like_helm_loads_them() {
     write_archive(&parent.join("charts/c-0.1.0.tgz"), &chart_entries("c"));
     let rendered = ours(&parent).unwrap();
     assert!(rendered.contains("# Source: p/charts/c/templates/cm.yaml\n"), "{rendered}");
-    for (helm, result) in theirs(&parent) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&parent, &rendered);
 }
 
 /// Archives whose content helm refuses, with the reason it gives.
@@ -249,9 +252,7 @@ fn symbolic_links_are_followed_with_a_warning_even_outside_the_chart() {
     let rendered = ours(&chart).unwrap();
     assert!(rendered.contains("# Source: c/templates/again.yaml\n"), "{rendered}");
     assert!(rendered.contains("from outside"), "{rendered}");
-    for (helm, result) in theirs(&chart) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&chart, &rendered);
 }
 
 #[cfg(unix)]
@@ -400,9 +401,7 @@ fn a_large_values_yaml_is_read_as_helm_reads_it_unless_helmignore_leaves_it_out(
         let tgz = dir.path().join("c-0.1.0.tgz");
         write_archive(&tgz, &entries);
         assert_eq!(ours(&tgz), Ok(rendered.clone()));
-        for (helm, result) in theirs(&chart) {
-            assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-        }
+        helm_renders_the_same(&chart, &rendered);
     }
 }
 
@@ -430,9 +429,7 @@ fn v1_dependency_files_in_a_v2_chart_are_read_with_helms_warnings() {
     );
     let rendered = ours(&chart).unwrap();
     assert!(rendered.contains("d: from requirements.yaml\n"), "{rendered}");
-    for (helm, result) in theirs(&chart) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&chart, &rendered);
     for (name, helm) in support::helms() {
         let out = support::run(&helm, &["template", "demo", &chart.display().to_string()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -457,9 +454,7 @@ fn a_template_stored_twice_in_an_archive_renders_once_from_its_last_copy() {
     let rendered = ours(&tgz).unwrap();
     assert_eq!(rendered.matches("# Source: c/templates/cm.yaml").count(), 1, "{rendered}");
     assert!(rendered.contains("second: c\n"), "{rendered}");
-    for (helm, result) in theirs(&tgz) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&tgz, &rendered);
 }
 
 /// A file whose name is not UTF-8 is read (under its own name) as helm reads it.
@@ -475,7 +470,5 @@ fn a_file_named_in_bytes_that_are_not_utf8_is_read() {
     let odd = chart.join(std::ffi::OsStr::from_bytes(b"files/caf\xe9.txt"));
     std::fs::write(&odd, "odd").unwrap();
     let rendered = ours(&chart).unwrap();
-    for (helm, result) in theirs(&chart) {
-        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
-    }
+    helm_renders_the_same(&chart, &rendered);
 }
