@@ -499,8 +499,8 @@ struct Target {
 }
 
 impl TemplateArgs {
-    /// Whether `--release-name` is on: given, without a value, with a name, or with a value
-    /// Go reads as true.
+    /// Whether `--release-name` is on: as its last spelling says (`=true` or `=false` in any
+    /// of Go's spellings), else whether it was given at all (with a name or without).
     fn release_name_switch(&self) -> bool {
         self.release_name_on.unwrap_or(self.release_name.is_some())
     }
@@ -845,10 +845,14 @@ mod tests {
         assert_eq!(context_namespace(&["not: [yaml".to_string()], None), None);
     }
 
-    fn target(args: &[&str]) -> Result<Target, String> {
+    /// `template ARGS` read as the command line is read.
+    fn parsed(args: &[&str]) -> Result<Cli, String> {
         let args = std::iter::once("template").chain(args.iter().copied()).map(Into::into).collect();
-        let cli = Cli::try_parse_from(switches_as_given(args)).map_err(|e| e.to_string())?;
-        cli.args.target().map_err(|e| e.message)
+        Cli::try_parse_from(switches_as_given(args)).map_err(|e| e.to_string())
+    }
+
+    fn target(args: &[&str]) -> Result<Target, String> {
+        parsed(args)?.args.target().map_err(|e| e.message)
     }
 
     fn named(release_name: &str, chart: &str) -> Result<Target, String> {
@@ -884,8 +888,7 @@ mod tests {
 
     /// The switch `--release-name` is, after every spelling of it: the last one decides.
     fn switch(args: &[&str]) -> bool {
-        let args = std::iter::once("template").chain(args.iter().copied()).map(Into::into).collect();
-        Cli::try_parse_from(switches_as_given(args)).unwrap().args.release_name_switch()
+        parsed(args).unwrap().args.release_name_switch()
     }
 
     #[test]

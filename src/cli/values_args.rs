@@ -85,7 +85,8 @@ impl ValuesArgs {
         super::pflag::string_slice("-f, --values", &self.values)
     }
 
-    /// Reads every file named and merges all inputs; warnings go to standard error.
+    /// Reads every file named and merges all inputs, as values of Mailu's charts (text only,
+    /// with hints after YAML errors); warnings go to standard error.
     pub fn read(&self) -> Result<UserValues, CliError> {
         self.read_keeping_stdin().map(|(user, _)| user)
     }

@@ -734,18 +734,17 @@ fn classify_files(
                     chart.warnings.push(REQUIREMENTS_YAML_IN_V2.into());
                 }
                 md.decode(loaded(&f)?).map_err(other_file("requirements.yaml"))?;
+                // Read again here, as it may have changed the version.
                 if md.api_version() == "v1" {
                     chart.files.push(f);
                 }
             }
             "requirements.lock" => {
                 chart_yaml::check_lock(loaded(&f)?).map_err(other_file("requirements.lock"))?;
-                let md = metadata.get_or_insert_default();
-                if md.api_version() != "v1" {
-                    chart.warnings.push(REQUIREMENTS_LOCK_IN_V2.into());
-                }
-                if md.api_version() == "v1" {
+                if metadata.get_or_insert_default().api_version() == "v1" {
                     chart.files.push(f);
+                } else {
+                    chart.warnings.push(REQUIREMENTS_LOCK_IN_V2.into());
                 }
             }
             // An archive may hold a template twice: Helm keeps the last one (its templates
