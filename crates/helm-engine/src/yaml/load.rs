@@ -706,13 +706,14 @@ fn quoted_scalar_last_line(offsets: &mut ByteOffsets<'_>, index: usize, line: us
     let body = &text[start + quote.len_utf8()..];
     let mut rest = body.char_indices().peekable();
     let mut last = line;
-    let breaks = |at: usize, c: char, last: &mut usize| -> Option<bool> {
-        // `\r\n` is one break; a line that starts with a marker ends go-yaml's reading.
+    // A line break at `at`: counted (`\r\n` once); `None` where the next line starts with a
+    // document marker, which ends go-yaml's reading.
+    let breaks = |at: usize, c: char, last: &mut usize| -> Option<()> {
         if c == '\r' && body[at + 1..].starts_with('\n') {
-            return Some(false);
+            return Some(());
         }
         *last += 1;
-        (!starts_with_document_marker(&body[at + 1..])).then_some(true)
+        (!starts_with_document_marker(&body[at + 1..])).then_some(())
     };
     loop {
         let (at, c) = rest.next()?;
