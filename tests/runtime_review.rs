@@ -1376,3 +1376,31 @@ fn m36_redis_makes_room_instead_of_outgrowing_its_memory_limit() {
     let arguments = redis_arguments(&render("minimal", &tiny), "1");
     assert!(arguments.windows(2).any(|w| w == ["--maxmemory", "1mb"]), "{arguments:?}");
 }
+
+#[test]
+fn m37_an_ipv6_server_address_keeps_its_port_apart() {
+    // Mailu pastes the server's address into URLs: `postgresql://...@{DB_HOST}/...` and
+    // `redis://{REDIS_ADDRESS}/2` (core/admin/mailu/configuration.py), `servers =
+    // "{{ REDIS_ADDRESS }}"` (core/rspamd/conf/redis.conf), Roundcube's DSN from
+    // ROUNDCUBE_DB_HOST (webmails/start.py). A bare IPv6 address would run into the port
+    // (`fd00::10:6379` is itself an address): it goes in brackets.
+    let set = [
+        "database.postgresql.host=2001:db8::5",
+        "redis.host=fd00::10",
+        "webmail.type=roundcube",
+        "webmail.database.onServer=true",
+        "webmail.database.existingSecret.name=roundcube-db",
+    ];
+    let manifests = render("postgresql-external-redis", &set);
+    assert_eq!(shared_env(&manifests, "DB_HOST"), "[2001:db8::5]:5432");
+    assert_eq!(shared_env(&manifests, "REDIS_ADDRESS"), "[fd00::10]:6379");
+    let webmail = container(find(&manifests, "Deployment", "mailu-webmail"));
+    let host = list(webmail, "env")
+        .iter()
+        .find(|e| text(e, "name") == "ROUNDCUBE_DB_HOST")
+        .map(|e| text(e, "value"));
+    assert_eq!(host, Some("[2001:db8::5]:5432"));
+    // Host names stay as they were.
+    let manifests = render("postgresql-external-redis", &[]);
+    assert_eq!(shared_env(&manifests, "REDIS_ADDRESS"), "redis-master.redis.svc.cluster.local:6379");
+}

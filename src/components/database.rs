@@ -26,14 +26,22 @@ pub fn host_and_port() -> Expr {
     SERVERS.iter().rev().fold(Expr::lit(""), |otherwise, (kind, block)| {
         Expr::choose(
             Cond::equals("database.type", kind),
-            Expr::concat(vec![
-                Expr::key(format!("{block}.host")),
-                Expr::lit(":"),
-                Expr::num(format!("{block}.port")),
-            ]),
+            address(format!("{block}.host"), format!("{block}.port")),
             otherwise,
         )
     })
+}
+
+/// `host:port` of the values' host and port, an IPv6 address in brackets (`[fd00::10]:6379`):
+/// Mailu pastes it into addresses (`postgresql://...@{DB_HOST}/...`, `redis://{REDIS_ADDRESS}/2`)
+/// where a bare IPv6 address would run into the port.
+pub fn address(host: String, port: String) -> Expr {
+    let host_key = Expr::key(host.clone());
+    Expr::choose(
+        Cond::Contains(host.into(), ":"),
+        Expr::concat(vec![Expr::lit("["), host_key.clone(), Expr::lit("]:"), Expr::num(port.clone())]),
+        Expr::concat(vec![host_key, Expr::lit(":"), Expr::num(port)]),
+    )
 }
 
 /// A volume holding one key of the credentials Secret of the server in use as the file

@@ -109,7 +109,7 @@ pub fn vars() -> Vec<SharedVar> {
             Expr::choose(
                 Cond::flag("redis.builtin"),
                 Expr::concat(vec![Expr::ServiceFqdn("redis"), Expr::lit(":6379")]),
-                Expr::concat(vec![Expr::key("redis.host"), Expr::lit(":"), Expr::num("redis.port")]),
+                database::address("redis.host".into(), "redis.port".into()),
             ),
         )
         .only(&["admin", "rspamd"]),

@@ -106,12 +106,12 @@ pub fn resolve(user: &UserValues) -> Result<Values, InvalidValues> {
         problems: problems
             .into_iter()
             .map(|p| LocatedProblem {
-                // A conditional requirement points at a condition's key the user set, and
-                // otherwise at the key it is about.
-                origin: p
-                    .causes
-                    .iter()
-                    .find_map(|cause| user.set_at(cause, false))
+                // A problem points at the key it is about where the user set it; a
+                // conditional requirement of a key the user left out, at a condition's key
+                // the user set; otherwise at where the key's value came from.
+                origin: user
+                    .set_at(&p.path, p.about_key)
+                    .or_else(|| p.causes.iter().find_map(|cause| user.set_at(cause, false)))
                     .unwrap_or_else(|| user.origin(&p.path, p.about_key)),
                 message: removed_by_null(user, &p.path, p.message),
                 path: p.path,

@@ -124,8 +124,7 @@ pub struct Values {
     pub dmarc: Dmarc,
     /// Characters that separate a user from an address extension (`user+tag@domain`);
     /// empty: none.
-    #[schemars(regex(pattern = r"^[^@\t\n\x0B\f\r ]{0,8}$"))]
-    pub recipient_delimiter: String,
+    pub recipient_delimiter: RecipientDelimiter,
     /// Refuse mail that users send (submission and webmail) to an address of Mailu's own
     /// domains that does not exist, rather than accept it and bounce it afterwards
     /// (`REJECT_UNLISTED_RECIPIENT`). Mail arriving on port 25 is refused either way.
@@ -257,7 +256,8 @@ pub struct InitialAccount {
     pub username: LocalPart,
     /// Domain of the account; empty means `domain`.
     pub domain: OptionalDnsName,
-    /// `create` fails if the account exists, `update` sets the password every start,
+    /// `create` leaves an existing account as it is (admin logs the failure and starts all
+    /// the same), `update` sets the password every start,
     /// `ifmissing` creates it only when missing.
     pub mode: AccountMode,
     /// The Secret key holding the account's password. Required when enabled.
@@ -656,10 +656,12 @@ component!(
         persistence: Persistence,
         /// rspamd configuration files: one named like a file of Mailu's `local.d` is merged
         /// into it (but for the worker, logging, options and Redis settings, which Mailu keeps
-        /// as they are), any other is added to `local.d`.
+        /// as they are), any other is added to `local.d`. `forbidden_file_extension.map`
+        /// replaces Mailu's list of refused attachment extensions: give the whole list.
         overrides: Overrides,
-        /// What happens to mail ClamAV finds infected: `discard` (accepted, then dropped) or
-        /// `reject` (refused while the sender is still connected).
+        /// Mailu's `ANTIVIRUS_ACTION` for ClamAV's findings. Mailu 2024.06 refuses mail
+        /// ClamAV finds infected whichever it says (`ANTIVIRUS_FLAGGED` in
+        /// core/rspamd/conf/force_actions.conf); `reject` also sets it on ClamAV's own rule.
         antivirus_action: AntivirusAction,
         /// A ServiceMonitor for rspamd's metrics (`/metrics` of its controller).
         service_monitor: ServiceMonitor,
@@ -1226,7 +1228,10 @@ pub struct Sessions {
     /// Seconds of inactivity after which a session ends.
     #[schemars(range(min = 60))]
     pub timeout_seconds: u32,
-    /// Seconds after which a session ends anyway (webmail follows it too).
+    /// Seconds after which a session ends anyway. SnappyMail signs out after as long; Roundcube
+    /// reads the number of hours as minutes (Mailu 2024.06's
+    /// webmails/roundcube/config/config.inc.php), so its sessions end after a sixtieth of it
+    /// (12 hours by default).
     #[schemars(range(min = 60))]
     pub lifetime_seconds: u32,
 }

@@ -401,8 +401,10 @@ pub fn values_schema() -> Json {
     for rule in RULES {
         add_rule(&mut schema, rule);
     }
-    for (component, _) in ALWAYS_ON {
-        object_at(&mut schema, &format!("{component}.enabled")).insert("const".into(), json!(true));
+    for (component, reason) in ALWAYS_ON {
+        let enabled = object_at(&mut schema, &format!("{component}.enabled"));
+        enabled.insert("const".into(), json!(true));
+        enabled.insert("description".into(), json!(format!("Always true: {reason}.")));
     }
     refuse_trust_variables(&mut schema);
     close_kubernetes_definitions(&mut schema);

@@ -112,6 +112,12 @@ formats! {
         max: Some(255),
         meaning: "an image repository without tag, like docker.io/library/redis"
     };
+    RECIPIENT_DELIMITER = {
+        name: "RecipientDelimiter",
+        pattern: r"^[^@\t\n\x0B\f\r ]{0,8}$",
+        max: None,
+        meaning: "up to 8 characters, none of them @, a space or a line break, like + or +-"
+    };
     MUST_BE_EMPTY = {
         name: "MustBeEmpty",
         pattern: "^$",
@@ -437,6 +443,10 @@ formatted_string!(
 formatted_string!(
     /// The local part of an e-mail address.
     LocalPart => LOCAL_PART
+);
+formatted_string!(
+    /// The characters that separate a user from an address extension.
+    RecipientDelimiter => RECIPIENT_DELIMITER
 );
 formatted_string!(
     /// An image registry with an optional path.

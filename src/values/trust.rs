@@ -288,6 +288,13 @@ pub fn warnings(values: &Values) -> Vec<String> {
         ));
     }
     warnings.extend(unread_overrides(values));
+    if values.rspamd.enabled && values.rspamd.overrides.contains_key(RSPAMD_FORBIDDEN_EXTENSIONS) {
+        warnings.push(format!(
+            "rspamd.overrides[\"{RSPAMD_FORBIDDEN_EXTENSIONS}\"] replaces Mailu's list of the attachment extensions rspamd \
+             refuses (exe, js, scr and 65 more; core/rspamd/start.py copies it over the list, multimap.conf rejects on it): \
+             to add to the list, give the whole list"
+        ));
+    }
     let clamav = &values.clamav;
     if clamav.enabled && clamav.replicas > 1 && clamav.persistence != Values::default().clamav.persistence {
         warnings.push(format!(
@@ -298,6 +305,9 @@ pub fn warnings(values: &Values) -> Vec<String> {
     }
     warnings
 }
+
+/// The rspamd file an override replaces instead of being merged into it.
+const RSPAMD_FORBIDDEN_EXTENSIONS: &str = "forbidden_file_extension.map";
 
 /// rspamd's configuration files that Mailu writes into `local.d` and that include no file of
 /// `/overrides`: core/rspamd/start.py copies no override named like one of them, so an
@@ -415,6 +425,17 @@ mod tests {
         // Off, a component reads nothing anyway: no warning about its files.
         values.dovecot.enabled = false;
         assert_eq!(unread_overrides(&values).len(), 2);
+    }
+
+    #[test]
+    fn an_rspamd_list_of_forbidden_extensions_is_said_to_replace_mailus() {
+        let mut values = Values::default();
+        let replaced = |values: &Values| warnings(values).iter().any(|w| w.contains("replaces Mailu's list"));
+        assert!(!replaced(&values));
+        values.rspamd.overrides.insert(RSPAMD_FORBIDDEN_EXTENSIONS.into(), "iso\n".into());
+        assert!(replaced(&values));
+        values.rspamd.enabled = false;
+        assert!(!replaced(&values));
     }
 
     /// The oracle: whether `cidr` lies inside `range`, by arithmetic.
