@@ -1503,7 +1503,7 @@ fn defer_on_tls_error(b: &mut Builder) {
             b.settle(
                 "tls.deferOnError",
                 Outcome::NotCarried {
-                    why: "the official chart wrote DEFER_ON_TLS_ERROR only when it was set, so Mailu kept deferring; so does this chart's default (`tls.deferOnError: false` here would stop it)".into(),
+                    why: "the official chart wrote DEFER_ON_TLS_ERROR only when it was neither empty nor false, so Mailu kept deferring; so does this chart's default (`tls.deferOnError: false` here would stop it)".into(),
                 },
             );
         }
