@@ -8,8 +8,11 @@ use super::wiring::*;
 /// How many requests admin serves at once (gunicorn threads of its one worker).
 const ADMIN_THREADS: &str = "4";
 
-/// Where admin reads the API token and the database password.
+/// Where admin reads the API token and the database password: a file (named below) in the
+/// folder each Secret volume is mounted on.
+const API_TOKEN_FOLDER: &str = "/run/secrets/mailu-api";
 const API_TOKEN_FILE: &str = "/run/secrets/mailu-api/token";
+const DATABASE_PASSWORD_FOLDER: &str = "/run/secrets/mailu-database";
 const DATABASE_PASSWORD_FILE: &str = "/run/secrets/mailu-database/password";
 
 pub fn component() -> Component {
@@ -68,8 +71,8 @@ pub fn component() -> Component {
     c.mounts = vec![
         mount("data", "/data").sub_path("data"),
         mount("data", "/dkim").sub_path("dkim"),
-        mount("api-token", "/run/secrets/mailu-api").read_only(),
-        mount("database-password", "/run/secrets/mailu-database").read_only(),
+        mount("api-token", API_TOKEN_FOLDER).read_only(),
+        mount("database-password", DATABASE_PASSWORD_FOLDER).read_only(),
     ];
     // Mailu's start script upgrades the database's schema and starts admin whether that
     // worked or not (`os.system`, core/admin/start.py), and `/ping` touches no database: a

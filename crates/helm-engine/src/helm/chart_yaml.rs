@@ -170,9 +170,8 @@ fn root_of(data: &[u8]) -> Result<Value, String> {
 /// The fields a map's keys set, in the order JSON decoding meets them (the keys sorted), each
 /// key matched to its field exactly, else ignoring case as Go does.
 fn fields_in_decoding_order<'m>(map: &'m Map, fields: &[&'static str]) -> Vec<(&'static str, &'m Value)> {
-    let mut keys: Vec<(&String, &Value)> = map.iter().collect();
-    keys.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    keys.into_iter()
+    entries_in_key_order(map)
+        .into_iter()
         .filter_map(|(key, value)| {
             let exact = fields.iter().find(|field| **field == key.as_str());
             let field = exact.or_else(|| fields.iter().find(|field| same_when_folded(key, field)))?;
@@ -250,7 +249,7 @@ fn annotations_into(
         Value::Null => *slot = None,
         Value::Map(map) => {
             let annotations = slot.get_or_insert_default();
-            for (key, item) in fields_in_sorted_order(map) {
+            for (key, item) in entries_in_key_order(map) {
                 let text = go_string(item).ok_or_else(|| type_error(field, item, "string"))?;
                 annotations.insert(key.clone(), text);
             }
@@ -260,9 +259,10 @@ fn annotations_into(
     Ok(())
 }
 
-fn fields_in_sorted_order(map: &Map) -> Vec<(&String, &Value)> {
+/// A map's entries in the order of their keys' bytes, as JSON has them after sigs.k8s.io/yaml.
+fn entries_in_key_order(map: &Map) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries.sort_by_key(|(key, _)| key.as_bytes());
     entries
 }
 
