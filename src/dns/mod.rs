@@ -135,11 +135,6 @@ fn kubectl() -> Expr {
 /// The values key of the relay host postfix may send all outgoing mail through.
 const RELAY_HOST_KEY: &str = "relay.host";
 
-/// Whether the values model has a key (so that the chart's templates may read it).
-fn model_has(path: &str) -> bool {
-    helm_engine::Value::Map(crate::values::defaults_tree()).get_dotted(path).is_some()
-}
-
 /// Every section, in the order they are printed.
 pub fn sections() -> Vec<Section> {
     vec![header(), addresses(), mail_exchange(), spf(), dkim(), dmarc(), client_autoconfiguration()]
@@ -309,17 +304,15 @@ fn mail_exchange() -> Section {
 }
 
 fn spf() -> Section {
-    let mut comments = vec![comment(lit("; Who may send mail from the domain (SPF)."))];
-    if model_has(RELAY_HOST_KEY) {
-        comments.push(
-            comment(cat([
-                lit("; Outgoing mail leaves through "),
-                Expr::key(RELAY_HOST_KEY),
-                lit(": add what its provider asks for (usually include:...)."),
-            ]))
-            .when(Cond::is_set(RELAY_HOST_KEY)),
-        );
-    }
+    let mut comments = vec![
+        comment(lit("; Who may send mail from the domain (SPF).")),
+        comment(cat([
+            lit("; Outgoing mail leaves through "),
+            Expr::key(RELAY_HOST_KEY),
+            lit(": add what its provider asks for (usually include:...)."),
+        ]))
+        .when(Cond::is_set(RELAY_HOST_KEY)),
+    ];
     comments.push(comment(lit(
         "; Mail to other servers leaves from the node's address (or the cluster's NAT), not front's: if",
     )));
