@@ -706,3 +706,27 @@ fn defer_on_tls_error_off_is_carried_only_where_it_was_written() {
     let m = migrated(&format!("{BASE}tls:\n  deferOnError: true\n"));
     assert!(matches!(outcome_of(&m, "tls.deferOnError"), Outcome::Carried { .. }));
 }
+
+#[test]
+fn a_text_the_official_templates_read_as_true_is_remarked_on() {
+    let bool_of = |value: Value| convert::convert(table::Conv::Bool, &value).unwrap();
+    // The empty text was false there, `true` in any case true: nothing to say.
+    for (given, meant) in [("", false), ("true", true), ("TRUE", true)] {
+        let converted = bool_of(Value::String(given.into()));
+        assert_eq!((converted.value, converted.remarks.len()), (Value::Bool(meant), 0), "{given:?}");
+    }
+    assert_eq!(bool_of(Value::Bool(false)).remarks.len(), 0);
+    // Any other text was true, whatever it says.
+    for given in ["false", "no", "0"] {
+        let converted = bool_of(Value::String(given.into()));
+        assert_eq!(converted.value, Value::Bool(true), "{given:?}");
+        assert!(converted.remarks[0].contains("take as true"), "{given:?}: {:?}", converted.remarks);
+    }
+}
+
+#[test]
+fn whole_numbers_become_integers_only_while_floats_hold_them_exactly() {
+    assert_eq!(convert::normalize(&Value::Float(8_999_999_999_999_998.0)), Value::Int(8_999_999_999_999_998));
+    assert_eq!(convert::normalize(&Value::Float(9.0e15)), Value::Float(9.0e15));
+    assert_eq!(convert::normalize(&Value::Float(2.5)), Value::Float(2.5));
+}
