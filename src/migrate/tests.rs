@@ -730,3 +730,14 @@ fn whole_numbers_become_integers_only_while_floats_hold_them_exactly() {
     assert_eq!(convert::normalize(&Value::Float(9.0e15)), Value::Float(9.0e15));
     assert_eq!(convert::normalize(&Value::Float(2.5)), Value::Float(2.5));
 }
+
+#[test]
+fn mailus_booleans_are_its_words_in_any_case() {
+    let boolean = |given: &str| convert::convert(table::Conv::MailuBool, &Value::String(given.into()));
+    for (given, meant) in [("Yes", true), ("TRUE", true), ("no", false), ("False", false), ("", false)] {
+        assert_eq!(boolean(given).map(|c| c.value), Ok(Value::Bool(meant)), "{given:?}");
+    }
+    for given in ["1", "on", "maybe"] {
+        assert!(boolean(given).is_err_and(|e| e.contains("must be true or false")), "{given:?}");
+    }
+}
