@@ -741,3 +741,22 @@ fn mailus_booleans_are_its_words_in_any_case() {
         assert!(boolean(given).is_err_and(|e| e.contains("must be true or false")), "{given:?}");
     }
 }
+
+#[test]
+fn other_values_are_true_as_go_templates_test_them() {
+    let truth = |value: Value| convert::convert(table::Conv::Bool, &value).unwrap().value;
+    let one_entry = Map::from_iter([("a".to_string(), Value::Int(1))]);
+    for (given, meant) in [
+        (Value::Int(0), false),
+        (Value::Int(2), true),
+        (Value::Float(0.0), false),
+        (Value::Float(0.5), true),
+        (Value::List(Vec::new()), false),
+        (Value::List(vec![Value::Null]), true),
+        (Value::Map(Map::default()), false),
+        (Value::Map(one_entry), true),
+        (Value::Null, false),
+    ] {
+        assert_eq!(truth(given.clone()), Value::Bool(meant), "{given:?}");
+    }
+}
