@@ -126,16 +126,17 @@ fn seq(a: &[Val]) -> R {
             _ => 0,
         })
         .collect();
+    // Go's int arithmetic wraps: `seq` of the largest int gives nothing.
     let items = match p.len() {
         1 => {
             let (start, end) = (1, p[0]);
             let inc = if end < start { -1 } else { 1 };
-            until_step_vec(start, end + inc, inc)?
+            until_step_vec(start, end.wrapping_add(inc), inc)?
         }
         2 => {
             let (start, end) = (p[0], p[1]);
             let step = if end < start { -1 } else { 1 };
-            until_step_vec(start, end + step, step)?
+            until_step_vec(start, end.wrapping_add(step), step)?
         }
         3 => {
             let (start, step, end) = (p[0], p[1], p[2]);
@@ -146,7 +147,7 @@ fn seq(a: &[Val]) -> R {
                     return Ok(Val::str(""));
                 }
             }
-            until_step_vec(start, end + inc, step)?
+            until_step_vec(start, end.wrapping_add(inc), step)?
         }
         _ => return Ok(Val::str("")),
     };

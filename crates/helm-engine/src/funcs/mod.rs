@@ -30,7 +30,19 @@ pub use gotime::parse_duration as parse_go_duration;
 
 use std::sync::OnceLock;
 
+use crate::template::error::GoError;
 use crate::template::funcs::{FuncDefs, FuncTable};
+
+/// The most a function makes in one piece (bytes or characters): 4 GiB. Go refuses the
+/// largest sizes (`makeslice: len out of range`) and dies for lack of memory on the rest;
+/// here a template asking for more than this gets Go's error instead of ending the process.
+pub(crate) fn made_len(len: u128) -> Result<usize, GoError> {
+    const MAX_MADE: u128 = 1 << 32;
+    match usize::try_from(len) {
+        Ok(len) if len as u128 <= MAX_MADE => Ok(len),
+        _ => Err(GoError::msg("runtime error: makeslice: len out of range")),
+    }
+}
 
 /// Every function `helm template` offers: Go's builtins, Sprig's and Helm's, drawing
 /// randomness and time from `env`.

@@ -22,16 +22,16 @@ const NUMERIC: &[u8] = b"0123456789";
 pub(crate) fn register(t: &mut FuncTable) {
     let count = Sig::fixed(&[Ty::Int]);
     t.add("randAlphaNum", count, |c, a| {
-        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHANUMERIC))))
+        random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHANUMERIC)).map(Val::str)
     });
     t.add("randAlpha", count, |c, a| {
-        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHABETIC))))
+        random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(ALPHABETIC)).map(Val::str)
     });
     t.add("randNumeric", count, |c, a| {
-        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(NUMERIC))))
+        random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Chars(NUMERIC)).map(Val::str)
     });
     t.add("randAscii", count, |c, a| {
-        Ok(Val::str(random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Printable)))
+        random_string(FuncEnv::of(c), arg_int(a, 0), Alphabet::Printable).map(Val::str)
     });
     t.add("randInt", Sig::fixed(&[Ty::Int, Ty::Int]), rand_int);
     t.add("shuffle", Sig::fixed(&[Ty::Str]), |c, a| Ok(Val::str(shuffle(FuncEnv::of(c), arg_str(a, 0)))));
@@ -49,14 +49,14 @@ enum Alphabet {
 
 /// `count` characters drawn uniformly from the alphabet; empty for a negative count (Sprig
 /// ignores the error its generator returns then).
-fn random_string(env: &FuncEnv, count: i64, alphabet: Alphabet) -> String {
-    let n = usize::try_from(count).unwrap_or(0);
-    (0..n)
+fn random_string(env: &FuncEnv, count: i64, alphabet: Alphabet) -> Result<String, GoError> {
+    let n = super::made_len(u128::try_from(count).unwrap_or(0))?;
+    Ok((0..n)
         .map(|_| match alphabet {
             Alphabet::Chars(chars) => chars[env.below(chars.len() as u64) as usize] as char,
             Alphabet::Printable => char::from(b' ' + env.below(95) as u8),
         })
-        .collect()
+        .collect())
 }
 
 /// `randInt min max`: a number in `min..max`; Go's `rand.Intn` panics on an empty range.
@@ -91,8 +91,9 @@ pub(crate) fn uuid_v4(bytes: &[u8]) -> String {
 
 /// `randBytes count`: that many random bytes, base64-encoded.
 fn rand_bytes(ctx: &CallCtx<'_>, a: &[Val]) -> Result<Val, GoError> {
-    let count = usize::try_from(arg_int(a, 0))
-        .map_err(|_| GoError::msg("runtime error: makeslice: len out of range"))?;
+    let count = u128::try_from(arg_int(a, 0))
+        .map_err(|_| GoError::msg("runtime error: makeslice: len out of range"))
+        .and_then(super::made_len)?;
     Ok(Val::str(base64_encode(&FuncEnv::of(ctx).random_bytes(count))))
 }
 
@@ -107,18 +108,19 @@ mod tests {
     #[test]
     fn strings_have_the_length_and_alphabet() {
         let env = env();
-        let s = random_string(&env, 500, Alphabet::Chars(ALPHANUMERIC));
+        let made = |count, alphabet| random_string(&env, count, alphabet).unwrap();
+        let s = made(500, Alphabet::Chars(ALPHANUMERIC));
         assert_eq!(s.len(), 500);
         assert!(s.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert!(s.bytes().any(|b| b.is_ascii_digit()) && s.bytes().any(|b| b.is_ascii_lowercase()));
-        let s = random_string(&env, 500, Alphabet::Printable);
+        let s = made(500, Alphabet::Printable);
         assert!(s.bytes().all(|b| (b' '..=b'~').contains(&b)));
         assert!(s.contains(' ') && s.contains('~'));
-        assert!(random_string(&env, 300, Alphabet::Chars(NUMERIC)).bytes().all(|b| b.is_ascii_digit()));
-        assert!(
-            random_string(&env, 300, Alphabet::Chars(ALPHABETIC)).bytes().all(|b| b.is_ascii_alphabetic())
-        );
-        assert_eq!(random_string(&env, -3, Alphabet::Printable), "");
+        assert!(made(300, Alphabet::Chars(NUMERIC)).bytes().all(|b| b.is_ascii_digit()));
+        assert!(made(300, Alphabet::Chars(ALPHABETIC)).bytes().all(|b| b.is_ascii_alphabetic()));
+        assert_eq!(made(-3, Alphabet::Printable), "");
+        // More than a function makes is Go's error, not an attempt.
+        assert!(random_string(&env, (1 << 32) + 1, Alphabet::Printable).is_err());
     }
 
     #[test]

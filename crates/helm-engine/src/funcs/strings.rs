@@ -73,11 +73,11 @@ pub(crate) fn register(t: &mut FuncTable) {
     });
     // Sprig pads with strings.Repeat, which panics on a negative count.
     t.add("indent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
-        padding(arg_int(a, 0))?;
+        padding(arg_int(a, 0), arg_str(a, 1))?;
         Ok(Val::str(indent(arg_int(a, 0), arg_str(a, 1))))
     });
     t.add("nindent", Sig::fixed(&[Ty::Int, Ty::Str]), |_, a| {
-        padding(arg_int(a, 0))?;
+        padding(arg_int(a, 0), arg_str(a, 1))?;
         Ok(Val::str(format!("\n{}", indent(arg_int(a, 0), arg_str(a, 1)))))
     });
     t.add("replace", Sig::fixed(&[Ty::Str, Ty::Str, Ty::Str]), |_, a| {
@@ -253,8 +253,14 @@ pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
 }
 
 /// `indent`'s count as strings.Repeat takes it.
-fn padding(spaces: i64) -> Result<(), GoError> {
-    if spaces < 0 { Err(GoError::msg("strings: negative Repeat count")) } else { Ok(()) }
+/// Whether `indent` may pad `s` with `spaces`: not a negative count, and not more in all than
+/// a function makes (`super::made_len`).
+fn padding(spaces: i64, s: &str) -> Result<(), GoError> {
+    if spaces < 0 {
+        return Err(GoError::msg("strings: negative Repeat count"));
+    }
+    let lines = s.bytes().filter(|&b| b == b'\n').count() as u128 + 1;
+    super::made_len(spaces as u128 * lines + s.len() as u128).map(drop)
 }
 
 /// Sprig's `indent`: every line, empty ones included, gets the padding.

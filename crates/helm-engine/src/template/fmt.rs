@@ -124,8 +124,8 @@ pub(crate) fn sprintf(format: &str, args: &[Val]) -> String {
                 i += 1;
                 match int_arg(args, arg_num) {
                     Some(prec) if prec >= 0 => spec.prec = Some(prec as usize),
-                    Some(_) => spec.prec = None,
-                    None => p.out.push_str("%!(BADPREC)"),
+                    // Go refuses a negative precision as it refuses a missing one.
+                    Some(_) | None => p.out.push_str("%!(BADPREC)"),
                 }
                 arg_num += 1;
                 reordered = false;
@@ -193,12 +193,15 @@ pub(crate) fn sprintf(format: &str, args: &[Val]) -> String {
     p.out
 }
 
+/// A `*` width or precision: an integer argument of at most a million either way (Go's
+/// `tooLarge`), else none.
 fn int_arg(args: &[Val], n: usize) -> Option<i64> {
-    match args.get(n)? {
-        Val::Int(i) | Val::Int64(i) => Some(*i),
-        Val::Byte(b) => Some(i64::from(*b)),
-        _ => None,
-    }
+    let value = match args.get(n)? {
+        Val::Int(i) | Val::Int64(i) => *i,
+        Val::Byte(b) => i64::from(*b),
+        _ => return None,
+    };
+    (-1_000_000..=1_000_000).contains(&value).then_some(value)
 }
 
 fn parse_num(bytes: &[u8], mut i: usize) -> (Option<usize>, usize) {
