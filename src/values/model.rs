@@ -470,17 +470,18 @@ pub struct ProbeTiming {
     /// Run this probe.
     pub enabled: bool,
     /// Seconds after the container starts before the first check.
+    #[schemars(range(max = i32::MAX))]
     pub initial_delay_seconds: u32,
     /// Seconds between two checks.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub period_seconds: u32,
     /// Seconds a check may take.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub timeout_seconds: u32,
     /// Failed checks in a row before Kubernetes acts (restarts the container, or takes the pod
     /// out of its Service). For the startup probe, period × threshold is the time the first
     /// start may take.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub failure_threshold: u32,
 }
 
@@ -550,6 +551,7 @@ macro_rules! component {
             /// Seconds the pod has to shut down; 0 means Kubernetes' default (30).
             pub termination_grace_period_seconds: u32,
             /// Old ReplicaSets kept for rollbacks.
+            #[schemars(range(max = i32::MAX))]
             pub revision_history_limit: u32,
             /// Extra environment variables of the main container (Kubernetes `EnvVar`s).
             pub extra_env: Vec<EnvVar>,
@@ -580,7 +582,7 @@ component!(
     /// front.
     FrontComponent(ImageOverride) {
         /// Pods of front; more than one only without `tls.source: letsencrypt`.
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = i32::MAX))]
         replicas: u32,
         /// The volume for the certificates Mailu obtains with `tls.source: letsencrypt`.
         persistence: Persistence,
@@ -671,7 +673,7 @@ component!(
     /// A stateless component with a third-party image that can run several pods.
     ScalableImageComponent(FullImage) {
         /// Pods of the component.
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = i32::MAX))]
         replicas: u32,
     }
 );
@@ -679,7 +681,7 @@ component!(
     /// A stateless Mailu component that can run several pods.
     ScalableComponent(ImageOverride) {
         /// Pods of the component.
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = i32::MAX))]
         replicas: u32,
     }
 );
@@ -689,7 +691,7 @@ component!(
         /// Pods of ClamAV; each keeps its own copy of the signatures (with more than one, each
         /// in a volume of its own, an emptyDir, and `persistence` is not used). While none
         /// answers, rspamd defers mail with attachments; two keep one answering through updates.
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = i32::MAX))]
         replicas: u32,
         /// The signatures' volume (with one pod).
         persistence: Persistence,
