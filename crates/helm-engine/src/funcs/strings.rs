@@ -252,7 +252,6 @@ pub(crate) fn trim_cutset(s: &str, cutset: &str) -> String {
     s.trim_matches(|c: char| cutset.contains(c)).to_string()
 }
 
-/// `indent`'s count as strings.Repeat takes it.
 /// Whether `indent` may pad `s` with `spaces`: not a negative count, and not more in all than
 /// a function makes (`super::made_len`).
 fn padding(spaces: i64, s: &str) -> Result<(), GoError> {
