@@ -36,8 +36,10 @@ use crate::template::funcs::{FuncDefs, FuncTable};
 /// The most a function makes in one piece (bytes or characters): 4 GiB. Go refuses the
 /// largest sizes (`makeslice: len out of range`) and dies for lack of memory on the rest;
 /// here a template asking for more than this gets Go's error instead of ending the process.
+pub(crate) const MAX_MADE: u128 = 1 << 32;
+
+/// `len` if it is at most `MAX_MADE`, else Go's error for a size it cannot allocate.
 pub(crate) fn made_len(len: u128) -> Result<usize, GoError> {
-    const MAX_MADE: u128 = 1 << 32;
     match usize::try_from(len) {
         Ok(len) if len as u128 <= MAX_MADE => Ok(len),
         _ => Err(GoError::msg("runtime error: makeslice: len out of range")),

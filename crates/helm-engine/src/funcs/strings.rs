@@ -30,7 +30,7 @@ pub(crate) fn register(t: &mut FuncTable) {
             return Err(GoError::msg("strings: negative Repeat count"));
         }
         let s = arg_str(a, 1);
-        if (s.len() as u128) * (n as u128) > (1u128 << 32) {
+        if (s.len() as u128) * (n as u128) > super::MAX_MADE {
             return Err(GoError::msg("strings: Repeat output length overflow"));
         }
         Ok(Val::str(s.repeat(n as usize)))
@@ -258,8 +258,14 @@ fn padding(spaces: i64, s: &str) -> Result<(), GoError> {
     if spaces < 0 {
         return Err(GoError::msg("strings: negative Repeat count"));
     }
+    // The lines are counted only when a line for every byte would be too much: counting them
+    // on every call would read each text once more.
+    let (spaces, len) = (spaces as u128, s.len() as u128);
+    if spaces * (len + 1) + len <= super::MAX_MADE {
+        return Ok(());
+    }
     let lines = s.bytes().filter(|&b| b == b'\n').count() as u128 + 1;
-    super::made_len(spaces as u128 * lines + s.len() as u128).map(drop)
+    super::made_len(spaces * lines + len).map(drop)
 }
 
 /// Sprig's `indent`: every line, empty ones included, gets the padding.
