@@ -505,3 +505,35 @@ fn the_kube_version_reaches_the_chart_renderer() {
         .code(2)
         .stderr(contains("incompatible with Kubernetes v1.28"));
 }
+
+/// What diff reads besides the values is bounded by --max-input-size too: an --against file,
+/// and what a helm run prints (a program that never stops printing is stopped). A helm
+/// killed by a signal is named with the signal.
+#[cfg(unix)]
+#[test]
+fn inputs_that_never_end_are_refused_and_a_killed_helm_is_named() {
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--against", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: /dev/zero is larger than 64 MiB, the input size limit; raise it with --max-input-size\n",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let endless = dir.path().join("endless-helm");
+    common::write_script(&endless, "[ \"$1\" = version ] && { echo v4.0.0; exit 0; }\nexec yes");
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--engine", "helm", "--max-input-size", "1Mi", "--helm"])
+        .arg(&endless)
+        .assert()
+        .code(2)
+        .stderr("error: what helm printed is larger than 1 MiB, the input size limit; raise it with --max-input-size\n");
+    let killed = dir.path().join("killed-helm");
+    common::write_script(&killed, "[ \"$1\" = version ] && { echo v4.0.0; exit 0; }\nkill -9 $$");
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--engine", "helm", "--helm"])
+        .arg(&killed)
+        .assert()
+        .code(2)
+        .stderr("error: helm template failed (signal: 9 (SIGKILL))\n");
+}

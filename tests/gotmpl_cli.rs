@@ -320,6 +320,43 @@ fn the_namespace_comes_from_the_environment_and_the_kubeconfig_as_in_helm() {
     }
 }
 
+/// Every file `template` reads is bounded: a kubeconfig beyond --max-input-size and helm's
+/// settings files beyond the engine's bound are refused at once, naming the file, where helm
+/// would read a device such as /dev/zero until memory ran out. An unreadable kubeconfig is
+/// passed over, as helm passes it over.
+#[cfg(unix)]
+#[test]
+fn files_that_never_end_are_refused_naming_them() {
+    let out = ours(&["demo", NAME_CHART, "--kubeconfig", "/dev/zero"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: /dev/zero is larger than 64 MiB, the input size limit; raise it with --max-input-size\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = ours_with_env(&["demo", NAME_CHART], &[("KUBECONFIG", "/dev/null/nothing")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let settings = [
+        (
+            vec!["--repository-config", "/dev/zero", "demo", "repo/chart"],
+            "couldn't load repositories file (/dev/zero): file is larger than 268435456 bytes",
+        ),
+        (
+            vec!["--registry-config", "/dev/zero", "demo", "oci://127.0.0.1:9/charts/c"],
+            "open /dev/zero: file is larger than 268435456 bytes",
+        ),
+        (
+            vec!["--ca-file", "/dev/zero", "--repo", "https://127.0.0.1:9/", "demo", "c"],
+            "can't read CA file: \"/dev/zero\": open /dev/zero: file is larger than 268435456 bytes",
+        ),
+    ];
+    for (args, says) in settings {
+        let out = ours(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+}
+
 #[test]
 fn show_only_with_an_output_dir_fails_after_writing_as_in_helm() {
     let Some(helm) = common::Oracle::Helm4.find() else {

@@ -96,9 +96,9 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 String::from_utf8(args.values.read_stdin().map_err(as_error)?)
                     .map_err(|_| error("standard input: not valid UTF-8 text"))?
             } else {
-                std::fs::read_to_string(file).map_err(|e| {
-                    error(format!("cannot read {}: {}", file.display(), super::values_args::describe_io(&e)))
-                })?
+                let bytes = super::values_args::read_file_within(file, args.values.max_input_size)
+                    .map_err(as_error)?;
+                String::from_utf8(bytes).map_err(|_| error(format!("{origin}: not valid UTF-8 text")))?
             };
             let mut earlier = diff::parse_stream(&text, &origin).map_err(|e| error(e.to_string()))?;
             if earlier.is_empty() {
@@ -195,10 +195,12 @@ fn builtin_template(
 
 fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<(String, String), CliError> {
     let helm = args.helm.clone().unwrap_or_else(|| PathBuf::from("helm"));
+    let limit = args.values.max_input_size;
     let run = |extra: &[String]| {
-        std::process::Command::new(&helm).args(extra).output().map_err(|e| {
+        let output = run_bounded(std::process::Command::new(&helm).args(extra), limit).map_err(|e| {
             error(format!("cannot run {}: {e} (install helm or pass --helm PATH)", helm.display()))
-        })
+        })?;
+        output.ok_or_else(|| error(super::values_args::too_large("what helm printed", limit).message))
     };
     let version = run(&["version".to_string(), "--template".to_string(), "{{.Version}}".to_string()])?;
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
@@ -226,11 +228,51 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
     }
     let output = run(&command)?;
     if !output.status.success() {
-        return Err(error(format!(
-            "helm template failed:\n{}",
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )));
+        // The status says why when helm was stopped by a signal and printed nothing.
+        let mut message = format!("helm template failed ({})", output.status);
+        let printed = String::from_utf8_lossy(&output.stderr);
+        if !printed.trim().is_empty() {
+            message = format!("{message}:\n{}", printed.trim_end());
+        }
+        return Err(error(message));
     }
     let text = String::from_utf8(output.stdout).map_err(|_| error("helm printed invalid UTF-8"))?;
     Ok((text, format!("chart (helm {version})")))
+}
+
+/// Runs `command` with nothing on its standard input, keeping what it prints on each stream
+/// up to `limit` bytes. `None` when its standard output grows beyond that: it is stopped, as
+/// a program that never stops printing would otherwise fill memory.
+fn run_bounded(
+    command: &mut std::process::Command,
+    limit: u64,
+) -> std::io::Result<Option<std::process::Output>> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut stderr = child.stderr.take().expect("standard error is piped");
+    // Read beside standard output, so that neither pipe fills and stalls the program; what is
+    // beyond the limit is read and dropped.
+    let errors = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let _ = (&mut stderr).take(limit).read_to_end(&mut kept);
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+        kept
+    });
+    let mut stdout = Vec::new();
+    let read = child
+        .stdout
+        .take()
+        .expect("standard output is piped")
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut stdout);
+    if read.is_err() || stdout.len() as u64 > limit {
+        let _ = child.kill();
+        let _ = child.wait();
+        read?;
+        return Ok(None);
+    }
+    let status = child.wait()?;
+    let stderr = errors.join().unwrap_or_default();
+    Ok(Some(std::process::Output { status, stdout, stderr }))
 }

@@ -420,11 +420,13 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
 
 /// The release's namespace as helm finds it: `-n` (or `HELM_NAMESPACE`), else the namespace
 /// of the kubeconfig's context (`--kube-context` or `HELM_KUBECONTEXT`, else the current one;
-/// the files of `--kubeconfig`, `KUBECONFIG` or `~/.kube/config`), else `default`.
-fn namespace(args: &TemplateArgs) -> String {
+/// the files of `--kubeconfig`, `KUBECONFIG` or `~/.kube/config`), else `default`. A file
+/// that cannot be read is passed over, as helm passes it over; one larger than the input size
+/// limit is an error.
+fn namespace(args: &TemplateArgs) -> Result<String, CliError> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let Some(given) = args.namespace.clone().or_else(|| env("HELM_NAMESPACE")).filter(|n| !n.is_empty()) {
-        return given;
+        return Ok(given);
     }
     let files: Vec<PathBuf> = match (&args.helm_only.kubeconfig, env("KUBECONFIG")) {
         (Some(file), _) => vec![PathBuf::from(file)],
@@ -433,9 +435,17 @@ fn namespace(args: &TemplateArgs) -> String {
             env("HOME").map(|home| vec![Path::new(&home).join(".kube/config")]).unwrap_or_default()
         }
     };
-    let texts: Vec<String> = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect();
+    let mut texts = Vec::new();
+    for file in &files {
+        let limit = args.values.max_input_size;
+        match super::values_args::read_bounded(file, limit) {
+            Ok(Some(bytes)) => texts.extend(String::from_utf8(bytes).ok()),
+            Ok(None) => return Err(super::values_args::too_large(&file.display().to_string(), limit)),
+            Err(_) => {}
+        }
+    }
     let context = args.helm_only.kube_context.clone().or_else(|| env("HELM_KUBECONTEXT"));
-    context_namespace(&texts, context.as_deref()).unwrap_or_else(|| "default".into())
+    Ok(context_namespace(&texts, context.as_deref()).unwrap_or_else(|| "default".into()))
 }
 
 /// The namespace of a context in kubeconfig files merged as kubectl merges them (the first
@@ -696,7 +706,7 @@ pub(super) fn run(args: &TemplateArgs, out: &mut dyn Write) -> Result<(), CliErr
     }
     let opts = RenderOptions {
         release_name: target.release_name.clone(),
-        namespace: namespace(args),
+        namespace: namespace(args)?,
         is_upgrade: args.is_upgrade,
         // helm takes an empty --kube-version as none.
         kube_version: args.kube_version.clone().filter(|v| !v.is_empty()),

@@ -1,6 +1,7 @@
 //! The values flags every command shares, spelled as Helm spells them.
 
 use std::io::Read;
+use std::path::Path;
 
 use clap::Args;
 
@@ -32,7 +33,8 @@ pub struct ValuesArgs {
     /// Set a value to the literal text after the first `=` (no escapes, no lists).
     #[arg(long = "set-literal", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub set_literal: Vec<String>,
-    /// The largest input read: each values file, standard input and each --set-file, in bytes
+    /// The largest input read: each values file, standard input, each --set-file and every
+    /// other file but the chart (a kubeconfig, diff's --against, what helm prints), in bytes
     /// or with a unit (Ki, Mi, Gi).
     #[arg(long = "max-input-size", value_name = "SIZE", default_value = DEFAULT_MAX_INPUT_SIZE, value_parser = parse_size)]
     pub max_input_size: u64,
@@ -267,12 +269,7 @@ enum Reader {
 /// Reads a file, or standard input for `-` (once; a second `-` reads nothing, as in Helm), up
 /// to `limit` bytes: a larger input is an error, found before it is all in memory.
 fn read_input(name: &str, limit: u64, stdin_used: &mut bool) -> Result<Vec<u8>, CliError> {
-    let too_large = |what: &str| {
-        CliError::failure(format!(
-            "{what} is larger than {}, the input size limit; raise it with --max-input-size",
-            show_size(limit)
-        ))
-    };
+    let too_large = |what: &str| too_large(what, limit);
     let mut bytes = Vec::new();
     if name.trim() == "-" {
         if !*stdin_used {
@@ -294,14 +291,33 @@ fn read_input(name: &str, limit: u64, stdin_used: &mut bool) -> Result<Vec<u8>, 
             ValuesFetchError::TooLarge => too_large(name),
         });
     }
-    let cannot_read =
-        |e: std::io::Error| CliError::failure(format!("cannot read {name}: {}", describe_io(&e)));
-    let file = std::fs::File::open(name).map_err(cannot_read)?;
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(name));
+    read_file_within(Path::new(name), limit)
+}
+
+/// Reads the file at `path` up to `limit` bytes: a larger one (or a device or pipe that never
+/// ends) is an error, found before it is all in memory.
+pub(crate) fn read_file_within(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
+    match read_bounded(path, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(too_large(&path.display().to_string(), limit)),
+        Err(e) => Err(CliError::failure(format!("cannot read {}: {}", path.display(), describe_io(&e)))),
     }
-    Ok(bytes)
+}
+
+/// The file at `path`, or `None` when it holds more than `limit` bytes (found before they are
+/// all in memory).
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// The error for an input larger than `limit`.
+pub(crate) fn too_large(what: &str, limit: u64) -> CliError {
+    CliError::failure(format!(
+        "{what} is larger than {}, the input size limit; raise it with --max-input-size",
+        show_size(limit)
+    ))
 }
 
 /// An I/O error without Rust's "(os error N)" suffix.

@@ -57,6 +57,7 @@ mod value;
 mod yaml;
 
 pub use funcs::{TimeParseError, parse_go_duration, parse_time, seed_from_text};
+pub use helm::MAX_SETTINGS_FILE_SIZE;
 pub use helm::chart::{Chart, ChartLoadError, load_chart, load_chart_archive, load_chart_file};
 pub use helm::coalesce::{NullRule, coalesce_values, merge_maps};
 pub use helm::dependency_update::{

@@ -201,6 +201,49 @@ fn a_file_that_is_not_an_archive_is_refused_like_helm_refuses_it() {
     }
 }
 
+/// Helm sniffs a chart file's first 512 bytes before it reads on; so does the engine, so an
+/// endless file is refused at once instead of read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_given_as_a_chart_is_refused_after_its_first_bytes() {
+    let zero = Path::new("/dev/zero");
+    let want = "file '/dev/zero' does not appear to be a gzipped archive; got 'application/octet-stream'";
+    assert_eq!(ours(zero), Err(want.to_string()));
+    for (helm, result) in theirs(zero) {
+        assert_eq!(result, Err(want.to_string()), "{helm}");
+    }
+}
+
+/// An archive is read only as far as its entries reach: what follows the end of the tar
+/// stream (here a sparse 3 GiB of nothing) is never read, as in helm.
+#[test]
+fn an_archive_is_read_no_further_than_its_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let tgz = dir.path().join("c.tgz");
+    write_archive(&tgz, &chart_entries("c"));
+    std::fs::OpenOptions::new().write(true).open(&tgz).unwrap().set_len(3 << 30).unwrap();
+    let rendered = ours(&tgz).unwrap();
+    assert!(rendered.contains("file: \"from the archive\""), "{rendered}");
+    for (helm, result) in theirs(&tgz) {
+        assert_eq!(result.as_ref(), Ok(&rendered), "{helm}");
+    }
+}
+
+/// Helm would read a Chart.yaml that never ends until memory ran out; the engine stops at
+/// the size it allows a chart file.
+#[cfg(unix)]
+#[test]
+fn an_endless_chart_yaml_is_refused_as_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(&chart).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", chart.join("Chart.yaml")).unwrap();
+    assert_eq!(
+        ours(&chart),
+        Err("chart file \"Chart.yaml\" is larger than the maximum file size 5242880".to_string())
+    );
+}
+
 #[test]
 fn dependencies_missing_from_charts_are_refused_like_helm_refuses_them() {
     let dir = tempfile::tempdir().unwrap();

@@ -55,12 +55,16 @@ pub(crate) enum ArchiveError {
 
 /// Reads a gzip-compressed tar archive into the chart's files, named relative to the
 /// archive's top directory (Helm's `LoadArchiveFiles`).
-pub(crate) fn load_archive_files(data: &[u8]) -> Result<Vec<LoadedChartFile>, ArchiveError> {
-    if !data.starts_with(b"\x1f\x8b") {
-        // Go's gzip reader wants ten header bytes before it looks at them.
-        return Err(if data.len() < 10 { damaged_eof() } else { ArchiveError::NotGzip });
+/// The archive is read as a stream: only what the entries hold is read, never more.
+pub(crate) fn load_archive_files(mut data: impl Read) -> Result<Vec<LoadedChartFile>, ArchiveError> {
+    // Go's gzip reader wants ten header bytes before it looks at them.
+    let mut header = Vec::with_capacity(10);
+    (&mut data).take(10).read_to_end(&mut header).map_err(damaged)?;
+    if !header.starts_with(b"\x1f\x8b") {
+        return Err(if header.len() < 10 { damaged_eof() } else { ArchiveError::NotGzip });
     }
-    let mut archive = tar::Archive::new(flate2::read::MultiGzDecoder::new(data));
+    let stream = std::io::Cursor::new(header).chain(data);
+    let mut archive = tar::Archive::new(flate2::read::MultiGzDecoder::new(stream));
     let entries = archive.entries().map_err(damaged)?;
     let mut files = Vec::new();
     let mut remaining = MAX_CHART_SIZE;
@@ -299,7 +303,7 @@ mod tests {
 
     #[test]
     fn data_that_is_not_gzip_is_refused_like_go_refuses_it() {
-        assert_eq!(load_archive_files(b"short"), Err(damaged_eof()));
-        assert_eq!(load_archive_files(b"not gzip at all"), Err(ArchiveError::NotGzip));
+        assert_eq!(load_archive_files(&b"short"[..]), Err(damaged_eof()));
+        assert_eq!(load_archive_files(&b"not gzip at all"[..]), Err(ArchiveError::NotGzip));
     }
 }

@@ -240,8 +240,14 @@ pub fn load_chart(path: &Path) -> Result<Chart, ChartLoadError> {
     let meta = std::fs::metadata(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     if !meta.is_dir() {
-        let data = std::fs::read(path).map_err(|e| ChartLoadError::Io(io_text(path, &e)))?;
-        return load_chart_file(&absolute.display().to_string(), &data);
+        let unreadable = |e: std::io::Error| ChartLoadError::Io(io_text(path, &e));
+        let mut file = std::fs::File::open(path).map_err(unreadable)?;
+        // Helm sniffs the first 512 bytes; the rest is read only as far as the archive's
+        // entries reach, so a large file that is no archive is refused at once.
+        let mut head = Vec::with_capacity(512);
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, 512), &mut head)
+            .map_err(unreadable)?;
+        return load_archive_stream(&absolute.display().to_string(), &head, file);
     }
     let mut chart = load_directory(&absolute)?;
     if chart.metadata.deprecated {
@@ -253,8 +259,14 @@ pub fn load_chart(path: &Path) -> Result<Chart, ChartLoadError> {
 /// Loads a chart archive read from `name` (a path or an address, named in the error when
 /// the bytes are not an archive), as [`load_chart`] loads a chart archive.
 pub fn load_chart_file(name: &str, data: &[u8]) -> Result<Chart, ChartLoadError> {
-    super::archive::ensure_archive(name, data).map_err(ChartLoadError::NotAnArchive)?;
-    let mut chart = load_chart_archive(data)?;
+    load_archive_stream(name, data, std::io::empty())
+}
+
+/// [`load_chart_file`] of an archive whose first bytes are `head` and the rest still to be
+/// read from `rest`.
+fn load_archive_stream(name: &str, head: &[u8], rest: impl std::io::Read) -> Result<Chart, ChartLoadError> {
+    super::archive::ensure_archive(name, head).map_err(ChartLoadError::NotAnArchive)?;
+    let mut chart = archive_chart(std::io::Read::chain(head, rest))?;
     if chart.metadata.deprecated {
         chart.warnings.push("this chart is deprecated".into());
     }
@@ -264,6 +276,10 @@ pub fn load_chart_file(name: &str, data: &[u8]) -> Result<Chart, ChartLoadError>
 /// Loads a chart from the bytes of a chart archive (a gzip-compressed tar with the chart in
 /// one top directory), with Helm's checks on the paths and sizes inside.
 pub fn load_chart_archive(data: &[u8]) -> Result<Chart, ChartLoadError> {
+    archive_chart(data)
+}
+
+fn archive_chart(data: impl std::io::Read) -> Result<Chart, ChartLoadError> {
     let files =
         super::archive::load_archive_files(data).map_err(|e| ChartLoadError::Archive(e.to_string()))?;
     let chart_yaml =
@@ -354,14 +370,17 @@ fn walk_folder(
     before_walk: impl FnOnce(&IgnoreRules),
 ) -> Result<(Vec<LoadedChartFile>, Vec<String>, Loader), ChartLoadError> {
     let chart_yaml = dir.join("Chart.yaml");
-    let loader = match std::fs::read(&chart_yaml) {
+    // Bounded: the walk would refuse a larger Chart.yaml anyway, but only after reading it.
+    let max = super::archive::MAX_FILE_SIZE;
+    let loader = match super::read_within(&chart_yaml, max) {
         Ok(data) => check_api_version(&data)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ChartLoadError::NoChartYaml { path: chart_yaml.display().to_string() });
         }
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => return Err(file_too_large("Chart.yaml")),
         Err(e) => return Err(ChartLoadError::Io(io_text(&chart_yaml, &e))),
     };
-    let rules = match std::fs::read(dir.join(".helmignore")) {
+    let rules = match super::read_within(&dir.join(".helmignore"), max) {
         Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))?,
         Err(_) => IgnoreRules::default(),
     }
@@ -391,6 +410,15 @@ fn read_large_file(path: &Path) -> Option<Arc<Vec<u8>>> {
         return None;
     }
     Some(Arc::new(without_bom(std::fs::read(path).ok()?)))
+}
+
+/// Helm's refusal of a chart file larger than it reads; `base` is the file's own name.
+fn file_too_large(base: &str) -> ChartLoadError {
+    ChartLoadError::Io(format!(
+        "chart file {} is larger than the maximum file size {}",
+        crate::strconv::quote(base),
+        super::archive::MAX_FILE_SIZE
+    ))
 }
 
 fn io_text(path: &Path, e: &std::io::Error) -> String {
@@ -550,11 +578,7 @@ impl Walk<'_> {
             if size > super::archive::MAX_FILE_SIZE {
                 let base =
                     real_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                return Err(ChartLoadError::Io(format!(
-                    "chart file {} is larger than the maximum file size {}",
-                    crate::strconv::quote(&base),
-                    super::archive::MAX_FILE_SIZE
-                )));
+                return Err(file_too_large(&base));
             }
             let file = opened.map_err(reading_error)?;
             let role = Role::of(&rel);
@@ -795,7 +819,7 @@ fn classify_files(
                     got: format!("{name}/{}", archive.name),
                 });
             }
-            let files = super::archive::load_archive_files(loaded(archive)?)
+            let files = super::archive::load_archive_files(&loaded(archive)?[..])
                 .map_err(|e| wrap(ChartLoadError::ArchiveContent(e.to_string())))?;
             offer_all(&files, ahead);
             load_files_with(files, ahead, loader).map_err(wrap)?

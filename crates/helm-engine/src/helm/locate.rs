@@ -282,7 +282,7 @@ fn owner_of<'r>(
 /// The index `helm repo update` downloaded for `repository`.
 fn cached_index(paths: &RepositoryPaths, repository: &Repository) -> Result<Index, String> {
     let path = paths.index_of(&repository.name);
-    let read = match std::fs::read(&path) {
+    let read = match super::read_within(&path, super::MAX_SETTINGS_FILE_SIZE) {
         Ok(data) => read_index(&data).map_err(|e| format!("error loading {}: {e}", path.display())),
         Err(e) => Err(format!("open {}: {}", path.display(), super::go_os_reason(&e))),
     };

@@ -31,6 +31,30 @@ pub(crate) mod web;
 use crate::strconv::format_float_g;
 use crate::value::Value;
 
+/// The most read of one of helm's own settings files (repositories, registry logins, TLS
+/// files, repository indexes), far above any real one: a device or a pipe named by mistake
+/// is refused instead of read until memory runs out. Helm reads them without a bound.
+pub const MAX_SETTINGS_FILE_SIZE: u64 = 256 << 20;
+
+/// Reads the file at `path`, or fails before more than `limit` bytes are in memory.
+pub(crate) fn read_within(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_all_within(std::fs::File::open(path)?, limit)
+}
+
+/// Reads `input` to its end, or fails before more than `limit` bytes are in memory.
+pub(crate) fn read_all_within(input: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    input.take(limit.saturating_add(1)).read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("file is larger than {limit} bytes"),
+        ));
+    }
+    Ok(data)
+}
+
 /// Go's words for the reason of an operating system error (`no such file or directory`,
 /// `is a directory`): the system's message without Rust's ` (os error N)`, starting in lower
 /// case.

@@ -488,7 +488,7 @@ fn next_page(link: &str) -> Option<String> {
 /// `config.json`: `auths`, with `auth` as base64 of `user:password`, or `username` and
 /// `password`). None when there are none; credential helpers are not asked.
 fn stored_credentials(file: &Path, registry: &str) -> Result<Option<(String, String)>, String> {
-    let data = match std::fs::read(file) {
+    let data = match super::read_within(file, super::MAX_SETTINGS_FILE_SIZE) {
         Ok(data) => data,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("open {}: {}", file.display(), super::go_os_reason(&e))),

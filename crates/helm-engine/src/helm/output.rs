@@ -645,15 +645,20 @@ impl OutputDirError {
 ///
 /// All or nothing, unlike Helm: every file is written in full beside its target first and
 /// only then renamed into place, so an error (a file in the way of a folder, a full disk, no
-/// permission) leaves the directory as it was, without the folders this call created.
+/// permission) leaves the directory as it was, without the folders this call created. Runs
+/// into the same directory take turns (each holds a lock on it while it writes), so their
+/// files never mix; the files a stopped run left beside their targets are removed by the
+/// next run that writes in their folder.
 pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
     documents: impl IntoIterator<Item = (D, S, C)>,
 ) -> Result<Vec<String>, OutputDirError> {
     let mut files: Vec<(String, String)> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut written = Vec::new();
+    let mut dirs = std::collections::BTreeSet::new();
     for (dir, source, content) in documents {
         let (source, content) = (source.as_ref(), content.as_ref());
+        dirs.insert(dir.as_ref().to_string());
         let path = format!("{}/{source}", dir.as_ref());
         let at = *index.entry(path.clone()).or_insert_with(|| {
             files.push((path, String::new()));
@@ -663,7 +668,10 @@ pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
         written.push(files[at].0.clone());
     }
     let mut staged = StagedFiles::default();
-    let result = files.iter().try_for_each(|(file, content)| staged.stage(Path::new(file), content));
+    let result = dirs
+        .iter()
+        .try_for_each(|dir| staged.lock_dir(Path::new(dir)))
+        .and_then(|()| files.iter().try_for_each(|(file, content)| staged.stage(Path::new(file), content)));
     match result {
         Ok(()) => staged.commit().map(|()| written),
         Err(error) => {
@@ -673,16 +681,35 @@ pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
     }
 }
 
+/// What marks a file written beside its target: `.<name><MARK><random>.tmp`.
+const STAGED_MARK: &str = ".mailu-chart-";
+
 /// Files written beside their targets, and the folders created for them, until they are
 /// renamed into place or abandoned.
 #[derive(Default)]
 struct StagedFiles {
     created_folders: Vec<PathBuf>,
+    /// The output directories, locked (in name order, so that two runs cannot wait on each
+    /// other) until the files are in place.
+    locks: Vec<std::fs::File>,
+    /// Folders already cleared of what stopped runs left.
+    swept: std::collections::HashSet<PathBuf>,
     /// (temporary file, target)
     files: Vec<(PathBuf, PathBuf)>,
 }
 
 impl StagedFiles {
+    /// Creates the output directory `dir` if needed and waits for its lock.
+    fn lock_dir(&mut self, dir: &Path) -> Result<(), OutputDirError> {
+        let failure =
+            |source| OutputDirError::CreateDir { dir: dir.to_path_buf(), file: dir.to_path_buf(), source };
+        self.create_folder(dir).map_err(failure)?;
+        let handle = std::fs::File::open(dir).map_err(failure)?;
+        handle.lock().map_err(failure)?;
+        self.locks.push(handle);
+        Ok(())
+    }
+
     fn stage(&mut self, file: &Path, content: &str) -> Result<(), OutputDirError> {
         let folder = file.parent().unwrap_or(Path::new("."));
         self.create_folder(folder).map_err(|source| OutputDirError::CreateDir {
@@ -690,6 +717,9 @@ impl StagedFiles {
             file: file.to_path_buf(),
             source,
         })?;
+        if self.swept.insert(folder.to_path_buf()) {
+            remove_stopped_runs_files(folder);
+        }
         let write_error = |source| OutputDirError::Write { file: file.to_path_buf(), source };
         if file.is_dir() {
             return Err(write_error(std::io::Error::new(
@@ -699,7 +729,10 @@ impl StagedFiles {
         }
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for attempt in 0u32.. {
-            let temporary = folder.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));
+            let mut random = [0u8; 8];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+            let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+            let temporary = folder.join(format!(".{name}{STAGED_MARK}{random}.tmp"));
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary) {
                 Ok(mut out) => {
                     self.files.push((temporary, file.to_path_buf()));
@@ -745,6 +778,27 @@ impl StagedFiles {
         for folder in self.created_folders.iter().rev() {
             let _ = std::fs::remove_dir(folder);
         }
+    }
+}
+
+/// Removes from `folder` the files runs that were stopped left beside their targets: files
+/// named as [`StagedFiles::stage`] names them (no live run has any while this one holds the
+/// output directory's lock). Anything else, links included, is left alone.
+fn remove_stopped_runs_files(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.starts_with('.')
+            && name.ends_with(".tmp")
+            && name.rsplit_once(STAGED_MARK).is_some_and(|(_, rest)| {
+                let random = &rest[..rest.len() - ".tmp".len()];
+                random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let _ = std::fs::remove_file(entry.path());
     }
 }
 
@@ -847,5 +901,50 @@ mod tests {
         assert_eq!(written[0], format!("{out}/c/templates/a.yaml"));
         let a = std::fs::read_to_string(dir.path().join("c/templates/a.yaml")).unwrap();
         assert_eq!(a, "---\n# Source: c/templates/a.yaml\nx: 1\n---\n# Source: c/templates/a.yaml\nz: 3\n");
+    }
+
+    #[test]
+    fn output_dir_removes_what_stopped_runs_left_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("c/templates");
+        std::fs::create_dir_all(&folder).unwrap();
+        let left = [".a.yaml.mailu-chart-0123456789abcdef.tmp", ".b.yaml.mailu-chart-fedcba9876543210.tmp"];
+        let kept = [
+            ".a.yaml.mailu-chart-short.tmp",
+            "a.yaml.mailu-chart-0123456789abcdef.tmp",
+            ".a.yaml.123-0.tmp",
+            "notes.txt",
+        ];
+        for name in left.iter().chain(&kept) {
+            std::fs::write(folder.join(name), "x").unwrap();
+        }
+        let out = dir.path().display().to_string();
+        write_output_dir([(out.as_str(), "c/templates/a.yaml", "x: 1")]).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let mut want: Vec<String> =
+            kept.iter().map(|n| n.to_string()).chain(["a.yaml".to_string()]).collect();
+        want.sort();
+        assert_eq!(names, want);
+    }
+
+    #[test]
+    fn output_dir_waits_for_a_run_that_holds_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().display().to_string();
+        let held = std::fs::File::open(dir.path()).unwrap();
+        held.lock().unwrap();
+        let writer = {
+            let out = out.clone();
+            std::thread::spawn(move || write_output_dir([(out.as_str(), "c/templates/a.yaml", "x: 1")]))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!dir.path().join("c").exists(), "written while another run held the directory");
+        drop(held);
+        writer.join().unwrap().unwrap();
+        assert!(dir.path().join("c/templates/a.yaml").exists());
     }
 }

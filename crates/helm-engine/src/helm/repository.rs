@@ -76,7 +76,7 @@ pub(crate) struct Repository {
 /// The repositories listed in the file at `path`; none when there is no such file, as
 /// helm reads it.
 pub(crate) fn read_repositories(path: &Path) -> Result<Vec<Repository>, String> {
-    let data = match std::fs::read(path) {
+    let data = match super::read_within(path, super::MAX_SETTINGS_FILE_SIZE) {
         Ok(data) => data,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {

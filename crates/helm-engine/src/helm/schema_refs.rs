@@ -134,10 +134,8 @@ impl Retrieve for ReferredSchemas {
 fn read_file(url: &str) -> Result<Json, String> {
     let url = crate::gourl::parse(url)?;
     let path = String::from_utf8_lossy(&url.path).into_owned();
-    let mut file =
-        std::fs::File::open(&path).map_err(|e| format!("open {path}: {}", super::go_os_reason(&e)))?;
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut body)
+    let file = std::fs::File::open(&path).map_err(|e| format!("open {path}: {}", super::go_os_reason(&e)))?;
+    let body = super::read_all_within(file, super::MAX_SETTINGS_FILE_SIZE)
         .map_err(|e| format!("read {path}: {}", super::go_os_reason(&e)))?;
     json_document(&crate::strconv::go_string_of(&body))
 }

@@ -66,7 +66,7 @@ pub(crate) fn tls_config(files: &TlsFiles) -> Result<TlsConfig, String> {
     }
     let failed = |reason: String| format!("can't create TLS config for client: {reason}");
     let read = |what: &str, path: &Path| {
-        std::fs::read(path).map_err(|e| {
+        super::read_within(path, super::MAX_SETTINGS_FILE_SIZE).map_err(|e| {
             failed(format!(
                 "{what}: {}: open {}: {}",
                 crate::strconv::quote(&path.display().to_string()),
