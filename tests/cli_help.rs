@@ -137,6 +137,20 @@ fn manual_pages() {
         .assert()
         .code(1)
         .stderr(contains(format!("{} exists and is not a directory", file.display())));
+
+    // A folder where one page goes: the page is named, and no page is written, not even
+    // those before it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mailu-chart-render.1")).unwrap();
+    let blocked = dir.path().join("mailu-chart-render.1");
+    mailu_chart()
+        .args(["man", "--output-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(format!("error: cannot write {}: it is a directory\n", blocked.display()));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["mailu-chart-render.1"]);
 }
 
 #[test]
