@@ -691,3 +691,23 @@ fn enabled_false_is_read_by_a_parent_chart_only() {
     assert!(stderr.contains("warning: enabled is false, which only a parent chart reads"), "{stderr}");
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("enabled is false"));
 }
+
+/// An argument that is not UTF-8 (a file name in another encoding) is named, with the flag
+/// it belongs to, instead of clap's message that names none; the exit code is the command's
+/// usage error.
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"values-\xff.yaml");
+    mailu_chart().args(["render", "-f"]).arg(name).assert().code(2).stderr(
+        "error: argument 3 (the value of -f) is not valid UTF-8: \"values-\u{FFFD}.yaml\" (invalid bytes shown as \u{FFFD}); mailu-chart reads its arguments as UTF-8 text (for a file whose name is in another encoding, link to it under a UTF-8 name)\n",
+    );
+    let chart = std::ffi::OsStr::from_bytes(b"chart-\xff");
+    mailu_chart()
+        .args(["template", "demo"])
+        .arg(chart)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::starts_with("error: argument 3 is not valid UTF-8: \"chart-\u{FFFD}\""));
+}

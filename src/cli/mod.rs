@@ -97,10 +97,15 @@ fn parse_and_run() -> u8 {
     // `template` stands in for `helm template`, which exits 1 for a mistake on its command
     // line too; the other commands follow clap's custom of 2.
     let usage_error = if args.get(1).is_some_and(|arg| arg == "template") { 1 } else { 2 };
+    let not_text = non_utf8_argument(&args);
     let cli = match parse(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match not_text {
+                // clap's own message names no argument.
+                Some(message) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => note(&message),
+                _ => drop(e.print()),
+            }
             return if e.use_stderr() { usage_error } else { 0 };
         }
     };
@@ -114,6 +119,22 @@ fn parse_and_run() -> u8 {
             error.code
         }
     }
+}
+
+/// The error for the first argument that is not UTF-8 text (a file name in another
+/// encoding), naming it and the flag it is the value of, if any.
+fn non_utf8_argument(args: &[std::ffi::OsString]) -> Option<String> {
+    let at = args.iter().position(|arg| arg.to_str().is_none())?;
+    let shown = args[at].to_string_lossy();
+    let flag = at
+        .checked_sub(1)
+        .and_then(|before| args[before].to_str())
+        .filter(|before| before.starts_with('-') && !before.contains('='))
+        .map(|flag| format!(" (the value of {flag})"))
+        .unwrap_or_default();
+    Some(format!(
+        "error: argument {at}{flag} is not valid UTF-8: \"{shown}\" (invalid bytes shown as \u{FFFD}); mailu-chart reads its arguments as UTF-8 text (for a file whose name is in another encoding, link to it under a UTF-8 name)"
+    ))
 }
 
 /// The command line read as [`Cli`] reads it. `template` is read by a parser built without

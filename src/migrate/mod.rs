@@ -166,6 +166,9 @@ fn join(prefix: &str, key: &str) -> String {
 fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
     let index = &*INDEX;
     let mut found = Vec::new();
+    // The official keys beside these, for suggestions: found once per map, not once per
+    // unknown key.
+    let mut siblings: Option<Vec<String>> = None;
     for (name, value) in map {
         let key = join(prefix, name);
         if *value == Value::Null {
@@ -186,7 +189,8 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
             found.push(Found { key, component, rule, value: value.clone() });
         } else {
             let mut why = format!("not a setting of the official chart {}", official::CHART_VERSION);
-            if let Some(near) = crate::values::validate::closest(name, &index.children(prefix)) {
+            let siblings = siblings.get_or_insert_with(|| index.children(prefix));
+            if let Some(near) = crate::values::validate::closest(name, siblings) {
                 why.push_str(&format!(" (did you mean {}?)", join(prefix, &near)));
             }
             builder.findings.insert(key, Outcome::Unknown { why });

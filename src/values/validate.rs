@@ -2,6 +2,7 @@
 //! reaches with `values.schema.json`), then the rules JSON Schema cannot express. Every
 //! problem names the key path; the caller adds where the value came from.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use jsonschema::Validator;
@@ -623,15 +624,9 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
     if schema_path.contains("/definitions/") {
         return "unknown key".into();
     }
-    let mut elsewhere: Vec<&str> = MODEL_KEYS
-        .iter()
-        .filter(|path| path.rsplit('.').next().is_some_and(|leaf| leaf.eq_ignore_ascii_case(key)))
-        .map(String::as_str)
-        .collect();
-    // The shallowest first: `storage.storageClass` before each component's own.
+    let elsewhere = MODEL_KEYS.get(&key.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
     let depth = |path: &str| path.matches('.').count();
-    elsewhere.sort_by_key(|path| (depth(path), *path));
-    match elsewhere.as_slice() {
+    match elsewhere {
         [] => "unknown key".into(),
         [one] => format!("unknown key here (did you mean {one}?)"),
         [first, second, ..] if depth(first) < depth(second) => {
@@ -648,8 +643,9 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
 const CUSTOMARY_NAMES: &[(&str, &str)] = &[("replicaCount", "replicas")];
 
 /// Every key path of the model (not inside Kubernetes' own objects), dotted, that a key
-/// written at the wrong level may have been meant for.
-static MODEL_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+/// written at the wrong level may have been meant for, by its last key in lower case; the
+/// shallowest first (`storage.storageClass` before each component's own).
+static MODEL_KEYS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
     fn walk(schema: &Json, at: &str, into: &mut Vec<String>) {
         let Some(properties) = schema.get("properties").and_then(Json::as_object) else { return };
         for (name, child) in properties {
@@ -662,8 +658,14 @@ static MODEL_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
     walk(&SCHEMA, "", &mut keys);
     // Read only by a parent chart: no key written elsewhere was meant to go there.
     keys.retain(|key| key != "enabled");
-    keys.sort();
-    keys
+    let depth = |path: &str| path.matches('.').count();
+    keys.sort_by(|a, b| (depth(a), a).cmp(&(depth(b), b)));
+    let mut by_leaf: HashMap<String, Vec<String>> = HashMap::new();
+    for path in keys {
+        let leaf = path.rsplit('.').next().unwrap_or(&path).to_ascii_lowercase();
+        by_leaf.entry(leaf).or_default().push(path);
+    }
+    by_leaf
 });
 
 fn allowed_keys(schema_path: &str) -> Vec<String> {
@@ -678,19 +680,35 @@ fn allowed_keys(schema_path: &str) -> Vec<String> {
 
 /// The allowed key nearest to `key` by edit distance, if near enough to be a typo.
 pub(crate) fn closest(key: &str, allowed: &[String]) -> Option<String> {
+    let key: Vec<char> = key.to_lowercase().chars().collect();
     allowed
         .iter()
-        .map(|candidate| (edit_distance(&key.to_lowercase(), &candidate.to_lowercase()), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
+        .filter_map(|candidate| {
+            let most = (candidate.len() / 3).max(1);
+            let candidate_chars: Vec<char> = candidate.to_lowercase().chars().collect();
+            let distance = edit_distance_at_most(&key, &candidate_chars, most)?;
+            Some((distance, candidate))
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c.clone())
 }
 
 /// Edits from `a` to `b`: insertions, deletions, substitutions, and swaps of two neighbouring
 /// characters (`valeu` is one edit from `value`), none of them applied twice to one place.
+#[cfg(test)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    edit_distance_at_most(&a, &b, usize::MAX).expect("no bound")
+}
+
+/// [`edit_distance`] when it is at most `most`. The measure stops as soon as it must exceed
+/// that, so suggestions for thousands of unknown keys, or for a huge one, cost little.
+fn edit_distance_at_most(a: &[char], b: &[char], most: usize) -> Option<usize> {
+    // An edit changes the length by one at most.
+    if a.len().abs_diff(b.len()) > most {
+        return None;
+    }
     let mut before: Vec<usize> = Vec::new();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for i in 1..=a.len() {
@@ -702,9 +720,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
                 row[j] = row[j].min(before[j - 2] + 1);
             }
         }
+        // Distances never fall from one row to the row after next (a swap reaches back two
+        // rows), so once two rows in a row exceed the bound, every later one does.
+        if row.iter().min().is_some_and(|&m| m > most) && previous.iter().min().is_some_and(|&m| m > most) {
+            return None;
+        }
         before = std::mem::replace(&mut previous, row);
     }
-    previous[b.len()]
+    let distance = previous[b.len()];
+    (distance <= most).then_some(distance)
 }
 
 fn expected_type(kind: &TypeKind) -> String {
@@ -785,6 +809,26 @@ mod tests {
         let long = ["persistence".to_string()];
         assert_eq!(closest("pers1st3nc3", &long), Some("persistence".into()));
         assert_eq!(closest("p3rs1st3nc3", &long), None);
+    }
+
+    #[test]
+    fn a_bounded_distance_is_the_distance_when_within_the_bound() {
+        let chars = |text: &str| text.chars().collect::<Vec<_>>();
+        assert_eq!(edit_distance_at_most(&chars("valeu"), &chars("value"), 1), Some(1));
+        assert_eq!(edit_distance_at_most(&chars("kitten"), &chars("sitting"), 2), None);
+        assert_eq!(edit_distance_at_most(&chars(&"k".repeat(200_000)), &chars("hostnames"), 3), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stopping_early_never_changes_the_answer(a in "[abc]{0,9}", b in "[abc]{0,9}", most in 0usize..7) {
+            let chars = |text: &str| text.chars().collect::<Vec<_>>();
+            let full = edit_distance(&a, &b);
+            proptest::prop_assert_eq!(
+                edit_distance_at_most(&chars(&a), &chars(&b), most),
+                (full <= most).then_some(full)
+            );
+        }
     }
 
     #[test]

@@ -81,9 +81,22 @@ pub(crate) fn register(t: &mut FuncTable) {
     for name in ["uniq", "mustUniq"] {
         t.add(name, any1, |_, a| {
             let l = items(&arg(a, 0), "Cannot find uniq on type")?;
+            // A string equals only a string: strings are looked up in a set (a list of
+            // thousands of host names would otherwise take quadratic time), the rest compared
+            // one by one with the other items that are not strings.
+            let mut strings = std::collections::HashSet::new();
+            let mut others: Vec<Val> = Vec::new();
             let mut out: Vec<Val> = Vec::new();
             for v in l {
-                if !out.iter().any(|x| deep_equal(x, &v)) {
+                let new = match &v {
+                    Val::Str(text) => strings.insert(text.clone()),
+                    _ if others.iter().any(|x| deep_equal(x, &v)) => false,
+                    _ => {
+                        others.push(v.clone());
+                        true
+                    }
+                };
+                if new {
                     out.push(v);
                 }
             }

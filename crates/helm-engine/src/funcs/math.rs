@@ -40,13 +40,11 @@ pub(crate) fn register(t: &mut FuncTable) {
     t.add("mul", any_var, |_, a| {
         Ok(Val::Int64(a.iter().skip(1).fold(to_int64(&arg(a, 0)), |acc, v| acc.wrapping_mul(to_int64(v)))))
     });
-    t.add("add1f", any1, |_, a| Ok(Val::Float(decimal_op(&arg(a, 0), &[Val::Int(1)], Op::Add))));
-    t.add("addf", Sig::variadic(&[], Ty::Any), |_, a| {
-        Ok(Val::Float(decimal_op(&Val::Float(0.0), a, Op::Add)))
-    });
-    t.add("subf", any_var, |_, a| Ok(Val::Float(decimal_op(&arg(a, 0), &a[1..], Op::Sub))));
+    t.add("add1f", any1, |_, a| decimal_op(&arg(a, 0), &[Val::Int(1)], Op::Add));
+    t.add("addf", Sig::variadic(&[], Ty::Any), |_, a| decimal_op(&Val::Float(0.0), a, Op::Add));
+    t.add("subf", any_var, |_, a| decimal_op(&arg(a, 0), &a[1..], Op::Sub));
     t.add("divf", any_var, |_, a| decimal_div(&arg(a, 0), &a[1..]));
-    t.add("mulf", any_var, |_, a| Ok(Val::Float(decimal_op(&arg(a, 0), &a[1..], Op::Mul))));
+    t.add("mulf", any_var, |_, a| decimal_op(&arg(a, 0), &a[1..], Op::Mul));
     for name in ["biggest", "max"] {
         t.add(name, any_var, |_, a| Ok(Val::Int64(a.iter().map(to_int64).max().unwrap_or(0))));
     }
@@ -224,11 +222,28 @@ impl Dec {
     }
 }
 
-fn decimal_op(first: &Val, rest: &[Val], op: Op) -> f64 {
-    let mut acc_f = to_float64(first);
+/// A decimal operand: shopspring's `NewFromFloat` refuses what is not a finite number
+/// (`addf "NaN" 1`: `Cannot create a Decimal from NaN`), and Sprig's call fails with it.
+fn decimal_operand(v: &Val) -> Result<f64, GoError> {
+    let x = to_float64(v);
+    if x.is_finite() {
+        return Ok(x);
+    }
+    let shown = if x.is_nan() {
+        "NaN"
+    } else if x > 0.0 {
+        "+Inf"
+    } else {
+        "-Inf"
+    };
+    Err(GoError::msg(format!("Cannot create a Decimal from {shown}")))
+}
+
+fn decimal_op(first: &Val, rest: &[Val], op: Op) -> R {
+    let mut acc_f = decimal_operand(first)?;
     let mut acc = Dec::from_f64(acc_f);
     for v in rest {
-        let x = to_float64(v);
+        let x = decimal_operand(v)?;
         let next = match (acc, Dec::from_f64(x)) {
             (Some(a), Some(b)) => match op {
                 Op::Add | Op::Sub => Dec::align(a, b).and_then(|(p, q, e)| {
@@ -246,17 +261,17 @@ fn decimal_op(first: &Val, rest: &[Val], op: Op) -> f64 {
         };
         acc = next;
     }
-    match acc {
+    Ok(Val::Float(match acc {
         Some(d) => d.to_f64(),
         None => acc_f,
-    }
+    }))
 }
 
 /// shopspring's `Div` rounds the quotient to 16 decimal places.
 fn decimal_div(first: &Val, rest: &[Val]) -> R {
-    let mut acc = to_float64(first);
+    let mut acc = decimal_operand(first)?;
     for v in rest {
-        let x = to_float64(v);
+        let x = decimal_operand(v)?;
         if x == 0.0 {
             return Err(GoError::msg("decimal division by 0"));
         }

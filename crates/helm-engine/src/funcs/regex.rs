@@ -51,9 +51,35 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
                 parser().parse(expr).map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?,
             ),
         };
+    if let Some(count) = repeat_beyond_go(&ast) {
+        let span = count.span;
+        let operator = text.get(span.start.offset..span.end.offset).unwrap_or_default();
+        // Go names the count alone, without a `?` that makes it lazy.
+        let operator = operator.strip_suffix('?').unwrap_or(operator);
+        return Err(GoError::msg(format!("error parsing regexp: invalid repeat count: `{operator}`")));
+    }
     Regex::new(&with_ascii_perl_classes(&text, &ast))
         .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
+}
+
+/// The first counted repetition whose count Go's parser refuses: more than 1000.
+fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<&regex_syntax::ast::RepetitionOp> {
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    match ast {
+        Ast::Repetition(repetition) => {
+            let too_many = match &repetition.op.kind {
+                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n)) => *n > 1000,
+                RepetitionKind::Range(RepetitionRange::Bounded(min, max)) => *min > 1000 || *max > 1000,
+                _ => false,
+            };
+            if too_many { Some(&repetition.op) } else { repeat_beyond_go(&repetition.ast) }
+        }
+        Ast::Group(group) => repeat_beyond_go(&group.ast),
+        Ast::Alternation(alternation) => alternation.asts.iter().find_map(repeat_beyond_go),
+        Ast::Concat(concat) => concat.asts.iter().find_map(repeat_beyond_go),
+        _ => None,
+    }
 }
 
 /// `expr` with the characters Go reads as literals and the `regex` crate does not escaped,

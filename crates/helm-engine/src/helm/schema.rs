@@ -359,8 +359,50 @@ fn quoted_list(names: &[String]) -> String {
 /// The first two equal items, as helm finds them: the earliest later item that repeats one
 /// before it, and that earlier one.
 fn equal_items(value: &Json) -> Option<(usize, usize)> {
-    let items = value.as_array()?;
-    (1..items.len()).find_map(|i| (0..i).find(|&j| json_schema_equal(&items[i], &items[j])).map(|j| (j, i)))
+    first_repeated(value.as_array()?)
+}
+
+/// The first item equal (as [`json_schema_equal`] compares) to one before it, and the first
+/// of those earlier ones; in time linear in the items, not quadratic.
+pub(crate) fn first_repeated(items: &[Json]) -> Option<(usize, usize)> {
+    let mut first_seen: std::collections::HashMap<Identity<'_>, usize> = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(&j) = first_seen.get(&Identity::of(item)) {
+            return Some((j, i));
+        }
+        first_seen.insert(Identity::of(item), i);
+    }
+    None
+}
+
+/// What [`json_schema_equal`] compares of a JSON value, in a form that hashes: a number's
+/// value (0 and -0 alike), a map's entries in key order.
+#[derive(PartialEq, Eq, Hash)]
+enum Identity<'a> {
+    Null,
+    Bool(bool),
+    Number(Option<u64>),
+    String(&'a str),
+    Array(Vec<Identity<'a>>),
+    Object(Vec<(&'a str, Identity<'a>)>),
+}
+
+impl<'a> Identity<'a> {
+    fn of(value: &'a Json) -> Identity<'a> {
+        match value {
+            Json::Null => Identity::Null,
+            Json::Bool(b) => Identity::Bool(*b),
+            Json::Number(n) => Identity::Number(n.as_f64().map(|f| if f == 0.0 { 0 } else { f.to_bits() })),
+            Json::String(s) => Identity::String(s),
+            Json::Array(items) => Identity::Array(items.iter().map(Identity::of).collect()),
+            Json::Object(map) => {
+                let mut entries: Vec<(&str, Identity<'_>)> =
+                    map.iter().map(|(k, v)| (k.as_str(), Identity::of(v))).collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                Identity::Object(entries)
+            }
+        }
+    }
 }
 
 /// JSON equality as JSON Schema defines it (`uniqueItems`, `enum`, `const`): numbers by

@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::value::{Map, Value};
 
-use super::schema::json_schema_equal;
+use super::schema::{first_repeated, json_schema_equal};
 
 /// What the walk found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,11 +378,9 @@ impl<S: Schema> Walker<'_, S> {
                 if !schema.unique_items(node) {
                     return Verdict::Valid;
                 }
-                // Compared as the JSON the full validator sees; such lists are short.
+                // Compared as the JSON the full validator sees.
                 let items: Vec<Json> = items.iter().map(Value::to_json).collect();
-                let repeated =
-                    items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| json_schema_equal(a, b)));
-                Verdict::from(!repeated)
+                Verdict::from(first_repeated(&items).is_none())
             })
             .and(|| match schema.items(node) {
                 None => Verdict::Valid,

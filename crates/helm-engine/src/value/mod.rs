@@ -267,6 +267,66 @@ impl KeyPath {
     }
 }
 
+/// A set of paths closed under parents, as a tree in which each step is stored once, so that
+/// memory grows with the number of paths, not with their number times their depth. Node 0 is
+/// the root; every other node is numbered in the order it was made, after its parent.
+#[derive(Clone, Debug)]
+pub(crate) struct PathTree {
+    /// The child of a node reached by one step.
+    children: foldhash::HashMap<(u32, Segment), u32>,
+    len: u32,
+}
+
+impl Default for PathTree {
+    fn default() -> Self {
+        PathTree { children: foldhash::HashMap::default(), len: 1 }
+    }
+}
+
+impl PathTree {
+    /// How many nodes the tree has, the root included.
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// The node reached from `parent` by `step`, made when it is new.
+    pub(crate) fn child(&mut self, parent: u32, step: Segment) -> u32 {
+        let next = self.len;
+        let node = *self.children.entry((parent, step)).or_insert(next);
+        if node == next {
+            self.len = next.checked_add(1).expect("fewer than 2^32 paths");
+        }
+        node
+    }
+
+    /// The nodes along `path`, from the root's first child on, as far as the tree has them.
+    pub(crate) fn walk<'a>(&'a self, path: &'a KeyPath) -> impl Iterator<Item = u32> + 'a {
+        let mut node = 0;
+        path.segments().iter().map_while(move |step| {
+            node = *self.children.get(&(node, step.clone()))?;
+            Some(node)
+        })
+    }
+
+    /// The node of `path`, when the tree has it.
+    pub(crate) fn node(&self, path: &KeyPath) -> Option<u32> {
+        let mut count = 0;
+        let last = self.walk(path).inspect(|_| count += 1).last();
+        match last {
+            None if path.is_root() => Some(0),
+            Some(node) if count == path.segments().len() => Some(node),
+            _ => None,
+        }
+    }
+
+    /// Every step, as ((parent, step), child), parents before their children.
+    pub(crate) fn into_steps(self) -> Vec<((u32, Segment), u32)> {
+        let mut steps: Vec<((u32, Segment), u32)> = self.children.into_iter().collect();
+        steps.sort_unstable_by_key(|(_, node)| *node);
+        steps
+    }
+}
+
 fn is_plain_key(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')

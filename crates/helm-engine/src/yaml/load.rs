@@ -8,7 +8,7 @@ use foldhash::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
 use crate::strconv::{format_float_g, parse_float, parse_int, parse_uint};
-use crate::value::{KeyPath, Map, Segment, Value};
+use crate::value::{KeyPath, Map, PathTree, Segment, Value};
 
 /// A line and column in a source text, both counted from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +69,7 @@ impl YamlError {
             || self.message.starts_with("invalid map key: ")
             || self.message.starts_with("!!binary value")
             || self.message.starts_with("unknown anchor '")
+            || (self.message.starts_with("anchor '") && self.message.ends_with("' value contains itself"))
     }
 }
 
@@ -77,8 +78,8 @@ impl YamlError {
 /// its depth.
 #[derive(Clone, Debug)]
 pub struct Positions {
-    /// The child of a node (0 is the root) reached by one step.
-    children: HashMap<(u32, Segment), u32>,
+    /// The paths seen.
+    tree: PathTree,
     /// The position of each node's value.
     values: Vec<Option<Pos>>,
     /// The position of the mapping key that introduces each node.
@@ -87,39 +88,23 @@ pub struct Positions {
 
 impl Default for Positions {
     fn default() -> Self {
-        Positions { children: HashMap::default(), values: vec![None], keys: vec![None] }
+        Positions { tree: PathTree::default(), values: vec![None], keys: vec![None] }
     }
 }
 
 impl Positions {
     /// The node reached from `parent` by `step`, made when it is new.
     fn child(&mut self, parent: u32, step: Segment) -> u32 {
-        let next = u32::try_from(self.values.len()).expect("fewer than 2^32 YAML nodes");
-        let node = *self.children.entry((parent, step)).or_insert(next);
-        if node == next {
+        let node = self.tree.child(parent, step);
+        if self.tree.len() > self.values.len() {
             self.values.push(None);
             self.keys.push(None);
         }
         node
     }
 
-    /// The nodes along `path`, from the root's first child on, as far as they were seen.
-    fn walk<'a>(&'a self, path: &'a KeyPath) -> impl Iterator<Item = u32> + 'a {
-        let mut node = 0;
-        path.segments().iter().map_while(move |step| {
-            node = *self.children.get(&(node, step.clone()))?;
-            Some(node)
-        })
-    }
-
     fn node(&self, path: &KeyPath) -> Option<u32> {
-        let mut count = 0;
-        let last = self.walk(path).inspect(|_| count += 1).last();
-        match last {
-            None if path.is_root() => Some(0),
-            Some(node) if count == path.segments().len() => Some(node),
-            _ => None,
-        }
+        self.tree.node(path)
     }
 
     /// Where the value at `path` stood.
@@ -135,7 +120,7 @@ impl Positions {
     /// The best position for `path`: its value, else its key, else the nearest ancestor's.
     pub fn locate(&self, path: &KeyPath) -> Option<Pos> {
         let at = |n: u32| self.values[n as usize].or(self.keys[n as usize]);
-        std::iter::once(0).chain(self.walk(path)).filter_map(at).last()
+        std::iter::once(0).chain(self.tree.walk(path)).filter_map(at).last()
     }
 
     /// The position of the key that introduces `path`, else [`Positions::locate`].
@@ -146,11 +131,9 @@ impl Positions {
     /// Adds the positions of `later`, which win where both know a path (as a later values
     /// document wins).
     pub fn merge(&mut self, later: Positions) {
-        let mut steps: Vec<((u32, Segment), u32)> = later.children.into_iter().collect();
-        steps.sort_unstable_by_key(|(_, node)| *node);
         // A parent is always made before its children, so it is mapped before them.
         let mut mapped = vec![0u32; later.values.len()];
-        for ((parent, step), node) in steps {
+        for ((parent, step), node) in later.tree.into_steps() {
             mapped[node as usize] = self.child(mapped[parent as usize], step);
         }
         for (node, (value, key)) in later.values.into_iter().zip(later.keys).enumerate() {
@@ -826,6 +809,13 @@ impl Frame {
             Frame::Map { node, .. } | Frame::List { node, .. } => *node,
         }
     }
+
+    /// The anchor the collection is given (0 for none).
+    fn anchor(&self) -> usize {
+        match self {
+            Frame::Map { anchor, .. } | Frame::List { anchor, .. } => *anchor,
+        }
+    }
 }
 
 impl Builder {
@@ -917,6 +907,16 @@ impl Builder {
                     error: YamlError { pos: self.pos_at(line, col), message },
                     retry: None,
                 });
+            }
+            // An alias inside the value of its own anchor: go-yaml names the anchor.
+            if let Event::Alias(id) = &event
+                && self.stack.iter().any(|frame| frame.anchor() == *id)
+                && let Some(at) = offsets.of(span.start.index())
+            {
+                let name = go_yaml_name(text[at..].strip_prefix('*').unwrap_or(&text[at..]));
+                let pos = self.pos_at(span.start.line(), span.start.col());
+                let message = format!("anchor '{name}' value contains itself");
+                return Err(Refusal { error: YamlError { pos, message }, retry: None });
             }
             let event = match event {
                 Event::Scalar(text, style @ (ScalarStyle::Literal | ScalarStyle::Folded), anchor, tag)
@@ -1707,6 +1707,10 @@ mod tests {
         assert_eq!(text_of("a: !!str &x\u{e9} 1"), format!("yaml: {strange}"));
         assert_eq!(text_of("a: &x\n  b: 1\nc: *x."), format!("yaml: line 3: {strange}"));
         assert_eq!(text_of("b: 1\na: [*y]"), "yaml: unknown anchor 'y' referenced");
+        assert_eq!(text_of("a: &x [*x]"), "yaml: anchor 'x' value contains itself");
+        assert_eq!(text_of("b: 1\nc: &yy\n  d: [1, {e: *yy}]"), "yaml: anchor 'yy' value contains itself");
+        // An alias of an anchor whose value is complete is no cycle.
+        assert!(load_yaml_documents("a: &x [1]\nb: &y [*x]\nc: *y").is_ok());
         // Markers count characters; names are found by bytes.
         assert_eq!(text_of("\u{e9}: &\u{e9} 1\nb: [*\u{e9}, &x\u{e9}y 1]"), format!("yaml: {strange}"));
         assert_eq!(text_of("\u{e9}: &a 1\nb: [*a, &x\u{e9}y 1]"), format!("yaml: line 2: {strange}"));
