@@ -208,11 +208,12 @@ fn parse_num(bytes: &[u8], mut i: usize) -> (Option<usize>, usize) {
     let start = i;
     let mut n: usize = 0;
     while i < bytes.len() && bytes[i].is_ascii_digit() {
-        n = n.saturating_mul(10).saturating_add(usize::from(bytes[i] - b'0'));
         if n > 1_000_000 {
-            // Go treats absurd widths as no number at all.
-            return (None, start);
+            // Go gives up on a number already beyond a million before its next digit, as a
+            // crazy long number, and on the rest of the format with it (`%!(NOVERB)`).
+            return (None, bytes.len());
         }
+        n = n * 10 + usize::from(bytes[i] - b'0');
         i += 1;
     }
     if i == start { (None, i) } else { (Some(n), i) }
