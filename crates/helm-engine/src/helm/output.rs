@@ -682,7 +682,7 @@ pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
 }
 
 /// What marks a file written beside its target: `.<name><MARK><random>.tmp`.
-const STAGED_MARK: &str = ".mailu-chart-";
+const STAGED_MARK: &str = ".helm-engine-";
 
 /// Files written beside their targets, and the folders created for them, until they are
 /// renamed into place or abandoned.
@@ -908,10 +908,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("c/templates");
         std::fs::create_dir_all(&folder).unwrap();
-        let left = [".a.yaml.mailu-chart-0123456789abcdef.tmp", ".b.yaml.mailu-chart-fedcba9876543210.tmp"];
+        let left = [".a.yaml.helm-engine-0123456789abcdef.tmp", ".b.yaml.helm-engine-fedcba9876543210.tmp"];
         let kept = [
-            ".a.yaml.mailu-chart-short.tmp",
-            "a.yaml.mailu-chart-0123456789abcdef.tmp",
+            ".a.yaml.helm-engine-short.tmp",
+            "a.yaml.helm-engine-0123456789abcdef.tmp",
             ".a.yaml.123-0.tmp",
             "notes.txt",
         ];
