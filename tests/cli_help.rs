@@ -130,6 +130,15 @@ fn manual_pages() {
         assert!(text.contains(&format!(".TH mailu-chart-{command} 1")), "{}", file.display());
     }
     assert!(dir.path().join("mailu-chart.1").is_file());
+    // Pages are as readable as files written directly (the umask applies), not private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = dir.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join("mailu-chart.1")), mode(&probe));
+    }
     let file = dir.path().join("mailu-chart.1");
     mailu_chart()
         .args(["man", "--output-dir"])

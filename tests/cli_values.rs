@@ -703,6 +703,18 @@ fn an_argument_that_is_not_utf8_is_named() {
     mailu_chart().args(["render", "-f"]).arg(name).assert().code(2).stderr(
         "error: argument 3 (the value of -f) is not valid UTF-8: \"values-\u{FFFD}.yaml\" (invalid bytes shown as \u{FFFD}); mailu-chart reads its arguments as UTF-8 text (for a file whose name is in another encoding, link to it under a UTF-8 name)\n",
     );
+    // A path option reads any bytes: the argument clap refused is named, not the first
+    // that is not UTF-8.
+    mailu_chart()
+        .args(["diff", "-f", "values-examples/minimal.yaml", "--against"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff.yaml"))
+        .arg("--set")
+        .arg(std::ffi::OsStr::from_bytes(b"a=\xfe"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with(
+            "error: argument 7 (the value of --set) is not valid UTF-8: \"a=\u{FFFD}\"",
+        ));
     let chart = std::ffi::OsStr::from_bytes(b"chart-\xff");
     mailu_chart()
         .args(["template", "demo"])

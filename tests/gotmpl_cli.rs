@@ -342,11 +342,11 @@ fn files_that_never_end_are_refused_naming_them() {
         ),
         (
             vec!["--registry-config", "/dev/zero", "demo", "oci://127.0.0.1:9/charts/c"],
-            "open /dev/zero: file is larger than 268435456 bytes",
+            "/dev/zero holds more than 268435456 bytes, more than a settings file can",
         ),
         (
             vec!["--ca-file", "/dev/zero", "--repo", "https://127.0.0.1:9/", "demo", "c"],
-            "can't read CA file: \"/dev/zero\": open /dev/zero: file is larger than 268435456 bytes",
+            "can't read CA file: \"/dev/zero\": /dev/zero holds more than 268435456 bytes, more than a settings file can",
         ),
     ];
     for (args, says) in settings {

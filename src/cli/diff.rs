@@ -196,11 +196,13 @@ fn builtin_template(
 fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<(String, String), CliError> {
     let helm = args.helm.clone().unwrap_or_else(|| PathBuf::from("helm"));
     let limit = args.values.max_input_size;
-    let run = |extra: &[String]| {
-        let output = run_bounded(std::process::Command::new(&helm).args(extra), limit).map_err(|e| {
-            error(format!("cannot run {}: {e} (install helm or pass --helm PATH)", helm.display()))
-        })?;
-        output.ok_or_else(|| error(super::values_args::too_large("what helm printed", limit).message))
+    let run = |extra: &[String]| match run_bounded(std::process::Command::new(&helm).args(extra), limit) {
+        Ok(Some(output)) => Ok(output),
+        Ok(None) => Err(error(super::values_args::too_large("what helm printed", limit).message)),
+        Err(Ran::NotStarted(e)) => {
+            Err(error(format!("cannot run {}: {e} (install helm or pass --helm PATH)", helm.display())))
+        }
+        Err(Ran::Failed(e)) => Err(error(format!("cannot read what {} printed: {e}", helm.display()))),
     };
     let version = run(&["version".to_string(), "--template".to_string(), "{{.Version}}".to_string()])?;
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
@@ -243,13 +245,15 @@ fn helm_template(args: &DiffArgs, chart: &Path, stdin: Option<&[u8]>) -> Result<
 /// Runs `command` with nothing on its standard input, keeping what it prints on each stream
 /// up to `limit` bytes. `None` when its standard output grows beyond that: it is stopped, as
 /// a program that never stops printing would otherwise fill memory.
-fn run_bounded(
-    command: &mut std::process::Command,
-    limit: u64,
-) -> std::io::Result<Option<std::process::Output>> {
+fn run_bounded(command: &mut std::process::Command, limit: u64) -> Result<Option<std::process::Output>, Ran> {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(Ran::NotStarted)?;
     let mut stderr = child.stderr.take().expect("standard error is piped");
     // Read beside standard output, so that neither pipe fills and stalls the program; what is
     // beyond the limit is read and dropped.
@@ -269,10 +273,18 @@ fn run_bounded(
     if read.is_err() || stdout.len() as u64 > limit {
         let _ = child.kill();
         let _ = child.wait();
-        read?;
+        read.map_err(Ran::Failed)?;
         return Ok(None);
     }
-    let status = child.wait()?;
+    let status = child.wait().map_err(Ran::Failed)?;
     let stderr = errors.join().unwrap_or_default();
     Ok(Some(std::process::Output { status, stdout, stderr }))
+}
+
+/// Why [`run_bounded`] has no output.
+enum Ran {
+    /// The program could not be started (not installed, not executable).
+    NotStarted(std::io::Error),
+    /// It started, and reading what it printed or waiting for it failed.
+    Failed(std::io::Error),
 }

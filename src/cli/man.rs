@@ -80,11 +80,14 @@ fn write_pages(dir: &Path, pages: &[(String, Vec<u8>)]) -> Result<(), CliError> 
         if target.is_dir() {
             return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
         }
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(&fail)?;
+        let mut builder = tempfile::Builder::new();
+        let prefix = format!(".{name}.");
+        builder.prefix(&prefix).suffix(".tmp");
+        // Readable by all as a page written directly would be (the umask applies), not
+        // private as a temporary file is made.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut file = builder.tempfile_in(dir).map_err(&fail)?;
         file.write_all(content).map_err(&fail)?;
         staged.push((file, target));
     }

@@ -97,11 +97,10 @@ fn parse_and_run() -> u8 {
     // `template` stands in for `helm template`, which exits 1 for a mistake on its command
     // line too; the other commands follow clap's custom of 2.
     let usage_error = if args.get(1).is_some_and(|arg| arg == "template") { 1 } else { 2 };
-    let not_text = non_utf8_argument(&args);
-    let cli = match parse(args) {
+    let cli = match parse(args.clone()) {
         Ok(cli) => cli,
         Err(e) => {
-            match not_text {
+            match non_utf8_argument(&args) {
                 // clap's own message names no argument.
                 Some(message) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => note(&message),
                 _ => drop(e.print()),
@@ -121,15 +120,39 @@ fn parse_and_run() -> u8 {
     }
 }
 
-/// The error for the first argument that is not UTF-8 text (a file name in another
-/// encoding), naming it and the flag it is the value of, if any.
+/// The error for the argument that is not UTF-8 text (a file name in another encoding) and
+/// that the command reads as text, naming it and the flag it is the value of, if any.
+/// Options that take paths read any bytes, so clap's refusal is pinned on the argument
+/// that is refused alone, with every other such argument made readable.
 fn non_utf8_argument(args: &[std::ffi::OsString]) -> Option<String> {
-    let at = args.iter().position(|arg| arg.to_str().is_none())?;
+    let unreadable = |arg: &std::ffi::OsString| arg.to_str().is_none();
+    let refused_alone = |at: usize| {
+        let probe = args.iter().enumerate().map(|(i, arg)| match i {
+            0 => arg.clone(),
+            _ if i != at && unreadable(arg) => arg.to_string_lossy().into_owned().into(),
+            _ => arg.clone(),
+        });
+        matches!(parse(probe.collect()), Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8)
+    };
+    let at = (1..args.len()).find(|&at| unreadable(&args[at]) && refused_alone(at))?;
     let shown = args[at].to_string_lossy();
-    let flag = at
-        .checked_sub(1)
-        .and_then(|before| args[before].to_str())
-        .filter(|before| before.starts_with('-') && !before.contains('='))
+    let command = <Cli as clap::CommandFactory>::command();
+    let subcommand =
+        args.get(1).and_then(|name| name.to_str()).and_then(|name| command.find_subcommand(name));
+    let takes_a_value = |flag: &str| {
+        subcommand.is_some_and(|sub| {
+            sub.get_arguments().any(|arg| {
+                let named = match flag.strip_prefix("--") {
+                    Some(long) => arg.get_long() == Some(long),
+                    None => flag.len() == 2 && arg.get_short() == flag.chars().nth(1),
+                };
+                named && arg.get_action().takes_values()
+            })
+        })
+    };
+    let flag = args[at - 1]
+        .to_str()
+        .filter(|before| before.starts_with('-') && takes_a_value(before))
         .map(|flag| format!(" (the value of {flag})"))
         .unwrap_or_default();
     Some(format!(

@@ -421,8 +421,8 @@ pub(crate) fn switches_as_given(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
 /// The release's namespace as helm finds it: `-n` (or `HELM_NAMESPACE`), else the namespace
 /// of the kubeconfig's context (`--kube-context` or `HELM_KUBECONTEXT`, else the current one;
 /// the files of `--kubeconfig`, `KUBECONFIG` or `~/.kube/config`), else `default`. A file
-/// that cannot be read is passed over, as helm passes it over; one larger than the input size
-/// limit is an error.
+/// that is missing or cannot be read is passed over (helm passes over a missing one, and
+/// falls back to `default` for the others); one larger than the input size limit is an error.
 fn namespace(args: &TemplateArgs) -> Result<String, CliError> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let Some(given) = args.namespace.clone().or_else(|| env("HELM_NAMESPACE")).filter(|n| !n.is_empty()) {

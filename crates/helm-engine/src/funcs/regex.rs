@@ -51,34 +51,77 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
                 parser().parse(expr).map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?,
             ),
         };
-    if let Some(count) = repeat_beyond_go(&ast) {
-        let span = count.span;
-        let operator = text.get(span.start.offset..span.end.offset).unwrap_or_default();
-        // Go names the count alone, without a `?` that makes it lazy.
-        let operator = operator.strip_suffix('?').unwrap_or(operator);
-        return Err(GoError::msg(format!("error parsing regexp: invalid repeat count: `{operator}`")));
+    if let Some((operator, lazy_shown)) = repeat_beyond_go(&ast) {
+        let span = operator.span;
+        let shown = text.get(span.start.offset..span.end.offset).unwrap_or_default();
+        let shown = if lazy_shown { shown } else { shown.strip_suffix('?').unwrap_or(shown) };
+        return Err(GoError::msg(format!("error parsing regexp: invalid repeat count: `{shown}`")));
     }
     Regex::new(&with_ascii_perl_classes(&text, &ast))
         .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
 }
 
-/// The first counted repetition whose count Go's parser refuses: more than 1000.
-fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<&regex_syntax::ast::RepetitionOp> {
-    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+/// The first counted repetition Go's parser refuses, in the order it meets them (an inner one
+/// before the one around it): a count above 1000, or counts nested so that the innermost
+/// part would be copied more than 1000 times (Go's `repeatIsValid`, checked where an
+/// operator repeats at least twice). Go shows a lazy operator's `?` for the second only.
+fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<(&regex_syntax::ast::RepetitionOp, bool)> {
+    use regex_syntax::ast::Ast;
     match ast {
         Ast::Repetition(repetition) => {
-            let too_many = match &repetition.op.kind {
-                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n)) => *n > 1000,
-                RepetitionKind::Range(RepetitionRange::Bounded(min, max)) => *min > 1000 || *max > 1000,
-                _ => false,
-            };
-            if too_many { Some(&repetition.op) } else { repeat_beyond_go(&repetition.ast) }
+            if let Some(inner) = repeat_beyond_go(&repetition.ast) {
+                return Some(inner);
+            }
+            let (min, max) = counts(repetition)?;
+            if min > 1000 || max.is_some_and(|max| max > 1000) {
+                return Some((&repetition.op, false));
+            }
+            let repeats = min >= 2 || max.is_some_and(|max| max >= 2);
+            (repeats && !copies_within(ast, 1000)).then_some((&repetition.op, true))
         }
         Ast::Group(group) => repeat_beyond_go(&group.ast),
         Ast::Alternation(alternation) => alternation.asts.iter().find_map(repeat_beyond_go),
         Ast::Concat(concat) => concat.asts.iter().find_map(repeat_beyond_go),
         _ => None,
+    }
+}
+
+/// A counted repetition's least and most (`None`: no most); `None` for `*`, `+` and `?`,
+/// which Go does not count.
+fn counts(repetition: &regex_syntax::ast::Repetition) -> Option<(u32, Option<u32>)> {
+    use regex_syntax::ast::{RepetitionKind, RepetitionRange};
+    match repetition.op.kind {
+        RepetitionKind::Range(RepetitionRange::Exactly(n)) => Some((n, Some(n))),
+        RepetitionKind::Range(RepetitionRange::AtLeast(n)) => Some((n, None)),
+        RepetitionKind::Range(RepetitionRange::Bounded(min, max)) => Some((min, Some(max))),
+        _ => None,
+    }
+}
+
+/// Whether the counted repetitions in `ast`, multiplied down each branch, stay within
+/// `budget` copies (Go's `repeatIsValid`).
+fn copies_within(ast: &regex_syntax::ast::Ast, mut budget: u32) -> bool {
+    use regex_syntax::ast::Ast;
+    if let Ast::Repetition(repetition) = ast
+        && let Some((min, max)) = counts(repetition)
+    {
+        let most = match max {
+            Some(0) => return true,
+            Some(max) => max,
+            None => min,
+        };
+        if most > budget {
+            return false;
+        }
+        budget = budget.checked_div(most).unwrap_or(budget);
+    }
+    match ast {
+        Ast::Repetition(repetition) => copies_within(&repetition.ast, budget),
+        Ast::Group(group) => copies_within(&group.ast, budget),
+        Ast::Alternation(alternation) => alternation.asts.iter().all(|a| copies_within(a, budget)),
+        Ast::Concat(concat) => concat.asts.iter().all(|a| copies_within(a, budget)),
+        _ => true,
     }
 }
 
@@ -307,7 +350,18 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         K::ClassRangeInvalid => {
             ("invalid character class range", fragment(span.start.offset, span.end.offset))
         }
-        K::RepetitionCountInvalid => ("invalid repeat count", fragment(span.start.offset, span.end.offset)),
+        // Go shows the count without a lazy `?`.
+        K::RepetitionCountInvalid => {
+            let shown = fragment(span.start.offset, span.end.offset);
+            ("invalid repeat count", shown.strip_suffix('?').map(str::to_string).unwrap_or(shown))
+        }
+        // A count too large to read: Go reads it as -1, an invalid count, shown in braces.
+        K::DecimalInvalid
+            if let Some(open) = expr[..span.start.offset].rfind('{')
+                && let Some(close) = expr[span.end.offset..].find('}') =>
+        {
+            ("invalid repeat count", fragment(open, span.end.offset + close + 1))
+        }
         K::NestLimitExceeded(_) => ("expression nests too deeply", expr.to_string()),
         _ => ("invalid or unsupported Perl syntax", fragment(span.start.offset, span.end.offset)),
     };

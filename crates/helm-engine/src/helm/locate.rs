@@ -284,7 +284,7 @@ fn cached_index(paths: &RepositoryPaths, repository: &Repository) -> Result<Inde
     let path = paths.index_of(&repository.name);
     let read = match super::read_within(&path, super::MAX_SETTINGS_FILE_SIZE) {
         Ok(data) => read_index(&data).map_err(|e| format!("error loading {}: {e}", path.display())),
-        Err(e) => Err(format!("open {}: {}", path.display(), super::go_os_reason(&e))),
+        Err(e) => Err(super::settings_read_error(&path, &e)),
     };
     read.map_err(|e| format!("no cached repo found. (try 'helm repo update'): {e}"))
 }

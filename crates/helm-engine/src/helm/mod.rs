@@ -36,6 +36,19 @@ use crate::value::Value;
 /// is refused instead of read until memory runs out. Helm reads them without a bound.
 pub const MAX_SETTINGS_FILE_SIZE: u64 = 256 << 20;
 
+/// Helm's words for a settings file that could not be opened (`open PATH: REASON`), or, for
+/// one beyond [`MAX_SETTINGS_FILE_SIZE`], which helm would read, this bound.
+pub(crate) fn settings_read_error(path: &std::path::Path, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::FileTooLarge {
+        format!(
+            "{} holds more than {MAX_SETTINGS_FILE_SIZE} bytes, more than a settings file can",
+            path.display()
+        )
+    } else {
+        format!("open {}: {}", path.display(), go_os_reason(error))
+    }
+}
+
 /// Reads the file at `path`, or fails before more than `limit` bytes are in memory.
 pub(crate) fn read_within(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
     read_all_within(std::fs::File::open(path)?, limit)

@@ -491,7 +491,7 @@ fn stored_credentials(file: &Path, registry: &str) -> Result<Option<(String, Str
     let data = match super::read_within(file, super::MAX_SETTINGS_FILE_SIZE) {
         Ok(data) => data,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("open {}: {}", file.display(), super::go_os_reason(&e))),
+        Err(e) => return Err(super::settings_read_error(file, &e)),
     };
     let config: Json = serde_json::from_slice(&data)
         .map_err(|e| format!("{}: invalid config format: {e}", file.display()))?;

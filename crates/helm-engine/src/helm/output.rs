@@ -655,10 +655,13 @@ pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
     let mut files: Vec<(String, String)> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut written = Vec::new();
-    let mut dirs = std::collections::BTreeSet::new();
+    // The output directory; a release's own folder (`--release-name`) lies inside it.
+    let mut top: Option<String> = None;
     for (dir, source, content) in documents {
         let (source, content) = (source.as_ref(), content.as_ref());
-        dirs.insert(dir.as_ref().to_string());
+        if top.as_ref().is_none_or(|top| dir.as_ref().len() < top.len()) {
+            top = Some(dir.as_ref().to_string());
+        }
         let path = format!("{}/{source}", dir.as_ref());
         let at = *index.entry(path.clone()).or_insert_with(|| {
             files.push((path, String::new()));
@@ -668,9 +671,8 @@ pub fn write_output_dir<D: AsRef<str>, S: AsRef<str>, C: AsRef<str>>(
         written.push(files[at].0.clone());
     }
     let mut staged = StagedFiles::default();
-    let result = dirs
-        .iter()
-        .try_for_each(|dir| staged.lock_dir(Path::new(dir)))
+    let result = top
+        .map_or(Ok(()), |top| staged.lock_dir(Path::new(&top)))
         .and_then(|()| files.iter().try_for_each(|(file, content)| staged.stage(Path::new(file), content)));
     match result {
         Ok(()) => staged.commit().map(|()| written),
@@ -689,9 +691,8 @@ const STAGED_MARK: &str = ".helm-engine-";
 #[derive(Default)]
 struct StagedFiles {
     created_folders: Vec<PathBuf>,
-    /// The output directories, locked (in name order, so that two runs cannot wait on each
-    /// other) until the files are in place.
-    locks: Vec<std::fs::File>,
+    /// The output directory, locked until the files are in place.
+    lock: Option<std::fs::File>,
     /// Folders already cleared of what stopped runs left.
     swept: std::collections::HashSet<PathBuf>,
     /// (temporary file, target)
@@ -699,14 +700,25 @@ struct StagedFiles {
 }
 
 impl StagedFiles {
-    /// Creates the output directory `dir` if needed and waits for its lock.
+    /// Creates the output directory `dir` if needed and waits for its lock. The lock is a
+    /// courtesy between runs: where the directory cannot be opened for reading or its file
+    /// system has no locks, the run goes on without one.
     fn lock_dir(&mut self, dir: &Path) -> Result<(), OutputDirError> {
         let failure =
             |source| OutputDirError::CreateDir { dir: dir.to_path_buf(), file: dir.to_path_buf(), source };
-        self.create_folder(dir).map_err(failure)?;
-        let handle = std::fs::File::open(dir).map_err(failure)?;
-        handle.lock().map_err(failure)?;
-        self.locks.push(handle);
+        // A run that created the directory and then failed removes it, and a lock on what
+        // was removed holds nothing: the lock counts only on the directory still there.
+        for _ in 0..8 {
+            self.create_folder(dir).map_err(failure)?;
+            let Ok(handle) = std::fs::File::open(dir) else { return Ok(()) };
+            if handle.lock().is_err() {
+                return Ok(());
+            }
+            if same_file(&handle, dir) {
+                self.lock = Some(handle);
+                return Ok(());
+            }
+        }
         Ok(())
     }
 
@@ -779,6 +791,21 @@ impl StagedFiles {
             let _ = std::fs::remove_dir(folder);
         }
     }
+}
+
+/// Whether `handle` is open on the file `path` names now.
+#[cfg(unix)]
+fn same_file(handle: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (handle.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> bool {
+    true
 }
 
 /// Removes from `folder` the files runs that were stopped left beside their targets: files

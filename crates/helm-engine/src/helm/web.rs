@@ -68,10 +68,9 @@ pub(crate) fn tls_config(files: &TlsFiles) -> Result<TlsConfig, String> {
     let read = |what: &str, path: &Path| {
         super::read_within(path, super::MAX_SETTINGS_FILE_SIZE).map_err(|e| {
             failed(format!(
-                "{what}: {}: open {}: {}",
+                "{what}: {}: {}",
                 crate::strconv::quote(&path.display().to_string()),
-                path.display(),
-                super::go_os_reason(&e)
+                super::settings_read_error(path, &e)
             ))
         })
     };

@@ -70,6 +70,7 @@ impl YamlError {
             || self.message.starts_with("!!binary value")
             || self.message.starts_with("unknown anchor '")
             || (self.message.starts_with("anchor '") && self.message.ends_with("' value contains itself"))
+            || self.message == MERGE_REFUSED
     }
 }
 
@@ -798,9 +799,10 @@ struct Builder {
     reading: Reading,
     /// What the parser reads in place of a byte order mark (see [`load_with_parser`]).
     bom_stand_in: Option<char>,
-    /// The first mapping or list of the document under way that stood where a key does:
-    /// go-yaml's decoder refuses it once the whole document has parsed (see [`go_syntax`]).
-    invalid_key: Option<YamlError>,
+    /// The first error of the document under way that go-yaml's decoder finds, once the whole
+    /// document has parsed without one: a mapping or list that stood where a key does (see
+    /// [`go_syntax`]), an alias inside its own anchor's value, a `<<` of what is no mapping.
+    decode_error: Option<YamlError>,
 }
 
 impl Frame {
@@ -908,15 +910,22 @@ impl Builder {
                     retry: None,
                 });
             }
-            // An alias inside the value of its own anchor: go-yaml names the anchor.
+            // An alias inside the value of its own anchor: go-yaml's decoder names the anchor,
+            // unless the alias is merged (`<<`) and the anchor's value is no mapping.
             if let Event::Alias(id) = &event
-                && self.stack.iter().any(|frame| frame.anchor() == *id)
+                && let Some(anchored) = self.stack.iter().find(|frame| frame.anchor() == *id)
                 && let Some(at) = offsets.of(span.start.index())
             {
                 let name = go_yaml_name(text[at..].strip_prefix('*').unwrap_or(&text[at..]));
+                let merged =
+                    matches!(self.stack.last(), Some(Frame::Map { key: Some(key), .. }) if key.merge);
+                let message = if merged && matches!(anchored, Frame::List { .. }) {
+                    MERGE_REFUSED.to_string()
+                } else {
+                    format!("anchor '{name}' value contains itself")
+                };
                 let pos = self.pos_at(span.start.line(), span.start.col());
-                let message = format!("anchor '{name}' value contains itself");
-                return Err(Refusal { error: YamlError { pos, message }, retry: None });
+                self.decode_error.get_or_insert(YamlError { pos, message });
             }
             let event = match event {
                 Event::Scalar(text, style @ (ScalarStyle::Literal | ScalarStyle::Folded), anchor, tag)
@@ -953,8 +962,8 @@ impl Builder {
                 self.root = None;
             }
             Event::DocumentEnd => {
-                if let Some(invalid_key) = self.invalid_key.take() {
-                    return Err(invalid_key);
+                if let Some(decode_error) = self.decode_error.take() {
+                    return Err(decode_error);
                 }
                 self.documents.push(YamlDocument {
                     root: self.root.take(),
@@ -1048,11 +1057,13 @@ impl Builder {
                         message: "an alias cannot be used as a mapping key here".into(),
                     });
                 }
-                let value = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| YamlError { pos, message: "unknown anchor".into() })?;
+                let value = match self.anchors.get(&id) {
+                    Some(value) => value.clone(),
+                    // An alias inside its own anchor's value, refused when the document has
+                    // parsed (see `decode_error`); until then an empty mapping stands for it.
+                    None if self.stack.iter().any(|frame| frame.anchor() == id) => Value::Map(Map::default()),
+                    None => return Err(YamlError { pos, message: "unknown anchor".into() }),
+                };
                 self.expanded += count_nodes(&value);
                 if self.expanded > ALIAS_EXPANSION_BUDGET {
                     return Err(YamlError { pos, message: "document contains excessive aliasing".into() });
@@ -1124,7 +1135,7 @@ impl Builder {
                         return Err(YamlError { pos, message: "unexpected value in mapping".into() });
                     }
                     let message = format!("invalid map key: {}", go_syntax(&value));
-                    self.invalid_key.get_or_insert(YamlError { pos, message });
+                    self.decode_error.get_or_insert(YamlError { pos, message });
                     *key = Some(PendingKey { name: String::new(), merge: false });
                     return Ok(());
                 };
@@ -1142,7 +1153,10 @@ impl Builder {
                             }
                         }
                     }
-                    merge_into(map, value).map_err(|message| YamlError { pos, message })?;
+                    // go-yaml's decoder refuses it, once the document has parsed.
+                    if let Err(message) = merge_into(map, value) {
+                        self.decode_error.get_or_insert(YamlError { pos, message });
+                    }
                 } else {
                     map.insert(pending.name, value);
                 }
@@ -1315,11 +1329,14 @@ fn finite_when_plain(text: &str) -> bool {
     }
 }
 
+/// go-yaml's refusal of a `<<` whose value is neither a mapping nor a list of mappings.
+const MERGE_REFUSED: &str = "map merge requires map or sequence of maps as the value";
+
 /// go-yaml v2's `<<` merge: the merged mapping's keys are set where the `<<` stands. Of a
 /// sequence of mappings the earlier ones take precedence: go-yaml sets them from the last to
 /// the first.
 fn merge_into(map: &mut Map, value: Value) -> Result<(), String> {
-    const REFUSED: &str = "map merge requires map or sequence of maps as the value";
+    const REFUSED: &str = MERGE_REFUSED;
     match value {
         Value::Map(m) => {
             map.extend(m);
