@@ -33,9 +33,9 @@ pub struct ValuesArgs {
     /// Set a value to the literal text after the first `=` (no escapes, no lists).
     #[arg(long = "set-literal", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub set_literal: Vec<String>,
-    /// The largest input read: each values file, standard input, each --set-file and every
-    /// other file but the chart (a kubeconfig, diff's --against, what helm prints), in bytes
-    /// or with a unit (Ki, Mi, Gi).
+    /// The largest input read: each values file, standard input, each --set-file, a
+    /// kubeconfig, diff's --against and what helm prints for it, in bytes or with a unit (Ki,
+    /// Mi, Gi).
     #[arg(long = "max-input-size", value_name = "SIZE", default_value = DEFAULT_MAX_INPUT_SIZE, value_parser = parse_size)]
     pub max_input_size: u64,
 }

@@ -31,9 +31,9 @@ pub(crate) mod web;
 use crate::strconv::format_float_g;
 use crate::value::Value;
 
-/// The most read of one of helm's own settings files (repositories, registry logins, TLS
-/// files, repository indexes), far above any real one: a device or a pipe named by mistake
-/// is refused instead of read until memory runs out. Helm reads them without a bound.
+/// The largest of helm's own settings files (repositories, registry logins, TLS files,
+/// repository indexes) that is read, far above any real one: a device or a pipe named by
+/// mistake is refused instead of read until memory runs out. Helm reads them without a bound.
 pub const MAX_SETTINGS_FILE_SIZE: u64 = 256 << 20;
 
 /// Helm's words for a settings file that could not be opened (`open PATH: REASON`), or, for

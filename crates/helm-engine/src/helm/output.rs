@@ -729,7 +729,8 @@ impl StagedFiles {
             file: file.to_path_buf(),
             source,
         })?;
-        if self.swept.insert(folder.to_path_buf()) {
+        // Only under the lock: without it, another run's files may be under way there.
+        if self.lock.is_some() && self.swept.insert(folder.to_path_buf()) {
             remove_stopped_runs_files(folder);
         }
         let write_error = |source| OutputDirError::Write { file: file.to_path_buf(), source };
