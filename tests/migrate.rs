@@ -967,3 +967,52 @@ fn set_flags_are_official_values_too() {
     assert!(values.contains("#   tests/migrate/getting-started.yaml, the --set flags\n"), "{values}");
     assert!(!values.contains("s3cret"), "{values}");
 }
+
+/// Official values written inline (for a case no fixture covers).
+fn migrated_text(yaml: &str) -> Migration {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("values.yaml");
+    std::fs::write(&file, format!("domain: example.com\nhostnames: [mail.example.com]\n{yaml}")).unwrap();
+    let user = common::user_values(&[&file], &[]);
+    migrate::migrate(&user.values, &Options::default())
+}
+
+#[test]
+fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
+    // `admin.enabled: false` only hid admin's web pages there; here they are served.
+    let m = migrated_text("admin:\n  enabled: false\n");
+    assert!(not_carried(&m, "admin.enabled").contains("only hid its web pages"), "{m:?}");
+    assert!(m.notes.iter().any(|n| n.starts_with("admin: the official values hid")), "{:?}", m.notes);
+
+    // An empty issuer annotation made no certificate: the purchased one stays in use.
+    let m = migrated_text(
+        "ingress:\n  existingSecret: purchased\n  annotations:\n    cert-manager.io/cluster-issuer: \"\"\n",
+    );
+    assert_eq!(at(&m, "tls.secretName"), text("purchased"));
+    assert_ne!(at(&m, "tls.source"), text("certManager"));
+    assert_eq!(at(&m, "tls.certManager"), None);
+
+    // An external issuer cannot be named here: it is to be corrected, not carried silently.
+    let m = migrated_text(
+        "ingress:\n  annotations:\n    cert-manager.io/issuer: step\n    cert-manager.io/issuer-kind: StepClusterIssuer\n    cert-manager.io/issuer-group: certmanager.step.sm\n",
+    );
+    let (key, what) = m.to_add.iter().find(|(k, _)| k == "tls.certManager").expect("asked to correct");
+    assert!(
+        what.contains("external issuer step (kind StepClusterIssuer, group certmanager.step.sm)"),
+        "{key}: {what}"
+    );
+    // The kind annotation of cert-manager's own kinds is read.
+    let m = migrated_text(
+        "ingress:\n  annotations:\n    cert-manager.io/issuer: ca\n    cert-manager.io/issuer-kind: ClusterIssuer\n",
+    );
+    assert_eq!(at(&m, "tls.certManager.issuerKind"), text("ClusterIssuer"));
+    assert!(m.to_add.iter().all(|(k, _)| k != "tls.certManager"));
+
+    // Rates as Mailu's limiter reads them: any of its separators, `per`.
+    let m = migrated_text(
+        "limits:\n  authRatelimit:\n    ip: 10/minute,100/hour\n    user: 30 per day\n  messageRatelimit:\n    value: 120/hour|1000/day\n",
+    );
+    assert_eq!(at(&m, "limits.authentication.perNetwork"), text("10/minute"));
+    assert_eq!(at(&m, "limits.authentication.perUser"), text("30/day"));
+    assert_eq!(at(&m, "limits.messages.perUser"), text("120/hour"));
+}

@@ -62,6 +62,7 @@ pub(super) fn all(b: &mut Builder) {
     full_text_search(b);
     reject_unlisted_recipient(b);
     admin_dns(b);
+    hidden_admin_pages(b);
     let mut default_resources = Vec::new();
     for component in ALL {
         if !resources(b, &format!("{component}.resources"), &format!("{component}.resources"))
@@ -668,9 +669,12 @@ fn exposure(b: &mut Builder) -> &'static str {
                 backend_tls.join(", ")
             ));
         }
-        if annotations.keys().any(|k| k.starts_with("cert-manager.io/") && k.ends_with("issuer"))
-            || acme_annotation(&Value::Map(annotations.clone()))
-        {
+        let names_an_issuer = |(k, v): (&String, &Value)| {
+            k.starts_with("cert-manager.io/")
+                && k.ends_with("issuer")
+                && convert::text(v).is_ok_and(|name| !name.trim().is_empty())
+        };
+        if annotations.iter().any(names_an_issuer) || acme_annotation(&Value::Map(annotations.clone())) {
             how.push("the cert-manager issuer becomes `tls.source: certManager` (a Certificate of this chart's own)".into());
         }
         if annotations.contains_key("kubernetes.io/ingress.class") {
@@ -680,6 +684,8 @@ fn exposure(b: &mut Builder) -> &'static str {
         for key in backend_tls.iter().map(String::as_str).chain([
             "cert-manager.io/cluster-issuer",
             "cert-manager.io/issuer",
+            "cert-manager.io/issuer-kind",
+            "cert-manager.io/issuer-group",
             "kubernetes.io/tls-acme",
         ]) {
             annotations.shift_remove(key);
@@ -843,8 +849,13 @@ fn certificate_source(b: &mut Builder, web: &str) {
         );
     }
     let annotations = b.input.get("ingress.annotations");
+    // An empty or null issuer names none: cert-manager made no certificate for the Ingress.
     let issuer = |key: &str| {
-        annotations.as_map().and_then(|a| a.get(key)).map(|v| convert::text(v).unwrap_or_default())
+        annotations
+            .as_map()
+            .and_then(|a| a.get(key))
+            .map(|v| convert::text(v).unwrap_or_default())
+            .filter(|name| !name.trim().is_empty())
     };
     let fullname = fullname(b);
     let chart_made: Vec<String> = b
@@ -863,9 +874,13 @@ fn certificate_source(b: &mut Builder, web: &str) {
         .or_else(|| issuer("cert-manager.io/issuer").map(|i| (i, "Issuer")))
     {
         b.put("tls.source", s("certManager"));
-        b.put_from("tls.certManager.issuer", Value::String(issuer), "ingress.annotations");
+        b.put_from("tls.certManager.issuer", Value::String(issuer.clone()), "ingress.annotations");
         b.put("tls.certManager.issuerKind", s(kind));
         cert_manager_secret(b, existing, &fullname);
+        // cert-manager reads the kind and group annotations beside `issuer` only.
+        if kind == "Issuer" {
+            external_issuer(b, &annotations, &issuer);
+        }
     } else if acme_annotation(&annotations) {
         // cert-manager's default issuer (its `--default-issuer-name`) answered this
         // annotation; the values cannot say which it is.
@@ -908,6 +923,39 @@ fn certificate_source(b: &mut Builder, web: &str) {
             others.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
+}
+
+/// An issuer of another kind or API group than cert-manager's own (`cert-manager.io/issuer-kind`,
+/// `cert-manager.io/issuer-group`: step-ca, AWS Private CA, Google CAS, ...), which
+/// `tls.certManager` cannot name: the certificate would be asked of an issuer that does not
+/// exist, and the current one never renewed.
+fn external_issuer(b: &mut Builder, annotations: &Value, issuer: &str) {
+    let annotation = |key: &str| {
+        annotations
+            .as_map()
+            .and_then(|a| a.get(key))
+            .and_then(|v| convert::text(v).ok())
+            .filter(|t| !t.is_empty())
+    };
+    let kind = annotation("cert-manager.io/issuer-kind");
+    let group = annotation("cert-manager.io/issuer-group");
+    let own_kind = kind.as_deref().is_none_or(|k| k == "Issuer" || k == "ClusterIssuer");
+    let own_group = group.as_deref().is_none_or(|g| g == "cert-manager.io");
+    if own_kind && own_group {
+        if let Some(kind) = kind {
+            b.put("tls.certManager.issuerKind", Value::String(kind));
+        }
+        return;
+    }
+    let named = format!(
+        "{issuer} (kind {}, group {})",
+        kind.as_deref().unwrap_or("Issuer"),
+        group.as_deref().unwrap_or("cert-manager.io")
+    );
+    b.need(
+        "tls.certManager",
+        &format!("the Ingress's certificate came from the external issuer {named}, which `tls.certManager` cannot name (only Issuer and ClusterIssuer of cert-manager.io): name a cert-manager issuer, or have the certificate made outside this chart and use `tls.source: secret` with its Secret"),
+    );
 }
 
 /// Whether the Ingress's annotations asked cert-manager for a certificate from its default
@@ -1522,6 +1570,22 @@ fn admin_dns(b: &mut Builder) {
             "the official values gave admin a DNS server of its own (`admin.dnsPolicy`, `admin.dnsConfig`), most likely the DNSSEC-validating resolver Mailu's admin needs; here the pods use the cluster's DNS: set `resolver.enabled: true` with `resolver.clusterDnsAddress`, unless the cluster's DNS validates",
         );
     }
+}
+
+/// The official chart's `admin.enabled: false` never stopped admin: it only set `ADMIN` to
+/// false (templates/envvars-configmap.yaml), and Mailu's front then serves neither
+/// `/admin` nor `/admin/antispam` (core/nginx/conf/nginx.conf). Here front always serves them.
+fn hidden_admin_pages(b: &mut Builder) {
+    if b.input.set("admin.enabled").is_none_or(convert::truth) {
+        return;
+    }
+    b.settle(
+        "admin.enabled",
+        Outcome::NotCarried {
+            why: "the official chart kept admin running and only hid its web pages (`ADMIN: false`: front served neither /admin nor /admin/antispam); here front always serves them".into(),
+        },
+    );
+    b.note("admin: the official values hid the administration and antispam web pages (`admin.enabled: false` set front's `ADMIN` to false; admin itself kept running); here front serves them at /admin and /admin/antispam, so block those paths at your ingress controller or proxy if they must stay unreachable");
 }
 
 /// The official chart set REJECT_UNLISTED_RECIPIENT to `yes` whatever its values said

@@ -57,18 +57,23 @@ pub(super) fn convert(conv: Conv, value: &Value) -> Result<Converted, String> {
                 .collect(),
         )),
         Conv::FirstRate => {
+            // Mailu's limiter (the `limits` library's `parse`) reads rates separated by `,`,
+            // `;` or `|`, and uses the first.
             let all = text(value)?;
-            let mut rates = all.split(';').map(str::trim).filter(|s| !s.is_empty());
-            let first = rates.next().unwrap_or_default().to_string();
+            let mut rates = all.split([',', ';', '|']).map(str::trim).filter(|s| !s.is_empty());
+            let written = rates.next().unwrap_or_default();
+            let first = mailu_rate(written)?;
             let rest: Vec<&str> = rates.collect();
-            let remarks = if rest.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!(
+            let mut remarks = Vec::new();
+            if first != written {
+                remarks.push(format!("{written} is written {first} here"));
+            }
+            if !rest.is_empty() {
+                remarks.push(format!(
                     "Mailu read only the first of the rates: kept {first}, left out {}",
                     rest.join(", ")
-                )]
-            };
+                ));
+            }
             Converted { value: Value::String(first), remarks }
         }
         Conv::MailuRegistry => {
@@ -160,6 +165,43 @@ pub(super) fn boolean(value: &Value) -> Result<bool, String> {
 
 /// Whether a value is true as Go's templates test it (`if`, `and`, `not`): false, zero, null
 /// and empty texts, lists and maps are false, everything else true.
+/// A rate as Mailu's limiter reads it (`10/minute`, `10 per minute`, `10/1 minutes`, any
+/// case), as this chart writes it (`10/minute`); a rate of months or years, or per several
+/// units (`10/2 hours`), has no equal here.
+fn mailu_rate(written: &str) -> Result<String, String> {
+    let lower = written.to_ascii_lowercase();
+    let digits = lower.len() - lower.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (count, rest) = lower.split_at(digits);
+    let rest = rest.trim_start();
+    let rest =
+        rest.strip_prefix('/').or_else(|| rest.strip_prefix("per")).ok_or_else(|| not_a_rate(written))?;
+    let rest = rest.trim_start();
+    let multiple = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (multiple, unit) = rest.split_at(multiple);
+    if !multiple.is_empty() && multiple.parse::<u64>().ok() != Some(1) {
+        return Err(format!(
+            "{written}: a rate per several units has no equal here (a count per second, minute, hour or day)"
+        ));
+    }
+    let unit = unit.trim();
+    let unit = unit.strip_suffix('s').unwrap_or(unit);
+    match unit {
+        _ if count.is_empty() => Err(not_a_rate(written)),
+        "second" | "minute" | "hour" | "day" => {
+            let count = count.trim_start_matches('0');
+            Ok(format!("{}/{unit}", if count.is_empty() { "0" } else { count }))
+        }
+        "month" | "year" => Err(format!(
+            "{written}: a rate per {unit} has no equal here (a count per second, minute, hour or day)"
+        )),
+        _ => Err(not_a_rate(written)),
+    }
+}
+
+fn not_a_rate(written: &str) -> String {
+    format!("{written}: not a rate Mailu reads (a count per second, minute, hour, day, month or year)")
+}
+
 pub(super) fn truth(value: &Value) -> bool {
     match value {
         Value::Bool(b) => *b,
@@ -314,6 +356,23 @@ mod tests {
             ["Mailu read only the first of the rates: kept 100/minute, left out 3600/hour"]
         );
         assert!(convert(Conv::FirstRate, &s("5/hour")).unwrap().remarks.is_empty());
+        // The separators and spellings Mailu's limiter reads.
+        let out = convert(Conv::FirstRate, &s("10 per Minute, 100/hour")).unwrap();
+        assert_eq!(out.value, s("10/minute"));
+        assert_eq!(
+            out.remarks,
+            [
+                "10 per Minute is written 10/minute here",
+                "Mailu read only the first of the rates: kept 10/minute, left out 100/hour"
+            ]
+        );
+        assert_eq!(convert(Conv::FirstRate, &s("100/hour|1000/day")).unwrap().value, s("100/hour"));
+        assert_eq!(convert(Conv::FirstRate, &s("50 per days")).unwrap().value, s("50/day"));
+        assert_eq!(convert(Conv::FirstRate, &s("7/1 hours")).unwrap().value, s("7/hour"));
+        assert!(convert(Conv::FirstRate, &s("10/2 hours")).unwrap_err().contains("several units"));
+        assert!(convert(Conv::FirstRate, &s("3/month")).unwrap_err().contains("per month"));
+        assert!(convert(Conv::FirstRate, &s("lots")).unwrap_err().contains("not a rate"));
+        assert!(convert(Conv::FirstRate, &s("/hour")).unwrap_err().contains("not a rate"));
     }
 
     #[test]
