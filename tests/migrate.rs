@@ -1015,4 +1015,21 @@ fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
     assert_eq!(at(&m, "limits.authentication.perNetwork"), text("10/minute"));
     assert_eq!(at(&m, "limits.authentication.perUser"), text("30/day"));
     assert_eq!(at(&m, "limits.messages.perUser"), text("120/hour"));
+
+    // A null removes the key in helm, default and all: a switch is then off, anything else
+    // unset (Mailu's own default), not the official default.
+    let m = migrated_text(
+        "clamav:
+  enabled: null
+welcomeMessage:
+  enabled: null
+limits:
+  authRatelimit:
+    ip: null
+",
+    );
+    assert_ne!(at(&m, "clamav.enabled"), Some(Value::Bool(true)));
+    assert_ne!(at(&m, "welcomeMessage.enabled"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "limits.authentication.perNetwork"), None);
+    assert!(not_carried(&m, "limits.authRatelimit.ip").starts_with("null: helm removes the key"));
 }

@@ -172,6 +172,16 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
     for (name, value) in map {
         let key = join(prefix, name);
         if *value == Value::Null {
+            // helm removes a key set to null, default and all.
+            if builder.input.removed(&key) {
+                builder.findings.insert(key, Outcome::NotCarried { why: REMOVED.into() });
+                continue;
+            }
+            if let Some(Value::Bool(_)) = official::DEFAULTS.get(key.as_str())
+                && let Some((rule, component)) = index.exact.get(&key)
+            {
+                found.push(Found { key, component: *component, rule, value: NULL_SWITCH.clone() });
+            }
             continue;
         }
         if let Some((rule, component)) = index.exact.get(&key) {
@@ -199,20 +209,45 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
     found
 }
 
+/// The outcome of a setting the user removed (set to null).
+const REMOVED: &str = "null: helm removes the key, default and all, so the official chart had no value here and Mailu used its own default; here this chart's default applies (see the values reference)";
+
 /// The official values, read with their defaults.
 pub(crate) struct Input {
     tree: Value,
 }
 
+/// What the official templates saw of a switch the user set to null: nothing, which they test
+/// as they test false (`if`, `default`).
+static NULL_SWITCH: Value = Value::Bool(false);
+
 impl Input {
-    /// The value the user set, unless it repeats the official default.
+    /// The value the user set, unless it repeats the official default. A null removes the
+    /// key, as helm removes it: a switch is then off, anything else unset.
     pub(crate) fn set(&self, key: &str) -> Option<&Value> {
-        let value = self.tree.get_dotted(key).filter(|v| **v != Value::Null)?;
+        let mut value = self.tree.get_dotted(key)?;
+        if *value == Value::Null {
+            if !matches!(official::DEFAULTS.get(key), Some(Value::Bool(_))) {
+                return None;
+            }
+            value = &NULL_SWITCH;
+        }
         (!official::is_default(key, value)).then_some(value)
     }
 
-    /// The value in effect there: the user's, else the official default.
+    /// Whether the user removed the key (set it to null) where the official default is a
+    /// value other than a switch: the official chart then had no value there.
+    pub(crate) fn removed(&self, key: &str) -> bool {
+        self.tree.get_dotted(key) == Some(&Value::Null)
+            && official::DEFAULTS.get(key).is_some_and(|d| !matches!(d, Value::Bool(_) | Value::Null))
+    }
+
+    /// The value in effect there: the user's, else the official default (none where the
+    /// user removed the key).
     pub(crate) fn get(&self, key: &str) -> Value {
+        if self.removed(key) {
+            return Value::Null;
+        }
         self.set(key).cloned().or_else(|| official::DEFAULTS.get(key).cloned()).unwrap_or(Value::Null)
     }
 
@@ -447,7 +482,11 @@ impl Builder {
             for (path, component) in rule.expand() {
                 let key = path.strip_suffix("[]").unwrap_or(&path);
                 let target = rule.target(component).expect("carried rules have a target");
-                if self.input.set(key).is_some() || self.got(&target).is_some() || !self.relevant(&target) {
+                if self.input.set(key).is_some()
+                    || self.input.removed(key)
+                    || self.got(&target).is_some()
+                    || !self.relevant(&target)
+                {
                     continue;
                 }
                 let Some(Ok(official)) = official::DEFAULTS.get(key).map(|d| convert::convert(conv, d))
