@@ -210,7 +210,7 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
 }
 
 /// The outcome of a setting the user removed (set to null).
-const REMOVED: &str = "null: helm removes the key, default and all, so the official chart had no value here and Mailu used its own default; here this chart's default applies (see the values reference)";
+const REMOVED: &str = "null: helm removes the key, default and all, so the official chart had no value here (its templates left the setting out, and Mailu, where it reads one, used its own default); here this chart's default applies (see the values reference)";
 
 /// The official values, read with their defaults.
 pub(crate) struct Input {
