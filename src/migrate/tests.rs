@@ -24,6 +24,15 @@ fn every_official_leaf_has_exactly_one_rule() {
 }
 
 #[test]
+fn every_setting_without_a_home_says_why() {
+    for rule in RULES {
+        if let Fate::Dropped { why } = rule.fate {
+            assert!(!why.trim().is_empty(), "{} is dropped without a reason", rule.official);
+        }
+    }
+}
+
+#[test]
 fn every_rule_names_an_official_key() {
     let leaves: Vec<&str> = LEAVES.iter().map(|l| l.path).collect();
     let extras: Vec<String> = EXTRA_KEYS
