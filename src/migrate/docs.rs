@@ -124,3 +124,24 @@ pub fn layout_markdown() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use helm_engine::Value;
+
+    #[test]
+    fn long_defaults_are_cut_after_37_characters_short_ones_shown_whole() {
+        let leaf = |text: &str| super::super::official::Leaf {
+            path: "x",
+            default: Some(Value::String(text.into())),
+            fingerprint: None,
+        };
+        // 38 characters and its two quotes: 40, shown whole.
+        let forty = "a".repeat(38);
+        assert_eq!(default_cell(&leaf(&forty)), format!("`\"{forty}\"`"));
+        let forty_one = "a".repeat(39);
+        assert_eq!(default_cell(&leaf(&forty_one)), format!("`\"{}…`", "a".repeat(36)));
+        assert_eq!(default_cell(&leaf("a|b")), "`\"a\\|b\"`");
+    }
+}
