@@ -850,13 +850,7 @@ fn certificate_source(b: &mut Builder, web: &str) {
     }
     let annotations = b.input.get("ingress.annotations");
     // An empty or null issuer names none: cert-manager made no certificate for the Ingress.
-    let issuer = |key: &str| {
-        annotations
-            .as_map()
-            .and_then(|a| a.get(key))
-            .map(|v| convert::text(v).unwrap_or_default())
-            .filter(|name| !name.trim().is_empty())
-    };
+    let issuer = |key: &str| annotation(&annotations, key);
     let fullname = fullname(b);
     let chart_made: Vec<String> = b
         .input
@@ -925,20 +919,20 @@ fn certificate_source(b: &mut Builder, web: &str) {
     }
 }
 
+/// The text of the annotation `key`, unless it is missing, null or blank (which names
+/// nothing to cert-manager).
+fn annotation(annotations: &Value, key: &str) -> Option<String> {
+    let text = convert::text(annotations.as_map()?.get(key)?).ok()?;
+    (!text.trim().is_empty()).then_some(text)
+}
+
 /// An issuer of another kind or API group than cert-manager's own (`cert-manager.io/issuer-kind`,
 /// `cert-manager.io/issuer-group`: step-ca, AWS Private CA, Google CAS, ...), which
 /// `tls.certManager` cannot name: the certificate would be asked of an issuer that does not
 /// exist, and the current one never renewed.
 fn external_issuer(b: &mut Builder, annotations: &Value, issuer: &str) {
-    let annotation = |key: &str| {
-        annotations
-            .as_map()
-            .and_then(|a| a.get(key))
-            .and_then(|v| convert::text(v).ok())
-            .filter(|t| !t.is_empty())
-    };
-    let kind = annotation("cert-manager.io/issuer-kind");
-    let group = annotation("cert-manager.io/issuer-group");
+    let kind = annotation(annotations, "cert-manager.io/issuer-kind");
+    let group = annotation(annotations, "cert-manager.io/issuer-group");
     let own_kind = kind.as_deref().is_none_or(|k| k == "Issuer" || k == "ClusterIssuer");
     let own_group = group.as_deref().is_none_or(|g| g == "cert-manager.io");
     if own_kind && own_group {

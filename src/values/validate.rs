@@ -625,7 +625,6 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
         return "unknown key".into();
     }
     let elsewhere = MODEL_KEYS.get(&key.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
-    let depth = |path: &str| path.matches('.').count();
     match elsewhere {
         [] => "unknown key".into(),
         [one] => format!("unknown key here (did you mean {one}?)"),
@@ -641,6 +640,11 @@ fn unknown_key_message(key: &str, schema_path: &str) -> String {
 
 /// Names other charts give keys, with the model's name at the same place.
 const CUSTOMARY_NAMES: &[(&str, &str)] = &[("replicaCount", "replicas")];
+
+/// How deep a dotted key path lies.
+fn depth(path: &str) -> usize {
+    path.matches('.').count()
+}
 
 /// Every key path of the model (not inside Kubernetes' own objects), dotted, that a key
 /// written at the wrong level may have been meant for, by its last key in lower case; the
@@ -658,7 +662,6 @@ static MODEL_KEYS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
     walk(&SCHEMA, "", &mut keys);
     // Read only by a parent chart: no key written elsewhere was meant to go there.
     keys.retain(|key| key != "enabled");
-    let depth = |path: &str| path.matches('.').count();
     keys.sort_by(|a, b| (depth(a), a).cmp(&(depth(b), b)));
     let mut by_leaf: HashMap<String, Vec<String>> = HashMap::new();
     for path in keys {

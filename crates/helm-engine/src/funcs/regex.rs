@@ -67,23 +67,27 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
 /// part would be copied more than 1000 times (Go's `repeatIsValid`, checked where an
 /// operator repeats at least twice). Go shows a lazy operator's `?` for the second only.
 fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<(&regex_syntax::ast::RepetitionOp, bool)> {
+    if let Some(inner) = parts(ast).iter().find_map(repeat_beyond_go) {
+        return Some(inner);
+    }
+    let regex_syntax::ast::Ast::Repetition(repetition) = ast else { return None };
+    let (min, max) = counts(repetition)?;
+    if min > 1000 || max.is_some_and(|max| max > 1000) {
+        return Some((&repetition.op, false));
+    }
+    let repeats = min >= 2 || max.is_some_and(|max| max >= 2);
+    (repeats && !copies_within(ast, 1000)).then_some((&repetition.op, true))
+}
+
+/// The expressions directly inside `ast`, in order.
+fn parts(ast: &regex_syntax::ast::Ast) -> &[regex_syntax::ast::Ast] {
     use regex_syntax::ast::Ast;
     match ast {
-        Ast::Repetition(repetition) => {
-            if let Some(inner) = repeat_beyond_go(&repetition.ast) {
-                return Some(inner);
-            }
-            let (min, max) = counts(repetition)?;
-            if min > 1000 || max.is_some_and(|max| max > 1000) {
-                return Some((&repetition.op, false));
-            }
-            let repeats = min >= 2 || max.is_some_and(|max| max >= 2);
-            (repeats && !copies_within(ast, 1000)).then_some((&repetition.op, true))
-        }
-        Ast::Group(group) => repeat_beyond_go(&group.ast),
-        Ast::Alternation(alternation) => alternation.asts.iter().find_map(repeat_beyond_go),
-        Ast::Concat(concat) => concat.asts.iter().find_map(repeat_beyond_go),
-        _ => None,
+        Ast::Repetition(repetition) => std::slice::from_ref(&*repetition.ast),
+        Ast::Group(group) => std::slice::from_ref(&*group.ast),
+        Ast::Alternation(alternation) => &alternation.asts,
+        Ast::Concat(concat) => &concat.asts,
+        _ => &[],
     }
 }
 
@@ -116,13 +120,7 @@ fn copies_within(ast: &regex_syntax::ast::Ast, mut budget: u32) -> bool {
         }
         budget = budget.checked_div(most).unwrap_or(budget);
     }
-    match ast {
-        Ast::Repetition(repetition) => copies_within(&repetition.ast, budget),
-        Ast::Group(group) => copies_within(&group.ast, budget),
-        Ast::Alternation(alternation) => alternation.asts.iter().all(|a| copies_within(a, budget)),
-        Ast::Concat(concat) => concat.asts.iter().all(|a| copies_within(a, budget)),
-        _ => true,
-    }
+    parts(ast).iter().all(|part| copies_within(part, budget))
 }
 
 /// `expr` with the characters Go reads as literals and the `regex` crate does not escaped,
