@@ -1465,7 +1465,7 @@ fn redis(b: &mut Builder) {
 }
 
 /// The official `ingress.proxyProtocol` keys and the ports they covered.
-const PROXY_PROTOCOL_PORTS: &[(&str, &str)] = &[
+pub(super) const PROXY_PROTOCOL_PORTS: &[(&str, &str)] = &[
     ("smtp", "25"),
     ("smtps", "465"),
     ("submission", "587"),

@@ -10,6 +10,7 @@ mod combine;
 mod convert;
 pub mod docs;
 pub mod official;
+mod refusals;
 mod report;
 mod secrets;
 pub mod table;
@@ -20,6 +21,7 @@ use std::sync::LazyLock;
 use helm_engine::{KeyOrder, Map, UserValues, Value, ValueInputs, to_yaml};
 use indexmap::IndexMap;
 
+pub use refusals::Refusal;
 pub use secrets::{SecretPlan, Source};
 use table::{Default, Fate, RULES, Rule};
 
@@ -55,6 +57,8 @@ pub enum Outcome {
 pub struct Migration {
     /// Our values, in the order of the values reference.
     pub values: Map,
+    /// What in the values the official chart refuses to render (they cannot be what runs now).
+    pub refused: Vec<Refusal>,
     /// Every official setting found, in the order of the input, with its outcome.
     pub findings: IndexMap<String, Outcome>,
     /// How many settings repeat the official default (they count as not set).
@@ -538,6 +542,7 @@ impl Builder {
     fn finish(self) -> Migration {
         Migration {
             values: ordered(&self.out, OUR_DEFAULTS.as_map()),
+            refused: refusals::all(&self.input),
             findings: self.findings,
             repeated_defaults: self.repeated_defaults,
             defaults: self.defaults,

@@ -21,6 +21,16 @@ pub(super) fn text(m: &Migration, sources: &[String], namespace: &str) -> String
             out.push_str(&format!("  {line}\n"));
         }
     };
+    section(
+        &mut out,
+        "Refused by the official chart (helm stops with the error quoted, so these values are not what runs now; they are migrated as written)",
+        m.refused
+            .iter()
+            .map(|r| {
+                format!("{}: \"{}\" ({} of the official chart)", r.keys.join(", "), r.message, r.template)
+            })
+            .collect(),
+    );
     let pick = |keep: fn(&Outcome) -> Option<String>| -> Vec<String> {
         m.findings
             .iter()

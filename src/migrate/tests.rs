@@ -769,3 +769,72 @@ fn other_values_are_true_as_go_templates_test_them() {
         assert_eq!(truth(given.clone()), Value::Bool(meant), "{given:?}");
     }
 }
+
+/// What `refused` says of values: (keys, template) per refusal.
+fn refusals_of(yaml: &str) -> Vec<(String, &'static str)> {
+    migrated(yaml).refused.iter().map(|r| (r.keys.join(" "), r.template)).collect()
+}
+
+#[test]
+fn values_the_official_chart_refuses_are_reported() {
+    // Each case was rendered with the official chart 2.7.1 and helm 4, which stopped with the
+    // message recorded in `refusals.rs`.
+    let proxy = "front:\n  externalService:\n    enabled: true\ningress:\n  proxyProtocol:\n    smtp: true\n";
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        ("hostnames: [mail.example.com]\n", &[("domain", "templates/_helpers.tpl")]),
+        (
+            "database:\n  type: sqlite\nmail:\n  x: 1\nfront:\n  controller:\n    kind: DaemonSet\ningress:\n  externalIngress: true\n",
+            &[("database mail front.controller.kind ingress.externalIngress", "templates/_helpers.tpl")],
+        ),
+        ("tika:\n  languages: []\n", &[("tika.enabled tika.languages", "templates/_helpers.tpl")]),
+        (
+            "externalRedis:\n  enabled: true\n  port: 0\n",
+            &[
+                ("externalRedis.enabled externalRedis.host", "templates/_services.tpl"),
+                ("externalRedis.enabled externalRedis.port", "templates/_services.tpl"),
+            ],
+        ),
+        (
+            "externalDatabase:\n  enabled: true\n  type: sqlite\n",
+            &[("externalDatabase.enabled externalDatabase.type", "templates/_database.tpl")],
+        ),
+        (
+            proxy,
+            &[
+                ("ingress.proxyProtocol.smtp ingress.realIpFrom", "templates/_services.tpl"),
+                ("ingress.proxyProtocol.smtp ingress.realIpHeader", "templates/_services.tpl"),
+            ],
+        ),
+        (
+            "persistence:\n  single_pvc: true\n  storageClass: \"-\"\n",
+            &[("persistence.single_pvc persistence.storageClass", "templates/pvc.yaml")],
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let yaml = if yaml.starts_with("hostnames") { yaml.to_string() } else { format!("{BASE}{yaml}") };
+        let expected: Vec<(String, &str)> = expected.iter().map(|(k, t)| (k.to_string(), *t)).collect();
+        assert_eq!(refusals_of(&yaml), expected, "{yaml}");
+    }
+}
+
+#[test]
+fn values_the_official_chart_renders_are_not_reported_refused() {
+    // Checked with helm 4 against the official chart: each renders.
+    let proxy_done_right = "front:\n  externalService:\n    enabled: true\ningress:\n  realIpHeader: \"\"\n  realIpFrom: 10.0.0.0/8\n  proxyProtocol:\n    smtp: true\n";
+    for yaml in [
+        "",
+        proxy_done_right,
+        // The PROXY protocol counts only on a port the Service publishes.
+        "front:\n  externalService:\n    enabled: true\n    ports:\n      smtp: false\ningress:\n  proxyProtocol:\n    smtp: true\n",
+        // ... and only with the Service.
+        "ingress:\n  proxyProtocol:\n    smtp: true\n",
+        "tika:\n  enabled: false\n  languages: []\n",
+        "externalRedis:\n  enabled: true\n  host: redis.example.com\n",
+        "externalDatabase:\n  enabled: true\n  type: postgresql\n",
+        "externalDatabase:\n  enabled: true\n  type: sqlite\npostgresql:\n  enabled: true\n",
+        "persistence:\n  single_pvc: true\n  storageClass: \"-\"\n  existingClaim: mailu-data\n",
+        "persistence:\n  single_pvc: false\n  storageClass: \"-\"\n",
+    ] {
+        assert_eq!(refusals_of(&format!("{BASE}{yaml}")), Vec::new(), "{yaml}");
+    }
+}
