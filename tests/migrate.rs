@@ -1032,4 +1032,31 @@ limits:
     assert_ne!(at(&m, "welcomeMessage.enabled"), Some(Value::Bool(true)));
     assert_eq!(at(&m, "limits.authentication.perNetwork"), None);
     assert!(not_carried(&m, "limits.authRatelimit.ip").starts_with("null: helm removes the key"));
+
+    // A null map goes with everything below it: no official default below it comes back, and
+    // its switches are off.
+    let m = migrated_text(
+        "clamav: null
+welcomeMessage: null
+front:
+  hostPort: null
+limits:
+  authRatelimit: null
+",
+    );
+    for key in ["clamav", "welcomeMessage", "front.hostPort", "limits.authRatelimit"] {
+        assert!(not_carried(&m, key).starts_with("null: helm removes the map"), "{key}");
+    }
+    assert_ne!(at(&m, "clamav.enabled"), Some(Value::Bool(true)));
+    assert_eq!(at(&m, "clamav.probes"), None, "the switches of a component turned off do not matter");
+    assert_ne!(at(&m, "welcomeMessage.enabled"), Some(Value::Bool(true)));
+    assert_ne!(at(&m, "expose.mail"), text("hostPort"));
+    for key in ["perNetwork", "perUser", "ipv6Prefix"] {
+        assert_eq!(at(&m, &format!("limits.authentication.{key}")), None, "{key}");
+    }
+    assert!(!m.defaults.iter().any(|d| d.contains("limits.authentication")), "{:?}", m.defaults);
+    // helm fills a sub-chart's values from its own defaults again: the official Redis stays.
+    let m = migrated_text("redis: null\n");
+    assert_eq!(at(&m, "redis.builtin"), None);
+    assert!(!m.findings.contains_key("redis"), "{:?}", m.findings);
 }

@@ -177,6 +177,25 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
         let key = join(prefix, name);
         if *value == Value::Null {
             // helm removes a key set to null, default and all.
+            if index.parents.contains(&key) && !SUBCHARTS.contains(&key.split('.').next().unwrap_or_default())
+            {
+                builder.findings.insert(key.clone(), Outcome::NotCarried { why: REMOVED_MAP.into() });
+                // The switches below are off: their rules say what that means here (those of
+                // a component the null turned off do not matter).
+                let below = format!("{key}.");
+                let switch_only = table::ALL.contains(&key.as_str()).then(|| format!("{key}.enabled"));
+                for leaf in official::LEAVES.iter().filter(|leaf| {
+                    leaf.path.starts_with(&below) && switch_only.as_ref().is_none_or(|only| leaf.path == only)
+                }) {
+                    if let (Some(Value::Bool(_)), Some((rule, component))) =
+                        (official::DEFAULTS.get(leaf.path), index.exact.get(leaf.path))
+                    {
+                        let key = leaf.path.to_string();
+                        found.push(Found { key, component: *component, rule, value: NULL_SWITCH.clone() });
+                    }
+                }
+                continue;
+            }
             if builder.input.removed(&key) {
                 builder.findings.insert(key, Outcome::NotCarried { why: REMOVED.into() });
                 continue;
@@ -216,20 +235,44 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
 /// The outcome of a setting the user removed (set to null).
 const REMOVED: &str = "null: helm removes the key, default and all, so the official chart had no value here (its templates left the setting out, and Mailu, where it reads one, used its own default); here this chart's default applies (see the values reference)";
 
+/// The outcome of a map of the official chart the user set to null.
+const REMOVED_MAP: &str = "null: helm removes the map, with every default below it (where the official templates read below it, helm stopped with `nil pointer evaluating`); nothing below it is carried, a switch below it is off, and this chart's defaults apply to the rest";
+
+/// The Bitnami sub-charts of the official chart: helm fills their values from the sub-chart's
+/// own defaults again, so a null there does not remove what lies below.
+const SUBCHARTS: &[&str] = &["redis", "mariadb", "postgresql"];
+
 /// The official values, read with their defaults.
 pub(crate) struct Input {
     tree: Value,
 }
+
+static NULL: Value = Value::Null;
 
 /// What the official templates saw of a switch the user set to null: nothing, which they test
 /// as they test false (`if`, `default`).
 static NULL_SWITCH: Value = Value::Bool(false);
 
 impl Input {
+    /// The user's value at `key`, null where a map above it was set to null (helm removed the
+    /// map with everything below it).
+    fn given(&self, key: &str) -> Option<&Value> {
+        if let Some(value) = self.tree.get_dotted(key) {
+            return Some(value);
+        }
+        let top = key.split('.').next().unwrap_or(key);
+        if SUBCHARTS.contains(&top) {
+            return None;
+        }
+        key.match_indices('.')
+            .any(|(dot, _)| self.tree.get_dotted(&key[..dot]) == Some(&Value::Null))
+            .then_some(&NULL)
+    }
+
     /// The value the user set, unless it repeats the official default. A null removes the
     /// key, as helm removes it: a switch is then off, anything else unset.
     pub(crate) fn set(&self, key: &str) -> Option<&Value> {
-        let mut value = self.tree.get_dotted(key)?;
+        let mut value = self.given(key)?;
         if *value == Value::Null {
             if !matches!(official::DEFAULTS.get(key), Some(Value::Bool(_))) {
                 return None;
@@ -242,7 +285,7 @@ impl Input {
     /// Whether the user removed the key (set it to null) where the official default is a
     /// value other than a switch: the official chart then had no value there.
     pub(crate) fn removed(&self, key: &str) -> bool {
-        self.tree.get_dotted(key) == Some(&Value::Null)
+        self.given(key) == Some(&Value::Null)
             && official::DEFAULTS.get(key).is_some_and(|d| !matches!(d, Value::Bool(_) | Value::Null))
     }
 
