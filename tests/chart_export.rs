@@ -100,6 +100,17 @@ const CASES: &[Case] = &[
     case(MINIMAL, &["expose.mail=hostPort", "expose.hostPort.kind=Deployment", "tls.source=letsencrypt"]),
     case(MINIMAL, &["expose.mail=none", "expose.web=none", "tls.source=none"]),
     case(MINIMAL, &["expose.web=none", "tls.source=certManager", "tls.certManager.issuerKind=Issuer"]),
+    // An external issuer (step-ca's), named by its kind and API group.
+    case(
+        MINIMAL,
+        &[
+            "expose.web=none",
+            "tls.source=certManager",
+            "tls.certManager.issuer=step",
+            "tls.certManager.issuerKind=StepClusterIssuer",
+            "tls.certManager.issuerGroup=certmanager.step.sm",
+        ],
+    ),
     case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
     case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),

@@ -524,3 +524,30 @@ fn a_load_balancer_speaking_the_proxy_protocol_is_believed_on_every_port() {
     assert_eq!(plain["PROXY_PROTOCOL"], "");
     assert!(!plain.contains_key("REAL_IP_FROM"));
 }
+
+/// The Certificate asks the issuer the values name: cert-manager's own kinds, or an external
+/// issuer's kind in its API group.
+#[test]
+fn the_certificate_names_the_issuer_by_kind_and_group() {
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    for (set, kind, group) in [
+        (&["tls.certManager.issuerKind=Issuer"][..], "Issuer", "cert-manager.io"),
+        (&[][..], "ClusterIssuer", "cert-manager.io"),
+        (
+            &[
+                "tls.certManager.issuerKind=AWSPCAClusterIssuer",
+                "tls.certManager.issuerGroup=awspca.cert-manager.io",
+            ],
+            "AWSPCAClusterIssuer",
+            "awspca.cert-manager.io",
+        ),
+    ] {
+        let mut set = set.to_vec();
+        set.extend(["expose.web=none", "tls.source=certManager", "tls.certManager.issuer=pca"]);
+        let manifests = common::render(&[&minimal], &set);
+        let certificate = find(&manifests, "Certificate", "mailu-front").expect("a Certificate");
+        assert_eq!(text(certificate, "spec.issuerRef.name"), "pca");
+        assert_eq!(text(certificate, "spec.issuerRef.kind"), kind, "{set:?}");
+        assert_eq!(text(certificate, "spec.issuerRef.group"), group, "{set:?}");
+    }
+}

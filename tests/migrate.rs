@@ -992,14 +992,25 @@ fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
     assert_ne!(at(&m, "tls.source"), text("certManager"));
     assert_eq!(at(&m, "tls.certManager"), None);
 
-    // An external issuer cannot be named here: it is to be corrected, not carried silently.
+    // An external issuer keeps its kind and API group.
     let m = migrated_text(
         "ingress:\n  annotations:\n    cert-manager.io/issuer: step\n    cert-manager.io/issuer-kind: StepClusterIssuer\n    cert-manager.io/issuer-group: certmanager.step.sm\n",
     );
-    let (key, what) = m.to_add.iter().find(|(k, _)| k == "tls.certManager").expect("asked to correct");
+    assert_eq!(at(&m, "tls.certManager.issuer"), text("step"));
+    assert_eq!(at(&m, "tls.certManager.issuerKind"), text("StepClusterIssuer"));
+    assert_eq!(at(&m, "tls.certManager.issuerGroup"), text("certmanager.step.sm"));
+    assert!(m.to_add.iter().all(|(k, _)| !k.starts_with("tls.")), "{:?}", m.to_add);
+    assert_eq!(m.check(), Ok(()));
+    // A kind outside cert-manager's own, without a group, names no issuer there: the values
+    // say so, as `validate` would.
+    let m = migrated_text(
+        "ingress:\n  annotations:\n    cert-manager.io/issuer: step\n    cert-manager.io/issuer-kind: StepIssuer\n",
+    );
+    assert_eq!(at(&m, "tls.certManager.issuerKind"), None);
     assert!(
-        what.contains("external issuer step (kind StepClusterIssuer, group certmanager.step.sm)"),
-        "{key}: {what}"
+        not_carried(&m, "ingress.annotations").contains("tls.certManager.issuerKind"),
+        "{:?}",
+        m.findings
     );
     // The kind annotation of cert-manager's own kinds is read.
     let m = migrated_text(

@@ -873,7 +873,7 @@ fn certificate_source(b: &mut Builder, web: &str) {
         cert_manager_secret(b, existing, &fullname);
         // cert-manager reads the kind and group annotations beside `issuer` only.
         if kind == "Issuer" {
-            external_issuer(b, &annotations, &issuer);
+            external_issuer(b, &annotations);
         }
     } else if acme_annotation(&annotations) {
         // cert-manager's default issuer (its `--default-issuer-name`) answered this
@@ -926,30 +926,16 @@ fn annotation(annotations: &Value, key: &str) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-/// An issuer of another kind or API group than cert-manager's own (`cert-manager.io/issuer-kind`,
-/// `cert-manager.io/issuer-group`: step-ca, AWS Private CA, Google CAS, ...), which
-/// `tls.certManager` cannot name: the certificate would be asked of an issuer that does not
-/// exist, and the current one never renewed.
-fn external_issuer(b: &mut Builder, annotations: &Value, issuer: &str) {
-    let kind = annotation(annotations, "cert-manager.io/issuer-kind");
-    let group = annotation(annotations, "cert-manager.io/issuer-group");
-    let own_kind = kind.as_deref().is_none_or(|k| k == "Issuer" || k == "ClusterIssuer");
-    let own_group = group.as_deref().is_none_or(|g| g == "cert-manager.io");
-    if own_kind && own_group {
-        if let Some(kind) = kind {
-            b.put("tls.certManager.issuerKind", Value::String(kind));
-        }
-        return;
+/// The kind and API group cert-manager reads beside `cert-manager.io/issuer`
+/// (`cert-manager.io/issuer-kind`, `cert-manager.io/issuer-group`): an external issuer's
+/// (step-ca, AWS Private CA, Google CAS, ...), or cert-manager's own `Issuer` when missing.
+fn external_issuer(b: &mut Builder, annotations: &Value) {
+    if let Some(kind) = annotation(annotations, "cert-manager.io/issuer-kind") {
+        b.put_from("tls.certManager.issuerKind", Value::String(kind), "ingress.annotations");
     }
-    let named = format!(
-        "{issuer} (kind {}, group {})",
-        kind.as_deref().unwrap_or("Issuer"),
-        group.as_deref().unwrap_or("cert-manager.io")
-    );
-    b.need(
-        "tls.certManager",
-        &format!("the Ingress's certificate came from the external issuer {named}, which `tls.certManager` cannot name (only Issuer and ClusterIssuer of cert-manager.io): name a cert-manager issuer, or have the certificate made outside this chart and use `tls.source: secret` with its Secret"),
-    );
+    if let Some(group) = annotation(annotations, "cert-manager.io/issuer-group") {
+        b.put_from("tls.certManager.issuerGroup", Value::String(group), "ingress.annotations");
+    }
 }
 
 /// Whether the Ingress's annotations asked cert-manager for a certificate from its default

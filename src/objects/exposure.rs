@@ -237,7 +237,7 @@ fn certificate() -> Object {
                     map([
                         entry("name", Expr::key("tls.certManager.issuer")),
                         entry("kind", Expr::key("tls.certManager.issuerKind")),
-                        entry("group", "cert-manager.io"),
+                        entry("group", Expr::key("tls.certManager.issuerGroup")),
                     ]),
                 ),
             ]),

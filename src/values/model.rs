@@ -1104,17 +1104,17 @@ pub enum TlsSource {
 pub struct CertManager {
     /// Name of the issuer.
     pub issuer: ObjectName,
-    /// `ClusterIssuer` or `Issuer` (in the release namespace).
-    pub issuer_kind: IssuerKind,
+    /// Its kind: cert-manager's own `ClusterIssuer` or `Issuer` (in the release namespace), or
+    /// an external issuer's kind, like `StepClusterIssuer` or `AWSPCAClusterIssuer`.
+    pub issuer_kind: KindName,
+    /// Its API group: `cert-manager.io` for cert-manager's own issuers, an external issuer's
+    /// otherwise, like `certmanager.step.sm` or `awspca.cert-manager.io`.
+    pub issuer_group: ApiGroup,
 }
 
-/// cert-manager issuer kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(inline)]
-pub enum IssuerKind {
-    ClusterIssuer,
-    Issuer,
-}
+/// The API group of cert-manager's own issuers, and their kinds.
+pub const CERT_MANAGER_GROUP: &str = "cert-manager.io";
+pub const CERT_MANAGER_ISSUER_KINDS: &[&str] = &["ClusterIssuer", "Issuer"];
 
 /// A rate in Mailu's notation: a count per `second`, `minute`, `hour` or `day`, like
 /// `5/hour` or `200/day`.
@@ -1659,7 +1659,8 @@ impl Default for Values {
                 secret_name: "mailu-tls".into(),
                 cert_manager: CertManager {
                     issuer: "letsencrypt".into(),
-                    issuer_kind: IssuerKind::ClusterIssuer,
+                    issuer_kind: "ClusterIssuer".into(),
+                    issuer_group: CERT_MANAGER_GROUP.into(),
                 },
                 outbound_level: OutboundTlsLevel::Default,
                 inbound_enforce: false,

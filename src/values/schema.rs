@@ -153,6 +153,7 @@ impl Rule {
 
 const MONITORING_LABELS_REASON: &str =
     "only Prometheus' own pods, in its own namespace, may scrape the metrics";
+use super::model::{CERT_MANAGER_GROUP, CERT_MANAGER_ISSUER_KINDS};
 use super::trust;
 use crate::components::front::LOAD_BALANCER_PROXY_PROTOCOL;
 
@@ -265,6 +266,12 @@ pub const RULES: &[Rule] = &[
         reason: "Mailu's Let's Encrypt client first fetches a test file from its own public name, and from \
                  inside the cluster a connection to the load balancer's address usually skips it (kube-proxy \
                  takes it straight to front), without the header front then requires",
+    },
+    Rule {
+        when: &[("tls.certManager.issuerGroup", &[WhenValue::Str(CERT_MANAGER_GROUP)])],
+        key: "tls.certManager.issuerKind",
+        then: Then::OneOf(CERT_MANAGER_ISSUER_KINDS),
+        reason: "cert-manager's own issuers are of these kinds; an external issuer's kind goes with its API group in tls.certManager.issuerGroup",
     },
     Rule {
         when: &[("tls.source", &[WhenValue::Str("none")])],

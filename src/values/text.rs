@@ -70,6 +70,19 @@ formats! {
         max: Some(253),
         meaning: "a key of a Secret's data (letters, digits, '-', '_' and '.')"
     };
+    KIND_NAME = {
+        name: "KindName",
+        pattern: "^[A-Z][A-Za-z0-9]*$",
+        max: Some(63),
+        meaning: "a Kubernetes kind (letters and digits, the first an upper-case letter), like ClusterIssuer"
+    };
+    API_GROUP = {
+        name: "ApiGroup",
+        // A custom resource's group has at least one dot (the API server requires it).
+        pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$",
+        max: Some(253),
+        meaning: "a Kubernetes API group (a lower-case DNS name of two labels or more), like cert-manager.io"
+    };
     CIDR = {
         name: "Cidr",
         pattern: const_format_cidr(),
@@ -400,6 +413,14 @@ impl JsonSchema for PullSecretReference {
     }
 }
 
+formatted_string!(
+    /// The kind of a Kubernetes object, like `ClusterIssuer`.
+    KindName => KIND_NAME
+);
+formatted_string!(
+    /// A Kubernetes API group, like `cert-manager.io`.
+    ApiGroup => API_GROUP
+);
 formatted_string!(
     /// A key inside a Secret's data.
     SecretDataKey => SECRET_DATA_KEY
