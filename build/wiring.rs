@@ -163,6 +163,7 @@ impl Baker {
             Expr::First(path) => format!("Expr::First({})", text(path)),
             Expr::Entry(path, name) => format!("Expr::Entry({}, {name:?})", text(path)),
             Expr::Release => "Expr::Release".to_string(),
+            Expr::NamePrefix => "Expr::NamePrefix".to_string(),
             Expr::ObjectName(component) => format!("Expr::ObjectName({})", text(component)),
             Expr::ServiceFqdn(component) => format!("Expr::ServiceFqdn({component:?})"),
             Expr::Namespace => "Expr::Namespace".to_string(),

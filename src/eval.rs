@@ -4,7 +4,7 @@
 use helm_engine::Value;
 use helm_engine::go_quote as quote;
 
-use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::expr::{Cond, Expr, NAME_PREFIX_KEY, Seq};
 
 /// What an expression is evaluated against.
 #[derive(Clone, Copy)]
@@ -54,9 +54,17 @@ impl<'a> Ctx<'a> {
         matches!(self.lookup(path), Value::Bool(true))
     }
 
-    /// `<release>-<component>`, the name of every object of a component.
+    /// The first part of every object's name: `fullnameOverride`, else the release name.
+    pub fn name_prefix(&self) -> String {
+        match self.text(NAME_PREFIX_KEY) {
+            prefix if prefix.is_empty() => self.release.to_string(),
+            prefix => prefix,
+        }
+    }
+
+    /// `<prefix>-<component>`, the name of every object of a component.
     pub fn object_name(&self, component: &str) -> String {
-        format!("{}-{component}", self.release)
+        format!("{}-{component}", self.name_prefix())
     }
 
     /// The in-cluster DNS name of a component's Service.
@@ -102,6 +110,7 @@ impl Expr {
             }
             Expr::Release => ctx.release.to_string(),
             Expr::ObjectName(component) => ctx.object_name(component),
+            Expr::NamePrefix => ctx.name_prefix(),
             Expr::ServiceFqdn(component) => ctx.service_fqdn(component),
             Expr::Namespace => ctx.namespace.to_string(),
             Expr::Item => ctx.item.map(scalar_text).unwrap_or_default(),

@@ -225,6 +225,14 @@ const CASES: &[Case] = &[
         release: "a",
         namespace: "b",
     },
+    // A release name with dots and past 44 characters: the objects take another name.
+    Case {
+        files: FULL,
+        set: &["fullnameOverride=mail"],
+        set_json: &[],
+        release: "mail.example.com-production-eu-west-1-primary-x",
+        namespace: "mail",
+    },
 ];
 
 fn describe(case: &Case) -> String {

@@ -79,6 +79,44 @@ fn release_name_and_namespace_shape_every_object() {
         );
 }
 
+/// `fullnameOverride` names the objects in place of a release name too long for them, or with
+/// dots; the release name stays in the instance label, and must still be one helm takes.
+#[test]
+fn fullname_override_names_the_objects_and_the_release_keeps_its_label() {
+    let release = "mail.example.com-production-eu-west-1-primary-x";
+    let output = mailu_chart()
+        .args(["render", release, "-n", "mail", "-f", "values-examples/minimal.yaml"])
+        .args(["--set", "fullnameOverride=mx"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let names: Vec<&str> =
+        text.lines().filter_map(|l| l.strip_prefix("  name: ")).map(|n| n.trim_matches('"')).collect();
+    assert!(names.len() > 20, "{names:?}");
+    let namespace = names.iter().filter(|n| **n == "mail").count();
+    assert!(names.iter().all(|n| n.starts_with("mx-") || *n == "mail"), "{names:?}");
+    assert!(namespace <= 1, "{names:?}");
+    assert!(text.contains("mx-admin.mail.svc.cluster.local"));
+    assert!(text.contains(&format!("app.kubernetes.io/instance: {release}\n")));
+    assert!(!text.contains(&format!("{release}-")));
+    // The override does not lift helm's own rule.
+    for (bad, says) in
+        [("Mail", "helm takes lower-case letters"), (&*"a".repeat(54), "at most 53 characters")]
+    {
+        mailu_chart()
+            .args(["render", bad, "-f", "values-examples/minimal.yaml", "--set", "fullnameOverride=mx"])
+            .assert()
+            .code(1)
+            .stderr(contains(says));
+    }
+    // Without it, the release name says how to name the objects otherwise.
+    mailu_chart()
+        .args(["render", release, "-f", "values-examples/minimal.yaml"])
+        .assert()
+        .code(1)
+        .stderr(contains("or name the objects with fullnameOverride"));
+}
+
 /// `helm template NAME CHART` habits: the release name may come first, as in helm, for every
 /// command that names the release, but not twice.
 #[test]

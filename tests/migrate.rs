@@ -1066,6 +1066,11 @@ limits:
         assert_eq!(at(&m, &format!("limits.authentication.{key}")), None, "{key}");
     }
     assert!(!m.defaults.iter().any(|d| d.contains("limits.authentication")), "{:?}", m.defaults);
+    // The object names the official chart took from fullnameOverride stay.
+    let m = migrated_text("fullnameOverride: mail\n");
+    assert_eq!(at(&m, "fullnameOverride"), text("mail"));
+    assert_eq!(m.check(), Ok(()));
+
     // helm fills a sub-chart's values from its own defaults again: the official Redis stays.
     let m = migrated_text("redis: null\n");
     assert_eq!(at(&m, "redis.builtin"), None);

@@ -3,7 +3,7 @@
 
 use helm_engine::go_quote as quote;
 
-use crate::components::expr::{Cond, Expr, Seq};
+use crate::components::expr::{Cond, Expr, NAME_PREFIX_KEY, Seq};
 
 impl Expr {
     /// The expression as a Go template operand that evaluates to the same text, for the
@@ -20,9 +20,13 @@ impl Expr {
             Expr::First(path) => format!("(first $.Values.{path})"),
             Expr::Entry(path, name) => format!("(default \"\" (index $.Values.{path} {}))", quote(name)),
             Expr::Release => "$.Release.Name".to_string(),
-            Expr::ObjectName(component) => format!("(printf \"%s-{component}\" $.Release.Name)"),
+            Expr::NamePrefix => format!("(default $.Release.Name $.Values.{NAME_PREFIX_KEY})"),
+            Expr::ObjectName(component) => {
+                format!("(printf \"%s-{component}\" {})", Expr::NamePrefix.to_go())
+            }
             Expr::ServiceFqdn(component) => format!(
-                "(printf \"%s-{component}.%s.svc.%s\" $.Release.Name $.Release.Namespace $.Values.clusterDomain)"
+                "(printf \"%s-{component}.%s.svc.%s\" {} $.Release.Namespace $.Values.clusterDomain)",
+                Expr::NamePrefix.to_go()
             ),
             Expr::Namespace => "$.Release.Namespace".to_string(),
             Expr::Item => ".".to_string(),

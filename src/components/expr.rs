@@ -10,6 +10,9 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// The values key that replaces the release name in object names.
+pub const NAME_PREFIX_KEY: &str = "fullnameOverride";
+
 /// A dotted path into the values, like `admin.persistence.size`.
 pub type KeyPath = Cow<'static, str>;
 
@@ -85,9 +88,11 @@ pub enum Expr {
     Entry(KeyPath, &'static str),
     /// The release name.
     Release,
-    /// `<release>-<component>`.
+    /// The first part of every object's name: `fullnameOverride`, else the release name.
+    NamePrefix,
+    /// `<prefix>-<component>`.
     ObjectName(Cow<'static, str>),
-    /// `<release>-<component>.<namespace>.svc.<clusterDomain>`.
+    /// `<prefix>-<component>.<namespace>.svc.<clusterDomain>`.
     ServiceFqdn(&'static str),
     /// The release namespace.
     Namespace,
@@ -154,7 +159,8 @@ impl Expr {
             | Expr::Join(p, _)
             | Expr::First(p)
             | Expr::Entry(p, _) => into.push(p),
-            Expr::ServiceFqdn(_) => into.push("clusterDomain"),
+            Expr::ServiceFqdn(_) => into.extend(["clusterDomain", NAME_PREFIX_KEY]),
+            Expr::ObjectName(_) | Expr::NamePrefix => into.push(NAME_PREFIX_KEY),
             Expr::Concat(parts) => parts.iter().for_each(|p| p.keys(into)),
             Expr::OrElse(a, b) => {
                 a.keys(into);
@@ -170,12 +176,7 @@ impl Expr {
                 into.push(p);
                 separator.keys(into);
             }
-            Expr::Lit(_)
-            | Expr::Release
-            | Expr::ObjectName(_)
-            | Expr::Namespace
-            | Expr::Item
-            | Expr::Field(_) => {}
+            Expr::Lit(_) | Expr::Release | Expr::Namespace | Expr::Item | Expr::Field(_) => {}
         }
     }
 }

@@ -53,19 +53,33 @@ pub(crate) fn build() -> Vec<Object> {
 /// first: every pod of the release runs with it.
 pub const PROFILE_TYPES: [&str; 3] = ["RuntimeDefault", "Unconfined", "Localhost"];
 
-/// The checks every release must pass: object names are `<release>-<component>` and must be
-/// valid Kubernetes names.
+/// The checks every release must pass: object names are `<prefix>-<component>` (the prefix
+/// `fullnameOverride`, else the release name) and must be valid Kubernetes names; the release
+/// name is a label value too, and helm's rule for it holds.
 pub fn release_checks() -> Vec<Check> {
+    let release = || Shared::new(Expr::Release);
     vec![
         Check {
-            holds: Cond::Matches(Shared::new(Expr::Release), wiring::RELEASE_NAME),
+            holds: Cond::Matches(Shared::new(Expr::NamePrefix), wiring::RELEASE_NAME),
             message: Expr::concat(vec![
                 Expr::lit("release name "),
-                Expr::Quoted(Shared::new(Expr::Release)),
+                Expr::Quoted(release()),
                 Expr::owned(format!(
                     " is invalid: use lower-case letters, digits and '-', starting with a letter, at most \
-                     {MAX_RELEASE_NAME} characters (object names like <release>-dovecot-submission must fit in 63)"
+                     {MAX_RELEASE_NAME} characters (object names like <release>-dovecot-submission must fit in 63), \
+                     or name the objects with fullnameOverride"
                 )),
+            ]),
+        },
+        Check {
+            holds: Cond::Matches(release(), wiring::HELM_RELEASE_NAME)
+                .and(Cond::Matches(release(), wiring::HELM_RELEASE_NAME_LENGTH)),
+            message: Expr::concat(vec![
+                Expr::lit("release name "),
+                Expr::Quoted(release()),
+                Expr::lit(
+                    " is invalid: helm takes lower-case letters, digits, '-' and '.', at most 53 characters",
+                ),
             ]),
         },
         Check {

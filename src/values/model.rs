@@ -50,6 +50,10 @@ pub struct Values {
     pub message_size_limit_mb: u32,
     /// The cluster's DNS domain, used in every in-cluster service address.
     pub cluster_domain: DomainSuffix,
+    /// The first part of every object's name in place of the release name
+    /// (`<fullnameOverride>-admin`, ...): for a release name longer than 44 characters or with
+    /// dots. The `app.kubernetes.io/instance` label keeps the release name.
+    pub fullname_override: OptionalNamePrefix,
     /// The target namespace.
     pub namespace: NamespaceValues,
     /// Labels added to every object (they cannot replace the `app.kubernetes.io/` labels the
@@ -1428,6 +1432,7 @@ impl Default for Values {
             postmaster: "postmaster".into(),
             message_size_limit_mb: 50,
             cluster_domain: "cluster.local".into(),
+            fullname_override: OptionalNamePrefix::default(),
             namespace: NamespaceValues { create: false },
             common_labels: BTreeMap::new(),
             common_annotations: BTreeMap::new(),

@@ -70,6 +70,13 @@ formats! {
         max: Some(253),
         meaning: "a key of a Secret's data (letters, digits, '-', '_' and '.')"
     };
+    // The release name's pattern (`wiring::RELEASE_NAME`), or empty.
+    OPTIONAL_NAME_PREFIX = {
+        name: "OptionalNamePrefix",
+        pattern: "^([a-z]([-a-z0-9]{0,42}[a-z0-9])?)?$",
+        max: None,
+        meaning: "empty or a name of lower-case letters, digits and '-', starting with a letter, at most 44 characters (object names like <name>-dovecot-submission must fit in 63)"
+    };
     KIND_NAME = {
         name: "KindName",
         pattern: "^[A-Z][A-Za-z0-9]*$",
@@ -413,6 +420,10 @@ impl JsonSchema for PullSecretReference {
     }
 }
 
+formatted_string!(
+    /// Empty, or the first part of the release's object names.
+    OptionalNamePrefix => OPTIONAL_NAME_PREFIX
+);
 formatted_string!(
     /// The kind of a Kubernetes object, like `ClusterIssuer`.
     KindName => KIND_NAME
