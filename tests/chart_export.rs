@@ -432,6 +432,20 @@ fn the_notes_say_whether_the_release_was_installed_or_upgraded() {
         );
         assert!(notes.contains("those that do not exist yet"), "{notes}");
     }
+    // The objects they name carry fullnameOverride's name; the pods' label the release's.
+    let user = common::user_values(&[&minimal], &["fullnameOverride=mx", "expose.mail=hostPort"]);
+    let options = helm_engine::RenderOptions {
+        release_name: "mail.example".into(),
+        namespace: "mail".into(),
+        ..Default::default()
+    };
+    let notes = helm_engine::render_chart(&chart, &user.values, &options).unwrap().notes;
+    assert!(notes.contains("exec deploy/mx-admin --"), "{notes}");
+    assert!(
+        notes.contains("-l app.kubernetes.io/instance=mail.example,app.kubernetes.io/component=front"),
+        "{notes}"
+    );
+    assert!(!notes.contains("mail.example-"), "{notes}");
 }
 
 /// `artifacthub.io/images` in Chart.yaml lists every image the default values run, the
