@@ -114,6 +114,7 @@ const CASES: &[Case] = &[
     case(TRAEFIK, &["expose.ports.imap=true", "expose.ports.pop3=true", "expose.ports.sieve=false"]),
     case(TRAEFIK, &["expose.mail=none"]),
     case(MINIMAL, &["webmail.enabled=true"]),
+    case(MINIMAL, &["admin.ui=false"]),
     case(
         FULL,
         &["resolver.forwardZones={corp.internal,db.example}", "dovecot.serviceAccountName=mail-backup"],

@@ -551,3 +551,20 @@ fn the_certificate_names_the_issuer_by_kind_and_group() {
         assert_eq!(text(certificate, "spec.issuerRef.group"), group, "{set:?}");
     }
 }
+
+/// `admin.ui` is Mailu's `ADMIN`: front routes `/admin` and `/admin/antispam` only when it is
+/// true (core/nginx/conf/nginx.conf), and `/` leads to a page front serves.
+#[test]
+fn admin_ui_off_hides_the_admin_pages_and_the_root_leads_elsewhere() {
+    let minimal = common::root().join("values-examples/minimal.yaml");
+    for (set, admin, root) in [
+        (&["webmail.enabled=false"][..], "true", "/admin"),
+        (&["webmail.enabled=false", "admin.ui=false"][..], "false", "none"),
+        (&["webmail.enabled=true", "admin.ui=false"][..], "false", "/webmail"),
+        (&["webmail.enabled=true"][..], "true", "/webmail"),
+    ] {
+        let env = env(&common::render(&[&minimal], set));
+        assert_eq!(env["ADMIN"], admin, "{set:?}");
+        assert_eq!(env["WEBROOT_REDIRECT"], root, "{set:?}");
+    }
+}

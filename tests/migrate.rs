@@ -979,10 +979,12 @@ fn migrated_text(yaml: &str) -> Migration {
 
 #[test]
 fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
-    // `admin.enabled: false` only hid admin's web pages there; here they are served.
+    // `admin.enabled: false` only hid admin's web pages there; so does `admin.ui: false`.
     let m = migrated_text("admin:\n  enabled: false\n");
-    assert!(not_carried(&m, "admin.enabled").contains("only hid its web pages"), "{m:?}");
-    assert!(m.notes.iter().any(|n| n.starts_with("admin: the official values hid")), "{:?}", m.notes);
+    assert_eq!(changed(&m, "admin.enabled").0, "admin.ui");
+    assert_eq!(at(&m, "admin.ui"), Some(Value::Bool(false)));
+    assert_eq!(at(&m, "admin.enabled"), None);
+    assert_eq!(m.check(), Ok(()));
 
     // An empty issuer annotation made no certificate: the purchased one stays in use.
     let m = migrated_text(

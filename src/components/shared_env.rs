@@ -87,11 +87,22 @@ pub fn vars() -> Vec<SharedVar> {
         // but the networks of a proxy outside it.
         var_when("REAL_IP_FROM", front::proxy_networks(), front::behind_proxy()).only(FRONT),
         var_when("REAL_IP_HEADER", Expr::lit("X-Forwarded-For"), front::web_behind_proxy()).only(FRONT),
-        var("ADMIN", flag("admin.enabled", "true", "false")).only(WEB),
+        // front routes /admin only when true (core/nginx/conf/nginx.conf); admin sends users
+        // to it after signing in unless false (core/admin/mailu/sso/views/base.py).
+        var("ADMIN", flag("admin.ui", "true", "false")).only(WEB),
         var("WEB_ADMIN", Expr::lit("/admin")).only(WEB),
         var("WEB_WEBMAIL", Expr::lit("/webmail")).only(WEB),
         var("WEB_API", Expr::lit("/api")).only(&["admin", "front"]),
-        var("WEBROOT_REDIRECT", flag("webmail.enabled", "/webmail", "/admin")).only(FRONT),
+        // `none`: front serves no page at `/` (nor anything but mail without either).
+        var(
+            "WEBROOT_REDIRECT",
+            Expr::choose(
+                Cond::flag("webmail.enabled"),
+                Expr::lit("/webmail"),
+                flag("admin.ui", "/admin", "none"),
+            ),
+        )
+        .only(FRONT),
         var(
             "WEBMAIL",
             Expr::choose(Cond::flag("webmail.enabled"), Expr::key("webmail.type"), Expr::lit("none")),

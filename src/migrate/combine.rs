@@ -1554,18 +1554,19 @@ fn admin_dns(b: &mut Builder) {
 
 /// The official chart's `admin.enabled: false` never stopped admin: it only set `ADMIN` to
 /// false (templates/envvars-configmap.yaml), and Mailu's front then serves neither
-/// `/admin` nor `/admin/antispam` (core/nginx/conf/nginx.conf). Here front always serves them.
+/// `/admin` nor `/admin/antispam` (core/nginx/conf/nginx.conf): `admin.ui: false` here.
 fn hidden_admin_pages(b: &mut Builder) {
     if b.input.set("admin.enabled").is_none_or(convert::truth) {
         return;
     }
+    b.put("admin.ui", Value::Bool(false));
     b.settle(
         "admin.enabled",
-        Outcome::NotCarried {
-            why: "the official chart kept admin running and only hid its web pages (`ADMIN: false`: front served neither /admin nor /admin/antispam); here front always serves them".into(),
+        Outcome::Changed {
+            to: "admin.ui".into(),
+            how: "the official chart kept admin running and only hid its web pages (`ADMIN: false`: front served neither /admin nor /admin/antispam); so does `admin.ui: false`".into(),
         },
     );
-    b.note("admin: the official values hid the administration and antispam web pages (`admin.enabled: false` set front's `ADMIN` to false; admin itself kept running); here front serves them at /admin and /admin/antispam, so block those paths at your ingress controller or proxy if they must stay unreachable");
 }
 
 /// The official chart set REJECT_UNLISTED_RECIPIENT to `yes` whatever its values said

@@ -26,8 +26,9 @@ const DEPLOYMENTS: &[&str] =
     &["front", "admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail", "oletools", "tika"];
 /// The components that can be turned off there and here.
 const OPTIONAL: &[&str] = &["rspamd", "clamav", "webmail", "webdav", "fetchmail", "oletools", "tika"];
-/// The components Mailu cannot run without; their `enabled` exists there but not off here.
-const REQUIRED: &[&str] = &["admin", "dovecot"];
+/// The components Mailu cannot run without; their `enabled` exists there but not off here
+/// (admin's turned only its web pages off there: `admin.ui` here).
+const REQUIRED: &[&str] = &["dovecot"];
 /// The components with a volume of their own here (with the official chart's per-component
 /// claims).
 const STORING: &[&str] =
@@ -535,6 +536,7 @@ pub const RULES: &[Rule] = &[
         .each(OPTIONAL)
         .kept("the official chart deploys it by default, this chart does not"),
     changed("{c}.enabled", "{c}.enabled", Conv::AlwaysOn, "always on here: Mailu cannot work without it").each(REQUIRED),
+    combined("admin.enabled", "admin.ui", "admin kept running there, and `false` only hid its web pages (front's `ADMIN`); so does `admin.ui: false` here"),
     dropped("{c}.logLevel", ONE_LOG_LEVEL).each(ALL),
     combined("{c}.image.repository", "{c}.image.repository", "with the registry: a repository here names its registry too").each(ALL),
     combined("{c}.image.tag", "{c}.image.tag, {c}.image.digest", "a digest written after the tag (`tag@sha256:...`) becomes `image.digest`").each(ALL),

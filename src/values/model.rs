@@ -83,7 +83,7 @@ pub struct Values {
     /// used only with `tls.source: letsencrypt`, for the certificates Mailu obtains.
     pub front: FrontComponent,
     /// admin: the administration web UI, the authentication backend of front and the SSO.
-    pub admin: StatefulComponent,
+    pub admin: AdminComponent,
     /// postfix: the SMTP server (incoming mail on port 25, relaying outgoing mail).
     pub postfix: PostfixComponent,
     /// dovecot: IMAP and POP3, mailbox storage, LMTP delivery and ManageSieve.
@@ -728,6 +728,18 @@ component!(
     StatefulComponent(ImageOverride) {
         /// The component's volume.
         persistence: Persistence,
+    }
+);
+component!(
+    /// admin.
+    AdminComponent(ImageOverride) {
+        /// The component's volume.
+        persistence: Persistence,
+        /// Serve the administration pages at `/admin` (and rspamd's at `/admin/antispam`)
+        /// through front (Mailu's `ADMIN`). Off, front routes neither, and after signing in
+        /// users go to the webmail; admin keeps serving the sign-in page and answering front's
+        /// authentication.
+        ui: bool,
     }
 );
 component!(
@@ -1510,12 +1522,14 @@ impl Default for Values {
             }),
             // The first start migrates the database and waits for a DNSSEC-validating
             // resolver before it answers at all.
-            admin: stateful(
-                true,
-                resources("100m", "256Mi", "300m", "512Mi"),
-                "5Gi",
-                probes((10, 600), 30, 10),
-            ),
+            admin: block!(AdminComponent {
+                enabled: true,
+                image: no_image_override(),
+                resources: resources("100m", "256Mi", "300m", "512Mi"),
+                persistence: persistence("5Gi"),
+                probes: probes((10, 600), 30, 10),
+                ui: true,
+            }),
             postfix: block!(PostfixComponent {
                 enabled: true,
                 image: no_image_override(),
