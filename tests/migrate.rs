@@ -703,6 +703,14 @@ fn values_not_valid_here_are_left_out_and_listed() {
     );
     assert!(m.to_add.iter().any(|(key, _)| key == "tls.secretName"));
     assert!(m.check().is_ok());
+
+    // Several at once, one of them an entry of a list: each official setting is named.
+    let user = common::user_values(&[&file], &["hostnames[1]=NOT_A_HOST"]);
+    let m = migrate::migrate(&user.values, &Options::default());
+    assert!(not_carried(&m, "ingress.existingSecret").starts_with("not valid here: tls.secretName"));
+    assert!(not_carried(&m, "hostnames").starts_with("not valid here: hostnames[1] must be"), "{m:?}");
+    assert_eq!(at(&m, "hostnames"), None);
+    assert!(m.check().is_ok());
 }
 
 #[test]
