@@ -39,27 +39,61 @@ fn compile(expr: &str) -> Result<Arc<Regex>, GoError> {
 fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
     let parser = regex_syntax::ast::parse::Parser::new;
     // Some characters are literals in Go and syntax to the `regex` crate: a brace that starts
-    // no counted repetition (`{`, `a{,2}`, `a{01}`), a `[` or `&&` in a class. Errors are
-    // still those of the expression as written.
-    let escaped =
-        expr.contains(['{', '[']).then(|| with_go_literals_escaped(expr)).filter(|escaped| escaped != expr);
+    // no counted repetition (`{`, `a{,2}`, `a{01}`), a `[` or `&&` in a class; and some flag
+    // groups Go takes the crate refuses. Errors are still those of the expression as written.
+    let escaped = (expr.contains(['{', '[']) || expr.contains("(?"))
+        .then(|| with_go_literals_escaped(expr))
+        .filter(|escaped| escaped != expr);
     let (text, ast) =
         match escaped.and_then(|escaped| parser().parse(&escaped).ok().map(|ast| (escaped, ast))) {
             Some((escaped, ast)) => (std::borrow::Cow::Owned(escaped), ast),
             None => (
                 std::borrow::Cow::Borrowed(expr),
-                parser().parse(expr).map_err(|e| GoError::msg(go_syntax_error(expr, &e)))?,
+                parser().parse(expr).map_err(|e| {
+                    GoError::msg(count_refused_before(expr, &e).unwrap_or_else(|| go_syntax_error(expr, &e)))
+                })?,
             ),
         };
-    if let Some((operator, lazy_shown)) = repeat_beyond_go(&ast) {
-        let span = operator.span;
-        let shown = text.get(span.start.offset..span.end.offset).unwrap_or_default();
-        let shown = if lazy_shown { shown } else { shown.strip_suffix('?').unwrap_or(shown) };
-        return Err(GoError::msg(format!("error parsing regexp: invalid repeat count: `{shown}`")));
+    if let Some(refused) = count_refused(&text, &ast) {
+        return Err(GoError::msg(refused));
     }
     Regex::new(&with_ascii_perl_classes(&text, &ast))
         .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
+}
+
+/// Go's error for the first counted repetition it refuses in `ast` (parsed from `text`).
+fn count_refused(text: &str, ast: &regex_syntax::ast::Ast) -> Option<String> {
+    let (operator, lazy_shown) = repeat_beyond_go(ast)?;
+    let span = operator.span;
+    let shown = text.get(span.start.offset..span.end.offset).unwrap_or_default();
+    let shown = if lazy_shown { shown } else { shown.strip_suffix('?').unwrap_or(shown) };
+    Some(format!("error parsing regexp: invalid repeat count: `{shown}`"))
+}
+
+/// Go's parser reads left to right and refuses a count where it meets it, so a count it
+/// refuses comes before a syntax error further on (and before a missing `)`, which it finds
+/// at the end): the part before the error, its open groups closed, is checked first.
+fn count_refused_before(expr: &str, error: &regex_syntax::ast::Error) -> Option<String> {
+    use regex_syntax::ast::ErrorKind;
+    let end = match error.kind() {
+        ErrorKind::GroupUnclosed => expr.len(),
+        _ => error.span().start.offset,
+    };
+    let mut before = with_go_literals_escaped(expr.get(..end)?);
+    for _ in 0..=2 * before.matches('(').count() {
+        match regex_syntax::ast::parse::Parser::new().parse(&before) {
+            Ok(ast) => return count_refused(&before, &ast),
+            Err(e) if matches!(e.kind(), ErrorKind::GroupUnclosed) => before.push(')'),
+            // An error inside a group's opening (`(?P<x`, `(?z`, at the end): the part
+            // before that group.
+            Err(e) => {
+                let start = before.get(..e.span().start.offset)?.rfind('(')?;
+                before.truncate(start);
+            }
+        }
+    }
+    None
 }
 
 /// The first counted repetition Go's parser refuses, in the order it meets them (an inner one
@@ -221,6 +255,10 @@ fn with_go_literals_escaped(expr: &str) -> String {
                 out.push_str("\\{");
                 at += 1;
             }
+            b'(' if let Some((length, flags)) = go_flag_group(&expr[at..]) => {
+                out.push_str(&flags);
+                at += length;
+            }
             _ => {
                 let end = char_end(at);
                 out.push_str(&expr[at..end]);
@@ -229,6 +267,38 @@ fn with_go_literals_escaped(expr: &str) -> String {
         }
     }
     out
+}
+
+/// A group of flags that Go takes and the crate refuses, at the start of `text`, with the
+/// length it takes and the same flags as the crate writes them: Go lets a flag come twice
+/// (`(?ii)`, `(?i-i)`: the last one counts) and takes `(?)`, which sets none.
+fn go_flag_group(text: &str) -> Option<(usize, String)> {
+    let flags = text.strip_prefix("(?")?;
+    let end = flags.find([')', ':'])?;
+    let (given, terminator) = (&flags[..end], &flags[end..=end]);
+    if !given.chars().all(|c| "imsU-".contains(c)) || given.matches('-').count() > 1 || given.ends_with('-') {
+        return None;
+    }
+    let (on, off) = given.split_once('-').unwrap_or((given, ""));
+    let last = |flag: char| {
+        [(on, true), (off, false)].iter().rev().find(|(part, _)| part.contains(flag)).map(|(_, set)| *set)
+    };
+    let (mut set, mut cleared) = (String::new(), String::new());
+    for flag in "imsU".chars() {
+        match last(flag) {
+            Some(true) => set.push(flag),
+            Some(false) => cleared.push(flag),
+            None => {}
+        }
+    }
+    let written = match (set.is_empty() && cleared.is_empty(), terminator) {
+        (true, ")") => String::new(),
+        (true, _) => "(?:".to_string(),
+        (false, _) if cleared.is_empty() => format!("(?{set}{terminator}"),
+        (false, _) => format!("(?{set}-{cleared}{terminator}"),
+    };
+    let length = 2 + end + 1;
+    (written != text[..length]).then_some((length, written))
 }
 
 /// Whether `text` starts with a counted repetition as Go's `parseRepeat` reads one.
@@ -361,6 +431,32 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
             ("invalid repeat count", fragment(open, span.end.offset + close + 1))
         }
         K::NestLimitExceeded(_) => ("expression nests too deeply", expr.to_string()),
+        // Go shows a group's flags from its opening through the character it stopped at (the
+        // one after a dangling `-`), to the end when they are not closed.
+        K::FlagUnrecognized
+        | K::FlagUnexpectedEof
+        | K::FlagDanglingNegation
+        | K::FlagRepeatedNegation { .. }
+            if let Some(open) = expr[..span.start.offset].rfind('(') =>
+        {
+            let end = match e.kind() {
+                K::FlagUnexpectedEof => expr.len(),
+                K::FlagDanglingNegation => expr[span.end.offset..]
+                    .chars()
+                    .next()
+                    .map_or(expr.len(), |c| span.end.offset + c.len_utf8()),
+                _ => span.end.offset,
+            };
+            ("invalid or unsupported Perl syntax", fragment(open, end))
+        }
+        // Go shows the group's opening: to the end when its `>` is missing, else through it.
+        K::GroupNameUnexpectedEof | K::GroupNameEmpty | K::GroupNameInvalid
+            if let Some(open) = expr[..span.start.offset].rfind('(') =>
+        {
+            let close =
+                expr[span.start.offset..].find('>').map_or(expr.len(), |at| span.start.offset + at + 1);
+            ("invalid named capture", fragment(open, close))
+        }
         _ => ("invalid or unsupported Perl syntax", fragment(span.start.offset, span.end.offset)),
     };
     format!("error parsing regexp: {code}: `{text}`")
