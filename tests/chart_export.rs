@@ -447,6 +447,13 @@ fn the_notes_say_whether_the_release_was_installed_or_upgraded() {
         "{notes}"
     );
     assert!(!notes.contains("mail.example-"), "{notes}");
+    // Without the admin pages, the notes send nobody to them.
+    let user = common::user_values(&[&minimal], &["admin.ui=false"]);
+    let options = helm_engine::RenderOptions { release_name: "mailu".into(), ..options };
+    let notes = helm_engine::render_chart(&chart, &user.values, &options).unwrap().notes;
+    assert!(!notes.contains("/admin\n"), "{notes}");
+    assert!(notes.contains("The admin UI is off (`admin.ui: false`)"), "{notes}");
+    assert!(notes.contains("flask mailu admin <user>"), "{notes}");
 }
 
 /// `artifacthub.io/images` in Chart.yaml lists every image the default values run, the

@@ -988,11 +988,16 @@ fn migrated_text(yaml: &str) -> Migration {
 #[test]
 fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
     // `admin.enabled: false` only hid admin's web pages there; so does `admin.ui: false`.
-    let m = migrated_text("admin:\n  enabled: false\n");
-    assert_eq!(changed(&m, "admin.enabled").0, "admin.ui");
-    assert_eq!(at(&m, "admin.ui"), Some(Value::Bool(false)));
-    assert_eq!(at(&m, "admin.enabled"), None);
-    assert_eq!(m.check(), Ok(()));
+    // Mailu read the quoted text: only false and no (any case) are false to it.
+    for (given, hidden) in
+        [("false", true), ("\"no\"", true), ("\"False\"", true), ("0", false), ("\"yes\"", false)]
+    {
+        let m = migrated_text(&format!("admin:\n  enabled: {given}\n"));
+        assert_eq!(changed(&m, "admin.enabled").0, "admin.ui", "{given}");
+        assert_eq!(at(&m, "admin.ui"), hidden.then_some(Value::Bool(false)), "{given}");
+        assert_eq!(at(&m, "admin.enabled"), None);
+        assert_eq!(m.check(), Ok(()));
+    }
 
     // An empty issuer annotation made no certificate: the purchased one stays in use.
     let m = migrated_text(
@@ -1017,11 +1022,10 @@ fn what_the_official_chart_did_with_a_setting_is_what_the_report_says() {
         "ingress:\n  annotations:\n    cert-manager.io/issuer: step\n    cert-manager.io/issuer-kind: StepIssuer\n",
     );
     assert_eq!(at(&m, "tls.certManager.issuerKind"), None);
-    assert!(
-        not_carried(&m, "ingress.annotations").contains("tls.certManager.issuerKind"),
-        "{:?}",
-        m.findings
-    );
+    assert_eq!(at(&m, "tls.certManager.issuer"), text("step"));
+    let (_, what) = m.to_add.iter().find(|(k, _)| k == "tls.certManager.issuerKind").expect("asked for");
+    assert!(what.contains("must be \"ClusterIssuer\" or \"Issuer\""), "{what}");
+    assert!(!matches!(outcome(&m, "ingress.annotations"), Outcome::NotCarried { .. }), "{:?}", m.findings);
     // The kind annotation of cert-manager's own kinds is read.
     let m = migrated_text(
         "ingress:\n  annotations:\n    cert-manager.io/issuer: ca\n    cert-manager.io/issuer-kind: ClusterIssuer\n",
@@ -1068,6 +1072,9 @@ limits:
     for key in ["clamav", "welcomeMessage", "front.hostPort", "limits.authRatelimit"] {
         assert!(not_carried(&m, key).starts_with("null: helm removes the map"), "{key}");
     }
+    // The switches below them were not written: no lines, no counts of their own.
+    assert_eq!(m.findings.len(), 2 + 4, "{:?}", m.findings.keys());
+    assert_eq!(m.repeated_defaults, 0);
     assert_ne!(at(&m, "clamav.enabled"), Some(Value::Bool(true)));
     assert_eq!(at(&m, "clamav.probes"), None, "the switches of a component turned off do not matter");
     assert_ne!(at(&m, "welcomeMessage.enabled"), Some(Value::Bool(true)));

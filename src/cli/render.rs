@@ -36,7 +36,8 @@ pub struct ReleaseArgs {
     /// Release name, where `helm template` takes it (the same as --release-name).
     #[arg(value_name = "NAME", conflicts_with = "name", value_parser = not_a_file_name)]
     pub positional_name: Option<String>,
-    /// Release name: every object is named <release>-<component>. The default, mailu, is the
+    /// Release name: objects are named <release>-<component>, or by fullnameOverride. The
+    /// default, mailu, is the
     /// name the chart's instructions install it under (`template` defaults to release-name, as
     /// `helm template` does, and takes --release-name as helm's switch for --output-dir paths).
     #[arg(long = "release-name", value_name = "NAME", default_value = "mailu")]

@@ -570,7 +570,7 @@ fn exposure(b: &mut Builder) -> &'static str {
         );
         b.need(
             "expose.mail",
-            &format!("the official values put the mail ports on a {service_type} Service (`<release>-front-ext`) for a proxy inside the cluster to forward to (a Traefik IngressRouteTCP, ingress-nginx's TCP services); this chart has no such Service, so mail from outside stops until you choose: with Traefik, `expose.mail: traefik` (its TCP routes, with the PROXY protocol, replace yours); otherwise `loadBalancer` or `hostPort`"),
+            &format!("the official values put the mail ports on a {service_type} Service (`{}-front-ext`) for a proxy inside the cluster to forward to (a Traefik IngressRouteTCP, ingress-nginx's TCP services); this chart has no such Service, so mail from outside stops until you choose: with Traefik, `expose.mail: traefik` (its TCP routes, with the PROXY protocol, replace yours); otherwise `loadBalancer` or `hostPort`", fullname(b)),
         );
     }
     b.put("expose.mail", s(mail));
@@ -929,12 +929,14 @@ fn annotation(annotations: &Value, key: &str) -> Option<String> {
 /// The kind and API group cert-manager reads beside `cert-manager.io/issuer`
 /// (`cert-manager.io/issuer-kind`, `cert-manager.io/issuer-group`): an external issuer's
 /// (step-ca, AWS Private CA, Google CAS, ...), or cert-manager's own `Issuer` when missing.
+/// (Not recorded as coming from `ingress.annotations`: a kind not valid here is asked for
+/// alone, and the other annotations are still carried.)
 fn external_issuer(b: &mut Builder, annotations: &Value) {
     if let Some(kind) = annotation(annotations, "cert-manager.io/issuer-kind") {
-        b.put_from("tls.certManager.issuerKind", Value::String(kind), "ingress.annotations");
+        b.put("tls.certManager.issuerKind", Value::String(kind));
     }
     if let Some(group) = annotation(annotations, "cert-manager.io/issuer-group") {
-        b.put_from("tls.certManager.issuerGroup", Value::String(group), "ingress.annotations");
+        b.put("tls.certManager.issuerGroup", Value::String(group));
     }
 }
 
@@ -1554,9 +1556,20 @@ fn admin_dns(b: &mut Builder) {
 
 /// The official chart's `admin.enabled: false` never stopped admin: it only set `ADMIN` to
 /// false (templates/envvars-configmap.yaml), and Mailu's front then serves neither
-/// `/admin` nor `/admin/antispam` (core/nginx/conf/nginx.conf): `admin.ui: false` here.
+/// `/admin` nor `/admin/antispam` (core/nginx/conf/nginx.conf): `admin.ui: false` here. The
+/// chart wrote the value quoted, and Mailu reads only `false` and `no` (any case) as false
+/// (`_coerce_value` in core/base/libs/socrate/socrate/system.py), an empty text as nothing.
 fn hidden_admin_pages(b: &mut Builder) {
-    if b.input.set("admin.enabled").is_none_or(convert::truth) {
+    let Some(given) = b.input.set("admin.enabled") else { return };
+    let Ok(written) = convert::text(given) else { return };
+    if !matches!(written.to_lowercase().as_str(), "false" | "no" | "") {
+        b.settle(
+            "admin.enabled",
+            Outcome::Changed {
+                to: "admin.ui".into(),
+                how: format!("Mailu read `{written}` as true (only false and no are false there): the pages stayed served, as they are here by default"),
+            },
+        );
         return;
     }
     b.put("admin.ui", Value::Bool(false));
@@ -1744,7 +1757,9 @@ fn claims_named_like_ours(b: &mut Builder) {
         .map(|k| b.input.text(k))
         .find(|n| !n.is_empty())
         .unwrap_or_else(|| format!("{fullname}-{component}"));
-        let ours = format!("{}-{component}", b.options.release_name);
+        // Our claims take their names from `fullnameOverride` (carried), else the release's.
+        let prefix = b.got("fullnameOverride").and_then(Value::as_str).filter(|p| !p.is_empty());
+        let ours = format!("{}-{component}", prefix.unwrap_or(&b.options.release_name));
         if old != ours {
             continue;
         }

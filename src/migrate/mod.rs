@@ -93,6 +93,9 @@ struct Found {
     component: Option<&'static str>,
     rule: &'static Rule,
     value: Value,
+    /// A switch below a map the user set to null: it takes part, but the user did not write
+    /// it (no line of its own, not counted).
+    implied: bool,
 }
 
 /// The table, indexed: exact keys (without `[]`), the keys above them, and the patterns.
@@ -191,7 +194,13 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
                         (official::DEFAULTS.get(leaf.path), index.exact.get(leaf.path))
                     {
                         let key = leaf.path.to_string();
-                        found.push(Found { key, component: *component, rule, value: NULL_SWITCH.clone() });
+                        found.push(Found {
+                            key,
+                            component: *component,
+                            rule,
+                            value: NULL_SWITCH.clone(),
+                            implied: true,
+                        });
                     }
                 }
                 continue;
@@ -203,12 +212,18 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
             if let Some(Value::Bool(_)) = official::DEFAULTS.get(key.as_str())
                 && let Some((rule, component)) = index.exact.get(&key)
             {
-                found.push(Found { key, component: *component, rule, value: NULL_SWITCH.clone() });
+                found.push(Found {
+                    key,
+                    component: *component,
+                    rule,
+                    value: NULL_SWITCH.clone(),
+                    implied: false,
+                });
             }
             continue;
         }
         if let Some((rule, component)) = index.exact.get(&key) {
-            found.push(Found { key, component: *component, rule, value: value.clone() });
+            found.push(Found { key, component: *component, rule, value: value.clone(), implied: false });
         } else if index.parents.contains(&key) {
             match value {
                 Value::Map(inner) => found.extend(walk(inner, &key, builder)),
@@ -219,7 +234,7 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
                 }
             }
         } else if let Some((rule, component)) = index.pattern(&key) {
-            found.push(Found { key, component, rule, value: value.clone() });
+            found.push(Found { key, component, rule, value: value.clone(), implied: false });
         } else {
             let mut why = format!("not a setting of the official chart {}", official::CHART_VERSION);
             let siblings = siblings.get_or_insert_with(|| index.children(prefix));
@@ -475,11 +490,13 @@ impl Builder {
 
     fn apply(&mut self, leaf: &Found) {
         if self.input.set(&leaf.key).is_none() {
-            self.repeated_defaults += 1;
+            self.repeated_defaults += usize::from(!leaf.implied);
             return;
         }
         if let Some(why) = left_out_when_empty(&leaf.key, &leaf.value) {
-            self.findings.insert(leaf.key.clone(), Outcome::NotCarried { why });
+            if !leaf.implied {
+                self.findings.insert(leaf.key.clone(), Outcome::NotCarried { why });
+            }
             return;
         }
         let component = leaf.component.unwrap_or_default();
@@ -512,7 +529,9 @@ impl Builder {
             }
             Fate::Dropped { why } => Outcome::NotCarried { why: fill(why) },
         };
-        self.findings.insert(leaf.key.clone(), outcome);
+        if !leaf.implied {
+            self.findings.insert(leaf.key.clone(), outcome);
+        }
     }
 
     /// The official defaults the table keeps, and the differences it tells.

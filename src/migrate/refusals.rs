@@ -13,14 +13,18 @@ use super::combine::PROXY_PROTOCOL_PORTS;
 pub struct Refusal {
     pub keys: Vec<String>,
     pub message: String,
-    pub template: &'static str,
+    pub template: String,
 }
 
 impl Refusal {
-    fn new(keys: Vec<String>, message: impl Into<String>, template: &'static str) -> Self {
-        Refusal { keys, message: message.into(), template }
+    fn new(keys: Vec<String>, message: impl Into<String>, template: impl Into<String>) -> Self {
+        Refusal { keys, message: message.into(), template: template.into() }
     }
 }
+
+/// Where helm reports the checks of `mailu.validateValues` (templates/_helpers.tpl), which
+/// templates/NOTES.txt calls.
+const VALIDATE_VALUES: &str = "templates/NOTES.txt (mailu.validateValues, templates/_helpers.tpl)";
 
 /// Every refusal the values meet. Helm stops at the first one it renders; all are listed, so
 /// that one reading finds them all.
@@ -30,7 +34,7 @@ pub(super) fn all(input: &Input) -> Vec<Refusal> {
         found.push(Refusal::new(
             vec!["domain".into()],
             "You need to set the domain to be used",
-            "templates/_helpers.tpl",
+            VALIDATE_VALUES,
         ));
     }
     let deprecated = deprecated(input);
@@ -38,14 +42,14 @@ pub(super) fn all(input: &Input) -> Vec<Refusal> {
         found.push(Refusal::new(
             deprecated,
             "Deprecated configuration keys found in Values",
-            "templates/_helpers.tpl",
+            VALIDATE_VALUES,
         ));
     }
     if input.flag("tika.enabled") && !input.flag("tika.languages") {
         found.push(Refusal::new(
             vec!["tika.enabled".into(), "tika.languages".into()],
             "Tika is enabled but no languages are set",
-            "templates/_helpers.tpl",
+            VALIDATE_VALUES,
         ));
     }
     if input.flag("externalRedis.enabled") {
@@ -63,9 +67,7 @@ pub(super) fn all(input: &Input) -> Vec<Refusal> {
         found.push(refusal);
     }
     found.extend(proxy_protocol(input));
-    if let Some(refusal) = shared_claim(input) {
-        found.push(refusal);
-    }
+    found.extend(claims(input));
     found
 }
 
@@ -95,22 +97,35 @@ fn deprecated(input: &Input) -> Vec<String> {
     keys
 }
 
-/// An external database of a type the chart does not know, with neither sub-chart on.
+/// An external database of a type the chart does not know, with neither sub-chart on; a type
+/// that is not a text stops `eq` before (the `postgresql` test comes first, whatever
+/// `mariadb.enabled` says).
 fn database(input: &Input) -> Option<Refusal> {
-    if input.flag("postgresql.enabled")
-        || input.flag("mariadb.enabled")
-        || !input.flag("externalDatabase.enabled")
-    {
+    if input.flag("postgresql.enabled") || !input.flag("externalDatabase.enabled") {
         return None;
     }
-    let known = matches!(input.get("externalDatabase.type"), Value::String(kind) if kind == "postgresql" || kind == "mysql");
-    (!known).then(|| {
-        Refusal::new(
-            vec!["externalDatabase.enabled".into(), "externalDatabase.type".into()],
-            "Invalid database type. Use correct database type (mysql/postgresql) if using external database.",
-            "templates/_database.tpl",
-        )
-    })
+    let keys = || vec!["externalDatabase.enabled".to_string(), "externalDatabase.type".to_string()];
+    let go_type = match input.get("externalDatabase.type") {
+        Value::String(kind) if kind == "postgresql" || kind == "mysql" => return None,
+        Value::String(_) | Value::Null if input.flag("mariadb.enabled") => return None,
+        Value::String(_) | Value::Null => {
+            return Some(Refusal::new(
+                keys(),
+                "Invalid database type. Use correct database type (mysql/postgresql) if using external database.",
+                "templates/_database.tpl",
+            ));
+        }
+        // helm's values hold every number as a float64.
+        Value::Int(_) | Value::Float(_) => "float64",
+        Value::Bool(_) => "bool",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+    };
+    Some(Refusal::new(
+        keys(),
+        format!("error calling eq: incompatible types for comparison: {go_type} and string"),
+        "templates/_database.tpl",
+    ))
 }
 
 /// The PROXY protocol on a published port, without the networks it may come from, or with a
@@ -149,17 +164,42 @@ fn proxy_protocol(input: &Input) -> Vec<Refusal> {
     found
 }
 
-/// The one shared claim with the class `-` (the Bitnami charts' "no class"): the template
-/// writes the class unquoted, and YAML reads a lone `-` as the start of a list.
-fn shared_claim(input: &Input) -> Option<Refusal> {
-    let writes_class = input.flag("persistence.single_pvc")
-        && !input.flag("persistence.existingClaim")
-        && !input.flag("persistence.hostPath");
-    (writes_class && input.text("persistence.storageClass") == "-").then(|| {
-        Refusal::new(
-            vec!["persistence.single_pvc".into(), "persistence.storageClass".into()],
-            "YAML parse error on mailu/templates/pvc.yaml: ...: block sequence entries are not allowed in this context",
-            "templates/pvc.yaml",
-        )
-    })
+/// Claims whose storage class the templates write unquoted where YAML cannot read it as a
+/// text (`-`, the Bitnami charts' "no class", reads as the start of a list): each claim the
+/// official chart makes, under the conditions of its template.
+fn claims(input: &Input) -> Vec<Refusal> {
+    let single = input.flag("persistence.single_pvc");
+    let mut found = Vec::new();
+    let mut check = |keys: Vec<String>, template: String, made: bool| {
+        let class = input.text(keys.last().expect("the class is named"));
+        if made && !class.is_empty() && !reads_as_text(&class) {
+            found.push(Refusal::new(
+                keys,
+                format!("YAML parse error on mailu/{template}: error converting YAML to JSON"),
+                template,
+            ));
+        }
+    };
+    check(
+        vec!["persistence.single_pvc".into(), "persistence.storageClass".into()],
+        "templates/pvc.yaml".into(),
+        single && !input.flag("persistence.existingClaim") && !input.flag("persistence.hostPath"),
+    );
+    for component in ["admin", "postfix", "dovecot", "rspamd", "webmail", "webdav", "fetchmail"] {
+        let on = matches!(component, "admin" | "postfix") || input.flag(&format!("{component}.enabled"));
+        // dovecot's claim is left out for postfix's existing claim (as the template reads).
+        let claim_of = if component == "dovecot" { "postfix" } else { component };
+        let made = on && !single && !input.flag(&format!("{claim_of}.persistence.existingClaim"));
+        check(
+            vec![format!("{component}.persistence.storageClass")],
+            format!("templates/{component}/pvc.yaml"),
+            made,
+        );
+    }
+    found
+}
+
+/// Whether `storageClassName: TEXT` reads as YAML.
+fn reads_as_text(class: &str) -> bool {
+    helm_engine::load_yaml_documents(&format!("spec:\n  storageClassName: {class}\n")).is_ok()
 }

@@ -275,6 +275,17 @@ fn old_claims_named_like_ours_must_be_chosen_before_installing() {
     assert_eq!(needs(&other, "admin.persistence.existingClaim"), None, "{:?}", other.to_add);
     // One shared claim: its name is not one of ours.
     assert_eq!(needs(&migrated(BASE), "admin.persistence.existingClaim"), None);
+    // fullnameOverride names the claims there and, carried, here: they clash whatever the
+    // release is called.
+    let over = migrate(
+        &official(&format!("{BASE}fullnameOverride: mymail\npersistence:\n  single_pvc: false\n")),
+        &Options { release_name: "mail".into(), namespace: "mail".into() },
+    );
+    for component in ["admin", "postfix", "dovecot", "rspamd"] {
+        let what = needs(&over, &format!("{component}.persistence.existingClaim"))
+            .unwrap_or_else(|| panic!("{component}: {:?}", over.to_add));
+        assert!(what.contains(&format!("mymail-{component}")), "{what}");
+    }
 }
 
 #[test]
@@ -770,9 +781,11 @@ fn other_values_are_true_as_go_templates_test_them() {
     }
 }
 
+const VALIDATE_VALUES: &str = "templates/NOTES.txt (mailu.validateValues, templates/_helpers.tpl)";
+
 /// What `refused` says of values: (keys, template) per refusal.
-fn refusals_of(yaml: &str) -> Vec<(String, &'static str)> {
-    migrated(yaml).refused.iter().map(|r| (r.keys.join(" "), r.template)).collect()
+fn refusals_of(yaml: &str) -> Vec<(String, String)> {
+    migrated(yaml).refused.iter().map(|r| (r.keys.join(" "), r.template.clone())).collect()
 }
 
 #[test]
@@ -781,12 +794,12 @@ fn values_the_official_chart_refuses_are_reported() {
     // message recorded in `refusals.rs`.
     let proxy = "front:\n  externalService:\n    enabled: true\ningress:\n  proxyProtocol:\n    smtp: true\n";
     let cases: &[(&str, &[(&str, &str)])] = &[
-        ("hostnames: [mail.example.com]\n", &[("domain", "templates/_helpers.tpl")]),
+        ("hostnames: [mail.example.com]\n", &[("domain", VALIDATE_VALUES)]),
         (
             "database:\n  type: sqlite\nmail:\n  x: 1\nfront:\n  controller:\n    kind: DaemonSet\ningress:\n  externalIngress: true\n",
-            &[("database mail front.controller.kind ingress.externalIngress", "templates/_helpers.tpl")],
+            &[("database mail front.controller.kind ingress.externalIngress", VALIDATE_VALUES)],
         ),
-        ("tika:\n  languages: []\n", &[("tika.enabled tika.languages", "templates/_helpers.tpl")]),
+        ("tika:\n  languages: []\n", &[("tika.enabled tika.languages", VALIDATE_VALUES)]),
         (
             "externalRedis:\n  enabled: true\n  port: 0\n",
             &[
@@ -796,6 +809,10 @@ fn values_the_official_chart_refuses_are_reported() {
         ),
         (
             "externalDatabase:\n  enabled: true\n  type: sqlite\n",
+            &[("externalDatabase.enabled externalDatabase.type", "templates/_database.tpl")],
+        ),
+        (
+            "externalDatabase:\n  enabled: true\n  type: 5\nmariadb:\n  enabled: true\n",
             &[("externalDatabase.enabled externalDatabase.type", "templates/_database.tpl")],
         ),
         (
@@ -809,10 +826,24 @@ fn values_the_official_chart_refuses_are_reported() {
             "persistence:\n  single_pvc: true\n  storageClass: \"-\"\n",
             &[("persistence.single_pvc persistence.storageClass", "templates/pvc.yaml")],
         ),
+        (
+            "persistence:\n  single_pvc: true\n  storageClass: \"-  \"\n",
+            &[("persistence.single_pvc persistence.storageClass", "templates/pvc.yaml")],
+        ),
+        // Each component's own claim, made without the shared one (dovecot's unless postfix
+        // names an existing claim, as its template reads).
+        (
+            "persistence:\n  single_pvc: false\nadmin:\n  persistence:\n    storageClass: \"-\"\ndovecot:\n  persistence:\n    storageClass: \"-\"\nwebdav:\n  persistence:\n    storageClass: \"-\"\n",
+            &[
+                ("admin.persistence.storageClass", "templates/admin/pvc.yaml"),
+                ("dovecot.persistence.storageClass", "templates/dovecot/pvc.yaml"),
+            ],
+        ),
     ];
     for (yaml, expected) in cases {
         let yaml = if yaml.starts_with("hostnames") { yaml.to_string() } else { format!("{BASE}{yaml}") };
-        let expected: Vec<(String, &str)> = expected.iter().map(|(k, t)| (k.to_string(), *t)).collect();
+        let expected: Vec<(String, String)> =
+            expected.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect();
         assert_eq!(refusals_of(&yaml), expected, "{yaml}");
     }
 }
@@ -834,6 +865,9 @@ fn values_the_official_chart_renders_are_not_reported_refused() {
         "externalDatabase:\n  enabled: true\n  type: sqlite\npostgresql:\n  enabled: true\n",
         "persistence:\n  single_pvc: true\n  storageClass: \"-\"\n  existingClaim: mailu-data\n",
         "persistence:\n  single_pvc: false\n  storageClass: \"-\"\n",
+        // Made neither: webdav is off, postfix's claim exists (dovecot's template reads it).
+        "persistence:\n  single_pvc: false\nwebdav:\n  persistence:\n    storageClass: \"-\"\npostfix:\n  persistence:\n    existingClaim: mail\ndovecot:\n  persistence:\n    storageClass: \"-\"\n",
+        "persistence:\n  single_pvc: true\nadmin:\n  persistence:\n    storageClass: \"-\"\n",
     ] {
         assert_eq!(refusals_of(&format!("{BASE}{yaml}")), Vec::new(), "{yaml}");
     }

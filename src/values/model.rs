@@ -736,9 +736,9 @@ component!(
         /// The component's volume.
         persistence: Persistence,
         /// Serve the administration pages at `/admin` (and rspamd's at `/admin/antispam`)
-        /// through front (Mailu's `ADMIN`). Off, front routes neither, and after signing in
-        /// users go to the webmail; admin keeps serving the sign-in page and answering front's
-        /// authentication.
+        /// through front (Mailu's `ADMIN`). Off, front routes neither, and users who sign in go
+        /// to the webmail; without a webmail either, front serves no web page at all (the
+        /// mail, and admin's answers to front's logins, go on).
         ui: bool,
     }
 );
