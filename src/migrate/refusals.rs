@@ -4,8 +4,8 @@
 
 use helm_engine::Value;
 
-use super::Input;
 use super::combine::PROXY_PROTOCOL_PORTS;
+use super::{Input, convert};
 
 /// One refusal: the official keys that bring it about, the chart's own message (as helm
 /// prints it, so that an operator recognises it) and the template that refuses.
@@ -34,6 +34,15 @@ pub(super) fn all(input: &Input) -> Vec<Refusal> {
         found.push(Refusal::new(
             vec!["domain".into()],
             "You need to set the domain to be used",
+            VALIDATE_VALUES,
+        ));
+    }
+    // The check of the old `front.controller.kind` reads into any value given there.
+    let controller = input.get("front.controller");
+    if convert::truth(&controller) && !matches!(controller, Value::Map(_)) {
+        found.push(Refusal::new(
+            vec!["front.controller".into()],
+            "can't evaluate field kind in type interface {}",
             VALIDATE_VALUES,
         ));
     }

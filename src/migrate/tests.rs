@@ -800,6 +800,7 @@ fn values_the_official_chart_refuses_are_reported() {
             &[("database mail front.controller.kind ingress.externalIngress", VALIDATE_VALUES)],
         ),
         ("tika:\n  languages: []\n", &[("tika.enabled tika.languages", VALIDATE_VALUES)]),
+        ("front:\n  controller: DaemonSet\n", &[("front.controller", VALIDATE_VALUES)]),
         (
             "externalRedis:\n  enabled: true\n  port: 0\n",
             &[
