@@ -571,11 +571,9 @@ impl Builder {
                         ));
                         self.put(&target, official.value);
                     }
-                    // Long texts are left to the table in docs/migrate.md.
-                    Default::Told(why) => told.entry(why).or_default().push(match &official.value {
-                        Value::String(s) if s.is_empty() || s.len() > 24 => target.clone(),
-                        official => format!("{target} {} (official {})", show(&ours), show(official)),
-                    }),
+                    Default::Told(why) => {
+                        told.entry(why).or_default().push(told_line(&target, &ours, &official.value))
+                    }
                     Default::Same | Default::Quiet => {}
                 }
             }
@@ -612,6 +610,16 @@ impl Builder {
             secrets: self.secrets,
             to_add: self.to_add,
         }
+    }
+}
+
+/// How a key whose default differs is named in the report: with both defaults, unless the
+/// official one is empty or longer than 24 characters (those the table in docs/migrate.md
+/// shows).
+fn told_line(target: &str, ours: &Value, official: &Value) -> String {
+    match official {
+        Value::String(s) if s.is_empty() || s.len() > 24 => target.to_string(),
+        official => format!("{target} {} (official {})", show(ours), show(official)),
     }
 }
 

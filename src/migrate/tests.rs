@@ -873,3 +873,16 @@ fn values_the_official_chart_renders_are_not_reported_refused() {
         assert_eq!(refusals_of(&format!("{BASE}{yaml}")), Vec::new(), "{yaml}");
     }
 }
+
+#[test]
+fn defaults_that_differ_show_both_unless_the_official_one_is_empty_or_long() {
+    let ours = Value::String("ours".into());
+    let official = |text: &str| Value::String(text.into());
+    assert_eq!(
+        told_line("k", &ours, &official(&"x".repeat(24))),
+        format!("k ours (official {})", "x".repeat(24))
+    );
+    assert_eq!(told_line("k", &ours, &official(&"x".repeat(25))), "k");
+    assert_eq!(told_line("k", &ours, &official("")), "k");
+    assert_eq!(told_line("k", &ours, &Value::Int(3)), "k ours (official 3)");
+}
