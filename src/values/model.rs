@@ -737,8 +737,8 @@ component!(
         persistence: Persistence,
         /// Serve the administration pages at `/admin` (and rspamd's at `/admin/antispam`)
         /// through front (Mailu's `ADMIN`). Off, front routes neither, and users who sign in go
-        /// to the webmail; without a webmail either, front serves no web page at all (the
-        /// mail, and admin's answers to front's logins, go on).
+        /// to the webmail; without a webmail either, there is no sign-in page (mail clients'
+        /// autoconfiguration, webdav and the API, where on, stay).
         ui: bool,
     }
 );
