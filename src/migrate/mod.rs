@@ -662,11 +662,10 @@ const WRITTEN_WITH: &[&str] = &[
 
 /// Why an empty official value is not carried, when the official chart left it out.
 fn left_out_when_empty(key: &str, value: &Value) -> Option<String> {
+    // The settings written so hold texts and numbers (a tested law).
     let empty = match convert::normalize(value) {
         Value::String(s) => s.is_empty(),
         Value::Int(i) => i == 0,
-        Value::List(l) => l.is_empty(),
-        Value::Map(m) => m.is_empty(),
         _ => false,
     };
     if !empty || !WRITTEN_WITH.contains(&key) {

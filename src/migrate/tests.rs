@@ -395,6 +395,14 @@ fn empty_values_the_official_chart_left_out_are_not_carried() {
     assert!(m.to_add.iter().all(|(k, _)| !k.starts_with("limits")), "{:?}", m.to_add);
     // Mailu's default delimiter is empty, and ours is not: it is carried.
     assert_eq!(value_at(&m, "recipientDelimiter"), Some(Value::String(String::new())));
+    // Where this chart's default is not Mailu's, the report says which applies.
+    let m = migrated(&format!("{BASE}logLevel: \"\"\nwelcomeMessage:\n  enabled: true\n  subject: \"\"\n"));
+    for (key, says) in [("logLevel", "(WARNING) applies"), ("welcomeMessage.subject", "own text applies")] {
+        match outcome_of(&m, key) {
+            Outcome::NotCarried { why } => assert!(why.contains(says), "{key}: {why}"),
+            other => panic!("{key}: {other:?}"),
+        }
+    }
 }
 
 #[test]
@@ -885,4 +893,13 @@ fn defaults_that_differ_show_both_unless_the_official_one_is_empty_or_long() {
     assert_eq!(told_line("k", &ours, &official(&"x".repeat(25))), "k");
     assert_eq!(told_line("k", &ours, &official("")), "k");
     assert_eq!(told_line("k", &ours, &Value::Int(3)), "k ours (official 3)");
+}
+
+#[test]
+fn settings_written_with_with_hold_texts_or_numbers() {
+    // `left_out_when_empty` tells an empty text and a zero apart, nothing else.
+    for key in WRITTEN_WITH {
+        let default = DEFAULTS.get(*key).unwrap_or_else(|| panic!("{key} has no official default"));
+        assert!(matches!(default, Value::String(_) | Value::Int(_) | Value::Float(_)), "{key}: {default:?}");
+    }
 }
