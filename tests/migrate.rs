@@ -1088,6 +1088,11 @@ limits:
     assert_eq!(at(&m, "fullnameOverride"), text("mail"));
     assert_eq!(m.check(), Ok(()));
 
+    // A sub-chart's condition set to null is no condition to helm: the official Redis stays.
+    let m = migrated_text("redis:\n  enabled: null\n");
+    assert_eq!(at(&m, "redis.builtin"), None);
+    assert!(!m.notes.iter().any(|n| n.contains("could not work")), "{:?}", m.notes);
+
     // helm fills a sub-chart's values from its own defaults again: the official Redis stays.
     let m = migrated_text("redis: null\n");
     assert_eq!(at(&m, "redis.builtin"), None);

@@ -288,6 +288,13 @@ impl Input {
     /// key, as helm removes it: a switch is then off, anything else unset.
     pub(crate) fn set(&self, key: &str) -> Option<&Value> {
         let mut value = self.given(key)?;
+        // A sub-chart's condition that is not a boolean is passed over by helm: the sub-chart
+        // stays on.
+        if *value == Value::Null
+            && key.strip_suffix(".enabled").is_some_and(|chart| SUBCHARTS.contains(&chart))
+        {
+            return None;
+        }
         if *value == Value::Null {
             if !matches!(official::DEFAULTS.get(key), Some(Value::Bool(_))) {
                 return None;
