@@ -44,31 +44,24 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
     let escaped = (expr.contains(['{', '[']) || expr.contains("(?"))
         .then(|| with_go_literals_escaped(expr))
         .filter(|escaped| escaped != expr);
-    let (text, ast) =
-        match escaped.and_then(|escaped| parser().parse(&escaped).ok().map(|ast| (escaped, ast))) {
-            Some((escaped, ast)) => (std::borrow::Cow::Owned(escaped), ast),
-            None => (
-                std::borrow::Cow::Borrowed(expr),
-                parser().parse(expr).map_err(|e| {
-                    GoError::msg(count_refused_before(expr, &e).unwrap_or_else(|| go_syntax_error(expr, &e)))
-                })?,
-            ),
-        };
-    if let Some(refused) = count_refused(&text, &ast) {
+    // The expression as Go reads it, escaped where needed, is what is parsed, and its errors
+    // are those reported (fragments from it, the whole expression as written).
+    let text = escaped.as_deref().unwrap_or(expr);
+    let ast = parser().parse(text).map_err(|e| {
+        GoError::msg(count_refused_before(text, &e).unwrap_or_else(|| go_syntax_error(expr, text, &e)))
+    })?;
+    if let Some(refused) = count_refused(text, &ast) {
         return Err(GoError::msg(refused));
     }
-    Regex::new(&with_ascii_perl_classes(&text, &ast))
+    Regex::new(&with_ascii_perl_classes(text, &ast))
         .map(Arc::new)
         .map_err(|e| GoError::msg(format!("error parsing regexp: {}: `{expr}`", rust_detail(&e))))
 }
 
-/// Go's error for the first counted repetition it refuses in `ast` (parsed from `text`).
+/// Go's error for the first repetition it refuses in `ast` (parsed from `text`).
 fn count_refused(text: &str, ast: &regex_syntax::ast::Ast) -> Option<String> {
-    let (operator, lazy_shown) = repeat_beyond_go(ast)?;
-    let span = operator.span;
-    let shown = text.get(span.start.offset..span.end.offset).unwrap_or_default();
-    let shown = if lazy_shown { shown } else { shown.strip_suffix('?').unwrap_or(shown) };
-    Some(format!("error parsing regexp: invalid repeat count: `{shown}`"))
+    let (code, start, end) = repeat_beyond_go(ast)?;
+    Some(format!("error parsing regexp: {code}: `{}`", text.get(start..end).unwrap_or_default()))
 }
 
 /// Go's parser reads left to right and refuses a count where it meets it, so a count it
@@ -81,15 +74,17 @@ fn count_refused_before(expr: &str, error: &regex_syntax::ast::Error) -> Option<
         _ => error.span().start.offset,
     };
     let mut before = with_go_literals_escaped(expr.get(..end)?);
-    for _ in 0..=2 * before.matches('(').count() {
+    // Each round closes a group or cuts the text shorter; the bound only guards the loop.
+    for _ in 0..64 {
         match regex_syntax::ast::parse::Parser::new().parse(&before) {
             Ok(ast) => return count_refused(&before, &ast),
             Err(e) if matches!(e.kind(), ErrorKind::GroupUnclosed) => before.push(')'),
-            // An error inside a group's opening (`(?P<x`, `(?z`, at the end): the part
-            // before that group.
+            // An error inside the text: the part before it; one at its end, inside a group's
+            // opening (`(?P<x`, `(?z`) or a class: the part before that group or class.
             Err(e) => {
-                let start = before.get(..e.span().start.offset)?.rfind('(')?;
-                before.truncate(start);
+                let at = e.span().start.offset;
+                let cut = if at < before.len() { at } else { before.get(..at)?.rfind(['(', '['])? };
+                before.truncate(cut);
             }
         }
     }
@@ -100,17 +95,34 @@ fn count_refused_before(expr: &str, error: &regex_syntax::ast::Error) -> Option<
 /// before the one around it): a count above 1000, or counts nested so that the innermost
 /// part would be copied more than 1000 times (Go's `repeatIsValid`, checked where an
 /// operator repeats at least twice). Go shows a lazy operator's `?` for the second only.
-fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<(&regex_syntax::ast::RepetitionOp, bool)> {
+/// A repetition operator right after another (`a**`, `a{2}{2}`: Go's `invalid nested
+/// repetition operator`, shown from the first operator) is refused after the outer one's
+/// count is read and before the copies are counted. The result: Go's code, and where the
+/// operators it shows start and end.
+fn repeat_beyond_go(ast: &regex_syntax::ast::Ast) -> Option<(&'static str, usize, usize)> {
+    use regex_syntax::ast::Ast;
     if let Some(inner) = parts(ast).iter().find_map(repeat_beyond_go) {
         return Some(inner);
     }
-    let regex_syntax::ast::Ast::Repetition(repetition) = ast else { return None };
-    let (min, max) = counts(repetition)?;
-    if min > 1000 || max.is_some_and(|max| max > 1000) {
-        return Some((&repetition.op, false));
+    let Ast::Repetition(repetition) = ast else { return None };
+    let span = repetition.op.span;
+    let counted = counts(repetition);
+    if let Some((min, max)) = counted
+        && (min > 1000 || max.is_some_and(|max| max > 1000))
+    {
+        let lazy = usize::from(!repetition.greedy);
+        return Some(("invalid repeat count", span.start.offset, span.end.offset - lazy));
     }
+    if let Ast::Repetition(inner) = &*repetition.ast {
+        return Some(("invalid nested repetition operator", inner.op.span.start.offset, span.end.offset));
+    }
+    let (min, max) = counted?;
     let repeats = min >= 2 || max.is_some_and(|max| max >= 2);
-    (repeats && !copies_within(ast, 1000)).then_some((&repetition.op, true))
+    (repeats && !copies_within(ast, 1000)).then_some((
+        "invalid repeat count",
+        span.start.offset,
+        span.end.offset,
+    ))
 }
 
 /// The expressions directly inside `ast`, in order.
@@ -255,7 +267,14 @@ fn with_go_literals_escaped(expr: &str) -> String {
                 out.push_str("\\{");
                 at += 1;
             }
-            b'(' if let Some((length, flags)) = go_flag_group(&expr[at..]) => {
+            // Not inside a group's name, which Go reads to its `>`.
+            b'(' if [out.rfind("(?P<"), out.rfind("(?<")]
+                .into_iter()
+                .flatten()
+                .max()
+                .is_none_or(|open| out[open..].contains('>'))
+                && let Some((length, flags)) = go_flag_group(&expr[at..]) =>
+            {
                 out.push_str(&flags);
                 at += length;
             }
@@ -292,7 +311,9 @@ fn go_flag_group(text: &str) -> Option<(usize, String)> {
         }
     }
     let written = match (set.is_empty() && cleared.is_empty(), terminator) {
-        (true, ")") => String::new(),
+        // `(?)` sets nothing: a group that sets what is set already keeps it in its place
+        // (between a `(` and a `?` it must not join them).
+        (true, ")") => "(?u)".to_string(),
         (true, _) => "(?:".to_string(),
         (false, _) if cleared.is_empty() => format!("(?{set}{terminator}"),
         (false, _) => format!("(?{set}-{cleared}{terminator}"),
@@ -401,18 +422,17 @@ fn rust_detail(e: &regex::Error) -> String {
     }
 }
 
-/// Go's `regexp/syntax` error for what the parser found: `error parsing regexp: CODE: `EXPR``.
-fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
+/// Go's `regexp/syntax` error for what the parser found in `parsed` (`whole`, as Go reads
+/// it): `error parsing regexp: CODE: `EXPR``.
+fn go_syntax_error(whole: &str, parsed: &str, e: &regex_syntax::ast::Error) -> String {
     use regex_syntax::ast::ErrorKind as K;
+    let expr = parsed;
     let span = e.span();
     let fragment = |start: usize, end: usize| expr.get(start..end).unwrap_or(expr).to_string();
     let (code, text) = match e.kind() {
-        K::GroupUnclosed => ("missing closing )", expr.to_string()),
-        K::GroupUnopened => ("unexpected )", expr.to_string()),
+        K::GroupUnclosed => ("missing closing )", whole.to_string()),
+        K::GroupUnopened => ("unexpected )", whole.to_string()),
         K::ClassUnclosed => ("missing closing ]", fragment(span.start.offset, expr.len())),
-        K::RepetitionMissing => {
-            ("missing argument to repetition operator", fragment(span.start.offset, span.end.offset))
-        }
         K::EscapeUnexpectedEof => ("trailing backslash at end of expression", String::new()),
         K::EscapeUnrecognized => ("invalid escape sequence", fragment(span.start.offset, span.end.offset)),
         K::ClassRangeInvalid => {
@@ -430,24 +450,33 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         {
             ("invalid repeat count", fragment(open, span.end.offset + close + 1))
         }
-        K::NestLimitExceeded(_) => ("expression nests too deeply", expr.to_string()),
-        // Go shows a group's flags from its opening through the character it stopped at (the
-        // one after a dangling `-`), to the end when they are not closed.
+        K::NestLimitExceeded(_) => ("expression nests too deeply", whole.to_string()),
         K::FlagUnrecognized
         | K::FlagUnexpectedEof
         | K::FlagDanglingNegation
         | K::FlagRepeatedNegation { .. }
+        | K::FlagDuplicate { .. }
             if let Some(open) = expr[..span.start.offset].rfind('(') =>
         {
-            let end = match e.kind() {
-                K::FlagUnexpectedEof => expr.len(),
-                K::FlagDanglingNegation => expr[span.end.offset..]
-                    .chars()
-                    .next()
-                    .map_or(expr.len(), |c| span.end.offset + c.len_utf8()),
-                _ => span.end.offset,
+            ("invalid or unsupported Perl syntax", fragment(open, open + go_flags_stop(&expr[open..])))
+        }
+        // Go shows the operator that has nothing to repeat.
+        // Go shows the operator that has nothing to repeat (the crate's span may be empty).
+        K::RepetitionMissing => {
+            let end = if span.start.offset < span.end.offset {
+                span.end.offset
+            } else {
+                let rest = &expr[span.start.offset..];
+                span.start.offset
+                    + match rest.strip_prefix('{').and_then(|_| rest.find('}')) {
+                        Some(close) => close + 1,
+                        None => rest.chars().next().map_or(0, char::len_utf8),
+                    }
             };
-            ("invalid or unsupported Perl syntax", fragment(open, end))
+            ("missing argument to repetition operator", fragment(span.start.offset, end))
+        }
+        K::UnsupportedBackreference => {
+            ("invalid escape sequence", fragment(span.start.offset, span.end.offset))
         }
         // Go shows the group's opening: to the end when its `>` is missing, else through it.
         K::GroupNameUnexpectedEof | K::GroupNameEmpty | K::GroupNameInvalid
@@ -460,6 +489,33 @@ fn go_syntax_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         _ => ("invalid or unsupported Perl syntax", fragment(span.start.offset, span.end.offset)),
     };
     format!("error parsing regexp: {code}: `{text}`")
+}
+
+/// Where Go stops reading the flags of a group (`group` starts with its `(?`): just after the
+/// character it refuses (a second `-`, a `)` or `:` right after `-`, anything but a flag), or
+/// at the end when the flags run on to it. Go takes a flag twice.
+fn go_flags_stop(group: &str) -> usize {
+    let mut negated = false;
+    let mut flag_since = false;
+    for (at, c) in group.char_indices().skip(2) {
+        let stop = match c {
+            'i' | 'm' | 's' | 'U' => {
+                flag_since = true;
+                false
+            }
+            '-' if !negated => {
+                negated = true;
+                flag_since = false;
+                false
+            }
+            ')' | ':' if !negated || flag_since => return at + 1,
+            _ => true,
+        };
+        if stop {
+            return at + c.len_utf8();
+        }
+    }
+    group.len()
 }
 
 /// `MustCompile` panics with the expression quoted.
