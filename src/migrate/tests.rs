@@ -903,3 +903,15 @@ fn settings_written_with_with_hold_texts_or_numbers() {
         assert!(matches!(default, Value::String(_) | Value::Int(_) | Value::Float(_)), "{key}: {default:?}");
     }
 }
+
+#[test]
+fn report_values_and_the_values_file_keep_their_shape() {
+    // An empty text is shown quoted, so that it is seen.
+    assert_eq!(show(&Value::String(String::new())), "\"\"");
+    assert_eq!(show(&Value::String("x".into())), "x");
+    // The values file ends in exactly one line break, empty values included.
+    for yaml in ["{}", "domain: example.com\nhostnames: [mail.example.com]\n"] {
+        let text = migrated(yaml).values_yaml(&["old.yaml".into()]);
+        assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text:?}");
+    }
+}
