@@ -205,6 +205,27 @@ fn claims(input: &Input) -> Vec<Refusal> {
             made,
         );
     }
+    // ClamAV's claim and the Bitnami Redis's take the class as Bitnami's helpers do: the global
+    // one first, `-` written as no class.
+    for (base, template) in [
+        ("clamav", "templates/clamav/statefulset.yaml"),
+        ("redis.master", "charts/redis/templates/master/application.yaml"),
+    ] {
+        let chart = base.split('.').next().unwrap_or(base);
+        let made = input.flag(&format!("{chart}.enabled"))
+            && input.flag(&format!("{base}.persistence.enabled"))
+            && !input.flag(&format!("{base}.persistence.existingClaim"));
+        let own = format!("{base}.persistence.storageClass");
+        let Some(key) = ["global.storageClass", own.as_str(), "global.defaultStorageClass"]
+            .into_iter()
+            .find(|key| !input.text(key).is_empty())
+        else {
+            continue;
+        };
+        if input.text(key) != "-" {
+            check(vec![key.to_string()], template.to_string(), made);
+        }
+    }
     found
 }
 

@@ -839,6 +839,21 @@ fn values_the_official_chart_refuses_are_reported() {
             "persistence:\n  single_pvc: true\n  storageClass: \"-  \"\n",
             &[("persistence.single_pvc persistence.storageClass", "templates/pvc.yaml")],
         ),
+        // ClamAV's and the Bitnami Redis's claims, the global class first.
+        (
+            "clamav:\n  persistence:\n    storageClass: \"- x\"\nredis:\n  master:\n    persistence:\n      storageClass: \"a: b\"\n",
+            &[
+                ("clamav.persistence.storageClass", "templates/clamav/statefulset.yaml"),
+                ("redis.master.persistence.storageClass", "charts/redis/templates/master/application.yaml"),
+            ],
+        ),
+        (
+            "global:\n  storageClass: \"*x\"\n",
+            &[
+                ("global.storageClass", "templates/clamav/statefulset.yaml"),
+                ("global.storageClass", "charts/redis/templates/master/application.yaml"),
+            ],
+        ),
         // Each component's own claim, made without the shared one (dovecot's unless postfix
         // names an existing claim, as its template reads).
         (
@@ -877,6 +892,9 @@ fn values_the_official_chart_renders_are_not_reported_refused() {
         // Made neither: webdav is off, postfix's claim exists (dovecot's template reads it).
         "persistence:\n  single_pvc: false\nwebdav:\n  persistence:\n    storageClass: \"-\"\npostfix:\n  persistence:\n    existingClaim: mail\ndovecot:\n  persistence:\n    storageClass: \"-\"\n",
         "persistence:\n  single_pvc: true\nadmin:\n  persistence:\n    storageClass: \"-\"\n",
+        // `-` is no class to Bitnami's helpers; ClamAV off, Redis's claim an existing one.
+        "clamav:\n  persistence:\n    storageClass: \"-\"\nredis:\n  master:\n    persistence:\n      storageClass: \"-\"\n",
+        "clamav:\n  enabled: false\n  persistence:\n    storageClass: \"- x\"\nredis:\n  master:\n    persistence:\n      existingClaim: r\n      storageClass: \"- x\"\n",
     ] {
         assert_eq!(refusals_of(&format!("{BASE}{yaml}")), Vec::new(), "{yaml}");
     }
