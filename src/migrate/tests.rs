@@ -933,3 +933,21 @@ fn report_values_and_the_values_file_keep_their_shape() {
         assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text:?}");
     }
 }
+
+#[test]
+fn check_names_the_problems_the_operator_was_not_asked_to_fix() {
+    let mut m = migrated(BASE);
+    assert_eq!(m.check(), Ok(()));
+    m.values.insert("domain".into(), Value::String("Not A Domain".into()));
+    m.values.insert("hostnames".into(), Value::List(vec![Value::String("Bad Host".into())]));
+    m.values.insert("clusterDomain".into(), Value::String("Bad".into()));
+    let problems = m.check().expect_err("three faults");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("domain: ")), "{problems:?}");
+    // Those under a key to add (the key itself, below it, an entry of it) are expected.
+    m.to_add.extend([("domain".into(), String::new()), ("hostnames".into(), String::new())]);
+    m.to_add.push(("cluster".into(), String::new()));
+    let problems = m.check().expect_err("one fault");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("clusterDomain: "), "{problems:?}");
+}
