@@ -1,6 +1,7 @@
-//! The values the official chart refuses to render: its templates call `fail` on them, so
-//! `helm install` and `helm upgrade` stopped with an error and such values cannot be what runs
-//! now. Each check below repeats one `fail` of chart 2.7.1, named with its template.
+//! The values the official chart refuses to render: its templates call `fail` on them, stop in
+//! a function, or write YAML that cannot be read, so `helm install` and `helm upgrade` stopped
+//! with an error and such values cannot be what runs now. Each check below repeats one such
+//! stop of chart 2.7.1 under its template's conditions (each case checked with helm 4).
 
 use helm_engine::Value;
 
