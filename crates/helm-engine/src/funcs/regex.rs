@@ -40,7 +40,7 @@ fn compile_uncached(expr: &str) -> Result<Arc<Regex>, GoError> {
     let parser = regex_syntax::ast::parse::Parser::new;
     // Some characters are literals in Go and syntax to the `regex` crate: a brace that starts
     // no counted repetition (`{`, `a{,2}`, `a{01}`), a `[` or `&&` in a class; and some flag
-    // groups Go takes the crate refuses. Errors are still those of the expression as written.
+    // groups Go takes the crate refuses.
     let escaped = (expr.contains(['{', '[']) || expr.contains("(?"))
         .then(|| with_go_literals_escaped(expr))
         .filter(|escaped| escaped != expr);
@@ -198,6 +198,8 @@ fn with_go_literals_escaped(expr: &str) -> String {
         }
     };
     let char_end = |from: usize| from + expr[from..].chars().next().map_or(1, char::len_utf8);
+    // Inside a capture's name, which Go reads to its `>`: no flag group there.
+    let mut in_name = false;
     while at < bytes.len() {
         match bytes[at] {
             b'\\' => {
@@ -268,17 +270,17 @@ fn with_go_literals_escaped(expr: &str) -> String {
                 at += 1;
             }
             // Not inside a group's name, which Go reads to its `>`.
-            b'(' if [out.rfind("(?P<"), out.rfind("(?<")]
-                .into_iter()
-                .flatten()
-                .max()
-                .is_none_or(|open| out[open..].contains('>'))
-                && let Some((length, flags)) = go_flag_group(&expr[at..]) =>
-            {
+            b'(' if !in_name && let Some((length, flags)) = go_flag_group(&expr[at..]) => {
                 out.push_str(&flags);
                 at += length;
             }
             _ => {
+                let rest = &expr[at..];
+                if rest.starts_with("(?P<") || rest.starts_with("(?<") {
+                    in_name = true;
+                } else if bytes[at] == b'>' {
+                    in_name = false;
+                }
                 let end = char_end(at);
                 out.push_str(&expr[at..end]);
                 at = end;
@@ -293,9 +295,11 @@ fn with_go_literals_escaped(expr: &str) -> String {
 /// (`(?ii)`, `(?i-i)`: the last one counts) and takes `(?)`, which sets none.
 fn go_flag_group(text: &str) -> Option<(usize, String)> {
     let flags = text.strip_prefix("(?")?;
-    let end = flags.find([')', ':'])?;
-    let (given, terminator) = (&flags[..end], &flags[end..=end]);
-    if !given.chars().all(|c| "imsU-".contains(c)) || given.matches('-').count() > 1 || given.ends_with('-') {
+    // Only the run of flags is read (a long expression is not searched for a `)`).
+    let end = flags.bytes().take_while(|b| b"imsU-".contains(b)).count();
+    let terminator = flags.get(end..=end).filter(|t| *t == ")" || *t == ":")?;
+    let given = &flags[..end];
+    if given.matches('-').count() > 1 || given.ends_with('-') {
         return None;
     }
     let (on, off) = given.split_once('-').unwrap_or((given, ""));
@@ -606,6 +610,25 @@ mod tests {
 
     fn ascii(expr: &str) -> String {
         with_ascii_perl_classes(expr, &regex_syntax::ast::parse::Parser::new().parse(expr).unwrap())
+    }
+
+    #[test]
+    fn flag_groups_go_takes_are_written_as_the_crate_takes_them() {
+        for (given, written) in [
+            ("(?ii)", Some((5, "(?i)"))),
+            ("(?i-i:", Some((6, "(?-i:"))),
+            ("(?)", Some((3, "(?u)"))),
+            ("(?-s-)", None),
+            ("(?i", None),
+            ("(?i-)", None),
+            ("(?P<n>", None),
+            ("(?i)", None),
+        ] {
+            let found = go_flag_group(given);
+            assert_eq!(found.as_ref().map(|(n, w)| (*n, w.as_str())), written, "{given}");
+        }
+        // Not inside a capture's name.
+        assert_eq!(with_go_literals_escaped("(?P<a(?)>b)(?ii)"), "(?P<a(?)>b)(?i)");
     }
 
     #[test]
