@@ -38,7 +38,7 @@ fn cases() -> Vec<Case> {
     let web_only = |web: &'static str, more: &[&'static str]| {
         [&["expose.mail=none", web][..], more, &PROXY_LABELS].concat()
     };
-    let variants: [(&str, Vec<&'static str>); 8] = [
+    let variants: [(&str, Vec<&'static str>); 9] = [
         ("autoconfig among the host names", vec!["hostnames={mail.example.com,autoconfig.example.com}"]),
         ("nothing exposed", vec!["expose.mail=none", "expose.web=none"]),
         ("the web through an Ingress only", web_only("expose.web=ingress", &[])),
@@ -59,6 +59,7 @@ fn cases() -> Vec<Case> {
             vec!["subnet=fd00:42::/56", "expose.loadBalancer.ipFamilyPolicy=SingleStack"],
         ),
         ("host ports on an IPv6 pod network", vec!["expose.mail=hostPort", "subnet=fd00:42::/56"]),
+        ("the admin pages off", vec!["admin.ui=false"]),
     ];
     for (name, set) in variants {
         cases.push(Case { name: format!("minimal.yaml with {name}"), file: minimal.clone(), set });
@@ -245,6 +246,15 @@ fn dmarc_report_tags_appear_only_when_set() {
         zone.contains("\"v=DMARC1; p=reject; rua=mailto:reports@example.com; adkim=s; aspf=s\""),
         "{zone}"
     );
+}
+
+#[test]
+fn without_the_admin_pages_the_notes_point_at_the_commands() {
+    let file = common::root().join("values-examples/minimal.yaml");
+    let zone = zone_of(&values_of(&Case { name: "minimal".into(), file, set: vec!["admin.ui=false"] }));
+    assert!(!zone.contains("admin UI"), "{zone}");
+    assert!(zone.contains("; The DKIM key: Mailu makes it with these commands:"), "{zone}");
+    assert!(zone.contains("flask mailu config-export domain.name domain.dns_dkim"), "{zone}");
 }
 
 /// The zone file as the notes show it: indented, blank lines empty.

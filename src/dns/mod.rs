@@ -149,8 +149,12 @@ fn header() -> Section {
             comment(lit("; Replace each <placeholder> as the comment above it says.")),
             comment(lit(
                 "; Every other mail domain (added in the admin UI) needs its own MX, SPF, DKIM and DMARC records:",
-            )),
-            comment(lit("; the admin UI lists them on the domain's details page.")),
+            ))
+            .when(Cond::flag("admin.ui")),
+            comment(lit("; the admin UI lists them on the domain's details page.")).when(Cond::flag("admin.ui")),
+            // Without the admin pages (`admin.ui: false`), domains come from `flask mailu`.
+            comment(lit("; Every other mail domain needs its own MX, SPF, DKIM and DMARC records."))
+                .when(Cond::negate(Cond::flag("admin.ui"))),
         ],
         records: Vec::new(),
     }
@@ -341,10 +345,14 @@ fn dkim() -> Section {
         comments: vec![
             comment(lit(
                 "; The DKIM key: Mailu makes it in the admin UI (Mail domains, the domain's details,",
-            )),
+            ))
+            .when(Cond::flag("admin.ui")),
             comment(lit(
                 ";   Generate keys), whose Download zonefile gives this record split as DNS needs; or:",
-            )),
+            ))
+            .when(Cond::flag("admin.ui")),
+            comment(lit("; The DKIM key: Mailu makes it with these commands:"))
+                .when(Cond::negate(Cond::flag("admin.ui"))),
             comment(cat([
                 lit(";   echo 'domain: [{name: "),
                 domain(),
