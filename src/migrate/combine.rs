@@ -1739,6 +1739,11 @@ fn keep_old_claims(b: &mut Builder, single: bool) {
 /// the component empty. The operator must choose which claim each component uses.
 fn claims_named_like_ours(b: &mut Builder) {
     let fullname = fullname(b);
+    // Our claims take their names from `fullnameOverride` (carried), else the release's.
+    let prefix = match b.got("fullnameOverride").and_then(Value::as_str) {
+        Some(prefix) if !prefix.is_empty() => prefix.to_string(),
+        _ => b.options.release_name.clone(),
+    };
     for component in super::table::CLAIMED {
         let used_there = matches!(*component, "admin" | "postfix" | "dovecot")
             || b.input.flag(&format!("{component}.enabled"));
@@ -1757,9 +1762,7 @@ fn claims_named_like_ours(b: &mut Builder) {
         .map(|k| b.input.text(k))
         .find(|n| !n.is_empty())
         .unwrap_or_else(|| format!("{fullname}-{component}"));
-        // Our claims take their names from `fullnameOverride` (carried), else the release's.
-        let prefix = b.got("fullnameOverride").and_then(Value::as_str).filter(|p| !p.is_empty());
-        let ours = format!("{}-{component}", prefix.unwrap_or(&b.options.release_name));
+        let ours = format!("{prefix}-{component}");
         if old != ours {
             continue;
         }

@@ -180,8 +180,7 @@ fn walk(map: &Map, prefix: &str, builder: &mut Builder) -> Vec<Found> {
         let key = join(prefix, name);
         if *value == Value::Null {
             // helm removes a key set to null, default and all.
-            if index.parents.contains(&key) && !SUBCHARTS.contains(&key.split('.').next().unwrap_or_default())
-            {
+            if index.parents.contains(&key) && !in_subchart(&key) {
                 builder.findings.insert(key.clone(), Outcome::NotCarried { why: REMOVED_MAP.into() });
                 // The switches below are off: their rules say what that means here (those of
                 // a component the null turned off do not matter).
@@ -257,6 +256,11 @@ const REMOVED_MAP: &str = "null: helm removes the map, with every default below 
 /// own defaults again, so a null there does not remove what lies below.
 const SUBCHARTS: &[&str] = &["redis", "mariadb", "postgresql"];
 
+/// Whether an official key lies in a sub-chart's values.
+fn in_subchart(key: &str) -> bool {
+    SUBCHARTS.contains(&key.split('.').next().unwrap_or(key))
+}
+
 /// The official values, read with their defaults.
 pub(crate) struct Input {
     tree: Value,
@@ -275,8 +279,7 @@ impl Input {
         if let Some(value) = self.tree.get_dotted(key) {
             return Some(value);
         }
-        let top = key.split('.').next().unwrap_or(key);
-        if SUBCHARTS.contains(&top) {
+        if in_subchart(key) {
             return None;
         }
         key.match_indices('.')
